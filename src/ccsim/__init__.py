@@ -1,0 +1,10 @@
+"""ccsim: contact-center capacity planning by discrete-event simulation.
+
+The Python API that notebooks use; the `ccsim` command line is a thin layer over it.
+"""
+
+from ccsim.loader import ScenarioError, load, loads
+from ccsim.scenario import Scenario
+
+__version__ = "0.1.0"
+__all__ = ["Scenario", "ScenarioError", "__version__", "load", "loads"]

@@ -1,0 +1,5 @@
+"""`python -m ccsim` runs the command line."""
+
+from ccsim.cli import main
+
+main()

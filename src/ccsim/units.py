@@ -1,0 +1,184 @@
+"""Parsing of the scenario format's small languages: durations, days and clock times.
+
+Everything inside ccsim is in **minutes** (float). A week starts on Monday 00:00
+(minute 0) and has 10,080 minutes; days are numbered 0 (mon) to 6 (sun).
+"""
+
+from __future__ import annotations
+
+import re
+
+MINUTES_PER_DAY = 1440.0
+MINUTES_PER_WEEK = 7 * MINUTES_PER_DAY
+DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+_FULL_DAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
+_UNITS = {
+    "s": 1 / 60,
+    "sec": 1 / 60,
+    "secs": 1 / 60,
+    "second": 1 / 60,
+    "seconds": 1 / 60,
+    "m": 1.0,
+    "min": 1.0,
+    "mins": 1.0,
+    "minute": 1.0,
+    "minutes": 1.0,
+    "h": 60.0,
+    "hr": 60.0,
+    "hrs": 60.0,
+    "hour": 60.0,
+    "hours": 60.0,
+    "d": 1440.0,
+    "day": 1440.0,
+    "days": 1440.0,
+    "w": 10080.0,
+    "week": 10080.0,
+    "weeks": 10080.0,
+}
+_DURATION = re.compile(r"^\s*([0-9]*\.?[0-9]+(?:[eE][-+]?[0-9]+)?)\s*([a-zA-Z]*)\s*$")
+_CLOCK = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*$")
+
+DURATION_HELP = "a duration like 20s, 4min, 1.5h, 2d or a number of minutes"
+DAYS_HELP = "days like mon-fri, sat, mon-sun or a list of them"
+HOURS_HELP = 'opening hours like "08:00-20:00" or a list of such ranges'
+
+
+def parse_duration(value: object) -> float:
+    """Return a duration in minutes from `20s`, `4min`, `1.5h`, `2d` or a plain number."""
+    if isinstance(value, bool):
+        raise ValueError(f"expected {DURATION_HELP}, got {value!r}")
+    if isinstance(value, int | float):
+        return float(value)
+    if isinstance(value, str):
+        m = _DURATION.match(value)
+        if m:
+            number, unit = m.groups()
+            factor = _UNITS.get(unit.lower()) if unit else 1.0
+            if factor is not None:
+                return float(number) * factor
+    raise ValueError(f"expected {DURATION_HELP}, got {value!r}")
+
+
+def format_duration(minutes: float) -> str:
+    """Render minutes compactly (`20s`, `4min`, `1.5h`, `2d`) for summaries."""
+    if minutes == 0:
+        return "0"
+    for unit, size in (("d", 1440.0), ("h", 60.0), ("min", 1.0)):
+        if minutes >= size and abs(minutes / size - round(minutes / size, 2)) < 1e-9:
+            return f"{round(minutes / size, 2):g}{unit}"
+    return f"{minutes * 60:g}s"
+
+
+def parse_day(value: str) -> int:
+    """Return 0..6 for a day name (`mon`, `Monday`, ...)."""
+    key = str(value).strip().lower()
+    for i, short in enumerate(DAY_NAMES):
+        if key in (short, _FULL_DAY_NAMES[i]):
+            return i
+    raise ValueError(f"expected a day name (mon, tue, ..., sun), got {value!r}")
+
+
+def parse_days(value: object) -> frozenset[int]:
+    """Return the set of days in `mon-fri`, `sat`, `fri-mon` (wraps), `[mon-wed, fri]`."""
+    if isinstance(value, list | tuple):
+        if not value:
+            raise ValueError(f"expected {DAYS_HELP}, got an empty list")
+        days: set[int] = set()
+        for item in value:
+            days |= parse_days(item)
+        return frozenset(days)
+    if not isinstance(value, str):
+        raise ValueError(f"expected {DAYS_HELP}, got {value!r}")
+    days = set()
+    for part in value.split(","):
+        part = part.strip()
+        if part in ("all", "daily", "everyday"):
+            days |= set(range(7))
+        elif part in ("weekdays",):
+            days |= set(range(5))
+        elif part in ("weekend", "weekends"):
+            days |= {5, 6}
+        elif "-" in part:
+            lo, hi = (s.strip() for s in part.split("-", 1))
+            try:
+                a, b = parse_day(lo), parse_day(hi)
+            except ValueError:
+                raise ValueError(f"expected {DAYS_HELP}, got {value!r}") from None
+            days |= {(a + i) % 7 for i in range((b - a) % 7 + 1)}
+        else:
+            try:
+                days.add(parse_day(part))
+            except ValueError:
+                raise ValueError(f"expected {DAYS_HELP}, got {value!r}") from None
+    return frozenset(days)
+
+
+def parse_clock(value: object) -> float:
+    """Return minutes after midnight for `HH:MM` (`24:00` allowed as end of day)."""
+    m = _CLOCK.match(str(value)) if isinstance(value, str) else None
+    if m:
+        hours, minutes = int(m.group(1)), int(m.group(2))
+        if minutes < 60 and (hours < 24 or (hours == 24 and minutes == 0)):
+            return float(hours * 60 + minutes)
+    raise ValueError(f"expected a clock time HH:MM (00:00 to 24:00), got {value!r}")
+
+
+def format_clock(minutes: float) -> str:
+    """Render minutes after midnight as `HH:MM`."""
+    m = round(minutes)
+    return f"{m // 60:02d}:{m % 60:02d}"
+
+
+def parse_time_ranges(value: object) -> list[tuple[float, float]]:
+    """Return (start, end) minutes after midnight for `"08:00-12:00, 14:00-20:00"` or a list.
+
+    An end at or before the start means the range runs past midnight (`22:00-02:00`
+    ends at 26:00 = 02:00 the next day); `00:00-24:00` is the whole day.
+    """
+    items = value if isinstance(value, list | tuple) else [value]
+    ranges: list[tuple[float, float]] = []
+    for item in items:
+        if not isinstance(item, str):
+            raise ValueError(f"expected {HOURS_HELP}, got {item!r}")
+        for part in item.split(","):
+            bounds = part.split("-")
+            if len(bounds) != 2:
+                raise ValueError(f"expected {HOURS_HELP}, got {part.strip()!r}")
+            try:
+                start, end = parse_clock(bounds[0]), parse_clock(bounds[1])
+            except ValueError:
+                raise ValueError(f"expected {HOURS_HELP}, got {part.strip()!r}") from None
+            if start >= MINUTES_PER_DAY:
+                raise ValueError(f"a range cannot start at 24:00: {part.strip()!r}")
+            if end <= start:
+                end += MINUTES_PER_DAY
+            ranges.append((start, end))
+    return ranges
+
+
+def merge_intervals(intervals: list[tuple[float, float]]) -> list[tuple[float, float]]:
+    """Union of half-open intervals, sorted and non-overlapping."""
+    merged: list[tuple[float, float]] = []
+    for start, end in sorted(intervals):
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def weekly_windows(
+    days: frozenset[int], ranges: list[tuple[float, float]]
+) -> list[tuple[float, float]]:
+    """Minute-of-week windows [start, end) for daily ranges on `days`, wrapped into one week."""
+    windows: list[tuple[float, float]] = []
+    for day in days:
+        for start, end in ranges:
+            s, e = day * MINUTES_PER_DAY + start, day * MINUTES_PER_DAY + end
+            if e > MINUTES_PER_WEEK:  # Sunday night past midnight wraps to Monday
+                windows.append((s, MINUTES_PER_WEEK))
+                windows.append((0.0, e - MINUTES_PER_WEEK))
+            else:
+                windows.append((s, e))
+    return merge_intervals(windows)

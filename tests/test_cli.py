@@ -1,0 +1,129 @@
+"""The command line: exit codes, messages without tracebacks, JSON output."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+from conftest import MINIMAL, ROOT, SCENARIOS
+
+
+def ccsim(*args: str, cwd=ROOT) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "ccsim", *args], capture_output=True, text=True, cwd=cwd
+    )
+
+
+def test_validate_bundled_scenarios_exits_0():
+    r = ccsim("validate", "scenarios/")
+    assert r.returncode == 0, r.stderr
+    assert "scenario file(s) valid" in r.stdout
+    assert "Traceback" not in r.stderr
+
+
+def test_validate_broken_file_exits_1_with_file_line_field(tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(MINIMAL.replace("weekly: 500,", "weekly: lots,"))
+    r = ccsim("validate", str(bad), str(SCENARIOS / "small_shop.yaml"))
+    assert r.returncode == 1
+    assert f"{bad}:14: arrivals.phone.weekly: got 'lots' (expected a number)" in r.stderr
+    assert "small_shop.yaml: ok" in r.stdout
+    assert "Traceback" not in r.stderr + r.stdout
+
+
+def test_validate_reports_every_problem(tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(MINIMAL.replace("weekly: 500,", "weekly: lots,").replace("wage: 25", "wage: x"))
+    r = ccsim("validate", str(bad))
+    assert r.returncode == 1
+    assert len([line for line in r.stderr.splitlines() if line.startswith(str(bad))]) == 2
+
+
+def test_validate_broken_yaml_empty_and_list(tmp_path):
+    for name, text in [("broken.yaml", "a: [\n"), ("empty.yaml", ""), ("list.yaml", "- 1\n")]:
+        (tmp_path / name).write_text(text)
+    r = ccsim("validate", str(tmp_path))
+    assert r.returncode == 1
+    assert "Traceback" not in r.stderr
+    for name in ("broken.yaml", "empty.yaml", "list.yaml"):
+        assert str(tmp_path / name) in r.stderr
+
+
+def test_validate_missing_file_is_a_usage_error(tmp_path):
+    r = ccsim("validate", str(tmp_path / "nope.yaml"))
+    assert r.returncode == 2
+    assert "file not found" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_unknown_option_is_a_usage_error():
+    r = ccsim("validate", "--frobnicate", "scenarios/")
+    assert r.returncode == 2
+
+
+def test_validate_json(tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(MINIMAL.replace("  warmup: 1d", "  warmpu: 1d"))
+    r = ccsim("validate", "--json", str(bad))
+    assert r.returncode == 1
+    doc = json.loads(r.stdout)
+    (entry,) = doc["files"]
+    assert doc["valid"] is False and entry["valid"] is False
+    assert entry["errors"] == [
+        {
+            "line": 4,
+            "field": "simulation.warmpu",
+            "message": "unknown key 'warmpu'; did you mean 'warmup'?",
+        }
+    ]
+
+
+def test_warnings_do_not_fail_unless_strict(tmp_path):
+    f = tmp_path / "w.yaml"
+    f.write_text(
+        MINIMAL.replace('open: {mon-fri: "08:00-18:00"}', 'open: {mon-sat: "08:00-18:00"}')
+    )
+    assert ccsim("validate", str(f)).returncode == 0
+    r = ccsim("validate", "--strict", str(f))
+    assert r.returncode == 1 and "warning: channels.phone.open" in r.stdout
+
+
+def test_schema_is_json_schema_naming_every_top_level_key():
+    r = ccsim("schema")
+    assert r.returncode == 0
+    schema = json.loads(r.stdout)
+    for key in (
+        "name",
+        "simulation",
+        "channels",
+        "arrivals",
+        "reasons",
+        "faq_deflection",
+        "anger",
+        "escalation",
+        "groups",
+        "shifts",
+        "roster",
+        "shrinkage",
+        "targets",
+        "costs",
+    ):
+        assert key in schema["properties"], key
+    assert schema["required"] == ["name", "channels", "arrivals", "reasons", "groups"]
+
+
+def test_schema_validates_the_bundled_scenarios():
+    jsonschema = __import__("pytest").importorskip("jsonschema")
+    from ruamel.yaml import YAML
+
+    schema = json.loads(ccsim("schema").stdout)
+    for path in SCENARIOS.glob("*.yaml"):
+        doc = YAML(typ="safe").load(path.read_text())
+        jsonschema.validate(doc, schema)
+
+
+def test_show_prints_a_summary():
+    r = ccsim("show", "scenarios/ecommerce_omnichannel.yaml")
+    assert r.returncode == 0, r.stderr
+    for word in ("phone", "whatsapp", "social", "contacts/week", "Roster", "47% in 1h"):
+        assert word in r.stdout

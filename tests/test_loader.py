@@ -1,0 +1,75 @@
+"""File-level problems: broken YAML, empty files, wrong top-level type, missing files."""
+
+from __future__ import annotations
+
+import pytest
+
+import ccsim
+from conftest import MINIMAL, errors_of
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("", ":? the file is empty"),
+        ("# only a comment\n", "the file is empty"),
+        ("- a\n- b\n", ":1: expected a mapping of scenario keys (name, channels, ...), got a list"),
+        ("just text\n", ":1: expected a mapping of scenario keys"),
+        ("name: x\nchannels: {phone: [\n", "invalid YAML"),
+        ("name: x\n  bad indent: 1\n", ":2: invalid YAML"),
+        ("name: a\nname: b\n", ':2: invalid YAML: found duplicate key "name"'),
+    ],
+)
+def test_file_level_problems(tmp_path, text, expected):
+    messages = errors_of(text, tmp_path)
+    assert len(messages) == 1
+    prefix = str(tmp_path / "s.yaml")
+    assert messages[0].startswith(prefix)
+    if expected.startswith(":? "):
+        assert expected[3:] in messages[0]
+    else:
+        assert expected in messages[0], messages[0]
+
+
+def test_missing_file(tmp_path):
+    with pytest.raises(ccsim.ScenarioError) as info:
+        ccsim.load(tmp_path / "nope.yaml")
+    assert str(info.value) == f"{tmp_path / 'nope.yaml'}: file not found"
+
+
+def test_folder_instead_of_file(tmp_path):
+    with pytest.raises(ccsim.ScenarioError, match="is a folder"):
+        ccsim.load(tmp_path)
+
+
+def test_not_utf8(tmp_path):
+    path = tmp_path / "s.yaml"
+    path.write_bytes(b"name: \xff\xfe\n")
+    with pytest.raises(ccsim.ScenarioError, match="cannot read file"):
+        ccsim.load(path)
+
+
+def test_loads_from_text():
+    s = ccsim.loads(MINIMAL)
+    assert set(s.channels) == {"phone", "email"}
+    assert s.simulation.intervals_per_day == 24
+    assert s.channels["phone"].patience.mean == 3.0
+    assert s.reasons["special"].resolve.dist == "lognormal"
+
+
+def test_paid_hours_and_agents():
+    s = ccsim.loads(MINIMAL)
+    assert s.agents_per_group() == {"agents": 3, "supervisor": 1}
+    assert s.paid_hours() == {"agents": 3 * 5 * 10.0, "supervisor": 5 * 10.0}
+
+
+def test_unpaid_breaks_reduce_paid_hours():
+    text = MINIMAL.replace(
+        "length: 10h, days: mon-fri}",
+        "length: 10h, days: mon-fri, breaks: [{after: 4h, length: 30min}, "
+        "{after: 7h, length: 15min, paid: true}]}",
+    )
+    s = ccsim.loads(text)
+    assert s.shifts["day"].paid_minutes == 570
+    assert s.shifts["day"].working_minutes == 555
+    assert s.paid_hours()["agents"] == pytest.approx(3 * 5 * 9.5)

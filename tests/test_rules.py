@@ -1,0 +1,449 @@
+"""One test per validation rule: a broken file, and a message naming file, line and field."""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import MINIMAL, errors_of, load_text
+
+# (rule id, text to replace in MINIMAL, replacement, field path in the message,
+#  text on the line the message must point at, fragment of the message)
+CASES = [
+    (
+        "mix-sums-to-1",
+        "mix: {phone: 0.7, email: 0.6}",
+        "mix: {phone: 0.6, email: 0.6}",
+        "reasons.question.mix.phone",
+        "phone: 0.6, email: 0.6",
+        "sums to 0.9",
+    ),
+    (
+        "channel-has-arrivals",
+        "  email: {weekly: 300}\n",
+        "",
+        "channels.email",
+        "  email:\n    kind: message",
+        "no `arrivals` entry",
+    ),
+    (
+        "arrivals-name-channels",
+        "  email: {weekly: 300}",
+        "  email: {weekly: 300}\n  fax: {weekly: 1}",
+        "arrivals.fax",
+        "fax: {weekly: 1}",
+        "unknown channel 'fax'",
+    ),
+    (
+        "mix-names-channels",
+        "mix: {phone: 0.3, email: 0.4}",
+        "mix: {phone: 0.3, email: 0.4, mail: 0}",
+        "reasons.special.mix.mail",
+        ", mail: 0}",
+        "did you mean 'email'",
+    ),
+    (
+        "roster-group-exists",
+        "{group: agents, shift: day",
+        "{group: agent, shift: day",
+        "roster[0].group",
+        "group: agent,",
+        "did you mean 'agents'",
+    ),
+    (
+        "roster-shift-exists",
+        "{group: supervisor, shift: day",
+        "{group: supervisor, shift: night",
+        "roster[1].shift",
+        "shift: night",
+        "unknown shift 'night'",
+    ),
+    (
+        "skills-name-channels",
+        "skills: {phone: 1, email: 2}",
+        "skills: {phone: 1, emial: 2}",
+        "groups.agents.skills.emial",
+        "emial: 2",
+        "did you mean 'email'",
+    ),
+    (
+        "targets-name-channels",
+        "  email: {service: [{within: 24h",
+        "  e-mail: {service: [{within: 24h",
+        "targets.e-mail",
+        "e-mail: {service",
+        "unknown channel 'e-mail'",
+    ),
+    (
+        "share-at-most-1",
+        "at_least: 0.9",
+        "at_least: 1.2",
+        "targets.email.service[0].at_least",
+        "at_least: 1.2",
+        "at most 1",
+    ),
+    (
+        "share-at-least-0",
+        "mix: {phone: 0.3, email: 0.4}",
+        "mix: {phone: 0.3, email: -0.4}",
+        "reasons.special.mix.email",
+        "email: -0.4",
+        "at least 0",
+    ),
+    (
+        "intraday-length",
+        "phone: {weekly: 500, intraday: business_hours}",
+        "phone: {weekly: 500, intraday: [1, 2, 3]}",
+        "arrivals.phone.intraday",
+        "intraday: [1, 2, 3]",
+        "has 3 values, expected 24",
+    ),
+    (
+        "horizon-whole-intervals",
+        "horizon: 2d",
+        "horizon: 90min",
+        "simulation.horizon",
+        "horizon: 90min",
+        "not a whole number of 1h intervals",
+    ),
+    (
+        "warmup-whole-intervals",
+        "warmup: 1d",
+        "warmup: 20min",
+        "simulation.warmup",
+        "warmup: 20min",
+        "not a whole number",
+    ),
+    (
+        "interval-divides-day",
+        "interval: 1h",
+        "interval: 7min",
+        "simulation.interval",
+        "interval: 7min",
+        "dividing a day",
+    ),
+    (
+        "channel-has-skilled-group",
+        "skills: {phone: 1, email: 2}",
+        "skills: {phone: 1}",
+        "channels.email",
+        "  email:\n    kind: message",
+        "no group has the 'email' skill",
+    ),
+    (
+        "escalate-needs-escalation-skill",
+        "skills: {escalation: 1}",
+        "skills: {phone: 2}",
+        "reasons.special.escalate",
+        "escalate: true",
+        "no group has the `escalation` skill",
+    ),
+    (
+        "escalate-needs-escalation-block",
+        "escalation:\n  resolve: {mean: 10min, cv: 0.5}\n",
+        "",
+        "reasons.special.escalate",
+        "escalate: true",
+        "no `escalation:` block",
+    ),
+    (
+        "daily-sums-to-1",
+        "email: {weekly: 300}",
+        "email: {weekly: 300, daily: [0.5, 0.5, 0.5, 0, 0, 0, 0]}",
+        "arrivals.email.daily",
+        "daily: [0.5",
+        "must sum to 1",
+    ),
+    (
+        "daily-has-7-shares",
+        "email: {weekly: 300}",
+        "email: {weekly: 300, daily: [0.5, 0.5]}",
+        "arrivals.email.daily",
+        "daily: [0.5",
+        "expected 7 shares",
+    ),
+    (
+        "lognormal-needs-cv",
+        "resolve: {mean: 3min, cv: 0.5}",
+        "resolve: {mean: 3min}",
+        "reasons.question.resolve",
+        "resolve: {mean: 3min}",
+        "needs `cv`",
+    ),
+    (
+        "weibull-needs-shape",
+        "patience: 3min",
+        "patience: {dist: weibull, mean: 3min}",
+        "channels.phone.patience",
+        "dist: weibull",
+        "needs `shape`",
+    ),
+    (
+        "unknown-distribution",
+        "resolve: {mean: 3min, cv: 0.5}",
+        "resolve: {dist: normal, mean: 3min}",
+        "reasons.question.resolve.dist",
+        "dist: normal",
+        "expected 'exponential', 'lognormal'",
+    ),
+    (
+        "unknown-intraday-curve",
+        "intraday: business_hours",
+        "intraday: lunchtime",
+        "arrivals.phone.intraday",
+        "intraday: lunchtime",
+        "unknown intraday curve",
+    ),
+    (
+        "intraday-csv-exists",
+        "intraday: business_hours",
+        "intraday: {csv: nope.csv}",
+        "arrivals.phone.intraday",
+        "csv: nope.csv",
+        "cannot read intraday CSV",
+    ),
+    (
+        "chat-options-on-voice",
+        "patience: 3min",
+        "patience: 3min\n    concurrency: 3",
+        "channels.phone",
+        "  phone:\n    kind: voice",
+        "apply to chat channels only",
+    ),
+    (
+        "edf-on-message-only",
+        "patience: 3min",
+        "patience: 3min\n    discipline: edf",
+        "channels.phone",
+        "  phone:\n    kind: voice",
+        "message channels only",
+    ),
+    (
+        "no-patience-on-message",
+        "    kind: message",
+        "    kind: message\n    patience: 5min",
+        "channels.email",
+        "  email:\n    kind: message",
+        "no abandonment",
+    ),
+    (
+        "max-abandon-not-on-message",
+        "email: {service: [{within: 24h, at_least: 0.9}]}",
+        "email: {service: [{within: 24h, at_least: 0.9}], max_abandon: 0.1}",
+        "targets.email.max_abandon",
+        "max_abandon: 0.1}",
+        "voice and chat channels only",
+    ),
+    (
+        "per-contact-names-channel",
+        "targets:",
+        "costs: {per_contact: {fone: 0.4}}\ntargets:",
+        "costs.per_contact.fone",
+        "fone: 0.4",
+        "did you mean 'phone'",
+    ),
+    (
+        "opening-hours-syntax",
+        'open: {mon-fri: "08:00-18:00"}',
+        'open: {mon-fri: "8am-6pm"}',
+        "channels.phone.open",
+        "8am-6pm",
+        "expected opening hours like",
+    ),
+    (
+        "shift-break-inside",
+        '{start: "08:00", length: 10h, days: mon-fri}',
+        '{start: "08:00", length: 10h, days: mon-fri, breaks: [{after: 9h, length: 2h}]}',
+        "shifts.day",
+        "breaks: [{after: 9h",
+        "ends after the shift ends",
+    ),
+    (
+        "shift-start-clock",
+        '{start: "08:00"',
+        '{start: "8 o\'clock"',
+        "shifts.day.start",
+        "8 o'clock",
+        "expected a clock time HH:MM",
+    ),
+    (
+        "shift-days",
+        "length: 10h, days: mon-fri}",
+        "length: 10h, days: mon-fry}",
+        "shifts.day.days",
+        "mon-fry",
+        "expected days like mon-fri",
+    ),
+    (
+        "unknown-key-did-you-mean",
+        "  warmup: 1d",
+        "  warmpu: 1d",
+        "simulation.warmpu",
+        "warmpu: 1d",
+        "unknown key 'warmpu'; did you mean 'warmup'?",
+    ),
+    (
+        "unknown-nested-key",
+        "    patience: 3min",
+        "    patiense: 3min",
+        "channels.phone.patiense",
+        "patiense: 3min",
+        "did you mean 'patience'?",
+    ),
+    ("required-field", "name: minimal\n", "", "name", "simulation:", "required field is missing"),
+    (
+        "wrong-type",
+        "weekly: 500,",
+        "weekly: lots,",
+        "arrivals.phone.weekly",
+        "weekly: lots",
+        "expected a number",
+    ),
+    (
+        "bad-duration",
+        "patience: 3min",
+        "patience: soon",
+        "channels.phone.patience",
+        "patience: soon",
+        "expected a duration like 20s",
+    ),
+    (
+        "bad-channel-kind",
+        "    kind: message",
+        "    kind: letter",
+        "channels.email.kind",
+        "kind: letter",
+        "expected 'voice', 'chat' or 'message'",
+    ),
+    (
+        "negative-agents",
+        "shift: day, agents: 3}",
+        "shift: day, agents: -3}",
+        "roster[0].agents",
+        "agents: -3",
+        "at least 0",
+    ),
+    (
+        "shrinkage-below-1",
+        "targets:",
+        "shrinkage: 1.0\ntargets:",
+        "shrinkage",
+        "shrinkage: 1.0",
+        "less than 1",
+    ),
+]
+
+
+def _line_of(text: str, fragment: str) -> int:
+    index = text.index(fragment)
+    return text.count("\n", 0, index) + 1
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "field", "line_text", "fragment"),
+    [case[1:] for case in CASES],
+    ids=[case[0] for case in CASES],
+)
+def test_rule(tmp_path, old, new, field, line_text, fragment):
+    assert old in MINIMAL, "test case out of date with MINIMAL"
+    broken = MINIMAL.replace(old, new, 1)
+    messages = errors_of(broken, tmp_path)
+    expected_prefix = f"{tmp_path / 's.yaml'}:{_line_of(broken, line_text)}: {field}: "
+    matching = [m for m in messages if m.startswith(expected_prefix) and fragment in m]
+    assert matching, f"expected {expected_prefix}...{fragment}... in {messages}"
+
+
+def test_minimal_is_valid(tmp_path):
+    s = load_text(MINIMAL, tmp_path)
+    assert s.name == "minimal" and s.warnings == []
+
+
+def test_every_problem_is_reported_not_only_the_first(tmp_path):
+    broken = MINIMAL.replace("agents: 3}", "agents: -3}").replace("wage: 25", "wage: cheap")
+    broken = broken.replace("  warmup: 1d", "  warmpu: 1d")
+    messages = errors_of(broken, tmp_path)
+    assert len(messages) == 3, messages
+
+
+def test_every_rule_violation_is_reported_not_only_the_first(tmp_path):
+    broken = MINIMAL.replace("{group: agents, shift: day", "{group: agent, shift: day")
+    broken = broken.replace("skills: {phone: 1, email: 2}", "skills: {phone: 1, emial: 2}")
+    messages = errors_of(broken, tmp_path)
+    assert any("roster[0].group" in m for m in messages)
+    assert any("groups.agents.skills.emial" in m for m in messages)
+
+
+def test_intraday_csv_relative_to_the_scenario(tmp_path):
+    (tmp_path / "profiles").mkdir()
+    (tmp_path / "profiles" / "phone.csv").write_text(
+        "interval,weight\n" + "".join(f"{h:02d}:00,{h % 7 + 1}\n" for h in range(24))
+    )
+    text = MINIMAL.replace("intraday: business_hours", "intraday: {csv: profiles/phone.csv}")
+    s = load_text(text, tmp_path)
+    weights = s.arrivals["phone"].intraday_weights(60)
+    assert len(weights) == 24 and weights.sum() == pytest.approx(1.0)
+    assert weights[6] / weights[0] == pytest.approx(7.0)
+
+
+def test_intraday_csv_length_must_match(tmp_path):
+    (tmp_path / "short.csv").write_text("1\n2\n3\n")
+    text = MINIMAL.replace("intraday: business_hours", "intraday: {csv: short.csv}")
+    assert any("has 3 values, expected 24" in m for m in errors_of(text, tmp_path))
+
+
+def test_intraday_csv_must_be_numeric(tmp_path):
+    (tmp_path / "bad.csv").write_text("1\n2\nlots\n")
+    text = MINIMAL.replace("intraday: business_hours", "intraday: {csv: bad.csv}")
+    assert any("bad.csv:3: expected a number" in m for m in errors_of(text, tmp_path))
+
+
+# --- warnings: legal but suspicious -------------------------------------------------
+
+
+def _warnings(text: str, tmp_path) -> list[str]:
+    return [str(w) for w in load_text(text, tmp_path).warnings]
+
+
+def test_warning_channel_open_with_nobody_on_duty(tmp_path):
+    text = MINIMAL.replace('open: {mon-fri: "08:00-18:00"}', 'open: {mon-sat: "08:00-18:00"}')
+    warnings = _warnings(text, tmp_path)
+    line = _line_of(text, "open: {mon-sat")
+    assert any(
+        w.startswith(f"{tmp_path / 's.yaml'}:{line}: warning: channels.phone.open:")
+        and "sat 08:00-18:00" in w
+        for w in warnings
+    ), warnings
+
+
+def test_warning_group_without_roster_line(tmp_path):
+    text = MINIMAL.replace("  - {group: supervisor, shift: day, agents: 1}\n", "")
+    warnings = _warnings(text, tmp_path)
+    assert any("groups.supervisor: group has no agents on the roster" in w for w in warnings)
+
+
+def test_warning_target_no_agent_can_reach(tmp_path):
+    text = MINIMAL.replace("  - {group: supervisor, shift: day, agents: 1}\n", "")
+    text = text.replace(
+        "targets:\n", "targets:\n  escalation: {service: [{within: 48h, at_least: 0.9}]}\n"
+    )
+    warnings = _warnings(text, tmp_path)
+    assert any("targets.escalation: no rostered agent" in w for w in warnings), warnings
+
+
+def test_anger_off_spellings(tmp_path):
+    for spelling in ("off", "false", "{enabled: false}"):
+        s = load_text(MINIMAL + f"anger: {spelling}\n", tmp_path)
+        assert s.anger.enabled is False
+    assert load_text(MINIMAL, tmp_path).anger.enabled is True
+
+
+def test_opening_hours_past_midnight_and_several_ranges(tmp_path):
+    text = MINIMAL.replace(
+        'open: {mon-fri: "08:00-18:00"}',
+        'open: {mon-fri: ["08:00-12:00", "14:00-18:00"], sun: "22:00-02:00"}',
+    )
+    s = load_text(text, tmp_path)
+    windows = s.channels["phone"].windows
+    assert (0.0, 120.0) in windows  # sunday night wraps into monday
+    assert (480.0, 720.0) in windows and (840.0, 1080.0) in windows
+    assert s.channels["phone"].open_fraction(6 * 1440 + 1320.0, 60.0) == 1.0
+    assert s.channels["phone"].open_fraction(720.0, 120.0) == 0.0

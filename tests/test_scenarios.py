@@ -1,0 +1,61 @@
+"""The bundled scenario files load, and describe what their comments promise."""
+
+from __future__ import annotations
+
+import pytest
+
+import ccsim
+from conftest import SCENARIOS
+
+FILES = sorted(SCENARIOS.glob("*.yaml"))
+
+
+def test_there_are_bundled_scenarios():
+    names = {p.name for p in FILES}
+    assert {"ecommerce_omnichannel.yaml", "erlang_check.yaml", "small_shop.yaml"} <= names
+
+
+@pytest.mark.parametrize("path", FILES, ids=[p.name for p in FILES])
+def test_bundled_scenario_loads_without_warnings(path):
+    s = ccsim.load(path)
+    assert s.name
+    assert [str(w) for w in s.warnings] == []
+
+
+def test_ecommerce_example_matches_the_design():
+    s = ccsim.load(SCENARIOS / "ecommerce_omnichannel.yaml")
+    kinds = {name: ch.kind for name, ch in s.channels.items()}
+    assert kinds == {
+        "phone": "voice",
+        "chat": "chat",
+        "whatsapp": "message",
+        "email": "message",
+        "social": "message",
+    }
+    for reason in (
+        "lost_parcel",
+        "exchange_return",
+        "card_dispute",
+        "incomplete_payment",
+        "faulty_product",
+        "question",
+    ):
+        assert reason in s.reasons
+    assert 10_000 <= sum(a.weekly for a in s.arrivals.values()) <= 20_000
+    service = {ch: [(t.within, t.at_least) for t in tg.service] for ch, tg in s.targets.items()}
+    assert service["social"] == [(60, 0.47), (1440, 0.84)]
+    assert service["email"] == [(60, 0.31), (1440, 0.81)]
+    assert service["escalation"] == [(2880, 0.90)]
+    assert {"phone", "chat", "whatsapp"} <= set(service)
+    assert sum(s.agents_per_group().values()) > 0
+
+
+def test_erlang_check_is_the_erlang_a_form():
+    s = ccsim.load(SCENARIOS / "erlang_check.yaml")
+    assert list(s.channels) == ["phone"] and s.channels["phone"].kind == "voice"
+    assert s.anger.enabled is False and s.shrinkage == 0
+    assert s.channels["phone"].patience.dist == "exponential"
+    assert s.channels["phone"].patience.mean == 5
+    (reason,) = s.reasons.values()
+    assert reason.resolve.dist == "exponential" and reason.resolve.mean == 3
+    assert s.arrivals["phone"].weekly == 100 * 48 * 7

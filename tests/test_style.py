@@ -1,0 +1,29 @@
+"""The code base stays ruff-clean (a linter run is part of the tests)."""
+
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+from conftest import ROOT
+
+
+def test_ruff_clean():
+    ruff = shutil.which("ruff") or str(ROOT / ".venv" / "bin" / "ruff")
+    if not shutil.which(ruff):
+        pytest.skip("ruff is not installed")
+    r = subprocess.run(
+        [ruff, "check", "src", "tests", "bench"], cwd=ROOT, capture_output=True, text=True
+    )
+    assert r.returncode == 0, r.stdout + r.stderr
+
+
+def test_readme_opens_with_the_two_commands():
+    text = (ROOT / "README.md").read_text()
+    blocks = [b.split("```")[0].strip() for b in text.split("```sh\n")[1:3]]
+    assert blocks[0].startswith("python3 -m venv .venv") and "ccsim" in blocks[0]
+    assert blocks[1].startswith("python3 -m venv .venv") and "pytest" in blocks[1]
+    ci = (ROOT / ".ci" / "run").read_text()
+    assert blocks[1] in ci, ".ci/run must call exactly the README's test command"
+    assert sys.version_info >= (3, 11)
