@@ -73,3 +73,10 @@ def test_unpaid_breaks_reduce_paid_hours():
     assert s.shifts["day"].paid_minutes == 570
     assert s.shifts["day"].working_minutes == 555
     assert s.paid_hours()["agents"] == pytest.approx(3 * 5 * 9.5)
+
+
+def test_odd_user_keys_are_reported_not_crashed(tmp_path):
+    # found by the fuzz test: a key that looks like a pydantic location tag
+    messages = errors_of(MINIMAL.replace("name: minimal", "']': minimal"), tmp_path)
+    assert any(": name: required field is missing" in m for m in messages)
+    assert any("unknown key ']'" in m for m in messages)

@@ -8,6 +8,7 @@ closest line in the file. Loading never raises anything but `ScenarioError`.
 from __future__ import annotations
 
 import difflib
+import re
 import typing
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -207,18 +208,16 @@ def _from_pydantic(exc: ValidationError, name: str, lines: dict[Loc, int]) -> li
     return messages
 
 
+_TAG = re.compile(
+    r"^((function-(before|after|plain|wrap)|list|dict|literal|is-instance|lax-or-strict|"
+    r"json-or-python|nullable|tagged-union|union|frozenset|set|tuple)\[.*\]|constrained-\w+|"
+    r"str|float|int|bool|IntradayCSV|Patience|Distribution|AngerModel)$"
+)
+
+
 def _clean_loc(loc: tuple) -> Loc:
     """Drop pydantic's union-branch and validator tags from a location."""
-    out: list[str | int] = []
-    for part in loc:
-        if isinstance(part, str) and (
-            part.startswith(("function-", "list[", "literal[", "dict[", "constrained-"))
-            or part in ("str", "float", "int", "IntradayCSV", "Patience", "Distribution")
-            or part.endswith("]")
-        ):
-            continue
-        out.append(part)
-    return tuple(out)
+    return tuple(p for p in loc if not (isinstance(p, str) and _TAG.match(p)))
 
 
 def _prune_union_noise(errors: list[dict]) -> list[dict]:
@@ -243,7 +242,7 @@ def _describe(err: dict, loc: Loc) -> str:
     if kind == "missing":
         return "required field is missing"
     if kind == "extra_forbidden":
-        return f"unknown key {loc[-1]!r}{_did_you_mean(loc)}"
+        return f"unknown key {loc[-1]!r}{_did_you_mean(loc)}" if loc else "unknown key"
     if kind == "value_error":
         return str(ctx.get("error", err["msg"]))
     if kind == "literal_error":

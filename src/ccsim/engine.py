@@ -1,0 +1,386 @@
+"""The SimPy model: contacts arrive, wait in queues, and are handled by agents on shifts.
+
+Kept thin and fast: the per-contact path uses only plain `Timeout` events with
+callbacks (one for the arrival, one for the end of each handling) and the deques of
+`ccsim.routing`; agents' shifts and breaks are one SimPy process per agent (not per
+contact). All randomness was drawn beforehand (`ccsim.contacts`), so the model is
+deterministic given its inputs.
+
+Routing: an arriving contact goes to a free agent of the skilled group with the
+best priority for its channel (chat: an agent already chatting with a free slot
+first); otherwise it queues. A free agent takes the oldest waiting contact of its
+highest-priority non-empty skill queue. Breaks and shift ends wait for the work in
+hand to finish (overtime is recorded).
+"""
+
+from __future__ import annotations
+
+import math
+from array import array
+from dataclasses import dataclass
+
+import numpy as np
+import simpy
+
+from ccsim.arrivals import open_changes
+from ccsim.contacts import Contacts
+from ccsim.routing import INF, Backlog, CallQueue
+from ccsim.scenario import ESCALATION, Scenario
+from ccsim.shifts import AgentPlan
+
+NAN = float("nan")
+
+
+@dataclass
+class AgentLog:
+    """What one agent did: where it sat, when it was available, its overtime."""
+
+    group: int
+    line: int
+    duty: list[tuple[float, float]]  # available segments [start, end) (breaks excluded)
+    overtime: float
+
+
+class Agent:
+    """One person: its group's skills, the work in hand and whether it takes more."""
+
+    __slots__ = (
+        "calm_rate",
+        "duty",
+        "gi",
+        "index",
+        "levels",
+        "line",
+        "load",
+        "overtime",
+        "since",
+        "taking",
+        "waiter",
+    )
+
+    def __init__(self, index: int, gi: int, line: int, levels: list[list[int]], calm_rate: float):
+        self.index, self.gi, self.line = index, gi, line
+        self.levels = levels  # queue indices grouped by priority, best first
+        self.calm_rate = calm_rate  # empathy_decay × empathy
+        self.load = 0  # contacts in hand
+        self.taking = False  # on duty, not on break, not leaving
+        self.waiter: simpy.Event | None = None
+        self.duty: list[tuple[float, float]] = []
+        self.since = 0.0
+        self.overtime = 0.0
+
+
+class Center:
+    """The contact center of one replication."""
+
+    def __init__(
+        self, s: Scenario, contacts: Contacts, plans: list[AgentPlan], t0: float, t1: float
+    ):
+        self.s, self.c, self.t0, self.t1 = s, contacts, t0, t1
+        self.env = simpy.Environment(initial_time=t0)
+        names = list(s.channels)
+        self.n_channels = len(names)
+        self.esc = len(names)  # queue index of the escalation queue
+        self.slowdown = [ch.concurrency_slowdown for ch in s.channels.values()]
+        self.tolerance = [ch.tolerance for ch in s.channels.values()]
+
+        # per-contact inputs as Python lists: fast scalar access on the hot path
+        self.arrival = contacts.arrival.tolist()
+        self.chan = contacts.channel.tolist()
+        self.a0 = contacts.a0.tolist()
+        self.resolve = contacts.resolve.tolist()
+        self.wrapup = contacts.wrapup.tolist()
+        self.esc_resolve = contacts.esc_resolve.tolist()
+        self.esc_forced = contacts.esc_forced.tolist()
+        self.expire = (contacts.arrival + contacts.patience).tolist()
+        balk = [ch.patience.balk if ch.patience else 0.0 for ch in s.channels.values()]
+        self.balks = (contacts.balk_u < np.array([*balk, 0.0])[contacts.channel]).tolist()
+        n = len(contacts)
+        # outcomes: compact typed arrays (8 bytes a value, no float objects)
+        nan = array("d", [NAN]) * n
+        self.answer, self.reply, self.end = array("d", nan), array("d", nan), array("d", nan)
+        self.a_w, self.a_peak = array("d", nan), array("d", nan)
+        self.esc_queued, self.esc_start, self.esc_end = array("d", nan), array("d", nan), nan
+        self.agent_of = array("l", [-1]) * n
+        self.esc_agent = array("l", [-1]) * n
+
+        # queues: channels in scenario order, then escalation
+        self.queues: list[CallQueue | Backlog] = []
+        for name, ch in s.channels.items():
+            if ch.kind == "message":
+                self.queues.append(Backlog(self.arrival, self._edf_thresholds(name, ch.discipline)))
+            else:
+                self.queues.append(CallQueue(self.arrival, self.expire))
+        esc_discipline = s.escalation.discipline if s.escalation else "fifo"
+        self.queues.append(Backlog(self.arrival, self._edf_thresholds(ESCALATION, esc_discipline)))
+
+        # groups: who serves which queue, in priority order
+        groups = list(s.groups.values())
+        self.group_names = list(s.groups)
+        queue_of = {name: i for i, name in enumerate(names)} | {ESCALATION: self.esc}
+        self.groups_for: list[list[int]] = []
+        for q in range(len(self.queues)):
+            qname = names[q] if q < self.esc else ESCALATION
+            skilled = [(g.skills[qname], gi) for gi, g in enumerate(groups) if qname in g.skills]
+            self.groups_for.append([gi for _, gi in sorted(skilled)])
+        self.idle: list[dict[Agent, None]] = [{} for _ in groups]  # longest idle first
+        self.partial: list[dict[Agent, None]] = [{} for _ in groups]  # chatting, slot free
+        a = s.anger
+        self.agents: list[Agent] = []
+        for plan in plans:
+            gi = self.group_names.index(plan.group)
+            g = groups[gi]
+            by_priority: dict[int, list[int]] = {}
+            for skill, priority in g.skills.items():
+                by_priority.setdefault(priority, []).append(queue_of[skill])
+            levels = [sorted(by_priority[p]) for p in sorted(by_priority)]
+            agent = Agent(len(self.agents), gi, plan.line, levels, a.empathy_decay * g.empathy)
+            self.agents.append(agent)
+            self.env.process(self._life(agent, plan))
+        self.concurrency = [ch.concurrency for ch in s.channels.values()] + [1]
+        self.gain1 = 1.0 + a.peak_gain
+        self.anger_on = a.enabled
+        self.escalate_above = a.escalate_above if a.enabled else INF
+        self.calm, self.rise = a.calm_below, a.rise_rate
+        for q, ch in enumerate(s.channels.values()):
+            if ch.kind == "message" and ch.windows is not None:
+                self._schedule_opening(q, ch)
+        self._next = 0
+
+    # --- set-up helpers ---------------------------------------------------------------
+
+    def _edf_thresholds(self, name: str, discipline: str) -> list[float] | None:
+        if discipline != "edf" or name not in self.s.targets:
+            return None
+        return [t.within for t in self.s.targets[name].service] or None
+
+    def _schedule_opening(self, q: int, channel) -> None:
+        from ccsim.arrivals import is_open
+
+        queue = self.queues[q]
+        queue.open = bool(is_open(self.s, channel, np.array([self.t0]))[0])
+        for t, now_open in open_changes(self.s, channel, self.t0, self.t1):
+            if t > self.t0:
+                ev = self.env.timeout(t - self.t0, value=(q, now_open))
+                ev.callbacks.append(self._opening)
+
+    def _opening(self, event: simpy.Event) -> None:
+        q, now_open = event.value
+        self.queues[q].open = now_open
+        if now_open:
+            for gi in self.groups_for[q]:
+                for agent in list(self.idle[gi]):
+                    if agent in self.idle[gi]:
+                        del self.idle[gi][agent]
+                        self._take_work(agent, self.env.now)
+
+    # --- running ------------------------------------------------------------------------
+
+    def run(self) -> None:
+        """Simulate [t0, t1)."""
+        self._n = len(self.arrival)
+        self._arrive_cb, self._finish_cb = self._arrive, self._finish  # bound once
+        self._timeout = self.env.timeout
+        if self._n:
+            self._timeout(self.arrival[0] - self.t0).callbacks.append(self._arrive_cb)
+        self.env.run(until=self.t1)
+        now = self.env.now
+        for agent in self.agents:  # close the books of agents still working
+            if agent.taking or agent.load:
+                agent.duty.append((agent.since, now))
+
+    def _arrive(self, event: simpy.Event) -> None:
+        """Arrival of contact `_next`; schedules the following arrival."""
+        c = self._next
+        nxt = c + 1
+        self._next = nxt
+        now = self.env.now
+        if nxt < self._n:
+            self._timeout(self.arrival[nxt] - now).callbacks.append(self._arrive_cb)
+        q = self.chan[c]
+        queue = self.queues[q]
+        if queue.open:
+            agent = self._free_agent(q)
+            if agent is not None:
+                self._start(agent, c, q, now)
+                return
+        if self.balks[c]:
+            self.expire[c] = self.arrival[c]  # hangs up at once rather than wait
+            return
+        queue.push(c)
+
+    def _free_agent(self, q: int) -> Agent | None:
+        """A free agent for queue q by group priority (chat: fill open sessions first)."""
+        concurrency = self.concurrency[q]
+        for gi in self.groups_for[q]:
+            if concurrency > 1:
+                pool = self.partial[gi]
+                if pool:
+                    agent = next(iter(pool))
+                    if agent.load + 1 >= concurrency:
+                        del pool[agent]
+                    return agent
+            pool = self.idle[gi]
+            if pool:
+                agent = next(iter(pool))
+                del pool[agent]
+                if concurrency > 1:
+                    self.partial[gi][agent] = None
+                return agent
+        return None
+
+    def _start(self, agent: Agent, c: int, q: int, now: float) -> None:
+        """Agent starts handling contact c from queue q at time `now`."""
+        agent.load += 1
+        if q == self.esc:
+            self.esc_start[c] = now
+            self.esc_agent[c] = agent.index
+            self._timeout(self.esc_resolve[c], ~c).callbacks.append(self._finish_cb)
+            return
+        a_w = 1.0 - (1.0 - self.a0[c]) * math.exp((self.arrival[c] - now) / self.tolerance[q])
+        work = self.resolve[c]
+        if a_w > self.calm:
+            peak = a_w * self.gain1
+            if peak > 1.0:
+                peak = 1.0
+            if self.anger_on:
+                work += math.log(peak / a_w) / self.rise + math.log(peak / self.calm) / (
+                    agent.calm_rate
+                )
+            self.a_peak[c] = peak
+        else:
+            self.a_peak[c] = a_w
+        if agent.load > 1:  # a chat session beside others takes longer
+            work *= 1.0 + self.slowdown[q] * (agent.load - 1)
+        self.answer[c] = now
+        self.reply[c] = now + work
+        self.a_w[c] = a_w
+        self.agent_of[c] = agent.index
+        self._timeout(work + self.wrapup[c], c).callbacks.append(self._finish_cb)
+
+    def _finish(self, event: simpy.Event) -> None:
+        """End of a handling: escalate if needed, free the agent, take more work."""
+        c = event.value
+        now = self.env.now
+        if c < 0:
+            c = ~c
+            self.esc_end[c] = now
+            agent = self.agents[self.esc_agent[c]]
+        else:
+            self.end[c] = now
+            agent = self.agents[self.agent_of[c]]
+            if self.esc_forced[c] or self.a_peak[c] > self.escalate_above:
+                self._escalate(c, now)
+        load = agent.load = agent.load - 1
+        if not agent.taking:
+            if load == 0 and agent.waiter is not None:
+                agent.waiter.succeed()
+            return
+        if load == 0:
+            if self.concurrency[self.chan[c]] > 1:
+                self.partial[agent.gi].pop(agent, None)
+            self._take_work(agent, now)
+            return
+        q = self.chan[c]  # still chatting: may take another session of this chat queue
+        queue = self.queues[q]
+        if queue.peek(now) < INF:
+            self._start(agent, queue.pop(), q, now)
+            if agent.load >= self.concurrency[q]:
+                self.partial[agent.gi].pop(agent, None)
+        else:
+            self.partial[agent.gi][agent] = None
+
+    def _escalate(self, c: int, now: float) -> None:
+        """Contact c continues to the escalation queue after its first handling."""
+        self.esc_queued[c] = now
+        helper = self._free_agent(self.esc)
+        if helper is not None:
+            self._start(helper, c, self.esc, now)
+        else:
+            self.queues[self.esc].push(c)
+
+    def _take_work(self, agent: Agent, now: float) -> None:
+        """A fully free agent takes the oldest contact of its best non-empty queue."""
+        queues = self.queues
+        for level in agent.levels:
+            best_q, best_t = -1, INF
+            for q in level:
+                queue = queues[q]
+                if queue.open:
+                    t = queue.peek(now)
+                    if t < best_t:
+                        best_q, best_t = q, t
+            if best_q >= 0:
+                queue = queues[best_q]
+                self._start(agent, queue.pop(), best_q, now)
+                cap = self.concurrency[best_q]
+                if cap > 1:
+                    while agent.load < cap and queue.peek(now) < INF:
+                        self._start(agent, queue.pop(), best_q, now)
+                    if agent.load < cap:
+                        self.partial[agent.gi][agent] = None
+                return
+        self.idle[agent.gi][agent] = None
+
+    # --- shifts ---------------------------------------------------------------------------
+
+    def _clock_in(self, agent: Agent) -> None:
+        agent.taking = True
+        agent.since = self.env.now
+        self._take_work(agent, self.env.now)
+
+    def _clock_out(self, agent: Agent):
+        """Stop taking work; wait for the work in hand; record the available segment."""
+        agent.taking = False
+        self.idle[agent.gi].pop(agent, None)
+        self.partial[agent.gi].pop(agent, None)
+        if agent.load:
+            agent.waiter = self.env.event()
+            yield agent.waiter
+            agent.waiter = None
+        agent.duty.append((agent.since, self.env.now))
+
+    def _life(self, agent: Agent, plan: AgentPlan):
+        """An agent's shifts: clock in, breaks, clock out (finishing the work in hand)."""
+        env = self.env
+        for period in plan.periods:
+            if period.start > env.now:
+                yield env.timeout(period.start - env.now)
+            if env.now >= period.end:
+                continue
+            self._clock_in(agent)
+            for start, length in period.breaks:
+                if start > env.now:
+                    yield env.timeout(start - env.now)
+                if env.now >= period.end:
+                    break
+                yield from self._clock_out(agent)
+                yield env.timeout(length)
+                if env.now < period.end:
+                    self._clock_in(agent)
+            if not agent.taking:
+                continue
+            if period.end > env.now:
+                yield env.timeout(period.end - env.now)
+            yield from self._clock_out(agent)
+            agent.overtime += env.now - period.end
+
+    def logs(self) -> list[AgentLog]:
+        return [AgentLog(a.gi, a.line, a.duty, a.overtime) for a in self.agents]
+
+    def outcomes(self) -> dict[str, np.ndarray]:
+        """Outcome columns as numpy arrays (zero-copy views of the typed arrays)."""
+        as_np = lambda a: np.frombuffer(a, dtype=np.float64 if a.typecode == "d" else np.int64)  # noqa: E731
+        return {
+            "answer": as_np(self.answer),
+            "reply": as_np(self.reply),
+            "end": as_np(self.end),
+            "a_w": as_np(self.a_w),
+            "a_peak": as_np(self.a_peak),
+            "agent": as_np(self.agent_of),
+            "expire": np.array(self.expire),
+            "esc_queued": as_np(self.esc_queued),
+            "esc_start": as_np(self.esc_start),
+            "esc_end": as_np(self.esc_end),
+            "esc_agent": as_np(self.esc_agent),
+        }

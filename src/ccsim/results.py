@@ -1,0 +1,357 @@
+"""Measured outputs of a simulation: per-contact records and the tables built from them.
+
+All tables are computed after the run from the columnar records, vectorised:
+per interval × channel, per interval × group, and a summary per channel (with the
+`escalation` pseudo-channel) for each replication, plus estimates with 95% CIs.
+Times in the contact records are minutes from the start of the measured window;
+summary times are seconds (`_s`), as in the `--json` output.
+"""
+
+from __future__ import annotations
+
+import functools
+import warnings
+from dataclasses import dataclass
+from functools import cached_property
+
+import numpy as np
+import pandas as pd
+
+from ccsim import anger, service_level
+from ccsim.confidence import t_interval
+from ccsim.contacts import Contacts
+from ccsim.engine import AgentLog
+from ccsim.scenario import ESCALATION, Scenario
+from ccsim.service_level import label
+
+METRICS = (
+    "offered",
+    "answered",
+    "abandoned",
+    "waiting_at_end",
+    "closed",
+    "abandon_rate",
+    "asa_s",
+    "wait_mean_s",
+    "aht_s",
+    "nps",
+)
+
+
+@dataclass
+class Replication:
+    """The records of one replication."""
+
+    index: int
+    seed: int | None
+    contacts: Contacts
+    closed: dict[str, np.ndarray]  # voice/chat attempts while closed, per channel
+    agents: list[AgentLog]
+    t0: float  # start of the simulated time (−warm-up)
+    t1: float  # end of the simulated time (horizon + cool-down)
+    horizon: float
+
+
+def overlap_per_bin(
+    starts: np.ndarray, ends: np.ndarray, edges: np.ndarray, weights: np.ndarray | None = None
+) -> np.ndarray:
+    """Total (weighted) length of segments [start, end) falling in each bin of `edges`."""
+    if starts.size == 0:
+        return np.zeros(edges.size - 1)
+    w = np.ones(starts.size) if weights is None else weights
+
+    def covered_before(x: np.ndarray, points: np.ndarray, weight: np.ndarray) -> np.ndarray:
+        order = np.argsort(points)
+        p, wt = points[order], weight[order]
+        k = np.searchsorted(p, x, side="right")
+        cum_w = np.concatenate(([0.0], np.cumsum(wt)))
+        cum_pw = np.concatenate(([0.0], np.cumsum(p * wt)))
+        return cum_w[k] * x - cum_pw[k]  # sum of weight·(x − p)+
+
+    total = covered_before(edges, starts, w) - covered_before(edges, ends, w)
+    return np.diff(total)
+
+
+class Outcomes:
+    """Derived per-contact outcomes of one replication (masks and times)."""
+
+    def __init__(self, rep: Replication):
+        c, o = rep.contacts, rep.contacts.outcome
+        self.answered = ~np.isnan(o["answer"])
+        self.abandoned = ~self.answered & (o["expire"] <= rep.t1)
+        self.waiting = ~self.answered & ~self.abandoned
+        self.wait = np.where(
+            self.answered,
+            o["answer"] - c.arrival,
+            np.where(self.abandoned, o["expire"] - c.arrival, rep.t1 - c.arrival),
+        )
+        self.to_reply = o["reply"] - c.arrival  # NaN when never answered
+        self.to_answer = o["answer"] - c.arrival
+        self.handle = o["end"] - o["answer"]
+        self.measured = (c.arrival >= 0) & (c.arrival < rep.horizon)
+        self.escalated = ~np.isnan(o["esc_queued"])
+
+
+def _summary_row(s: Scenario, rep: Replication, out: Outcomes, k: int, name: str) -> dict:
+    c, o = rep.contacts, rep.contacts.outcome
+    kind = s.channels[name].kind
+    m = out.measured & (c.channel == k)
+    answered, abandoned = out.answered[m], out.abandoned[m]
+    elapsed = out.to_reply[m] if kind == "message" else out.to_answer[m]
+    wait = out.wait[m]
+    nps_classes = anger.nps_class(
+        np.nan_to_num(o["a_w"][m]), abandoned, s.anger.promoter_below, s.anger.detractor_above
+    )[answered | abandoned]
+    closed = rep.closed.get(name, np.empty(0))
+    row = {
+        "channel": name,
+        "offered": int(m.sum()),
+        "answered": int(answered.sum()),
+        "abandoned": int(abandoned.sum()),
+        "waiting_at_end": int(out.waiting[m].sum()),
+        "closed": int(((closed >= 0) & (closed < rep.horizon)).sum()),
+        "abandon_rate": abandoned.mean() if m.any() else np.nan,
+        "asa_s": 60 * wait[answered].mean() if answered.any() else np.nan,
+        "wait_mean_s": 60 * wait.mean() if m.any() else np.nan,
+        "aht_s": 60 * np.nanmean(out.handle[m]) if np.isfinite(out.handle[m]).any() else np.nan,
+        "nps": anger.nps(nps_classes),
+    }
+    for t in s.targets.get(name, None).service if name in s.targets else []:
+        row[label(t.within)] = service_level.service_level(
+            elapsed, answered, abandoned, wait, t.within, s.simulation.sl_definition
+        )
+    return row
+
+
+def _escalation_row(s: Scenario, rep: Replication, out: Outcomes) -> dict:
+    c, o = rep.contacts, rep.contacts.outcome
+    m = out.measured & out.escalated
+    started = ~np.isnan(o["esc_start"][m])
+    total = o["esc_end"][m] - c.arrival[m]
+    queue_wait = np.where(started, o["esc_start"][m], rep.t1) - o["esc_queued"][m]
+    handle = o["esc_end"][m] - o["esc_start"][m]
+    row = {
+        "channel": ESCALATION,
+        "offered": int(m.sum()),
+        "answered": int(started.sum()),
+        "abandoned": 0,
+        "waiting_at_end": int((~started).sum()),
+        "closed": 0,
+        "abandon_rate": 0.0 if m.any() else np.nan,
+        "asa_s": 60 * queue_wait[started].mean() if started.any() else np.nan,
+        "wait_mean_s": 60 * queue_wait.mean() if m.any() else np.nan,
+        "aht_s": 60 * np.nanmean(handle) if np.isfinite(handle).any() else np.nan,
+        "nps": np.nan,
+    }
+    done = ~np.isnan(total)
+    for t in s.targets[ESCALATION].service if ESCALATION in s.targets else []:
+        row[label(t.within)] = service_level.service_level(
+            total, done, np.zeros(done.size, bool), total, t.within, "offered"
+        )
+    return row
+
+
+class Result:
+    """Records and tables of a simulation run (one or more replications)."""
+
+    def __init__(self, scenario: Scenario, seed: int, replications: list[Replication]):
+        self.scenario = scenario
+        self.seed = seed
+        self.replications = replications
+
+    def __repr__(self) -> str:
+        return f"<Result {self.scenario.name!r}: {len(self.replications)} replication(s)>"
+
+    @cached_property
+    def _outcomes(self) -> list[Outcomes]:
+        return [Outcomes(r) for r in self.replications]
+
+    @cached_property
+    def summary(self) -> pd.DataFrame:
+        """One row per replication × channel (and `escalation` if anything escalates)."""
+        s = self.scenario
+        rows = []
+        for rep, out in zip(self.replications, self._outcomes, strict=True):
+            for k, name in enumerate(s.channels):
+                rows.append({"replication": rep.index, **_summary_row(s, rep, out, k, name)})
+            if s.escalation is not None or ESCALATION in s.targets:
+                rows.append({"replication": rep.index, **_escalation_row(s, rep, out)})
+        return pd.DataFrame(rows)
+
+    def estimates(self, level: float = 0.95) -> pd.DataFrame:
+        """Mean and t-interval over replications: rows channel × metric."""
+        rows = []
+        for channel, frame in self.summary.groupby("channel", sort=False):
+            for metric in frame.columns.drop(["replication", "channel"]):
+                values = frame[metric].to_numpy(float)
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore", RuntimeWarning)
+                    mean, lo, hi = t_interval(values, level)
+                rows.append(
+                    {
+                        "channel": channel,
+                        "metric": metric,
+                        "mean": float(mean),
+                        "ci_low": float(lo),
+                        "ci_high": float(hi),
+                    }
+                )
+        return pd.DataFrame(rows)
+
+    @cached_property
+    def intervals(self) -> pd.DataFrame:
+        """Per replication × interval × channel: offered, answered, abandoned, SL, ASA,
+        backlog at the interval's end."""
+        s = self.scenario
+        step, horizon = s.simulation.interval, s.simulation.horizon
+        edges = np.arange(0.0, horizon + step / 2, step)
+        frames = []
+        for rep, out in zip(self.replications, self._outcomes, strict=True):
+            c, o = rep.contacts, rep.contacts.outcome
+            bins = np.floor(c.arrival / step).astype(int)
+            for k, name in enumerate(s.channels):
+                m = out.measured & (c.channel == k)
+                b = bins[m]
+                n_bins = edges.size - 1
+                count = functools.partial(_count, b, n_bins)
+                answered, abandoned = out.answered[m], out.abandoned[m]
+                wait = out.wait[m]
+                frame = {
+                    "replication": rep.index,
+                    "start": edges[:-1],
+                    "channel": name,
+                    "offered": count(np.ones(b.size, bool)),
+                    "answered": count(answered),
+                    "abandoned": count(abandoned),
+                }
+                with np.errstate(invalid="ignore", divide="ignore"):
+                    frame["asa_s"] = (
+                        60
+                        * np.bincount(b[answered], weights=wait[answered], minlength=n_bins)
+                        / frame["answered"]
+                    )
+                    kind = s.channels[name].kind
+                    elapsed = out.to_reply[m] if kind == "message" else out.to_answer[m]
+                    for t in s.targets[name].service if name in s.targets else []:
+                        hits = answered & (elapsed <= t.within + 1e-9)
+                        frame[label(t.within)] = count(hits) / frame["offered"]
+                frame["backlog"] = _backlog(c, o, out, k, edges[1:])
+                frame["closed"] = np.histogram(rep.closed.get(name, np.empty(0)), edges)[0]
+                frames.append(pd.DataFrame(frame))
+        table = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+        return self._label_time(table)
+
+    @cached_property
+    def groups(self) -> pd.DataFrame:
+        """Per replication × interval × group: agents available, busy minutes, occupancy."""
+        s = self.scenario
+        step, horizon = s.simulation.interval, s.simulation.horizon
+        edges = np.arange(0.0, horizon + step / 2, step)
+        weight_of = np.array([1.0 / ch.concurrency for ch in s.channels.values()])
+        frames = []
+        for rep in self.replications:
+            c, o = rep.contacts, rep.contacts.outcome
+            agent_group = np.array([a.group for a in rep.agents], int)
+            served = o["agent"] >= 0
+            esc = o["esc_agent"] >= 0
+            for gi, name in enumerate(s.groups):
+                duty = [seg for a in rep.agents if a.group == gi for seg in a.duty]
+                ds = np.array([d[0] for d in duty]) if duty else np.empty(0)
+                de = np.array([d[1] for d in duty]) if duty else np.empty(0)
+                available = overlap_per_bin(ds, de, edges)
+                mine = served.copy()
+                mine[served] = agent_group[o["agent"][served]] == gi
+                mine_esc = esc.copy()
+                mine_esc[esc] = agent_group[o["esc_agent"][esc]] == gi
+                end = np.where(np.isnan(o["end"]), rep.t1, o["end"])
+                esc_end = np.where(np.isnan(o["esc_end"]), rep.t1, o["esc_end"])
+                busy = overlap_per_bin(
+                    o["answer"][mine], end[mine], edges, weight_of[c.channel[mine]]
+                ) + overlap_per_bin(o["esc_start"][mine_esc], esc_end[mine_esc], edges)
+                with np.errstate(invalid="ignore", divide="ignore"):
+                    occupancy = busy / available
+                frames.append(
+                    pd.DataFrame(
+                        {
+                            "replication": rep.index,
+                            "start": edges[:-1],
+                            "group": name,
+                            "agents": available / step,
+                            "busy_min": busy,
+                            "occupancy": occupancy,
+                        }
+                    )
+                )
+        table = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+        return self._label_time(table)
+
+    def _label_time(self, table: pd.DataFrame) -> pd.DataFrame:
+        """Add day-of-week and clock-time columns after `start` (minutes)."""
+        if table.empty:
+            return table
+        from ccsim import units
+
+        start_day = self.scenario.simulation.start_day_index
+        day = np.floor(table["start"] / units.MINUTES_PER_DAY).astype(int)
+        table.insert(2, "day", [units.DAY_NAMES[(start_day + d) % 7] for d in day])
+        table.insert(
+            3, "time", [units.format_clock(m % units.MINUTES_PER_DAY) for m in table["start"]]
+        )
+        return table
+
+    def contacts(self, replication: int | None = None) -> pd.DataFrame:
+        """Per-contact records (measured window; all replications unless one is given)."""
+        s = self.scenario
+        channels, reasons = np.array(list(s.channels)), np.array(list(s.reasons))
+        group_names = np.array([*list(s.groups), ""])
+        frames = []
+        for rep, out in zip(self.replications, self._outcomes, strict=True):
+            if replication is not None and rep.index != replication:
+                continue
+            c, o = rep.contacts, rep.contacts.outcome
+            m = out.measured
+            agent_group = np.array([a.group for a in rep.agents] + [-1], int)
+            frames.append(
+                pd.DataFrame(
+                    {
+                        "replication": rep.index,
+                        "channel": channels[c.channel[m]],
+                        "reason": reasons[c.reason[m]],
+                        "arrival": c.arrival[m],
+                        "answer": o["answer"][m],
+                        "reply": o["reply"][m],
+                        "end": o["end"][m],
+                        "wait": out.wait[m],
+                        "handle": out.handle[m],
+                        "abandoned": out.abandoned[m],
+                        "escalated": out.escalated[m],
+                        "esc_start": o["esc_start"][m],
+                        "esc_end": o["esc_end"][m],
+                        "group": group_names[agent_group[o["agent"][m]]],
+                        "a0": c.a0[m],
+                        "a_w": o["a_w"][m],
+                        "a_peak": o["a_peak"][m],
+                        "nps_class": anger.nps_class(
+                            np.nan_to_num(o["a_w"][m]),
+                            out.abandoned[m],
+                            s.anger.promoter_below,
+                            s.anger.detractor_above,
+                        ),
+                    }
+                )
+            )
+        return pd.concat(frames, ignore_index=True)
+
+
+def _count(bins: np.ndarray, n_bins: int, mask: np.ndarray) -> np.ndarray:
+    """Number of masked contacts per interval bin."""
+    return np.bincount(bins[mask], minlength=n_bins)
+
+
+def _backlog(c: Contacts, o: dict, out: Outcomes, k: int, at: np.ndarray) -> np.ndarray:
+    """Contacts of channel k waiting (arrived, not answered, not abandoned) at times `at`."""
+    ch = c.channel == k
+    arrived = np.searchsorted(np.sort(c.arrival[ch]), at, side="right")
+    answered = np.searchsorted(np.sort(o["answer"][ch & out.answered]), at, side="right")
+    gone = np.searchsorted(np.sort(o["expire"][ch & out.abandoned]), at, side="right")
+    return arrived - answered - gone
