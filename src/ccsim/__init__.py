@@ -4,7 +4,9 @@ The Python API that notebooks use; the `ccsim` command line is a thin layer over
 """
 
 from ccsim.loader import ScenarioError, load, loads
+from ccsim.results import Result
 from ccsim.scenario import Scenario
+from ccsim.simulation import simulate
 
 __version__ = "0.1.0"
-__all__ = ["Scenario", "ScenarioError", "__version__", "load", "loads"]
+__all__ = ["Result", "Scenario", "ScenarioError", "__version__", "load", "loads", "simulate"]

@@ -55,21 +55,35 @@ class Replication:
 def overlap_per_bin(
     starts: np.ndarray, ends: np.ndarray, edges: np.ndarray, weights: np.ndarray | None = None
 ) -> np.ndarray:
-    """Total (weighted) length of segments [start, end) falling in each bin of `edges`."""
-    if starts.size == 0:
-        return np.zeros(edges.size - 1)
-    w = np.ones(starts.size) if weights is None else weights
+    """Total (weighted) length of segments [start, end) in each bin of the uniform `edges`.
 
-    def covered_before(x: np.ndarray, points: np.ndarray, weight: np.ndarray) -> np.ndarray:
-        order = np.argsort(points)
-        p, wt = points[order], weight[order]
-        k = np.searchsorted(p, x, side="right")
-        cum_w = np.concatenate(([0.0], np.cumsum(wt)))
-        cum_pw = np.concatenate(([0.0], np.cumsum(p * wt)))
-        return cum_w[k] * x - cum_pw[k]  # sum of weight·(x − p)+
-
-    total = covered_before(edges, starts, w) - covered_before(edges, ends, w)
-    return np.diff(total)
+    Exact bookkeeping (no cumulative sums of large times): a segment adds its partial
+    lengths to its first and last bins and a whole bin length to the bins between.
+    """
+    n_bins = edges.size - 1
+    w = np.ones(starts.size) if weights is None else np.asarray(weights, float)
+    lo, hi = edges[0], edges[-1]
+    s, e = np.clip(starts, lo, hi), np.clip(ends, lo, hi)
+    keep = e > s
+    s, e, w = s[keep], e[keep], w[keep]
+    if s.size == 0:
+        return np.zeros(n_bins)
+    step = edges[1] - edges[0]
+    first = np.minimum(((s - lo) // step).astype(int), n_bins - 1)
+    last = np.minimum(((e - lo) // step).astype(int), n_bins - 1)
+    last = np.where((last > first) & (lo + last * step >= e), last - 1, last)  # end on an edge
+    same = first == last
+    out = np.zeros(n_bins)
+    out += np.bincount(first[same], weights=w[same] * (e[same] - s[same]), minlength=n_bins)
+    span = ~same
+    f, la, ws = first[span], last[span], w[span]
+    out += np.bincount(f, weights=ws * (lo + (f + 1) * step - s[span]), minlength=n_bins)
+    out += np.bincount(la, weights=ws * (e[span] - (lo + la * step)), minlength=n_bins)
+    middle = np.bincount(f + 1, weights=ws, minlength=n_bins + 1) - np.bincount(
+        la, weights=ws, minlength=n_bins + 1
+    )
+    out += step * np.cumsum(middle)[:n_bins]
+    return out
 
 
 class Outcomes:
@@ -111,6 +125,7 @@ def _summary_row(s: Scenario, rep: Replication, out: Outcomes, k: int, name: str
         "waiting_at_end": int(out.waiting[m].sum()),
         "closed": int(((closed >= 0) & (closed < rep.horizon)).sum()),
         "abandon_rate": abandoned.mean() if m.any() else np.nan,
+        "p_wait": (wait > 0).mean() if m.any() else np.nan,
         "asa_s": 60 * wait[answered].mean() if answered.any() else np.nan,
         "wait_mean_s": 60 * wait.mean() if m.any() else np.nan,
         "aht_s": 60 * np.nanmean(out.handle[m]) if np.isfinite(out.handle[m]).any() else np.nan,
@@ -138,6 +153,7 @@ def _escalation_row(s: Scenario, rep: Replication, out: Outcomes) -> dict:
         "waiting_at_end": int((~started).sum()),
         "closed": 0,
         "abandon_rate": 0.0 if m.any() else np.nan,
+        "p_wait": (queue_wait > 0).mean() if m.any() else np.nan,
         "asa_s": 60 * queue_wait[started].mean() if started.any() else np.nan,
         "wait_mean_s": 60 * queue_wait.mean() if m.any() else np.nan,
         "aht_s": 60 * np.nanmean(handle) if np.isfinite(handle).any() else np.nan,

@@ -1,0 +1,406 @@
+"""Engine behaviour: conservation, routing rules, shifts, channels, anger, reproducibility."""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+import pytest
+
+import ccsim
+from ccsim import anger
+from ccsim.confidence import t_interval
+from ccsim.simulation import run_replication
+from ccsim.streams import replication_seeds
+from conftest import SCENARIOS
+from test_engine_known_answers import queue_yaml
+
+
+@pytest.fixture(scope="module")
+def shop():
+    return ccsim.load(SCENARIOS / "small_shop.yaml")
+
+
+@pytest.fixture(scope="module")
+def shop_result(shop):
+    return ccsim.simulate(shop, replications=3, seed=3)
+
+
+@pytest.fixture(scope="module")
+def omni_result():
+    return ccsim.simulate(ccsim.load(SCENARIOS / "ecommerce_omnichannel.yaml"), 1, seed=4)
+
+
+def _handlings(rep):
+    """(agent, channel, start, end, weight) of every handling, escalations included."""
+    c, o = rep.contacts, rep.contacts.outcome
+    first = o["agent"] >= 0
+    end = np.where(np.isnan(o["end"]), rep.t1, o["end"])
+    esc = o["esc_agent"] >= 0
+    esc_end = np.where(np.isnan(o["esc_end"]), rep.t1, o["esc_end"])
+    return (
+        np.concatenate([o["agent"][first], o["esc_agent"][esc]]),
+        np.concatenate([c.channel[first], np.full(esc.sum(), -1)]),
+        np.concatenate([o["answer"][first], o["esc_start"][esc]]),
+        np.concatenate([end[first], esc_end[esc]]),
+    )
+
+
+# --- conservation ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("fixture", ["shop_result", "omni_result"])
+def test_conservation_per_channel(fixture, request):
+    result = request.getfixturevalue(fixture)
+    summary = result.summary
+    for _, row in summary.iterrows():
+        assert row.offered == row.answered + row.abandoned + row.waiting_at_end, row.channel
+    for rep in result.replications:  # and over the whole simulated span, not only the window
+        o = rep.contacts.outcome
+        answered = ~np.isnan(o["answer"])
+        abandoned = ~answered & (o["expire"] <= rep.t1)
+        waiting = ~answered & ~abandoned
+        assert answered.sum() + abandoned.sum() + waiting.sum() == len(rep.contacts)
+        assert np.all(np.isinf(o["expire"][waiting]) | (o["expire"][waiting] > rep.t1))
+
+
+@pytest.mark.parametrize("fixture", ["shop_result", "omni_result"])
+def test_agents_work_only_on_duty_and_busy_time_fits(fixture, request, shop):
+    result = request.getfixturevalue(fixture)
+    s = result.scenario
+    conc = np.array([ch.concurrency for ch in s.channels.values()] + [1])
+    for rep in result.replications:
+        agent, channel, start, end = _handlings(rep)
+        for a, log in enumerate(rep.agents):
+            mine = agent == a
+            duty = np.array(log.duty).reshape(-1, 2)
+            # every handling starts inside one of the agent's available segments
+            inside = (duty[:, 0][None, :] <= start[mine][:, None] + 1e-9) & (
+                start[mine][:, None] < duty[:, 1][None, :]
+            )
+            assert inside.any(axis=1).all(), f"agent {a} worked off duty"
+            busy = np.sum((end[mine] - start[mine]) / conc[channel[mine]])
+            on_duty = np.sum(duty[:, 1] - duty[:, 0])
+            assert busy <= on_duty + 1e-6
+            assert log.overtime >= 0
+
+
+def test_no_agent_holds_more_than_it_may(omni_result):
+    s = omni_result.scenario
+    conc = [ch.concurrency for ch in s.channels.values()] + [1]
+    rep = omni_result.replications[0]
+    agent, channel, start, end = _handlings(rep)
+    for a in np.unique(agent):
+        mine = np.flatnonzero(agent == a)
+        events = sorted(
+            [(start[i], 1, channel[i]) for i in mine] + [(end[i], -1, channel[i]) for i in mine],
+            key=lambda e: (e[0], e[1]),
+        )
+        holding: list[int] = []
+        for _, step, ch in events:
+            if step < 0:
+                holding.remove(ch)
+                continue
+            holding.append(ch)
+            if len(holding) > 1:  # only chat sessions may overlap, up to the concurrency
+                assert all(h == ch for h in holding) and len(holding) <= conc[ch]
+
+
+def test_overtime_is_recorded_when_work_runs_past_shift_end(omni_result):
+    logs = omni_result.replications[0].agents
+    assert sum(log.overtime for log in logs) > 0
+
+
+# --- routing -----------------------------------------------------------------------------
+
+
+def test_fifo_within_a_voice_queue(omni_result):
+    contacts = omni_result.contacts()
+    phone = contacts[(contacts.channel == "phone") & contacts.answer.notna()]
+    phone = phone.sort_values("arrival")
+    assert np.all(np.diff(phone["answer"].to_numpy()) >= -1e-9)
+
+
+def test_agents_take_higher_priority_queues_first(omni_result):
+    # generalists: phone 1 ... email 4. No generalist starts an e-mail while a phone
+    # caller is waiting (arrived, not yet answered, patience not run out).
+    rep = omni_result.replications[0]
+    s = omni_result.scenario
+    c, o = rep.contacts, rep.contacts.outcome
+    names = list(s.channels)
+    gen = list(s.groups).index("generalist")
+    groups = np.array([a.group for a in rep.agents])
+    phone = c.channel == names.index("phone")
+    email_starts = o["answer"][
+        (c.channel == names.index("email"))
+        & (o["agent"] >= 0)
+        & (groups[np.maximum(o["agent"], 0)] == gen)
+    ]
+    arrival, answer, expire = c.arrival[phone], o["answer"][phone], o["expire"][phone]
+    gone = np.where(np.isnan(answer), expire, answer)
+    for t in email_starts:
+        waiting = (arrival < t - 1e-9) & (gone > t + 1e-9)
+        assert not waiting.any(), f"e-mail taken at {t} while a caller waited"
+
+
+def test_escalations_go_to_the_escalation_group_and_measure_from_first_contact(omni_result):
+    rep = omni_result.replications[0]
+    s = omni_result.scenario
+    c, o = rep.contacts, rep.contacts.outcome
+    groups = np.array([a.group for a in rep.agents])
+    handled = o["esc_agent"] >= 0
+    assert handled.sum() > 0
+    assert set(groups[o["esc_agent"][handled]]) == {list(s.groups).index("supervisor")}
+    special = c.reason == list(s.reasons).index("special_case")
+    done = ~np.isnan(o["end"])
+    assert np.all(~np.isnan(o["esc_queued"][special & done]))  # special cases always escalate
+    assert np.all(o["esc_start"][handled] >= o["end"][handled])
+    summary = omni_result.summary.set_index("channel")
+    assert summary.loc["escalation", "offered"] > 0
+
+
+# --- channels ----------------------------------------------------------------------------
+
+
+def test_voice_arrivals_outside_opening_hours_are_not_offered(omni_result):
+    s = omni_result.scenario
+    from ccsim.arrivals import is_open
+
+    contacts = omni_result.contacts()
+    phone = contacts[contacts.channel == "phone"]
+    assert is_open(s, s.channels["phone"], phone["arrival"].to_numpy()).all()
+    assert omni_result.summary.set_index("channel").loc["phone", "closed"] > 0
+
+
+def test_messages_wait_for_opening_and_are_answered_only_while_open(omni_result):
+    s = omni_result.scenario
+    from ccsim.arrivals import is_open
+
+    contacts = omni_result.contacts()
+    wa = contacts[(contacts.channel == "whatsapp") & contacts.answer.notna()]
+    assert is_open(s, s.channels["whatsapp"], wa["answer"].to_numpy()).all()
+    night = ~is_open(s, s.channels["whatsapp"], wa["arrival"].to_numpy())
+    assert night.sum() > 0  # messages arrive while closed and are kept...
+    assert (wa["wait"][night] > 0).all()  # ...and answered after opening
+
+
+def test_message_service_level_is_on_first_reply_sent(shop_result):
+    contacts = shop_result.contacts(0)
+    email = contacts[(contacts.channel == "email") & contacts.reply.notna()]
+    elapsed = email["reply"] - email["arrival"]
+    summary = shop_result.summary.query("replication == 0 and channel == 'email'").iloc[0]
+    offered = (contacts.channel == "email").sum()
+    assert summary["sl_24h"] == pytest.approx((elapsed <= 24 * 60 + 1e-9).sum() / offered)
+    assert (email["reply"] >= email["answer"]).all()
+
+
+def test_chat_sessions_beside_others_take_longer(omni_result):
+    s = omni_result.scenario
+    rep = omni_result.replications[0]
+    c, o = rep.contacts, rep.contacts.outcome
+    chat = (c.channel == list(s.channels).index("chat")) & (o["agent"] >= 0)
+    work = o["reply"][chat] - o["answer"][chat]
+    base = c.resolve[chat].copy()
+    empathy = np.array([s.groups[g].empathy for g in s.groups])
+    groups = np.array([a.group for a in rep.agents])
+    a = s.anger
+    base += anger.venting_time(
+        o["a_w"][chat],
+        a.calm_below,
+        a.rise_rate,
+        a.peak_gain,
+        a.empathy_decay,
+        empathy[groups[o["agent"][chat]]],
+    )
+    ratio = work / base
+    allowed = 1 + s.channels["chat"].concurrency_slowdown * np.arange(
+        s.channels["chat"].concurrency
+    )
+    assert np.isclose(ratio[:, None], allowed[None, :]).any(axis=1).all()
+    assert (ratio > 1.01).mean() > 0.05  # some sessions did run beside others
+
+
+# --- anger ----------------------------------------------------------------------------------
+
+
+def test_handle_time_is_venting_plus_resolution_in_closed_form(omni_result):
+    s = omni_result.scenario
+    rep = omni_result.replications[0]
+    c, o = rep.contacts, rep.contacts.outcome
+    names = list(s.channels)
+    voice = (c.channel == names.index("phone")) & ~np.isnan(o["end"])
+    empathy = np.array([s.groups[g].empathy for g in s.groups])
+    groups = np.array([a.group for a in rep.agents])
+    a = s.anger
+    tolerance = s.channels["phone"].tolerance
+    wait = o["answer"][voice] - c.arrival[voice]
+    a_w = anger.anger_after_wait(c.a0[voice], wait, tolerance)
+    np.testing.assert_allclose(o["a_w"][voice], a_w, rtol=1e-12)
+    vent = anger.venting_time(
+        a_w,
+        a.calm_below,
+        a.rise_rate,
+        a.peak_gain,
+        a.empathy_decay,
+        empathy[groups[o["agent"][voice]]],
+    )
+    handle = o["end"][voice] - o["answer"][voice]
+    np.testing.assert_allclose(handle, vent + c.resolve[voice] + c.wrapup[voice], rtol=1e-9)
+    assert (vent > 0).mean() > 0.1
+
+
+def _understaffed(text: str, agents: int) -> str:
+    return text.replace("agents: 14}", f"agents: {agents}}}")
+
+
+def test_anger_off_handle_time_equals_resolution_time():
+    s = ccsim.load(SCENARIOS / "erlang_check.yaml")
+    rep = ccsim.simulate(s, replications=1, seed=2).replications[0]
+    o = rep.contacts.outcome
+    done = ~np.isnan(o["end"])
+    np.testing.assert_allclose(o["end"][done] - o["answer"][done], rep.contacts.resolve[done])
+
+
+def test_waiting_makes_handling_longer_when_anger_is_on():
+    text = (SCENARIOS / "erlang_check.yaml").read_text().replace("anger: off", "")
+    s_ok = ccsim.loads(text.replace("agents: 14", "agents: 18"))
+    s_short = ccsim.loads(text.replace("agents: 14", "agents: 12"))
+    ok = ccsim.simulate(s_ok, replications=4, seed=9).summary
+    short = ccsim.simulate(s_short, replications=4, seed=9).summary
+    # same contacts (common random numbers); longer waits, angrier customers, longer calls
+    assert short["wait_mean_s"].mean() > 2 * ok["wait_mean_s"].mean()
+    diff = short["aht_s"].to_numpy() - ok["aht_s"].to_numpy()
+    mean, lo, hi = t_interval(diff)
+    assert lo > 0, f"AHT difference {mean:.2f}s, CI [{lo:.2f}, {hi:.2f}]"
+    # and within one run, handle time grows with waiting time
+    contacts = ccsim.simulate(s_short, replications=1, seed=9).contacts()
+    done = contacts[contacts.handle.notna()]
+    long_wait = done["wait"] > done["wait"].quantile(0.9)
+    no_wait = done["wait"] == 0
+    assert done.loc[long_wait, "handle"].mean() > done.loc[no_wait, "handle"].mean()
+
+
+# --- reproducibility and common random numbers -------------------------------------------------
+
+
+def test_same_seed_same_results(shop):
+    a = ccsim.simulate(shop, replications=2, seed=42)
+    b = ccsim.simulate(shop, replications=2, seed=42)
+    assert a.summary.equals(b.summary)
+    assert a.contacts().equals(b.contacts())
+    c = ccsim.simulate(shop, replications=2, seed=43)
+    assert not a.summary.equals(c.summary)
+
+
+def test_a_replication_does_not_depend_on_how_many_are_run(shop):
+    three = ccsim.simulate(shop, replications=3, seed=42).summary
+    five = ccsim.simulate(shop, replications=5, seed=42).summary
+    assert three.equals(five[five.replication < 3].reset_index(drop=True))
+    alone = run_replication(shop, replication_seeds(42, 5)[2], index=2)
+    np.testing.assert_array_equal(
+        alone.contacts.outcome["answer"],
+        ccsim.simulate(shop, 5, 42).replications[2].contacts.outcome["answer"],
+    )
+
+
+def test_common_random_numbers_across_roster_variants(shop):
+    bigger = shop.model_copy(deep=True)
+    bigger.roster[0].agents += 2
+    a = run_replication(shop, replication_seeds(1, 1)[0])
+    b = run_replication(bigger, replication_seeds(1, 1)[0])
+    for column in ("arrival", "channel", "reason", "a0", "resolve", "patience", "esc_resolve"):
+        np.testing.assert_array_equal(getattr(a.contacts, column), getattr(b.contacts, column))
+    assert not np.array_equal(
+        a.contacts.outcome["answer"], b.contacts.outcome["answer"], equal_nan=True
+    )
+
+
+def test_adding_agents_never_lowers_service_level_beyond_noise():
+    previous = None
+    for agents in (12, 13, 14, 15, 16):
+        s = ccsim.loads(queue_yaml(agents, replications=6, days=3))
+        sl = ccsim.simulate(s).summary["sl_20s"].to_numpy()
+        if previous is not None:
+            mean, lo, hi = t_interval(sl - previous)
+            assert hi >= 0 and mean > -1e-12, (
+                f"{agents} agents: ΔSL {mean:.4f} [{lo:.4f}, {hi:.4f}]"
+            )
+        previous = sl
+
+
+# --- shifts and absence --------------------------------------------------------------------------
+
+
+def test_shrinkage_removes_that_share_of_person_days():
+    from ccsim import shifts
+    from ccsim.streams import Streams
+
+    s = ccsim.load(SCENARIOS / "ecommerce_omnichannel.yaml")
+    full = s.model_copy(deep=True)
+    full.shrinkage = 0.0
+    days = lambda plans: sum(len(p.periods) for p in plans)  # noqa: E731
+    planned = days(shifts.agent_plans(full, Streams(1), 0, 70 * 1440))
+    present = days(shifts.agent_plans(s, Streams(1), 0, 70 * 1440))
+    share = 1 - present / planned
+    se = np.sqrt(s.shrinkage * (1 - s.shrinkage) / planned)
+    assert abs(share - s.shrinkage) < 4 * se
+
+
+def test_nobody_works_during_breaks(omni_result):
+    s = omni_result.scenario
+    rep = omni_result.replications[0]
+    agent, _, start, _ = _handlings(rep)
+    for a, log in enumerate(rep.agents):
+        duty = sorted(log.duty)
+        gaps = [(e1, s2) for (_, e1), (s2, _) in itertools.pairwise(duty) if s2 > e1]
+        for g0, g1 in gaps:
+            assert not ((start[agent == a] > g0 + 1e-9) & (start[agent == a] < g1 - 1e-9)).any()
+    assert any(sh.breaks for sh in s.shifts.values())
+
+
+def test_warmup_is_not_measured(shop_result):
+    contacts = shop_result.contacts()
+    assert contacts["arrival"].min() >= 0
+    assert contacts["arrival"].max() < shop_result.scenario.simulation.horizon
+    assert shop_result.intervals["start"].min() == 0
+
+
+def test_result_tables_have_the_documented_columns(shop_result):
+    assert {
+        "channel",
+        "reason",
+        "arrival",
+        "answer",
+        "wait",
+        "handle",
+        "abandoned",
+        "escalated",
+        "group",
+        "a0",
+        "a_w",
+        "a_peak",
+        "nps_class",
+    } <= set(shop_result.contacts().columns)
+    assert {"offered", "answered", "abandoned", "asa_s", "backlog"} <= set(shop_result.intervals)
+    assert {"agents", "busy_min", "occupancy"} <= set(shop_result.groups)
+    assert {"sl_30s", "abandon_rate", "aht_s", "nps"} <= set(shop_result.summary)
+    est = shop_result.estimates()
+    assert {"channel", "metric", "mean", "ci_low", "ci_high"} <= set(est.columns)
+    g = shop_result.groups
+    assert ((g["occupancy"].dropna() >= 0) & (g["occupancy"].dropna() <= 1 + 1e-9)).all()
+
+
+def test_overlap_per_bin_matches_a_direct_computation():
+    from ccsim.results import overlap_per_bin
+
+    rng = np.random.default_rng(1)
+    edges = np.arange(0, 100.1, 10.0)
+    s = rng.uniform(-20, 110, 500)
+    e = s + rng.exponential(15, 500)
+    w = rng.random(500)
+    expected = [
+        np.sum(w * np.clip(np.minimum(e, b1) - np.maximum(s, b0), 0, None))
+        for b0, b1 in itertools.pairwise(edges)
+    ]
+    np.testing.assert_allclose(overlap_per_bin(s, e, edges, w), expected, atol=1e-9)
+    assert overlap_per_bin(np.array([10.0]), np.array([20.0]), edges).tolist() == [0, 10] + [0] * 8

@@ -1,0 +1,118 @@
+"""Known answers: the simulator reproduces Erlang B, C and A within its replication CI.
+
+Each check runs R independent replications with a fixed seed and asserts that the
+analytic value lies inside the 99% t-interval of the replication means (a fixed seed
+makes the outcome deterministic; 99% rather than 95% so that the chosen seed is not a
+coin flip). The analytic values themselves are checked to 4+ decimals in test_erlang.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import ccsim
+from ccsim import erlang
+from ccsim.confidence import t_interval
+
+LEVEL = 0.99
+
+
+def queue_yaml(
+    agents: int,
+    patience: str | None = "5min",
+    balk: float = 0.0,
+    calls_per_30min: float = 100,
+    aht: str = "3min",
+    days: int = 7,
+    replications: int = 8,
+) -> str:
+    """A single always-open voice queue in the Erlang form (anger off, shrinkage 0)."""
+    if patience is None:
+        patience_line = ""
+    else:
+        patience_line = f"    patience: {{dist: exponential, mean: {patience}, balk: {balk}}}\n"
+    return f"""\
+name: queue
+simulation: {{horizon: {days}d, warmup: 1d, interval: 30min, replications: {replications}, seed: 11}}
+channels:
+  phone:
+    kind: voice
+{patience_line}arrivals:
+  phone: {{weekly: {calls_per_30min * 48 * 7}, daily: uniform, intraday: flat}}
+reasons:
+  call: {{mix: {{phone: 1.0}}, resolve: {{dist: exponential, mean: {aht}}}}}
+anger: off
+groups:
+  agents: {{skills: {{phone: 1}}}}
+shifts:
+  always: {{start: "00:00", length: 24h}}
+roster:
+  - {{group: agents, shift: always, agents: {agents}}}
+targets:
+  phone: {{service: [{{within: 20s, at_least: 0.8}}]}}
+"""
+
+
+def interval_of(result: ccsim.Result, metric: str, channel: str = "phone"):
+    values = result.summary.query("channel == @channel")[metric].to_numpy(float)
+    mean, lo, hi = t_interval(values, LEVEL)
+    return float(mean), float(lo), float(hi)
+
+
+def assert_in_ci(result, metric, expected, scale=1.0):
+    mean, lo, hi = interval_of(result, metric)
+    assert lo * scale <= expected <= hi * scale, (
+        f"{metric}: analytic {expected:.6g} outside {LEVEL:.0%} CI "
+        f"[{lo * scale:.6g}, {hi * scale:.6g}] (mean {mean * scale:.6g})"
+    )
+
+
+@pytest.fixture(scope="module")
+def erlang_c_14():
+    return ccsim.simulate(ccsim.loads(queue_yaml(14, patience=None)))
+
+
+def test_erlang_c_service_level_p_wait_and_asa(erlang_c_14):
+    lam, aht, n = 100 / 30, 3.0, 14
+    assert_in_ci(erlang_c_14, "sl_20s", erlang.erlang_c_service_level(lam, aht, n, 1 / 3))
+    assert_in_ci(erlang_c_14, "p_wait", erlang.erlang_c(lam * aht, n))
+    assert_in_ci(erlang_c_14, "asa_s", 60 * erlang.erlang_c_asa(lam, aht, n))
+    # sanity on the analytic side: the issue's published figures
+    assert erlang.erlang_c_service_level(lam, aht, n, 1 / 3) == pytest.approx(0.8884, abs=5e-5)
+
+
+def test_erlang_c_fifteen_agents():
+    result = ccsim.simulate(ccsim.loads(queue_yaml(15, patience=None)))
+    assert_in_ci(result, "sl_20s", 0.9415)
+
+
+def test_erlang_a_scenario_file_reproduces_the_analytic_answer():
+    from conftest import SCENARIOS
+
+    s = ccsim.load(SCENARIOS / "erlang_check.yaml")
+    result = ccsim.simulate(s, replications=8, seed=5)
+    expected = erlang.erlang_a(100 / 30, 3.0, 5.0, 14, within=1 / 3)
+    assert expected.p_wait == pytest.approx(0.14526, abs=5e-6)
+    assert_in_ci(result, "p_wait", expected.p_wait)
+    assert_in_ci(result, "abandon_rate", expected.p_abandon)
+    assert_in_ci(result, "sl_20s", expected.service_level)
+
+
+def test_erlang_b_blocking_with_balking_callers():
+    # callers who must wait all hang up at once (balk 1): a loss system, Erlang B
+    text = queue_yaml(17, patience="5min", balk=1.0, calls_per_30min=10 / 3 * 30, days=7)
+    result = ccsim.simulate(ccsim.loads(text))
+    assert_in_ci(result, "abandon_rate", erlang.erlang_b(10.0, 17))
+    assert erlang.erlang_b(10.0, 17) == pytest.approx(0.0129489, abs=5e-8)
+
+
+def test_waits_of_abandoned_callers_follow_patience():
+    # in an overloaded queue nearly everybody waits; abandoned callers waited exactly
+    # their (exponential, mean 5 min) patience, so their mean wait is below 5 min
+    result = ccsim.simulate(ccsim.loads(queue_yaml(8, replications=2)))
+    contacts = result.contacts()
+    abandoned = contacts[contacts["abandoned"]]
+    assert len(abandoned) > 1000
+    assert np.all(abandoned["answer"].isna())
+    assert 0 < abandoned["wait"].mean() < 5.0
