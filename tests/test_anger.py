@@ -109,13 +109,25 @@ def test_more_empathy_shortens_venting():
     assert np.all(np.diff(times) < 0)
 
 
-def test_venting_grows_with_anger():
-    a_w = np.linspace(CALM + 1e-6, 1.0, 500)
+def test_venting_grows_with_anger_up_to_the_peak_cap():
+    cap = 1 / (1 + GAIN)  # above this a_w the peak is capped at 1
+    a_w = np.linspace(CALM + 1e-6, cap, 500)
     times = anger.venting_time(a_w, CALM, RISE, GAIN, DECAY)
+    assert np.all(np.diff(times) > 0)
     # just above calm_below the customer still rises by the full gain and calms back down
     jump = math.log(1 + GAIN) / RISE + math.log(1 + GAIN) / DECAY
     assert times[0] == pytest.approx(jump, rel=1e-5)
-    assert np.all(np.diff(times) > 0)
+
+
+def test_venting_above_the_peak_cap_follows_the_design_formula():
+    # With a_peak = min(1, ·), calming from 1 takes a fixed time and the rise to 1 gets
+    # shorter as a_w approaches 1: DESIGN.md's formula makes venting *decrease* here.
+    a_w = np.linspace(1 / (1 + GAIN), 1.0, 100)
+    times = anger.venting_time(a_w, CALM, RISE, GAIN, DECAY)
+    np.testing.assert_allclose(
+        times, np.log(1 / a_w) / RISE + math.log(1 / CALM) / DECAY, rtol=1e-12
+    )
+    assert np.all(np.diff(times) < 0)
 
 
 @settings(max_examples=300, deadline=None)

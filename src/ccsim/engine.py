@@ -182,6 +182,7 @@ class Center:
         self._arrive_cb, self._finish_cb = self._arrive, self._finish  # bound once
         self._timeout = self.env.timeout
         if self._n:
+            self._next = 0
             self._timeout(self.arrival[0] - self.t0).callbacks.append(self._arrive_cb)
         self.env.run(until=self.t1)
         now = self.env.now
@@ -190,24 +191,29 @@ class Center:
                 agent.duty.append((agent.since, now))
 
     def _arrive(self, event: simpy.Event) -> None:
-        """Arrival of contact `_next`; schedules the following arrival."""
+        """Arrival of contact `_next`, and of the ones after it that come before any other
+        scheduled event (handled here at their own time, saving an event each)."""
+        env, arrival, queues, n = self.env, self.arrival, self.queues, self._n
         c = self._next
-        nxt = c + 1
-        self._next = nxt
-        now = self.env.now
-        if nxt < self._n:
-            self._timeout(self.arrival[nxt] - now).callbacks.append(self._arrive_cb)
-        q = self.chan[c]
-        queue = self.queues[q]
-        if queue.open:
-            agent = self._free_agent(q)
+        t = env.now
+        while True:
+            q = self.chan[c]
+            queue = queues[q]
+            agent = self._free_agent(q) if queue.open else None
             if agent is not None:
-                self._start(agent, c, q, now)
-                return
-        if self.balks[c]:
-            self.expire[c] = self.arrival[c]  # hangs up at once rather than wait
-            return
-        queue.push(c)
+                self._start(agent, c, q, t)
+            elif self.balks[c]:
+                self.expire[c] = t  # hangs up at once rather than wait
+            else:
+                queue.push(c)
+            c += 1
+            if c >= n:
+                break
+            t = arrival[c]
+            if t >= env.peek():  # something else happens first: wait for it
+                self._timeout(t - env.now).callbacks.append(self._arrive_cb)
+                break
+        self._next = c
 
     def _free_agent(self, q: int) -> Agent | None:
         """A free agent for queue q by group priority (chat: fill open sessions first)."""
@@ -230,12 +236,13 @@ class Center:
         return None
 
     def _start(self, agent: Agent, c: int, q: int, now: float) -> None:
-        """Agent starts handling contact c from queue q at time `now`."""
+        """Agent starts handling contact c from queue q at time `now` (≥ env.now)."""
         agent.load += 1
+        ahead = now - self.env.now  # > 0 only for arrivals handled ahead of the clock
         if q == self.esc:
             self.esc_start[c] = now
             self.esc_agent[c] = agent.index
-            self._timeout(self.esc_resolve[c], ~c).callbacks.append(self._finish_cb)
+            self._timeout(ahead + self.esc_resolve[c], ~c).callbacks.append(self._finish_cb)
             return
         a_w = 1.0 - (1.0 - self.a0[c]) * math.exp((self.arrival[c] - now) / self.tolerance[q])
         work = self.resolve[c]
@@ -256,7 +263,7 @@ class Center:
         self.reply[c] = now + work
         self.a_w[c] = a_w
         self.agent_of[c] = agent.index
-        self._timeout(work + self.wrapup[c], c).callbacks.append(self._finish_cb)
+        self._timeout(ahead + work + self.wrapup[c], c).callbacks.append(self._finish_cb)
 
     def _finish(self, event: simpy.Event) -> None:
         """End of a handling: escalate if needed, free the agent, take more work."""
@@ -283,7 +290,7 @@ class Center:
             return
         q = self.chan[c]  # still chatting: may take another session of this chat queue
         queue = self.queues[q]
-        if queue.peek(now) < INF:
+        if queue.size and queue.peek(now) < INF:
             self._start(agent, queue.pop(), q, now)
             if agent.load >= self.concurrency[q]:
                 self.partial[agent.gi].pop(agent, None)
@@ -306,7 +313,7 @@ class Center:
             best_q, best_t = -1, INF
             for q in level:
                 queue = queues[q]
-                if queue.open:
+                if queue.size and queue.open:
                     t = queue.peek(now)
                     if t < best_t:
                         best_q, best_t = q, t

@@ -21,16 +21,18 @@ INF = float("inf")
 class CallQueue:
     """FIFO queue with lazy reneging: `expire[c]` = arrival + patience of contact c."""
 
-    __slots__ = ("arrival", "expire", "items", "open")
+    __slots__ = ("arrival", "expire", "items", "open", "size")
 
     def __init__(self, arrival: list[float], expire: list[float]):
         self.items: deque[int] = deque()
         self.arrival = arrival
         self.expire = expire
         self.open = True
+        self.size = 0  # contacts in the queue (some may have given up already)
 
     def push(self, c: int) -> None:
         self.items.append(c)
+        self.size += 1
 
     def peek(self, now: float) -> float:
         """Arrival time of the next contact an agent would get (INF if none)."""
@@ -40,30 +42,23 @@ class CallQueue:
             if expire[c] > now:
                 return self.arrival[c]
             items.popleft()  # gave up before an agent reached them
+            self.size -= 1
         return INF
 
     def pop(self) -> int:
         """Take the contact `peek` found (call `peek` first)."""
+        self.size -= 1
         return self.items.popleft()
 
     def __len__(self) -> int:
-        return len(self.items)
+        return self.size
 
 
 class Backlog:
     """Message backlog: FIFO, or EDF over the channel's target thresholds."""
 
-    __slots__ = (
-        "_chosen",
-        "arrival",
-        "edf",
-        "head",
-        "items",
-        "open",
-        "pointers",
-        "served",
-        "thresholds",
-    )
+    __slots__ = ("_chosen", "arrival", "edf", "head", "items", "open", "pointers", "served",
+                 "size", "thresholds")
 
     def __init__(self, arrival: list[float], thresholds: list[float] | None = None):
         self.arrival = arrival
@@ -74,11 +69,13 @@ class Backlog:
         self.edf = bool(self.thresholds)
         self.pointers = [0] * len(self.thresholds)
         self.open = True
+        self.size = 0  # contacts waiting
         self._chosen = -1
 
     def push(self, c: int) -> None:
         self.items.append(c)
         self.served.append(False)
+        self.size += 1
 
     def peek(self, now: float) -> float:
         """Arrival time of the contact an agent would take next (INF if empty)."""
@@ -111,6 +108,7 @@ class Backlog:
         """Take the contact `peek` chose (call `peek` first)."""
         p = self._chosen
         self.served[p] = True
+        self.size -= 1
         c = self.items[p]
         if self.head > 4096 and self.head * 2 > len(self.items):
             self._compact()
