@@ -22,6 +22,7 @@ from dataclasses import dataclass
 import numpy as np
 import simpy
 
+from ccsim.anger import anger_after_wait
 from ccsim.arrivals import open_changes
 from ccsim.contacts import Contacts
 from ccsim.routing import INF, Backlog, CallQueue
@@ -39,6 +40,26 @@ class AgentLog:
     line: int
     duty: list[tuple[float, float]]  # available segments [start, end) (breaks excluded)
     overtime: float
+
+
+def escalation_threshold(s: Scenario) -> float:
+    """Anger at pick-up above which a contact escalates (a_peak > escalate_above).
+
+    a_peak is a_w for calm customers and min(1, a_w·(1 + peak_gain)) for venting ones,
+    a non-decreasing function of a_w, so the rule is a threshold on a_w (inf = never).
+    """
+    a = s.anger
+    if not a.enabled or a.escalate_above >= 1.0:
+        return INF
+    if a.escalate_above < a.calm_below:
+        return a.escalate_above
+    return max(a.calm_below, a.escalate_above / (1.0 + a.peak_gain))
+
+
+def peak_anger(s: Scenario, a_w: np.ndarray) -> np.ndarray:
+    """a_peak per contact from a_w (equal to a_w for customers who do not vent)."""
+    a = s.anger
+    return np.where(a_w > a.calm_below, np.minimum(1.0, a_w * (1.0 + a.peak_gain)), a_w)
 
 
 class Agent:
@@ -91,7 +112,7 @@ class Center:
         self.resolve = contacts.resolve.tolist()
         self.wrapup = contacts.wrapup.tolist()
         self.esc_resolve = contacts.esc_resolve.tolist()
-        self.esc_forced = contacts.esc_forced.tolist()
+        self.escalates = contacts.esc_forced.tolist()  # set at pick-up for angry customers
         self.expire = (contacts.arrival + contacts.patience).tolist()
         balk = [ch.patience.balk if ch.patience else 0.0 for ch in s.channels.values()]
         self.balks = (contacts.balk_u < np.array([*balk, 0.0])[contacts.channel]).tolist()
@@ -99,7 +120,6 @@ class Center:
         # outcomes: compact typed arrays (8 bytes a value, no float objects)
         nan = array("d", [NAN]) * n
         self.answer, self.reply, self.end = array("d", nan), array("d", nan), array("d", nan)
-        self.a_w, self.a_peak = array("d", nan), array("d", nan)
         self.esc_queued, self.esc_start, self.esc_end = array("d", nan), array("d", nan), nan
         self.agent_of = array("l", [-1]) * n
         self.esc_agent = array("l", [-1]) * n
@@ -140,7 +160,8 @@ class Center:
         self.concurrency = [ch.concurrency for ch in s.channels.values()] + [1]
         self.gain1 = 1.0 + a.peak_gain
         self.anger_on = a.enabled
-        self.escalate_above = a.escalate_above if a.enabled else INF
+        self.any_chat = max(self.concurrency) > 1
+        self.escalate_a_w = escalation_threshold(s)
         self.calm, self.rise = a.calm_below, a.rise_rate
         for q, ch in enumerate(s.channels.values()):
             if ch.kind == "message" and ch.windows is not None:
@@ -195,13 +216,13 @@ class Center:
         scheduled event (handled here at their own time, saving an event each)."""
         env, arrival, queues, n = self.env, self.arrival, self.queues, self._n
         c = self._next
-        t = env.now
+        t = clock = env.now
         while True:
             q = self.chan[c]
             queue = queues[q]
             agent = self._free_agent(q) if queue.open else None
             if agent is not None:
-                self._start(agent, c, q, t)
+                self._start(agent, c, q, t, t - clock)
             elif self.balks[c]:
                 self.expire[c] = t  # hangs up at once rather than wait
             else:
@@ -211,7 +232,7 @@ class Center:
                 break
             t = arrival[c]
             if t >= env.peek():  # something else happens first: wait for it
-                self._timeout(t - env.now).callbacks.append(self._arrive_cb)
+                self._timeout(t - clock).callbacks.append(self._arrive_cb)
                 break
         self._next = c
 
@@ -235,10 +256,10 @@ class Center:
                 return agent
         return None
 
-    def _start(self, agent: Agent, c: int, q: int, now: float) -> None:
-        """Agent starts handling contact c from queue q at time `now` (≥ env.now)."""
+    def _start(self, agent: Agent, c: int, q: int, now: float, ahead: float = 0.0) -> None:
+        """Agent starts handling contact c from queue q at time `now`, which is `ahead` of
+        the simulation clock (> 0 only for arrivals handled ahead of it)."""
         agent.load += 1
-        ahead = now - self.env.now  # > 0 only for arrivals handled ahead of the clock
         if q == self.esc:
             self.esc_start[c] = now
             self.esc_agent[c] = agent.index
@@ -246,22 +267,17 @@ class Center:
             return
         a_w = 1.0 - (1.0 - self.a0[c]) * math.exp((self.arrival[c] - now) / self.tolerance[q])
         work = self.resolve[c]
-        if a_w > self.calm:
+        if a_w > self.calm and self.anger_on:  # venting: DESIGN.md §3 step 3
             peak = a_w * self.gain1
             if peak > 1.0:
                 peak = 1.0
-            if self.anger_on:
-                work += math.log(peak / a_w) / self.rise + math.log(peak / self.calm) / (
-                    agent.calm_rate
-                )
-            self.a_peak[c] = peak
-        else:
-            self.a_peak[c] = a_w
+            work += math.log(peak / a_w) / self.rise + math.log(peak / self.calm) / agent.calm_rate
         if agent.load > 1:  # a chat session beside others takes longer
             work *= 1.0 + self.slowdown[q] * (agent.load - 1)
+        if a_w > self.escalate_a_w:
+            self.escalates[c] = True
         self.answer[c] = now
         self.reply[c] = now + work
-        self.a_w[c] = a_w
         self.agent_of[c] = agent.index
         self._timeout(ahead + work + self.wrapup[c], c).callbacks.append(self._finish_cb)
 
@@ -276,7 +292,7 @@ class Center:
         else:
             self.end[c] = now
             agent = self.agents[self.agent_of[c]]
-            if self.esc_forced[c] or self.a_peak[c] > self.escalate_above:
+            if self.escalates[c]:
                 self._escalate(c, now)
         load = agent.load = agent.load - 1
         if not agent.taking:
@@ -284,7 +300,7 @@ class Center:
                 agent.waiter.succeed()
             return
         if load == 0:
-            if self.concurrency[self.chan[c]] > 1:
+            if self.any_chat:
                 self.partial[agent.gi].pop(agent, None)
             self._take_work(agent, now)
             return
@@ -378,12 +394,15 @@ class Center:
     def outcomes(self) -> dict[str, np.ndarray]:
         """Outcome columns as numpy arrays (zero-copy views of the typed arrays)."""
         as_np = lambda a: np.frombuffer(a, dtype=np.float64 if a.typecode == "d" else np.int64)  # noqa: E731
+        c = self.c
+        tolerance = np.array(self.tolerance + [np.inf])[c.channel]
+        a_w = anger_after_wait(c.a0, as_np(self.answer) - c.arrival, tolerance)
         return {
             "answer": as_np(self.answer),
             "reply": as_np(self.reply),
             "end": as_np(self.end),
-            "a_w": as_np(self.a_w),
-            "a_peak": as_np(self.a_peak),
+            "a_w": a_w,
+            "a_peak": peak_anger(self.s, a_w),
             "agent": as_np(self.agent_of),
             "expire": np.array(self.expire),
             "esc_queued": as_np(self.esc_queued),

@@ -57,8 +57,18 @@ class CallQueue:
 class Backlog:
     """Message backlog: FIFO, or EDF over the channel's target thresholds."""
 
-    __slots__ = ("_chosen", "arrival", "edf", "head", "items", "open", "pointers", "served",
-                 "size", "thresholds")
+    __slots__ = (
+        "_chosen",
+        "arrival",
+        "edf",
+        "head",
+        "items",
+        "open",
+        "pointers",
+        "served",
+        "size",
+        "thresholds",
+    )
 
     def __init__(self, arrival: list[float], thresholds: list[float] | None = None):
         self.arrival = arrival
