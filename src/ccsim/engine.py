@@ -395,7 +395,7 @@ class Center:
         """Outcome columns as numpy arrays (zero-copy views of the typed arrays)."""
         as_np = lambda a: np.frombuffer(a, dtype=np.float64 if a.typecode == "d" else np.int64)  # noqa: E731
         c = self.c
-        tolerance = np.array(self.tolerance + [np.inf])[c.channel]
+        tolerance = np.array([*self.tolerance, np.inf])[c.channel]
         a_w = anger_after_wait(c.a0, as_np(self.answer) - c.arrival, tolerance)
         return {
             "answer": as_np(self.answer),
