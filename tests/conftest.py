@@ -84,3 +84,9 @@ def errors_of(text: str, tmp_path: Path) -> list[str]:
     except ccsim.ScenarioError as exc:
         return [str(m) for m in exc.messages]
     return []
+
+
+def simulate_default(text: str) -> ccsim.Result:
+    """Simulate scenario text with the replications and seed the scenario names."""
+    s = ccsim.loads(text)
+    return ccsim.simulate(s, s.simulation.replications, s.simulation.seed)

@@ -319,7 +319,7 @@ def test_adding_agents_never_lowers_service_level_beyond_noise():
     previous = None
     for agents in (12, 13, 14, 15, 16):
         s = ccsim.loads(queue_yaml(agents, replications=6, days=3))
-        sl = ccsim.simulate(s).summary["sl_20s"].to_numpy()
+        sl = ccsim.simulate(s, s.simulation.replications).summary["sl_20s"].to_numpy()
         if previous is not None:
             mean, lo, hi = t_interval(sl - previous)
             assert hi >= 0 and mean > -1e-12, (

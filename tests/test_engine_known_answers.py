@@ -14,6 +14,7 @@ import pytest
 import ccsim
 from ccsim import erlang
 from ccsim.confidence import t_interval
+from conftest import simulate_default
 
 LEVEL = 0.99
 
@@ -70,7 +71,7 @@ def assert_in_ci(result, metric, expected, scale=1.0):
 
 @pytest.fixture(scope="module")
 def erlang_c_14():
-    return ccsim.simulate(ccsim.loads(queue_yaml(14, patience=None)))
+    return simulate_default(queue_yaml(14, patience=None))
 
 
 def test_erlang_c_service_level_p_wait_and_asa(erlang_c_14):
@@ -83,7 +84,7 @@ def test_erlang_c_service_level_p_wait_and_asa(erlang_c_14):
 
 
 def test_erlang_c_fifteen_agents():
-    result = ccsim.simulate(ccsim.loads(queue_yaml(15, patience=None)))
+    result = simulate_default(queue_yaml(15, patience=None))
     assert_in_ci(result, "sl_20s", 0.9415)
 
 
@@ -102,7 +103,7 @@ def test_erlang_a_scenario_file_reproduces_the_analytic_answer():
 def test_erlang_b_blocking_with_balking_callers():
     # callers who must wait all hang up at once (balk 1): a loss system, Erlang B
     text = queue_yaml(17, patience="5min", balk=1.0, calls_per_30min=10 / 3 * 30, days=7)
-    result = ccsim.simulate(ccsim.loads(text))
+    result = simulate_default(text)
     assert_in_ci(result, "abandon_rate", erlang.erlang_b(10.0, 17))
     assert erlang.erlang_b(10.0, 17) == pytest.approx(0.0129489, abs=5e-8)
 
@@ -110,7 +111,7 @@ def test_erlang_b_blocking_with_balking_callers():
 def test_waits_of_abandoned_callers_follow_patience():
     # in an overloaded queue nearly everybody waits; abandoned callers waited exactly
     # their (exponential, mean 5 min) patience, so their mean wait is below 5 min
-    result = ccsim.simulate(ccsim.loads(queue_yaml(8, replications=2)))
+    result = simulate_default(queue_yaml(8, replications=2))
     contacts = result.contacts()
     abandoned = contacts[contacts["abandoned"]]
     assert len(abandoned) > 1000

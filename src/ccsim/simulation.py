@@ -41,13 +41,13 @@ def run_replication(s: Scenario, seed: np.random.SeedSequence, index: int = 0) -
     return Replication(index, None, table, closed, center.logs(), t0, t1, s.simulation.horizon)
 
 
-def simulate(s: Scenario, replications: int | None = None, seed: int | None = None) -> Result:
-    """Simulate `replications` independent runs of `s` (defaults from the scenario).
+def simulate(s: Scenario, replications: int = 1, seed: int | None = None) -> Result:
+    """Simulate `replications` independent runs of `s` (seed: the scenario's, else random).
 
     Replication r uses the r-th child of SeedSequence(seed), so a result never depends
     on how replications are spread over processes.
     """
-    n = replications or s.simulation.replications
+    n = replications
     if seed is None:
         seed = s.simulation.seed
     if seed is None:

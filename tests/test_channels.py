@@ -1,0 +1,109 @@
+"""Message disciplines, service-level definitions, prepared answers."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import ccsim
+from ccsim import service_level
+from ccsim.confidence import t_interval
+from ccsim.routing import Backlog
+from conftest import MINIMAL, simulate_default
+
+BACKLOG = """\
+name: overnight e-mail backlog
+simulation: {{horizon: 7d, warmup: 1d, interval: 1h, replications: 6, seed: 3}}
+channels:
+  email: {{kind: message, discipline: {discipline}}}
+arrivals:
+  email: {{weekly: 2100, intraday: flat}}
+reasons:
+  question: {{mix: {{email: 1.0}}, resolve: {{dist: exponential, mean: 6min}}}}
+anger: off
+groups:
+  team: {{skills: {{email: 1}}}}
+shifts:
+  office: {{start: "09:00", length: 8h, days: mon-sun}}
+roster:
+  - {{group: team, shift: office, agents: 3}}
+targets:
+  email: {{service: [{{within: 1h, at_least: 0.5}}, {{within: 24h, at_least: 0.9}}]}}
+"""
+
+
+def test_edf_serves_contacts_that_can_still_make_their_target_first():
+    arrival = [0.0, 10.0, 100.0, 130.0]
+    queue = Backlog(arrival, thresholds=[60.0, 1440.0])
+    for c in range(4):
+        queue.push(c)
+    # at t=140 contacts 0 and 1 are past 1 h; 2 (deadline 160) and 3 (190) are not
+    order = []
+    for _ in range(4):
+        queue.peek(140.0)
+        order.append(queue.pop())
+    assert order == [2, 3, 0, 1]
+    fifo = Backlog(arrival)
+    for c in range(4):
+        fifo.push(c)
+    assert [fifo.peek(140.0) is not None and fifo.pop() for _ in range(4)] == [0, 1, 2, 3]
+
+
+def test_edf_raises_the_short_target_on_an_overnight_backlog():
+    fifo = simulate_default(BACKLOG.format(discipline="fifo")).summary
+    edf = simulate_default(BACKLOG.format(discipline="edf")).summary
+    # common random numbers: same contacts, only the order of service differs
+    assert (fifo["offered"].to_numpy() == edf["offered"].to_numpy()).all()
+    mean, lo, _ = t_interval(edf["sl_1h"].to_numpy() - fifo["sl_1h"].to_numpy())
+    assert lo > 0, f"EDF gain on the 1-h target {mean:.3f}"
+
+
+def test_service_level_definitions():
+    elapsed = np.array([0.1, 0.5, np.nan, np.nan, 2.0])
+    answered = np.array([True, True, False, False, True])
+    abandoned = np.array([False, False, True, True, False])
+    waited = np.array([0.1, 0.5, 0.2, 3.0, 2.0])
+    sl = lambda d: service_level.service_level(elapsed, answered, abandoned, waited, 1.0, d)  # noqa: E731
+    assert sl("offered") == pytest.approx(2 / 5)
+    assert sl("exclude_short_abandons") == pytest.approx(2 / 4)  # the 0.2-min abandon is out
+    assert sl("answered") == pytest.approx(2 / 3)
+    with pytest.raises(ValueError):
+        sl("median")
+
+
+@pytest.mark.parametrize(
+    ("within", "text"),
+    [(1 / 3, "sl_20s"), (1, "sl_1min"), (60, "sl_1h"), (1440, "sl_24h"), (1.5, "sl_90s")],
+)
+def test_service_level_labels(within, text):
+    assert service_level.label(within) == text
+
+
+def test_service_level_definition_is_applied_by_the_simulation():
+    results = {}
+    for definition in service_level.DEFINITIONS:
+        text = MINIMAL.replace("  interval: 1h", f"  interval: 1h\n  sl_definition: {definition}")
+        text = text.replace("agents: 3}", "agents: 1}")  # busy enough to abandon
+        results[definition] = ccsim.simulate(ccsim.loads(text), 2, 8).summary
+    phone = {d: r.query("channel == 'phone'")["sl_20s"].to_numpy() for d, r in results.items()}
+    assert (phone["offered"] <= phone["exclude_short_abandons"]).all()
+    assert (phone["exclude_short_abandons"] <= phone["answered"]).all()
+    assert (phone["offered"] < phone["answered"]).all()
+
+
+def test_prepared_answers_shorten_resolution_by_the_speedup():
+    from ccsim.simulation import run_replication
+    from ccsim.streams import replication_seeds
+
+    base = ccsim.loads(MINIMAL)
+    prepared = ccsim.loads(
+        MINIMAL.replace(
+            "resolve: {mean: 3min, cv: 0.5}",
+            "resolve: {mean: 3min, cv: 0.5}\n    prepared_answer: true",
+        )
+    )
+    seed = replication_seeds(5, 1)[0]
+    a, b = run_replication(base, seed).contacts, run_replication(prepared, seed).contacts
+    question = a.reason == 0
+    np.testing.assert_allclose(b.resolve[question], a.resolve[question] * (1 - 0.30))
+    np.testing.assert_array_equal(b.resolve[~question], a.resolve[~question])
