@@ -24,19 +24,6 @@ from ccsim.engine import AgentLog
 from ccsim.scenario import ESCALATION, Scenario
 from ccsim.service_level import label
 
-METRICS = (
-    "offered",
-    "answered",
-    "abandoned",
-    "waiting_at_end",
-    "closed",
-    "abandon_rate",
-    "asa_s",
-    "wait_mean_s",
-    "aht_s",
-    "nps",
-)
-
 
 @dataclass
 class Replication:
@@ -167,32 +154,60 @@ def _escalation_row(s: Scenario, rep: Replication, out: Outcomes) -> dict:
     return row
 
 
-class Result:
-    """Records and tables of a simulation run (one or more replications)."""
+@dataclass
+class Tables:
+    """The measured tables of one replication: all a parallel worker needs to send back."""
 
-    def __init__(self, scenario: Scenario, seed: int, replications: list[Replication]):
+    index: int
+    summary: pd.DataFrame
+    intervals: pd.DataFrame
+    groups: pd.DataFrame
+
+
+def measure(s: Scenario, rep: Replication) -> Tables:
+    """Summary, interval and group tables of one replication."""
+    out = Outcomes(rep)
+    rows = [_summary_row(s, rep, out, k, name) for k, name in enumerate(s.channels)]
+    if s.escalation is not None or ESCALATION in s.targets:
+        rows.append(_escalation_row(s, rep, out))
+    summary = pd.DataFrame(rows)
+    summary.insert(0, "replication", rep.index)
+    return Tables(rep.index, summary, _interval_table(s, rep, out), _group_table(s, rep))
+
+
+class Result:
+    """Tables (and, when kept, per-contact records) of a simulation run."""
+
+    def __init__(
+        self,
+        scenario: Scenario,
+        seed: int,
+        tables: list[Tables],
+        replications: list[Replication] | None = None,
+    ):
         self.scenario = scenario
         self.seed = seed
-        self.replications = replications
+        self.tables = sorted(tables, key=lambda t: t.index)
+        self.replications = replications or []
 
     def __repr__(self) -> str:
-        return f"<Result {self.scenario.name!r}: {len(self.replications)} replication(s)>"
-
-    @cached_property
-    def _outcomes(self) -> list[Outcomes]:
-        return [Outcomes(r) for r in self.replications]
+        return f"<Result {self.scenario.name!r}: {len(self.tables)} replication(s)>"
 
     @cached_property
     def summary(self) -> pd.DataFrame:
         """One row per replication × channel (and `escalation` if anything escalates)."""
-        s = self.scenario
-        rows = []
-        for rep, out in zip(self.replications, self._outcomes, strict=True):
-            for k, name in enumerate(s.channels):
-                rows.append({"replication": rep.index, **_summary_row(s, rep, out, k, name)})
-            if s.escalation is not None or ESCALATION in s.targets:
-                rows.append({"replication": rep.index, **_escalation_row(s, rep, out)})
-        return pd.DataFrame(rows)
+        return pd.concat([t.summary for t in self.tables], ignore_index=True)
+
+    @cached_property
+    def intervals(self) -> pd.DataFrame:
+        """Per replication × interval × channel: offered, answered, abandoned, SL, ASA,
+        backlog at the interval's end, closed attempts."""
+        return pd.concat([t.intervals for t in self.tables], ignore_index=True)
+
+    @cached_property
+    def groups(self) -> pd.DataFrame:
+        """Per replication × interval × group: agents available, busy minutes, occupancy."""
+        return pd.concat([t.groups for t in self.tables], ignore_index=True)
 
     def estimates(self, level: float = 0.95) -> pd.DataFrame:
         """Mean and t-interval over replications: rows channel × metric."""
@@ -214,149 +229,144 @@ class Result:
                 )
         return pd.DataFrame(rows)
 
-    @cached_property
-    def intervals(self) -> pd.DataFrame:
-        """Per replication × interval × channel: offered, answered, abandoned, SL, ASA,
-        backlog at the interval's end."""
-        s = self.scenario
-        step, horizon = s.simulation.interval, s.simulation.horizon
-        edges = np.arange(0.0, horizon + step / 2, step)
-        frames = []
-        for rep, out in zip(self.replications, self._outcomes, strict=True):
-            c, o = rep.contacts, rep.contacts.outcome
-            bins = np.floor(c.arrival / step).astype(int)
-            for k, name in enumerate(s.channels):
-                m = out.measured & (c.channel == k)
-                b = bins[m]
-                n_bins = edges.size - 1
-                count = functools.partial(_count, b, n_bins)
-                answered, abandoned = out.answered[m], out.abandoned[m]
-                wait = out.wait[m]
-                frame = {
-                    "replication": rep.index,
-                    "start": edges[:-1],
-                    "channel": name,
-                    "offered": count(np.ones(b.size, bool)),
-                    "answered": count(answered),
-                    "abandoned": count(abandoned),
-                }
-                with np.errstate(invalid="ignore", divide="ignore"):
-                    frame["asa_s"] = (
-                        60
-                        * np.bincount(b[answered], weights=wait[answered], minlength=n_bins)
-                        / frame["answered"]
-                    )
-                    kind = s.channels[name].kind
-                    elapsed = out.to_reply[m] if kind == "message" else out.to_answer[m]
-                    for t in s.targets[name].service if name in s.targets else []:
-                        hits = answered & (elapsed <= t.within + 1e-9)
-                        frame[label(t.within)] = count(hits) / frame["offered"]
-                frame["backlog"] = _backlog(c, o, out, k, edges[1:])
-                frame["closed"] = np.histogram(rep.closed.get(name, np.empty(0)), edges)[0]
-                frames.append(pd.DataFrame(frame))
-        table = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
-        return self._label_time(table)
-
-    @cached_property
-    def groups(self) -> pd.DataFrame:
-        """Per replication × interval × group: agents available, busy minutes, occupancy."""
-        s = self.scenario
-        step, horizon = s.simulation.interval, s.simulation.horizon
-        edges = np.arange(0.0, horizon + step / 2, step)
-        weight_of = np.array([1.0 / ch.concurrency for ch in s.channels.values()])
-        frames = []
-        for rep in self.replications:
-            c, o = rep.contacts, rep.contacts.outcome
-            agent_group = np.array([a.group for a in rep.agents], int)
-            served = o["agent"] >= 0
-            esc = o["esc_agent"] >= 0
-            for gi, name in enumerate(s.groups):
-                duty = [seg for a in rep.agents if a.group == gi for seg in a.duty]
-                ds = np.array([d[0] for d in duty]) if duty else np.empty(0)
-                de = np.array([d[1] for d in duty]) if duty else np.empty(0)
-                available = overlap_per_bin(ds, de, edges)
-                mine = served.copy()
-                mine[served] = agent_group[o["agent"][served]] == gi
-                mine_esc = esc.copy()
-                mine_esc[esc] = agent_group[o["esc_agent"][esc]] == gi
-                end = np.where(np.isnan(o["end"]), rep.t1, o["end"])
-                esc_end = np.where(np.isnan(o["esc_end"]), rep.t1, o["esc_end"])
-                busy = overlap_per_bin(
-                    o["answer"][mine], end[mine], edges, weight_of[c.channel[mine]]
-                ) + overlap_per_bin(o["esc_start"][mine_esc], esc_end[mine_esc], edges)
-                with np.errstate(invalid="ignore", divide="ignore"):
-                    occupancy = busy / available
-                frames.append(
-                    pd.DataFrame(
-                        {
-                            "replication": rep.index,
-                            "start": edges[:-1],
-                            "group": name,
-                            "agents": available / step,
-                            "busy_min": busy,
-                            "occupancy": occupancy,
-                        }
-                    )
-                )
-        table = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
-        return self._label_time(table)
-
-    def _label_time(self, table: pd.DataFrame) -> pd.DataFrame:
-        """Add day-of-week and clock-time columns after `start` (minutes)."""
-        if table.empty:
-            return table
-        from ccsim import units
-
-        start_day = self.scenario.simulation.start_day_index
-        day = np.floor(table["start"] / units.MINUTES_PER_DAY).astype(int)
-        table.insert(2, "day", [units.DAY_NAMES[(start_day + d) % 7] for d in day])
-        table.insert(
-            3, "time", [units.format_clock(m % units.MINUTES_PER_DAY) for m in table["start"]]
-        )
-        return table
-
     def contacts(self, replication: int | None = None) -> pd.DataFrame:
         """Per-contact records (measured window; all replications unless one is given)."""
+        if not self.replications:
+            raise ValueError("this result kept no per-contact records (run with contacts=True)")
         s = self.scenario
-        channels, reasons = np.array(list(s.channels)), np.array(list(s.reasons))
-        group_names = np.array([*list(s.groups), ""])
-        frames = []
-        for rep, out in zip(self.replications, self._outcomes, strict=True):
-            if replication is not None and rep.index != replication:
-                continue
-            c, o = rep.contacts, rep.contacts.outcome
-            m = out.measured
-            agent_group = np.array([a.group for a in rep.agents] + [-1], int)
-            frames.append(
-                pd.DataFrame(
-                    {
-                        "replication": rep.index,
-                        "channel": channels[c.channel[m]],
-                        "reason": reasons[c.reason[m]],
-                        "arrival": c.arrival[m],
-                        "answer": o["answer"][m],
-                        "reply": o["reply"][m],
-                        "end": o["end"][m],
-                        "wait": out.wait[m],
-                        "handle": out.handle[m],
-                        "abandoned": out.abandoned[m],
-                        "escalated": out.escalated[m],
-                        "esc_start": o["esc_start"][m],
-                        "esc_end": o["esc_end"][m],
-                        "group": group_names[agent_group[o["agent"][m]]],
-                        "a0": c.a0[m],
-                        "a_w": o["a_w"][m],
-                        "a_peak": o["a_peak"][m],
-                        "nps_class": anger.nps_class(
-                            np.nan_to_num(o["a_w"][m]),
-                            out.abandoned[m],
-                            s.anger.promoter_below,
-                            s.anger.detractor_above,
-                        ),
-                    }
-                )
-            )
+        frames = [
+            _contact_table(s, rep)
+            for rep in self.replications
+            if replication is None or rep.index == replication
+        ]
         return pd.concat(frames, ignore_index=True)
+
+
+def _label_time(s: Scenario, table: pd.DataFrame) -> pd.DataFrame:
+    """Add day-of-week and clock-time columns after `start` (minutes)."""
+    if table.empty:
+        return table
+    from ccsim import units
+
+    start_day = s.simulation.start_day_index
+    day = np.floor(table["start"] / units.MINUTES_PER_DAY).astype(int)
+    table.insert(2, "day", [units.DAY_NAMES[(start_day + d) % 7] for d in day])
+    table.insert(3, "time", [units.format_clock(m % units.MINUTES_PER_DAY) for m in table["start"]])
+    return table
+
+
+def _interval_table(s: Scenario, rep: Replication, out: Outcomes) -> pd.DataFrame:
+    step, horizon = s.simulation.interval, s.simulation.horizon
+    edges = np.arange(0.0, horizon + step / 2, step)
+    n_bins = edges.size - 1
+    c, o = rep.contacts, rep.contacts.outcome
+    bins = np.floor(c.arrival / step).astype(int)
+    frames = []
+    for k, name in enumerate(s.channels):
+        m = out.measured & (c.channel == k)
+        b = bins[m]
+        count = functools.partial(_count, b, n_bins)
+        answered, abandoned = out.answered[m], out.abandoned[m]
+        wait = out.wait[m]
+        frame = {
+            "replication": rep.index,
+            "start": edges[:-1],
+            "channel": name,
+            "offered": count(np.ones(b.size, bool)),
+            "answered": count(answered),
+            "abandoned": count(abandoned),
+        }
+        with np.errstate(invalid="ignore", divide="ignore"):
+            frame["asa_s"] = (
+                60
+                * np.bincount(b[answered], weights=wait[answered], minlength=n_bins)
+                / frame["answered"]
+            )
+            kind = s.channels[name].kind
+            elapsed = out.to_reply[m] if kind == "message" else out.to_answer[m]
+            for t in s.targets[name].service if name in s.targets else []:
+                hits = answered & (elapsed <= t.within + 1e-9)
+                frame[label(t.within)] = count(hits) / frame["offered"]
+        frame["backlog"] = _backlog(c, o, out, k, edges[1:])
+        frame["closed"] = np.histogram(rep.closed.get(name, np.empty(0)), edges)[0]
+        frames.append(pd.DataFrame(frame))
+    return _label_time(s, pd.concat(frames, ignore_index=True))
+
+
+def _group_table(s: Scenario, rep: Replication) -> pd.DataFrame:
+    step, horizon = s.simulation.interval, s.simulation.horizon
+    edges = np.arange(0.0, horizon + step / 2, step)
+    weight_of = np.array([1.0 / ch.concurrency for ch in s.channels.values()])
+    c, o = rep.contacts, rep.contacts.outcome
+    agent_group = np.array([a.group for a in rep.agents], int)
+    served = o["agent"] >= 0
+    esc = o["esc_agent"] >= 0
+    end = np.where(np.isnan(o["end"]), rep.t1, o["end"])
+    esc_end = np.where(np.isnan(o["esc_end"]), rep.t1, o["esc_end"])
+    frames = []
+    for gi, name in enumerate(s.groups):
+        duty = [seg for a in rep.agents if a.group == gi for seg in a.duty]
+        ds = np.array([d[0] for d in duty]) if duty else np.empty(0)
+        de = np.array([d[1] for d in duty]) if duty else np.empty(0)
+        available = overlap_per_bin(ds, de, edges)
+        mine = served.copy()
+        mine[served] = agent_group[o["agent"][served]] == gi
+        mine_esc = esc.copy()
+        mine_esc[esc] = agent_group[o["esc_agent"][esc]] == gi
+        busy = overlap_per_bin(
+            o["answer"][mine], end[mine], edges, weight_of[c.channel[mine]]
+        ) + overlap_per_bin(o["esc_start"][mine_esc], esc_end[mine_esc], edges)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            occupancy = busy / available
+        frames.append(
+            pd.DataFrame(
+                {
+                    "replication": rep.index,
+                    "start": edges[:-1],
+                    "group": name,
+                    "agents": available / step,
+                    "busy_min": busy,
+                    "occupancy": occupancy,
+                }
+            )
+        )
+    return _label_time(s, pd.concat(frames, ignore_index=True))
+
+
+def _contact_table(s: Scenario, rep: Replication) -> pd.DataFrame:
+    channels, reasons = np.array(list(s.channels)), np.array(list(s.reasons))
+    group_names = np.array([*s.groups, ""])
+    out = Outcomes(rep)
+    c, o = rep.contacts, rep.contacts.outcome
+    m = out.measured
+    agent_group = np.array([*(a.group for a in rep.agents), -1], int)
+    return pd.DataFrame(
+        {
+            "replication": rep.index,
+            "channel": channels[c.channel[m]],
+            "reason": reasons[c.reason[m]],
+            "arrival": c.arrival[m],
+            "answer": o["answer"][m],
+            "reply": o["reply"][m],
+            "end": o["end"][m],
+            "wait": out.wait[m],
+            "handle": out.handle[m],
+            "abandoned": out.abandoned[m],
+            "escalated": out.escalated[m],
+            "esc_start": o["esc_start"][m],
+            "esc_end": o["esc_end"][m],
+            "group": group_names[agent_group[o["agent"][m]]],
+            "a0": c.a0[m],
+            "a_w": o["a_w"][m],
+            "a_peak": o["a_peak"][m],
+            "nps_class": anger.nps_class(
+                np.nan_to_num(o["a_w"][m]),
+                out.abandoned[m],
+                s.anger.promoter_below,
+                s.anger.detractor_above,
+            ),
+        }
+    )
 
 
 def _count(bins: np.ndarray, n_bins: int, mask: np.ndarray) -> np.ndarray:

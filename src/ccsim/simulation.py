@@ -14,7 +14,7 @@ import numpy as np
 
 from ccsim import arrivals, contacts, shifts
 from ccsim.engine import Center
-from ccsim.results import Replication, Result
+from ccsim.results import Replication, Result, measure
 from ccsim.scenario import Scenario
 from ccsim.streams import Streams, replication_seeds
 
@@ -41,11 +41,14 @@ def run_replication(s: Scenario, seed: np.random.SeedSequence, index: int = 0) -
     return Replication(index, None, table, closed, center.logs(), t0, t1, s.simulation.horizon)
 
 
-def simulate(s: Scenario, replications: int = 1, seed: int | None = None) -> Result:
+def simulate(
+    s: Scenario, replications: int = 1, seed: int | None = None, contacts: bool = True
+) -> Result:
     """Simulate `replications` independent runs of `s` (seed: the scenario's, else random).
 
     Replication r uses the r-th child of SeedSequence(seed), so a result never depends
-    on how replications are spread over processes.
+    on how replications are spread over processes. `contacts=False` keeps only the
+    tables (less memory), not the per-contact records.
     """
     n = replications
     if seed is None:
@@ -53,4 +56,4 @@ def simulate(s: Scenario, replications: int = 1, seed: int | None = None) -> Res
     if seed is None:
         seed = int(np.random.SeedSequence().entropy % (2**63))
     reps = [run_replication(s, ss, i) for i, ss in enumerate(replication_seeds(seed, n))]
-    return Result(s, seed, reps)
+    return Result(s, seed, [measure(s, r) for r in reps], reps if contacts else None)
