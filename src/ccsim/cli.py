@@ -117,6 +117,201 @@ def show(scenario: Annotated[Path, typer.Argument(help="scenario file")]) -> Non
 
 # --- ccsim erlang {c,a}: the analytic calculator --------------------------------------------
 
+
+def _progress(quiet: bool):
+    """A progress callback drawing a bar on stderr (None when quiet or not a terminal)."""
+    if quiet or not err.is_terminal:
+        return None, None
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+
+    bar = Progress(
+        "simulating",
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
+    )
+    task = bar.add_task("replications", total=None)
+    return bar, lambda done, total: bar.update(task, completed=done, total=total)
+
+
+def _simulate(
+    s, reps, seed, workers, scheduler, quiet, contacts=False, precision=None, max_reps=200
+):
+    """Run the replications with a progress bar; worker failures exit 1 with a message."""
+    from ccsim import experiment
+
+    bar, callback = _progress(quiet)
+    options = dict(workers=workers, scheduler=scheduler, contacts=contacts, progress=callback)
+    try:
+        if bar is not None:
+            bar.start()
+        if precision is not None:
+            return experiment.run_to_precision(s, reps, seed, precision, max_reps, **options)
+        return experiment.run(s, reps, seed, **options)
+    except experiment.WorkerError as exc:
+        err.print(f"ccsim: error: {exc}", markup=False)
+        raise typer.Exit(EXIT_FAIL) from None
+    finally:
+        if bar is not None:
+            bar.stop()
+
+
+def _run_settings(s, reps, seed):
+    if reps is not None and reps < 1:
+        _fail_usage("--reps must be at least 1")
+    seed = seed if seed is not None else s.simulation.seed
+    if seed is None:
+        import secrets
+
+        seed = secrets.randbits(63)
+    return reps or s.simulation.replications, seed
+
+
+Reps = Annotated[
+    int | None, typer.Option("--reps", "-n", help="replications (default: the scenario's)")
+]
+Seed = Annotated[int | None, typer.Option(help="seed (default: the scenario's, else random)")]
+Workers = Annotated[
+    int | None,
+    typer.Option("--workers", "-w", min=1, help="local worker processes (default: cores)"),
+]
+Scheduler = Annotated[str | None, typer.Option(help="Dask scheduler address, e.g. tcp://host:8786")]
+AsJson = Annotated[bool, typer.Option("--json", help="one JSON document on stdout")]
+Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="no progress bar")]
+
+
+@app.command()
+def run(
+    scenario: Annotated[Path, typer.Argument(help="scenario file")],
+    reps: Reps = None,
+    seed: Seed = None,
+    workers: Workers = None,
+    scheduler: Scheduler = None,
+    as_json: AsJson = False,
+    out: Annotated[
+        Path | None, typer.Option(help="write run.json, CSV tables, meta.json here")
+    ] = None,
+    contacts: Annotated[bool, typer.Option(help="with --out: also contacts.parquet")] = False,
+    precision: Annotated[
+        float | None,
+        typer.Option(
+            min=0.0, help="add replications until every service-level CI half-width ≤ this"
+        ),
+    ] = None,
+    max_reps: Annotated[int, typer.Option(min=1, help="cap for --precision")] = 200,
+    quiet: Quiet = False,
+) -> None:
+    """Simulate the scenario's roster N times: service levels with 95% CIs, occupancy, cost."""
+    from ccsim import console, documents, output
+
+    s = _load_or_exit(scenario)
+    reps, seed = _run_settings(s, reps, seed)
+    result = _simulate(
+        s, reps, seed, workers, scheduler, quiet, contacts and out is not None, precision, max_reps
+    )
+    doc = documents.run_document(result)
+    if out is not None:
+        output.write_run(out, result, doc, contacts=contacts)
+    if as_json:
+        print(json.dumps(doc, indent=2, ensure_ascii=False))
+    else:
+        console.render_run(doc, out_console())
+        if out is not None:
+            out_console().print(f"results written to {out}/", markup=False)
+
+
+def out_console() -> Console:
+    return out
+
+
+@app.command()
+def check(
+    paths: Annotated[list[Path], typer.Argument(help="scenario files or folders")],
+    reps: Reps = None,
+    seed: Seed = None,
+    confidence: Annotated[
+        float | None,
+        typer.Option(
+            min=0.5, max=0.9999, help="require the one-sided lower bound to meet each target"
+        ),
+    ] = None,
+    junit: Annotated[Path | None, typer.Option(help="write JUnit XML here")] = None,
+    workers: Workers = None,
+    scheduler: Scheduler = None,
+    as_json: AsJson = False,
+    quiet: Quiet = False,
+) -> None:
+    """Validate, simulate and assert every target (exit 1 if any is missed)."""
+    from ccsim import documents, targets
+    from ccsim import junit as junit_xml
+
+    missing = [p for p in paths if not p.exists()]
+    if missing:
+        _fail_usage(", ".join(f"{p}: file not found" for p in missing))
+    files = loader.expand_paths(paths)
+    if not files:
+        _fail_usage("no *.yaml files found in " + ", ".join(map(str, paths)))
+    ok = True
+    report: dict[str, list] = {}
+    docs = []
+    for path in files:
+        try:
+            s = loader.load(path)
+        except loader.ScenarioError as exc:
+            ok = False
+            report[str(path)] = [str(m) for m in exc.messages]
+            docs.append(
+                {
+                    "path": str(path),
+                    "valid": False,
+                    "errors": report[str(path)],
+                    "targets_met": False,
+                }
+            )
+            for m in exc.messages:
+                err.print(str(m), markup=False)
+            continue
+        n, file_seed = _run_settings(s, reps, seed)
+        result = _simulate(s, n, file_seed, workers, scheduler, quiet)
+        checks = targets.evaluate(result, confidence)
+        report[str(path)] = checks
+        met = all(c.met for c in checks)
+        ok &= met
+        docs.append(
+            {
+                "path": str(path),
+                "valid": True,
+                "targets_met": met,
+                "run": documents.run_document(result, confidence),
+            }
+        )
+        if not as_json:
+            for c in checks:
+                mark = "ok  " if c.met else "MISS"
+                out.print(
+                    f"{mark} {path}: {c.name}: estimate {c.mean:.4f} "
+                    f"(95% CI {c.ci[0]:.4f}-{c.ci[1]:.4f})",
+                    markup=False,
+                )
+    if junit is not None:
+        junit_xml.write(junit, report)
+    if as_json:
+        print(
+            json.dumps(
+                {"targets_met": ok, "confidence": confidence, "files": docs},
+                indent=2,
+                ensure_ascii=False,
+            )
+        )
+    else:
+        out.print(
+            "every target met" if ok else "some targets missed or files invalid", markup=False
+        )
+    raise typer.Exit(EXIT_OK if ok else EXIT_FAIL)
+
+
 erlang_app = typer.Typer(
     help="Analytic Erlang C / Erlang A calculator: service level, P(wait), abandonment, ASA "
     "and required agents.",

@@ -117,8 +117,9 @@ def _summary_row(s: Scenario, rep: Replication, out: Outcomes, k: int, name: str
         "wait_mean_s": 60 * wait.mean() if m.any() else np.nan,
         "aht_s": 60 * np.nanmean(out.handle[m]) if np.isfinite(out.handle[m]).any() else np.nan,
         "nps": anger.nps(nps_classes),
+        "busy_min": float(np.nansum(out.handle[m]) / s.channels[name].concurrency),
     }
-    for t in s.targets.get(name, None).service if name in s.targets else []:
+    for t in s.targets[name].service if name in s.targets else []:
         row[label(t.within)] = service_level.service_level(
             elapsed, answered, abandoned, wait, t.within, s.simulation.sl_definition
         )
@@ -145,6 +146,7 @@ def _escalation_row(s: Scenario, rep: Replication, out: Outcomes) -> dict:
         "wait_mean_s": 60 * queue_wait.mean() if m.any() else np.nan,
         "aht_s": 60 * np.nanmean(handle) if np.isfinite(handle).any() else np.nan,
         "nps": np.nan,
+        "busy_min": float(np.nansum(handle)),
     }
     done = ~np.isnan(total)
     for t in s.targets[ESCALATION].service if ESCALATION in s.targets else []:
@@ -210,7 +212,10 @@ class Result:
         return pd.concat([t.groups for t in self.tables], ignore_index=True)
 
     def estimates(self, level: float = 0.95) -> pd.DataFrame:
-        """Mean and t-interval over replications: rows channel × metric."""
+        """Mean and t-interval over replications: rows channel × metric.
+
+        Intervals are truncated to the metric's range (shares in [0, 1], NPS in
+        [−100, 100], counts and times ≥ 0)."""
         rows = []
         for channel, frame in self.summary.groupby("channel", sort=False):
             for metric in frame.columns.drop(["replication", "channel"]):
@@ -218,6 +223,8 @@ class Result:
                 with warnings.catch_warnings():
                     warnings.simplefilter("ignore", RuntimeWarning)
                     mean, lo, hi = t_interval(values, level)
+                low, high = _feasible(metric)  # a CI never leaves the metric's range
+                lo, hi = max(lo, low), min(hi, high)
                 rows.append(
                     {
                         "channel": channel,
@@ -240,6 +247,15 @@ class Result:
             if replication is None or rep.index == replication
         ]
         return pd.concat(frames, ignore_index=True)
+
+
+def _feasible(metric: str) -> tuple[float, float]:
+    """Range of a summary metric."""
+    if metric.startswith("sl_") or metric in ("abandon_rate", "p_wait"):
+        return 0.0, 1.0
+    if metric == "nps":
+        return -100.0, 100.0
+    return 0.0, float("inf")
 
 
 def _label_time(s: Scenario, table: pd.DataFrame) -> pd.DataFrame:

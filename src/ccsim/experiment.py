@@ -1,0 +1,145 @@
+"""Experiments: replications on a local process pool or a Dask cluster, same results.
+
+Replication r is seeded by the r-th child of SeedSequence(seed) and computed by the
+same function wherever it runs, so the result is bit-identical for any number of
+workers, on one machine or on a dask.distributed cluster. Workers send back the
+measured tables of each replication (small), and the per-contact records only when
+asked for.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+
+import numpy as np
+
+from ccsim.results import Replication, Result, Tables, measure
+from ccsim.scenario import Scenario
+from ccsim.simulation import run_replication
+from ccsim.streams import replication_seeds
+
+Progress = Callable[[int, int], None]  # (replications done, replications in all)
+
+
+class WorkerError(RuntimeError):
+    """A replication could not be computed (a worker died or the cluster failed)."""
+
+
+def replicate(
+    s: Scenario, seed: np.random.SeedSequence, index: int, contacts: bool
+) -> tuple[Tables, Replication | None]:
+    """One replication, measured; the unit of work sent to a worker."""
+    rep = run_replication(s, seed, index)
+    return measure(s, rep), (rep if contacts else None)
+
+
+def default_workers() -> int:
+    """Worker processes used when none is asked for: the machine's cores."""
+    return (
+        len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    )
+
+
+def run(
+    s: Scenario,
+    replications: int,
+    seed: int,
+    workers: int | None = None,
+    scheduler: str | None = None,
+    contacts: bool = False,
+    progress: Progress | None = None,
+    first: int = 0,
+) -> Result:
+    """Replications first..first+replications-1 of `s` under `seed`, in parallel.
+
+    `workers`: local processes (default: the machine's cores; 1 = in this process).
+    `scheduler`: address of a dask.distributed scheduler (tcp://host:8786) instead.
+    """
+    seeds = replication_seeds(seed, first + replications)[first:]
+    jobs = [(ss, first + i) for i, ss in enumerate(seeds)]
+    if scheduler is not None:
+        outputs = _on_dask(s, jobs, scheduler, contacts, progress)
+    elif (workers or default_workers()) <= 1 or replications == 1:
+        outputs = []
+        for ss, index in jobs:
+            outputs.append(replicate(s, ss, index, contacts))
+            if progress:
+                progress(len(outputs), len(jobs))
+    else:
+        outputs = _on_pool(s, jobs, workers or default_workers(), contacts, progress)
+    tables = [t for t, _ in outputs]
+    reps = [r for _, r in outputs if r is not None]
+    return Result(s, seed, tables, reps if contacts else None)
+
+
+def _on_pool(s, jobs, workers, contacts, progress):
+    outputs = []
+    try:
+        with ProcessPoolExecutor(max_workers=min(workers, len(jobs))) as pool:
+            futures = [pool.submit(replicate, s, ss, i, contacts) for ss, i in jobs]
+            for future in futures:
+                outputs.append(future.result())
+                if progress:
+                    progress(len(outputs), len(jobs))
+    except BrokenProcessPool as exc:
+        raise WorkerError(
+            "a worker process died while simulating (out of memory or killed?); "
+            "try fewer --workers or fewer replications at once"
+        ) from exc
+    return outputs
+
+
+def _on_dask(s, jobs, scheduler, contacts, progress):
+    try:
+        from dask.distributed import Client, as_completed
+    except ImportError as exc:
+        raise WorkerError("--scheduler needs dask.distributed: pip install 'ccsim[dask]'") from exc
+    try:
+        client = Client(scheduler, timeout="10s") if isinstance(scheduler, str) else scheduler
+    except OSError as exc:
+        raise WorkerError(f"cannot reach the Dask scheduler at {scheduler}: {exc}") from exc
+    try:
+        futures = [client.submit(replicate, s, ss, i, contacts, pure=False) for ss, i in jobs]
+        for done, _ in enumerate(as_completed(futures), start=1):
+            if progress:
+                progress(done, len(jobs))
+        return [f.result() for f in futures]
+    except Exception as exc:  # a worker lost, a task that failed on the cluster
+        raise WorkerError(f"the Dask cluster could not finish the replications: {exc}") from exc
+    finally:
+        if isinstance(scheduler, str):
+            client.close()
+
+
+def run_to_precision(
+    s: Scenario,
+    replications: int,
+    seed: int,
+    precision: float,
+    max_replications: int = 200,
+    **options,
+) -> Result:
+    """Add replications (doubling) until every service-level CI half-width ≤ precision,
+    or `max_replications` is reached."""
+    result = run(s, replications, seed, **options)
+    while len(result.tables) < max_replications and widest_service_ci(result) > precision:
+        more = min(len(result.tables), max_replications - len(result.tables))
+        extra = run(s, more, seed, first=len(result.tables), **options)
+        result = Result(
+            s,
+            seed,
+            result.tables + extra.tables,
+            (result.replications + extra.replications) or None,
+        )
+    return result
+
+
+def widest_service_ci(result: Result) -> float:
+    """Largest 95% CI half-width over the service-level estimates (0 if none)."""
+    est = result.estimates()
+    sl = est[est["metric"].str.startswith("sl_")]
+    half = (sl["ci_high"] - sl["ci_low"]) / 2
+    return float(half.max()) if len(half) else 0.0
