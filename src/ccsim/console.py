@@ -17,7 +17,7 @@ def render_run(doc: dict, console: Console) -> None:
         f"service level over {doc['sl_definition']} contacts"
     )
     table = Table(title=title)
-    for col in ("channel", "target", "estimate", "95% CI", "met", "offered/wk", "ASA", "AHT"):
+    for col in ("channel", "target", "estimate", "95% CI", "met", "offered", "ASA", "AHT"):
         table.add_column(col, justify="left" if col in ("channel", "target") else "right")
     for name, ch in doc["channels"].items():
         rows = [

@@ -1,0 +1,150 @@
+"""`ccsim run` and `ccsim check`: documents, exit codes, output folders, JUnit."""
+
+from __future__ import annotations
+
+import json
+import xml.etree.ElementTree as ET
+
+import pytest
+
+from conftest import MINIMAL, SCENARIOS
+from test_cli import ccsim
+
+SHOP = str(SCENARIOS / "small_shop.yaml")
+
+
+@pytest.fixture(scope="module")
+def shop_doc():
+    r = ccsim("run", SHOP, "-n", "3", "--seed", "4", "--json", "-w", "1")
+    assert r.returncode == 0, r.stderr
+    return json.loads(r.stdout)
+
+
+def test_run_json_has_the_interface_keys(shop_doc):
+    doc = shop_doc
+    assert doc["scenario"] == "Small shop week" and doc["replications"] == 3 and doc["seed"] == 4
+    assert doc["sl_definition"] == "offered"
+    phone = doc["channels"]["phone"]
+    for key in ("offered", "answered", "abandon_rate", "asa_s", "wait_mean_s", "aht_s", "nps"):
+        assert set(phone[key]) == {"mean", "ci"} and len(phone[key]["ci"]) == 2, key
+        lo, hi = phone[key]["ci"]
+        assert lo <= phone[key]["mean"] <= hi
+    (service,) = phone["service"]
+    assert service["within_s"] == 30 and service["at_least"] == 0.8
+    assert service["met"] == (service["mean"] >= 0.8)
+    assert set(phone["max_abandon"]) == {"limit", "met"}
+    assert "escalation" in doc["channels"]
+    gen = doc["groups"]["generalist"]
+    assert gen["agents"] == 8 and gen["paid_hours"] == pytest.approx(286.0)
+    assert 0 < gen["occupancy"]["mean"] < 1
+    assert {"currency", "total", "wages", "overhead", "per_contact"} <= set(doc["cost"])
+    assert isinstance(doc["targets_met"], bool)
+
+
+def test_cost_reconciles(shop_doc):
+    cost = shop_doc["cost"]
+    assert cost["wages"] == pytest.approx(286.0 * 13.5 + 77.5 * 22.0, abs=0.01)  # by hand
+    assert cost["overhead"] == pytest.approx(0.30 * cost["wages"], abs=0.01)
+    assert cost["total"] == pytest.approx(
+        cost["wages"] + cost["overhead"] + cost["contacts"], abs=0.02
+    )
+    handled = {ch: shop_doc["channels"][ch]["answered"]["mean"] for ch in cost["per_contact"]}
+    allocated = sum(cost["per_contact"][ch] * handled[ch] for ch in handled)
+    assert allocated == pytest.approx(cost["total"], rel=1e-3)
+
+
+def test_run_is_identical_for_any_worker_count(shop_doc):
+    r = ccsim("run", SHOP, "-n", "3", "--seed", "4", "--json", "-w", "2")
+    assert json.loads(r.stdout) == shop_doc
+
+
+def test_run_table_and_out_folder(tmp_path):
+    out = tmp_path / "result"
+    r = ccsim("run", SHOP, "-n", "2", "--out", str(out), "--contacts")
+    assert r.returncode == 0, r.stderr
+    assert "✓" in r.stdout and "generalist" in r.stdout
+    names = {p.name for p in out.iterdir()}
+    assert {
+        "run.json",
+        "intervals.csv",
+        "groups.csv",
+        "summary.csv",
+        "scenario.yaml",
+        "meta.json",
+        "contacts.parquet",
+    } <= names
+    meta = json.loads((out / "meta.json").read_text())
+    assert meta["seed"] == 7 and meta["replications"] == 2 and meta["ccsim_version"]
+    assert json.loads((out / "run.json").read_text())["replications"] == 2
+    # a second run replaces the folder; nothing temporary is left behind
+    assert ccsim("run", SHOP, "-n", "1", "--out", str(out)).returncode == 0
+    assert json.loads((out / "run.json").read_text())["replications"] == 1
+    assert [p.name for p in tmp_path.iterdir()] == ["result"]
+
+
+def test_interrupted_write_keeps_the_old_result(tmp_path):
+    from ccsim.output import atomic_folder
+
+    target = tmp_path / "out"
+    target.mkdir()
+    (target / "run.json").write_text("old")
+    with pytest.raises(KeyboardInterrupt), atomic_folder(target) as tmp:
+        (tmp / "run.json").write_text("half")
+        raise KeyboardInterrupt
+    assert (target / "run.json").read_text() == "old"
+    assert [p.name for p in tmp_path.iterdir()] == ["out"]
+
+
+def test_run_bad_inputs(tmp_path):
+    assert ccsim("run", str(tmp_path / "nope.yaml")).returncode == 2
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(MINIMAL.replace("weekly: 500,", "weekly: lots,"))
+    r = ccsim("run", str(bad))
+    assert r.returncode == 1 and "arrivals.phone.weekly" in r.stderr and "Traceback" not in r.stderr
+    assert ccsim("run", SHOP, "--reps", "0").returncode == 2
+
+
+def test_check_passes_fails_and_writes_junit(tmp_path):
+    impossible = tmp_path / "impossible.yaml"
+    impossible.write_text(
+        MINIMAL.replace("within: 20s, at_least: 0.8", "within: 0s, at_least: 0.99")
+    )
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("name: [\n")
+    junit = tmp_path / "junit.xml"
+    assert ccsim("check", SHOP, "-n", "2").returncode == 0
+    r = ccsim("check", SHOP, str(impossible), str(broken), "-n", "2", "--junit", str(junit))
+    assert r.returncode == 1
+    assert "MISS" in r.stdout and "phone sl_0s ≥ 99%" in r.stdout
+    suites = ET.parse(junit).getroot()
+    by_file = {s.get("name"): s for s in suites}
+    assert by_file[SHOP].get("failures") == "0" and int(by_file[SHOP].get("tests")) == 6
+    failed = [c.get("name") for c in by_file[str(impossible)] if c.find("failure") is not None]
+    assert "phone sl_0s ≥ 99%" in failed
+    assert by_file[str(broken)].find("testcase/failure") is not None
+
+
+def test_check_confidence_is_stricter_than_the_mean(tmp_path):
+    # a target the mean reaches but a 99.9% lower bound does not
+    r = ccsim("run", SHOP, "-n", "3", "--json")
+    sl = json.loads(r.stdout)["channels"]["email"]["service"][0]["mean"]
+    tight = tmp_path / "tight.yaml"
+    tight.write_text(
+        (SCENARIOS / "small_shop.yaml")
+        .read_text()
+        .replace("at_least: 0.75", f"at_least: {sl - 0.001:.4f}")
+    )
+    assert ccsim("check", str(tight), "-n", "3").returncode == 0
+    r = ccsim("check", str(tight), "-n", "3", "--confidence", "0.999", "--json")
+    assert r.returncode == 1
+    doc = json.loads(r.stdout)
+    assert doc["confidence"] == 0.999 and doc["targets_met"] is False
+
+
+def test_check_on_the_bundled_folder_reports_every_file():
+    r = ccsim("check", "scenarios/", "-n", "1", "--json")
+    doc = json.loads(r.stdout)
+    assert {f["path"] for f in doc["files"]} >= {
+        str(p.relative_to(p.parents[1])) for p in SCENARIOS.glob("*.yaml")
+    }
+    assert r.returncode == (0 if doc["targets_met"] else 1)

@@ -1,0 +1,71 @@
+"""Replications in parallel: identical results for any worker count and on Dask."""
+
+from __future__ import annotations
+
+import pytest
+
+import ccsim
+from ccsim import experiment
+from conftest import SCENARIOS
+
+
+@pytest.fixture(scope="module")
+def shop():
+    return ccsim.load(SCENARIOS / "small_shop.yaml")
+
+
+@pytest.fixture(scope="module")
+def serial(shop):
+    return experiment.run(shop, 4, seed=21, workers=1)
+
+
+def _same(a: ccsim.Result, b: ccsim.Result) -> None:
+    assert a.summary.equals(b.summary)
+    assert a.intervals.equals(b.intervals)
+    assert a.groups.equals(b.groups)
+
+
+def test_pool_results_are_bit_identical_to_serial(shop, serial):
+    _same(serial, experiment.run(shop, 4, seed=21, workers=2))
+    _same(serial, experiment.run(shop, 4, seed=21, workers=3))
+
+
+def test_simulate_and_experiment_agree(shop, serial):
+    _same(serial, ccsim.simulate(shop, 4, 21))
+
+
+def test_dask_local_cluster_is_bit_identical(shop, serial):
+    distributed = pytest.importorskip("dask.distributed")
+    with distributed.LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+    ) as cluster:
+        _same(serial, experiment.run(shop, 4, seed=21, scheduler=cluster.scheduler_address))
+
+
+def test_unreachable_scheduler_is_a_clear_error(shop):
+    with pytest.raises(experiment.WorkerError, match="cannot reach the Dask scheduler"):
+        experiment.run(shop, 1, seed=1, scheduler="tcp://127.0.0.1:9")
+
+
+def test_precision_adds_replications_until_the_ci_is_narrow(shop):
+    loose = experiment.run(shop, 2, seed=5, workers=1)
+    result = experiment.run_to_precision(shop, 2, 5, precision=0.02, max_replications=32, workers=1)
+    assert experiment.widest_service_ci(loose) > 0.02
+    assert experiment.widest_service_ci(result) <= 0.02 or len(result.tables) == 32
+    assert len(result.tables) > 2
+    # the first replications are the same ones a plain run makes
+    assert result.summary[result.summary.replication < 2].equals(loose.summary)
+
+
+def test_progress_is_reported(shop):
+    seen = []
+    experiment.run(shop, 3, seed=1, workers=1, progress=lambda done, total: seen.append(done))
+    assert seen == [1, 2, 3]
+
+
+def test_contact_records_only_on_request(shop):
+    lean = experiment.run(shop, 2, seed=1, workers=2)
+    with pytest.raises(ValueError, match="kept no per-contact records"):
+        lean.contacts()
+    full = experiment.run(shop, 2, seed=1, workers=2, contacts=True)
+    assert len(full.contacts()) > 0
