@@ -7,6 +7,16 @@ from ccsim.loader import ScenarioError, load, loads
 from ccsim.results import Result
 from ccsim.scenario import Scenario
 from ccsim.simulation import simulate
+from ccsim.whatif import sweep
 
 __version__ = "0.1.0"
-__all__ = ["Result", "Scenario", "ScenarioError", "__version__", "load", "loads", "simulate"]
+__all__ = [
+    "Result",
+    "Scenario",
+    "ScenarioError",
+    "__version__",
+    "load",
+    "loads",
+    "simulate",
+    "sweep",
+]

@@ -220,6 +220,8 @@ class Result:
         for channel, frame in self.summary.groupby("channel", sort=False):
             for metric in frame.columns.drop(["replication", "channel"]):
                 values = frame[metric].to_numpy(float)
+                if np.isnan(values).all():
+                    continue  # not measured for this channel (another channel's target)
                 with warnings.catch_warnings():
                     warnings.simplefilter("ignore", RuntimeWarning)
                     mean, lo, hi = t_interval(values, level)

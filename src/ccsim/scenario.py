@@ -526,6 +526,13 @@ class Scenario(Model):
         """Legal but suspicious things found while validating (rules.Problem list)."""
         return list(self._warnings)
 
+    def with_changes(self, changes: dict[str, Any]) -> Scenario:
+        """A validated what-if variant: `{"arrivals.phone.weekly": "*1.2",
+        "roster[0].agents": 12, "anger": "off"}` (see `ccsim.whatif`)."""
+        from ccsim.whatif import with_changes
+
+        return with_changes(self, changes)
+
     def skilled_groups(self, channel: str) -> list[str]:
         """Groups that can serve `channel` (or `escalation`)."""
         return [g for g, grp in self.groups.items() if channel in grp.skills]

@@ -1,0 +1,110 @@
+"""What-if variants of a scenario and sweeps over them, under common random numbers.
+
+A change is a field path and a value: `arrivals.phone.weekly: 4800`,
+`roster[0].agents: 12`, `channels.whatsapp.open: {mon-fri: "09:00-18:00"}`,
+`anger: off`. A value `"*1.2"` (or `"x1.2"`) scales the current number. Every variant
+is validated like a scenario file, so a change that breaks a rule is reported with
+its field path.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from typing import Any
+
+import pandas as pd
+
+from ccsim import experiment
+from ccsim.loader import Message, ScenarioError
+from ccsim.rules import RuleViolations
+from ccsim.scenario import Scenario
+
+_TOKEN = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
+
+
+def parse_path(path: str) -> list[str | int]:
+    """`roster[0].agents` → ["roster", 0, "agents"]."""
+    parts: list[str | int] = []
+    for name, index in _TOKEN.findall(path):
+        parts.append(int(index) if index else name)
+    if not parts or "".join(str(p) for p in parts) != re.sub(r"[.\[\]]", "", path):
+        raise ValueError(f"cannot read the field path {path!r} (expected e.g. roster[0].agents)")
+    return parts
+
+
+def with_changes(s: Scenario, changes: dict[str, Any]) -> Scenario:
+    """A new, validated scenario: `s` with each field path set to its value."""
+    from pydantic import ValidationError
+
+    data = s.model_dump(mode="json", exclude_defaults=False)
+    _restore_csv_paths(s, data)
+    for path, value in changes.items():
+        parts = parse_path(path)
+        parent = data
+        try:
+            for part in parts[:-1]:
+                parent = parent[part]
+            key = parts[-1]
+            if isinstance(value, str) and value[:1] in ("*", "x") and _is_number(value[1:]):
+                value = parent[key] * float(value[1:])
+            parent[key] = value
+        except (KeyError, IndexError, TypeError):
+            raise ScenarioError(
+                [Message("<changes>", None, path, "no such field in the scenario")]
+            ) from None
+    context = {"base_dir": str(s.source.parent) if s.source else "."}
+    try:
+        variant = Scenario.model_validate(data, context=context)
+    except ValidationError as exc:
+        raise ScenarioError(
+            [
+                Message("<changes>", None, ".".join(map(str, e["loc"])), e["msg"])
+                for e in exc.errors(include_url=False)
+            ]
+        ) from None
+    except RuleViolations as exc:
+        raise ScenarioError(
+            [Message("<changes>", None, p.field, p.message) for p in exc.problems]
+        ) from None
+    variant._source = s.source
+    return variant
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _restore_csv_paths(s: Scenario, data: dict) -> None:
+    """Keep `{csv: path}` intraday profiles as written (dump keeps them; nothing to do)."""
+    for name, arr in s.arrivals.items():
+        if hasattr(arr.intraday, "csv"):
+            data["arrivals"][name]["intraday"] = {"csv": arr.intraday.csv}
+
+
+def sweep(
+    s: Scenario,
+    grid: dict[str, list[Any]],
+    replications: int | None = None,
+    seed: int | None = None,
+    **options: Any,
+) -> pd.DataFrame:
+    """Simulate every combination of the grid's values under the same seed (common random
+    numbers); a tidy table: one row per variant × channel × metric, with a 95% CI."""
+    replications = replications or s.simulation.replications
+    seed = seed if seed is not None else (s.simulation.seed or 0)
+    keys = list(grid)
+    frames = []
+    for values in itertools.product(*(grid[k] for k in keys)):
+        changes = dict(zip(keys, values, strict=True))
+        variant = with_changes(s, changes)
+        result = experiment.run(variant, replications, seed, **options)
+        table = result.estimates()
+        for key, value in reversed(changes.items()):
+            table.insert(0, key, [value] * len(table))
+        frames.append(table)
+    return pd.concat(frames, ignore_index=True)
