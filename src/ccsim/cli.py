@@ -208,6 +208,12 @@ def run(
 
     s = _load_or_exit(scenario)
     reps, seed = _run_settings(s, reps, seed)
+    if not any(s.agents_per_group().values()):
+        err.print(
+            f"ccsim: warning: {scenario}: the roster has no agents, so nobody answers "
+            "(add `roster:` lines, or find one with `ccsim plan`)",
+            markup=False,
+        )
     result = _simulate(
         s, reps, seed, workers, scheduler, quiet, contacts and out is not None, precision, max_reps
     )

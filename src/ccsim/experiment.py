@@ -69,17 +69,18 @@ def run(
             if progress:
                 progress(len(outputs), len(jobs))
     else:
-        outputs = _on_pool(s, jobs, workers or default_workers(), contacts, progress)
+        outputs = _on_pool(replicate, s, jobs, workers or default_workers(), contacts, progress)
     tables = [t for t, _ in outputs]
     reps = [r for _, r in outputs if r is not None]
     return Result(s, seed, tables, reps if contacts else None)
 
 
-def _on_pool(s, jobs, workers, contacts, progress):
+def _on_pool(work, s, jobs, workers, contacts, progress):
+    """Run `work(s, seed, index, contacts)` for every job on a local process pool."""
     outputs = []
     try:
         with ProcessPoolExecutor(max_workers=min(workers, len(jobs))) as pool:
-            futures = [pool.submit(replicate, s, ss, i, contacts) for ss, i in jobs]
+            futures = [pool.submit(work, s, ss, i, contacts) for ss, i in jobs]
             for future in futures:
                 outputs.append(future.result())
                 if progress:

@@ -1,0 +1,68 @@
+"""Overload, empty rosters, no arrivals and dying workers give clear results, not hangs."""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+
+import pytest
+
+import ccsim
+from ccsim import documents, experiment
+from conftest import SCENARIOS
+from test_cli import ccsim as cli
+
+
+def test_three_times_overloaded_finishes_and_reports_misses():
+    s = ccsim.load(SCENARIOS / "erlang_check.yaml").with_changes({"roster[0].agents": 3})
+    start = time.process_time()
+    doc = documents.run_document(ccsim.simulate(s, 2, 1, contacts=False))
+    assert time.process_time() - start < 60  # bounded work, not a hang (generous bound)
+    phone = doc["channels"]["phone"]
+    assert phone["service"][0]["met"] is False and doc["targets_met"] is False
+    assert phone["abandon_rate"]["mean"] > 0.5
+
+
+def test_overloaded_message_backlog_grows_without_abandoning():
+    s = ccsim.load(SCENARIOS / "small_shop.yaml").with_changes(
+        {"roster": [{"group": "generalist", "shift": "early", "agents": 1}]}
+    )
+    r = ccsim.simulate(s, 1, 1, contacts=False)
+    email = r.intervals[r.intervals.channel == "email"]
+    assert email["backlog"].iloc[-1] > email["backlog"].iloc[0]
+    assert r.summary.set_index("channel").loc["email", "abandoned"] == 0
+
+
+def test_no_agents_gives_zero_service_and_a_warning(tmp_path):
+    text = (SCENARIOS / "small_shop.yaml").read_text()
+    body = text[: text.index("roster:")] + "roster: []\n" + text[text.index("shrinkage:") :]
+    f = tmp_path / "empty.yaml"
+    f.write_text(body)
+    r = cli("run", str(f), "-n", "1", "--json")
+    assert r.returncode == 0 and "the roster has no agents" in r.stderr
+    doc = json.loads(r.stdout)
+    assert doc["channels"]["phone"]["service"][0]["mean"] == 0.0
+    assert doc["channels"]["phone"]["abandon_rate"]["mean"] == 1.0
+    assert doc["targets_met"] is False
+
+
+def test_no_arrivals_is_a_clear_empty_result():
+    s = ccsim.load(SCENARIOS / "small_shop.yaml").with_changes(
+        {"arrivals.phone.weekly": 0, "arrivals.chat.weekly": 0, "arrivals.email.weekly": 0}
+    )
+    doc = documents.run_document(ccsim.simulate(s, 2, 1))
+    phone = doc["channels"]["phone"]
+    assert phone["offered"]["mean"] == 0
+    assert phone["service"][0]["mean"] is None and phone["service"][0]["met"] is True
+
+
+def _die(*args):
+    os._exit(3)  # a worker killed mid-replication (out of memory, say)
+
+
+def test_a_dying_worker_is_reported_clearly():
+    s = ccsim.load(SCENARIOS / "small_shop.yaml")
+    jobs = [(ss, i) for i, ss in enumerate(ccsim.streams.replication_seeds(1, 2))]
+    with pytest.raises(experiment.WorkerError, match="a worker process died"):
+        experiment._on_pool(_die, s, jobs, 2, False, None)
