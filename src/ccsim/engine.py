@@ -214,15 +214,16 @@ class Center:
     def _arrive(self, event: simpy.Event) -> None:
         """Arrival of contact `_next`, and of the ones after it that come before any other
         scheduled event (handled here at their own time, saving an event each)."""
-        env, arrival, queues, n = self.env, self.arrival, self.queues, self._n
+        env, arrival, chan, queues, n = self.env, self.arrival, self.chan, self.queues, self._n
+        free_agent, start = self._free_agent, self._start
         c = self._next
         t = clock = env.now
         while True:
-            q = self.chan[c]
+            q = chan[c]
             queue = queues[q]
-            agent = self._free_agent(q) if queue.open else None
+            agent = free_agent(q) if queue.open else None
             if agent is not None:
-                self._start(agent, c, q, t, t - clock)
+                start(agent, c, q, t, t - clock)
             elif self.balks[c]:
                 self.expire[c] = t  # hangs up at once rather than wait
             else:
@@ -242,14 +243,12 @@ class Center:
         for gi in self.groups_for[q]:
             if concurrency > 1:
                 pool = self.partial[gi]
-                if pool:
-                    agent = next(iter(pool))
+                for agent in pool:  # the first one (dicts keep insertion order)
                     if agent.load + 1 >= concurrency:
                         del pool[agent]
                     return agent
             pool = self.idle[gi]
-            if pool:
-                agent = next(iter(pool))
+            for agent in pool:  # the agent idle longest
                 del pool[agent]
                 if concurrency > 1:
                     self.partial[gi][agent] = None
@@ -265,17 +264,20 @@ class Center:
             self.esc_agent[c] = agent.index
             self._timeout(ahead + self.esc_resolve[c], ~c).callbacks.append(self._finish_cb)
             return
-        a_w = 1.0 - (1.0 - self.a0[c]) * math.exp((self.arrival[c] - now) / self.tolerance[q])
         work = self.resolve[c]
-        if a_w > self.calm and self.anger_on:  # venting: DESIGN.md §3 step 3
-            peak = a_w * self.gain1
-            if peak > 1.0:
-                peak = 1.0
-            work += math.log(peak / a_w) / self.rise + math.log(peak / self.calm) / agent.calm_rate
+        if self.anger_on:  # anger at pick-up, venting, escalation: DESIGN.md §3
+            a_w = 1.0 - (1.0 - self.a0[c]) * math.exp((self.arrival[c] - now) / self.tolerance[q])
+            if a_w > self.calm:
+                peak = a_w * self.gain1
+                if peak > 1.0:
+                    peak = 1.0
+                work += (
+                    math.log(peak / a_w) / self.rise + math.log(peak / self.calm) / agent.calm_rate
+                )
+            if a_w > self.escalate_a_w:
+                self.escalates[c] = True
         if agent.load > 1:  # a chat session beside others takes longer
             work *= 1.0 + self.slowdown[q] * (agent.load - 1)
-        if a_w > self.escalate_a_w:
-            self.escalates[c] = True
         self.answer[c] = now
         self.reply[c] = now + work
         self.agent_of[c] = agent.index

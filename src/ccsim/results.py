@@ -266,10 +266,13 @@ def _label_time(s: Scenario, table: pd.DataFrame) -> pd.DataFrame:
         return table
     from ccsim import units
 
-    start_day = s.simulation.start_day_index
-    day = np.floor(table["start"] / units.MINUTES_PER_DAY).astype(int)
-    table.insert(2, "day", [units.DAY_NAMES[(start_day + d) % 7] for d in day])
-    table.insert(3, "time", [units.format_clock(m % units.MINUTES_PER_DAY) for m in table["start"]])
+    starts = table["start"].to_numpy()
+    unique, where = np.unique(starts, return_inverse=True)
+    day = (s.simulation.start_day_index + np.floor(unique / units.MINUTES_PER_DAY)).astype(int)
+    days = np.array([units.DAY_NAMES[d % 7] for d in day])
+    times = np.array([units.format_clock(m % units.MINUTES_PER_DAY) for m in unique])
+    table.insert(2, "day", days[where])
+    table.insert(3, "time", times[where])
     return table
 
 
