@@ -69,3 +69,7 @@ def test_contact_records_only_on_request(shop):
         lean.contacts()
     full = experiment.run(shop, 2, seed=1, workers=2, contacts=True)
     assert len(full.contacts()) > 0
+
+
+def test_simulate_offers_the_same_executors(shop, serial):
+    _same(serial, ccsim.simulate(shop, 4, 21, workers=2))

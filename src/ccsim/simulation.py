@@ -42,18 +42,29 @@ def run_replication(s: Scenario, seed: np.random.SeedSequence, index: int = 0) -
 
 
 def simulate(
-    s: Scenario, replications: int = 1, seed: int | None = None, contacts: bool = True
+    s: Scenario,
+    replications: int = 1,
+    seed: int | None = None,
+    contacts: bool = True,
+    workers: int = 1,
+    scheduler: str | None = None,
 ) -> Result:
     """Simulate `replications` independent runs of `s` (seed: the scenario's, else random).
 
     Replication r uses the r-th child of SeedSequence(seed), so a result never depends
-    on how replications are spread over processes. `contacts=False` keeps only the
-    tables (less memory), not the per-contact records.
+    on how replications are spread over processes: `workers` local processes, or a
+    dask.distributed cluster at `scheduler`. `contacts=False` keeps only the tables
+    (less memory), not the per-contact records.
     """
-    n = replications
     if seed is None:
         seed = s.simulation.seed
     if seed is None:
         seed = int(np.random.SeedSequence().entropy % (2**63))
-    reps = [run_replication(s, ss, i) for i, ss in enumerate(replication_seeds(seed, n))]
+    if workers != 1 or scheduler is not None:
+        from ccsim import experiment
+
+        return experiment.run(
+            s, replications, seed, workers=workers, scheduler=scheduler, contacts=contacts
+        )
+    reps = [run_replication(s, ss, i) for i, ss in enumerate(replication_seeds(seed, replications))]
     return Result(s, seed, [measure(s, r) for r in reps], reps if contacts else None)
