@@ -6,19 +6,16 @@ Exit codes: 0 ok, 1 invalid scenario / targets not met, 2 usage error.
 from __future__ import annotations
 
 import json
-import math
 import sys
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
 from ccsim import loader
+from ccsim.cli_common import EXIT_FAIL, EXIT_OK, EXIT_USAGE, err, out
 from ccsim.scenario import json_schema
-from ccsim.units import format_duration, parse_duration
 
 app = typer.Typer(
     name="ccsim",
@@ -27,10 +24,6 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-out = Console(highlight=False, width=None if sys.stdout.isatty() else 160)
-err = Console(stderr=True, highlight=False, soft_wrap=True)
-
-EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
 
 
 def _fail_usage(message: str) -> None:
@@ -190,8 +183,8 @@ def run(
     workers: Workers = None,
     scheduler: Scheduler = None,
     as_json: AsJson = False,
-    out: Annotated[
-        Path | None, typer.Option(help="write run.json, CSV tables, meta.json here")
+    out_dir: Annotated[
+        Path | None, typer.Option("--out", help="write run.json, CSV tables, meta.json here")
     ] = None,
     contacts: Annotated[bool, typer.Option(help="with --out: also contacts.parquet")] = False,
     precision: Annotated[
@@ -214,22 +207,17 @@ def run(
             "(add `roster:` lines, or find one with `ccsim plan`)",
             markup=False,
         )
-    result = _simulate(
-        s, reps, seed, workers, scheduler, quiet, contacts and out is not None, precision, max_reps
-    )
+    keep = contacts and out_dir is not None
+    result = _simulate(s, reps, seed, workers, scheduler, quiet, keep, precision, max_reps)
     doc = documents.run_document(result)
-    if out is not None:
-        output.write_run(out, result, doc, contacts=contacts)
+    if out_dir is not None:
+        output.write_run(out_dir, result, doc, contacts=contacts)
     if as_json:
         print(json.dumps(doc, indent=2, ensure_ascii=False))
     else:
-        console.render_run(doc, out_console())
-        if out is not None:
-            out_console().print(f"results written to {out}/", markup=False)
-
-
-def out_console() -> Console:
-    return out
+        console.render_run(doc, out)
+        if out_dir is not None:
+            out.print(f"results written to {out_dir}/", markup=False)
 
 
 @app.command()
@@ -370,7 +358,6 @@ def sweep(
     as_json: AsJson = False,
 ) -> None:
     """What-if sweep: every combination of the --set values, under common random numbers."""
-    from rich.table import Table
 
     from ccsim import experiment, whatif
 
@@ -412,402 +399,9 @@ def sweep(
     out.print(view)
 
 
-erlang_app = typer.Typer(
-    help="Analytic Erlang C / Erlang A calculator: service level, P(wait), abandonment, ASA "
-    "and required agents.",
-    no_args_is_help=True,
-)
+from ccsim.cli_erlang import erlang_app  # noqa: E402 - registered after the app exists
+
 app.add_typer(erlang_app, name="erlang")
-
-_MAX_AGENTS = 100_000  # search limit of the required-agents functions
-_MAX_ROWS = 1_000
-
-CallsOpt = Annotated[
-    str | None, typer.Option(metavar="N", help="contacts offered per --per period")
-]
-PerOpt = Annotated[
-    str | None,
-    typer.Option(metavar="DURATION", help="period the --calls arrive in, e.g. 30min or 1h"),
-]
-RateOpt = Annotated[
-    str | None,
-    typer.Option(metavar="R", help="arrival rate in contacts per minute (instead of --calls)"),
-]
-AhtOpt = Annotated[
-    str | None,
-    typer.Option(metavar="DURATION", help="mean handle time, e.g. 3min or 180s (required)"),
-]
-AgentsOpt = Annotated[
-    list[str] | None,
-    typer.Option(
-        metavar="N|LO-HI",
-        help="agent counts to evaluate: repeat the option, or give a range 12-16 or a list 12,14",
-    ),
-]
-WithinOpt = Annotated[
-    str, typer.Option(metavar="DURATION", help="service-level threshold (answered within)")
-]
-PatienceOpt = Annotated[
-    str | None,
-    typer.Option(metavar="DURATION", help="mean patience before abandoning, e.g. 5min (required)"),
-]
-TargetOpt = Annotated[
-    str | None,
-    typer.Option(metavar="SL", help="service-level target (0.8 or 80%); prints required agents"),
-]
-MaxAbandonOpt = Annotated[
-    str | None,
-    typer.Option(metavar="SHARE", help="abandon-rate limit (0.05 or 5%) for required agents"),
-]
-JsonOpt = Annotated[bool, typer.Option("--json", help="one JSON document on stdout")]
-
-
-class _UsageError(Exception):
-    """A bad `ccsim erlang` option; reported as `ccsim: error: ...` with exit code 2."""
-
-
-@dataclass(frozen=True)
-class _ErlangQuery:
-    """Validated `ccsim erlang` inputs: times in minutes, rate per minute."""
-
-    model: str  # "erlang_c" or "erlang_a"
-    rate: float
-    aht: float
-    within: float
-    patience: float | None
-    target: float | None
-    max_abandon: float | None
-    agents: tuple[int, ...]  # empty: show a few counts around the required one
-
-    @property
-    def load(self) -> float:
-        """Offered load in Erlangs."""
-        return self.rate * self.aht
-
-    @property
-    def has_goal(self) -> bool:
-        """True when required agents are asked for (--target or --max-abandon)."""
-        return self.target is not None or self.max_abandon is not None
-
-
-@erlang_app.command("c")
-def erlang_c_command(
-    calls: CallsOpt = None,
-    per: PerOpt = None,
-    rate: RateOpt = None,
-    aht: AhtOpt = None,
-    agents: AgentsOpt = None,
-    within: WithinOpt = "20s",
-    target: TargetOpt = None,
-    as_json: JsonOpt = False,
-) -> None:
-    """Erlang C (M/M/n, nobody abandons): service level, P(wait), ASA, required agents.
-
-    Example: ccsim erlang c --calls 100 --per 30min --aht 3min --agents 13-15 --target 0.8
-    """
-    raw = dict(calls=calls, per=per, rate=rate, aht=aht, agents=agents, within=within)
-    query = _erlang_query("erlang_c", raw, target=target)
-    _erlang_report(query, as_json)
-
-
-@erlang_app.command("a")
-def erlang_a_command(
-    calls: CallsOpt = None,
-    per: PerOpt = None,
-    rate: RateOpt = None,
-    aht: AhtOpt = None,
-    patience: PatienceOpt = None,
-    agents: AgentsOpt = None,
-    within: WithinOpt = "20s",
-    target: TargetOpt = None,
-    max_abandon: MaxAbandonOpt = None,
-    as_json: JsonOpt = False,
-) -> None:
-    """Erlang A (M/M/n+M, callers abandon): also P(abandon) and mean wait of all offered.
-
-    Example: ccsim erlang a --rate 3.33 --aht 3min --patience 5min --target 80% --max-abandon 5%
-    """
-    raw = dict(calls=calls, per=per, rate=rate, aht=aht, agents=agents, within=within)
-    query = _erlang_query(
-        "erlang_a", raw, target=target, patience=patience, max_abandon=max_abandon
-    )
-    _erlang_report(query, as_json)
-
-
-def _erlang_query(model: str, raw: dict, **goal: str | None) -> _ErlangQuery:
-    """Validate the raw option strings; any problem exits 2 with one `ccsim: error:` line."""
-    try:
-        return _build_query(model, raw, **goal)
-    except _UsageError as exc:
-        err.print(f"ccsim: error: {exc}", markup=False)
-        raise typer.Exit(EXIT_USAGE) from None
-
-
-def _build_query(
-    model: str,
-    raw: dict,
-    target: str | None = None,
-    patience: str | None = None,
-    max_abandon: str | None = None,
-) -> _ErlangQuery:
-    """Turn the option strings into an _ErlangQuery, raising _UsageError on a bad value."""
-    is_a = model == "erlang_a"
-    query = _ErlangQuery(
-        model=model,
-        rate=_arrival_rate(raw["calls"], raw["per"], raw["rate"]),
-        aht=_duration_option("--aht", raw["aht"], positive=True),
-        within=_duration_option("--within", raw["within"], positive=False),
-        patience=_duration_option("--patience", patience, positive=True) if is_a else None,
-        target=_fraction_option("--target", target),
-        max_abandon=_fraction_option("--max-abandon", max_abandon),
-        agents=_agent_counts(raw["agents"] or []),
-    )
-    if not query.agents and not query.has_goal:
-        goal = "--target SL" + (" or --max-abandon SHARE" if is_a else "")
-        raise _UsageError(f"give --agents N (or a range like 12-16), {goal}, or both")
-    return query
-
-
-def _duration_option(option: str, value: str | None, *, positive: bool) -> float:
-    """Minutes from `20s`, `3min`, `1.5h` or plain minutes; > 0 (positive) or >= 0."""
-    if value is None:
-        raise _UsageError(f"missing option {option} (a duration like 3min or 180s)")
-    text = value.strip()
-    try:
-        minutes = parse_duration(text.removeprefix("-"))
-    except ValueError as exc:
-        raise _UsageError(f"{option}: {exc}") from None
-    if text.startswith("-"):
-        minutes = -minutes
-    if not math.isfinite(minutes) or minutes < 0 or (positive and minutes == 0):
-        bound = "> 0" if positive else ">= 0"
-        raise _UsageError(f"{option}: must be a finite duration {bound}, got {value!r}")
-    return minutes
-
-
-def _number_option(option: str, value: str) -> float:
-    """A finite number >= 0 from an option string."""
-    try:
-        number = float(value)
-    except ValueError:
-        raise _UsageError(f"{option}: expected a number, got {value!r}") from None
-    if not math.isfinite(number) or number < 0:
-        raise _UsageError(f"{option}: must be a finite number >= 0, got {value!r}")
-    return number
-
-
-def _fraction_option(option: str, value: str | None) -> float | None:
-    """A share in [0, 1] written as `0.8` or `80%`; None when the option is absent."""
-    if value is None:
-        return None
-    text = value.strip()
-    percent = text.endswith("%")
-    try:
-        share = float(text.removesuffix("%")) / (100.0 if percent else 1.0)
-    except ValueError:
-        share = math.nan
-    if not 0.0 <= share <= 1.0:
-        raise _UsageError(f"{option}: expected a share like 0.8 or 80%, got {value!r}")
-    return share
-
-
-def _arrival_rate(calls: str | None, per: str | None, rate: str | None) -> float:
-    """Arrivals per minute from either `--calls N --per PERIOD` or `--rate R`."""
-    if rate is not None and (calls is not None or per is not None):
-        raise _UsageError("give either --calls N --per PERIOD or --rate R, not both")
-    if rate is not None:
-        return _number_option("--rate", rate)
-    if calls is None and per is None:
-        raise _UsageError(
-            "missing arrivals: give --calls N --per PERIOD (e.g. --calls 100 --per 30min) "
-            "or --rate R (contacts per minute)"
-        )
-    if calls is None:
-        raise _UsageError("--per needs --calls N (the contacts offered in that period)")
-    if per is None:
-        raise _UsageError("--calls needs --per PERIOD (e.g. --per 30min)")
-    return _number_option("--calls", calls) / _duration_option("--per", per, positive=True)
-
-
-def _agent_counts(values: list[str]) -> tuple[int, ...]:
-    """Sorted distinct agent counts from `14`, `12-16` and `12,14` items."""
-    counts: set[int] = set()
-    for item in (part.strip() for value in values for part in value.split(",")):
-        lo_text, dash, hi_text = item.partition("-")
-        lo, hi = _agent_count(lo_text, item), _agent_count(hi_text if dash else lo_text, item)
-        if lo > hi:
-            raise _UsageError(f"--agents: range {item!r} runs backwards (write LO-HI)")
-        counts.update(range(lo, hi + 1))
-        if len(counts) > _MAX_ROWS:
-            raise _UsageError(f"--agents: more than {_MAX_ROWS} agent counts")
-    return tuple(sorted(counts))
-
-
-def _agent_count(text: str, item: str) -> int:
-    """One agent count between 1 and the search limit."""
-    text = text.strip()
-    if not text.isdigit() or not 1 <= int(text) <= _MAX_AGENTS:
-        raise _UsageError(
-            f"--agents: expected a count 1..{_MAX_AGENTS} or a range like 12-16, got {item!r}"
-        )
-    return int(text)
-
-
-def _erlang_report(query: _ErlangQuery, as_json: bool) -> None:
-    """Compute the rows and required agents, then print them as JSON or a table."""
-    required = _required_agents(query)
-    counts = query.agents or _counts_around(query, required)
-    rows = [_erlang_row(query, n) for n in counts]
-    if as_json:
-        print(json.dumps(_erlang_document(query, rows, required), indent=2))
-    else:
-        _print_erlang(query, rows, required)
-
-
-def _fail_erlang(message: str) -> NoReturn:
-    """Report an unreachable target or a numerical limit: exit 1."""
-    err.print(f"ccsim: error: {message}", markup=False)
-    raise typer.Exit(EXIT_FAIL)
-
-
-def _required_agents(q: _ErlangQuery) -> int | None:
-    """Fewest agents meeting the target(s); None without a goal; exit 1 if unreachable."""
-    from ccsim import erlang
-
-    if not q.has_goal:
-        return None
-    try:
-        if q.model == "erlang_c":
-            return erlang.required_agents_erlang_c(
-                q.rate, q.aht, q.within, q.target, max_agents=_MAX_AGENTS
-            )
-        return erlang.required_agents_erlang_a(
-            q.rate, q.aht, q.patience, q.within, q.target or 0.0, q.max_abandon, _MAX_AGENTS
-        )
-    except ValueError as exc:
-        _fail_erlang(f"{_goal_text(q)} cannot be met: {exc}")
-
-
-def _counts_around(q: _ErlangQuery, required: int | None) -> tuple[int, ...]:
-    """required-2 .. required+2, dropping counts < 1 (and unstable ones for Erlang C)."""
-    assert required is not None  # _build_query asks for --agents or a goal
-    low = math.floor(q.load) + 1 if q.model == "erlang_c" else 1
-    return tuple(n for n in range(required - 2, required + 3) if n >= max(low, 1))
-
-
-def _erlang_row(q: _ErlangQuery, agents: int) -> dict:
-    """One table row; times in seconds, inf when the queue is unstable."""
-    from ccsim import erlang
-
-    if q.model == "erlang_c":
-        stable = q.load < agents
-        return {
-            "agents": agents,
-            "occupancy": min(q.load / agents, 1.0),
-            "p_wait": erlang.erlang_c(q.load, agents),
-            "service_level": erlang.erlang_c_service_level(q.rate, q.aht, agents, q.within),
-            "asa_s": erlang.erlang_c_asa(q.rate, q.aht, agents) * 60.0,
-            "stable": stable,
-        }
-    try:
-        r = erlang.erlang_a(q.rate, q.aht, q.patience, agents, q.within)
-    except ValueError as exc:
-        _fail_erlang(f"Erlang A with {agents} agents: {exc}")
-    return {
-        "agents": agents,
-        "occupancy": r.occupancy,
-        "p_wait": r.p_wait,
-        "service_level": r.service_level,
-        "asa_s": r.asa * 60.0,
-        "p_abandon": r.p_abandon,
-        "wait_mean_s": r.mean_wait * 60.0,
-    }
-
-
-def _json_number(x: object) -> object:
-    """JSON has no infinity: infinite or NaN floats become null."""
-    return x if not isinstance(x, float) or math.isfinite(x) else None
-
-
-def _erlang_document(q: _ErlangQuery, rows: list[dict], required: int | None) -> dict:
-    """The `--json` document of `ccsim erlang`."""
-    doc: dict = {
-        "model": q.model,
-        "arrival_rate_per_min": q.rate,
-        "aht_s": q.aht * 60.0,
-        "within_s": q.within * 60.0,
-        "load_erlangs": q.load,
-    }
-    if q.patience is not None:
-        doc["patience_s"] = q.patience * 60.0
-    doc["target"] = q.target
-    if q.model == "erlang_a":
-        doc["max_abandon"] = q.max_abandon
-    doc["rows"] = [{k: _json_number(v) for k, v in row.items()} for row in rows]
-    doc["required_agents"] = required
-    return doc
-
-
-def _duration_text(minutes: float) -> str:
-    """`20s`, `3min`, `1.5h`; `0s` for zero."""
-    return format_duration(minutes) if minutes else "0s"
-
-
-def _percent(share: float) -> str:
-    """0.8 -> `80%`."""
-    return f"{share * 100:g}%"
-
-
-def _goal_text(q: _ErlangQuery) -> str:
-    """`SL ≥ 80% in 20s and abandon ≤ 5%`."""
-    parts = []
-    if q.target is not None:
-        parts.append(f"SL ≥ {_percent(q.target)} in {_duration_text(q.within)}")
-    if q.max_abandon is not None:
-        parts.append(f"abandon ≤ {_percent(q.max_abandon)}")
-    return " and ".join(parts)
-
-
-def _print_erlang(q: _ErlangQuery, rows: list[dict], required: int | None) -> None:
-    """Human output: the inputs, one table row per agent count, the required agents."""
-    name = "Erlang C" if q.model == "erlang_c" else "Erlang A"
-    inputs = (
-        f"{name}: {q.rate:.4g} contacts/min × AHT {_duration_text(q.aht)} = "
-        f"{q.load:.2f} Erlangs; service level = answered within {_duration_text(q.within)}"
-    )
-    if q.patience is not None:
-        inputs += f"; mean patience {_duration_text(q.patience)}"
-    out.print(inputs, markup=False)
-    out.print(_erlang_table(q, rows, required))
-    if required is not None:
-        out.print(f"required agents for {_goal_text(q)}: {required}", markup=False)
-
-
-def _erlang_table(q: _ErlangQuery, rows: list[dict], required: int | None) -> Table:
-    """A rich table; seconds with 2 decimals, probabilities with 4."""
-    is_a = q.model == "erlang_a"
-    headers = ["agents", "occupancy", "P(wait)", f"SL ({_duration_text(q.within)})", "ASA (s)"]
-    if is_a:
-        headers += ["P(abandon)", "mean wait (s)"]
-    notes = [_row_note(q, row, required) for row in rows]
-    table = Table(*headers, *(["note"] if any(notes) else []))
-    for column in table.columns[: len(headers)]:
-        column.justify = "right"
-    for row, note in zip(rows, notes, strict=True):
-        cells = [str(row["agents"])]
-        cells += [f"{row[k]:.4f}" for k in ("occupancy", "p_wait", "service_level")]
-        cells.append(f"{row['asa_s']:.2f}" if math.isfinite(row["asa_s"]) else "inf")
-        if is_a:
-            cells += [f"{row['p_abandon']:.4f}", f"{row['wait_mean_s']:.2f}"]
-        table.add_row(*cells, *([note] if any(notes) else []))
-    return table
-
-
-def _row_note(q: _ErlangQuery, row: dict, required: int | None) -> str:
-    """`unstable (load ≥ agents)` or `required` for the row that meets the goal first."""
-    if not row.get("stable", True):
-        return f"unstable (load {q.load:.2f} ≥ agents)"
-    return "← required" if row["agents"] == required else ""
 
 
 def main() -> None:
