@@ -63,6 +63,8 @@ def _die(*args):
 
 def test_a_dying_worker_is_reported_clearly():
     s = ccsim.load(SCENARIOS / "small_shop.yaml")
-    jobs = [(ss, i) for i, ss in enumerate(ccsim.streams.replication_seeds(1, 2))]
-    with pytest.raises(experiment.WorkerError, match="a worker process died"):
-        experiment._on_pool(_die, s, jobs, 2, False, None)
+    with (
+        pytest.raises(experiment.WorkerError, match="a worker process died"),
+        experiment.Runner(2, work=_die) as runner,
+    ):
+        runner.run(s, 2, seed=1)

@@ -399,6 +399,7 @@ def sweep(
     out.print(view)
 
 
+from ccsim import cli_plan  # noqa: E402,F401 - registers `ccsim plan`
 from ccsim.cli_erlang import erlang_app  # noqa: E402 - registered after the app exists
 
 app.add_typer(erlang_app, name="erlang")

@@ -96,3 +96,61 @@ def _within(seconds: float) -> str:
     if seconds % 3600 == 0:
         return f"{seconds / 3600:g}h"
     return f"{seconds / 60:g}min" if seconds % 60 == 0 else f"{seconds:g}s"
+
+
+def render_plan(doc: dict, console: Console) -> None:
+    """Print the `plan` document: roster, people and hours per group, targets on fresh
+    seeds, cost, and the Erlang baseline beside it."""
+    roster = Table(title=f"Plan for {doc['scenario']} — roster (agents on each shift)")
+    for col in ("group", "shift", "agents"):
+        roster.add_column(col, justify="right" if col == "agents" else "left")
+    for line in doc["roster"]:
+        roster.add_row(line["group"], line["shift"], str(line["agents"]))
+    console.print(roster)
+    people = Table(title="Headcount and hours per group")
+    for col in ("group", "headcount", "FTE", "paid h/week"):
+        people.add_column(col, justify="left" if col == "group" else "right")
+    for g, n in doc["headcount"].items():
+        people.add_row(g, str(n), f"{doc['fte'][g]:.1f}", f"{doc['groups'][g]['paid_hours']:,.1f}")
+    people.add_row(
+        "total",
+        str(sum(doc["headcount"].values())),
+        f"{sum(doc['fte'].values()):.1f}",
+        f"{doc['paid_hours']:,.1f}",
+    )
+    console.print(people)
+    render_run(doc, console)
+    for u in doc["unmet"]:
+        console.print(f"[red]unmet[/red] {u['channel']} {u['metric']}: {u['reason']}")
+    base = doc.get("erlang_baseline")
+    if base is not None:
+        compare = Table(title="Simulation plan vs per-interval Erlang C baseline (fresh seeds)")
+        for col in ("", "headcount", "paid h/week", "weekly cost", "targets"):
+            compare.add_column(col, justify="left" if col in ("", "targets") else "right")
+        for name, d in (("ccsim plan", doc), ("Erlang C baseline", base)):
+            missed = [
+                f"{ch} {_within(t['within_s'])}"
+                for ch, c in d["channels"].items()
+                for t in c["service"]
+                if not t["met"]
+            ] + [
+                f"{ch} abandon"
+                for ch, c in d["channels"].items()
+                if "max_abandon" in c and not c["max_abandon"]["met"]
+            ]
+            compare.add_row(
+                name,
+                str(sum(d["headcount"].values())),
+                f"{d['paid_hours']:,.1f}",
+                f"{d['cost']['total']:,.2f} {d['cost']['currency']}",
+                "[green]all met[/green]" if not missed else "[red]missed: " + ", ".join(missed),
+            )
+        console.print(compare)
+    s = doc["search"]
+    console.print(
+        f"search: {s['simulations']} simulated rosters ({s['replications']} replications each, "
+        f"common random numbers), {s['correction_rounds']} correction round(s), "
+        f"{'1-minimal' if s['one_minimal'] else 'NOT proven 1-minimal'}, {s['seconds']:.0f} s; "
+        f"verified on {s['verify_replications']} fresh replications "
+        "(met = one-sided 95% lower bound reaches the target)"
+    )

@@ -88,3 +88,31 @@ def run_document(result: Result, confidence: float | None = None) -> dict[str, A
         "cost": cost.weekly_cost(s, mean("offered"), mean("answered"), mean("busy_min")),
         "targets_met": all(c.met for c in checks),
     }
+
+
+def plan_document(plan) -> dict[str, Any]:
+    """The `plan --json` document: the run document of the verified roster, plus the
+    roster, headcount, FTE, paid hours, unmet targets and the Erlang baseline."""
+    doc = run_document(plan.result, confidence=0.95)
+    doc["roster"] = _roster(plan.scenario)
+    doc["headcount"] = plan.headcount
+    doc["fte"] = {g: round(v, 2) for g, v in plan.fte.items()}
+    doc["paid_hours"] = round(sum(plan.paid_hours.values()), 2)
+    doc["unmet"] = [u.document() for u in plan.unmet]
+    doc["targets_met"] = plan.all_met
+    doc["search"] = plan.search
+    if plan.baseline is not None:
+        base = run_document(plan.baseline.result, confidence=0.95)
+        doc["erlang_baseline"] = {
+            "roster": _roster(plan.baseline.scenario),
+            "headcount": plan.baseline.headcount,
+            "paid_hours": round(sum(plan.baseline.paid_hours.values()), 2),
+            "cost": base["cost"],
+            "targets_met": base["targets_met"],
+            "channels": base["channels"],
+        }
+    return doc
+
+
+def _roster(s) -> list[dict[str, Any]]:
+    return [{"group": r.group, "shift": r.shift, "agents": r.agents} for r in s.roster]

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import ArrayLike
-from scipy.special import betainc, gammaln, logsumexp
+from scipy.special import betainc, gammaln
 
 __all__ = [
     "ErlangAResult",
@@ -132,6 +132,12 @@ class ErlangAResult:
     occupancy: float  # carried load / agents
 
 
+def _logsumexp(x: np.ndarray) -> float:
+    """log(sum(exp(x))) without overflow (scipy's version is slow for this hot loop)."""
+    top = float(x.max())
+    return top + math.log(float(np.exp(x - top).sum()))
+
+
 def _erlang_a_queue_probs(lam: float, mu: float, theta: float, n: int) -> np.ndarray:
     """Stationary P(state n+j), j = 0..J, of the M/M/n+M birth-death chain (tail truncated).
 
@@ -153,14 +159,14 @@ def _erlang_a_queue_probs(lam: float, mu: float, theta: float, n: int) -> np.nda
         # Remaining tail is bounded by a geometric series with ratio r (ratios only decrease).
         r = lam / (n * mu + (j0 + 1) * theta)
         if r < 1.0:
-            total = logsumexp(np.concatenate([log_w_busy, *blocks]))
+            total = _logsumexp(np.concatenate([log_w_busy, *blocks]))
             if last + math.log(r / (1.0 - r)) < total - _TAIL_LOG_EPS:
                 break
         if j0 > _MAX_TAIL_STATES:
             raise ValueError("Erlang A queue tail too long; patience too large for this load")
 
     log_w_queue = np.concatenate([[log_w_n], *blocks])
-    log_total = logsumexp(np.concatenate([log_w_busy[:-1], log_w_queue]))
+    log_total = _logsumexp(np.concatenate([log_w_busy[:-1], log_w_queue]))
     return np.exp(log_w_queue - log_total)
 
 

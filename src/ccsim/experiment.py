@@ -43,6 +43,111 @@ def default_workers() -> int:
     )
 
 
+class Runner:
+    """Runs replications on workers kept between runs: a local process pool (default:
+    the machine's cores; 1 = in this process) or a dask.distributed cluster at
+    `scheduler`. The planner runs many short experiments and reuses one Runner."""
+
+    def __init__(
+        self,
+        workers: int | None = None,
+        scheduler: str | object | None = None,
+        work: Callable = replicate,
+    ):
+        self.workers = workers or default_workers()
+        self.work = work  # the unit of work: replicate(s, seed, index, contacts)
+        self.scheduler = scheduler
+        self._pool: ProcessPoolExecutor | None = None
+        self._client = None
+
+    def __enter__(self) -> Runner:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Shut the pool down (or leave the Dask cluster)."""
+        if self._pool is not None:
+            self._pool.shutdown(cancel_futures=True)
+            self._pool = None
+        if self._client is not None and isinstance(self.scheduler, str):
+            self._client.close()
+        self._client = None
+
+    def run(
+        self,
+        s: Scenario,
+        replications: int,
+        seed: int,
+        contacts: bool = False,
+        progress: Progress | None = None,
+        first: int = 0,
+    ) -> Result:
+        """Replications first..first+replications-1 of `s` under `seed`."""
+        seeds = replication_seeds(seed, first + replications)[first:]
+        jobs = [(ss, first + i) for i, ss in enumerate(seeds)]
+        if self.scheduler is not None:
+            outputs = self._on_dask(s, jobs, contacts, progress)
+        elif self.workers <= 1 or replications == 1:
+            outputs = []
+            for ss, index in jobs:
+                outputs.append(self.work(s, ss, index, contacts))
+                if progress:
+                    progress(len(outputs), len(jobs))
+        else:
+            outputs = self._on_pool(s, jobs, contacts, progress)
+        tables = [t for t, _ in outputs]
+        reps = [r for _, r in outputs if r is not None]
+        return Result(s, seed, tables, reps if contacts else None)
+
+    def _on_pool(self, s, jobs, contacts, progress):
+        outputs = []
+        try:
+            if self._pool is None:
+                self._pool = ProcessPoolExecutor(max_workers=self.workers)
+            futures = [self._pool.submit(self.work, s, ss, i, contacts) for ss, i in jobs]
+            for future in futures:
+                outputs.append(future.result())
+                if progress:
+                    progress(len(outputs), len(jobs))
+        except BrokenProcessPool as exc:
+            self._pool = None
+            raise WorkerError(
+                "a worker process died while simulating (out of memory or killed?); "
+                "try fewer --workers or fewer replications at once"
+            ) from exc
+        return outputs
+
+    def _on_dask(self, s, jobs, contacts, progress):
+        try:
+            from dask.distributed import Client, as_completed
+        except ImportError as exc:
+            raise WorkerError(
+                "--scheduler needs dask.distributed: pip install 'ccsim[dask]'"
+            ) from exc
+        if self._client is None:
+            try:
+                self._client = (
+                    Client(self.scheduler, timeout="10s")
+                    if isinstance(self.scheduler, str)
+                    else self.scheduler
+                )
+            except OSError as exc:
+                raise WorkerError(
+                    f"cannot reach the Dask scheduler at {self.scheduler}: {exc}"
+                ) from exc
+        client = self._client
+        try:
+            futures = [client.submit(self.work, s, ss, i, contacts, pure=False) for ss, i in jobs]
+            for done, _ in enumerate(as_completed(futures), start=1):
+                if progress:
+                    progress(done, len(jobs))
+            return [f.result() for f in futures]
+        except Exception as exc:  # a worker lost, a task that failed on the cluster
+            raise WorkerError(f"the Dask cluster could not finish the replications: {exc}") from exc
+
+
 def run(
     s: Scenario,
     replications: int,
@@ -58,61 +163,10 @@ def run(
     `workers`: local processes (default: the machine's cores; 1 = in this process).
     `scheduler`: address of a dask.distributed scheduler (tcp://host:8786) instead.
     """
-    seeds = replication_seeds(seed, first + replications)[first:]
-    jobs = [(ss, first + i) for i, ss in enumerate(seeds)]
-    if scheduler is not None:
-        outputs = _on_dask(s, jobs, scheduler, contacts, progress)
-    elif (workers or default_workers()) <= 1 or replications == 1:
-        outputs = []
-        for ss, index in jobs:
-            outputs.append(replicate(s, ss, index, contacts))
-            if progress:
-                progress(len(outputs), len(jobs))
-    else:
-        outputs = _on_pool(replicate, s, jobs, workers or default_workers(), contacts, progress)
-    tables = [t for t, _ in outputs]
-    reps = [r for _, r in outputs if r is not None]
-    return Result(s, seed, tables, reps if contacts else None)
-
-
-def _on_pool(work, s, jobs, workers, contacts, progress):
-    """Run `work(s, seed, index, contacts)` for every job on a local process pool."""
-    outputs = []
-    try:
-        with ProcessPoolExecutor(max_workers=min(workers, len(jobs))) as pool:
-            futures = [pool.submit(work, s, ss, i, contacts) for ss, i in jobs]
-            for future in futures:
-                outputs.append(future.result())
-                if progress:
-                    progress(len(outputs), len(jobs))
-    except BrokenProcessPool as exc:
-        raise WorkerError(
-            "a worker process died while simulating (out of memory or killed?); "
-            "try fewer --workers or fewer replications at once"
-        ) from exc
-    return outputs
-
-
-def _on_dask(s, jobs, scheduler, contacts, progress):
-    try:
-        from dask.distributed import Client, as_completed
-    except ImportError as exc:
-        raise WorkerError("--scheduler needs dask.distributed: pip install 'ccsim[dask]'") from exc
-    try:
-        client = Client(scheduler, timeout="10s") if isinstance(scheduler, str) else scheduler
-    except OSError as exc:
-        raise WorkerError(f"cannot reach the Dask scheduler at {scheduler}: {exc}") from exc
-    try:
-        futures = [client.submit(replicate, s, ss, i, contacts, pure=False) for ss, i in jobs]
-        for done, _ in enumerate(as_completed(futures), start=1):
-            if progress:
-                progress(done, len(jobs))
-        return [f.result() for f in futures]
-    except Exception as exc:  # a worker lost, a task that failed on the cluster
-        raise WorkerError(f"the Dask cluster could not finish the replications: {exc}") from exc
-    finally:
-        if isinstance(scheduler, str):
-            client.close()
+    if scheduler is None and (workers or default_workers()) > 1 and replications > 1:
+        workers = min(workers or default_workers(), replications)
+    with Runner(workers, scheduler) as runner:
+        return runner.run(s, replications, seed, contacts, progress, first)
 
 
 def run_to_precision(

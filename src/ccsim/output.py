@@ -45,27 +45,71 @@ def write_json(path: Path, doc: Any) -> None:
 def write_run(folder: Path, result: Result, document: dict, contacts: bool = False) -> None:
     """run.json, intervals.csv, groups.csv, summary.csv, the scenario, meta.json
     (and contacts.parquet on request) into `folder`, atomically."""
+    with atomic_folder(folder) as tmp:
+        _write_run_files(tmp, result, document, contacts)
+
+
+def _write_run_files(tmp: Path, result: Result, document: dict, contacts: bool = False) -> None:
     from ccsim import __version__
 
+    write_json(tmp / "run.json", document)
+    result.intervals.to_csv(tmp / "intervals.csv", index=False)
+    result.groups.to_csv(tmp / "groups.csv", index=False)
+    result.summary.to_csv(tmp / "summary.csv", index=False)
+    source = result.scenario.source
+    if source is not None and source.exists():
+        shutil.copyfile(source, tmp / f"scenario{source.suffix or '.yaml'}")
+    if contacts:
+        result.contacts().to_parquet(tmp / "contacts.parquet", index=False)
+    write_json(
+        tmp / "meta.json",
+        {
+            "ccsim_version": __version__,
+            "scenario": result.scenario.name,
+            "scenario_file": str(source) if source else None,
+            "seed": result.seed,
+            "replications": len(result.tables),
+            "command": sys.argv,
+            "created": datetime.now(UTC).isoformat(timespec="seconds"),
+        },
+    )
+
+
+def roster_yaml(plan) -> str:
+    """The plan's roster as YAML to paste into the scenario (with any generated shifts)."""
+    from ccsim import units
+
+    s = plan.scenario
+    lines = [
+        f"# ccsim plan for {s.name!r}: the cheapest roster found that meets every target",
+        f"# paid hours {sum(plan.paid_hours.values()):,.1f}/week, staff cost "
+        f"{plan.staff_cost:,.2f} {s.costs.currency}/week (wages and overhead)",
+        "# Replace the scenario's `roster:` with the one below"
+        + (" and add the `shifts:` entries." if plan.generated_shifts else "."),
+    ]
+    if plan.generated_shifts:
+        lines.append("shifts:")
+        for name in plan.generated_shifts:
+            sh = s.shifts[name]
+            breaks = ", ".join(
+                f"{{after: {units.format_duration(b.after)}, "
+                f"length: {units.format_duration(b.length)}, paid: {str(b.paid).lower()}}}"
+                for b in sh.breaks
+            )
+            lines.append(
+                f'  "{name}": {{start: "{units.format_clock(sh.start)}", '
+                f"length: {units.format_duration(sh.length)}, "
+                f"days: {units.format_days(sh.days)}, breaks: [{breaks}]}}"
+            )
+    lines.append("roster:")
+    for line in s.roster:
+        lines.append(f'  - {{group: {line.group}, shift: "{line.shift}", agents: {line.agents}}}')
+    return "\n".join(lines) + "\n"
+
+
+def write_plan(folder: Path, plan, document: dict) -> None:
+    """plan.json, roster.yaml and the run outputs of the verified roster, atomically."""
     with atomic_folder(folder) as tmp:
-        write_json(tmp / "run.json", document)
-        result.intervals.to_csv(tmp / "intervals.csv", index=False)
-        result.groups.to_csv(tmp / "groups.csv", index=False)
-        result.summary.to_csv(tmp / "summary.csv", index=False)
-        source = result.scenario.source
-        if source is not None and source.exists():
-            shutil.copyfile(source, tmp / f"scenario{source.suffix or '.yaml'}")
-        if contacts:
-            result.contacts().to_parquet(tmp / "contacts.parquet", index=False)
-        write_json(
-            tmp / "meta.json",
-            {
-                "ccsim_version": __version__,
-                "scenario": result.scenario.name,
-                "scenario_file": str(source) if source else None,
-                "seed": result.seed,
-                "replications": len(result.tables),
-                "command": sys.argv,
-                "created": datetime.now(UTC).isoformat(timespec="seconds"),
-            },
-        )
+        _write_run_files(tmp, plan.result, document)
+        write_json(tmp / "plan.json", document)
+        (tmp / "roster.yaml").write_text(roster_yaml(plan), encoding="utf-8")

@@ -74,15 +74,14 @@ def roster_table(s: Scenario) -> pd.DataFrame:
     rows = []
     for line in s.roster:
         shift = s.shifts[line.shift]
-        days = sorted(shift.days)
         rows.append(
             {
                 "group": line.group,
                 "shift": line.shift,
-                "days": ",".join(units.DAY_NAMES[d] for d in days),
+                "days": units.format_days(shift.days),
                 "hours": f"{units.format_clock(shift.start)}+{units.format_duration(shift.length)}",
                 "agents": line.agents,
-                "paid_hours": line.agents * len(days) * shift.paid_minutes / 60.0,
+                "paid_hours": line.agents * len(shift.days) * shift.paid_minutes / 60.0,
             }
         )
     return pd.DataFrame(rows, columns=["group", "shift", "days", "hours", "agents", "paid_hours"])

@@ -114,6 +114,19 @@ def parse_days(value: object) -> frozenset[int]:
     return frozenset(days)
 
 
+def format_days(days: frozenset[int] | set[int]) -> str:
+    """`mon-fri`, `sat-sun`, `mon-sun`, `mon,wed-fri`: runs of consecutive days as ranges."""
+    runs: list[list[int]] = []
+    for d in sorted(days):
+        if runs and d == runs[-1][-1] + 1:
+            runs[-1].append(d)
+        else:
+            runs.append([d])
+    return ",".join(
+        DAY_NAMES[r[0]] if len(r) == 1 else f"{DAY_NAMES[r[0]]}-{DAY_NAMES[r[-1]]}" for r in runs
+    )
+
+
 def parse_clock(value: object) -> float:
     """Return minutes after midnight for `HH:MM` (`24:00` allowed as end of day)."""
     m = _CLOCK.match(str(value)) if isinstance(value, str) else None
