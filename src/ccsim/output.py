@@ -99,7 +99,7 @@ def roster_yaml(plan) -> str:
             lines.append(
                 f'  "{name}": {{start: "{units.format_clock(sh.start)}", '
                 f"length: {units.format_duration(sh.length)}, "
-                f"days: {units.format_days(sh.days)}, breaks: [{breaks}]}}"
+                f"days: [{units.format_days(sh.days).replace(',', ', ')}], breaks: [{breaks}]}}"
             )
     lines.append("roster:")
     for line in s.roster:

@@ -35,6 +35,7 @@ from ccsim.results import overlap_per_bin
 from ccsim.scenario import Scenario, Shift
 
 UNCOVERED = 1e6  # cost of one agent-interval (or agent-minute of backlog) left uncovered
+HOUR_TOKEN = 1e-3  # cost per paid hour on top of wages (breaks ties, zero-wage groups)
 REACHABLE = 0.5  # a deadline binds interval j when this share of its contacts can meet it
 
 
@@ -173,8 +174,9 @@ def solve(
     matrix = sparse.csr_array((v_idx, (r_idx, c_idx)), shape=(len(lower), total))
     cost = np.zeros(total)
     for gi, g in enumerate(groups):
-        for si, name in enumerate(names):
-            cost[gi * len(names) + si] = agent_cost(s, g, shifts[name])
+        for si, name in enumerate(names):  # + a token per paid hour: fewest hours on ties
+            shift = shifts[name]
+            cost[gi * len(names) + si] = agent_cost(s, g, shift) + HOUR_TOKEN * paid_hours(shift)
     cost[nvars:] = UNCOVERED
     integrality = np.zeros(total)
     integrality[:ny] = 1

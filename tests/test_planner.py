@@ -1,0 +1,273 @@
+"""The planner: requirements, the shift-scheduling program, the simulate–correct–trim
+search, unmet targets, the anger feedback and the Erlang baseline."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+from ruamel.yaml import YAML
+
+import ccsim
+from ccsim import erlang, planner, requirements, scheduling
+from ccsim.requirements import Need
+from conftest import SCENARIOS
+from test_cli import ccsim as run_cli
+
+# A stationary voice queue: 100 calls per 30 min, AHT 3 min, patience 5 min (Erlang A),
+# one 24-hour shift. Target 90 % in 20 s: Erlang A needs exactly 14 agents
+# (13 give 85.8 %, 14 give 91.7 %).
+QUEUE = """\
+name: stationary queue
+simulation: {{horizon: 2d, warmup: 2h, interval: 30min, seed: 5}}
+channels:
+  phone: {{kind: voice, patience: {{dist: exponential, mean: 5min}}, tolerance: 3min}}
+arrivals:
+  phone: {{weekly: {weekly}, daily: uniform, intraday: flat}}
+reasons:
+  call:
+    mix: {{phone: 1.0}}
+    resolve: {{dist: exponential, mean: 3min}}
+    anger: {{mean: {anger}, concentration: 8}}
+anger: {anger_switch}
+groups:
+  agents: {{skills: {{phone: 1}}, wage: 20}}
+shifts:
+  always: {{start: "00:00", length: 24h}}
+targets:
+  phone: {{service: [{{within: 20s, at_least: {goal}}}]}}
+"""
+
+
+def queue(weekly=100 * 48 * 7, goal=0.90, anger=0.2, anger_switch="off") -> ccsim.Scenario:
+    return ccsim.loads(
+        QUEUE.format(weekly=weekly, goal=goal, anger=anger, anger_switch=anger_switch)
+    )
+
+
+def test_requirements_of_a_stationary_queue_are_the_erlang_a_staffing():
+    s = queue()
+    need = requirements.needs(s)["phone"]
+    expected = erlang.required_agents_erlang_a(100 / 30, 3.0, 5.0, 20 / 60, 0.90)
+    assert expected == 14
+    assert (need.agents == expected).all()
+    assert need.contacts.sum() == pytest.approx(100 * 48 * 7)
+
+
+def test_the_planner_returns_exactly_the_erlang_a_staffing_for_a_stationary_queue():
+    s = queue()
+    result = planner.plan(s, workers=1, replications=6, verify=10, baseline=False)
+    assert result.headcount == {"agents": 14}
+    assert result.all_met and result.search["one_minimal"]
+    # 1-minimal: 13 agents miss the target on the verification seeds as well
+    thirteen = s.with_changes({"roster": [{"group": "agents", "shift": "always", "agents": 13}]})
+    fewer = ccsim.simulate(thirteen, replications=10, seed=5)
+    assert fewer.summary["sl_20s"].mean() < 0.90
+
+
+def test_a_plan_does_not_depend_on_the_number_of_workers():
+    s = queue(weekly=60 * 48 * 7)
+    one = planner.plan(s, workers=1, replications=4, verify=4, baseline=False, seed=3)
+    two = planner.plan(s, workers=2, replications=4, verify=4, baseline=False, seed=3)
+    assert one.headcount == two.headcount
+    assert one.result.summary.equals(two.result.summary)
+
+
+# --- the scheduling program against brute force ----------------------------------------
+
+TWO_INTERVALS = """\
+name: two intervals
+simulation: {horizon: 7d, interval: 12h}
+channels:
+  phone: {kind: voice}
+  chat: {kind: voice}
+arrivals:
+  phone: {weekly: 1, daily: [1, 0, 0, 0, 0, 0, 0], intraday: [1, 1]}
+  chat: {weekly: 1, daily: [1, 0, 0, 0, 0, 0, 0], intraday: [1, 1]}
+reasons:
+  r: {mix: {phone: 1, chat: 1}, resolve: 3min}
+anger: off
+groups:
+  both: {skills: {phone: 1, chat: 2}, wage: 20}
+  phone_only: {skills: {phone: 1}, wage: 14}
+shifts:
+  night: {start: "00:00", length: 12h, days: mon}
+  day: {start: "12:00", length: 12h, days: mon}
+  middle: {start: "06:00", length: 12h, days: mon}
+"""
+
+
+def _need(name: str, agents: list[float]) -> Need:
+    n = 14  # 7 days × 2 intervals
+    required = np.zeros(n)
+    required[: len(agents)] = agents
+    return Need(name, "voice", np.ones(n), np.ones(n), np.ones(n), np.zeros(n), required)
+
+
+@pytest.mark.parametrize(
+    "phone, chat",
+    [([3, 5], [1, 2]), ([4, 1], [2, 3]), ([0, 6], [3, 0]), ([2, 2], [2, 2])],
+)
+def test_the_shift_program_finds_the_brute_force_optimum(phone, chat):
+    s = ccsim.loads(TWO_INTERVALS)
+    needs = {"phone": _need("phone", phone), "chat": _need("chat", chat)}
+    shifts = dict(s.shifts)
+    schedule = scheduling.solve(s, needs, shifts)
+
+    cov = np.array([scheduling.coverage(s, shifts[n])[:2] for n in shifts])  # (shifts, 2)
+    assert cov.tolist() == [[1, 0], [0, 1], [0.5, 0.5]]
+    names = list(shifts)
+    unit = np.array([[scheduling.agent_cost(s, g, shifts[n]) for n in names] for g in s.groups])
+    # every roster with 0..7 agents per group × shift, as rows of (both, phone_only)
+    y = np.indices((8,) * 2 * len(names)).reshape(2 * len(names), -1).T
+    both, phone_only = y[:, : len(names)], y[:, len(names) :]
+    cap_both, cap_phone = both @ cov, phone_only @ cov  # (rosters, 2 intervals)
+    # Hall's condition for the fluid assignment of two groups to two channels
+    ok = (np.array(chat) <= cap_both + 1e-9).all(axis=1) & (
+        np.array(phone) + np.array(chat) <= cap_both + cap_phone + 1e-9
+    ).all(axis=1)
+    best = (both @ unit[0] + phone_only @ unit[1])[ok].min()
+    assert schedule.cost == pytest.approx(best)
+    assert not schedule.uncovered
+
+
+def test_coverage_excludes_breaks_and_wraps_past_midnight():
+    s = ccsim.loads(TWO_INTERVALS).with_changes(
+        {
+            "simulation.interval": "1h",
+            "arrivals.phone.intraday": "flat",
+            "arrivals.chat.intraday": "flat",
+            "shifts.night": {
+                "start": "22:00",
+                "length": "8h",
+                "days": "sun",
+                "breaks": [{"after": "4h", "length": "1h"}],
+            },
+        }
+    )
+    cov = scheduling.coverage(s, s.shifts["night"])
+    assert cov.sum() == pytest.approx(7.0)  # 8 h minus a 1-h break
+    assert cov[-2:].tolist() == [1.0, 1.0]  # Sunday 22:00-24:00 ...
+    assert cov[:6].tolist() == [1.0, 1.0, 0.0, 1.0, 1.0, 1.0]  # ... into Monday, break 02:00
+
+
+def test_a_start_grid_adds_each_template_at_every_start():
+    s = ccsim.loads(TWO_INTERVALS)
+    options = scheduling.shift_options(s, 60.0)
+    assert len(options) == 3 * 24
+    assert options["night@05:00"].start == 300.0
+    assert options["night@05:00"].length == s.shifts["night"].length
+
+
+# --- message deadlines and unmet targets -------------------------------------------------
+
+MESSAGES = """\
+name: short opening
+simulation: {{horizon: 2d, warmup: 1d, interval: 1h, seed: 2}}
+channels:
+  email: {{kind: message, open: {{mon-sun: "{hours}"}}}}
+  phone: {{kind: voice, patience: 3min}}
+arrivals:
+  email: {{weekly: 700, daily: uniform, intraday: flat}}
+  phone: {{weekly: 700, daily: uniform, intraday: flat}}
+reasons:
+  r: {{mix: {{email: 1, phone: 1}}, resolve: {{dist: exponential, mean: 4min}}}}
+anger: off
+groups:
+  agents: {{skills: {{phone: 1, email: 2}}, wage: 15}}
+shifts:
+  day: {{start: "00:00", length: 24h}}
+targets:
+  email: {{service: [{{within: 1h, at_least: 0.9}}, {{within: 24h, at_least: 0.95}}]}}
+  phone: {{service: [{{within: 30s, at_least: 0.8}}]}}
+"""
+
+
+def test_the_reachable_share_of_a_deadline_follows_the_opening_hours():
+    s = ccsim.loads(MESSAGES.format(hours="09:00-10:00"))
+    email = requirements.needs(s)["email"]
+    one_hour, day = email.deadlines
+    # flat arrivals: those from 08:00 to 09:56 can be answered within the hour
+    # (the reply itself takes 4 min) — about 2 of 24 hours
+    assert one_hour.bound == pytest.approx((60 + 56) / 1440, abs=0.01)
+    assert day.bound == pytest.approx(1.0)
+
+
+def test_an_impossible_target_is_unmet_with_its_reason_and_the_rest_is_planned():
+    s = ccsim.loads(MESSAGES.format(hours="09:00-10:00"))
+    result = planner.plan(s, workers=1, replications=4, verify=6, baseline=False)
+    assert [(u.channel, u.metric) for u in result.unmet] == [("email", "sl_1h")]
+    assert "at most 8.1% of email contacts" in result.unmet[0].reason
+    assert not result.all_met
+    met = {(c.channel, c.metric): c.met for c in result.checks}
+    assert met[("phone", "sl_30s")] and met[("email", "sl_24h")]
+
+
+def test_a_channel_nobody_is_on_duty_for_is_unmet():
+    s = ccsim.loads(MESSAGES.format(hours="00:00-24:00")).with_changes(
+        {"shifts.day": {"start": "09:00", "length": "1h"}}
+    )
+    unmet = planner._unreachable(s, requirements.needs(s))
+    assert {(u.channel, u.metric) for u in unmet} == {("email", "sl_1h")}
+
+
+# --- the anger feedback -------------------------------------------------------------------
+
+
+def test_anger_raises_handle_times_and_the_requirement():
+    calm = queue(anger=0.5, anger_switch="off")
+    angry = queue(anger=0.5, anger_switch="on")
+    calm_need = requirements.needs(calm)["phone"]
+    angry_need = requirements.needs(angry)["phone"]
+    assert (angry_need.aht > calm_need.aht).all()
+    assert angry_need.agents.sum() > calm_need.agents.sum()
+
+
+def test_the_planner_needs_more_agents_with_anger_on_than_off():
+    calm = queue(anger=0.5, anger_switch="off")
+    angry = queue(anger=0.5, anger_switch="on")
+    options = dict(workers=1, replications=4, verify=6, baseline=False)
+    calm_plan = planner.plan(calm, **options)
+    angry_plan = planner.plan(angry, **options)
+    assert calm_plan.all_met and angry_plan.all_met
+    assert angry_plan.headcount["agents"] > calm_plan.headcount["agents"]
+
+
+# --- the command line -----------------------------------------------------------------------
+
+
+def test_ccsim_plan_json_out_and_a_roster_ready_to_paste(tmp_path):
+    out = tmp_path / "plan"
+    shop = str(SCENARIOS / "small_shop.yaml")
+    r = run_cli(
+        "plan", shop, "--json", "--out", str(out), "-n", "8", "--verify", "10", "--start-grid", "4h"
+    )
+    assert r.returncode == 0, r.stderr
+    doc = json.loads(r.stdout)
+    for key in ("roster", "headcount", "fte", "paid_hours", "unmet", "erlang_baseline"):
+        assert key in doc
+    assert doc["targets_met"] is True and doc["unmet"] == []
+    assert set(doc["erlang_baseline"]) >= {"roster", "cost", "targets_met", "channels"}
+    assert doc["paid_hours"] == pytest.approx(sum(g["paid_hours"] for g in doc["groups"].values()))
+    files = {p.name for p in out.iterdir()}
+    assert {"plan.json", "roster.yaml", "run.json", "intervals.csv", "meta.json"} <= files
+
+    # roster.yaml pasted into the scenario gives back the planned roster
+    yaml = YAML(typ="safe")
+    pasted = yaml.load((out / "roster.yaml").read_text())
+    base = yaml.load((SCENARIOS / "small_shop.yaml").read_text())
+    base["roster"] = pasted["roster"]
+    base["shifts"].update(pasted.get("shifts", {}))
+    s = ccsim.Scenario.model_validate(base)
+    assert [(r.group, r.shift, r.agents) for r in s.roster] == [
+        (r["group"], r["shift"], r["agents"]) for r in doc["roster"]
+    ]
+
+
+def test_ccsim_plan_exits_1_and_names_an_unmet_target(tmp_path):
+    path = tmp_path / "short.yaml"
+    path.write_text(MESSAGES.format(hours="09:00-10:00"))
+    r = run_cli("plan", str(path), "-n", "3", "--verify", "4", "--workers", "1", "--no-baseline")
+    assert r.returncode == 1
+    assert "unmet target: email sl_1h" in r.stderr
