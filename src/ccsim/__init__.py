@@ -4,6 +4,7 @@ The Python API that notebooks use; the `ccsim` command line is a thin layer over
 """
 
 from ccsim.loader import ScenarioError, load, loads
+from ccsim.planner import Plan, plan
 from ccsim.results import Result
 from ccsim.scenario import Scenario
 from ccsim.simulation import simulate
@@ -11,12 +12,14 @@ from ccsim.whatif import sweep
 
 __version__ = "0.1.0"
 __all__ = [
+    "Plan",
     "Result",
     "Scenario",
     "ScenarioError",
     "__version__",
     "load",
     "loads",
+    "plan",
     "simulate",
     "sweep",
 ]
