@@ -209,7 +209,9 @@ def test_a_channel_nobody_is_on_duty_for_is_unmet():
         {"shifts.day": {"start": "09:00", "length": "1h"}}
     )
     unmet = planner._unreachable(s, requirements.needs(s))
-    assert {(u.channel, u.metric) for u in unmet} == {("email", "sl_1h")}
+    # one hour on duty a day: within 1 h (e-mail) or 30 s (phone) is out of reach,
+    # within 24 h is not
+    assert {(u.channel, u.metric) for u in unmet} == {("email", "sl_1h"), ("phone", "sl_30s")}
 
 
 # --- the anger feedback -------------------------------------------------------------------
@@ -271,3 +273,22 @@ def test_ccsim_plan_exits_1_and_names_an_unmet_target(tmp_path):
     r = run_cli("plan", str(path), "-n", "3", "--verify", "4", "--workers", "1", "--no-baseline")
     assert r.returncode == 1
     assert "unmet target: email sl_1h" in r.stderr
+
+
+def test_a_phone_line_open_when_nobody_can_be_on_duty_is_unmet():
+    s = ccsim.loads(MESSAGES.format(hours="00:00-24:00")).with_changes(
+        {"shifts.day": {"start": "08:00", "length": "12h"}}
+    )
+    unmet = {(u.channel, u.metric) for u in planner._unreachable(s, requirements.needs(s))}
+    assert ("phone", "sl_30s") in unmet  # half of the calls come at night, nobody is there
+
+
+def test_plan_without_shift_templates_is_a_clear_error(tmp_path):
+    text = MESSAGES.format(hours="09:00-17:00").replace(
+        'shifts:\n  day: {start: "00:00", length: 24h}\n', ""
+    )
+    path = tmp_path / "noshifts.yaml"
+    path.write_text(text)
+    r = run_cli("plan", str(path), "-w", "1")
+    assert r.returncode == 1
+    assert "no shift templates" in r.stderr and "Traceback" not in r.stderr

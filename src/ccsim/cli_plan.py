@@ -69,8 +69,8 @@ def plan(
             baseline=baseline,
             progress=say,
         )
-    except experiment.WorkerError as exc:
-        err.print(f"ccsim: error: {exc}", markup=False)
+    except (experiment.WorkerError, planner.PlanError) as exc:
+        err.print(f"ccsim: error: {scenario}: {exc}", markup=False)
         raise typer.Exit(EXIT_FAIL) from None
     finally:
         if status is not None:

@@ -48,6 +48,10 @@ CONFIDENCE = 0.95
 REPAIRS = 4  # verification failures repaired before giving up on 1-minimality
 
 
+class PlanError(ValueError):
+    """The scenario cannot be planned at all (say, it has no shift templates)."""
+
+
 @dataclass(frozen=True)
 class Unmet:
     """A target the planner could not reach, and why."""
@@ -162,6 +166,8 @@ def plan(
     say = progress or (lambda message: None)
     seed = seed if seed is not None else (s.simulation.seed or 0)
     shifts = scheduling.shift_options(s, start_grid)
+    if not shifts:
+        raise PlanError("the scenario has no shift templates to plan with: add `shifts:`")
     say("requirements per interval")
     needs = requirements.needs(s, shifts)
     unmet = _unreachable(s, needs)
@@ -197,8 +203,9 @@ def plan(
 
 
 def _unreachable(s: Scenario, needs: dict[str, Need]) -> list[Unmet]:
-    """Targets no roster can meet: message deadlines whose reachable share is too low,
-    and targets of channels nobody can serve."""
+    """Targets no roster can meet: too few contacts can be answered in time (the channel
+    is closed, or no skilled shift on duty, for too long after they arrive), or nobody
+    has the skill."""
     out = []
     for channel, target in s.targets.items():
         need = needs.get(channel)

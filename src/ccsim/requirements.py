@@ -65,7 +65,7 @@ class Need:
     open: np.ndarray  # share of the interval the channel can be worked
     escalate: np.ndarray  # share of contacts that go on to the escalation queue
     agents: np.ndarray | None = None  # voice/chat: agents needed
-    deadlines: list[Deadline] = field(default_factory=list)  # message/escalation
+    deadlines: list[Deadline] = field(default_factory=list)  # service targets, reachability
 
     @property
     def work(self) -> np.ndarray:
@@ -276,8 +276,9 @@ def workable(s: Scenario, channel: str, shifts: dict[str, Shift] | None = None) 
 def _deadlines(
     s: Scenario, channel: str, contacts: np.ndarray, aht: np.ndarray, can_work: np.ndarray
 ) -> list[Deadline]:
-    """Deadline targets of a backlog channel, with the share that can be answered in time
-    (the time to the next moment it can be worked, plus the handle time)."""
+    """Service targets of a channel, with the share of contacts that can be answered in
+    time: the time to the next moment it can be worked, plus `aht` (the handle time for
+    message channels, whose clock runs to the first reply; zero for voice and chat)."""
     service, _ = _targets(s, channel)
     flat = can_work.ravel()
     n = flat.size
@@ -311,6 +312,8 @@ def needs(s: Scenario, shifts: dict[str, Shift] | None = None) -> dict[str, Need
             need.deadlines = _deadlines(s, name, contacts, aht, workable(s, name, shifts))
         else:
             need = _staffed(s, name, contacts, service, max_abandon)
+            answer = np.zeros(contacts.size)  # the clock stops at the answer, not the reply
+            need.deadlines = _deadlines(s, name, contacts, answer, workable(s, name, shifts))
         out[name] = need
         escalated += need.contacts * need.escalate
     if s.escalation is not None and escalated.sum() > 0:
