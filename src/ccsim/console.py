@@ -102,10 +102,21 @@ def render_plan(doc: dict, console: Console) -> None:
     """Print the `plan` document: roster, people and hours per group, targets on fresh
     seeds, cost, and the Erlang baseline beside it."""
     roster = Table(title=f"Plan for {doc['scenario']} — roster (agents on each shift)")
-    for col in ("group", "shift", "agents"):
-        roster.add_column(col, justify="right" if col == "agents" else "left")
+    for col in ("group", "shift", "start", "hours", "days", "agents", "paid h/week", "staff cost"):
+        roster.add_column(
+            col, justify="right" if col in ("agents", "paid h/week", "staff cost") else "left"
+        )
     for line in doc["roster"]:
-        roster.add_row(line["group"], line["shift"], str(line["agents"]))
+        roster.add_row(
+            line["group"],
+            line["shift"],
+            line["start"],
+            f"{line['length_h']:g}h",
+            line["days"],
+            str(line["agents"]),
+            f"{line['paid_hours']:,.1f}",
+            f"{line['staff_cost']:,.2f}",
+        )
     console.print(roster)
     people = Table(title="Headcount and hours per group")
     for col in ("group", "headcount", "FTE", "paid h/week"):

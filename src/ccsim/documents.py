@@ -115,4 +115,22 @@ def plan_document(plan) -> dict[str, Any]:
 
 
 def _roster(s) -> list[dict[str, Any]]:
-    return [{"group": r.group, "shift": r.shift, "agents": r.agents} for r in s.roster]
+    """Roster lines with their shift, paid hours and staff cost (wages and overhead) per week."""
+    from ccsim import scheduling, units
+
+    lines = []
+    for r in s.roster:
+        shift = s.shifts[r.shift]
+        lines.append(
+            {
+                "group": r.group,
+                "shift": r.shift,
+                "agents": r.agents,
+                "start": units.format_clock(shift.start),
+                "length_h": round(shift.length / 60, 4),
+                "days": units.format_days(shift.days),
+                "paid_hours": round(scheduling.paid_hours(shift) * r.agents, 2),
+                "staff_cost": round(scheduling.agent_cost(s, r.group, shift) * r.agents, 2),
+            }
+        )
+    return lines
