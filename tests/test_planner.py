@@ -66,12 +66,19 @@ def test_the_planner_returns_exactly_the_erlang_a_staffing_for_a_stationary_queu
     assert fewer.summary["sl_20s"].mean() < 0.90
 
 
-def test_a_plan_does_not_depend_on_the_number_of_workers():
+def test_a_plan_does_not_depend_on_the_number_of_workers_or_on_dask():
+    distributed = pytest.importorskip("dask.distributed")
     s = queue(weekly=60 * 48 * 7)
-    one = planner.plan(s, workers=1, replications=4, verify=4, baseline=False, seed=3)
-    two = planner.plan(s, workers=2, replications=4, verify=4, baseline=False, seed=3)
-    assert one.headcount == two.headcount
-    assert one.result.summary.equals(two.result.summary)
+    options = dict(replications=4, verify=4, baseline=False, seed=3)
+    one = planner.plan(s, workers=1, **options)
+    two = planner.plan(s, workers=2, **options)
+    with distributed.LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=False, dashboard_address=None
+    ) as cluster:
+        dask = planner.plan(s, scheduler=cluster.scheduler_address, **options)
+    for other in (two, dask):
+        assert other.headcount == one.headcount
+        assert other.result.summary.equals(one.result.summary)
 
 
 # --- the scheduling program against brute force ----------------------------------------
