@@ -26,12 +26,12 @@ from simpy.events import NORMAL
 from ccsim.anger import anger_after_wait
 from ccsim.arrivals import open_changes
 from ccsim.contacts import Contacts
-from ccsim.routing import INF, Backlog, CallQueue
+from ccsim.routing import INF, Backlog, CallQueue, FifoBacklog
 from ccsim.scenario import ESCALATION, Scenario
 from ccsim.shifts import AgentPlan
 
 NAN = float("nan")
-Queue = CallQueue | Backlog
+Queue = CallQueue | FifoBacklog | Backlog
 
 
 class Due:
@@ -156,11 +156,11 @@ class Center:
         self.queues: list[Queue] = []
         for name, ch in s.channels.items():
             if ch.kind == "message":
-                self.queues.append(Backlog(self.arrival, self._edf_thresholds(name, ch.discipline)))
+                self.queues.append(self._backlog(name, ch.discipline))
             else:
                 self.queues.append(CallQueue(self.arrival, self.expire))
         esc_discipline = s.escalation.discipline if s.escalation else "fifo"
-        self.queues.append(Backlog(self.arrival, self._edf_thresholds(ESCALATION, esc_discipline)))
+        self.queues.append(self._backlog(ESCALATION, esc_discipline))
 
         # groups: who serves which queue, in priority order
         groups = list(s.groups.values())
@@ -205,10 +205,13 @@ class Center:
 
     # --- set-up helpers ---------------------------------------------------------------
 
-    def _edf_thresholds(self, name: str, discipline: str) -> list[float] | None:
-        if discipline != "edf" or name not in self.s.targets:
-            return None
-        return [t.within for t in self.s.targets[name].service] or None
+    def _backlog(self, name: str, discipline: str) -> FifoBacklog | Backlog:
+        """The backlog of a message channel (or `escalation`): EDF over its targets, if any."""
+        if discipline == "edf" and name in self.s.targets:
+            thresholds = [t.within for t in self.s.targets[name].service]
+            if thresholds:
+                return Backlog(self.arrival, thresholds)
+        return FifoBacklog(self.arrival)
 
     def _schedule_opening(self, q: int, channel) -> None:
         from ccsim.arrivals import is_open
