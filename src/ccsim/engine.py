@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from array import array
 from dataclasses import dataclass
+from heapq import heappush
 from math import exp, log
 
 import numpy as np
@@ -38,15 +39,18 @@ class Due:
     """A timeout at a fraction of the cost of `simpy.Timeout`, for the per-contact events.
 
     SimPy's event loop reads only an event's `callbacks` (calling each with the event)
-    and `_ok`; scheduled with `Environment.schedule` at normal priority and the same
-    delay as a Timeout, it keeps the order of events exactly."""
+    and `_ok`. A Due schedules itself `delay` after now at normal priority as a Timeout
+    does (the body of `Environment.schedule`, inlined), so events keep their order; `at`
+    is its time, the simulation clock when its callbacks run."""
 
-    __slots__ = ("callbacks", "value")
+    __slots__ = ("at", "callbacks", "value")
     _ok = True
 
-    def __init__(self, callbacks: tuple, value: int):
+    def __init__(self, env: simpy.Environment, delay: float, callbacks: tuple, value: int):
         self.callbacks = callbacks  # a shared tuple: SimPy only replaces it by None
         self.value = value
+        self.at = at = env._now + delay
+        heappush(env._queue, (at, NORMAL, next(env._eid), self))
 
 
 @dataclass
@@ -239,9 +243,8 @@ class Center:
         """Simulate [t0, t1)."""
         self._n = len(self.arrival)
         self._on_arrive, self._on_finish = (self._arrive,), (self._finish,)  # bound once
-        self._schedule = self.env.schedule
         if self._n:
-            self._schedule(Due(self._on_arrive, 0), NORMAL, self.arrival[0] - self.t0)
+            Due(self.env, self.arrival[0] - self.t0, self._on_arrive, 0)
         self.env.run(until=self.t1)
         now = self.env.now
         for agent in self.agents:  # close the books of agents still working
@@ -260,7 +263,7 @@ class Center:
             env.peek,
         )
         c = event.value
-        t = clock = env.now
+        t = clock = event.at
         while True:
             q = chan[c]
             queue = queues[q]
@@ -276,7 +279,7 @@ class Center:
                 break
             t = arrival[c]
             if t >= peek():  # something else happens first: wait for it
-                self._schedule(Due(self._on_arrive, c), NORMAL, t - clock)
+                Due(env, t - clock, self._on_arrive, c)
                 break
 
     def _free_agent(self, q: int) -> Agent | None:
@@ -310,7 +313,7 @@ class Center:
         if q == self.esc:
             self.esc_start[c] = now
             self.esc_agent[c] = agent.index
-            self._schedule(Due(self._on_finish, ~c), NORMAL, ahead + self.esc_resolve[c])
+            Due(self.env, ahead + self.esc_resolve[c], self._on_finish, ~c)
             return
         work = self.resolve[c]
         if self.anger_on:  # anger at pick-up, venting, escalation: DESIGN.md §3
@@ -327,12 +330,11 @@ class Center:
         self.answer[c] = now
         self.reply[c] = now + work
         self.agent_of[c] = agent.index
-        self._schedule(Due(self._on_finish, c), NORMAL, ahead + work + self.wrapup[c])
+        Due(self.env, ahead + work + self.wrapup[c], self._on_finish, c)
 
     def _finish(self, event: Due) -> None:
         """End of a handling: escalate if needed, free the agent, take more work."""
-        c = event.value
-        now = self.env.now
+        c, now = event.value, event.at
         if c < 0:
             c = ~c
             self.esc_end[c] = now
