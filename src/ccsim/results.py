@@ -74,9 +74,10 @@ def overlap_per_bin(
 
 
 class Outcomes:
-    """Derived per-contact outcomes of one replication (masks and times)."""
+    """Derived per-contact outcomes of one replication (masks and times), and the measured
+    contacts of each of the first `n_channels` channels (indices, in arrival order)."""
 
-    def __init__(self, rep: Replication):
+    def __init__(self, rep: Replication, n_channels: int = 0):
         c, o = rep.contacts, rep.contacts.outcome
         self.answered = ~np.isnan(o["answer"])
         self.abandoned = ~self.answered & (o["expire"] <= rep.t1)
@@ -91,33 +92,36 @@ class Outcomes:
         self.handle = o["end"] - o["answer"]
         self.measured = (c.arrival >= 0) & (c.arrival < rep.horizon)
         self.escalated = ~np.isnan(o["esc_queued"])
+        self.of_channel = [
+            np.flatnonzero(self.measured & (c.channel == k)) for k in range(n_channels)
+        ]
 
 
 def _summary_row(s: Scenario, rep: Replication, out: Outcomes, k: int, name: str) -> dict:
-    c, o = rep.contacts, rep.contacts.outcome
+    o = rep.contacts.outcome
     kind = s.channels[name].kind
-    m = out.measured & (c.channel == k)
+    m = out.of_channel[k]
     answered, abandoned = out.answered[m], out.abandoned[m]
     elapsed = out.to_reply[m] if kind == "message" else out.to_answer[m]
-    wait = out.wait[m]
+    wait, handle = out.wait[m], out.handle[m]
     nps_classes = anger.nps_class(
         np.nan_to_num(o["a_w"][m]), abandoned, s.anger.promoter_below, s.anger.detractor_above
     )[answered | abandoned]
     closed = rep.closed.get(name, np.empty(0))
     row = {
         "channel": name,
-        "offered": int(m.sum()),
+        "offered": m.size,
         "answered": int(answered.sum()),
         "abandoned": int(abandoned.sum()),
         "waiting_at_end": int(out.waiting[m].sum()),
         "closed": int(((closed >= 0) & (closed < rep.horizon)).sum()),
-        "abandon_rate": abandoned.mean() if m.any() else np.nan,
-        "p_wait": (wait > 0).mean() if m.any() else np.nan,
+        "abandon_rate": abandoned.mean() if m.size else np.nan,
+        "p_wait": (wait > 0).mean() if m.size else np.nan,
         "asa_s": 60 * wait[answered].mean() if answered.any() else np.nan,
-        "wait_mean_s": 60 * wait.mean() if m.any() else np.nan,
-        "aht_s": 60 * np.nanmean(out.handle[m]) if np.isfinite(out.handle[m]).any() else np.nan,
+        "wait_mean_s": 60 * wait.mean() if m.size else np.nan,
+        "aht_s": 60 * np.nanmean(handle) if np.isfinite(handle).any() else np.nan,
         "nps": anger.nps(nps_classes),
-        "busy_min": float(np.nansum(out.handle[m]) / s.channels[name].concurrency),
+        "busy_min": float(np.nansum(handle) / s.channels[name].concurrency),
     }
     for t in s.targets[name].service if name in s.targets else []:
         row[label(t.within)] = service_level.service_level(
@@ -168,7 +172,7 @@ class Tables:
 
 def measure(s: Scenario, rep: Replication) -> Tables:
     """Summary, interval and group tables of one replication."""
-    out = Outcomes(rep)
+    out = Outcomes(rep, len(s.channels))
     rows = [_summary_row(s, rep, out, k, name) for k, name in enumerate(s.channels)]
     if s.escalation is not None or ESCALATION in s.targets:
         rows.append(_escalation_row(s, rep, out))
@@ -306,7 +310,7 @@ def _interval_table(s: Scenario, rep: Replication, out: Outcomes) -> pd.DataFram
     bins = np.floor(c.arrival / step).astype(int)
     blocks = {}
     for k, name in enumerate(s.channels):
-        m = out.measured & (c.channel == k)
+        m = out.of_channel[k]
         b = bins[m]
         count = functools.partial(_count, b, n_bins)
         answered, abandoned = out.answered[m], out.abandoned[m]
