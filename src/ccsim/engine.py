@@ -255,13 +255,8 @@ class Center:
         """Arrival of contact `event.value`, and of the ones after it that come before any
         other scheduled event (handled here at their own time, saving an event each)."""
         env, arrival, chan, queues, n = self.env, self.arrival, self.chan, self.queues, self._n
-        balks, expire, free_agent, start, peek = (
-            self.balks,
-            self.expire,
-            self._free_agent,
-            self._start,
-            env.peek,
-        )
+        balks, expire, free_agent, start = self.balks, self.expire, self._free_agent, self._start
+        heap = env._queue  # never empty here: run()'s stop event at t1 is in it
         c = event.value
         t = clock = event.at
         while True:
@@ -278,7 +273,7 @@ class Center:
             if c >= n:
                 break
             t = arrival[c]
-            if t >= peek():  # something else happens first: wait for it
+            if t >= heap[0][0]:  # something else happens first: wait for it
                 Due(env, t - clock, self._on_arrive, c)
                 break
 
