@@ -404,3 +404,26 @@ def test_overlap_per_bin_matches_a_direct_computation():
     ]
     np.testing.assert_allclose(overlap_per_bin(s, e, edges, w), expected, atol=1e-9)
     assert overlap_per_bin(np.array([10.0]), np.array([20.0]), edges).tolist() == [0, 10] + [0] * 8
+
+
+def test_due_events_run_in_the_order_timeouts_would():
+    """The engine's light `Due` events interleave with SimPy Timeouts by time, then by
+    creation (they rely on SimPy's scheduling internals: this guards an upgrade)."""
+    import simpy
+
+    from ccsim.engine import Due
+
+    env = simpy.Environment(initial_time=5.0)
+    fired = []
+
+    def record(event) -> None:
+        fired.append((event.value, env.now))
+        assert not isinstance(event, Due) or event.at == env.now
+
+    for i, delay in enumerate([2.0, 1.0, 2.0, 0.0, 1.0, 2.0]):
+        if i % 2:
+            Due(env, delay, (record,), i)
+        else:
+            env.timeout(delay, i).callbacks.append(record)
+    env.run()
+    assert fired == [(3, 5.0), (1, 6.0), (4, 6.0), (0, 7.0), (2, 7.0), (5, 7.0)]

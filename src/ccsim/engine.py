@@ -1,8 +1,8 @@
 """The SimPy model: contacts arrive, wait in queues, and are handled by agents on shifts.
 
-Kept thin and fast: the per-contact path uses only plain `Timeout` events with
-callbacks (one for the arrival, one for the end of each handling) and the deques of
-`ccsim.routing`; agents' shifts and breaks are one SimPy process per agent (not per
+Kept thin and fast: the per-contact path uses only timeouts with callbacks (one for
+the arrival, one for the end of each handling; `Due`, a lighter `Timeout`) and the
+deques of `ccsim.routing`; agents' shifts and breaks are one SimPy process per agent (not per
 contact). All randomness was drawn beforehand (`ccsim.contacts`), so the model is
 deterministic given its inputs.
 
@@ -15,21 +15,42 @@ hand to finish (overtime is recorded).
 
 from __future__ import annotations
 
-import math
 from array import array
 from dataclasses import dataclass
+from heapq import heappush
+from math import exp, log
 
 import numpy as np
 import simpy
+from simpy.events import NORMAL
 
 from ccsim.anger import anger_after_wait
 from ccsim.arrivals import open_changes
 from ccsim.contacts import Contacts
-from ccsim.routing import INF, Backlog, CallQueue
+from ccsim.routing import INF, Backlog, CallQueue, FifoBacklog
 from ccsim.scenario import ESCALATION, Scenario
 from ccsim.shifts import AgentPlan
 
 NAN = float("nan")
+Queue = CallQueue | FifoBacklog | Backlog
+
+
+class Due:
+    """A timeout at a fraction of the cost of `simpy.Timeout`, for the per-contact events.
+
+    SimPy's event loop reads only an event's `callbacks` (calling each with the event)
+    and `_ok`. A Due schedules itself `delay` after now at normal priority as a Timeout
+    does (the body of `Environment.schedule`, inlined), so events keep their order; `at`
+    is its time, the simulation clock when its callbacks run."""
+
+    __slots__ = ("at", "callbacks", "value")
+    _ok = True
+
+    def __init__(self, env: simpy.Environment, delay: float, callbacks: tuple, value: int):
+        self.callbacks = callbacks  # a shared tuple: SimPy only replaces it by None
+        self.value = value
+        self.at = at = env._now + delay
+        heappush(env._queue, (at, NORMAL, next(env._eid), self))
 
 
 @dataclass
@@ -69,19 +90,30 @@ class Agent:
         "calm_rate",
         "duty",
         "gi",
+        "idle",
         "index",
         "levels",
         "line",
         "load",
         "overtime",
+        "partial",
         "since",
         "taking",
         "waiter",
     )
 
-    def __init__(self, index: int, gi: int, line: int, levels: list[list[int]], calm_rate: float):
+    def __init__(
+        self,
+        index: int,
+        gi: int,
+        line: int,
+        levels: list[list[tuple[int, Queue]]],
+        calm_rate: float,
+        pools: tuple[dict[Agent, None], dict[Agent, None]],
+    ):
         self.index, self.gi, self.line = index, gi, line
-        self.levels = levels  # queue indices grouped by priority, best first
+        self.levels = levels  # (index, queue) grouped by priority, best first
+        self.idle, self.partial = pools  # its group's pools of free agents (see Center)
         self.calm_rate = calm_rate  # empathy_decay × empathy
         self.load = 0  # contacts in hand
         self.taking = False  # on duty, not on break, not leaving
@@ -93,6 +125,55 @@ class Agent:
 
 class Center:
     """The contact center of one replication."""
+
+    # slots: faster attribute access on the hot path (over 30 attributes in a __dict__
+    # make every lookup a dictionary search)
+    __slots__ = (
+        "_n",
+        "_on_arrive",
+        "_on_finish",
+        "a0",
+        "agent_of",
+        "agents",
+        "anger_on",
+        "answer",
+        "any_chat",
+        "arrival",
+        "balks",
+        "c",
+        "calm",
+        "chan",
+        "concurrency",
+        "end",
+        "env",
+        "esc",
+        "esc_agent",
+        "esc_end",
+        "esc_queued",
+        "esc_resolve",
+        "esc_start",
+        "escalate_a_w",
+        "escalates",
+        "expire",
+        "gain1",
+        "group_names",
+        "groups_for",
+        "idle",
+        "idle_for",
+        "n_channels",
+        "partial",
+        "pools_for",
+        "queues",
+        "reply",
+        "resolve",
+        "rise",
+        "s",
+        "slowdown",
+        "t0",
+        "t1",
+        "tolerance",
+        "wrapup",
+    )
 
     def __init__(
         self, s: Scenario, contacts: Contacts, plans: list[AgentPlan], t0: float, t1: float
@@ -125,14 +206,14 @@ class Center:
         self.esc_agent = array("l", [-1]) * n
 
         # queues: channels in scenario order, then escalation
-        self.queues: list[CallQueue | Backlog] = []
+        self.queues: list[Queue] = []
         for name, ch in s.channels.items():
             if ch.kind == "message":
-                self.queues.append(Backlog(self.arrival, self._edf_thresholds(name, ch.discipline)))
+                self.queues.append(self._backlog(name, ch.discipline))
             else:
                 self.queues.append(CallQueue(self.arrival, self.expire))
         esc_discipline = s.escalation.discipline if s.escalation else "fifo"
-        self.queues.append(Backlog(self.arrival, self._edf_thresholds(ESCALATION, esc_discipline)))
+        self.queues.append(self._backlog(ESCALATION, esc_discipline))
 
         # groups: who serves which queue, in priority order
         groups = list(s.groups.values())
@@ -145,6 +226,10 @@ class Center:
             self.groups_for.append([gi for _, gi in sorted(skilled)])
         self.idle: list[dict[Agent, None]] = [{} for _ in groups]  # longest idle first
         self.partial: list[dict[Agent, None]] = [{} for _ in groups]  # chatting, slot free
+        self.idle_for = [[self.idle[gi] for gi in gis] for gis in self.groups_for]
+        self.pools_for = [
+            [(self.partial[gi], self.idle[gi]) for gi in gis] for gis in self.groups_for
+        ]
         a = s.anger
         self.agents: list[Agent] = []
         for plan in plans:
@@ -153,8 +238,12 @@ class Center:
             by_priority: dict[int, list[int]] = {}
             for skill, priority in g.skills.items():
                 by_priority.setdefault(priority, []).append(queue_of[skill])
-            levels = [sorted(by_priority[p]) for p in sorted(by_priority)]
-            agent = Agent(len(self.agents), gi, plan.line, levels, a.empathy_decay * g.empathy)
+            levels = [
+                [(q, self.queues[q]) for q in sorted(by_priority[p])] for p in sorted(by_priority)
+            ]
+            pools = self.idle[gi], self.partial[gi]
+            calm_rate = a.empathy_decay * g.empathy
+            agent = Agent(len(self.agents), gi, plan.line, levels, calm_rate, pools)
             self.agents.append(agent)
             self.env.process(self._life(agent, plan))
         self.concurrency = [ch.concurrency for ch in s.channels.values()] + [1]
@@ -166,14 +255,16 @@ class Center:
         for q, ch in enumerate(s.channels.values()):
             if ch.kind == "message" and ch.windows is not None:
                 self._schedule_opening(q, ch)
-        self._next = 0
 
     # --- set-up helpers ---------------------------------------------------------------
 
-    def _edf_thresholds(self, name: str, discipline: str) -> list[float] | None:
-        if discipline != "edf" or name not in self.s.targets:
-            return None
-        return [t.within for t in self.s.targets[name].service] or None
+    def _backlog(self, name: str, discipline: str) -> FifoBacklog | Backlog:
+        """The backlog of a message channel (or `escalation`): EDF over its targets, if any."""
+        if discipline == "edf" and name in self.s.targets:
+            thresholds = [t.within for t in self.s.targets[name].service]
+            if thresholds:
+                return Backlog(self.arrival, thresholds)
+        return FifoBacklog(self.arrival)
 
     def _schedule_opening(self, q: int, channel) -> None:
         from ccsim.arrivals import is_open
@@ -200,93 +291,94 @@ class Center:
     def run(self) -> None:
         """Simulate [t0, t1)."""
         self._n = len(self.arrival)
-        self._arrive_cb, self._finish_cb = self._arrive, self._finish  # bound once
-        self._timeout = self.env.timeout
+        self._on_arrive, self._on_finish = (self._arrive,), (self._finish,)  # bound once
         if self._n:
-            self._next = 0
-            self._timeout(self.arrival[0] - self.t0).callbacks.append(self._arrive_cb)
+            Due(self.env, self.arrival[0] - self.t0, self._on_arrive, 0)
         self.env.run(until=self.t1)
         now = self.env.now
         for agent in self.agents:  # close the books of agents still working
             if agent.taking or agent.load:
                 agent.duty.append((agent.since, now))
 
-    def _arrive(self, event: simpy.Event) -> None:
-        """Arrival of contact `_next`, and of the ones after it that come before any other
-        scheduled event (handled here at their own time, saving an event each)."""
+    def _arrive(self, event: Due) -> None:
+        """Arrival of contact `event.value`, and of the ones after it that come before any
+        other scheduled event (handled here at their own time, saving an event each)."""
         env, arrival, chan, queues, n = self.env, self.arrival, self.chan, self.queues, self._n
-        free_agent, start = self._free_agent, self._start
-        c = self._next
-        t = clock = env.now
+        balks, expire, free_agent, start = self.balks, self.expire, self._free_agent, self._start
+        heap = env._queue  # never empty here: run()'s stop event at t1 is in it
+        c = event.value
+        t = clock = event.at
         while True:
             q = chan[c]
             queue = queues[q]
             agent = free_agent(q) if queue.open else None
             if agent is not None:
                 start(agent, c, q, t, t - clock)
-            elif self.balks[c]:
-                self.expire[c] = t  # hangs up at once rather than wait
+            elif balks[c]:
+                expire[c] = t  # hangs up at once rather than wait
             else:
                 queue.push(c)
             c += 1
             if c >= n:
                 break
             t = arrival[c]
-            if t >= env.peek():  # something else happens first: wait for it
-                self._timeout(t - clock).callbacks.append(self._arrive_cb)
+            if t >= heap[0][0]:  # something else happens first: wait for it
+                Due(env, t - clock, self._on_arrive, c)
                 break
-        self._next = c
 
     def _free_agent(self, q: int) -> Agent | None:
-        """A free agent for queue q by group priority (chat: fill open sessions first)."""
-        concurrency = self.concurrency[q]
-        for gi in self.groups_for[q]:
-            if concurrency > 1:
-                pool = self.partial[gi]
-                for agent in pool:  # the first one (dicts keep insertion order)
-                    if agent.load + 1 >= concurrency:
-                        del pool[agent]
-                    return agent
-            pool = self.idle[gi]
-            for agent in pool:  # the agent idle longest
+        """A free agent for queue q by group priority, the one idle longest."""
+        if self.concurrency[q] > 1:
+            return self._free_chat_agent(q)
+        for pool in self.idle_for[q]:
+            for agent in pool:  # the first one (dicts keep insertion order)
                 del pool[agent]
-                if concurrency > 1:
-                    self.partial[gi][agent] = None
+                return agent
+        return None
+
+    def _free_chat_agent(self, q: int) -> Agent | None:
+        """A free agent for chat queue q by group priority: fill open sessions first."""
+        concurrency = self.concurrency[q]
+        for partial, idle in self.pools_for[q]:
+            for agent in partial:
+                if agent.load + 1 >= concurrency:
+                    del partial[agent]
+                return agent
+            for agent in idle:
+                del idle[agent]
+                partial[agent] = None
                 return agent
         return None
 
     def _start(self, agent: Agent, c: int, q: int, now: float, ahead: float = 0.0) -> None:
         """Agent starts handling contact c from queue q at time `now`, which is `ahead` of
         the simulation clock (> 0 only for arrivals handled ahead of it)."""
-        agent.load += 1
+        load = agent.load = agent.load + 1
         if q == self.esc:
             self.esc_start[c] = now
             self.esc_agent[c] = agent.index
-            self._timeout(ahead + self.esc_resolve[c], ~c).callbacks.append(self._finish_cb)
+            Due(self.env, ahead + self.esc_resolve[c], self._on_finish, ~c)
             return
         work = self.resolve[c]
         if self.anger_on:  # anger at pick-up, venting, escalation: DESIGN.md §3
-            a_w = 1.0 - (1.0 - self.a0[c]) * math.exp((self.arrival[c] - now) / self.tolerance[q])
+            a_w = 1.0 - (1.0 - self.a0[c]) * exp((self.arrival[c] - now) / self.tolerance[q])
             if a_w > self.calm:
                 peak = a_w * self.gain1
                 if peak > 1.0:
                     peak = 1.0
-                work += (
-                    math.log(peak / a_w) / self.rise + math.log(peak / self.calm) / agent.calm_rate
-                )
+                work += log(peak / a_w) / self.rise + log(peak / self.calm) / agent.calm_rate
             if a_w > self.escalate_a_w:
                 self.escalates[c] = True
-        if agent.load > 1:  # a chat session beside others takes longer
-            work *= 1.0 + self.slowdown[q] * (agent.load - 1)
+        if load > 1:  # a chat session beside others takes longer
+            work *= 1.0 + self.slowdown[q] * (load - 1)
         self.answer[c] = now
         self.reply[c] = now + work
         self.agent_of[c] = agent.index
-        self._timeout(ahead + work + self.wrapup[c], c).callbacks.append(self._finish_cb)
+        Due(self.env, ahead + work + self.wrapup[c], self._on_finish, c)
 
-    def _finish(self, event: simpy.Event) -> None:
+    def _finish(self, event: Due) -> None:
         """End of a handling: escalate if needed, free the agent, take more work."""
-        c = event.value
-        now = self.env.now
+        c, now = event.value, event.at
         if c < 0:
             c = ~c
             self.esc_end[c] = now
@@ -303,7 +395,7 @@ class Center:
             return
         if load == 0:
             if self.any_chat:
-                self.partial[agent.gi].pop(agent, None)
+                agent.partial.pop(agent, None)
             self._take_work(agent, now)
             return
         q = self.chan[c]  # still chatting: may take another session of this chat queue
@@ -311,9 +403,9 @@ class Center:
         if queue.size and queue.peek(now) < INF:
             self._start(agent, queue.pop(), q, now)
             if agent.load >= self.concurrency[q]:
-                self.partial[agent.gi].pop(agent, None)
+                agent.partial.pop(agent, None)
         else:
-            self.partial[agent.gi][agent] = None
+            agent.partial[agent] = None
 
     def _escalate(self, c: int, now: float) -> None:
         """Contact c continues to the escalation queue after its first handling."""
@@ -326,26 +418,23 @@ class Center:
 
     def _take_work(self, agent: Agent, now: float) -> None:
         """A fully free agent takes the oldest contact of its best non-empty queue."""
-        queues = self.queues
         for level in agent.levels:
-            best_q, best_t = -1, INF
-            for q in level:
-                queue = queues[q]
+            best_q, best_queue, best_t = -1, None, INF
+            for q, queue in level:
                 if queue.size and queue.open:
                     t = queue.peek(now)
                     if t < best_t:
-                        best_q, best_t = q, t
-            if best_q >= 0:
-                queue = queues[best_q]
-                self._start(agent, queue.pop(), best_q, now)
+                        best_q, best_queue, best_t = q, queue, t
+            if best_queue is not None:
+                self._start(agent, best_queue.pop(), best_q, now)
                 cap = self.concurrency[best_q]
                 if cap > 1:
-                    while agent.load < cap and queue.peek(now) < INF:
-                        self._start(agent, queue.pop(), best_q, now)
+                    while agent.load < cap and best_queue.peek(now) < INF:
+                        self._start(agent, best_queue.pop(), best_q, now)
                     if agent.load < cap:
-                        self.partial[agent.gi][agent] = None
+                        agent.partial[agent] = None
                 return
-        self.idle[agent.gi][agent] = None
+        agent.idle[agent] = None
 
     # --- shifts ---------------------------------------------------------------------------
 
@@ -357,8 +446,8 @@ class Center:
     def _clock_out(self, agent: Agent):
         """Stop taking work; wait for the work in hand; record the available segment."""
         agent.taking = False
-        self.idle[agent.gi].pop(agent, None)
-        self.partial[agent.gi].pop(agent, None)
+        agent.idle.pop(agent, None)
+        agent.partial.pop(agent, None)
         if agent.load:
             agent.waiter = self.env.event()
             yield agent.waiter

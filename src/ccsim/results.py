@@ -74,9 +74,10 @@ def overlap_per_bin(
 
 
 class Outcomes:
-    """Derived per-contact outcomes of one replication (masks and times)."""
+    """Derived per-contact outcomes of one replication (masks and times), and the measured
+    contacts of each of the first `n_channels` channels (indices, in arrival order)."""
 
-    def __init__(self, rep: Replication):
+    def __init__(self, rep: Replication, n_channels: int = 0):
         c, o = rep.contacts, rep.contacts.outcome
         self.answered = ~np.isnan(o["answer"])
         self.abandoned = ~self.answered & (o["expire"] <= rep.t1)
@@ -91,33 +92,36 @@ class Outcomes:
         self.handle = o["end"] - o["answer"]
         self.measured = (c.arrival >= 0) & (c.arrival < rep.horizon)
         self.escalated = ~np.isnan(o["esc_queued"])
+        self.of_channel = [
+            np.flatnonzero(self.measured & (c.channel == k)) for k in range(n_channels)
+        ]
 
 
 def _summary_row(s: Scenario, rep: Replication, out: Outcomes, k: int, name: str) -> dict:
-    c, o = rep.contacts, rep.contacts.outcome
+    o = rep.contacts.outcome
     kind = s.channels[name].kind
-    m = out.measured & (c.channel == k)
+    m = out.of_channel[k]
     answered, abandoned = out.answered[m], out.abandoned[m]
     elapsed = out.to_reply[m] if kind == "message" else out.to_answer[m]
-    wait = out.wait[m]
+    wait, handle = out.wait[m], out.handle[m]
     nps_classes = anger.nps_class(
         np.nan_to_num(o["a_w"][m]), abandoned, s.anger.promoter_below, s.anger.detractor_above
     )[answered | abandoned]
     closed = rep.closed.get(name, np.empty(0))
     row = {
         "channel": name,
-        "offered": int(m.sum()),
+        "offered": m.size,
         "answered": int(answered.sum()),
         "abandoned": int(abandoned.sum()),
         "waiting_at_end": int(out.waiting[m].sum()),
         "closed": int(((closed >= 0) & (closed < rep.horizon)).sum()),
-        "abandon_rate": abandoned.mean() if m.any() else np.nan,
-        "p_wait": (wait > 0).mean() if m.any() else np.nan,
+        "abandon_rate": abandoned.mean() if m.size else np.nan,
+        "p_wait": (wait > 0).mean() if m.size else np.nan,
         "asa_s": 60 * wait[answered].mean() if answered.any() else np.nan,
-        "wait_mean_s": 60 * wait.mean() if m.any() else np.nan,
-        "aht_s": 60 * np.nanmean(out.handle[m]) if np.isfinite(out.handle[m]).any() else np.nan,
+        "wait_mean_s": 60 * wait.mean() if m.size else np.nan,
+        "aht_s": 60 * np.nanmean(handle) if np.isfinite(handle).any() else np.nan,
         "nps": anger.nps(nps_classes),
-        "busy_min": float(np.nansum(out.handle[m]) / s.channels[name].concurrency),
+        "busy_min": float(np.nansum(handle) / s.channels[name].concurrency),
     }
     for t in s.targets[name].service if name in s.targets else []:
         row[label(t.within)] = service_level.service_level(
@@ -168,7 +172,7 @@ class Tables:
 
 def measure(s: Scenario, rep: Replication) -> Tables:
     """Summary, interval and group tables of one replication."""
-    out = Outcomes(rep)
+    out = Outcomes(rep, len(s.channels))
     rows = [_summary_row(s, rep, out, k, name) for k, name in enumerate(s.channels)]
     if s.escalation is not None or ESCALATION in s.targets:
         rows.append(_escalation_row(s, rep, out))
@@ -260,98 +264,102 @@ def _feasible(metric: str) -> tuple[float, float]:
     return 0.0, float("inf")
 
 
-def _label_time(s: Scenario, table: pd.DataFrame) -> pd.DataFrame:
-    """Add day-of-week and clock-time columns after `start` (minutes)."""
-    if table.empty:
-        return table
+@functools.lru_cache(maxsize=16)
+def _clock_labels(start_day: int, step: float, horizon: float) -> tuple[np.ndarray, np.ndarray]:
+    """Day-of-week and `HH:MM` labels of the reporting intervals (the same every replication)."""
     from ccsim import units
 
-    starts = table["start"].to_numpy()
+    starts = _edges(step, horizon)[:-1]
     unique, where = np.unique(starts, return_inverse=True)
-    day = (s.simulation.start_day_index + np.floor(unique / units.MINUTES_PER_DAY)).astype(int)
+    day = (start_day + np.floor(unique / units.MINUTES_PER_DAY)).astype(int)
     days = np.array([units.DAY_NAMES[d % 7] for d in day])
     times = np.array([units.format_clock(m % units.MINUTES_PER_DAY) for m in unique])
-    table.insert(2, "day", days[where])
-    table.insert(3, "time", times[where])
-    return table
+    return days[where], times[where]
+
+
+def _edges(step: float, horizon: float) -> np.ndarray:
+    """Edges of the reporting intervals of the measured window."""
+    return np.arange(0.0, horizon + step / 2, step)
+
+
+def _stack(
+    s: Scenario, rep: Replication, key: str, blocks: dict[str, dict[str, np.ndarray]]
+) -> pd.DataFrame:
+    """One table from blocks of per-interval columns (a block a channel or group), built at
+    once: the frame `pd.concat` of one frame a block would give (columns in order of first
+    appearance, NaN where a block lacks one), with day and clock time after `start`."""
+    step, horizon = s.simulation.interval, s.simulation.horizon
+    starts = _edges(step, horizon)[:-1]
+    names = list(blocks)
+    table: dict[str, object] = {"replication": rep.index, "start": np.tile(starts, len(names))}
+    if starts.size and names:
+        days, times = _clock_labels(s.simulation.start_day_index, step, horizon)
+        table["day"], table["time"] = np.tile(days, len(names)), np.tile(times, len(names))
+    table[key] = np.repeat(np.array(names), starts.size)
+    missing = np.full(starts.size, np.nan)
+    for column in dict.fromkeys(col for block in blocks.values() for col in block):
+        table[column] = np.concatenate([block.get(column, missing) for block in blocks.values()])
+    return pd.DataFrame(table)
 
 
 def _interval_table(s: Scenario, rep: Replication, out: Outcomes) -> pd.DataFrame:
-    step, horizon = s.simulation.interval, s.simulation.horizon
-    edges = np.arange(0.0, horizon + step / 2, step)
+    step = s.simulation.interval
+    edges = _edges(step, s.simulation.horizon)
     n_bins = edges.size - 1
     c, o = rep.contacts, rep.contacts.outcome
     bins = np.floor(c.arrival / step).astype(int)
-    frames = []
+    blocks = {}
     for k, name in enumerate(s.channels):
-        m = out.measured & (c.channel == k)
+        m = out.of_channel[k]
         b = bins[m]
         count = functools.partial(_count, b, n_bins)
         answered, abandoned = out.answered[m], out.abandoned[m]
         wait = out.wait[m]
-        frame = {
-            "replication": rep.index,
-            "start": edges[:-1],
-            "channel": name,
+        block = {
             "offered": count(np.ones(b.size, bool)),
             "answered": count(answered),
             "abandoned": count(abandoned),
         }
         with np.errstate(invalid="ignore", divide="ignore"):
-            frame["asa_s"] = (
+            block["asa_s"] = (
                 60
                 * np.bincount(b[answered], weights=wait[answered], minlength=n_bins)
-                / frame["answered"]
+                / block["answered"]
             )
             kind = s.channels[name].kind
             elapsed = out.to_reply[m] if kind == "message" else out.to_answer[m]
             for t in s.targets[name].service if name in s.targets else []:
                 hits = answered & (elapsed <= t.within + 1e-9)
-                frame[label(t.within)] = count(hits) / frame["offered"]
-        frame["backlog"] = _backlog(c, o, out, k, edges[1:])
-        frame["closed"] = np.histogram(rep.closed.get(name, np.empty(0)), edges)[0]
-        frames.append(pd.DataFrame(frame))
-    return _label_time(s, pd.concat(frames, ignore_index=True))
+                block[label(t.within)] = count(hits) / block["offered"]
+        block["backlog"] = _backlog(c, o, out, k, edges[1:])
+        block["closed"] = np.histogram(rep.closed.get(name, np.empty(0)), edges)[0]
+        blocks[name] = block
+    return _stack(s, rep, "channel", blocks)
 
 
 def _group_table(s: Scenario, rep: Replication) -> pd.DataFrame:
-    step, horizon = s.simulation.interval, s.simulation.horizon
-    edges = np.arange(0.0, horizon + step / 2, step)
+    step = s.simulation.interval
+    edges = _edges(step, s.simulation.horizon)
     weight_of = np.array([1.0 / ch.concurrency for ch in s.channels.values()])
     c, o = rep.contacts, rep.contacts.outcome
-    agent_group = np.array([a.group for a in rep.agents], int)
-    served = o["agent"] >= 0
-    esc = o["esc_agent"] >= 0
+    agent_group = np.array([*(a.group for a in rep.agents), -1], int)  # -1: nobody
+    duty = np.array([seg for a in rep.agents for seg in a.duty], float).reshape(-1, 2)
+    duty_group = np.repeat(agent_group[:-1], [len(a.duty) for a in rep.agents])
+    group_of, esc_group_of = agent_group[o["agent"]], agent_group[o["esc_agent"]]
     end = np.where(np.isnan(o["end"]), rep.t1, o["end"])
     esc_end = np.where(np.isnan(o["esc_end"]), rep.t1, o["esc_end"])
-    frames = []
+    blocks = {}
     for gi, name in enumerate(s.groups):
-        duty = [seg for a in rep.agents if a.group == gi for seg in a.duty]
-        ds = np.array([d[0] for d in duty]) if duty else np.empty(0)
-        de = np.array([d[1] for d in duty]) if duty else np.empty(0)
-        available = overlap_per_bin(ds, de, edges)
-        mine = served.copy()
-        mine[served] = agent_group[o["agent"][served]] == gi
-        mine_esc = esc.copy()
-        mine_esc[esc] = agent_group[o["esc_agent"][esc]] == gi
+        mine_duty = duty[duty_group == gi]
+        available = overlap_per_bin(mine_duty[:, 0], mine_duty[:, 1], edges)
+        mine, mine_esc = group_of == gi, esc_group_of == gi
         busy = overlap_per_bin(
             o["answer"][mine], end[mine], edges, weight_of[c.channel[mine]]
         ) + overlap_per_bin(o["esc_start"][mine_esc], esc_end[mine_esc], edges)
         with np.errstate(invalid="ignore", divide="ignore"):
             occupancy = busy / available
-        frames.append(
-            pd.DataFrame(
-                {
-                    "replication": rep.index,
-                    "start": edges[:-1],
-                    "group": name,
-                    "agents": available / step,
-                    "busy_min": busy,
-                    "occupancy": occupancy,
-                }
-            )
-        )
-    return _label_time(s, pd.concat(frames, ignore_index=True))
+        blocks[name] = {"agents": available / step, "busy_min": busy, "occupancy": occupancy}
+    return _stack(s, rep, "group", blocks)
 
 
 def _contact_table(s: Scenario, rep: Replication) -> pd.DataFrame:

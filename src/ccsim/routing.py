@@ -4,10 +4,13 @@
 lazily when an agent reaches them — their abandonment time is arrival + patience,
 so nothing needs scheduling per customer.
 
+`FifoBacklog` (message channels, escalations): never abandons, oldest first.
+
 `Backlog` (message channels, escalations): never abandons; FIFO or
-earliest-deadline-first. With several service targets (1 h and 24 h, say), a
-contact's deadline is its earliest target still reachable; contacts past every
-target are served only when nothing reachable waits (oldest first).
+earliest-deadline-first (the engine uses it for EDF). With several service targets
+(1 h and 24 h, say), a contact's deadline is its earliest target still reachable;
+contacts past every target are served only when nothing reachable waits (oldest
+first).
 """
 
 from __future__ import annotations
@@ -18,21 +21,43 @@ from collections import deque
 INF = float("inf")
 
 
-class CallQueue:
-    """FIFO queue with lazy reneging: `expire[c]` = arrival + patience of contact c."""
+class FifoBacklog:
+    """Message backlog served oldest first: nobody abandons."""
 
-    __slots__ = ("arrival", "expire", "items", "open", "size")
+    __slots__ = ("arrival", "items", "open", "size")
 
-    def __init__(self, arrival: list[float], expire: list[float]):
+    def __init__(self, arrival: list[float]):
         self.items: deque[int] = deque()
         self.arrival = arrival
-        self.expire = expire
         self.open = True
-        self.size = 0  # contacts in the queue (some may have given up already)
+        self.size = 0  # contacts in the queue
 
     def push(self, c: int) -> None:
         self.items.append(c)
         self.size += 1
+
+    def peek(self, now: float) -> float:
+        """Arrival time of the next contact an agent would get (INF if none)."""
+        items = self.items
+        return self.arrival[items[0]] if items else INF
+
+    def pop(self) -> int:
+        """Take the contact `peek` found (call `peek` first)."""
+        self.size -= 1
+        return self.items.popleft()
+
+    def __len__(self) -> int:
+        return self.size
+
+
+class CallQueue(FifoBacklog):
+    """FIFO queue with lazy reneging: `expire[c]` = arrival + patience of contact c."""
+
+    __slots__ = ("expire",)
+
+    def __init__(self, arrival: list[float], expire: list[float]):
+        super().__init__(arrival)
+        self.expire = expire  # `size` counts contacts who may have given up already
 
     def peek(self, now: float) -> float:
         """Arrival time of the next contact an agent would get (INF if none)."""
@@ -44,14 +69,6 @@ class CallQueue:
             items.popleft()  # gave up before an agent reached them
             self.size -= 1
         return INF
-
-    def pop(self) -> int:
-        """Take the contact `peek` found (call `peek` first)."""
-        self.size -= 1
-        return self.items.popleft()
-
-    def __len__(self) -> int:
-        return self.size
 
 
 class Backlog:

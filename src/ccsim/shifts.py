@@ -41,6 +41,7 @@ def agent_plans(s: Scenario, streams: Streams, t0: float, t1: float) -> list[Age
     first_day = int(np.floor(t0 / units.MINUTES_PER_DAY)) - 1
     last_day = int(np.ceil(t1 / units.MINUTES_PER_DAY))
     days = range(first_day, last_day + 1)
+    weekday = [(s.simulation.start_day_index + day) % 7 for day in days]
     plans: list[AgentPlan] = []
     seen: dict[tuple[str, str], int] = {}
     for i, line in enumerate(s.roster):
@@ -48,11 +49,11 @@ def agent_plans(s: Scenario, streams: Streams, t0: float, t1: float) -> list[Age
         occurrence = seen.get((line.group, line.shift), 0)
         seen[(line.group, line.shift)] = occurrence + 1
         rng = streams.get("absence", line.group, line.shift, str(occurrence))
-        absent = rng.random((line.agents, len(days))) < s.shrinkage
+        absent = (rng.random((line.agents, len(days))) < s.shrinkage).tolist()
         for person in range(line.agents):
             periods: list[DutyPeriod] = []
             for j, day in enumerate(days):
-                if (s.simulation.start_day_index + day) % 7 not in shift.days or absent[person, j]:
+                if weekday[j] not in shift.days or absent[person][j]:
                     continue
                 start = day * units.MINUTES_PER_DAY + shift.start
                 end = start + shift.length
