@@ -18,6 +18,8 @@ import sys
 import time
 from pathlib import Path
 
+from ccsim.service_level import label
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -25,7 +27,7 @@ def missed(doc: dict) -> list[str]:
     """Targets a run document misses."""
     out = []
     for name, ch in doc["channels"].items():
-        out += [f"{name} {t['within_s'] / 60:g}min" for t in ch["service"] if not t["met"]]
+        out += [f"{name} {label(t['within_s'] / 60)}" for t in ch["service"] if not t["met"]]
         if "max_abandon" in ch and not ch["max_abandon"]["met"]:
             out.append(f"{name} abandon")
     return out
