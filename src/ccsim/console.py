@@ -22,7 +22,7 @@ def render_run(doc: dict, console: Console) -> None:
     for name, ch in doc["channels"].items():
         rows = [
             (
-                f"{_within(t['within_s'])} ≥ {t['at_least']:.0%}",
+                f"{format_within(t['within_s'])} ≥ {t['at_least']:.0%}",
                 t["mean"],
                 t["ci"],
                 t["met"],
@@ -51,8 +51,8 @@ def render_run(doc: dict, console: Console) -> None:
                 f"{ch['offered']['mean']:,.0f}"
                 if i == 0 and ch["offered"]["mean"] is not None
                 else "",
-                _seconds(ch["asa_s"]["mean"]) if i == 0 else "",
-                _seconds(ch["aht_s"]["mean"]) if i == 0 else "",
+                format_seconds(ch["asa_s"]["mean"]) if i == 0 else "",
+                format_seconds(ch["aht_s"]["mean"]) if i == 0 else "",
             )
     console.print(table)
     groups = Table(title="Groups")
@@ -82,7 +82,7 @@ def render_run(doc: dict, console: Console) -> None:
     console.print(verdict)
 
 
-def _seconds(x: float | None) -> str:
+def format_seconds(x: float | None) -> str:
     """A duration in seconds the way a planner reads it: 14s, 5.3min, 9.8h."""
     if x is None:
         return "-"
@@ -91,7 +91,7 @@ def _seconds(x: float | None) -> str:
     return f"{x / 60:.1f}min" if x < 7200 else f"{x / 3600:.1f}h"
 
 
-def _within(seconds: float) -> str:
+def format_within(seconds: float) -> str:
     """A target threshold: 20s, 1min, 1h, 24h, 48h."""
     if seconds % 3600 == 0:
         return f"{seconds / 3600:g}h"
@@ -140,7 +140,7 @@ def render_plan(doc: dict, console: Console) -> None:
             compare.add_column(col, justify="left" if col in ("", "targets") else "right")
         for name, d in (("ccsim plan", doc), ("Erlang C baseline", base)):
             missed = [
-                f"{ch} {_within(t['within_s'])}"
+                f"{ch} {format_within(t['within_s'])}"
                 for ch, c in d["channels"].items()
                 for t in c["service"]
                 if not t["met"]

@@ -260,7 +260,7 @@ def _feasible(metric: str) -> tuple[float, float]:
     return 0.0, float("inf")
 
 
-def _label_time(s: Scenario, table: pd.DataFrame) -> pd.DataFrame:
+def label_time(s: Scenario, table: pd.DataFrame) -> pd.DataFrame:
     """Add day-of-week and clock-time columns after `start` (minutes)."""
     if table.empty:
         return table
@@ -271,8 +271,9 @@ def _label_time(s: Scenario, table: pd.DataFrame) -> pd.DataFrame:
     day = (s.simulation.start_day_index + np.floor(unique / units.MINUTES_PER_DAY)).astype(int)
     days = np.array([units.DAY_NAMES[d % 7] for d in day])
     times = np.array([units.format_clock(m % units.MINUTES_PER_DAY) for m in unique])
-    table.insert(2, "day", days[where])
-    table.insert(3, "time", times[where])
+    at = table.columns.get_loc("start") + 1
+    table.insert(at, "day", days[where])
+    table.insert(at + 1, "time", times[where])
     return table
 
 
@@ -311,7 +312,7 @@ def _interval_table(s: Scenario, rep: Replication, out: Outcomes) -> pd.DataFram
         frame["backlog"] = _backlog(c, o, out, k, edges[1:])
         frame["closed"] = np.histogram(rep.closed.get(name, np.empty(0)), edges)[0]
         frames.append(pd.DataFrame(frame))
-    return _label_time(s, pd.concat(frames, ignore_index=True))
+    return label_time(s, pd.concat(frames, ignore_index=True))
 
 
 def _group_table(s: Scenario, rep: Replication) -> pd.DataFrame:
@@ -351,7 +352,7 @@ def _group_table(s: Scenario, rep: Replication) -> pd.DataFrame:
                 }
             )
         )
-    return _label_time(s, pd.concat(frames, ignore_index=True))
+    return label_time(s, pd.concat(frames, ignore_index=True))
 
 
 def _contact_table(s: Scenario, rep: Replication) -> pd.DataFrame:
