@@ -10,6 +10,27 @@ def _pct(x: float | None) -> str:
     return "-" if x is None else f"{x:.1%}"
 
 
+def target_lines(channel: dict) -> list[tuple[str, float, float | None, list, bool]]:
+    """A channel's targets from its run document: (label, goal, estimate, CI, met), e.g.
+    ("30s ≥ 80%", 0.8, 0.83, [0.81, 0.85], True); an abandon limit comes last."""
+    lines = [
+        (
+            f"{format_within(t['within_s'])} ≥ {t['at_least']:.0%}",
+            t["at_least"],
+            t["mean"],
+            t["ci"],
+            t["met"],
+        )
+        for t in channel["service"]
+    ]
+    if "max_abandon" in channel:
+        a, limit = channel["abandon_rate"], channel["max_abandon"]
+        lines.append(
+            (f"abandon ≤ {limit['limit']:.0%}", limit["limit"], a["mean"], a["ci"], limit["met"])
+        )
+    return lines
+
+
 def render_run(doc: dict, console: Console) -> None:
     """Print the `run` document: one row per target, then one row per group."""
     title = (
@@ -20,25 +41,7 @@ def render_run(doc: dict, console: Console) -> None:
     for col in ("channel", "target", "estimate", "95% CI", "met", "offered", "ASA", "AHT"):
         table.add_column(col, justify="left" if col in ("channel", "target") else "right")
     for name, ch in doc["channels"].items():
-        rows = [
-            (
-                f"{format_within(t['within_s'])} ≥ {t['at_least']:.0%}",
-                t["mean"],
-                t["ci"],
-                t["met"],
-            )
-            for t in ch["service"]
-        ]
-        if "max_abandon" in ch:
-            a = ch["abandon_rate"]
-            rows.append(
-                (
-                    f"abandon ≤ {ch['max_abandon']['limit']:.0%}",
-                    a["mean"],
-                    a["ci"],
-                    ch["max_abandon"]["met"],
-                )
-            )
+        rows = [line[:1] + line[2:] for line in target_lines(ch)]
         rows = rows or [("-", None, [None, None], None)]
         for i, (target, mean, ci, met) in enumerate(rows):
             mark = "" if met is None else ("[green]✓[/green]" if met else "[red]✗[/red]")

@@ -7,7 +7,7 @@ import base64
 from html import escape
 
 from ccsim import charts
-from ccsim.console import format_seconds, format_within
+from ccsim.console import format_seconds, target_lines
 from ccsim.report import Folder
 
 STYLE = """
@@ -99,19 +99,7 @@ def targets(folder: Folder) -> str:
     """Every target with its estimate, 95 % CI and whether it is met."""
     rows = []
     for channel, ch in folder.doc["channels"].items():
-        lines = [
-            (
-                f"within {format_within(t['within_s'])} ≥ {t['at_least']:.0%}",
-                t["mean"],
-                t["ci"],
-                t["met"],
-            )
-            for t in ch["service"]
-        ]
-        if "max_abandon" in ch:
-            a, limit = ch["abandon_rate"], ch["max_abandon"]
-            lines.append((f"abandon ≤ {limit['limit']:.0%}", a["mean"], a["ci"], limit["met"]))
-        for target, mean, ci, met in lines:
+        for target, _, mean, ci, met in target_lines(ch):
             mark = '<span class="met">met</span>' if met else '<span class="missed">missed</span>'
             rows.append(
                 [

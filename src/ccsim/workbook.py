@@ -16,7 +16,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from ccsim.console import format_within
+from ccsim.console import target_lines
 from ccsim.report import Folder
 
 BOLD = Font(bold=True)
@@ -168,15 +168,7 @@ def _targets(ws: Worksheet, doc: dict) -> None:
     _header(ws, 1, ["channel", "target", "goal", "estimate", "95% CI low", "95% CI high", "met"])
     row = 1
     for channel, ch in doc["channels"].items():
-        lines = [
-            (f"within {format_within(t['within_s'])}", t["at_least"], t["mean"], t["ci"], t["met"])
-            for t in ch["service"]
-        ]
-        if "max_abandon" in ch:
-            a = ch["abandon_rate"]
-            limit = ch["max_abandon"]
-            lines.append(("abandon rate at most", limit["limit"], a["mean"], a["ci"], limit["met"]))
-        for target, goal, mean, ci, met in lines:
+        for target, goal, mean, ci, met in target_lines(ch):
             row += 1
             _put(
                 ws,
