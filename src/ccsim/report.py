@@ -23,6 +23,7 @@ import pandas as pd
 
 from ccsim import loader, requirements, units
 from ccsim.scenario import Scenario
+from ccsim.service_level import label
 
 NEEDED = ("run.json", "intervals.csv", "groups.csv")
 
@@ -88,8 +89,6 @@ class Folder:
         for channel, target in self.scenario.targets.items():
             table = self.intervals[self.intervals["channel"] == channel]
             for t in target.service:
-                from ccsim.service_level import label
-
                 metric = label(t.within)
                 if table.empty or metric not in table:
                     continue
