@@ -151,6 +151,12 @@ def _simulate(
             bar.stop()
 
 
+def needs_out(report: bool, out_dir: Path | None) -> None:
+    """`--report` writes into the --out folder: without one it is a usage error."""
+    if report and out_dir is None:
+        _fail_usage("--report needs --out DIR (the report is written into that folder)")
+
+
 def _run_settings(s, reps, seed):
     if reps is not None and reps < 1:
         _fail_usage("--reps must be at least 1")
@@ -172,6 +178,9 @@ Workers = Annotated[
 ]
 Scheduler = Annotated[str | None, typer.Option(help="Dask scheduler address, e.g. tcp://host:8786")]
 AsJson = Annotated[bool, typer.Option("--json", help="one JSON document on stdout")]
+Report = Annotated[
+    bool, typer.Option("--report", help="with --out: also write report.xlsx and report.html")
+]
 Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="no progress bar")]
 
 
@@ -195,10 +204,12 @@ def run(
     ] = None,
     max_reps: Annotated[int, typer.Option(min=1, help="cap for --precision")] = 200,
     quiet: Quiet = False,
+    report: Report = False,
 ) -> None:
     """Simulate the scenario's roster N times: service levels with 95% CIs, occupancy, cost."""
     from ccsim import console, documents, output
 
+    needs_out(report, out_dir)
     s = _load_or_exit(scenario)
     reps, seed = _run_settings(s, reps, seed)
     if not any(s.agents_per_group().values()):
@@ -218,6 +229,8 @@ def run(
         console.render_run(doc, out)
         if out_dir is not None:
             out.print(f"results written to {out_dir}/", markup=False)
+    if report:
+        cli_report.write_report(out_dir)
 
 
 @app.command()
@@ -399,7 +412,7 @@ def sweep(
     out.print(view)
 
 
-from ccsim import cli_plan  # noqa: E402,F401 - registers `ccsim plan`
+from ccsim import cli_plan, cli_report  # noqa: E402,F401 - register `ccsim plan`, `report`
 from ccsim.cli_erlang import erlang_app  # noqa: E402 - registered after the app exists
 
 app.add_typer(erlang_app, name="erlang")

@@ -10,7 +10,18 @@ from typing import Annotated
 import typer
 
 from ccsim import units
-from ccsim.cli import AsJson, Quiet, Scheduler, Seed, Workers, _fail_usage, _load_or_exit, app
+from ccsim.cli import (
+    AsJson,
+    Quiet,
+    Report,
+    Scheduler,
+    Seed,
+    Workers,
+    _fail_usage,
+    _load_or_exit,
+    app,
+    needs_out,
+)
 from ccsim.cli_common import EXIT_FAIL, EXIT_OK, err, out
 
 
@@ -38,10 +49,12 @@ def plan(
     ] = "150s",
     baseline: Annotated[bool, typer.Option(help="also plan the Erlang C baseline")] = True,
     quiet: Quiet = False,
+    report: Report = False,
 ) -> None:
     """Find the cheapest roster that meets every target, verified on fresh seeds."""
-    from ccsim import console, documents, experiment, output, planner
+    from ccsim import cli_report, console, documents, experiment, output, planner
 
+    needs_out(report, out_dir)
     s = _load_or_exit(scenario)
     grid = _duration(start_grid, "--start-grid") if start_grid else None
     if grid is not None and not (0 < grid <= units.MINUTES_PER_DAY):
@@ -84,6 +97,8 @@ def plan(
         console.render_plan(doc, out)
         if out_dir is not None:
             out.print(f"plan written to {out_dir}/ (roster.yaml, plan.json)", markup=False)
+    if report:
+        cli_report.write_report(out_dir)
     for u in result.unmet:
         err.print(f"ccsim: unmet target: {u.channel} {u.metric}: {u.reason}", markup=False)
     raise typer.Exit(EXIT_OK if result.all_met else EXIT_FAIL)

@@ -10,6 +10,27 @@ def _pct(x: float | None) -> str:
     return "-" if x is None else f"{x:.1%}"
 
 
+def target_lines(channel: dict) -> list[tuple[str, float, float | None, list, bool]]:
+    """A channel's targets from its run document: (label, goal, estimate, CI, met), e.g.
+    ("30s ≥ 80%", 0.8, 0.83, [0.81, 0.85], True); an abandon limit comes last."""
+    lines = [
+        (
+            f"{format_within(t['within_s'])} ≥ {t['at_least']:.0%}",
+            t["at_least"],
+            t["mean"],
+            t["ci"],
+            t["met"],
+        )
+        for t in channel["service"]
+    ]
+    if "max_abandon" in channel:
+        a, limit = channel["abandon_rate"], channel["max_abandon"]
+        lines.append(
+            (f"abandon ≤ {limit['limit']:.0%}", limit["limit"], a["mean"], a["ci"], limit["met"])
+        )
+    return lines
+
+
 def render_run(doc: dict, console: Console) -> None:
     """Print the `run` document: one row per target, then one row per group."""
     title = (
@@ -20,25 +41,7 @@ def render_run(doc: dict, console: Console) -> None:
     for col in ("channel", "target", "estimate", "95% CI", "met", "offered", "ASA", "AHT"):
         table.add_column(col, justify="left" if col in ("channel", "target") else "right")
     for name, ch in doc["channels"].items():
-        rows = [
-            (
-                f"{_within(t['within_s'])} ≥ {t['at_least']:.0%}",
-                t["mean"],
-                t["ci"],
-                t["met"],
-            )
-            for t in ch["service"]
-        ]
-        if "max_abandon" in ch:
-            a = ch["abandon_rate"]
-            rows.append(
-                (
-                    f"abandon ≤ {ch['max_abandon']['limit']:.0%}",
-                    a["mean"],
-                    a["ci"],
-                    ch["max_abandon"]["met"],
-                )
-            )
+        rows = [line[:1] + line[2:] for line in target_lines(ch)]
         rows = rows or [("-", None, [None, None], None)]
         for i, (target, mean, ci, met) in enumerate(rows):
             mark = "" if met is None else ("[green]✓[/green]" if met else "[red]✗[/red]")
@@ -51,8 +54,8 @@ def render_run(doc: dict, console: Console) -> None:
                 f"{ch['offered']['mean']:,.0f}"
                 if i == 0 and ch["offered"]["mean"] is not None
                 else "",
-                _seconds(ch["asa_s"]["mean"]) if i == 0 else "",
-                _seconds(ch["aht_s"]["mean"]) if i == 0 else "",
+                format_seconds(ch["asa_s"]["mean"]) if i == 0 else "",
+                format_seconds(ch["aht_s"]["mean"]) if i == 0 else "",
             )
     console.print(table)
     groups = Table(title="Groups")
@@ -82,7 +85,7 @@ def render_run(doc: dict, console: Console) -> None:
     console.print(verdict)
 
 
-def _seconds(x: float | None) -> str:
+def format_seconds(x: float | None) -> str:
     """A duration in seconds the way a planner reads it: 14s, 5.3min, 9.8h."""
     if x is None:
         return "-"
@@ -91,7 +94,7 @@ def _seconds(x: float | None) -> str:
     return f"{x / 60:.1f}min" if x < 7200 else f"{x / 3600:.1f}h"
 
 
-def _within(seconds: float) -> str:
+def format_within(seconds: float) -> str:
     """A target threshold: 20s, 1min, 1h, 24h, 48h."""
     if seconds % 3600 == 0:
         return f"{seconds / 3600:g}h"
@@ -140,7 +143,7 @@ def render_plan(doc: dict, console: Console) -> None:
             compare.add_column(col, justify="left" if col in ("", "targets") else "right")
         for name, d in (("ccsim plan", doc), ("Erlang C baseline", base)):
             missed = [
-                f"{ch} {_within(t['within_s'])}"
+                f"{ch} {format_within(t['within_s'])}"
                 for ch, c in d["channels"].items()
                 for t in c["service"]
                 if not t["met"]

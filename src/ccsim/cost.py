@@ -1,19 +1,56 @@
-"""Cost of a roster: paid hours, wages, employer overhead, per-contact costs.
+"""The cost model: paid hours, wages, overhead, per-contact costs, FTE and hires.
 
-Weekly figures (the roster repeats every week). Agent cost is allocated to channels
-by the agent time each channel took (busy minutes), so that finance sees a cost per
-handled contact.
+Weekly figures (the roster repeats every week), extrapolated to a month (× 52/12) and
+a year (× 52). Money is rounded to the cent per group and per channel first and the
+totals are sums of those cents, so a spreadsheet summing the parts gets the same total.
+Agent cost (wages and overhead) is allocated to channels by the agent time each channel
+took (busy minutes; escalation work is shared out with the rest), so that finance sees
+a cost per handled contact with Σ per_contact × handled = total. Definitions:
+docs/reports.md.
 """
 
 from __future__ import annotations
 
+import math
+from decimal import ROUND_HALF_UP, Decimal
+
 from ccsim import units
 from ccsim.scenario import Scenario
+
+WEEKS_PER_YEAR = 52
+MONTHS_PER_YEAR = 12
+PERIODS = {"monthly": WEEKS_PER_YEAR / MONTHS_PER_YEAR, "yearly": float(WEEKS_PER_YEAR)}
+
+
+def money(x: float) -> float:
+    """Round to the cent, halves away from zero (as a spreadsheet's ROUND does)."""
+    return float(Decimal(repr(float(x))).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
 
 
 def paid_hours(s: Scenario) -> dict[str, float]:
     """Paid hours per week per group (shift length minus unpaid breaks × days × agents)."""
     return s.paid_hours()
+
+
+def hired(fte: float, shrinkage: float) -> int:
+    """Full-time people to employ so that `fte` is worked when `shrinkage` of every
+    person's paid time is lost (absence, training, off-phone work)."""
+    return math.ceil(fte / (1.0 - shrinkage) - 1e-9) if fte > 0 else 0
+
+
+def allocate(amount: float, weights: dict[str, float]) -> dict[str, float]:
+    """Share `amount` out in proportion to `weights`, in cents that add up exactly
+    (largest remainder)."""
+    total = sum(weights.values())
+    cents = round(amount * 100)
+    if total <= 0:
+        return dict.fromkeys(weights, 0.0)
+    exact = {k: cents * w / total for k, w in weights.items()}
+    floor = {k: math.floor(v) for k, v in exact.items()}
+    by_remainder = sorted(exact, key=lambda k: exact[k] - floor[k], reverse=True)
+    for k in by_remainder[: cents - sum(floor.values())]:
+        floor[k] += 1
+    return {k: v / 100 for k, v in floor.items()}
 
 
 def weekly_cost(
@@ -22,34 +59,64 @@ def weekly_cost(
     answered: dict[str, float] | None = None,
     busy: dict[str, float] | None = None,
 ) -> dict:
-    """Wages, overhead, contact costs and total per week; cost per handled contact.
+    """The `cost` document: weekly wages, overhead, contact costs and total; the same per
+    month and year; per group paid hours, FTE and hired headcount; per channel the
+    allocated cost and the cost per handled contact.
 
     `offered`, `answered` and `busy` (agent minutes) are per channel over the measured
     window; they are scaled to a week.
     """
     hours = paid_hours(s)
-    wages = sum(hours[g] * s.groups[g].wage for g in s.groups)
-    overhead = wages * s.costs.overhead
+    agents = s.agents_per_group()
+    by_group = {}
+    for g, group in s.groups.items():
+        wages = money(hours[g] * group.wage)
+        fte = hours[g] / s.costs.fte_hours
+        by_group[g] = {
+            "agents": agents[g],
+            "paid_hours": round(hours[g], 2),
+            "wage": group.wage,
+            "wages": wages,
+            "overhead": money(wages * s.costs.overhead),
+            "fte": round(fte, 2),
+            "hired": hired(fte, s.shrinkage),
+        }
+    wages = money(sum(g["wages"] for g in by_group.values()))
+    overhead = money(sum(g["overhead"] for g in by_group.values()))
     week = units.MINUTES_PER_WEEK / s.simulation.horizon
-    offered = {ch: v * week for ch, v in (offered or {}).items()}
-    contact_costs = {
-        ch: s.costs.per_contact.get(ch, 0.0) * offered.get(ch, 0.0) for ch in s.channels
-    }
-    doc = {
-        "currency": s.costs.currency,
-        "paid_hours": round(sum(hours.values()), 2),
-        "wages": round(wages, 2),
-        "overhead": round(overhead, 2),
-        "contacts": round(sum(contact_costs.values()), 2),
-        "total": round(wages + overhead + sum(contact_costs.values()), 2),
-        "per_contact": {},
-    }
-    busy = {ch: v for ch, v in (busy or {}).items() if ch in s.channels}  # escalations are
-    total_busy = sum(busy.values())  # shared out over the channels with the rest
+    offered = {ch: (offered or {}).get(ch, 0.0) * week for ch in s.channels}
+    handled = {ch: (answered or {}).get(ch, 0.0) * week for ch in s.channels}
+    contact_costs = {ch: money(s.costs.per_contact.get(ch, 0.0) * offered[ch]) for ch in s.channels}
+    busy = {ch: max((busy or {}).get(ch, 0.0), 0.0) for ch in s.channels}
+    agent_costs = allocate(wages + overhead, busy)
+    contacts = money(sum(contact_costs.values()))
+    total = money(wages + overhead + contacts)
+    by_channel = {}
+    per_contact = {}
     for ch in s.channels:
-        handled = (answered or {}).get(ch, 0.0) * week
-        if handled <= 0:
-            continue
-        agent_share = (wages + overhead) * busy.get(ch, 0.0) / total_busy if total_busy else 0.0
-        doc["per_contact"][ch] = round((agent_share + contact_costs[ch]) / handled, 4)
-    return doc
+        channel_total = money(agent_costs[ch] + contact_costs[ch])
+        by_channel[ch] = {
+            "offered": round(offered[ch], 2),
+            "handled": round(handled[ch], 2),
+            "busy_share": round(busy[ch] / sum(busy.values()), 6) if any(busy.values()) else 0.0,
+            "agent_cost": agent_costs[ch],
+            "contact_cost": contact_costs[ch],
+            "total": channel_total,
+            "per_contact": round(channel_total / handled[ch], 4) if handled[ch] > 0 else None,
+        }
+        if handled[ch] > 0:
+            per_contact[ch] = by_channel[ch]["per_contact"]
+    weekly = {"wages": wages, "overhead": overhead, "contacts": contacts, "total": total}
+    return {
+        "currency": s.costs.currency,
+        "paid_hours": round(sum(g["paid_hours"] for g in by_group.values()), 2),
+        **weekly,
+        "per_contact": per_contact,
+        **{name: {k: money(v * f) for k, v in weekly.items()} for name, f in PERIODS.items()},
+        "unallocated": money(wages + overhead - sum(agent_costs.values())),
+        "fte": round(sum(g["fte"] for g in by_group.values()), 2),
+        "headcount": sum(agents.values()),
+        "hired": sum(g["hired"] for g in by_group.values()),
+        "by_group": by_group,
+        "by_channel": by_channel,
+    }

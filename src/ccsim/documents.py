@@ -94,7 +94,7 @@ def plan_document(plan) -> dict[str, Any]:
     """The `plan --json` document: the run document of the verified roster, plus the
     roster, headcount, FTE, paid hours, unmet targets and the Erlang baseline."""
     doc = run_document(plan.result, confidence=0.95)
-    doc["roster"] = _roster(plan.scenario)
+    doc["roster"] = roster_lines(plan.scenario)
     doc["headcount"] = plan.headcount
     doc["fte"] = {g: round(v, 2) for g, v in plan.fte.items()}
     doc["paid_hours"] = round(sum(plan.paid_hours.values()), 2)
@@ -104,7 +104,7 @@ def plan_document(plan) -> dict[str, Any]:
     if plan.baseline is not None:
         base = run_document(plan.baseline.result, confidence=0.95)
         doc["erlang_baseline"] = {
-            "roster": _roster(plan.baseline.scenario),
+            "roster": roster_lines(plan.baseline.scenario),
             "headcount": plan.baseline.headcount,
             "paid_hours": round(sum(plan.baseline.paid_hours.values()), 2),
             "cost": base["cost"],
@@ -114,7 +114,7 @@ def plan_document(plan) -> dict[str, Any]:
     return doc
 
 
-def _roster(s) -> list[dict[str, Any]]:
+def roster_lines(s) -> list[dict[str, Any]]:
     """Roster lines with their shift, paid hours and staff cost (wages and overhead) per week."""
     from ccsim import scheduling, units
 

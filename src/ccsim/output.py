@@ -108,8 +108,12 @@ def roster_yaml(plan) -> str:
 
 
 def write_plan(folder: Path, plan, document: dict) -> None:
-    """plan.json, roster.yaml and the run outputs of the verified roster, atomically."""
+    """plan.json, roster.yaml, requirements.csv (the planner's per-interval requirements)
+    and the run outputs of the verified roster, atomically."""
+    from ccsim import requirements
+
     with atomic_folder(folder) as tmp:
         _write_run_files(tmp, plan.result, document)
         write_json(tmp / "plan.json", document)
+        requirements.table(plan.scenario, plan.needs).to_csv(tmp / "requirements.csv", index=False)
         (tmp / "roster.yaml").write_text(roster_yaml(plan), encoding="utf-8")

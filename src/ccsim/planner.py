@@ -135,6 +135,7 @@ class Plan(Staffing):
 
     unmet: list[Unmet] = field(default_factory=list)
     baseline: Staffing | None = None
+    needs: dict[str, Need] = field(default_factory=dict)  # step 1: requirements per interval
     search: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -183,6 +184,7 @@ def plan(
             final.checks,
             final.generated_shifts,
             unmet=search.unmet,
+            needs=needs,
             search={
                 "seed": seed,
                 "replications": replications,

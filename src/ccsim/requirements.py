@@ -23,6 +23,7 @@ import math
 from dataclasses import dataclass, field
 
 import numpy as np
+import pandas as pd
 from scipy import stats
 
 from ccsim import anger, arrivals, erlang, units
@@ -352,6 +353,36 @@ def _staffed(
         wait = np.minimum(wait, 10 * ch.tolerance)
     aht, escalate = handling(s, name, wait)
     return Need(name, ch.kind, contacts, aht, open_share(s, ch), escalate, agents)
+
+
+def table(s: Scenario, needs: dict[str, Need]) -> pd.DataFrame:
+    """The requirements as a table: one row per interval of the planning week × channel.
+
+    `required_agents` is the agents a voice/chat channel needs; for message channels and
+    escalations, whose work may wait in a backlog, it is the work arriving in the interval
+    divided by the interval length — the agents busy all interval it would take to
+    answer that work as it arrives (a yardstick, not a staffing rule).
+    """
+    from ccsim.results import label_time
+
+    step = s.simulation.interval
+    frames = [
+        pd.DataFrame(
+            {
+                "start": week(s),
+                "channel": name,
+                "kind": need.kind,
+                "contacts": need.contacts,
+                "aht_min": need.aht,
+                "work_min": need.work,
+                "required_agents": need.work / step if need.is_backlog else need.agents,
+            }
+        )
+        for name, need in needs.items()
+    ]
+    if not frames:
+        return pd.DataFrame(columns=["start", "day", "time", "channel", "required_agents"])
+    return label_time(s, pd.concat(frames, ignore_index=True))
 
 
 def baseline_needs(s: Scenario) -> dict[str, Need]:

@@ -277,6 +277,20 @@ def _clock_labels(start_day: int, step: float, horizon: float) -> tuple[np.ndarr
     return days[where], times[where]
 
 
+def label_time(s: Scenario, table: pd.DataFrame) -> pd.DataFrame:
+    """Add day-of-week and clock-time columns after `start` (minutes) of any table."""
+    if table.empty:
+        return table
+    from ccsim import units
+
+    starts = table["start"].to_numpy()
+    day = (s.simulation.start_day_index + np.floor(starts / units.MINUTES_PER_DAY)).astype(int)
+    at = table.columns.get_loc("start") + 1
+    table.insert(at, "day", [units.DAY_NAMES[d % 7] for d in day])
+    table.insert(at + 1, "time", [units.format_clock(m % units.MINUTES_PER_DAY) for m in starts])
+    return table
+
+
 def _edges(step: float, horizon: float) -> np.ndarray:
     """Edges of the reporting intervals of the measured window."""
     return np.arange(0.0, horizon + step / 2, step)

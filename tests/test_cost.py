@@ -1,0 +1,125 @@
+"""The cost model against a hand calculation: a tiny scenario, 2 agents on one shift."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+import ccsim
+from ccsim import cost
+from test_cli import ccsim as run_cli
+
+# 2 agents, 09:00-17:00 Monday to Friday with a 30-min unpaid break:
+# paid hours = 2 agents × 5 days × 7.5 h = 75 h/week.
+TINY = """\
+name: tiny
+simulation: {horizon: 7d, warmup: 1d, interval: 1h, seed: 3}
+channels:
+  phone: {kind: voice, patience: 5min, open: {mon-fri: "09:00-17:00"}}
+  email: {kind: message}
+arrivals:
+  phone: {weekly: 150, intraday: business_hours}
+  email: {weekly: 60}
+reasons:
+  question: {mix: {phone: 1.0, email: 1.0}, resolve: {mean: 4min, cv: 0.5}}
+anger: off
+groups:
+  agents: {skills: {phone: 1, email: 2}, wage: 20}
+shifts:
+  day: {start: "09:00", length: 8h, days: mon-fri, breaks: [{after: 4h, length: 30min}]}
+roster:
+  - {group: agents, shift: day, agents: 2}
+shrinkage: 0.2
+costs: {currency: EUR, overhead: 0.25, fte_hours: 37.5, per_contact: {phone: 0.5, email: 0.1}}
+"""
+
+
+@pytest.fixture(scope="module")
+def tiny() -> ccsim.Scenario:
+    return ccsim.loads(TINY)
+
+
+def test_the_cost_model_matches_a_hand_calculation(tiny):
+    doc = cost.weekly_cost(
+        tiny,
+        offered={"phone": 100, "email": 50},
+        answered={"phone": 90, "email": 50},
+        busy={"phone": 600.0, "email": 200.0, "escalation": 999.0},  # escalation: shared out
+    )
+    # wages 75 h × 20 = 1500; overhead 25 % = 375; contacts 100 × 0.5 + 50 × 0.1 = 55
+    assert doc["paid_hours"] == 75.0
+    assert (doc["wages"], doc["overhead"], doc["contacts"], doc["total"]) == (
+        1500.0,
+        375.0,
+        55.0,
+        1930.0,
+    )
+    assert doc["monthly"] == {
+        "wages": 6500.0,
+        "overhead": 1625.0,
+        "contacts": 238.33,
+        "total": 8363.33,
+    }
+    assert doc["yearly"] == {
+        "wages": 78000.0,
+        "overhead": 19500.0,
+        "contacts": 2860.0,
+        "total": 100360.0,
+    }
+    # FTE = 75 / 37.5 = 2; hired = ceil(2 / (1 - 0.2)) = ceil(2.5) = 3
+    assert doc["fte"] == 2.0 and doc["headcount"] == 2 and doc["hired"] == 3
+    assert doc["by_group"]["agents"] == {
+        "agents": 2,
+        "paid_hours": 75.0,
+        "wage": 20.0,
+        "wages": 1500.0,
+        "overhead": 375.0,
+        "fte": 2.0,
+        "hired": 3,
+    }
+    # agent cost 1875 split by busy time 600:200 -> 1406.25 and 468.75
+    phone, email = doc["by_channel"]["phone"], doc["by_channel"]["email"]
+    assert (phone["agent_cost"], phone["contact_cost"], phone["total"]) == (1406.25, 50.0, 1456.25)
+    assert (email["agent_cost"], email["contact_cost"], email["total"]) == (468.75, 5.0, 473.75)
+    assert doc["per_contact"] == {"phone": round(1456.25 / 90, 4), "email": 9.475}
+    assert doc["unallocated"] == 0.0
+
+
+def test_a_shorter_horizon_is_scaled_to_a_week(tiny):
+    two_days = tiny.with_changes({"simulation.horizon": "2d"})
+    doc = cost.weekly_cost(two_days, {"phone": 20}, {"phone": 20}, {"phone": 100.0})
+    assert doc["by_channel"]["phone"]["offered"] == 70.0  # 20 in 2 days = 70 a week
+    assert doc["contacts"] == 35.0
+
+
+def test_money_rounds_halves_up_and_allocation_adds_up_to_the_cent():
+    assert cost.money(2.675) == 2.68 and cost.money(0.125) == 0.13 and cost.money(1.004) == 1.0
+    shares = cost.allocate(100.0, {"a": 1.0, "b": 1.0, "c": 1.0})
+    assert sorted(shares.values()) == [33.33, 33.33, 33.34]
+    assert cost.allocate(10.0, {"a": 0.0}) == {"a": 0.0}
+
+
+def test_hired_headcount_rounds_up_after_shrinkage():
+    assert cost.hired(2.0, 0.0) == 2 and cost.hired(2.0, 0.2) == 3 and cost.hired(0.0, 0.5) == 0
+    assert cost.hired(1.6, 0.2) == 2  # exactly 2.0 is not rounded up to 3
+
+
+def test_ccsim_run_reports_the_cost_model(tmp_path):
+    path = tmp_path / "tiny.yaml"
+    path.write_text(TINY, encoding="utf-8")
+    r = run_cli("run", str(path), "-n", "2", "-w", "1", "--json")
+    assert r.returncode == 0, r.stderr
+    doc = json.loads(r.stdout)
+    c = doc["cost"]
+    assert (c["wages"], c["overhead"], c["fte"], c["hired"]) == (1500.0, 375.0, 2.0, 3)
+    offered = {ch: doc["channels"][ch]["offered"]["mean"] for ch in ("phone", "email")}
+    assert c["contacts"] == cost.money(
+        cost.money(0.5 * offered["phone"]) + cost.money(0.1 * offered["email"])
+    )
+    assert c["total"] == cost.money(1875.0 + c["contacts"])
+    assert c["monthly"]["total"] == cost.money(c["total"] * 52 / 12)
+    assert c["yearly"]["total"] == cost.money(c["total"] * 52)
+    channels = c["by_channel"].values()
+    assert sum(ch["agent_cost"] for ch in channels) == pytest.approx(1875.0, abs=1e-9)
+    assert sum(ch["total"] for ch in channels) == pytest.approx(c["total"], abs=0.005)

@@ -1,0 +1,297 @@
+"""`ccsim report`: the workbook reconciles with run.json to the cent, the HTML is
+self-contained and renders in headless Chromium, charts need no display, bad folders
+get one clear message."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
+
+import numpy as np
+import openpyxl
+import pytest
+
+import ccsim
+from ccsim import report, requirements
+from conftest import SCENARIOS
+from test_cli import ccsim as run_cli
+
+SHOP = str(SCENARIOS / "small_shop.yaml")
+SHEETS = ["Summary", "Targets", "Roster", "Staffing by interval", "Cost by channel", "Assumptions"]
+
+
+@pytest.fixture(scope="module")
+def run_dir(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("report") / "run"
+    r = run_cli("run", SHOP, "-n", "2", "-w", "1", "--seed", "3", "--out", str(out), "--report")
+    assert r.returncode == 0, r.stderr
+    assert "report written" in r.stdout
+    return out
+
+
+@pytest.fixture(scope="module")
+def run_doc(run_dir) -> dict:
+    return json.loads((run_dir / "run.json").read_text())
+
+
+@pytest.fixture(scope="module")
+def book(run_dir):
+    return openpyxl.load_workbook(run_dir / "report.xlsx")
+
+
+class Formulas:
+    """Evaluates the workbook's formulas (cell references, SUM over ranges, ROUND and
+    arithmetic), as a spreadsheet would, so the tests read what finance will see."""
+
+    REF = r"(?:(?:'([^']+)'|(\w+))!)?\$?([A-Z]+)\$?(\d+)"
+
+    def __init__(self, wb):
+        self.wb = wb
+
+    def value(self, sheet: str, address: str):
+        v = self.wb[sheet][address].value
+        if not (isinstance(v, str) and v.startswith("=")):
+            return v
+        expr = re.sub(
+            self.REF + ":" + r"\$?([A-Z]+)\$?(\d+)",
+            lambda m: f"_range({(m[1] or m[2] or sheet)!r}, '{m[3]}{m[4]}', '{m[5]}{m[6]}')",
+            v[1:],
+        )
+        expr = re.sub(
+            r"(?<![\w'])" + self.REF,
+            lambda m: f"_cell({(m[1] or m[2] or sheet)!r}, '{m[3]}{m[4]}')",
+            expr,
+        )
+        expr = expr.replace("SUM(", "_sum(").replace("ROUND(", "_round(")
+        return eval(
+            expr,
+            {
+                "_cell": self.value,
+                "_range": lambda s, a, b: [
+                    self.value(s, c.coordinate) for row in self.wb[s][a:b] for c in row
+                ],
+                "_sum": lambda cells: sum(x for x in cells if isinstance(x, int | float)),
+                "_round": lambda x, n: float(
+                    Decimal(repr(float(x))).quantize(Decimal(10) ** -n, rounding=ROUND_HALF_UP)
+                ),
+            },
+        )
+
+
+def _find(ws, text: str, column: int = 1) -> int:
+    """Row of the first cell in `column` equal to `text`."""
+    for row in range(1, ws.max_row + 1):
+        if ws.cell(row, column).value == text:
+            return row
+    raise AssertionError(f"{text!r} not in column {column} of {ws.title}")
+
+
+def test_the_workbook_totals_reconcile_with_run_json_to_the_cent(book, run_doc):
+    cost = run_doc["cost"]
+    f = Formulas(book)
+    ws = book["Summary"]
+    wages = _find(ws, "wages")
+    for i, key in enumerate(("wages", "overhead", "contacts", "total")):
+        row = wages + i
+        assert ws.cell(row, 2).value.startswith("=")  # a formula, not a pasted number
+        assert round(f.value("Summary", f"B{row}"), 2) == cost[key], key
+        assert round(f.value("Summary", f"C{row}"), 2) == cost["monthly"][key], key
+        assert round(f.value("Summary", f"D{row}"), 2) == cost["yearly"][key], key
+    assert ws.cell(wages + 3, 1).value == "total"
+    people = _find(ws, "total")  # the first total row: people and hours
+    assert f.value("Summary", f"B{people}") == cost["headcount"] == 10
+    assert f.value("Summary", f"C{people}") == pytest.approx(cost["paid_hours"], abs=1e-9)
+    assert f.value("Summary", f"D{people}") == pytest.approx(cost["fte"], abs=1e-9)
+    assert f.value("Summary", f"E{people}") == cost["hired"]
+    # the same by hand: 286 h × 13.50 + 77.5 h × 22.00 = 5,566.00; overhead 30 %
+    assert (cost["wages"], cost["overhead"]) == (5566.0, 1669.8)
+
+    ch = book["Cost by channel"]
+    total = _find(ch, "total")
+    assert round(f.value("Cost by channel", f"G{total}"), 2) == cost["total"]
+    assert round(f.value("Cost by channel", f"F{total}"), 2) == cost["contacts"]
+    assert round(f.value("Cost by channel", f"E{total}"), 2) == round(
+        cost["wages"] + cost["overhead"], 2
+    )
+    for row in range(2, total):
+        channel = ch.cell(row, 1).value
+        per = f.value("Cost by channel", f"H{row}")
+        assert per == pytest.approx(cost["per_contact"][channel], abs=1e-4), channel
+
+
+def test_the_workbook_has_every_sheet_formatted_and_frozen(book, run_doc):
+    assert book.sheetnames == SHEETS
+    for ws in book.worksheets:
+        assert ws.freeze_panes is not None, ws.title
+        assert ws["A1"].font.bold, ws.title
+    summary = book["Summary"]
+    wages = _find(summary, "wages")
+    assert "EUR" in summary.cell(wages, 2).number_format
+    assert book["Targets"]["D2"].number_format == "0.0%"
+    targets = [(r[0], r[1]) for r in book["Targets"].iter_rows(min_row=2, values_only=True)]
+    assert ("phone", "30s ≥ 80%") in targets and ("phone", "abandon ≤ 8%") in targets
+    assert ("escalation", "72h ≥ 90%") in targets
+    roster = book["Roster"]
+    assert [c.value for c in roster[2][:3]] == ["generalist", "early", "08:30"]
+    assert Formulas(book).value("Roster", f"G{_find(roster, 'total')}") == 363.5
+    items = {(r[0], r[1]): r[2] for r in book["Assumptions"].iter_rows(min_row=2, values_only=True)}
+    assert items[("wage per paid hour", "generalist")] == 13.5
+    assert items[("wage per paid hour", "supervisor")] == 22.0
+    assert items[("cost per offered contact", "phone")] == 0.3
+    assert items[("costs", "overhead (employer costs, share of wages)")] == 0.3
+    assert items[("costs", "paid hours of one full-time agent a week (fte_hours)")] == 40
+    assert items[("costs", "shrinkage (share of paid time lost)")] == 0.1
+    assert items[("roster", "generalist × early")] == 4
+
+
+def test_staffing_by_interval_sets_agents_on_duty_against_the_requirement(book):
+    ws = book["Staffing by interval"]
+    header = [c.value for c in ws[1]]
+    rows = list(ws.iter_rows(min_row=2, values_only=True))
+    assert len(rows) == 7 * 24  # one week of hourly intervals
+    s = ccsim.load(SHOP)
+    need = requirements.needs(s)
+    monday_10 = rows[10]
+    assert monday_10[:2] == ("mon", "10:00")
+    assert monday_10[header.index("required: phone")] == need["phone"].agents[10]
+    email = monday_10[header.index("required: email")]
+    assert email == pytest.approx(need["email"].work[10] / 60)  # work / interval length
+    assert monday_10[header.index("on duty")] > 0
+    assert rows[3][header.index("on duty")] == 0  # nobody at 03:00
+
+
+def test_the_html_report_is_one_self_contained_file(run_dir, run_doc):
+    html = (run_dir / "report.html").read_text(encoding="utf-8")
+    assert html.count('src="data:image/png;base64,') == 6
+    assert not re.search(r"""(src|href)=["']?(https?:|//|file:)""", html)
+    assert "<script" not in html
+    for title in ("Summary", "Targets", "Service level by interval", "Message backlog"):
+        assert title in html
+    assert "Agents on duty against the requirement" in html and "Anger curve" in html
+    total = run_doc["cost"]["total"]
+    assert f"{total:,.2f} EUR" in html
+
+
+def test_charts_draw_without_a_display(run_dir):
+    code = (
+        "import sys\n"
+        "from ccsim import charts, report\n"
+        f"folder = report.read({str(run_dir)!r})\n"
+        "for name, draw in charts.ALL.items():\n"
+        "    data = charts.png(draw(folder))\n"
+        "    assert data[:8] == b'\\x89PNG\\r\\n\\x1a\\n' and len(data) > 5000, name\n"
+        "assert 'matplotlib.pyplot' not in sys.modules\n"
+        "print('ok', len(charts.ALL))\n"
+    )
+    env = {
+        k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY", "MPLBACKEND")
+    }
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.strip() == "ok 6"
+
+
+def _chromium() -> str | None:
+    return next(
+        (p for p in map(shutil.which, ("chromium", "chromium-browser", "google-chrome")) if p),
+        None,
+    )
+
+
+def test_the_html_renders_in_headless_chromium(run_dir, tmp_path):
+    browser = _chromium()
+    if browser is None:
+        pytest.skip(
+            "Chromium is not installed (.ci/run installs Debian's `chromium`): "
+            "the HTML screenshot test cannot run here"
+        )
+    shot = tmp_path / "shot.png"
+    r = subprocess.run(
+        [
+            browser,
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            f"--screenshot={shot}",
+            "--window-size=1200,2000",
+            (run_dir / "report.html").resolve().as_uri(),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert shot.exists(), r.stderr
+    from matplotlib import image
+
+    pixels = image.imread(shot)
+    assert pixels.shape[:2] == (2000, 1200)
+    colours = np.unique((pixels[..., :3] * 255).astype(np.uint8).reshape(-1, 3), axis=0)
+    assert len(colours) > 50  # text, tables and charts, not a blank page
+    ink = (pixels[..., :3] < 0.5).any(axis=2).mean()
+    assert ink > 0.01  # a visible share of the page is drawn on
+
+
+def test_a_plan_folder_reports_the_planned_roster_and_requirement(tmp_path):
+    out = tmp_path / "plan"
+    r = run_cli(
+        "plan", SHOP, "-n", "2", "--verify", "2", "--no-baseline", "-w", "1",
+        "--time-budget", "20s", "--out", str(out), "--report",
+    )  # fmt: skip
+    assert r.returncode in (0, 1), r.stderr  # 1: a target unmet on 2 replications
+    doc = json.loads((out / "plan.json").read_text())
+    wb = openpyxl.load_workbook(out / "report.xlsx")
+    assert wb["Summary"]["A1"].value == "ccsim plan: Small shop week"
+    lines = [r[:6] for r in wb["Roster"].iter_rows(min_row=2, values_only=True)][:-1]
+    assert [(x[0], x[1], x[5]) for x in lines] == [
+        (r["group"], r["shift"], r["agents"]) for r in doc["roster"]
+    ]
+    planned = report.read(out).requirement
+    assert (out / "requirements.csv").is_file()
+    assert planned["required_agents"].sum() > 0
+    total = _find(wb["Summary"], "total", 1)
+    assert Formulas(wb).value("Summary", f"B{total}") == sum(doc["headcount"].values())
+    assert (out / "report.html").stat().st_size > 50_000
+
+
+def test_bad_folders_get_one_clear_message(tmp_path, run_dir):
+    r = run_cli("report", str(tmp_path / "missing"))
+    assert r.returncode == 2 and "missing: no such folder" in r.stderr
+    r = run_cli("report", str(tmp_path))
+    assert r.returncode == 1
+    assert f"{tmp_path}: not a ccsim run or plan output folder (missing run.json" in r.stderr
+    broken = tmp_path / "broken"
+    shutil.copytree(run_dir, broken)
+    (broken / "run.json").write_text("{not json")
+    r = run_cli("report", str(broken))
+    assert r.returncode == 1 and "run.json: cannot read it" in r.stderr
+    (broken / "run.json").write_text((run_dir / "run.json").read_text())
+    (broken / "scenario.yaml").unlink()
+    r = run_cli("report", str(broken))
+    assert r.returncode == 1 and "scenario copy (scenario.yaml) is missing" in r.stderr
+    assert "Traceback" not in r.stderr and len(r.stderr.strip().splitlines()) == 1
+    r = run_cli("run", SHOP, "-n", "1", "--report")
+    assert r.returncode == 2 and "--report needs --out" in r.stderr
+
+
+def test_a_failed_write_keeps_the_old_report_and_leaves_no_temporary_file(tmp_path):
+    target = tmp_path / "report.html"
+    target.write_text("old")
+
+    def fail(path: Path) -> None:
+        path.write_text("half")
+        raise RuntimeError("disk full")
+
+    with pytest.raises(RuntimeError):
+        report.write_atomic(target, fail)
+    assert target.read_text() == "old"
+    assert [p.name for p in tmp_path.iterdir()] == ["report.html"]
+    report.write_atomic(target, lambda path: path.write_text("new"))
+    umask = os.umask(0)
+    os.umask(umask)
+    assert target.read_text() == "new" and target.stat().st_mode & 0o777 == 0o666 & ~umask
