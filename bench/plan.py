@@ -18,19 +18,9 @@ import sys
 import time
 from pathlib import Path
 
-from ccsim.service_level import label
+from ccsim.console import missed_targets
 
 ROOT = Path(__file__).resolve().parents[1]
-
-
-def missed(doc: dict) -> list[str]:
-    """Targets a run document misses."""
-    out = []
-    for name, ch in doc["channels"].items():
-        out += [f"{name} {label(t['within_s'] / 60)}" for t in ch["service"] if not t["met"]]
-        if "max_abandon" in ch and not ch["max_abandon"]["met"]:
-            out.append(f"{name} abandon")
-    return out
 
 
 def main() -> None:
@@ -60,7 +50,7 @@ def main() -> None:
         print(
             f"  {name}: {sum(d['headcount'].values())} people, {d['paid_hours']:,.1f} paid h/week, "
             f"weekly cost {d['cost']['total']:,.2f} {d['cost']['currency']}; "
-            f"missed: {', '.join(missed(d)) or 'none'}"
+            f"missed: {', '.join(missed_targets(d)) or 'none'}"
         )
 
 

@@ -157,6 +157,19 @@ def needs_out(report: bool, out_dir: Path | None) -> None:
         _fail_usage("--report needs --out DIR (the report is written into that folder)")
 
 
+def show_result(doc, as_json, render, out_dir, written, report) -> None:
+    """Print a run or plan document (JSON, or `render`ed tables), say where it was
+    written, and write the report of that folder when asked."""
+    if as_json:
+        print(json.dumps(doc, indent=2, ensure_ascii=False))
+    else:
+        render(doc, out)
+        if out_dir is not None:
+            out.print(f"{written} {out_dir}/", markup=False)
+    if report:
+        cli_report.write_report(out_dir)
+
+
 def _run_settings(s, reps, seed):
     if reps is not None and reps < 1:
         _fail_usage("--reps must be at least 1")
@@ -223,14 +236,7 @@ def run(
     doc = documents.run_document(result)
     if out_dir is not None:
         output.write_run(out_dir, result, doc, contacts=contacts)
-    if as_json:
-        print(json.dumps(doc, indent=2, ensure_ascii=False))
-    else:
-        console.render_run(doc, out)
-        if out_dir is not None:
-            out.print(f"results written to {out_dir}/", markup=False)
-    if report:
-        cli_report.write_report(out_dir)
+    show_result(doc, as_json, console.render_run, out_dir, "results written to", report)
 
 
 @app.command()

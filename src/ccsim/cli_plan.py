@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Annotated
 
@@ -21,8 +20,9 @@ from ccsim.cli import (
     _load_or_exit,
     app,
     needs_out,
+    show_result,
 )
-from ccsim.cli_common import EXIT_FAIL, EXIT_OK, err, out
+from ccsim.cli_common import EXIT_FAIL, EXIT_OK, err
 
 
 @app.command()
@@ -52,7 +52,7 @@ def plan(
     report: Report = False,
 ) -> None:
     """Find the cheapest roster that meets every target, verified on fresh seeds."""
-    from ccsim import cli_report, console, documents, experiment, output, planner
+    from ccsim import console, documents, experiment, output, planner
 
     needs_out(report, out_dir)
     s = _load_or_exit(scenario)
@@ -91,14 +91,7 @@ def plan(
     doc = documents.plan_document(result)
     if out_dir is not None:
         output.write_plan(out_dir, result, doc)
-    if as_json:
-        print(json.dumps(doc, indent=2, ensure_ascii=False))
-    else:
-        console.render_plan(doc, out)
-        if out_dir is not None:
-            out.print(f"plan written to {out_dir}/ (roster.yaml, plan.json)", markup=False)
-    if report:
-        cli_report.write_report(out_dir)
+    show_result(doc, as_json, console.render_plan, out_dir, "plan written to", report)
     for u in result.unmet:
         err.print(f"ccsim: unmet target: {u.channel} {u.metric}: {u.reason}", markup=False)
     raise typer.Exit(EXIT_OK if result.all_met else EXIT_FAIL)

@@ -31,6 +31,16 @@ def target_lines(channel: dict) -> list[tuple[str, float, float | None, list, bo
     return lines
 
 
+def missed_targets(doc: dict) -> list[str]:
+    """`phone 20s ≥ 80%`, ... for every target a run document misses."""
+    return [
+        f"{name} {label}"
+        for name, channel in doc["channels"].items()
+        for label, _, _, _, met in target_lines(channel)
+        if not met
+    ]
+
+
 def render_run(doc: dict, console: Console) -> None:
     """Print the `run` document: one row per target, then one row per group."""
     title = (
@@ -142,16 +152,7 @@ def render_plan(doc: dict, console: Console) -> None:
         for col in ("", "headcount", "paid h/week", "weekly cost", "targets"):
             compare.add_column(col, justify="left" if col in ("", "targets") else "right")
         for name, d in (("ccsim plan", doc), ("Erlang C baseline", base)):
-            missed = [
-                f"{ch} {format_within(t['within_s'])}"
-                for ch, c in d["channels"].items()
-                for t in c["service"]
-                if not t["met"]
-            ] + [
-                f"{ch} abandon"
-                for ch, c in d["channels"].items()
-                if "max_abandon" in c and not c["max_abandon"]["met"]
-            ]
+            missed = missed_targets(d)
             compare.add_row(
                 name,
                 str(sum(d["headcount"].values())),

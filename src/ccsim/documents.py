@@ -129,7 +129,7 @@ def roster_lines(s) -> list[dict[str, Any]]:
                 "start": units.format_clock(shift.start),
                 "length_h": round(shift.length / 60, 4),
                 "days": units.format_days(shift.days),
-                "paid_hours": round(scheduling.paid_hours(shift) * r.agents, 2),
+                "paid_hours": round(shift.weekly_paid_hours * r.agents, 2),
                 "staff_cost": round(scheduling.agent_cost(s, r.group, shift) * r.agents, 2),
             }
         )

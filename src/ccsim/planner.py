@@ -60,6 +60,7 @@ class Unmet:
     metric: str
     goal: float
     reason: str
+    within: float | None = None  # minutes, for a service target (None: abandon limit)
 
     def document(self) -> dict[str, Any]:
         return {
@@ -81,25 +82,11 @@ class Staffing:
 
     @property
     def roster(self) -> pd.DataFrame:
-        """One row per roster line: group, shift, agents, paid hours and cost per week."""
-        s = self.scenario
-        rows = []
-        for line in s.roster:
-            shift = s.shifts[line.shift]
-            hours = scheduling.paid_hours(shift) * line.agents
-            rows.append(
-                {
-                    "group": line.group,
-                    "shift": line.shift,
-                    "start": units.format_clock(shift.start),
-                    "length_h": shift.length / 60,
-                    "days": units.format_days(shift.days),
-                    "agents": line.agents,
-                    "paid_hours": hours,
-                    "weekly_cost": scheduling.agent_cost(s, line.group, shift) * line.agents,
-                }
-            )
-        return pd.DataFrame(rows)
+        """One row per roster line: group, shift, start, length, days, agents, paid hours
+        and staff cost (wages and overhead) per week."""
+        from ccsim.documents import roster_lines
+
+        return pd.DataFrame(roster_lines(self.scenario))
 
     @property
     def headcount(self) -> dict[str, int]:
@@ -206,10 +193,9 @@ def plan(
 
 def _unreachable(s: Scenario, needs: dict[str, Need]) -> list[Unmet]:
     """Targets no roster can meet: too few contacts can be answered in time (the channel
-    is closed, or no skilled shift on duty, for too long after they arrive), or nobody
-    has the skill."""
+    is closed, no skilled group, or no shift on duty, for too long after they arrive)."""
     out = []
-    for channel, target in s.targets.items():
+    for channel in s.targets:
         need = needs.get(channel)
         if need is None:
             continue  # nothing offered: nothing to miss
@@ -223,18 +209,10 @@ def _unreachable(s: Scenario, needs: dict[str, Need]) -> list[Unmet]:
                         f"at most {d.bound:.1%} of {channel} contacts can be answered within "
                         f"{units.format_duration(d.within)}: the channel is closed, or no "
                         "skilled shift is on duty, for too long after they arrive",
+                        d.within,
                     )
                 )
-        if not s.skilled_groups(channel):
-            for t in target.service:
-                out.append(_unmet_no_skill(channel, t.within, t.at_least))
     return out
-
-
-def _unmet_no_skill(channel: str, within: float, goal: float) -> Unmet:
-    from ccsim.service_level import label
-
-    return Unmet(channel, label(within), goal, f"no group has the `{channel}` skill")
 
 
 class _Search:
@@ -312,9 +290,7 @@ class _Search:
     def correct(self) -> Roster:
         """Solve, simulate, raise the requirements where contacts missed; repeat."""
         needs = {c: replace(n) for c, n in self.needs.items()}
-        shares = {
-            (u.channel, _within(self.s, u)): 0.0 for u in self.unmet if u.metric != "abandon_rate"
-        }
+        shares = {(u.channel, u.within): 0.0 for u in self.unmet if u.within is not None}
         best: Roster = {}
         for round_ in range(1, CORRECTION_ROUNDS + 1):
             self.rounds = round_
@@ -339,6 +315,7 @@ class _Search:
                     check.goal,
                     f"not reached after {CORRECTION_ROUNDS} rounds of simulate-and-correct "
                     f"(best {check.mean:.1%})",
+                    check.within,
                 )
             )
         return best
@@ -423,16 +400,6 @@ class _Search:
         needs = requirements.baseline_needs(self.s)
         schedule = scheduling.solve(self.s, needs, self.shifts)
         return self._verified(schedule.agents)
-
-
-def _within(s: Scenario, unmet: Unmet) -> float:
-    """The `within` (minutes) of the service target an Unmet refers to."""
-    from ccsim.service_level import label
-
-    for t in s.targets[unmet.channel].service:
-        if label(t.within) == unmet.metric:
-            return t.within
-    return math.nan
 
 
 def _names(checks: list[TargetCheck]) -> str:

@@ -259,19 +259,24 @@ def _sample_times(s: Scenario) -> np.ndarray:
     return week(s)[:, None] + offsets[None, :]
 
 
-def workable(s: Scenario, channel: str, shifts: dict[str, Shift] | None = None) -> np.ndarray:
-    """Can `channel` be worked at the sample times (open, and some shift template on
-    duty for a skilled group)? `shifts`: the templates (default: the scenario's)."""
+def on_duty(s: Scenario, shifts: dict[str, Shift]) -> np.ndarray:
+    """Intervals of the week in which some shift template has agents working."""
     from ccsim.scheduling import coverage
 
-    shifts = s.shifts if shifts is None else shifts
+    if not shifts:
+        return np.zeros(week(s).size, bool)
+    return np.max([coverage(s, shift) for shift in shifts.values()], axis=0) > 0
+
+
+def workable(s: Scenario, channel: str, duty: np.ndarray) -> np.ndarray:
+    """Can `channel` be worked at the sample times: open, a skilled group exists and
+    some shift template is on duty (`duty`, from `on_duty`)?"""
     times = _sample_times(s)
+    if not s.skilled_groups(channel):
+        return np.zeros(times.shape, bool)
     ch = s.channels.get(channel)
     ok = arrivals.is_open(s, ch, times) if ch is not None else np.ones(times.shape, bool)
-    if not (s.skilled_groups(channel) and shifts):
-        return np.zeros(times.shape, bool)
-    on_duty = np.max([coverage(s, shift) for shift in shifts.values()], axis=0) > 0
-    return ok & on_duty[:, None]
+    return ok & duty[:, None]
 
 
 def _deadlines(
@@ -302,6 +307,7 @@ def needs(s: Scenario, shifts: dict[str, Shift] | None = None) -> dict[str, Need
     `shifts`: the templates a roster may use (for when backlogs can be worked)."""
     out: dict[str, Need] = {}
     step = s.simulation.interval
+    duty = on_duty(s, s.shifts if shifts is None else shifts)
     escalated = np.zeros(week(s).size)
     for name, ch in s.channels.items():
         contacts = offered(s, name)
@@ -310,17 +316,17 @@ def needs(s: Scenario, shifts: dict[str, Shift] | None = None) -> dict[str, Need
             wait = time_to_open(s, ch, week(s) + step / 2) + typical_wait(service)
             aht, escalate = handling(s, name, wait)
             need = Need(name, "message", contacts, aht, open_share(s, ch), escalate)
-            need.deadlines = _deadlines(s, name, contacts, aht, workable(s, name, shifts))
+            need.deadlines = _deadlines(s, name, contacts, aht, workable(s, name, duty))
         else:
             need = _staffed(s, name, contacts, service, max_abandon)
             answer = np.zeros(contacts.size)  # the clock stops at the answer, not the reply
-            need.deadlines = _deadlines(s, name, contacts, answer, workable(s, name, shifts))
+            need.deadlines = _deadlines(s, name, contacts, answer, workable(s, name, duty))
         out[name] = need
         escalated += need.contacts * need.escalate
     if s.escalation is not None and escalated.sum() > 0:
         aht = np.full(escalated.size, s.escalation.resolve.mean)
         esc = Need(ESCALATION, ESCALATION, escalated, aht, np.ones(aht.size), np.zeros(aht.size))
-        esc.deadlines = _deadlines(s, ESCALATION, escalated, aht, workable(s, ESCALATION, shifts))
+        esc.deadlines = _deadlines(s, ESCALATION, escalated, aht, workable(s, ESCALATION, duty))
         out[ESCALATION] = esc
     return out
 

@@ -442,6 +442,11 @@ class Shift(Model):
         return self.length - sum(b.length for b in self.breaks if not b.paid)
 
     @property
+    def weekly_paid_hours(self) -> float:
+        """Paid hours per week of one agent on this shift (paid minutes × its days)."""
+        return len(self.days) * self.paid_minutes / 60.0
+
+    @property
     def working_minutes(self) -> float:
         """Minutes on duty (available to take contacts) in one shift."""
         return self.length - sum(b.length for b in self.breaks)
@@ -548,8 +553,7 @@ class Scenario(Model):
         """Paid hours per week per group from the roster (before shrinkage)."""
         hours = dict.fromkeys(self.groups, 0.0)
         for line in self.roster:
-            shift = self.shifts[line.shift]
-            hours[line.group] += line.agents * len(shift.days) * shift.paid_minutes / 60.0
+            hours[line.group] += line.agents * self.shifts[line.shift].weekly_paid_hours
         return hours
 
 

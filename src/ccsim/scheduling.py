@@ -68,14 +68,9 @@ def _quiet_stdout() -> Iterator[None]:
         os.close(saved)
 
 
-def paid_hours(shift: Shift) -> float:
-    """Paid hours per week of one agent on `shift`."""
-    return len(shift.days) * shift.paid_minutes / 60.0
-
-
 def agent_cost(s: Scenario, group: str, shift: Shift) -> float:
     """Weekly cost of one agent of `group` on `shift` (wages and overhead)."""
-    return paid_hours(shift) * s.groups[group].wage * (1.0 + s.costs.overhead)
+    return shift.weekly_paid_hours * s.groups[group].wage * (1.0 + s.costs.overhead)
 
 
 def coverage(s: Scenario, shift: Shift) -> np.ndarray:
@@ -136,7 +131,7 @@ def solve(
     x0 = ny
     b0 = x0 + len(pairs) * n
     nvars = b0 + len(backlog) * n
-    rows, lower, upper = [], [], []
+    lower, upper = [], []
     triplets: list[tuple[list[int], list[int], list[float]]] = []
     slack_of: list[str] = []  # channel of each slack variable (added as columns later)
 
@@ -148,7 +143,6 @@ def solve(
         triplets.append(([r] * len(cols), cols, vals))
         lower.append(lo)
         upper.append(hi)
-        rows.append(r)
 
     def x(p: int, t: int) -> int:
         return x0 + p * n + t
@@ -195,7 +189,9 @@ def solve(
     for gi, g in enumerate(groups):
         for si, name in enumerate(names):  # + a token per paid hour: fewest hours on ties
             shift = shifts[name]
-            cost[gi * len(names) + si] = agent_cost(s, g, shift) + HOUR_TOKEN * paid_hours(shift)
+            cost[gi * len(names) + si] = (
+                agent_cost(s, g, shift) + HOUR_TOKEN * shift.weekly_paid_hours
+            )
     cost[nvars:] = UNCOVERED
     integrality = np.zeros(total)
     integrality[:ny] = 1

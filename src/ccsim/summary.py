@@ -81,7 +81,7 @@ def roster_table(s: Scenario) -> pd.DataFrame:
                 "days": units.format_days(shift.days),
                 "hours": f"{units.format_clock(shift.start)}+{units.format_duration(shift.length)}",
                 "agents": line.agents,
-                "paid_hours": line.agents * len(shift.days) * shift.paid_minutes / 60.0,
+                "paid_hours": line.agents * shift.weekly_paid_hours,
             }
         )
     return pd.DataFrame(rows, columns=["group", "shift", "days", "hours", "agents", "paid_hours"])
