@@ -123,3 +123,14 @@ def test_ccsim_run_reports_the_cost_model(tmp_path):
     channels = c["by_channel"].values()
     assert sum(ch["agent_cost"] for ch in channels) == pytest.approx(1875.0, abs=1e-9)
     assert sum(ch["total"] for ch in channels) == pytest.approx(c["total"], abs=0.005)
+
+
+def test_the_python_api_gives_the_same_cost_and_output_folder_as_the_cli(tiny, tmp_path):
+    r = ccsim.simulate(tiny, replications=2, seed=3)
+    c = r.cost
+    assert (c["wages"], c["overhead"], c["fte"], c["hired"]) == (1500.0, 375.0, 2.0, 3)
+    assert c == r.document()["cost"]
+    folder = r.save(tmp_path / "run", report=True)
+    names = {p.name for p in folder.iterdir()}
+    assert {"run.json", "summary.csv", "intervals.csv", "meta.json", "report.xlsx"} <= names
+    assert json.loads((folder / "run.json").read_text())["cost"] == c

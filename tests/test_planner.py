@@ -55,11 +55,17 @@ def test_requirements_of_a_stationary_queue_are_the_erlang_a_staffing():
     assert need.contacts.sum() == pytest.approx(100 * 48 * 7)
 
 
-def test_the_planner_returns_exactly_the_erlang_a_staffing_for_a_stationary_queue():
+def test_the_planner_returns_exactly_the_erlang_a_staffing_for_a_stationary_queue(tmp_path):
     s = queue()
     result = planner.plan(s, workers=1, replications=6, verify=10, baseline=False)
     assert result.headcount == {"agents": 14}
     assert result.all_met and result.search["one_minimal"]
+    # the Python API writes what `ccsim plan --out` writes
+    doc = result.document()
+    assert doc["headcount"] == {"agents": 14} and doc["cost"] == result.cost
+    folder = result.save(tmp_path / "plan")
+    assert json.loads((folder / "plan.json").read_text())["roster"] == doc["roster"]
+    assert "agents: 14" in (folder / "roster.yaml").read_text()
     # 1-minimal: 13 agents miss the target on the verification seeds as well
     thirteen = s.with_changes({"roster": [{"group": "agents", "shift": "always", "agents": 13}]})
     fewer = ccsim.simulate(thirteen, replications=10, seed=5)

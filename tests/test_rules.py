@@ -382,6 +382,11 @@ def test_intraday_csv_relative_to_the_scenario(tmp_path):
     weights = s.arrivals["phone"].intraday_weights(60)
     assert len(weights) == 24 and weights.sum() == pytest.approx(1.0)
     assert weights[6] / weights[0] == pytest.approx(7.0)
+    # written out (a saved variant's scenario.yaml), the profile still loads from elsewhere
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    again = load_text(s.with_changes({"shrinkage": 0.1}).to_yaml(), elsewhere)
+    assert again.arrivals["phone"].intraday_weights(60) == pytest.approx(weights)
 
 
 def test_intraday_csv_length_must_match(tmp_path):

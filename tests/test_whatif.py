@@ -71,6 +71,32 @@ def test_sweep_is_tidy_and_monotone_in_staffing():
     assert offered[13] == offered[15]
 
 
+def test_compare_gives_paired_differences_under_common_random_numbers():
+    s = ccsim.load(SCENARIOS / "erlang_check.yaml")
+    agents = lambda n: {"roster[0].agents": n}  # noqa: E731
+    table = ccsim.compare(
+        s,
+        {"13": agents(13), "15": agents(15), "13 again": agents(13)},
+        replications=4,
+        seed=2,
+        workers=1,
+    ).set_index(["variant", "channel", "metric"])
+    assert {"mean", "ci_low", "ci_high", "diff", "diff_low", "diff_high"} <= set(table)
+    # the first variant against itself, and an identical variant: exactly zero
+    for name in ("13", "13 again"):
+        rows = table.loc[name]
+        assert (rows["diff"] == 0).all() and (rows["diff_high"] - rows["diff_low"] == 0).all()
+    sl13, sl15 = table.loc[("13", "phone", "sl_20s")], table.loc[("15", "phone", "sl_20s")]
+    assert sl15["diff"] == pytest.approx(sl15["mean"] - sl13["mean"])
+    assert sl15["diff_low"] > 0  # two more agents: better, and significantly so
+    # same customers in replication r of both: the paired interval is narrower than
+    # the two separate intervals together
+    paired = sl15["diff_high"] - sl15["diff_low"]
+    separate = (sl15["ci_high"] - sl15["ci_low"]) + (sl13["ci_high"] - sl13["ci_low"])
+    assert paired < separate
+    assert table.loc[("15", "phone", "offered"), "diff"] == 0
+
+
 def test_sweep_cli():
     r = cli(
         "sweep",
@@ -93,3 +119,12 @@ def test_sweep_cli():
     assert cli("sweep", str(SCENARIOS / "small_shop.yaml"), "--set", "novalue").returncode == 2
     bad = cli("sweep", str(SCENARIOS / "small_shop.yaml"), "--set", "roster[0].group=x", "-n", "1")
     assert bad.returncode == 1 and "unknown group" in bad.stderr and "Traceback" not in bad.stderr
+
+
+def test_a_saved_variant_writes_the_scenario_it_simulated(omni, tmp_path):
+    variant = omni.with_changes({"faq_deflection": 0.25, "arrivals.phone.weekly": "*1.2"})
+    assert omni.as_in_source and not variant.as_in_source
+    folder = ccsim.simulate(variant, 1, seed=1).save(tmp_path / "variant")
+    back = ccsim.load(folder / "scenario.yaml")  # not a copy of the original file
+    assert back.faq_deflection == 0.25
+    assert back.model_dump() == variant.model_dump()

@@ -8,7 +8,7 @@ from ccsim.planner import Plan, plan
 from ccsim.results import Result
 from ccsim.scenario import Scenario
 from ccsim.simulation import simulate
-from ccsim.whatif import sweep
+from ccsim.whatif import compare, sweep
 
 __version__ = "0.1.0"
 __all__ = [
@@ -17,6 +17,7 @@ __all__ = [
     "Scenario",
     "ScenarioError",
     "__version__",
+    "compare",
     "load",
     "loads",
     "plan",

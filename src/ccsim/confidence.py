@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 from scipy import stats
 
@@ -15,7 +17,8 @@ def t_interval(
     """
     values = np.asarray(values, float)
     n = np.sum(~np.isnan(values), axis=axis)
-    with np.errstate(invalid="ignore", divide="ignore"):
+    with np.errstate(invalid="ignore", divide="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # one replication: no spread
         mean = np.nanmean(values, axis=axis) if values.size else np.full(n.shape, np.nan)
         sd = np.nanstd(values, axis=axis, ddof=1) if values.size else np.zeros(n.shape)
         half = stats.t.ppf(0.5 + level / 2, np.maximum(n - 1, 1)) * sd / np.sqrt(n)

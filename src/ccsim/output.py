@@ -57,8 +57,10 @@ def _write_run_files(tmp: Path, result: Result, document: dict, contacts: bool =
     result.groups.to_csv(tmp / "groups.csv", index=False)
     result.summary.to_csv(tmp / "summary.csv", index=False)
     source = result.scenario.source
-    if source is not None and source.exists():
-        shutil.copyfile(source, tmp / f"scenario{source.suffix or '.yaml'}")
+    if result.scenario.as_in_source and source is not None and source.exists():
+        shutil.copyfile(source, tmp / f"scenario{source.suffix or '.yaml'}")  # comments kept
+    else:  # a variant, or a scenario from text: write what was simulated
+        (tmp / "scenario.yaml").write_text(result.scenario.to_yaml(), encoding="utf-8")
     if contacts:
         result.contacts().to_parquet(tmp / "contacts.parquet", index=False)
     write_json(

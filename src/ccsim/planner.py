@@ -27,6 +27,7 @@ import math
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -115,6 +116,11 @@ class Staffing:
     def targets_met(self) -> bool:
         return all(c.met for c in self.checks)
 
+    @property
+    def cost(self) -> dict:
+        """The cost model's figures of the verified roster (see `Result.cost`)."""
+        return self.result.cost
+
 
 @dataclass
 class Plan(Staffing):
@@ -129,6 +135,25 @@ class Plan(Staffing):
     def all_met(self) -> bool:
         """Every target of the scenario met on verification (none set aside)."""
         return self.targets_met and not self.unmet
+
+    def document(self) -> dict[str, Any]:
+        """The `ccsim plan --json` document."""
+        from ccsim.documents import plan_document
+
+        return plan_document(self)
+
+    def save(self, folder: str | Path, report: bool = False) -> Path:
+        """Write what `ccsim plan --out folder [--report]` writes: plan.json, roster.yaml
+        (ready to paste), requirements.csv and the verification run (atomically)."""
+        from ccsim import output
+
+        folder = Path(folder)
+        output.write_plan(folder, self, self.document())
+        if report:
+            from ccsim import report as reports
+
+            reports.write(folder)
+        return folder
 
 
 def plan(
@@ -251,6 +276,7 @@ class _Search:
         shifts.update({line.shift: self.shifts[line.shift] for line in lines})
         variant = s.model_copy(update={"roster": lines, "shifts": shifts})
         variant._source = s.source
+        variant._changed = True  # its roster is the plan's, not the file's
         return variant
 
     def evaluate(self, roster: Roster) -> tuple[Scenario, Result, list[TargetCheck]]:

@@ -13,6 +13,7 @@ import functools
 import warnings
 from dataclasses import dataclass
 from functools import cached_property
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -241,6 +242,30 @@ class Result:
                     }
                 )
         return pd.DataFrame(rows)
+
+    def document(self, confidence: float | None = None) -> dict:
+        """The `ccsim run --json` document: estimates, targets, groups and `cost`."""
+        from ccsim.documents import run_document
+
+        return run_document(self, confidence)
+
+    @property
+    def cost(self) -> dict:
+        """The cost model's figures (week, month, year, per group and channel, FTE,
+        hires): the `cost` key of `document()`; definitions in docs/reports.md."""
+        return self.document()["cost"]
+
+    def save(self, folder: str | Path, contacts: bool = False, report: bool = False) -> Path:
+        """Write what `ccsim run --out folder [--contacts] [--report]` writes (atomically)."""
+        from ccsim import output
+
+        folder = Path(folder)
+        output.write_run(folder, self, self.document(), contacts=contacts)
+        if report:
+            from ccsim import report as reports
+
+            reports.write(folder)
+        return folder
 
     def contacts(self, replication: int | None = None) -> pd.DataFrame:
         """Per-contact records (measured window; all replications unless one is given)."""

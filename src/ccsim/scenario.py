@@ -509,6 +509,7 @@ class Scenario(Model):
     costs: Costs = Costs()
 
     _source: Path | None = PrivateAttr(None)
+    _changed: bool = PrivateAttr(False)  # a what-if variant: no longer what `source` says
     _warnings: list[Any] = PrivateAttr(default_factory=list)
 
     @model_validator(mode="after")
@@ -530,6 +531,28 @@ class Scenario(Model):
     def warnings(self) -> list[Any]:
         """Legal but suspicious things found while validating (rules.Problem list)."""
         return list(self._warnings)
+
+    @property
+    def as_in_source(self) -> bool:
+        """True when this is exactly the scenario of its source file (not a variant)."""
+        return self._source is not None and not self._changed
+
+    def to_yaml(self) -> str:
+        """The scenario as a loadable YAML document (every field written out; CSV
+        profiles by absolute path, so the text loads from anywhere)."""
+        import io
+
+        from ruamel.yaml import YAML
+
+        data = self.model_dump(mode="json")
+        base = self._source.parent if self._source else Path(".")
+        for name, arr in self.arrivals.items():
+            if isinstance(arr.intraday, IntradayCSV):
+                path = (base / arr.intraday.csv).resolve()
+                data["arrivals"][name]["intraday"] = {"csv": str(path)}
+        buffer = io.StringIO()
+        YAML().dump(data, buffer)
+        return buffer.getvalue()
 
     def with_changes(self, changes: dict[str, Any]) -> Scenario:
         """A validated what-if variant: `{"arrivals.phone.weekly": "*1.2",
