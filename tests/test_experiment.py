@@ -73,3 +73,16 @@ def test_contact_records_only_on_request(shop):
 
 def test_simulate_offers_the_same_executors(shop, serial):
     _same(serial, ccsim.simulate(shop, 4, 21, workers=2))
+
+
+def test_result_checks_are_the_targets_ccsim_check_evaluates():
+    from ccsim import targets
+
+    s = ccsim.load(SCENARIOS / "small_shop.yaml")
+    r = ccsim.simulate(s, replications=3, seed=4)
+    table = r.checks()
+    evaluated = targets.evaluate(r)
+    assert list(table["target"]) == [c.name for c in evaluated]
+    assert list(table["met"]) == [c.met for c in evaluated]
+    assert (table["ci_low"] <= table["mean"]).all() and (table["mean"] <= table["ci_high"]).all()
+    assert len(table) == sum(len(t.service) + (t.max_abandon is not None) for t in s.targets.values())

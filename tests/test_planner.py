@@ -10,7 +10,7 @@ import pytest
 from ruamel.yaml import YAML
 
 import ccsim
-from ccsim import erlang, planner, requirements, scheduling
+from ccsim import erlang, output, planner, requirements, scheduling
 from ccsim.requirements import Need
 from conftest import SCENARIOS
 from test_cli import ccsim as run_cli
@@ -215,6 +215,8 @@ def test_an_impossible_target_is_unmet_with_its_reason_and_the_rest_is_planned()
     assert not result.all_met
     met = {(c.channel, c.metric): c.met for c in result.checks}
     assert met[("phone", "sl_30s")] and met[("email", "sl_24h")]
+    # the roster to paste does not claim what the plan did not achieve
+    assert "NOT every target is met" in output.roster_yaml(result)
 
 
 def test_a_channel_nobody_is_on_duty_for_is_unmet():
@@ -267,6 +269,7 @@ def test_ccsim_plan_json_out_and_a_roster_ready_to_paste(tmp_path):
     assert doc["paid_hours"] == pytest.approx(sum(g["paid_hours"] for g in doc["groups"].values()))
     files = {p.name for p in out.iterdir()}
     assert {"plan.json", "roster.yaml", "run.json", "intervals.csv", "meta.json"} <= files
+    assert "meets every target" in (out / "roster.yaml").read_text()
 
     # roster.yaml pasted into the scenario gives back the planned roster
     yaml = YAML(typ="safe")

@@ -83,7 +83,12 @@ def roster_yaml(plan) -> str:
 
     s = plan.scenario
     lines = [
-        f"# ccsim plan for {s.name!r}: the cheapest roster found that meets every target",
+        f"# ccsim plan for {s.name!r}: "
+        + (
+            "the cheapest roster found that meets every target"
+            if plan.all_met
+            else "the cheapest roster found; NOT every target is met (see plan.json)"
+        ),
         f"# paid hours {sum(plan.paid_hours.values()):,.1f}/week, staff cost "
         f"{plan.staff_cost:,.2f} {s.costs.currency}/week (wages and overhead)",
         "# Replace the scenario's `roster:` with the one below"

@@ -243,6 +243,26 @@ class Result:
                 )
         return pd.DataFrame(rows)
 
+    def checks(self, confidence: float | None = None) -> pd.DataFrame:
+        """Every target: channel, metric, goal, estimate with its 95% CI, met (as
+        `ccsim check`; with `confidence`, the one-sided bound must reach the goal)."""
+        from ccsim.targets import evaluate
+
+        rows = [
+            {
+                "target": c.name,
+                "channel": c.channel,
+                "metric": c.metric,
+                "goal": c.goal,
+                "mean": c.mean,
+                "ci_low": c.ci[0],
+                "ci_high": c.ci[1],
+                "met": c.met,
+            }
+            for c in evaluate(self, confidence)
+        ]
+        return pd.DataFrame(rows)
+
     def document(self, confidence: float | None = None) -> dict:
         """The `ccsim run --json` document: estimates, targets, groups and `cost`."""
         from ccsim.documents import run_document
