@@ -85,4 +85,6 @@ def test_result_checks_are_the_targets_ccsim_check_evaluates():
     assert list(table["target"]) == [c.name for c in evaluated]
     assert list(table["met"]) == [c.met for c in evaluated]
     assert (table["ci_low"] <= table["mean"]).all() and (table["mean"] <= table["ci_high"]).all()
-    assert len(table) == sum(len(t.service) + (t.max_abandon is not None) for t in s.targets.values())
+    assert len(table) == sum(
+        len(t.service) + (t.max_abandon is not None) for t in s.targets.values()
+    )
