@@ -8,6 +8,25 @@ import numpy as np
 from scipy import stats
 
 
+def _mean_and_error(values: np.ndarray, axis: int) -> tuple[np.ndarray, ...]:
+    """(count, mean, standard error) along `axis`, NaNs ignored; quiet (no RuntimeWarning)
+    when there are fewer than two values and so no spread."""
+    values = np.asarray(values, float)
+    n = np.sum(~np.isnan(values), axis=axis)
+    with np.errstate(invalid="ignore", divide="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        mean = np.nanmean(values, axis=axis) if values.size else np.full(n.shape, np.nan)
+        sd = np.nanstd(values, axis=axis, ddof=1) if values.size else np.zeros(n.shape)
+        return n, mean, sd / np.sqrt(n)
+
+
+def _half_width(n: np.ndarray, error: np.ndarray, quantile: float) -> np.ndarray:
+    """t quantile × standard error; 0 with fewer than two values (or zero variance)."""
+    with np.errstate(invalid="ignore"):
+        half = stats.t.ppf(quantile, np.maximum(n - 1, 1)) * error
+    return np.where(n > 1, np.nan_to_num(half), 0.0)
+
+
 def t_interval(
     values: np.ndarray, level: float = 0.95, axis: int = 0
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -15,23 +34,12 @@ def t_interval(
 
     With a single replication (or zero variance) the interval collapses to the mean.
     """
-    values = np.asarray(values, float)
-    n = np.sum(~np.isnan(values), axis=axis)
-    with np.errstate(invalid="ignore", divide="ignore"), warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)  # one replication: no spread
-        mean = np.nanmean(values, axis=axis) if values.size else np.full(n.shape, np.nan)
-        sd = np.nanstd(values, axis=axis, ddof=1) if values.size else np.zeros(n.shape)
-        half = stats.t.ppf(0.5 + level / 2, np.maximum(n - 1, 1)) * sd / np.sqrt(n)
-    half = np.where(n > 1, np.nan_to_num(half), 0.0)
+    n, mean, error = _mean_and_error(values, axis)
+    half = _half_width(n, error, 0.5 + level / 2)
     return mean, mean - half, mean + half
 
 
 def lower_bound(values: np.ndarray, level: float = 0.95, axis: int = 0) -> np.ndarray:
     """One-sided lower confidence bound of the mean at `level`."""
-    values = np.asarray(values, float)
-    n = np.sum(~np.isnan(values), axis=axis)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        mean = np.nanmean(values, axis=axis)
-        sd = np.nanstd(values, axis=axis, ddof=1)
-        half = stats.t.ppf(level, np.maximum(n - 1, 1)) * sd / np.sqrt(n)
-    return mean - np.where(n > 1, np.nan_to_num(half), 0.0)
+    n, mean, error = _mean_and_error(values, axis)
+    return mean - _half_width(n, error, level)

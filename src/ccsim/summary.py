@@ -70,20 +70,21 @@ def channels_table(s: Scenario) -> pd.DataFrame:
 
 
 def roster_table(s: Scenario) -> pd.DataFrame:
-    """One row per roster line: group, shift, days, hours, agents, paid hours per week."""
-    rows = []
-    for line in s.roster:
-        shift = s.shifts[line.shift]
-        rows.append(
-            {
-                "group": line.group,
-                "shift": line.shift,
-                "days": units.format_days(shift.days),
-                "hours": f"{units.format_clock(shift.start)}+{units.format_duration(shift.length)}",
-                "agents": line.agents,
-                "paid_hours": line.agents * shift.weekly_paid_hours,
-            }
-        )
+    """One row per roster line: group, shift, days, hours, agents, paid hours per week
+    (the lines of `documents.roster_lines`, start and length shown together)."""
+    from ccsim.documents import roster_lines
+
+    rows = [
+        {
+            "group": line["group"],
+            "shift": line["shift"],
+            "days": line["days"],
+            "hours": f"{line['start']}+{units.format_duration(s.shifts[line['shift']].length)}",
+            "agents": line["agents"],
+            "paid_hours": line["paid_hours"],
+        }
+        for line in roster_lines(s)
+    ]
     return pd.DataFrame(rows, columns=["group", "shift", "days", "hours", "agents", "paid_hours"])
 
 

@@ -19,6 +19,7 @@ import pandas as pd
 from ccsim import experiment
 from ccsim.confidence import t_interval
 from ccsim.loader import Message, ScenarioError
+from ccsim.results import Result
 from ccsim.rules import RuleViolations
 from ccsim.scenario import Scenario
 
@@ -89,6 +90,22 @@ def _restore_csv_paths(s: Scenario, data: dict) -> None:
             data["arrivals"][name]["intraday"] = {"csv": arr.intraday.csv}
 
 
+def _simulate(
+    s: Scenario,
+    variants: dict[Any, dict[str, Any]],
+    replications: int | None,
+    seed: int | None,
+    **options: Any,
+) -> dict[Any, Result]:
+    """Each variant (`{name: changes}`) simulated on the same replications of one seed."""
+    replications = replications or s.simulation.replications
+    seed = seed if seed is not None else (s.simulation.seed or 0)
+    return {
+        name: experiment.run(with_changes(s, changes), replications, seed, **options)
+        for name, changes in variants.items()
+    }
+
+
 def sweep(
     s: Scenario,
     grid: dict[str, list[Any]],
@@ -98,16 +115,17 @@ def sweep(
 ) -> pd.DataFrame:
     """Simulate every combination of the grid's values under the same seed (common random
     numbers); a tidy table: one row per variant × channel × metric, with a 95% CI."""
-    replications = replications or s.simulation.replications
-    seed = seed if seed is not None else (s.simulation.seed or 0)
     keys = list(grid)
+    combinations = dict(  # numbered: values may be unhashable (opening hours, roster lines)
+        enumerate(
+            dict(zip(keys, values, strict=True))
+            for values in itertools.product(*(grid[k] for k in keys))
+        )
+    )
     frames = []
-    for values in itertools.product(*(grid[k] for k in keys)):
-        changes = dict(zip(keys, values, strict=True))
-        variant = with_changes(s, changes)
-        result = experiment.run(variant, replications, seed, **options)
+    for i, result in _simulate(s, combinations, replications, seed, **options).items():
         table = result.estimates()
-        for key, value in reversed(changes.items()):
+        for key, value in reversed(combinations[i].items()):
             table.insert(0, key, [value] * len(table))
         frames.append(table)
     return pd.concat(frames, ignore_index=True)
@@ -128,24 +146,19 @@ def compare(
     variant sees the same customers."""
     if not variants:
         raise ValueError("compare needs at least one variant")
-    replications = replications or s.simulation.replications
-    seed = seed if seed is not None else (s.simulation.seed or 0)
-    runs = {
-        name: experiment.run(with_changes(s, changes), replications, seed, **options)
-        for name, changes in variants.items()
-    }
+    runs = _simulate(s, variants, replications, seed, **options)
     first = next(iter(runs.values())).summary.set_index(["channel", "replication"])
     frames = []
     for name, result in runs.items():
         table = result.estimates(level)
         summary = result.summary.set_index(["channel", "replication"])
         diff = summary.sub(first.reindex(index=summary.index, columns=summary.columns))
-        paired = []
-        for channel, metric in zip(table["channel"], table["metric"], strict=True):
-            values = diff.loc[channel, metric].to_numpy(float)
-            paired.append(t_interval(values, level) if (~np.isnan(values)).any() else (np.nan,) * 3)
+        paired = [
+            t_interval(diff.loc[channel, metric].to_numpy(float), level)
+            for channel, metric in zip(table["channel"], table["metric"], strict=True)
+        ]
         table["diff"], table["diff_low"], table["diff_high"] = (
-            np.array(paired, float).T if paired else ([], [], [])
+            np.array(paired, float).reshape(-1, 3).T
         )
         table.insert(0, "variant", name)
         frames.append(table)
