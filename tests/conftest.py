@@ -86,7 +86,7 @@ def errors_of(text: str, tmp_path: Path) -> list[str]:
     return []
 
 
-def simulate_default(text: str) -> ccsim.Result:
+def simulate_default(text: str, contacts: bool = False) -> ccsim.Result:
     """Simulate scenario text with the replications and seed the scenario names."""
     s = ccsim.loads(text)
-    return ccsim.simulate(s, s.simulation.replications, s.simulation.seed)
+    return ccsim.simulate(s, s.simulation.replications, s.simulation.seed, contacts=contacts)

@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import stats
 
-from ccsim import anger
+from ccsim.model import anger
 
 # The defaults of the scenario's `anger:` block.
 CALM, RISE, GAIN, DECAY = 0.30, 1.5, 0.5, 0.8

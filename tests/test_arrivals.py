@@ -12,8 +12,9 @@ import pytest
 from scipy import stats
 
 import ccsim
-from ccsim import arrivals, profiles
-from ccsim.streams import Streams
+from ccsim.model import arrivals
+from ccsim.model.streams import Streams
+from ccsim.scenario import profiles, timegrid
 
 DAY = 1440.0
 WEEK = 7 * DAY
@@ -148,7 +149,7 @@ def test_daily_shares_follow_the_calendar(start_day, start_index):
     nonzero = expected_shares > 0
     assert chi_square_p(counts[nonzero], expected_shares[nonzero]) > 0.001
     # minute_of_week agrees: calendar day from minute of week
-    calendar_day = (arrivals.minute_of_week(s, times) // DAY).astype(int)
+    calendar_day = (timegrid.minute_of_week(s, times) // DAY).astype(int)
     np.testing.assert_array_equal(calendar_day, (start_index + times // DAY).astype(int) % 7)
     for day, share in enumerate(SHARES):
         if share > 0:
@@ -157,9 +158,9 @@ def test_daily_shares_follow_the_calendar(start_day, start_index):
 
 def test_minute_of_week():
     s = make(start_day="wed")
-    assert arrivals.minute_of_week(s, 0.0) == 2 * DAY
-    assert arrivals.minute_of_week(s, 5 * DAY + 60) == DAY * 0 + 60  # Monday 01:00
-    assert arrivals.minute_of_week(s, -DAY) == DAY  # warm-up: Tuesday
+    assert timegrid.minute_of_week(s, 0.0) == 2 * DAY
+    assert timegrid.minute_of_week(s, 5 * DAY + 60) == DAY * 0 + 60  # Monday 01:00
+    assert timegrid.minute_of_week(s, -DAY) == DAY  # warm-up: Tuesday
 
 
 # --- opening hours --------------------------------------------------------------------------
@@ -173,13 +174,13 @@ def test_is_open_at_the_boundaries():
         [mon + 479.9, mon + 480, mon + 1079.9, mon + 1080, 4 * DAY + 600, sat + 600, WEEK + 600]
     )
     np.testing.assert_array_equal(
-        arrivals.is_open(s, phone, t), [False, True, True, False, True, False, True]
+        timegrid.is_open(s, phone, t), [False, True, True, False, True, False, True]
     )
-    assert np.all(arrivals.is_open(s, s.channels["email"], t))  # no hours = always open
+    assert np.all(timegrid.is_open(s, s.channels["email"], t))  # no hours = always open
     wed = make(phone_channel={"open": MON_FRI_8_18}, start_day="wed")
     # t = 0 is Wednesday; t = 3 days + 10 h is Saturday 10:00
     np.testing.assert_array_equal(
-        arrivals.is_open(wed, wed.channels["phone"], np.array([600.0, 3 * DAY + 600])),
+        timegrid.is_open(wed, wed.channels["phone"], np.array([600.0, 3 * DAY + 600])),
         [True, False],
     )
 
@@ -192,9 +193,9 @@ def test_live_arrivals_outside_opening_hours_are_not_offered(kind):
     arr = arrivals.generate(s, Streams(7), 0.0, weeks * WEEK)["phone"]
     phone = s.channels["phone"]
     assert arr.times.size > 0
-    assert np.all(arrivals.is_open(s, phone, arr.times))
+    assert np.all(timegrid.is_open(s, phone, arr.times))
     assert arr.closed == arr.closed_times.size
-    assert not np.any(arrivals.is_open(s, phone, arr.closed_times))
+    assert not np.any(timegrid.is_open(s, phone, arr.closed_times))
     # flat profile: 50 open hours of 168 a week
     expected = weeks * 7000.0
     assert within_poisson(arr.times.size, expected * 50 / 168)
@@ -211,7 +212,7 @@ def test_kept_and_closed_together_are_the_always_open_arrivals():
     np.testing.assert_array_equal(
         np.sort(np.concatenate([split.times, split.closed_times])), full.times
     )
-    open_now = arrivals.is_open(hours, hours.channels["phone"], full.times)
+    open_now = timegrid.is_open(hours, hours.channels["phone"], full.times)
     np.testing.assert_array_equal(split.times, full.times[open_now])
     np.testing.assert_array_equal(split.reasons, full.reasons[open_now])
     assert split.closed == int((~open_now).sum())
@@ -224,24 +225,24 @@ def test_message_channel_keeps_arrivals_outside_hours():
     full = arrivals.generate(always, Streams(9), 0.0, 4 * WEEK)["email"]
     assert kept.closed == 0 and kept.closed_times.size == 0
     np.testing.assert_array_equal(kept.times, full.times)
-    assert not np.all(arrivals.is_open(hours, hours.channels["email"], kept.times))
+    assert not np.all(timegrid.is_open(hours, hours.channels["email"], kept.times))
 
 
 def test_open_changes_mon_fri():
     s = make(phone_channel={"open": MON_FRI_8_18})
-    changes = arrivals.open_changes(s, s.channels["phone"], 0.0, WEEK)
+    changes = timegrid.open_changes(s, s.channels["phone"], 0.0, WEEK)
     expected = []
     for day in range(5):
         expected += [(day * DAY + 480, True), (day * DAY + 1080, False)]
     assert changes == expected
     assert len(changes) == 10
-    assert arrivals.open_changes(s, s.channels["email"], 0.0, WEEK) == []
+    assert timegrid.open_changes(s, s.channels["email"], 0.0, WEEK) == []
 
 
 def test_open_changes_with_warmup_and_start_day():
     s = make(phone_channel={"open": MON_FRI_8_18}, start_day="wed")
     phone = s.channels["phone"]
-    changes = arrivals.open_changes(s, phone, -3 * DAY, 2 * WEEK)
+    changes = timegrid.open_changes(s, phone, -3 * DAY, 2 * WEEK)
     expected = []
     for day in range(-3, 14):
         if (2 + day) % 7 < 5:  # calendar mon-fri
@@ -249,13 +250,13 @@ def test_open_changes_with_warmup_and_start_day():
     assert changes == expected
     # each change really switches is_open
     t = np.array([c[0] for c in changes])
-    np.testing.assert_array_equal(arrivals.is_open(s, phone, t), [c[1] for c in changes])
-    np.testing.assert_array_equal(arrivals.is_open(s, phone, t - 1e-6), [not c[1] for c in changes])
+    np.testing.assert_array_equal(timegrid.is_open(s, phone, t), [c[1] for c in changes])
+    np.testing.assert_array_equal(timegrid.is_open(s, phone, t - 1e-6), [not c[1] for c in changes])
 
 
 def test_open_changes_across_the_week_boundary_and_round_the_clock():
     s = make(phone_channel={"open": {"sun": "22:00-02:00"}})  # Sunday night into Monday
-    changes = arrivals.open_changes(s, s.channels["phone"], 0.0, 2 * WEEK)
+    changes = timegrid.open_changes(s, s.channels["phone"], 0.0, 2 * WEEK)
     assert changes == [
         (120.0, False),
         (WEEK - 120, True),
@@ -263,7 +264,7 @@ def test_open_changes_across_the_week_boundary_and_round_the_clock():
         (2 * WEEK - 120, True),
     ]
     always = make(phone_channel={"open": {"mon-sun": "00:00-24:00"}})
-    assert arrivals.open_changes(always, always.channels["phone"], -DAY, 2 * WEEK) == []
+    assert timegrid.open_changes(always, always.channels["phone"], -DAY, 2 * WEEK) == []
 
 
 # --- reasons and FAQ deflection --------------------------------------------------------------

@@ -6,9 +6,9 @@ import numpy as np
 import pytest
 
 import ccsim
-from ccsim import service_level
-from ccsim.confidence import t_interval
-from ccsim.routing import Backlog
+from ccsim.measure import service_level
+from ccsim.measure.confidence import t_interval
+from ccsim.model.queues import Backlog
 from conftest import MINIMAL, simulate_default
 
 BACKLOG = """\
@@ -92,8 +92,8 @@ def test_service_level_definition_is_applied_by_the_simulation():
 
 
 def test_prepared_answers_shorten_resolution_by_the_speedup():
-    from ccsim.simulation import run_replication
-    from ccsim.streams import replication_seeds
+    from ccsim.model.replication import run_replication
+    from ccsim.model.streams import replication_seeds
 
     base = ccsim.loads(MINIMAL)
     prepared = ccsim.loads(

@@ -20,7 +20,7 @@ import pytest
 from ruamel.yaml import YAML
 
 import ccsim
-from ccsim.service_level import label
+from ccsim.measure.service_level import label
 from conftest import ROOT, SCENARIOS
 
 WORKFLOW = ROOT / "examples" / "ci" / "ccsim-check.yml"

@@ -7,7 +7,7 @@ import json
 import pytest
 
 import ccsim
-from ccsim import cost
+from ccsim.finance import cost
 from test_cli import ccsim as run_cli
 
 # 2 agents, 09:00-17:00 Monday to Friday with a 30-min unpaid break:
@@ -46,7 +46,7 @@ def test_the_cost_model_matches_a_hand_calculation(tiny):
         offered={"phone": 100, "email": 50},
         answered={"phone": 90, "email": 50},
         busy={"phone": 600.0, "email": 200.0, "escalation": 999.0},  # escalation: shared out
-    )
+    ).model_dump()
     # wages 75 h × 20 = 1500; overhead 25 % = 375; contacts 100 × 0.5 + 50 × 0.1 = 55
     assert doc["paid_hours"] == 75.0
     assert (doc["wages"], doc["overhead"], doc["contacts"], doc["total"]) == (
@@ -87,8 +87,8 @@ def test_the_cost_model_matches_a_hand_calculation(tiny):
 
 
 def test_a_shorter_horizon_is_scaled_to_a_week(tiny):
-    two_days = tiny.with_changes({"simulation.horizon": "2d"})
-    doc = cost.weekly_cost(two_days, {"phone": 20}, {"phone": 20}, {"phone": 100.0})
+    two_days = ccsim.with_changes(tiny, {"simulation.horizon": "2d"})
+    doc = cost.weekly_cost(two_days, {"phone": 20}, {"phone": 20}, {"phone": 100.0}).model_dump()
     assert doc["by_channel"]["phone"]["offered"] == 70.0  # 20 in 2 days = 70 a week
     assert doc["contacts"] == 35.0
 
@@ -130,7 +130,7 @@ def test_the_python_api_gives_the_same_cost_and_output_folder_as_the_cli(tiny, t
     c = r.cost
     assert (c["wages"], c["overhead"], c["fte"], c["hired"]) == (1500.0, 375.0, 2.0, 3)
     assert c == r.document()["cost"]
-    folder = r.save(tmp_path / "run", report=True)
+    folder = ccsim.save(r, tmp_path / "run", report=True)
     names = {p.name for p in folder.iterdir()}
     assert {"run.json", "summary.csv", "intervals.csv", "meta.json", "report.xlsx"} <= names
     assert json.loads((folder / "run.json").read_text())["cost"] == c

@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from ccsim.distributions import quantile, sample
-from ccsim.scenario import Distribution
+from ccsim.model.distributions import quantile, sample
+from ccsim.scenario.model import Distribution
 
 N = 200_000
 SEED = 31415

@@ -8,10 +8,10 @@ import numpy as np
 import pytest
 
 import ccsim
-from ccsim import anger
-from ccsim.confidence import t_interval
-from ccsim.simulation import run_replication
-from ccsim.streams import replication_seeds
+from ccsim.measure.confidence import t_interval
+from ccsim.model import anger
+from ccsim.model.replication import run_replication
+from ccsim.model.streams import replication_seeds
 from conftest import SCENARIOS
 from test_engine_known_answers import queue_yaml
 
@@ -23,12 +23,14 @@ def shop():
 
 @pytest.fixture(scope="module")
 def shop_result(shop):
-    return ccsim.simulate(shop, replications=3, seed=3)
+    return ccsim.simulate(shop, replications=3, seed=3, contacts=True)
 
 
 @pytest.fixture(scope="module")
 def omni_result():
-    return ccsim.simulate(ccsim.load(SCENARIOS / "ecommerce_omnichannel.yaml"), 1, seed=4)
+    return ccsim.simulate(
+        ccsim.load(SCENARIOS / "ecommerce_omnichannel.yaml"), 1, seed=4, contacts=True
+    )
 
 
 def _handlings(rep):
@@ -164,7 +166,7 @@ def test_escalations_go_to_the_escalation_group_and_measure_from_first_contact(o
 
 def test_voice_arrivals_outside_opening_hours_are_not_offered(omni_result):
     s = omni_result.scenario
-    from ccsim.arrivals import is_open
+    from ccsim.scenario.timegrid import is_open
 
     contacts = omni_result.contacts()
     phone = contacts[contacts.channel == "phone"]
@@ -174,7 +176,7 @@ def test_voice_arrivals_outside_opening_hours_are_not_offered(omni_result):
 
 def test_messages_wait_for_opening_and_are_answered_only_while_open(omni_result):
     s = omni_result.scenario
-    from ccsim.arrivals import is_open
+    from ccsim.scenario.timegrid import is_open
 
     contacts = omni_result.contacts()
     wa = contacts[(contacts.channel == "whatsapp") & contacts.answer.notna()]
@@ -255,7 +257,7 @@ def _understaffed(text: str, agents: int) -> str:
 
 def test_anger_off_handle_time_equals_resolution_time():
     s = ccsim.load(SCENARIOS / "erlang_check.yaml")
-    rep = ccsim.simulate(s, replications=1, seed=2).replications[0]
+    rep = ccsim.simulate(s, replications=1, seed=2, contacts=True).replications[0]
     o = rep.contacts.outcome
     done = ~np.isnan(o["end"])
     np.testing.assert_allclose(o["end"][done] - o["answer"][done], rep.contacts.resolve[done])
@@ -273,7 +275,7 @@ def test_waiting_makes_handling_longer_when_anger_is_on():
     mean, lo, hi = t_interval(diff)
     assert lo > 0, f"AHT difference {mean:.2f}s, CI [{lo:.2f}, {hi:.2f}]"
     # and within one run, handle time grows with waiting time
-    contacts = ccsim.simulate(s_short, replications=1, seed=9).contacts()
+    contacts = ccsim.simulate(s_short, replications=1, seed=9, contacts=True).contacts()
     done = contacts[contacts.handle.notna()]
     long_wait = done["wait"] > done["wait"].quantile(0.9)
     no_wait = done["wait"] == 0
@@ -284,8 +286,8 @@ def test_waiting_makes_handling_longer_when_anger_is_on():
 
 
 def test_same_seed_same_results(shop):
-    a = ccsim.simulate(shop, replications=2, seed=42)
-    b = ccsim.simulate(shop, replications=2, seed=42)
+    a = ccsim.simulate(shop, replications=2, seed=42, contacts=True)
+    b = ccsim.simulate(shop, replications=2, seed=42, contacts=True)
     assert a.summary.equals(b.summary)
     assert a.contacts().equals(b.contacts())
     c = ccsim.simulate(shop, replications=2, seed=43)
@@ -299,7 +301,7 @@ def test_a_replication_does_not_depend_on_how_many_are_run(shop):
     alone = run_replication(shop, replication_seeds(42, 5)[2], index=2)
     np.testing.assert_array_equal(
         alone.contacts.outcome["answer"],
-        ccsim.simulate(shop, 5, 42).replications[2].contacts.outcome["answer"],
+        ccsim.simulate(shop, 5, 42, contacts=True).replications[2].contacts.outcome["answer"],
     )
 
 
@@ -332,8 +334,8 @@ def test_adding_agents_never_lowers_service_level_beyond_noise():
 
 
 def test_shrinkage_removes_that_share_of_person_days():
-    from ccsim import shifts
-    from ccsim.streams import Streams
+    from ccsim.model import shifts
+    from ccsim.model.streams import Streams
 
     s = ccsim.load(SCENARIOS / "ecommerce_omnichannel.yaml")
     full = s.model_copy(deep=True)
@@ -391,7 +393,7 @@ def test_result_tables_have_the_documented_columns(shop_result):
 
 
 def test_overlap_per_bin_matches_a_direct_computation():
-    from ccsim.results import overlap_per_bin
+    from ccsim.scenario.timegrid import overlap_per_bin
 
     rng = np.random.default_rng(1)
     edges = np.arange(0, 100.1, 10.0)
@@ -411,7 +413,7 @@ def test_due_events_run_in_the_order_timeouts_would():
     creation (they rely on SimPy's scheduling internals: this guards an upgrade)."""
     import simpy
 
-    from ccsim.engine import Due
+    from ccsim.model.events import Due
 
     env = simpy.Environment(initial_time=5.0)
     fired = []
@@ -422,8 +424,19 @@ def test_due_events_run_in_the_order_timeouts_would():
 
     for i, delay in enumerate([2.0, 1.0, 2.0, 0.0, 1.0, 2.0]):
         if i % 2:
-            Due(env, delay, (record,), i)
+            Due(env, env.now + delay, (record,), i)  # a Due takes an absolute time
         else:
             env.timeout(delay, i).callbacks.append(record)
     env.run()
     assert fired == [(3, 5.0), (1, 6.0), (4, 6.0), (0, 7.0), (2, 7.0), (5, 7.0)]
+
+
+def test_a_due_event_in_the_past_is_refused():
+    import simpy
+
+    from ccsim.model.events import Due
+
+    env = simpy.Environment(initial_time=5.0)
+    Due(env, 5.0, (), 0)  # now is fine
+    with pytest.raises(ValueError, match="before now"):
+        Due(env, 4.999, (), 1)

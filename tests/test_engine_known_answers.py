@@ -13,7 +13,7 @@ import pytest
 
 import ccsim
 from ccsim import erlang
-from ccsim.confidence import t_interval
+from ccsim.measure.confidence import t_interval
 from conftest import simulate_default
 
 LEVEL = 0.99
@@ -111,7 +111,7 @@ def test_erlang_b_blocking_with_balking_callers():
 def test_waits_of_abandoned_callers_follow_patience():
     # in an overloaded queue nearly everybody waits; abandoned callers waited exactly
     # their (exponential, mean 5 min) patience, so their mean wait is below 5 min
-    result = simulate_default(queue_yaml(8, replications=2))
+    result = simulate_default(queue_yaml(8, replications=2), contacts=True)
     contacts = result.contacts()
     abandoned = contacts[contacts["abandoned"]]
     assert len(abandoned) > 1000

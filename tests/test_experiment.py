@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 import ccsim
-from ccsim import experiment
+from ccsim.experiment import runner as experiment
 from conftest import SCENARIOS
 
 
@@ -76,12 +76,12 @@ def test_simulate_offers_the_same_executors(shop, serial):
 
 
 def test_result_checks_are_the_targets_ccsim_check_evaluates():
-    from ccsim import targets
+    from ccsim.measure import targets
 
     s = ccsim.load(SCENARIOS / "small_shop.yaml")
     r = ccsim.simulate(s, replications=3, seed=4)
     table = r.checks()
-    evaluated = targets.evaluate(r)
+    evaluated = targets.evaluate(s, r.summary)
     assert list(table["target"]) == [c.name for c in evaluated]
     assert list(table["met"]) == [c.met for c in evaluated]
     assert (table["ci_low"] <= table["mean"]).all() and (table["mean"] <= table["ci_high"]).all()

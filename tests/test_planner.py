@@ -10,8 +10,14 @@ import pytest
 from ruamel.yaml import YAML
 
 import ccsim
-from ccsim import erlang, output, planner, requirements, scheduling
-from ccsim.requirements import Need
+from ccsim import erlang
+from ccsim.finance import cost
+from ccsim.planning import plan as planner
+from ccsim.planning import requirements, search
+from ccsim.planning import shift_program as scheduling
+from ccsim.planning.requirements import Need
+from ccsim.report import folders as output
+from ccsim.scenario import timegrid
 from conftest import SCENARIOS
 from test_cli import ccsim as run_cli
 
@@ -63,11 +69,13 @@ def test_the_planner_returns_exactly_the_erlang_a_staffing_for_a_stationary_queu
     # the Python API writes what `ccsim plan --out` writes
     doc = result.document()
     assert doc["headcount"] == {"agents": 14} and doc["cost"] == result.cost
-    folder = result.save(tmp_path / "plan")
+    folder = ccsim.save(result, tmp_path / "plan")
     assert json.loads((folder / "plan.json").read_text())["roster"] == doc["roster"]
     assert "agents: 14" in (folder / "roster.yaml").read_text()
     # 1-minimal: 13 agents miss the target on the verification seeds as well
-    thirteen = s.with_changes({"roster": [{"group": "agents", "shift": "always", "agents": 13}]})
+    thirteen = ccsim.with_changes(
+        s, {"roster": [{"group": "agents", "shift": "always", "agents": 13}]}
+    )
     fewer = ccsim.simulate(thirteen, replications=10, seed=5)
     assert fewer.summary["sl_20s"].mean() < 0.90
 
@@ -128,10 +136,10 @@ def test_the_shift_program_finds_the_brute_force_optimum(phone, chat):
     shifts = dict(s.shifts)
     schedule = scheduling.solve(s, needs, shifts)
 
-    cov = np.array([scheduling.coverage(s, shifts[n])[:2] for n in shifts])  # (shifts, 2)
+    cov = np.array([timegrid.coverage(s, shifts[n])[:2] for n in shifts])  # (shifts, 2)
     assert cov.tolist() == [[1, 0], [0, 1], [0.5, 0.5]]
     names = list(shifts)
-    unit = np.array([[scheduling.agent_cost(s, g, shifts[n]) for n in names] for g in s.groups])
+    unit = np.array([[cost.agent_cost(s, g, shifts[n]) for n in names] for g in s.groups])
     # every roster with 0..7 agents per group × shift, as rows of (both, phone_only)
     y = np.indices((8,) * 2 * len(names)).reshape(2 * len(names), -1).T
     both, phone_only = y[:, : len(names)], y[:, len(names) :]
@@ -146,7 +154,8 @@ def test_the_shift_program_finds_the_brute_force_optimum(phone, chat):
 
 
 def test_coverage_excludes_breaks_and_wraps_past_midnight():
-    s = ccsim.loads(TWO_INTERVALS).with_changes(
+    s = ccsim.with_changes(
+        ccsim.loads(TWO_INTERVALS),
         {
             "simulation.interval": "1h",
             "arrivals.phone.intraday": "flat",
@@ -157,9 +166,9 @@ def test_coverage_excludes_breaks_and_wraps_past_midnight():
                 "days": "sun",
                 "breaks": [{"after": "4h", "length": "1h"}],
             },
-        }
+        },
     )
-    cov = scheduling.coverage(s, s.shifts["night"])
+    cov = timegrid.coverage(s, s.shifts["night"])
     assert cov.sum() == pytest.approx(7.0)  # 8 h minus a 1-h break
     assert cov[-2:].tolist() == [1.0, 1.0]  # Sunday 22:00-24:00 ...
     assert cov[:6].tolist() == [1.0, 1.0, 0.0, 1.0, 1.0, 1.0]  # ... into Monday, break 02:00
@@ -220,10 +229,11 @@ def test_an_impossible_target_is_unmet_with_its_reason_and_the_rest_is_planned()
 
 
 def test_a_channel_nobody_is_on_duty_for_is_unmet():
-    s = ccsim.loads(MESSAGES.format(hours="00:00-24:00")).with_changes(
-        {"shifts.day": {"start": "09:00", "length": "1h"}}
+    s = ccsim.with_changes(
+        ccsim.loads(MESSAGES.format(hours="00:00-24:00")),
+        {"shifts.day": {"start": "09:00", "length": "1h"}},
     )
-    unmet = planner._unreachable(s, requirements.needs(s))
+    unmet = search.unreachable(s, requirements.needs(s))
     # one hour on duty a day: within 1 h (e-mail) or 30 s (phone) is out of reach,
     # within 24 h is not
     assert {(u.channel, u.metric) for u in unmet} == {("email", "sl_1h"), ("phone", "sl_30s")}
@@ -292,10 +302,11 @@ def test_ccsim_plan_exits_1_and_names_an_unmet_target(tmp_path):
 
 
 def test_a_phone_line_open_when_nobody_can_be_on_duty_is_unmet():
-    s = ccsim.loads(MESSAGES.format(hours="00:00-24:00")).with_changes(
-        {"shifts.day": {"start": "08:00", "length": "12h"}}
+    s = ccsim.with_changes(
+        ccsim.loads(MESSAGES.format(hours="00:00-24:00")),
+        {"shifts.day": {"start": "08:00", "length": "12h"}},
     )
-    unmet = {(u.channel, u.metric) for u in planner._unreachable(s, requirements.needs(s))}
+    unmet = {(u.channel, u.metric) for u in search.unreachable(s, requirements.needs(s))}
     assert ("phone", "sl_30s") in unmet  # half of the calls come at night, nobody is there
 
 

@@ -18,7 +18,9 @@ import openpyxl
 import pytest
 
 import ccsim
-from ccsim import report, requirements
+from ccsim.planning import requirements
+from ccsim.report import model as report
+from ccsim.report.atomic import atomic_file
 from conftest import SCENARIOS
 from test_cli import ccsim as run_cli
 
@@ -181,7 +183,8 @@ def test_the_html_report_is_one_self_contained_file(run_dir, run_doc):
 def test_charts_draw_without_a_display(run_dir):
     code = (
         "import sys\n"
-        "from ccsim import charts, report\n"
+        "from ccsim.report import charts\n"
+        "from ccsim.report import model as report\n"
         f"folder = report.read({str(run_dir)!r})\n"
         "for name, draw in charts.ALL.items():\n"
         "    data = charts.png(draw(folder))\n"
@@ -273,7 +276,7 @@ def test_bad_folders_get_one_clear_message(tmp_path, run_dir):
     (broken / "run.json").write_text((run_dir / "run.json").read_text())
     (broken / "scenario.yaml").unlink()
     r = run_cli("report", str(broken))
-    assert r.returncode == 1 and "scenario copy (scenario.yaml) is missing" in r.stderr
+    assert r.returncode == 1 and "output folder (missing scenario.yaml)" in r.stderr
     assert "Traceback" not in r.stderr and len(r.stderr.strip().splitlines()) == 1
     r = run_cli("run", SHOP, "-n", "1", "--report")
     assert r.returncode == 2 and "--report needs --out" in r.stderr
@@ -287,11 +290,12 @@ def test_a_failed_write_keeps_the_old_report_and_leaves_no_temporary_file(tmp_pa
         path.write_text("half")
         raise RuntimeError("disk full")
 
-    with pytest.raises(RuntimeError):
-        report.write_atomic(target, fail)
+    with pytest.raises(RuntimeError), atomic_file(target) as tmp:
+        fail(tmp)
     assert target.read_text() == "old"
     assert [p.name for p in tmp_path.iterdir()] == ["report.html"]
-    report.write_atomic(target, lambda path: path.write_text("new"))
+    with atomic_file(target) as tmp:
+        tmp.write_text("new")
     umask = os.umask(0)
     os.umask(umask)
     assert target.read_text() == "new" and target.stat().st_mode & 0o777 == 0o666 & ~umask

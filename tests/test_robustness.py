@@ -9,15 +9,15 @@ import time
 import pytest
 
 import ccsim
-from ccsim import documents, experiment
+from ccsim.experiment import runner as experiment
 from conftest import SCENARIOS
 from test_cli import ccsim as cli
 
 
 def test_three_times_overloaded_finishes_and_reports_misses():
-    s = ccsim.load(SCENARIOS / "erlang_check.yaml").with_changes({"roster[0].agents": 3})
+    s = ccsim.with_changes(ccsim.load(SCENARIOS / "erlang_check.yaml"), {"roster[0].agents": 3})
     start = time.process_time()
-    doc = documents.run_document(ccsim.simulate(s, 2, 1, contacts=False))
+    doc = ccsim.simulate(s, 2, 1, contacts=False).document()
     assert time.process_time() - start < 60  # bounded work, not a hang (generous bound)
     phone = doc["channels"]["phone"]
     assert phone["service"][0]["met"] is False and doc["targets_met"] is False
@@ -25,8 +25,9 @@ def test_three_times_overloaded_finishes_and_reports_misses():
 
 
 def test_overloaded_message_backlog_grows_without_abandoning():
-    s = ccsim.load(SCENARIOS / "small_shop.yaml").with_changes(
-        {"roster": [{"group": "generalist", "shift": "early", "agents": 1}]}
+    s = ccsim.with_changes(
+        ccsim.load(SCENARIOS / "small_shop.yaml"),
+        {"roster": [{"group": "generalist", "shift": "early", "agents": 1}]},
     )
     r = ccsim.simulate(s, 1, 1, contacts=False)
     email = r.intervals[r.intervals.channel == "email"]
@@ -48,10 +49,11 @@ def test_no_agents_gives_zero_service_and_a_warning(tmp_path):
 
 
 def test_no_arrivals_is_a_clear_empty_result():
-    s = ccsim.load(SCENARIOS / "small_shop.yaml").with_changes(
-        {"arrivals.phone.weekly": 0, "arrivals.chat.weekly": 0, "arrivals.email.weekly": 0}
+    s = ccsim.with_changes(
+        ccsim.load(SCENARIOS / "small_shop.yaml"),
+        {"arrivals.phone.weekly": 0, "arrivals.chat.weekly": 0, "arrivals.email.weekly": 0},
     )
-    doc = documents.run_document(ccsim.simulate(s, 2, 1))
+    doc = ccsim.simulate(s, 2, 1).document()
     phone = doc["channels"]["phone"]
     assert phone["offered"]["mean"] == 0
     assert phone["service"][0]["mean"] is None and phone["service"][0]["met"] is True

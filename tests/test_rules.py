@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+import ccsim
 from conftest import MINIMAL, errors_of, load_text
 
 # (rule id, text to replace in MINIMAL, replacement, field path in the message,
@@ -385,7 +386,7 @@ def test_intraday_csv_relative_to_the_scenario(tmp_path):
     # written out (a saved variant's scenario.yaml), the profile still loads from elsewhere
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
-    again = load_text(s.with_changes({"shrinkage": 0.1}).to_yaml(), elsewhere)
+    again = load_text(ccsim.with_changes(s, {"shrinkage": 0.1}).to_yaml(), elsewhere)
     assert again.arrivals["phone"].intraday_weights(60) == pytest.approx(weights)
 
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from ccsim import units
+from ccsim.scenario import units
 
 
 @pytest.mark.parametrize(

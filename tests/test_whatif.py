@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 
 import ccsim
-from ccsim.simulation import run_replication
-from ccsim.streams import replication_seeds
+from ccsim.model.replication import run_replication
+from ccsim.model.streams import replication_seeds
 from conftest import SCENARIOS
 from test_cli import ccsim as cli
 
@@ -20,7 +20,8 @@ def omni():
 
 
 def test_with_changes_covers_the_planners_questions(omni):
-    v = omni.with_changes(
+    v = ccsim.with_changes(
+        omni,
         {
             "arrivals.phone.weekly": "*1.2",
             "channels.whatsapp.open": {"mon-fri": "09:00-18:00"},
@@ -28,7 +29,7 @@ def test_with_changes_covers_the_planners_questions(omni):
             "anger.enabled": False,
             "faq_deflection": 0.25,
             "anger.prepared_answer_speedup": 0.0,
-        }
+        },
     )
     assert v.arrivals["phone"].weekly == pytest.approx(4200 * 1.2)
     assert v.channels["whatsapp"].windows == [
@@ -42,8 +43,8 @@ def test_with_changes_covers_the_planners_questions(omni):
 
 
 def test_variants_keep_common_random_numbers(omni):
-    v = omni.with_changes(
-        {"roster[0].agents": 30, "channels.whatsapp.open": {"mon-sun": "08:00-22:00"}}
+    v = ccsim.with_changes(
+        omni, {"roster[0].agents": 30, "channels.whatsapp.open": {"mon-sun": "08:00-22:00"}}
     )
     seed = replication_seeds(3, 1)[0]
     a, b = run_replication(omni, seed).contacts, run_replication(v, seed).contacts
@@ -53,11 +54,11 @@ def test_variants_keep_common_random_numbers(omni):
 
 def test_bad_changes_are_reported_with_their_path(omni):
     with pytest.raises(ccsim.ScenarioError, match=r"roster\[0\]\.group: unknown group"):
-        omni.with_changes({"roster[0].group": "nobody"})
+        ccsim.with_changes(omni, {"roster[0].group": "nobody"})
     with pytest.raises(ccsim.ScenarioError, match="no such field"):
-        omni.with_changes({"roster[99].agents": 1})
+        ccsim.with_changes(omni, {"roster[99].agents": 1})
     with pytest.raises(ccsim.ScenarioError, match="shrinkage"):
-        omni.with_changes({"shrinkage": 1.5})
+        ccsim.with_changes(omni, {"shrinkage": 1.5})
 
 
 def test_sweep_is_tidy_and_monotone_in_staffing():
@@ -122,9 +123,9 @@ def test_sweep_cli():
 
 
 def test_a_saved_variant_writes_the_scenario_it_simulated(omni, tmp_path):
-    variant = omni.with_changes({"faq_deflection": 0.25, "arrivals.phone.weekly": "*1.2"})
+    variant = ccsim.with_changes(omni, {"faq_deflection": 0.25, "arrivals.phone.weekly": "*1.2"})
     assert omni.as_in_source and not variant.as_in_source
-    folder = ccsim.simulate(variant, 1, seed=1).save(tmp_path / "variant")
+    folder = ccsim.save(ccsim.simulate(variant, 1, seed=1), tmp_path / "variant")
     back = ccsim.load(folder / "scenario.yaml")  # not a copy of the original file
     assert back.faq_deflection == 0.25
     assert back.model_dump() == variant.model_dump()

@@ -1,26 +1,43 @@
 """ccsim: contact-center capacity planning by discrete-event simulation.
 
-The Python API that notebooks use; the `ccsim` command line is a thin layer over it.
+The Python API that notebooks use (`ccsim.api`); the `ccsim` command line is a thin
+layer over it. docs/architecture.md draws the packages and how they depend on each other.
 """
 
-from ccsim.loader import ScenarioError, load, loads
-from ccsim.planner import Plan, plan
-from ccsim.results import Result
-from ccsim.scenario import Scenario
-from ccsim.simulation import simulate
-from ccsim.whatif import compare, sweep
+from ccsim.api import (
+    FileCheck,
+    check,
+    compare,
+    load,
+    loads,
+    plan,
+    save,
+    simulate,
+    sweep,
+    with_changes,
+    write_report,
+)
+from ccsim.experiment.result import Result
+from ccsim.planning.plan import Plan
+from ccsim.scenario.model import Scenario
+from ccsim.scenario.problems import ScenarioError
+from ccsim.version import __version__
 
-__version__ = "0.1.0"
 __all__ = [
+    "FileCheck",
     "Plan",
     "Result",
     "Scenario",
     "ScenarioError",
     "__version__",
+    "check",
     "compare",
     "load",
     "loads",
     "plan",
+    "save",
     "simulate",
     "sweep",
+    "with_changes",
+    "write_report",
 ]

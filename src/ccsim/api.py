@@ -1,0 +1,138 @@
+"""The application layer: the functions notebooks call and the command line calls.
+
+Every run follows one seed policy (`ccsim.experiment.seeds`: the seed given, else the
+scenario's, else a fresh random one that the output reports) and one workers default
+(the machine's cores; a run of one replication stays in this process). Results never
+depend on the number of workers or on a Dask cluster.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ccsim.experiment import runner, seeds, variants
+from ccsim.experiment.result import Result
+from ccsim.experiment.runner import Progress
+from ccsim.measure.targets import TargetCheck
+from ccsim.planning.plan import Plan
+from ccsim.planning.plan import plan as _plan
+from ccsim.report import folders
+from ccsim.report import model as reports
+from ccsim.scenario import loader
+from ccsim.scenario.changes import with_changes
+from ccsim.scenario.loader import load, loads
+from ccsim.scenario.model import Scenario
+from ccsim.scenario.problems import Message, ScenarioError
+
+__all__ = [
+    "FileCheck",
+    "check",
+    "compare",
+    "load",
+    "loads",
+    "plan",
+    "save",
+    "simulate",
+    "sweep",
+    "with_changes",
+    "write_report",
+]
+
+compare = variants.compare
+sweep = variants.sweep
+plan = _plan
+
+
+def simulate(
+    s: Scenario,
+    replications: int | None = None,
+    seed: int | None = None,
+    contacts: bool = False,
+    workers: int | None = None,
+    scheduler: str | object | None = None,
+    progress: Progress | None = None,
+    precision: float | None = None,
+    max_replications: int = 200,
+) -> Result:
+    """Simulate `replications` (default: the scenario's) independent runs of `s`.
+
+    Each replication is measured as it finishes and only its tables are kept, unless
+    `contacts=True` keeps the per-contact records too (`Result.contacts()`).
+    `precision`: add replications (doubling, up to `max_replications`) until every
+    service-level 95 % CI half-width is at most this.
+    """
+    n = replications or s.simulation.replications
+    if n < 1:
+        raise ValueError(f"replications must be at least 1, got {n}")
+    options = dict(workers=workers, scheduler=scheduler, contacts=contacts, progress=progress)
+    seed = seeds.resolve(seed, s)
+    if precision is not None:
+        return runner.run_to_precision(s, n, seed, precision, max_replications, **options)
+    return runner.run(s, n, seed, **options)
+
+
+@dataclass
+class FileCheck:
+    """One scenario file of `check`: its problems (invalid) or its targets (simulated)."""
+
+    path: Path
+    messages: list[Message] = field(default_factory=list)  # why it is invalid
+    result: Result | None = None
+    confidence: float | None = None
+
+    @property
+    def valid(self) -> bool:
+        return self.result is not None
+
+    @property
+    def checks(self) -> list[TargetCheck]:
+        return self.result.target_checks(self.confidence) if self.result is not None else []
+
+    @property
+    def met(self) -> bool:
+        """Valid and every target met."""
+        return self.valid and all(c.met for c in self.checks)
+
+
+def check(
+    paths: Iterable[str | Path],
+    replications: int | None = None,
+    seed: int | None = None,
+    confidence: float | None = None,
+    workers: int | None = None,
+    scheduler: str | object | None = None,
+    progress: Progress | None = None,
+) -> list[FileCheck]:
+    """Validate and simulate every scenario file (folders: every *.yaml inside) and
+    check every target — what `ccsim check` gates CI on. `confidence`: the one-sided
+    bound must reach each target instead of the mean."""
+    out = []
+    for path in loader.expand_paths(paths):
+        try:
+            s = load(path)
+        except ScenarioError as exc:
+            out.append(FileCheck(path, exc.messages))
+            continue
+        result = simulate(
+            s, replications, seed, workers=workers, scheduler=scheduler, progress=progress
+        )
+        out.append(FileCheck(path, result=result, confidence=confidence))
+    return out
+
+
+def save(
+    what: Result | Plan, folder: str | Path, contacts: bool = False, report: bool = False
+) -> Path:
+    """Write the output folder of a run or a plan — what `ccsim run --out` / `ccsim plan
+    --out` write (`report=True`: with report.xlsx and report.html) — atomically."""
+    if isinstance(what, Plan):
+        return folders.write_plan(Path(folder), what, with_report=report)
+    return folders.write_run(Path(folder), what, contacts=contacts, with_report=report)
+
+
+def write_report(folder: str | Path) -> list[Path]:
+    """Write report.xlsx and report.html into a run or plan output folder (`ccsim
+    report DIR`); raises `ccsim.report.model.ReportError` for a folder that is not one."""
+    return folders.write_report(Path(folder), reports.read(Path(folder)))

@@ -1,0 +1,43 @@
+"""The `ccsim` typer application and its entry point.
+
+Exit codes: 0 ok, 1 invalid input / targets not met, 2 usage error, 130 interrupted.
+Usage errors (an unknown option, a bad option value) print one `ccsim: error: …` line.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+
+from ccsim.cli.common import EXIT_INTERRUPTED, EXIT_USAGE, err
+
+try:  # typer vendors click (0.2x and later)
+    from typer._click.exceptions import NoArgsIsHelpError, UsageError
+except ImportError:  # pragma: no cover - typer on an external click
+    from click.exceptions import NoArgsIsHelpError, UsageError
+
+app = typer.Typer(
+    name="ccsim",
+    help="Contact-center capacity planning by simulation.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    try:
+        code = app(standalone_mode=False)
+    except NoArgsIsHelpError as exc:
+        err.print(exc.format_message(), markup=False)
+        sys.exit(EXIT_USAGE)
+    except UsageError as exc:
+        message = exc.format_message().replace("Value error, ", "")
+        err.print(f"ccsim: error: {message}", markup=False)
+        sys.exit(EXIT_USAGE)
+    except (KeyboardInterrupt, typer.Abort):
+        err.print("ccsim: interrupted", markup=False)
+        sys.exit(EXIT_INTERRUPTED)
+    sys.exit(code or 0)

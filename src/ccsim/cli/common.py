@@ -1,0 +1,181 @@
+"""What the command modules share: consoles, exit codes, option types and helpers.
+
+Option values are parsed by the typer parsers below (`duration`, `share`,
+`agent_counts`, …): a bad value is a usage error, reported as one `ccsim: error: …` line
+with exit 2 (`ccsim.cli.app.main`).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import sys
+from pathlib import Path
+from typing import Annotated, Any, NoReturn
+
+import typer
+from rich.console import Console
+
+out = Console(highlight=False, width=None if sys.stdout.isatty() else 160)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+EXIT_OK, EXIT_FAIL, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+
+
+def duration(value: Any) -> float:
+    """A duration like 20s, 3min, 1.5h or a number of minutes → minutes (finite, ≥ 0)."""
+    if isinstance(value, float):
+        return value
+    from ccsim.scenario.units import parse_duration  # here: `ccsim --help` starts quicker
+
+    text = str(value).strip()
+    minutes = parse_duration(text.removeprefix("-"))  # ValueError: a usage error
+    if text.startswith("-") or not math.isfinite(minutes):
+        raise ValueError(f"must be a finite duration >= 0, got {value!r}")
+    return minutes
+
+
+def positive_duration(value: Any) -> float:
+    """A duration > 0 (see `duration`)."""
+    minutes = duration(value)
+    if minutes == 0:
+        raise ValueError(f"must be a finite duration > 0, got {value!r}")
+    return minutes
+
+
+def share(value: Any) -> float:
+    """A share in [0, 1] written as 0.8 or 80%."""
+    if isinstance(value, float):
+        return value
+    text = str(value).strip()
+    percent = text.endswith("%")
+    try:
+        result = float(text.removesuffix("%")) / (100.0 if percent else 1.0)
+    except ValueError:
+        result = math.nan
+    if not 0.0 <= result <= 1.0:
+        raise ValueError(f"expected a share like 0.8 or 80%, got {value!r}")
+    return result
+
+
+def number(value: Any) -> float:
+    """A finite number ≥ 0."""
+    if isinstance(value, float):
+        return value
+    try:
+        result = float(value)
+    except ValueError:
+        raise ValueError(f"expected a number, got {value!r}") from None
+    if not math.isfinite(result) or result < 0:
+        raise ValueError(f"must be a finite number >= 0, got {value!r}")
+    return result
+
+
+def agent_counts(most: int, rows: int):
+    """A parser of agent counts — `14`, a range `12-16`, a list `12,14` — into sorted
+    distinct counts from 1 to `most`, at most `rows` of them."""
+
+    def parse(value: Any) -> tuple[int, ...]:
+        if isinstance(value, tuple):
+            return value
+        counts: set[int] = set()
+        for item in (part.strip() for part in str(value).split(",")):
+            lo_text, dash, hi_text = item.partition("-")
+            lo, hi = count(lo_text, item), count(hi_text if dash else lo_text, item)
+            if lo > hi:
+                raise ValueError(f"range {item!r} runs backwards (write LO-HI)")
+            counts.update(range(lo, hi + 1))
+            if len(counts) > rows:
+                raise ValueError(f"more than {rows} agent counts")
+        return tuple(sorted(counts))
+
+    def count(text: str, item: str) -> int:
+        text = text.strip()
+        if not text.isdigit() or not 1 <= int(text) <= most:
+            raise ValueError(f"expected a count 1..{most} or a range like 12-16, got {item!r}")
+        return int(text)
+
+    return parse
+
+
+def fail_usage(message: str) -> NoReturn:
+    """A usage error found after parsing: one line, exit 2."""
+    err.print(f"ccsim: error: {message}", markup=False)
+    raise typer.Exit(EXIT_USAGE)
+
+
+def fail(message: str) -> NoReturn:
+    """The job failed for a reason the user can act on: one line, exit 1."""
+    err.print(f"ccsim: error: {message}", markup=False)
+    raise typer.Exit(EXIT_FAIL)
+
+
+def print_json(doc: Any) -> None:
+    print(json.dumps(doc, indent=2, ensure_ascii=False))
+
+
+def load_or_exit(path: Path):
+    """Load one scenario; on a problem print every message and exit 1."""
+    from ccsim.scenario import loader
+
+    if not path.exists():
+        fail_usage(f"{path}: file not found")
+    try:
+        return loader.load(path)
+    except loader.ScenarioError as exc:
+        for message in exc.messages:
+            err.print(str(message), markup=False)
+        raise typer.Exit(EXIT_FAIL) from None
+
+
+def progress_bar(quiet: bool):
+    """(bar, callback) drawing replications done on stderr; (None, None) when quiet or
+    stderr is not a terminal."""
+    if quiet or not err.is_terminal:
+        return None, None
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+
+    bar = Progress(
+        "simulating",
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
+    )
+    task = bar.add_task("replications", total=None)
+    return bar, lambda done, total: bar.update(task, completed=done, total=total)
+
+
+Reps = Annotated[
+    int | None, typer.Option("--reps", "-n", min=1, help="replications (default: the scenario's)")
+]
+Seed = Annotated[
+    int | None,
+    typer.Option(min=0, max=2**63 - 1, help="seed (default: the scenario's, else random)"),
+]
+Workers = Annotated[
+    int | None,
+    typer.Option("--workers", "-w", min=1, help="local worker processes (default: cores)"),
+]
+Scheduler = Annotated[str | None, typer.Option(help="Dask scheduler address, e.g. tcp://host:8786")]
+AsJson = Annotated[bool, typer.Option("--json", help="one JSON document on stdout")]
+Report = Annotated[
+    bool, typer.Option("--report", help="with --out: also write report.xlsx and report.html")
+]
+Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="no progress bar")]
+
+
+def needs_out(report: bool, out_dir: Path | None) -> None:
+    """`--report` writes into the --out folder: without one it is a usage error."""
+    if report and out_dir is None:
+        fail_usage("--report needs --out DIR (the report is written into that folder)")
+
+
+def say_written(folder: Path, what: str, report: bool, as_json: bool) -> None:
+    """Where an output folder (and its report) went: on stdout, or stderr under --json."""
+    console = err if as_json else out
+    console.print(f"{what} {folder}/", markup=False)
+    if report:
+        paths = ", ".join(str(folder / name) for name in ("report.xlsx", "report.html"))
+        console.print(f"report written: {paths}", markup=False)

@@ -1,0 +1,118 @@
+"""`ccsim plan`: the cheapest roster that meets every target (a thin layer over
+`ccsim.plan`)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from ccsim.cli.app import app
+from ccsim.cli.common import (
+    EXIT_FAIL,
+    EXIT_OK,
+    AsJson,
+    Quiet,
+    Report,
+    Scheduler,
+    Seed,
+    Workers,
+    err,
+    fail,
+    fail_usage,
+    load_or_exit,
+    needs_out,
+    out,
+    positive_duration,
+    print_json,
+    say_written,
+)
+
+
+@app.command()
+def plan(
+    scenario: Annotated[Path, typer.Argument(help="scenario file")],
+    seed: Seed = None,
+    workers: Workers = None,
+    scheduler: Scheduler = None,
+    as_json: AsJson = False,
+    out_dir: Annotated[
+        Path | None,
+        typer.Option("--out", help="write plan.json, roster.yaml and the run outputs here"),
+    ] = None,
+    start_grid: Annotated[
+        float | None,
+        typer.Option(
+            parser=positive_duration,
+            metavar="DURATION",
+            help="also try each shift template at every start on this grid, e.g. 30min",
+        ),
+    ] = None,
+    reps: Annotated[
+        int, typer.Option("--reps", "-n", min=2, help="replications per roster tried")
+    ] = 8,
+    verify: Annotated[int, typer.Option(min=2, help="fresh replications to verify")] = 30,
+    time_budget: Annotated[
+        float,
+        typer.Option(
+            parser=positive_duration,
+            metavar="DURATION",
+            help="stop trimming after this long (e.g. 150s, 5min)",
+        ),
+    ] = "150s",  # type: ignore[assignment]  # the parser converts it
+    baseline: Annotated[bool, typer.Option(help="also plan the Erlang C baseline")] = True,
+    quiet: Quiet = False,
+    report: Report = False,
+) -> None:
+    """Find the cheapest roster that meets every target, verified on fresh seeds."""
+    import ccsim
+    from ccsim.experiment.runner import WorkerError
+    from ccsim.planning.plan import PlanError
+    from ccsim.report import console, folders
+    from ccsim.report import model as reports
+    from ccsim.scenario import units
+
+    needs_out(report, out_dir)
+    s = load_or_exit(scenario)
+    if start_grid is not None and start_grid > units.MINUTES_PER_DAY:
+        fail_usage("--start-grid must be between 1min and 24h")
+    status = None
+    if not quiet and err.is_terminal:
+        status = err.status("planning")
+        status.start()
+
+    def say(message: str) -> None:
+        if status is not None:
+            status.update(f"planning: {message}")
+
+    try:
+        result = ccsim.plan(
+            s,
+            seed=seed,
+            replications=reps,
+            verify=verify,
+            start_grid=start_grid,
+            workers=workers,
+            scheduler=scheduler,
+            time_budget=time_budget * 60.0,
+            baseline=baseline,
+            progress=say,
+        )
+    except (WorkerError, PlanError) as exc:
+        fail(f"{scenario}: {exc}")
+    finally:
+        if status is not None:
+            status.stop()
+    built = reports.from_plan(result)
+    if out_dir is not None:
+        folders.write_plan(out_dir, result, built, with_report=report)
+    if as_json:
+        print_json(built.document.to_json())
+    else:
+        console.render_plan(built.document, out)
+    if out_dir is not None:
+        say_written(out_dir, "plan written to", report, as_json)
+    for u in result.unmet:
+        err.print(f"ccsim: unmet target: {u.channel} {u.metric}: {u.reason}", markup=False)
+    raise typer.Exit(EXIT_OK if result.all_met else EXIT_FAIL)

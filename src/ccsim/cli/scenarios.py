@@ -1,0 +1,81 @@
+"""`ccsim validate`, `ccsim schema`, `ccsim show`: scenario files checked and summarised."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from ccsim.cli.app import app
+from ccsim.cli.common import EXIT_FAIL, EXIT_OK, AsJson, err, fail_usage, load_or_exit, out
+
+
+@app.command()
+def validate(
+    paths: Annotated[list[Path], typer.Argument(help="scenario files or folders")],
+    as_json: AsJson = False,
+    strict: Annotated[bool, typer.Option(help="treat warnings as errors")] = False,
+) -> None:
+    """Load and validate scenario files (folders: every *.yaml inside)."""
+    from ccsim.scenario import loader
+
+    missing = [p for p in paths if not p.exists()]
+    if missing:
+        for p in missing:
+            err.print(f"ccsim: error: {p}: file not found", markup=False)
+        raise typer.Exit(2)
+    files = loader.expand_paths(paths)
+    if not files:
+        fail_usage("no *.yaml files found in " + ", ".join(map(str, paths)))
+    results = loader.validate_paths(files)
+    invalid = {f for f, msgs in results.items() if any(not m.warning for m in msgs)}
+    if strict:
+        invalid |= {f for f, msgs in results.items() if msgs}
+    if as_json:
+        doc = {
+            "valid": not invalid,
+            "files": [
+                {
+                    "path": f,
+                    "valid": f not in invalid,
+                    "errors": [_message(m) for m in msgs if not m.warning],
+                    "warnings": [_message(m) for m in msgs if m.warning],
+                }
+                for f, msgs in results.items()
+            ],
+        }
+        print(json.dumps(doc, indent=2))
+    else:
+        for f, msgs in results.items():
+            for m in msgs:
+                (out if m.warning else err).print(str(m), markup=False)
+            if f not in invalid:
+                out.print(f"{f}: ok", markup=False)
+        n = len(results)
+        out.print(f"{n - len(invalid)} of {n} scenario file(s) valid", markup=False)
+    raise typer.Exit(EXIT_FAIL if invalid else EXIT_OK)
+
+
+def _message(m) -> dict:
+    return {"line": m.line, "field": m.field, "message": m.message}
+
+
+@app.command()
+def schema() -> None:
+    """Print the scenario JSON Schema."""
+    from ccsim.scenario.model import json_schema
+
+    print(json.dumps(json_schema(), indent=2))
+
+
+@app.command()
+def show(scenario: Annotated[Path, typer.Argument(help="scenario file")]) -> None:
+    """Validate a scenario and print a readable summary of it."""
+    from ccsim.report.console import render_scenario
+
+    s = load_or_exit(scenario)
+    for w in s.warnings:
+        err.print(str(w), markup=False)
+    render_scenario(s, out)

@@ -1,0 +1,258 @@
+"""`ccsim run`, `ccsim check`, `ccsim sweep`: simulations of a scenario's roster."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table
+
+from ccsim.cli.app import app
+from ccsim.cli.common import (
+    EXIT_FAIL,
+    EXIT_OK,
+    AsJson,
+    Quiet,
+    Report,
+    Reps,
+    Scheduler,
+    Seed,
+    Workers,
+    err,
+    fail,
+    fail_usage,
+    load_or_exit,
+    needs_out,
+    out,
+    print_json,
+    progress_bar,
+    say_written,
+)
+
+
+@contextlib.contextmanager
+def simulating(quiet: bool) -> Iterator[Any]:
+    """A progress callback (a bar on stderr) for the replications; a worker that fails
+    exits 1 with one line."""
+    from ccsim.experiment.runner import WorkerError
+
+    bar, callback = progress_bar(quiet)
+    try:
+        if bar is not None:
+            bar.start()
+        yield callback
+    except WorkerError as exc:
+        fail(str(exc))
+    finally:
+        if bar is not None:
+            bar.stop()
+
+
+@app.command()
+def run(
+    scenario: Annotated[Path, typer.Argument(help="scenario file")],
+    reps: Reps = None,
+    seed: Seed = None,
+    workers: Workers = None,
+    scheduler: Scheduler = None,
+    as_json: AsJson = False,
+    out_dir: Annotated[
+        Path | None, typer.Option("--out", help="write run.json, CSV tables, meta.json here")
+    ] = None,
+    contacts: Annotated[bool, typer.Option(help="with --out: also contacts.parquet")] = False,
+    precision: Annotated[
+        float | None,
+        typer.Option(
+            min=0.0, help="add replications until every service-level CI half-width ≤ this"
+        ),
+    ] = None,
+    max_reps: Annotated[int, typer.Option(min=1, help="cap for --precision")] = 200,
+    quiet: Quiet = False,
+    report: Report = False,
+) -> None:
+    """Simulate the scenario's roster N times: service levels with 95% CIs, occupancy, cost."""
+    import ccsim
+    from ccsim.report import console, folders
+    from ccsim.report import model as reports
+
+    needs_out(report, out_dir)
+    s = load_or_exit(scenario)
+    if not any(s.agents_per_group().values()):
+        err.print(
+            f"ccsim: warning: {scenario}: the roster has no agents, so nobody answers "
+            "(add `roster:` lines, or find one with `ccsim plan`)",
+            markup=False,
+        )
+    keep = contacts and out_dir is not None
+    with simulating(quiet) as progress:
+        result = ccsim.simulate(
+            s, reps, seed, contacts=keep, workers=workers, scheduler=scheduler,
+            progress=progress, precision=precision, max_replications=max_reps,
+        )  # fmt: skip
+    if out_dir is not None:
+        built = reports.from_result(result)
+        folders.write_run(out_dir, result, built, contacts=keep, with_report=report)
+        doc = built.document
+    else:
+        doc = result.run_document()
+    if as_json:
+        print_json(doc.to_json())
+    else:
+        console.render_run(doc, out)
+    if out_dir is not None:
+        say_written(out_dir, "results written to", report, as_json)
+
+
+@app.command()
+def check(
+    paths: Annotated[list[Path], typer.Argument(help="scenario files or folders")],
+    reps: Reps = None,
+    seed: Seed = None,
+    confidence: Annotated[
+        float | None,
+        typer.Option(
+            min=0.5, max=0.9999, help="require the one-sided lower bound to meet each target"
+        ),
+    ] = None,
+    junit: Annotated[Path | None, typer.Option(help="write JUnit XML here")] = None,
+    workers: Workers = None,
+    scheduler: Scheduler = None,
+    as_json: AsJson = False,
+    quiet: Quiet = False,
+) -> None:
+    """Validate, simulate and assert every target (exit 1 if any is missed)."""
+    import ccsim
+    from ccsim.report import junit as junit_xml
+    from ccsim.scenario import loader
+
+    missing = [p for p in paths if not p.exists()]
+    if missing:
+        fail_usage(", ".join(f"{p}: file not found" for p in missing))
+    if not loader.expand_paths(paths):
+        fail_usage("no *.yaml files found in " + ", ".join(map(str, paths)))
+    with simulating(quiet) as progress:
+        files = ccsim.check(
+            paths, reps, seed, confidence, workers=workers, scheduler=scheduler, progress=progress
+        )
+    docs = []
+    for f in files:
+        for m in f.messages:
+            err.print(str(m), markup=False)
+        if not f.valid:
+            errors = [str(m) for m in f.messages]
+            docs.append(
+                {"path": str(f.path), "valid": False, "errors": errors, "targets_met": False}
+            )
+            continue
+        docs.append(
+            {
+                "path": str(f.path),
+                "valid": True,
+                "targets_met": f.met,
+                "run": f.result.document(confidence),
+            }
+        )
+        if not as_json:
+            for c in f.checks:
+                mark = "ok  " if c.met else "MISS"
+                out.print(
+                    f"{mark} {f.path}: {c.name}: estimate {c.mean:.4f} "
+                    f"(95% CI {c.ci[0]:.4f}-{c.ci[1]:.4f})",
+                    markup=False,
+                )
+    ok = all(f.met for f in files)
+    if junit is not None:
+        junit_xml.write(
+            junit,
+            {str(f.path): f.checks if f.valid else [str(m) for m in f.messages] for f in files},
+        )
+    if as_json:
+        print_json({"targets_met": ok, "confidence": confidence, "files": docs})
+    else:
+        out.print(
+            "every target met" if ok else "some targets missed or files invalid", markup=False
+        )
+    raise typer.Exit(EXIT_OK if ok else EXIT_FAIL)
+
+
+def setting(value: Any) -> tuple[str, list[Any]]:
+    """`--set KEY=V1,V2`: a field path and the values to try, read as one YAML flow
+    sequence (numbers, `off`, {mon-fri: "09:00-18:00"}, quoted text with commas)."""
+    if isinstance(value, tuple):
+        return value
+    from ruamel.yaml import YAML
+
+    key, sep, values = str(value).partition("=")
+    if not sep or not key.strip() or not values.strip():
+        raise ValueError(f"{value!r}: expected KEY=VALUE[,VALUE...]")
+    try:
+        parsed = YAML(typ="safe", pure=True).load(f"[{values}]")
+    except Exception as exc:
+        detail = " ".join(str(exc).split())
+        raise ValueError(f"{value!r}: cannot read the values ({detail})") from None
+    return key.strip(), list(parsed)
+
+
+@app.command()
+def sweep(
+    scenario: Annotated[Path, typer.Argument(help="scenario file")],
+    settings: Annotated[
+        list[str],  # each a (key, values) pair, parsed by setting
+        typer.Option(
+            "--set",
+            parser=setting,
+            metavar="KEY=V1,V2",
+            help="KEY=V1,V2: a field path and the values to try (repeatable)",
+        ),
+    ],
+    reps: Reps = None,
+    seed: Seed = None,
+    workers: Workers = None,
+    scheduler: Scheduler = None,
+    as_json: AsJson = False,
+) -> None:
+    """What-if sweep: every combination of the --set values, under common random numbers."""
+    import ccsim
+    from ccsim.experiment import seeds
+    from ccsim.experiment.runner import WorkerError
+
+    s = load_or_exit(scenario)
+    grid = dict(settings)
+    reps = reps or s.simulation.replications
+    seed = seeds.resolve(seed, s)
+    try:
+        table = ccsim.sweep(s, grid, reps, seed, workers=workers, scheduler=scheduler)
+    except ccsim.ScenarioError as exc:
+        for m in exc.messages:
+            err.print(f"ccsim: error: {m}", markup=False)
+        raise typer.Exit(EXIT_FAIL) from None
+    except (WorkerError, ValueError) as exc:
+        fail(str(exc))
+    shown = table[table["metric"].str.startswith("sl_") | (table["metric"] == "abandon_rate")]
+    if as_json:
+        doc = {
+            "scenario": s.name,
+            "replications": reps,
+            "seed": seed,
+            "grid": grid,
+            "rows": json.loads(table.to_json(orient="records")),
+        }
+        print_json(doc)
+        return
+    view = Table(title=f"{s.name}: what-if sweep, {reps} replication(s), seed {seed}")
+    for col in [*grid, "channel", "metric", "estimate", "95% CI"]:
+        view.add_column(col, justify="right" if col in ("estimate", "95% CI") else "left")
+    for row in shown.itertuples(index=False):
+        values = [str(v) for v in row[: len(grid)]]
+        view.add_row(
+            *values,
+            row.channel,
+            row.metric,
+            f"{row.mean:.1%}",
+            f"{row.ci_low:.1%}–{row.ci_high:.1%}",
+        )
+    out.print(view)

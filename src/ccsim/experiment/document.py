@@ -1,0 +1,169 @@
+"""The run document: what `ccsim run --json` prints and run.json holds, as typed models.
+
+Keys and units as the CLI contract (docs/cli.md): times in seconds (`_s`), shares as
+fractions, every estimate over replications as {"mean": x, "ci": [lo, hi]} (95%).
+`to_json()` gives the plain JSON value; `RunDocument.model_validate(json)` reads it
+back (a report rebuilt from an output folder).
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from pydantic import BaseModel, model_serializer
+
+from ccsim.finance.cost import Cost
+from ccsim.measure.confidence import t_interval
+from ccsim.measure.targets import TargetCheck
+from ccsim.scenario.model import Scenario
+
+ESTIMATED = (
+    "offered",
+    "answered",
+    "abandoned",
+    "closed",
+    "abandon_rate",
+    "p_wait",
+    "asa_s",
+    "wait_mean_s",
+    "aht_s",
+    "nps",
+)
+Bound = float | None
+
+
+class Estimate(BaseModel):
+    """Mean over replications and its 95 % confidence interval (null: not measured)."""
+
+    mean: Bound
+    ci: tuple[Bound, Bound]
+
+
+class ServiceResult(BaseModel):
+    """A service-level target: threshold, goal, estimate and whether it is met."""
+
+    within_s: Bound
+    at_least: float
+    mean: Bound
+    ci: tuple[Bound, Bound]
+    met: bool
+
+
+class AbandonLimit(BaseModel):
+    """An abandon-rate limit and whether it is met (the estimate is `abandon_rate`)."""
+
+    limit: float
+    met: bool
+
+
+class ChannelResult(BaseModel):
+    """One channel's estimates (only those measured) and its targets."""
+
+    offered: Estimate | None = None
+    answered: Estimate | None = None
+    abandoned: Estimate | None = None
+    closed: Estimate | None = None
+    abandon_rate: Estimate | None = None
+    p_wait: Estimate | None = None
+    asa_s: Estimate | None = None
+    wait_mean_s: Estimate | None = None
+    aht_s: Estimate | None = None
+    nps: Estimate | None = None
+    service: list[ServiceResult] = []
+    max_abandon: AbandonLimit | None = None
+
+    @model_serializer(mode="wrap")
+    def _measured_only(self, handler: Any) -> dict[str, Any]:
+        """Estimates that were not measured and an absent abandon limit are left out."""
+        data = handler(self)
+        return {k: v for k, v in data.items() if v is not None}
+
+
+class GroupResult(BaseModel):
+    """One group's agents, paid hours and occupancy."""
+
+    agents: int
+    paid_hours: float
+    occupancy: Estimate
+
+
+class RunDocument(BaseModel):
+    """The document of a run: per-channel estimates and targets, groups, cost."""
+
+    scenario: str
+    replications: int
+    seed: int
+    sl_definition: str
+    confidence: float | None
+    channels: dict[str, ChannelResult]
+    groups: dict[str, GroupResult]
+    cost: Cost
+    targets_met: bool
+
+    def to_json(self) -> dict[str, Any]:
+        """The plain JSON value (dicts, lists, numbers, null)."""
+        return self.model_dump(mode="json")
+
+
+def number(x: float | None) -> float | None:
+    """JSON-safe number: NaN and infinities become null; 6 decimals."""
+    return None if x is None or not math.isfinite(x) else round(float(x), 6)
+
+
+def estimate(mean: float, lo: float, hi: float) -> Estimate:
+    return Estimate(mean=number(mean), ci=(number(lo), number(hi)))
+
+
+def channel_results(estimates: pd.DataFrame, checks: list[TargetCheck]) -> dict[str, ChannelResult]:
+    """Per channel (in the order the estimates list them): estimates and target results."""
+    est = estimates.set_index(["channel", "metric"])
+    out: dict[str, ChannelResult] = {}
+    for channel in dict.fromkeys(estimates["channel"]):
+        measured = {
+            m: estimate(*est.loc[(channel, m)]) for m in ESTIMATED if (channel, m) in est.index
+        }
+        service = [
+            ServiceResult(
+                within_s=number(c.within * 60 if c.within is not None else None),
+                at_least=c.goal,
+                mean=number(c.mean),
+                ci=(number(c.ci[0]), number(c.ci[1])),
+                met=c.met,
+            )
+            for c in checks
+            if c.channel == channel and c.kind == "service"
+        ]
+        limit = next(
+            (
+                AbandonLimit(limit=c.goal, met=c.met)
+                for c in checks
+                if c.channel == channel and c.kind == "max_abandon"
+            ),
+            None,
+        )
+        out[channel] = ChannelResult(**measured, service=service, max_abandon=limit)
+    return out
+
+
+def group_results(s: Scenario, groups: pd.DataFrame) -> dict[str, GroupResult]:
+    """Per group: rostered agents, paid hours and occupancy (busy / available) with its CI
+    over replications."""
+    paid = s.paid_hours()
+    agents = s.agents_per_group()
+    out: dict[str, GroupResult] = {}
+    for g in s.groups:
+        rows = groups[groups["group"] == g]
+        per_rep = rows.groupby("replication")[["busy_min", "agents"]].sum()
+        with np.errstate(invalid="ignore", divide="ignore"):
+            occupancy = (
+                per_rep["busy_min"] / (per_rep["agents"] * s.simulation.interval)
+            ).to_numpy()
+        out[g] = GroupResult(
+            agents=agents[g],
+            paid_hours=round(paid[g], 2),
+            occupancy=estimate(*t_interval(occupancy[~np.isnan(occupancy)])),
+        )
+    return out

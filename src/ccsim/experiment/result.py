@@ -1,0 +1,176 @@
+"""The result of a simulation run: the measured tables of each replication, estimates
+with confidence intervals, targets, cost and (when kept) the per-contact records."""
+
+from __future__ import annotations
+
+from functools import cached_property
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ccsim.experiment.document import RunDocument, channel_results, group_results
+from ccsim.finance.cost import Cost, weekly_cost
+from ccsim.measure import targets
+from ccsim.measure.confidence import t_interval
+from ccsim.measure.contacts import contact_table
+from ccsim.measure.tables import Tables
+from ccsim.model.replication import Replication
+from ccsim.scenario.model import Scenario
+
+
+class Result:
+    """Tables (and, when kept, per-contact records) of a simulation run."""
+
+    def __init__(
+        self,
+        scenario: Scenario,
+        seed: int,
+        tables: list[Tables],
+        replications: list[Replication] | None = None,
+    ):
+        self.scenario = scenario
+        self.seed = seed
+        self.tables = sorted(tables, key=lambda t: t.index)
+        self.replications = sorted(replications or [], key=lambda r: r.index)
+
+    def __repr__(self) -> str:
+        return f"<Result {self.scenario.name!r}: {len(self.tables)} replication(s)>"
+
+    def __add__(self, other: Result) -> Result:
+        """The replications of both runs of the same scenario and seed."""
+        return Result(
+            self.scenario,
+            self.seed,
+            self.tables + other.tables,
+            self.replications + other.replications,
+        )
+
+    @cached_property
+    def summary(self) -> pd.DataFrame:
+        """One row per replication × channel (and `escalation` if anything escalates)."""
+        return pd.concat([t.summary for t in self.tables], ignore_index=True)
+
+    @cached_property
+    def intervals(self) -> pd.DataFrame:
+        """Per replication × interval × channel: offered, answered, abandoned, SL, ASA,
+        backlog at the interval's end, closed attempts."""
+        return pd.concat([t.intervals for t in self.tables], ignore_index=True)
+
+    @cached_property
+    def groups(self) -> pd.DataFrame:
+        """Per replication × interval × group: agents available, busy minutes, occupancy."""
+        return pd.concat([t.groups for t in self.tables], ignore_index=True)
+
+    def estimates(self, level: float = 0.95) -> pd.DataFrame:
+        """Mean and t-interval over replications: rows channel × metric.
+
+        Intervals are truncated to the metric's range (shares in [0, 1], NPS in
+        [−100, 100], counts and times ≥ 0)."""
+        rows = []
+        for channel, frame in self.summary.groupby("channel", sort=False):
+            for metric in frame.columns.drop(["replication", "channel"]):
+                values = frame[metric].to_numpy(float)
+                if np.isnan(values).all():
+                    continue  # not measured for this channel (another channel's target)
+                mean, lo, hi = t_interval(values, level)  # quiet for one replication
+                low, high = _feasible(metric)  # a CI never leaves the metric's range
+                rows.append(
+                    {
+                        "channel": channel,
+                        "metric": metric,
+                        "mean": float(mean),
+                        "ci_low": float(max(lo, low)),
+                        "ci_high": float(min(hi, high)),
+                    }
+                )
+        return pd.DataFrame(rows)
+
+    def target_checks(self, confidence: float | None = None) -> list[targets.TargetCheck]:
+        """Every target with its estimate (`ccsim.measure.targets.evaluate`)."""
+        return targets.evaluate(self.scenario, self.summary, confidence)
+
+    def checks(self, confidence: float | None = None) -> pd.DataFrame:
+        """Every target: channel, metric, goal, estimate with its 95% CI, met (as
+        `ccsim check`; with `confidence`, the one-sided bound must reach the goal)."""
+        rows = [
+            {
+                "target": c.name,
+                "channel": c.channel,
+                "metric": c.metric,
+                "goal": c.goal,
+                "mean": c.mean,
+                "ci_low": c.ci[0],
+                "ci_high": c.ci[1],
+                "met": c.met,
+            }
+            for c in self.target_checks(confidence)
+        ]
+        return pd.DataFrame(rows)
+
+    @property
+    def targets_met(self) -> bool:
+        """Every target met by its estimate (the mean over replications)."""
+        return all(c.met for c in self.target_checks())
+
+    def weekly_cost(self) -> Cost:
+        """The cost model's figures (`ccsim.finance.cost.weekly_cost`) of this run: the
+        roster's pay and the contacts measured, per week."""
+        est = self.estimates()
+        means = est.pivot_table(index="metric", columns="channel", values="mean", sort=False)
+
+        def mean(metric: str) -> dict[str, float]:
+            if metric not in means.index:
+                return {}
+            return {
+                ch: float(v)
+                for ch, v in means.loc[metric].items()
+                if ch in self.scenario.channels and not np.isnan(v)
+            }
+
+        return weekly_cost(self.scenario, mean("offered"), mean("answered"), mean("busy_min"))
+
+    @property
+    def cost(self) -> dict[str, Any]:
+        """The cost figures (week, month, year, per group and channel, FTE, hires) as a
+        plain dict: the `cost` key of `document()`; definitions in docs/reports.md."""
+        return self.weekly_cost().model_dump(mode="json")
+
+    def run_document(self, confidence: float | None = None) -> RunDocument:
+        """The typed `ccsim run --json` document."""
+        checks = self.target_checks(confidence)
+        return RunDocument(
+            scenario=self.scenario.name,
+            replications=len(self.tables),
+            seed=self.seed,
+            sl_definition=self.scenario.simulation.sl_definition,
+            confidence=confidence,
+            channels=channel_results(self.estimates(), checks),
+            groups=group_results(self.scenario, self.groups),
+            cost=self.weekly_cost(),
+            targets_met=all(c.met for c in checks),
+        )
+
+    def document(self, confidence: float | None = None) -> dict[str, Any]:
+        """The `ccsim run --json` document as plain JSON (dicts, lists, numbers)."""
+        return self.run_document(confidence).to_json()
+
+    def contacts(self, replication: int | None = None) -> pd.DataFrame:
+        """Per-contact records (measured window; all replications unless one is given)."""
+        if not self.replications:
+            raise ValueError("this result kept no per-contact records (run with contacts=True)")
+        frames = [
+            contact_table(self.scenario, rep)
+            for rep in self.replications
+            if replication is None or rep.index == replication
+        ]
+        return pd.concat(frames, ignore_index=True)
+
+
+def _feasible(metric: str) -> tuple[float, float]:
+    """Range of a summary metric."""
+    if metric.startswith("sl_") or metric in ("abandon_rate", "p_wait"):
+        return 0.0, 1.0
+    if metric == "nps":
+        return -100.0, 100.0
+    return 0.0, float("inf")

@@ -1,0 +1,195 @@
+"""Replications on this process, a local process pool or a Dask cluster — same results.
+
+Replication r is seeded by the r-th child of SeedSequence(seed) and computed by the
+same function wherever it runs, so the result is bit-identical for any number of
+workers, on one machine or on a dask.distributed cluster. Each replication is measured
+where it runs, as soon as it finishes; only its tables travel back (and the per-contact
+records when asked for), so memory stays that of one replication plus the tables.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+
+import numpy as np
+
+from ccsim.experiment.result import Result
+from ccsim.measure.tables import Tables, measure
+from ccsim.model.replication import Replication, run_replication
+from ccsim.model.streams import replication_seeds
+from ccsim.scenario.model import Scenario
+
+Progress = Callable[[int, int], None]  # (replications done, replications in all)
+Output = tuple[Tables, Replication | None]
+
+
+class WorkerError(RuntimeError):
+    """A replication could not be computed (a worker died or the cluster failed)."""
+
+
+def replicate(s: Scenario, seed: np.random.SeedSequence, index: int, contacts: bool) -> Output:
+    """One replication, measured; the unit of work sent to a worker."""
+    rep = run_replication(s, seed, index)
+    return measure(s, rep), (rep if contacts else None)
+
+
+def default_workers() -> int:
+    """Worker processes used when none is asked for: the machine's cores."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
+
+
+class Runner:
+    """Runs replications on workers kept between runs: a local process pool (default:
+    the machine's cores; 1 = in this process) or a dask.distributed cluster at
+    `scheduler` (an address, or a Client). The planner runs many short experiments and
+    reuses one Runner."""
+
+    def __init__(
+        self,
+        workers: int | None = None,
+        scheduler: str | object | None = None,
+        work: Callable[..., Output] = replicate,
+    ):
+        self.workers = workers or default_workers()
+        self.work = work  # the unit of work: replicate(s, seed, index, contacts)
+        self.scheduler = scheduler
+        self._pool: ProcessPoolExecutor | None = None
+        self._client = None
+
+    def __enter__(self) -> Runner:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Shut the pool down (or leave the Dask cluster)."""
+        if self._pool is not None:
+            self._pool.shutdown(cancel_futures=True)
+            self._pool = None
+        if self._client is not None and isinstance(self.scheduler, str):
+            self._client.close()
+        self._client = None
+
+    def run(
+        self,
+        s: Scenario,
+        replications: int,
+        seed: int,
+        contacts: bool = False,
+        progress: Progress | None = None,
+        first: int = 0,
+    ) -> Result:
+        """Replications first..first+replications-1 of `s` under `seed`."""
+        seeds = replication_seeds(seed, first + replications)[first:]
+        jobs = [(ss, first + i) for i, ss in enumerate(seeds)]
+        if self.scheduler is not None:
+            outputs = self._on_dask(s, jobs, contacts, progress)
+        elif self.workers <= 1 or replications == 1:
+            outputs = []
+            for ss, index in jobs:
+                outputs.append(self.work(s, ss, index, contacts))
+                if progress:
+                    progress(len(outputs), len(jobs))
+        else:
+            outputs = self._on_pool(s, jobs, contacts, progress)
+        tables = [t for t, _ in outputs]
+        reps = [r for _, r in outputs if r is not None]
+        return Result(s, seed, tables, reps if contacts else None)
+
+    def _on_pool(self, s, jobs, contacts, progress) -> list[Output]:
+        outputs = []
+        try:
+            if self._pool is None:
+                self._pool = ProcessPoolExecutor(max_workers=self.workers)
+            futures = [self._pool.submit(self.work, s, ss, i, contacts) for ss, i in jobs]
+            for future in futures:
+                outputs.append(future.result())
+                if progress:
+                    progress(len(outputs), len(jobs))
+        except BrokenProcessPool as exc:
+            self._pool = None
+            raise WorkerError(
+                "a worker process died while simulating (out of memory or killed?); "
+                "try fewer --workers or fewer replications at once"
+            ) from exc
+        return outputs
+
+    def _on_dask(self, s, jobs, contacts, progress) -> list[Output]:
+        try:
+            from dask.distributed import Client, as_completed
+        except ImportError as exc:
+            raise WorkerError(
+                "--scheduler needs dask.distributed: pip install 'ccsim[dask]'"
+            ) from exc
+        if self._client is None:
+            try:
+                self._client = (
+                    Client(self.scheduler, timeout="10s")
+                    if isinstance(self.scheduler, str)
+                    else self.scheduler
+                )
+            except OSError as exc:
+                raise WorkerError(
+                    f"cannot reach the Dask scheduler at {self.scheduler}: {exc}"
+                ) from exc
+        client = self._client
+        try:
+            futures = [client.submit(self.work, s, ss, i, contacts, pure=False) for ss, i in jobs]
+            for done, _ in enumerate(as_completed(futures), start=1):
+                if progress:
+                    progress(done, len(jobs))
+            return [f.result() for f in futures]
+        except Exception as exc:  # a task that failed on the cluster more than it may
+            raise WorkerError(f"the Dask cluster could not finish the replications: {exc}") from exc
+
+
+def run(
+    s: Scenario,
+    replications: int,
+    seed: int,
+    workers: int | None = None,
+    scheduler: str | object | None = None,
+    contacts: bool = False,
+    progress: Progress | None = None,
+    first: int = 0,
+) -> Result:
+    """Replications first..first+replications-1 of `s` under `seed`, in parallel.
+
+    `workers`: local processes (default: the machine's cores; 1 = in this process).
+    `scheduler`: a dask.distributed scheduler (tcp://host:8786, or a Client) instead.
+    """
+    if scheduler is None:
+        workers = min(workers or default_workers(), max(replications, 1))
+    with Runner(workers, scheduler) as runner:
+        return runner.run(s, replications, seed, contacts, progress, first)
+
+
+def run_to_precision(
+    s: Scenario,
+    replications: int,
+    seed: int,
+    precision: float,
+    max_replications: int = 200,
+    **options,
+) -> Result:
+    """Add replications (doubling) until every service-level CI half-width ≤ precision,
+    or `max_replications` is reached."""
+    result = run(s, replications, seed, **options)
+    while len(result.tables) < max_replications and widest_service_ci(result) > precision:
+        more = min(len(result.tables), max_replications - len(result.tables))
+        result = result + run(s, more, seed, first=len(result.tables), **options)
+    return result
+
+
+def widest_service_ci(result: Result) -> float:
+    """Largest 95% CI half-width over the service-level estimates (0 if none)."""
+    est = result.estimates()
+    sl = est[est["metric"].str.startswith("sl_")]
+    half = (sl["ci_high"] - sl["ci_low"]) / 2
+    return float(half.max()) if len(half) else 0.0

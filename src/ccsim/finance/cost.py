@@ -1,0 +1,199 @@
+"""The cost model: paid hours, wages, overhead, per-contact costs, FTE and hires.
+
+Weekly figures (the roster repeats every week), extrapolated to a month (× 52/12) and
+a year (× 52). Money is rounded to the cent per group and per channel first and the
+totals are sums of those cents, so a spreadsheet summing the parts gets the same total.
+Agent cost (wages and overhead) is allocated to channels by the agent time each channel
+took (busy minutes; escalation work is shared out with the rest), so that finance sees
+a cost per handled contact with Σ per_contact × handled = total. Definitions:
+docs/reports.md.
+"""
+
+from __future__ import annotations
+
+import math
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from pydantic import BaseModel
+
+from ccsim.scenario import summary, units
+from ccsim.scenario.model import Scenario, Shift
+
+WEEKS_PER_YEAR = 52
+MONTHS_PER_YEAR = 12
+PERIODS = {"monthly": WEEKS_PER_YEAR / MONTHS_PER_YEAR, "yearly": float(WEEKS_PER_YEAR)}
+
+
+class Amounts(BaseModel):
+    """Money of one period: wages, overhead, per-contact costs and their total."""
+
+    wages: float
+    overhead: float
+    contacts: float
+    total: float
+
+
+class GroupCost(BaseModel):
+    """One group's people, hours and pay per week."""
+
+    agents: int
+    paid_hours: float
+    wage: float
+    wages: float
+    overhead: float
+    fte: float
+    hired: int
+
+
+class ChannelCost(BaseModel):
+    """One channel's contacts per week and the cost allocated to it."""
+
+    offered: float
+    handled: float
+    busy_share: float
+    agent_cost: float
+    contact_cost: float
+    total: float
+    per_contact: float | None
+
+
+class Cost(BaseModel):
+    """The cost document (the `cost` key of every run and plan; docs/reports.md)."""
+
+    currency: str
+    paid_hours: float
+    wages: float
+    overhead: float
+    contacts: float
+    total: float
+    per_contact: dict[str, float]
+    monthly: Amounts
+    yearly: Amounts
+    unallocated: float
+    fte: float
+    headcount: int
+    hired: int
+    by_group: dict[str, GroupCost]
+    by_channel: dict[str, ChannelCost]
+
+
+def money(x: float) -> float:
+    """Round to the cent, halves away from zero (as a spreadsheet's ROUND does)."""
+    return float(Decimal(repr(float(x))).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
+
+
+def agent_cost(s: Scenario, group: str, shift: Shift) -> float:
+    """Weekly cost of one agent of `group` on `shift` (wages and overhead)."""
+    return shift.weekly_paid_hours * s.groups[group].wage * (1.0 + s.costs.overhead)
+
+
+def staff_cost(s: Scenario) -> float:
+    """Wages and overhead of the roster, per week."""
+    return sum(agent_cost(s, r.group, s.shifts[r.shift]) * r.agents for r in s.roster)
+
+
+def roster_lines(s: Scenario) -> list[dict[str, Any]]:
+    """Roster lines (`ccsim.scenario.summary.roster_lines`) with their staff cost (wages
+    and overhead) per week."""
+    lines = summary.roster_lines(s)
+    for line, r in zip(lines, s.roster, strict=True):
+        line["staff_cost"] = round(agent_cost(s, r.group, s.shifts[r.shift]) * r.agents, 2)
+    return lines
+
+
+def paid_hours(s: Scenario) -> dict[str, float]:
+    """Paid hours per week per group (shift length minus unpaid breaks × days × agents)."""
+    return s.paid_hours()
+
+
+def hired(fte: float, shrinkage: float) -> int:
+    """Full-time people to employ so that `fte` is worked when `shrinkage` of every
+    person's paid time is lost (absence, training, off-phone work)."""
+    return math.ceil(fte / (1.0 - shrinkage) - 1e-9) if fte > 0 else 0
+
+
+def allocate(amount: float, weights: dict[str, float]) -> dict[str, float]:
+    """Share `amount` out in proportion to `weights`, in cents that add up exactly
+    (largest remainder)."""
+    total = sum(weights.values())
+    cents = round(amount * 100)
+    if total <= 0:
+        return dict.fromkeys(weights, 0.0)
+    exact = {k: cents * w / total for k, w in weights.items()}
+    floor = {k: math.floor(v) for k, v in exact.items()}
+    by_remainder = sorted(exact, key=lambda k: exact[k] - floor[k], reverse=True)
+    for k in by_remainder[: cents - sum(floor.values())]:
+        floor[k] += 1
+    return {k: v / 100 for k, v in floor.items()}
+
+
+def weekly_cost(
+    s: Scenario,
+    offered: dict[str, float] | None = None,
+    answered: dict[str, float] | None = None,
+    busy: dict[str, float] | None = None,
+) -> Cost:
+    """The `cost` document: weekly wages, overhead, contact costs and total; the same per
+    month and year; per group paid hours, FTE and hired headcount; per channel the
+    allocated cost and the cost per handled contact.
+
+    `offered`, `answered` and `busy` (agent minutes) are per channel over the measured
+    window; they are scaled to a week.
+    """
+    hours = paid_hours(s)
+    agents = s.agents_per_group()
+    by_group = {}
+    for g, group in s.groups.items():
+        wages = money(hours[g] * group.wage)
+        fte = hours[g] / s.costs.fte_hours
+        by_group[g] = {
+            "agents": agents[g],
+            "paid_hours": round(hours[g], 2),
+            "wage": group.wage,
+            "wages": wages,
+            "overhead": money(wages * s.costs.overhead),
+            "fte": round(fte, 2),
+            "hired": hired(fte, s.shrinkage),
+        }
+    wages = money(sum(g["wages"] for g in by_group.values()))
+    overhead = money(sum(g["overhead"] for g in by_group.values()))
+    week = units.MINUTES_PER_WEEK / s.simulation.horizon
+    offered = {ch: (offered or {}).get(ch, 0.0) * week for ch in s.channels}
+    handled = {ch: (answered or {}).get(ch, 0.0) * week for ch in s.channels}
+    contact_costs = {ch: money(s.costs.per_contact.get(ch, 0.0) * offered[ch]) for ch in s.channels}
+    busy = {ch: max((busy or {}).get(ch, 0.0), 0.0) for ch in s.channels}
+    agent_costs = allocate(wages + overhead, busy)
+    contacts = money(sum(contact_costs.values()))
+    total = money(wages + overhead + contacts)
+    by_channel = {}
+    per_contact = {}
+    for ch in s.channels:
+        channel_total = money(agent_costs[ch] + contact_costs[ch])
+        by_channel[ch] = {
+            "offered": round(offered[ch], 2),
+            "handled": round(handled[ch], 2),
+            "busy_share": round(busy[ch] / sum(busy.values()), 6) if any(busy.values()) else 0.0,
+            "agent_cost": agent_costs[ch],
+            "contact_cost": contact_costs[ch],
+            "total": channel_total,
+            "per_contact": round(channel_total / handled[ch], 4) if handled[ch] > 0 else None,
+        }
+        if handled[ch] > 0:
+            per_contact[ch] = by_channel[ch]["per_contact"]
+    weekly = {"wages": wages, "overhead": overhead, "contacts": contacts, "total": total}
+    return Cost.model_validate(
+        {
+            "currency": s.costs.currency,
+            "paid_hours": round(sum(g["paid_hours"] for g in by_group.values()), 2),
+            **weekly,
+            "per_contact": per_contact,
+            **{name: {k: money(v * f) for k, v in weekly.items()} for name, f in PERIODS.items()},
+            "unallocated": money(wages + overhead - sum(agent_costs.values())),
+            "fte": round(sum(g["fte"] for g in by_group.values()), 2),
+            "headcount": sum(agents.values()),
+            "hired": sum(g["hired"] for g in by_group.values()),
+            "by_group": by_group,
+            "by_channel": by_channel,
+        }
+    )

@@ -1,0 +1,317 @@
+"""The SimPy model: contacts arrive, wait in queues, and are handled by agents on shifts.
+
+Kept thin and fast: the per-contact path uses only `Due` events with callbacks (one for
+an arrival, one for the end of each handling; `ccsim.model.events`), the queues of
+`ccsim.model.queues` and the pools of the routing policy (`ccsim.model.routing`);
+agents' shifts and breaks are one SimPy process per agent (not per contact). All
+randomness was drawn beforehand (`ccsim.model.contacts`), so the model is deterministic
+given its inputs. The topology is built by `ccsim.model.topology`; the outcome columns
+derived after the run by `ccsim.model.outcomes`.
+
+Breaks and shift ends wait for the work in hand to finish (overtime is recorded).
+"""
+
+from __future__ import annotations
+
+from array import array
+from math import exp, log
+
+import numpy as np
+import simpy
+
+from ccsim.model import outcomes, topology
+from ccsim.model.anger import escalation_threshold
+from ccsim.model.contacts import Contacts
+from ccsim.model.events import Due
+from ccsim.model.queues import INF
+from ccsim.model.routing import Router
+from ccsim.model.shifts import AgentPlan
+from ccsim.model.topology import Agent, AgentLog
+from ccsim.scenario.model import Scenario
+from ccsim.scenario.timegrid import is_open, open_changes
+
+NAN = float("nan")
+
+
+class Center:
+    """The contact center of one replication: its event callbacks and shift processes."""
+
+    # slots: faster attribute access on the hot path
+    __slots__ = (
+        "_n",
+        "_on_arrive",
+        "_on_finish",
+        "a0",
+        "agent_of",
+        "agents",
+        "anger_on",
+        "answer",
+        "arrival",
+        "balks",
+        "c",
+        "calm",
+        "chan",
+        "concurrency",
+        "end",
+        "env",
+        "esc",
+        "esc_agent",
+        "esc_end",
+        "esc_queued",
+        "esc_resolve",
+        "esc_start",
+        "escalate_a_w",
+        "escalates",
+        "expire",
+        "gain1",
+        "queues",
+        "reply",
+        "resolve",
+        "rise",
+        "router",
+        "s",
+        "slowdown",
+        "t0",
+        "t1",
+        "tolerance",
+        "wrapup",
+    )
+
+    def __init__(
+        self, s: Scenario, contacts: Contacts, plans: list[AgentPlan], t0: float, t1: float
+    ):
+        self.s, self.c, self.t0, self.t1 = s, contacts, t0, t1
+        self.env = simpy.Environment(initial_time=t0)
+        self.slowdown = [ch.concurrency_slowdown for ch in s.channels.values()]
+        self.tolerance = [ch.tolerance for ch in s.channels.values()]
+
+        # per-contact inputs as Python lists: fast scalar access on the hot path
+        self.arrival = contacts.arrival.tolist()
+        self.chan = contacts.channel.tolist()
+        self.a0 = contacts.a0.tolist()
+        self.resolve = contacts.resolve.tolist()
+        self.wrapup = contacts.wrapup.tolist()
+        self.esc_resolve = contacts.esc_resolve.tolist()
+        self.escalates = contacts.esc_forced.tolist()  # set at pick-up for angry customers
+        self.expire = (contacts.arrival + contacts.patience).tolist()
+        balk = [ch.patience.balk if ch.patience else 0.0 for ch in s.channels.values()]
+        self.balks = (contacts.balk_u < np.array([*balk, 0.0])[contacts.channel]).tolist()
+        n = len(contacts)
+        # outcomes: compact typed arrays (8 bytes a value on every platform)
+        nan = array("d", [NAN]) * n
+        self.answer, self.reply, self.end = array("d", nan), array("d", nan), array("d", nan)
+        self.esc_queued, self.esc_start, self.esc_end = array("d", nan), array("d", nan), nan
+        self.agent_of = array("q", [-1]) * n
+        self.esc_agent = array("q", [-1]) * n
+
+        top = topology.build(s, self.arrival, self.expire, plans)
+        self.queues, self.esc, self.concurrency = top.queues, top.escalation, top.concurrency
+        self.agents = top.agents
+        self.router = Router(top)
+        a = s.anger
+        self.gain1 = 1.0 + a.peak_gain
+        self.anger_on = a.enabled
+        self.escalate_a_w = escalation_threshold(a)
+        self.calm, self.rise = a.calm_below, a.rise_rate
+        for agent, plan in zip(self.agents, plans, strict=True):
+            self.env.process(self._life(agent, plan))
+        for q, ch in enumerate(s.channels.values()):
+            if ch.kind == "message" and ch.windows is not None:
+                self.queues[q].open = bool(is_open(s, ch, t0))
+                for t, now_open in open_changes(s, ch, t0, t1):
+                    if t > t0:
+                        Due(self.env, t, (self._opening,), (q, now_open))
+
+    def _opening(self, event: Due) -> None:
+        """A message channel opens (its backlog can be worked) or closes."""
+        q, now_open = event.value
+        self.queues[q].open = now_open
+        if now_open:
+            for agent in self.router.idle_agents(q):
+                if self.router.take_out(agent):
+                    self._take_work(agent, event.at)
+
+    # --- running ------------------------------------------------------------------------
+
+    def run(self) -> None:
+        """Simulate [t0, t1)."""
+        self._n = len(self.arrival)
+        self._on_arrive, self._on_finish = (self._arrive,), (self._finish,)  # bound once
+        if self._n:
+            Due(self.env, self.arrival[0], self._on_arrive, 0)
+        self.env.run(until=self.t1)
+        now = self.env.now
+        for agent in self.agents:  # close the books of agents still working
+            if agent.taking or agent.load:
+                agent.duty.append((agent.since, now))
+
+    def _arrive(self, event: Due) -> None:
+        """Arrival of contact `event.value`, and of the ones after it that come before any
+        other scheduled event (handled here at their own time, saving an event each)."""
+        env, arrival, chan, queues, n = self.env, self.arrival, self.chan, self.queues, self._n
+        balks, expire, start = self.balks, self.expire, self._start
+        free_agent = self.router.free_agent
+        heap = env._queue  # never empty here: run()'s stop event at t1 is in it
+        c = event.value
+        t = event.at
+        while True:
+            q = chan[c]
+            queue = queues[q]
+            agent = free_agent(q) if queue.open else None
+            if agent is not None:
+                start(agent, c, q, t)
+            elif balks[c]:
+                expire[c] = t  # hangs up at once rather than wait
+            else:
+                queue.push(c)
+            c += 1
+            if c >= n:
+                break
+            t = arrival[c]
+            if t >= heap[0][0]:  # something else happens first: wait for it
+                Due(env, t, self._on_arrive, c)
+                break
+
+    def _start(self, agent: Agent, c: int, q: int, now: float) -> None:
+        """Agent starts handling contact c from queue q at time `now` (at or ahead of the
+        simulation clock: arrivals are handled ahead of it, see `_arrive`)."""
+        load = agent.load = agent.load + 1
+        if q == self.esc:
+            self.esc_start[c] = now
+            self.esc_agent[c] = agent.index
+            Due(self.env, now + self.esc_resolve[c], self._on_finish, ~c)
+            return
+        work = self.resolve[c]
+        if self.anger_on:  # anger at pick-up, venting, escalation: ccsim.model.anger
+            a_w = 1.0 - (1.0 - self.a0[c]) * exp((self.arrival[c] - now) / self.tolerance[q])
+            if a_w > self.calm:
+                peak = a_w * self.gain1
+                if peak > 1.0:
+                    peak = 1.0
+                work += log(peak / a_w) / self.rise + log(peak / self.calm) / agent.calm_rate
+            if a_w > self.escalate_a_w:
+                self.escalates[c] = True
+        if load > 1:  # a chat session beside others takes longer
+            work *= 1.0 + self.slowdown[q] * (load - 1)
+        self.answer[c] = now
+        reply = self.reply[c] = now + work
+        self.agent_of[c] = agent.index
+        Due(self.env, reply + self.wrapup[c], self._on_finish, c)
+
+    def _finish(self, event: Due) -> None:
+        """End of a handling: escalate if needed, free the agent, take more work."""
+        c, now = event.value, event.at
+        if c < 0:
+            c = ~c
+            self.esc_end[c] = now
+            agent = self.agents[self.esc_agent[c]]
+        else:
+            self.end[c] = now
+            agent = self.agents[self.agent_of[c]]
+            if self.escalates[c]:
+                self._escalate(c, now)
+        load = agent.load = agent.load - 1
+        if not agent.taking:
+            if load == 0 and agent.waiter is not None:
+                agent.waiter.succeed()
+            return
+        if load == 0:
+            if agent.chat_pool is not None:
+                self.router.leave_chat(agent)
+            self._take_work(agent, now)
+            return
+        q = self.chan[c]  # still chatting: may take another session of this chat queue
+        queue = self.queues[q]
+        if queue.size and queue.peek(now) < INF:
+            self._start(agent, queue.pop(), q, now)
+            if agent.load >= self.concurrency[q]:
+                self.router.full(agent)
+        else:
+            self.router.keep_chatting(agent)
+
+    def _escalate(self, c: int, now: float) -> None:
+        """Contact c continues to the escalation queue after its first handling."""
+        self.esc_queued[c] = now
+        helper = self.router.free_agent(self.esc)
+        if helper is not None:
+            self._start(helper, c, self.esc, now)
+        else:
+            self.queues[self.esc].push(c)
+
+    def _take_work(self, agent: Agent, now: float) -> None:
+        """A fully free agent takes the oldest contact of its best non-empty queue (a
+        chat agent as many sessions of that queue as it may hold), or waits."""
+        choice = self.router.choose(agent, now)
+        if choice is None:
+            self.router.wait(agent)
+            return
+        q, queue = choice
+        self._start(agent, queue.pop(), q, now)
+        cap = self.concurrency[q]
+        if cap > 1:
+            while agent.load < cap and queue.peek(now) < INF:
+                self._start(agent, queue.pop(), q, now)
+            self.router.chatting(agent, q)
+
+    # --- shifts ---------------------------------------------------------------------------
+
+    def _clock_in(self, agent: Agent) -> None:
+        agent.taking = True
+        agent.since = self.env.now
+        self._take_work(agent, self.env.now)
+
+    def _clock_out(self, agent: Agent):
+        """Stop taking work; wait for the work in hand; record the available segment."""
+        agent.taking = False
+        self.router.withdraw(agent)
+        if agent.load:
+            agent.waiter = self.env.event()
+            yield agent.waiter
+            agent.waiter = None
+        agent.duty.append((agent.since, self.env.now))
+
+    def _life(self, agent: Agent, plan: AgentPlan):
+        """An agent's shifts: clock in, breaks, clock out (finishing the work in hand)."""
+        env = self.env
+        for period in plan.periods:
+            if period.start > env.now:
+                yield env.timeout(period.start - env.now)
+            if env.now >= period.end:
+                continue
+            self._clock_in(agent)
+            for start, length in period.breaks:
+                if start > env.now:
+                    yield env.timeout(start - env.now)
+                if env.now >= period.end:
+                    break
+                yield from self._clock_out(agent)
+                yield env.timeout(length)
+                if env.now < period.end:
+                    self._clock_in(agent)
+            if not agent.taking:
+                continue
+            if period.end > env.now:
+                yield env.timeout(period.end - env.now)
+            yield from self._clock_out(agent)
+            agent.overtime += env.now - period.end
+
+    # --- after the run ----------------------------------------------------------------------
+
+    def logs(self) -> list[AgentLog]:
+        return [AgentLog(a.gi, a.line, a.duty, a.overtime) for a in self.agents]
+
+    def outcomes(self) -> dict[str, np.ndarray]:
+        """The outcome columns of every contact (`ccsim.model.outcomes`)."""
+        return outcomes.columns(
+            self.s,
+            self.c,
+            answer=self.answer,
+            reply=self.reply,
+            end=self.end,
+            agent=self.agent_of,
+            expire=self.expire,
+            esc_queued=self.esc_queued,
+            esc_start=self.esc_start,
+            esc_end=self.esc_end,
+            esc_agent=self.esc_agent,
+        )

@@ -1,0 +1,31 @@
+"""The engine's per-contact events: `Due`, a lighter `simpy.Timeout` at an absolute time.
+
+SimPy's event loop reads only an event's `callbacks` (calling each with the event) and
+`_ok`. A Due puts itself on the environment's queue at normal priority exactly as a
+Timeout does (the body of `Environment.schedule`, inlined), so events keep SimPy's
+order; `at` is its time, the simulation clock when its callbacks run. It refuses a time
+in the past. The engine pins SimPy 4 (pyproject.toml) and tests/test_engine.py checks
+that Due events run in the order Timeouts would.
+"""
+
+from __future__ import annotations
+
+from heapq import heappush
+
+import simpy
+from simpy.events import NORMAL
+
+
+class Due:
+    """An event at absolute time `at` whose callbacks get it (and its `value`)."""
+
+    __slots__ = ("at", "callbacks", "value")
+    _ok = True
+
+    def __init__(self, env: simpy.Environment, at: float, callbacks: tuple, value: object):
+        if at < env._now:
+            raise ValueError(f"cannot schedule an event at {at!r}, before now ({env._now!r})")
+        self.callbacks = callbacks  # a shared tuple: SimPy only replaces it by None
+        self.value = value
+        self.at = at
+        heappush(env._queue, (at, NORMAL, next(env._eid), self))

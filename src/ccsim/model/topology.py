@@ -1,0 +1,119 @@
+"""The center's topology: its queues, which groups serve each, and its agents.
+
+Queues are numbered: the channels in scenario order, then the escalation queue. Each
+agent knows its skill queues grouped by priority (best first); each queue knows the
+groups that serve it, best priority first. Built once per replication.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import simpy
+
+from ccsim.model.queues import Backlog, CallQueue, FifoBacklog, Queue
+from ccsim.model.shifts import AgentPlan
+from ccsim.scenario.model import ESCALATION, Scenario
+
+
+class Agent:
+    """One person: its group's skills, the work in hand and whether it takes more."""
+
+    __slots__ = (
+        "calm_rate",
+        "chat_pool",
+        "duty",
+        "gi",
+        "index",
+        "levels",
+        "line",
+        "load",
+        "overtime",
+        "since",
+        "taking",
+        "waiter",
+    )
+
+    def __init__(
+        self, index: int, gi: int, line: int, levels: list[list[tuple[int, Queue]]], calm: float
+    ):
+        self.index, self.gi, self.line = index, gi, line
+        self.levels = levels  # (queue index, queue) grouped by priority, best first
+        self.calm_rate = calm  # empathy_decay × the group's empathy
+        self.load = 0  # contacts in hand
+        self.taking = False  # on duty, not on break, not leaving
+        self.chat_pool: dict[Agent, None] | None = None  # the chat pool it belongs to
+        self.waiter: simpy.Event | None = None  # set while it finishes work to clock out
+        self.duty: list[tuple[float, float]] = []  # available segments [start, end)
+        self.since = 0.0
+        self.overtime = 0.0
+
+
+@dataclass
+class AgentLog:
+    """What one agent did: where it sat, when it was available, its overtime."""
+
+    group: int
+    line: int
+    duty: list[tuple[float, float]]  # available segments [start, end) (breaks excluded)
+    overtime: float
+
+
+@dataclass
+class Topology:
+    """Queues, who serves them and the agents of one replication."""
+
+    queues: list[Queue]
+    escalation: int  # index of the escalation queue
+    concurrency: list[int]  # sessions an agent may hold, per queue
+    groups_for: list[list[int]]  # per queue: groups serving it, best priority first
+    agents: list[Agent]
+    n_groups: int
+
+
+def build(
+    s: Scenario, arrival: list[float], expire: list[float], plans: list[AgentPlan]
+) -> Topology:
+    """The topology of `s` for contacts with these arrival and give-up times."""
+    names = list(s.channels)
+    queues: list[Queue] = []
+    for name, ch in s.channels.items():
+        if ch.kind == "message":
+            queues.append(_backlog(s, name, ch.discipline, arrival))
+        else:
+            queues.append(CallQueue(arrival, expire))
+    queues.append(
+        _backlog(s, ESCALATION, s.escalation.discipline if s.escalation else "fifo", arrival)
+    )
+    esc = len(names)
+
+    groups = list(s.groups.values())
+    group_names = list(s.groups)
+    queue_of = {name: i for i, name in enumerate(names)} | {ESCALATION: esc}
+    groups_for: list[list[int]] = []
+    for q in range(len(queues)):
+        qname = names[q] if q < esc else ESCALATION
+        skilled = [(g.skills[qname], gi) for gi, g in enumerate(groups) if qname in g.skills]
+        groups_for.append([gi for _, gi in sorted(skilled)])
+
+    agents: list[Agent] = []
+    for plan in plans:
+        gi = group_names.index(plan.group)
+        group = groups[gi]
+        by_priority: dict[int, list[int]] = {}
+        for skill, priority in group.skills.items():
+            by_priority.setdefault(priority, []).append(queue_of[skill])
+        levels = [[(q, queues[q]) for q in sorted(by_priority[p])] for p in sorted(by_priority)]
+        calm = s.anger.empathy_decay * group.empathy
+        agents.append(Agent(len(agents), gi, plan.line, levels, calm))
+    concurrency = [ch.concurrency for ch in s.channels.values()] + [1]
+    return Topology(queues, esc, concurrency, groups_for, agents, len(groups))
+
+
+def _backlog(s: Scenario, name: str, discipline: str, arrival: list[float]) -> Queue:
+    """The backlog of a message channel (or `escalation`): EDF over its targets, if any."""
+    if discipline == "edf" and name in s.targets:
+        thresholds = [t.within for t in s.targets[name].service]
+        if thresholds:
+            return Backlog(arrival, thresholds)
+    return FifoBacklog(arrival)

@@ -1,0 +1,69 @@
+"""The plan document: what `ccsim plan --json` prints and plan.json holds, as typed
+models — the run document of the verified roster plus the roster, people, hours,
+unmet targets, the search's figures and the Erlang baseline (docs/cli.md)."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel
+
+from ccsim.experiment.document import ChannelResult, RunDocument
+from ccsim.finance.cost import Cost
+
+
+class RosterLineResult(BaseModel):
+    """One roster line with its shift, paid hours and staff cost per week."""
+
+    group: str
+    shift: str
+    agents: int
+    start: str
+    length_h: float
+    days: str
+    paid_hours: float
+    staff_cost: float
+
+
+class UnmetTarget(BaseModel):
+    """A target the planner could not reach, and why."""
+
+    channel: str
+    metric: str
+    target: float
+    reason: str
+
+
+class SearchStats(BaseModel):
+    """How the search went: seed, replications, rosters simulated, 1-minimality, time."""
+
+    seed: int
+    replications: int
+    verify_replications: int
+    start_grid_min: float | None
+    simulations: int
+    correction_rounds: int
+    one_minimal: bool
+    verification_repairs: int
+    seconds: float
+
+
+class BaselineResult(BaseModel):
+    """The per-interval Erlang C plan, verified like the plan."""
+
+    roster: list[RosterLineResult]
+    headcount: dict[str, int]
+    paid_hours: float
+    cost: Cost
+    targets_met: bool
+    channels: dict[str, ChannelResult]
+
+
+class PlanDocument(RunDocument):
+    """The plan document (`targets_met`: every target met on verification, none unmet)."""
+
+    roster: list[RosterLineResult]
+    headcount: dict[str, int]
+    fte: dict[str, float]
+    paid_hours: float
+    unmet: list[UnmetTarget]
+    search: SearchStats
+    erlang_baseline: BaselineResult | None = None

@@ -1,0 +1,149 @@
+"""The planner: the cheapest roster that meets every target (docs/planning.md).
+
+1. Requirements per interval and channel (`ccsim.planning.requirements`); targets that
+   no roster can reach (the channel is closed, or no skilled shift is on duty, when
+   their clock runs) are set aside as `unmet`, with the reason.
+2. The shift program (`ccsim.planning.shift_program`): an integer program.
+3. Simulate and correct, 4. trim, 5. verify on fresh seeds (`ccsim.planning.search`).
+
+The Erlang baseline — per-interval Erlang C with average handle times, scheduled
+by the same program and verified the same way — comes with the plan.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from ccsim.experiment import seeds
+from ccsim.experiment.runner import Runner
+from ccsim.finance.cost import roster_lines
+from ccsim.planning import requirements, shift_program
+from ccsim.planning.document import (
+    BaselineResult,
+    PlanDocument,
+    RosterLineResult,
+    SearchStats,
+    UnmetTarget,
+)
+from ccsim.planning.requirements import Need
+from ccsim.planning.search import CONFIDENCE, Search, unreachable
+from ccsim.planning.staffing import Progress, Staffing, Unmet
+from ccsim.scenario.model import Scenario
+
+
+class PlanError(ValueError):
+    """The scenario cannot be planned at all (say, it has no shift templates)."""
+
+
+@dataclass
+class Plan(Staffing):
+    """The planner's answer: the verified roster, what it could not meet, the baseline."""
+
+    unmet: list[Unmet] = field(default_factory=list)
+    baseline: Staffing | None = None
+    needs: dict[str, Need] = field(default_factory=dict)  # step 1: requirements per interval
+    search: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def all_met(self) -> bool:
+        """Every target of the scenario met on verification (none set aside)."""
+        return self.targets_met and not self.unmet
+
+    def plan_document(self) -> PlanDocument:
+        """The typed `ccsim plan --json` document: the run document of the verified
+        roster (one-sided 95 % bounds) plus roster, people, hours, unmet, baseline."""
+        run = self.result.run_document(confidence=CONFIDENCE)
+        baseline = None
+        if self.baseline is not None:
+            base = self.baseline.result.run_document(confidence=CONFIDENCE)
+            baseline = BaselineResult(
+                roster=_lines(self.baseline),
+                headcount=self.baseline.headcount,
+                paid_hours=round(sum(self.baseline.paid_hours.values()), 2),
+                cost=base.cost,
+                targets_met=base.targets_met,
+                channels=base.channels,
+            )
+        return PlanDocument(
+            **{**dict(run), "targets_met": self.all_met},
+            roster=_lines(self),
+            headcount=self.headcount,
+            fte={g: round(v, 2) for g, v in self.fte.items()},
+            paid_hours=round(sum(self.paid_hours.values()), 2),
+            unmet=[
+                UnmetTarget(channel=u.channel, metric=u.metric, target=u.goal, reason=u.reason)
+                for u in self.unmet
+            ],
+            search=SearchStats(**self.search),
+            erlang_baseline=baseline,
+        )
+
+    def document(self) -> dict[str, Any]:
+        """The `ccsim plan --json` document as plain JSON."""
+        return self.plan_document().to_json()
+
+
+def _lines(staffing: Staffing) -> list[RosterLineResult]:
+    return [RosterLineResult(**line) for line in roster_lines(staffing.scenario)]
+
+
+def plan(
+    s: Scenario,
+    seed: int | None = None,
+    replications: int = 8,
+    verify: int = 30,
+    start_grid: float | None = None,
+    workers: int | None = None,
+    scheduler: str | None = None,
+    time_budget: float = 150.0,
+    baseline: bool = True,
+    progress: Progress | None = None,
+) -> Plan:
+    """Find the cheapest roster of `s` that meets every target (see the module docstring).
+
+    `replications`: simulated weeks per roster tried during the search (common random
+    numbers); `verify`: fresh replications for the final check; `start_grid`: also try
+    every shift template at start times on this grid (minutes); `time_budget`: seconds
+    after which trimming stops (the plan then says it is not proven 1-minimal).
+    """
+    started = time.monotonic()
+    say = progress or (lambda message: None)
+    seed = seeds.resolve(seed, s)
+    shifts = shift_program.shift_options(s, start_grid)
+    if not shifts:
+        raise PlanError("the scenario has no shift templates to plan with: add `shifts:`")
+    say("requirements per interval")
+    needs = requirements.needs(s, shifts)
+    unmet = unreachable(s, needs)
+    with Runner(workers, scheduler) as runner:
+        search = Search(s, needs, shifts, runner, seed, replications, verify, unmet, say)
+        roster = search.correct()
+        roster, one_minimal = search.trim(roster, started + time_budget)
+        say("verifying on fresh seeds")
+        final, one_minimal = search.verify(roster, started + time_budget, one_minimal)
+        plan_ = Plan(
+            final.scenario,
+            final.result,
+            final.checks,
+            final.generated_shifts,
+            unmet=search.unmet,
+            needs=needs,
+            search={
+                "seed": seed,
+                "replications": replications,
+                "verify_replications": verify,
+                "start_grid_min": start_grid,
+                "simulations": search.simulations,
+                "correction_rounds": search.rounds,
+                "one_minimal": one_minimal,
+                "verification_repairs": search.repairs,
+                "seconds": 0.0,
+            },
+        )
+        if baseline:
+            say("Erlang C baseline")
+            plan_.baseline = search.baseline()
+    plan_.search["seconds"] = round(time.monotonic() - started, 1)
+    return plan_

@@ -1,0 +1,426 @@
+"""Requirements: what each interval of the planning week asks of the agents.
+
+The planning week is the 7 days from simulation time 0 (00:00 of `start_day`) cut
+into the scenario's intervals; arrivals, opening hours and shifts all repeat weekly.
+For every channel, and for the escalation queue, this module gives the expected
+contacts per interval and their mean handle time under the anger curve at the wait a
+plan that just meets the targets would give (docs/planning.md), and then
+
+- voice and chat: the agents needed per interval (Erlang A, or Erlang C without
+  patience; chat as `concurrency` slots per agent, each slot slowed down as at full
+  load), iterated so that the handle time matches the wait it produces;
+- message channels and escalations: the work (agent-minutes) arriving per interval
+  and the deadline targets, which the shift program meets
+  with a backlog that carries over nights and weekends (`ccsim.planning.shift_program`).
+
+`baseline_needs` gives what a spreadsheet does instead: per-interval Erlang C with
+the average handle time and no anger, the backlog released when the channel opens.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from ccsim import erlang
+from ccsim.measure.service_level import label
+from ccsim.model import anger, arrivals
+from ccsim.scenario import units
+from ccsim.scenario.changes import with_changes
+from ccsim.scenario.model import ESCALATION, Scenario, Shift
+from ccsim.scenario.timegrid import (
+    SAMPLES_PER_INTERVAL,
+    coverage,
+    is_open,
+    label_time,
+    open_share,
+    sample_times,
+    time_to_open,
+    week,
+)
+
+QUANTILES = 64  # points of the initial-anger distribution used for expectations
+
+
+@dataclass
+class Deadline:
+    """A message target: `share` of contacts answered within `within` minutes.
+
+    `reachable[t]` is the share of interval t's contacts that can be answered in time
+    at all (the channel is open early enough after they arrive); `bound` is that
+    share over the week — a target above it cannot be met by any roster.
+    """
+
+    within: float
+    share: float
+    reachable: np.ndarray
+    bound: float
+
+    @property
+    def metric(self) -> str:
+        return label(self.within)
+
+
+@dataclass
+class Need:
+    """What one channel (or `escalation`) asks of the agents, per interval of the week."""
+
+    name: str
+    kind: str  # voice, chat, message or escalation
+    contacts: np.ndarray  # expected offered contacts
+    aht: np.ndarray  # mean handle time (minutes), per session for chat
+    open: np.ndarray  # share of the interval the channel can be worked
+    escalate: np.ndarray  # share of contacts that go on to the escalation queue
+    agents: np.ndarray | None = None  # voice/chat: agents needed
+    deadlines: list[Deadline] = field(default_factory=list)  # service targets, reachability
+
+    @property
+    def work(self) -> np.ndarray:
+        """Agent-minutes of work arriving per interval."""
+        return self.contacts * self.aht
+
+    @property
+    def is_backlog(self) -> bool:
+        return self.kind in ("message", ESCALATION)
+
+
+def reason_shares(s: Scenario, channel: str) -> np.ndarray:
+    """Share of each reason among the channel's offered contacts (after the FAQ)."""
+    mix = np.array([r.mix.get(channel, 0.0) for r in s.reasons.values()])
+    if arrivals.QUESTION in s.reasons:
+        mix[list(s.reasons).index(arrivals.QUESTION)] *= 1.0 - s.faq_deflection
+    return mix / mix.sum() if mix.sum() > 0 else mix
+
+
+def offered(s: Scenario, channel: str) -> np.ndarray:
+    """Expected offered contacts per interval of the week (FAQ and opening applied)."""
+    counts = arrivals.expected_counts(s, channel, 0.0, units.MINUTES_PER_WEEK)
+    mix = np.array([r.mix.get(channel, 0.0) for r in s.reasons.values()])
+    if arrivals.QUESTION in s.reasons and mix.sum() > 0:
+        question = mix[list(s.reasons).index(arrivals.QUESTION)]
+        counts = counts * (1.0 - s.faq_deflection * question / mix.sum())
+    if s.channels[channel].kind != "message":
+        counts = counts * open_share(s, s.channels[channel])
+    return counts
+
+
+def _initial_anger(s: Scenario) -> np.ndarray:
+    """Quantiles of each reason's initial-anger Beta distribution: (reasons, QUANTILES)."""
+    reasons = list(s.reasons.values())
+    alpha, beta = anger.beta_parameters(
+        [r.anger.mean for r in reasons], [r.anger.concentration for r in reasons]
+    )
+    u = (np.arange(QUANTILES) + 0.5) / QUANTILES
+    return stats.beta.ppf(u[None, :], alpha[:, None], beta[:, None])
+
+
+def first_empathy(s: Scenario, channel: str) -> float:
+    """Empathy of the group that serves `channel` first (best priority)."""
+    skilled = [(g.skills[channel], g.empathy) for g in s.groups.values() if channel in g.skills]
+    return min(skilled)[1] if skilled else 1.0
+
+
+def handling(s: Scenario, channel: str, wait: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Mean handle time and escalation share of the channel's contacts after `wait`.
+
+    Handle time = venting at the anger after waiting (DESIGN.md §3) + resolution time
+    (prepared answers applied) + wrap-up, averaged over the reason mix and each
+    reason's initial anger; `wait` is an array (one value per interval).
+    """
+    wait = np.asarray(wait, float)
+    shares = reason_shares(s, channel)
+    reasons = list(s.reasons.values())
+    speedup = s.anger.prepared_answer_speedup
+    resolve = sum(
+        share * r.resolve.mean * (1.0 - (speedup if r.prepared_answer else 0.0))
+        for share, r in zip(shares, reasons, strict=True)
+    )
+    ch = s.channels[channel]
+    wrapup = ch.wrapup.mean if ch.wrapup is not None else 0.0
+    forced = float(sum(sh for sh, r in zip(shares, reasons, strict=True) if r.escalate))
+    if not s.anger.enabled:
+        return np.full(wait.shape, resolve + wrapup), np.full(wait.shape, forced)
+    a = s.anger
+    a0 = _initial_anger(s)  # (reasons, QUANTILES)
+    a_w = anger.anger_after_wait(a0[:, :, None], wait[None, None, :], ch.tolerance)
+    vent = anger.venting_time(
+        a_w, a.calm_below, a.rise_rate, a.peak_gain, a.empathy_decay, first_empathy(s, channel)
+    ).mean(axis=1)  # (reasons, intervals)
+    angry = (a_w > anger.escalation_threshold(s.anger)).mean(axis=1)
+    forced_r = np.array([r.escalate for r in reasons], float)[:, None]
+    escalate = shares @ np.maximum(forced_r, angry)
+    return shares @ vent + resolve + wrapup, escalate
+
+
+def mean_patience(s: Scenario, channel: str) -> float | None:
+    """Mean patience of the channel's customers (anger applied), None = never abandon."""
+    p = s.channels[channel].patience
+    if p is None:
+        return None
+    if not s.anger.enabled:
+        return p.mean
+    a0_mean = float(reason_shares(s, channel) @ [r.anger.mean for r in s.reasons.values()])
+    return p.mean * float(anger.patience_factor(a0_mean, s.anger.patience_drop))
+
+
+def agents_for(
+    rate: float,
+    aht: float,
+    patience: float | None,
+    service: list[tuple[float, float]],
+    max_abandon: float | None,
+    concurrency: int = 1,
+    slowdown: float = 0.0,
+) -> tuple[int, float]:
+    """Fewest agents (and the mean wait they give) for a voice/chat interval.
+
+    `rate` per minute; `service` as (within, share) pairs. Chat counts `concurrency`
+    slots per agent, each session taking (1 + slowdown·(concurrency−1)) × aht.
+    Without a target the agents carry the load at 85 % occupancy at most.
+    """
+    if rate <= 0:
+        return 0, 0.0
+    session = aht * (1.0 + slowdown * (concurrency - 1))
+    load = rate * session
+
+    def measures(n: int) -> tuple[bool, float]:
+        if patience is None:
+            if n <= load:
+                return False, math.inf
+            ok = all(erlang.erlang_c_service_level(rate, session, n, w) >= p for w, p in service)
+            return ok, float(erlang.erlang_c_asa(rate, session, n))
+        if n == 0:
+            return False, math.inf
+        ok, r = True, None
+        for w, p in service or [(0.0, 0.0)]:
+            r = erlang.erlang_a(rate, session, patience, n, w)
+            ok = ok and r.service_level >= p
+        ok = ok and (max_abandon is None or r.p_abandon <= max_abandon)
+        return ok, r.mean_wait
+
+    if not service and max_abandon is None:
+        slots = max(1, math.ceil(load / 0.85))
+        return math.ceil(slots / concurrency), 0.0
+    lo = max(0, math.floor(load * 0.9) - 1)  # fails (or is 0)
+    hi = max(1, math.ceil(load + 3 * math.sqrt(load) + 3))
+    while not measures(hi)[0]:
+        lo, hi = hi, 2 * hi
+    while hi - lo > 1:
+        mid = (lo + hi) // 2
+        if measures(mid)[0]:
+            hi = mid
+        else:
+            lo = mid
+    return math.ceil(hi / concurrency), measures(hi)[1]
+
+
+def typical_wait(deadlines: list[tuple[float, float]]) -> float:
+    """Median wait of contacts when targets are just met: `within` interpolated at 50 %.
+
+    Targets (within, share) with (0, 0) are read as points of the waiting-time
+    distribution; above the last point the last `within` is used.
+    """
+    points = sorted([(0.0, 0.0), *[(p, w) for w, p in deadlines]])
+    shares = [p for p, _ in points]
+    times = [w for _, w in points]
+    return float(np.interp(0.5, shares, times))
+
+
+def _targets(s: Scenario, channel: str) -> tuple[list[tuple[float, float]], float | None]:
+    target = s.targets.get(channel)
+    if target is None:
+        return [], None
+    return [(t.within, t.at_least) for t in target.service], target.max_abandon
+
+
+def on_duty(s: Scenario, shifts: dict[str, Shift]) -> np.ndarray:
+    """Intervals of the week in which some shift template has agents working."""
+    if not shifts:
+        return np.zeros(week(s).size, bool)
+    return np.max([coverage(s, shift) for shift in shifts.values()], axis=0) > 0
+
+
+def workable(s: Scenario, channel: str, duty: np.ndarray) -> np.ndarray:
+    """Can `channel` be worked at the sample times: open, a skilled group exists and
+    some shift template is on duty (`duty`, from `on_duty`)?"""
+    times = sample_times(s)
+    if not s.skilled_groups(channel):
+        return np.zeros(times.shape, bool)
+    ch = s.channels.get(channel)
+    ok = is_open(s, ch, times) if ch is not None else np.ones(times.shape, bool)
+    return ok & duty[:, None]
+
+
+def _deadlines(
+    s: Scenario, channel: str, contacts: np.ndarray, aht: np.ndarray, can_work: np.ndarray
+) -> list[Deadline]:
+    """Service targets of a channel, with the share of contacts that can be answered in
+    time: the time to the next moment it can be worked, plus `aht` (the handle time for
+    message channels, whose clock runs to the first reply; zero for voice and chat)."""
+    service, _ = _targets(s, channel)
+    flat = can_work.ravel()
+    n = flat.size
+    dt = s.simulation.interval / SAMPLES_PER_INTERVAL
+    idx = np.where(flat, np.arange(n), 3 * n)  # next workable sample, cyclic over the week
+    nxt = np.minimum.accumulate(np.concatenate([idx, idx + n])[::-1])[::-1][:n]
+    wait = np.where(nxt >= 3 * n, np.inf, (nxt - np.arange(n)) * dt)
+    delay = wait.reshape(can_work.shape) + aht[:, None]
+    out = []
+    for within, share in service:
+        reachable = (delay <= within + 1e-9).mean(axis=1)
+        total = contacts.sum()
+        bound = float((reachable * contacts).sum() / total) if total > 0 else 1.0
+        out.append(Deadline(within, share, reachable, bound))
+    return out
+
+
+def needs(s: Scenario, shifts: dict[str, Shift] | None = None) -> dict[str, Need]:
+    """What every channel and the escalation queue need in each interval of the week;
+    `shifts`: the templates a roster may use (for when backlogs can be worked)."""
+    out: dict[str, Need] = {}
+    step = s.simulation.interval
+    duty = on_duty(s, s.shifts if shifts is None else shifts)
+    escalated = np.zeros(week(s).size)
+    for name, ch in s.channels.items():
+        contacts = offered(s, name)
+        service, max_abandon = _targets(s, name)
+        if ch.kind == "message":
+            wait = time_to_open(s, ch, week(s) + step / 2) + typical_wait(service)
+            aht, escalate = handling(s, name, wait)
+            need = Need(name, "message", contacts, aht, open_share(s, ch), escalate)
+            need.deadlines = _deadlines(s, name, contacts, aht, workable(s, name, duty))
+        else:
+            need = _staffed(s, name, contacts, service, max_abandon)
+            answer = np.zeros(contacts.size)  # the clock stops at the answer, not the reply
+            need.deadlines = _deadlines(s, name, contacts, answer, workable(s, name, duty))
+        out[name] = need
+        escalated += need.contacts * need.escalate
+    if s.escalation is not None and escalated.sum() > 0:
+        aht = np.full(escalated.size, s.escalation.resolve.mean)
+        esc = Need(ESCALATION, ESCALATION, escalated, aht, np.ones(aht.size), np.zeros(aht.size))
+        esc.deadlines = _deadlines(s, ESCALATION, escalated, aht, workable(s, ESCALATION, duty))
+        out[ESCALATION] = esc
+    return out
+
+
+def _staffed(
+    s: Scenario,
+    name: str,
+    contacts: np.ndarray,
+    service: list[tuple[float, float]],
+    max_abandon: float | None,
+) -> Need:
+    """Voice/chat: agents per interval, the handle time matched to the wait it gives."""
+    ch = s.channels[name]
+    step = s.simulation.interval
+    patience = mean_patience(s, name)
+    wait = np.zeros(contacts.size)
+    agents = np.zeros(contacts.size, int)
+    for _ in range(2 if s.anger.enabled else 1):
+        aht, escalate = handling(s, name, wait)
+        for t in np.flatnonzero(contacts > 0):
+            agents[t], wait[t] = agents_for(
+                contacts[t] / step,
+                aht[t],
+                patience,
+                service,
+                max_abandon,
+                ch.concurrency,
+                ch.concurrency_slowdown,
+            )
+        wait = np.minimum(wait, 10 * ch.tolerance)
+    aht, escalate = handling(s, name, wait)
+    return Need(name, ch.kind, contacts, aht, open_share(s, ch), escalate, agents)
+
+
+def table(s: Scenario, needs: dict[str, Need]) -> pd.DataFrame:
+    """The requirements as a table: one row per interval of the planning week × channel.
+
+    `required_agents` is the agents a voice/chat channel needs; for message channels and
+    escalations, whose work may wait in a backlog, it is the work arriving in the interval
+    divided by the interval length — the agents busy all interval it would take to
+    answer that work as it arrives (a yardstick, not a staffing rule).
+    """
+    step = s.simulation.interval
+    frames = [
+        pd.DataFrame(
+            {
+                "start": week(s),
+                "channel": name,
+                "kind": need.kind,
+                "contacts": need.contacts,
+                "aht_min": need.aht,
+                "work_min": need.work,
+                "required_agents": need.work / step if need.is_backlog else need.agents,
+            }
+        )
+        for name, need in needs.items()
+    ]
+    if not frames:
+        return pd.DataFrame(columns=["start", "day", "time", "channel", "required_agents"])
+    return label_time(s, pd.concat(frames, ignore_index=True))
+
+
+def baseline_needs(s: Scenario) -> dict[str, Need]:
+    """A spreadsheet's requirements: per-interval Erlang C with the average handle time.
+
+    No anger (handle time = resolution + wrap-up), no patience; message channels and
+    escalations get Erlang C on their tightest target with the contacts that arrive
+    while closed released when the channel opens. Everything comes out as agents per
+    interval.
+    """
+    out: dict[str, Need] = {}
+    step = s.simulation.interval
+    calm = with_changes(s, {"anger": "off"}) if s.anger.enabled else s
+    escalated = np.zeros(week(s).size)
+    for name, ch in s.channels.items():
+        contacts = offered(s, name)
+        aht, escalate = handling(calm, name, np.zeros(contacts.size))
+        service, _ = _targets(s, name)
+        released = contacts if ch.kind != "message" else release(contacts, open_share(s, ch))
+        agents = np.zeros(contacts.size, int)
+        for t in np.flatnonzero(released > 0):
+            agents[t] = agents_for(
+                released[t] / step,
+                aht[t],
+                None,
+                service if ch.kind != "message" else sorted(service)[:1],
+                None,
+                ch.concurrency,
+                ch.concurrency_slowdown,
+            )[0]
+        out[name] = Need(name, ch.kind, contacts, aht, open_share(s, ch), escalate, agents)
+        escalated += contacts * escalate
+    if s.escalation is not None and escalated.sum() > 0:
+        aht = np.full(escalated.size, s.escalation.resolve.mean)
+        service, _ = _targets(s, ESCALATION)
+        agents = np.zeros(escalated.size, int)
+        for t in np.flatnonzero(escalated > 0):
+            agents[t] = agents_for(escalated[t] / step, aht[t], None, sorted(service)[:1], None)[0]
+        out[ESCALATION] = Need(
+            ESCALATION, ESCALATION, escalated, aht, np.ones(aht.size), np.zeros(aht.size), agents
+        )
+    return out
+
+
+def release(contacts: np.ndarray, open_: np.ndarray) -> np.ndarray:
+    """Contacts arriving while closed moved to the next interval that is open (cyclic)."""
+    out = np.where(open_ > 0, contacts, 0.0)
+    if not (open_ > 0).any():
+        return out
+    n = contacts.size
+    carry = 0.0
+    first_open = int(np.flatnonzero(open_ > 0)[0])
+    for k in range(n):  # start just after an open interval so the carry wraps correctly
+        t = (first_open + 1 + k) % n
+        if open_[t] > 0:
+            out[t] += carry
+            carry = 0.0
+        else:
+            carry += contacts[t]
+    out[first_open] += carry
+    return out

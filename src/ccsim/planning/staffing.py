@@ -1,0 +1,73 @@
+"""A roster with its verification — what a plan (or its Erlang baseline) gives — and the
+targets a planner could not reach."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+from ccsim.experiment.result import Result
+from ccsim.finance import cost
+from ccsim.measure.targets import TargetCheck
+from ccsim.scenario.model import Scenario
+
+Progress = Callable[[str], None]
+Roster = dict[tuple[str, str], int]  # (group, shift) -> agents
+
+
+@dataclass(frozen=True)
+class Unmet:
+    """A target the planner could not reach, and why."""
+
+    channel: str
+    metric: str
+    goal: float
+    reason: str
+    within: float | None = None  # minutes, for a service target (None: abandon limit)
+
+
+@dataclass
+class Staffing:
+    """A roster with its simulated verification: what the plan (or baseline) gives."""
+
+    scenario: Scenario  # the input scenario with this roster (and the shifts it uses)
+    result: Result  # verification replications
+    checks: list[TargetCheck]
+    generated_shifts: list[str] = field(default_factory=list)  # start-grid templates used
+
+    @property
+    def roster(self) -> pd.DataFrame:
+        """One row per roster line: group, shift, start, length, days, agents, paid hours
+        and staff cost (wages and overhead) per week."""
+        return pd.DataFrame(cost.roster_lines(self.scenario))
+
+    @property
+    def headcount(self) -> dict[str, int]:
+        """People on the roster per group (one person per roster position)."""
+        return self.scenario.agents_per_group()
+
+    @property
+    def paid_hours(self) -> dict[str, float]:
+        return self.scenario.paid_hours()
+
+    @property
+    def fte(self) -> dict[str, float]:
+        """Full-time equivalents per group: paid hours / `costs.fte_hours`."""
+        return {g: h / self.scenario.costs.fte_hours for g, h in self.paid_hours.items()}
+
+    @property
+    def staff_cost(self) -> float:
+        """Wages and overhead per week."""
+        return cost.staff_cost(self.scenario)
+
+    @property
+    def targets_met(self) -> bool:
+        return all(c.met for c in self.checks)
+
+    @property
+    def cost(self) -> dict[str, Any]:
+        """The cost model's figures of the verified roster (see `Result.cost`)."""
+        return self.result.cost

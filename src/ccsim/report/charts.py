@@ -1,0 +1,200 @@
+"""The report's charts as matplotlib Figures, drawn with the Agg canvas (no display).
+
+Figures are built without pyplot, so nothing global changes (a notebook keeps its own
+backend) and no window is ever opened. `png` turns one into bytes for the HTML report.
+"""
+
+from __future__ import annotations
+
+import io
+
+import numpy as np
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+
+from ccsim.model import anger
+from ccsim.report.model import Report
+from ccsim.scenario import units
+
+
+def _figure(rows: int = 1, cols: int = 1, height: float = 3.2) -> tuple[Figure, np.ndarray]:
+    fig = Figure(figsize=(11, height * rows), layout="constrained")
+    FigureCanvasAgg(fig)
+    axes = np.atleast_1d(fig.subplots(rows, cols, squeeze=False).ravel())
+    return fig, axes
+
+
+def png(fig: Figure) -> bytes:
+    """The figure as PNG bytes."""
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=96)
+    return buffer.getvalue()
+
+
+def _days(ax, report: Report, starts: np.ndarray) -> None:
+    """Label the x axis (hours from the window's start) with the day names."""
+    first = report.scenario.simulation.start_day_index
+    ticks = np.arange(0, (starts.max() if starts.size else 0) + 1, units.MINUTES_PER_DAY)
+    ax.set_xticks(ticks / 60)
+    ax.set_xticklabels([units.DAY_NAMES[(first + i) % 7] for i in range(ticks.size)], ha="left")
+    ax.grid(alpha=0.3)
+
+
+def _empty(message: str) -> Figure:
+    fig, (ax,) = _figure(height=1.2)
+    ax.axis("off")
+    ax.text(0.5, 0.5, message, ha="center", va="center")
+    return fig
+
+
+def service_levels(report: Report) -> Figure:
+    """Service level per interval, one panel per channel, each target against its goal."""
+    table = report.service
+    if table.empty:
+        return _empty("no service-level targets")
+    channels = list(dict.fromkeys(table["channel"]))
+    fig, axes = _figure(len(channels), height=2.4)
+    for ax, channel in zip(axes, channels, strict=True):
+        rows = table[table["channel"] == channel]
+        for i, (target, part) in enumerate(rows.groupby("target", sort=False)):
+            color = f"C{i}"
+            ax.plot(
+                part["start"] / 60,
+                part["service_level"],
+                ".-",
+                ms=3,
+                lw=1,
+                color=color,
+                label=f"within {target[3:]}",
+            )
+            ax.axhline(
+                part["goal"].iloc[0],
+                ls="--",
+                lw=1,
+                color=color,
+                label=f"goal {part['goal'].iloc[0]:.0%}",
+            )
+        ax.set_ylim(-0.02, 1.02)
+        ax.set_ylabel("service level")
+        ax.set_title(f"{channel}: share answered in time, by arrival interval", loc="left")
+        ax.legend(loc="lower left", fontsize=8, ncols=4)
+        _days(ax, report, rows["start"].to_numpy())
+    return fig
+
+
+def backlog(report: Report) -> Figure:
+    """Contacts waiting in each message channel at the end of every interval."""
+    table = report.backlog
+    if table.empty:
+        return _empty("no message channels")
+    fig, (ax,) = _figure()
+    for channel in table.columns:
+        ax.plot(table.index / 60, table[channel], lw=1.5, label=channel)
+    ax.set_ylabel("contacts waiting")
+    ax.set_title("Message backlog over the week (mean over replications)", loc="left")
+    ax.legend(fontsize=8)
+    _days(ax, report, table.index.to_numpy())
+    return fig
+
+
+def staffing(report: Report) -> Figure:
+    """Agents on duty (all groups) against the requirement, stacked by channel."""
+    table = report.staffing
+    hours = table["start"].to_numpy() / 60
+    needs = [c for c in table.columns if c.startswith("required: ")]
+    fig, (ax,) = _figure(height=3.6)
+    ax.stackplot(
+        hours,
+        *[table[c].to_numpy() for c in needs],
+        labels=[c.removeprefix("required: ") + " (required)" for c in needs],
+        step="post",
+        alpha=0.6,
+    )
+    ax.step(hours, table["on duty"], where="post", color="black", lw=1.5, label="agents on duty")
+    ax.set_ylabel("agents")
+    ax.set_title("Agents on duty against the requirement, by interval", loc="left")
+    ax.legend(fontsize=8, ncols=3, loc="upper right")
+    _days(ax, report, table["start"].to_numpy())
+    return fig
+
+
+def occupancy(report: Report) -> Figure:
+    """Occupancy per group (busy time / time on duty) with its 95 % CI."""
+    groups = report.document.groups
+    names = list(groups)
+    nan = lambda v: np.nan if v is None else v  # noqa: E731
+    mean = np.array([nan(groups[g].occupancy.mean) for g in names], float)
+    ci = np.array([[nan(v) for v in groups[g].occupancy.ci] for g in names], float)
+    fig, (ax,) = _figure(height=2.8)
+    error = np.abs(np.vstack([mean - ci[:, 0], ci[:, 1] - mean]))
+    ax.bar(names, np.nan_to_num(mean), yerr=np.nan_to_num(error), capsize=4, color="C0")
+    for x, m in enumerate(mean):
+        if not np.isnan(m):
+            ax.text(x, m, f"{m:.0%}", ha="center", va="bottom")
+    ax.set_ylim(0, 1)
+    ax.set_ylabel("occupancy")
+    ax.set_title("Occupancy by group (95% CI over replications)", loc="left")
+    return fig
+
+
+def cost(report: Report) -> Figure:
+    """Weekly cost by component (wages per group, overhead, per-contact costs) and the
+    cost per handled contact by channel."""
+    c = report.document.cost
+    fig, (left, right) = _figure(1, 2, height=3.2)
+    parts = {f"wages {g}": v.wages for g, v in c.by_group.items()}
+    parts |= {"overhead": c.overhead, "per-contact costs": c.contacts}
+    left.barh(list(parts), list(parts.values()), color=[f"C{i}" for i in range(len(parts))])
+    left.invert_yaxis()
+    left.set_xlabel(f"{c.currency} per week")
+    left.set_title(f"Weekly cost {c.total:,.2f} {c.currency}", loc="left")
+    per = c.per_contact
+    right.bar(list(per), list(per.values()), color="C2")
+    for x, v in enumerate(per.values()):
+        right.text(x, v, f"{v:,.2f}", ha="center", va="bottom")
+    right.margins(y=0.15)
+    right.set_ylabel(f"{c.currency} per handled contact")
+    right.set_title("Cost per handled contact by channel", loc="left")
+    return fig
+
+
+def anger_curve(report: Report) -> Figure:
+    """The scenario's anger curve: anger during the conversation for customers who
+    start at each reason's mean initial anger, at once and after waiting one tolerance."""
+    s = report.scenario
+    a = s.anger
+    if not a.enabled:
+        return _empty("the anger curve is off in this scenario (handle time = resolution)")
+    tolerance = next((ch.tolerance for ch in s.channels.values() if ch.tolerance), None)
+    empathy = next(iter(s.groups.values())).empathy
+    t = np.linspace(0, 6, 300)
+    fig, (ax,) = _figure(height=3.4)
+    for i, (name, reason) in enumerate(s.reasons.items()):
+        start = reason.anger.mean
+        curves = [(start, "no wait", "-")]
+        if tolerance:
+            waited = float(anger.anger_after_wait(start, tolerance, tolerance))
+            curves.append((waited, f"after waiting {units.format_duration(tolerance)}", "--"))
+        for a_w, when, style in curves:
+            y = anger.trajectory(
+                t, a_w, a.calm_below, a.rise_rate, a.peak_gain, a.empathy_decay, empathy
+            )
+            ax.plot(t, y, style, color=f"C{i}", label=f"{name}, {when}")
+    ax.axhline(a.calm_below, color="grey", lw=1, ls=":", label=f"calm below {a.calm_below:g}")
+    ax.set_xlabel("minutes after the agent answers")
+    ax.set_ylabel("anger")
+    ax.set_ylim(0, 1.02)
+    ax.set_title("Anger curve: venting, then empathy brings the customer down", loc="left")
+    ax.legend(fontsize=8)
+    ax.grid(alpha=0.3)
+    return fig
+
+
+ALL = {
+    "Service level by interval against the target": service_levels,
+    "Message backlog over the week": backlog,
+    "Agents on duty against the requirement": staffing,
+    "Occupancy by group": occupancy,
+    "Cost breakdown": cost,
+    "Anger curve": anger_curve,
+}

@@ -1,0 +1,218 @@
+"""Rich tables for the terminal: a scenario's summary, a run's targets and groups, a
+plan's roster and its baseline."""
+
+from __future__ import annotations
+
+import pandas as pd
+from rich.console import Console
+from rich.table import Table
+
+from ccsim.experiment.document import ChannelResult, RunDocument
+from ccsim.planning.document import BaselineResult, PlanDocument
+from ccsim.scenario import summary, units
+from ccsim.scenario.model import Scenario
+
+TargetLine = tuple[str, float, float | None, tuple[float | None, float | None], bool]
+
+
+def _pct(x: float | None) -> str:
+    return "-" if x is None else f"{x:.1%}"
+
+
+def target_lines(channel: ChannelResult) -> list[TargetLine]:
+    """A channel's targets: (label, goal, estimate, CI, met), e.g.
+    ("30s ≥ 80%", 0.8, 0.83, (0.81, 0.85), True); an abandon limit comes last."""
+    lines: list[TargetLine] = [
+        (
+            f"{format_within(t.within_s)} ≥ {t.at_least:.0%}",
+            t.at_least,
+            t.mean,
+            t.ci,
+            t.met,
+        )
+        for t in channel.service
+    ]
+    if channel.max_abandon is not None and channel.abandon_rate is not None:
+        a, limit = channel.abandon_rate, channel.max_abandon
+        lines.append((f"abandon ≤ {limit.limit:.0%}", limit.limit, a.mean, a.ci, limit.met))
+    return lines
+
+
+def missed_targets(doc: RunDocument | BaselineResult) -> list[str]:
+    """`phone 20s ≥ 80%`, ... for every target a document misses."""
+    return [
+        f"{name} {label}"
+        for name, channel in doc.channels.items()
+        for label, _, _, _, met in target_lines(channel)
+        if not met
+    ]
+
+
+def format_seconds(x: float | None) -> str:
+    """A duration in seconds the way a planner reads it: 14s, 5.3min, 9.8h."""
+    if x is None:
+        return "-"
+    if x < 120:
+        return f"{x:.0f}s"
+    return f"{x / 60:.1f}min" if x < 7200 else f"{x / 3600:.1f}h"
+
+
+def format_within(seconds: float | None) -> str:
+    """A target threshold: 20s, 1min, 1h, 24h, 48h."""
+    if seconds is None:
+        return "-"
+    if seconds % 3600 == 0:
+        return f"{seconds / 3600:g}h"
+    return f"{seconds / 60:g}min" if seconds % 60 == 0 else f"{seconds:g}s"
+
+
+def render_scenario(s: Scenario, console: Console) -> None:
+    """`ccsim show`: the scenario's settings, channels and roster."""
+    console.print(
+        f"[bold]{s.name}[/bold]" + (f" — {s.description.strip()}" if s.description else "")
+    )
+    sim = s.simulation
+    console.print(
+        f"horizon {units.format_duration(sim.horizon)} from {sim.start_day}, warm-up "
+        f"{units.format_duration(sim.warmup)}, interval {units.format_duration(sim.interval)}, "
+        f"anger {'on' if s.anger.enabled else 'off'}, shrinkage {s.shrinkage:.0%}, "
+        f"FAQ deflection {s.faq_deflection:.0%}"
+    )
+    ch = summary.channels_table(s)
+    table = Table(title="Channels")
+    for col in ("channel", "kind", "open", "contacts/week", "groups", "targets"):
+        table.add_column(col, justify="right" if col == "contacts/week" else "left")
+    for row in ch.itertuples():
+        volume = "-" if pd.isna(row.weekly) else f"{row.after_faq:,.0f}"
+        table.add_row(row.channel, row.kind, row.open, volume, row.groups, row.targets)
+    console.print(table)
+    console.print(f"total contacts/week after FAQ deflection: {ch['after_faq'].sum():,.0f}")
+
+    ro = summary.roster_table(s)
+    if ro.empty:
+        console.print("roster: none (plan one with `ccsim plan`)")
+        return
+    table = Table(title="Roster")
+    for col in ("group", "shift", "days", "hours", "agents", "paid h/week"):
+        table.add_column(col, justify="right" if col in ("agents", "paid h/week") else "left")
+    for row in ro.itertuples():
+        table.add_row(
+            row.group, row.shift, row.days, row.hours, str(row.agents), f"{row.paid_hours:,.1f}"
+        )
+    table.add_row(
+        "total", "", "", "", str(ro["agents"].sum()), f"{ro['paid_hours'].sum():,.1f}", style="bold"
+    )
+    console.print(table)
+
+
+def render_run(doc: RunDocument, console: Console) -> None:
+    """Print a run document: one row per target, then one row per group."""
+    title = (
+        f"{doc.scenario} — {doc.replications} replication(s), seed {doc.seed}, "
+        f"service level over {doc.sl_definition} contacts"
+    )
+    table = Table(title=title)
+    for col in ("channel", "target", "estimate", "95% CI", "met", "offered", "ASA", "AHT"):
+        table.add_column(col, justify="left" if col in ("channel", "target") else "right")
+    for name, ch in doc.channels.items():
+        rows = [(label, mean, ci, met) for label, _, mean, ci, met in target_lines(ch)]
+        rows = rows or [("-", None, (None, None), None)]
+        offered = ch.offered.mean if ch.offered is not None else None
+        asa = ch.asa_s.mean if ch.asa_s is not None else None
+        aht = ch.aht_s.mean if ch.aht_s is not None else None
+        for i, (target, mean, ci, met) in enumerate(rows):
+            mark = "" if met is None else ("[green]✓[/green]" if met else "[red]✗[/red]")
+            table.add_row(
+                name if i == 0 else "",
+                target,
+                _pct(mean),
+                f"{_pct(ci[0])}–{_pct(ci[1])}" if mean is not None else "",
+                mark,
+                f"{offered:,.0f}" if i == 0 and offered is not None else "",
+                format_seconds(asa) if i == 0 else "",
+                format_seconds(aht) if i == 0 else "",
+            )
+    console.print(table)
+    groups = Table(title="Groups")
+    for col in ("group", "agents", "paid h/week", "occupancy", "95% CI"):
+        groups.add_column(col, justify="left" if col == "group" else "right")
+    for name, g in doc.groups.items():
+        occ = g.occupancy
+        groups.add_row(
+            name,
+            str(g.agents),
+            f"{g.paid_hours:,.1f}",
+            _pct(occ.mean),
+            f"{_pct(occ.ci[0])}–{_pct(occ.ci[1])}",
+        )
+    console.print(groups)
+    cost = doc.cost
+    console.print(
+        f"weekly cost {cost.total:,.2f} {cost.currency} "
+        f"(wages {cost.wages:,.2f}, overhead {cost.overhead:,.2f}, "
+        f"contacts {cost.contacts:,.2f}); paid hours {cost.paid_hours:,.1f}"
+    )
+    verdict = (
+        "[green]every target met[/green]" if doc.targets_met else "[red]some targets missed[/red]"
+    )
+    console.print(verdict)
+
+
+def render_plan(doc: PlanDocument, console: Console) -> None:
+    """Print a plan document: roster, people and hours per group, targets on fresh
+    seeds, cost, and the Erlang baseline beside it."""
+    roster = Table(title=f"Plan for {doc.scenario} — roster (agents on each shift)")
+    for col in ("group", "shift", "start", "hours", "days", "agents", "paid h/week", "staff cost"):
+        roster.add_column(
+            col, justify="right" if col in ("agents", "paid h/week", "staff cost") else "left"
+        )
+    for line in doc.roster:
+        roster.add_row(
+            line.group,
+            line.shift,
+            line.start,
+            f"{line.length_h:g}h",
+            line.days,
+            str(line.agents),
+            f"{line.paid_hours:,.1f}",
+            f"{line.staff_cost:,.2f}",
+        )
+    console.print(roster)
+    people = Table(title="Headcount and hours per group")
+    for col in ("group", "headcount", "FTE", "paid h/week"):
+        people.add_column(col, justify="left" if col == "group" else "right")
+    for g, n in doc.headcount.items():
+        people.add_row(g, str(n), f"{doc.fte[g]:.1f}", f"{doc.groups[g].paid_hours:,.1f}")
+    people.add_row(
+        "total",
+        str(sum(doc.headcount.values())),
+        f"{sum(doc.fte.values()):.1f}",
+        f"{doc.paid_hours:,.1f}",
+    )
+    console.print(people)
+    render_run(doc, console)
+    for u in doc.unmet:
+        console.print(f"[red]unmet[/red] {u.channel} {u.metric}: {u.reason}")
+    base = doc.erlang_baseline
+    if base is not None:
+        compare = Table(title="Simulation plan vs per-interval Erlang C baseline (fresh seeds)")
+        for col in ("", "headcount", "paid h/week", "weekly cost", "targets"):
+            compare.add_column(col, justify="left" if col in ("", "targets") else "right")
+        for name, d in (("ccsim plan", doc), ("Erlang C baseline", base)):
+            missed = missed_targets(d)
+            compare.add_row(
+                name,
+                str(sum(d.headcount.values())),
+                f"{d.paid_hours:,.1f}",
+                f"{d.cost.total:,.2f} {d.cost.currency}",
+                "[green]all met[/green]" if not missed else "[red]missed: " + ", ".join(missed),
+            )
+        console.print(compare)
+    s = doc.search
+    console.print(
+        f"search: {s.simulations} simulated rosters ({s.replications} replications each, "
+        f"common random numbers), {s.correction_rounds} correction round(s), "
+        f"{'1-minimal' if s.one_minimal else 'NOT proven 1-minimal'}, {s.seconds:.0f} s; "
+        f"verified on {s.verify_replications} fresh replications "
+        "(met = one-sided 95% lower bound reaches the target)"
+    )

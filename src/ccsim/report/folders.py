@@ -1,0 +1,176 @@
+"""Output folders of `ccsim run --out` and `ccsim plan --out`, written once, atomically.
+
+A run folder: run.json, summary.csv, intervals.csv, groups.csv, requirements.csv (the
+planner's requirement for the scenario's shifts, which the report sets against the
+agents on duty), scenario.yaml (the file as it was, or the variant that was simulated),
+meta.json, and on request contacts.parquet and the report (report.xlsx, report.html).
+A plan folder adds plan.json and roster.yaml (the planned roster, ready to paste); its
+run files are those of the verified roster. `ccsim.report.model.read` rebuilds the same
+report object from a folder.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import shutil
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
+from ccsim.experiment.result import Result
+from ccsim.finance.cost import staff_cost
+from ccsim.planning.plan import Plan
+from ccsim.report import html, workbook
+from ccsim.report.atomic import atomic_file, atomic_folder
+from ccsim.report.model import Report, from_plan, from_result
+from ccsim.scenario import units
+from ccsim.scenario.model import Scenario
+from ccsim.version import __version__
+
+
+def write_json(path: Path, doc: Any) -> None:
+    path.write_text(json.dumps(doc, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+def write_run(
+    folder: Path,
+    result: Result,
+    report: Report | None = None,
+    contacts: bool = False,
+    with_report: bool = False,
+) -> Path:
+    """Write the run folder of `result` (its report object is built unless given)."""
+    report = report or from_result(result)
+    with atomic_folder(folder) as tmp:
+        _write_run_files(tmp, report, result.summary, result.scenario)
+        if contacts:
+            result.contacts().to_parquet(tmp / "contacts.parquet", index=False)
+        _meta(tmp, report, result.scenario)
+        if with_report:
+            write_report(tmp, report)
+    return Path(folder)
+
+
+def write_plan(
+    folder: Path, plan: Plan, report: Report | None = None, with_report: bool = False
+) -> Path:
+    """Write the plan folder of `plan` (its report object is built unless given)."""
+    report = report or from_plan(plan)
+    with atomic_folder(folder) as tmp:
+        _write_run_files(tmp, report, plan.result.summary, plan.scenario)
+        write_json(tmp / "plan.json", report.document.to_json())
+        (tmp / "roster.yaml").write_text(roster_yaml(plan), encoding="utf-8")
+        _meta(tmp, report, plan.scenario)
+        if with_report:
+            write_report(tmp, report)
+    return Path(folder)
+
+
+def write_report(folder: Path, report: Report) -> list[Path]:
+    """report.xlsx and report.html of `report` into `folder`, each atomically."""
+    xlsx, page = Path(folder) / "report.xlsx", Path(folder) / "report.html"
+    with atomic_file(xlsx) as tmp:
+        workbook.build(report).save(tmp)
+    with atomic_file(page) as tmp:
+        tmp.write_text(html.render(report), encoding="utf-8")
+    return [xlsx, page]
+
+
+def _write_run_files(tmp: Path, report: Report, summary: pd.DataFrame, s: Scenario) -> None:
+    write_json(tmp / "run.json", report.document.to_json())
+    summary.to_csv(tmp / "summary.csv", index=False)
+    report.intervals.to_csv(tmp / "intervals.csv", index=False)
+    report.groups.to_csv(tmp / "groups.csv", index=False)
+    report.requirement.to_csv(tmp / "requirements.csv", index=False)
+    source = s.source
+    if s.as_in_source and source is not None and source.exists():
+        shutil.copyfile(source, tmp / "scenario.yaml")  # the file as written, comments kept
+    else:  # a variant, or a scenario from text: write what was simulated
+        (tmp / "scenario.yaml").write_text(s.to_yaml(), encoding="utf-8")
+
+
+def _meta(tmp: Path, report: Report, s: Scenario) -> None:
+    write_json(
+        tmp / "meta.json",
+        {
+            "ccsim_version": __version__,
+            "kind": report.kind,
+            "scenario": s.name,
+            "scenario_file": str(s.source) if s.source else None,
+            "seed": report.document.seed,
+            "replications": report.document.replications,
+            "command": sys.argv,
+            "created": datetime.now(UTC).isoformat(timespec="seconds"),
+        },
+    )
+
+
+def roster_yaml(plan: Plan) -> str:
+    """The plan's roster as YAML to paste into the scenario (with any generated shifts)."""
+    s = plan.scenario
+    header = (
+        f"ccsim plan for {s.name!r}: "
+        + (
+            "the cheapest roster found that meets every target"
+            if plan.all_met
+            else "the cheapest roster found; NOT every target is met (see plan.json)"
+        )
+        + f"\npaid hours {sum(plan.paid_hours.values()):,.1f}/week, staff cost "
+        f"{staff_cost(s):,.2f} {s.costs.currency}/week (wages and overhead)\n"
+        "Replace the scenario's `roster:` with the one below"
+        + (" and add the `shifts:` entries." if plan.generated_shifts else ".")
+    )
+    doc = CommentedMap()
+    if plan.generated_shifts:
+        shifts = CommentedMap()
+        for name in plan.generated_shifts:
+            sh = s.shifts[name]
+            entry = _flow(
+                {
+                    "start": units.format_clock(sh.start),
+                    "length": units.format_duration(sh.length),
+                    "days": _flow_list(units.format_days(sh.days).split(",")),
+                    "breaks": _flow_list(
+                        [
+                            _flow(
+                                {
+                                    "after": units.format_duration(b.after),
+                                    "length": units.format_duration(b.length),
+                                    "paid": b.paid,
+                                }
+                            )
+                            for b in sh.breaks
+                        ]
+                    ),
+                }
+            )
+            shifts[name] = entry
+        doc["shifts"] = shifts
+    doc["roster"] = CommentedSeq(
+        [_flow({"group": r.group, "shift": r.shift, "agents": r.agents}) for r in s.roster]
+    )
+    doc.yaml_set_start_comment(header)
+    yaml = YAML()
+    yaml.width = 4096
+    buffer = io.StringIO()
+    yaml.dump(doc, buffer)
+    return buffer.getvalue()
+
+
+def _flow(mapping: dict[str, Any]) -> CommentedMap:
+    """A mapping written on one line ({a: 1, b: 2})."""
+    out = CommentedMap(mapping)
+    out.fa.set_flow_style()
+    return out
+
+
+def _flow_list(items: list[Any]) -> CommentedSeq:
+    out = CommentedSeq(items)
+    out.fa.set_flow_style()
+    return out

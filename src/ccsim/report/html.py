@@ -1,0 +1,77 @@
+"""The HTML report: one self-contained page (styles and PNG charts inline, no scripts,
+nothing fetched), so it opens offline and can be mailed as it is. Rendered from the
+report object with the Jinja template templates/report.html (values escaped by Jinja)."""
+
+from __future__ import annotations
+
+import base64
+
+from jinja2 import Environment, PackageLoader
+from markupsafe import Markup
+
+from ccsim.report import charts
+from ccsim.report.console import format_seconds, target_lines
+from ccsim.report.model import Report
+
+_TEMPLATE = Environment(
+    loader=PackageLoader("ccsim.report"), autoescape=True, trim_blocks=True, lstrip_blocks=True
+).get_template("report.html")  # ccsim/report/templates/report.html
+
+
+def _pct(x: float | None) -> str:
+    return "–" if x is None else f"{x:.1%}"
+
+
+def target_rows(report: Report) -> list[dict[str, object]]:
+    """One row per target (estimate, CI, met), then one per unmet target with its reason."""
+    doc = report.document
+    rows: list[dict[str, object]] = []
+    for channel, ch in doc.channels.items():
+        asa = format_seconds(ch.asa_s.mean if ch.asa_s is not None else None)
+        for target, _, mean, ci, met in target_lines(ch):
+            rows.append(
+                {
+                    "channel": channel,
+                    "target": target,
+                    "estimate": _pct(mean),
+                    "ci": f"{_pct(ci[0])} – {_pct(ci[1])}",
+                    "mark": _mark(met, "met" if met else "missed"),
+                    "note": asa,
+                }
+            )
+    for u in getattr(doc, "unmet", []):
+        rows.append(
+            {
+                "channel": u.channel,
+                "target": u.metric,
+                "estimate": "",
+                "ci": "",
+                "mark": _mark(False, "unmet"),
+                "note": u.reason,
+            }
+        )
+    return rows
+
+
+def _mark(met: bool, text: str) -> Markup:
+    """`text` in green (met) or bold red."""
+    return Markup('<span class="{}">{}</span>').format("met" if met else "missed", text)
+
+
+def render(report: Report) -> str:
+    """The whole report as one HTML document."""
+    doc = report.document
+    figures = [
+        (title, base64.b64encode(charts.png(draw(report))).decode("ascii"))
+        for title, draw in charts.ALL.items()
+    ]
+    currency = doc.cost.currency
+    return _TEMPLATE.render(
+        doc=doc,
+        plan=report.is_plan,
+        cost=doc.cost,
+        money=lambda x: f"{x:,.2f} {currency}",
+        mark=_mark,
+        targets=target_rows(report),
+        figures=figures,
+    )

@@ -1,0 +1,42 @@
+"""JUnit XML for CI pipelines: one test case per scenario file × target."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+from ccsim.measure.targets import TargetCheck
+from ccsim.report.atomic import atomic_file
+
+
+def write(path: Path, files: dict[str, list[TargetCheck] | list[str]]) -> None:
+    """`files` maps a scenario path to its target checks, or to validation messages."""
+    suites = ET.Element("testsuites", name="ccsim check")
+    for file, items in files.items():
+        suite = ET.SubElement(suites, "testsuite", name=file)
+        failures = 0
+        if items and isinstance(items[0], str):  # the file did not validate
+            case = ET.SubElement(suite, "testcase", classname=file, name="valid scenario")
+            ET.SubElement(case, "failure", message="invalid scenario").text = "\n".join(items)
+            failures = 1
+            count = 1
+        else:
+            count = len(items)
+            for check in items:
+                case = ET.SubElement(suite, "testcase", classname=file, name=check.name)
+                if not check.met:
+                    failures += 1
+                    ET.SubElement(case, "failure", message=_describe(check)).text = _describe(check)
+        suite.set("tests", str(count))
+        suite.set("failures", str(failures))
+    tree = ET.ElementTree(suites)
+    ET.indent(tree)
+    with atomic_file(Path(path)) as tmp:
+        tree.write(tmp, encoding="utf-8", xml_declaration=True)
+
+
+def _describe(c: TargetCheck) -> str:
+    return (
+        f"{c.name}: estimate {c.mean:.4f} (95% CI {c.ci[0]:.4f}-{c.ci[1]:.4f}), "
+        f"compared value {c.bound:.4f}"
+    )

@@ -1,0 +1,226 @@
+"""The report of a run or a plan, as one typed object in memory.
+
+Built from a `Result` or a `Plan` (`from_result`, `from_plan`) — or rebuilt from an
+output folder (`read`), which holds the same pieces: the document (run.json / plan.json),
+the interval and group tables, the requirement per interval and the scenario. The
+workbook, the HTML page and the charts render this object; nothing is simulated or
+planned again and nothing is read back from disk while writing.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from pydantic import ValidationError
+
+from ccsim.experiment.document import RunDocument
+from ccsim.experiment.result import Result
+from ccsim.measure.service_level import label
+from ccsim.planning import requirements
+from ccsim.planning.document import PlanDocument
+from ccsim.planning.plan import Plan
+from ccsim.scenario import loader, units
+from ccsim.scenario.model import Scenario
+from ccsim.scenario.problems import ScenarioError
+
+TABLES = ("intervals.csv", "groups.csv", "requirements.csv")
+
+
+class ReportError(ValueError):
+    """The folder is not a complete run or plan output (the message says what is wrong)."""
+
+
+@dataclass
+class Report:
+    """Everything a report shows of one run or plan."""
+
+    document: RunDocument | PlanDocument
+    scenario: Scenario  # what was simulated (a plan: the input with the planned roster)
+    intervals: pd.DataFrame  # replication × interval × channel
+    groups: pd.DataFrame  # replication × interval × group
+    requirement: pd.DataFrame  # interval of the planning week × channel
+
+    @property
+    def is_plan(self) -> bool:
+        return isinstance(self.document, PlanDocument)
+
+    @property
+    def kind(self) -> str:
+        return "plan" if self.is_plan else "run"
+
+    @cached_property
+    def staffing(self) -> pd.DataFrame:
+        """Per interval of the measured window: agents on duty per group (mean over
+        replications), their total, the requirement per channel and its total."""
+        duty = self.groups.pivot_table(
+            index="start", columns="group", values="agents", aggfunc="mean", sort=False
+        )
+        duty = duty.reindex(columns=list(self.scenario.groups)).fillna(0.0)
+        need = self.requirement.pivot_table(
+            index="start", columns="channel", values="required_agents", aggfunc="sum", sort=False
+        )
+        slot = duty.index.to_numpy() % units.MINUTES_PER_WEEK
+        need = need.reindex(slot).fillna(0.0).set_axis(duty.index)
+        table = pd.concat(
+            [
+                duty.add_prefix("on duty: "),
+                pd.DataFrame({"on duty": duty.sum(axis=1)}),
+                need.add_prefix("required: "),
+                pd.DataFrame({"required": need.sum(axis=1)}),
+            ],
+            axis=1,
+        ).reset_index()
+        labels = self.groups.drop_duplicates("start").set_index("start")[["day", "time"]]
+        table.insert(1, "day", labels.loc[table["start"], "day"].to_numpy())
+        table.insert(2, "time", labels.loc[table["start"], "time"].to_numpy())
+        return table
+
+    @cached_property
+    def service(self) -> pd.DataFrame:
+        """Service level per interval, channel and target, pooled over replications
+        (contacts within the target / contacts offered in the interval)."""
+        rows = []
+        for channel, target in self.scenario.targets.items():
+            table = self.intervals[self.intervals["channel"] == channel]
+            for t in target.service:
+                metric = label(t.within)
+                if table.empty or metric not in table:
+                    continue
+                hits = table[metric].fillna(0.0) * table["offered"]
+                pooled = (
+                    pd.DataFrame({"start": table["start"], "hits": hits, "n": table["offered"]})
+                    .groupby("start")
+                    .sum()
+                )
+                level = pooled["hits"] / pooled["n"].where(pooled["n"] > 0)
+                rows.append(
+                    pd.DataFrame(
+                        {
+                            "start": pooled.index,
+                            "channel": channel,
+                            "target": metric,
+                            "goal": t.at_least,
+                            "service_level": level.to_numpy(),
+                        }
+                    )
+                )
+        return pd.concat(rows, ignore_index=True) if rows else pd.DataFrame()
+
+    @cached_property
+    def backlog(self) -> pd.DataFrame:
+        """Message channels: contacts waiting at each interval's end (mean over replications)."""
+        kinds = {c: ch.kind for c, ch in self.scenario.channels.items()}
+        table = self.intervals[self.intervals["channel"].map(kinds) == "message"]
+        return table.pivot_table(index="start", columns="channel", values="backlog", aggfunc="mean")
+
+    def assumptions(self) -> list[tuple[str, str, Any, str]]:
+        """Every input that drives the cost: (section, item, value, unit)."""
+        s, c, doc = self.scenario, self.scenario.costs, self.document
+        cur = c.currency
+        rows: list[tuple[str, str, Any, str]] = [
+            ("costs", "currency", cur, ""),
+            ("costs", "overhead (employer costs, share of wages)", c.overhead, "share"),
+            ("costs", "paid hours of one full-time agent a week (fte_hours)", c.fte_hours, "h"),
+            ("costs", "shrinkage (share of paid time lost)", s.shrinkage, "share"),
+            ("costs", "weeks per month (52/12)", 52 / 12, "weeks"),
+            ("costs", "weeks per year", 52, "weeks"),
+        ]
+        rows += [("wage per paid hour", g, grp.wage, cur) for g, grp in s.groups.items()]
+        rows += [
+            ("cost per offered contact", ch, c.per_contact.get(ch, 0.0), cur) for ch in s.channels
+        ]
+        for name, sh in s.shifts.items():
+            unpaid = sum(b.length for b in sh.breaks if not b.paid)
+            rows.append(
+                (
+                    "shift",
+                    name,
+                    f"{units.format_clock(sh.start)}, {units.format_duration(sh.length)}, "
+                    f"{units.format_days(sh.days)}, unpaid breaks {units.format_duration(unpaid)}",
+                    f"{sh.paid_minutes / 60:g} paid h/day",
+                )
+            )
+        rows += [("roster", f"{r.group} × {r.shift}", r.agents, "agents") for r in s.roster]
+        by_channel = doc.cost.by_channel
+        rows += [
+            ("offered contacts a week", ch, v.offered, "contacts") for ch, v in by_channel.items()
+        ]
+        rows += [
+            ("handled contacts a week", ch, v.handled, "contacts") for ch, v in by_channel.items()
+        ]
+        rows += [
+            ("share of agent busy time", ch, v.busy_share, "share") for ch, v in by_channel.items()
+        ]
+        rows += [
+            ("simulation", "measured window", units.format_duration(s.simulation.horizon), ""),
+            ("simulation", "replications", doc.replications, ""),
+            ("simulation", "seed", doc.seed, ""),
+        ]
+        return rows
+
+
+def from_result(result: Result, confidence: float | None = None) -> Report:
+    """The report of a run; the requirement is the planner's for the scenario's shifts."""
+    s = result.scenario
+    requirement = requirements.table(s, requirements.needs(s))
+    return Report(result.run_document(confidence), s, result.intervals, result.groups, requirement)
+
+
+def from_plan(plan: Plan) -> Report:
+    """The report of a plan: its verification run and the requirement it planned to."""
+    requirement = requirements.table(plan.scenario, plan.needs)
+    return Report(
+        plan.plan_document(),
+        plan.scenario,
+        plan.result.intervals,
+        plan.result.groups,
+        requirement,
+    )
+
+
+def read(path: Path) -> Report:
+    """Rebuild the report of a run or plan output folder; ReportError (`path: what is
+    wrong`) when the folder is not a complete ccsim output."""
+    path = Path(path)
+    if not path.is_dir():
+        raise ReportError(f"{path}: not a folder (expected the --out folder of ccsim run or plan)")
+    is_plan = (path / "plan.json").is_file()
+    name = "plan.json" if is_plan else "run.json"
+    missing = [n for n in (name, *TABLES, "scenario.yaml") if not (path / n).is_file()]
+    if missing:
+        if missing == ["requirements.csv"]:
+            raise ReportError(
+                f"{path}: written by an older ccsim (no requirements.csv): run or plan again "
+                "with --out"
+            )
+        raise ReportError(
+            f"{path}: not a ccsim run or plan output folder (missing {', '.join(missing)})"
+        )
+    try:
+        data = json.loads((path / name).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ReportError(f"{path / name}: cannot read it ({exc})") from None
+    kind = PlanDocument if is_plan else RunDocument
+    try:
+        document = kind.model_validate(data)
+    except ValidationError as exc:
+        first = exc.errors(include_url=False)[0]
+        where = ".".join(str(p) for p in first["loc"])
+        raise ReportError(
+            f"{path / name}: not a ccsim {'plan' if is_plan else 'run'} document "
+            f"({where}: {first['msg']}; written by another ccsim version?)"
+        ) from None
+    try:
+        scenario = loader.load(path / "scenario.yaml")
+    except ScenarioError as exc:
+        raise ReportError("; ".join(str(m) for m in exc.messages)) from None
+    try:
+        tables = [pd.read_csv(path / n) for n in TABLES]
+    except (OSError, ValueError, pd.errors.ParserError) as exc:
+        raise ReportError(f"{path}: cannot read the tables ({exc})") from None
+    return Report(document, scenario, *tables)

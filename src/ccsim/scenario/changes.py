@@ -1,0 +1,65 @@
+"""What-if variants of a scenario: field paths set to new values, validated like a file.
+
+A change is a field path and a value: `arrivals.phone.weekly: 4800`,
+`roster[0].agents: 12`, `channels.whatsapp.open: {mon-fri: "09:00-18:00"}`,
+`anger: off`. A value `"*1.2"` (or `"x1.2"`) scales the current number. Every variant
+is validated like a scenario file (structure and cross-field rules), so a change that
+breaks a rule is reported with its field path.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from ccsim.scenario.loader import validate
+from ccsim.scenario.model import IntradayCSV, Scenario
+from ccsim.scenario.problems import Message, ScenarioError
+
+_TOKEN = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
+CHANGES = "<changes>"  # the "file" named in a variant's messages
+
+
+def parse_path(path: str) -> list[str | int]:
+    """`roster[0].agents` → ["roster", 0, "agents"]."""
+    parts: list[str | int] = []
+    for name, index in _TOKEN.findall(path):
+        parts.append(int(index) if index else name)
+    if not parts or "".join(str(p) for p in parts) != re.sub(r"[.\[\]]", "", path):
+        raise ValueError(f"cannot read the field path {path!r} (expected e.g. roster[0].agents)")
+    return parts
+
+
+def with_changes(s: Scenario, changes: dict[str, Any]) -> Scenario:
+    """A new, validated scenario: `s` with each field path set to its value."""
+    data = s.model_dump(mode="json", exclude_defaults=False)
+    for name, arr in s.arrivals.items():  # CSV profiles as written (read from s's folder)
+        if isinstance(arr.intraday, IntradayCSV):
+            data["arrivals"][name]["intraday"] = {"csv": arr.intraday.csv}
+    for path, value in changes.items():
+        try:
+            parts = parse_path(path)
+        except ValueError as exc:
+            raise ScenarioError([Message(CHANGES, None, path, str(exc))]) from None
+        parent = data
+        try:
+            for part in parts[:-1]:
+                parent = parent[part]
+            key = parts[-1]
+            if isinstance(value, str) and value[:1] in ("*", "x") and _is_number(value[1:]):
+                value = parent[key] * float(value[1:])
+            parent[key] = value
+        except (KeyError, IndexError, TypeError):
+            raise ScenarioError(
+                [Message(CHANGES, None, path, "no such field in the scenario")]
+            ) from None
+    base = s.source.parent if s.source else "."
+    return validate(data, CHANGES, base, source=s.source, variant=True)
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True

@@ -1,0 +1,297 @@
+"""Load scenario YAML files and report every problem as `file:line: field: message`.
+
+The YAML is parsed with ruamel.yaml, which keeps the line of every key; pydantic
+errors and cross-field rule violations carry a field path, mapped back to the
+closest line in the file. Loading never raises anything but `ScenarioError`.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import typing
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
+from ccsim.scenario import rules
+from ccsim.scenario.model import Scenario
+from ccsim.scenario.problems import Loc, Message, Problem, ScenarioError
+
+__all__ = ["Message", "ScenarioError", "load", "loads", "validate", "validate_paths"]
+
+
+def load(path: str | Path) -> Scenario:
+    """Load and validate one scenario file; raise ScenarioError listing every problem."""
+    path = Path(path)
+    name = str(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ScenarioError([Message(name, None, None, "file not found")]) from None
+    except IsADirectoryError:
+        msg = "is a folder, expected a YAML file"
+        raise ScenarioError([Message(name, None, None, msg)]) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ScenarioError([Message(name, None, None, f"cannot read file: {exc}")]) from None
+    return loads(text, name=name, base_dir=path.parent)
+
+
+def loads(text: str, name: str = "<string>", base_dir: str | Path = ".") -> Scenario:
+    """Validate scenario YAML given as text (`name` is used in messages)."""
+    tree = _parse(text, name)
+    data, lines = _plain(tree)
+    source = Path(name) if name != "<string>" else None
+    return validate(data, name, base_dir, lines, source)
+
+
+def validate(
+    data: Any,
+    name: str,
+    base_dir: str | Path,
+    lines: dict[Loc, int] | None = None,
+    source: Path | None = None,
+    variant: bool = False,
+) -> Scenario:
+    """The Scenario of plain data: the model's structural checks, then the cross-field
+    rules; every problem located at its line (`lines`: field path -> line; without it
+    messages name the field only). Raises ScenarioError with every message."""
+    try:
+        scenario = Scenario.model_validate(data, context={"base_dir": str(base_dir)})
+    except ValidationError as exc:
+        raise ScenarioError(_from_pydantic(exc, name, lines)) from None
+    errors, warnings = rules.check(scenario)
+    if errors:
+        raise ScenarioError([_locate(p, name, lines) for p in errors])
+    return scenario.with_origin(source, [_locate(p, name, lines) for p in warnings], variant)
+
+
+def validate_paths(paths: Iterable[str | Path]) -> dict[str, list[Message]]:
+    """Validate files and folders (every *.yaml / *.yml inside); return messages per file."""
+    results: dict[str, list[Message]] = {}
+    for path in expand_paths(paths):
+        try:
+            scenario = load(path)
+        except ScenarioError as exc:
+            results[str(path)] = exc.messages
+        else:
+            results[str(path)] = list(scenario.warnings)
+    return results
+
+
+def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
+    """Files as given; folders replaced by their *.yaml / *.yml files (recursively, sorted)."""
+    out: list[Path] = []
+    for p in map(Path, paths):
+        if p.is_dir():
+            out += sorted(f for f in p.rglob("*") if f.suffix in (".yaml", ".yml") and f.is_file())
+        else:
+            out.append(p)
+    return out
+
+
+# --- YAML with line numbers ---------------------------------------------------------
+
+
+def _parse(text: str, name: str) -> Any:
+    yaml = YAML(typ="rt")
+    yaml.allow_duplicate_keys = False
+    try:
+        tree = yaml.load(text)
+    except MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark is not None else None
+        what = exc.problem or exc.context or "invalid YAML"
+        if "duplicate key" in str(what):
+            what = f"{what} (each key may appear once)"
+        raise ScenarioError([Message(name, line, None, f"invalid YAML: {what}")]) from None
+    except YAMLError as exc:
+        raise ScenarioError([Message(name, None, None, f"invalid YAML: {exc}")]) from None
+    if tree is None:
+        msg = "the file is empty (expected a scenario mapping with name, channels, ...)"
+        raise ScenarioError([Message(name, None, None, msg)])
+    if not isinstance(tree, dict):
+        got = "a list" if isinstance(tree, list) else f"{type(tree).__name__} {tree!r}"
+        msg = f"expected a mapping of scenario keys (name, channels, ...), got {got}"
+        raise ScenarioError([Message(name, 1, None, msg)])
+    return tree
+
+
+def _plain(node: Any, loc: Loc = (), lines: dict[Loc, int] | None = None) -> tuple[Any, dict]:
+    """Turn ruamel's tree into plain Python values and a map field path -> 1-based line."""
+    if lines is None:
+        lines = {(): 1}
+    if isinstance(node, CommentedMap):
+        out = {}
+        for key in node:
+            child = (*loc, str(key))
+            try:
+                lines[child] = node.lc.key(key)[0] + 1
+            except (KeyError, TypeError, AttributeError):
+                lines[child] = lines.get(loc, 1)
+            out[str(key) if not isinstance(key, str | int) else key] = _plain(
+                node[key], child, lines
+            )[0]
+        return out, lines
+    if isinstance(node, CommentedSeq):
+        items = []
+        for i, value in enumerate(node):
+            child = (*loc, i)
+            try:
+                lines[child] = node.lc.item(i)[0] + 1
+            except (KeyError, TypeError, AttributeError):
+                lines[child] = lines.get(loc, 1)
+            items.append(_plain(value, child, lines)[0])
+        return items, lines
+    if isinstance(node, bool):
+        return bool(node), lines
+    if isinstance(node, int):
+        return int(node), lines
+    if isinstance(node, float):
+        return float(node), lines
+    if isinstance(node, str):
+        return str(node), lines
+    return node, lines
+
+
+def _line_of(loc: Loc, lines: dict[Loc, int] | None) -> int | None:
+    """Line of the field, or of its nearest ancestor present in the file (None when
+    there is no file: a what-if change)."""
+    if lines is None:
+        return None
+    for n in range(len(loc), -1, -1):
+        if loc[:n] in lines:
+            return lines[loc[:n]]
+    return 1
+
+
+def _locate(p: Problem, name: str, lines: dict[Loc, int] | None) -> Message:
+    return Message(name, _line_of(p.loc, lines), p.field, p.message, p.warning)
+
+
+# --- pydantic errors as plain messages -------------------------------------------------
+
+_TYPE_WORDS = {
+    "float": "a number",
+    "int": "a whole number",
+    "bool": "true or false",
+    "string": "text",
+    "dict": "a mapping (key: value)",
+    "list": "a list",
+    "model": "a mapping (key: value)",
+}
+
+
+def _from_pydantic(exc: ValidationError, name: str, lines: dict[Loc, int] | None) -> list[Message]:
+    messages: list[Message] = []
+    seen: set[tuple[Loc, str]] = set()
+    for err in _prune_union_noise(exc.errors(include_url=False)):
+        loc = _clean_loc(err["loc"])
+        text = _describe(err, loc)
+        if (loc, text) in seen:
+            continue
+        seen.add((loc, text))
+        messages.append(_locate(Problem(loc, text), name, lines))
+    return messages
+
+
+_TAG = re.compile(
+    r"^((function-(before|after|plain|wrap)|list|dict|literal|is-instance|lax-or-strict|"
+    r"json-or-python|nullable|tagged-union|union|frozenset|set|tuple)\[.*\]|constrained-\w+|"
+    r"str|float|int|bool|IntradayCSV|Patience|Distribution|AngerModel)$"
+)
+
+
+def _clean_loc(loc: tuple) -> Loc:
+    """Drop pydantic's union-branch and validator tags from a location."""
+    return tuple(p for p in loc if not (isinstance(p, str) and _TAG.match(p)))
+
+
+def _prune_union_noise(errors: list[dict]) -> list[dict]:
+    """For a union field, keep the errors of the branch the user most likely meant."""
+    by_loc: dict[Loc, list[dict]] = {}
+    for err in errors:
+        by_loc.setdefault(_clean_loc(err["loc"]), []).append(err)
+    kept: list[dict] = []
+    for errs in by_loc.values():
+        if len(errs) > 1:
+            wanted = ("value_error", "missing", "extra_forbidden")
+            specific = [e for e in errs if e["type"] in wanted]
+            kept += specific[:1] or errs[:1]
+        else:
+            kept += errs
+    return kept
+
+
+def _describe(err: dict, loc: Loc) -> str:
+    """One readable sentence for a pydantic error, saying what was expected."""
+    kind, ctx, got = err["type"], err.get("ctx") or {}, err.get("input")
+    if kind == "missing":
+        return "required field is missing"
+    if kind == "extra_forbidden":
+        return f"unknown key {loc[-1]!r}{_did_you_mean(loc)}" if loc else "unknown key"
+    if kind == "value_error":
+        return str(ctx.get("error", err["msg"]))
+    if kind == "literal_error":
+        return f"got {got!r} (expected {ctx.get('expected')})"
+    if kind in ("greater_than", "greater_than_equal", "less_than", "less_than_equal"):
+        words = {
+            "greater_than": "greater than",
+            "greater_than_equal": "at least",
+            "less_than": "less than",
+            "less_than_equal": "at most",
+        }
+        bound = next(v for k, v in ctx.items() if k in ("gt", "ge", "lt", "le"))
+        return f"got {got!r} (expected a value {words[kind]} {bound})"
+    if kind.endswith(("_type", "_parsing")):
+        expected = next((w for k, w in _TYPE_WORDS.items() if kind.startswith(k)), "another type")
+        return f"got {got!r} (expected {expected})"
+    if kind in ("too_short", "too_long"):
+        return f"{err['msg']} (got {got!r})"
+    return f"{err['msg']} (got {got!r})"
+
+
+def _did_you_mean(loc: Loc) -> str:
+    """Suggest the closest allowed key for an unknown key at `loc`."""
+    model = _model_at(loc[:-1])
+    if model is None:
+        return ""
+    allowed = list(model.model_fields)
+    close = difflib.get_close_matches(str(loc[-1]), allowed, n=1, cutoff=0.6)
+    if close:
+        return f"; did you mean {close[0]!r}?"
+    return f" (expected one of: {', '.join(allowed)})"
+
+
+def _model_at(loc: Loc) -> type[BaseModel] | None:
+    """The pydantic model class that validates the mapping at `loc` (None if not a model)."""
+    model: Any = Scenario
+    i = 0
+    while i < len(loc):
+        field = model.model_fields.get(loc[i]) if isinstance(loc[i], str) else None
+        if field is None:
+            return None
+        classes = _flatten(field.annotation)
+        model = next((c for c in classes if isinstance(c, type) and issubclass(c, BaseModel)), None)
+        if model is None:
+            return None
+        i += 1
+        if any(typing.get_origin(c) in (dict, list) for c in classes):
+            i += 1  # skip the user's name or the list index
+    return model
+
+
+def _flatten(annotation: Any) -> list[Any]:
+    """Every class mentioned in a (possibly nested generic / Annotated) annotation."""
+    out: list[Any] = []
+    stack = [annotation]
+    while stack:
+        a = stack.pop()
+        out.append(a)
+        stack.extend(typing.get_args(a))
+    return out

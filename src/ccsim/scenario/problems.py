@@ -1,0 +1,59 @@
+"""Problems found in a scenario file: where they are and what is wrong.
+
+`Problem` is a rule's finding at a field path; `Message` is a problem located in a file
+(`file:line: field: message`); `ScenarioError` carries every message of a file that
+could not be loaded. Nothing else in ccsim raises on bad input.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+Loc = tuple[str | int, ...]
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong (or suspicious) in a scenario, at a field path."""
+
+    loc: Loc
+    message: str
+    warning: bool = False
+
+    @property
+    def field(self) -> str:
+        """Dotted field path, list indices in brackets: `roster[0].group`."""
+        return field_path(self.loc)
+
+
+def field_path(loc: Loc) -> str:
+    """`("roster", 0, "group")` → `roster[0].group`; the empty path is `(top level)`."""
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out or "(top level)"
+
+
+@dataclass(frozen=True)
+class Message:
+    """A problem located in a file; `str()` gives `file:line: field: message`."""
+
+    file: str
+    line: int | None
+    field: str | None
+    message: str
+    warning: bool = False
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}" if self.line else self.file
+        kind = "warning: " if self.warning else ""
+        field = f"{self.field}: " if self.field else ""
+        return f"{where}: {kind}{field}{self.message}"
+
+
+class ScenarioError(Exception):
+    """A scenario file could not be loaded; `.messages` lists every problem found."""
+
+    def __init__(self, messages: list[Message]):
+        super().__init__("\n".join(str(m) for m in messages))
+        self.messages = messages

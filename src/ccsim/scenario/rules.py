@@ -1,0 +1,212 @@
+"""Cross-field rules of a scenario: names that must exist, shares that must add up.
+
+`check` returns every problem at once (errors and warnings), each with the field
+path it concerns, so the loader can point at the file line.
+"""
+
+from __future__ import annotations
+
+import difflib
+
+from ccsim.scenario import units
+from ccsim.scenario.model import Scenario
+from ccsim.scenario.problems import Loc, Problem
+
+MIX_TOLERANCE = 1e-6
+
+
+def check(s: Scenario) -> tuple[list[Problem], list[Problem]]:
+    """Return (errors, warnings) for the cross-field rules of scenario `s`."""
+    errors: list[Problem] = []
+    for rule in (_names, _mixes, _arrivals, _time_grid, _skills_cover, _escalation):
+        errors += rule(s)
+    warnings = [] if errors else _warnings(s)
+    return errors, warnings
+
+
+def _suggest(name: str, options: list[str]) -> str:
+    close = difflib.get_close_matches(name, options, n=1)
+    listed = ", ".join(options) if options else "none defined"
+    hint = f"; did you mean {close[0]!r}?" if close else ""
+    return f"(expected one of: {listed}){hint}"
+
+
+def _names(s: Scenario) -> list[Problem]:
+    """Every name used in one block must be defined in the block it refers to."""
+    out: list[Problem] = []
+    channels = list(s.channels)
+    with_esc = [*channels, "escalation"]
+    for ch in s.arrivals:
+        if ch not in s.channels:
+            msg = f"unknown channel {ch!r} {_suggest(ch, channels)}"
+            out.append(Problem(("arrivals", ch), msg))
+    for r, reason in s.reasons.items():
+        for ch in reason.mix:
+            if ch not in s.channels:
+                msg = f"unknown channel {ch!r} {_suggest(ch, channels)}"
+                out.append(Problem(("reasons", r, "mix", ch), msg))
+    for g, group in s.groups.items():
+        for ch in group.skills:
+            if ch not in with_esc:
+                msg = f"unknown skill {ch!r} {_suggest(ch, with_esc)}"
+                out.append(Problem(("groups", g, "skills", ch), msg))
+    for i, line in enumerate(s.roster):
+        if line.group not in s.groups:
+            msg = f"unknown group {line.group!r} {_suggest(line.group, list(s.groups))}"
+            out.append(Problem(("roster", i, "group"), msg))
+        if line.shift not in s.shifts:
+            msg = f"unknown shift {line.shift!r} {_suggest(line.shift, list(s.shifts))}"
+            out.append(Problem(("roster", i, "shift"), msg))
+    for ch in s.targets:
+        if ch not in with_esc:
+            out.append(Problem(("targets", ch), f"unknown channel {ch!r} {_suggest(ch, with_esc)}"))
+        elif s.targets[ch].max_abandon is not None and (
+            ch == "escalation" or s.channels[ch].kind == "message"
+        ):
+            msg = "max_abandon applies to voice and chat channels only (messages never abandon)"
+            out.append(Problem(("targets", ch, "max_abandon"), msg))
+    for ch in s.costs.per_contact:
+        if ch not in s.channels:
+            msg = f"unknown channel {ch!r} {_suggest(ch, channels)}"
+            out.append(Problem(("costs", "per_contact", ch), msg))
+    return out
+
+
+def _mixes(s: Scenario) -> list[Problem]:
+    """Each channel's reason mix sums to 1."""
+    out: list[Problem] = []
+    for ch in s.channels:
+        entries = [(r, reason.mix[ch]) for r, reason in s.reasons.items() if ch in reason.mix]
+        total = sum(share for _, share in entries)
+        if not entries:
+            msg = "no reason has a mix share for this channel (expected shares summing to 1)"
+            out.append(Problem(("channels", ch), msg))
+        elif abs(total - 1.0) > MIX_TOLERANCE:
+            parts = " + ".join(f"{r} {share:g}" for r, share in entries)
+            msg = f"reason mix for channel {ch!r} sums to {total:.6g} ({parts}; expected 1)"
+            out.append(Problem(("reasons", entries[0][0], "mix", ch), msg))
+    return out
+
+
+def _arrivals(s: Scenario) -> list[Problem]:
+    """Every channel has arrivals; profiles match the interval."""
+    out: list[Problem] = []
+    ipd = s.simulation.intervals_per_day
+    for ch in s.channels:
+        if ch not in s.arrivals:
+            msg = "channel has no `arrivals` entry (expected arrivals." + ch + ".weekly)"
+            out.append(Problem(("channels", ch), msg))
+    for ch, arr in s.arrivals.items():
+        n = arr.intraday_length()
+        if n is not None and n != ipd:
+            msg = (
+                f"intraday profile has {n} values, expected {ipd} "
+                f"(one per {units.format_duration(s.simulation.interval)} interval of the day)"
+            )
+            out.append(Problem(("arrivals", ch, "intraday"), msg))
+    return out
+
+
+def _time_grid(s: Scenario) -> list[Problem]:
+    """The interval divides a day; horizon and warm-up are whole numbers of intervals."""
+    out: list[Problem] = []
+    sim = s.simulation
+    step = sim.interval
+    if step != round(step) or units.MINUTES_PER_DAY % step:
+        msg = f"interval {units.format_duration(step)} must be whole minutes dividing a day "
+        out.append(Problem(("simulation", "interval"), msg + "(expected e.g. 15min, 30min, 1h)"))
+        return out
+    for key in ("horizon", "warmup"):
+        value = getattr(sim, key)
+        if abs(value / step - round(value / step)) > 1e-9:
+            msg = (
+                f"{units.format_duration(value)} is not a whole number of "
+                f"{units.format_duration(step)} intervals"
+            )
+            out.append(Problem(("simulation", key), msg))
+    return out
+
+
+def _skills_cover(s: Scenario) -> list[Problem]:
+    """Every channel that receives contacts has a group with its skill."""
+    out: list[Problem] = []
+    for ch, arr in s.arrivals.items():
+        if ch in s.channels and arr.weekly > 0 and not s.skilled_groups(ch):
+            msg = f"no group has the {ch!r} skill (expected a group with skills: {{{ch}: 1}})"
+            out.append(Problem(("channels", ch), msg))
+    return out
+
+
+def _escalation(s: Scenario) -> list[Problem]:
+    """Escalation needs an `escalation` block and a group with the escalation skill."""
+    out: list[Problem] = []
+    sources: list[tuple[Loc, str]] = [
+        (("reasons", r, "escalate"), f"reason {r!r} escalates")
+        for r, reason in s.reasons.items()
+        if reason.escalate
+    ]
+    if s.anger.enabled and s.anger.escalate_above < 1:
+        sources.append((("anger", "escalate_above"), "escalate_above < 1 escalates angry contacts"))
+    for loc, why in sources:
+        if not s.skilled_groups("escalation"):
+            msg = f"{why} but no group has the `escalation` skill "
+            msg += "(expected a group with skills: {escalation: 1})"
+            out.append(Problem(loc, msg))
+        if s.escalation is None:
+            out.append(Problem(loc, f"{why} but there is no `escalation:` block with `resolve`"))
+    return out
+
+
+def _warnings(s: Scenario) -> list[Problem]:
+    """Legal but suspicious: nobody on duty while open, unrostered groups, unreachable targets."""
+    out: list[Problem] = []
+    if not s.roster:
+        return out
+    rostered = {line.group for line in s.roster if line.agents > 0}
+    for g in s.groups:
+        if g not in rostered:
+            out.append(Problem(("groups", g), "group has no agents on the roster", warning=True))
+    for ch, channel in s.channels.items():
+        if channel.kind == "message" and channel.open is None:
+            continue  # an always-open inbox simply waits for the next shift
+        gap = _uncovered_open_time(s, ch, channel.windows)
+        if gap is not None:
+            day, start, end = gap
+            msg = (
+                f"channel is open {units.DAY_NAMES[day]} {units.format_clock(start)}-"
+                f"{units.format_clock(end)} with no {ch!r}-skilled agent on duty"
+            )
+            out.append(Problem(("channels", ch, "open" if channel.open else "kind"), msg, True))
+    for ch in s.targets:
+        skilled = set(s.skilled_groups(ch))
+        if not skilled & rostered:
+            msg = f"no rostered agent has the {ch!r} skill, so this target cannot be reached"
+            out.append(Problem(("targets", ch), msg, warning=True))
+    return out
+
+
+def _uncovered_open_time(
+    s: Scenario, channel: str, windows: list[tuple[float, float]] | None
+) -> tuple[int, float, float] | None:
+    """First open period of the week with no skilled agent on duty, as (day, start, end)."""
+    skilled = set(s.skilled_groups(channel))
+    duty: list[tuple[float, float]] = []
+    for line in s.roster:
+        if line.group in skilled and line.agents > 0:
+            shift = s.shifts[line.shift]
+            duty += units.weekly_windows(shift.days, [(shift.start, shift.start + shift.length)])
+    duty = units.merge_intervals(duty)
+    open_windows = windows if windows is not None else [(0.0, units.MINUTES_PER_WEEK)]
+    for start, end in open_windows:
+        t = start
+        for ds, de in duty:
+            if de <= t or ds >= end:
+                continue
+            if ds > t:
+                break
+            t = de
+        if t < end:
+            gap_end = min(end, next((ds for ds, _ in duty if ds > t), end))
+            day = int(t // units.MINUTES_PER_DAY)
+            return day, t - day * units.MINUTES_PER_DAY, gap_end - day * units.MINUTES_PER_DAY
+    return None

@@ -1,0 +1,109 @@
+"""A readable summary of a scenario (what `ccsim show` prints): channels, weekly
+volumes, roster lines, targets — as tables; `ccsim.report.console` draws them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+
+from ccsim.scenario import units
+from ccsim.scenario.model import Channel, Scenario
+
+
+def opening_hours(channel: Channel) -> str:
+    """`mon-fri 08:00-20:00; sat 09:00-14:00` or `24/7`."""
+    if channel.open is None:
+        return "24/7"
+    parts = []
+    for days, hours in channel.open.items():
+        text = (
+            "closed"
+            if hours in ("closed", None)
+            else (", ".join(hours) if isinstance(hours, list) else str(hours))
+        )
+        parts.append(f"{days} {text}")
+    return "; ".join(parts)
+
+
+def targets_text(s: Scenario, channel: str) -> str:
+    """`80% in 20s, abandon ≤ 5%`."""
+    target = s.targets.get(channel)
+    if target is None:
+        return "-"
+    parts = [f"{t.at_least:.0%} in {units.format_duration(t.within)}" for t in target.service]
+    if target.max_abandon is not None:
+        parts.append(f"abandon ≤ {target.max_abandon:.0%}")
+    return ", ".join(parts) or "-"
+
+
+def channels_table(s: Scenario) -> pd.DataFrame:
+    """One row per channel (plus escalation if targeted): kind, hours, volume, targets."""
+    rows = []
+    for name, ch in s.channels.items():
+        arr = s.arrivals.get(name)
+        weekly = arr.weekly if arr else 0.0
+        deflected = s.faq_deflection * sum(
+            r.mix.get(name, 0.0) for key, r in s.reasons.items() if key == "question"
+        )
+        rows.append(
+            {
+                "channel": name,
+                "kind": ch.kind,
+                "open": opening_hours(ch),
+                "weekly": weekly,
+                "after_faq": weekly * (1 - deflected),
+                "groups": ", ".join(s.skilled_groups(name)),
+                "targets": targets_text(s, name),
+            }
+        )
+    if "escalation" in s.targets or s.escalation is not None:
+        rows.append(
+            {
+                "channel": "escalation",
+                "kind": "queue",
+                "open": "24/7",
+                "weekly": float("nan"),
+                "after_faq": float("nan"),
+                "groups": ", ".join(s.skilled_groups("escalation")),
+                "targets": targets_text(s, "escalation"),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def roster_lines(s: Scenario) -> list[dict[str, Any]]:
+    """Roster lines with their shift's start, length, days and the paid hours per week
+    (`ccsim.finance.cost.roster_lines` adds the staff cost)."""
+    lines = []
+    for r in s.roster:
+        shift = s.shifts[r.shift]
+        lines.append(
+            {
+                "group": r.group,
+                "shift": r.shift,
+                "agents": r.agents,
+                "start": units.format_clock(shift.start),
+                "length_h": round(shift.length / 60, 4),
+                "days": units.format_days(shift.days),
+                "paid_hours": round(shift.weekly_paid_hours * r.agents, 2),
+            }
+        )
+    return lines
+
+
+def roster_table(s: Scenario) -> pd.DataFrame:
+    """One row per roster line: group, shift, days, hours (start+length), agents, paid
+    hours per week."""
+    rows = [
+        {
+            "group": line["group"],
+            "shift": line["shift"],
+            "days": line["days"],
+            "hours": f"{line['start']}+{units.format_duration(s.shifts[line['shift']].length)}",
+            "agents": line["agents"],
+            "paid_hours": line["paid_hours"],
+        }
+        for line in roster_lines(s)
+    ]
+    return pd.DataFrame(rows, columns=["group", "shift", "days", "hours", "agents", "paid_hours"])

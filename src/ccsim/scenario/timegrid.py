@@ -1,0 +1,182 @@
+"""The time grid: simulation time, calendar week, intervals, opening hours, and bins.
+
+Simulation time is in minutes from the start of the measured window: time 0 is 00:00
+of `simulation.start_day`, warm-up is negative time. The calendar week starts on Monday
+00:00 (minute 0). Intervals are `simulation.interval` long; the planning week is the
+7 days from time 0. Every function here is vectorised over numpy arrays.
+"""
+
+from __future__ import annotations
+
+import functools
+
+import numpy as np
+import pandas as pd
+
+from ccsim.scenario import units
+from ccsim.scenario.model import Channel, Scenario, Shift
+
+SAMPLES_PER_INTERVAL = 30  # time points per interval for opening-hour shares
+
+
+def minute_of_week(s: Scenario, t: np.ndarray | float) -> np.ndarray:
+    """Minute of the calendar week (0 = Monday 00:00) at simulation time t."""
+    return np.mod(
+        s.simulation.start_day_index * units.MINUTES_PER_DAY + np.asarray(t, float),
+        units.MINUTES_PER_WEEK,
+    )
+
+
+def is_open(s: Scenario, channel: Channel | None, t: np.ndarray | float) -> np.ndarray:
+    """Whether `channel` is open at simulation times t (None or no hours: always)."""
+    t = np.asarray(t, float)
+    if channel is None or channel.windows is None:
+        return np.ones(t.shape, bool)
+    starts = np.array([w[0] for w in channel.windows])
+    ends = np.array([w[1] for w in channel.windows])
+    mow = minute_of_week(s, t)
+    i = np.searchsorted(starts, mow, side="right") - 1
+    return (i >= 0) & (mow < ends[np.maximum(i, 0)])
+
+
+def open_changes(s: Scenario, channel: Channel, t0: float, t1: float) -> list[tuple[float, bool]]:
+    """(time, now_open) for every opening and closing of `channel` in [t0, t1)."""
+    if channel.windows is None:
+        return []
+    offset = s.simulation.start_day_index * units.MINUTES_PER_DAY
+    changes: list[tuple[float, bool]] = []
+    first_week = int(np.floor((t0 + offset) / units.MINUTES_PER_WEEK)) - 1
+    last_week = int(np.floor((t1 + offset) / units.MINUTES_PER_WEEK)) + 1
+    for week in range(first_week, last_week + 1):
+        base = week * units.MINUTES_PER_WEEK - offset
+        for start, end in channel.windows:
+            changes += [(base + start, True), (base + end, False)]
+    changes.sort()
+    # a window ending exactly where the next starts (wrap at the week boundary) is one
+    merged: list[tuple[float, bool]] = []
+    for t, now_open in changes:
+        if merged and merged[-1][0] == t and merged[-1][1] != now_open:
+            merged.pop()
+            continue
+        merged.append((t, now_open))
+    return [(t, o) for t, o in merged if t0 <= t < t1]
+
+
+def time_to_open(s: Scenario, channel: Channel | None, t: np.ndarray) -> np.ndarray:
+    """Minutes from simulation times `t` until `channel` is next open (0 if open)."""
+    t = np.asarray(t, float)
+    if channel is None or channel.windows is None:
+        return np.zeros(t.shape)
+    mow = minute_of_week(s, t)
+    starts = np.array([w[0] for w in channel.windows])
+    starts = np.concatenate([starts, starts + units.MINUTES_PER_WEEK])
+    following = starts[np.searchsorted(starts, mow, side="right").clip(max=starts.size - 1)]
+    return np.where(is_open(s, channel, t), 0.0, following - mow)
+
+
+def week(s: Scenario) -> np.ndarray:
+    """Start times (minutes) of the intervals of the planning week."""
+    return np.arange(0.0, units.MINUTES_PER_WEEK, s.simulation.interval)
+
+
+def week_slot(s: Scenario, starts: np.ndarray) -> np.ndarray:
+    """Interval of the planning week (0 .. intervals a week − 1) of interval start times."""
+    slot = np.mod(np.asarray(starts, float), units.MINUTES_PER_WEEK) // s.simulation.interval
+    return slot.astype(int)
+
+
+def sample_times(s: Scenario) -> np.ndarray:
+    """SAMPLES_PER_INTERVAL evenly spaced times inside each interval of the planning
+    week: shape (intervals, samples)."""
+    step = s.simulation.interval
+    offsets = (np.arange(SAMPLES_PER_INTERVAL) + 0.5) * step / SAMPLES_PER_INTERVAL
+    return week(s)[:, None] + offsets[None, :]
+
+
+def open_share(s: Scenario, channel: Channel | None) -> np.ndarray:
+    """Share of each interval of the planning week during which `channel` is open."""
+    if channel is None or channel.windows is None:
+        return np.ones(week(s).size)
+    return is_open(s, channel, sample_times(s)).mean(axis=1)
+
+
+def edges(step: float, horizon: float) -> np.ndarray:
+    """Edges of the reporting intervals of the measured window [0, horizon)."""
+    return np.arange(0.0, horizon + step / 2, step)
+
+
+@functools.lru_cache(maxsize=16)
+def clock_labels(start_day: int, step: float, horizon: float) -> tuple[np.ndarray, np.ndarray]:
+    """Day-of-week and `HH:MM` labels of the reporting intervals (the same every
+    replication, so computed once)."""
+    starts = edges(step, horizon)[:-1]
+    unique, where = np.unique(starts, return_inverse=True)
+    day = (start_day + np.floor(unique / units.MINUTES_PER_DAY)).astype(int)
+    days = np.array([units.DAY_NAMES[d % 7] for d in day])
+    times = np.array([units.format_clock(m % units.MINUTES_PER_DAY) for m in unique])
+    return days[where], times[where]
+
+
+def label_time(s: Scenario, table: pd.DataFrame) -> pd.DataFrame:
+    """Add day-of-week and clock-time columns after `start` (minutes) of any table."""
+    if table.empty:
+        return table
+    starts = table["start"].to_numpy()
+    day = (s.simulation.start_day_index + np.floor(starts / units.MINUTES_PER_DAY)).astype(int)
+    at = table.columns.get_loc("start") + 1
+    table.insert(at, "day", [units.DAY_NAMES[d % 7] for d in day])
+    table.insert(at + 1, "time", [units.format_clock(m % units.MINUTES_PER_DAY) for m in starts])
+    return table
+
+
+def overlap_per_bin(
+    starts: np.ndarray, ends: np.ndarray, bin_edges: np.ndarray, weights: np.ndarray | None = None
+) -> np.ndarray:
+    """Total (weighted) length of segments [start, end) in each bin of the uniform
+    `bin_edges`.
+
+    Exact bookkeeping (no cumulative sums of large times): a segment adds its partial
+    lengths to its first and last bins and a whole bin length to the bins between.
+    """
+    n_bins = bin_edges.size - 1
+    w = np.ones(starts.size) if weights is None else np.asarray(weights, float)
+    lo, hi = bin_edges[0], bin_edges[-1]
+    s, e = np.clip(starts, lo, hi), np.clip(ends, lo, hi)
+    keep = e > s
+    s, e, w = s[keep], e[keep], w[keep]
+    if s.size == 0:
+        return np.zeros(n_bins)
+    step = bin_edges[1] - bin_edges[0]
+    first = np.minimum(((s - lo) // step).astype(int), n_bins - 1)
+    last = np.minimum(((e - lo) // step).astype(int), n_bins - 1)
+    last = np.where((last > first) & (lo + last * step >= e), last - 1, last)  # end on an edge
+    same = first == last
+    out = np.zeros(n_bins)
+    out += np.bincount(first[same], weights=w[same] * (e[same] - s[same]), minlength=n_bins)
+    span = ~same
+    f, la, ws = first[span], last[span], w[span]
+    out += np.bincount(f, weights=ws * (lo + (f + 1) * step - s[span]), minlength=n_bins)
+    out += np.bincount(la, weights=ws * (e[span] - (lo + la * step)), minlength=n_bins)
+    middle = np.bincount(f + 1, weights=ws, minlength=n_bins + 1) - np.bincount(
+        la, weights=ws, minlength=n_bins + 1
+    )
+    out += step * np.cumsum(middle)[:n_bins]
+    return out
+
+
+def coverage(s: Scenario, shift: Shift) -> np.ndarray:
+    """Share of each interval of the planning week one agent on `shift` is working
+    (breaks excluded; a shift running past Sunday midnight wraps to Monday)."""
+    step = s.simulation.interval
+    length = units.MINUTES_PER_WEEK
+    offset = s.simulation.start_day_index * units.MINUTES_PER_DAY  # calendar → simulation
+    starts, ends = [], []
+    for day in shift.days:
+        begin = day * units.MINUTES_PER_DAY + shift.start - offset
+        cuts = [(begin + b.after, begin + b.after + b.length) for b in shift.breaks]
+        bounds = [begin, *[x for cut in sorted(cuts) for x in cut], begin + shift.length]
+        for a, b in zip(bounds[::2], bounds[1::2], strict=True):
+            for shift_by in (-length, 0.0, length):  # wrap around the week
+                starts.append(a + shift_by)
+                ends.append(b + shift_by)
+    return overlap_per_bin(np.array(starts), np.array(ends), edges(step, length)) / step
