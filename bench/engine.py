@@ -22,8 +22,13 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "bench"))
 
 import ccsim  # noqa: E402
-from ccsim.simulation import run_replication, simulate  # noqa: E402
-from ccsim.streams import replication_seeds  # noqa: E402
+from ccsim.model.replication import run_replication  # noqa: E402
+from ccsim.model.streams import replication_seeds  # noqa: E402
+
+
+def simulate(s, replications: int, seed: int):
+    """One process, contact records kept (they are what is counted)."""
+    return ccsim.simulate(s, replications, seed, workers=1, contacts=True)
 
 ERLANG_A = """\
 name: bench Erlang-A

@@ -46,7 +46,11 @@ def test_edf_serves_contacts_that_can_still_make_their_target_first():
     fifo = Backlog(arrival)
     for c in range(4):
         fifo.push(c)
-    assert [fifo.peek(140.0) is not None and fifo.pop() for _ in range(4)] == [0, 1, 2, 3]
+    served = []
+    for _ in range(4):
+        served.append((fifo.peek(140.0), fifo.pop()))  # peek: the arrival of the next
+    assert served == [(0.0, 0), (10.0, 1), (100.0, 2), (130.0, 3)]
+    assert fifo.peek(140.0) == float("inf") and len(fifo) == 0
 
 
 def test_edf_raises_the_short_target_on_an_overnight_backlog():

@@ -7,6 +7,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
+from ccsim.finance.cost import money
 from conftest import MINIMAL, SCENARIOS
 from test_cli import ccsim
 
@@ -43,11 +44,9 @@ def test_run_json_has_the_interface_keys(shop_doc):
 
 def test_cost_reconciles(shop_doc):
     cost = shop_doc["cost"]
-    assert cost["wages"] == pytest.approx(286.0 * 13.5 + 77.5 * 22.0, abs=0.01)  # by hand
-    assert cost["overhead"] == pytest.approx(0.30 * cost["wages"], abs=0.01)
-    assert cost["total"] == pytest.approx(
-        cost["wages"] + cost["overhead"] + cost["contacts"], abs=0.02
-    )
+    assert cost["wages"] == money(286.0 * 13.5) + money(77.5 * 22.0)  # by hand, per group
+    assert cost["overhead"] == money(money(286.0 * 13.5) * 0.30) + money(money(77.5 * 22.0) * 0.30)
+    assert cost["total"] == money(cost["wages"] + cost["overhead"] + cost["contacts"])
     handled = {ch: shop_doc["channels"][ch]["answered"]["mean"] for ch in cost["per_contact"]}
     allocated = sum(cost["per_contact"][ch] * handled[ch] for ch in handled)
     assert allocated == pytest.approx(cost["total"], rel=1e-3)
@@ -144,7 +143,16 @@ def test_check_confidence_is_stricter_than_the_mean(tmp_path):
 def test_check_on_the_bundled_folder_reports_every_file():
     r = ccsim("check", "scenarios/", "-n", "1", "--json")
     doc = json.loads(r.stdout)
-    assert {f["path"] for f in doc["files"]} >= {
+    assert sorted(f["path"] for f in doc["files"]) == sorted(
         str(p.relative_to(p.parents[1])) for p in SCENARIOS.glob("*.yaml")
-    }
+    )
+    for f in doc["files"]:  # a file meets its targets iff every target in its run is met
+        assert f["valid"], f
+        targets = [
+            t["met"]
+            for ch in f["run"]["channels"].values()
+            for t in [*ch["service"], *([ch["max_abandon"]] if "max_abandon" in ch else [])]
+        ]
+        assert f["targets_met"] == f["run"]["targets_met"] == all(targets), f["path"]
+    assert doc["targets_met"] == all(f["targets_met"] for f in doc["files"])
     assert r.returncode == (0 if doc["targets_met"] else 1)

@@ -87,11 +87,14 @@ def test_agents_work_only_on_duty_and_busy_time_fits(fixture, request, shop):
             assert log.overtime >= 0
 
 
-def test_no_agent_holds_more_than_it_may(omni_result):
-    s = omni_result.scenario
+def _assert_sessions_fit(result) -> int:
+    """Per agent, handlings overlap only as chat sessions of one chat channel, at most its
+    concurrency; returns how many times an agent held more than one session."""
+    s = result.scenario
     conc = [ch.concurrency for ch in s.channels.values()] + [1]
-    rep = omni_result.replications[0]
+    rep = result.replications[0]
     agent, channel, start, end = _handlings(rep)
+    together = 0
     for a in np.unique(agent):
         mine = np.flatnonzero(agent == a)
         events = sorted(
@@ -105,7 +108,41 @@ def test_no_agent_holds_more_than_it_may(omni_result):
                 continue
             holding.append(ch)
             if len(holding) > 1:  # only chat sessions may overlap, up to the concurrency
-                assert all(h == ch for h in holding) and len(holding) <= conc[ch]
+                together += 1
+                assert all(h == ch for h in holding) and len(holding) <= conc[ch], holding
+    return together
+
+
+def test_no_agent_holds_more_than_it_may(omni_result):
+    assert _assert_sessions_fit(omni_result) > 0
+
+
+TWO_CHATS = """\
+name: two chat channels
+simulation: {horizon: 1d, warmup: 0, interval: 1h, seed: 5}
+channels:
+  chat_a: {kind: chat, concurrency: 3, concurrency_slowdown: 0.2, patience: 10min}
+  chat_b: {kind: chat, concurrency: 2, patience: 10min}
+arrivals:
+  chat_a: {weekly: 7000}
+  chat_b: {weekly: 7000}
+reasons:
+  talk: {mix: {chat_a: 1, chat_b: 1}, resolve: {dist: exponential, mean: 6min}}
+anger: off
+groups:
+  both: {skills: {chat_a: 1, chat_b: 1}}
+shifts:
+  day: {start: "00:00", length: 24h}
+roster:
+  - {group: both, shift: day, agents: 6}
+"""
+
+
+def test_an_agent_never_holds_chats_of_two_chat_channels():
+    # one group serves both chat channels under load: agents chat on one at a time
+    result = ccsim.simulate(ccsim.loads(TWO_CHATS), 1, seed=5, contacts=True)
+    assert _assert_sessions_fit(result) > 100
+    assert (result.summary["answered"] > 100).all()  # both channels are served
 
 
 def test_overtime_is_recorded_when_work_runs_past_shift_end(omni_result):
@@ -249,10 +286,6 @@ def test_handle_time_is_venting_plus_resolution_in_closed_form(omni_result):
     handle = o["end"][voice] - o["answer"][voice]
     np.testing.assert_allclose(handle, vent + c.resolve[voice] + c.wrapup[voice], rtol=1e-9)
     assert (vent > 0).mean() > 0.1
-
-
-def _understaffed(text: str, agents: int) -> str:
-    return text.replace("agents: 14}", f"agents: {agents}}}")
 
 
 def test_anger_off_handle_time_equals_resolution_time():

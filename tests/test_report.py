@@ -246,8 +246,8 @@ def test_a_plan_folder_reports_the_planned_roster_and_requirement(tmp_path):
         "plan", SHOP, "-n", "2", "--verify", "2", "--no-baseline", "-w", "1",
         "--time-budget", "20s", "--out", str(out), "--report",
     )  # fmt: skip
-    assert r.returncode in (0, 1), r.stderr  # 1: a target unmet on 2 replications
     doc = json.loads((out / "plan.json").read_text())
+    assert r.returncode == (0 if doc["targets_met"] else 1), r.stderr  # 2 replications: may miss
     wb = openpyxl.load_workbook(out / "report.xlsx")
     assert wb["Summary"]["A1"].value == "ccsim plan: Small shop week"
     lines = [r[:6] for r in wb["Roster"].iter_rows(min_row=2, values_only=True)][:-1]

@@ -2,7 +2,7 @@
 
 import shutil
 import subprocess
-import sys
+import tomllib
 
 import pytest
 
@@ -26,4 +26,12 @@ def test_readme_opens_with_the_two_commands():
     assert blocks[1].startswith("python3 -m venv .venv") and "pytest" in blocks[1]
     ci = (ROOT / ".ci" / "run").read_text()
     assert blocks[1] in ci, ".ci/run must call exactly the README's test command"
-    assert sys.version_info >= (3, 11)
+
+
+def test_python_version_is_stated_once():
+    """requires-python, ruff's target and the CI workflow name the same Python."""
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    minimum = project["project"]["requires-python"].removeprefix(">=")
+    assert project["tool"]["ruff"]["target-version"] == "py" + minimum.replace(".", "")
+    workflow = (ROOT / "examples" / "ci" / "ccsim-check.yml").read_text()
+    assert f'python-version: "{minimum}"' in workflow

@@ -53,5 +53,7 @@ def run_replication(s: Scenario, seed: np.random.SeedSequence, index: int = 0) -
     center = Center(s, table, plans, t0, t1)
     center.run()
     table.outcome = center.outcomes()
+    logs = center.logs()
+    center.close()
     closed = {name: a.closed_times for name, a in arr.items()}
-    return Replication(index, table, closed, center.logs(), t0, t1, s.simulation.horizon)
+    return Replication(index, table, closed, logs, t0, t1, s.simulation.horizon)

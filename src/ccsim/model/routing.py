@@ -13,7 +13,7 @@ Pools are dicts used as ordered sets (insertion order = longest idle first).
 
 from __future__ import annotations
 
-from ccsim.model.queues import INF, Queue
+from ccsim.model.queues import INF
 from ccsim.model.topology import Agent, Topology
 
 Pool = dict[Agent, None]
@@ -63,19 +63,19 @@ class Router:
                 return agent
         return None
 
-    def choose(self, agent: Agent, now: float) -> tuple[int, Queue] | None:
+    def choose(self, agent: Agent, now: float) -> int:
         """The queue a fully free agent serves next: the oldest head among its open,
-        non-empty skill queues of the best priority that has any (None: nothing)."""
+        non-empty skill queues of the best priority that has any (−1: nothing)."""
         for level in agent.levels:
-            best_q, best_queue, best_t = -1, None, INF
+            best_q, best_t = -1, INF
             for q, queue in level:
                 if queue.size and queue.open:
                     t = queue.peek(now)
                     if t < best_t:
-                        best_q, best_queue, best_t = q, queue, t
-            if best_queue is not None:
-                return best_q, best_queue
-        return None
+                        best_q, best_t = q, t
+            if best_q >= 0:
+                return best_q
+        return -1
 
     def chatting(self, agent: Agent, q: int) -> None:
         """`agent` took chats of queue q: it belongs to q's chat pool of its group, and is
@@ -120,3 +120,15 @@ class Router:
             del pool[agent]
             return True
         return False
+
+    def close(self) -> None:
+        """Empty every pool (after the run: agents and pools refer to each other)."""
+        for pool in self.idle:
+            for agent in pool:
+                agent.chat_pool = None
+            pool.clear()
+        for pools in self.chat_pools:
+            for pool in pools.values():
+                for agent in pool:
+                    agent.chat_pool = None
+                pool.clear()

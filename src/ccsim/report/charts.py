@@ -7,17 +7,23 @@ backend) and no window is ever opened. `png` turns one into bytes for the HTML r
 from __future__ import annotations
 
 import io
+from typing import TYPE_CHECKING
 
 import numpy as np
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
 
 from ccsim.model import anger
 from ccsim.report.model import Report
 from ccsim.scenario import units
 
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
 
 def _figure(rows: int = 1, cols: int = 1, height: float = 3.2) -> tuple[Figure, np.ndarray]:
+    # matplotlib is imported when a chart is drawn: `import ccsim` stays quick to start
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
     fig = Figure(figsize=(11, height * rows), layout="constrained")
     FigureCanvasAgg(fig)
     axes = np.atleast_1d(fig.subplots(rows, cols, squeeze=False).ravel())

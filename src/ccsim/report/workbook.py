@@ -9,17 +9,19 @@ run.json to the cent. Header rows are frozen; money carries the scenario's curre
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.worksheet import Worksheet
 
 from ccsim.experiment.document import RunDocument
 from ccsim.finance.cost import Cost, roster_lines
 from ccsim.report.console import target_lines
 from ccsim.report.model import Report
+
+if TYPE_CHECKING:
+    from openpyxl import Workbook
+    from openpyxl.worksheet.worksheet import Worksheet
 
 BOLD = Font(bold=True)
 HEADER_FILL = PatternFill("solid", fgColor="DDE5F0")
@@ -31,6 +33,8 @@ FTE = "0.00"
 
 def build(report: Report) -> Workbook:
     """The workbook (not saved)."""
+    from openpyxl import Workbook  # the whole of openpyxl only when a workbook is made
+
     doc = report.document
     money = f'#,##0.00 "{doc.cost.currency}"'
     wb = Workbook()

@@ -1,0 +1,157 @@
+"""The layers of docs/architecture.md hold: every module imports, imports go one way
+(down), there is no import cycle (imports inside functions counted), and ccsim imports
+inside functions appear only in the command line."""
+
+from __future__ import annotations
+
+import ast
+import importlib
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT
+
+SRC = ROOT / "src" / "ccsim"
+# bottom first; a module may import its own layer and the layers below it
+LAYERS = [
+    ("version", "erlang"),
+    ("scenario",),
+    ("model",),
+    ("measure",),
+    ("finance",),
+    ("experiment",),
+    ("history",),
+    ("planning",),
+    ("report",),
+    ("api",),
+    ("cli",),
+    ("__init__", "__main__"),
+]
+
+
+def _module_name(path: Path) -> str:
+    parts = path.relative_to(SRC.parent).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+MODULES = {_module_name(p): p for p in sorted(SRC.rglob("*.py"))}
+
+
+def _layer(module: str) -> int:
+    parts = module.split(".")
+    head = parts[1] if len(parts) > 1 else "__init__"
+    for level, names in enumerate(LAYERS):
+        if head in names:
+            return level
+    raise AssertionError(f"{module}: not in any layer of LAYERS (docs/architecture.md)")
+
+
+def _imports(module: str) -> list[tuple[str, int, bool]]:
+    """(imported ccsim module, line, inside a function) for every import statement."""
+    path = MODULES[module]
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    inside = {
+        id(node)
+        for fn in ast.walk(tree)
+        if isinstance(fn, ast.FunctionDef | ast.AsyncFunctionDef)
+        for node in ast.walk(fn)
+    }
+    package = module if path.name == "__init__.py" else module.rpartition(".")[0]
+    out = []
+    for node in ast.walk(tree):
+        names: list[str] = []
+        if isinstance(node, ast.Import):
+            names = [a.name for a in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                anchor = package.split(".")[: len(package.split(".")) - (node.level - 1)]
+                base = ".".join([*anchor, base] if base else anchor)
+            names = [base] + [f"{base}.{a.name}" for a in node.names]
+        for name in names:
+            while name and name not in MODULES:
+                name = name.rpartition(".")[0]
+            if name and name != module and not module.startswith(name + "."):
+                out.append((name, node.lineno, id(node) in inside))
+    return out
+
+
+@pytest.mark.parametrize("module", sorted(set(MODULES) - {"ccsim.__main__"}))  # runs the CLI
+def test_every_module_imports(module):
+    importlib.import_module(module)
+
+
+def test_imports_go_down_the_layers():
+    upward = [
+        f"{MODULES[m].relative_to(ROOT)}:{line}: {m} (layer {_layer(m)}) imports {target} "
+        f"(layer {_layer(target)})"
+        for m in MODULES
+        for target, line, _ in _imports(m)
+        if target != "ccsim" and _layer(target) > _layer(m)
+    ]
+    assert not upward, "\n".join(upward)
+
+
+def test_no_package_module_imports_the_package_face():
+    face = [
+        f"{MODULES[m].relative_to(ROOT)}:{line}"
+        for m in MODULES
+        if m not in ("ccsim", "ccsim.__main__")
+        for target, line, _ in _imports(m)
+        if target == "ccsim"
+    ]
+    assert not face, "modules inside ccsim import `ccsim` itself:\n" + "\n".join(face)
+
+
+def test_ccsim_imports_inside_functions_only_in_the_command_line():
+    hidden = [
+        f"{MODULES[m].relative_to(ROOT)}:{line}: {target}"
+        for m in MODULES
+        if not m.startswith("ccsim.cli")
+        for target, line, inside in _imports(m)
+        if inside
+    ]
+    assert not hidden, "imports hidden in functions:\n" + "\n".join(hidden)
+
+
+def test_no_import_cycle_counting_imports_inside_functions():
+    graph = {m: {t for t, _, _ in _imports(m) if t != "ccsim"} for m in MODULES}
+    state: dict[str, int] = {}  # 1 on the stack, 2 done
+    path: list[str] = []
+
+    def visit(m: str) -> list[str] | None:
+        state[m] = 1
+        path.append(m)
+        for t in sorted(graph[m]):
+            if state.get(t) == 1:
+                return [*path[path.index(t) :], t]
+            if t not in state and (cycle := visit(t)):
+                return cycle
+        path.pop()
+        state[m] = 2
+        return None
+
+    for m in sorted(graph):
+        if m not in state and (cycle := visit(m)):
+            pytest.fail("import cycle: " + " -> ".join(cycle))
+
+
+def test_the_layer_test_fails_on_an_upward_import(tmp_path, monkeypatch):
+    """The checker itself: a model module that imports the planner is caught."""
+    fake = tmp_path / "ccsim" / "model" / "sneaky.py"
+    fake.parent.mkdir(parents=True)
+    fake.write_text("from ccsim.planning import plan\n\n\ndef f():\n    import ccsim.report\n")
+    monkeypatch.setitem(MODULES, "ccsim.model.sneaky", fake)
+    found = _imports("ccsim.model.sneaky")
+    assert ("ccsim.planning.plan", 1, False) in found
+    assert ("ccsim.report", 5, True) in found
+    assert _layer("ccsim.planning.plan") > _layer("ccsim.model.sneaky")
+
+
+def test_docs_draw_the_same_layers():
+    text = (ROOT / "docs" / "architecture.md").read_text(encoding="utf-8")
+    packages = [names[0] for names in LAYERS[1:-1]]  # the packages and api, bottom first
+    positions = [text.find(f"{name}/" if name != "api" else "api.py") for name in packages]
+    assert all(p >= 0 for p in positions), dict(zip(packages, positions, strict=True))
+    assert positions == sorted(positions, reverse=True), "docs draw the layers top down"
