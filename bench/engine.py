@@ -30,6 +30,7 @@ def simulate(s, replications: int, seed: int):
     """One process, contact records kept (they are what is counted)."""
     return ccsim.simulate(s, replications, seed, workers=1, contacts=True)
 
+
 ERLANG_A = """\
 name: bench Erlang-A
 simulation: {{horizon: {days}d, warmup: 0, interval: 30min, seed: 1}}

@@ -88,3 +88,21 @@ def test_result_checks_are_the_targets_ccsim_check_evaluates():
     assert len(table) == sum(
         len(t.service) + (t.max_abandon is not None) for t in s.targets.values()
     )
+
+
+def test_one_seed_policy_for_every_run(shop):
+    """The seed given, else the scenario's, else a fresh one that the result reports."""
+    assert shop.simulation.seed is not None
+    as_file = ccsim.simulate(shop, 2, workers=1)
+    assert as_file.seed == shop.simulation.seed
+    compared = ccsim.compare(shop, {"as is": {}}, replications=2, workers=1)
+    assert compared.set_index(["channel", "metric"])["mean"].equals(
+        as_file.estimates().set_index(["channel", "metric"])["mean"]
+    )
+    unseeded = ccsim.with_changes(shop, {"simulation.seed": None})
+    first, second = (ccsim.simulate(unseeded, 1, workers=1) for _ in range(2))
+    assert first.seed != second.seed  # fresh each time ...
+    again = ccsim.simulate(unseeded, 1, seed=first.seed, workers=1)
+    assert again.summary.equals(first.summary)  # ... and reported, so it repeats exactly
+    with pytest.raises(ValueError, match="a seed must be"):
+        ccsim.simulate(shop, 1, seed=-1)

@@ -299,3 +299,23 @@ def test_a_failed_write_keeps_the_old_report_and_leaves_no_temporary_file(tmp_pa
     umask = os.umask(0)
     os.umask(umask)
     assert target.read_text() == "new" and target.stat().st_mode & 0o777 == 0o666 & ~umask
+
+
+def test_a_report_from_memory_is_the_report_read_back_from_its_folder(tmp_path, monkeypatch):
+    r = ccsim.simulate(ccsim.load(SHOP), 2, seed=3, workers=1)
+    built = report.from_result(r)
+
+    def no_reading(path):
+        raise AssertionError("saving read the folder back")
+
+    monkeypatch.setattr(report, "read", no_reading)  # saving renders what is in memory
+    folder = ccsim.save(r, tmp_path / "run", report=True)
+    monkeypatch.undo()
+    back = report.read(folder)
+    assert back.document == built.document and back.kind == "run"
+    assert back.scenario.model_dump() == built.scenario.model_dump()
+    for name in ("intervals", "groups", "requirement"):
+        a, b = getattr(back, name), getattr(built, name)
+        assert list(a.columns) == list(b.columns) and len(a) == len(b), name
+        for column in a.columns:
+            np.testing.assert_array_equal(a[column].to_numpy(), b[column].to_numpy(), name)

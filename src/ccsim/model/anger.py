@@ -1,4 +1,4 @@
-"""The anger curve (DESIGN.md §3) as pure functions of their inputs.
+"""The anger curve (docs/model.md) as pure functions of their inputs.
 
 Anger `a` is in [0, 1]. Waiting raises it towards 1; in the conversation an angry
 customer first vents (anger rises to a peak) and then calms down under the agent's

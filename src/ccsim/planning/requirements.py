@@ -127,7 +127,7 @@ def first_empathy(s: Scenario, channel: str) -> float:
 def handling(s: Scenario, channel: str, wait: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Mean handle time and escalation share of the channel's contacts after `wait`.
 
-    Handle time = venting at the anger after waiting (DESIGN.md §3) + resolution time
+    Handle time = venting at the anger after waiting (docs/model.md) + resolution time
     (prepared answers applied) + wrap-up, averaged over the reason mix and each
     reason's initial anger; `wait` is an array (one value per interval).
     """

@@ -366,7 +366,7 @@ class Reason(Model):
 
 
 class AngerModel(Model):
-    """Parameters of the anger curve (DESIGN.md §3); `anger: off` disables its effects."""
+    """Parameters of the anger curve (docs/model.md); `anger: off` disables its effects."""
 
     enabled: bool = Field(True, description="false (or `anger: off`) = handle time = resolution")
     calm_below: float = Field(0.30, gt=0, le=1)
