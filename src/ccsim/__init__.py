@@ -6,6 +6,7 @@ layer over it. docs/architecture.md draws the packages and how they depend on ea
 
 from ccsim.api import (
     FileCheck,
+    WorkLimitError,
     check,
     compare,
     load,
@@ -29,6 +30,7 @@ __all__ = [
     "Result",
     "Scenario",
     "ScenarioError",
+    "WorkLimitError",
     "__version__",
     "check",
     "compare",

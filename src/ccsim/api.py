@@ -16,18 +16,21 @@ from ccsim.experiment import runner, seeds, variants
 from ccsim.experiment.result import Result
 from ccsim.experiment.runner import Progress
 from ccsim.measure.targets import TargetCheck
+from ccsim.model import work
 from ccsim.planning.plan import Plan
 from ccsim.planning.plan import plan as _plan
 from ccsim.report import folders
 from ccsim.report import model as reports
 from ccsim.scenario import loader
 from ccsim.scenario.changes import with_changes
+from ccsim.scenario.limits import DEFAULT_FILE_LIMITS, FileLimits
 from ccsim.scenario.loader import load, loads
 from ccsim.scenario.model import Scenario
 from ccsim.scenario.problems import Message, ScenarioError
 
 __all__ = [
     "FileCheck",
+    "WorkLimitError",
     "check",
     "compare",
     "load",
@@ -42,6 +45,9 @@ __all__ = [
 
 compare = variants.compare
 sweep = variants.sweep
+WorkLimitError = work.WorkLimitError
+
+
 plan = _plan
 
 
@@ -55,17 +61,21 @@ def simulate(
     progress: Progress | None = None,
     precision: float | None = None,
     max_replications: int = 200,
+    memory_limit: str | float | None = None,
 ) -> Result:
     """Simulate `replications` (default: the scenario's) independent runs of `s`.
 
     Each replication is measured as it finishes and only its tables are kept, unless
     `contacts=True` keeps the per-contact records too (`Result.contacts()`).
     `precision`: add replications (doubling, up to `max_replications`) until every
-    service-level 95 % CI half-width is at most this.
+    service-level 95 % CI half-width is at most this. A replication estimated to need
+    more memory than `memory_limit` (bytes or a size like "16GB"; default: a quarter of
+    this machine's memory) is refused up front with `WorkLimitError`.
     """
     n = replications or s.simulation.replications
     if n < 1:
         raise ValueError(f"replications must be at least 1, got {n}")
+    work.ensure_fits(s, memory_limit, max_replications if precision is not None else n)
     options = dict(workers=workers, scheduler=scheduler, contacts=contacts, progress=progress)
     seed = seeds.resolve(seed, s)
     if precision is not None:
@@ -104,20 +114,29 @@ def check(
     workers: int | None = None,
     scheduler: str | object | None = None,
     progress: Progress | None = None,
+    memory_limit: str | float | None = None,
+    allow_paths: Iterable[str | Path] = (),
+    limits: FileLimits = DEFAULT_FILE_LIMITS,
 ) -> list[FileCheck]:
     """Validate and simulate every scenario file (folders: every *.yaml inside) and
     check every target — what `ccsim check` gates CI on. `confidence`: the one-sided
-    bound must reach each target instead of the mean."""
+    bound must reach each target instead of the mean. A file too large to simulate
+    within `memory_limit` counts as invalid, with the estimate."""
     out = []
     for path in loader.expand_paths(paths):
         try:
-            s = load(path)
+            s = load(path, allow_paths, limits)
+            work.ensure_fits(s, memory_limit, replications or s.simulation.replications)
         except ScenarioError as exc:
             out.append(FileCheck(path, exc.messages))
             continue
+        except work.WorkLimitError as exc:
+            out.append(FileCheck(path, [Message(str(path), None, None, str(exc))]))
+            continue
         result = simulate(
-            s, replications, seed, workers=workers, scheduler=scheduler, progress=progress
-        )
+            s, replications, seed, workers=workers, scheduler=scheduler, progress=progress,
+            memory_limit=memory_limit,
+        )  # fmt: skip
         out.append(FileCheck(path, result=result, confidence=confidence))
     return out
 

@@ -38,6 +38,7 @@ def main() -> None:
         err.print(f"ccsim: error: {message}", markup=False)
         sys.exit(EXIT_USAGE)
     except (KeyboardInterrupt, typer.Abort):
+        code = EXIT_INTERRUPTED
+    if code == EXIT_INTERRUPTED:  # typer turns Ctrl-C in a command into exit code 130
         err.print("ccsim: interrupted", markup=False)
-        sys.exit(EXIT_INTERRUPTED)
     sys.exit(code or 0)

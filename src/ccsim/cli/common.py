@@ -114,14 +114,41 @@ def print_json(doc: Any) -> None:
     print(json.dumps(doc, indent=2, ensure_ascii=False))
 
 
-def load_or_exit(path: Path):
+def file_size(value: Any) -> int:
+    """A file size like 5MB, 200KB or a number of bytes."""
+    from ccsim.model.work import parse_size
+
+    size = parse_size(str(value))
+    if size == float("inf"):
+        raise ValueError("a file size limit cannot be none")
+    return int(size)
+
+
+def memory_size(value: Any) -> str:
+    """A memory size like 16GB, 500MB, or none (checked here, parsed where it is used)."""
+    from ccsim.model.work import parse_size
+
+    parse_size(str(value))
+    return str(value)
+
+
+def file_limits(max_file_size: int | None):
+    """The input-file limits with the size the user allows (None: the default)."""
+    from ccsim.scenario.limits import DEFAULT_FILE_LIMITS, FileLimits
+
+    if max_file_size is None:
+        return DEFAULT_FILE_LIMITS
+    return FileLimits(max_bytes=max_file_size, max_csv_bytes=max_file_size)
+
+
+def load_or_exit(path: Path, allow: list[Path] | None = None, max_file_size: int | None = None):
     """Load one scenario; on a problem print every message and exit 1."""
     from ccsim.scenario import loader
 
     if not path.exists():
         fail_usage(f"{path}: file not found")
     try:
-        return loader.load(path)
+        return loader.load(path, allow or (), file_limits(max_file_size))
     except loader.ScenarioError as exc:
         for message in exc.messages:
             err.print(str(message), markup=False)
@@ -164,6 +191,31 @@ Report = Annotated[
     bool, typer.Option("--report", help="with --out: also write report.xlsx and report.html")
 ]
 Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="no progress bar")]
+AllowPath = Annotated[
+    list[Path] | None,
+    typer.Option(
+        "--allow-path",
+        metavar="DIR",
+        help="a folder outside the scenario's own that files it names may be in (repeatable)",
+    ),
+]
+MaxFileSize = Annotated[
+    int | None,
+    typer.Option(
+        parser=file_size,
+        metavar="SIZE",
+        help="largest scenario or CSV file read, e.g. 5MB (default 1MB)",
+    ),
+]
+MemoryLimit = Annotated[
+    str | None,
+    typer.Option(
+        parser=memory_size,
+        metavar="SIZE",
+        help="memory one replication may need, e.g. 16GB or none "
+        "(default: a quarter of this machine's)",
+    ),
+]
 
 
 def needs_out(report: bool, out_dir: Path | None) -> None:

@@ -12,7 +12,9 @@ from ccsim.cli.app import app
 from ccsim.cli.common import (
     EXIT_FAIL,
     EXIT_OK,
+    AllowPath,
     AsJson,
+    MemoryLimit,
     Quiet,
     Report,
     Scheduler,
@@ -64,17 +66,20 @@ def plan(
     baseline: Annotated[bool, typer.Option(help="also plan the Erlang C baseline")] = True,
     quiet: Quiet = False,
     report: Report = False,
+    memory_limit: MemoryLimit = None,
+    allow_path: AllowPath = None,
 ) -> None:
     """Find the cheapest roster that meets every target, verified on fresh seeds."""
     import ccsim
     from ccsim.experiment.runner import WorkerError
+    from ccsim.model.work import WorkLimitError
     from ccsim.planning.plan import PlanError
     from ccsim.report import console, folders
     from ccsim.report import model as reports
     from ccsim.scenario import units
 
     needs_out(report, out_dir)
-    s = load_or_exit(scenario)
+    s = load_or_exit(scenario, allow_path)
     if start_grid is not None and start_grid > units.MINUTES_PER_DAY:
         fail_usage("--start-grid must be between 1min and 24h")
     status = None
@@ -98,8 +103,9 @@ def plan(
             time_budget=time_budget * 60.0,
             baseline=baseline,
             progress=say,
+            memory_limit=memory_limit,
         )
-    except (WorkerError, PlanError) as exc:
+    except (WorkerError, PlanError, WorkLimitError) as exc:
         fail(f"{scenario}: {exc}")
     finally:
         if status is not None:

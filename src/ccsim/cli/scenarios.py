@@ -9,7 +9,18 @@ from typing import Annotated
 import typer
 
 from ccsim.cli.app import app
-from ccsim.cli.common import EXIT_FAIL, EXIT_OK, AsJson, err, fail_usage, load_or_exit, out
+from ccsim.cli.common import (
+    EXIT_FAIL,
+    EXIT_OK,
+    AllowPath,
+    AsJson,
+    MaxFileSize,
+    err,
+    fail_usage,
+    file_limits,
+    load_or_exit,
+    out,
+)
 
 
 @app.command()
@@ -17,6 +28,8 @@ def validate(
     paths: Annotated[list[Path], typer.Argument(help="scenario files or folders")],
     as_json: AsJson = False,
     strict: Annotated[bool, typer.Option(help="treat warnings as errors")] = False,
+    allow_path: AllowPath = None,
+    max_file_size: MaxFileSize = None,
 ) -> None:
     """Load and validate scenario files (folders: every *.yaml inside)."""
     from ccsim.scenario import loader
@@ -29,7 +42,7 @@ def validate(
     files = loader.expand_paths(paths)
     if not files:
         fail_usage("no *.yaml files found in " + ", ".join(map(str, paths)))
-    results = loader.validate_paths(files)
+    results = loader.validate_paths(files, allow_path or (), file_limits(max_file_size))
     invalid = {f for f, msgs in results.items() if any(not m.warning for m in msgs)}
     if strict:
         invalid |= {f for f, msgs in results.items() if msgs}
@@ -71,11 +84,15 @@ def schema() -> None:
 
 
 @app.command()
-def show(scenario: Annotated[Path, typer.Argument(help="scenario file")]) -> None:
+def show(
+    scenario: Annotated[Path, typer.Argument(help="scenario file")],
+    allow_path: AllowPath = None,
+    max_file_size: MaxFileSize = None,
+) -> None:
     """Validate a scenario and print a readable summary of it."""
     from ccsim.report.console import render_scenario
 
-    s = load_or_exit(scenario)
+    s = load_or_exit(scenario, allow_path, max_file_size)
     for w in s.warnings:
         err.print(str(w), markup=False)
     render_scenario(s, out)

@@ -15,7 +15,10 @@ from ccsim.cli.app import app
 from ccsim.cli.common import (
     EXIT_FAIL,
     EXIT_OK,
+    AllowPath,
     AsJson,
+    MaxFileSize,
+    MemoryLimit,
     Quiet,
     Report,
     Reps,
@@ -25,6 +28,7 @@ from ccsim.cli.common import (
     err,
     fail,
     fail_usage,
+    file_limits,
     load_or_exit,
     needs_out,
     out,
@@ -37,15 +41,16 @@ from ccsim.cli.common import (
 @contextlib.contextmanager
 def simulating(quiet: bool) -> Iterator[Any]:
     """A progress callback (a bar on stderr) for the replications; a worker that fails
-    exits 1 with one line."""
+    or a run too large for the memory limit exits 1 with one line."""
     from ccsim.experiment.runner import WorkerError
+    from ccsim.model.work import WorkLimitError
 
     bar, callback = progress_bar(quiet)
     try:
         if bar is not None:
             bar.start()
         yield callback
-    except WorkerError as exc:
+    except (WorkerError, WorkLimitError) as exc:
         fail(str(exc))
     finally:
         if bar is not None:
@@ -73,6 +78,9 @@ def run(
     max_reps: Annotated[int, typer.Option(min=1, help="cap for --precision")] = 200,
     quiet: Quiet = False,
     report: Report = False,
+    memory_limit: MemoryLimit = None,
+    allow_path: AllowPath = None,
+    max_file_size: MaxFileSize = None,
 ) -> None:
     """Simulate the scenario's roster N times: service levels with 95% CIs, occupancy, cost."""
     import ccsim
@@ -80,7 +88,7 @@ def run(
     from ccsim.report import model as reports
 
     needs_out(report, out_dir)
-    s = load_or_exit(scenario)
+    s = load_or_exit(scenario, allow_path, max_file_size)
     if not any(s.agents_per_group().values()):
         err.print(
             f"ccsim: warning: {scenario}: the roster has no agents, so nobody answers "
@@ -92,6 +100,7 @@ def run(
         result = ccsim.simulate(
             s, reps, seed, contacts=keep, workers=workers, scheduler=scheduler,
             progress=progress, precision=precision, max_replications=max_reps,
+            memory_limit=memory_limit,
         )  # fmt: skip
     if out_dir is not None:
         built = reports.from_result(result)
@@ -123,6 +132,9 @@ def check(
     scheduler: Scheduler = None,
     as_json: AsJson = False,
     quiet: Quiet = False,
+    memory_limit: MemoryLimit = None,
+    allow_path: AllowPath = None,
+    max_file_size: MaxFileSize = None,
 ) -> None:
     """Validate, simulate and assert every target (exit 1 if any is missed)."""
     import ccsim
@@ -136,8 +148,10 @@ def check(
         fail_usage("no *.yaml files found in " + ", ".join(map(str, paths)))
     with simulating(quiet) as progress:
         files = ccsim.check(
-            paths, reps, seed, confidence, workers=workers, scheduler=scheduler, progress=progress
-        )
+            paths, reps, seed, confidence, workers=workers, scheduler=scheduler,
+            progress=progress, memory_limit=memory_limit, allow_paths=allow_path or (),
+            limits=file_limits(max_file_size),
+        )  # fmt: skip
     docs = []
     for f in files:
         for m in f.messages:
@@ -214,13 +228,14 @@ def sweep(
     workers: Workers = None,
     scheduler: Scheduler = None,
     as_json: AsJson = False,
+    allow_path: AllowPath = None,
 ) -> None:
     """What-if sweep: every combination of the --set values, under common random numbers."""
     import ccsim
     from ccsim.experiment import seeds
     from ccsim.experiment.runner import WorkerError
 
-    s = load_or_exit(scenario)
+    s = load_or_exit(scenario, allow_path)
     grid = dict(settings)
     reps = reps or s.simulation.replications
     seed = seeds.resolve(seed, s)

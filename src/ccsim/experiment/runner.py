@@ -10,6 +10,7 @@ records when asked for), so memory stays that of one replication plus the tables
 from __future__ import annotations
 
 import os
+import signal
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -34,6 +35,11 @@ def replicate(s: Scenario, seed: np.random.SeedSequence, index: int, contacts: b
     """One replication, measured; the unit of work sent to a worker."""
     rep = run_replication(s, seed, index)
     return measure(s, rep), (rep if contacts else None)
+
+
+def _ignore_interrupts() -> None:
+    """In a worker process: Ctrl-C is the parent's to handle (it stops the pool)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def default_workers() -> int:
@@ -72,6 +78,15 @@ class Runner:
         if self._pool is not None:
             self._pool.shutdown(cancel_futures=True)
             self._pool = None
+
+    def _stop_now(self) -> None:
+        """Interrupted: stop the worker processes at once rather than let their
+        replications run to the end (the results would be thrown away)."""
+        if self._pool is not None:
+            for process in list(getattr(self._pool, "_processes", {}).values()):
+                process.terminate()
+            self._pool.shutdown(wait=False, cancel_futures=True)
+            self._pool = None
         if self._client is not None and isinstance(self.scheduler, str):
             self._client.close()
         self._client = None
@@ -106,12 +121,15 @@ class Runner:
         outputs = []
         try:
             if self._pool is None:
-                self._pool = ProcessPoolExecutor(max_workers=self.workers)
+                self._pool = ProcessPoolExecutor(self.workers, initializer=_ignore_interrupts)
             futures = [self._pool.submit(self.work, s, ss, i, contacts) for ss, i in jobs]
             for future in futures:
                 outputs.append(future.result())
                 if progress:
                     progress(len(outputs), len(jobs))
+        except KeyboardInterrupt:
+            self._stop_now()
+            raise
         except BrokenProcessPool as exc:
             self._pool = None
             raise WorkerError(

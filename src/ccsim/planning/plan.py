@@ -19,6 +19,7 @@ from typing import Any
 from ccsim.experiment import seeds
 from ccsim.experiment.runner import Runner
 from ccsim.finance.cost import roster_lines
+from ccsim.model import work
 from ccsim.planning import requirements, shift_program
 from ccsim.planning.document import (
     BaselineResult,
@@ -100,14 +101,18 @@ def plan(
     time_budget: float = 150.0,
     baseline: bool = True,
     progress: Progress | None = None,
+    memory_limit: str | float | None = None,
 ) -> Plan:
     """Find the cheapest roster of `s` that meets every target (see the module docstring).
 
     `replications`: simulated weeks per roster tried during the search (common random
     numbers); `verify`: fresh replications for the final check; `start_grid`: also try
     every shift template at start times on this grid (minutes); `time_budget`: seconds
-    after which trimming stops (the plan then says it is not proven 1-minimal).
+    after which trimming stops (the plan then says it is not proven 1-minimal);
+    `memory_limit`: refuse up front a scenario whose replication needs more memory
+    (`ccsim.model.work`).
     """
+    work.ensure_fits(s, memory_limit, replications + verify)
     started = time.monotonic()
     say = progress or (lambda message: None)
     seed = seeds.resolve(seed, s)

@@ -13,7 +13,7 @@ import re
 from typing import Any
 
 from ccsim.scenario.loader import validate
-from ccsim.scenario.model import IntradayCSV, Scenario
+from ccsim.scenario.model import Scenario
 from ccsim.scenario.problems import Message, ScenarioError
 
 _TOKEN = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
@@ -32,10 +32,7 @@ def parse_path(path: str) -> list[str | int]:
 
 def with_changes(s: Scenario, changes: dict[str, Any]) -> Scenario:
     """A new, validated scenario: `s` with each field path set to its value."""
-    data = s.model_dump(mode="json", exclude_defaults=False)
-    for name, arr in s.arrivals.items():  # CSV profiles as written (read from s's folder)
-        if isinstance(arr.intraday, IntradayCSV):
-            data["arrivals"][name]["intraday"] = {"csv": arr.intraday.csv}
+    data = s.plain()  # CSV profiles as the weights read: nothing is read again
     for path, value in changes.items():
         try:
             parts = parse_path(path)
@@ -54,7 +51,7 @@ def with_changes(s: Scenario, changes: dict[str, Any]) -> Scenario:
                 [Message(CHANGES, None, path, "no such field in the scenario")]
             ) from None
     base = s.source.parent if s.source else "."
-    return validate(data, CHANGES, base, source=s.source, variant=True)
+    return validate(data, CHANGES, base, source=s.source, variant=True, allow_paths=s.allowed_paths)
 
 
 def _is_number(text: str) -> bool:

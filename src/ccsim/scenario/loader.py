@@ -1,8 +1,8 @@
 """Load scenario YAML files and report every problem as `file:line: field: message`.
 
-The YAML is parsed with ruamel.yaml, which keeps the line of every key; pydantic
-errors and cross-field rule violations carry a field path, mapped back to the
-closest line in the file. Loading never raises anything but `ScenarioError`.
+The YAML is read within bounds by `ccsim.scenario.yamlfile`, which keeps the line of
+every key; pydantic errors and cross-field rule violations carry a field path, mapped
+back to the closest line in the file. Loading never raises anything but `ScenarioError`.
 """
 
 from __future__ import annotations
@@ -15,39 +15,49 @@ from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
-from ruamel.yaml import YAML
-from ruamel.yaml.comments import CommentedMap, CommentedSeq
-from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
-from ccsim.scenario import rules
+from ccsim.scenario import rules, units, yamlfile
+from ccsim.scenario.limits import DEFAULT_FILE_LIMITS, FileLimits
 from ccsim.scenario.model import Scenario
-from ccsim.scenario.problems import Loc, Message, Problem, ScenarioError
+from ccsim.scenario.problems import InputError, Loc, Message, Problem, ScenarioError
 
 __all__ = ["Message", "ScenarioError", "load", "loads", "validate", "validate_paths"]
 
+MAX_SHOWN = 60  # characters of a value quoted in a message
 
-def load(path: str | Path) -> Scenario:
-    """Load and validate one scenario file; raise ScenarioError listing every problem."""
+
+def load(
+    path: str | Path,
+    allow_paths: Iterable[str | Path] = (),
+    limits: FileLimits = DEFAULT_FILE_LIMITS,
+) -> Scenario:
+    """Load and validate one scenario file; raise ScenarioError listing every problem.
+
+    Files the scenario names (CSV profiles) must lie in the scenario file's folder tree
+    or in one of `allow_paths`; `limits` bound the file's size, nesting and aliases."""
     path = Path(path)
-    name = str(path)
     try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ScenarioError([Message(name, None, None, "file not found")]) from None
-    except IsADirectoryError:
-        msg = "is a folder, expected a YAML file"
-        raise ScenarioError([Message(name, None, None, msg)]) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ScenarioError([Message(name, None, None, f"cannot read file: {exc}")]) from None
-    return loads(text, name=name, base_dir=path.parent)
+        text = yamlfile.read_text(path, limits, "scenario file")
+    except InputError as exc:
+        raise ScenarioError(exc.messages) from None
+    return loads(text, name=str(path), base_dir=path.parent, allow_paths=allow_paths, limits=limits)
 
 
-def loads(text: str, name: str = "<string>", base_dir: str | Path = ".") -> Scenario:
-    """Validate scenario YAML given as text (`name` is used in messages)."""
-    tree = _parse(text, name)
-    data, lines = _plain(tree)
+def loads(
+    text: str,
+    name: str = "<string>",
+    base_dir: str | Path = ".",
+    allow_paths: Iterable[str | Path] = (),
+    limits: FileLimits = DEFAULT_FILE_LIMITS,
+) -> Scenario:
+    """Validate scenario YAML given as text (`name` is used in messages; files it names
+    are read relative to `base_dir`, and must lie inside it or in `allow_paths`)."""
+    try:
+        data, lines = yamlfile.parse(text, name, limits, "scenario", "name, channels, ...")
+    except InputError as exc:
+        raise ScenarioError(exc.messages) from None
     source = Path(name) if name != "<string>" else None
-    return validate(data, name, base_dir, lines, source)
+    return validate(data, name, base_dir, lines, source, allow_paths=allow_paths, limits=limits)
 
 
 def validate(
@@ -57,26 +67,35 @@ def validate(
     lines: dict[Loc, int] | None = None,
     source: Path | None = None,
     variant: bool = False,
+    allow_paths: Iterable[str | Path] = (),
+    limits: FileLimits = DEFAULT_FILE_LIMITS,
 ) -> Scenario:
     """The Scenario of plain data: the model's structural checks, then the cross-field
     rules; every problem located at its line (`lines`: field path -> line; without it
     messages name the field only). Raises ScenarioError with every message."""
+    allowed = tuple(str(Path(p)) for p in allow_paths)
+    context = {"base_dir": str(base_dir), "allowed": allowed, "limits": limits}
     try:
-        scenario = Scenario.model_validate(data, context={"base_dir": str(base_dir)})
+        scenario = Scenario.model_validate(data, context=context)
     except ValidationError as exc:
         raise ScenarioError(_from_pydantic(exc, name, lines)) from None
     errors, warnings = rules.check(scenario)
     if errors:
         raise ScenarioError([_locate(p, name, lines) for p in errors])
-    return scenario.with_origin(source, [_locate(p, name, lines) for p in warnings], variant)
+    located = [_locate(p, name, lines) for p in warnings]
+    return scenario.with_origin(source, located, variant, allowed)
 
 
-def validate_paths(paths: Iterable[str | Path]) -> dict[str, list[Message]]:
+def validate_paths(
+    paths: Iterable[str | Path],
+    allow_paths: Iterable[str | Path] = (),
+    limits: FileLimits = DEFAULT_FILE_LIMITS,
+) -> dict[str, list[Message]]:
     """Validate files and folders (every *.yaml / *.yml inside); return messages per file."""
     results: dict[str, list[Message]] = {}
     for path in expand_paths(paths):
         try:
-            scenario = load(path)
+            scenario = load(path, allow_paths, limits)
         except ScenarioError as exc:
             results[str(path)] = exc.messages
         else:
@@ -93,70 +112,6 @@ def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
         else:
             out.append(p)
     return out
-
-
-# --- YAML with line numbers ---------------------------------------------------------
-
-
-def _parse(text: str, name: str) -> Any:
-    yaml = YAML(typ="rt")
-    yaml.allow_duplicate_keys = False
-    try:
-        tree = yaml.load(text)
-    except MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark is not None else None
-        what = exc.problem or exc.context or "invalid YAML"
-        if "duplicate key" in str(what):
-            what = f"{what} (each key may appear once)"
-        raise ScenarioError([Message(name, line, None, f"invalid YAML: {what}")]) from None
-    except YAMLError as exc:
-        raise ScenarioError([Message(name, None, None, f"invalid YAML: {exc}")]) from None
-    if tree is None:
-        msg = "the file is empty (expected a scenario mapping with name, channels, ...)"
-        raise ScenarioError([Message(name, None, None, msg)])
-    if not isinstance(tree, dict):
-        got = "a list" if isinstance(tree, list) else f"{type(tree).__name__} {tree!r}"
-        msg = f"expected a mapping of scenario keys (name, channels, ...), got {got}"
-        raise ScenarioError([Message(name, 1, None, msg)])
-    return tree
-
-
-def _plain(node: Any, loc: Loc = (), lines: dict[Loc, int] | None = None) -> tuple[Any, dict]:
-    """Turn ruamel's tree into plain Python values and a map field path -> 1-based line."""
-    if lines is None:
-        lines = {(): 1}
-    if isinstance(node, CommentedMap):
-        out = {}
-        for key in node:
-            child = (*loc, str(key))
-            try:
-                lines[child] = node.lc.key(key)[0] + 1
-            except (KeyError, TypeError, AttributeError):
-                lines[child] = lines.get(loc, 1)
-            out[str(key) if not isinstance(key, str | int) else key] = _plain(
-                node[key], child, lines
-            )[0]
-        return out, lines
-    if isinstance(node, CommentedSeq):
-        items = []
-        for i, value in enumerate(node):
-            child = (*loc, i)
-            try:
-                lines[child] = node.lc.item(i)[0] + 1
-            except (KeyError, TypeError, AttributeError):
-                lines[child] = lines.get(loc, 1)
-            items.append(_plain(value, child, lines)[0])
-        return items, lines
-    if isinstance(node, bool):
-        return bool(node), lines
-    if isinstance(node, int):
-        return int(node), lines
-    if isinstance(node, float):
-        return float(node), lines
-    if isinstance(node, str):
-        return str(node), lines
-    return node, lines
 
 
 def _line_of(loc: Loc, lines: dict[Loc, int] | None) -> int | None:
@@ -228,9 +183,24 @@ def _prune_union_noise(errors: list[dict]) -> list[dict]:
     return kept
 
 
+def _shown(value: Any) -> str:
+    """A value as a message quotes it: repr, at most MAX_SHOWN characters."""
+    text = repr(value)
+    return text if len(text) <= MAX_SHOWN else text[:MAX_SHOWN] + f"… ({len(text):,} characters)"
+
+
+def _bound(value: Any, duration: bool) -> str:
+    """A bound as the user wrote it: a duration (`31d`) or a number (`10,000,000`)."""
+    if duration:
+        return units.format_duration(float(value))
+    number = float(value)
+    return f"{int(number):,}" if number.is_integer() and abs(number) < 1e15 else f"{number:g}"
+
+
 def _describe(err: dict, loc: Loc) -> str:
     """One readable sentence for a pydantic error, saying what was expected."""
-    kind, ctx, got = err["type"], err.get("ctx") or {}, err.get("input")
+    kind, ctx, raw = err["type"], err.get("ctx") or {}, err.get("input")
+    got = _shown(raw)
     if kind == "missing":
         return "required field is missing"
     if kind == "extra_forbidden":
@@ -238,7 +208,9 @@ def _describe(err: dict, loc: Loc) -> str:
     if kind == "value_error":
         return str(ctx.get("error", err["msg"]))
     if kind == "literal_error":
-        return f"got {got!r} (expected {ctx.get('expected')})"
+        return f"got {got} (expected {ctx.get('expected')})"
+    if kind == "finite_number":
+        return f"got {got} (expected a finite number)"
     if kind in ("greater_than", "greater_than_equal", "less_than", "less_than_equal"):
         words = {
             "greater_than": "greater than",
@@ -247,13 +219,28 @@ def _describe(err: dict, loc: Loc) -> str:
             "less_than_equal": "at most",
         }
         bound = next(v for k, v in ctx.items() if k in ("gt", "ge", "lt", "le"))
-        return f"got {got!r} (expected a value {words[kind]} {bound})"
+        duration = _is_duration(loc)
+        shown = _bound(raw, duration) if isinstance(raw, int | float) else got
+        return f"got {shown} (expected a value {words[kind]} {_bound(bound, duration)})"
     if kind.endswith(("_type", "_parsing")):
         expected = next((w for k, w in _TYPE_WORDS.items() if kind.startswith(k)), "another type")
-        return f"got {got!r} (expected {expected})"
+        return f"got {got} (expected {expected})"
     if kind in ("too_short", "too_long"):
-        return f"{err['msg']} (got {got!r})"
-    return f"{err['msg']} (got {got!r})"
+        return f"{err['msg']} (got {got})"
+    return f"{err['msg']} (got {got})"
+
+
+def _is_duration(loc: Loc) -> bool:
+    """Whether the field at `loc` is a duration (its values are minutes internally)."""
+    if not loc or not isinstance(loc[-1], str):
+        return False
+    model = _model_at(loc[:-1])
+    field = model.model_fields.get(loc[-1]) if model is not None else None
+    if field is None:
+        return False
+    validators = [m for a in _flatten(field.annotation) for m in getattr(a, "__metadata__", ())]
+    validators += list(field.metadata)
+    return any(getattr(v, "func", None) is units.parse_duration for v in validators)
 
 
 def _did_you_mean(loc: Loc) -> str:

@@ -29,7 +29,8 @@ from pydantic import (
 )
 from ruamel.yaml import YAML
 
-from ccsim.scenario import profiles, units
+from ccsim.scenario import limits, profiles, units
+from ccsim.scenario.limits import FileLimits
 
 # --- small types -----------------------------------------------------------------
 
@@ -80,7 +81,9 @@ ESCALATION = "escalation"
 class Model(BaseModel):
     """Base: unknown keys are errors (typos must not pass silently)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=False, validate_default=True)
+    model_config = ConfigDict(
+        extra="forbid", frozen=False, validate_default=True, allow_inf_nan=False
+    )
 
 
 # --- simulation ------------------------------------------------------------------
@@ -89,12 +92,20 @@ class Model(BaseModel):
 class Simulation(Model):
     """Time window, interval and replication defaults."""
 
-    horizon: PositiveDuration = Field(7 * 1440.0, description="measured window")
-    warmup: NonNegDuration = Field(0.0, description="simulated before the window, not measured")
-    interval: PositiveDuration = Field(30.0, description="staffing and reporting interval")
+    horizon: PositiveDuration = Field(
+        7 * 1440.0, le=limits.MAX_HORIZON, description="measured window"
+    )
+    warmup: NonNegDuration = Field(
+        0.0, le=limits.MAX_WARMUP, description="simulated before the window, not measured"
+    )
+    interval: PositiveDuration = Field(
+        30.0, ge=1, le=1440, description="staffing and reporting interval"
+    )
     start_day: DayName = Field("mon", description="day of week at time 0 of the measured window")
-    replications: int = Field(20, ge=1, description="default replications for run/check")
-    seed: int | None = Field(None, ge=0, description="default seed (none = random)")
+    replications: int = Field(
+        20, ge=1, le=limits.MAX_REPLICATIONS, description="default replications for run/check"
+    )
+    seed: int | None = Field(None, ge=0, le=2**63 - 1, description="default seed (none = random)")
     sl_definition: Literal["offered", "exclude_short_abandons", "answered"] = Field(
         "offered",
         description="service-level denominator: all offered contacts (abandons are misses); "
@@ -117,9 +128,16 @@ class Distribution(Model):
     """A positive random duration given by its mean and a shape parameter."""
 
     dist: DistName = "lognormal"
-    mean: NonNegDuration
-    cv: float | None = Field(None, gt=0, description="coefficient of variation (lognormal, gamma)")
-    shape: float | None = Field(None, gt=0, description="Weibull shape parameter")
+    mean: Annotated[Duration, Field(ge=0, le=limits.MAX_HANDLING)]
+    cv: float | None = Field(
+        None,
+        ge=limits.MIN_CV,
+        le=limits.MAX_CV,
+        description="coefficient of variation (lognormal, gamma)",
+    )
+    shape: float | None = Field(
+        None, ge=limits.MIN_SHAPE, le=limits.MAX_SHAPE, description="Weibull shape parameter"
+    )
 
     @model_validator(mode="after")
     def _parameters(self) -> Distribution:
@@ -163,6 +181,7 @@ class Patience(Distribution):
     """How long a voice/chat customer waits before abandoning; `balk` hang up at once."""
 
     dist: DistName = "exponential"
+    mean: Annotated[Duration, Field(ge=0, le=limits.MAX_PATIENCE)]
     balk: Share = Field(0.0, description="share who hang up at once if they must wait")
 
 
@@ -180,16 +199,21 @@ class Channel(Model):
     patience: PatienceSpec | None = Field(
         None, description="voice/chat only; omitted = customers never abandon"
     )
-    tolerance: PositiveDuration | None = Field(
+    tolerance: Annotated[Duration, Field(gt=0, le=limits.MAX_TOLERANCE)] | None = Field(
         None, description="anger growth time constant while waiting (default by kind)"
     )
     open: dict[str, Any] | None = Field(
         None,
         description='opening hours per day range, e.g. {mon-fri: "08:00-20:00"}; omitted = always',
     )
-    concurrency: int = Field(1, ge=1, description="chat: sessions one agent holds at once")
+    concurrency: int = Field(
+        1, ge=1, le=limits.MAX_CONCURRENCY, description="chat: sessions one agent holds at once"
+    )
     concurrency_slowdown: float = Field(
-        0.0, ge=0, description="chat: extra handle time per other session held"
+        0.0,
+        ge=0,
+        le=limits.MAX_SLOWDOWN,
+        description="chat: extra handle time per other session held",
     )
     discipline: Literal["fifo", "edf"] = Field(
         "fifo", description="message: fifo, or earliest-deadline-first on the tightest target"
@@ -207,6 +231,12 @@ class Channel(Model):
             raise ValueError(
                 "expected a mapping of day ranges to hours, like "
                 f'{{mon-fri: "08:00-20:00"}}, got {value!r}'
+            )
+        if not value:
+            raise ValueError(
+                "no opening hours given (expected day ranges with hours like {mon-fri: "
+                '"08:00-20:00"}; omit `open` or write `always` for always open, '
+                "{mon-sun: closed} for a channel that never opens)"
             )
         for days, hours in value.items():
             units.parse_days(days)
@@ -256,42 +286,76 @@ class Channel(Model):
 
 
 class IntradayCSV(Model):
-    """Intraday weights read from a CSV file (path relative to the scenario file)."""
+    """Intraday weights read from a CSV file: the last column, one row per interval (a
+    header row is skipped). The path is relative to the scenario file and must stay in
+    its folder tree, symlinks followed, unless another folder is allowed (`allow_paths`,
+    `--allow-path`); messages quote no more of the file than the offending cell, cut."""
 
     csv: str
     _weights: list[float] = PrivateAttr(default_factory=list)
 
     @model_validator(mode="after")
     def _read(self, info: ValidationInfo) -> IntradayCSV:
-        base = Path((info.context or {}).get("base_dir", "."))
-        path = base / self.csv
+        context = info.context or {}
+        rules: FileLimits = context.get("limits", limits.DEFAULT_FILE_LIMITS)
+        base = Path(context.get("base_dir", "."))
+        path = confined(base / self.csv, base, context.get("allowed", ()))
         try:
+            size = path.stat().st_size
+            if size > rules.max_csv_bytes:
+                raise ValueError(
+                    f"{self.csv}: the file has {size:,} bytes, more than the "
+                    f"{rules.max_csv_bytes:,} allowed for an intraday profile"
+                )
             text = path.read_text(encoding="utf-8")
-        except OSError as exc:
-            raise ValueError(f"cannot read intraday CSV {str(path)!r}: {exc.strerror}") from None
+        except (OSError, UnicodeDecodeError) as exc:
+            why = getattr(exc, "strerror", None) or "not UTF-8 text"
+            raise ValueError(f"cannot read intraday CSV {self.csv!r}: {why}") from None
         values: list[float] = []
-        for lineno, row in enumerate(csv.reader(text.splitlines()), start=1):
-            if not row or not any(c.strip() for c in row):
-                continue
-            try:
-                values.append(float(row[-1]))
-            except ValueError:
-                if values or lineno > 1:
+        try:
+            for lineno, row in enumerate(csv.reader(text.splitlines()), start=1):
+                if not row or not any(c.strip() for c in row):
+                    continue
+                try:
+                    value = float(row[-1])
+                except ValueError:
+                    if values or lineno > 1:
+                        raise ValueError(
+                            f"{self.csv}:{lineno}: expected a number in the last column, "
+                            f"got {rules.quote(row[-1])}"
+                        ) from None
+                    continue  # header row
+                if not math.isfinite(value) or value < 0:
                     raise ValueError(
-                        f"{self.csv}:{lineno}: expected a number in the last column, "
-                        f"got {row[-1]!r}"
-                    ) from None
-                continue  # header row
-        if any(v < 0 for v in values) or not values:
+                        f"{self.csv}:{lineno}: expected a finite number >= 0, got {value!r}"
+                    )
+                values.append(value)
+        except csv.Error as exc:
+            raise ValueError(f"{self.csv}: not a readable CSV file ({exc})") from None
+        if not values:
             raise ValueError(f"{self.csv}: expected non-negative numbers, one row per interval")
         self._weights = values
         return self
 
 
+def confined(path: Path, base: Path, allowed: tuple | list = ()) -> Path:
+    """`path` resolved (symlinks followed), if it lies in `base`'s folder tree or in an
+    allowed folder; else a ValueError naming the path and the rule."""
+    resolved = path.resolve()
+    roots = [base.resolve(), *(Path(a).resolve() for a in allowed)]
+    if not any(resolved.is_relative_to(root) for root in roots):
+        raise ValueError(
+            f"{str(path)!r} resolves outside the scenario's folder {str(roots[0])!r}: files a "
+            "scenario names must lie in its folder tree (allow another folder with "
+            "--allow-path DIR, or allow_paths= in Python)"
+        )
+    return resolved
+
+
 class Arrivals(Model):
     """Weekly volume split by day of week and by interval within the day."""
 
-    weekly: float = Field(ge=0, description="expected contacts per week")
+    weekly: float = Field(ge=0, le=limits.MAX_WEEKLY, description="expected contacts per week")
     daily: Literal["uniform"] | list[Annotated[float, Field(ge=0)]] = Field(
         "uniform", description="mon..sun shares summing to 1, or uniform"
     )
@@ -299,7 +363,10 @@ class Arrivals(Model):
         "flat", description="built-in curve name, weights per interval, or {csv: path}"
     )
     overdispersion: float = Field(
-        0.0, ge=0, description="CV of a daily gamma volume multiplier (0 = pure Poisson)"
+        0.0,
+        ge=0,
+        le=limits.MAX_OVERDISPERSION,
+        description="CV of a daily gamma volume multiplier (0 = pure Poisson)",
     )
 
     @field_validator("daily")
@@ -352,7 +419,7 @@ class AngerPrior(Model):
     """Initial anger a0 ~ Beta with this mean and concentration (alpha + beta)."""
 
     mean: float = Field(0.3, gt=0, lt=1)
-    concentration: float = Field(5.0, gt=0)
+    concentration: float = Field(5.0, gt=0, le=limits.MAX_CONCENTRATION)
 
 
 class Reason(Model):
@@ -370,9 +437,11 @@ class AngerModel(Model):
 
     enabled: bool = Field(True, description="false (or `anger: off`) = handle time = resolution")
     calm_below: float = Field(0.30, gt=0, le=1)
-    rise_rate: float = Field(1.5, gt=0, description="per minute")
-    peak_gain: float = Field(0.5, ge=0)
-    empathy_decay: float = Field(0.8, gt=0, description="per minute, times the group's empathy")
+    rise_rate: float = Field(1.5, gt=0, le=limits.MAX_RATE, description="per minute")
+    peak_gain: float = Field(0.5, ge=0, le=limits.MAX_GAIN)
+    empathy_decay: float = Field(
+        0.8, gt=0, le=limits.MAX_RATE, description="per minute, times the group's empathy"
+    )
     escalate_above: Share = Field(1.0, description="peak anger above this escalates (1 = never)")
     patience_drop: Share = 0.3
     promoter_below: Share = 0.25
@@ -410,8 +479,10 @@ class Group(Model):
     skills: dict[str, Annotated[int, Field(ge=1)]] = Field(
         description="channel (or `escalation`) -> priority, 1 = first"
     )
-    wage: float = Field(0.0, ge=0, description="per paid hour")
-    empathy: float = Field(1.0, gt=0, description="multiplies the anger decay rate")
+    wage: float = Field(0.0, ge=0, le=limits.MAX_MONEY, description="per paid hour")
+    empathy: float = Field(
+        1.0, gt=0, le=limits.MAX_EMPATHY, description="multiplies the anger decay rate"
+    )
 
 
 class Break(Model):
@@ -458,7 +529,7 @@ class RosterLine(Model):
 
     group: str
     shift: str
-    agents: int = Field(ge=0)
+    agents: int = Field(ge=0, le=limits.MAX_AGENTS)
 
 
 # --- targets and costs -------------------------------------------------------------
@@ -467,7 +538,7 @@ class RosterLine(Model):
 class ServiceTarget(Model):
     """At least `at_least` of contacts answered (first reply) within `within`."""
 
-    within: NonNegDuration
+    within: Annotated[Duration, Field(ge=0, le=limits.MAX_WITHIN)]
     at_least: Share
 
 
@@ -482,9 +553,15 @@ class Costs(Model):
     """Wages are per group; these are the rest of the cost model."""
 
     currency: str = "EUR"
-    overhead: float = Field(0.0, ge=0, description="employer costs as a share of wages")
-    fte_hours: float = Field(40.0, gt=0, description="paid hours of one full-time agent a week")
-    per_contact: dict[str, Annotated[float, Field(ge=0)]] = Field(default_factory=dict)
+    overhead: float = Field(
+        0.0, ge=0, le=limits.MAX_OVERHEAD, description="employer costs as a share of wages"
+    )
+    fte_hours: float = Field(
+        40.0, gt=0, le=limits.MAX_FTE_HOURS, description="paid hours of one full-time agent a week"
+    )
+    per_contact: dict[str, Annotated[float, Field(ge=0, le=limits.MAX_MONEY)]] = Field(
+        default_factory=dict
+    )
 
 
 # --- the scenario --------------------------------------------------------------------
@@ -503,8 +580,8 @@ class Scenario(Model):
     anger: Annotated[AngerModel, BeforeValidator(_anger_switch)] = AngerModel()
     escalation: Escalation | None = None
     groups: dict[str, Group] = Field(min_length=1)
-    shifts: dict[str, Shift] = Field(default_factory=dict)
-    roster: list[RosterLine] = Field(default_factory=list)
+    shifts: dict[str, Shift] = Field(default_factory=dict, max_length=limits.MAX_SHIFTS)
+    roster: list[RosterLine] = Field(default_factory=list, max_length=limits.MAX_ROSTER_LINES)
     shrinkage: float = Field(0.0, ge=0, lt=1, description="share of rostered time lost")
     targets: dict[str, Target] = Field(default_factory=dict)
     costs: Costs = Costs()
@@ -512,15 +589,28 @@ class Scenario(Model):
     _source: Path | None = PrivateAttr(None)
     _variant: bool = PrivateAttr(False)  # a what-if variant: no longer what `source` says
     _warnings: tuple[Any, ...] = PrivateAttr(())
+    _allowed: tuple[str, ...] = PrivateAttr(())
 
     def with_origin(
-        self, source: Path | None, warnings: list[Any] | tuple = (), variant: bool = False
+        self,
+        source: Path | None,
+        warnings: list[Any] | tuple = (),
+        variant: bool = False,
+        allowed: tuple[str, ...] | None = None,
     ) -> Scenario:
         """A copy that knows the file it came from, what validation warned about (located
-        messages) and whether it is a variant of that file (a what-if, a planned roster)."""
+        messages), whether it is a variant of that file (a what-if, a planned roster) and
+        the folders beyond its own it may read files from (None: as before)."""
         copy = self.model_copy()
         copy._source, copy._warnings, copy._variant = source, tuple(warnings), variant
+        if allowed is not None:
+            copy._allowed = tuple(allowed)
         return copy
+
+    @property
+    def allowed_paths(self) -> tuple[str, ...]:
+        """Folders beyond the scenario file's own that it was allowed to read from."""
+        return self._allowed
 
     @property
     def source(self) -> Path | None:
@@ -537,15 +627,18 @@ class Scenario(Model):
         """True when this is exactly the scenario of its source file (not a variant)."""
         return self._source is not None and not self._variant
 
-    def to_yaml(self) -> str:
-        """The scenario as a loadable YAML document (every field written out; CSV
-        profiles by absolute path, so the text loads from anywhere)."""
+    def plain(self) -> dict[str, Any]:
+        """Every field as plain YAML/JSON values, CSV profiles as the weights read from
+        them — a self-contained document that loads anywhere, naming no file."""
         data = self.model_dump(mode="json")
-        base = self._source.parent if self._source else Path(".")
         for name, arr in self.arrivals.items():
             if isinstance(arr.intraday, IntradayCSV):
-                path = (base / arr.intraday.csv).resolve()
-                data["arrivals"][name]["intraday"] = {"csv": str(path)}
+                data["arrivals"][name]["intraday"] = list(arr.intraday._weights)
+        return data
+
+    def to_yaml(self) -> str:
+        """The scenario as a loadable, self-contained YAML document (`plain()`)."""
+        data = self.plain()
         buffer = io.StringIO()
         YAML().dump(data, buffer)
         return buffer.getvalue()

@@ -1,8 +1,8 @@
 """Problems found in a scenario file: where they are and what is wrong.
 
 `Problem` is a rule's finding at a field path; `Message` is a problem located in a file
-(`file:line: field: message`); `ScenarioError` carries every message of a file that
-could not be loaded. Nothing else in ccsim raises on bad input.
+(`file:line: field: message`); `InputError` carries every message of a file that could
+not be read (`ScenarioError` for a scenario). Nothing else in ccsim raises on bad input.
 """
 
 from __future__ import annotations
@@ -51,9 +51,13 @@ class Message:
         return f"{where}: {kind}{field}{self.message}"
 
 
-class ScenarioError(Exception):
-    """A scenario file could not be loaded; `.messages` lists every problem found."""
+class InputError(Exception):
+    """An input file could not be read; `.messages` lists every problem found."""
 
     def __init__(self, messages: list[Message]):
         super().__init__("\n".join(str(m) for m in messages))
         self.messages = messages
+
+
+class ScenarioError(InputError):
+    """A scenario file could not be loaded; `.messages` lists every problem found."""

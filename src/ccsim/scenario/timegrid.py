@@ -32,6 +32,8 @@ def is_open(s: Scenario, channel: Channel | None, t: np.ndarray | float) -> np.n
     t = np.asarray(t, float)
     if channel is None or channel.windows is None:
         return np.ones(t.shape, bool)
+    if not channel.windows:  # closed all week
+        return np.zeros(t.shape, bool)
     starts = np.array([w[0] for w in channel.windows])
     ends = np.array([w[1] for w in channel.windows])
     mow = minute_of_week(s, t)
@@ -67,6 +69,8 @@ def time_to_open(s: Scenario, channel: Channel | None, t: np.ndarray) -> np.ndar
     t = np.asarray(t, float)
     if channel is None or channel.windows is None:
         return np.zeros(t.shape)
+    if not channel.windows:  # closed all week: never
+        return np.full(t.shape, np.inf)
     mow = minute_of_week(s, t)
     starts = np.array([w[0] for w in channel.windows])
     starts = np.concatenate([starts, starts + units.MINUTES_PER_WEEK])

@@ -1,0 +1,171 @@
+"""YAML input files read within bounds, with the line of every value.
+
+Scenario and calendar files may come from untrusted pull requests (docs/ci.md). They are
+read with ruamel.yaml's safe round-trip loader (no tags that build objects, no code
+runs) and within `FileLimits`: the file size is checked before reading; one pass over the
+parser's events — the parser is iterative, so any nesting costs no recursion — refuses
+nesting deeper than `max_depth` and more than `max_values` values once aliases are
+expanded (the "billion laughs" bomb), before anything is built from them. Aliases
+within those bounds are allowed: scenario authors use anchors for repeated shifts.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.events import (
+    AliasEvent,
+    CollectionEndEvent,
+    CollectionStartEvent,
+    ScalarEvent,
+)
+
+from ccsim.scenario.limits import DEFAULT_FILE_LIMITS, FileLimits
+from ccsim.scenario.problems import InputError, Loc, Message
+
+
+def read_text(path: Path, limits: FileLimits = DEFAULT_FILE_LIMITS, what: str = "file") -> str:
+    """The text of an input file, refusing one larger than `limits.max_bytes` before
+    reading it (InputError with one message otherwise)."""
+    name = str(path)
+    try:
+        size = path.stat().st_size
+        if path.is_dir():
+            raise InputError([Message(name, None, None, "is a folder, expected a YAML file")])
+        if size > limits.max_bytes:
+            raise InputError(
+                [
+                    Message(
+                        name,
+                        None,
+                        None,
+                        f"the {what} has {size:,} bytes, more than the {limits.max_bytes:,} "
+                        f"allowed (a real {what} has a few thousand; raise the limit with "
+                        "--max-file-size)",
+                    )
+                ]
+            )
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise InputError([Message(name, None, None, "file not found")]) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        why = getattr(exc, "strerror", None) or "not UTF-8 text"
+        raise InputError([Message(name, None, None, f"cannot read file: {why}")]) from None
+
+
+def parse(
+    text: str,
+    name: str,
+    limits: FileLimits = DEFAULT_FILE_LIMITS,
+    what: str = "file",
+    keys: str = "",
+) -> tuple[dict[str, Any], dict[Loc, int]]:
+    """A YAML mapping as plain Python values and a map field path → 1-based line
+    (`what` and its `keys`, e.g. "scenario" and "name, channels, ...", name the file's
+    kind in messages)."""
+    if len(text) > limits.max_bytes:
+        msg = f"the {what} has {len(text):,} characters, more than the {limits.max_bytes:,} allowed"
+        raise InputError([Message(name, None, None, msg)])
+    try:
+        _check_shape(text, name, limits)
+        yaml = YAML(typ="rt")
+        yaml.allow_duplicate_keys = False
+        tree = yaml.load(text)
+    except MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark is not None else None
+        what_ = exc.problem or exc.context or "invalid YAML"
+        if "duplicate key" in str(what_):
+            what_ = f"{what_} (each key may appear once)"
+        raise InputError([Message(name, line, None, f"invalid YAML: {what_}")]) from None
+    except YAMLError as exc:
+        detail = " ".join(str(exc).split())[:200]
+        raise InputError([Message(name, None, None, f"invalid YAML: {detail}")]) from None
+    if tree is None:
+        msg = f"the file is empty (expected a {what} mapping" + (f" with {keys})" if keys else ")")
+        raise InputError([Message(name, None, None, msg)])
+    if not isinstance(tree, dict):
+        got = (
+            "a list"
+            if isinstance(tree, list)
+            else f"{type(tree).__name__} {limits.quote(str(tree))}"
+        )
+        msg = f"expected a mapping of {what} keys" + (f" ({keys})" if keys else "") + f", got {got}"
+        raise InputError([Message(name, 1, None, msg)])
+    data, lines = _plain(tree)
+    return data, lines
+
+
+def _check_shape(text: str, name: str, limits: FileLimits) -> None:
+    """Refuse deep nesting and alias expansion past the limits, reading events only."""
+    stack: list[list[Any]] = []  # [values so far in this collection, anchor]
+    sizes: dict[str, int] = {}  # anchor -> values once expanded
+    for event in YAML(typ="rt").parse(text):
+        if isinstance(event, CollectionStartEvent):
+            if len(stack) >= limits.max_depth:
+                msg = (
+                    f"mappings and lists nested more than {limits.max_depth} levels deep "
+                    f"(the limit for an input file)"
+                )
+                raise InputError([Message(name, event.start_mark.line + 1, None, msg)])
+            stack.append([1, event.anchor])
+            continue
+        if isinstance(event, CollectionEndEvent):
+            count, anchor = stack.pop()
+        elif isinstance(event, AliasEvent):
+            count, anchor = sizes.get(event.anchor, 1), None
+        elif isinstance(event, ScalarEvent):
+            count, anchor = 1, event.anchor
+        else:
+            continue
+        if anchor:
+            sizes[anchor] = count
+        if stack:
+            stack[-1][0] += count
+        if max(count, stack[-1][0] if stack else 0) > limits.max_values:
+            msg = (
+                f"more than {limits.max_values:,} values once YAML aliases are expanded "
+                "(the limit for an input file; a real scenario has a few thousand)"
+            )
+            raise InputError([Message(name, event.start_mark.line + 1, None, msg)])
+
+
+def _plain(node: Any, loc: Loc = (), lines: dict[Loc, int] | None = None) -> tuple[Any, dict]:
+    """Turn ruamel's tree into plain Python values and a map field path -> 1-based line."""
+    if lines is None:
+        lines = {(): 1}
+    if isinstance(node, CommentedMap):
+        out = {}
+        for key in node:
+            child = (*loc, str(key))
+            try:
+                lines[child] = node.lc.key(key)[0] + 1
+            except (KeyError, TypeError, AttributeError):
+                lines[child] = lines.get(loc, 1)
+            out[str(key) if not isinstance(key, str | int) else key] = _plain(
+                node[key], child, lines
+            )[0]
+        return out, lines
+    if isinstance(node, CommentedSeq):
+        items = []
+        for i, value in enumerate(node):
+            child = (*loc, i)
+            try:
+                lines[child] = node.lc.item(i)[0] + 1
+            except (KeyError, TypeError, AttributeError):
+                lines[child] = lines.get(loc, 1)
+            items.append(_plain(value, child, lines)[0])
+        return items, lines
+    if isinstance(node, bool):
+        return bool(node), lines
+    if isinstance(node, int):
+        return int(node), lines
+    if isinstance(node, float):
+        return float(node), lines
+    if isinstance(node, str):
+        return str(node), lines
+    return node, lines

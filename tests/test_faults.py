@@ -1,0 +1,144 @@
+"""Faults: Ctrl-C leaves no half-written output and exits 130 with one line; a Dask
+worker killed mid-run has its replications recomputed, bit-identically."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+import ccsim
+from ccsim.experiment import runner
+from ccsim.report import workbook
+from conftest import SCENARIOS
+
+GUARD = 300  # seconds: a hang guard for subprocesses, not a speed assertion
+
+
+def cpu_seconds(pid: int) -> float:
+    """CPU time a process and its children (worker processes) have used, from Linux's
+    /proc: a way to wait until it is well into its work whatever the machine's speed."""
+    total = 0.0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # a process that just ended
+        if stat.parent.name == str(pid) or fields[1] == str(pid):
+            total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return total
+
+
+def interrupt_when_busy(args: list[str], cpu: float, cwd: Path) -> subprocess.CompletedProcess:
+    """Start `ccsim ARGS`, send SIGINT (Ctrl-C) once it has used `cpu` CPU seconds."""
+    p = subprocess.Popen(
+        [sys.executable, "-m", "ccsim", *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=cwd,
+    )
+    deadline = time.monotonic() + GUARD
+    while p.poll() is None and cpu_seconds(p.pid) < cpu and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert p.poll() is None, "the command ended before it could be interrupted"
+    p.send_signal(signal.SIGINT)
+    out, err = p.communicate(timeout=GUARD)
+    return subprocess.CompletedProcess(p.args, p.returncode, out, err)
+
+
+def assert_nothing_left(folder: Path, name: str) -> None:
+    assert not (folder / name).exists()
+    assert [p.name for p in folder.iterdir()] == [], "a temporary output was left behind"
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs /proc (Linux)")
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["run", str(SCENARIOS / "large_center.yaml"), "-n", "4", "-w", "2", "--report"],
+        ["plan", str(SCENARIOS / "ecommerce_omnichannel.yaml"), "-w", "2", "--report"],
+    ],
+    ids=["run", "plan"],
+)
+def test_ctrl_c_leaves_no_output_and_exits_130(tmp_path, command):
+    out = tmp_path / "out"
+    out.mkdir()
+    r = interrupt_when_busy([*command, "--out", str(out / "result")], cpu=6.0, cwd=tmp_path)
+    assert r.returncode == 130, r.stderr
+    assert r.stderr.strip() == "ccsim: interrupted", r.stderr
+    assert_nothing_left(out, "result")
+
+
+def test_ctrl_c_while_writing_a_report_keeps_the_old_one_and_no_temporary_file(
+    tmp_path, monkeypatch
+):
+    folder = ccsim.save(
+        ccsim.simulate(ccsim.load(SCENARIOS / "small_shop.yaml"), 1), tmp_path / "r"
+    )
+    (folder / "report.xlsx").write_text("the report of yesterday")
+    before = sorted(p.name for p in folder.iterdir())
+
+    def pressed_ctrl_c(report):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(workbook, "build", pressed_ctrl_c)
+    monkeypatch.setattr(sys, "argv", ["ccsim", "report", str(folder)])
+    from ccsim.cli import main
+
+    with pytest.raises(SystemExit) as stopped:
+        main()
+    assert stopped.value.code == 130
+    assert (folder / "report.xlsx").read_text() == "the report of yesterday"
+    assert sorted(p.name for p in folder.iterdir()) == before
+
+
+def test_ctrl_c_while_writing_an_output_folder_keeps_the_old_one(tmp_path, monkeypatch):
+    r = ccsim.simulate(ccsim.load(SCENARIOS / "small_shop.yaml"), 1)
+    folder = ccsim.save(r, tmp_path / "r")
+    before = {p.name: p.read_bytes() for p in folder.iterdir()}
+    monkeypatch.setattr(workbook, "build", lambda report: (_ for _ in ()).throw(KeyboardInterrupt))
+    with pytest.raises(KeyboardInterrupt):
+        ccsim.save(ccsim.simulate(r.scenario, 2), folder, report=True)
+    assert {p.name: p.read_bytes() for p in folder.iterdir()} == before
+    assert [p.name for p in tmp_path.iterdir()] == ["r"]
+
+
+def test_a_dask_worker_killed_mid_run_is_recomputed_bit_identically():
+    distributed = pytest.importorskip("dask.distributed")
+    busy = ccsim.with_changes(
+        ccsim.load(SCENARIOS / "ecommerce_omnichannel.yaml"),
+        {f"arrivals.{c}.weekly": "*8" for c in ("phone", "chat", "email", "whatsapp", "social")},
+    )
+    serial = runner.run(busy, 6, seed=3, workers=1)
+    with (
+        distributed.LocalCluster(
+            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+        ) as cluster,
+        distributed.Client(cluster) as client,
+    ):
+        pids = sorted(client.run(os.getpid).values())
+        done: list[int] = []  # replications finished when the worker was killed
+
+        def kill_one_worker() -> None:
+            time.sleep(1.0)  # well into the first replications (each takes seconds)
+            done.append(len(progressed))
+            os.kill(pids[0], signal.SIGKILL)
+
+        progressed: list[int] = []
+        killer = threading.Thread(target=kill_one_worker)
+        killer.start()
+        killed = runner.run(
+            busy, 6, seed=3, scheduler=client, progress=lambda n, total: progressed.append(n)
+        )
+        killer.join()
+        assert done and done[0] < 6  # killed while replications were still running
+        assert pids[0] not in client.run(os.getpid).values()  # that worker did die
+    assert killed.summary.equals(serial.summary)
+    assert killed.intervals.equals(serial.intervals) and killed.groups.equals(serial.groups)

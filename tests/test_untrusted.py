@@ -1,0 +1,166 @@
+"""Scenario files from untrusted pull requests: paths confined to the scenario's folder
+tree, bounded parsing (size, nesting, aliases), and no file contents in messages beyond
+the offending cell, cut short. Each hostile file is refused by `ccsim validate` with
+one located message, exit 1 and no traceback (docs/ci.md, "Validating untrusted files").
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import ccsim
+from conftest import MINIMAL
+
+SECRET = "TOKEN-s3cr3t-4f9a"
+GUARD = 120  # seconds: a hang guard for the subprocess, not a speed assertion
+
+
+def validate(*args: str, cwd: Path) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "ccsim", "validate", *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        timeout=GUARD,
+    )
+
+
+def refused(r: subprocess.CompletedProcess, *expected: str) -> str:
+    """The one error line of a refused file (asserts exit 1, no traceback, no secret)."""
+    assert r.returncode == 1, r.stdout + r.stderr
+    lines = r.stderr.strip().splitlines()
+    assert len(lines) == 1, r.stderr
+    assert "Traceback" not in r.stderr and SECRET not in r.stderr + r.stdout
+    for text in expected:
+        assert text in lines[0], lines[0]
+    return lines[0]
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Path:
+    """A repository folder with a scenario, beside a folder it must not read."""
+    (tmp_path / "outside").mkdir()
+    secret = "interval,weight\n" + "".join(f"{h:02d}:00,{SECRET}\n" for h in range(24))
+    (tmp_path / "outside" / "profile.csv").write_text(secret)
+    (tmp_path / "repo" / "profiles").mkdir(parents=True)
+    return tmp_path / "repo"
+
+
+def with_profile(repo: Path, csv: str) -> Path:
+    path = repo / "s.yaml"
+    path.write_text(MINIMAL.replace("intraday: business_hours", f"intraday: {{csv: {csv!r}}}"))
+    return path
+
+
+@pytest.mark.parametrize("kind", ["relative", "absolute", "symlink"])
+def test_a_profile_outside_the_scenarios_folder_is_refused(repo, kind):
+    outside = repo.parent / "outside" / "profile.csv"
+    if kind == "relative":
+        csv = "../" * 12 + str(outside).lstrip("/")  # climbs above / and back down
+    elif kind == "absolute":
+        csv = str(outside)
+    else:
+        (repo / "profiles" / "link.csv").symlink_to(outside)
+        csv = "profiles/link.csv"
+    r = validate(str(with_profile(repo, csv)), cwd=repo)
+    line = refused(
+        r, "s.yaml:", "arrivals.phone.intraday", "resolves outside the scenario's folder"
+    )
+    assert "--allow-path" in line
+
+
+def test_allow_path_widens_the_tree_and_a_bad_cell_is_quoted_cut_short(repo):
+    outside = repo.parent / "outside"
+    path = with_profile(repo, str(outside / "profile.csv"))
+    r = validate(str(path), "--allow-path", str(outside), cwd=repo)
+    assert r.returncode == 1 and len(r.stderr.strip().splitlines()) == 1, r.stderr
+    assert f"profile.csv:2: expected a number in the last column, got '{SECRET}'" in r.stderr
+    assert "interval" not in r.stderr and "00:00" not in r.stderr  # the cell, nothing more
+    long = "x" * 1000
+    (outside / "profile.csv").write_text("a,b\n" + "".join(f"{h},{long}\n" for h in range(24)))
+    line = refused(
+        validate(str(path), "--allow-path", str(outside), cwd=repo), "(1,000 characters)"
+    )
+    assert len(line) < 500
+    good = "".join(f"{h},{h % 5 + 1}\n" for h in range(24))
+    (outside / "profile.csv").write_text(good)
+    r = validate(str(path), "--allow-path", str(outside), cwd=repo)
+    assert r.returncode == 0, r.stderr
+    s = ccsim.load(path, allow_paths=[outside])
+    assert s.arrivals["phone"].intraday_weights(60).sum() == pytest.approx(1.0)
+    with pytest.raises(ccsim.ScenarioError, match="resolves outside"):
+        ccsim.load(path)
+
+
+def test_a_profile_with_a_ten_million_character_cell_is_refused_unread(repo):
+    (repo / "profiles" / "huge.csv").write_text("h,w\n0," + "9" * 10**7 + "\n")
+    r = validate(str(with_profile(repo, "profiles/huge.csv")), cwd=repo)
+    refused(r, "profiles/huge.csv: the file has 10,000,007 bytes, more than the 1,000,000")
+
+
+def _bomb(levels: int = 10, width: int = 10) -> str:
+    """Anchors a0..a9, each a list of ten references to the previous: 10^10 values."""
+    lines = ["a0: &a0 [" + ", ".join(["x"] * width) + "]"]
+    for i in range(1, levels):
+        lines.append(f"a{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * width) + "]")
+    return "\n".join(lines) + "\n"
+
+
+def test_a_yaml_alias_bomb_is_refused(tmp_path):
+    path = tmp_path / "bomb.yaml"
+    path.write_text(_bomb() + MINIMAL)
+    assert path.stat().st_size < 2000
+    refused(
+        validate(str(path), cwd=tmp_path),
+        "bomb.yaml:",
+        "more than 100,000 values once YAML aliases",
+    )
+
+
+def test_an_anchor_bomb_inside_the_roster_is_refused(tmp_path):
+    lines = ["  - &r0 {group: agents, shift: day, agents: 3}"]
+    lines += [f"  - &r{i} [" + ", ".join([f"*r{i - 1}"] * 10) + "]" for i in range(1, 9)]
+    text = MINIMAL.replace(
+        "roster:\n  - {group: agents, shift: day, agents: 3}\n",
+        "roster:\n" + "\n".join(lines) + "\n",
+    )
+    path = tmp_path / "roster.yaml"
+    path.write_text(text)
+    refused(validate(str(path), cwd=tmp_path), "roster.yaml:", "once YAML aliases are expanded")
+
+
+def test_a_few_aliases_within_the_bounds_are_fine(tmp_path):
+    text = MINIMAL.replace(
+        '  day: {start: "08:00", length: 10h, days: mon-fri}',
+        '  day: &day {start: "08:00", length: 10h, days: mon-fri}\n  copy: *day',
+    )
+    assert "copy: *day" in text
+    s = ccsim.loads(text)
+    assert s.shifts["copy"] == s.shifts["day"]
+
+
+@pytest.mark.parametrize("style", ["flow", "block"])
+def test_a_value_nested_five_thousand_levels_deep_is_refused(tmp_path, style):
+    if style == "flow":
+        deep = "description: " + "[" * 5000 + "]" * 5000 + "\n"
+    else:  # indentation: 200 levels already make a file of 40 KB
+        deep = "deep:\n" + "".join("  " * (i + 1) + f"k{i}:\n" for i in range(200))
+    path = tmp_path / "deep.yaml"
+    path.write_text(MINIMAL + deep)
+    refused(validate(str(path), cwd=tmp_path), "deep.yaml:", "nested more than 32 levels deep")
+
+
+def test_a_fifty_megabyte_scenario_is_refused_unread(tmp_path):
+    path = tmp_path / "big.yaml"
+    with path.open("wb") as f:
+        f.truncate(50 * 2**20)  # sparse: written instantly, never read by ccsim
+    line = refused(
+        validate(str(path), cwd=tmp_path), "big.yaml: the scenario file has 52,428,800 bytes"
+    )
+    assert "--max-file-size" in line
+    r = validate(str(path), "--max-file-size", "60MB", cwd=tmp_path)
+    assert "52,428,800 bytes" not in r.stderr  # allowed: now read (and found not YAML)
