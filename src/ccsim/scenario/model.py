@@ -369,6 +369,15 @@ class Arrivals(Model):
         description="CV of a daily gamma volume multiplier (0 = pure Poisson)",
     )
 
+    @field_validator("overdispersion")
+    @classmethod
+    def _overdispersion(cls, value: float) -> float:
+        if 0 < value < limits.MIN_CV:
+            raise ValueError(
+                f"got {value!r} (expected 0 for pure Poisson arrivals, or at least {limits.MIN_CV})"
+            )
+        return value
+
     @field_validator("daily")
     @classmethod
     def _daily(cls, value: Any) -> Any:
