@@ -36,15 +36,25 @@ class ChannelArrivals:
 
 
 def expected_counts(s: Scenario, channel: str, t0: float, t1: float) -> np.ndarray:
-    """Expected arrivals per interval in [t0, t1) before the volume multiplier and FAQ."""
+    """Expected arrivals per interval in [t0, t1) before the volume multiplier and FAQ:
+    weekly × daily share × the day's intraday weight — or the channel's counts by date
+    (zero in intervals the table does not list)."""
     sim = s.simulation
     arr = s.arrivals[channel]
     step = sim.interval
     starts = np.arange(t0, t1, step)
+    if arr.counts is not None and sim.origin is not None:
+        at, counts = arr.counts.per_minute_offset(sim.origin)
+        out = np.zeros(starts.size)
+        index = np.round((at - t0) / step).astype(int)
+        inside = (index >= 0) & (index < starts.size)
+        np.add.at(out, index[inside], counts[inside])
+        return out
     day = np.floor(starts / units.MINUTES_PER_DAY).astype(int)
     dow = (sim.start_day_index + day) % 7
     slot = np.round(np.mod(starts, units.MINUTES_PER_DAY) / step).astype(int)
-    return arr.weekly * arr.daily_shares()[dow] * arr.intraday_weights(step)[slot]
+    weights = arr.intraday_weights(step)
+    return (arr.weekly or 0.0) * arr.daily_shares()[dow] * weights[dow, slot]
 
 
 def generate(s: Scenario, streams: Streams, t0: float, t1: float) -> dict[str, ChannelArrivals]:
@@ -55,14 +65,15 @@ def generate(s: Scenario, streams: Streams, t0: float, t1: float) -> dict[str, C
     for name, channel in s.channels.items():
         counts = expected_counts(s, name, t0, t1)
         rng = streams.get("arrivals", name)
-        cv = s.arrivals[name].overdispersion
+        exact = s.arrivals[name].counts is not None and s.arrivals[name].counts.exact
+        cv = 0.0 if exact else s.arrivals[name].overdispersion
         if cv > 0:
             day0 = int(np.floor(t0 / units.MINUTES_PER_DAY))
             days = np.floor(np.arange(t0, t1, step) / units.MINUTES_PER_DAY).astype(int) - day0
             k = 1.0 / cv**2
             multiplier = streams.get("volume", name).gamma(k, 1.0 / k, size=days.max() + 1)
             counts = counts * multiplier[days]
-        n = rng.poisson(counts)
+        n = np.round(counts).astype(int) if exact else rng.poisson(counts)
         starts = np.arange(t0, t1, step)
         times = np.sort(np.repeat(starts, n) + rng.random(n.sum()) * step)
 

@@ -49,7 +49,10 @@ def run_replication(s: Scenario, seed: np.random.SeedSequence, index: int = 0) -
     t0, t1 = time_span(s)
     arr = arrivals.generate(s, streams, t0, t1)
     table = contacts.draw(s, streams, arr)
-    plans = shifts.agent_plans(s, streams, t0, t1)
+    if s.staffing is not None:
+        plans = shifts.staffing_plans(s, t0, t1)
+    else:
+        plans = shifts.agent_plans(s, streams, t0, t1)
     center = Center(s, table, plans, t0, t1)
     center.run()
     table.outcome = center.outcomes()

@@ -68,3 +68,56 @@ def agent_plans(s: Scenario, streams: Streams, t0: float, t1: float) -> list[Age
             if periods:
                 plans.append(AgentPlan(line.group, i, periods))
     return plans
+
+
+def staffing_plans(s: Scenario, t0: float, t1: float) -> list[AgentPlan]:
+    """Duty periods that give exactly the staffing table's agents on duty in every
+    interval of [t0, t1): agent k of a group is on duty in an interval for the share
+    min(1, max(0, agents − k)) of it, from its start; no shrinkage is applied (the table
+    is who was on duty). Abutting stretches form one duty period."""
+    assert s.staffing is not None
+    step = s.simulation.interval
+    starts = np.arange(t0, t1, step)
+    at, groups, agents = s.staffing.table()
+    if s.staffing.weekly:  # minute of the week → every week of the simulated span
+        offset = s.simulation.start_day_index * units.MINUTES_PER_DAY
+        slot = np.round(np.mod(starts + offset, units.MINUTES_PER_WEEK) / step).astype(int)
+    else:
+        minutes = (at - s.simulation.origin).astype(float)
+    plans: list[AgentPlan] = []
+    for g in s.groups:
+        if s.staffing.weekly:  # agents on duty per interval of [t0, t1)
+            on_duty = _weekly(slot, at, groups, agents, g, step)
+        else:
+            on_duty = _dated(starts, minutes, groups, agents, g, step)
+        if not on_duty.any():
+            continue
+        for k in range(int(np.ceil(on_duty.max() - 1e-9))):
+            share = np.clip(on_duty - k, 0.0, 1.0)
+            periods: list[DutyPeriod] = []
+            for i in np.flatnonzero(share > 1e-9):
+                start, end = starts[i], starts[i] + share[i] * step
+                if periods and abs(periods[-1].end - start) < 1e-9:
+                    periods[-1].end = end
+                else:
+                    periods.append(DutyPeriod(start, end))
+            plans.append(AgentPlan(g, -1, periods))
+    return plans
+
+
+def _weekly(slot: np.ndarray, week_minutes, groups, agents, group: str, step: float) -> np.ndarray:
+    """Agents on duty per interval from a weekly pattern (intervals not listed: none)."""
+    per_slot = np.zeros(round(units.MINUTES_PER_WEEK / step))
+    mine = groups == group
+    np.add.at(per_slot, np.round(week_minutes[mine] / step).astype(int), agents[mine])
+    return per_slot[slot]
+
+
+def _dated(starts: np.ndarray, minutes, groups, agents, group: str, step: float) -> np.ndarray:
+    """Agents on duty per interval from rows by date (intervals not listed: none)."""
+    out = np.zeros(starts.size)
+    mine = groups == group
+    index = np.round((minutes[mine] - starts[0]) / step).astype(int) if starts.size else []
+    inside = (index >= 0) & (index < starts.size)
+    np.add.at(out, index[inside], agents[mine][inside])
+    return out

@@ -88,7 +88,7 @@ class Search:
         ]
         shifts: dict[str, Shift] = dict(s.shifts)
         shifts.update({line.shift: self.shifts[line.shift] for line in lines})
-        variant = s.model_copy(update={"roster": lines, "shifts": shifts})
+        variant = s.model_copy(update={"roster": lines, "shifts": shifts, "staffing": None})
         return variant.with_origin(s.source, variant=True)  # its roster is the plan's
 
     def evaluate(self, roster: Roster) -> tuple[Scenario, Result, list[TargetCheck]]:

@@ -8,9 +8,9 @@ runs both), so every problem is reported with its own field path.
 
 from __future__ import annotations
 
-import csv
 import io
 import math
+from datetime import date
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -22,15 +22,14 @@ from pydantic import (
     Field,
     PlainSerializer,
     PrivateAttr,
-    ValidationInfo,
     WithJsonSchema,
     field_validator,
     model_validator,
 )
 from ruamel.yaml import YAML
 
-from ccsim.scenario import limits, profiles, units
-from ccsim.scenario.limits import FileLimits
+from ccsim.scenario import limits, profiles, tables, units
+from ccsim.scenario.tables import CountsTable, IntradayCSV, StaffingTable
 
 # --- small types -----------------------------------------------------------------
 
@@ -102,6 +101,11 @@ class Simulation(Model):
         30.0, ge=1, le=1440, description="staffing and reporting interval"
     )
     start_day: DayName = Field("mon", description="day of week at time 0 of the measured window")
+    start: date | None = Field(
+        None,
+        description="calendar date of time 0 (a past period replayed: arrival counts and "
+        "staffing by date); start_day follows from it",
+    )
     replications: int = Field(
         20, ge=1, le=limits.MAX_REPLICATIONS, description="default replications for run/check"
     )
@@ -111,6 +115,23 @@ class Simulation(Model):
         description="service-level denominator: all offered contacts (abandons are misses); "
         "offered minus abandons shorter than the threshold; or answered contacts only",
     )
+
+    @model_validator(mode="after")
+    def _start(self) -> Simulation:
+        if self.start is not None:
+            day = units.DAY_NAMES[self.start.weekday()]
+            if "start_day" in self.model_fields_set and self.start_day != day:
+                raise ValueError(
+                    f"start {self.start.isoformat()} is a {day}, but start_day says "
+                    f"{self.start_day} (give one of them, or make them agree)"
+                )
+            self.start_day = day  # type: ignore[assignment]
+        return self
+
+    @property
+    def origin(self) -> np.datetime64 | None:
+        """Time 0 as a calendar minute (None without a `start` date)."""
+        return None if self.start is None else np.datetime64(self.start, "m")
 
     @property
     def intervals_per_day(self) -> int:
@@ -285,82 +306,23 @@ class Channel(Model):
 # --- arrivals --------------------------------------------------------------------
 
 
-class IntradayCSV(Model):
-    """Intraday weights read from a CSV file: the last column, one row per interval (a
-    header row is skipped). The path is relative to the scenario file and must stay in
-    its folder tree, symlinks followed, unless another folder is allowed (`allow_paths`,
-    `--allow-path`); messages quote no more of the file than the offending cell, cut."""
-
-    csv: str
-    _weights: list[float] = PrivateAttr(default_factory=list)
-
-    @model_validator(mode="after")
-    def _read(self, info: ValidationInfo) -> IntradayCSV:
-        context = info.context or {}
-        rules: FileLimits = context.get("limits", limits.DEFAULT_FILE_LIMITS)
-        base = Path(context.get("base_dir", "."))
-        path = confined(base / self.csv, base, context.get("allowed", ()))
-        try:
-            size = path.stat().st_size
-            if size > rules.max_csv_bytes:
-                raise ValueError(
-                    f"{self.csv}: the file has {size:,} bytes, more than the "
-                    f"{rules.max_csv_bytes:,} allowed for an intraday profile"
-                )
-            text = path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            why = getattr(exc, "strerror", None) or "not UTF-8 text"
-            raise ValueError(f"cannot read intraday CSV {self.csv!r}: {why}") from None
-        values: list[float] = []
-        try:
-            for lineno, row in enumerate(csv.reader(text.splitlines()), start=1):
-                if not row or not any(c.strip() for c in row):
-                    continue
-                try:
-                    value = float(row[-1])
-                except ValueError:
-                    if values or lineno > 1:
-                        raise ValueError(
-                            f"{self.csv}:{lineno}: expected a number in the last column, "
-                            f"got {rules.quote(row[-1])}"
-                        ) from None
-                    continue  # header row
-                if not math.isfinite(value) or value < 0:
-                    raise ValueError(
-                        f"{self.csv}:{lineno}: expected a finite number >= 0, got {value!r}"
-                    )
-                values.append(value)
-        except csv.Error as exc:
-            raise ValueError(f"{self.csv}: not a readable CSV file ({exc})") from None
-        if not values:
-            raise ValueError(f"{self.csv}: expected non-negative numbers, one row per interval")
-        self._weights = values
-        return self
-
-
-def confined(path: Path, base: Path, allowed: tuple | list = ()) -> Path:
-    """`path` resolved (symlinks followed), if it lies in `base`'s folder tree or in an
-    allowed folder; else a ValueError naming the path and the rule."""
-    resolved = path.resolve()
-    roots = [base.resolve(), *(Path(a).resolve() for a in allowed)]
-    if not any(resolved.is_relative_to(root) for root in roots):
-        raise ValueError(
-            f"{str(path)!r} resolves outside the scenario's folder {str(roots[0])!r}: files a "
-            "scenario names must lie in its folder tree (allow another folder with "
-            "--allow-path DIR, or allow_paths= in Python)"
-        )
-    return resolved
+Profile = str | list[Annotated[float, Field(ge=0)]] | IntradayCSV
 
 
 class Arrivals(Model):
-    """Weekly volume split by day of week and by interval within the day."""
+    """Weekly volume split by day of week and by interval within the day — or, for a past
+    period replayed, the contacts per interval of each date (`counts`)."""
 
-    weekly: float = Field(ge=0, le=limits.MAX_WEEKLY, description="expected contacts per week")
+    weekly: float | None = Field(
+        None, ge=0, le=limits.MAX_WEEKLY, description="expected contacts per week"
+    )
     daily: Literal["uniform"] | list[Annotated[float, Field(ge=0)]] = Field(
         "uniform", description="mon..sun shares summing to 1, or uniform"
     )
-    intraday: str | list[Annotated[float, Field(ge=0)]] | IntradayCSV = Field(
-        "flat", description="built-in curve name, weights per interval, or {csv: path}"
+    intraday: Profile | dict[str, Profile] = Field(
+        "flat",
+        description="built-in curve name, weights per interval, or {csv: path}; or a "
+        "mapping of day ranges to such profiles (e.g. {sun-thu: ..., fri: ..., sat: ...})",
     )
     overdispersion: float = Field(
         0.0,
@@ -368,6 +330,17 @@ class Arrivals(Model):
         le=limits.MAX_OVERDISPERSION,
         description="CV of a daily gamma volume multiplier (0 = pure Poisson)",
     )
+    counts: CountsTable | None = Field(
+        None,
+        description="contacts per interval of each date, {csv: path} with columns start, "
+        "count (needs simulation.start); replaces weekly, daily and intraday",
+    )
+
+    @model_validator(mode="after")
+    def _volume(self) -> Arrivals:
+        if self.weekly is None and self.counts is None:
+            raise ValueError("give `weekly` (expected contacts a week) or `counts: {csv: path}`")
+        return self
 
     @field_validator("overdispersion")
     @classmethod
@@ -391,12 +364,36 @@ class Arrivals(Model):
     @field_validator("intraday")
     @classmethod
     def _intraday(cls, value: Any) -> Any:
-        if isinstance(value, str) and value not in profiles.BUILTIN_CURVES:
-            names = ", ".join(profiles.BUILTIN_CURVES)
-            raise ValueError(f"unknown intraday curve {value!r} (expected one of: {names})")
-        if isinstance(value, list) and not any(v > 0 for v in value):
-            raise ValueError("intraday weights must not all be zero")
+        profiles_ = value.values() if isinstance(value, dict) else [value]
+        for profile in profiles_:
+            if isinstance(profile, str) and profile not in profiles.BUILTIN_CURVES:
+                names = ", ".join(profiles.BUILTIN_CURVES)
+                raise ValueError(f"unknown intraday curve {profile!r} (expected one of: {names})")
+            if isinstance(profile, list) and not any(v > 0 for v in profile):
+                raise ValueError("intraday weights must not all be zero")
+        if isinstance(value, dict):
+            seen: dict[int, str] = {}
+            for days in value:
+                for day in units.parse_days(days):
+                    if day in seen:
+                        raise ValueError(
+                            f"{units.DAY_NAMES[day]} has two intraday profiles "
+                            f"({seen[day]!r} and {days!r})"
+                        )
+                    seen[day] = days
+            missing = [units.DAY_NAMES[d] for d in range(7) if d not in seen]
+            if missing:
+                raise ValueError(f"no intraday profile for {', '.join(missing)}")
         return value
+
+    def per_week(self) -> float:
+        """Contacts a week: `weekly`, or the counts scaled to a week of the dates they
+        cover."""
+        if self.counts is None:
+            return float(self.weekly or 0.0)
+        starts, counts = self.counts._starts, self.counts._counts
+        days = len(np.unique(starts.astype("datetime64[D]"))) if starts.size else 1
+        return float(counts.sum()) * 7 / max(days, 1)
 
     def daily_shares(self) -> np.ndarray:
         """Shares mon..sun (calendar order)."""
@@ -404,21 +401,38 @@ class Arrivals(Model):
             return np.full(7, 1 / 7)
         return np.asarray(self.daily, dtype=float)
 
-    def intraday_weights(self, interval: float) -> np.ndarray:
-        """Weights per interval of the day, summing to 1."""
-        if isinstance(self.intraday, str):
-            return profiles.builtin_profile(self.intraday, interval)
-        if isinstance(self.intraday, IntradayCSV):
-            return profiles.normalise(self.intraday._weights)
-        return profiles.normalise(self.intraday)
+    def profiles(self) -> dict[int, Profile]:
+        """The intraday profile of each day of the week (0 = mon)."""
+        if isinstance(self.intraday, dict):
+            return {
+                day: profile
+                for days, profile in self.intraday.items()
+                for day in units.parse_days(days)
+            }
+        return dict.fromkeys(range(7), self.intraday)
 
-    def intraday_length(self) -> int | None:
-        """Number of intervals the profile gives (None for a built-in curve)."""
-        if isinstance(self.intraday, str):
-            return None
-        if isinstance(self.intraday, IntradayCSV):
-            return len(self.intraday._weights)
-        return len(self.intraday)
+    def intraday_weights(self, interval: float) -> np.ndarray:
+        """Weights per interval of each day of the week: shape (7, intervals a day), each
+        row summing to 1 (mon first)."""
+        return np.array([_weights(p, interval) for _, p in sorted(self.profiles().items())])
+
+    def intraday_lengths(self) -> set[int]:
+        """Numbers of intervals the profiles give (built-in curves fit any interval)."""
+        out = set()
+        for profile in self.profiles().values():
+            if isinstance(profile, IntradayCSV):
+                out.add(len(profile._weights))
+            elif isinstance(profile, list):
+                out.add(len(profile))
+        return out
+
+
+def _weights(profile: Profile, interval: float) -> np.ndarray:
+    if isinstance(profile, str):
+        return profiles.builtin_profile(profile, interval)
+    if isinstance(profile, IntradayCSV):
+        return profiles.normalise(profile._weights)
+    return profiles.normalise(profile)
 
 
 # --- reasons and anger -------------------------------------------------------------
@@ -591,6 +605,11 @@ class Scenario(Model):
     groups: dict[str, Group] = Field(min_length=1)
     shifts: dict[str, Shift] = Field(default_factory=dict, max_length=limits.MAX_SHIFTS)
     roster: list[RosterLine] = Field(default_factory=list, max_length=limits.MAX_ROSTER_LINES)
+    staffing: StaffingTable | None = Field(
+        None,
+        description="agents on duty per interval and group, {csv: path} (by date, or a "
+        "weekly pattern by day and time), instead of a shift roster",
+    )
     shrinkage: float = Field(0.0, ge=0, lt=1, description="share of rostered time lost")
     targets: dict[str, Target] = Field(default_factory=dict)
     costs: Costs = Costs()
@@ -636,18 +655,39 @@ class Scenario(Model):
         """True when this is exactly the scenario of its source file (not a variant)."""
         return self._source is not None and not self._variant
 
-    def plain(self) -> dict[str, Any]:
-        """Every field as plain YAML/JSON values, CSV profiles as the weights read from
-        them — a self-contained document that loads anywhere, naming no file."""
+    def plain(self, self_contained: bool = False) -> dict[str, Any]:
+        """Every field as plain YAML/JSON values, intraday CSV profiles as the weights
+        read from them. Count and staffing tables stay CSV references — as written, or
+        (`self_contained`) by file name alone, for a folder that holds the files too
+        (`files()`)."""
         data = self.model_dump(mode="json")
         for name, arr in self.arrivals.items():
-            if isinstance(arr.intraday, IntradayCSV):
-                data["arrivals"][name]["intraday"] = list(arr.intraday._weights)
+            if isinstance(arr.intraday, dict):
+                data["arrivals"][name]["intraday"] = {
+                    days: tables.plain(p) for days, p in arr.intraday.items()
+                }
+            else:
+                data["arrivals"][name]["intraday"] = tables.plain(arr.intraday)
+            if arr.counts is not None and arr.counts.csv is not None and self_contained:
+                data["arrivals"][name]["counts"]["csv"] = arr.counts.path.name
+        if self.staffing is not None and self.staffing.csv is not None and self_contained:
+            data["staffing"]["csv"] = self.staffing.path.name
+        for block in [*data["arrivals"].values(), data]:  # a table is a file or rows
+            for key in ("counts", "staffing"):
+                if isinstance(block.get(key), dict):
+                    block[key] = {k: v for k, v in block[key].items() if v is not None}
         return data
 
+    def files(self) -> dict[str, Path]:
+        """The count and staffing tables it reads from files: file name → the file."""
+        tables_ = [a.counts for a in self.arrivals.values() if a.counts is not None]
+        tables_ += [self.staffing] if self.staffing is not None else []
+        return {table.path.name: table.path for table in tables_ if table.csv is not None}
+
     def to_yaml(self) -> str:
-        """The scenario as a loadable, self-contained YAML document (`plain()`)."""
-        data = self.plain()
+        """The scenario as a loadable YAML document that names no file but its own count
+        and staffing tables, by file name (`plain(self_contained=True)`)."""
+        data = self.plain(self_contained=True)
         buffer = io.StringIO()
         YAML().dump(data, buffer)
         return buffer.getvalue()
@@ -657,15 +697,34 @@ class Scenario(Model):
         return [g for g, grp in self.groups.items() if channel in grp.skills]
 
     def agents_per_group(self) -> dict[str, int]:
-        """Rostered agents per group (every group, zero if not rostered)."""
+        """Rostered agents per group (every group, zero if not rostered); with a
+        staffing table, the most on duty at once."""
         counts = dict.fromkeys(self.groups, 0)
+        if self.staffing is not None:
+            _, group, agents = self.staffing.table()
+            for g in counts:
+                mine = agents[group == g]
+                counts[g] = math.ceil(mine.max() - 1e-9) if mine.size else 0
+            return counts
         for line in self.roster:
             counts[line.group] += line.agents
         return counts
 
     def paid_hours(self) -> dict[str, float]:
-        """Paid hours per week per group from the roster (before shrinkage)."""
+        """Paid hours per week per group from the roster (before shrinkage); with a
+        staffing table, the agent-hours on duty, per week."""
         hours = dict.fromkeys(self.groups, 0.0)
+        if self.staffing is not None:
+            starts, group, agents = self.staffing.table()
+            step = self.simulation.interval
+            if self.staffing.weekly:
+                weeks = 1.0
+            else:
+                days = {str(d)[:10] for d in starts.astype("datetime64[D]")}
+                weeks = max(len(days), 1) / 7
+            for g in hours:
+                hours[g] = float(agents[group == g].sum()) * step / 60 / weeks
+            return hours
         for line in self.roster:
             hours[line.group] += line.agents * self.shifts[line.shift].weekly_paid_hours
         return hours

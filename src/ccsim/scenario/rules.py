@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import difflib
 
+import numpy as np
+
 from ccsim.scenario import units
 from ccsim.scenario.model import Scenario
 from ccsim.scenario.problems import Loc, Problem
@@ -18,7 +20,7 @@ MIX_TOLERANCE = 1e-6
 def check(s: Scenario) -> tuple[list[Problem], list[Problem]]:
     """Return (errors, warnings) for the cross-field rules of scenario `s`."""
     errors: list[Problem] = []
-    for rule in (_names, _mixes, _arrivals, _time_grid, _skills_cover, _escalation):
+    for rule in (_names, _mixes, _arrivals, _time_grid, _skills_cover, _escalation, _replay):
         errors += rule(s)
     warnings = [] if errors else _warnings(s)
     return errors, warnings
@@ -97,13 +99,53 @@ def _arrivals(s: Scenario) -> list[Problem]:
             msg = "channel has no `arrivals` entry (expected arrivals." + ch + ".weekly)"
             out.append(Problem(("channels", ch), msg))
     for ch, arr in s.arrivals.items():
-        n = arr.intraday_length()
-        if n is not None and n != ipd:
+        for n in sorted(arr.intraday_lengths() - {ipd}):
             msg = (
                 f"intraday profile has {n} values, expected {ipd} "
                 f"(one per {units.format_duration(s.simulation.interval)} interval of the day)"
             )
             out.append(Problem(("arrivals", ch, "intraday"), msg))
+    return out
+
+
+def _replay(s: Scenario) -> list[Problem]:
+    """Counts and staffing by date need a start date; their intervals are the
+    scenario's; staffing names existing groups and replaces the roster."""
+    out: list[Problem] = []
+    sim = s.simulation
+    dated: list[tuple[Loc, np.ndarray]] = [
+        (("arrivals", ch, "counts"), arr.counts._starts)
+        for ch, arr in s.arrivals.items()
+        if arr.counts is not None
+    ]
+    if s.staffing is not None:
+        starts, groups, _ = s.staffing.table()
+        unknown = sorted(set(groups.tolist()) - set(s.groups))
+        if unknown:
+            msg = f"unknown group {unknown[0]!r} {_suggest(unknown[0], list(s.groups))}"
+            out.append(Problem(("staffing",), msg))
+        if s.roster:
+            msg = "give either a `roster:` (shifts) or `staffing:` (agents per interval), not both"
+            out.append(Problem(("staffing",), msg))
+        if s.staffing.weekly:
+            if np.any(np.mod(starts, sim.interval) > 1e-9):
+                msg = f"a time is not the start of a {units.format_duration(sim.interval)} interval"
+                out.append(Problem(("staffing",), msg))
+        else:
+            dated.append((("staffing",), starts))
+    for loc, starts in dated:
+        if sim.origin is None:
+            msg = "a table by date needs `simulation.start` (the date of time 0)"
+            out.append(Problem(loc, msg))
+            continue
+        minutes = (starts - sim.origin).astype(float)
+        if np.any(np.mod(minutes, sim.interval) > 1e-9):
+            msg = f"a row does not start a {units.format_duration(sim.interval)} interval"
+            out.append(Problem(loc, msg))
+        if np.any(minutes < -sim.warmup) or np.any(minutes >= sim.horizon):
+            first = str(sim.origin - np.timedelta64(int(sim.warmup), "m"))
+            last = str(sim.origin + np.timedelta64(int(sim.horizon), "m"))
+            out.append(Problem(loc, f"rows outside the simulated period {first} to {last}"))
     return out
 
 
@@ -131,7 +173,7 @@ def _skills_cover(s: Scenario) -> list[Problem]:
     """Every channel that receives contacts has a group with its skill."""
     out: list[Problem] = []
     for ch, arr in s.arrivals.items():
-        if ch in s.channels and arr.weekly > 0 and not s.skilled_groups(ch):
+        if ch in s.channels and arr.per_week() > 0 and not s.skilled_groups(ch):
             msg = f"no group has the {ch!r} skill (expected a group with skills: {{{ch}: 1}})"
             out.append(Problem(("channels", ch), msg))
     return out
@@ -161,7 +203,7 @@ def _warnings(s: Scenario) -> list[Problem]:
     """Legal but suspicious: nobody on duty while open, unrostered groups, unreachable targets."""
     out: list[Problem] = []
     if not s.roster:
-        return out
+        return out  # nothing rostered (or a staffing table): nothing to compare
     rostered = {line.group for line in s.roster if line.agents > 0}
     for g in s.groups:
         if g not in rostered:

@@ -42,7 +42,7 @@ def channels_table(s: Scenario) -> pd.DataFrame:
     rows = []
     for name, ch in s.channels.items():
         arr = s.arrivals.get(name)
-        weekly = arr.weekly if arr else 0.0
+        weekly = arr.per_week() if arr else 0.0
         deflected = s.faq_deflection * sum(
             r.mix.get(name, 0.0) for key, r in s.reasons.items() if key == "question"
         )

@@ -1,0 +1,440 @@
+"""Contact logs: an ACD, helpdesk or chat export read into one tidy contacts table.
+
+One row per contact that reached a queue or an agent (docs/history.md has the layout):
+
+| column | meaning |
+|---|---|
+| `id` | the contact's id (optional; duplicates are dropped) |
+| `channel` | phone, chat, e-mail, … |
+| `reason` | call type, skill or category (`all` when the log has none) |
+| `arrival` | when it reached the queue (or an agent, if it never queued) |
+| `answer` | when an agent answered (first reply: when the reply started); empty if never |
+| `end` | end of the handling; for an abandon, when the customer gave up |
+| `outcome` | `answered`, `abandoned`, `balked` (gave up at once), `waiting` (never answered) |
+| `handle_s` | seconds of handling (answer → end when not given) |
+| `agent`, `group` | who handled it (optional) |
+
+Formats: `generic` — that layout as CSV or Parquet (what `ccsim run --contacts`
+writes); a column-mapping YAML for any other export; `bank` — the public Anonymous
+Bank log (docs/history.md). Rows that cannot be right (end before arrival, negative
+durations, unknown outcomes, unparsable times, duplicates) are dropped and counted per
+reason; `strict=True` refuses the log instead. A log is size-checked before it is read.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from ccsim.scenario import yamlfile
+from ccsim.scenario.limits import DEFAULT_FILE_LIMITS, FileLimits
+from ccsim.scenario.problems import InputError, Message
+
+COLUMNS = [
+    "id", "channel", "reason", "arrival", "answer", "end", "outcome", "handle_s", "agent", "group",
+]  # fmt: skip
+REQUIRED = ("channel", "arrival", "outcome")
+OUTCOMES = ("answered", "abandoned", "balked", "waiting")
+MAX_LOG_BYTES = 2_000_000_000  # a log larger than this is refused before it is read
+TOLERANCE = pd.Timedelta(seconds=2)  # clock skew between systems tolerated in a log
+
+
+class LogError(InputError):
+    """A log could not be read (`.messages`: file, line, what is wrong)."""
+
+
+@dataclass
+class Log:
+    """A contact log: the valid contacts, and the rows dropped per reason."""
+
+    contacts: pd.DataFrame  # the tidy layout above, sorted by arrival
+    source: str
+    format: str
+    dropped: dict[str, int] = field(default_factory=dict)  # reason -> rows
+    first_line: dict[str, int] = field(default_factory=dict)  # reason -> a line of the file
+    not_offered: int = 0  # rows that never reached a queue (e.g. left in the voice menu)
+
+    def __len__(self) -> int:
+        return len(self.contacts)
+
+    @property
+    def wait_s(self) -> pd.Series:
+        """Seconds from arrival to the answer, or to giving up."""
+        c = self.contacts
+        until = c["answer"].where(c["outcome"] == "answered", c["end"])
+        return (until - c["arrival"]).dt.total_seconds()
+
+    def between(self, first: date | str | None, last: date | str | None) -> Log:
+        """The contacts that arrived on the dates first..last (inclusive)."""
+        c = self.contacts
+        keep = np.ones(len(c), bool)
+        day = c["arrival"].dt.normalize()
+        if first is not None:
+            keep &= (day >= pd.Timestamp(first)).to_numpy()
+        if last is not None:
+            keep &= (day <= pd.Timestamp(last)).to_numpy()
+        return Log(c[keep].reset_index(drop=True), self.source, self.format, self.dropped,
+                   self.first_line, self.not_offered)  # fmt: skip
+
+    def dates(self) -> pd.DatetimeIndex:
+        """Every date from the first arrival to the last."""
+        days = self.contacts["arrival"].dt.normalize()
+        return pd.date_range(days.min(), days.max(), freq="D")
+
+    def report(self) -> list[str]:
+        """One line per reason rows were dropped, with a line of the file."""
+        lines = [
+            f"{self.source}:{self.first_line.get(why, 0)}: {n:,} row(s) dropped: {why}"
+            for why, n in self.dropped.items()
+        ]
+        if self.not_offered:
+            lines.append(
+                f"{self.source}: {self.not_offered:,} contact(s) never reached a queue "
+                "(left in the voice menu): not offered, left out"
+            )
+        return lines
+
+
+# --- formats ---------------------------------------------------------------------------
+
+
+class Column(BaseModel):
+    """Where one field of the tidy layout comes from in another export."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    column: str | None = None  # the export's column
+    date: str | None = None  # or a date column and a time column, joined
+    time: str | None = None
+    value: str | None = None  # or one value for every row
+    map: dict[str, str] = Field(default_factory=dict)  # the export's values → ours
+    unit: str = "s"  # durations: s or min
+
+
+class Mapping(BaseModel):
+    """A column-mapping file: how to read an export into the tidy layout."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    columns: dict[str, str | Column]
+    separator: str = ","
+    time_format: str | None = None  # strftime format of the times (default: ISO / guessed)
+    timezone: str | None = None  # times with an offset are converted to this zone
+    encoding: str = "utf-8"
+
+
+def read(
+    path: str | Path,
+    format: str = "generic",
+    strict: bool = False,
+    limits: FileLimits = DEFAULT_FILE_LIMITS,
+) -> Log:
+    """Read a contact log (`format`: generic, bank, or the path of a column-mapping
+    YAML). Bad rows are dropped and counted (`Log.dropped`); `strict` raises LogError
+    on any. Every other problem is one LogError message: file, line, what is wrong."""
+    path = Path(path)
+    name = str(path)
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise LogError(
+            [Message(name, None, None, f"cannot read the log: {exc.strerror}")]
+        ) from None
+    if path.is_dir():
+        raise LogError([Message(name, None, None, "is a folder, expected a log file")])
+    if size == 0:
+        raise LogError([Message(name, None, None, "the log is empty")])
+    if size > MAX_LOG_BYTES:
+        msg = f"the log has {size:,} bytes, more than the {MAX_LOG_BYTES:,} ccsim reads at once"
+        raise LogError([Message(name, None, None, msg)])
+    if format == "bank":
+        raw, lines, not_offered = _bank(path)
+    elif format == "generic":
+        raw, lines, not_offered = _generic(path), None, 0
+    elif format.endswith((".yaml", ".yml")):
+        raw, lines, not_offered = _mapped(path, Path(format), limits), None, 0
+    else:
+        msg = f"unknown log format {format!r} (expected generic, bank, or a mapping .yaml file)"
+        raise LogError([Message(name, None, None, msg)])
+    log = _tidy(raw, name, format, lines)
+    log.not_offered = not_offered
+    if strict and log.dropped:
+        raise LogError([Message(*_split(line)) for line in log.report() if "dropped" in line])
+    if log.contacts.empty:
+        raise LogError([Message(name, None, None, "no valid contacts in the log")])
+    return log
+
+
+def _split(line: str) -> tuple[str, int | None, None, str]:
+    where, _, what = line.partition(": ")
+    file, _, number = where.rpartition(":")
+    return file, int(number) if number.isdigit() else None, None, what
+
+
+def _table(path: Path, sep: str = ",", encoding: str = "utf-8") -> pd.DataFrame:
+    """A CSV or Parquet file as a table of text cells (CSV) or typed columns (Parquet)."""
+    name = str(path)
+    try:
+        if path.suffix.lower() in (".parquet", ".pq"):
+            return pd.read_parquet(path)
+        return pd.read_csv(path, sep=sep, dtype=str, encoding=encoding, keep_default_na=False,
+                           na_values=[""], skipinitialspace=True)  # fmt: skip
+    except (pd.errors.ParserError, UnicodeDecodeError, ValueError, OSError) as exc:
+        detail = " ".join(str(exc).split())[:160]
+        raise LogError([Message(name, None, None, f"not a readable table ({detail})")]) from None
+
+
+def _generic(path: Path) -> pd.DataFrame:
+    frame = _table(path)
+    frame.columns = [str(c).strip().lower() for c in frame.columns]
+    missing = [c for c in REQUIRED if c not in frame.columns]
+    if missing:
+        found = ", ".join(map(str, list(frame.columns)[:10]))
+        msg = (
+            f"missing column(s) {', '.join(missing)} (found: {found}; docs/history.md has "
+            "the layout)"
+        )
+        raise LogError([Message(str(path), 1, None, msg)])
+    return frame
+
+
+def _mapped(path: Path, mapping_file: Path, limits: FileLimits) -> pd.DataFrame:
+    """An export read through a column-mapping YAML file."""
+    name = str(mapping_file)
+    try:
+        data, lines = yamlfile.parse(
+            yamlfile.read_text(mapping_file, limits, "mapping file"), name, limits,
+            "column mapping", "columns, separator, time_format, ...",
+        )  # fmt: skip
+        mapping = Mapping.model_validate(data)
+    except InputError as exc:
+        raise LogError(exc.messages) from None
+    except ValidationError as exc:
+        first = exc.errors(include_url=False)[0]
+        loc = tuple(first["loc"])
+        line = next((lines[loc[:n]] for n in range(len(loc), -1, -1) if loc[:n] in lines), None)
+        field_ = ".".join(map(str, loc))
+        raise LogError([Message(name, line, field_, first["msg"])]) from None
+    unknown = [k for k in mapping.columns if k not in COLUMNS]
+    if unknown:
+        line = lines.get(("columns", unknown[0]))
+        msg = f"unknown field {unknown[0]!r} (expected one of: {', '.join(COLUMNS)})"
+        raise LogError([Message(name, line, f"columns.{unknown[0]}", msg)])
+    table = _table(path, mapping.separator, mapping.encoding)
+    out = pd.DataFrame(index=table.index)
+    for target, spec in mapping.columns.items():
+        spec = Column(column=spec) if isinstance(spec, str) else spec
+        if spec.value is not None:
+            out[target] = spec.value
+            continue
+        needed = [c for c in (spec.column, spec.date, spec.time) if c is not None]
+        absent = [c for c in needed if c not in table.columns]
+        if absent or not needed:
+            line = lines.get(("columns", target))
+            msg = (
+                f"column {absent[0]!r} is not in {path.name} (its columns: "
+                f"{', '.join(map(str, list(table.columns)[:10]))})"
+                if absent
+                else "give `column`, `date` and `time`, or `value`"
+            )
+            raise LogError([Message(name, line, f"columns.{target}", msg)])
+        if spec.column is not None:
+            values = table[spec.column]
+        else:
+            values = table[spec.date].astype(str) + " " + table[spec.time].astype(str)
+        if spec.map:
+            values = values.map(lambda v, m=spec.map: m.get(str(v).strip(), v))
+        if target == "handle_s" and spec.unit == "min":
+            values = pd.to_numeric(values, errors="coerce") * 60
+        out[target] = values
+    missing = [c for c in REQUIRED if c not in out.columns]
+    if missing:
+        msg = f"the mapping gives no {', '.join(missing)} (required)"
+        raise LogError([Message(name, None, "columns", msg)])
+    out.attrs["time_format"] = mapping.time_format
+    out.attrs["timezone"] = mapping.timezone
+    return out
+
+
+BANK_COLUMNS = [
+    "vru+line", "call_id", "customer_id", "priority", "type", "date", "vru_entry", "vru_exit",
+    "vru_time", "q_start", "q_exit", "q_time", "outcome", "ser_start", "ser_exit", "ser_time",
+    "server",
+]  # fmt: skip
+
+
+def _bank(path: Path) -> tuple[pd.DataFrame, pd.Series, int]:
+    """The Anonymous Bank call log (one row per call, tab-separated; docs/history.md):
+    the queue entry is `q_start`, or — for a call that went straight to an agent — the
+    end of the voice menu; calls that hung up in the voice menu never reached the queue
+    (not offered); PHANTOM calls cannot be traced (dropped, counted)."""
+    raw = _table(path, sep="\t")
+    raw.columns = [str(c).strip() for c in raw.columns]
+    missing = [c for c in BANK_COLUMNS if c not in raw.columns]
+    if missing:
+        msg = f"not the bank layout: missing column(s) {', '.join(missing[:5])}"
+        raise LogError([Message(str(path), 1, None, msg)])
+    day = pd.to_datetime(raw["date"], format="%y%m%d", errors="coerce")
+
+    def at(column: str) -> pd.Series:
+        times = pd.to_timedelta(raw[column], errors="coerce")
+        return (day + times).where(raw[column] != "0:00:00")
+
+    queued, vru_exit = at("q_start"), at("vru_exit")
+    q_exit, served, ser_exit = at("q_exit"), at("ser_start"), at("ser_exit")
+    outcome = raw["outcome"].str.strip()
+    answered = (outcome == "AGENT") & served.notna()
+    hung = outcome == "HANG"
+    offered = queued.notna() | answered
+    arrival = queued.where(queued.notna(), np.minimum(vru_exit, served))
+    q_time = pd.to_numeric(raw["q_time"], errors="coerce")
+    kind = np.select(
+        [outcome == "AGENT", hung & (q_time == 0), hung],
+        ["answered", "balked", "abandoned"],
+        default=np.where(outcome == "PHANTOM", "phantom", outcome.str.lower()),
+    )
+    tidy = pd.DataFrame(
+        {
+            "id": raw["vru+line"] + ":" + raw["call_id"],  # call ids repeat across lines
+            "channel": "phone",
+            "reason": raw["type"].str.strip(),
+            "arrival": arrival,
+            "answer": served.where(answered),
+            "end": ser_exit.where(answered, q_exit),
+            "outcome": kind,
+            "handle_s": pd.to_numeric(raw["ser_time"], errors="coerce").where(answered),
+            "agent": raw["server"].where(raw["server"] != "NO_SERVER"),
+            "priority": raw["priority"],
+        }
+    )
+    keep = offered | (outcome == "PHANTOM") | day.isna()
+    lines = pd.Series(np.arange(len(raw)) + 2, index=raw.index)  # header is line 1
+    return tidy[keep], lines[keep], int((~keep).sum())
+
+
+# --- the tidy table ---------------------------------------------------------------------
+
+
+def _times(values: pd.Series, time_format: str | None, timezone: str | None) -> pd.Series:
+    """Dates and times (naive, local); text that is not one → NaT."""
+    if pd.api.types.is_datetime64_any_dtype(values):
+        parsed = values
+    else:
+        text = values.astype("string").str.strip()
+        if time_format:
+            parsed = pd.to_datetime(text, format=time_format, errors="coerce")
+        else:
+            parsed = pd.to_datetime(text, format="ISO8601", errors="coerce", utc=True)
+            aware = text.str.contains(r"(?:Z|[+-]\d\d:?\d\d)$", regex=True, na=False)
+            if not aware.any():
+                parsed = parsed.dt.tz_localize(None)
+            elif timezone:
+                parsed = parsed.dt.tz_convert(timezone).dt.tz_localize(None)
+            else:
+                parsed = parsed.dt.tz_localize(None)  # offsets converted to UTC
+    if getattr(parsed.dt, "tz", None) is not None:
+        parsed = (parsed.dt.tz_convert(timezone) if timezone else parsed).dt.tz_localize(None)
+    return parsed.astype("datetime64[ns]")
+
+
+def _tidy(raw: pd.DataFrame, name: str, format: str, lines: pd.Series | None) -> Log:
+    """The tidy contacts table of a raw one: types, derived handle times, bad rows."""
+    if lines is None:
+        lines = pd.Series(np.arange(len(raw)) + 2, index=raw.index)
+    time_format, timezone = raw.attrs.get("time_format"), raw.attrs.get("timezone")
+    c = pd.DataFrame(index=raw.index)
+    text = lambda col, default=None: (  # noqa: E731
+        raw[col].astype("string").str.strip()
+        if col in raw
+        else pd.Series(default, index=raw.index, dtype="string")
+    )
+    c["id"] = text("id")
+    c["channel"] = text("channel")
+    c["reason"] = text("reason", "all").fillna("all")
+    for col in ("arrival", "answer", "end"):
+        c[col] = _times(raw[col], time_format, timezone) if col in raw else pd.NaT
+    c["outcome"] = text("outcome").str.lower()
+    given = pd.to_numeric(raw["handle_s"], errors="coerce") if "handle_s" in raw else np.nan
+    derived = (c["end"] - c["answer"]).dt.total_seconds()
+    c["handle_s"] = pd.Series(given, index=raw.index).where(lambda h: h.notna(), derived)
+    c["agent"] = text("agent")
+    c["group"] = text("group")
+    for extra in raw.columns.difference(COLUMNS):
+        c[extra] = raw[extra]
+
+    bad: dict[str, pd.Series] = {}  # reason -> rows dropped for it (each row once)
+    drop = pd.Series(False, index=c.index)
+    answered = c["outcome"] == "answered"
+    checks = [
+        ("phantom call (cannot be traced)", c["outcome"] == "phantom"),
+        ("no channel", c["channel"].isna() | (c["channel"] == "")),
+        ("unparsable or missing arrival time", c["arrival"].isna()),
+        (f"unknown outcome (expected {', '.join(OUTCOMES)})", ~c["outcome"].isin(OUTCOMES)),
+        ("answered without a (parsable) answer time", answered & c["answer"].isna()),
+        ("answer before arrival", c["answer"] < c["arrival"] - TOLERANCE),
+        ("end before arrival", c["end"] < c["arrival"] - TOLERANCE),
+        ("end before answer", c["end"] < c["answer"]),
+        ("negative duration", c["handle_s"] < 0),
+        (
+            ("duplicate id", c["id"].notna() & c["id"].duplicated())
+            if c["id"].notna().any()
+            else ("duplicate row", raw.duplicated())
+        ),
+    ]
+    for why, mask in checks:
+        mask = mask.fillna(False).astype(bool) & ~drop
+        if mask.any():
+            bad[why] = mask
+            drop |= mask
+    dropped = {why: int(mask.sum()) for why, mask in bad.items()}
+    first = {why: int(lines[mask].iloc[0]) for why, mask in bad.items()}
+    ok = c[~drop].copy()
+    # skew of a second or two between systems: an answer just before the arrival is at it
+    early = ok["answer"] < ok["arrival"]
+    ok.loc[early, "arrival"] = ok.loc[early, "answer"]
+    ok = ok.sort_values("arrival", kind="stable").reset_index(drop=True)
+    return Log(ok, name, format, dropped, first)
+
+
+def from_contacts(contacts: pd.DataFrame, origin: pd.Timestamp) -> pd.DataFrame:
+    """Simulated contacts (`Result.contacts()`, minutes from time 0) in the generic
+    layout, time 0 at `origin` — what `ccsim run --contacts` writes."""
+    minute = pd.Timedelta(minutes=1)
+    at = lambda col: origin + contacts[col] * minute  # noqa: E731 - NaN → NaT
+    abandoned = contacts["abandoned"].to_numpy(bool)
+    answered = contacts["answer"].notna().to_numpy()
+    waited = contacts["wait"].to_numpy(float)
+    outcome = np.select(
+        [answered, abandoned & (waited <= 0), abandoned],
+        ["answered", "balked", "abandoned"],
+        "waiting",
+    )
+    gave_up = origin + (contacts["arrival"] + contacts["wait"]) * minute
+    out = pd.DataFrame(
+        {
+            "id": np.arange(len(contacts)),
+            "channel": contacts["channel"].to_numpy(),
+            "reason": contacts["reason"].to_numpy(),
+            "arrival": at("arrival"),
+            "answer": at("answer"),
+            "end": at("end").where(answered, gave_up.where(outcome != "waiting")),
+            "outcome": outcome,
+            "handle_s": (contacts["handle"] * 60).where(answered),
+            "agent": None,
+            "group": contacts["group"].replace("", None).to_numpy(),
+        }
+    )
+    if "replication" in contacts:
+        out.insert(1, "replication", contacts["replication"].to_numpy())
+    return out
+
+
+def default_origin(start_day: int) -> pd.Timestamp:
+    """Time 0 of a simulation with no calendar date: the first day of 2024 that falls on
+    its `start_day` (0 = Monday, so 2024-01-01 itself)."""
+    return pd.Timestamp("2024-01-01") + pd.Timedelta(days=start_day % 7)

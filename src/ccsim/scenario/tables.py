@@ -1,0 +1,261 @@
+"""Tables a scenario reads from CSV files: an intraday profile, the contacts per interval
+of each date (a past period replayed), and the agents on duty per interval and group
+(instead of a shift roster).
+
+Every file is named relative to the scenario file and must lie in its folder tree —
+symlinks followed — unless another folder is allowed (`allow_paths`, `--allow-path`);
+it is size-checked before it is read, and a message quotes no more of it than the
+offending cell, cut short (docs/ci.md, "Validating untrusted files").
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from pydantic import BaseModel, ConfigDict, PrivateAttr, ValidationInfo, model_validator
+
+from ccsim.scenario import limits, units
+from ccsim.scenario.limits import FileLimits
+
+
+class Table(BaseModel):
+    """Base: a CSV file named by a scenario (`csv: path`) — or, for the tables by rows
+    (counts, staffing), the rows written inline (`rows: [[...], ...]`), in the order of
+    the columns the table documents."""
+
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
+
+    csv: str | None = None
+
+    @property
+    def path(self) -> Path:
+        """The file read (resolved)."""
+        return self._path
+
+    def _text(self, info: ValidationInfo, what: str) -> tuple[str, FileLimits]:
+        """The file's text, read within the rules of the validation context."""
+        context = info.context or {}
+        rules: FileLimits = context.get("limits", limits.DEFAULT_FILE_LIMITS)
+        base = Path(context.get("base_dir", "."))
+        path = self._path = confined(base / self.csv, base, context.get("allowed", ()))
+        try:
+            size = path.stat().st_size
+            if size > rules.max_csv_bytes:
+                raise ValueError(
+                    f"{self.csv}: the file has {size:,} bytes, more than the "
+                    f"{rules.max_csv_bytes:,} allowed for {what} (--max-file-size)"
+                )
+            return path.read_text(encoding="utf-8"), rules
+        except (OSError, UnicodeDecodeError) as exc:
+            why = getattr(exc, "strerror", None) or "not UTF-8 text"
+            raise ValueError(f"cannot read {what} {self.csv!r}: {why}") from None
+
+    def _frame(self, info: ValidationInfo, what: str, columns: list[list[str]]) -> pd.DataFrame:
+        """The table as text cells with one of the `columns` lists: the file (a header
+        row names them), or the inline `rows` (the columns in that order)."""
+        rows = getattr(self, "rows", None)
+        if (rows is None) == (self.csv is None):
+            raise ValueError(f"give {what} as `csv: path` or as `rows: [...]`, one of them")
+        if rows is not None:
+            self._rules = (info.context or {}).get("limits", limits.DEFAULT_FILE_LIMITS)
+            wanted = next((c for c in columns if all(len(r) == len(c) for r in rows)), None)
+            if wanted is None or not rows:
+                shapes = " or ".join("[" + ", ".join(c) + "]" for c in columns)
+                raise ValueError(f"expected rows {shapes}")
+            return pd.DataFrame([[str(v) for v in r] for r in rows], columns=wanted)
+        text, rules = self._text(info, what)
+        try:
+            frame = pd.read_csv(io.StringIO(text), dtype=str, skipinitialspace=True)
+        except (pd.errors.ParserError, pd.errors.EmptyDataError, csv.Error, ValueError) as exc:
+            detail = " ".join(str(exc).split())[:120]
+            raise ValueError(f"{self.csv}: not a readable CSV file ({detail})") from None
+        frame.columns = [str(c).strip().lower() for c in frame.columns]
+        if not any(set(wanted) <= set(frame.columns) for wanted in columns):
+            options = " or ".join(", ".join(c) for c in columns)
+            found = ", ".join(rules.quote(c) for c in frame.columns[:8])
+            raise ValueError(f"{self.csv}: expected the columns {options} (found {found})")
+        if frame.empty:
+            raise ValueError(f"{self.csv}: no rows")
+        self._rules = rules
+        return frame
+
+    def _numbers(self, frame: pd.DataFrame, column: str, low: float = 0.0) -> np.ndarray:
+        """A column as finite numbers ≥ `low`; the first bad cell named by its line."""
+        values = pd.to_numeric(frame[column], errors="coerce").to_numpy(float)
+        bad = ~np.isfinite(values) | (values < low)
+        if bad.any():
+            i = int(np.flatnonzero(bad)[0])
+            raise ValueError(
+                f"{self.csv}:{i + 2}: {column}: expected a finite number >= {low:g}, "
+                f"got {self._rules.quote(str(frame[column].iloc[i]))}"
+            )
+        return values
+
+    def _datetimes(self, frame: pd.DataFrame, column: str) -> np.ndarray:
+        """A column of dates and times (1999-02-15 07:00) as datetime64 minutes."""
+        parsed = pd.to_datetime(frame[column], errors="coerce", format="mixed")
+        bad = parsed.isna().to_numpy()
+        if bad.any():
+            i = int(np.flatnonzero(bad)[0])
+            raise ValueError(
+                f"{self.csv}:{i + 2}: {column}: expected a date and time like "
+                f"1999-02-15 07:00, got {self._rules.quote(str(frame[column].iloc[i]))}"
+            )
+        return parsed.to_numpy().astype("datetime64[m]")
+
+    _rules: FileLimits = PrivateAttr(default_factory=FileLimits)
+    _path: Path = PrivateAttr(default_factory=Path)
+
+
+class IntradayCSV(Table):
+    """Intraday weights: the last column, one row per interval (a header row is skipped)."""
+
+    csv: str
+
+    _weights: list[float] = PrivateAttr(default_factory=list)
+
+    @model_validator(mode="after")
+    def _read(self, info: ValidationInfo) -> IntradayCSV:
+        text, rules = self._text(info, "an intraday profile")
+        values: list[float] = []
+        try:
+            for lineno, row in enumerate(csv.reader(text.splitlines()), start=1):
+                if not row or not any(c.strip() for c in row):
+                    continue
+                try:
+                    value = float(row[-1])
+                except ValueError:
+                    if values or lineno > 1:
+                        raise ValueError(
+                            f"{self.csv}:{lineno}: expected a number in the last column, "
+                            f"got {rules.quote(row[-1])}"
+                        ) from None
+                    continue  # header row
+                if not math.isfinite(value) or value < 0:
+                    raise ValueError(
+                        f"{self.csv}:{lineno}: expected a finite number >= 0, got {value!r}"
+                    )
+                values.append(value)
+        except csv.Error as exc:
+            raise ValueError(f"{self.csv}: not a readable CSV file ({exc})") from None
+        if not values:
+            raise ValueError(f"{self.csv}: expected non-negative numbers, one row per interval")
+        self._weights = values
+        return self
+
+
+class CountsTable(Table):
+    """Contacts per interval of each date (a past period replayed): columns `start` (the
+    interval's date and time, e.g. 1999-02-15 07:00) and `count`. `exact` (default):
+    exactly that many arrive, at times uniform in the interval; false: `count` is the
+    expected number (Poisson, with the channel's over-dispersion)."""
+
+    exact: bool = True
+    rows: list[list[Any]] | None = None
+    _starts: np.ndarray = PrivateAttr(default_factory=lambda: np.empty(0, "datetime64[m]"))
+    _counts: np.ndarray = PrivateAttr(default_factory=lambda: np.empty(0))
+
+    @model_validator(mode="after")
+    def _read(self, info: ValidationInfo) -> CountsTable:
+        frame = self._frame(info, "arrival counts", [["start", "count"]])
+        starts = self._datetimes(frame, "start")
+        counts = self._numbers(frame, "count")
+        if counts.max() > limits.MAX_WEEKLY:
+            raise ValueError(f"{self.csv}: a count above {limits.MAX_WEEKLY:,.0f} in one interval")
+        order = np.argsort(starts, kind="stable")
+        self._starts, self._counts = starts[order], counts[order]
+        if (np.diff(self._starts) == np.timedelta64(0, "m")).any():
+            raise ValueError(f"{self.csv}: an interval appears twice (expected one row each)")
+        return self
+
+    def per_minute_offset(self, origin: np.datetime64) -> tuple[np.ndarray, np.ndarray]:
+        """(interval starts as minutes after `origin`, counts)."""
+        return (self._starts - origin).astype(float), self._counts
+
+
+class StaffingTable(Table):
+    """Agents on duty per interval and group, instead of a shift roster: columns
+    `start` (date and time: a past period) or `day` and `time` (a weekly pattern,
+    e.g. mon, 07:00), `group` and `agents` — the average number on duty in the
+    interval (fractions allowed: 2.5 = two all interval and one half of it)."""
+
+    rows: list[list[Any]] | None = None
+    _group: np.ndarray = PrivateAttr(default_factory=lambda: np.empty(0, object))
+    _agents: np.ndarray = PrivateAttr(default_factory=lambda: np.empty(0))
+    _starts: np.ndarray | None = PrivateAttr(None)  # datetime64[m], for dates
+    _week_minute: np.ndarray | None = PrivateAttr(None)  # minute of the week, for a pattern
+
+    @model_validator(mode="after")
+    def _read(self, info: ValidationInfo) -> StaffingTable:
+        frame = self._frame(
+            info,
+            "a staffing table",
+            [{"start", "group", "agents"}, {"day", "time", "group", "agents"}],
+        )
+        self._agents = self._numbers(frame, "agents")
+        if self._agents.max() > limits.MAX_AGENTS:
+            raise ValueError(f"{self.csv}: more than {limits.MAX_AGENTS:,} agents in one interval")
+        self._group = frame["group"].astype(str).str.strip().to_numpy(object)
+        if "start" in frame.columns:
+            self._starts = self._datetimes(frame, "start")
+            keys = list(zip(self._starts.tolist(), self._group, strict=True))
+        else:
+            minutes = []
+            for i, (day, clock) in enumerate(zip(frame["day"], frame["time"], strict=True)):
+                try:
+                    minutes.append(
+                        units.parse_day(str(day)) * units.MINUTES_PER_DAY
+                        + units.parse_clock(str(clock))
+                    )
+                except ValueError:
+                    raise ValueError(
+                        f"{self.csv}:{i + 2}: expected a day (mon..sun) and a time HH:MM, got "
+                        f"{self._rules.quote(str(day))}, {self._rules.quote(str(clock))}"
+                    ) from None
+            self._week_minute = np.array(minutes, float)
+            keys = list(zip(minutes, self._group, strict=True))
+        if len(set(keys)) != len(keys):
+            raise ValueError(f"{self.csv}: an interval appears twice for a group")
+        return self
+
+    @property
+    def weekly(self) -> bool:
+        """A weekly pattern (day, time) rather than dates."""
+        return self._week_minute is not None
+
+    @property
+    def groups(self) -> list[str]:
+        return list(dict.fromkeys(self._group.tolist()))
+
+    def table(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(start of each row — datetime64 minutes, or minute of the week —, group, agents)."""
+        starts = self._starts if self._starts is not None else self._week_minute
+        return starts, self._group, self._agents  # type: ignore[return-value]
+
+
+def confined(path: Path, base: Path, allowed: tuple | list = ()) -> Path:
+    """`path` resolved (symlinks followed), if it lies in `base`'s folder tree or in an
+    allowed folder; else a ValueError naming the path and the rule."""
+    resolved = path.resolve()
+    roots = [base.resolve(), *(Path(a).resolve() for a in allowed)]
+    if not any(resolved.is_relative_to(root) for root in roots):
+        raise ValueError(
+            f"{str(path)!r} resolves outside the scenario's folder {str(roots[0])!r}: files a "
+            "scenario names must lie in its folder tree (allow another folder with "
+            "--allow-path DIR, or allow_paths= in Python)"
+        )
+    return resolved
+
+
+def plain(table: Any) -> Any:
+    """A table as plain values for a self-contained scenario document (an intraday
+    profile becomes its weights; counts and staffing stay CSV references)."""
+    if isinstance(table, IntradayCSV):
+        return list(table._weights)
+    return table
