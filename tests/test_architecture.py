@@ -15,7 +15,7 @@ from conftest import ROOT
 SRC = ROOT / "src" / "ccsim"
 # bottom first; a module may import its own layer and the layers below it
 LAYERS = [
-    ("version", "erlang"),
+    ("version", "erlang", "atomic"),
     ("scenario",),
     ("model",),
     ("measure",),

@@ -82,7 +82,7 @@ def test_run_table_and_out_folder(tmp_path):
 
 
 def test_interrupted_write_keeps_the_old_result(tmp_path):
-    from ccsim.report.atomic import atomic_folder
+    from ccsim.atomic import atomic_folder
 
     target = tmp_path / "out"
     target.mkdir()

@@ -71,3 +71,61 @@ def test_a_run_too_large_for_the_memory_limit_is_refused_with_the_estimate():
     message = str(caught.value)
     assert "million contacts" in message and "more than the limit of 100 MB" in message
     assert "--memory-limit" in message and "memory_limit=" in message
+
+
+# --- contact logs ----------------------------------------------------------------------
+
+LOG_ROWS = [
+    "id,channel,reason,arrival,answer,end,outcome,handle_s,agent",
+    *[
+        f"{i},phone,{'PS' if i % 3 else 'NW'},2024-01-0{1 + i % 5} 0{8 + i % 2}:{i % 60:02d}:00,"
+        + (
+            f"2024-01-0{1 + i % 5} 0{8 + i % 2}:{i % 60:02d}:{10 + i % 40},"
+            f"2024-01-0{1 + i % 5} 0{8 + i % 2}:{(i + 3) % 60:02d}:59,answered,{60 + i},a{i % 4}"
+            if i % 4
+            else f",2024-01-0{1 + i % 5} 0{8 + i % 2}:{i % 60:02d}:30,abandoned,,"
+        )
+        for i in range(60)
+    ],
+]
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_every_mutated_log_is_refused_clearly_or_read(data, tmp_path_factory):
+    """A log with cells, rows and columns mutated is either refused (LogError, located
+    messages) or read — and a log that is read either fits or says why it cannot."""
+    from ccsim.history.log import LogError
+
+    rows = [r.split(",") for r in LOG_ROWS]
+    for _ in range(data.draw(st.integers(1, 4))):
+        action = data.draw(
+            st.sampled_from(["cell", "drop-row", "drop-column", "duplicate", "header"])
+        )
+        i = data.draw(st.integers(0, len(rows) - 1))
+        if action == "cell" and rows[i]:
+            j = data.draw(st.integers(0, len(rows[i]) - 1))
+            rows[i][j] = str(data.draw(st.sampled_from(mutate.VALUES))).replace(",", ";")
+        elif action == "drop-row" and len(rows) > 1:
+            rows.pop(i)
+        elif action == "drop-column" and rows[0]:
+            j = data.draw(st.integers(0, len(rows[0]) - 1))
+            rows = [r[:j] + r[j + 1 :] for r in rows]
+        elif action == "duplicate":
+            rows.append(list(rows[i]))
+        else:
+            rows[0][data.draw(st.integers(0, len(rows[0]) - 1))] = data.draw(
+                st.sampled_from(mutate.STRINGS)
+            )
+    path = tmp_path_factory.mktemp("log") / "log.csv"
+    path.write_text("\n".join(",".join(r) for r in rows) + "\n", errors="surrogateescape")
+    try:
+        log = ccsim.read_log(path)
+    except LogError as exc:
+        assert exc.messages and all(str(m).startswith(str(path)) for m in exc.messages)
+        return
+    try:
+        fitted = ccsim.fit(log, interval=60)
+    except ValueError:
+        return  # too few contacts of some kind to fit: said in the message
+    fitted.scenario  # noqa: B018 - what a fit writes validates

@@ -18,9 +18,9 @@ import openpyxl
 import pytest
 
 import ccsim
+from ccsim.atomic import atomic_file
 from ccsim.planning import requirements
 from ccsim.report import model as report
-from ccsim.report.atomic import atomic_file
 from conftest import SCENARIOS
 from test_cli import ccsim as run_cli
 

@@ -10,11 +10,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 from ccsim.experiment import runner, seeds, variants
 from ccsim.experiment.result import Result
 from ccsim.experiment.runner import Progress
+from ccsim.history import backtest as history_backtest
+from ccsim.history import fit as history_fit
+from ccsim.history import log as history_log
 from ccsim.measure.targets import TargetCheck
 from ccsim.model import work
 from ccsim.planning.plan import Plan
@@ -31,11 +35,14 @@ from ccsim.scenario.problems import Message, ScenarioError
 __all__ = [
     "FileCheck",
     "WorkLimitError",
+    "backtest",
     "check",
     "compare",
+    "fit",
     "load",
     "loads",
     "plan",
+    "read_log",
     "save",
     "simulate",
     "sweep",
@@ -149,6 +156,52 @@ def save(
     if isinstance(what, Plan):
         return folders.write_plan(Path(folder), what, with_report=report)
     return folders.write_run(Path(folder), what, contacts=contacts, with_report=report)
+
+
+def read_log(path: str | Path, format: str = "generic", strict: bool = False) -> history_log.Log:
+    """A contact log as one tidy table (`ccsim.history.log`; format: generic, bank, or a
+    column-mapping .yaml file); bad rows dropped and counted, or refused when `strict`."""
+    return history_log.read(path, format, strict)
+
+
+def _as_log(log: history_log.Log | str | Path, format: str, strict: bool) -> history_log.Log:
+    return log if isinstance(log, history_log.Log) else read_log(log, format, strict)
+
+
+def fit(
+    log: history_log.Log | str | Path,
+    format: str = "generic",
+    first: str | date | None = None,
+    last: str | date | None = None,
+    interval: float = 60.0,
+    strict: bool = False,
+) -> history_fit.Fit:
+    """A scenario fitted to the contacts of `log` (a Log, or a path read with `format`)
+    that arrived on the dates first..last; `interval`: minutes of its profiles."""
+    return history_fit.fit(_as_log(log, format, strict), first, last, interval)
+
+
+def backtest(
+    s: Scenario,
+    log: history_log.Log | str | Path,
+    first: str | date,
+    last: str | date,
+    format: str = "generic",
+    within: float = 20 / 60,
+    replications: int = 20,
+    seed: int | None = None,
+    interval: float = 60.0,
+    workers: int | None = None,
+    progress: Progress | None = None,
+    memory_limit: str | float | None = None,
+    strict: bool = False,
+) -> history_backtest.Backtest:
+    """Replay the log's dates first..last with scenario `s` and set its predictions per
+    interval (`interval` minutes) beside what happened, and beside Erlang C and A."""
+    return history_backtest.backtest(
+        s, _as_log(log, format, strict), first, last, within, replications, seed, interval,
+        workers=workers, progress=progress, memory_limit=memory_limit,
+    )  # fmt: skip
 
 
 def write_report(folder: str | Path) -> list[Path]:

@@ -3,7 +3,7 @@
 ccsim imports inside command functions keep `ccsim --help` quick to start.
 """
 
-from ccsim.cli import planning, reports, scenarios, simulation  # noqa: F401 - registers commands
+from ccsim.cli import history, planning, reports, scenarios, simulation  # noqa: F401 - commands
 from ccsim.cli.app import app, main
 from ccsim.cli.erlang import erlang_app
 

@@ -31,13 +31,22 @@ import numpy as np
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from ccsim.scenario import yamlfile
+from ccsim.scenario import limits, yamlfile
 from ccsim.scenario.limits import DEFAULT_FILE_LIMITS, FileLimits
 from ccsim.scenario.problems import InputError, Message
 
 COLUMNS = [
-    "id", "channel", "reason", "arrival", "answer", "end", "outcome", "handle_s", "agent", "group",
-]  # fmt: skip
+    "id",
+    "channel",
+    "reason",
+    "arrival",
+    "answer",
+    "end",
+    "outcome",
+    "handle_s",
+    "agent",
+    "group",
+]
 REQUIRED = ("channel", "arrival", "outcome")
 OUTCOMES = ("answered", "abandoned", "balked", "waiting")
 MAX_LOG_BYTES = 2_000_000_000  # a log larger than this is refused before it is read
@@ -78,8 +87,14 @@ class Log:
             keep &= (day >= pd.Timestamp(first)).to_numpy()
         if last is not None:
             keep &= (day <= pd.Timestamp(last)).to_numpy()
-        return Log(c[keep].reset_index(drop=True), self.source, self.format, self.dropped,
-                   self.first_line, self.not_offered)  # fmt: skip
+        return Log(
+            c[keep].reset_index(drop=True),
+            self.source,
+            self.format,
+            self.dropped,
+            self.first_line,
+            self.not_offered,
+        )
 
     def dates(self) -> pd.DatetimeIndex:
         """Every date from the first arrival to the last."""
@@ -182,8 +197,15 @@ def _table(path: Path, sep: str = ",", encoding: str = "utf-8") -> pd.DataFrame:
     try:
         if path.suffix.lower() in (".parquet", ".pq"):
             return pd.read_parquet(path)
-        return pd.read_csv(path, sep=sep, dtype=str, encoding=encoding, keep_default_na=False,
-                           na_values=[""], skipinitialspace=True)  # fmt: skip
+        return pd.read_csv(
+            path,
+            sep=sep,
+            dtype=str,
+            encoding=encoding,
+            keep_default_na=False,
+            na_values=[""],
+            skipinitialspace=True,
+        )
     except (pd.errors.ParserError, UnicodeDecodeError, ValueError, OSError) as exc:
         detail = " ".join(str(exc).split())[:160]
         raise LogError([Message(name, None, None, f"not a readable table ({detail})")]) from None
@@ -208,9 +230,12 @@ def _mapped(path: Path, mapping_file: Path, limits: FileLimits) -> pd.DataFrame:
     name = str(mapping_file)
     try:
         data, lines = yamlfile.parse(
-            yamlfile.read_text(mapping_file, limits, "mapping file"), name, limits,
-            "column mapping", "columns, separator, time_format, ...",
-        )  # fmt: skip
+            yamlfile.read_text(mapping_file, limits, "mapping file"),
+            name,
+            limits,
+            "column mapping",
+            "columns, separator, time_format, ...",
+        )
         mapping = Mapping.model_validate(data)
     except InputError as exc:
         raise LogError(exc.messages) from None
@@ -262,10 +287,24 @@ def _mapped(path: Path, mapping_file: Path, limits: FileLimits) -> pd.DataFrame:
 
 
 BANK_COLUMNS = [
-    "vru+line", "call_id", "customer_id", "priority", "type", "date", "vru_entry", "vru_exit",
-    "vru_time", "q_start", "q_exit", "q_time", "outcome", "ser_start", "ser_exit", "ser_time",
+    "vru+line",
+    "call_id",
+    "customer_id",
+    "priority",
+    "type",
+    "date",
+    "vru_entry",
+    "vru_exit",
+    "vru_time",
+    "q_start",
+    "q_exit",
+    "q_time",
+    "outcome",
+    "ser_start",
+    "ser_exit",
+    "ser_time",
     "server",
-]  # fmt: skip
+]
 
 
 def _bank(path: Path) -> tuple[pd.DataFrame, pd.Series, int]:
@@ -381,6 +420,15 @@ def _tidy(raw: pd.DataFrame, name: str, format: str, lines: pd.Series | None) ->
         ("end before answer", c["end"] < c["answer"]),
         ("negative duration", c["handle_s"] < 0),
         (
+            f"handle time longer than {limits.MAX_HANDLING / 60:g} h (not one contact)",
+            c["handle_s"] > limits.MAX_HANDLING * 60,
+        ),
+        (
+            f"waited longer than {limits.MAX_WITHIN / 1440:g} days",
+            (c["answer"].fillna(c["end"]) - c["arrival"]).dt.total_seconds()
+            > limits.MAX_WITHIN * 60,
+        ),
+        (
             ("duplicate id", c["id"].notna() & c["id"].duplicated())
             if c["id"].notna().any()
             else ("duplicate row", raw.duplicated())
@@ -425,7 +473,9 @@ def from_contacts(contacts: pd.DataFrame, origin: pd.Timestamp) -> pd.DataFrame:
             "end": at("end").where(answered, gave_up.where(outcome != "waiting")),
             "outcome": outcome,
             "handle_s": (contacts["handle"] * 60).where(answered),
-            "agent": None,
+            "agent": np.where(
+                contacts["agent"] >= 0, "agent-" + contacts["agent"].astype(str), None
+            ),
             "group": contacts["group"].replace("", None).to_numpy(),
         }
     )

@@ -35,6 +35,7 @@ def contact_table(s: Scenario, rep: Replication) -> pd.DataFrame:
             "esc_start": o["esc_start"][m],
             "esc_end": o["esc_end"][m],
             "group": group_names[agent_group[o["agent"][m]]],
+            "agent": o["agent"][m],  # the agent's index in the replication (−1: nobody)
             "a0": c.a0[m],
             "a_w": o["a_w"][m],
             "a_peak": o["a_peak"][m],

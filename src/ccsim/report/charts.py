@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
 
-def _figure(rows: int = 1, cols: int = 1, height: float = 3.2) -> tuple[Figure, np.ndarray]:
+def figure(rows: int = 1, cols: int = 1, height: float = 3.2) -> tuple[Figure, np.ndarray]:
     # matplotlib is imported when a chart is drawn: `import ccsim` stays quick to start
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
@@ -47,7 +47,7 @@ def _days(ax, report: Report, starts: np.ndarray) -> None:
 
 
 def _empty(message: str) -> Figure:
-    fig, (ax,) = _figure(height=1.2)
+    fig, (ax,) = figure(height=1.2)
     ax.axis("off")
     ax.text(0.5, 0.5, message, ha="center", va="center")
     return fig
@@ -59,7 +59,7 @@ def service_levels(report: Report) -> Figure:
     if table.empty:
         return _empty("no service-level targets")
     channels = list(dict.fromkeys(table["channel"]))
-    fig, axes = _figure(len(channels), height=2.4)
+    fig, axes = figure(len(channels), height=2.4)
     for ax, channel in zip(axes, channels, strict=True):
         rows = table[table["channel"] == channel]
         for i, (target, part) in enumerate(rows.groupby("target", sort=False)):
@@ -93,7 +93,7 @@ def backlog(report: Report) -> Figure:
     table = report.backlog
     if table.empty:
         return _empty("no message channels")
-    fig, (ax,) = _figure()
+    fig, (ax,) = figure()
     for channel in table.columns:
         ax.plot(table.index / 60, table[channel], lw=1.5, label=channel)
     ax.set_ylabel("contacts waiting")
@@ -108,7 +108,7 @@ def staffing(report: Report) -> Figure:
     table = report.staffing
     hours = table["start"].to_numpy() / 60
     needs = [c for c in table.columns if c.startswith("required: ")]
-    fig, (ax,) = _figure(height=3.6)
+    fig, (ax,) = figure(height=3.6)
     ax.stackplot(
         hours,
         *[table[c].to_numpy() for c in needs],
@@ -131,7 +131,7 @@ def occupancy(report: Report) -> Figure:
     nan = lambda v: np.nan if v is None else v  # noqa: E731
     mean = np.array([nan(groups[g].occupancy.mean) for g in names], float)
     ci = np.array([[nan(v) for v in groups[g].occupancy.ci] for g in names], float)
-    fig, (ax,) = _figure(height=2.8)
+    fig, (ax,) = figure(height=2.8)
     error = np.abs(np.vstack([mean - ci[:, 0], ci[:, 1] - mean]))
     ax.bar(names, np.nan_to_num(mean), yerr=np.nan_to_num(error), capsize=4, color="C0")
     for x, m in enumerate(mean):
@@ -147,7 +147,7 @@ def cost(report: Report) -> Figure:
     """Weekly cost by component (wages per group, overhead, per-contact costs) and the
     cost per handled contact by channel."""
     c = report.document.cost
-    fig, (left, right) = _figure(1, 2, height=3.2)
+    fig, (left, right) = figure(1, 2, height=3.2)
     parts = {f"wages {g}": v.wages for g, v in c.by_group.items()}
     parts |= {"overhead": c.overhead, "per-contact costs": c.contacts}
     left.barh(list(parts), list(parts.values()), color=[f"C{i}" for i in range(len(parts))])
@@ -174,7 +174,7 @@ def anger_curve(report: Report) -> Figure:
     tolerance = next((ch.tolerance for ch in s.channels.values() if ch.tolerance), None)
     empathy = next(iter(s.groups.values())).empathy
     t = np.linspace(0, 6, 300)
-    fig, (ax,) = _figure(height=3.4)
+    fig, (ax,) = figure(height=3.4)
     for i, (name, reason) in enumerate(s.reasons.items()):
         start = reason.anger.mean
         curves = [(start, "no wait", "-")]

@@ -23,11 +23,12 @@ import pandas as pd
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
+from ccsim.atomic import atomic_file, atomic_folder
 from ccsim.experiment.result import Result
 from ccsim.finance.cost import staff_cost
+from ccsim.history import log as history_log
 from ccsim.planning.plan import Plan
 from ccsim.report import html, workbook
-from ccsim.report.atomic import atomic_file, atomic_folder
 from ccsim.report.model import Report, from_plan, from_result
 from ccsim.scenario import units
 from ccsim.scenario.model import Scenario
@@ -49,8 +50,12 @@ def write_run(
     report = report or from_result(result)
     with atomic_folder(folder) as tmp:
         _write_run_files(tmp, report, result.summary, result.scenario)
-        if contacts:
-            result.contacts().to_parquet(tmp / "contacts.parquet", index=False)
+        if contacts:  # in the generic log layout, so that `ccsim fit` reads it back
+            s = result.scenario
+            origin = pd.Timestamp(s.simulation.start) if s.simulation.start else None
+            origin = origin or history_log.default_origin(s.simulation.start_day_index)
+            layout = history_log.from_contacts(result.contacts(), origin)
+            layout.to_parquet(tmp / "contacts.parquet", index=False)
         _meta(tmp, report, result.scenario)
         if with_report:
             write_report(tmp, report)

@@ -5,8 +5,8 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
+from ccsim.atomic import atomic_file
 from ccsim.measure.targets import TargetCheck
-from ccsim.report.atomic import atomic_file
 
 
 def write(path: Path, files: dict[str, list[TargetCheck] | list[str]]) -> None:

@@ -196,7 +196,7 @@ class StaffingTable(Table):
         frame = self._frame(
             info,
             "a staffing table",
-            [{"start", "group", "agents"}, {"day", "time", "group", "agents"}],
+            [["start", "group", "agents"], ["day", "time", "group", "agents"]],
         )
         self._agents = self._numbers(frame, "agents")
         if self._agents.max() > limits.MAX_AGENTS:

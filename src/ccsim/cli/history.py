@@ -1,0 +1,200 @@
+"""`ccsim fit` and `ccsim backtest`: a scenario fitted from a contact log, and a
+scenario replayed against another period of it (thin layers over `ccsim.fit` and
+`ccsim.backtest`; docs/history.md)."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from ccsim.cli.app import app
+from ccsim.cli.common import (
+    AllowPath,
+    AsJson,
+    MemoryLimit,
+    Quiet,
+    Seed,
+    Workers,
+    duration,
+    err,
+    fail,
+    fail_usage,
+    load_or_exit,
+    out,
+    positive_duration,
+    print_json,
+    progress_bar,
+)
+
+Format = Annotated[
+    str,
+    typer.Option(
+        "--format", "-f", help="generic (CSV/Parquet), bank, or a column-mapping .yaml file"
+    ),
+]
+From = Annotated[
+    str | None, typer.Option("--from", metavar="DATE", help="first date, e.g. 1999-02-01")
+]
+To = Annotated[str | None, typer.Option("--to", metavar="DATE", help="last date (inclusive)")]
+Strict = Annotated[bool, typer.Option(help="refuse a log with bad rows instead of dropping them")]
+Interval = Annotated[
+    float,
+    typer.Option(
+        parser=positive_duration, metavar="DURATION", help="interval of profiles and rows"
+    ),
+]
+
+
+def _date(text: str | None, option: str) -> date | None:
+    if text is None:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        fail_usage(f"{option}: expected a date like 1999-02-15, got {text!r}")
+
+
+def _read(path: Path, format: str, strict: bool):
+    """The log, with its dropped rows reported on stderr; a bad log exits 1."""
+    import ccsim
+    from ccsim.history.log import LogError
+
+    if not path.exists():
+        fail_usage(f"{path}: file not found")
+    if format.endswith((".yaml", ".yml")) and not Path(format).exists():
+        fail_usage(f"--format {format}: file not found")
+    try:
+        log = ccsim.read_log(path, format, strict)
+    except LogError as exc:
+        for m in exc.messages:
+            err.print(str(m), markup=False)
+        raise typer.Exit(1) from None
+    for line in log.report():
+        err.print(line, markup=False)
+    return log
+
+
+@app.command("fit")
+def fit_command(
+    log: Annotated[Path, typer.Argument(help="the contact log")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="write the scenario YAML here")],
+    format: Format = "generic",
+    first: From = None,
+    last: To = None,
+    interval: Interval = "1h",  # type: ignore[assignment]  # the parser converts it
+    report: Annotated[
+        Path | None, typer.Option("--report", help="write fit.html and estimates.csv here")
+    ] = None,
+    as_json: AsJson = False,
+    strict: Strict = False,
+) -> None:
+    """Fit a scenario to a period of a contact log: each value with its 95% CI."""
+    import ccsim
+    from ccsim.report import history as reports
+    from ccsim.scenario.units import MINUTES_PER_DAY
+
+    if MINUTES_PER_DAY % interval:
+        fail_usage("--interval must divide a day (e.g. 15min, 30min, 1h)")
+    contacts = _read(log, format, strict)
+    try:
+        fitted = ccsim.fit(
+            contacts, first=_date(first, "--from"), last=_date(last, "--to"), interval=interval
+        )
+        fitted.scenario  # noqa: B018 - validates it: a fit that does not load is a bug
+    except ValueError as exc:
+        fail(f"{log}: {exc}")
+    path = fitted.save(output)
+    if report is not None:
+        reports.write_fit_report(report, fitted)
+    if as_json:
+        print_json(reports.fit_document(fitted, str(path)))
+        return
+    out.print(
+        f"fitted {len(fitted.log):,} contacts of {fitted.first} to {fitted.last}: scenario "
+        f"written to {path}" + (f", report to {report}/" if report else ""),
+        markup=False,
+    )
+    out.print(
+        f"anger: {'on' if fitted.anger and fitted.anger.enabled else 'off'} — "
+        f"{fitted.anger.reason if fitted.anger else 'no voice or chat channel'}",
+        markup=False,
+    )
+
+
+@app.command("backtest")
+def backtest_command(
+    scenario: Annotated[Path, typer.Argument(help="the scenario (fitted or written)")],
+    log: Annotated[Path, typer.Argument(help="the contact log")],
+    first: Annotated[str, typer.Option("--from", metavar="DATE", help="first date replayed")],
+    last: Annotated[str, typer.Option("--to", metavar="DATE", help="last date replayed")],
+    format: Format = "generic",
+    within: Annotated[
+        float,
+        typer.Option(parser=duration, metavar="DURATION", help="service-level threshold"),
+    ] = "20s",  # type: ignore[assignment]  # the parser converts it
+    reps: Annotated[int, typer.Option("--reps", "-n", min=1, help="replications")] = 20,
+    interval: Interval = "1h",  # type: ignore[assignment]
+    seed: Seed = None,
+    workers: Workers = None,
+    as_json: AsJson = False,
+    out_dir: Annotated[
+        Path | None,
+        typer.Option("--out", help="write backtest.json, intervals.csv and the chart here"),
+    ] = None,
+    strict: Strict = False,
+    quiet: Quiet = False,
+    memory_limit: MemoryLimit = None,
+    allow_path: AllowPath = None,
+) -> None:
+    """Replay a period of the log with its own arrivals and staffing: predicted against
+    actual per interval, beside Erlang C and Erlang A."""
+    import ccsim
+    from ccsim.experiment.runner import WorkerError
+    from ccsim.model.work import WorkLimitError
+    from ccsim.report import history as reports
+
+    s = load_or_exit(scenario, allow_path)
+    start, end = _date(first, "--from"), _date(last, "--to")
+    if end < start:
+        fail_usage("--to comes before --from")
+    contacts = _read(log, format, strict)
+    bar, progress = progress_bar(quiet)
+    try:
+        if bar is not None:
+            bar.start()
+        result = ccsim.backtest(
+            s,
+            contacts,
+            start,
+            end,
+            within=within,
+            replications=reps,
+            seed=seed,
+            interval=interval,
+            workers=workers,
+            progress=progress,
+            memory_limit=memory_limit,
+        )
+    except (ValueError, WorkerError, WorkLimitError) as exc:
+        fail(f"{log}: {exc}")
+    finally:
+        if bar is not None:
+            bar.stop()
+    if out_dir is not None:
+        reports.write_backtest(out_dir, result)
+    if as_json:
+        print_json(result.document())
+        return
+    from rich.table import Table
+
+    table = Table(title=f"Backtest {start} to {end}: volume-weighted errors per interval")
+    for col in ("metric", "method", "mean abs. error", "bias", "intervals"):
+        table.add_column(col, justify="left" if col in ("metric", "method") else "right")
+    for e in result.errors.sort_values(["metric", "method"]).itertuples(index=False):
+        table.add_row(e.metric, e.method, f"{e.mae:.4f}", f"{e.bias:+.4f}", str(e.intervals))
+    out.print(table)
+    if out_dir is not None:
+        out.print(f"backtest written to {out_dir}/", markup=False)

@@ -1,0 +1,317 @@
+"""A backtest: a scenario replays a past period of the log and its predictions per
+interval are set beside what happened — and beside Erlang C and Erlang A on the same
+inputs (`ccsim backtest`, `ccsim.backtest`; docs/history.md).
+
+The replay keeps the scenario's model (reasons, handle times, patience, anger curve) and
+takes the period's own arrivals — exactly the contacts offered in each interval of each
+date — and its own staffing, the agents on duty reconstructed from the log
+(`history.staffing`). Definitions, per interval: offered = contacts that reached the
+queue or an agent; abandoned = left before an agent answered (balks included); service
+level = answered within T over offered; ASA = mean wait of the answered.
+
+Erlang C and Erlang A get, per interval, the same offered volume and agents on duty, the
+scenario's mean handle time (and for Erlang A its mean patience); a fractional number of
+agents is interpolated between its two neighbours. Errors per method: volume-weighted
+mean absolute error and bias over the intervals with at least MIN_OFFERED contacts.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ccsim import erlang
+from ccsim.experiment import runner, seeds
+from ccsim.experiment.runner import Progress
+from ccsim.history import staffing
+from ccsim.history.log import Log
+from ccsim.measure.service_level import label
+from ccsim.model import expected, work
+from ccsim.scenario import loader, units
+from ccsim.scenario.model import Scenario
+
+MIN_OFFERED = 20
+METHODS = ("ccsim", "erlang_a", "erlang_c")
+METRICS = ("abandon_rate", "service_level", "asa_s")
+
+
+@dataclass
+class Backtest:
+    """Predicted against actual, per interval and channel, and the errors per method."""
+
+    intervals: pd.DataFrame  # channel, start, agents, offered, <method>_<metric> ...
+    errors: pd.DataFrame  # method, metric, mae, bias, intervals, contacts
+    first: date
+    last: date
+    within: float  # minutes
+    replay: Scenario  # what was simulated
+    replications: int
+    seed: int
+    notes: list[str] = field(default_factory=list)
+
+    def document(self) -> dict[str, Any]:
+        """The `ccsim backtest --json` document (docs/history.md)."""
+        rows = []
+        for r in self.intervals.itertuples(index=False):
+            row: dict[str, Any] = {
+                "channel": r.channel,
+                "start": pd.Timestamp(r.start).strftime("%Y-%m-%dT%H:%M"),
+                "agents": _num(r.agents),
+                "actual": {"offered": int(r.offered), **self._metrics(r, "actual")},
+            }
+            for method in METHODS:
+                row[method] = self._metrics(r, method)
+            rows.append(row)
+        errors: dict[str, Any] = {m: {} for m in METHODS}
+        for e in self.errors.itertuples(index=False):
+            errors[e.method][e.metric] = {
+                "mae": _num(e.mae),
+                "bias": _num(e.bias),
+                "intervals": int(e.intervals),
+            }
+        return {
+            "period": {"from": self.first.isoformat(), "to": self.last.isoformat()},
+            "within_s": _num(self.within * 60),
+            "min_offered": MIN_OFFERED,
+            "replications": self.replications,
+            "seed": self.seed,
+            "intervals": rows,
+            "errors": errors,
+            "notes": self.notes,
+        }
+
+    @staticmethod
+    def _metrics(r: Any, method: str) -> dict[str, float | None]:
+        return {m: _num(getattr(r, f"{method}_{m}")) for m in METRICS}
+
+
+def _num(x: Any) -> float | None:
+    x = float(x)
+    return None if not np.isfinite(x) else round(x, 6)
+
+
+def backtest(
+    s: Scenario,
+    log: Log,
+    first: date | str,
+    last: date | str,
+    within: float = 20 / 60,
+    replications: int = 20,
+    seed: int | None = None,
+    report_interval: float = 60.0,
+    gap: float = staffing.GAP_MINUTES,
+    workers: int | None = None,
+    progress: Progress | None = None,
+    memory_limit: str | float | None = None,
+) -> Backtest:
+    """Replay the log's dates first..last with scenario `s` (see the module docstring);
+    `within`: the service-level threshold (minutes); `report_interval`: minutes per row."""
+    period = log.between(first, last)
+    if period.contacts.empty:
+        raise ValueError(f"no contacts in {log.source} between {first} and {last}")
+    start, end = pd.Timestamp(first), pd.Timestamp(last)
+    days = (end - start).days + 1
+    step = s.simulation.interval
+    if report_interval % step and step % report_interval:
+        raise ValueError("the report interval must be a multiple or a divisor of the scenario's")
+    step = min(step, report_interval)
+    channels = [ch for ch in s.channels if ch in set(period.contacts["channel"])]
+    on_duty = staffing.on_duty(period.contacts, start, days, step, gap)
+    replay = _replay(s, period, start, days, step, within, on_duty, channels)
+    seed = seeds.resolve(seed, s)
+    work.ensure_fits(replay, memory_limit, replications)
+    result = runner.run(replay, replications, seed, workers=workers, progress=progress)
+    actual = _actual(period, start, days, report_interval, within, channels)
+    simulated = _simulated(result.intervals, start, report_interval, within)
+    agents = on_duty.assign(start=on_duty["start"].dt.floor(f"{int(report_interval)}min")).groupby(
+        "start"
+    )["agents"].sum() / (report_interval / step)
+    table = actual.merge(simulated, on=["channel", "start"], how="left")
+    table.insert(2, "agents", table["start"].map(agents).fillna(0.0).to_numpy())
+    _analytic(table, s, report_interval, within)
+    errors = _errors(table)
+    notes = [
+        f"staffing: agents on duty reconstructed from the log (work blocks split at gaps over "
+        f"{gap:g} min), {on_duty['agents'].sum() * step / 60:,.0f} agent-hours in the period",
+        "arrivals: the period's own, exactly as many per interval as the log shows",
+    ]
+    return Backtest(
+        table, errors, start.date(), end.date(), within, replay, replications, seed, notes
+    )
+
+
+def _replay(s, period, start, days, step, within, on_duty, channels) -> Scenario:
+    """The scenario with the period's arrivals, staffing and calendar (always open: the
+    arrivals say when contacts came)."""
+    data = s.plain()
+    data["simulation"].update(
+        start=start.date().isoformat(),
+        horizon=f"{days}d",
+        warmup=0,
+        interval=units.format_duration(step),
+    )
+    data["simulation"].pop("start_day", None)
+    c = period.contacts
+    for ch in list(data["channels"]):
+        if ch not in channels:
+            data["channels"].pop(ch)
+            data["arrivals"].pop(ch, None)
+            for reason in data["reasons"].values():
+                reason["mix"].pop(ch, None)
+            continue
+        data["channels"][ch].pop("open", None)
+        mine = c[c["channel"] == ch]
+        slot = mine["arrival"].dt.floor(f"{int(step)}min")
+        counts = slot.value_counts().sort_index()
+        rows = [[t.strftime("%Y-%m-%d %H:%M"), int(n)] for t, n in counts.items()]
+        data["arrivals"][ch] = {"counts": {"rows": rows, "exact": True}}
+    data["reasons"] = {r: v for r, v in data["reasons"].items() if v["mix"]}
+    data["roster"] = []
+    data["staffing"] = {
+        "rows": [
+            [t.strftime("%Y-%m-%d %H:%M"), g, round(float(a), 4)]
+            for t, g, a in on_duty[["start", "group", "agents"]].itertuples(index=False)
+        ]
+    }
+    groups = sorted(set(on_duty["group"])) or [staffing.GROUP]
+    for g in groups:
+        data["groups"].setdefault(g, {"skills": dict.fromkeys(channels, 1)})
+    data["targets"] = {ch: {"service": [{"within": within, "at_least": 0.0}]} for ch in channels}
+    data["shrinkage"] = 0.0
+    data["faq_deflection"] = 0.0  # the log's contacts are those that came
+    return loader.validate(data, "<replay>", s.source.parent if s.source else ".")
+
+
+def _actual(period: Log, start, days, report, within, channels) -> pd.DataFrame:
+    c = period.contacts
+    wait = period.wait_s.to_numpy() / 60
+    answered = (c["outcome"] == "answered").to_numpy()
+    frame = pd.DataFrame(
+        {
+            "channel": c["channel"].to_numpy(),
+            "start": c["arrival"].dt.floor(f"{int(report)}min").to_numpy(),
+            "offered": 1,
+            "abandoned": (~answered).astype(int),
+            "answered": answered.astype(int),
+            "hit": (answered & (wait <= within + 1e-9)).astype(int),
+            "wait_answered": np.where(answered, wait, 0.0),
+        }
+    )
+    g = frame.groupby(["channel", "start"], as_index=False).sum()
+    g = g[g["channel"].isin(channels)]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        g["actual_abandon_rate"] = g["abandoned"] / g["offered"]
+        g["actual_service_level"] = g["hit"] / g["offered"]
+        g["actual_asa_s"] = 60 * g["wait_answered"] / g["answered"].where(g["answered"] > 0)
+    return g[
+        [
+            "channel",
+            "start",
+            "offered",
+            "actual_abandon_rate",
+            "actual_service_level",
+            "actual_asa_s",
+        ]
+    ].reset_index(drop=True)
+
+
+def _simulated(intervals: pd.DataFrame, start, report, within) -> pd.DataFrame:
+    """The replay's tables pooled over replications, per report interval."""
+    t = intervals.copy()
+    t["start"] = (start + pd.to_timedelta(t["start"], unit="min")).dt.floor(f"{int(report)}min")
+    sl = label(within)
+    t["hit"] = t[sl].fillna(0.0) * t["offered"]
+    t["wait_sum"] = t["asa_s"].fillna(0.0) * t["answered"]
+    g = t.groupby(["channel", "start"], as_index=False)[
+        ["offered", "answered", "abandoned", "hit", "wait_sum"]
+    ].sum()
+    with np.errstate(invalid="ignore", divide="ignore"):
+        g["ccsim_abandon_rate"] = g["abandoned"] / g["offered"].where(g["offered"] > 0)
+        g["ccsim_service_level"] = g["hit"] / g["offered"].where(g["offered"] > 0)
+        g["ccsim_asa_s"] = g["wait_sum"] / g["answered"].where(g["answered"] > 0)
+    return g[["channel", "start", "ccsim_abandon_rate", "ccsim_service_level", "ccsim_asa_s"]]
+
+
+def _analytic(table: pd.DataFrame, s: Scenario, report: float, within: float) -> None:
+    """Erlang C and Erlang A columns, in place."""
+    for method in ("erlang_a", "erlang_c"):
+        for m in METRICS:
+            table[f"{method}_{m}"] = np.nan
+    for ch in table["channel"].unique():
+        rows = np.flatnonzero(table["channel"].to_numpy() == ch)
+        aht = float(expected.handling(s, ch, np.zeros(1))[0][0])
+        patience = expected.mean_patience(s, ch)
+        for i in rows:
+            rate = table.at[i, "offered"] / report
+            n = float(table.at[i, "agents"])
+            for method in ("erlang_a", "erlang_c"):
+                values = _interpolated(method, rate, aht, patience, n, within)
+                for m, v in zip(METRICS, values, strict=True):
+                    table.at[i, f"{method}_{m}"] = v
+
+
+def _interpolated(method, rate, aht, patience, n, within) -> tuple[float, float, float]:
+    """(abandon rate, service level, ASA in s) at n agents, linear between ⌊n⌋ and ⌈n⌉."""
+    lo, hi = int(np.floor(n)), int(np.ceil(n))
+    a = _analytic_at(method, rate, aht, patience, lo, within)
+    if hi == lo:
+        return a
+    b = _analytic_at(method, rate, aht, patience, hi, within)
+    f = n - lo
+    return tuple(
+        x + f * (y - x) if np.isfinite(x) and np.isfinite(y) else (y if f >= 0.5 else x)
+        for x, y in zip(a, b, strict=True)
+    )  # type: ignore[return-value]
+
+
+def _analytic_at(method, rate, aht, patience, n, within) -> tuple[float, float, float]:
+    if rate <= 0:
+        return np.nan, np.nan, np.nan
+    if method == "erlang_c":
+        if n <= rate * aht:  # unstable: the queue grows without end
+            return 0.0, 0.0, np.inf
+        sl = float(erlang.erlang_c_service_level(rate, aht, n, within))
+        return 0.0, sl, 60 * float(erlang.erlang_c_asa(rate, aht, n))
+    if n == 0:
+        return 1.0, 0.0, np.nan
+    r = erlang.erlang_a(rate, aht, patience if patience is not None else 1e9, n, within)
+    return r.p_abandon, r.service_level, 60 * r.asa
+
+
+def _errors(table: pd.DataFrame) -> pd.DataFrame:
+    """Volume-weighted MAE and bias per method and metric, intervals with ≥ MIN_OFFERED."""
+    use = table[table["offered"] >= MIN_OFFERED]
+    rows = []
+    for method in METHODS:
+        for m in METRICS:
+            pred, act = use[f"{method}_{m}"].to_numpy(float), use[f"actual_{m}"].to_numpy(float)
+            w = use["offered"].to_numpy(float)
+            ok = np.isfinite(pred) & np.isfinite(act)
+            if not ok.any():
+                rows.append(
+                    {
+                        "method": method,
+                        "metric": m,
+                        "mae": np.nan,
+                        "bias": np.nan,
+                        "intervals": 0,
+                        "contacts": 0,
+                    }
+                )
+                continue
+            d, w = pred[ok] - act[ok], w[ok]
+            rows.append(
+                {
+                    "method": method,
+                    "metric": m,
+                    "mae": float(np.sum(w * np.abs(d)) / w.sum()),
+                    "bias": float(np.sum(w * d) / w.sum()),
+                    "intervals": int(ok.sum()),
+                    "contacts": int(w.sum()),
+                }
+            )
+    return pd.DataFrame(rows)

@@ -1,0 +1,61 @@
+"""After-contact work that a log does not record, seen in the gaps between contacts.
+
+When contacts of a channel are waiting, a free agent takes the next one at once; so
+the time between the end of an agent's contact and that agent's next answer, at moments
+when someone was waiting, is time the agent was not free: after-contact work, or any
+other unavailability the log does not show. Those gaps (same agent, same day, under
+MAX_GAP) are fitted like a duration (`history.durations`) and become the channel's
+`wrapup`: in the simulation, as in the log, an agent takes no contact during it.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from ccsim.history import durations
+from ccsim.history.estimates import Estimate
+
+MAX_GAP = 1800.0  # seconds: a longer gap is a break or the end of a block, not wrap-up
+MIN_GAPS = 50
+NONE_BELOW = 2.0  # seconds: gaps this short on average are no wrap-up, only clock noise
+
+
+def waiting_at(contacts: pd.DataFrame, times: np.ndarray) -> np.ndarray:
+    """How many contacts were waiting (arrived, not yet answered or gone) at `times`
+    (seconds since the epoch)."""
+    arrival = _seconds(contacts["arrival"])
+    left = np.where(
+        (contacts["outcome"] == "answered").to_numpy(),
+        _seconds(contacts["answer"]),
+        _seconds(contacts["end"].fillna(contacts["arrival"])),
+    )
+    arrived = np.searchsorted(np.sort(arrival), times, side="right")
+    gone = np.searchsorted(np.sort(left), times, side="right")
+    return arrived - gone
+
+
+def _seconds(times: pd.Series) -> np.ndarray:
+    return times.to_numpy().astype("datetime64[ns]").astype(np.int64) / 1e9
+
+
+def fit(contacts: pd.DataFrame, field: str) -> tuple[durations.DurationFit | None, list[Estimate]]:
+    """The wrap-up of a channel's contacts (None when fewer than MIN_GAPS are seen, or
+    they are shorter than NONE_BELOW on average)."""
+    served = contacts[(contacts["outcome"] == "answered") & contacts["agent"].notna()]
+    served = served.sort_values(["agent", "answer"], kind="stable")
+    agent = served["agent"].to_numpy()
+    answer, end = _seconds(served["answer"]), _seconds(served["end"].fillna(served["answer"]))
+    day = served["answer"].dt.normalize().to_numpy()
+    same = (agent[1:] == agent[:-1]) & (day[1:] == day[:-1])
+    gap = answer[1:] - end[:-1]
+    ok = same & (gap >= 0) & (gap < MAX_GAP)
+    busy = waiting_at(contacts, end[:-1][ok] + 0.5) > 0
+    gaps = gap[ok][busy]
+    if gaps.size < MIN_GAPS or gaps.mean() < NONE_BELOW:
+        return None, []
+    fitted, estimates = durations.fit(gaps, field)
+    method = f"gaps before an agent's next answer while contacts waited, {gaps.size:,} gaps"
+    return fitted, [
+        Estimate(e.field, e.value, e.low, e.high, e.n, method, e.unit) for e in estimates
+    ]
