@@ -240,6 +240,9 @@ def test_the_staffing_reconstruction_rule():
     for minute, agents in expected.items():
         assert table.loc[at(minute)] == pytest.approx(agents)
     assert table.sum() == pytest.approx((20 + 10 + 30) / 30)
+    # a longer gap closes ana's 70-min pause: one block 60-160
+    wide = staffing.on_duty(contacts, t, 1, 30.0, gap=90.0)["agents"]
+    assert wide.sum() == pytest.approx((100 + 30) / 30)
 
 
 # --- fitting ---------------------------------------------------------------------------
@@ -378,3 +381,18 @@ def test_the_replay_offers_exactly_the_logs_contacts(generated, fitted):
     replayed = b.replay.arrivals["phone"].counts._counts.sum()
     log = ccsim.read_log(generated).between("2024-01-08", "2024-01-10")
     assert replayed == len(log) == b.intervals["offered"].sum()
+    # the staffing rule is the caller's: shorter gaps, fewer agent-hours on duty
+    short = ccsim.backtest(
+        fitted.scenario, generated, "2024-01-08", "2024-01-10", replications=1, workers=1, gap=2
+    )
+    assert "gaps over 2 min" in short.notes[0]
+    assert short.intervals["agents"].sum() < b.intervals["agents"].sum()
+
+
+def test_a_reason_never_answered_borrows_every_reasons_handle_time_and_says_so(generated):
+    log = ccsim.read_log(generated).between(logs.FIRST, "2024-01-07")
+    log.contacts.loc[0, ["reason", "outcome"]] = ["rare", "abandoned"]
+    f = ccsim.fit(log)
+    rare = f.estimate("reasons.rare.resolve.mean")
+    assert "every reason's" in rare.method and rare.n > 1000
+    assert f.scenario.reasons["rare"].mix["phone"] > 0

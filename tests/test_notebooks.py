@@ -9,8 +9,10 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
+import ccsim
+
 NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
-EXPECTED = ["01_quickstart", "02_what_if", "03_plan_and_cost", "04_anger_curve"]
+EXPECTED = ["01_quickstart", "02_what_if", "03_plan_and_cost", "04_anger_curve", "05_from_history"]
 
 
 def notebooks() -> list[Path]:
@@ -55,4 +57,9 @@ def test_notebook_runs_top_to_bottom(name, tmp_path, monkeypatch):
         plan = tmp_path / "plan"
         assert {"report.xlsx", "report.html", "roster.yaml", "plan.json"} <= {
             p.name for p in plan.iterdir()
+        }
+    if name == "05_from_history":  # the fitted scenario loads; the backtest folder is whole
+        assert ccsim.load(tmp_path / "fitted.yaml").channels
+        assert {"backtest.json", "intervals.csv", "backtest.png", "backtest.html"} == {
+            p.name for p in (tmp_path / "backtest").iterdir()
         }

@@ -14,7 +14,10 @@ def test_ruff_clean():
     if not shutil.which(ruff):
         pytest.skip("ruff is not installed")
     r = subprocess.run(
-        [ruff, "check", "src", "tests", "bench"], cwd=ROOT, capture_output=True, text=True
+        [ruff, "check", "src", "tests", "bench", "notebooks"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
     )
     assert r.returncode == 0, r.stdout + r.stderr
 

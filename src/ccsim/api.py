@@ -19,6 +19,7 @@ from ccsim.experiment.runner import Progress
 from ccsim.history import backtest as history_backtest
 from ccsim.history import fit as history_fit
 from ccsim.history import log as history_log
+from ccsim.history import staffing as history_staffing
 from ccsim.measure.targets import TargetCheck
 from ccsim.model import work
 from ccsim.planning.plan import Plan
@@ -170,15 +171,17 @@ def _as_log(log: history_log.Log | str | Path, format: str, strict: bool) -> his
 
 def fit(
     log: history_log.Log | str | Path,
-    format: str = "generic",
     first: str | date | None = None,
     last: str | date | None = None,
+    format: str = "generic",
     interval: float = 60.0,
     strict: bool = False,
+    gap: float = history_staffing.GAP_MINUTES,
 ) -> history_fit.Fit:
     """A scenario fitted to the contacts of `log` (a Log, or a path read with `format`)
-    that arrived on the dates first..last; `interval`: minutes of its profiles."""
-    return history_fit.fit(_as_log(log, format, strict), first, last, interval)
+    that arrived on the dates first..last; `interval`: minutes of its profiles; `gap`:
+    the staffing reconstruction's rule (see `backtest`)."""
+    return history_fit.fit(_as_log(log, format, strict), first, last, interval, gap=gap)
 
 
 def backtest(
@@ -191,16 +194,19 @@ def backtest(
     replications: int = 20,
     seed: int | None = None,
     interval: float = 60.0,
+    gap: float = history_staffing.GAP_MINUTES,
     workers: int | None = None,
     progress: Progress | None = None,
     memory_limit: str | float | None = None,
     strict: bool = False,
 ) -> history_backtest.Backtest:
     """Replay the log's dates first..last with scenario `s` and set its predictions per
-    interval (`interval` minutes) beside what happened, and beside Erlang C and A."""
+    interval (`interval` minutes) beside what happened, and beside Erlang C and A. `gap`:
+    the staffing reconstruction's rule — an agent's work block ends at a pause longer
+    than `gap` minutes between handled contacts (docs/history.md)."""
     return history_backtest.backtest(
         s, _as_log(log, format, strict), first, last, within, replications, seed, interval,
-        workers=workers, progress=progress, memory_limit=memory_limit,
+        gap, workers=workers, progress=progress, memory_limit=memory_limit,
     )  # fmt: skip
 
 

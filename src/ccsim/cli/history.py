@@ -48,6 +48,17 @@ Interval = Annotated[
 ]
 
 
+Gap = Annotated[
+    float,
+    typer.Option(
+        parser=positive_duration,
+        metavar="DURATION",
+        help="staffing rule: a pause between an agent's contacts longer than this ends the "
+        "agent's work block",
+    ),
+]
+
+
 def _date(text: str | None, option: str) -> date | None:
     if text is None:
         return None
@@ -88,6 +99,7 @@ def fit_command(
     report: Annotated[
         Path | None, typer.Option("--report", help="write fit.html and estimates.csv here")
     ] = None,
+    gap: Gap = "30min",  # type: ignore[assignment]
     as_json: AsJson = False,
     strict: Strict = False,
 ) -> None:
@@ -101,7 +113,11 @@ def fit_command(
     contacts = _read(log, format, strict)
     try:
         fitted = ccsim.fit(
-            contacts, first=_date(first, "--from"), last=_date(last, "--to"), interval=interval
+            contacts,
+            first=_date(first, "--from"),
+            last=_date(last, "--to"),
+            interval=interval,
+            gap=gap,
         )
         fitted.scenario  # noqa: B018 - validates it: a fit that does not load is a bug
     except ValueError as exc:
@@ -137,6 +153,7 @@ def backtest_command(
     ] = "20s",  # type: ignore[assignment]  # the parser converts it
     reps: Annotated[int, typer.Option("--reps", "-n", min=1, help="replications")] = 20,
     interval: Interval = "1h",  # type: ignore[assignment]
+    gap: Gap = "30min",  # type: ignore[assignment]  # the parser converts it
     seed: Seed = None,
     workers: Workers = None,
     as_json: AsJson = False,
@@ -174,6 +191,7 @@ def backtest_command(
             replications=reps,
             seed=seed,
             interval=interval,
+            gap=gap,
             workers=workers,
             progress=progress,
             memory_limit=memory_limit,

@@ -205,10 +205,13 @@ def fit(
         doc["anger"] = "off"
     for r in doc["reasons"]:
         mine = answered & (c["reason"] == r).to_numpy()
-        if mine.sum() < 2:  # a reason never answered: the overall handle time
+        borrowed = mine.sum() < 2  # a reason (almost) never answered: all reasons' times
+        if borrowed:
             mine = answered
         seconds = c.loc[mine, "handle_s"].to_numpy() - venting[mine] * 60
         d, est = durations.fit(seconds, f"reasons.{r}.resolve")
+        if borrowed:
+            est = [_renamed(e, e.field, " (answered < 2 times: every reason's)") for e in est]
         if result.anger is not None and result.anger.enabled and r in result.anger.levels:
             d, est = _resolution(d, est, result.anger.levels[r], seconds, vent_var[mine])
         result.handle[r] = d
@@ -297,8 +300,8 @@ def _anger_defaults() -> dict[str, Any]:
     }
 
 
-def _renamed(e: Estimate, field_: str) -> Estimate:
-    return Estimate(field_, e.value, e.low, e.high, e.n, e.method, e.unit)
+def _renamed(e: Estimate, field_: str, note: str = "") -> Estimate:
+    return Estimate(field_, e.value, e.low, e.high, e.n, e.method + note, e.unit)
 
 
 def _short(x: float) -> str:

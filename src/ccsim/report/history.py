@@ -51,14 +51,20 @@ def write_fit_report(folder: Path, fit: Fit) -> Path:
     return Path(folder)
 
 
-def render_fit(fit: Fit) -> str:
+def fit_charts(fit: Fit) -> dict[str, Any]:
+    """The fit report's figures by title (those the log has data for): intraday profile,
+    patience survival, handle-time densities, handle time against wait."""
     figures = {
         "Intraday profile: observed against fitted": _intraday(fit),
         "Patience: Kaplan–Meier against the fitted distribution": _patience(fit),
         "Handle time: histogram against the fitted density": _handle(fit),
         "Handle time against the wait before the answer": _anger(fit),
     }
-    images = [(title, _png(fig)) for title, fig in figures.items() if fig is not None]
+    return {title: fig for title, fig in figures.items() if fig is not None}
+
+
+def render_fit(fit: Fit) -> str:
+    images = [(title, _png(fig)) for title, fig in fit_charts(fit).items()]
     rows = fit.estimates.assign(
         estimate=fit.estimates["estimate"].map(lambda v: f"{v:.4g}"),
         ci=[
@@ -106,8 +112,15 @@ def predicted_against_actual(result: Backtest) -> Any:
             pred = use[f"{method}_{metric}"].to_numpy(float)
             ok = np.isfinite(pred) & np.isfinite(actual)
             ax.scatter(actual[ok], pred[ok], s=8, alpha=0.5, color=COLOURS[method], label=method)
-        top = np.nanmax(actual) if actual.size else 1.0
+        top = float(np.nanmax(actual)) if np.isfinite(actual).any() else 1.0
+        top = top if top > 0 else 1.0
         ax.plot([0, top], [0, top], color="grey", lw=1, ls=":")
+        if metric == "asa_s":  # Erlang C's ASA, far off, would flatten the rest
+            ax.set_ylim(0, 1.5 * top)
+            off = sum(int((use[f"{m}_{metric}"] > 1.5 * top).sum()) for m in METHODS)
+            if off:
+                ax.annotate(f"{off} predictions above the chart", (0.02, 0.95),
+                            xycoords="axes fraction", fontsize=7, va="top")  # fmt: skip
         ax.set_xlabel(f"actual {metric}")
         ax.set_ylabel(f"predicted {metric}")
         ax.set_title(metric.replace("_", " "), loc="left")
