@@ -71,9 +71,11 @@ def target_names(path: str) -> list[str]:
     """The JUnit test case names of a scenario file's targets, from the loaded scenario."""
     names = []
     for channel, target in ccsim.load(ROOT / path).targets.items():
-        names += [f"{channel} {label(t.within)} ≥ {t.at_least:.0%}" for t in target.service]
-        if target.max_abandon is not None:
-            names.append(f"{channel} abandon_rate ≤ {target.max_abandon:.0%}")
+        names += [
+            f"{channel} {label(t.within)} ≥ {t.at_least:.0%}{t.scope_text}" for t in target.service
+        ]
+        if (a := target.max_abandon) is not None:
+            names.append(f"{channel} abandon_rate ≤ {a.at_most:.0%}{a.scope_text}")
     return names
 
 

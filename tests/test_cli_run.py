@@ -33,7 +33,7 @@ def test_run_json_has_the_interface_keys(shop_doc):
     (service,) = phone["service"]
     assert service["within_s"] == 30 and service["at_least"] == 0.8
     assert service["met"] == (service["mean"] >= 0.8)
-    assert set(phone["max_abandon"]) == {"limit", "met"}
+    assert set(phone["max_abandon"]) == {"limit", "met", "per"}
     assert "escalation" in doc["channels"]
     gen = doc["groups"]["generalist"]
     assert gen["agents"] == 8 and gen["paid_hours"] == pytest.approx(286.0)

@@ -43,6 +43,9 @@ def interrupt_when_busy(args: list[str], cpu: float, cwd: Path) -> subprocess.Co
         stderr=subprocess.PIPE,
         text=True,
         cwd=cwd,
+        # a test run started in the background of a non-interactive shell ignores SIGINT,
+        # and so would the child: give it the default disposition, as a terminal would
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     deadline = time.monotonic() + GUARD
     while p.poll() is None and cpu_seconds(p.pid) < cpu and time.monotonic() < deadline:

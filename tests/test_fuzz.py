@@ -129,3 +129,14 @@ def test_every_mutated_log_is_refused_clearly_or_read(data, tmp_path_factory):
     except ValueError:
         return  # too few contacts of some kind to fit: said in the message
     fitted.scenario  # noqa: B018 - what a fit writes validates
+
+
+def test_a_time_outside_pandas_range_is_an_unparsable_row_not_a_crash(tmp_path):
+    """Found by the log fuzz: an arrival of `-1` parsed as year −1 overflowed."""
+    rows = [r.split(",") for r in LOG_ROWS]
+    column = rows[0].index("arrival")
+    rows[1][column], rows[2][column] = "-1", "9999-12-31 10:00"
+    path = tmp_path / "log.csv"
+    path.write_text("\n".join(",".join(r) for r in rows) + "\n")
+    log = ccsim.read_log(path)
+    assert log.dropped["unparsable or missing arrival time"] == 2

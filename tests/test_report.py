@@ -25,7 +25,15 @@ from conftest import SCENARIOS
 from test_cli import ccsim as run_cli
 
 SHOP = str(SCENARIOS / "small_shop.yaml")
-SHEETS = ["Summary", "Targets", "Roster", "Staffing by interval", "Cost by channel", "Assumptions"]
+SHEETS = [
+    "Summary",
+    "Targets",
+    "Roster",
+    "Staffing by interval",
+    "Service heat map",
+    "Cost by channel",
+    "Assumptions",
+]
 
 
 @pytest.fixture(scope="module")
@@ -168,9 +176,39 @@ def test_staffing_by_interval_sets_agents_on_duty_against_the_requirement(book):
     assert rows[3][header.index("on duty")] == 0  # nobody at 03:00
 
 
+def test_the_heat_map_sheet_holds_each_days_intervals_coloured_against_the_goal(book, run_dir):
+    ws = book["Service heat map"]
+    folder = report.read(run_dir)
+    grids = folder.service_grids()
+    assert grids, "the shop has service targets"
+    titles = [r for r in range(1, ws.max_row + 1) if str(ws.cell(r, 1).value).endswith("%")]
+    assert len(titles) == len(grids)
+    rules = list(ws.conditional_formatting)
+    assert len(rules) == len(grids)
+    for title, (channel, metric, goal, grid), area in zip(titles, grids, rules, strict=True):
+        assert (
+            ws.cell(title, 1).value == f"{channel}: answered within {metric[3:]}, goal {goal:.0%}"
+        )
+        assert [c.value for c in ws[title + 1]][: len(grid.columns) + 1] == ["day", *grid.columns]
+        scale, missed = area.rules
+        assert float(scale.colorScale.cfvo[1].val) == goal  # the goal is the scale's middle
+        assert missed.operator == "lessThan" and float(missed.formula[0]) == goal
+        for i, (day, values) in enumerate(grid.iterrows(), start=title + 2):
+            assert ws.cell(i, 1).value == day
+            cells = [ws.cell(i, j).value for j in range(2, len(grid.columns) + 2)]
+            for cell, value in zip(cells, values, strict=True):
+                assert (cell is None) if np.isnan(value) else cell == pytest.approx(value)
+    # the grid is the pooled service level of each interval: contacts in time / offered
+    channel, metric, goal, grid = grids[0]
+    rows = folder.intervals[folder.intervals["channel"] == channel]
+    monday = rows[rows["start"] == 600.0]  # mon 10:00
+    pooled = (monday[metric] * monday["offered"]).sum() / monday["offered"].sum()
+    assert grid.loc["mon", "10:00"] == pytest.approx(pooled)
+
+
 def test_the_html_report_is_one_self_contained_file(run_dir, run_doc):
     html = (run_dir / "report.html").read_text(encoding="utf-8")
-    assert html.count('src="data:image/png;base64,') == 6
+    assert html.count('src="data:image/png;base64,') == 7
     assert not re.search(r"""(src|href)=["']?(https?:|//|file:)""", html)
     assert "<script" not in html
     for title in ("Summary", "Targets", "Service level by interval", "Message backlog"):
@@ -197,7 +235,7 @@ def test_charts_draw_without_a_display(run_dir):
     }
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
     assert r.returncode == 0, r.stderr
-    assert r.stdout.strip() == "ok 6"
+    assert r.stdout.strip() == "ok 7"
 
 
 def _chromium() -> str | None:

@@ -200,7 +200,7 @@ CASES = [
         "intraday: {csv: nope.csv}",
         "arrivals.phone.intraday",
         "csv: nope.csv",
-        "cannot read intraday CSV",
+        "cannot read an intraday profile 'nope.csv'",
     ),
     (
         "chat-options-on-voice",
@@ -380,14 +380,14 @@ def test_intraday_csv_relative_to_the_scenario(tmp_path):
     )
     text = MINIMAL.replace("intraday: business_hours", "intraday: {csv: profiles/phone.csv}")
     s = load_text(text, tmp_path)
-    weights = s.arrivals["phone"].intraday_weights(60)
+    weights = s.arrivals["phone"].intraday_weights(60)[0]  # monday (every day the same)
     assert len(weights) == 24 and weights.sum() == pytest.approx(1.0)
     assert weights[6] / weights[0] == pytest.approx(7.0)
     # written out (a saved variant's scenario.yaml), the profile still loads from elsewhere
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
     again = load_text(ccsim.with_changes(s, {"shrinkage": 0.1}).to_yaml(), elsewhere)
-    assert again.arrivals["phone"].intraday_weights(60) == pytest.approx(weights)
+    assert again.arrivals["phone"].intraday_weights(60)[0] == pytest.approx(weights)
 
 
 def test_intraday_csv_length_must_match(tmp_path):

@@ -91,7 +91,7 @@ def test_allow_path_widens_the_tree_and_a_bad_cell_is_quoted_cut_short(repo):
     r = validate(str(path), "--allow-path", str(outside), cwd=repo)
     assert r.returncode == 0, r.stderr
     s = ccsim.load(path, allow_paths=[outside])
-    assert s.arrivals["phone"].intraday_weights(60).sum() == pytest.approx(1.0)
+    assert s.arrivals["phone"].intraday_weights(60)[0].sum() == pytest.approx(1.0)
     with pytest.raises(ccsim.ScenarioError, match="resolves outside"):
         ccsim.load(path)
 

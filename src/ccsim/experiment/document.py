@@ -42,8 +42,47 @@ class Estimate(BaseModel):
     ci: tuple[Bound, Bound]
 
 
-class ServiceResult(BaseModel):
-    """A service-level target: threshold, goal, estimate and whether it is met."""
+class PeriodResult(BaseModel):
+    """One period of a target per day or interval: its estimate (contacts pooled over
+    the replications) and CI, and whether it met the target."""
+
+    period: str  # `tue 10:30`, `sat`, `2024-01-16 10:30`
+    start_min: float  # minutes from time 0
+    offered: Bound  # mean contacts a replication
+    mean: Bound
+    ci: tuple[Bound, Bound]
+    met: bool
+
+
+class PeriodAttainment(BaseModel):
+    """How many judged periods met a target per day or interval, and the worst one."""
+
+    per: str
+    required: float  # the share of judged periods that must meet it (`in`)
+    judged: int
+    met: int
+    not_judged: int  # periods with contacts but fewer than `min_offered` a replication
+    worst: PeriodResult | None
+
+
+class Scoped(BaseModel):
+    """Where a target is judged: `per` week (the whole window) or per day / interval,
+    with `periods` then."""
+
+    per: str = "week"
+    periods: PeriodAttainment | None = None
+
+    @model_serializer(mode="wrap")
+    def _scoped_only(self, handler: Any) -> dict[str, Any]:
+        data = handler(self)
+        if data.get("periods") is None:
+            data.pop("periods", None)
+        return data
+
+
+class ServiceResult(Scoped):
+    """A service-level target: threshold, goal, estimate over the window, and whether it
+    is met (in the scope it is judged in)."""
 
     within_s: Bound
     at_least: float
@@ -52,7 +91,7 @@ class ServiceResult(BaseModel):
     met: bool
 
 
-class AbandonLimit(BaseModel):
+class AbandonLimit(Scoped):
     """An abandon-rate limit and whether it is met (the estimate is `abandon_rate`)."""
 
     limit: float
@@ -132,13 +171,15 @@ def channel_results(estimates: pd.DataFrame, checks: list[TargetCheck]) -> dict[
                 mean=number(c.mean),
                 ci=(number(c.ci[0]), number(c.ci[1])),
                 met=c.met,
+                per=c.per,
+                periods=attainment(c),
             )
             for c in checks
             if c.channel == channel and c.kind == "service"
         ]
         limit = next(
             (
-                AbandonLimit(limit=c.goal, met=c.met)
+                AbandonLimit(limit=c.goal, met=c.met, per=c.per, periods=attainment(c))
                 for c in checks
                 if c.channel == channel and c.kind == "max_abandon"
             ),
@@ -146,6 +187,28 @@ def channel_results(estimates: pd.DataFrame, checks: list[TargetCheck]) -> dict[
         )
         out[channel] = ChannelResult(**measured, service=service, max_abandon=limit)
     return out
+
+
+def attainment(check: TargetCheck) -> PeriodAttainment | None:
+    """The per-period attainment of a check (None over the whole window)."""
+    a = check.attainment
+    if a is None:
+        return None
+    worst = None
+    if a.worst is not None:
+        w = a.worst
+        worst = PeriodResult(
+            period=w.name,
+            start_min=w.start,
+            offered=number(w.offered),
+            mean=number(w.mean),
+            ci=(number(w.ci[0]), number(w.ci[1])),
+            met=w.met,
+        )
+    return PeriodAttainment(
+        per=a.per, required=a.required, judged=a.judged, met=a.met, not_judged=a.not_judged,
+        worst=worst,
+    )  # fmt: skip
 
 
 def group_results(s: Scenario, groups: pd.DataFrame) -> dict[str, GroupResult]:

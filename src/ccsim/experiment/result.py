@@ -86,9 +86,18 @@ class Result:
                 )
         return pd.DataFrame(rows)
 
-    def target_checks(self, confidence: float | None = None) -> list[targets.TargetCheck]:
-        """Every target with its estimate (`ccsim.measure.targets.evaluate`)."""
-        return targets.evaluate(self.scenario, self.summary, confidence)
+    def target_checks(
+        self, confidence: float | None = None, planned: int | None = None
+    ) -> list[targets.TargetCheck]:
+        """Every target with its estimate (`ccsim.measure.targets.evaluate`); `planned`:
+        judged as a verification on that many replications would be."""
+        return targets.evaluate(self.scenario, self.summary, self.intervals, confidence, planned)
+
+    def periods(self, confidence: float | None = None) -> pd.DataFrame:
+        """Every period of every target per day or interval (`targets.all_periods`):
+        target, channel, metric, per, goal, start, name, offered, mean, CI, bound,
+        judged, met."""
+        return targets.all_periods(self.scenario, self.intervals, confidence)
 
     def checks(self, confidence: float | None = None) -> pd.DataFrame:
         """Every target: channel, metric, goal, estimate with its 95% CI, met (as
@@ -102,6 +111,15 @@ class Result:
                 "mean": c.mean,
                 "ci_low": c.ci[0],
                 "ci_high": c.ci[1],
+                "per": c.per,
+                "periods_met": c.attainment.met if c.attainment else None,
+                "periods": c.attainment.judged if c.attainment else None,
+                "worst_period": c.attainment.worst.name
+                if c.attainment and c.attainment.worst
+                else None,
+                "worst_mean": c.attainment.worst.mean
+                if c.attainment and c.attainment.worst
+                else None,
                 "met": c.met,
             }
             for c in self.target_checks(confidence)

@@ -378,7 +378,11 @@ def _times(values: pd.Series, time_format: str | None, timezone: str | None) -> 
                 parsed = parsed.dt.tz_localize(None)  # offsets converted to UTC
     if getattr(parsed.dt, "tz", None) is not None:
         parsed = (parsed.dt.tz_convert(timezone) if timezone else parsed).dt.tz_localize(None)
-    return parsed.astype("datetime64[ns]")
+    try:
+        return parsed.astype("datetime64[ns]")
+    except (OverflowError, pd.errors.OutOfBoundsDatetime):  # year -1, 9999: not a time
+        inside = (parsed >= pd.Timestamp.min) & (parsed <= pd.Timestamp.max)
+        return parsed.where(inside).astype("datetime64[ns]")
 
 
 def _tidy(raw: pd.DataFrame, name: str, format: str, lines: pd.Series | None) -> Log:

@@ -37,9 +37,3 @@ def t_interval(
     n, mean, error = _mean_and_error(values, axis)
     half = _half_width(n, error, 0.5 + level / 2)
     return mean, mean - half, mean + half
-
-
-def lower_bound(values: np.ndarray, level: float = 0.95, axis: int = 0) -> np.ndarray:
-    """One-sided lower confidence bound of the mean at `level`."""
-    n, mean, error = _mean_and_error(values, axis)
-    return mean - _half_width(n, error, level)

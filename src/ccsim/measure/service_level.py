@@ -16,6 +16,27 @@ import numpy as np
 DEFINITIONS = ("offered", "exclude_short_abandons", "answered")
 
 
+def counted(
+    elapsed: np.ndarray,
+    answered: np.ndarray,
+    abandoned: np.ndarray,
+    waited: np.ndarray,
+    within: float,
+    definition: str = "offered",
+) -> tuple[np.ndarray, np.ndarray]:
+    """(hits, counted): masks of the contacts answered within the threshold, and of those
+    in the service level's denominator under `definition`. `elapsed` is the time to
+    answer (or first reply), NaN if none; `waited` how long abandoned contacts waited."""
+    hits = answered & (elapsed <= within + 1e-9)
+    if definition == "offered":
+        return hits, np.ones(hits.size, bool)
+    if definition == "exclude_short_abandons":
+        return hits, ~(abandoned & (waited < within))
+    if definition == "answered":
+        return hits, np.asarray(answered, bool)
+    raise ValueError(f"unknown service-level definition {definition!r}")
+
+
 def service_level(
     elapsed: np.ndarray,
     answered: np.ndarray,
@@ -24,20 +45,10 @@ def service_level(
     within: float,
     definition: str = "offered",
 ) -> float:
-    """SL over contacts: `elapsed` is the time to answer (or first reply), NaN if none.
-
-    `waited` is how long abandoned contacts waited; NaN when there are no contacts.
-    """
-    hits = answered & (elapsed <= within + 1e-9)
-    if definition == "offered":
-        denominator = elapsed.size
-    elif definition == "exclude_short_abandons":
-        denominator = elapsed.size - int(np.count_nonzero(abandoned & (waited < within)))
-    elif definition == "answered":
-        denominator = int(np.count_nonzero(answered))
-    else:
-        raise ValueError(f"unknown service-level definition {definition!r}")
-    return float(np.count_nonzero(hits)) / denominator if denominator else float("nan")
+    """SL over contacts (see `counted`); NaN when none are counted."""
+    hits, base = counted(elapsed, answered, abandoned, waited, within, definition)
+    n = int(np.count_nonzero(base))
+    return float(np.count_nonzero(hits)) / n if n else float("nan")
 
 
 def label(within_minutes: float) -> str:

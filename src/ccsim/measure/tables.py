@@ -154,8 +154,12 @@ def _interval_table(s: Scenario, rep: Replication, out: Dispositions) -> pd.Data
             kind = s.channels[name].kind
             elapsed = out.to_reply[m] if kind == "message" else out.to_answer[m]
             for t in s.targets[name].service if name in s.targets else []:
-                hits = answered & (elapsed <= t.within + 1e-9)
-                block[label(t.within)] = count(hits) / block["offered"]
+                hits, base = service_level.counted(
+                    elapsed, answered, abandoned, wait, t.within, s.simulation.sl_definition
+                )
+                metric = label(t.within)
+                block[f"{metric}_hits"], block[f"{metric}_base"] = count(hits), count(base)
+                block[metric] = block[f"{metric}_hits"] / block[f"{metric}_base"]
         block["backlog"] = _backlog(c, o, out, k, edges[1:])
         block["closed"] = np.histogram(rep.closed.get(name, np.empty(0)), edges)[0]
         blocks[name] = block

@@ -1,21 +1,76 @@
 """Targets: is each service-level and abandonment target met, and with what confidence?
 
-Without a confidence level a target is met when the estimate (mean over
-replications) reaches it. With `confidence` C (`ccsim check --confidence 0.95`) the
-one-sided C lower bound of a service level must reach its target, and the upper bound
-of an abandon rate must stay under its limit.
+Without a confidence level a target is met when the estimate (mean over replications)
+reaches it. With `confidence` C (`ccsim check --confidence 0.95`, every plan's
+verification) the one-sided C lower bound of a service level must reach its target,
+and the upper bound of an abandon rate must stay under its limit.
+
+A target `per: day` or `per: interval` is checked in every period of the measured window
+(docs/scenario-format.md, "Targets per period"): the period's estimate pools its contacts
+over the replications (contacts in time / contacts counted), with the ratio estimator's
+standard error across replications; each period is compared on its own at level C (one
+comparison per judged period — no simultaneous correction; docs/planning.md). Periods
+with fewer than `min_offered` contacts a replication on average are not judged. The
+target is met when at least the share `in` of the judged periods are.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from scipy import stats
 
-from ccsim.measure.confidence import lower_bound, t_interval
+from ccsim.measure.confidence import t_interval
 from ccsim.measure.service_level import label
-from ccsim.scenario.model import Scenario
+from ccsim.scenario import units
+from ccsim.scenario.model import Scenario, Scoped
+
+TOLERANCE = 1e-12
+
+
+@dataclass(frozen=True)
+class Period:
+    """One judged period of a scoped target: its estimate and the value compared."""
+
+    start: float  # minutes from time 0
+    name: str  # `tue 10:30`, `sat`, `2024-01-16 10:30`
+    offered: float  # mean contacts a replication
+    mean: float
+    ci: tuple[float, float]
+    bound: float
+    met: bool
+
+    def text(self, fmt: str = ".1%") -> str:
+        """`mon 09:00: 78.1% (95% CI 69.1%–87.1%), one-sided bound 70.7%`."""
+        return (
+            f"{self.name}: {self.mean:{fmt}} (95% CI {self.ci[0]:{fmt}}–{self.ci[1]:{fmt}}), "
+            f"one-sided bound {self.bound:{fmt}}"
+        )
+
+
+@dataclass(frozen=True)
+class Attainment:
+    """How many periods of a scoped target met it, and the worst one."""
+
+    per: str  # day or interval
+    required: float  # the share of judged periods that must meet it (`in`)
+    judged: int
+    met: int
+    not_judged: int  # periods with contacts, but fewer than `min_offered` a replication
+    worst: Period | None
+    failing: tuple[float, ...] = ()  # starts (minutes) of the judged periods that missed
+
+    @property
+    def ok(self) -> bool:
+        return self.met >= math.ceil(self.required * self.judged - 1e-9)
+
+    def text(self, fmt: str = ".1%") -> str:
+        """`30 of 32 interval periods met, 100% required; worst mon 09:00: …`."""
+        text = f"{self.met} of {self.judged} {self.per} periods met, {self.required:.0%} required"
+        return text + (f"; worst {self.worst.text(fmt)}" if self.worst is not None else "")
 
 
 @dataclass(frozen=True)
@@ -27,69 +82,230 @@ class TargetCheck:
     kind: str  # "service" (at least) or "max_abandon" (at most)
     within: float | None  # minutes (service targets)
     goal: float
-    mean: float
+    mean: float  # over the whole window (also for a scoped target)
     ci: tuple[float, float]
-    bound: float  # the value compared with the goal
+    bound: float  # the value compared with the goal (scoped: the worst period's)
     met: bool
+    per: str = "week"
+    attainment: Attainment | None = None
 
     @property
     def name(self) -> str:
-        """`phone sl_20s ≥ 80%` — a readable identifier (JUnit test names, tables)."""
-        sign = "≥" if self.kind == "service" else "≤"
-        return f"{self.channel} {self.metric} {sign} {self.goal:.0%}"
+        """`phone sl_20s ≥ 80%`, `phone sl_20s ≥ 80% per interval` — a readable identifier
+        (JUnit test names, tables)."""
+        required = self.attainment.required if self.attainment is not None else 1.0
+        return target_name(self.channel, self.metric, self.kind, self.goal, self.per, required)
+
+
+def target_name(
+    channel: str, metric: str, kind: str, goal: float, per: str, required: float
+) -> str:
+    sign = "≥" if kind == "service" else "≤"
+    scope = "" if per == "week" else f" per {per}" + (f" in {required:.0%}" if required < 1 else "")
+    return f"{channel} {metric} {sign} {goal:.0%}{scope}"
+
+
+def _items(s: Scenario):
+    """(channel, metric, kind, within, goal, scope) of every target, in order."""
+    for channel, target in s.targets.items():
+        for t in target.service:
+            yield channel, label(t.within), "service", t.within, t.at_least, t
+        if (a := target.max_abandon) is not None:
+            yield channel, "abandon_rate", "max_abandon", None, a.at_most, a
 
 
 def evaluate(
-    s: Scenario, summary: pd.DataFrame, confidence: float | None = None
+    s: Scenario,
+    summary: pd.DataFrame,
+    intervals: pd.DataFrame | None = None,
+    confidence: float | None = None,
+    planned: int | None = None,
 ) -> list[TargetCheck]:
     """Check every target of `s` against the summary table of its replications (one row
-    per replication × channel)."""
+    per replication × channel) and, for targets per day or interval, its interval table.
+    `planned`: compare as a verification on that many replications would, with the spread
+    seen here (the planner's search anticipates its verification)."""
     checks: list[TargetCheck] = []
-    for channel, target in s.targets.items():
+    for channel, metric, kind, within, goal, scope in _items(s):
         rows = summary[summary["channel"] == channel]
-        for t in target.service:
-            metric = label(t.within)
-            values = rows[metric].to_numpy(float) if metric in rows else np.array([np.nan])
-            checks.append(
-                _check(channel, metric, "service", t.within, t.at_least, values, confidence)
-            )
-        if target.max_abandon is not None:
-            values = rows["abandon_rate"].to_numpy(float)
-            checks.append(
-                _check(
-                    channel,
-                    "abandon_rate",
-                    "max_abandon",
-                    None,
-                    target.max_abandon,
-                    values,
-                    confidence,
-                )
-            )
+        values = rows[metric].to_numpy(float) if metric in rows else np.array([np.nan])
+        check = _check(channel, metric, kind, within, goal, values, confidence, planned)
+        if scope.scoped:
+            if intervals is None:
+                raise ValueError(f"{check.name} per {scope.per} needs the interval table")
+            table = periods(s, intervals, channel, metric, kind, goal, scope, confidence, planned)
+            check = _scoped(check, scope, table)
+        checks.append(check)
     return checks
 
 
-def _check(channel, metric, kind, within, goal, values, confidence) -> TargetCheck:
+def all_periods(
+    s: Scenario, intervals: pd.DataFrame, confidence: float | None = None
+) -> pd.DataFrame:
+    """The `periods` of every target per day or interval, one table: target, channel,
+    metric, per, goal, then the period columns."""
+    frames = []
+    for channel, metric, kind, _, goal, scope in _items(s):
+        if scope.scoped:
+            table = periods(s, intervals, channel, metric, kind, goal, scope, confidence)
+            name = target_name(channel, metric, kind, goal, scope.per, scope.in_)
+            info = {"target": name, "channel": channel, "metric": metric, "per": scope.per}
+            frames.append(table.assign(**info, goal=goal))
+    if not frames:
+        return pd.DataFrame()
+    table = pd.concat(frames, ignore_index=True)
+    first = ["target", "channel", "metric", "per", "goal"]
+    return table[first + [c for c in table.columns if c not in first]]
+
+
+def _check(channel, metric, kind, within, goal, values, confidence, planned) -> TargetCheck:
     values = values[~np.isnan(values)]
     if values.size == 0:  # nobody offered: nothing measured, nothing missed
-        return TargetCheck(
-            channel,
-            metric,
-            kind,
-            within,
-            goal,
-            float("nan"),
-            (float("nan"), float("nan")),
-            float("nan"),
-            True,
-        )
+        nan = float("nan")
+        return TargetCheck(channel, metric, kind, within, goal, nan, (nan, nan), nan, True)
     mean, lo, hi = (float(x) for x in t_interval(values))
     lo, hi = max(lo, 0.0), min(hi, 1.0)  # shares: the interval stays in [0, 1]
-    if confidence is None:
-        bound = mean
-    elif kind == "service":
-        bound = float(lower_bound(values, confidence))
-    else:
-        bound = -float(lower_bound(-values, confidence))  # upper bound of the abandon rate
-    met = bound >= goal - 1e-12 if kind == "service" else bound <= goal + 1e-12
+    sd = float(np.std(values, ddof=1)) if values.size > 1 else 0.0
+    bound = float(_bound(mean, sd, planned or values.size, kind, confidence))
+    met = bool(_met(bound, goal, kind))
     return TargetCheck(channel, metric, kind, within, goal, mean, (lo, hi), bound, met)
+
+
+def _bound(mean, sd, n, kind: str, confidence: float | None):
+    """The value compared with the goal: the estimate, or its one-sided bound at
+    `confidence` for a mean of `n` replications with spread `sd` (vectorised)."""
+    if confidence is None:
+        return mean
+    margin = (
+        stats.t.ppf(confidence, max(n - 1, 1)) * np.asarray(sd) / math.sqrt(n) if n > 1 else 0.0
+    )
+    return mean - margin if kind == "service" else mean + margin
+
+
+def _met(bound, goal: float, kind: str):
+    if kind == "service":
+        return np.asarray(bound) >= goal - TOLERANCE
+    return np.asarray(bound) <= goal + TOLERANCE
+
+
+def periods(
+    s: Scenario,
+    intervals: pd.DataFrame,
+    channel: str,
+    metric: str,
+    kind: str,
+    goal: float,
+    scope: Scoped,
+    confidence: float | None = None,
+    planned: int | None = None,
+) -> pd.DataFrame:
+    """Every period of a scoped target with contacts: start (minutes), name, offered (mean
+    a replication), mean, ci_low, ci_high, bound, judged, met. The estimate pools the
+    period's contacts over the replications; its spread is the ratio estimator's across
+    replications."""
+    rows = intervals[intervals["channel"] == channel]
+    hits, base = (
+        (f"{metric}_hits", f"{metric}_base") if kind == "service" else ("abandoned", "offered")
+    )
+    columns = ["start", "name", "offered", "mean", "ci_low", "ci_high", "bound", "judged", "met"]
+    if rows.empty or hits not in rows:
+        return pd.DataFrame(columns=columns)
+    length = units.MINUTES_PER_DAY if scope.per == "day" else s.simulation.interval
+    period = np.floor(rows["start"].to_numpy(float) / length + 1e-9) * length
+    frame = pd.DataFrame(
+        {
+            "replication": rows["replication"].to_numpy(),
+            "start": period,
+            "hits": rows[hits].to_numpy(float),
+            "base": rows[base].to_numpy(float),
+            "offered": rows["offered"].to_numpy(float),
+        }
+    )
+    sums = frame.groupby(["replication", "start"]).sum()
+    reps = sums.index.get_level_values(0).unique()
+    k = len(reps)
+    grid = sums.unstack("replication").fillna(0.0)  # periods × (column, replication)
+    h, b, o = (grid[c].to_numpy().T for c in ("hits", "base", "offered"))  # reps × periods
+    total = b.sum(axis=0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mean = h.sum(axis=0) / total
+        resid = h - mean * b
+        sd = (
+            np.sqrt((resid**2).sum(axis=0) / max(k - 1, 1)) / (total / k)
+            if k > 1
+            else np.zeros(mean.size)
+        )
+    sd = np.nan_to_num(sd)
+    half = stats.t.ppf(0.975, max(k - 1, 1)) * sd / math.sqrt(k) if k > 1 else np.zeros(mean.size)
+    bound = _bound(mean, sd, planned or k, kind, confidence)
+    offered = o.mean(axis=0)
+    judged = (offered >= max(scope.min_offered, 1e-12)) & (total > 0)
+    out = pd.DataFrame(
+        {
+            "start": grid.index.to_numpy(float),
+            "name": [period_name(s, t, scope.per) for t in grid.index],
+            "offered": offered,
+            "mean": mean,
+            "ci_low": np.clip(mean - half, 0.0, 1.0),
+            "ci_high": np.clip(mean + half, 0.0, 1.0),
+            "bound": bound,
+            "judged": judged,
+            "met": np.where(judged, _met(bound, goal, kind), True),
+        }
+    )
+    return out[total > 0].reset_index(drop=True)
+
+
+def _scoped(check: TargetCheck, scope: Scoped, table: pd.DataFrame) -> TargetCheck:
+    judged = table[table["judged"]]
+    worst = None
+    if not judged.empty:
+        order = judged["bound"] if check.kind == "service" else -judged["bound"]
+        row = judged.loc[order.idxmin()]
+        worst = Period(
+            float(row["start"]),
+            str(row["name"]),
+            float(row["offered"]),
+            float(row["mean"]),
+            (float(row["ci_low"]), float(row["ci_high"])),
+            float(row["bound"]),
+            bool(row["met"]),
+        )
+    attainment = Attainment(
+        scope.per,
+        scope.in_,
+        len(judged),
+        int(judged["met"].sum()),
+        int(len(table) - len(judged)),
+        worst,
+        tuple(float(x) for x in judged.loc[~judged["met"].astype(bool), "start"]),
+    )
+    bound = worst.bound if worst is not None else check.bound
+    return TargetCheck(
+        check.channel,
+        check.metric,
+        check.kind,
+        check.within,
+        check.goal,
+        check.mean,
+        check.ci,
+        bound,
+        attainment.ok,
+        scope.per,
+        attainment,
+    )
+
+
+def period_name(s: Scenario, start: float, per: str) -> str:
+    """A period's name: `tue 10:30` (`tue` for a day); with a start date, the date; past
+    the first week, the week too (`week 2 tue 10:30`)."""
+    sim = s.simulation
+    minute = float(start)
+    clock = "" if per == "day" else " " + units.format_clock(minute % units.MINUTES_PER_DAY)
+    if sim.start is not None:
+        day = pd.Timestamp(sim.start) + pd.Timedelta(minutes=minute)
+        return day.strftime("%Y-%m-%d") + clock
+    day_index = int(minute // units.MINUTES_PER_DAY)
+    week = day_index // 7
+    name = units.DAY_NAMES[(sim.start_day_index + day_index) % 7] + clock
+    return f"week {week + 1} {name}" if sim.horizon > units.MINUTES_PER_WEEK else name

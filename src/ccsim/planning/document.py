@@ -30,6 +30,7 @@ class UnmetTarget(BaseModel):
     metric: str
     target: float
     reason: str
+    estimate: float | None = None  # on verification (per period: the worst period's)
 
 
 class SearchStats(BaseModel):
@@ -43,6 +44,9 @@ class SearchStats(BaseModel):
     correction_rounds: int
     one_minimal: bool
     verification_repairs: int
+    verified_rosters: int = 1  # rosters simulated on the verification replications
+    chosen: str = "search"  # where the answer came from: search, erlang_baseline (trimmed)
+    comparisons: int = 0  # target comparisons of its verification (one per judged period)
     seconds: float
 
 

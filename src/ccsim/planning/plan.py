@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ccsim.experiment import seeds
+from ccsim.experiment.document import number
 from ccsim.experiment.runner import Runner
 from ccsim.finance.cost import roster_lines
 from ccsim.model import work
@@ -74,7 +75,13 @@ class Plan(Staffing):
             fte={g: round(v, 2) for g, v in self.fte.items()},
             paid_hours=round(sum(self.paid_hours.values()), 2),
             unmet=[
-                UnmetTarget(channel=u.channel, metric=u.metric, target=u.goal, reason=u.reason)
+                UnmetTarget(
+                    channel=u.channel,
+                    metric=u.metric,
+                    target=u.goal,
+                    reason=u.reason,
+                    estimate=number(u.estimate),
+                )
                 for u in self.unmet
             ],
             search=SearchStats(**self.search),
@@ -122,18 +129,31 @@ def plan(
     say("requirements per interval")
     needs = requirements.needs(s, shifts)
     unmet = unreachable(s, needs)
+    deadline = started + time_budget
     with Runner(workers, scheduler) as runner:
         search = Search(s, needs, shifts, runner, seed, replications, verify, unmet, say)
         roster = search.correct()
-        roster, one_minimal = search.trim(roster, started + time_budget)
+        roster, one_minimal = search.trim(roster, deadline)
         say("verifying on fresh seeds")
-        final, one_minimal = search.verify(roster, started + time_budget, one_minimal)
+        found, _ = search.verify(roster, deadline, one_minimal)
+        base = None
+        if baseline:
+            say("Erlang C baseline")
+            base = search.baseline()
+            if search.passes(base) and (
+                not search.passes(found) or base.staff_cost < found.staff_cost
+            ):  # a feasible baseline is a verified roster too: trim it as well
+                say("the baseline meets every target: trimming it")
+                search.improve(base, deadline, "erlang_baseline trimmed")
+        chosen = search.best()
+        final = chosen.staffing
         plan_ = Plan(
             final.scenario,
             final.result,
             final.checks,
             final.generated_shifts,
-            unmet=search.unmet,
+            unmet=search.missed(final),
+            baseline=base,
             needs=needs,
             search={
                 "seed": seed,
@@ -142,13 +162,13 @@ def plan(
                 "start_grid_min": start_grid,
                 "simulations": search.simulations,
                 "correction_rounds": search.rounds,
-                "one_minimal": one_minimal,
+                "one_minimal": chosen.one_minimal,
                 "verification_repairs": search.repairs,
+                "verified_rosters": len(search.candidates),
+                "chosen": chosen.source,
+                "comparisons": search.comparisons(final),
                 "seconds": 0.0,
             },
         )
-        if baseline:
-            say("Erlang C baseline")
-            plan_.baseline = search.baseline()
     plan_.search["seconds"] = round(time.monotonic() - started, 1)
     return plan_

@@ -165,7 +165,8 @@ def _targets(s: Scenario, channel: str) -> tuple[list[tuple[float, float]], floa
     target = s.targets.get(channel)
     if target is None:
         return [], None
-    return [(t.within, t.at_least) for t in target.service], target.max_abandon
+    limit = target.max_abandon.at_most if target.max_abandon is not None else None
+    return [(t.within, t.at_least) for t in target.service], limit
 
 
 def on_duty(s: Scenario, shifts: dict[str, Shift]) -> np.ndarray:

@@ -8,12 +8,10 @@ fresh seeds. Verification uses replications the search never saw.
 
 from __future__ import annotations
 
-import math
 import time
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 import numpy as np
-from scipy import stats
 
 from ccsim.experiment.result import Result
 from ccsim.finance.cost import agent_cost
@@ -21,7 +19,7 @@ from ccsim.measure.targets import TargetCheck
 from ccsim.planning import requirements, shift_program
 from ccsim.planning.requirements import Need
 from ccsim.planning.staffing import Roster, Staffing, Unmet
-from ccsim.scenario import units
+from ccsim.scenario import timegrid, units
 from ccsim.scenario.model import ESCALATION, RosterLine, Scenario, Shift
 from ccsim.scenario.timegrid import week_slot
 
@@ -72,7 +70,7 @@ class Search:
         self.rounds = 0
         self.repairs = 0
         self.removed: list[tuple[str, str]] = []
-        self.margin = stats.t.ppf(CONFIDENCE, max(verify - 1, 1)) / math.sqrt(verify)
+        self.candidates: dict[frozenset, Candidate] = {}  # every roster verified
 
     # --- rosters as scenarios -----------------------------------------------------------
 
@@ -105,23 +103,11 @@ class Search:
         return any(u.channel == check.channel and u.metric == check.metric for u in self.unmet)
 
     def failing(self, result: Result) -> list[TargetCheck]:
-        """Targets (not set aside) that the verification would likely miss."""
-        out = []
-        summary = result.summary
-        for check in result.target_checks():
-            if self._set_aside(check) or math.isnan(check.mean):
-                continue
-            values = summary.loc[summary["channel"] == check.channel, check.metric]
-            values = values.to_numpy(float)
-            values = values[~np.isnan(values)]
-            sd = float(np.std(values, ddof=1)) if values.size > 1 else 0.0
-            if check.kind == "service":
-                ok = check.mean - self.margin * sd >= check.goal - 1e-12
-            else:
-                ok = check.mean + self.margin * sd <= check.goal + 1e-12
-            if not ok:
-                out.append(check)
-        return out
+        """Targets (not set aside) that the verification would likely miss: compared as
+        on `verify` fresh replications with the spread of the search's (every period of a
+        target per day or interval on its own)."""
+        checks = result.target_checks(CONFIDENCE, planned=self.verify_n)
+        return [c for c in checks if not c.met and not self._set_aside(c)]
 
     # --- 2 + 3: schedule, simulate, correct ---------------------------------------------
 
@@ -208,36 +194,155 @@ class Search:
 
     # --- 5: verify ----------------------------------------------------------------------
 
-    def verify(self, roster: Roster, deadline: float, minimal: bool) -> tuple[Staffing, bool]:
+    def verify(
+        self, roster: Roster, deadline: float, minimal: bool, source: str = "search"
+    ) -> tuple[Staffing, bool]:
         """Simulate on fresh seeds. If a target fails there, give back the last agent
         removed (its removal is then known to fail) and trim the rest again."""
         floor: Roster = {}
         for _ in range(REPAIRS):
-            staffing = self._verified(roster)
-            if all(c.met for c in staffing.checks if not self._set_aside(c)) or not self.removed:
+            staffing = self.verified(roster, minimal, source)
+            if self.passes(staffing):
                 return staffing, minimal
-            key = self.removed.pop()
-            roster = {**roster, key: roster.get(key, 0) + 1}
-            floor[key] = roster[key]
             self.repairs += 1
-            self.say(f"verification short: giving back 1 {key[0]} {key[1]}, trimming again")
-            roster, minimal = self.trim(roster, deadline, floor)
-        return self._verified(roster), False
+            if self.removed:
+                key = self.removed.pop()
+                roster = {**roster, key: roster.get(key, 0) + 1}
+                floor[key] = roster[key]
+                self.say(f"verification short: giving back 1 {key[0]} {key[1]}, trimming again")
+                roster, minimal = self.trim(roster, deadline, floor)
+                continue
+            key = self.addition(staffing)
+            if key is None:
+                return staffing, minimal
+            roster = {**roster, key: roster.get(key, 0) + 1}
+            minimal = False  # the agent added can be removed under the search's seeds
+            self.say(f"verification short: adding 1 {key[0]} {key[1]} where it fell short")
+        return self.verified(roster, False, source), False
 
-    def _verified(self, roster: Roster) -> Staffing:
+    def addition(self, staffing: Staffing) -> tuple[str, str] | None:
+        """The agent to add where a verification fell short (nothing left to give back):
+        the group × shift template that works most of the intervals whose contacts missed
+        a failing target, per unit of cost (None if no skilled template works any)."""
+        s, best, key = self.s, 0.0, None
+        failing = [c for c in staffing.checks if not c.met and not self._set_aside(c)]
+        for c in failing:
+            need = self.needs.get(c.channel)
+            if need is None:
+                continue
+            missed = _missed_intervals(s, staffing.result, c, need.contacts.size)
+            for g, group in s.groups.items():
+                if c.channel not in group.skills:
+                    continue
+                for name, shift in self.shifts.items():
+                    worked = float(timegrid.coverage(s, shift) @ missed)
+                    score = worked / agent_cost(s, g, shift)
+                    if worked > 0 and score > best + 1e-12:
+                        best, key = score, (g, name)
+        return key
+
+    def improve(self, staffing: Staffing, deadline: float, source: str) -> Staffing:
+        """Trim a verified roster that meets every target (a feasible baseline) the same
+        way, and verify what is left."""
+        self.removed = []
+        roster = {(line.group, line.shift): line.agents for line in staffing.scenario.roster}
+        roster, minimal = self.trim(roster, deadline)
+        return self.verify(roster, deadline, minimal, source)[0]
+
+    def passes(self, staffing: Staffing) -> bool:
+        """Every target not set aside met on verification."""
+        return all(c.met for c in staffing.checks if not self._set_aside(c))
+
+    def verified(self, roster: Roster, minimal: bool = False, source: str = "search") -> Staffing:
+        """The roster simulated on the verification replications (the same fresh seeds for
+        every roster), kept as a candidate answer."""
+        key = frozenset((k, v) for k, v in roster.items() if v > 0)
+        if key in self.candidates:
+            known = self.candidates[key]
+            self.candidates[key] = replace(known, one_minimal=known.one_minimal or minimal)
+            return known.staffing
         variant = self.scenario(roster)
         result = self.runner.run(variant, self.verify_n, self.seed, first=self.replications)
         self.simulations += 1
         generated = [
             n for n in dict.fromkeys(r.shift for r in variant.roster) if n not in self.s.shifts
         ]
-        return Staffing(variant, result, result.target_checks(CONFIDENCE), generated)
+        staffing = Staffing(variant, result, result.target_checks(CONFIDENCE), generated)
+        self.candidates[key] = Candidate(staffing, minimal, source)
+        return staffing
 
     def baseline(self) -> Staffing:
         """The per-interval Erlang C roster, scheduled and verified the same way."""
         needs = requirements.baseline_needs(self.s)
         schedule = shift_program.solve(self.s, needs, self.shifts)
-        return self._verified(schedule.agents)
+        return self.verified(schedule.agents, source="erlang_baseline")
+
+    def best(self) -> Candidate:
+        """The answer: the cheapest verified roster that meets every target not set aside;
+        when none does, the one that misses fewest (then the cheapest)."""
+
+        def order(c: Candidate) -> tuple:
+            missed = sum(not x.met for x in c.staffing.checks if not self._set_aside(x))
+            return (
+                missed,
+                c.staffing.staff_cost,
+                sum(c.staffing.headcount.values()),
+                not c.one_minimal,
+            )
+
+        return min(self.candidates.values(), key=order)
+
+    def comparisons(self, staffing: Staffing) -> int:
+        """Comparisons the verification made: one per target over the window, one per
+        judged period of a target per day or interval."""
+        return sum(1 if c.attainment is None else c.attainment.judged for c in staffing.checks)
+
+    def missed(self, staffing: Staffing) -> list[Unmet]:
+        """Every target the verified roster misses, with its estimate and the reason: why
+        it was set aside, or what the verification measured."""
+        out = []
+        for c in staffing.checks:
+            if c.met:
+                continue
+            aside = next(
+                (u for u in self.unmet if u.channel == c.channel and u.metric == c.metric), None
+            )
+            reason = _verification_text(c, self.verify_n)
+            if aside is not None:
+                reason = f"{aside.reason}; {reason}"
+            estimate = (
+                c.mean
+                if c.attainment is None or c.attainment.worst is None
+                else c.attainment.worst.mean
+            )
+            out.append(Unmet(c.channel, c.metric, c.goal, reason, c.within, estimate))
+        return out
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A verified roster the planner may answer with."""
+
+    staffing: Staffing
+    one_minimal: bool
+    source: str  # search, erlang_baseline, erlang_baseline trimmed
+
+
+def _verification_text(c: TargetCheck, n: int) -> str:
+    a = c.attainment
+    if a is None:
+        return (
+            f"missed on verification ({n} fresh replications): estimate {c.mean:.1%} "
+            f"(95% CI {c.ci[0]:.1%}–{c.ci[1]:.1%}), one-sided 95% bound {c.bound:.1%}"
+        )
+    return f"on verification ({n} fresh replications) {a.text()}"
+
+
+def _offered_slots(s: Scenario, result: Result, channel: str, n: int) -> np.ndarray:
+    """Intervals of the planning week in which `channel` had contacts."""
+    rows = result.intervals[result.intervals["channel"] == channel]
+    slot = week_slot(s, rows["start"].to_numpy())
+    return np.bincount(slot, weights=rows["offered"].to_numpy(float), minlength=n) > 0
 
 
 def _names(checks: list[TargetCheck]) -> str:
@@ -246,9 +351,25 @@ def _names(checks: list[TargetCheck]) -> str:
 
 def _missed_intervals(s: Scenario, result: Result, check: TargetCheck, n: int) -> np.ndarray:
     """Intervals of the planning week whose contacts missed `check` (pooled over the
-    replications and over the weeks of the horizon)."""
+    replications and over the weeks of the horizon); for a target per interval exactly
+    its failing intervals, per day those of its failing days whose contacts missed it
+    (all of the day's, if none did on its own)."""
     if check.channel == ESCALATION:
         return np.zeros(n, bool)
+    a = check.attainment
+    if a is not None:
+        failing = np.asarray(a.failing, float)
+        if a.per == "interval":
+            out = np.zeros(n, bool)
+            out[week_slot(s, failing)] = True
+            return out
+        per_day = int(units.MINUTES_PER_DAY // s.simulation.interval)
+        days = np.zeros(n, bool)
+        for start in week_slot(s, failing):
+            days[start : start + per_day] = True
+        week = replace(check, attainment=None)
+        missed = _missed_intervals(s, result, week, n) & days
+        return missed if missed.any() else days & _offered_slots(s, result, check.channel, n)
     table = result.intervals
     rows = table[table["channel"] == check.channel]
     slot = week_slot(s, rows["start"].to_numpy())

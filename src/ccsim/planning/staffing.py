@@ -27,6 +27,7 @@ class Unmet:
     goal: float
     reason: str
     within: float | None = None  # minutes, for a service target (None: abandon limit)
+    estimate: float | None = None  # on verification (a target per period: its worst)
 
 
 @dataclass

@@ -88,6 +88,44 @@ def service_levels(report: Report) -> Figure:
     return fig
 
 
+def service_heat_map(report: Report) -> Figure:
+    """Service level by day × interval, one panel per channel and target: green at or
+    above the goal, red below it (× marks each interval that missed), grey without
+    contacts."""
+    from matplotlib import colormaps
+    from matplotlib.colors import TwoSlopeNorm
+
+    grids = report.service_grids()
+    if not grids:
+        return _empty("no service-level targets")
+    days = max(len(grid) for *_, grid in grids)
+    fig, axes = figure(len(grids), height=0.9 + 0.28 * days)
+    cmap = colormaps["RdYlGn"].with_extremes(bad="#dddddd")
+    for ax, (channel, metric, goal, grid) in zip(axes, grids, strict=True):
+        values = grid.to_numpy(float)
+        norm = TwoSlopeNorm(vmin=0.0, vcenter=min(max(goal, 0.01), 0.99), vmax=1.0)
+        image = ax.imshow(
+            np.ma.masked_invalid(values), aspect="auto", cmap=cmap, norm=norm, interpolation="none"
+        )
+        below = np.argwhere(values < goal - 1e-12)
+        ax.scatter(below[:, 1], below[:, 0], marker="x", s=10, lw=0.8, color="black")
+        step = max(1, len(grid.columns) // 12)
+        ax.set_xticks(range(0, len(grid.columns), step))
+        ax.set_xticklabels(grid.columns[::step], fontsize=8)
+        ax.set_yticks(range(len(grid)))
+        ax.set_yticklabels(grid.index, fontsize=8)
+        ax.set_title(
+            f"{channel}: answered within {metric[3:]} by day and interval — goal {goal:.0%} "
+            f"(× below the goal, grey: no contacts)",
+            loc="left",
+        )
+        bar = fig.colorbar(image, ax=ax, fraction=0.03, pad=0.01)
+        bar.ax.axhline(goal, color="black", lw=1.5)
+        bar.set_ticks([0, goal, 1])
+        bar.set_ticklabels(["0%", f"goal {goal:.0%}", "100%"], fontsize=8)
+    return fig
+
+
 def backlog(report: Report) -> Figure:
     """Contacts waiting in each message channel at the end of every interval."""
     table = report.backlog
@@ -198,6 +236,7 @@ def anger_curve(report: Report) -> Figure:
 
 ALL = {
     "Service level by interval against the target": service_levels,
+    "Service level by day and interval (heat map)": service_heat_map,
     "Message backlog over the week": backlog,
     "Agents on duty against the requirement": staffing,
     "Occupancy by group": occupancy,

@@ -3,48 +3,76 @@ plan's roster and its baseline."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import pandas as pd
 from rich.console import Console
 from rich.table import Table
 
-from ccsim.experiment.document import ChannelResult, RunDocument
+from ccsim.experiment.document import AbandonLimit, ChannelResult, RunDocument, ServiceResult
 from ccsim.planning.document import BaselineResult, PlanDocument
 from ccsim.scenario import summary, units
 from ccsim.scenario.model import Scenario
-
-TargetLine = tuple[str, float, float | None, tuple[float | None, float | None], bool]
 
 
 def _pct(x: float | None) -> str:
     return "-" if x is None else f"{x:.1%}"
 
 
+@dataclass(frozen=True)
+class TargetLine:
+    """One target of a channel as reports show it: `label` ("20s ≥ 80% per interval"),
+    goal, estimate over the window with its CI, met; for a target per day or interval,
+    `periods` ("13/24 intervals") and `worst` ("mon 11:00 76.8% (56.9%–96.7%)")."""
+
+    label: str
+    goal: float
+    mean: float | None
+    ci: tuple[float | None, float | None]
+    met: bool
+    periods: str = ""
+    worst: str = ""
+
+
+def _scope(result: ServiceResult | AbandonLimit) -> tuple[str, str, str]:
+    """(label suffix, periods met, worst period) of a target's scope."""
+    a = result.periods
+    if a is None:
+        return "", "", ""
+    suffix = f" per {a.per}" + (f" in {a.required:.0%}" if a.required < 1 else "")
+    periods = f"{a.met}/{a.judged} {a.per if a.per == 'day' else 'interval'}s"
+    if a.not_judged:
+        periods += f" ({a.not_judged} not judged)"
+    worst = ""
+    if a.worst is not None:
+        w = a.worst
+        worst = f"{w.period} {_pct(w.mean)} ({_pct(w.ci[0])}–{_pct(w.ci[1])})"
+    return suffix, periods, worst
+
+
 def target_lines(channel: ChannelResult) -> list[TargetLine]:
-    """A channel's targets: (label, goal, estimate, CI, met), e.g.
-    ("30s ≥ 80%", 0.8, 0.83, (0.81, 0.85), True); an abandon limit comes last."""
-    lines: list[TargetLine] = [
-        (
-            f"{format_within(t.within_s)} ≥ {t.at_least:.0%}",
-            t.at_least,
-            t.mean,
-            t.ci,
-            t.met,
-        )
-        for t in channel.service
-    ]
+    """A channel's targets, e.g. TargetLine("30s ≥ 80%", 0.8, 0.83, (0.81, 0.85), True);
+    an abandon limit comes last."""
+    lines = []
+    for t in channel.service:
+        suffix, periods, worst = _scope(t)
+        label = f"{format_within(t.within_s)} ≥ {t.at_least:.0%}{suffix}"
+        lines.append(TargetLine(label, t.at_least, t.mean, t.ci, t.met, periods, worst))
     if channel.max_abandon is not None and channel.abandon_rate is not None:
         a, limit = channel.abandon_rate, channel.max_abandon
-        lines.append((f"abandon ≤ {limit.limit:.0%}", limit.limit, a.mean, a.ci, limit.met))
+        suffix, periods, worst = _scope(limit)
+        label = f"abandon ≤ {limit.limit:.0%}{suffix}"
+        lines.append(TargetLine(label, limit.limit, a.mean, a.ci, limit.met, periods, worst))
     return lines
 
 
 def missed_targets(doc: RunDocument | BaselineResult) -> list[str]:
     """`phone 20s ≥ 80%`, ... for every target a document misses."""
     return [
-        f"{name} {label}"
+        f"{name} {line.label}"
         for name, channel in doc.channels.items()
-        for label, _, _, _, met in target_lines(channel)
-        if not met
+        for line in target_lines(channel)
+        if not line.met
     ]
 
 
@@ -112,27 +140,38 @@ def render_run(doc: RunDocument, console: Console) -> None:
         f"service level over {doc.sl_definition} contacts"
     )
     table = Table(title=title)
-    for col in ("channel", "target", "estimate", "95% CI", "met", "offered", "ASA", "AHT"):
+    lines = {name: target_lines(ch) for name, ch in doc.channels.items()}
+    scoped = any(line.periods for rows in lines.values() for line in rows)
+    columns = ["channel", "target", "estimate", "95% CI", "met"]
+    columns += ["periods met", "worst period"] if scoped else []
+    for col in (*columns, "offered", "ASA", "AHT"):
         table.add_column(col, justify="left" if col in ("channel", "target") else "right")
     for name, ch in doc.channels.items():
-        rows = [(label, mean, ci, met) for label, _, mean, ci, met in target_lines(ch)]
-        rows = rows or [("-", None, (None, None), None)]
         offered = ch.offered.mean if ch.offered is not None else None
         asa = ch.asa_s.mean if ch.asa_s is not None else None
         aht = ch.aht_s.mean if ch.aht_s is not None else None
-        for i, (target, mean, ci, met) in enumerate(rows):
-            mark = "" if met is None else ("[green]✓[/green]" if met else "[red]✗[/red]")
+        for i, line in enumerate(lines[name] or [None]):
+            cells = ["-", "", "", ""] if line is None else [
+                line.label,
+                _pct(line.mean),
+                f"{_pct(line.ci[0])}–{_pct(line.ci[1])}" if line.mean is not None else "",
+                "[green]✓[/green]" if line.met else "[red]✗[/red]",
+            ]  # fmt: skip
+            if scoped:
+                cells += ["", ""] if line is None else [line.periods, line.worst]
             table.add_row(
                 name if i == 0 else "",
-                target,
-                _pct(mean),
-                f"{_pct(ci[0])}–{_pct(ci[1])}" if mean is not None else "",
-                mark,
+                *cells,
                 f"{offered:,.0f}" if i == 0 and offered is not None else "",
                 format_seconds(asa) if i == 0 else "",
                 format_seconds(aht) if i == 0 else "",
             )
     console.print(table)
+    if scoped:
+        console.print(
+            "targets per day or interval: the estimate is over the whole window; ✓ means "
+            "enough periods met it (each period's contacts pooled over the replications)"
+        )
     groups = Table(title="Groups")
     for col in ("group", "agents", "paid h/week", "occupancy", "95% CI"):
         groups.add_column(col, justify="left" if col == "group" else "right")

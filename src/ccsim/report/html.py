@@ -28,15 +28,16 @@ def target_rows(report: Report) -> list[dict[str, object]]:
     rows: list[dict[str, object]] = []
     for channel, ch in doc.channels.items():
         asa = format_seconds(ch.asa_s.mean if ch.asa_s is not None else None)
-        for target, _, mean, ci, met in target_lines(ch):
+        for line in target_lines(ch):
+            periods = f"{line.periods} met; worst {line.worst}" if line.periods else ""
             rows.append(
                 {
                     "channel": channel,
-                    "target": target,
-                    "estimate": _pct(mean),
-                    "ci": f"{_pct(ci[0])} – {_pct(ci[1])}",
-                    "mark": _mark(met, "met" if met else "missed"),
-                    "note": asa,
+                    "target": line.label,
+                    "estimate": _pct(line.mean),
+                    "ci": f"{_pct(line.ci[0])} – {_pct(line.ci[1])}",
+                    "mark": _mark(line.met, "met" if line.met else "missed"),
+                    "note": f"{periods}; ASA {asa}" if periods else asa,
                 }
             )
     for u in getattr(doc, "unmet", []):

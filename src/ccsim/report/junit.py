@@ -36,7 +36,10 @@ def write(path: Path, files: dict[str, list[TargetCheck] | list[str]]) -> None:
 
 
 def _describe(c: TargetCheck) -> str:
-    return (
+    text = (
         f"{c.name}: estimate {c.mean:.4f} (95% CI {c.ci[0]:.4f}-{c.ci[1]:.4f}), "
         f"compared value {c.bound:.4f}"
     )
+    if c.attainment is not None:
+        text = f"{c.name}: over the window {c.mean:.4f}; {c.attainment.text('.4f')}"
+    return text

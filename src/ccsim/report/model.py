@@ -15,12 +15,14 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 from pydantic import ValidationError
 
 from ccsim.experiment.document import RunDocument
 from ccsim.experiment.result import Result
 from ccsim.measure.service_level import label
+from ccsim.measure.targets import period_name
 from ccsim.planning import requirements
 from ccsim.planning.document import PlanDocument
 from ccsim.planning.plan import Plan
@@ -110,6 +112,29 @@ class Report:
                     )
                 )
         return pd.concat(rows, ignore_index=True) if rows else pd.DataFrame()
+
+    def service_grids(self) -> list[tuple[str, str, float, pd.DataFrame]]:
+        """The heat maps of the reports: for each channel and service target (channel,
+        metric, goal, grid), the pooled service level with one row per day of the
+        measured window (`mon`, `week 2 mon` or the date) and one column per time of day;
+        NaN where no contact arrived."""
+        out = []
+        s = self.scenario
+        table = self.service
+        if table.empty:
+            return out
+        for (channel, metric), rows in table.groupby(["channel", "target"], sort=False):
+            start = rows["start"].to_numpy(float)
+            day = np.floor(start / units.MINUTES_PER_DAY) * units.MINUTES_PER_DAY
+            frame = pd.DataFrame(
+                {"day": day, "time": start - day, "level": rows["service_level"].to_numpy()}
+            )
+            grid = frame.pivot_table(index="day", columns="time", values="level", dropna=False)
+            grid = grid.reindex(columns=np.arange(0, units.MINUTES_PER_DAY, s.simulation.interval))
+            grid.index = [period_name(s, d, "day") for d in grid.index]
+            grid.columns = [units.format_clock(m) for m in grid.columns]
+            out.append((str(channel), str(metric), float(rows["goal"].iloc[0]), grid))
+        return out
 
     @cached_property
     def backlog(self) -> pd.DataFrame:

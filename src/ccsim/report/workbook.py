@@ -39,13 +39,14 @@ def build(report: Report) -> Workbook:
     money = f'#,##0.00 "{doc.cost.currency}"'
     wb = Workbook()
     wb.remove(wb.active)
-    summary, targets, roster, staffing, channels, assumptions = (
+    summary, targets, roster, staffing, heat, channels, assumptions = (
         wb.create_sheet(name)
         for name in (
             "Summary",
             "Targets",
             "Roster",
             "Staffing by interval",
+            "Service heat map",
             "Cost by channel",
             "Assumptions",
         )
@@ -56,6 +57,7 @@ def build(report: Report) -> Workbook:
     _targets(targets, doc)
     _roster(roster, report, money)
     _staffing(staffing, report)
+    _heat_map(heat, report)
     for ws in wb.worksheets:
         _widths(ws)
     return wb
@@ -171,16 +173,40 @@ def _summary(
 
 def _targets(ws: Worksheet, doc: RunDocument) -> None:
     """One row per target: estimate, 95 % CI and whether it is met."""
-    _header(ws, 1, ["channel", "target", "goal", "estimate", "95% CI low", "95% CI high", "met"])
+    _header(
+        ws,
+        1,
+        [
+            "channel",
+            "target",
+            "goal",
+            "estimate",
+            "95% CI low",
+            "95% CI high",
+            "met",
+            "periods met",
+            "worst period",
+        ],
+    )
     row = 1
     for channel, ch in doc.channels.items():
-        for target, goal, mean, ci, met in target_lines(ch):
+        for line in target_lines(ch):
             row += 1
             _put(
                 ws,
                 row,
-                [channel, target, goal, mean, ci[0], ci[1], "yes" if met else "no"],
-                [None, None, PERCENT, PERCENT, PERCENT, PERCENT, None],
+                [
+                    channel,
+                    line.label,
+                    line.goal,
+                    line.mean,
+                    line.ci[0],
+                    line.ci[1],
+                    "yes" if line.met else "no",
+                    line.periods,
+                    line.worst,
+                ],
+                [None, None, PERCENT, PERCENT, PERCENT, PERCENT, None, None, None],
             )
     for name in getattr(doc, "unmet", []):
         row += 1
@@ -229,6 +255,42 @@ def _staffing(ws: Worksheet, report: Report) -> None:
         a, b = get_column_letter(duty), get_column_letter(need)
         ws.cell(row, len(columns) + 1, f"={a}{row}-{b}{row}").number_format = COUNT
     ws.freeze_panes = "C2"
+
+
+def _heat_map(ws: Worksheet, report: Report) -> None:
+    """Service level by day × interval per channel and target, coloured against the
+    goal (red below, green above; the goal itself yellow), cells below it in bold red."""
+    from openpyxl.formatting.rule import CellIsRule, ColorScaleRule
+
+    grids = report.service_grids()
+    ws.cell(1, 1, "service level by day and interval").font = Font(bold=True)
+    if not grids:
+        ws.cell(2, 1, "no service-level targets")
+    row = 3
+    for channel, metric, goal, grid in grids:
+        ws.cell(row, 1, f"{channel}: answered within {metric[3:]}, goal {goal:.0%}").font = Font(
+            bold=True
+        )
+        _header(ws, row + 1, ["day", *grid.columns])
+        first = row + 2
+        for r, (day, values) in enumerate(grid.iterrows(), start=first):
+            ws.cell(r, 1, day)
+            for c, value in enumerate(values, start=2):
+                if value == value:  # NaN: no contacts, the cell stays empty
+                    ws.cell(r, c, float(value)).number_format = "0%"
+        area = f"B{first}:{get_column_letter(len(grid.columns) + 1)}{first + len(grid) - 1}"
+        scale = ColorScaleRule(
+            start_type="num", start_value=0, start_color="F8696B",
+            mid_type="num", mid_value=goal, mid_color="FFEB84",
+            end_type="num", end_value=1, end_color="63BE7B",
+        )  # fmt: skip
+        missed = CellIsRule(
+            operator="lessThan", formula=[str(goal)], font=Font(bold=True, color="9C0006")
+        )
+        ws.conditional_formatting.add(area, scale)
+        ws.conditional_formatting.add(area, missed)
+        row = first + len(grid) + 1
+    ws.freeze_panes = "B1"
 
 
 def _cost_by_channel(ws: Worksheet, cost: Cost, money: str) -> str:

@@ -36,6 +36,7 @@ MAX_OVERHEAD = 10.0  # employer costs as a share of wages
 MAX_FTE_HOURS = 168.0  # hours in a week
 MAX_SHIFTS = 1_000  # shift templates
 MAX_ROSTER_LINES = 10_000
+MAX_MIN_OFFERED = 1_000_000.0  # a scoped target's least contacts per period to be judged
 
 
 @dataclass(frozen=True)

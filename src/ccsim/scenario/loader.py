@@ -158,7 +158,8 @@ def _from_pydantic(exc: ValidationError, name: str, lines: dict[Loc, int] | None
 _TAG = re.compile(
     r"^((function-(before|after|plain|wrap)|list|dict|literal|is-instance|lax-or-strict|"
     r"json-or-python|nullable|tagged-union|union|frozenset|set|tuple)\[.*\]|constrained-\w+|"
-    r"str|float|int|bool|IntradayCSV|Patience|Distribution|AngerModel)$"
+    r"str|float|int|bool|IntradayCSV|Patience|Distribution|AngerModel|intraday-profile|"
+    r"intraday-by-day)$"
 )
 
 
@@ -248,7 +249,7 @@ def _did_you_mean(loc: Loc) -> str:
     model = _model_at(loc[:-1])
     if model is None:
         return ""
-    allowed = list(model.model_fields)
+    allowed = [f.alias or name for name, f in model.model_fields.items()]
     close = difflib.get_close_matches(str(loc[-1]), allowed, n=1, cutoff=0.6)
     if close:
         return f"; did you mean {close[0]!r}?"

@@ -19,11 +19,14 @@ from pydantic import (
     BaseModel,
     BeforeValidator,
     ConfigDict,
+    Discriminator,
     Field,
     PlainSerializer,
     PrivateAttr,
+    Tag,
     WithJsonSchema,
     field_validator,
+    model_serializer,
     model_validator,
 )
 from ruamel.yaml import YAML
@@ -309,6 +312,14 @@ class Channel(Model):
 Profile = str | list[Annotated[float, Field(ge=0)]] | IntradayCSV
 
 
+def _profile_or_days(value: Any) -> str:
+    """A mapping is of day ranges, unless it names a CSV file (`{csv: path}`): so a CSV
+    that cannot be read is reported as such, not as an unknown day range."""
+    if isinstance(value, dict) and "csv" not in value:
+        return "intraday-by-day"
+    return "intraday-profile"
+
+
 class Arrivals(Model):
     """Weekly volume split by day of week and by interval within the day — or, for a past
     period replayed, the contacts per interval of each date (`counts`)."""
@@ -319,7 +330,11 @@ class Arrivals(Model):
     daily: Literal["uniform"] | list[Annotated[float, Field(ge=0)]] = Field(
         "uniform", description="mon..sun shares summing to 1, or uniform"
     )
-    intraday: Profile | dict[str, Profile] = Field(
+    intraday: Annotated[
+        Annotated[Profile, Tag("intraday-profile")]
+        | Annotated[dict[str, Profile], Tag("intraday-by-day")],
+        Discriminator(_profile_or_days),
+    ] = Field(
         "flat",
         description="built-in curve name, weights per interval, or {csv: path}; or a "
         "mapping of day ranges to such profiles (e.g. {sun-thu: ..., fri: ..., sat: ...})",
@@ -558,18 +573,100 @@ class RosterLine(Model):
 # --- targets and costs -------------------------------------------------------------
 
 
-class ServiceTarget(Model):
+Scope = Literal["week", "day", "interval"]
+SCOPES: tuple[str, ...] = ("week", "day", "interval")
+
+
+class Scoped(Model):
+    """Where a target must hold (docs/scenario-format.md, "Targets per period"): over the
+    whole measured window (`per: week`, the default), in every day, or in every interval
+    of it — or in at least the share `in` of those periods. A period is judged when at
+    least `min_offered` contacts a replication (on average) arrive in it; the others
+    cannot fail the target and do not count towards `in`."""
+
+    model_config = ConfigDict(populate_by_name=True)
+
+    per: Scope = "week"
+    in_: Annotated[float, Field(gt=0.0, le=1.0, alias="in")] = 1.0
+    min_offered: Annotated[float, Field(ge=0.0, le=limits.MAX_MIN_OFFERED)] = 1.0
+
+    @model_validator(mode="after")
+    def _scoped_only(self) -> Scoped:
+        extra = [k for k in ("in_", "min_offered") if k in self.model_fields_set]
+        if self.per == "week" and extra:
+            name = "in" if extra[0] == "in_" else extra[0]
+            raise ValueError(f"`{name}` applies to `per: day` or `per: interval` targets")
+        return self
+
+    @property
+    def scoped(self) -> bool:
+        """Judged per day or per interval (not over the whole window)."""
+        return self.per != "week"
+
+    @property
+    def scope_text(self) -> str:
+        """` per interval`, ` per day in 90%` — empty over the whole window."""
+        if not self.scoped:
+            return ""
+        return f" per {self.per}" + (f" in {self.in_:.0%}" if self.in_ < 1 else "")
+
+    def _compact(self, data: dict[str, Any]) -> dict[str, Any]:
+        """The fields as written: scope keys only where they say something."""
+        out = {k: v for k, v in data.items() if k not in ("per", "in", "in_", "min_offered")}
+        if self.scoped:
+            out["per"] = self.per
+            if self.in_ != 1.0:
+                out["in"] = self.in_
+            if self.min_offered != 1.0:
+                out["min_offered"] = self.min_offered
+        return out
+
+
+class ServiceTarget(Scoped):
     """At least `at_least` of contacts answered (first reply) within `within`."""
 
     within: Annotated[Duration, Field(ge=0, le=limits.MAX_WITHIN)]
     at_least: Share
+
+    @model_serializer(mode="wrap")
+    def _written(self, handler: Any) -> dict[str, Any]:
+        return self._compact(handler(self))
+
+
+class AbandonTarget(Scoped):
+    """At most `at_most` of the offered contacts abandon; `max_abandon: 0.05` is
+    `{at_most: 0.05}` over the whole window."""
+
+    at_most: Share
+
+    @model_serializer(mode="wrap")
+    def _written(self, handler: Any) -> float | dict[str, Any]:
+        data = self._compact(handler(self))
+        return data["at_most"] if list(data) == ["at_most"] else data
+
+
+def _number_too(schema: dict[str, Any]) -> None:
+    """JSON Schema: `max_abandon` may also be a bare share."""
+    schema["anyOf"] = [{"type": "number", "minimum": 0, "maximum": 1}, *schema.get("anyOf", [])]
+
+
+def _abandon_limit(value: Any) -> Any:
+    return (
+        {"at_most": value}
+        if isinstance(value, int | float) and not isinstance(value, bool)
+        else value
+    )
 
 
 class Target(Model):
     """Targets of one channel (or `escalation`)."""
 
     service: list[ServiceTarget] = Field(default_factory=list)
-    max_abandon: Share | None = None
+    max_abandon: Annotated[
+        AbandonTarget | None,
+        BeforeValidator(_abandon_limit),
+        Field(json_schema_extra=_number_too),
+    ] = None
 
 
 class Costs(Model):

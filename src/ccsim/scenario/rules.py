@@ -11,7 +11,7 @@ import difflib
 import numpy as np
 
 from ccsim.scenario import units
-from ccsim.scenario.model import Scenario
+from ccsim.scenario.model import ESCALATION, Scenario
 from ccsim.scenario.problems import Loc, Problem
 
 MIX_TOLERANCE = 1e-6
@@ -67,6 +67,12 @@ def _names(s: Scenario) -> list[Problem]:
         ):
             msg = "max_abandon applies to voice and chat channels only (messages never abandon)"
             out.append(Problem(("targets", ch, "max_abandon"), msg))
+    if ESCALATION in s.targets:  # escalations are measured over the window only
+        target = s.targets[ESCALATION]
+        for i, t in enumerate(target.service):
+            if t.scoped:
+                msg = "escalation targets are judged over the whole window: per: week only"
+                out.append(Problem(("targets", ESCALATION, "service", i, "per"), msg))
     for ch in s.costs.per_contact:
         if ch not in s.channels:
             msg = f"unknown channel {ch!r} {_suggest(ch, channels)}"

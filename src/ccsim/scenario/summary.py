@@ -31,9 +31,12 @@ def targets_text(s: Scenario, channel: str) -> str:
     target = s.targets.get(channel)
     if target is None:
         return "-"
-    parts = [f"{t.at_least:.0%} in {units.format_duration(t.within)}" for t in target.service]
-    if target.max_abandon is not None:
-        parts.append(f"abandon ≤ {target.max_abandon:.0%}")
+    parts = [
+        f"{t.at_least:.0%} in {units.format_duration(t.within)}{t.scope_text}"
+        for t in target.service
+    ]
+    if (a := target.max_abandon) is not None:
+        parts.append(f"abandon ≤ {a.at_most:.0%}{a.scope_text}")
     return ", ".join(parts) or "-"
 
 

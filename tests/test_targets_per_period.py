@@ -1,0 +1,226 @@
+"""Targets per day and per interval (docs/scenario-format.md, "Targets per period"):
+a weekly aggregate that passes while intervals fail, `in:` shares, empty and near-empty
+periods, the per-period estimate against the raw contacts, and validation."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+from scipy import stats
+
+import ccsim
+from ccsim.measure import targets
+from conftest import errors_of
+
+# One day, open 08–18, hourly intervals; 12:00–14:00 carries 1.6× the other hours.
+# Exponential service (3 min) and patience (5 min); 7 agents on one 10-hour shift:
+# the day passes 80/20 while the two peak hours do not.
+DAY = """\
+name: peaked hours
+simulation: {{horizon: 1d, warmup: 0min, interval: 1h, seed: 3}}
+channels:
+  phone: {{kind: voice, patience: {{dist: exponential, mean: 5min}}, open: {{mon-sun: "08:00-18:00"}}}}
+arrivals:
+  phone: {{weekly: 5600, daily: uniform, intraday: [{profile}]}}
+reasons:
+  call: {{mix: {{phone: 1.0}}, resolve: {{dist: exponential, mean: 3min}}}}
+anger: off
+groups:
+  agents: {{skills: {{phone: 1}}, wage: 20}}
+shifts:
+  day: {{start: "08:00", length: 10h}}
+roster:
+  - {{group: agents, shift: day, agents: {agents}}}
+targets:
+  phone:
+    service:
+      - {{within: 20s, at_least: 0.8}}
+      - {{within: 20s, at_least: 0.8, per: interval}}
+      - {{within: 20s, at_least: 0.8, per: interval, in: 0.8}}
+      - {{within: 20s, at_least: 0.8, per: interval, in: 0.9}}
+      - {{within: 20s, at_least: 0.8, per: day}}
+      - {{within: 20s, at_least: 0.8, per: interval, in: 0.5, min_offered: {floor}}}
+    max_abandon: {{at_most: 0.02, per: interval}}
+"""
+PEAKED = ", ".join(["0"] * 8 + ["1"] * 4 + ["1.6"] * 2 + ["1"] * 4 + ["0"] * 6)
+REPS = 10
+
+
+def day(agents: int = 7, floor: float = 1, profile: str = PEAKED) -> ccsim.Scenario:
+    return ccsim.loads(DAY.format(agents=agents, floor=floor, profile=profile))
+
+
+@pytest.fixture(scope="module")
+def run():
+    s = day()
+    return ccsim.simulate(s, replications=REPS, seed=3, contacts=True)
+
+
+def test_a_weekly_aggregate_passes_where_the_interval_scope_fails(run):
+    week, interval, in80, in90, per_day, _, abandon = run.target_checks(0.95)
+    assert week.per == "week" and week.attainment is None and week.met
+    assert interval.per == "interval" and not interval.met
+    a = interval.attainment
+    assert (a.judged, a.met, a.not_judged) == (10, 8, 0)
+    assert a.worst.name in ("mon 12:00", "mon 13:00") and not a.worst.met
+    assert sorted(a.failing) == [720.0, 780.0]  # the two peak hours, in minutes
+    assert interval.bound == a.worst.bound < 0.8 <= week.bound
+    # a share: 8 of 10 periods meet 80 % but not 90 %
+    assert in80.met and in80.attainment.required == 0.8
+    assert not in90.met
+    # the day as a whole passes, like the week (it is the only day)
+    assert per_day.met and (per_day.attainment.judged, per_day.attainment.met) == (1, 1)
+    # the same run without a confidence level: estimates only, the same verdicts here
+    assert [c.met for c in run.target_checks()] == [c.met for c in run.target_checks(0.95)]
+    assert abandon.per == "interval" and abandon.kind == "max_abandon"
+
+
+def test_each_periods_estimate_pools_its_contacts_and_its_bound_is_one_sided(run):
+    """Recomputed from the contact records, independently of the interval table: the
+    share answered within 20 s of all contacts arriving in the hour, pooled over the
+    replications; the ratio estimator's standard error across replications."""
+    c = run.contacts()
+    c = c[c["channel"] == "phone"]
+    hour = np.floor(c["arrival"].to_numpy() / 60) * 60
+    hit = (~c["abandoned"].to_numpy()) & (c["wait"].to_numpy() <= 20 / 60 + 1e-9)
+    frame = c.assign(hour=hour, hit=hit)
+    per = frame.groupby(["hour", "replication"])["hit"].agg(["sum", "count"])
+    table = run.periods(0.95)
+    table = table[table["target"] == "phone sl_20s ≥ 80% per interval"].set_index("start")
+    assert list(table.index) == sorted(set(hour))  # closed hours have no period at all
+    t = stats.t.ppf(0.95, REPS - 1)
+    for start, row in table.iterrows():
+        h = per.loc[start, "sum"].to_numpy(float)
+        b = per.loc[start, "count"].to_numpy(float)
+        mean = h.sum() / b.sum()
+        sd = math.sqrt(((h - mean * b) ** 2).sum() / (REPS - 1)) / b.mean()
+        assert row["mean"] == pytest.approx(mean, abs=1e-12)
+        assert row["offered"] == pytest.approx(b.mean())
+        assert row["bound"] == pytest.approx(mean - t * sd / math.sqrt(REPS), abs=1e-12)
+        assert row["met"] == (row["bound"] >= 0.8)
+
+
+def test_a_verification_on_more_replications_narrows_every_periods_bound(run):
+    plain = {c.name: c for c in run.target_checks(0.95)}
+    planned = {c.name: c for c in run.target_checks(0.95, planned=40)}
+    for name, c in plain.items():
+        p = planned[name]
+        assert p.mean == c.mean
+        if c.kind == "service":
+            assert p.bound >= c.bound
+        else:
+            assert p.bound <= c.bound
+
+
+def test_near_empty_periods_are_not_judged_and_empty_ones_do_not_exist():
+    # min_offered 80 a replication: only the two peak hours (~90 calls) are judged
+    s = day(floor=80)
+    r = ccsim.simulate(s, replications=REPS, seed=3)
+    floor = r.target_checks(0.95)[5]
+    assert (floor.attainment.judged, floor.attainment.not_judged) == (2, 8)
+    assert floor.attainment.met == 0 and not floor.met  # 0 of 2, half required
+    # above every period's volume: nothing judged, nothing can fail
+    r = ccsim.simulate(day(floor=500), replications=REPS, seed=3)
+    floor = r.target_checks(0.95)[5]
+    assert floor.attainment.judged == 0 and floor.attainment.worst is None and floor.met
+
+
+def test_a_channel_with_no_contacts_meets_every_scope():
+    quiet = ", ".join(["0"] * 24)
+    text = DAY.format(agents=1, floor=1, profile=quiet.replace("0", "1", 1))
+    s = ccsim.with_changes(ccsim.loads(text), {"arrivals": {"phone": {"weekly": 0}}})
+    r = ccsim.simulate(s, replications=3, seed=1)
+    checks = r.target_checks(0.95)
+    assert all(c.met for c in checks)
+    assert all(c.attainment.judged == 0 for c in checks if c.attainment is not None)
+
+
+def test_an_abandon_limit_per_interval_counts_abandons_of_each_hour(run):
+    abandon = run.target_checks(0.95)[6]
+    table = run.periods(0.95)
+    rows = table[table["metric"] == "abandon_rate"]
+    assert len(rows) == 10
+    worst = rows.loc[rows["bound"].idxmax()]
+    assert abandon.attainment.worst.name == worst["name"]
+    # more agents lower every hour's abandon rate
+    more = ccsim.simulate(day(agents=10), replications=REPS, seed=3).periods(0.95)
+    more = more[more["metric"] == "abandon_rate"].set_index("start")
+    assert (more["mean"] <= rows.set_index("start")["mean"] + 1e-12).all()
+
+
+def test_staffing_up_never_lowers_attainment():
+    met = []
+    for agents in (5, 6, 7, 8, 9):
+        r = ccsim.simulate(day(agents=agents), replications=REPS, seed=3)
+        met.append(r.target_checks(0.95)[1].attainment.met)
+    assert met == sorted(met) and met[0] < met[-1]
+
+
+def test_the_scope_survives_a_round_trip_and_writes_compactly(tmp_path):
+    s = day()
+    again = ccsim.loads(s.to_yaml())
+    assert again.targets["phone"].service[2].in_ == 0.8
+    assert again.targets["phone"].max_abandon.per == "interval"
+    written = ccsim.with_changes(s, {"targets": {"phone": {"max_abandon": 0.05}}}).to_yaml()
+    assert "max_abandon: 0.05" in written
+    assert "per: week" not in written and "min_offered: 1" not in written
+
+
+@pytest.mark.parametrize(
+    ("target", "expected"),
+    [
+        (
+            "{within: 20s, at_least: 0.8, per: month}",
+            "per: got 'month' (expected 'week', 'day' or 'interval')",
+        ),
+        (
+            "{within: 20s, at_least: 0.8, per: interval, in: 0}",
+            "in: got 0 (expected a value greater than 0)",
+        ),
+        (
+            "{within: 20s, at_least: 0.8, per: day, in: 1.5}",
+            "in: got 1.5 (expected a value at most 1)",
+        ),
+        ("{within: 20s, at_least: 0.8, in: 0.9}", "`in` applies to `per: day` or `per: int"),
+        ("{within: 20s, at_least: 0.8, min_offered: 5}", "`min_offered` applies to `per: day`"),
+        (
+            "{within: 20s, at_least: 0.8, per: interval, min_offered: -1}",
+            "min_offered: got -1 (expected a value at least 0)",
+        ),
+        ("{within: 20s, at_least: 0.8, per: interval, min_offered: .inf}", "min_offered"),
+        (
+            "{within: 20s, at_least: 0.8, per: interval, share: 0.9}",
+            "share: unknown key 'share' (expected one of: per, in, min_offered",
+        ),
+    ],
+)
+def test_a_bad_scope_is_one_clear_error_on_its_line(tmp_path, target, expected):
+    from conftest import MINIMAL
+
+    text = MINIMAL.replace("{within: 20s, at_least: 0.8}", target)
+    errors = errors_of(text, tmp_path)
+    assert len(errors) == 1, errors
+    line = MINIMAL.splitlines().index(
+        next(x for x in MINIMAL.splitlines() if "within: 20s, at_least: 0.8" in x)
+    )
+    assert f"s.yaml:{line + 1}:" in errors[0] and "targets.phone" in errors[0]
+    assert expected in errors[0], errors[0]
+
+
+def test_an_abandon_limit_per_period_validates_like_the_rest(tmp_path):
+    from conftest import MINIMAL
+
+    bad = MINIMAL.replace("max_abandon: 0.05", "max_abandon: {at_most: 1.5, per: day}")
+    errors = errors_of(bad, tmp_path)
+    assert len(errors) == 1 and "max_abandon.at_most" in errors[0], errors
+
+
+def test_target_names_say_the_scope():
+    assert targets.target_name("phone", "sl_20s", "service", 0.8, "week", 1.0) == (
+        "phone sl_20s ≥ 80%"
+    )
+    assert targets.target_name("chat", "abandon_rate", "max_abandon", 0.05, "day", 0.9) == (
+        "chat abandon_rate ≤ 5% per day in 90%"
+    )
