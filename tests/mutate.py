@@ -44,12 +44,15 @@ STRINGS: list[Any] = [
     "edf", "fifo", "weibull", "gamma", "lognormal", "fixed", "exponential", "uniform",
     "flat", "business_hours", "evening_peak", "phone", "chat", "email", "escalation",
     "generalist", "supervisor", "question", "../../etc/passwd", "/etc/hostname",
+    "week", "day", "interval", "month", "in",
 ]  # fmt: skip
 CONTAINERS: list[Any] = [
     None, True, False, [], {}, [0], [1, 2, 3], [[]], {"": None}, {"csv": "missing.csv"},
     {"mon-fri": "08:00-20:00"}, {"mon-sun": "closed"}, {"dist": "weibull", "mean": "3min"},
     {"mean": 0}, {"within": "20s", "at_least": 0.8}, [{"within": "1h", "at_least": 1.5}],
     {"group": "nobody", "shift": "nowhere", "agents": 3},
+    {"within": "20s", "at_least": 0.8, "per": "interval", "in": 0.9, "min_offered": 5},
+    {"at_most": 0.05, "per": "day"}, {"within": "1h", "at_least": 0.5, "per": "day", "in": 0},
 ]  # fmt: skip
 VALUES = NUMBERS + STRINGS + CONTAINERS
 SCALES = [0, -1, 1e9, 1e-9, 1.5, 1e300, math.inf]

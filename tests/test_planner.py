@@ -319,3 +319,13 @@ def test_plan_without_shift_templates_is_a_clear_error(tmp_path):
     r = run_cli("plan", str(path), "-w", "1")
     assert r.returncode == 1
     assert "no shift templates" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_progress_says_the_round_rosters_simulated_cost_and_budget_left():
+    said: list[str] = []
+    planner.plan(queue(), workers=1, replications=4, verify=6, baseline=False, progress=said.append)
+    steps = [m for m in said if "rosters simulated" in m]
+    assert steps and all("round " in m and "budget left" in m for m in steps)
+    simulated = [int(m.split(" rosters simulated")[0].rsplit("· ", 1)[1]) for m in steps]
+    assert simulated == sorted(simulated) and simulated[-1] >= 1
+    assert any("EUR/week" in m or "/week" in m for m in steps[1:])

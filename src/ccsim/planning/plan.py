@@ -132,18 +132,19 @@ def plan(
     deadline = started + time_budget
     with Runner(workers, scheduler) as runner:
         search = Search(s, needs, shifts, runner, seed, replications, verify, unmet, say)
+        search.deadline = deadline
         roster = search.correct()
         roster, one_minimal = search.trim(roster, deadline)
-        say("verifying on fresh seeds")
+        search.say("verifying on fresh seeds")
         found, _ = search.verify(roster, deadline, one_minimal)
         base = None
         if baseline:
-            say("Erlang C baseline")
+            search.say("Erlang C baseline")
             base = search.baseline()
             if search.passes(base) and (
                 not search.passes(found) or base.staff_cost < found.staff_cost
             ):  # a feasible baseline is a verified roster too: trim it as well
-                say("the baseline meets every target: trimming it")
+                search.say("the baseline meets every target: trimming it")
                 search.improve(base, deadline, "erlang_baseline trimmed")
         chosen = search.best()
         final = chosen.staffing

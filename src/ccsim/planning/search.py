@@ -14,6 +14,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from ccsim.experiment.result import Result
+from ccsim.finance import cost
 from ccsim.finance.cost import agent_cost
 from ccsim.measure.targets import TargetCheck
 from ccsim.planning import requirements, shift_program
@@ -25,7 +26,8 @@ from ccsim.scenario.timegrid import week_slot
 
 CORRECTION_ROUNDS = 8
 CONFIDENCE = 0.95
-REPAIRS = 4  # verification failures repaired before giving up on 1-minimality
+REPAIRS = 4  # verification failures repaired by giving back an agent the trim removed
+ADDITIONS = 8  # then by adding one where the verification fell short
 
 
 def unreachable(s: Scenario, needs: dict[str, Need]) -> list[Unmet]:
@@ -64,13 +66,25 @@ class Search:
             verify,
         )
         self.unmet: list[Unmet] = list(unmet)
-        self.say = say
+        self.progress = say
+        self.deadline: float | None = None  # when trimming stops (set by the plan)
+        self.cost = float("nan")  # staff cost of the roster simulated last
         self.cache: dict[frozenset, tuple[Scenario, Result, list[TargetCheck]]] = {}
         self.simulations = 0
         self.rounds = 0
         self.repairs = 0
         self.removed: list[tuple[str, str]] = []
         self.candidates: dict[frozenset, Candidate] = {}  # every roster verified
+
+    def say(self, message: str) -> None:
+        """Progress: the step, then the round, rosters simulated, the cost of the roster
+        simulated last and the trimming budget left."""
+        state = [f"round {self.rounds}", f"{self.simulations} rosters simulated"]
+        if self.cost == self.cost:
+            state.append(f"{self.cost:,.0f} {self.s.costs.currency}/week")
+        if self.deadline is not None:
+            state.append(f"{max(0.0, self.deadline - time.monotonic()):.0f} s budget left")
+        self.progress(f"{message} · " + " · ".join(state))
 
     # --- rosters as scenarios -----------------------------------------------------------
 
@@ -94,6 +108,7 @@ class Search:
         key = frozenset((k, v) for k, v in roster.items() if v > 0)
         if key not in self.cache:
             variant = self.scenario(roster)
+            self.cost = cost.staff_cost(variant)
             result = self.runner.run(variant, self.replications, self.seed)
             self.simulations += 1
             self.cache[key] = (variant, result, result.target_checks())
@@ -118,13 +133,13 @@ class Search:
         best: Roster = {}
         for round_ in range(1, CORRECTION_ROUNDS + 1):
             self.rounds = round_
-            self.say(f"round {round_}: solving the shift schedule")
+            self.say("solving the shift schedule")
             schedule = shift_program.solve(self.s, needs, self.shifts, shares)
             best = schedule.agents
             _, result, _ = self.evaluate(best)
             failing = self.failing(result)
             self.say(
-                f"round {round_}: {sum(best.values())} agents, "
+                f"simulated {sum(best.values())} agents, "
                 f"{len(failing)} target(s) short" + _names(failing)
             )
             if not failing:
@@ -172,12 +187,12 @@ class Search:
         if self.failing(self.evaluate(roster)[1]):
             return roster, False  # the correction did not reach every target: keep it all
 
-        def cost(key: tuple[str, str]) -> float:
+        def price(key: tuple[str, str]) -> float:
             return agent_cost(s, key[0], self.shifts[key[1]])
 
         while True:
             improved = False
-            for key in sorted(roster, key=cost, reverse=True):
+            for key in sorted(roster, key=price, reverse=True):
                 while roster.get(key, 0) > floor.get(key, 0):
                     if time.monotonic() > deadline:
                         return roster, False
@@ -198,14 +213,18 @@ class Search:
         self, roster: Roster, deadline: float, minimal: bool, source: str = "search"
     ) -> tuple[Staffing, bool]:
         """Simulate on fresh seeds. If a target fails there, give back the last agent
-        removed (its removal is then known to fail) and trim the rest again."""
+        removed (its removal is then known to fail) and trim the rest again (at most
+        REPAIRS times); then add one agent where the verification fell short (at most
+        ADDITIONS times)."""
         floor: Roster = {}
-        for _ in range(REPAIRS):
+        gave_back = 0
+        for _ in range(REPAIRS + ADDITIONS):
             staffing = self.verified(roster, minimal, source)
             if self.passes(staffing):
                 return staffing, minimal
             self.repairs += 1
-            if self.removed:
+            if self.removed and gave_back < REPAIRS:
+                gave_back += 1
                 key = self.removed.pop()
                 roster = {**roster, key: roster.get(key, 0) + 1}
                 floor[key] = roster[key]
@@ -262,6 +281,7 @@ class Search:
             self.candidates[key] = replace(known, one_minimal=known.one_minimal or minimal)
             return known.staffing
         variant = self.scenario(roster)
+        self.cost = cost.staff_cost(variant)
         result = self.runner.run(variant, self.verify_n, self.seed, first=self.replications)
         self.simulations += 1
         generated = [

@@ -53,6 +53,7 @@ class Schedule:
     cost: float
     uncovered: dict[str, float]  # channel -> slack (agent-intervals or agent-minutes)
     optimal: bool
+    relaxed_cost: float = float("nan")  # Σ agent cost × y before rounding (relax=True: LP)
 
 
 @contextlib.contextmanager
@@ -88,11 +89,14 @@ def solve(
     shifts: dict[str, Shift],
     shares: dict[tuple[str, float], float] | None = None,
     time_limit: float = 30.0,
+    relax: bool = False,
 ) -> Schedule:
     """The cheapest agents per group × shift covering `needs` (see the module docstring).
 
     `shares` overrides the share of a deadline target, keyed (channel, within); a
-    share of 0 drops the target (one that cannot be met).
+    share of 0 drops the target (one that cannot be met). `relax`: the linear
+    relaxation (agents may be fractional) — its `relaxed_cost` is a lower bound on any
+    roster's cost that covers these requirements (bench/plan.py prints it).
     """
     shares = shares or {}
     step = s.simulation.interval
@@ -172,7 +176,7 @@ def solve(
             )
     cost[nvars:] = UNCOVERED
     integrality = np.zeros(total)
-    integrality[:ny] = 1
+    integrality[:ny] = 0 if relax else 1
     upper_bounds = np.full(total, np.inf)
     for p, (_, c) in enumerate(pairs):  # nobody works a channel while it is closed
         need = needs[c]
@@ -203,4 +207,9 @@ def solve(
         if result.x[nvars + i] > 1e-6:
             uncovered[c] = uncovered.get(c, 0.0) + float(result.x[nvars + i])
     weekly = sum(agent_cost(s, g, shifts[name]) * k for (g, name), k in agents.items())
-    return Schedule(agents, weekly, uncovered, result.status == 0)
+    relaxed = sum(
+        agent_cost(s, g, shifts[name]) * float(result.x[gi * len(names) + si])
+        for gi, g in enumerate(groups)
+        for si, name in enumerate(names)
+    )
+    return Schedule(agents, weekly, uncovered, result.status == 0, relaxed)
