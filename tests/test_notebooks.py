@@ -12,7 +12,14 @@ from nbclient import NotebookClient
 import ccsim
 
 NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
-EXPECTED = ["01_quickstart", "02_what_if", "03_plan_and_cost", "04_anger_curve", "05_from_history"]
+EXPECTED = [
+    "01_quickstart",
+    "02_what_if",
+    "03_plan_and_cost",
+    "04_anger_curve",
+    "05_from_history",
+    "06_year_plan",
+]
 
 
 def notebooks() -> list[Path]:
@@ -62,4 +69,8 @@ def test_notebook_runs_top_to_bottom(name, tmp_path, monkeypatch):
         assert ccsim.load(tmp_path / "fitted.yaml").channels
         assert {"backtest.json", "intervals.csv", "backtest.png", "backtest.html"} == {
             p.name for p in (tmp_path / "backtest").iterdir()
+        }
+    if name == "06_year_plan":  # the year's folder holds what finance opens
+        assert {"capacity.json", "weeks.csv", "months.csv", "report.xlsx", "report.html"} == {
+            p.name for p in (tmp_path / "year").iterdir()
         }

@@ -18,14 +18,18 @@ from ccsim.experiment.result import Result
 from ccsim.experiment.runner import Progress
 from ccsim.history import backtest as history_backtest
 from ccsim.history import fit as history_fit
+from ccsim.history import forecast as history_forecast
 from ccsim.history import log as history_log
 from ccsim.history import staffing as history_staffing
 from ccsim.measure.targets import TargetCheck
 from ccsim.model import work
+from ccsim.planning import capacity as _capacity
 from ccsim.planning.plan import Plan
 from ccsim.planning.plan import plan as _plan
+from ccsim.report import capacity as capacity_report
 from ccsim.report import folders
 from ccsim.report import model as reports
+from ccsim.scenario import calendar as _calendar
 from ccsim.scenario import loader
 from ccsim.scenario.changes import with_changes
 from ccsim.scenario.limits import DEFAULT_FILE_LIMITS, FileLimits
@@ -149,11 +153,46 @@ def check(
     return out
 
 
+def load_calendar(path: str | Path, scenario: Scenario | None = None) -> _calendar.Calendar:
+    """Read and validate a calendar file (docs/capacity.md); given the scenario, also
+    what it names (groups, channels). ScenarioError lists every problem."""
+    return _calendar.load_calendar(path, scenario)
+
+
+def capacity(
+    s: Scenario,
+    calendar: _calendar.Calendar | str | Path,
+    seed: int | None = None,
+    replications: int = 8,
+    verify: int = 30,
+    workers: int | None = None,
+    scheduler: str | None = None,
+    max_plans: int = _capacity.MAX_PLANS,
+    time_budget: float = 150.0,
+    progress: Progress | None = None,
+) -> _capacity.CapacityPlan:
+    """Required and available FTE per week, the hiring plan and the cost by week, month
+    and year of `calendar` (`ccsim.planning.capacity`; `ccsim capacity`)."""
+    cal = calendar if isinstance(calendar, _calendar.Calendar) else load_calendar(calendar, s)
+    found = _calendar.problems(cal, s)
+    if found:
+        raise ScenarioError(loader.locate(found, "<calendar>", None))
+    return _capacity.capacity(
+        s, cal, seed, replications, verify, workers, scheduler, max_plans, time_budget, progress
+    )
+
+
 def save(
-    what: Result | Plan, folder: str | Path, contacts: bool = False, report: bool = False
+    what: Result | Plan | _capacity.CapacityPlan,
+    folder: str | Path,
+    contacts: bool = False,
+    report: bool = False,
 ) -> Path:
-    """Write the output folder of a run or a plan — what `ccsim run --out` / `ccsim plan
-    --out` write (`report=True`: with report.xlsx and report.html) — atomically."""
+    """Write the output folder of a run, a plan or a capacity plan — what `ccsim run
+    --out`, `ccsim plan --out`, `ccsim capacity --out` write (`report=True`: with
+    report.xlsx and report.html) — atomically."""
+    if isinstance(what, _capacity.CapacityPlan):
+        return capacity_report.write(Path(folder), what, with_report=report)
     if isinstance(what, Plan):
         return folders.write_plan(Path(folder), what, with_report=report)
     return folders.write_run(Path(folder), what, contacts=contacts, with_report=report)
@@ -182,6 +221,19 @@ def fit(
     that arrived on the dates first..last; `interval`: minutes of its profiles; `gap`:
     the staffing reconstruction's rule (see `backtest`)."""
     return history_fit.fit(_as_log(log, format, strict), first, last, interval, gap=gap)
+
+
+def forecast(
+    log: history_log.Log | str | Path,
+    weeks: int = 52,
+    method: str = "ets",
+    channel: str | None = None,
+    format: str = "generic",
+) -> history_forecast.VolumeForecast:
+    """Weekly volumes of a contact log forecast `weeks` ahead (ets, mstl or
+    seasonal_naive), with every method's rolling-origin backtest; `.volume_block()` is
+    the capacity calendar's `volume:` (`ccsim.history.forecast`, docs/capacity.md)."""
+    return history_forecast.forecast_log(_as_log(log, format, False), weeks, method, channel)
 
 
 def backtest(

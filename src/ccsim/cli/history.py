@@ -216,3 +216,69 @@ def backtest_command(
     out.print(table)
     if out_dir is not None:
         out.print(f"backtest written to {out_dir}/", markup=False)
+
+
+@app.command("forecast")
+def forecast_command(
+    log: Annotated[Path, typer.Argument(help="the contact log")],
+    format: Format = "generic",
+    channel: Annotated[str | None, typer.Option(help="one channel (default: all)")] = None,
+    weeks: Annotated[int, typer.Option(min=1, max=260, help="weeks to forecast")] = 52,
+    method: Annotated[str, typer.Option(help="ets, mstl or seasonal_naive")] = "ets",
+    base: Annotated[
+        float | None,
+        typer.Option(
+            min=1e-9,
+            help="contacts a week the factors are relative to (default: the "
+            "mean of the log's last 52 weeks; give the scenario's weekly volume)",
+        ),
+    ] = None,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="write the calendar `volume:` block here")
+    ] = None,
+    as_json: AsJson = False,
+    strict: Strict = False,
+) -> None:
+    """Weekly volumes of a log forecast ahead, backtested against the seasonal naive."""
+    import json
+
+    from ccsim.atomic import atomic_file
+    from ccsim.history import forecast as forecasts
+
+    if method not in forecasts.METHODS:
+        fail_usage(f"--method: expected one of {', '.join(forecasts.METHODS)}, got {method!r}")
+    contacts = _read(log, format, strict)
+    try:
+        result = forecasts.forecast_log(contacts, weeks, method, channel)
+    except ValueError as exc:
+        fail(f"{log}: {exc}")
+    block = result.volume_block(base)
+    if output is not None:
+        lines = [
+            f"# volume factors forecast by {method} from {log.name} "
+            f"({len(result.history)} weeks of history); paste into a calendar",
+            "volume:",
+            f"  default: {block['default']}",
+            "  weeks: {" + ", ".join(f"{w}: {f}" for w, f in block["weeks"].items()) + "}",
+        ]
+        with atomic_file(output) as tmp:
+            tmp.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    doc = {
+        "method": method,
+        "history_weeks": len(result.history),
+        "first_week": result.predicted.index[0].date().isoformat(),
+        "predicted": [round(float(v), 1) for v in result.predicted],
+        "volume": block,
+        "backtest": json.loads(result.scores.to_json(orient="records")),
+    }
+    if as_json:
+        print_json(doc)
+        return
+    table = result.scores.pivot(index="horizon", columns="method", values="mape")
+    out.print(f"{len(result.history)} weeks of history; MAPE by horizon (weeks), rolling origins:")
+    out.print(table.to_string(float_format=lambda x: f"{x:.1%}"), markup=False)
+    out.print(
+        f"forecast ({method}) from {doc['first_week']}: "
+        f"{len(block['weeks'])} weeks differ from the base by more than 0.5 %",
+        markup=False,
+    )

@@ -122,3 +122,98 @@ def plan(
     for u in result.unmet:
         err.print(f"ccsim: unmet target: {u.channel} {u.metric}: {u.reason}", markup=False)
     raise typer.Exit(EXIT_OK if result.all_met else EXIT_FAIL)
+
+
+@app.command()
+def capacity(
+    scenario: Annotated[Path, typer.Argument(help="scenario file")],
+    calendar: Annotated[
+        Path, typer.Option("--calendar", "-c", help="calendar file (docs/capacity.md)")
+    ],
+    seed: Seed = None,
+    workers: Workers = None,
+    scheduler: Scheduler = None,
+    as_json: AsJson = False,
+    out_dir: Annotated[
+        Path | None,
+        typer.Option("--out", help="write capacity.json, weeks.csv and months.csv here"),
+    ] = None,
+    reps: Annotated[
+        int, typer.Option("--reps", "-n", min=2, help="replications per roster tried")
+    ] = 8,
+    verify: Annotated[int, typer.Option(min=2, help="fresh replications to verify")] = 30,
+    max_plans: Annotated[
+        int, typer.Option(min=1, max=60, help="kinds of week planned (the rest interpolated)")
+    ] = 6,
+    quiet: Quiet = False,
+    report: Report = False,
+    allow_path: AllowPath = None,
+) -> None:
+    """Required and available FTE per week, hires and cost by week, month and year."""
+    import ccsim
+    from ccsim.experiment.runner import WorkerError
+    from ccsim.planning.plan import PlanError
+    from ccsim.report import capacity as capacity_report
+    from ccsim.scenario import calendar as calendars
+
+    needs_out(report, out_dir)
+    s = load_or_exit(scenario, allow_path)
+    if not calendar.exists():
+        fail_usage(f"{calendar}: file not found")
+    try:
+        cal = calendars.load_calendar(calendar, s)
+    except calendars.ScenarioError as exc:
+        for message in exc.messages:
+            err.print(str(message), markup=False)
+        raise typer.Exit(EXIT_FAIL) from None
+    status = None
+    if not quiet and err.is_terminal:
+        status = err.status("capacity")
+        status.start()
+
+    def say(message: str) -> None:
+        if status is not None:
+            status.update(f"capacity: {message}")
+
+    try:
+        result = ccsim.capacity(
+            s, cal, seed, reps, verify, workers, scheduler, max_plans, progress=say
+        )
+    except (WorkerError, PlanError) as exc:
+        fail(f"{scenario}: {exc}")
+    finally:
+        if status is not None:
+            status.stop()
+    doc = result.document()
+    if out_dir is not None:
+        capacity_report.write(out_dir, result, with_report=report)
+    if as_json:
+        print_json(doc)
+    else:
+        _print_capacity(doc)
+    if out_dir is not None:
+        say_written(out_dir, "capacity plan written to", report, as_json)
+    short = {g: v for g, v in doc["shortfall_fte_weeks"].items() if v > 0}
+    unmet = [f"kind {k['kind']}: {u}" for k in doc["kinds"] for u in k["unmet"]]
+    for g, v in short.items():
+        err.print(f"ccsim: uncovered: {g} {v} FTE-weeks", markup=False)
+    for u in unmet:
+        err.print(f"ccsim: unmet target in {u}", markup=False)
+    raise typer.Exit(EXIT_FAIL if short or unmet else EXIT_OK)
+
+
+def _print_capacity(doc: dict) -> None:
+    from rich.table import Table
+
+    cur = doc["currency"]
+    table = Table(title=f"{doc['scenario']}: {len(doc['weeks'])} weeks from {doc['start']}")
+    table.add_column("month")
+    table.add_column(f"cost ({cur})", justify="right")
+    groups = list(doc["hires_total"])
+    for g in groups:
+        table.add_column(f"FTE {g}", justify="right")
+    for m in doc["months"]:
+        table.add_row(m["month"], f"{m['cost']:,.2f}", *[f"{m['fte'][g]:.1f}" for g in groups])
+    out.print(table)
+    hires = ", ".join(f"{g} {n}" for g, n in doc["hires_total"].items())
+    out.print(f"total cost {doc['total_cost']:,.2f} {cur}; hires: {hires}", markup=False)

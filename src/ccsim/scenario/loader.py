@@ -12,7 +12,7 @@ import re
 import typing
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
@@ -21,7 +21,18 @@ from ccsim.scenario.limits import DEFAULT_FILE_LIMITS, FileLimits
 from ccsim.scenario.model import Scenario
 from ccsim.scenario.problems import InputError, Loc, Message, Problem, ScenarioError
 
-__all__ = ["Message", "ScenarioError", "load", "loads", "validate", "validate_paths"]
+__all__ = [
+    "Message",
+    "ScenarioError",
+    "load",
+    "loads",
+    "locate",
+    "validate",
+    "validate_model",
+    "validate_paths",
+]
+
+M = TypeVar("M", bound=BaseModel)
 
 MAX_SHOWN = 60  # characters of a value quoted in a message
 
@@ -86,6 +97,26 @@ def validate(
     return scenario.with_origin(source, located, variant, allowed)
 
 
+def validate_model(
+    model: type[M],
+    data: Any,
+    name: str,
+    lines: dict[Loc, int] | None = None,
+    context: dict[str, Any] | None = None,
+) -> M:
+    """Any input file's model (a calendar, say) validated like a scenario: every problem
+    as `file:line: field: message (expected …)`; raises ScenarioError."""
+    try:
+        return model.model_validate(data, context=context)
+    except ValidationError as exc:
+        raise ScenarioError(_from_pydantic(exc, name, lines, model)) from None
+
+
+def locate(problems: Iterable[Problem], name: str, lines: dict[Loc, int] | None) -> list[Message]:
+    """Cross-field problems (a field path and a message) located at their lines."""
+    return [_locate(p, name, lines) for p in problems]
+
+
 def validate_paths(
     paths: Iterable[str | Path],
     allow_paths: Iterable[str | Path] = (),
@@ -142,12 +173,14 @@ _TYPE_WORDS = {
 }
 
 
-def _from_pydantic(exc: ValidationError, name: str, lines: dict[Loc, int] | None) -> list[Message]:
+def _from_pydantic(
+    exc: ValidationError, name: str, lines: dict[Loc, int] | None, root: type[BaseModel] = Scenario
+) -> list[Message]:
     messages: list[Message] = []
     seen: set[tuple[Loc, str]] = set()
     for err in _prune_union_noise(exc.errors(include_url=False)):
         loc = _clean_loc(err["loc"])
-        text = _describe(err, loc)
+        text = _describe(err, loc, root)
         if (loc, text) in seen:
             continue
         seen.add((loc, text))
@@ -198,14 +231,14 @@ def _bound(value: Any, duration: bool) -> str:
     return f"{int(number):,}" if number.is_integer() and abs(number) < 1e15 else f"{number:g}"
 
 
-def _describe(err: dict, loc: Loc) -> str:
+def _describe(err: dict, loc: Loc, root: type[BaseModel] = Scenario) -> str:
     """One readable sentence for a pydantic error, saying what was expected."""
     kind, ctx, raw = err["type"], err.get("ctx") or {}, err.get("input")
     got = _shown(raw)
     if kind == "missing":
         return "required field is missing"
     if kind == "extra_forbidden":
-        return f"unknown key {loc[-1]!r}{_did_you_mean(loc)}" if loc else "unknown key"
+        return f"unknown key {loc[-1]!r}{_did_you_mean(loc, root)}" if loc else "unknown key"
     if kind == "value_error":
         return str(ctx.get("error", err["msg"]))
     if kind == "literal_error":
@@ -220,7 +253,7 @@ def _describe(err: dict, loc: Loc) -> str:
             "less_than_equal": "at most",
         }
         bound = next(v for k, v in ctx.items() if k in ("gt", "ge", "lt", "le"))
-        duration = _is_duration(loc)
+        duration = _is_duration(loc, root)
         shown = _bound(raw, duration) if isinstance(raw, int | float) else got
         return f"got {shown} (expected a value {words[kind]} {_bound(bound, duration)})"
     if kind.endswith(("_type", "_parsing")):
@@ -231,11 +264,11 @@ def _describe(err: dict, loc: Loc) -> str:
     return f"{err['msg']} (got {got})"
 
 
-def _is_duration(loc: Loc) -> bool:
+def _is_duration(loc: Loc, root: type[BaseModel] = Scenario) -> bool:
     """Whether the field at `loc` is a duration (its values are minutes internally)."""
     if not loc or not isinstance(loc[-1], str):
         return False
-    model = _model_at(loc[:-1])
+    model = _model_at(loc[:-1], root)
     field = model.model_fields.get(loc[-1]) if model is not None else None
     if field is None:
         return False
@@ -244,9 +277,9 @@ def _is_duration(loc: Loc) -> bool:
     return any(getattr(v, "func", None) is units.parse_duration for v in validators)
 
 
-def _did_you_mean(loc: Loc) -> str:
+def _did_you_mean(loc: Loc, root: type[BaseModel] = Scenario) -> str:
     """Suggest the closest allowed key for an unknown key at `loc`."""
-    model = _model_at(loc[:-1])
+    model = _model_at(loc[:-1], root)
     if model is None:
         return ""
     allowed = [f.alias or name for name, f in model.model_fields.items()]
@@ -256,9 +289,9 @@ def _did_you_mean(loc: Loc) -> str:
     return f" (expected one of: {', '.join(allowed)})"
 
 
-def _model_at(loc: Loc) -> type[BaseModel] | None:
+def _model_at(loc: Loc, root: type[BaseModel] = Scenario) -> type[BaseModel] | None:
     """The pydantic model class that validates the mapping at `loc` (None if not a model)."""
-    model: Any = Scenario
+    model: Any = root
     i = 0
     while i < len(loc):
         field = model.model_fields.get(loc[i]) if isinstance(loc[i], str) else None

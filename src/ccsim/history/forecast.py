@@ -1,0 +1,166 @@
+"""Weekly volumes from a contact log, forecast for a capacity calendar.
+
+`weekly` counts a log's offered contacts per calendar week (Monday to Sunday). `forecast`
+extends a weekly series with a standard method — Holt–Winters exponential smoothing
+(ETS: additive trend, multiplicative yearly seasonality; statsmodels), MSTL (seasonal-trend
+decomposition with a yearly period, the remainder and trend forecast by ETS), or the
+seasonal-naive baseline (the same week a year before) — and `evaluate` backtests them
+on rolling origins: the mean absolute percentage error by horizon. `volume_block` turns
+a forecast into the calendar's `volume:` factors relative to a base week, with known
+events (a campaign, a new market) as extra factors (docs/capacity.md).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import warnings
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from ccsim.history.log import Log
+
+SEASON = 52  # weeks
+METHODS = ("ets", "mstl", "seasonal_naive")
+
+
+def weekly(log: Log, channel: str | None = None) -> pd.Series:
+    """Offered contacts per week (index: the Monday), full weeks only."""
+    table = log.contacts
+    if channel is not None:
+        table = table[table["channel"] == channel]
+    day = pd.to_datetime(table["arrival"]).dt.normalize()
+    monday = day - pd.to_timedelta(day.dt.day_of_week, unit="D")
+    counts = monday.value_counts()
+    if counts.empty:
+        return pd.Series(dtype=float)
+    first, last = day.min(), day.max()
+    first_full = first + pd.Timedelta(days=(7 - first.weekday()) % 7)  # the first Monday
+    last_full = last - pd.Timedelta(days=(last.weekday() + 1) % 7) - pd.Timedelta(days=6)
+    index = pd.date_range(first_full, last_full, freq="7D")
+    return counts.reindex(index, fill_value=0).astype(float)
+
+
+def forecast(series: pd.Series, horizon: int, method: str = "ets") -> np.ndarray:
+    """The next `horizon` weeks of `series` by `method` (see the module docstring).
+    Two years of history or less: ETS and MSTL fall back to a damped trend without
+    seasonality; under a year the seasonal naive repeats the last value."""
+    y = np.asarray(series, float)
+    if method not in METHODS:
+        raise ValueError(f"unknown forecast method {method!r} (expected one of {METHODS})")
+    if method == "seasonal_naive":
+        if y.size < SEASON:
+            return np.full(horizon, y[-1])
+        return np.array([y[y.size - SEASON + (h % SEASON)] for h in range(horizon)])
+    from statsmodels.tsa.holtwinters import ExponentialSmoothing
+
+    seasonal = y.size > 2 * SEASON and bool((y > 0).all())
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # convergence chatter of the optimiser
+        if method == "ets" or not seasonal:
+            model = ExponentialSmoothing(
+                y,
+                trend="add",
+                damped_trend=True,
+                seasonal="mul" if seasonal else None,
+                seasonal_periods=SEASON if seasonal else None,
+                initialization_method="estimated",
+            ).fit()
+            return np.maximum(model.forecast(horizon), 0.0)
+        from statsmodels.tsa.seasonal import MSTL
+
+        parts = MSTL(y, periods=[SEASON]).fit()
+        season = np.asarray(parts.seasonal).reshape(-1)
+        rest = y - season
+        trend = ExponentialSmoothing(
+            rest, trend="add", damped_trend=True, initialization_method="estimated"
+        ).fit()
+        ahead = season[y.size - SEASON + (np.arange(horizon) % SEASON)]
+        return np.maximum(trend.forecast(horizon) + ahead, 0.0)
+
+
+def evaluate(
+    series: pd.Series,
+    horizons: Iterable[int] = (1, 4, 13, 26, 52),
+    methods: Iterable[str] = METHODS,
+    origins: int = 8,
+) -> pd.DataFrame:
+    """Rolling-origin backtest: for each of `origins` cut points (the last ones that
+    leave the longest horizon to compare), fit on the weeks before, forecast, and
+    compare. One row per method × horizon: MAPE (mean of |forecast − actual| / actual
+    over the origins) and the number of origins."""
+    y = np.asarray(series, float)
+    horizons = sorted(set(horizons))
+    longest = horizons[-1]
+    cuts = [c for c in range(y.size - longest - origins + 1, y.size - longest + 1) if c >= 8]
+    rows = []
+    for method in methods:
+        errors: dict[int, list[float]] = {h: [] for h in horizons}
+        for cut in cuts:
+            ahead = forecast(pd.Series(y[:cut]), longest, method)
+            for h in horizons:
+                actual = y[cut + h - 1]
+                if actual > 0:
+                    errors[h].append(abs(ahead[h - 1] - actual) / actual)
+        for h in horizons:
+            values = errors[h]
+            rows.append(
+                {
+                    "method": method,
+                    "horizon": h,
+                    "mape": float(np.mean(values)) if values else float("nan"),
+                    "origins": len(values),
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def volume_block(
+    predicted: np.ndarray,
+    start: dt.date,
+    base: float,
+    events: dict[int, float] | None = None,
+) -> dict:
+    """The calendar's `volume:` block for weeks from `start`: each week's forecast over
+    `base` (the weekly volume of the scenario), times an event's factor where one is
+    known (week number → factor); weeks within 0.5 % of 1 are left at the default."""
+    events = events or {}
+    weeks = {}
+    for i, value in enumerate(predicted, start=1):
+        factor = float(value) / base * events.get(i, 1.0)
+        if abs(factor - 1.0) > 0.005:
+            weeks[i] = round(factor, 3)
+    return {"default": 1.0, "weeks": weeks}
+
+
+@dataclass
+class VolumeForecast:
+    """A log's weekly volumes, their forecast and the backtest of the methods."""
+
+    history: pd.Series  # contacts per week (index: the Mondays)
+    predicted: pd.Series  # the forecast (index: the Mondays after the history)
+    method: str
+    scores: pd.DataFrame  # `evaluate`: method, horizon, mape, origins
+
+    def volume_block(self, base: float | None = None, events: dict[int, float] | None = None):
+        """The calendar's `volume:` block for the forecast weeks; `base` defaults to the
+        mean of the history's last 52 weeks."""
+        base = float(self.history.iloc[-SEASON:].mean()) if base is None else base
+        return volume_block(self.predicted.to_numpy(), self.predicted.index[0].date(), base, events)
+
+
+def forecast_log(
+    log: Log, weeks: int = 52, method: str = "ets", channel: str | None = None
+) -> VolumeForecast:
+    """Weekly volumes of `log` (one channel or all), forecast `weeks` ahead by `method`,
+    with the rolling-origin backtest of every method (horizons up to `weeks`)."""
+    history = weekly(log, channel)
+    if len(history) < 8:
+        raise ValueError(f"the log holds {len(history)} full weeks: a forecast needs at least 8")
+    ahead = forecast(history, weeks, method)
+    index = pd.date_range(history.index[-1] + pd.Timedelta(days=7), periods=weeks, freq="7D")
+    horizons = [h for h in (1, 4, 13, 26, 52) if h <= weeks and h < len(history) // 2]
+    scores = evaluate(history, horizons or [1], origins=min(8, max(1, len(history) // 4)))
+    return VolumeForecast(history, pd.Series(ahead, index=index), method, scores)

@@ -1,0 +1,327 @@
+"""The year for finance: required and available FTE per week, the hiring plan and the
+cost by week, month and year (docs/capacity.md).
+
+1. Every week of the calendar is a *kind*: its volume factor per channel, handle-time
+   factor and shrinkage. Each distinct kind up to `max_plans` is planned by the planner
+   (`ccsim.planning.plan`, a verified roster); with more kinds, the peak kinds (largest
+   workload), the lightest one and the most frequent one are planned and the required
+   FTE of the others is interpolated linearly in the workload (contacts × handle-time
+   factor / (1 − shrinkage), weighted over the channels) between the planned kinds.
+2. The required FTE of a week is its kind's roster paid hours / `costs.fte_hours`.
+3. Hires per group at least cost (`ccsim.planning.hiring`), then the cost of each week:
+   wages and overhead of the employed FTE, cover at its premium, hiring cost and the
+   per-contact costs of the week's volume. A month is the sum of the days of its weeks
+   (a week that spans two months is split by days); the year is the sum of its weeks.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ccsim.experiment import seeds
+from ccsim.planning import hiring
+from ccsim.planning.plan import Plan, plan
+from ccsim.planning.staffing import Progress
+from ccsim.scenario.calendar import Calendar, month_shares
+from ccsim.scenario.changes import with_changes
+from ccsim.scenario.model import Scenario
+
+MAX_PLANS = 6
+
+
+@dataclass
+class Kind:
+    """A distinct kind of week and the FTE it requires."""
+
+    factors: dict[str, float]  # volume factor per channel
+    handle: float
+    shrinkage: float
+    weeks: list[int]  # week numbers (1-based) of this kind
+    workload: float
+    fte: dict[str, float] = field(default_factory=dict)
+    plan: Plan | None = None  # planned (None: interpolated)
+    contacts_cost: float = 0.0  # per-contact costs a week
+
+    @property
+    def planned(self) -> bool:
+        return self.plan is not None
+
+    def variant(self, s: Scenario) -> Scenario:
+        """The scenario of this kind of week."""
+        changes: dict[str, Any] = {"shrinkage": self.shrinkage}
+        for channel, factor in self.factors.items():
+            if s.arrivals[channel].weekly is not None:
+                changes[f"arrivals.{channel}.weekly"] = f"*{factor!r}"
+        if self.handle != 1.0:
+            for name in s.reasons:
+                changes[f"reasons.{name}.resolve.mean"] = f"*{self.handle!r}"
+            if s.escalation is not None:
+                changes["escalation.resolve.mean"] = f"*{self.handle!r}"
+        return with_changes(s, changes)
+
+
+@dataclass
+class CapacityPlan:
+    """Weeks, kinds, hires and costs of a calendar (see the module docstring)."""
+
+    scenario: Scenario
+    calendar: Calendar
+    weeks: pd.DataFrame  # one row per week
+    kinds: list[Kind]
+    groups: dict[str, hiring.Staffing]
+    seed: int
+
+    @property
+    def months(self) -> pd.DataFrame:
+        """Cost and mean FTE (employed) per calendar month; the days of a week that
+        spans two months go to each (cents allocated so that they add up)."""
+        rows: dict[str, dict[str, float]] = {}
+        shares = month_shares(self.weeks["start"])
+        groups = list(self.groups)
+        for (_, week), days in zip(self.weeks.iterrows(), shares, strict=True):
+            for month, part in _split_cents(round(week["cost"] * 100), days).items():
+                row = rows.setdefault(month, {"cost": 0.0, "days": 0, **{g: 0.0 for g in groups}})
+                row["cost"] += part / 100
+                row["days"] += days[month]
+                for g in groups:
+                    row[g] += week[f"employed:{g}"] * days[month]
+        table = pd.DataFrame(
+            [
+                {
+                    "month": m,
+                    "cost": round(r["cost"], 2),
+                    **{f"fte:{g}": r[g] / r["days"] for g in groups},
+                }
+                for m, r in rows.items()
+            ]
+        )
+        return table
+
+    @property
+    def total_cost(self) -> float:
+        return round(float(self.weeks["cost"].sum()), 2)
+
+    @property
+    def hires_total(self) -> dict[str, int]:
+        return {g: int(st.hires.sum()) for g, st in self.groups.items()}
+
+    def document(self) -> dict[str, Any]:
+        """The `ccsim capacity --json` document (docs/capacity.md)."""
+        groups = list(self.groups)
+
+        def per(row: pd.Series, prefix: str, digits: int = 2) -> dict[str, float]:
+            return {g: round(float(row[f"{prefix}:{g}"]), digits) for g in groups}
+
+        weeks = [
+            {
+                "week": int(row["week"]),
+                "start": row["start"].isoformat(),
+                "kind": int(row["kind"]),
+                "planned": bool(row["planned"]),
+                "volume_factor": round(float(row["volume_factor"]), 6),
+                "handle_factor": round(float(row["handle_factor"]), 6),
+                "shrinkage": round(float(row["shrinkage"]), 6),
+                "required_fte": per(row, "required"),
+                "available_fte": per(row, "productive"),
+                "employed_fte": per(row, "employed"),
+                "cover_fte": {
+                    g: round(float(row[f"overtime:{g}"] + row[f"temporary:{g}"]), 2) for g in groups
+                },
+                "shortfall_fte": per(row, "shortfall"),
+                "hires": {g: int(row[f"hires:{g}"]) for g in groups},
+                "cost_wages": round(float(row["cost_wages"]), 2),
+                "cost_cover": round(float(row["cost_cover"]), 2),
+                "cost_hiring": round(float(row["cost_hiring"]), 2),
+                "cost_contacts": round(float(row["cost_contacts"]), 2),
+                "cost": round(float(row["cost"]), 2),
+            }
+            for _, row in self.weeks.iterrows()
+        ]
+        months = [
+            {
+                "month": row["month"],
+                "cost": float(row["cost"]),
+                "fte": {g: round(float(row[f"fte:{g}"]), 2) for g in groups},
+            }
+            for _, row in self.months.iterrows()
+        ]
+        kinds = [
+            {
+                "kind": i,
+                "weeks": k.weeks,
+                "planned": k.planned,
+                "volume": {c: round(f, 6) for c, f in k.factors.items()},
+                "handle_factor": k.handle,
+                "shrinkage": k.shrinkage,
+                "workload": round(k.workload, 2),
+                "required_fte": {g: round(v, 2) for g, v in k.fte.items()},
+                "targets_met": k.plan.all_met if k.plan is not None else None,
+                "unmet": [f"{u.channel} {u.metric}" for u in k.plan.unmet] if k.plan else [],
+            }
+            for i, k in enumerate(self.kinds, start=1)
+        ]
+        return {
+            "scenario": self.scenario.name,
+            "start": self.calendar.start.isoformat(),
+            "seed": self.seed,
+            "currency": self.scenario.costs.currency,
+            "weeks": weeks,
+            "months": months,
+            "kinds": kinds,
+            "total_cost": self.total_cost,
+            "hires_total": self.hires_total,
+            "shortfall_fte_weeks": {
+                g: round(float(st.shortfall.sum()), 2) for g, st in self.groups.items()
+            },
+        }
+
+
+def _split_cents(cents: int, days: dict[str, int]) -> dict[str, int]:
+    """A week's cost in cents shared over its months by days (largest remainder)."""
+    exact = {m: cents * d / 7 for m, d in days.items()}
+    out = {m: int(np.floor(v)) for m, v in exact.items()}
+    left = cents - sum(out.values())
+    for m in sorted(exact, key=lambda m: exact[m] - out[m], reverse=True)[:left]:
+        out[m] += 1
+    return out
+
+
+def kinds_of(s: Scenario, table: pd.DataFrame) -> tuple[list[Kind], np.ndarray]:
+    """The distinct kinds of week in the calendar's week table, and each week's kind."""
+    channels = [c[len("volume:") :] for c in table.columns if c.startswith("volume:")]
+    key_columns = [f"volume:{c}" for c in channels] + ["handle_factor", "shrinkage"]
+    keys = [tuple(round(float(v), 9) for v in row) for row in table[key_columns].to_numpy()]
+    order: dict[tuple, int] = {}
+    index = np.array([order.setdefault(k, len(order)) for k in keys])
+    kinds = []
+    for key, i in order.items():
+        factors = dict(zip(channels, key[: len(channels)], strict=True))
+        handle, shrink = key[-2], key[-1]
+        weeks = [int(w) for w in table["week"].to_numpy()[index == i]]
+        contacts = sum((s.arrivals[c].weekly or 0.0) * f for c, f in factors.items())
+        kinds.append(Kind(factors, handle, shrink, weeks, contacts * handle / (1 - shrink)))
+    return kinds, index
+
+
+def to_plan(kinds: list[Kind], most: int) -> list[int]:
+    """Which kinds the planner plans: all of them up to `most`; else the heaviest,
+    the lightest and the most frequent, then the next heaviest."""
+    if len(kinds) <= most:
+        return list(range(len(kinds)))
+    by_load = sorted(range(len(kinds)), key=lambda i: kinds[i].workload)
+    chosen = [by_load[-1], by_load[0], max(range(len(kinds)), key=lambda i: len(kinds[i].weeks))]
+    for i in reversed(by_load):
+        if len(dict.fromkeys(chosen)) >= most:
+            break
+        chosen.append(i)
+    return list(dict.fromkeys(chosen))[:most]
+
+
+def interpolate(kinds: list[Kind], groups: list[str]) -> None:
+    """Required FTE of the kinds not planned, linear in the workload between the planned
+    ones (proportional beyond them)."""
+    planned = sorted((k for k in kinds if k.planned), key=lambda k: k.workload)
+    loads = np.array([k.workload for k in planned])
+    for k in kinds:
+        if k.planned:
+            continue
+        for g in groups:
+            values = np.array([p.fte.get(g, 0.0) for p in planned])
+            if k.workload < loads[0]:
+                fte = values[0] * k.workload / loads[0] if loads[0] > 0 else values[0]
+            elif k.workload > loads[-1]:
+                fte = values[-1] * k.workload / loads[-1] if loads[-1] > 0 else values[-1]
+            else:
+                fte = float(np.interp(k.workload, loads, values))
+            k.fte[g] = fte
+        per_load = [p.contacts_cost / p.workload for p in planned if p.workload > 0]
+        k.contacts_cost = float(np.mean(per_load)) * k.workload if per_load else 0.0
+
+
+def capacity(
+    s: Scenario,
+    cal: Calendar,
+    seed: int | None = None,
+    replications: int = 8,
+    verify: int = 30,
+    workers: int | None = None,
+    scheduler: str | None = None,
+    max_plans: int = MAX_PLANS,
+    time_budget: float = 150.0,
+    progress: Progress | None = None,
+) -> CapacityPlan:
+    """Required and available FTE, hires and cost for every week of `cal` (see the module
+    docstring); `replications`, `verify`, `workers`, `scheduler` and `time_budget` are
+    the planner's for each kind of week planned."""
+    say = progress or (lambda message: None)
+    seed = seeds.resolve(seed, s)
+    table = cal.table(s)
+    kinds, index = kinds_of(s, table)
+    groups = list(s.groups)
+    chosen = to_plan(kinds, max_plans)
+    for n, i in enumerate(chosen, start=1):
+        k = kinds[i]
+        say(f"planning kind of week {n} of {len(chosen)} (weeks {_weeks(k.weeks)})")
+        variant = k.variant(s)
+        k.plan = plan(
+            variant,
+            seed=seed,
+            replications=replications,
+            verify=verify,
+            workers=workers,
+            scheduler=scheduler,
+            time_budget=time_budget,
+            baseline=False,
+            progress=lambda message, n=n: say(f"kind {n}/{len(chosen)}: {message}"),
+        )
+        k.fte = {g: k.plan.fte.get(g, 0.0) for g in groups}
+        k.contacts_cost = float(k.plan.cost["contacts"])
+    interpolate(kinds, groups)
+
+    weekly_cost = {
+        g: s.costs.fte_hours * grp.wage * (1 + s.costs.overhead) for g, grp in s.groups.items()
+    }
+    table["kind"] = index + 1
+    table["planned"] = [kinds[i].planned for i in index]
+    staffed: dict[str, hiring.Staffing] = {}
+    wages = np.zeros(len(table))
+    cover = np.zeros(len(table))
+    hires_cost = np.zeros(len(table))
+    for g in groups:
+        required = np.array([kinds[i].fte.get(g, 0.0) for i in index])
+        say(f"hiring plan: {g}")
+        st = hiring.plan_hires(required, cal.headcount.get(g, 0.0), cal, g, weekly_cost[g])
+        staffed[g] = st
+        table[f"required:{g}"] = required
+        table[f"employed:{g}"] = st.employed
+        table[f"productive:{g}"] = st.productive
+        table[f"overtime:{g}"] = st.overtime
+        table[f"temporary:{g}"] = st.temporary
+        table[f"shortfall:{g}"] = st.shortfall
+        table[f"hires:{g}"] = st.hires
+        c = weekly_cost[g]
+        wages += c * st.employed
+        cover += c * (1 + cal.cover.overtime_premium) * st.overtime
+        cover += c * (1 + cal.cover.temporary_premium) * st.temporary
+        hires_cost += cal.hiring.cost_per_hire * st.hires
+    table["cost_wages"] = np.round(wages, 2)
+    table["cost_cover"] = np.round(cover, 2)
+    table["cost_hiring"] = np.round(hires_cost, 2)
+    table["cost_contacts"] = np.round([kinds[i].contacts_cost for i in index], 2)
+    table["cost"] = table[["cost_wages", "cost_cover", "cost_hiring", "cost_contacts"]].sum(axis=1)
+    table["cost"] = table["cost"].round(2)
+    return CapacityPlan(s, cal, table, kinds, staffed, seed)
+
+
+def _weeks(numbers: list[int]) -> str:
+    shown = ", ".join(map(str, numbers[:6]))
+    return shown + (f", … ({len(numbers)} weeks)" if len(numbers) > 6 else "")
+
+
+def month_of(day: dt.date) -> str:
+    return day.strftime("%Y-%m")

@@ -1,0 +1,271 @@
+"""A year (or any run of weeks) for capacity planning: the calendar file.
+
+Volume factors, handle-time factors and shrinkage by week, the starting headcount,
+attrition, hiring (lead time, ramp-up, limits, cost) and what may cover a gap
+(overtime, temporary staff, an allowed shortfall) — docs/capacity.md has every key.
+Read within the same bounds as a scenario (`ccsim.scenario.yamlfile`) and validated
+the same way: every problem as `file:line: field: message (expected …)`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Annotated, Any
+
+import numpy as np
+import pandas as pd
+from pydantic import BeforeValidator, ConfigDict, Field, field_validator, model_validator
+
+from ccsim.scenario import loader, units, yamlfile
+from ccsim.scenario.limits import DEFAULT_FILE_LIMITS, MAX_MONEY, FileLimits
+from ccsim.scenario.model import Model, Scenario, Share
+from ccsim.scenario.problems import InputError, Loc, Problem, ScenarioError
+
+MAX_WEEKS = 260  # five years
+MAX_FACTOR = 100.0  # a week's volume or handle-time factor
+MAX_HEADCOUNT = 1_000_000.0
+MAX_RAMP_WEEKS = 52
+KEYS = "start, weeks, volume, handle_time, shrinkage, headcount, attrition_per_month, hiring, cover"
+
+
+def _weeks(value: Any) -> Any:
+    """A lead time as a duration (`6w`, `42d`) or a number of weeks."""
+    if isinstance(value, str):
+        minutes = units.parse_duration(value)
+        return minutes / units.MINUTES_PER_WEEK
+    return value
+
+
+Factor = Annotated[float, Field(ge=0.0, le=MAX_FACTOR)]
+Weeks = Annotated[float, BeforeValidator(_weeks), Field(ge=0.0, le=MAX_WEEKS)]
+
+
+class DateRange(Model):
+    """A factor (or value) for the weeks that overlap `from`..`to` (inclusive)."""
+
+    model_config = ConfigDict(populate_by_name=True)
+
+    from_: Annotated[dt.date, Field(alias="from")]
+    to: dt.date
+    factor: Factor
+
+    @model_validator(mode="after")
+    def _ordered(self) -> DateRange:
+        if self.to < self.from_:
+            raise ValueError(f"`to` {self.to} is before `from` {self.from_}")
+        return self
+
+
+class ByWeek(Model):
+    """A value per week: a default, overrides by week number (1 = the first week) and
+    by date range (applied after the week numbers)."""
+
+    default: Factor = 1.0
+    weeks: dict[int, Factor] = Field(default_factory=dict)
+    dates: list[DateRange] = Field(default_factory=list)
+
+    def values(self, starts: list[dt.date], default: float | None = None) -> np.ndarray:
+        """The value of each week starting on `starts`."""
+        base = self.default if default is None else default
+        out = np.full(len(starts), float(base))
+        for week, value in self.weeks.items():
+            if 1 <= week <= len(starts):
+                out[week - 1] = value
+        for r in self.dates:
+            for i, start in enumerate(starts):
+                if start <= r.to and start + dt.timedelta(days=6) >= r.from_:
+                    out[i] = r.factor
+        return out
+
+
+class Volume(ByWeek):
+    """Volume factors for every channel; a channel's own factors (`channels`) multiply
+    them."""
+
+    channels: dict[str, ByWeek] = Field(default_factory=dict)
+
+
+class Shrinkage(Model):
+    """Shrinkage by week (absence, holidays, training), replacing the scenario's."""
+
+    default: Share | None = None  # None: the scenario's `shrinkage`
+    weeks: dict[int, Annotated[float, Field(ge=0.0, lt=1.0)]] = Field(default_factory=dict)
+    dates: list[DateRange] = Field(default_factory=list)
+
+    def values(self, starts: list[dt.date], scenario_value: float) -> np.ndarray:
+        default = scenario_value if self.default is None else self.default
+        return ByWeek(weeks=self.weeks, dates=self.dates, default=0.0).values(starts, default)
+
+
+class Hiring(Model):
+    """New agents: decided `lead_time` before they start, then `ramp_weeks` at a
+    productivity rising linearly from `ramp_start` to 1."""
+
+    lead_time: Weeks = 0.0
+    ramp_weeks: Annotated[int, Field(ge=0, le=MAX_RAMP_WEEKS)] = 0
+    ramp_start: Share = 0.5
+    max_per_week: dict[str, Annotated[int, Field(ge=0, le=100_000)]] = Field(default_factory=dict)
+    cost_per_hire: Annotated[float, Field(ge=0.0, le=MAX_MONEY)] = 0.0
+
+    @field_validator("lead_time")
+    @classmethod
+    def _whole_weeks(cls, value: float) -> float:
+        if abs(value - round(value)) > 1e-9:
+            raise ValueError(f"a lead time of {value:g} weeks: give whole weeks (e.g. 6w)")
+        return float(round(value))
+
+    def productivity(self) -> np.ndarray:
+        """Productive share of a hire in each of their first weeks (then 1)."""
+        if self.ramp_weeks == 0:
+            return np.ones(0)
+        steps = np.arange(self.ramp_weeks) / self.ramp_weeks
+        return self.ramp_start + (1.0 - self.ramp_start) * steps
+
+
+class Cover(Model):
+    """What may fill a gap between the FTE required and those available."""
+
+    overtime_share: Share = 0.0  # of the available FTE, at most
+    overtime_premium: Annotated[float, Field(ge=0.0, le=10.0)] = 0.25
+    temporary: bool = False  # temporary staff, without limit
+    temporary_premium: Annotated[float, Field(ge=0.0, le=10.0)] = 0.4
+    shortfall: bool = False  # leave part of the requirement uncovered
+    shortfall_penalty: Annotated[float, Field(ge=0.0, le=MAX_MONEY)] = 10_000.0  # per FTE-week
+
+
+class Calendar(Model):
+    """The calendar file (docs/capacity.md)."""
+
+    start: dt.date
+    weeks: Annotated[int, Field(ge=1, le=MAX_WEEKS)] = 52
+    volume: Volume = Field(default_factory=Volume)
+    handle_time: ByWeek = Field(default_factory=ByWeek)
+    shrinkage: Shrinkage = Field(default_factory=Shrinkage)
+    headcount: dict[str, Annotated[float, Field(ge=0.0, le=MAX_HEADCOUNT)]]
+    attrition_per_month: Share | dict[str, Share] = 0.0
+    hiring: Hiring = Field(default_factory=Hiring)
+    cover: Cover = Field(default_factory=Cover)
+
+    @field_validator("start")
+    @classmethod
+    def _monday(cls, value: dt.date) -> dt.date:
+        if value.weekday() != 0:
+            raise ValueError(f"{value} is a {value:%A}: a calendar starts on a Monday")
+        return value
+
+    def starts(self) -> list[dt.date]:
+        return [self.start + dt.timedelta(weeks=i) for i in range(self.weeks)]
+
+    def attrition(self, group: str) -> float:
+        """Weekly attrition of a group: 1 − (1 − monthly)^(12/52)."""
+        a = self.attrition_per_month
+        monthly = a.get(group, 0.0) if isinstance(a, dict) else a
+        return 1.0 - (1.0 - monthly) ** (12 / 52)
+
+    def table(self, s: Scenario) -> pd.DataFrame:
+        """One row per week: week, start, a volume factor per channel (`volume:<ch>`),
+        the overall volume factor (weighted by the scenario's weekly volumes), the
+        handle-time factor and the shrinkage."""
+        starts = self.starts()
+        frame = pd.DataFrame({"week": np.arange(1, self.weeks + 1), "start": starts})
+        weights, total = {}, 0.0
+        overall = self.volume.values(starts)
+        for channel, arrivals in s.arrivals.items():
+            per = self.volume.channels.get(channel)
+            factor = overall * per.values(starts) if per is not None else overall
+            frame[f"volume:{channel}"] = factor
+            weights[channel] = arrivals.weekly or 0.0
+            total += weights[channel]
+        columns = [f"volume:{c}" for c in weights]
+        frame["volume_factor"] = (
+            sum(frame[f"volume:{c}"] * w for c, w in weights.items()) / total
+            if total > 0
+            else frame[columns].mean(axis=1)
+        )
+        frame["handle_factor"] = self.handle_time.values(starts)
+        frame["shrinkage"] = self.shrinkage.values(starts, s.shrinkage)
+        return frame
+
+
+def problems(cal: Calendar, s: Scenario) -> list[Problem]:
+    """What the calendar names that the scenario does not have."""
+    out = []
+    groups = list(s.groups)
+    for g in cal.headcount:
+        if g not in s.groups:
+            out.append(Problem(("headcount", g), f"no group {g!r} in the scenario ({groups})"))
+    missing = [g for g in s.groups if g not in cal.headcount]
+    if missing:
+        out.append(Problem(("headcount",), f"no starting headcount for {', '.join(missing)}"))
+    if isinstance(cal.attrition_per_month, dict):
+        for g in cal.attrition_per_month:
+            if g not in s.groups:
+                loc: Loc = ("attrition_per_month", g)
+                out.append(Problem(loc, f"no group {g!r} in the scenario ({groups})"))
+    for g in cal.hiring.max_per_week:
+        if g not in s.groups:
+            msg = f"no group {g!r} in the scenario ({groups})"
+            out.append(Problem(("hiring", "max_per_week", g), msg))
+    for channel in cal.volume.channels:
+        if channel not in s.arrivals:
+            msg = f"no arrivals for channel {channel!r} in the scenario ({list(s.arrivals)})"
+            out.append(Problem(("volume", "channels", channel), msg))
+    for channel, arrivals in s.arrivals.items():
+        if arrivals.counts is not None:
+            msg = f"{channel}: a capacity plan scales weekly volumes; the scenario replays counts"
+            out.append(Problem(("volume",), msg))
+    return out
+
+
+def load_calendar(
+    path: str | Path,
+    scenario: Scenario | None = None,
+    limits: FileLimits = DEFAULT_FILE_LIMITS,
+) -> Calendar:
+    """Read and validate a calendar file (and, given the scenario, what it names);
+    raise ScenarioError with every problem located."""
+    path = Path(path)
+    name = str(path)
+    try:
+        text = yamlfile.read_text(path, limits, "calendar file")
+        data, lines = yamlfile.parse(text, name, limits, "calendar", KEYS)
+    except InputError as exc:
+        raise ScenarioError(exc.messages) from None
+    return calendar_from(data, name, lines, scenario)
+
+
+def calendar_from(
+    data: Any,
+    name: str = "<calendar>",
+    lines: dict[Loc, int] | None = None,
+    scenario: Scenario | None = None,
+) -> Calendar:
+    """A Calendar of plain data (a dict as the file would hold), validated."""
+    cal = loader.validate_model(Calendar, data, name, lines)
+    if scenario is not None and (found := problems(cal, scenario)):
+        raise ScenarioError(loader.locate(found, name, lines))
+    return cal
+
+
+def loads_calendar(text: str, scenario: Scenario | None = None, name: str = "<calendar>"):
+    """A calendar from YAML text (tests, notebooks)."""
+    try:
+        data, lines = yamlfile.parse(text, name, DEFAULT_FILE_LIMITS, "calendar", KEYS)
+    except InputError as exc:
+        raise ScenarioError(exc.messages) from None
+    return calendar_from(data, name, lines, scenario)
+
+
+def month_shares(starts: Iterable[dt.date]) -> list[dict[str, int]]:
+    """Days of each week in each calendar month: [{"2027-01": 7}, {"2027-01": 3,
+    "2027-02": 4}, ...]."""
+    out = []
+    for start in starts:
+        days: dict[str, int] = {}
+        for d in range(7):
+            key = (start + dt.timedelta(days=d)).strftime("%Y-%m")
+            days[key] = days.get(key, 0) + 1
+        out.append(days)
+    return out

@@ -1,0 +1,400 @@
+"""The year for finance: the calendar file, the hiring program against hand
+calculations, the capacity plan's weeks, months and year, its workbook, the CLI, and
+calendars mutated at random (docs/capacity.md)."""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import json
+import math
+
+import numpy as np
+import openpyxl
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from ruamel.yaml import YAML
+
+import ccsim
+import mutate
+from ccsim.history import forecast
+from ccsim.history.log import Log
+from ccsim.planning import capacity as capacity_plan
+from ccsim.planning.hiring import plan_hires
+from ccsim.scenario.calendar import calendar_from, load_calendar, loads_calendar
+from conftest import ROOT
+from test_cli import ccsim as run_cli
+from test_planner import QUEUE
+from test_report import Formulas
+
+EXAMPLE = ROOT / "calendars" / "ecommerce_2027.yaml"
+
+
+def cal(**keys):
+    return calendar_from({"start": "2027-01-04", "weeks": 30, "headcount": {"a": 10}, **keys})
+
+
+def test_attrition_alone_decays_headcount_as_the_formula_says():
+    c = cal(attrition_per_month=0.03)
+    st_ = plan_hires(np.zeros(30), 100.0, c, "a", 1000.0)
+    weekly = 1 - 0.97 ** (12 / 52)
+    assert st_.hires.sum() == 0
+    np.testing.assert_allclose(st_.employed, 100 * (1 - weekly) ** np.arange(30), rtol=1e-12)
+    # after 52 weeks the monthly rate compounds to twelve months
+    assert (1 - weekly) ** 52 == pytest.approx(0.97**12)
+
+
+@pytest.mark.parametrize("lead", [0, 1, 6])
+def test_a_lead_time_moves_hires_exactly_that_many_weeks_earlier(lead):
+    required = np.full(30, 10.0)
+    required[20:] = 15.0
+    c = cal(hiring={"lead_time": f"{lead}w"})
+    st_ = plan_hires(required, 10.0, c, "a", 1000.0)
+    assert np.flatnonzero(st_.hires).tolist() == [20 - lead]  # decided L weeks before
+    assert st_.hires[20 - lead] == 5
+    np.testing.assert_allclose(st_.employed[20:], 15.0)
+    np.testing.assert_allclose(st_.employed[:20], 10.0)
+    assert st_.shortfall.sum() == pytest.approx(0.0, abs=1e-9)
+
+
+def test_ramp_up_lowers_the_productive_fte_as_stated():
+    required = np.full(30, 10.0)
+    required[19:] = 11.0  # one more FTE from week 20
+    c = cal(hiring={"lead_time": "2w", "ramp_weeks": 4, "ramp_start": 0.5})
+    st_ = plan_hires(required, 10.0, c, "a", 1000.0)
+    # fully productive by week 20: employed from week 20 − 4, decided 2 weeks before that
+    (decided,) = np.flatnonzero(st_.hires)
+    assert decided == 19 - 4 - 2 and st_.hires[decided] == 1
+    np.testing.assert_allclose(st_.employed[15:], 11.0)
+    np.testing.assert_allclose(st_.productive[15:19], 10 + np.array([0.5, 0.625, 0.75, 0.875]))
+    np.testing.assert_allclose(st_.productive[19:], 11.0)
+
+
+def test_a_short_peak_is_covered_by_temporary_staff_a_lasting_one_by_hiring():
+    required = np.full(30, 10.0)
+    required[10:12] = 14.0  # a two-week peak
+    required[20:] = 13.0  # a lasting increase
+    c = cal(cover={"temporary": True, "temporary_premium": 0.4}, hiring={"cost_per_hire": 500})
+    st_ = plan_hires(required, 10.0, c, "a", 1000.0)
+    np.testing.assert_allclose(st_.temporary[10:12], 4.0, atol=1e-6)
+    assert st_.hires.sum() == 3 and np.flatnonzero(st_.hires).tolist() == [20]
+
+
+def test_without_cover_an_unreachable_week_is_reported_as_shortfall():
+    required = np.full(30, 10.0)
+    required[2] = 20.0  # before any hire can start (lead time 6 weeks)
+    c = cal(hiring={"lead_time": "6w"})
+    st_ = plan_hires(required, 10.0, c, "a", 1000.0)
+    assert st_.shortfall[2] == pytest.approx(10.0)
+    assert st_.shortfall.sum() == pytest.approx(10.0)
+
+
+# --- the capacity plan ------------------------------------------------------------------
+
+
+def queue() -> ccsim.Scenario:
+    return ccsim.loads(QUEUE.format(weekly=100 * 48 * 7, goal=0.8, anger=0.2, anger_switch="off"))
+
+
+def test_a_flat_calendar_costs_52_times_the_week_plan():
+    s = queue()
+    week = ccsim.plan(s, seed=3, replications=4, verify=6, workers=1, baseline=False)
+    fte = week.fte["agents"]
+    flat = calendar_from({"start": "2027-01-04", "weeks": 52, "headcount": {"agents": fte}})
+    cp = ccsim.capacity(s, flat, seed=3, replications=4, verify=6, workers=1)
+    doc = cp.document()
+    assert len(doc["weeks"]) == 52 and doc["hires_total"] == {"agents": 0}
+    week_cost = week.staff_cost + week.cost["contacts"]
+    for w in doc["weeks"]:
+        assert w["required_fte"]["agents"] == pytest.approx(fte, abs=0.005)
+        assert w["cost"] == pytest.approx(week_cost, abs=0.01)
+    assert doc["total_cost"] == pytest.approx(52 * week_cost, abs=0.52)
+    # the year is the sum of its weeks and of its months, to the cent
+    assert round(sum(w["cost"] for w in doc["weeks"]), 2) == doc["total_cost"]
+    assert round(sum(m["cost"] for m in doc["months"]), 2) == doc["total_cost"]
+
+
+def test_peak_weeks_are_planned_and_a_week_across_two_months_is_split_by_days(tmp_path):
+    s = queue()
+    c = calendar_from(
+        {
+            "start": "2027-01-04",
+            "weeks": 6,
+            "volume": {"weeks": {4: 1.5}},
+            "headcount": {"agents": 10},
+            "cover": {"temporary": True},
+        }
+    )
+    cp = ccsim.capacity(s, c, seed=3, replications=4, verify=6, workers=1)
+    doc = cp.document()
+    assert [k["weeks"] for k in doc["kinds"]] == [[1, 2, 3, 5, 6], [4]]
+    assert all(k["planned"] for k in doc["kinds"])
+    normal, peak = (k["required_fte"]["agents"] for k in doc["kinds"])
+    assert peak > normal
+    # week 4 (2027-01-25) lies in January; week 5 (2027-02-01) in February
+    months = {m["month"]: m["cost"] for m in doc["months"]}
+    assert set(months) == {"2027-01", "2027-02"}
+    costs = [w["cost"] for w in doc["weeks"]]
+    assert months["2027-01"] == pytest.approx(sum(costs[:4]), abs=0.01)
+    # the workbook's totals are formulas that give the JSON's figures
+    path = ccsim.save(cp, tmp_path / "year", report=True)
+    book = openpyxl.load_workbook(path / "report.xlsx")
+    f = Formulas(book)
+    weeks = book["Weeks"]
+    last = weeks.max_row
+    cost_col = weeks.cell(1, weeks.max_column).column_letter
+    assert f.value("Weeks", f"{cost_col}{last}") == pytest.approx(doc["total_cost"], abs=1e-9)
+    for i, w in enumerate(doc["weeks"], start=2):
+        assert f.value("Weeks", f"{cost_col}{i}") == pytest.approx(w["cost"], abs=1e-9)
+    months_sheet = book["Months"]
+    year = [
+        r
+        for r in range(1, months_sheet.max_row + 1)
+        if "year" in str(months_sheet.cell(r, 1).value)
+    ]
+    for r in year:
+        assert f.value("Months", f"B{r}") == pytest.approx(doc["total_cost"], abs=1e-9)
+    html = (path / "report.html").read_text(encoding="utf-8")
+    assert html.count('src="data:image/png;base64,') == 1 and "2027-02" in html
+    assert json.loads((path / "capacity.json").read_text()) == doc
+
+
+def test_more_kinds_than_plans_are_interpolated_in_the_workload():
+    kinds = [
+        capacity_plan.Kind({"x": f}, 1.0, 0.0, [i], workload=100 * f)
+        for i, f in enumerate([1.0, 1.2, 1.5, 2.0, 0.8], start=1)
+    ]
+    chosen = capacity_plan.to_plan(kinds, 3)
+    assert chosen == [3, 4, 0]  # heaviest, lightest, most frequent (ties: the first)
+    for i in chosen:
+        kinds[i].plan = object()  # planned
+        kinds[i].fte = {"g": kinds[i].workload / 10}
+    capacity_plan.interpolate(kinds, ["g"])
+    assert kinds[1].fte["g"] == pytest.approx(12.0) and kinds[2].fte["g"] == pytest.approx(15.0)
+
+
+# --- the calendar file ------------------------------------------------------------------
+
+
+def test_the_example_calendar_loads_with_the_issues_keys():
+    s = ccsim.load(ROOT / "scenarios" / "ecommerce_omnichannel.yaml")
+    c = load_calendar(EXAMPLE, s)
+    table = c.table(s)
+    assert c.start.isoformat() == "2027-01-04" and len(table) == 52
+    assert table.loc[46, "volume_factor"] == pytest.approx(2.5)
+    assert table.loc[29, "volume_factor"] == pytest.approx(0.8)
+    assert c.hiring.lead_time == 6 and c.hiring.ramp_weeks == 4
+    assert c.headcount == {"generalist": 90, "social_team": 0, "supervisor": 14}
+
+
+def test_channel_factors_multiply_and_date_ranges_apply_to_the_weeks_they_touch():
+    s = ccsim.load(ROOT / "scenarios" / "ecommerce_omnichannel.yaml")
+    c = calendar_from(
+        {
+            "start": "2027-01-04",
+            "weeks": 10,
+            "headcount": {g: 1 for g in s.groups},
+            "volume": {
+                "default": 1.1,
+                "dates": [{"from": "2027-01-17", "to": "2027-01-18", "factor": 2.0}],
+                "channels": {"email": {"weeks": {1: 3.0}}},
+            },
+            "shrinkage": {"weeks": {2: 0.4}},
+            "handle_time": {"weeks": {3: 1.2}},
+        },
+        scenario=s,
+    )
+    t = c.table(s)
+    assert t.loc[0, "volume:email"] == pytest.approx(3.3) and t.loc[0, "volume:phone"] == 1.1
+    # 17 Jan is the Sunday of week 2, 18 Jan the Monday of week 3: both weeks
+    assert t.loc[1, "volume:phone"] == 2.0 and t.loc[2, "volume:phone"] == 2.0
+    assert t.loc[3, "volume:phone"] == pytest.approx(1.1)
+    assert t.loc[1, "shrinkage"] == 0.4 and t.loc[0, "shrinkage"] == s.shrinkage
+    assert t.loc[2, "handle_factor"] == 1.2
+
+
+BAD = [
+    ("start: 2027-01-04", "start: 2027-01-05", "start: 2027-01-05 is a Tuesday"),
+    ("weeks: 52", "weeks: 0", "weeks: got 0 (expected a value at least 1)"),
+    ("lead_time: 6w", "lead_time: 1.5w", "give whole weeks"),
+    ("attrition_per_month: 0.03", "attrition_per_month: 2", "attrition_per_month"),
+    ("ramp_weeks: 4", "ramp_wekes: 4", "unknown key 'ramp_wekes'; did you mean 'ramp_weeks'?"),
+    ("supervisor: 14}", "supervisor: 14, trainee: 3}", "headcount.trainee: no group 'trainee'"),
+    ("47: 2.5", "47: -2.5", "volume.weeks[47]: got -2.5 (expected a value at least 0)"),
+    ("overtime_share: 0.1", "overtime_share: .nan", "overtime_share: got nan"),
+]
+
+
+@pytest.mark.parametrize(("old", "new", "expected"), BAD, ids=[b[1] for b in BAD])
+def test_a_bad_calendar_is_one_clear_message_at_its_line(tmp_path, old, new, expected):
+    text = EXAMPLE.read_text()
+    assert old in text
+    path = tmp_path / "cal.yaml"
+    path.write_text(text.replace(old, new, 1))
+    line = next(i for i, x in enumerate(text.splitlines(), start=1) if old in x)
+    r = run_cli(
+        "capacity", str(ROOT / "scenarios" / "ecommerce_omnichannel.yaml"),
+        "--calendar", str(path), cwd=tmp_path,
+    )  # fmt: skip
+    assert r.returncode == 1, r.stdout + r.stderr
+    lines = r.stderr.strip().splitlines()
+    assert len(lines) == 1 and "Traceback" not in r.stderr, r.stderr
+    assert lines[0].startswith(f"{path}:{line}: "), lines[0]
+    assert expected in lines[0], lines[0]
+
+
+def test_ccsim_capacity_json_has_the_documented_keys(tmp_path):
+    s_path = tmp_path / "queue.yaml"
+    s_path.write_text(QUEUE.format(weekly=33600, goal=0.8, anger=0.2, anger_switch="off"))
+    c_path = tmp_path / "cal.yaml"
+    c_path.write_text(
+        "start: 2027-03-01\nweeks: 8\nvolume: {weeks: {5: 1.4}}\nheadcount: {agents: 12}\n"
+        "attrition_per_month: 0.02\nhiring: {lead_time: 2w, ramp_weeks: 1}\n"
+        "cover: {temporary: true}\n"
+    )
+    r = run_cli("capacity", str(s_path), "--calendar", str(c_path), "--json", "-n", "3",
+                "--verify", "4", "-w", "1", "--seed", "5", cwd=tmp_path)  # fmt: skip
+    assert r.returncode == 0, r.stderr
+    doc = json.loads(r.stdout)
+    for key in ("weeks", "months", "total_cost", "hires_total", "kinds"):
+        assert key in doc
+    w = doc["weeks"][0]
+    for key in ("week", "start", "volume_factor", "required_fte", "available_fte", "cover_fte",
+                "hires", "cost"):  # fmt: skip
+        assert key in w
+    assert w["start"] == "2027-03-01" and doc["weeks"][4]["volume_factor"] == 1.4
+    assert doc["months"][0]["month"] == "2027-03" and "fte" in doc["months"][0]
+    assert math.isclose(sum(x["cost"] for x in doc["weeks"]), doc["total_cost"], abs_tol=0.005)
+
+
+# --- the fuzz covers calendars ----------------------------------------------------------
+
+_yaml = YAML(typ="safe", pure=True)
+CALENDAR = _yaml.load(EXAMPLE.read_text())
+SCENARIO = ccsim.load(ROOT / "scenarios" / "ecommerce_omnichannel.yaml")
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_every_mutated_calendar_is_refused_clearly_or_planned_for_hires(data):
+    doc = copy.deepcopy(CALENDAR)
+    for _ in range(data.draw(st.integers(1, 3))):
+        mutate.mutate(doc, lambda options: data.draw(st.sampled_from(options)))
+    text = mutate.to_text(doc)
+    try:
+        c = loads_calendar(text, SCENARIO, name="cal.yaml")
+    except ccsim.ScenarioError as exc:
+        assert exc.messages and all(str(m).startswith("cal.yaml") for m in exc.messages)
+        return
+    table = c.table(SCENARIO)
+    assert len(table) == c.weeks and np.isfinite(table["volume_factor"]).all()
+    required = 10 * table["volume_factor"].to_numpy()
+    for g in SCENARIO.groups:
+        st_ = plan_hires(required, c.headcount[g], c, g, 1000.0)
+        assert np.isfinite(st_.employed).all() and (st_.hires >= 0).all()
+
+
+# --- volume from history ----------------------------------------------------------------
+
+
+def seasonal_weeks(n: int = 208, seed: int = 1) -> pd.Series:
+    """Weekly contacts with a trend, a yearly season, a Black-Friday week and Poisson
+    noise (four years: two to fit on, one to forecast, rolling origins between)."""
+    rng = np.random.default_rng(seed)
+    t = np.arange(n)
+    level = 1000 * (1 + 0.002 * t) * (1 + 0.3 * np.sin(2 * np.pi * t / 52))
+    level *= np.where(t % 52 == 46, 2.2, 1.0)
+    return pd.Series(
+        rng.poisson(level).astype(float), index=pd.date_range("2023-01-02", periods=n, freq="7D")
+    )
+
+
+def test_weekly_volumes_count_full_weeks_of_a_log():
+    arrivals = pd.to_datetime(
+        ["2027-01-02 10:00"]  # a Saturday: its week is not complete in the log
+        + ["2027-01-04 09:00"] * 3  # Monday of week 1
+        + ["2027-01-10 23:59"]  # its Sunday
+        + ["2027-01-12 08:00"] * 2  # week 2
+        + ["2027-01-18 08:00"]  # Monday of week 3, which the log does not finish
+    )
+    log = Log(pd.DataFrame({"arrival": arrivals, "channel": "phone"}), "generated", "generic")
+    counts = forecast.weekly(log)
+    assert list(counts.index.strftime("%Y-%m-%d")) == ["2027-01-04", "2027-01-11"]
+    assert counts.tolist() == [4.0, 2.0]
+
+
+def test_ets_beats_the_seasonal_naive_baseline_on_a_trending_seasonal_series():
+    scores = forecast.evaluate(seasonal_weeks(), horizons=(1, 13, 52), origins=6)
+    mape = scores.pivot(index="horizon", columns="method", values="mape")
+    assert (scores["origins"] == 6).all()
+    for h in (1, 13, 52):
+        assert mape.loc[h, "ets"] < mape.loc[h, "seasonal_naive"]
+    # the seasonal naive's error is what the noise and a year's trend give: ~7–12 %
+    assert 0.05 < mape.loc[13, "seasonal_naive"] < 0.15
+
+
+def test_a_forecast_becomes_the_calendars_volume_factors():
+    series = seasonal_weeks()
+    ahead = forecast.forecast(series, 52, "ets")
+    block = forecast.volume_block(ahead, dt.date(2027, 1, 4), base=1000.0, events={10: 1.5})
+    c = calendar_from({"start": "2027-01-04", "weeks": 52, "headcount": {"a": 1}, "volume": block})
+    s = ccsim.loads(QUEUE.format(weekly=1000, goal=0.8, anger=0.2, anger_switch="off"))
+    table = c.table(s)
+    np.testing.assert_allclose(
+        table["volume_factor"].to_numpy(),
+        np.where(np.abs(ahead / 1000 * np.where(np.arange(52) == 9, 1.5, 1.0) - 1) > 0.005,
+                 np.round(ahead / 1000 * np.where(np.arange(52) == 9, 1.5, 1.0), 3), 1.0),
+    )  # fmt: skip
+    # the Black-Friday week of the history (week 47 of each year) stands out in the forecast
+    assert int(np.argmax(ahead)) == 46 and ahead[46] > 1.8 * np.median(ahead)
+    assert table.loc[9, "volume_factor"] == round(ahead[9] / 1000 * 1.5, 3)  # the event
+
+
+def test_ccsim_forecast_writes_the_volume_block_and_backtests_the_methods(tmp_path):
+    rng = np.random.default_rng(4)
+    weeks = seasonal_weeks(n=160, seed=4) / 20  # ~50 contacts a week
+    starts = np.repeat(weeks.index.values, rng.poisson(weeks.to_numpy()))
+    arrival = pd.to_datetime(starts) + pd.to_timedelta(rng.uniform(0, 7 * 86400, starts.size), "s")
+    log = tmp_path / "log.csv"
+    pd.DataFrame(
+        {"channel": "email", "arrival": arrival, "answer": arrival, "end": arrival,
+         "outcome": "answered"}
+    ).to_csv(log, index=False)  # fmt: skip
+    r = run_cli("forecast", str(log), "--weeks", "26", "--base", "50", "--json",
+                "--output", str(tmp_path / "volume.yaml"), cwd=tmp_path)  # fmt: skip
+    assert r.returncode == 0, r.stderr
+    doc = json.loads(r.stdout)
+    assert len(doc["predicted"]) == 26 and doc["history_weeks"] in (159, 160)
+    assert {row["method"] for row in doc["backtest"]} == {"ets", "mstl", "seasonal_naive"}
+    written = YAML(typ="safe").load((tmp_path / "volume.yaml").read_text())
+    assert written["volume"] == {
+        "default": 1.0,
+        "weeks": {int(k): v for k, v in doc["volume"]["weeks"].items()},
+    }
+    # what it wrote is a calendar's volume block
+    calendar_from({"start": doc["first_week"], "weeks": 26, "headcount": {"a": 1}, **written})
+    bad = run_cli("forecast", str(log), "--method", "prophet", cwd=tmp_path)
+    assert bad.returncode == 2 and "expected one of" in bad.stderr
+
+
+@pytest.mark.parametrize("hostile", ["bomb", "deep", "huge"])
+def test_a_hostile_calendar_is_refused_within_the_bounds(tmp_path, hostile):
+    from test_untrusted import _bomb
+
+    path = tmp_path / "cal.yaml"
+    if hostile == "bomb":
+        path.write_text(_bomb() + EXAMPLE.read_text())
+        expected = "once YAML aliases are expanded"
+    elif hostile == "deep":
+        path.write_text("start: 2027-01-04\nheadcount: " + "[" * 5000 + "]" * 5000 + "\n")
+        expected = "nest"
+    else:
+        path.write_text(EXAMPLE.read_text() + "#" * 2_000_000 + "\n")
+        expected = "more than the 1,000,000"
+    r = run_cli("capacity", str(ROOT / "scenarios" / "ecommerce_omnichannel.yaml"),
+                "--calendar", str(path), cwd=tmp_path)  # fmt: skip
+    assert r.returncode == 1 and "Traceback" not in r.stderr, r.stderr
+    (line,) = r.stderr.strip().splitlines()
+    assert line.startswith(str(path)) and expected in line, line
