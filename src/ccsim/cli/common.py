@@ -7,9 +7,11 @@ with exit 2 (`ccsim.cli.app.main`).
 
 from __future__ import annotations
 
+import contextlib
 import json
 import math
 import sys
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Annotated, Any, NoReturn
 
@@ -191,6 +193,30 @@ Report = Annotated[
     bool, typer.Option("--report", help="with --out: also write report.xlsx and report.html")
 ]
 Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="no progress bar")]
+Reps = Annotated[int, typer.Option("--reps", "-n", min=2, help="replications per roster tried")]
+Verify = Annotated[int, typer.Option(min=2, help="fresh replications to verify")]
+
+
+@contextlib.contextmanager
+def status_line(title: str, quiet: bool) -> Iterator[Callable[[str], None]]:
+    """A live status line on stderr (a terminal only, and not with --quiet); yields the
+    callback that updates it with the step being worked on."""
+    status = None
+    if not quiet and err.is_terminal:
+        status = err.status(title)
+        status.start()
+
+    def say(message: str) -> None:
+        if status is not None:
+            status.update(f"{title}: {message}")
+
+    try:
+        yield say
+    finally:
+        if status is not None:
+            status.stop()
+
+
 AllowPath = Annotated[
     list[Path] | None,
     typer.Option(

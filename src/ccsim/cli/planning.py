@@ -17,8 +17,10 @@ from ccsim.cli.common import (
     MemoryLimit,
     Quiet,
     Report,
+    Reps,
     Scheduler,
     Seed,
+    Verify,
     Workers,
     err,
     fail,
@@ -29,6 +31,7 @@ from ccsim.cli.common import (
     positive_duration,
     print_json,
     say_written,
+    status_line,
 )
 
 
@@ -51,10 +54,8 @@ def plan(
             help="also try each shift template at every start on this grid, e.g. 30min",
         ),
     ] = None,
-    reps: Annotated[
-        int, typer.Option("--reps", "-n", min=2, help="replications per roster tried")
-    ] = 8,
-    verify: Annotated[int, typer.Option(min=2, help="fresh replications to verify")] = 30,
+    reps: Reps = 8,
+    verify: Verify = 30,
     time_budget: Annotated[
         float,
         typer.Option(
@@ -82,34 +83,23 @@ def plan(
     s = load_or_exit(scenario, allow_path)
     if start_grid is not None and start_grid > units.MINUTES_PER_DAY:
         fail_usage("--start-grid must be between 1min and 24h")
-    status = None
-    if not quiet and err.is_terminal:
-        status = err.status("planning")
-        status.start()
-
-    def say(message: str) -> None:
-        if status is not None:
-            status.update(f"planning: {message}")
-
     try:
-        result = ccsim.plan(
-            s,
-            seed=seed,
-            replications=reps,
-            verify=verify,
-            start_grid=start_grid,
-            workers=workers,
-            scheduler=scheduler,
-            time_budget=time_budget * 60.0,
-            baseline=baseline,
-            progress=say,
-            memory_limit=memory_limit,
-        )
+        with status_line("planning", quiet) as say:
+            result = ccsim.plan(
+                s,
+                seed=seed,
+                replications=reps,
+                verify=verify,
+                start_grid=start_grid,
+                workers=workers,
+                scheduler=scheduler,
+                time_budget=time_budget * 60.0,
+                baseline=baseline,
+                progress=say,
+                memory_limit=memory_limit,
+            )
     except (WorkerError, PlanError, WorkLimitError) as exc:
         fail(f"{scenario}: {exc}")
-    finally:
-        if status is not None:
-            status.stop()
     built = reports.from_plan(result)
     if out_dir is not None:
         folders.write_plan(out_dir, result, built, with_report=report)
@@ -138,10 +128,8 @@ def capacity(
         Path | None,
         typer.Option("--out", help="write capacity.json, weeks.csv and months.csv here"),
     ] = None,
-    reps: Annotated[
-        int, typer.Option("--reps", "-n", min=2, help="replications per roster tried")
-    ] = 8,
-    verify: Annotated[int, typer.Option(min=2, help="fresh replications to verify")] = 30,
+    reps: Reps = 8,
+    verify: Verify = 30,
     max_plans: Annotated[
         int, typer.Option(min=1, max=60, help="kinds of week planned (the rest interpolated)")
     ] = 6,
@@ -166,24 +154,13 @@ def capacity(
         for message in exc.messages:
             err.print(str(message), markup=False)
         raise typer.Exit(EXIT_FAIL) from None
-    status = None
-    if not quiet and err.is_terminal:
-        status = err.status("capacity")
-        status.start()
-
-    def say(message: str) -> None:
-        if status is not None:
-            status.update(f"capacity: {message}")
-
     try:
-        result = ccsim.capacity(
-            s, cal, seed, reps, verify, workers, scheduler, max_plans, progress=say
-        )
+        with status_line("capacity", quiet) as say:
+            result = ccsim.capacity(
+                s, cal, seed, reps, verify, workers, scheduler, max_plans, progress=say
+            )
     except (WorkerError, PlanError) as exc:
         fail(f"{scenario}: {exc}")
-    finally:
-        if status is not None:
-            status.stop()
     doc = result.document()
     if out_dir is not None:
         capacity_report.write(out_dir, result, with_report=report)

@@ -16,7 +16,6 @@ cost by week, month and year (docs/capacity.md).
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -321,7 +320,3 @@ def capacity(
 def _weeks(numbers: list[int]) -> str:
     shown = ", ".join(map(str, numbers[:6]))
     return shown + (f", … ({len(numbers)} weeks)" if len(numbers) > 6 else "")
-
-
-def month_of(day: dt.date) -> str:
-    return day.strftime("%Y-%m")

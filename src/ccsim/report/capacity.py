@@ -9,7 +9,6 @@ import base64
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
 from jinja2 import Environment, PackageLoader
 
 from ccsim.atomic import atomic_folder
@@ -143,8 +142,3 @@ def _col(index: int) -> str:
     from openpyxl.utils import get_column_letter
 
     return get_column_letter(index)
-
-
-def monthly_fte(cp: CapacityPlan) -> dict[str, np.ndarray]:
-    """Mean employed FTE per month and group (for the page's table)."""
-    return {g: cp.months[f"fte:{g}"].to_numpy() for g in cp.groups}
