@@ -5,7 +5,6 @@ calendars mutated at random (docs/capacity.md)."""
 from __future__ import annotations
 
 import copy
-import datetime as dt
 import json
 import math
 
@@ -175,6 +174,24 @@ def test_more_kinds_than_plans_are_interpolated_in_the_workload():
     assert kinds[1].fte["g"] == pytest.approx(12.0) and kinds[2].fte["g"] == pytest.approx(15.0)
 
 
+def test_per_contact_costs_of_an_interpolated_week_follow_its_contacts_not_its_workload():
+    planned = capacity_plan.Kind({"x": 1.0}, 1.0, 0.3, [1], 1000 / 0.7, contacts=1000.0)
+    planned.plan, planned.fte, planned.contacts_cost = object(), {"g": 5.0}, 1000.0
+    busier = capacity_plan.Kind({"x": 1.0}, 1.2, 0.5, [2], 1200 / 0.5, contacts=1000.0)
+    capacity_plan.interpolate([planned, busier], ["g"])
+    assert busier.contacts_cost == pytest.approx(1000.0)  # same contacts, same fees
+    assert busier.fte["g"] == pytest.approx(5.0 * (1200 / 0.5) / (1000 / 0.7))
+
+
+@pytest.mark.parametrize(
+    "shrinkage",
+    [{"default": 1.0}, {"dates": [{"from": "2027-01-04", "to": "2027-01-05", "factor": 1.5}]}],
+)
+def test_a_shrinkage_of_one_or_more_is_refused(shrinkage):
+    with pytest.raises(ccsim.ScenarioError, match="expected a value less than 1"):
+        cal(shrinkage=shrinkage)
+
+
 # --- the calendar file ------------------------------------------------------------------
 
 
@@ -224,6 +241,7 @@ BAD = [
     ("supervisor: 14}", "supervisor: 14, trainee: 3}", "headcount.trainee: no group 'trainee'"),
     ("47: 2.5", "47: -2.5", "volume.weeks[47]: got -2.5 (expected a value at least 0)"),
     ("overtime_share: 0.1", "overtime_share: .nan", "overtime_share: got nan"),
+    ("47: 2.5", "47: 2.5, 99: 2", "volume.weeks[99]: week 99 is not a week of the calendar"),
 ]
 
 
@@ -338,7 +356,7 @@ def test_ets_beats_the_seasonal_naive_baseline_on_a_trending_seasonal_series():
 def test_a_forecast_becomes_the_calendars_volume_factors():
     series = seasonal_weeks()
     ahead = forecast.forecast(series, 52, "ets")
-    block = forecast.volume_block(ahead, dt.date(2027, 1, 4), base=1000.0, events={10: 1.5})
+    block = forecast.volume_block(ahead, base=1000.0, events={10: 1.5})
     c = calendar_from({"start": "2027-01-04", "weeks": 52, "headcount": {"a": 1}, "volume": block})
     s = ccsim.loads(QUEUE.format(weekly=1000, goal=0.8, anger=0.2, anger_switch="off"))
     table = c.table(s)

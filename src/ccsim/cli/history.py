@@ -256,7 +256,10 @@ def forecast_command(
     if output is not None:
         lines = [
             f"# volume factors forecast by {method} from {log.name} "
-            f"({len(result.history)} weeks of history); paste into a calendar",
+            f"({len(result.history)} weeks of history); the start of a calendar: week 1 is",
+            "# the week after the log; add headcount (docs/capacity.md)",
+            f"start: {result.predicted.index[0].date().isoformat()}",
+            f"weeks: {weeks}",
             "volume:",
             f"  default: {block['default']}",
             "  weeks: {" + ", ".join(f"{w}: {f}" for w, f in block["weeks"].items()) + "}",

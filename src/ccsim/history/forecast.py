@@ -2,7 +2,7 @@
 
 `weekly` counts a log's offered contacts per calendar week (Monday to Sunday). `forecast`
 extends a weekly series with a standard method — Holt–Winters exponential smoothing
-(ETS: additive trend, multiplicative yearly seasonality; statsmodels), MSTL (seasonal-trend
+(ETS: damped additive trend, multiplicative yearly seasonality; statsmodels), MSTL (seasonal-trend
 decomposition with a yearly period, the remainder and trend forecast by ETS), or the
 seasonal-naive baseline (the same week a year before) — and `evaluate` backtests them
 on rolling origins: the mean absolute percentage error by horizon. `volume_block` turns
@@ -12,7 +12,6 @@ events (a campaign, a new market) as extra factors (docs/capacity.md).
 
 from __future__ import annotations
 
-import datetime as dt
 import warnings
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -56,10 +55,11 @@ def forecast(series: pd.Series, horizon: int, method: str = "ets") -> np.ndarray
         return np.array([y[y.size - SEASON + (h % SEASON)] for h in range(horizon)])
     from statsmodels.tsa.holtwinters import ExponentialSmoothing
 
-    seasonal = y.size > 2 * SEASON and bool((y > 0).all())
+    seasonal = y.size > 2 * SEASON  # MSTL is additive; ETS's multiplicative season needs y > 0
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # convergence chatter of the optimiser
         if method == "ets" or not seasonal:
+            seasonal = seasonal and bool((y > 0).all())
             model = ExponentialSmoothing(
                 y,
                 trend="add",
@@ -94,7 +94,7 @@ def evaluate(
     y = np.asarray(series, float)
     horizons = sorted(set(horizons))
     longest = horizons[-1]
-    cuts = [c for c in range(y.size - longest - origins + 1, y.size - longest + 1) if c >= 8]
+    cuts = [c for c in range(y.size - longest - origins + 1, y.size - longest + 1) if c >= 4]
     rows = []
     for method in methods:
         errors: dict[int, list[float]] = {h: [] for h in horizons}
@@ -119,11 +119,10 @@ def evaluate(
 
 def volume_block(
     predicted: np.ndarray,
-    start: dt.date,
     base: float,
     events: dict[int, float] | None = None,
 ) -> dict:
-    """The calendar's `volume:` block for weeks from `start`: each week's forecast over
+    """The calendar's `volume:` block, week 1 the first forecast week: each week's forecast over
     `base` (the weekly volume of the scenario), times an event's factor where one is
     known (week number → factor); weeks within 0.5 % of 1 are left at the default."""
     events = events or {}
@@ -148,7 +147,7 @@ class VolumeForecast:
         """The calendar's `volume:` block for the forecast weeks; `base` defaults to the
         mean of the history's last 52 weeks."""
         base = float(self.history.iloc[-SEASON:].mean()) if base is None else base
-        return volume_block(self.predicted.to_numpy(), self.predicted.index[0].date(), base, events)
+        return volume_block(self.predicted.to_numpy(), base, events)
 
 
 def forecast_log(

@@ -257,7 +257,9 @@ def periods(
 
 
 def _scoped(check: TargetCheck, scope: Scoped, table: pd.DataFrame) -> TargetCheck:
-    judged = table[table["judged"]]
+    if table.empty:  # no period with contacts: nothing judged, nothing missed
+        table = pd.DataFrame({"start": [], "bound": [], "judged": [], "met": []})
+    judged = table[table["judged"].astype(bool)]
     worst = None
     if not judged.empty:
         order = judged["bound"] if check.kind == "service" else -judged["bound"]

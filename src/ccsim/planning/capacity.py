@@ -42,6 +42,7 @@ class Kind:
     shrinkage: float
     weeks: list[int]  # week numbers (1-based) of this kind
     workload: float
+    contacts: float = 0.0  # offered a week (the scenario's weekly volumes × the factors)
     fte: dict[str, float] = field(default_factory=dict)
     plan: Plan | None = None  # planned (None: interpolated)
     contacts_cost: float = 0.0  # per-contact costs a week
@@ -203,7 +204,8 @@ def kinds_of(s: Scenario, table: pd.DataFrame) -> tuple[list[Kind], np.ndarray]:
         handle, shrink = key[-2], key[-1]
         weeks = [int(w) for w in table["week"].to_numpy()[index == i]]
         contacts = sum((s.arrivals[c].weekly or 0.0) * f for c, f in factors.items())
-        kinds.append(Kind(factors, handle, shrink, weeks, contacts * handle / (1 - shrink)))
+        workload = contacts * handle / (1 - shrink)
+        kinds.append(Kind(factors, handle, shrink, weeks, workload, contacts))
     return kinds, index
 
 
@@ -238,8 +240,8 @@ def interpolate(kinds: list[Kind], groups: list[str]) -> None:
             else:
                 fte = float(np.interp(k.workload, loads, values))
             k.fte[g] = fte
-        per_load = [p.contacts_cost / p.workload for p in planned if p.workload > 0]
-        k.contacts_cost = float(np.mean(per_load)) * k.workload if per_load else 0.0
+        per_contact = [p.contacts_cost / p.contacts for p in planned if p.contacts > 0]
+        k.contacts_cost = float(np.mean(per_contact)) * k.contacts if per_contact else 0.0
 
 
 def capacity(
@@ -257,6 +259,8 @@ def capacity(
     """Required and available FTE, hires and cost for every week of `cal` (see the module
     docstring); `replications`, `verify`, `workers`, `scheduler` and `time_budget` are
     the planner's for each kind of week planned."""
+    if max_plans < 1:
+        raise ValueError(f"max_plans must be at least 1, got {max_plans}")
     say = progress or (lambda message: None)
     seed = seeds.resolve(seed, s)
     table = cal.table(s)

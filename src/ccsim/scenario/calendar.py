@@ -87,12 +87,21 @@ class Volume(ByWeek):
     channels: dict[str, ByWeek] = Field(default_factory=dict)
 
 
+ShrinkShare = Annotated[float, Field(ge=0.0, lt=1.0)]
+
+
+class ShrinkageRange(DateRange):
+    """A shrinkage for the weeks that overlap `from`..`to`."""
+
+    factor: ShrinkShare
+
+
 class Shrinkage(Model):
     """Shrinkage by week (absence, holidays, training), replacing the scenario's."""
 
-    default: Share | None = None  # None: the scenario's `shrinkage`
-    weeks: dict[int, Annotated[float, Field(ge=0.0, lt=1.0)]] = Field(default_factory=dict)
-    dates: list[DateRange] = Field(default_factory=list)
+    default: ShrinkShare | None = None  # None: the scenario's `shrinkage`
+    weeks: dict[int, ShrinkShare] = Field(default_factory=dict)
+    dates: list[ShrinkageRange] = Field(default_factory=list)
 
     def values(self, starts: list[dt.date], scenario_value: float) -> np.ndarray:
         default = scenario_value if self.default is None else self.default
@@ -189,6 +198,23 @@ class Calendar(Model):
         return frame
 
 
+def week_problems(cal: Calendar) -> list[Problem]:
+    """Week numbers that are not weeks of the calendar (a typo must not pass silently)."""
+    blocks: list[tuple[Loc, Any]] = [
+        (("volume",), cal.volume),
+        (("handle_time",), cal.handle_time),
+        (("shrinkage",), cal.shrinkage),
+    ]
+    blocks += [(("volume", "channels", c), b) for c, b in cal.volume.channels.items()]
+    out = []
+    for loc, block in blocks:
+        for week in block.weeks:
+            if not 1 <= week <= cal.weeks:
+                msg = f"week {week} is not a week of the calendar (expected 1..{cal.weeks})"
+                out.append(Problem((*loc, "weeks", week), msg))
+    return out
+
+
 def problems(cal: Calendar, s: Scenario) -> list[Problem]:
     """What the calendar names that the scenario does not have."""
     out = []
@@ -244,7 +270,8 @@ def calendar_from(
 ) -> Calendar:
     """A Calendar of plain data (a dict as the file would hold), validated."""
     cal = loader.validate_model(Calendar, data, name, lines)
-    if scenario is not None and (found := problems(cal, scenario)):
+    found = week_problems(cal) + (problems(cal, scenario) if scenario is not None else [])
+    if found:
         raise ScenarioError(loader.locate(found, name, lines))
     return cal
 
