@@ -193,7 +193,9 @@ Report = Annotated[
     bool, typer.Option("--report", help="with --out: also write report.xlsx and report.html")
 ]
 Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="no progress bar")]
-Reps = Annotated[int, typer.Option("--reps", "-n", min=2, help="replications per roster tried")]
+SearchReps = Annotated[
+    int, typer.Option("--reps", "-n", min=2, help="replications per roster tried")
+]
 Verify = Annotated[int, typer.Option(min=2, help="fresh replications to verify")]
 
 

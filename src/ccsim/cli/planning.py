@@ -17,8 +17,8 @@ from ccsim.cli.common import (
     MemoryLimit,
     Quiet,
     Report,
-    Reps,
     Scheduler,
+    SearchReps,
     Seed,
     Verify,
     Workers,
@@ -54,7 +54,7 @@ def plan(
             help="also try each shift template at every start on this grid, e.g. 30min",
         ),
     ] = None,
-    reps: Reps = 8,
+    reps: SearchReps = 8,
     verify: Verify = 30,
     time_budget: Annotated[
         float,
@@ -128,7 +128,7 @@ def capacity(
         Path | None,
         typer.Option("--out", help="write capacity.json, weeks.csv and months.csv here"),
     ] = None,
-    reps: Reps = 8,
+    reps: SearchReps = 8,
     verify: Verify = 30,
     max_plans: Annotated[
         int, typer.Option(min=1, max=60, help="kinds of week planned (the rest interpolated)")
