@@ -88,6 +88,12 @@ def agent_cost(s: Scenario, group: str, shift: Shift) -> float:
     return shift.weekly_paid_hours * s.groups[group].wage * (1.0 + s.costs.overhead)
 
 
+def fte_cost(s: Scenario, group: str) -> float:
+    """Weekly cost of one full-time equivalent of `group` (`costs.fte_hours` paid hours,
+    wages and overhead)."""
+    return s.costs.fte_hours * s.groups[group].wage * (1.0 + s.costs.overhead)
+
+
 def staff_cost(s: Scenario) -> float:
     """Wages and overhead of the roster, per week."""
     return sum(agent_cost(s, r.group, s.shifts[r.shift]) * r.agents for r in s.roster)

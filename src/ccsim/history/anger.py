@@ -191,25 +191,15 @@ def _calibrate(binned: pd.DataFrame, names: list[str]) -> tuple[AngerFit, list[E
     levels = {r: float(fit.x[2 + i]) for i, r in enumerate(names)}
     n = int(binned["n"].sum())
     method = "weighted least squares on binned handle times"
+
+    def log_scale(name: str, value: float, error: float, unit: str) -> Estimate:
+        """A parameter fitted on the log scale: its CI is exp(log value ± t × se)."""
+        low, high = value * math.exp(-Z_ * error), value * math.exp(Z_ * error)
+        return Estimate(name, value, low, high, n, method, unit)
+
     estimates = [
-        Estimate(
-            "tolerance",
-            tolerance,
-            tolerance * math.exp(-Z_ * se[0]),
-            tolerance * math.exp(Z_ * se[0]),
-            n,
-            method,
-            "min",
-        ),
-        Estimate(
-            "anger.empathy_decay",
-            decay,
-            decay * math.exp(-Z_ * se[1]),
-            decay * math.exp(Z_ * se[1]),
-            n,
-            method,
-            "per min",
-        ),
+        log_scale("tolerance", tolerance, se[0], "min"),
+        log_scale("anger.empathy_decay", decay, se[1], "per min"),
     ]
     for i, r in enumerate(names):
         v, e = levels[r], float(se[2 + i])

@@ -11,7 +11,6 @@ the report (docs/history.md).
 
 from __future__ import annotations
 
-import io
 import math
 from dataclasses import dataclass, field
 from datetime import date
@@ -21,7 +20,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from ccsim.atomic import atomic_file
@@ -29,7 +27,7 @@ from ccsim.history import anger as anger_fit
 from ccsim.history import durations, patience, staffing, volume, wrapup
 from ccsim.history.estimates import Estimate, wilson
 from ccsim.history.log import Log
-from ccsim.scenario import loader, units
+from ccsim.scenario import loader, units, yamlfile
 from ccsim.scenario.model import AngerModel, Scenario
 
 VOICE_NAMES = ("phone", "voice", "call", "calls", "tel", "telephone")
@@ -86,11 +84,7 @@ class Fit:
         )
         tree = _commented(self.document, (), comments)
         tree.yaml_set_start_comment(header)
-        yaml = YAML()
-        yaml.width = 100
-        buffer = io.StringIO()
-        yaml.dump(tree, buffer)
-        return buffer.getvalue()
+        return yamlfile.dump(tree, width=100)
 
     def save(self, path: str | Path) -> Path:
         """Write the scenario YAML (atomically); it validates and runs as it is."""

@@ -208,8 +208,9 @@ def periods(
         (f"{metric}_hits", f"{metric}_base") if kind == "service" else ("abandoned", "offered")
     )
     columns = ["start", "name", "offered", "mean", "ci_low", "ci_high", "bound", "judged", "met"]
-    if rows.empty or hits not in rows:
-        return pd.DataFrame(columns=columns)
+    if rows.empty or hits not in rows:  # typed, so that an empty table judges nothing
+        kinds = {"name": str, "judged": bool, "met": bool}
+        return pd.DataFrame({c: pd.Series(dtype=kinds.get(c, float)) for c in columns})
     length = units.MINUTES_PER_DAY if scope.per == "day" else s.simulation.interval
     period = np.floor(rows["start"].to_numpy(float) / length + 1e-9) * length
     frame = pd.DataFrame(
@@ -257,9 +258,7 @@ def periods(
 
 
 def _scoped(check: TargetCheck, scope: Scoped, table: pd.DataFrame) -> TargetCheck:
-    if table.empty:  # no period with contacts: nothing judged, nothing missed
-        table = pd.DataFrame({"start": [], "bound": [], "judged": [], "met": []})
-    judged = table[table["judged"].astype(bool)]
+    judged = table[table["judged"]]
     worst = None
     if not judged.empty:
         order = judged["bound"] if check.kind == "service" else -judged["bound"]

@@ -17,12 +17,14 @@ cost by week, month and year (docs/capacity.md).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from ccsim.experiment import seeds
+from ccsim.finance.cost import fte_cost
 from ccsim.planning import hiring
 from ccsim.planning.plan import Plan, plan
 from ccsim.planning.staffing import Progress
@@ -73,10 +75,10 @@ class CapacityPlan:
     calendar: Calendar
     weeks: pd.DataFrame  # one row per week
     kinds: list[Kind]
-    groups: dict[str, hiring.Staffing]
+    groups: dict[str, hiring.HiringPlan]
     seed: int
 
-    @property
+    @cached_property
     def months(self) -> pd.DataFrame:
         """Cost and mean FTE (employed) per calendar month; the days of a week that
         spans two months go to each (cents allocated so that they add up)."""
@@ -286,12 +288,10 @@ def capacity(
         k.contacts_cost = float(k.plan.cost["contacts"])
     interpolate(kinds, groups)
 
-    weekly_cost = {
-        g: s.costs.fte_hours * grp.wage * (1 + s.costs.overhead) for g, grp in s.groups.items()
-    }
+    weekly_cost = {g: fte_cost(s, g) for g in groups}
     table["kind"] = index + 1
     table["planned"] = [kinds[i].planned for i in index]
-    staffed: dict[str, hiring.Staffing] = {}
+    staffed: dict[str, hiring.HiringPlan] = {}
     wages = np.zeros(len(table))
     cover = np.zeros(len(table))
     hires_cost = np.zeros(len(table))

@@ -32,7 +32,7 @@ UNCOVERED = 1e7  # cost of one FTE-week left uncovered when no shortfall is allo
 
 
 @dataclass(frozen=True)
-class Staffing:
+class HiringPlan:
     """One group's weeks: hires decided, employed, productive, cover and shortfall FTE."""
 
     hires: np.ndarray  # decided in each week (integers)
@@ -49,7 +49,7 @@ def plan_hires(
     cal: Calendar,
     group: str,
     weekly_cost: float,
-) -> Staffing:
+) -> HiringPlan:
     """The least-cost hires of `group` covering `required` FTE per week (see above)."""
     W = required.size
     hiring, cover = cal.hiring, cal.cover
@@ -109,4 +109,4 @@ def plan_hires(
     x = result.x
     h = np.round(x[:W])
     o, t, u = (np.maximum(x[i * W : (i + 1) * W], 0.0) for i in (1, 2, 3))
-    return Staffing(h.astype(int), base + A @ h, base + B @ h, o, t, u)
+    return HiringPlan(h.astype(int), base + A @ h, base + B @ h, o, t, u)

@@ -9,20 +9,17 @@ import base64
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from jinja2 import Environment, PackageLoader
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
 
 from ccsim.atomic import atomic_folder
 from ccsim.planning.capacity import CapacityPlan
-from ccsim.report import charts
+from ccsim.report import charts, pages
 from ccsim.report.history import write_json
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
     from openpyxl import Workbook
-
-_PAGES = Environment(
-    loader=PackageLoader("ccsim.report"), autoescape=True, trim_blocks=True, lstrip_blocks=True
-)
 
 
 def write(folder: Path, cp: CapacityPlan, with_report: bool = False) -> Path:
@@ -73,13 +70,12 @@ def html(cp: CapacityPlan) -> str:
     """One self-contained page: totals, months, the chart."""
     doc = cp.document()
     image = base64.b64encode(charts.png(year_chart(cp))).decode("ascii")
-    return _PAGES.get_template("capacity.html").render(doc=doc, image=image)
+    return pages.render("capacity.html", doc=doc, image=image)
 
 
 def workbook(cp: CapacityPlan) -> Workbook:
     """Weeks and Months sheets; week costs and every total are formulas."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
+    from openpyxl import Workbook  # the whole of openpyxl only when a workbook is made
 
     doc = cp.document()
     money = f'#,##0.00 "{doc["currency"]}"'
@@ -93,12 +89,12 @@ def workbook(cp: CapacityPlan) -> Workbook:
     header += ["wages", "cover", "hiring", "contacts", "cost"]
     weeks.append(header)
     first_cost = len(header) - 4  # 1-based column of wages
+    a, d = get_column_letter(first_cost), get_column_letter(first_cost + 3)
     for i, w in enumerate(doc["weeks"], start=2):
         row: list[Any] = [w["week"], w["start"], w["volume_factor"]]
         for g in groups:
             row += [w["required_fte"][g], w["available_fte"][g], w["cover_fte"][g], w["hires"][g]]
         row += [w["cost_wages"], w["cost_cover"], w["cost_hiring"], w["cost_contacts"]]
-        a, d = _col(first_cost), _col(first_cost + 3)
         row.append(f"=ROUND(SUM({a}{i}:{d}{i}),2)")
         weeks.append(row)
     last = len(doc["weeks"]) + 1
@@ -106,7 +102,11 @@ def workbook(cp: CapacityPlan) -> Workbook:
     for j in range(4, len(header) + 1):
         name = header[j - 1]
         summed = name.startswith("hires") or j >= first_cost
-        total.append(f"=ROUND(SUM({_col(j)}2:{_col(j)}{last}),2)" if summed else None)
+        total.append(
+            f"=ROUND(SUM({get_column_letter(j)}2:{get_column_letter(j)}{last}),2)"
+            if summed
+            else None
+        )
     weeks.append(total)
     for cells in weeks.iter_rows(min_row=2, min_col=first_cost, max_col=len(header)):
         for cell in cells:
@@ -123,7 +123,7 @@ def workbook(cp: CapacityPlan) -> Workbook:
         months.append([m["month"], m["cost"], *[m["fte"][g] for g in groups]])
     n = len(doc["months"]) + 1
     months.append(["year (sum of months)", f"=ROUND(SUM(B2:B{n}),2)"])
-    cost_col = _col(len(header))
+    cost_col = get_column_letter(len(header))
     months.append(["year (sum of weeks)", f"=Weeks!{cost_col}{last + 1}"])
     for cells in months.iter_rows(min_row=2, min_col=2, max_col=2):
         for cell in cells:
@@ -136,9 +136,3 @@ def workbook(cp: CapacityPlan) -> Workbook:
             width = max(len(str(c.value or "")) for c in column[:60])
             ws.column_dimensions[column[0].column_letter].width = min(max(10, width + 2), 40)
     return wb
-
-
-def _col(index: int) -> str:
-    from openpyxl.utils import get_column_letter
-
-    return get_column_letter(index)

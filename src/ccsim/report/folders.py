@@ -11,7 +11,6 @@ report object from a folder.
 
 from __future__ import annotations
 
-import io
 import json
 import shutil
 import sys
@@ -20,7 +19,6 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from ccsim.atomic import atomic_file, atomic_folder
@@ -30,7 +28,7 @@ from ccsim.history import log as history_log
 from ccsim.planning.plan import Plan
 from ccsim.report import html, workbook
 from ccsim.report.model import Report, from_plan, from_result
-from ccsim.scenario import units
+from ccsim.scenario import units, yamlfile
 from ccsim.scenario.model import Scenario
 from ccsim.version import __version__
 
@@ -161,11 +159,7 @@ def roster_yaml(plan: Plan) -> str:
         [_flow({"group": r.group, "shift": r.shift, "agents": r.agents}) for r in s.roster]
     )
     doc.yaml_set_start_comment(header)
-    yaml = YAML()
-    yaml.width = 4096
-    buffer = io.StringIO()
-    yaml.dump(doc, buffer)
-    return buffer.getvalue()
+    return yamlfile.dump(doc, width=4096)
 
 
 def _flow(mapping: dict[str, Any]) -> CommentedMap:

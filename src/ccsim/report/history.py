@@ -11,18 +11,14 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from jinja2 import Environment, PackageLoader
 from scipy import stats
 
 from ccsim.atomic import atomic_file, atomic_folder
 from ccsim.history.backtest import METHODS, METRICS, Backtest
 from ccsim.history.fit import Fit
-from ccsim.report import charts
+from ccsim.report import charts, pages
 from ccsim.scenario.units import parse_days
 
-_PAGES = Environment(
-    loader=PackageLoader("ccsim.report"), autoescape=True, trim_blocks=True, lstrip_blocks=True
-)
 COLOURS = {"actual": "black", "ccsim": "C0", "erlang_a": "C1", "erlang_c": "C2"}
 
 
@@ -73,9 +69,7 @@ def render_fit(fit: Fit) -> str:
         ],
     )
     rows = rows[~rows["field"].str.contains(r"\.intraday\[")]  # the chart shows those
-    return _PAGES.get_template("fit.html").render(
-        fit=fit, images=images, rows=rows.to_dict("records")
-    )
+    return pages.render("fit.html", fit=fit, images=images, rows=rows.to_dict("records"))
 
 
 def write_backtest(folder: Path, result: Backtest) -> Path:
@@ -86,8 +80,8 @@ def write_backtest(folder: Path, result: Backtest) -> Path:
         (tmp / "backtest.json").write_text(json.dumps(doc, indent=2) + "\n", encoding="utf-8")
         result.intervals.to_csv(tmp / "intervals.csv", index=False)
         (tmp / "backtest.png").write_bytes(charts.png(figure))
-        page = _PAGES.get_template("backtest.html").render(
-            doc=doc, image=_png(figure), errors=result.errors.to_dict("records")
+        page = pages.render(
+            "backtest.html", doc=doc, image=_png(figure), errors=result.errors.to_dict("records")
         )
         (tmp / "backtest.html").write_text(page, encoding="utf-8")
     return Path(folder)

@@ -6,16 +6,11 @@ from __future__ import annotations
 
 import base64
 
-from jinja2 import Environment, PackageLoader
 from markupsafe import Markup
 
-from ccsim.report import charts
+from ccsim.report import charts, pages
 from ccsim.report.console import format_seconds, target_lines
 from ccsim.report.model import Report
-
-_TEMPLATE = Environment(
-    loader=PackageLoader("ccsim.report"), autoescape=True, trim_blocks=True, lstrip_blocks=True
-).get_template("report.html")  # ccsim/report/templates/report.html
 
 
 def _pct(x: float | None) -> str:
@@ -67,7 +62,8 @@ def render(report: Report) -> str:
         for title, draw in charts.ALL.items()
     ]
     currency = doc.cost.currency
-    return _TEMPLATE.render(
+    return pages.render(
+        "report.html",
         doc=doc,
         plan=report.is_plan,
         cost=doc.cost,

@@ -8,7 +8,6 @@ runs both), so every problem is reported with its own field path.
 
 from __future__ import annotations
 
-import io
 import math
 from datetime import date
 from pathlib import Path
@@ -29,9 +28,8 @@ from pydantic import (
     model_serializer,
     model_validator,
 )
-from ruamel.yaml import YAML
 
-from ccsim.scenario import limits, profiles, tables, units
+from ccsim.scenario import limits, profiles, tables, units, yamlfile
 from ccsim.scenario.tables import CountsTable, IntradayCSV, StaffingTable
 
 # --- small types -----------------------------------------------------------------
@@ -784,10 +782,7 @@ class Scenario(Model):
     def to_yaml(self) -> str:
         """The scenario as a loadable YAML document that names no file but its own count
         and staffing tables, by file name (`plain(self_contained=True)`)."""
-        data = self.plain(self_contained=True)
-        buffer = io.StringIO()
-        YAML().dump(data, buffer)
-        return buffer.getvalue()
+        return yamlfile.dump(self.plain(self_contained=True))
 
     def skilled_groups(self, channel: str) -> list[str]:
         """Groups that can serve `channel` (or `escalation`)."""

@@ -11,6 +11,7 @@ within those bounds are allowed: scenario authors use anchors for repeated shift
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +27,17 @@ from ruamel.yaml.events import (
 
 from ccsim.scenario.limits import DEFAULT_FILE_LIMITS, FileLimits
 from ccsim.scenario.problems import InputError, Loc, Message
+
+
+def dump(data: Any, width: int | None = None) -> str:
+    """YAML text of plain data or a commented ruamel tree (comments kept); `width`:
+    where long lines fold."""
+    yaml = YAML()
+    if width is not None:
+        yaml.width = width
+    buffer = io.StringIO()
+    yaml.dump(data, buffer)
+    return buffer.getvalue()
 
 
 def read_text(path: Path, limits: FileLimits = DEFAULT_FILE_LIMITS, what: str = "file") -> str:
