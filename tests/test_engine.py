@@ -473,3 +473,44 @@ def test_a_due_event_in_the_past_is_refused():
     Due(env, 5.0, (), 0)  # now is fine
     with pytest.raises(ValueError, match="before now"):
         Due(env, 4.999, (), 1)
+
+
+# --- the run stops once the measured window is settled ------------------------------------
+
+
+def test_the_run_stops_once_the_window_is_settled_and_measures_exactly_the_same(monkeypatch):
+    """ecommerce_omnichannel's 48 h escalation target asks for a two-day cool-down; its
+    week is settled long before: the run stops there, and every table is bit-identical to
+    the run to the end of the cool-down (the check switched off)."""
+    from ccsim.model import settled
+    from ccsim.model.replication import time_span
+
+    s = ccsim.load(SCENARIOS / "ecommerce_omnichannel.yaml")
+    _, t1 = time_span(s)
+    early = ccsim.simulate(s, 2, seed=5, workers=1, contacts=True)
+    assert all(s.simulation.horizon <= r.t1 < t1 for r in early.replications)
+    monkeypatch.setattr(settled, "first_unsettled", lambda now, lo, hi, **_: lo)
+    full = ccsim.simulate(s, 2, seed=5, workers=1, contacts=True)
+    assert all(r.t1 == t1 for r in full.replications)
+    for a, b in zip(early.tables, full.tables, strict=True):
+        for name in ("summary", "intervals", "groups"):
+            assert getattr(a, name).equals(getattr(b, name)), name
+    assert early.contacts().equals(full.contacts())
+
+
+def test_a_contact_is_settled_when_it_gave_up_or_its_handling_and_escalation_ended():
+    from array import array
+
+    from ccsim.model.settled import first_unsettled
+
+    nan, inf = float("nan"), float("inf")
+    answer = array("d", [1.0, nan, nan, 2.0, 3.0])
+    end = array("d", [4.0, nan, nan, 5.0, 6.0])
+    esc_end = array("d", [nan, nan, nan, nan, 9.0])
+    expire = [inf, 7.0, inf, inf, inf]  # contact 2: a message, never gives up
+    escalates = [False, False, False, True, True]  # contact 3: its escalation is open
+    kw = dict(answer=answer, end=end, esc_end=esc_end, expire=expire, escalates=escalates)
+    assert first_unsettled(6.5, 0, 5, **kw) == 1  # still waiting, patience left
+    assert first_unsettled(7.0, 0, 5, **kw) == 2  # gave up at 7
+    assert first_unsettled(7.0, 3, 5, **kw) == 3
+    assert first_unsettled(7.0, 4, 5, **kw) == 5  # handled and escalation ended

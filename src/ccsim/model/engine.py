@@ -1,12 +1,15 @@
 """The SimPy model: contacts arrive, wait in queues, and are handled by agents on shifts.
 
 Kept thin and fast: the per-contact path uses only `Due` events with callbacks (one for
-an arrival, one for the end of each handling; `ccsim.model.events`), the queues of
-`ccsim.model.queues` and the pools of the routing policy (`ccsim.model.routing`);
-agents' shifts and breaks are one SimPy process per agent (not per contact). All
+the end of each handling; `ccsim.model.events`), the queues of `ccsim.model.queues` and
+the pools of the routing policy (`ccsim.model.routing`); agents' shifts and breaks are
+one SimPy process per agent (not per contact). Arrivals need no event: every event of
+the model ends by admitting the arrivals that come before the next scheduled event, at
+their own times (`Center._admit`), so SimPy's clock order is kept. All
 randomness was drawn beforehand (`ccsim.model.contacts`), so the model is deterministic
 given its inputs. The topology is built by `ccsim.model.topology`; the outcome columns
-derived after the run by `ccsim.model.outcomes`.
+derived after the run by `ccsim.model.outcomes`. The run stops early, at an interval
+boundary of the cool-down, once every measured contact is settled (`ccsim.model.settled`).
 
 Breaks and shift ends wait for the work in hand to finish (overtime is recorded).
 """
@@ -14,12 +17,13 @@ Breaks and shift ends wait for the work in hand to finish (overtime is recorded)
 from __future__ import annotations
 
 from array import array
+from bisect import bisect_left
 from math import exp, log
 
 import numpy as np
 import simpy
 
-from ccsim.model import outcomes, topology
+from ccsim.model import outcomes, settled, topology
 from ccsim.model.anger import escalation_threshold
 from ccsim.model.contacts import Contacts
 from ccsim.model.events import Due
@@ -40,8 +44,9 @@ class Center:
     __slots__ = (
         "_choose",
         "_n",
-        "_on_arrive",
+        "_next",
         "_on_finish",
+        "_unsettled",
         "_wait",
         "a0",
         "agent_of",
@@ -66,6 +71,7 @@ class Center:
         "escalates",
         "expire",
         "gain1",
+        "measured_end",
         "queues",
         "reply",
         "resolve",
@@ -117,13 +123,37 @@ class Center:
         self.escalate_a_w = escalation_threshold(a)
         self.calm, self.rise = a.calm_below, a.rise_rate
         for agent, plan in zip(self.agents, plans, strict=True):
-            self.env.process(self._life(agent, plan))
+            life = self.env.process(self._life(agent, plan))
+            life.callbacks.append(self._admit)  # its end is an event too
         for q, ch in enumerate(s.channels.values()):
             if ch.kind == "message" and ch.windows is not None:
                 self.queues[q].open = bool(is_open(s, ch, t0))
                 for t, now_open in open_changes(s, ch, t0, t1):
                     if t > t0:
-                        Due(self.env, t, (self._opening,), (q, now_open))
+                        Due(self.env, t, (self._opening, self._admit), (q, now_open))
+        # the measured contacts (arrival in [0, horizon)) and the cool-down's checks
+        self._unsettled = bisect_left(self.arrival, 0.0)
+        self.measured_end = bisect_left(self.arrival, s.simulation.horizon)
+        step, at = s.simulation.interval, s.simulation.horizon
+        while at < t1:
+            if at >= t0:
+                Due(self.env, at, (self._settle, self._admit), None)
+            at += step
+
+    def _settle(self, event: Due) -> None:
+        """In the cool-down: stop the run once every measured contact is settled."""
+        self._unsettled = settled.first_unsettled(
+            event.at,
+            self._unsettled,
+            self.measured_end,
+            answer=self.answer,
+            end=self.end,
+            esc_end=self.esc_end,
+            expire=self.expire,
+            escalates=self.escalates,
+        )
+        if self._unsettled >= self.measured_end:
+            raise simpy.core.StopSimulation(None)  # what SimPy's run(until=…) raises
 
     def _opening(self, event: Due) -> None:
         """A message channel opens (its backlog can be worked) or closes."""
@@ -138,25 +168,36 @@ class Center:
 
     def run(self) -> None:
         """Simulate [t0, t1)."""
-        self._n = len(self.arrival)
-        self._on_arrive, self._on_finish = (self._arrive,), (self._finish,)  # bound once
-        if self._n:
-            Due(self.env, self.arrival[0], self._on_arrive, 0)
+        self._n, self._next = len(self.arrival), 0
+        self._on_finish = (self._finish, self._admit)  # bound once
         self.env.run(until=self.t1)
         now = self.env.now
         for agent in self.agents:  # close the books of agents still working
             if agent.taking or agent.load:
                 agent.duty.append((agent.since, now))
 
-    def _arrive(self, event: Due) -> None:
-        """Arrival of contact `event.value`, and of the ones after it that come before any
-        other scheduled event (handled here at their own time, saving an event each)."""
-        env, arrival, chan, queues, n = self.env, self.arrival, self.chan, self.queues, self._n
-        balks, expire, start = self.balks, self.expire, self._start
+    def _admit(self, event: object = None) -> None:
+        """Handle the arrivals that come before the next scheduled event, each at its own
+        time (ahead of the simulation clock): the last callback of every event of the
+        model, and what an agent's process does before it waits. Nothing that happens
+        before the next event can change what these arrivals find, so the order is the
+        one SimPy would give them as events, without an event each."""
+        c, n = self._next, self._n
+        if c >= n:
+            return
+        arrival = self.arrival
+        t = arrival[c]
+        heap = self.env._queue  # never empty here: run()'s stop event at t1 is in it
+        if t >= heap[0][0]:
+            return
+        chan, queues, balks, expire, start = (
+            self.chan,
+            self.queues,
+            self.balks,
+            self.expire,
+            self._start,
+        )
         free_agent = self.router.free_agent
-        heap = env._queue  # never empty here: run()'s stop event at t1 is in it
-        c = event.value
-        t = event.at
         while True:
             q = chan[c]
             queue = queues[q]
@@ -172,12 +213,12 @@ class Center:
                 break
             t = arrival[c]
             if t >= heap[0][0]:  # something else happens first: wait for it
-                Due(env, t, self._on_arrive, c)
                 break
+        self._next = c
 
     def _start(self, agent: Agent, c: int, q: int, now: float) -> None:
         """Agent starts handling contact c from queue q at time `now` (at or ahead of the
-        simulation clock: arrivals are handled ahead of it, see `_arrive`)."""
+        simulation clock: arrivals are handled ahead of it, see `_admit`)."""
         load = agent.load = agent.load + 1
         if q == self.esc:
             self.esc_start[c] = now
@@ -269,32 +310,40 @@ class Center:
         self.router.withdraw(agent)
         if agent.load:
             agent.waiter = self.env.event()
+            self._admit()
             yield agent.waiter
             agent.waiter = None
         agent.duty.append((agent.since, self.env.now))
+
+    def _after(self, delay: float) -> simpy.Timeout:
+        """The timeout an agent's process waits on, after admitting the arrivals before
+        the next event (the timeout is one of them)."""
+        timeout = self.env.timeout(delay)
+        self._admit()
+        return timeout
 
     def _life(self, agent: Agent, plan: AgentPlan):
         """An agent's shifts: clock in, breaks, clock out (finishing the work in hand)."""
         env = self.env
         for period in plan.periods:
             if period.start > env.now:
-                yield env.timeout(period.start - env.now)
+                yield self._after(period.start - env.now)
             if env.now >= period.end:
                 continue
             self._clock_in(agent)
             for start, length in period.breaks:
                 if start > env.now:
-                    yield env.timeout(start - env.now)
+                    yield self._after(start - env.now)
                 if env.now >= period.end:
                     break
                 yield from self._clock_out(agent)
-                yield env.timeout(length)
+                yield self._after(length)
                 if env.now < period.end:
                     self._clock_in(agent)
             if not agent.taking:
                 continue
             if period.end > env.now:
-                yield env.timeout(period.end - env.now)
+                yield self._after(period.end - env.now)
             yield from self._clock_out(agent)
             agent.overtime += env.now - period.end
 
@@ -305,7 +354,7 @@ class Center:
         bound to this center, the events still queued, the free-agent pools), so that its
         memory is returned as soon as the replication is measured, not at the next full
         garbage collection — a run of many replications then needs the memory of one."""
-        self._on_arrive = self._on_finish = ()
+        self._on_finish = ()
         self.env._queue.clear()
         self.router.close()
 

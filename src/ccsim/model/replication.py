@@ -4,7 +4,8 @@ engine run over the simulated span.
 The simulated time runs from −warm-up to horizon + cool-down. The cool-down (the
 longest service target, rounded up to whole intervals) lets contacts that arrive
 late in the measured window get their answer, so none is censored; its contacts are
-simulated but not measured. Contacts are measured by arrival time in [0, horizon).
+simulated but not measured; the run stops early once every contact of the window has
+its outcome (`ccsim.model.settled`). Contacts are measured by arrival time in [0, horizon).
 """
 
 from __future__ import annotations
@@ -31,7 +32,8 @@ class Replication:
     closed: dict[str, np.ndarray]  # voice/chat attempts while closed, per channel
     agents: list[AgentLog]
     t0: float  # start of the simulated time (−warm-up)
-    t1: float  # end of the simulated time (horizon + cool-down)
+    t1: float  # end of the run: horizon + cool-down, or the cool-down's first interval
+    # boundary where every measured contact was settled (ccsim.model.settled)
     horizon: float
 
 
@@ -59,4 +61,4 @@ def run_replication(s: Scenario, seed: np.random.SeedSequence, index: int = 0) -
     logs = center.logs()
     center.close()
     closed = {name: a.closed_times for name, a in arr.items()}
-    return Replication(index, table, closed, logs, t0, t1, s.simulation.horizon)
+    return Replication(index, table, closed, logs, t0, center.env.now, s.simulation.horizon)

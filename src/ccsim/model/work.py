@@ -23,7 +23,7 @@ from ccsim.scenario.model import Scenario
 BYTES_PER_CONTACT = 600
 BYTES_PER_AGENT_DAY = 1_000
 BYTES_PER_TABLE_ROW = 160  # a row of the interval (per channel) or group table, kept
-EVENTS_PER_CONTACT = 2  # an arrival and the end of its handling
+EVENTS_PER_CONTACT = 1  # the end of its handling (arrivals need no event: model/engine.py)
 EVENTS_PER_AGENT_DAY = 6  # clock in and out, a break
 UNITS = {"b": 1, "kb": 10**3, "mb": 10**6, "gb": 10**9, "tb": 10**12}
 
