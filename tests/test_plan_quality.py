@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import itertools
 
+import pytest
+
 import ccsim
 from ccsim.experiment.runner import Runner
 from ccsim.finance.cost import staff_cost
@@ -74,3 +76,71 @@ def test_the_plan_is_the_cheapest_roster_that_meets_every_target():
     assert planned in {counts for _, counts in passing}  # it passes the search criterion
     cheapest = min(cost for cost, _ in passing)
     assert p.staff_cost == cheapest, (p.staff_cost, sorted(passing)[:5], planned)
+
+
+def test_replication_counts_stay_eight_and_thirty_and_shrink_only_for_a_large_week():
+    assert planner.replication_counts(20_000) == (8, 30)
+    assert planner.replication_counts(planner.LARGE_WEEK) == (8, 30)
+    assert planner.replication_counts(500_000) == (8, 15)
+    assert planner.replication_counts(1_300_000) == (8, 10)
+    counts = [planner.replication_counts(n) for n in range(100_000, 3_000_000, 50_000)]
+    assert counts == sorted(counts, reverse=True)  # never more work for a larger week
+
+
+A, B = ("generalist", "early"), ("chat_team", "late")
+
+
+def _stand_in(slack):
+    """A Search whose 'simulation' is a formula: a roster meets every target while line
+    A keeps 37 agents and line B 50; `slack(roster)` is the margin it reports (or None)."""
+    s = ccsim.loads(SMALL)
+    search = Search.__new__(Search)
+    search.s, search.shifts = s, dict(s.shifts)
+    search.removed, tried = [], []
+    search.say = lambda message: None
+
+    def evaluate(roster):
+        tried.append(dict(roster))
+        return None, roster, []
+
+    search.evaluate = evaluate
+    search.failing = lambda roster: (
+        [] if roster.get(A, 0) >= 37 and roster.get(B, 0) >= 50 else ["short"]
+    )
+    search.slack = slack
+    return search, tried
+
+
+@pytest.mark.parametrize(
+    "slack",
+    [
+        lambda roster: None,  # no margins (targets per period): double or halve
+        lambda roster: {"a": (roster.get(A, 0) - 37) / 100, "b": (roster.get(B, 0) - 50) / 100},
+        lambda roster: {"a": (roster.get(A, 0) - 37) ** 3 / 1e6, "b": roster.get(B, 0) - 50},
+    ],
+    ids=["no margins", "linear margin", "cubic margin"],
+)
+def test_the_trim_removes_blocks_and_ends_one_agent_fewer_failing_on_every_line(slack):
+    """From 100 and 120 agents the trim must end exactly at 37 and 50, say it is
+    1-minimal with the evidence simulated (each line with one agent fewer), and need far
+    fewer rosters than one agent at a time (63 + 70 removals and 2 failures)."""
+    search, tried = _stand_in(slack)
+    roster, minimal = search.trim({A: 100, B: 120}, deadline=float("inf"))
+    assert roster == {A: 37, B: 50} and minimal
+    assert {A: 36, B: 50} in tried and {A: 37, B: 49} in tried  # the 1-minimality evidence
+    assert len(tried) < 40
+    assert sorted(search.removed) == sorted([A] * 63 + [B] * 70)
+
+
+def test_margins_lead_the_trim_to_the_edge_in_a_few_rosters():
+    linear, tried_linear = _stand_in(
+        lambda roster: {"a": (roster.get(A, 0) - 37) / 100, "b": (roster.get(B, 0) - 50) / 100}
+    )
+    blind, tried_blind = _stand_in(lambda roster: None)
+    linear.trim({A: 100, B: 120}, deadline=float("inf"))
+    blind.trim({A: 100, B: 120}, deadline=float("inf"))
+
+    def simulated(tried):  # the search caches rosters: one simulated more than once is not
+        return len({frozenset(r.items()) for r in tried})
+
+    assert simulated(tried_linear) <= 12 < simulated(tried_blind) == 25

@@ -194,9 +194,18 @@ Report = Annotated[
 ]
 Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="no progress bar")]
 SearchReps = Annotated[
-    int, typer.Option("--reps", "-n", min=2, help="replications per roster tried")
+    int | None,
+    typer.Option(
+        "--reps",
+        "-n",
+        min=2,
+        help="replications per roster tried [default: 8]",
+    ),
 ]
-Verify = Annotated[int, typer.Option(min=2, help="fresh replications to verify")]
+Verify = Annotated[
+    int | None,
+    typer.Option(min=2, help="fresh replications to verify [default: 30; fewer above 250,000]"),
+]
 
 
 @contextlib.contextmanager

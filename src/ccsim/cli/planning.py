@@ -54,8 +54,8 @@ def plan(
             help="also try each shift template at every start on this grid, e.g. 30min",
         ),
     ] = None,
-    reps: SearchReps = 8,
-    verify: Verify = 30,
+    reps: SearchReps = None,
+    verify: Verify = None,
     time_budget: Annotated[
         float,
         typer.Option(
@@ -128,8 +128,8 @@ def capacity(
         Path | None,
         typer.Option("--out", help="write capacity.json, weeks.csv and months.csv here"),
     ] = None,
-    reps: SearchReps = 8,
-    verify: Verify = 30,
+    reps: SearchReps = None,
+    verify: Verify = None,
     max_plans: Annotated[
         int, typer.Option(min=1, max=60, help="kinds of week planned (the rest interpolated)")
     ] = 6,

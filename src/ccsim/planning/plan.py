@@ -97,11 +97,26 @@ def _lines(staffing: Staffing) -> list[RosterLineResult]:
     return [RosterLineResult(**line) for line in roster_lines(staffing.scenario)]
 
 
+LARGE_WEEK = 250_000  # contacts a replication simulates, above which fewer replications
+
+
+def replication_counts(contacts: float) -> tuple[int, int]:
+    """Default (search, verification) replications for a scenario that simulates
+    `contacts` a replication: 8 and 30 up to LARGE_WEEK; above it the verification is
+    scaled down with the work of a replication, to at least 10 (docs/planning.md,
+    "Large centers"): still a one-sided 95 % bound per target, on fewer weeks. The
+    search keeps 8: fewer could not judge a target as noisy as large_center.yaml's
+    escalations (their spread over 4 weeks was a fifth of the one over 10 fresh ones)."""
+    if contacts <= LARGE_WEEK:
+        return 8, 30
+    return 8, max(10, round(30 * LARGE_WEEK / contacts))
+
+
 def plan(
     s: Scenario,
     seed: int | None = None,
-    replications: int = 8,
-    verify: int = 30,
+    replications: int | None = None,
+    verify: int | None = None,
     start_grid: float | None = None,
     workers: int | None = None,
     scheduler: str | None = None,
@@ -113,12 +128,16 @@ def plan(
     """Find the cheapest roster of `s` that meets every target (see the module docstring).
 
     `replications`: simulated weeks per roster tried during the search (common random
-    numbers); `verify`: fresh replications for the final check; `start_grid`: also try
+    numbers); `verify`: fresh replications for the final check (defaults: 8 and 30,
+    fewer verifications for a large week, see `replication_counts`); `start_grid`: also try
     every shift template at start times on this grid (minutes); `time_budget`: seconds
     after which trimming stops (the plan then says it is not proven 1-minimal);
     `memory_limit`: refuse up front a scenario whose replication needs more memory
     (`ccsim.model.work`).
     """
+    default_search, default_verify = replication_counts(work.estimate(s).contacts)
+    replications = replications or default_search
+    verify = verify or default_verify
     work.ensure_fits(s, memory_limit, replications + verify)
     started = time.monotonic()
     say = progress or (lambda message: None)

@@ -28,6 +28,7 @@ CORRECTION_ROUNDS = 8
 CONFIDENCE = 0.95
 REPAIRS = 4  # verification failures repaired by giving back an agent the trim removed
 ADDITIONS = 8  # then by adding one where the verification fell short
+BLOCK = 16  # the trim removes 1/BLOCK of a roster line at a time (at least one agent)
 
 
 def unreachable(s: Scenario, needs: dict[str, Need]) -> list[Unmet]:
@@ -121,8 +122,12 @@ class Search:
         """Targets (not set aside) that the verification would likely miss: compared as
         on `verify` fresh replications with the spread of the search's (every period of a
         target per day or interval on its own)."""
-        checks = result.target_checks(CONFIDENCE, planned=self.verify_n)
-        return [c for c in checks if not c.met and not self._set_aside(c)]
+        return [c for c in self.judged(result) if not c.met and not self._set_aside(c)]
+
+    def judged(self, result: Result) -> list[TargetCheck]:
+        """Every target as the search judges it: compared as on `verify` fresh
+        replications, with the spread of the search's."""
+        return result.target_checks(CONFIDENCE, planned=self.verify_n)
 
     # --- 2 + 3: schedule, simulate, correct ---------------------------------------------
 
@@ -181,31 +186,65 @@ class Search:
     def trim(
         self, roster: Roster, deadline: float, floor: Roster | None = None
     ) -> tuple[Roster, bool]:
-        """Remove agents, most expensive first, while every target stays met; never below
-        `floor`. True when no single removal keeps every target met (1-minimal)."""
+        """Remove agents, most expensive line first, while every target stays met; never
+        below `floor`. True when no single removal keeps every target met (1-minimal):
+        the last pass tried one agent fewer on every line of the final roster, and each
+        failed.
+
+        A line loses a block of agents at a time, 1/BLOCK of it (at least one) at first
+        (one, when trimming again above a floor after a give-back). The next block is
+        where the first target margin (`slack`) that fell with the last block would,
+        falling on linearly, reach zero — never more than twice the last block after a
+        removal that works, always fewer after one that does not — or, without such a
+        margin, double or half the last (`_next_block`). The line is done when removing
+        a single agent fails."""
         s, floor = self.s, floor or {}
-        if self.failing(self.evaluate(roster)[1]):
+        result = self.evaluate(roster)[1]
+        if self.failing(result):
             return roster, False  # the correction did not reach every target: keep it all
 
         def price(key: tuple[str, str]) -> float:
             return agent_cost(s, key[0], self.shifts[key[1]])
 
+        # after a give-back (a floor) the roster is at the edge already: one at a time
+        block = {key: 1 if floor else max(1, n // BLOCK) for key, n in roster.items()}
+        margin = self.slack(result)
         while True:
             improved = False
             for key in sorted(roster, key=price, reverse=True):
                 while roster.get(key, 0) > floor.get(key, 0):
                     if time.monotonic() > deadline:
                         return roster, False
+                    k = min(block[key], roster[key] - floor.get(key, 0))
                     trial = dict(roster)
-                    trial[key] -= 1
-                    if self.failing(self.evaluate(trial)[1]):
-                        break
-                    roster = {k: v for k, v in trial.items() if v > 0}
-                    self.removed.append(key)
+                    trial[key] -= k
+                    result = self.evaluate(trial)[1]
+                    after = self.slack(result)
+                    if self.failing(result):
+                        if k == 1:
+                            break
+                        block[key] = _next_block(k, margin, after, failed=True)
+                        continue
+                    block[key] = _next_block(k, margin, after, failed=False)
+                    roster, margin = {k_: v for k_, v in trial.items() if v > 0}, after
+                    self.removed.extend([key] * k)
                     improved = True
-                    self.say(f"trimming: {sum(roster.values())} agents (−1 {key[0]} {key[1]})")
+                    self.say(f"trimming: {sum(roster.values())} agents (−{k} {key[0]} {key[1]})")
             if not improved:
                 return roster, True
+
+    def slack(self, result: Result) -> dict[str, float] | None:
+        """The margin by which each target not set aside is met as the search judges
+        (bound − goal; goal − bound for an abandon limit; negative: missed), or None when
+        a target is judged per day or interval (met there is a count of periods)."""
+        margins = {}
+        for c in self.judged(result):
+            if self._set_aside(c):
+                continue
+            if c.attainment is not None:
+                return None
+            margins[c.name] = c.bound - c.goal if c.kind == "service" else c.goal - c.bound
+        return margins
 
     # --- 5: verify ----------------------------------------------------------------------
 
@@ -223,12 +262,15 @@ class Search:
             if self.passes(staffing):
                 return staffing, minimal
             self.repairs += 1
+            short = "verification short" + _names(
+                [c for c in staffing.checks if not c.met and not self._set_aside(c)]
+            )
             if self.removed and gave_back < REPAIRS:
                 gave_back += 1
                 key = self.removed.pop()
                 roster = {**roster, key: roster.get(key, 0) + 1}
                 floor[key] = roster[key]
-                self.say(f"verification short: giving back 1 {key[0]} {key[1]}, trimming again")
+                self.say(f"{short}; giving back 1 {key[0]} {key[1]}, trimming again")
                 roster, minimal = self.trim(roster, deadline, floor)
                 continue
             key = self.addition(staffing)
@@ -236,7 +278,7 @@ class Search:
                 return staffing, minimal
             roster = {**roster, key: roster.get(key, 0) + 1}
             minimal = False  # the agent added can be removed under the search's seeds
-            self.say(f"verification short: adding 1 {key[0]} {key[1]} where it fell short")
+            self.say(f"{short}; adding 1 {key[0]} {key[1]} where it fell short")
         return self.verified(roster, False, source), False
 
     def addition(self, staffing: Staffing) -> tuple[str, str] | None:
@@ -402,3 +444,22 @@ def _missed_intervals(s: Scenario, result: Result, check: TargetCheck, n: int) -
     lost = np.bincount(slot, weights=rows["abandoned"].to_numpy(float), minlength=n)
     with np.errstate(invalid="ignore", divide="ignore"):
         return (offered > 0) & (lost / offered > check.goal)
+
+
+def _next_block(
+    k: int, before: dict[str, float] | None, after: dict[str, float] | None, failed: bool
+) -> int:
+    """The next block of a line after removing k agents moved the targets' margins from
+    `before` to `after`: where the first margin that fell, falling on linearly, reaches
+    zero — at most 2k after a success, at most k − 1 after a failure — or 2k / k // 2
+    when no margin fell (or there are none)."""
+    base = before if failed else after  # margins of the roster the next block leaves
+    edges = [
+        base[name] / ((before[name] - after[name]) / k)
+        for name in (before or {})
+        if after is not None and name in after and after[name] < before[name]
+    ]
+    if not edges:
+        return 2 * k if not failed else max(1, k // 2)
+    edge = max(0, int(min(edges) + 1e-9))
+    return max(1, min(k - 1, edge)) if failed else max(1, min(2 * k, edge))
