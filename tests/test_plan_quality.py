@@ -104,7 +104,8 @@ def _stand_in(slack):
         return None, roster, []
 
     search.evaluate = evaluate
-    search.failing = lambda roster: (
+    search.judged = lambda roster: roster  # the "checks" of a roster: the roster itself
+    search._failing = lambda roster: (
         [] if roster.get(A, 0) >= 37 and roster.get(B, 0) >= 50 else ["short"]
     )
     search.slack = slack

@@ -17,6 +17,8 @@ from array import array
 
 import numpy as np
 
+from ccsim.model.outcomes import as_numpy
+
 CHUNK = 8192  # contacts examined at a time: the first unsettled one is usually early
 
 
@@ -32,7 +34,7 @@ def first_unsettled(
     escalates: list[bool],
 ) -> int:
     """The first contact in [lo, hi) not settled at `now` (hi when all are)."""
-    answer_, end_, esc_end_ = (np.frombuffer(b, dtype=np.float64) for b in (answer, end, esc_end))
+    answer_, end_, esc_end_ = as_numpy(answer), as_numpy(end), as_numpy(esc_end)
     while lo < hi:
         k = min(hi, lo + CHUNK)
         unanswered = np.isnan(answer_[lo:k])

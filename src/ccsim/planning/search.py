@@ -122,7 +122,10 @@ class Search:
         """Targets (not set aside) that the verification would likely miss: compared as
         on `verify` fresh replications with the spread of the search's (every period of a
         target per day or interval on its own)."""
-        return [c for c in self.judged(result) if not c.met and not self._set_aside(c)]
+        return self._failing(self.judged(result))
+
+    def _failing(self, checks: list[TargetCheck]) -> list[TargetCheck]:
+        return [c for c in checks if not c.met and not self._set_aside(c)]
 
     def judged(self, result: Result) -> list[TargetCheck]:
         """Every target as the search judges it: compared as on `verify` fresh
@@ -199,8 +202,8 @@ class Search:
         margin, double or half the last (`_next_block`). The line is done when removing
         a single agent fails."""
         s, floor = self.s, floor or {}
-        result = self.evaluate(roster)[1]
-        if self.failing(result):
+        checks = self.judged(self.evaluate(roster)[1])
+        if self._failing(checks):
             return roster, False  # the correction did not reach every target: keep it all
 
         def price(key: tuple[str, str]) -> float:
@@ -208,7 +211,7 @@ class Search:
 
         # after a give-back (a floor) the roster is at the edge already: one at a time
         block = {key: 1 if floor else max(1, n // BLOCK) for key, n in roster.items()}
-        margin = self.slack(result)
+        margin = self.slack(checks)
         while True:
             improved = False
             for key in sorted(roster, key=price, reverse=True):
@@ -218,9 +221,9 @@ class Search:
                     k = min(block[key], roster[key] - floor.get(key, 0))
                     trial = dict(roster)
                     trial[key] -= k
-                    result = self.evaluate(trial)[1]
-                    after = self.slack(result)
-                    if self.failing(result):
+                    checks = self.judged(self.evaluate(trial)[1])
+                    after = self.slack(checks)
+                    if self._failing(checks):
                         if k == 1:
                             break
                         block[key] = _next_block(k, margin, after, failed=True)
@@ -233,12 +236,12 @@ class Search:
             if not improved:
                 return roster, True
 
-    def slack(self, result: Result) -> dict[str, float] | None:
+    def slack(self, checks: list[TargetCheck]) -> dict[str, float] | None:
         """The margin by which each target not set aside is met as the search judges
-        (bound − goal; goal − bound for an abandon limit; negative: missed), or None when
-        a target is judged per day or interval (met there is a count of periods)."""
+        (`judged`: bound − goal; goal − bound for an abandon limit; negative: missed), or
+        None when a target is judged per day or interval (met there counts periods)."""
         margins = {}
-        for c in self.judged(result):
+        for c in checks:
             if self._set_aside(c):
                 continue
             if c.attainment is not None:
