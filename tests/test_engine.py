@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import itertools
 
 import numpy as np
@@ -514,3 +515,28 @@ def test_a_contact_is_settled_when_it_gave_up_or_its_handling_and_escalation_end
     assert first_unsettled(7.0, 0, 5, **kw) == 2  # gave up at 7
     assert first_unsettled(7.0, 3, 5, **kw) == 3
     assert first_unsettled(7.0, 4, 5, **kw) == 5  # handled and escalation ended
+
+
+def test_a_replication_leaves_no_cycle_holding_its_contacts_or_agents():
+    """Its memory is returned when it is measured, not at the next garbage collection
+    (so many replications in one process need the memory of one): a run that stops
+    early leaves agents' processes waiting, and those must not keep the center alive."""
+    s = ccsim.load(SCENARIOS / "ecommerce_omnichannel.yaml")
+    rep = run_replication(s, replication_seeds(5, 1)[0])
+    assert rep.t1 < s.simulation.horizon + 2 * 1440  # it stopped early (settled)
+    del rep
+    gc.collect()
+    enabled = gc.isenabled()
+    gc.disable()
+    gc.set_debug(gc.DEBUG_SAVEALL)
+    try:
+        rep = run_replication(s, replication_seeds(5, 1)[0])
+        del rep
+        gc.collect()
+        kinds = {type(o).__name__ for o in gc.garbage}
+    finally:
+        gc.set_debug(0)
+        gc.garbage.clear()
+        if enabled:
+            gc.enable()
+    assert not kinds & {"Center", "Contacts", "Agent", "CallQueue", "FifoBacklog"}

@@ -95,6 +95,21 @@ def test_a_plan_does_not_depend_on_the_number_of_workers_or_on_dask():
         assert other.result.summary.equals(one.result.summary)
 
 
+def test_a_budget_in_rosters_stops_the_trim_at_the_same_roster_on_any_number_of_workers():
+    s = queue(weekly=60 * 48 * 7)
+    options = dict(replications=4, verify=4, baseline=False, seed=3, time_budget=3600.0)
+    full = planner.plan(s, workers=1, **options)
+    assert full.search["one_minimal"]
+    budget = full.search["simulations"] - 3  # the trim is cut before it ends
+    one = planner.plan(s, workers=1, max_rosters=budget, **options)
+    two = planner.plan(s, workers=2, max_rosters=budget, **options)
+    assert not one.search["one_minimal"]
+    assert one.search["simulations"] < full.search["simulations"]
+    assert sum(one.headcount.values()) >= sum(full.headcount.values())
+    assert two.headcount == one.headcount
+    assert two.result.summary.equals(one.result.summary)
+
+
 # --- the scheduling program against brute force ----------------------------------------
 
 TWO_INTERVALS = """\

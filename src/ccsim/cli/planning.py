@@ -64,6 +64,14 @@ def plan(
             help="stop trimming after this long (e.g. 150s, 5min)",
         ),
     ] = "150s",  # type: ignore[assignment]  # the parser converts it
+    max_rosters: Annotated[
+        int | None,
+        typer.Option(
+            min=1,
+            help="also stop trimming after this many rosters simulated (a budget that "
+            "does not depend on the machine's speed)",
+        ),
+    ] = None,
     baseline: Annotated[bool, typer.Option(help="also plan the Erlang C baseline")] = True,
     quiet: Quiet = False,
     report: Report = False,
@@ -94,6 +102,7 @@ def plan(
                 workers=workers,
                 scheduler=scheduler,
                 time_budget=time_budget * 60.0,
+                max_rosters=max_rosters,
                 baseline=baseline,
                 progress=say,
                 memory_limit=memory_limit,

@@ -43,6 +43,7 @@ class Center:
     # slots: faster attribute access on the hot path
     __slots__ = (
         "_choose",
+        "_lives",
         "_n",
         "_next",
         "_on_finish",
@@ -122,9 +123,12 @@ class Center:
         self.anger_on = a.enabled
         self.escalate_a_w = escalation_threshold(a)
         self.calm, self.rise = a.calm_below, a.rise_rate
+        self._lives = []
         for agent, plan in zip(self.agents, plans, strict=True):
-            life = self.env.process(self._life(agent, plan))
+            generator = self._life(agent, plan)
+            life = self.env.process(generator)
             life.callbacks.append(self._admit)  # its end is an event too
+            self._lives.append((life, generator))
         for q, ch in enumerate(s.channels.values()):
             if ch.kind == "message" and ch.windows is not None:
                 self.queues[q].open = bool(is_open(s, ch, t0))
@@ -351,12 +355,17 @@ class Center:
 
     def close(self) -> None:
         """Drop the references that tie the replication's objects into cycles (callbacks
-        bound to this center, the events still queued, the free-agent pools), so that its
-        memory is returned as soon as the replication is measured, not at the next full
-        garbage collection — a run of many replications then needs the memory of one."""
+        bound to this center, the events still queued, the free-agent pools, the agents'
+        processes still waiting when the run ended), so that its memory is returned as
+        soon as the replication is measured, not at the next full garbage collection — a
+        run of many replications then needs the memory of one."""
         self._on_finish = ()
         self.env._queue.clear()
         self.router.close()
+        for life, generator in self._lives:  # a run that ended early leaves lives waiting
+            life.callbacks = []
+            generator.close()
+        self._lives = []
 
     def logs(self) -> list[AgentLog]:
         return [AgentLog(a.gi, a.line, a.duty, a.overtime) for a in self.agents]

@@ -121,6 +121,7 @@ def plan(
     workers: int | None = None,
     scheduler: str | None = None,
     time_budget: float = 150.0,
+    max_rosters: int | None = None,
     baseline: bool = True,
     progress: Progress | None = None,
     memory_limit: str | float | None = None,
@@ -132,6 +133,8 @@ def plan(
     fewer verifications for a large week, see `replication_counts`); `start_grid`: also try
     every shift template at start times on this grid (minutes); `time_budget`: seconds
     after which trimming stops (the plan then says it is not proven 1-minimal);
+    `max_rosters`: trimming also stops once this many rosters were simulated — a budget
+    independent of the machine's speed, so the plan is the same on any number of workers;
     `memory_limit`: refuse up front a scenario whose replication needs more memory
     (`ccsim.model.work`).
     """
@@ -152,6 +155,7 @@ def plan(
     with Runner(workers, scheduler) as runner:
         search = Search(s, needs, shifts, runner, seed, replications, verify, unmet, say)
         search.deadline = deadline
+        search.max_rosters = max_rosters
         roster = search.correct()
         roster, one_minimal = search.trim(roster, deadline)
         search.say("verifying on fresh seeds")

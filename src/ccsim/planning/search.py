@@ -69,6 +69,7 @@ class Search:
         self.unmet: list[Unmet] = list(unmet)
         self.progress = say
         self.deadline: float | None = None  # when trimming stops (set by the plan)
+        self.max_rosters: int | None = None  # or after this many rosters simulated
         self.cost = float("nan")  # staff cost of the roster simulated last
         self.cache: dict[frozenset, tuple[Scenario, Result, list[TargetCheck]]] = {}
         self.simulations = 0
@@ -85,6 +86,8 @@ class Search:
             state.append(f"{self.cost:,.0f} {self.s.costs.currency}/week")
         if self.deadline is not None:
             state.append(f"{max(0.0, self.deadline - time.monotonic()):.0f} s budget left")
+        if self.max_rosters is not None:
+            state.append(f"{max(0, self.max_rosters - self.simulations)} rosters budget left")
         self.progress(f"{message} · " + " · ".join(state))
 
     # --- rosters as scenarios -----------------------------------------------------------
@@ -216,7 +219,7 @@ class Search:
             improved = False
             for key in sorted(roster, key=price, reverse=True):
                 while roster.get(key, 0) > floor.get(key, 0):
-                    if time.monotonic() > deadline:
+                    if self._out_of_budget(deadline):
                         return roster, False
                     k = min(block[key], roster[key] - floor.get(key, 0))
                     trial = dict(roster)
@@ -235,6 +238,13 @@ class Search:
                     self.say(f"trimming: {sum(roster.values())} agents (−{k} {key[0]} {key[1]})")
             if not improved:
                 return roster, True
+
+    def _out_of_budget(self, deadline: float) -> bool:
+        """Trimming stops past the deadline, or once `max_rosters` rosters were simulated
+        (a budget that does not depend on the machine's speed)."""
+        if self.max_rosters is not None and self.simulations >= self.max_rosters:
+            return True
+        return time.monotonic() > deadline
 
     def slack(self, checks: list[TargetCheck]) -> dict[str, float] | None:
         """The margin by which each target not set aside is met as the search judges
