@@ -2,7 +2,7 @@
 and the Erlang baseline, and its 1-minimality checked.
 
     python bench/plan.py [SCENARIO] [--start-grid 1h] [--check-minimal]
-                         [--time-budget 20min] [--workers 1]
+                         [--time-budget 20min] [--max-rosters 12] [--workers 1]
 
 Runs the command exactly as a planner would (default settings, local workers = the
 machine's cores) and prints:
@@ -93,10 +93,11 @@ def main() -> None:
     parser.add_argument("--start-grid", default=None)
     parser.add_argument("--check-minimal", action="store_true")
     parser.add_argument("--time-budget", default=None, help="passed to ccsim plan")
+    parser.add_argument("--max-rosters", default=None, help="passed to ccsim plan")
     parser.add_argument("--workers", default=None, help="passed to ccsim plan")
     args = parser.parse_args()
     command = [sys.executable, "-m", "ccsim", "plan", args.scenario, "--json", "--quiet"]
-    for option in ("start_grid", "time_budget", "workers"):
+    for option in ("start_grid", "time_budget", "max_rosters", "workers"):
         if getattr(args, option):
             command += [f"--{option.replace('_', '-')}", getattr(args, option)]
     start = time.perf_counter()
