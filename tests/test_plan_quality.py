@@ -97,6 +97,7 @@ def _stand_in(slack):
     search = Search.__new__(Search)
     search.s, search.shifts = s, dict(s.shifts)
     search.removed, tried = [], []
+    search.max_rosters = None  # only the time budget (not reached here)
     search.say = lambda message: None
 
     def evaluate(roster):
