@@ -97,7 +97,7 @@ def _stand_in(slack):
     search = Search.__new__(Search)
     search.s, search.shifts = s, dict(s.shifts)
     search.removed, tried = [], []
-    search.max_rosters = None  # only the time budget (not reached here)
+    search.deadline = search.max_rosters = None  # no trimming budget
     search.say = lambda message: None
 
     def evaluate(roster):
@@ -127,7 +127,7 @@ def test_the_trim_removes_blocks_and_ends_one_agent_fewer_failing_on_every_line(
     1-minimal with the evidence simulated (each line with one agent fewer), and need far
     fewer rosters than one agent at a time (63 + 70 removals and 2 failures)."""
     search, tried = _stand_in(slack)
-    roster, minimal = search.trim({A: 100, B: 120}, deadline=float("inf"))
+    roster, minimal = search.trim({A: 100, B: 120})
     assert roster == {A: 37, B: 50} and minimal
     assert {A: 36, B: 50} in tried and {A: 37, B: 49} in tried  # the 1-minimality evidence
     assert len(tried) < 40
@@ -139,8 +139,8 @@ def test_margins_lead_the_trim_to_the_edge_in_a_few_rosters():
         lambda roster: {"a": (roster.get(A, 0) - 37) / 100, "b": (roster.get(B, 0) - 50) / 100}
     )
     blind, tried_blind = _stand_in(lambda roster: None)
-    linear.trim({A: 100, B: 120}, deadline=float("inf"))
-    blind.trim({A: 100, B: 120}, deadline=float("inf"))
+    linear.trim({A: 100, B: 120})
+    blind.trim({A: 100, B: 120})
 
     def simulated(tried):  # the search caches rosters: one simulated more than once is not
         return len({frozenset(r.items()) for r in tried})

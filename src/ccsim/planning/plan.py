@@ -151,15 +151,13 @@ def plan(
     say("requirements per interval")
     needs = requirements.needs(s, shifts)
     unmet = unreachable(s, needs)
-    deadline = started + time_budget
     with Runner(workers, scheduler) as runner:
         search = Search(s, needs, shifts, runner, seed, replications, verify, unmet, say)
-        search.deadline = deadline
-        search.max_rosters = max_rosters
+        search.deadline, search.max_rosters = started + time_budget, max_rosters
         roster = search.correct()
-        roster, one_minimal = search.trim(roster, deadline)
+        roster, one_minimal = search.trim(roster)
         search.say("verifying on fresh seeds")
-        found, _ = search.verify(roster, deadline, one_minimal)
+        found, _ = search.verify(roster, one_minimal)
         base = None
         if baseline:
             search.say("Erlang C baseline")
@@ -168,7 +166,7 @@ def plan(
                 not search.passes(found) or base.staff_cost < found.staff_cost
             ):  # a feasible baseline is a verified roster too: trim it as well
                 search.say("the baseline meets every target: trimming it")
-                search.improve(base, deadline, "erlang_baseline trimmed")
+                search.improve(base, "erlang_baseline trimmed")
         chosen = search.best()
         final = chosen.staffing
         plan_ = Plan(

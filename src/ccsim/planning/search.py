@@ -68,8 +68,9 @@ class Search:
         )
         self.unmet: list[Unmet] = list(unmet)
         self.progress = say
-        self.deadline: float | None = None  # when trimming stops (set by the plan)
-        self.max_rosters: int | None = None  # or after this many rosters simulated
+        # the trimming budget (set by the plan): a time.monotonic() deadline, rosters
+        self.deadline: float | None = None
+        self.max_rosters: int | None = None
         self.cost = float("nan")  # staff cost of the roster simulated last
         self.cache: dict[frozenset, tuple[Scenario, Result, list[TargetCheck]]] = {}
         self.simulations = 0
@@ -189,9 +190,7 @@ class Search:
 
     # --- 4: trim ------------------------------------------------------------------------
 
-    def trim(
-        self, roster: Roster, deadline: float, floor: Roster | None = None
-    ) -> tuple[Roster, bool]:
+    def trim(self, roster: Roster, floor: Roster | None = None) -> tuple[Roster, bool]:
         """Remove agents, most expensive line first, while every target stays met; never
         below `floor`. True when no single removal keeps every target met (1-minimal):
         the last pass tried one agent fewer on every line of the final roster, and each
@@ -219,7 +218,7 @@ class Search:
             improved = False
             for key in sorted(roster, key=price, reverse=True):
                 while roster.get(key, 0) > floor.get(key, 0):
-                    if self._out_of_budget(deadline):
+                    if self._out_of_budget():
                         return roster, False
                     k = min(block[key], roster[key] - floor.get(key, 0))
                     trial = dict(roster)
@@ -239,12 +238,12 @@ class Search:
             if not improved:
                 return roster, True
 
-    def _out_of_budget(self, deadline: float) -> bool:
-        """Trimming stops past the deadline, or once `max_rosters` rosters were simulated
+    def _out_of_budget(self) -> bool:
+        """Trimming stops past `deadline`, or once `max_rosters` rosters were simulated
         (a budget that does not depend on the machine's speed)."""
         if self.max_rosters is not None and self.simulations >= self.max_rosters:
             return True
-        return time.monotonic() > deadline
+        return self.deadline is not None and time.monotonic() > self.deadline
 
     def slack(self, checks: list[TargetCheck]) -> dict[str, float] | None:
         """The margin by which each target not set aside is met as the search judges
@@ -262,7 +261,7 @@ class Search:
     # --- 5: verify ----------------------------------------------------------------------
 
     def verify(
-        self, roster: Roster, deadline: float, minimal: bool, source: str = "search"
+        self, roster: Roster, minimal: bool, source: str = "search"
     ) -> tuple[Staffing, bool]:
         """Simulate on fresh seeds. If a target fails there, give back the last agent
         removed (its removal is then known to fail) and trim the rest again (at most
@@ -284,7 +283,7 @@ class Search:
                 roster = {**roster, key: roster.get(key, 0) + 1}
                 floor[key] = roster[key]
                 self.say(f"{short}; giving back 1 {key[0]} {key[1]}, trimming again")
-                roster, minimal = self.trim(roster, deadline, floor)
+                roster, minimal = self.trim(roster, floor)
                 continue
             key = self.addition(staffing)
             if key is None:
@@ -315,13 +314,13 @@ class Search:
                         best, key = score, (g, name)
         return key
 
-    def improve(self, staffing: Staffing, deadline: float, source: str) -> Staffing:
+    def improve(self, staffing: Staffing, source: str) -> Staffing:
         """Trim a verified roster that meets every target (a feasible baseline) the same
         way, and verify what is left."""
         self.removed = []
         roster = {(line.group, line.shift): line.agents for line in staffing.scenario.roster}
-        roster, minimal = self.trim(roster, deadline)
-        return self.verify(roster, deadline, minimal, source)[0]
+        roster, minimal = self.trim(roster)
+        return self.verify(roster, minimal, source)[0]
 
     def passes(self, staffing: Staffing) -> bool:
         """Every target not set aside met on verification."""
