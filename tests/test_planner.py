@@ -12,6 +12,7 @@ from ruamel.yaml import YAML
 import ccsim
 from ccsim import erlang
 from ccsim.finance import cost
+from ccsim.model import work
 from ccsim.planning import plan as planner
 from ccsim.planning import requirements, search
 from ccsim.planning import shift_program as scheduling
@@ -106,6 +107,32 @@ def test_a_budget_in_rosters_stops_the_trim_at_the_same_roster_on_any_number_of_
     assert not one.search["one_minimal"]
     assert one.search["simulations"] < full.search["simulations"]
     assert sum(one.headcount.values()) >= sum(full.headcount.values())
+    assert two.headcount == one.headcount
+    assert two.result.summary.equals(one.result.summary)
+
+
+def test_the_default_trim_budget_is_work_not_time():
+    # as many rosters as simulate SEARCH_CONTACTS contacts on the search replications
+    assert planner.roster_budget(1.44e6, 8) == 4  # large_center.yaml's week
+    assert planner.roster_budget(23_550, 8) == 265  # the example's
+    assert planner.roster_budget(50e6, 8) == planner.MIN_ROSTERS  # a huge week
+
+
+def test_without_a_budget_given_the_plan_is_cut_by_its_work_budget_the_same_on_any_workers(
+    monkeypatch,
+):
+    s = queue(weekly=60 * 48 * 7)
+    options = dict(replications=4, verify=4, baseline=False, seed=3)
+    full = planner.plan(s, workers=1, **options)
+    assert full.search["one_minimal"]
+    rosters = full.search["simulations"] - 2  # the trim's last trial is cut
+    contacts = work.estimate(s).contacts
+    monkeypatch.setattr(planner, "MIN_ROSTERS", 1)
+    monkeypatch.setattr(planner, "SEARCH_CONTACTS", contacts * 4 * (rosters + 0.5))
+    one = planner.plan(s, workers=1, **options)
+    two = planner.plan(s, workers=2, **options)
+    assert not one.search["one_minimal"]
+    assert one.search["simulations"] == two.search["simulations"] < full.search["simulations"]
     assert two.headcount == one.headcount
     assert two.result.summary.equals(one.result.summary)
 

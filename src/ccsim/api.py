@@ -168,7 +168,7 @@ def capacity(
     workers: int | None = None,
     scheduler: str | None = None,
     max_plans: int = _capacity.MAX_PLANS,
-    time_budget: float = 150.0,
+    time_budget: float | None = None,
     progress: Progress | None = None,
 ) -> _capacity.CapacityPlan:
     """Required and available FTE per week, the hiring plan and the cost by week, month

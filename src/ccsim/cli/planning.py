@@ -57,19 +57,20 @@ def plan(
     reps: SearchReps = None,
     verify: Verify = None,
     time_budget: Annotated[
-        float,
+        float | None,
         typer.Option(
             parser=positive_duration,
             metavar="DURATION",
-            help="stop trimming after this long (e.g. 150s, 5min)",
+            help="also stop trimming after this long, e.g. 5min (the plan then depends on "
+            "the machine's speed; none by default)",
         ),
-    ] = "150s",  # type: ignore[assignment]  # the parser converts it
+    ] = None,
     max_rosters: Annotated[
         int | None,
         typer.Option(
             min=1,
-            help="also stop trimming after this many rosters simulated (a budget that "
-            "does not depend on the machine's speed)",
+            help="stop trimming after this many rosters simulated (default: 50 M contacts "
+            "simulated, at least 4 rosters; the same plan on any machine)",
         ),
     ] = None,
     baseline: Annotated[bool, typer.Option(help="also plan the Erlang C baseline")] = True,
@@ -101,7 +102,7 @@ def plan(
                 start_grid=start_grid,
                 workers=workers,
                 scheduler=scheduler,
-                time_budget=time_budget * 60.0,
+                time_budget=None if time_budget is None else time_budget * 60.0,
                 max_rosters=max_rosters,
                 baseline=baseline,
                 progress=say,

@@ -255,7 +255,7 @@ def capacity(
     workers: int | None = None,
     scheduler: str | None = None,
     max_plans: int = MAX_PLANS,
-    time_budget: float = 150.0,
+    time_budget: float | None = None,
     progress: Progress | None = None,
 ) -> CapacityPlan:
     """Required and available FTE, hires and cost for every week of `cal` (see the module

@@ -98,6 +98,8 @@ def _lines(staffing: Staffing) -> list[RosterLineResult]:
 
 
 LARGE_WEEK = 250_000  # contacts a replication simulates, above which fewer replications
+SEARCH_CONTACTS = 50_000_000  # default search budget: contacts simulated, all rosters together
+MIN_ROSTERS = 4  # ... but at least this many rosters
 
 
 def replication_counts(contacts: float) -> tuple[int, int]:
@@ -112,6 +114,16 @@ def replication_counts(contacts: float) -> tuple[int, int]:
     return 8, max(10, round(30 * LARGE_WEEK / contacts))
 
 
+def roster_budget(contacts: float, replications: int) -> int:
+    """The default budget of rosters the search simulates: as many as simulate
+    SEARCH_CONTACTS contacts on `replications` search replications of `contacts` each, at
+    least MIN_ROSTERS. A budget in work, not in seconds, so that the default plan is the
+    same on every machine, number of workers or Dask cluster (docs/planning.md, step 4):
+    265 rosters for ecommerce_omnichannel.yaml (its full trim needs 37), 4 for
+    large_center.yaml (~1.4 M contacts a replication; about 2 minutes on two cores)."""
+    return max(MIN_ROSTERS, int(SEARCH_CONTACTS // (contacts * replications)))
+
+
 def plan(
     s: Scenario,
     seed: int | None = None,
@@ -120,7 +132,7 @@ def plan(
     start_grid: float | None = None,
     workers: int | None = None,
     scheduler: str | None = None,
-    time_budget: float = 150.0,
+    time_budget: float | None = None,
     max_rosters: int | None = None,
     baseline: bool = True,
     progress: Progress | None = None,
@@ -131,16 +143,20 @@ def plan(
     `replications`: simulated weeks per roster tried during the search (common random
     numbers); `verify`: fresh replications for the final check (defaults: 8 and 30,
     fewer verifications for a large week, see `replication_counts`); `start_grid`: also try
-    every shift template at start times on this grid (minutes); `time_budget`: seconds
-    after which trimming stops (the plan then says it is not proven 1-minimal);
-    `max_rosters`: trimming also stops once this many rosters were simulated — a budget
-    independent of the machine's speed, so the plan is the same on any number of workers;
+    every shift template at start times on this grid (minutes); `max_rosters`: trimming
+    stops once this many rosters were simulated (default: `roster_budget`) — a budget
+    independent of the machine's speed, so the plan is the same on any number of workers
+    (it then says it is not proven 1-minimal); `time_budget`: seconds after which trimming
+    also stops (none by default: a plan cut by time depends on the machine);
     `memory_limit`: refuse up front a scenario whose replication needs more memory
     (`ccsim.model.work`).
     """
-    default_search, default_verify = replication_counts(work.estimate(s).contacts)
+    contacts = work.estimate(s).contacts
+    default_search, default_verify = replication_counts(contacts)
     replications = replications or default_search
     verify = verify or default_verify
+    if max_rosters is None:
+        max_rosters = roster_budget(contacts, replications)
     work.ensure_fits(s, memory_limit, replications + verify)
     started = time.monotonic()
     say = progress or (lambda message: None)
@@ -153,7 +169,8 @@ def plan(
     unmet = unreachable(s, needs)
     with Runner(workers, scheduler) as runner:
         search = Search(s, needs, shifts, runner, seed, replications, verify, unmet, say)
-        search.deadline, search.max_rosters = started + time_budget, max_rosters
+        search.max_rosters = max_rosters
+        search.deadline = None if time_budget is None else started + time_budget
         roster = search.correct()
         roster, one_minimal = search.trim(roster)
         search.say("verifying on fresh seeds")
