@@ -115,6 +115,18 @@ def test_a_flat_calendar_costs_52_times_the_week_plan():
     assert round(sum(m["cost"] for m in doc["months"]), 2) == doc["total_cost"]
 
 
+def test_a_roster_budget_reaches_the_plan_of_every_kind_of_week():
+    s = queue()
+    options = dict(seed=3, replications=4, verify=6, workers=1)
+    full = ccsim.plan(s, baseline=False, **options)
+    assert full.search["one_minimal"]
+    flat = calendar_from({"start": "2027-01-04", "weeks": 4, "headcount": {"agents": 1}})
+    cp = ccsim.capacity(s, flat, max_rosters=1, **options)
+    (kind,) = [k for k in cp.kinds if k.plan is not None]
+    assert not kind.plan.search["one_minimal"]  # cut by the budget, and it says so
+    assert kind.plan.search["simulations"] < full.search["simulations"]
+
+
 def test_peak_weeks_are_planned_and_a_week_across_two_months_is_split_by_days(tmp_path):
     s = queue()
     c = calendar_from(

@@ -170,6 +170,7 @@ def capacity(
     max_plans: int = _capacity.MAX_PLANS,
     time_budget: float | None = None,
     progress: Progress | None = None,
+    max_rosters: int | None = None,
 ) -> _capacity.CapacityPlan:
     """Required and available FTE per week, the hiring plan and the cost by week, month
     and year of `calendar` (`ccsim.planning.capacity`; `ccsim capacity`)."""
@@ -178,7 +179,17 @@ def capacity(
     if found:
         raise ScenarioError(loader.locate(found, "<calendar>", None))
     return _capacity.capacity(
-        s, cal, seed, replications, verify, workers, scheduler, max_plans, time_budget, progress
+        s,
+        cal,
+        seed,
+        replications,
+        verify,
+        workers,
+        scheduler,
+        max_plans,
+        time_budget,
+        progress,
+        max_rosters,
     )
 
 

@@ -257,10 +257,11 @@ def capacity(
     max_plans: int = MAX_PLANS,
     time_budget: float | None = None,
     progress: Progress | None = None,
+    max_rosters: int | None = None,
 ) -> CapacityPlan:
     """Required and available FTE, hires and cost for every week of `cal` (see the module
-    docstring); `replications`, `verify`, `workers`, `scheduler` and `time_budget` are
-    the planner's for each kind of week planned."""
+    docstring); `replications`, `verify`, `workers`, `scheduler`, `max_rosters` and
+    `time_budget` are the planner's for each kind of week planned."""
     if max_plans < 1:
         raise ValueError(f"max_plans must be at least 1, got {max_plans}")
     say = progress or (lambda message: None)
@@ -281,6 +282,7 @@ def capacity(
             workers=workers,
             scheduler=scheduler,
             time_budget=time_budget,
+            max_rosters=max_rosters,
             baseline=False,
             progress=lambda message, n=n: say(f"kind {n}/{len(chosen)}: {message}"),
         )
