@@ -116,6 +116,7 @@ def test_the_default_trim_budget_is_work_not_time():
     assert planner.roster_budget(1.44e6, 8) == 4  # large_center.yaml's week
     assert planner.roster_budget(23_550, 8) == 265  # the example's
     assert planner.roster_budget(50e6, 8) == planner.MIN_ROSTERS  # a huge week
+    assert planner.roster_budget(0.0, 8) == planner.SEARCH_CONTACTS  # no contacts at all
 
 
 def test_without_a_budget_given_the_plan_is_cut_by_its_work_budget_the_same_on_any_workers(

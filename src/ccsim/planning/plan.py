@@ -121,7 +121,7 @@ def roster_budget(contacts: float, replications: int) -> int:
     same on every machine, number of workers or Dask cluster (docs/planning.md, step 4):
     265 rosters for ecommerce_omnichannel.yaml (its full trim needs 37), 4 for
     large_center.yaml (~1.4 M contacts a replication; about 2 minutes on two cores)."""
-    return max(MIN_ROSTERS, int(SEARCH_CONTACTS // (contacts * replications)))
+    return max(MIN_ROSTERS, int(SEARCH_CONTACTS // max(1.0, contacts * replications)))
 
 
 def plan(
