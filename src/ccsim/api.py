@@ -181,15 +181,15 @@ def capacity(
     return _capacity.capacity(
         s,
         cal,
-        seed,
-        replications,
-        verify,
-        workers,
-        scheduler,
-        max_plans,
-        time_budget,
-        progress,
-        max_rosters,
+        seed=seed,
+        replications=replications,
+        verify=verify,
+        workers=workers,
+        scheduler=scheduler,
+        max_plans=max_plans,
+        time_budget=time_budget,
+        progress=progress,
+        max_rosters=max_rosters,
     )
 
 
