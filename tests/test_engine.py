@@ -508,7 +508,7 @@ def test_a_contact_is_settled_when_it_gave_up_or_its_handling_and_escalation_end
     answer = array("d", [1.0, nan, nan, 2.0, 3.0])
     end = array("d", [4.0, nan, nan, 5.0, 6.0])
     esc_end = array("d", [nan, nan, nan, nan, 9.0])
-    expire = [inf, 7.0, inf, inf, inf]  # contact 2: a message, never gives up
+    expire = array("d", [inf, 7.0, inf, inf, inf])  # contact 2: a message, never gives up
     escalates = [False, False, False, True, True]  # contact 3: its escalation is open
     kw = dict(answer=answer, end=end, esc_end=esc_end, expire=expire, escalates=escalates)
     assert first_unsettled(6.5, 0, 5, **kw) == 1  # still waiting, patience left

@@ -92,6 +92,8 @@ def draw(s: Scenario, streams: Streams, arrivals: dict[str, ChannelArrivals]) ->
                 forced,
             )
         )
+    if len(parts) == 1:  # one channel: its arrivals are in time order already
+        return Contacts(*parts[0])
     columns = [np.concatenate(col) for col in zip(*parts, strict=True)]
     order = np.argsort(columns[2], kind="stable")
     return Contacts(*(col[order] for col in columns))

@@ -6,6 +6,10 @@ Timeout does (the body of `Environment.schedule`, inlined), so events keep SimPy
 order; `at` is its time, the simulation clock when its callbacks run. It refuses a time
 in the past. The engine pins SimPy 4 (pyproject.toml) and tests/test_engine.py checks
 that Due events run in the order Timeouts would.
+
+An owner may reuse a Due once SimPy has run it (`callbacks` is None again): the engine
+gives each agent one (`Due.spare`) for the end of its handling, rescheduled in place, so
+the per-contact path allocates no event (`ccsim.model.engine.Center._start`).
 """
 
 from __future__ import annotations
@@ -14,6 +18,8 @@ from heapq import heappush
 
 import simpy
 from simpy.events import NORMAL
+
+NAN = float("nan")
 
 
 class Due:
@@ -29,3 +35,10 @@ class Due:
         self.value = value
         self.at = at
         heappush(env._queue, (at, NORMAL, next(env._eid), self))
+
+    @classmethod
+    def spare(cls) -> Due:
+        """A Due not scheduled (callbacks None, as after SimPy ran it), to be reused."""
+        due = cls.__new__(cls)
+        due.at, due.callbacks, due.value = NAN, None, None
+        return due

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import bisect
 from collections import deque
+from collections.abc import Sequence
 from typing import Protocol
 
 INF = float("inf")
@@ -77,7 +78,7 @@ class CallQueue(FifoBacklog):
 
     __slots__ = ("expire",)
 
-    def __init__(self, arrival: list[float], expire: list[float]):
+    def __init__(self, arrival: list[float], expire: Sequence[float]):
         super().__init__(arrival)
         self.expire = expire  # `size` counts contacts who may have given up already
 

@@ -63,9 +63,10 @@ class Router:
                 return agent
         return None
 
-    def choose(self, agent: Agent, now: float) -> int:
+    def next_queue(self, agent: Agent, now: float) -> int:
         """The queue a fully free agent serves next: the oldest head among its open,
-        non-empty skill queues of the best priority that has any (−1: nothing)."""
+        non-empty skill queues of the best priority that has any. −1: nothing to do,
+        and the agent now waits in its group's idle pool."""
         for level in agent.levels:
             best_q, best_t = -1, INF
             for q, queue in level:
@@ -75,6 +76,7 @@ class Router:
                         best_q, best_t = q, t
             if best_q >= 0:
                 return best_q
+        self.idle[agent.gi][agent] = None
         return -1
 
     def chatting(self, agent: Agent, q: int) -> None:
@@ -97,10 +99,6 @@ class Router:
         if agent.chat_pool is not None:
             agent.chat_pool.pop(agent, None)
             agent.chat_pool = None
-
-    def wait(self, agent: Agent) -> None:
-        """`agent` is fully free with nothing to do: it waits in its group's idle pool."""
-        self.idle[agent.gi][agent] = None
 
     def withdraw(self, agent: Agent) -> None:
         """`agent` stops taking work (break, shift end): out of every pool."""

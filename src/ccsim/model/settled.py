@@ -30,15 +30,15 @@ def first_unsettled(
     answer: array,
     end: array,
     esc_end: array,
-    expire: list[float],
+    expire: array,
     escalates: list[bool],
 ) -> int:
     """The first contact in [lo, hi) not settled at `now` (hi when all are)."""
-    answer_, end_, esc_end_ = as_numpy(answer), as_numpy(end), as_numpy(esc_end)
+    answer_, end_, esc_end_, expire_ = (as_numpy(x) for x in (answer, end, esc_end, expire))
     while lo < hi:
         k = min(hi, lo + CHUNK)
         unanswered = np.isnan(answer_[lo:k])
-        gave_up = unanswered & (np.array(expire[lo:k]) <= now)
+        gave_up = unanswered & (expire_[lo:k] <= now)
         ended = ~np.isnan(end_[lo:k]) & (
             ~np.array(escalates[lo:k], dtype=bool) | ~np.isnan(esc_end_[lo:k])
         )

@@ -7,10 +7,12 @@ groups that serve it, best priority first. Built once per replication.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import simpy
 
+from ccsim.model.events import Due
 from ccsim.model.queues import Backlog, CallQueue, FifoBacklog, Queue
 from ccsim.model.shifts import AgentPlan
 from ccsim.scenario.model import ESCALATION, Scenario
@@ -22,6 +24,7 @@ class Agent:
     __slots__ = (
         "calm_rate",
         "chat_pool",
+        "done",
         "duty",
         "gi",
         "index",
@@ -43,6 +46,7 @@ class Agent:
         self.load = 0  # contacts in hand
         self.taking = False  # on duty, not on break, not leaving
         self.chat_pool: dict[Agent, None] | None = None  # the chat pool it belongs to
+        self.done = Due.spare()  # the end of its handling, reused (ccsim.model.events)
         self.waiter: simpy.Event | None = None  # set while it finishes work to clock out
         self.duty: list[tuple[float, float]] = []  # available segments [start, end)
         self.since = 0.0
@@ -72,7 +76,7 @@ class Topology:
 
 
 def build(
-    s: Scenario, arrival: list[float], expire: list[float], plans: list[AgentPlan]
+    s: Scenario, arrival: list[float], expire: Sequence[float], plans: list[AgentPlan]
 ) -> Topology:
     """The topology of `s` for contacts with these arrival and give-up times."""
     names = list(s.channels)
