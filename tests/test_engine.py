@@ -433,12 +433,17 @@ def test_overlap_per_bin_matches_a_direct_computation():
     edges = np.arange(0, 100.1, 10.0)
     s = rng.uniform(-20, 110, 500)
     e = s + rng.exponential(15, 500)
+    e[::5] = np.ceil(e[::5] / 10) * 10  # some end exactly on a bin edge
+    s[::7] = np.floor(s[::7] / 10) * 10  # some start on one
+    e[::11] = s[::11]  # some have no length
     w = rng.random(500)
-    expected = [
-        np.sum(w * np.clip(np.minimum(e, b1) - np.maximum(s, b0), 0, None))
-        for b0, b1 in itertools.pairwise(edges)
-    ]
-    np.testing.assert_allclose(overlap_per_bin(s, e, edges, w), expected, atol=1e-9)
+    for weights in (w, None):
+        ww = np.ones(500) if weights is None else weights
+        expected = [
+            np.sum(ww * np.clip(np.minimum(e, b1) - np.maximum(s, b0), 0, None))
+            for b0, b1 in itertools.pairwise(edges)
+        ]
+        np.testing.assert_allclose(overlap_per_bin(s, e, edges, weights), expected, atol=1e-9)
     assert overlap_per_bin(np.array([10.0]), np.array([20.0]), edges).tolist() == [0, 10] + [0] * 8
 
 

@@ -180,7 +180,7 @@ class Center:
     def run(self) -> None:
         """Simulate [t0, t1)."""
         self._next = 0
-        self._on_finish = (self._finish, self._admit)  # bound once
+        self._on_finish = (self._finish,)  # bound once
         self.env.run(until=self.t1)
         now = self.env.now
         for agent in self.agents:  # close the books of agents still working
@@ -261,7 +261,9 @@ class Center:
         Due(self.env, now + self.esc_resolve[c], self._on_finish, ~c)
 
     def _finish(self, event: Due) -> None:
-        """End of a handling: escalate if needed, free the agent, take more work."""
+        """End of a handling: escalate if needed, free the agent, take more work; then
+        admit the arrivals before the next event (`_admit`; called here rather than as
+        a second callback: most events have none to admit)."""
         c, now = event.value, event.at
         if c < 0:
             c = ~c
@@ -276,22 +278,23 @@ class Center:
         if not agent.taking:
             if load == 0 and agent.waiter is not None:
                 agent.waiter.succeed()
-            return
-        if load == 0:
+        elif load == 0:
             if agent.chat_pool is not None:
                 self.router.leave_chat(agent)
             q = self._next_queue(agent, now)  # (`_take_work`, one call fewer)
             if q >= 0:
                 self._take_from(agent, q, now)
-            return
-        q = self.chan[c]  # still chatting: may take another session of this chat queue
-        queue = self.queues[q]
-        if queue.size and queue.peek(now) < INF:
-            self._start(agent, queue.pop(), q, now)
-            if agent.load >= self.concurrency[q]:
-                self.router.full(agent)
-        else:
-            self.router.keep_chatting(agent)
+        else:  # still chatting: may take another session of this chat queue
+            q = self.chan[c]
+            queue = self.queues[q]
+            if queue.size and queue.peek(now) < INF:
+                self._start(agent, queue.pop(), q, now)
+                if agent.load >= self.concurrency[q]:
+                    self.router.full(agent)
+            else:
+                self.router.keep_chatting(agent)
+        if self.arrival[self._next] < self._heap[0][0]:
+            self._admit()
 
     def _escalate(self, c: int, now: float) -> None:
         """Contact c continues to the escalation queue after its first handling."""

@@ -141,24 +141,31 @@ def overlap_per_bin(
 
     Exact bookkeeping (no cumulative sums of large times): a segment adds its partial
     lengths to its first and last bins and a whole bin length to the bins between.
+    Only the segments that span bins (few, for handling times) take the second path.
     """
     n_bins = bin_edges.size - 1
-    w = np.ones(starts.size) if weights is None else np.asarray(weights, float)
     lo, hi = bin_edges[0], bin_edges[-1]
     s, e = np.clip(starts, lo, hi), np.clip(ends, lo, hi)
+    w = None if weights is None else np.asarray(weights, float)
     keep = e > s
-    s, e, w = s[keep], e[keep], w[keep]
+    if not keep.all():
+        s, e = s[keep], e[keep]
+        w = None if w is None else w[keep]
     if s.size == 0:
         return np.zeros(n_bins)
     step = bin_edges[1] - bin_edges[0]
     first = np.minimum(((s - lo) // step).astype(int), n_bins - 1)
     last = np.minimum(((e - lo) // step).astype(int), n_bins - 1)
-    last = np.where((last > first) & (lo + last * step >= e), last - 1, last)  # end on an edge
-    same = first == last
+    span = np.flatnonzero(last > first)
+    last[span[lo + last[span] * step >= e[span]]] -= 1  # ends exactly on an edge
+    span = span[last[span] > first[span]]
+    same = np.ones(s.size, bool)
+    same[span] = False
+    length = e - s if w is None else w * (e - s)
     out = np.zeros(n_bins)
-    out += np.bincount(first[same], weights=w[same] * (e[same] - s[same]), minlength=n_bins)
-    span = ~same
-    f, la, ws = first[span], last[span], w[span]
+    out += np.bincount(first[same], weights=length[same], minlength=n_bins)
+    f, la = first[span], last[span]
+    ws = np.ones(span.size) if w is None else w[span]
     out += np.bincount(f, weights=ws * (lo + (f + 1) * step - s[span]), minlength=n_bins)
     out += np.bincount(la, weights=ws * (e[span] - (lo + la * step)), minlength=n_bins)
     middle = np.bincount(f + 1, weights=ws, minlength=n_bins + 1) - np.bincount(
