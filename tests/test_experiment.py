@@ -42,6 +42,22 @@ def test_dask_local_cluster_is_bit_identical(shop, serial):
         _same(serial, experiment.run(shop, 4, seed=21, scheduler=cluster.scheduler_address))
 
 
+def test_a_batch_of_single_replications_of_several_scenarios_equals_their_runs(shop, serial):
+    """`Runner.tables`: replication i of each scenario asked for, in one batch, is
+    replication i of that scenario's own run (the planner judges rosters this way)."""
+    fewer = ccsim.with_changes(shop, {"roster[0].agents": 3})
+    own = experiment.run(fewer, 2, seed=21, workers=1)
+    for workers in (1, 2):
+        with experiment.Runner(workers) as runner:
+            tables = runner.tables([(shop, 3), (fewer, 1), (shop, 0)], seed=21)
+        assert [t.index for t in tables] == [3, 1, 0]
+        for got, want in zip(
+            tables, [serial.tables[3], own.tables[1], serial.tables[0]], strict=True
+        ):
+            assert got.summary.equals(want.summary) and got.intervals.equals(want.intervals)
+    assert not own.summary.equals(serial.summary.iloc[: len(own.summary)])
+
+
 def test_unreachable_scheduler_is_a_clear_error(shop):
     with pytest.raises(experiment.WorkerError, match="cannot reach the Dask scheduler"):
         experiment.run(shop, 1, seed=1, scheduler="tcp://127.0.0.1:9")

@@ -114,6 +114,29 @@ def test_a_verification_on_more_replications_narrows_every_periods_bound(run):
             assert p.bound <= c.bound
 
 
+def test_with_each_a_target_over_the_window_needs_every_replication_and_periods_do_not_change(
+    run,
+):
+    """The search rule `each` (a large week, docs/planning.md): a target over the whole
+    window is compared by its worst replication; targets per period are judged as
+    without it. `margins` gives every replication's distance to each week target."""
+    # a goal between the worst replication and the mean rule's bound
+    s = ccsim.with_changes(day(), {"targets.phone.service[0].at_least": 0.85})
+    plain = targets.evaluate(s, run.summary, run.intervals, confidence=0.95, planned=30)
+    each = targets.evaluate(s, run.summary, run.intervals, 0.95, planned=30, each=True)
+    sl = run.summary.query("channel == 'phone'")["sl_20s"].to_numpy()
+    week = each[0]
+    assert week.attainment is None and week.bound == pytest.approx(sl.min())
+    assert week.mean == plain[0].mean
+    assert sl.min() < 0.85 <= plain[0].bound  # the mean rule passes what `each` refuses
+    assert not week.met and plain[0].met
+    assert each[1:] == plain[1:]  # per interval and per day: unchanged
+    margins = targets.margins(s, run.summary)
+    assert list(margins.columns) == ["phone sl_20s ≥ 85%"]
+    assert margins.index.tolist() == list(range(REPS))
+    assert np.allclose(margins.iloc[:, 0].to_numpy(), sl - 0.85)
+
+
 def test_near_empty_periods_are_not_judged_and_empty_ones_do_not_exist():
     # min_offered 80 a replication: only the two peak hours (~90 calls) are judged
     s = day(floor=80)

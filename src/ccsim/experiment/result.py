@@ -87,11 +87,14 @@ class Result:
         return pd.DataFrame(rows)
 
     def target_checks(
-        self, confidence: float | None = None, planned: int | None = None
+        self, confidence: float | None = None, planned: int | None = None, each: bool = False
     ) -> list[targets.TargetCheck]:
         """Every target with its estimate (`ccsim.measure.targets.evaluate`); `planned`:
-        judged as a verification on that many replications would be."""
-        return targets.evaluate(self.scenario, self.summary, self.intervals, confidence, planned)
+        judged as a verification on that many replications would be; `each`: a target
+        over the window met only when every replication meets it."""
+        return targets.evaluate(
+            self.scenario, self.summary, self.intervals, confidence, planned, each
+        )
 
     def periods(self, confidence: float | None = None) -> pd.DataFrame:
         """Every period of every target per day or interval (`targets.all_periods`):

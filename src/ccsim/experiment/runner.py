@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 import signal
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
@@ -25,6 +25,7 @@ from ccsim.scenario.model import Scenario
 
 Progress = Callable[[int, int], None]  # (replications done, replications in all)
 Output = tuple[Tables, Replication | None]
+Job = tuple[Scenario, int]  # a scenario and the index of one of its replications
 
 
 class WorkerError(RuntimeError):
@@ -107,32 +108,47 @@ class Runner:
         first: int = 0,
     ) -> Result:
         """Replications first..first+replications-1 of `s` under `seed`."""
-        seeds = replication_seeds(seed, first + replications)[first:]
-        jobs = [(ss, first + i) for i, ss in enumerate(seeds)]
-        if self.scheduler is not None:
-            outputs = self._on_dask(s, jobs, contacts, progress)
-        elif self.workers <= 1 or replications == 1:
-            outputs = []
-            for ss, index in jobs:
-                outputs.append(self.work(s, ss, index, contacts))
-                if progress:
-                    progress(len(outputs), len(jobs))
-        else:
-            outputs = self._on_pool(s, jobs, contacts, progress)
+        jobs = [(s, index) for index in range(first, first + replications)]
+        outputs = self._compute(jobs, seed, contacts, progress)
         tables = [t for t, _ in outputs]
         reps = [r for _, r in outputs if r is not None]
         return Result(s, seed, tables, reps if contacts else None)
 
-    def _on_pool(self, s, jobs, contacts, progress) -> list[Output]:
+    def tables(self, jobs: Sequence[Job], seed: int) -> list[Tables]:
+        """The measured tables of replication `index` of each `(scenario, index)` job under
+        `seed`, in the order asked, computed as one batch on the workers — say, the same
+        replication of several rosters (the planner judges rosters replication by
+        replication, `ccsim.planning.search`)."""
+        return [t for t, _ in self._compute(jobs, seed, False, None)]
+
+    def _compute(
+        self, jobs: Sequence[Job], seed: int, contacts: bool, progress: Progress | None
+    ) -> list[Output]:
+        if not jobs:
+            return []
+        seeds = replication_seeds(seed, max(index for _, index in jobs) + 1)
+        units = [(s, seeds[index], index) for s, index in jobs]
+        if self.scheduler is not None:
+            return self._on_dask(units, contacts, progress)
+        if self.workers <= 1 or len(units) == 1:
+            outputs = []
+            for s, ss, index in units:
+                outputs.append(self.work(s, ss, index, contacts))
+                if progress:
+                    progress(len(outputs), len(units))
+            return outputs
+        return self._on_pool(units, contacts, progress)
+
+    def _on_pool(self, units, contacts, progress) -> list[Output]:
         outputs = []
         try:
             if self._pool is None:
                 self._pool = ProcessPoolExecutor(self.workers, initializer=_ignore_interrupts)
-            futures = [self._pool.submit(self.work, s, ss, i, contacts) for ss, i in jobs]
+            futures = [self._pool.submit(self.work, s, ss, i, contacts) for s, ss, i in units]
             for future in futures:
                 outputs.append(future.result())
                 if progress:
-                    progress(len(outputs), len(jobs))
+                    progress(len(outputs), len(units))
         except KeyboardInterrupt:
             self._stop_now()
             raise
@@ -144,7 +160,7 @@ class Runner:
             ) from exc
         return outputs
 
-    def _on_dask(self, s, jobs, contacts, progress) -> list[Output]:
+    def _on_dask(self, units, contacts, progress) -> list[Output]:
         try:
             from dask.distributed import Client, as_completed
         except ImportError as exc:
@@ -164,10 +180,12 @@ class Runner:
                 ) from exc
         client = self._client
         try:
-            futures = [client.submit(self.work, s, ss, i, contacts, pure=False) for ss, i in jobs]
+            futures = [
+                client.submit(self.work, s, ss, i, contacts, pure=False) for s, ss, i in units
+            ]
             for done, _ in enumerate(as_completed(futures), start=1):
                 if progress:
-                    progress(done, len(jobs))
+                    progress(done, len(units))
             return [f.result() for f in futures]
         except Exception as exc:  # a task that failed on the cluster more than it may
             raise WorkerError(f"the Dask cluster could not finish the replications: {exc}") from exc

@@ -120,16 +120,20 @@ def evaluate(
     intervals: pd.DataFrame | None = None,
     confidence: float | None = None,
     planned: int | None = None,
+    each: bool = False,
 ) -> list[TargetCheck]:
     """Check every target of `s` against the summary table of its replications (one row
     per replication × channel) and, for targets per day or interval, its interval table.
     `planned`: compare as a verification on that many replications would, with the spread
-    seen here (the planner's search anticipates its verification)."""
+    seen here (the planner's search anticipates its verification). `each`: a target over
+    the whole window is met when every replication meets it on its own (its bound is the
+    worst replication's value) — the planner's search rule for a large week
+    (docs/planning.md); targets per day or interval are judged as without it."""
     checks: list[TargetCheck] = []
     for channel, metric, kind, within, goal, scope in _items(s):
         rows = summary[summary["channel"] == channel]
         values = rows[metric].to_numpy(float) if metric in rows else np.array([np.nan])
-        check = _check(channel, metric, kind, within, goal, values, confidence, planned)
+        check = _check(channel, metric, kind, within, goal, values, confidence, planned, each)
         if scope.scoped:
             if intervals is None:
                 raise ValueError(f"{check.name} per {scope.per} needs the interval table")
@@ -137,6 +141,23 @@ def evaluate(
             check = _scoped(check, scope, table)
         checks.append(check)
     return checks
+
+
+def margins(s: Scenario, summary: pd.DataFrame) -> pd.DataFrame:
+    """How far each replication is from every target over the whole window: value − goal
+    for a service level, goal − value for an abandon limit (negative: missed; NaN: nothing
+    measured). Rows: replications; columns: the targets' names (targets per day or
+    interval left out). The planner orders replications by it (`ccsim.planning.search`)."""
+    columns = {}
+    for channel, metric, kind, _, goal, scope in _items(s):
+        if scope.scoped:
+            continue
+        rows = summary[summary["channel"] == channel]
+        values = rows[metric].to_numpy(float) if metric in rows else np.full(len(rows), np.nan)
+        name = target_name(channel, metric, kind, goal, "week", 1.0)
+        margin = values - goal if kind == "service" else goal - values
+        columns[name] = pd.Series(margin, index=rows["replication"].to_numpy())
+    return pd.DataFrame(columns)
 
 
 def all_periods(
@@ -158,7 +179,9 @@ def all_periods(
     return table[first + [c for c in table.columns if c not in first]]
 
 
-def _check(channel, metric, kind, within, goal, values, confidence, planned) -> TargetCheck:
+def _check(
+    channel, metric, kind, within, goal, values, confidence, planned, each=False
+) -> TargetCheck:
     values = values[~np.isnan(values)]
     if values.size == 0:  # nobody offered: nothing measured, nothing missed
         nan = float("nan")
@@ -166,7 +189,10 @@ def _check(channel, metric, kind, within, goal, values, confidence, planned) -> 
     mean, lo, hi = (float(x) for x in t_interval(values))
     lo, hi = max(lo, 0.0), min(hi, 1.0)  # shares: the interval stays in [0, 1]
     sd = float(np.std(values, ddof=1)) if values.size > 1 else 0.0
-    bound = float(_bound(mean, sd, planned or values.size, kind, confidence))
+    if each:  # every replication on its own: the worst one is compared
+        bound = float(values.min() if kind == "service" else values.max())
+    else:
+        bound = float(_bound(mean, sd, planned or values.size, kind, confidence))
     met = bool(_met(bound, goal, kind))
     return TargetCheck(channel, metric, kind, within, goal, mean, (lo, hi), bound, met)
 
