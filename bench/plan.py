@@ -15,8 +15,8 @@ machine's cores) and prints:
     not a proof about the simulated one;
   - the same relaxation with the anger curve on (the requirement the planner starts
     from), and the Erlang C baseline's staff cost and missed targets;
-- with `--check-minimal`: every roster line with one agent fewer, simulated on the
-  search's replications and judged by the search's criterion, and where that passes,
+- with `--check-minimal`: every roster line with one agent fewer, simulated on all the
+  search's replications and judged by the search's criterion (its rule), and where that passes,
   on the verification replications: for the roster to be 1-minimal each must fail
   one of the two (docs/planning.md) — checked, not assumed.
 """
@@ -73,13 +73,15 @@ def check_minimal(
     with Runner(None) as runner:
         search = Search(
             s, needs, shifts, runner, search_info["seed"], search_info["replications"],
-            search_info["verify_replications"], [], lambda message: None,
+            search_info["verify_replications"], [], lambda message: None, search_info["rule"],
         )  # fmt: skip
         for key in roster:
             fewer = {**roster, key: roster[key] - 1}
             fewer = {k: v for k, v in fewer.items() if v > 0}
-            _, result, _ = search.evaluate(fewer)
-            passes = not search.failing(result)
+            # rule `each`: one failing replication refutes it; look for it two at a time
+            every = list(range(search.replications))
+            refuted = search.each and search._first_failing(fewer, every) is not None
+            passes = not refuted and not search.failing(search.outcome(fewer))
             verified = search.passes(search.verified(fewer)) if passes else None
             out.append((f"{key[0]} × {key[1]}", passes, verified))
     return out
@@ -115,7 +117,8 @@ def main() -> None:
     print(
         f"  every target met on {search['verify_replications']} fresh replications: "
         f"{doc['targets_met']}; 1-minimal (the planner says): {search['one_minimal']}; "
-        f"{search['simulations']} rosters simulated; unmet: {doc['unmet'] or 'none'}"
+        f"search rule {search['rule']}; {search['simulations']} rosters simulated "
+        f"({search['replications_simulated']} replications); unmet: {doc['unmet'] or 'none'}"
     )
     plan_cost = staff(doc)
     off, on = lower_bound(s, grid, anger=False), lower_bound(s, grid, anger=True)

@@ -13,7 +13,7 @@ from ccsim.experiment.runner import Runner
 from ccsim.finance.cost import staff_cost
 from ccsim.planning import plan as planner
 from ccsim.planning import requirements, shift_program
-from ccsim.planning.search import Search
+from ccsim.planning.search import RULES, Active, Search
 
 # Phone and chat on a Monday 08:00–16:00; generalists answer phone only, the chat team
 # chat first and phone second; two four-hour templates: 2 groups × 2 templates.
@@ -49,17 +49,21 @@ targets:
 REPS, VERIFY, MOST = 6, 10, 4  # search and verification replications; agents per line
 
 
-def test_the_plan_is_the_cheapest_roster_that_meets_every_target():
+@pytest.mark.parametrize("rule", RULES)
+def test_the_plan_is_the_cheapest_roster_that_meets_every_target(rule):
+    """Under either search rule (`mean`, or `each`: every search replication on its own —
+    the default for a large week), the same criterion as the planner's search."""
     s = ccsim.loads(SMALL)
-    p = planner.plan(s, workers=1, replications=REPS, verify=VERIFY, baseline=False)
-    assert p.all_met
+    p = planner.plan(s, workers=1, replications=REPS, verify=VERIFY, baseline=False, rule=rule)
+    assert p.all_met and p.search["rule"] == rule
     shifts = shift_program.shift_options(s)
     needs = requirements.needs(s, shifts)
     lines = [(g, name) for g in s.groups for name in shifts]
     passing = []
     with Runner(1) as runner:
         quiet = lambda message: None  # noqa: E731
-        search = Search(s, needs, shifts, runner, p.search["seed"], REPS, VERIFY, [], quiet)
+        seed = p.search["seed"]
+        search = Search(s, needs, shifts, runner, seed, REPS, VERIFY, [], quiet, rule)
         for counts in itertools.product(range(MOST + 1), repeat=len(lines)):
             roster = {line: k for line, k in zip(lines, counts, strict=True) if k}
             variant = search.scenario(roster)
@@ -78,13 +82,16 @@ def test_the_plan_is_the_cheapest_roster_that_meets_every_target():
     assert p.staff_cost == cheapest, (p.staff_cost, sorted(passing)[:5], planned)
 
 
-def test_replication_counts_stay_eight_and_thirty_and_shrink_only_for_a_large_week():
+def test_replication_counts_stay_eight_and_thirty_and_change_only_for_a_large_week():
     assert planner.replication_counts(20_000) == (8, 30)
     assert planner.replication_counts(planner.LARGE_WEEK) == (8, 30)
-    assert planner.replication_counts(500_000) == (8, 15)
-    assert planner.replication_counts(1_300_000) == (8, 10)
-    counts = [planner.replication_counts(n) for n in range(100_000, 3_000_000, 50_000)]
-    assert counts == sorted(counts, reverse=True)  # never more work for a larger week
+    assert planner.search_rule(planner.LARGE_WEEK) == "mean"
+    # a large week: 16 search weeks under the rule `each`, fewer verification weeks
+    assert planner.replication_counts(500_000) == (16, 15)
+    assert planner.replication_counts(1_300_000) == (16, 10)
+    assert planner.search_rule(500_000) == "each"
+    verify = [planner.replication_counts(n)[1] for n in range(100_000, 3_000_000, 50_000)]
+    assert verify == sorted(verify, reverse=True)  # never more weeks for a larger week
 
 
 A, B = ("generalist", "early"), ("chat_team", "late")
@@ -100,12 +107,12 @@ def _stand_in(slack):
     search.deadline = search.max_rosters = None  # no trimming budget
     search.say = lambda message: None
 
-    def evaluate(roster):
+    def judge(roster, reps=None):  # the "checks" of a roster: the roster itself
         tried.append(dict(roster))
-        return None, roster, []
+        return roster
 
-    search.evaluate = evaluate
-    search.judged = lambda roster: roster  # the "checks" of a roster: the roster itself
+    search.judge = judge
+    search._active = lambda roster: Active([0], [], refutable=False)  # one replication
     search._failing = lambda roster: (
         [] if roster.get(A, 0) >= 37 and roster.get(B, 0) >= 50 else ["short"]
     )
@@ -146,3 +153,72 @@ def test_margins_lead_the_trim_to_the_edge_in_a_few_rosters():
         return len({frozenset(r.items()) for r in tried})
 
     assert simulated(tried_linear) <= 12 < simulated(tried_blind) == 25
+
+
+# Rule `each`: replication r is met while line A keeps THRESHOLDS[r][0] agents and line B
+# THRESHOLDS[r][1]; the trim starts on replications 0 and 1, which do not bind: 4 binds A
+# (37) and 3 binds B (50).
+THRESHOLDS = {0: (30, 40), 1: (33, 45), 2: (35, 41), 3: (31, 50), 4: (37, 44), 5: (29, 42)}
+
+
+def _each_stand_in(workers):
+    s = ccsim.loads(SMALL)
+    search = Search.__new__(Search)
+    search.s, search.shifts = s, dict(s.shifts)
+    search.removed = []
+    search.deadline = search.max_rosters = None
+    search.say = lambda message: None
+    search.runner = type("Runner", (), {"workers": workers})()
+    judged = []
+
+    def judge(roster, reps=None):
+        reps = list(THRESHOLDS) if reps is None else list(reps)
+        judged.extend((frozenset(roster.items()), r) for r in reps)
+        a, b = roster.get(A, 0), roster.get(B, 0)
+        return [(r, a - THRESHOLDS[r][0], b - THRESHOLDS[r][1]) for r in reps]
+
+    search.judge = judge
+    search.simulate = lambda wanted: None
+    search._failing = lambda checks: [c for c in checks if min(c[1:]) < 0]
+    search.slack = lambda checks: {
+        "a": min(c[1] for c in checks) / 100,
+        "b": min(c[2] for c in checks) / 100,
+    }
+    search._active = lambda roster: Active([0, 1], [2, 3, 4, 5], refutable=True)
+    return search, judged
+
+
+def test_the_trim_on_active_replications_ends_where_every_replication_is_met():
+    """Rule `each`: trials judged on two replications that do not bind; the roster is
+    then checked on the others, the failing one joins, the trim steps back and goes on.
+    It ends exactly at the binding replications' edge, 1-minimal with the evidence — each
+    line with one agent fewer judged on a replication it fails — whatever the number of
+    workers, and judging far fewer (roster, replication) pairs than every roster on
+    every replication."""
+    ends = []
+    for workers in (1, 2):
+        search, judged = _each_stand_in(workers)
+        roster, minimal = search.trim({A: 100, B: 120})
+        assert roster == {A: 37, B: 50} and minimal
+        pairs = set(judged)
+        assert (frozenset({A: 36, B: 50}.items()), 4) in pairs  # fails on replication 4
+        assert (frozenset({A: 37, B: 49}.items()), 3) in pairs  # fails on replication 3
+        assert sorted(search.removed) == sorted([A] * 63 + [B] * 70)
+        rosters = {r for r, _ in pairs}
+        assert len(rosters) < 25 and len(pairs) < 0.75 * len(THRESHOLDS) * len(rosters)
+        ends.append((roster, search.removed))
+    assert ends[0] == ends[1]
+
+
+@pytest.mark.parametrize("budget", [None, 3])
+def test_under_the_rule_each_the_plan_and_its_work_do_not_depend_on_the_workers(budget):
+    """Rule `each` simulates replications a few at a time and stops at the first that
+    refutes a roster: the batches are the planner's own, not the workers', so the plan,
+    the replications simulated and the budget's cut are the same on 1 and 2 workers."""
+    s = ccsim.loads(SMALL)
+    options = dict(replications=REPS, verify=VERIFY, baseline=False, rule="each")
+    one = planner.plan(s, workers=1, max_rosters=budget, **options).document()
+    two = planner.plan(s, workers=2, max_rosters=budget, **options).document()
+    one["search"].pop("seconds"), two["search"].pop("seconds")
+    assert one == two
+    assert one["search"]["replications_simulated"] < one["search"]["simulations"] * REPS

@@ -113,9 +113,9 @@ def test_a_budget_in_rosters_stops_the_trim_at_the_same_roster_on_any_number_of_
 
 def test_the_default_trim_budget_is_work_not_time():
     # as many rosters as simulate SEARCH_CONTACTS contacts on the search replications
-    assert planner.roster_budget(1.44e6, 8) == 4  # large_center.yaml's week
-    assert planner.roster_budget(23_550, 8) == 265  # the example's
-    assert planner.roster_budget(50e6, 8) == planner.MIN_ROSTERS  # a huge week
+    assert planner.roster_budget(1.44e6, 16) == 17  # large_center.yaml's week
+    assert planner.roster_budget(23_550, 8) == 2_123  # the example's
+    assert planner.roster_budget(50e6, 16) == planner.MIN_ROSTERS  # a huge week
     assert planner.roster_budget(0.0, 8) == planner.SEARCH_CONTACTS  # no contacts at all
 
 

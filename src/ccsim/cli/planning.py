@@ -69,8 +69,9 @@ def plan(
         int | None,
         typer.Option(
             min=1,
-            help="stop trimming after this many rosters simulated (default: 50 M contacts "
-            "simulated, at least 4 rosters; the same plan on any machine)",
+            help="stop trimming after this many rosters' worth of simulation (a roster on "
+            "every search replication counts one; default: 400 M contacts simulated, at "
+            "least 4; the same plan on any machine)",
         ),
     ] = None,
     baseline: Annotated[bool, typer.Option(help="also plan the Erlang C baseline")] = True,

@@ -40,7 +40,9 @@ class SearchStats(BaseModel):
     replications: int
     verify_replications: int
     start_grid_min: float | None
+    rule: str = "mean"  # how the search judged targets: mean, or each replication
     simulations: int
+    replications_simulated: int = 0  # (roster, replication) pairs, verification included
     correction_rounds: int
     one_minimal: bool
     verification_repairs: int

@@ -1,9 +1,13 @@
 """The simulate–correct–trim–verify search over rosters (docs/planning.md, steps 2–5).
 
-Rosters are simulated on the search replications under common random numbers; a
-target counts as met during the search when its mean minus the one-sided margin that
-verification will apply still reaches it, so that a roster trimmed to the edge passes on
-fresh seeds. Verification uses replications the search never saw.
+Rosters are simulated on the search replications under common random numbers, one
+replication at a time where that saves work (each (roster, replication) is simulated at
+most once). A target counts as met during the search when its mean minus the one-sided
+margin that verification will apply still reaches it, so that a roster trimmed to the
+edge passes on fresh seeds — or, with the rule `each` (a large week), when every search
+replication meets it on its own: then one replication can refute a roster, and the trim
+judges its trials on a few active replications, the ones that bind, checking the rest
+before it answers. Verification uses replications the search never saw.
 """
 
 from __future__ import annotations
@@ -16,6 +20,8 @@ import numpy as np
 from ccsim.experiment.result import Result
 from ccsim.finance import cost
 from ccsim.finance.cost import agent_cost
+from ccsim.measure import targets
+from ccsim.measure.tables import Tables
 from ccsim.measure.targets import TargetCheck
 from ccsim.planning import requirements, shift_program
 from ccsim.planning.requirements import Need
@@ -29,6 +35,10 @@ CONFIDENCE = 0.95
 REPAIRS = 4  # verification failures repaired by giving back an agent the trim removed
 ADDITIONS = 8  # then by adding one where the verification fell short
 BLOCK = 16  # the trim removes 1/BLOCK of a roster line at a time (at least one agent)
+ACTIVE = 2  # rule `each`: the trim judges its trials on this many replications at first
+LOWEST = 0.5  # rule `each`: requirements scaled down to at most this share before the trim
+LOWER_ROUNDS = 5  # ... bisected in this many rounds
+RULES = ("mean", "each")  # how the search judges a target (docs/planning.md)
 
 
 def unreachable(s: Scenario, needs: dict[str, Need]) -> list[Unmet]:
@@ -58,7 +68,9 @@ def unreachable(s: Scenario, needs: dict[str, Need]) -> list[Unmet]:
 class Search:
     """The simulate–correct–trim search over rosters (one instance per `plan` call)."""
 
-    def __init__(self, s, needs, shifts, runner, seed, replications, verify, unmet, say):
+    def __init__(
+        self, s, needs, shifts, runner, seed, replications, verify, unmet, say, rule="mean"
+    ):
         self.s, self.needs, self.shifts = s, needs, shifts
         self.runner, self.seed, self.replications, self.verify_n = (
             runner,
@@ -66,17 +78,26 @@ class Search:
             replications,
             verify,
         )
+        if rule not in RULES:
+            raise ValueError(f"unknown search rule {rule!r} (expected one of {RULES})")
+        self.each = rule == "each"
         self.unmet: list[Unmet] = list(unmet)
         self.progress = say
         # the trimming budget (set by the plan): a time.monotonic() deadline, rosters
         self.deadline: float | None = None
         self.max_rosters: int | None = None
         self.cost = float("nan")  # staff cost of the roster simulated last
-        self.cache: dict[frozenset, tuple[Scenario, Result, list[TargetCheck]]] = {}
-        self.simulations = 0
+        self.variants: dict[frozenset, Scenario] = {}
+        self.runs: dict[tuple[frozenset, int], Tables] = {}  # (roster, replication)
+        self.searched: set[frozenset] = set()  # rosters simulated on a search replication
+        self.verifications = 0  # rosters simulated on the verification replications
+        self.replications_simulated = 0  # (roster, replication) pairs, verification too
+        self.work = 0.0  # rosters' worth of simulation: search replications / R + verifications
         self.rounds = 0
         self.repairs = 0
         self.removed: list[tuple[str, str]] = []
+        self.corrected: tuple[dict[str, Need], dict] | None = None  # step 3's requirements
+        self.active: Active | None = None  # the replications the trim judges first
         self.candidates: dict[frozenset, Candidate] = {}  # every roster verified
 
     def say(self, message: str) -> None:
@@ -88,7 +109,7 @@ class Search:
         if self.deadline is not None:
             state.append(f"{max(0.0, self.deadline - time.monotonic()):.0f} s budget left")
         if self.max_rosters is not None:
-            state.append(f"{max(0, self.max_rosters - self.simulations)} rosters budget left")
+            state.append(f"{max(0.0, self.max_rosters - self.work):.4g} rosters budget left")
         self.progress(f"{message} · " + " · ".join(state))
 
     # --- rosters as scenarios -----------------------------------------------------------
@@ -108,16 +129,51 @@ class Search:
         variant = s.model_copy(update={"roster": lines, "shifts": shifts, "staffing": None})
         return variant.with_origin(s.source, variant=True)  # its roster is the plan's
 
+    def variant(self, roster: Roster) -> Scenario:
+        """The roster's scenario (`scenario`), built once."""
+        key = _key(roster)
+        if key not in self.variants:
+            self.variants[key] = self.scenario(roster)
+        return self.variants[key]
+
+    def simulate(self, wanted: list[tuple[Roster, int]]) -> None:
+        """Simulate, as one batch on the workers, the (roster, search replication) pairs
+        not simulated yet."""
+        rosters = {_key(r): r for r, _ in wanted}
+        todo = [
+            job for job in dict.fromkeys((_key(r), i) for r, i in wanted) if job not in self.runs
+        ]
+        if not todo:
+            return
+        variants = [self.variant(rosters[key]) for key, _ in todo]
+        self.searched.update(key for key, _ in todo)
+        self.replications_simulated += len(todo)
+        self.work += len(todo) / self.replications
+        self.cost = cost.staff_cost(variants[-1])
+        jobs = [(v, i) for v, (_, i) in zip(variants, todo, strict=True)]
+        self.runs.update(zip(todo, self.runner.tables(jobs, self.seed), strict=True))
+
+    @property
+    def simulations(self) -> int:
+        """Rosters simulated: on a search replication or more, and each verification."""
+        return len(self.searched) + self.verifications
+
+    def outcome(self, roster: Roster, reps: list[int] | None = None) -> Result:
+        """The roster on search replications `reps` (default: all), simulated if need be."""
+        reps = list(range(self.replications)) if reps is None else reps
+        self.simulate([(roster, i) for i in reps])
+        key = _key(roster)
+        return Result(self.variant(roster), self.seed, [self.runs[(key, i)] for i in reps])
+
     def evaluate(self, roster: Roster) -> tuple[Scenario, Result, list[TargetCheck]]:
-        """Simulate the roster on the search replications (cached)."""
-        key = frozenset((k, v) for k, v in roster.items() if v > 0)
-        if key not in self.cache:
-            variant = self.scenario(roster)
-            self.cost = cost.staff_cost(variant)
-            result = self.runner.run(variant, self.replications, self.seed)
-            self.simulations += 1
-            self.cache[key] = (variant, result, result.target_checks())
-        return self.cache[key]
+        """Simulate the roster on the search replications (each one once)."""
+        result = self.outcome(roster)
+        return result.scenario, result, result.target_checks()
+
+    def judge(self, roster: Roster, reps: list[int] | None = None) -> list[TargetCheck]:
+        """The roster's targets as the search judges them (`judged`) on search
+        replications `reps` (default: all)."""
+        return self.judged(self.outcome(roster, reps))
 
     def _set_aside(self, check: TargetCheck) -> bool:
         return any(u.channel == check.channel and u.metric == check.metric for u in self.unmet)
@@ -133,8 +189,9 @@ class Search:
 
     def judged(self, result: Result) -> list[TargetCheck]:
         """Every target as the search judges it: compared as on `verify` fresh
-        replications, with the spread of the search's."""
-        return result.target_checks(CONFIDENCE, planned=self.verify_n)
+        replications, with the spread of the search's — or, with the rule `each`, a target
+        over the window met in every replication on its own."""
+        return result.target_checks(CONFIDENCE, planned=self.verify_n, each=self.each)
 
     # --- 2 + 3: schedule, simulate, correct ---------------------------------------------
 
@@ -155,6 +212,7 @@ class Search:
                 f"{len(failing)} target(s) short" + _names(failing)
             )
             if not failing:
+                self.corrected = (needs, shares)
                 return best
             for check in failing:
                 self._raise(needs, shares, result, check)
@@ -193,8 +251,8 @@ class Search:
     def trim(self, roster: Roster, floor: Roster | None = None) -> tuple[Roster, bool]:
         """Remove agents, most expensive line first, while every target stays met; never
         below `floor`. True when no single removal keeps every target met (1-minimal):
-        the last pass tried one agent fewer on every line of the final roster, and each
-        failed.
+        the roster meets every target on every search replication, and the last pass
+        tried one agent fewer on every line of it, and each failed.
 
         A line loses a block of agents at a time, 1/BLOCK of it (at least one) at first
         (one, when trimming again above a floor after a give-back). The next block is
@@ -202,46 +260,210 @@ class Search:
         falling on linearly, reach zero — never more than twice the last block after a
         removal that works, always fewer after one that does not — or, without such a
         margin, double or half the last (`_next_block`). The line is done when removing
-        a single agent fails."""
-        s, floor = self.s, floor or {}
-        checks = self.judged(self.evaluate(roster)[1])
-        if self._failing(checks):
+        a single agent fails.
+
+        With the rule `each`, trials are judged on the active replications only (the
+        ones that bind, `_active`); when a line is done, the roster is checked on the
+        other search replications (`_line`). A trial that fails on one replication fails
+        on all of them together, so the last pass is the 1-minimality check on every
+        search replication."""
+        floor = floor or {}
+        if self._failing(self.judge(roster)):
             return roster, False  # the correction did not reach every target: keep it all
+        s = self.s
 
         def price(key: tuple[str, str]) -> float:
             return agent_cost(s, key[0], self.shifts[key[1]])
 
+        active = self._active(roster)
         # after a give-back (a floor) the roster is at the edge already: one at a time
         block = {key: 1 if floor else max(1, n // BLOCK) for key, n in roster.items()}
-        margin = self.slack(checks)
         while True:
             improved = False
             for key in sorted(roster, key=price, reverse=True):
-                while roster.get(key, 0) > floor.get(key, 0):
-                    if self._out_of_budget():
-                        return roster, False
-                    k = min(block[key], roster[key] - floor.get(key, 0))
-                    trial = dict(roster)
-                    trial[key] -= k
-                    checks = self.judged(self.evaluate(trial)[1])
-                    after = self.slack(checks)
-                    if self._failing(checks):
-                        if k == 1:
-                            break
-                        block[key] = _next_block(k, margin, after, failed=True)
-                        continue
-                    block[key] = _next_block(k, margin, after, failed=False)
-                    roster, margin = {k_: v for k_, v in trial.items() if v > 0}, after
-                    self.removed.extend([key] * k)
-                    improved = True
-                    self.say(f"trimming: {sum(roster.values())} agents (−{k} {key[0]} {key[1]})")
+                if key not in roster:
+                    continue  # the line was trimmed away
+                before = roster
+                roster, within_budget = self._line(key, roster, floor, active, block)
+                improved = improved or roster != before
+                if not within_budget:
+                    return roster, False
             if not improved:
                 return roster, True
 
+    def _line(self, key, roster, floor, active: Active, block) -> tuple[Roster, bool]:
+        """Trim one line of a roster that meets every search replication, trials judged
+        on the active replications, until one agent fewer fails there; then check the
+        others: the first that fails joins the active ones, the line steps back to its
+        last roster that meets it (`_step_back`) and goes on. The answer meets every
+        search replication; False when the budget ran out."""
+        history = [(roster, len(self.removed))]  # the line's accepted rosters
+        margin = self.slack(self.judge(roster, active.reps))
+        while True:
+            while roster.get(key, 0) > floor.get(key, 0):
+                if self._out_of_budget():
+                    if self._first_failing(roster, active.rest) is not None:
+                        roster, removed = history[0]  # the line's start: it meets them all
+                        del self.removed[removed:]
+                    return roster, False
+                k = min(block[key], roster[key] - floor.get(key, 0))
+                trial = dict(roster)
+                trial[key] -= k
+                self.say(f"trimming: trying {sum(trial.values())} agents (−{k} {key[0]} {key[1]})")
+                judged = self._refuted(trial, active)
+                checks = self.judge(trial, judged)
+                after = self.slack(checks)
+                if self._failing(checks):
+                    if k == 1:
+                        break
+                    before = (
+                        margin if judged == active.reps else self.slack(self.judge(roster, judged))
+                    )
+                    block[key] = _next_block(k, before, after, failed=True)
+                    continue
+                block[key] = _next_block(k, margin, after, failed=False)
+                roster, margin = {k_: v for k_, v in trial.items() if v > 0}, after
+                self.removed.extend([key] * k)
+                history.append((roster, len(self.removed)))
+                self.say(f"trimming: {sum(roster.values())} agents (−{k} {key[0]} {key[1]})")
+            if len(history) == 1:
+                return roster, True  # nothing removed: the start met them all
+            failed = self._first_failing(roster, active.rest)
+            if failed is None:
+                return roster, True
+            active.join(failed)
+            roster, block[key] = self._step_back(key, history, active.reps)
+            self.say(
+                f"search replication {failed + 1} misses a target: judged on it too, "
+                f"{key[0]} {key[1]} back to {roster.get(key, 0)}"
+            )
+            margin = self.slack(self.judge(roster, active.reps))
+
+    def _active(self, roster: Roster) -> Active:
+        """The replications the trim judges its trials on, chosen once a search from the
+        first roster trimmed (`roster`) and kept; a replication that refutes a roster
+        later joins them. Rule `mean`: all of them. Rule `each` (targets over the whole
+        window only): for each target, tightest first, the replication where this roster
+        meets it by the least, until ACTIVE are chosen; the others are checked in the
+        order of the tightest target's margin. Targets per day or interval are judged on
+        every replication pooled: with any of them, all replications."""
+        if self.active is not None:
+            return self.active
+        self.active = self._choose_active(roster)
+        return self.active
+
+    def _choose_active(self, roster: Roster) -> Active:
+        every = list(range(self.replications))
+        checks = [c for c in self.judge(roster) if not self._set_aside(c)]
+        if not self.each or any(c.attainment is not None for c in checks):
+            return Active(every, [], refutable=False)
+        margins = targets.margins(self.s, self.outcome(roster).summary)
+        margins = margins[[c.name for c in checks if c.name in margins]].dropna(axis=1, how="all")
+        if margins.empty:
+            return Active(every, [], refutable=False)
+        tightest = margins.min().sort_values(kind="stable").index
+        reps: list[int] = []
+        for name in tightest:
+            worst = int(margins[name].idxmin())
+            if worst not in reps:
+                reps.append(worst)
+            if len(reps) == ACTIVE:
+                break
+        order = [int(i) for i in margins[tightest[0]].sort_values(kind="stable").index]
+        return Active(reps, [i for i in order if i not in reps], refutable=True)
+
+    def lower(self, roster: Roster) -> Roster:
+        """Rule `each`: bring the roster near its edge at once, before the trim (step 4;
+        `roster` meets every target, from `correct`): the corrected requirements (step 3)
+        of every channel are scaled by one factor and the shift program solved again; the
+        factor is bisected over [LOWEST, 1] for LOWER_ROUNDS rounds, judged on the active
+        replications. One factor for all channels, because channels share agents: a
+        channel served last (e-mail, say) misses when the requirement of one served
+        first (phone) falls. The answer: the cheapest of these rosters that meets every
+        search replication (a replication that refutes one joins the active ones), else
+        `roster`; the trim goes on from it."""
+        active = self._active(roster)
+        if not active.refutable or self.corrected is None:
+            return roster  # without a correction that met every target: nothing to lower
+        needs, shares = self.corrected
+        low, high = LOWEST, 1.0
+        passed: list[Roster] = []
+        for _ in range(LOWER_ROUNDS):
+            factor = (low + high) / 2
+            trial = shift_program.solve(self.s, _scaled(needs, factor), self.shifts, shares).agents
+            missed = self._failing(self.judge(trial, active.reps))
+            self.say(
+                f"requirements ×{factor:.3f}: {sum(trial.values())} agents, "
+                + (f"{len(missed)} target(s) short" + _names(missed) if missed else "all met")
+            )
+            if missed:
+                low = factor
+            else:
+                high = factor
+                passed.append(trial)
+        for trial in sorted(passed, key=self.cost_of):
+            if self.cost_of(trial) >= self.cost_of(roster):
+                break  # no cheaper than the roster it started from
+            if self._failing(self.judge(trial, active.reps)):
+                continue  # refuted by a replication that joined since
+            failed = self._first_failing(trial, active.rest)
+            if failed is None:
+                return trial
+            active.join(failed)
+        return roster
+
+    def cost_of(self, roster: Roster) -> float:
+        """Staff cost of a roster per week."""
+        return cost.staff_cost(self.variant(roster))
+
+    def _refuted(self, trial: Roster, active: Active) -> list[int]:
+        """The active replications a trial is judged on: all of them — or, when one
+        replication can refute it (rule `each`), those up to the first (in order) on
+        which it misses a target (`_first_failing`)."""
+        if not active.refutable:
+            return active.reps
+        failed = self._first_failing(trial, active.reps)
+        return active.reps if failed is None else active.reps[: active.reps.index(failed) + 1]
+
+    def _first_failing(self, roster: Roster, reps: list[int]) -> int | None:
+        """The first of `reps` (in their order) on which the roster misses a target, or
+        None; simulated ACTIVE at a time, stopping after the first batch with a failure.
+        The batch does not depend on the number of workers, so neither does the work
+        counted against the budget."""
+        if not reps:
+            return None
+        size = ACTIVE
+        for start in range(0, len(reps), size):
+            batch = reps[start : start + size]
+            self.simulate([(roster, i) for i in batch])
+            for i in batch:
+                if self._failing(self.judge(roster, [i])):
+                    return i
+        return None
+
+    def _step_back(self, key, history: list[tuple[Roster, int]], active: list[int]):
+        """The last roster of a line's history that meets the `active` replications (the
+        first does: it met all of them), by bisection on the one that just joined, and
+        the next block to try on the line (half the removal that failed); the history
+        and the agents removed are cut back to it."""
+        lo, hi = 0, len(history) - 1  # history[hi], the line's roster, fails it
+        while hi - lo > 1:
+            mid = (lo + hi) // 2
+            if self._failing(self.judge(history[mid][0], active)):
+                hi = mid
+            else:
+                lo = mid
+        roster, removed = history[lo]
+        step = roster.get(key, 0) - history[hi][0].get(key, 0)
+        del history[lo + 1 :]
+        del self.removed[removed:]
+        return roster, max(1, step // 2)
+
     def _out_of_budget(self) -> bool:
-        """Trimming stops past `deadline`, or once `max_rosters` rosters were simulated
-        (a budget that does not depend on the machine's speed)."""
-        if self.max_rosters is not None and self.simulations >= self.max_rosters:
+        """Trimming stops past `deadline`, or once `max_rosters` rosters' worth of work
+        was simulated (`work`: a roster on every search replication, or a verification,
+        is one; a budget that does not depend on the machine's speed)."""
+        if self.max_rosters is not None and self.work >= self.max_rosters - 1e-9:
             return True
         return self.deadline is not None and time.monotonic() > self.deadline
 
@@ -264,9 +486,9 @@ class Search:
         self, roster: Roster, minimal: bool, source: str = "search"
     ) -> tuple[Staffing, bool]:
         """Simulate on fresh seeds. If a target fails there, give back the last agent
-        removed (its removal is then known to fail) and trim the rest again (at most
-        REPAIRS times); then add one agent where the verification fell short (at most
-        ADDITIONS times)."""
+        removed of a group skilled for a channel that fell short (its removal is then
+        known to fail) and trim the rest again (at most REPAIRS times); then add one
+        agent where the verification fell short (at most ADDITIONS times)."""
         floor: Roster = {}
         gave_back = 0
         for _ in range(REPAIRS + ADDITIONS):
@@ -274,12 +496,17 @@ class Search:
             if self.passes(staffing):
                 return staffing, minimal
             self.repairs += 1
-            short = "verification short" + _names(
-                [c for c in staffing.checks if not c.met and not self._set_aside(c)]
-            )
-            if self.removed and gave_back < REPAIRS:
+            failing = [c for c in staffing.checks if not c.met and not self._set_aside(c)]
+            short = "verification short" + _names(failing)
+            channels = {c.channel for c in failing}
+            skilled = [
+                i
+                for i, (g, _) in enumerate(self.removed)
+                if channels & set(self.s.groups[g].skills)
+            ]
+            if skilled and gave_back < REPAIRS:
                 gave_back += 1
-                key = self.removed.pop()
+                key = self.removed.pop(skilled[-1])
                 roster = {**roster, key: roster.get(key, 0) + 1}
                 floor[key] = roster[key]
                 self.say(f"{short}; giving back 1 {key[0]} {key[1]}, trimming again")
@@ -329,15 +556,17 @@ class Search:
     def verified(self, roster: Roster, minimal: bool = False, source: str = "search") -> Staffing:
         """The roster simulated on the verification replications (the same fresh seeds for
         every roster), kept as a candidate answer."""
-        key = frozenset((k, v) for k, v in roster.items() if v > 0)
+        key = _key(roster)
         if key in self.candidates:
             known = self.candidates[key]
             self.candidates[key] = replace(known, one_minimal=known.one_minimal or minimal)
             return known.staffing
-        variant = self.scenario(roster)
+        variant = self.variant(roster)
         self.cost = cost.staff_cost(variant)
         result = self.runner.run(variant, self.verify_n, self.seed, first=self.replications)
-        self.simulations += 1
+        self.verifications += 1
+        self.replications_simulated += self.verify_n
+        self.work += 1
         generated = [
             n for n in dict.fromkeys(r.shift for r in variant.roster) if n not in self.s.shifts
         ]
@@ -393,6 +622,21 @@ class Search:
         return out
 
 
+@dataclass
+class Active:
+    """The search replications the trim judges its trials on (binding ones first), the
+    others in the order it checks them, and whether one replication refutes a trial."""
+
+    reps: list[int]
+    rest: list[int]
+    refutable: bool
+
+    def join(self, i: int) -> None:
+        """Replication i (one of the rest) binds: judge every trial on it, first."""
+        self.rest.remove(i)
+        self.reps.insert(0, i)
+
+
 @dataclass(frozen=True)
 class Candidate:
     """A verified roster the planner may answer with."""
@@ -400,6 +644,25 @@ class Candidate:
     staffing: Staffing
     one_minimal: bool
     source: str  # search, erlang_baseline, erlang_baseline trimmed
+
+
+def _scaled(needs: dict[str, Need], factor: float) -> dict[str, Need]:
+    """Requirements scaled by `factor`: agents needed (voice, chat; rounded up) and the
+    work arriving (message channels, escalations)."""
+    out = {}
+    for c, n in needs.items():
+        if n.is_backlog:
+            out[c] = replace(n, contacts=n.contacts * factor)
+        elif n.agents is not None:
+            out[c] = replace(n, agents=np.ceil(n.agents * factor - 1e-9).astype(int))
+        else:
+            out[c] = n
+    return out
+
+
+def _key(roster: Roster) -> frozenset:
+    """A roster as a dictionary key (lines with no agent left out)."""
+    return frozenset((k, v) for k, v in roster.items() if v > 0)
 
 
 def _verification_text(c: TargetCheck, n: int) -> str:

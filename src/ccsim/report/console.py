@@ -249,8 +249,14 @@ def render_plan(doc: PlanDocument, console: Console) -> None:
         console.print(compare)
     s = doc.search
     console.print(
-        f"search: {s.simulations} simulated rosters ({s.replications} replications each, "
-        f"common random numbers), {s.correction_rounds} correction round(s), "
+        f"search: {s.simulations} simulated rosters on {s.replications} replications "
+        f"(common random numbers; {s.replications_simulated} replications simulated in all; "
+        + (
+            "a target met when every search replication meets it"
+            if s.rule == "each"
+            else "a target met when its mean less the verification's margin does"
+        )
+        + f"), {s.correction_rounds} correction round(s), "
         f"{'1-minimal' if s.one_minimal else 'NOT proven 1-minimal'}, {s.seconds:.0f} s; "
         f"verified on {s.verify_replications} fresh replications "
         "(met = one-sided 95% lower bound reaches the target)"
