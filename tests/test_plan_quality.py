@@ -13,7 +13,8 @@ from ccsim.experiment.runner import Runner
 from ccsim.finance.cost import staff_cost
 from ccsim.planning import plan as planner
 from ccsim.planning import requirements, shift_program
-from ccsim.planning.search import RULES, Active, Search
+from ccsim.planning.search import RULES, Search
+from ccsim.planning.trim import Active
 
 # Phone and chat on a Monday 08:00–16:00; generalists answer phone only, the chat team
 # chat first and phone second; two four-hour templates: 2 groups × 2 templates.

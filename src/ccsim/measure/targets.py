@@ -147,7 +147,7 @@ def margins(s: Scenario, summary: pd.DataFrame) -> pd.DataFrame:
     """How far each replication is from every target over the whole window: value − goal
     for a service level, goal − value for an abandon limit (negative: missed; NaN: nothing
     measured). Rows: replications; columns: the targets' names (targets per day or
-    interval left out). The planner orders replications by it (`ccsim.planning.search`)."""
+    interval left out). The planner orders replications by it (`ccsim.planning.trim`)."""
     columns = {}
     for channel, metric, kind, _, goal, scope in _items(s):
         if scope.scoped:

@@ -4,7 +4,8 @@
    no roster can reach (the channel is closed, or no skilled shift is on duty, when
    their clock runs) are set aside as `unmet`, with the reason.
 2. The shift program (`ccsim.planning.shift_program`): an integer program.
-3. Simulate and correct, 4. trim, 5. verify on fresh seeds (`ccsim.planning.search`).
+3. Simulate and correct, 4. trim (`ccsim.planning.trim`), 5. verify on fresh seeds
+   (`ccsim.planning.search`).
 
 The Erlang baseline — per-interval Erlang C with average handle times, scheduled
 by the same program and verified the same way — comes with the plan.
