@@ -25,7 +25,8 @@ from ccsim.planning import shift_program
 from ccsim.planning.requirements import Need
 from ccsim.planning.staffing import Roster
 
-BLOCK = 16  # the trim removes 1/BLOCK of a roster line at a time (at least one agent)
+BLOCK = 8  # the trim removes 1/BLOCK of a roster line at first (at least one agent)
+GROWTH = 4  # ... and at most GROWTH times the last block after a removal that works
 ACTIVE = 2  # rule `each`: the trim judges its trials on this many replications at first
 LOWEST = 0.5  # rule `each`: requirements scaled down to at most this share before the trim
 LOWER_ROUNDS = 5  # ... bisected in this many rounds
@@ -60,9 +61,9 @@ class Trimming:
         A line loses a block of agents at a time, 1/BLOCK of it (at least one) at first
         (one, when trimming again above a floor after a give-back). The next block is
         where the first target margin (`slack`) that fell with the last block would,
-        falling on linearly, reach zero — never more than twice the last block after a
-        removal that works, always fewer after one that does not — or, without such a
-        margin, double or half the last (`_next_block`). The line is done when removing
+        falling on linearly, reach zero — never more than GROWTH times the last block
+        after a removal that works, always fewer after one that does not — or, without
+        such a margin, double or half the last (`_next_block`). The line is done when removing
         a single agent fails.
 
         With the rule `each`, trials are judged on the active replications only (the
@@ -308,7 +309,7 @@ def _next_block(
 ) -> int:
     """The next block of a line after removing k agents moved the targets' margins from
     `before` to `after`: where the first margin that fell, falling on linearly, reaches
-    zero — at most 2k after a success, at most k − 1 after a failure — or 2k / k // 2
+    zero — at most GROWTH × k after a success, at most k − 1 after a failure — or 2k / k // 2
     when no margin fell (or there are none)."""
     base = before if failed else after  # margins of the roster the next block leaves
     edges = [
@@ -319,4 +320,4 @@ def _next_block(
     if not edges:
         return 2 * k if not failed else max(1, k // 2)
     edge = max(0, int(min(edges) + 1e-9))
-    return max(1, min(k - 1, edge)) if failed else max(1, min(2 * k, edge))
+    return max(1, min(k - 1, edge)) if failed else max(1, min(GROWTH * k, edge))
