@@ -198,6 +198,7 @@ class Center:
         heap = self._heap  # never empty here: run()'s stop event at t1 is in it
         if t >= heap[0][0]:  # (the last arrival is followed by an endless one)
             return
+        concurrency, idle_for = self.concurrency, self.router.idle_for
         arrival, chan, queues, balks, expire, start, free_agent = (
             self.arrival,
             self.chan,
@@ -210,7 +211,17 @@ class Center:
         while True:
             q = chan[c]
             queue = queues[q]
-            agent = free_agent(q) if queue.open else None
+            if not queue.open:
+                agent = None
+            elif concurrency[q] > 1:
+                agent = free_agent(q)
+            else:  # the first agent of the best pool (`Router.free_agent`, inlined)
+                agent = None
+                for pool in idle_for[q]:
+                    if pool:
+                        agent = next(iter(pool))
+                        del pool[agent]
+                        break
             if agent is not None:
                 start(agent, c, q, t)
             elif balks[c]:
@@ -283,7 +294,10 @@ class Center:
                 self.router.leave_chat(agent)
             q = self._next_queue(agent, now)  # (`_take_work`, one call fewer)
             if q >= 0:
-                self._take_from(agent, q, now)
+                if self.concurrency[q] > 1 or q == self.esc:
+                    self._take_from(agent, q, now)
+                else:  # (`_take_from` for one session, one call fewer)
+                    self._start(agent, self.queues[q].pop(), q, now)
         else:  # still chatting: may take another session of this chat queue
             q = self.chan[c]
             queue = self.queues[q]

@@ -39,7 +39,9 @@ class Router:
         ]
 
     def free_agent(self, q: int) -> Agent | None:
-        """A free agent for queue q by group priority, taken out of its pool."""
+        """A free agent for queue q by group priority, taken out of its pool. (The
+        engine's arrival loop, `ccsim.model.engine.Center._admit`, does the same inline
+        for a queue of one session at a time, over `idle_for`: one call fewer an arrival.)"""
         if self.concurrency[q] > 1:
             return self._free_chat_agent(q)
         for pool in self.idle_for[q]:
