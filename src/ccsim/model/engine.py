@@ -294,10 +294,7 @@ class Center:
                 self.router.leave_chat(agent)
             q = self._next_queue(agent, now)  # (`_take_work`, one call fewer)
             if q >= 0:
-                if self.concurrency[q] > 1 or q == self.esc:
-                    self._take_from(agent, q, now)
-                else:  # (`_take_from` for one session, one call fewer)
-                    self._start(agent, self.queues[q].pop(), q, now)
+                self._take_from(agent, q, now)
         else:  # still chatting: may take another session of this chat queue
             q = self.chan[c]
             queue = self.queues[q]
