@@ -262,27 +262,25 @@ class Center:
             done.at, done.callbacks, done.value = at, self._on_finish, c
             heappush(self._heap, (at, NORMAL, next(self._eid), done))
         else:
-            Due(self.env, at, self._on_finish, c)
+            Due(self.env, at, self._on_finish, c).agent = agent
 
     def _start_escalated(self, agent: Agent, c: int, now: float) -> None:
         """Agent starts the escalated handling of contact c; its end carries ~c."""
         agent.load += 1
         self.esc_start[c] = now
         self.esc_agent[c] = agent.index
-        Due(self.env, now + self.esc_resolve[c], self._on_finish, ~c)
+        Due(self.env, now + self.esc_resolve[c], self._on_finish, ~c).agent = agent
 
     def _finish(self, event: Due) -> None:
         """End of a handling: escalate if needed, free the agent, take more work; then
         admit the arrivals before the next event (`_admit`; called here rather than as
         a second callback: most events have none to admit)."""
-        c, now = event.value, event.at
+        c, now, agent = event.value, event.at, event.agent
         if c < 0:
             c = ~c
             self.esc_end[c] = now
-            agent = self.agents[self.esc_agent[c]]
         else:
             self.end[c] = now
-            agent = self.agents[self.agent_of[c]]
             if self.escalates[c]:
                 self._escalate(c, now)
         load = agent.load = agent.load - 1
@@ -397,8 +395,8 @@ class Center:
         run of many replications then needs the memory of one."""
         self._on_finish = ()
         self.env._queue.clear()
-        for agent in self.agents:  # its own Due may still hold this center's callbacks
-            agent.done.callbacks = None
+        for agent in self.agents:  # its own Due may still hold this center's callbacks,
+            agent.done.callbacks = agent.done.agent = None  # and refers back to it
         self.router.close()
         for life, generator in self._lives:  # a run that ended early leaves lives waiting
             life.callbacks = []

@@ -9,7 +9,9 @@ that Due events run in the order Timeouts would.
 
 An owner may reuse a Due once SimPy has run it (`callbacks` is None again): the engine
 gives each agent one (`Due.spare`) for the end of its handling, rescheduled in place, so
-the per-contact path allocates no event (`ccsim.model.engine.Center._start`).
+the per-contact path allocates no event (`ccsim.model.engine.Center._start`). `agent` is
+the agent whose handling the Due ends (None for other events), so that the end of a
+handling finds its agent without looking it up.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ NAN = float("nan")
 class Due:
     """An event at absolute time `at` whose callbacks get it (and its `value`)."""
 
-    __slots__ = ("at", "callbacks", "value")
+    __slots__ = ("agent", "at", "callbacks", "value")
     _ok = True
 
     def __init__(self, env: simpy.Environment, at: float, callbacks: tuple, value: object):
@@ -34,11 +36,12 @@ class Due:
         self.callbacks = callbacks  # a shared tuple: SimPy only replaces it by None
         self.value = value
         self.at = at
+        self.agent = None
         heappush(env._queue, (at, NORMAL, next(env._eid), self))
 
     @classmethod
     def spare(cls) -> Due:
         """A Due not scheduled (callbacks None, as after SimPy ran it), to be reused."""
         due = cls.__new__(cls)
-        due.at, due.callbacks, due.value = NAN, None, None
+        due.at, due.callbacks, due.value, due.agent = NAN, None, None, None
         return due

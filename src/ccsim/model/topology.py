@@ -47,6 +47,7 @@ class Agent:
         self.taking = False  # on duty, not on break, not leaving
         self.chat_pool: dict[Agent, None] | None = None  # the chat pool it belongs to
         self.done = Due.spare()  # the end of its handling, reused (ccsim.model.events)
+        self.done.agent = self
         self.waiter: simpy.Event | None = None  # set while it finishes work to clock out
         self.duty: list[tuple[float, float]] = []  # available segments [start, end)
         self.since = 0.0
