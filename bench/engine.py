@@ -85,7 +85,7 @@ def main() -> None:
 
         runs = [
             run_idiomatic(675 / 60, 50, 4.0, 3.0, args.days * 1440.0, seed=1)
-            for _ in range(max(1, args.repeat - 1))
+            for _ in range(args.repeat)  # as many runs as ccsim's: a fair best-of-N
         ]
         result = min(runs, key=lambda r: r["seconds"])
         theirs = result["contacts"] / result["seconds"]
