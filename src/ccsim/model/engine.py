@@ -262,14 +262,14 @@ class Center:
             done.at, done.callbacks, done.value = at, self._on_finish, c
             heappush(self._heap, (at, NORMAL, next(self._eid), done))
         else:
-            Due(self.env, at, self._on_finish, c).agent = agent
+            Due(self.env, at, self._on_finish, c, agent)
 
     def _start_escalated(self, agent: Agent, c: int, now: float) -> None:
         """Agent starts the escalated handling of contact c; its end carries ~c."""
         agent.load += 1
         self.esc_start[c] = now
         self.esc_agent[c] = agent.index
-        Due(self.env, now + self.esc_resolve[c], self._on_finish, ~c).agent = agent
+        Due(self.env, now + self.esc_resolve[c], self._on_finish, ~c, agent)
 
     def _finish(self, event: Due) -> None:
         """End of a handling: escalate if needed, free the agent, take more work; then

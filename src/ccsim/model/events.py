@@ -30,13 +30,20 @@ class Due:
     __slots__ = ("agent", "at", "callbacks", "value")
     _ok = True
 
-    def __init__(self, env: simpy.Environment, at: float, callbacks: tuple, value: object):
+    def __init__(
+        self,
+        env: simpy.Environment,
+        at: float,
+        callbacks: tuple,
+        value: object,
+        agent: object = None,
+    ):
         if at < env._now:
             raise ValueError(f"cannot schedule an event at {at!r}, before now ({env._now!r})")
         self.callbacks = callbacks  # a shared tuple: SimPy only replaces it by None
         self.value = value
         self.at = at
-        self.agent = None
+        self.agent = agent
         heappush(env._queue, (at, NORMAL, next(env._eid), self))
 
     @classmethod
