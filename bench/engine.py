@@ -1,12 +1,19 @@
 """Engine speed: ccsim against an idiomatic SimPy model of the same Erlang-A load.
 
-    python bench/engine.py [--days 30] [--skip-idiomatic]
+    python bench/engine.py [--days 30] [--pairs 10] [--repeat 3] [--skip-idiomatic]
 
 Prints contacts/s for both and the ratio (with the peak memory of the process after
-the ccsim runs), then contacts/s for the bundled e-commerce scenario with everything
-on (anger, chat concurrency, messages, escalations, shifts, breaks, absence).
+a ccsim run, before the reference's), then contacts/s for the bundled e-commerce
+scenario with everything on (anger, chat concurrency, messages, escalations, shifts,
+breaks, absence).
 Contacts/s counts every simulated contact (warm-up and cool-down included) over the
 wall-clock time of `ccsim.simulate` (arrival generation, the run and the records).
+
+ccsim and the reference are timed in `--pairs` alternating pairs in one process (ccsim
+first in even pairs, the reference first in odd ones), and the ratio is taken pair by
+pair: its median and range hold while this shared machine's speed drifts, which the
+best of a few runs on each side, taken minutes apart, does not (the bench did that
+until 2026-12-05; README, "Benchmarks").
 """
 
 from __future__ import annotations
@@ -14,6 +21,7 @@ from __future__ import annotations
 import argparse
 import gc
 import resource
+import statistics
 import sys
 import time
 from pathlib import Path
@@ -64,36 +72,84 @@ def rate(fn, repeat: int) -> tuple[float, int, float]:
     return n / best, n, best
 
 
+def timed(fn) -> tuple[float, int, float]:
+    """(contacts/s, contacts, seconds) of one call of fn() -> (contacts, seconds)."""
+    gc.collect()
+    n, sec = fn()
+    return n / sec, n, sec
+
+
+def paired(ours, theirs, pairs: int) -> list[tuple[tuple, tuple]]:
+    """`pairs` alternating pairs of timed() figures of ours and theirs (ours first in
+    even pairs, theirs first in odd ones)."""
+    out = []
+    for i in range(pairs):
+        if i % 2:
+            b = timed(theirs)
+            a = timed(ours)
+        else:
+            a = timed(ours)
+            b = timed(theirs)
+        out.append((a, b))
+    return out
+
+
+def spread(values: list[float], fmt: str) -> str:
+    """Median and range of values."""
+    return (
+        f"median {format(statistics.median(values), fmt)} "
+        f"({format(min(values), fmt)}–{format(max(values), fmt)})"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--days", type=int, default=30)
     parser.add_argument("--skip-idiomatic", action="store_true")
     parser.add_argument("--repeat", type=int, default=3, help="runs per figure (best is kept)")
+    parser.add_argument("--pairs", type=int, default=10, help="ccsim/reference pairs")
     args = parser.parse_args()
 
     scenario = ccsim.loads(ERLANG_A.format(days=args.days, weekly=675 * 24 * 7))
-    ours, n, sec = rate(
-        lambda: sum(len(r.contacts) for r in simulate(scenario, 1, 1).replications), args.repeat
-    )
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(
-        f"ccsim, Erlang-A 50 agents 675/h, {args.days} days: {n:,} contacts in {sec:.2f} s "
-        f"= {ours:,.0f} contacts/s; peak memory of the process so far {peak:,.0f} MB"
-    )
-    if not args.skip_idiomatic:
+
+    def ours() -> tuple[int, float]:
+        start = time.perf_counter()
+        n = sum(len(r.contacts) for r in simulate(scenario, 1, 1).replications)
+        return n, time.perf_counter() - start
+
+    label = f"Erlang-A 50 agents 675/h, {args.days} days"
+    if args.skip_idiomatic:
+        rate_, n, sec = rate(lambda: ours()[0], args.repeat)
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        print(
+            f"ccsim, {label}: {n:,} contacts in {sec:.2f} s = {rate_:,.0f} contacts/s; "
+            f"peak memory of the process so far {peak:,.0f} MB"
+        )
+    else:
         from simpy_reference import run_idiomatic
 
-        runs = [
-            run_idiomatic(675 / 60, 50, 4.0, 3.0, args.days * 1440.0, seed=1)
-            for _ in range(args.repeat)  # as many runs as ccsim's: a fair best-of-N
-        ]
-        result = min(runs, key=lambda r: r["seconds"])
-        theirs = result["contacts"] / result["seconds"]
+        def theirs() -> tuple[int, float]:
+            r = run_idiomatic(675 / 60, 50, 4.0, 3.0, args.days * 1440.0, seed=1)
+            return r["contacts"], r["seconds"]
+
+        timed(ours)  # warm-up: imports, caches
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        runs = paired(ours, theirs, args.pairs)
+        (_, n, _), (_, m, _) = runs[0]
         print(
-            f"idiomatic SimPy, same load: {result['contacts']:,} contacts in "
-            f"{result['seconds']:.2f} s = {theirs:,.0f} contacts/s"
+            f"ccsim, {label}: {n:,} contacts, "
+            + spread([a[0] for a, _ in runs], ",.0f")
+            + f" contacts/s; peak memory of the process after one run {peak:,.0f} MB"
         )
-        print(f"ratio ccsim / idiomatic: {ours / theirs:.1f}x")
+        print(
+            f"idiomatic SimPy, same load: {m:,} contacts, "
+            + spread([b[0] for _, b in runs], ",.0f")
+            + " contacts/s"
+        )
+        print(
+            f"ratio ccsim / idiomatic, pair by pair ({args.pairs} alternating pairs): "
+            + spread([a[0] / b[0] for a, b in runs], ".2f")
+        )
 
     shop = ccsim.load(ROOT / "scenarios" / "ecommerce_omnichannel.yaml")
     reps = 5
