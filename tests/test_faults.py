@@ -83,48 +83,68 @@ HALF_A_RESULT = """
 import os, struct, sys, time
 from pathlib import Path
 
-def half_a_result(s, seed, index, contacts):
-    # a worker caught by Ctrl-C while sending its tables: the header of a 1 MB message
-    # and 10 of its bytes are in the result pipe when the worker is stopped
-    result_queue = sys._getframe(1).f_locals["result_queue"]  # concurrent.futures' worker
+def send_half(index):
+    # the header of a 1 MB message and 10 of its bytes in the result pipe
+    result_queue = sys._getframe(2).f_locals["result_queue"]  # concurrent.futures' worker
     os.write(result_queue._writer.fileno(), struct.pack("!i", 1 << 20) + b"0" * 10)
     Path(f"sent-{index}").touch()
-    time.sleep(GUARD)
+
+def half_a_result(s, seed, index, contacts):
+    send_half(index)
+    time.sleep(GUARD)  # until Ctrl-C stops it
+
+def half_a_result_then_killed(s, seed, index, contacts):
+    if index == 0:
+        send_half(index)
+        os._exit(9)  # killed (out of memory, say) in the middle of sending
+    time.sleep(GUARD)  # the other worker, busy
 """.replace("GUARD", str(GUARD))
 
-INTERRUPTED_WHILE_SENDING = """
+STOPPED_WHILE_SENDING = """
 import os, signal, sys, threading, time
 from pathlib import Path
 import ccsim
-from ccsim.experiment.runner import Runner
-from halfway import half_a_result
+import halfway
+from ccsim.experiment.runner import Runner, WorkerError
 
 def press_ctrl_c():
     while not list(Path().glob("sent-*")):
         time.sleep(0.05)
     time.sleep(0.5)  # the pool's manager thread is now waiting for the rest of the message
-    os.kill(os.getpid(), signal.SIGINT)  # Ctrl-C
+    os.kill(os.getpid(), signal.SIGINT)
 
-threading.Thread(target=press_ctrl_c, daemon=True).start()
+work = getattr(halfway, sys.argv[2])
+if work is halfway.half_a_result:
+    threading.Thread(target=press_ctrl_c, daemon=True).start()
 try:
-    with Runner(2, work=half_a_result) as runner:
+    with Runner(2, work=work) as runner:
         runner.run(ccsim.load(sys.argv[1]), 2, seed=1)
 except KeyboardInterrupt:
     print("interrupted", flush=True)
+except WorkerError as exc:
+    print(exc, flush=True)
 """
 
 
-def test_ctrl_c_while_a_worker_sends_its_result_does_not_hang_the_exit(tmp_path):
-    """A worker stopped half-way through sending its tables used to leave the process
-    pool's manager thread waiting for the rest for ever, and Python's exit waiting for
-    that thread (a hang after "ccsim: interrupted": 2 of 21 plans interrupted in a
-    reproduction, in CI once)."""
+@pytest.mark.parametrize(
+    ("work", "said"),
+    [
+        ("half_a_result", "interrupted"),
+        ("half_a_result_then_killed", "a worker process died while simulating"),
+    ],
+    ids=["ctrl-c", "killed"],
+)
+def test_a_worker_stopped_while_sending_its_result_does_not_hang(tmp_path, work, said):
+    """A worker stopped half-way through sending its tables (by Ctrl-C, or killed) left
+    the process pool's manager thread waiting for the rest for ever: Python's exit
+    waited for that thread (a hang after "ccsim: interrupted": 2 of 21 plans interrupted
+    in a reproduction, and once in CI), and a killed worker never broke the pool."""
     (tmp_path / "halfway.py").write_text(HALF_A_RESULT)
-    (tmp_path / "main.py").write_text(INTERRUPTED_WHILE_SENDING)
+    (tmp_path / "main.py").write_text(STOPPED_WHILE_SENDING)
     paths = [str(tmp_path), *filter(None, [os.environ.get("PYTHONPATH")])]
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(paths)}
     r = subprocess.run(
-        [sys.executable, "main.py", str(SCENARIOS / "small_shop.yaml")],
+        [sys.executable, "main.py", str(SCENARIOS / "small_shop.yaml"), work],
         cwd=tmp_path,
         env=env,
         capture_output=True,
@@ -132,7 +152,7 @@ def test_ctrl_c_while_a_worker_sends_its_result_does_not_hang_the_exit(tmp_path)
         timeout=GUARD,
     )
     assert list(tmp_path.glob("sent-*")), "no worker got as far as sending: " + r.stderr
-    assert r.stdout.strip() == "interrupted", r.stderr
+    assert r.stdout.startswith(said), r.stdout + r.stderr
     assert r.returncode == 0, r.stderr
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 import signal
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
 import numpy as np
@@ -26,6 +26,7 @@ from ccsim.scenario.model import Scenario
 Progress = Callable[[int, int], None]  # (replications done, replications in all)
 Output = tuple[Tables, Replication | None]
 Job = tuple[Scenario, int]  # a scenario and the index of one of its replications
+WATCH = 1.0  # seconds: how often a wait for a worker's result checks the workers live
 
 
 class WorkerError(RuntimeError):
@@ -81,8 +82,8 @@ class Runner:
             self._pool = None
 
     def _stop_now(self) -> None:
-        """Interrupted: stop the worker processes at once rather than let their
-        replications run to the end (the results would be thrown away)."""
+        """Interrupted, or a worker died: stop the worker processes at once rather than
+        let their replications run to the end (the results would be thrown away)."""
         if self._pool is not None:
             processes = list(getattr(self._pool, "_processes", {}).values())
             for process in processes:
@@ -158,7 +159,7 @@ class Runner:
                 self._pool = ProcessPoolExecutor(self.workers, initializer=_ignore_interrupts)
             futures = [self._pool.submit(self.work, s, ss, i, contacts) for s, ss, i in units]
             for future in futures:
-                outputs.append(future.result())
+                outputs.append(self._result(future))
                 if progress:
                     progress(len(outputs), len(units))
         except KeyboardInterrupt:
@@ -171,6 +172,20 @@ class Runner:
                 "try fewer --workers or fewer replications at once"
             ) from exc
         return outputs
+
+    def _result(self, future: Future) -> Output:
+        """A worker's output. A worker that dies half-way through sending its tables
+        (killed, out of memory) leaves the pool's manager thread waiting for the rest for
+        ever, and the pool never breaks: so the wait looks at the workers every WATCH
+        seconds and, finding one dead, stops them all (`_stop_now`): the pool is broken."""
+        while True:
+            try:
+                return future.result(timeout=WATCH)
+            except TimeoutError:
+                processes = getattr(self._pool, "_processes", None) or {}
+                if any(process.exitcode is not None for process in list(processes.values())):
+                    self._stop_now()
+                    raise BrokenProcessPool("a worker process died") from None
 
     def _on_dask(self, units, contacts, progress) -> list[Output]:
         try:
