@@ -81,11 +81,15 @@ class Runner:
             self._pool.shutdown(cancel_futures=True)
             self._pool = None
 
+    def _worker_processes(self) -> list:
+        """The pool's worker processes (none once it is shut down)."""
+        return list((getattr(self._pool, "_processes", None) or {}).values())
+
     def _stop_now(self) -> None:
         """Interrupted, or a worker died: stop the worker processes at once rather than
         let their replications run to the end (the results would be thrown away)."""
         if self._pool is not None:
-            processes = list(getattr(self._pool, "_processes", {}).values())
+            processes = self._worker_processes()
             for process in processes:
                 process.terminate()
             for process in processes:
@@ -182,8 +186,7 @@ class Runner:
             try:
                 return future.result(timeout=WATCH)
             except TimeoutError:
-                processes = getattr(self._pool, "_processes", None) or {}
-                if any(process.exitcode is not None for process in list(processes.values())):
+                if any(process.exitcode is not None for process in self._worker_processes()):
                     self._stop_now()
                     raise BrokenProcessPool("a worker process died") from None
 
