@@ -3,6 +3,14 @@ and the Erlang baseline, and its 1-minimality checked.
 
     python bench/plan.py [SCENARIO] [--start-grid 1h] [--check-minimal]
                          [--time-budget 20min] [--max-rosters 12] [--workers 1]
+                         [--no-baseline] [--from-roster] [--roster ROSTER.yaml]
+                         [--set KEY=VALUE ...]
+
+`--roster` (a roster.yaml that `ccsim plan --out` wrote) replaces the scenario's roster
+and plans from it (`--from-roster`: docs/planning.md, "Planning again from a roster");
+`--set` changes a field of the scenario first (`arrivals.email.weekly=210000`, `*1.05`
+scales it), as `ccsim sweep --set` does. The variant is written next to the scenario for
+the run (so that its CSV tables resolve) and removed afterwards.
 
 Runs the command exactly as a planner would (default settings, local workers = the
 machine's cores) and prints:
@@ -27,8 +35,11 @@ import argparse
 import json
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
+
+from ruamel.yaml import YAML
 
 import ccsim
 from ccsim.experiment.runner import Runner
@@ -97,23 +108,53 @@ def main() -> None:
     parser.add_argument("--time-budget", default=None, help="passed to ccsim plan")
     parser.add_argument("--max-rosters", default=None, help="passed to ccsim plan")
     parser.add_argument("--workers", default=None, help="passed to ccsim plan")
+    parser.add_argument("--no-baseline", action="store_true", help="passed to ccsim plan")
+    parser.add_argument("--from-roster", action="store_true", help="passed to ccsim plan")
+    parser.add_argument("--roster", default=None, help="a roster.yaml to plan again from")
+    parser.add_argument("--set", action="append", default=[], metavar="KEY=VALUE")
     args = parser.parse_args()
-    command = [sys.executable, "-m", "ccsim", "plan", args.scenario, "--json", "--quiet"]
+    s = ccsim.load(args.scenario)
+    changes = {}
+    if args.roster:
+        pasted = YAML(typ="safe").load(Path(args.roster).read_text())
+        changes["roster"] = pasted["roster"]
+        changes.update({f"shifts.{k}": v for k, v in (pasted.get("shifts") or {}).items()})
+        args.from_roster = True
+    for item in args.set:
+        key, _, value = item.partition("=")
+        changes[key] = YAML(typ="safe").load(value)
+    path = args.scenario
+    if changes:
+        s = ccsim.with_changes(s, changes)
+        with tempfile.NamedTemporaryFile(
+            "w", suffix=".yaml", prefix=".bench-", dir=Path(args.scenario).parent, delete=False
+        ) as variant:
+            variant.write(s.to_yaml())
+        path = variant.name
+    command = [sys.executable, "-m", "ccsim", "plan", path, "--json", "--quiet"]
     for option in ("start_grid", "time_budget", "max_rosters", "workers"):
         if getattr(args, option):
             command += [f"--{option.replace('_', '-')}", getattr(args, option)]
-    start = time.perf_counter()
-    run = subprocess.run(command, capture_output=True, text=True)
-    seconds = time.perf_counter() - start
+    command += ["--no-baseline"] * args.no_baseline + ["--from-roster"] * args.from_roster
+    try:
+        start = time.perf_counter()
+        run = subprocess.run(command, capture_output=True, text=True)
+        seconds = time.perf_counter() - start
+    finally:
+        if changes:
+            Path(path).unlink()
     if run.returncode not in (0, 1):
         sys.exit(run.stderr)
     doc = json.loads(run.stdout)
     search = doc["search"]
     base = doc["erlang_baseline"]
-    s = ccsim.load(args.scenario)
     grid = search["start_grid_min"]
     currency = doc["cost"]["currency"]
-    print(f"ccsim plan {Path(args.scenario).name}: {seconds:.0f} s wall clock")
+    print(
+        f"ccsim plan {Path(args.scenario).name}"
+        + (f" ({', '.join(sorted(changes))} changed)" if changes else "")
+        + f": {seconds:.0f} s wall clock; started from the {search.get('start', 'requirements')}"
+    )
     print(
         f"  every target met on {search['verify_replications']} fresh replications: "
         f"{doc['targets_met']}; 1-minimal (the planner says): {search['one_minimal']}; "

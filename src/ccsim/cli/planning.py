@@ -75,6 +75,14 @@ def plan(
         ),
     ] = None,
     baseline: Annotated[bool, typer.Option(help="also plan the Erlang C baseline")] = True,
+    from_roster: Annotated[
+        bool,
+        typer.Option(
+            "--from-roster",
+            help="start from the scenario's own roster (say, the last plan's, from its "
+            "roster.yaml) instead of the requirements: faster when it is near the answer",
+        ),
+    ] = False,
     quiet: Quiet = False,
     report: Report = False,
     memory_limit: MemoryLimit = None,
@@ -108,6 +116,7 @@ def plan(
                 baseline=baseline,
                 progress=say,
                 memory_limit=memory_limit,
+                from_roster=from_roster,
             )
     except (WorkerError, PlanError, WorkLimitError) as exc:
         fail(f"{scenario}: {exc}")

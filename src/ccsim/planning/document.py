@@ -41,6 +41,7 @@ class SearchStats(BaseModel):
     verify_replications: int
     start_grid_min: float | None
     rule: str = "mean"  # how the search judged targets: mean, or each replication
+    start: str = "requirements"  # where the search started: requirements, or roster
     simulations: int
     replications_simulated: int = 0  # (roster, replication) pairs, verification included
     correction_rounds: int

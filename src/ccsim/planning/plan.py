@@ -140,6 +140,21 @@ def roster_budget(contacts: float, replications: int) -> int:
     return max(MIN_ROSTERS, int(SEARCH_CONTACTS // max(1.0, contacts * replications)))
 
 
+def start_roster(s: Scenario) -> dict[tuple[str, str], int]:
+    """The scenario's own roster as the search's start (`plan(from_roster=True)`)."""
+    if s.staffing is not None or not any(line.agents for line in s.roster):
+        raise PlanError(
+            "the scenario has no roster to start from: add `roster:` lines with agents "
+            "(say, from the roster.yaml of an earlier plan), or plan without --from-roster"
+        )
+    out: dict[tuple[str, str], int] = {}
+    for line in s.roster:
+        if line.agents:
+            key = (line.group, line.shift)
+            out[key] = out.get(key, 0) + line.agents
+    return out
+
+
 def plan(
     s: Scenario,
     seed: int | None = None,
@@ -154,6 +169,7 @@ def plan(
     progress: Progress | None = None,
     memory_limit: str | float | None = None,
     rule: str | None = None,
+    from_roster: bool = False,
 ) -> Plan:
     """Find the cheapest roster of `s` that meets every target (see the module docstring).
 
@@ -168,7 +184,9 @@ def plan(
     `memory_limit`: refuse up front a scenario whose replication needs more memory
     (`ccsim.model.work`); `rule`: how the search judges a target, `mean` (the mean less
     the verification's margin) or `each` (every search replication on its own) —
-    default `search_rule`.
+    default `search_rule`; `from_roster`: start the search from the scenario's own roster
+    (say, the last plan's, pasted from roster.yaml) instead of the requirements — faster
+    when it is near the answer (`ccsim.planning.warm_start`).
     """
     contacts = work.estimate(s).contacts
     default_search, default_verify = replication_counts(contacts)
@@ -184,6 +202,7 @@ def plan(
     shifts = shift_program.shift_options(s, start_grid)
     if not shifts:
         raise PlanError("the scenario has no shift templates to plan with: add `shifts:`")
+    start = start_roster(s) if from_roster else None
     say("requirements per interval")
     needs = requirements.needs(s, shifts)
     unmet = unreachable(s, needs)
@@ -191,8 +210,11 @@ def plan(
         search = Search(s, needs, shifts, runner, seed, replications, verify, unmet, say, rule)
         search.max_rosters = max_rosters
         search.deadline = None if time_budget is None else started + time_budget
-        roster = search.lower(search.correct())
-        roster, one_minimal = search.trim(roster)
+        roster = None if start is None else search.start_from(start)
+        warm = roster is not None
+        if roster is None:
+            roster = search.lower(search.correct())
+        roster, one_minimal = search.trim(roster, edge=warm)
         search.say("verifying on fresh seeds")
         found, _ = search.verify(roster, one_minimal)
         base = None
@@ -220,6 +242,7 @@ def plan(
                 "verify_replications": verify,
                 "start_grid_min": start_grid,
                 "rule": rule,
+                "start": "roster" if warm else "requirements",
                 "simulations": search.simulations,
                 "replications_simulated": search.replications_simulated,
                 "correction_rounds": search.rounds,

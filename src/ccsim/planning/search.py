@@ -25,7 +25,8 @@ from ccsim.measure.targets import TargetCheck
 from ccsim.planning import requirements, shift_program
 from ccsim.planning.requirements import Need
 from ccsim.planning.staffing import Roster, Staffing, Unmet
-from ccsim.planning.trim import Active, Trimming, target_names
+from ccsim.planning.trim import Active, target_names
+from ccsim.planning.warm_start import WarmStart
 from ccsim.scenario import timegrid, units
 from ccsim.scenario.model import ESCALATION, RosterLine, Scenario, Shift
 from ccsim.scenario.timegrid import week_slot
@@ -61,8 +62,9 @@ def unreachable(s: Scenario, needs: dict[str, Need]) -> list[Unmet]:
     return out
 
 
-class Search(Trimming):
-    """The simulate–correct–trim search over rosters (one instance per `plan` call)."""
+class Search(WarmStart):
+    """The simulate–correct–trim search over rosters (one instance per `plan` call); the
+    trim and the warm start are mixed in (`ccsim.planning.trim`, `ccsim.planning.warm_start`)."""
 
     def __init__(
         self, s, needs, shifts, runner, seed, replications, verify, unmet, say, rule="mean"

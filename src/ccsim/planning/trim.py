@@ -52,9 +52,12 @@ class Trimming:
     the scenario, the simulated replications, the rule, the removed agents, the
     progress and the budget these methods use)."""
 
-    def trim(self, roster: Roster, floor: Roster | None = None) -> tuple[Roster, bool]:
+    def trim(
+        self, roster: Roster, floor: Roster | None = None, edge: bool = False
+    ) -> tuple[Roster, bool]:
         """Remove agents, most expensive line first, while every target stays met; never
-        below `floor`. True when no single removal keeps every target met (1-minimal):
+        below `floor` (`edge`: the roster is near its edge, the first blocks one agent).
+        True when no single removal keeps every target met (1-minimal):
         the roster meets every target on every search replication, and the last pass
         tried one agent fewer on every line of it, and each failed.
 
@@ -80,8 +83,9 @@ class Trimming:
             return agent_cost(s, key[0], self.shifts[key[1]])
 
         active = self._active(roster)
-        # after a give-back (a floor) the roster is at the edge already: one at a time
-        block = {key: 1 if floor else max(1, n // BLOCK) for key, n in roster.items()}
+        # after a give-back (a floor), or from a roster `edge` says is near it (a warm
+        # start, ccsim.planning.warm_start), the roster is at the edge: one at a time
+        block = {key: 1 if floor or edge else max(1, n // BLOCK) for key, n in roster.items()}
         while True:
             improved = False
             for key in sorted(roster, key=price, reverse=True):
@@ -205,8 +209,16 @@ class Trimming:
             else:
                 high = factor
                 passed.append(trial)
+        return self._cheapest_meeting_all(passed, active, than=roster) or roster
+
+    def _cheapest_meeting_all(
+        self, passed: list[Roster], active: Active, than: Roster | None = None
+    ) -> Roster | None:
+        """The cheapest of `passed` (rosters that met the active replications when tried)
+        that meets every search replication — cheaper than `than`, if given — or None;
+        each replication that refutes one on the way joins the active ones."""
         for trial in sorted(passed, key=self.cost_of):
-            if self.cost_of(trial) >= self.cost_of(roster):
+            if than is not None and self.cost_of(trial) >= self.cost_of(than):
                 break  # no cheaper than the roster it started from
             if self._failing(self.judge(trial, active.reps)):
                 continue  # refuted by a replication that joined since
@@ -214,7 +226,7 @@ class Trimming:
             if failed is None:
                 return trial
             active.join(failed)
-        return roster
+        return None
 
     def cost_of(self, roster: Roster) -> float:
         """Staff cost of a roster per week."""

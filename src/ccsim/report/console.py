@@ -256,8 +256,12 @@ def render_plan(doc: PlanDocument, console: Console) -> None:
             if s.rule == "each"
             else "a target met when its mean less the verification's margin does"
         )
-        + f"), {s.correction_rounds} correction round(s), "
-        f"{'1-minimal' if s.one_minimal else 'NOT proven 1-minimal'}, {s.seconds:.0f} s; "
+        + (
+            "), started from the scenario's roster, "
+            if s.start == "roster"
+            else f"), {s.correction_rounds} correction round(s), "
+        )
+        + f"{'1-minimal' if s.one_minimal else 'NOT proven 1-minimal'}, {s.seconds:.0f} s; "
         f"verified on {s.verify_replications} fresh replications "
         "(met = one-sided 95% lower bound reaches the target)"
     )

@@ -1,0 +1,167 @@
+"""Planning again from a roster (`ccsim.plan(..., from_roster=True)`, `ccsim plan
+--from-roster`): the warm start scales the scenario's own roster to the edge, then the
+usual trim and verification make it a 1-minimal, verified plan."""
+
+from __future__ import annotations
+
+import pytest
+
+import ccsim
+from ccsim.planning import plan as planner
+from ccsim.planning import warm_start
+from ccsim.planning.search import RULES
+from ccsim.planning.warm_start import scaled
+from test_cli import ccsim as run_cli
+from test_plan_quality import REPS, SMALL, VERIFY, A, B, _each_stand_in
+
+OPTIONS = dict(replications=REPS, verify=VERIFY, baseline=False)
+
+
+def _with_roster(s: ccsim.Scenario, lines: dict[tuple[str, str], int]) -> ccsim.Scenario:
+    roster = [{"group": g, "shift": sh, "agents": n} for (g, sh), n in lines.items()]
+    return ccsim.with_changes(s, {"roster": roster})
+
+
+def _lines(p: planner.Plan) -> dict[tuple[str, str], int]:
+    return {(line.group, line.shift): line.agents for line in p.scenario.roster}
+
+
+def test_a_roster_is_scaled_line_by_line_to_the_nearest_agent():
+    roster = {A: 30, B: 3, ("g", "x"): 1}
+    assert scaled(roster, 1.25) == {A: 38, B: 4, ("g", "x"): 1}
+    assert scaled(roster, 0.4) == {A: 12, B: 1}  # 0.4 agents: the line is gone
+
+
+@pytest.mark.parametrize("rule", RULES)
+def test_from_its_own_plan_the_warm_start_finds_the_same_roster_with_less_work(rule):
+    """The plan's roster is 1-minimal on the same search replications: started from it,
+    the planner finds it again — one agent fewer on each line fails — and verifies it,
+    simulating fewer (roster, replication) pairs than planning from the requirements."""
+    s = ccsim.loads(SMALL)
+    cold = planner.plan(s, workers=1, rule=rule, **OPTIONS)
+    said: list[str] = []
+    warm = planner.plan(
+        _with_roster(s, _lines(cold)),
+        workers=1,
+        rule=rule,
+        from_roster=True,
+        progress=said.append,
+        **OPTIONS,
+    )
+    assert _lines(warm) == _lines(cold) and warm.staff_cost == cold.staff_cost
+    assert warm.all_met and warm.search["one_minimal"]
+    assert warm.search["start"] == "roster" and cold.search["start"] == "requirements"
+    assert warm.search["replications_simulated"] < cold.search["replications_simulated"]
+    assert any(m.startswith("the scenario's roster: ") and "all met" in m for m in said)
+    assert not any(m.startswith("solving the shift schedule") for m in said)
+
+
+def test_a_roster_that_misses_is_scaled_up_and_trimmed_to_a_verified_1_minimal_plan():
+    """Rule `mean`: every line at one agent misses; ×1.5 (two on each line) meets every
+    target, and the trim from there ends at the cheapest roster (the one planning from
+    the requirements finds: test_plan_quality enumerates it)."""
+    s = ccsim.loads(SMALL)
+    cold = planner.plan(s, workers=1, rule="mean", **OPTIONS)
+    said: list[str] = []
+    warm = planner.plan(
+        _with_roster(s, {key: 1 for key in _lines(cold)}),
+        workers=1,
+        rule="mean",
+        from_roster=True,
+        progress=said.append,
+        **OPTIONS,
+    )
+    assert any(m.startswith("the scenario's roster: 4 agents, 3 target(s) short") for m in said)
+    assert any(m.startswith("the scenario's roster ×1.500: 8 agents, all met") for m in said)
+    assert warm.all_met and warm.search["one_minimal"] and warm.search["start"] == "roster"
+    assert _lines(warm) == _lines(cold)
+
+
+def test_a_roster_too_far_from_the_answer_is_planned_from_the_requirements():
+    """Rule `each`: one agent a line, doubled, still misses chat: the planner says so and
+    plans from the requirements, to a verified 1-minimal roster."""
+    s = ccsim.loads(SMALL)
+    said: list[str] = []
+    p = planner.plan(
+        _with_roster(s, {("generalist", "early"): 1, ("chat_team", "late"): 1}),
+        workers=1,
+        rule="each",
+        from_roster=True,
+        progress=said.append,
+        **OPTIONS,
+    )
+    assert any("×2 still misses a target: planning from the requirements" in m for m in said)
+    assert any(m.startswith("solving the shift schedule") for m in said)
+    assert p.search["start"] == "requirements"
+    assert p.all_met and p.search["one_minimal"]
+
+
+def test_under_the_rule_each_a_roster_that_misses_ends_where_every_replication_is_met(
+    monkeypatch,
+):
+    """The rule-`each` stand-in (test_plan_quality: the trim judges replications 0 and 1
+    first; 4 binds A at 37 and 3 binds B at 50): from {A: 30, B: 40}, which misses, the
+    scaled roster that meets the active replications fails replication 2, which joins
+    them; scaling goes on until every replication is met, and the trim one agent at a
+    time ends at the edge, 1-minimal."""
+    search, judged = _each_stand_in(workers=1)
+    search.cost_of = lambda roster: float(sum(roster.values()))
+    monkeypatch.setattr(warm_start, "target_names", lambda checks: "")  # checks: tuples here
+    start = search.start_from({A: 30, B: 40})
+    assert start is not None and start[A] >= 37 and start[B] >= 50
+    assert start[B] - 50 <= 2 and start[A] - 37 <= 2  # the factor bisected near the edge
+    assert (frozenset({A: 34, B: 45}.items()), 2) in set(judged)  # refuted by 2, joined
+    roster, minimal = search.trim(start, edge=True)
+    assert roster == {A: 37, B: 50} and minimal
+
+
+def test_from_roster_without_a_roster_is_a_clear_error(tmp_path):
+    path = tmp_path / "small.yaml"
+    path.write_text(SMALL)  # it has no `roster:`
+    r = run_cli("plan", str(path), "-w", "1", "--from-roster")
+    assert r.returncode == 1
+    assert "no roster to start from" in r.stderr and "Traceback" not in r.stderr
+    assert r.stderr.count("\n") == 1
+
+
+def test_a_warm_start_does_not_depend_on_the_workers():
+    """The warm start's trials are judged in the planner's own batches: the same plan
+    and the same work on 1 and 2 workers."""
+    s = ccsim.loads(SMALL)
+    start = _with_roster(
+        s,
+        {
+            ("generalist", "early"): 3,
+            ("generalist", "late"): 3,
+            ("chat_team", "early"): 3,
+            ("chat_team", "late"): 3,
+        },
+    )
+    docs = [
+        planner.plan(start, workers=w, rule="each", from_roster=True, **OPTIONS).document()
+        for w in (1, 2)
+    ]
+    for d in docs:
+        d["search"].pop("seconds")
+    assert docs[0] == docs[1]
+    assert docs[0]["search"]["start"] == "roster" and docs[0]["search"]["one_minimal"]
+
+
+def test_ccsim_plan_from_roster_says_where_it_started(tmp_path):
+    path = tmp_path / "small.yaml"
+    path.write_text(
+        SMALL
+        + "roster:\n"
+        + "".join(
+            f"  - {{group: {g}, shift: {sh}, agents: 3}}\n"
+            for g in ("generalist", "chat_team")
+            for sh in ("early", "late")
+        )
+    )
+    options = ["-w", "1", "--reps", str(REPS), "--verify", str(VERIFY), "--no-baseline"]
+    shown = run_cli("plan", str(path), "--from-roster", *options)
+    assert shown.returncode == 0, shown.stderr
+    assert "started from the scenario's roster" in " ".join(shown.stdout.split())
+    cold = run_cli("plan", str(path), *options)
+    assert "correction round(s)" in " ".join(cold.stdout.split())
+    assert "started from" not in cold.stdout
