@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import subprocess
 import sys
 import tempfile
@@ -122,7 +123,8 @@ def main() -> None:
         args.from_roster = True
     for item in args.set:
         key, _, value = item.partition("=")
-        changes[key] = YAML(typ="safe").load(value)
+        scale = re.fullmatch(r"[*x][0-9.]+", value.strip())  # `*1.05`: not a YAML alias
+        changes[key] = value.strip() if scale else YAML(typ="safe").load(value)
     path = args.scenario
     if changes:
         s = ccsim.with_changes(s, changes)
@@ -143,7 +145,7 @@ def main() -> None:
     finally:
         if changes:
             Path(path).unlink()
-    if run.returncode not in (0, 1):
+    if run.returncode not in (0, 1) or not run.stdout.strip():
         sys.exit(run.stderr)
     doc = json.loads(run.stdout)
     search = doc["search"]

@@ -7,14 +7,23 @@ from __future__ import annotations
 import pytest
 
 import ccsim
+from ccsim.experiment.runner import Runner
 from ccsim.planning import plan as planner
-from ccsim.planning import warm_start
-from ccsim.planning.search import RULES
+from ccsim.planning import requirements, shift_program, warm_start
+from ccsim.planning.search import RULES, Search
 from ccsim.planning.warm_start import scaled
 from test_cli import ccsim as run_cli
 from test_plan_quality import REPS, SMALL, VERIFY, A, B, _each_stand_in
 
 OPTIONS = dict(replications=REPS, verify=VERIFY, baseline=False)
+
+# one generalist too many on the late line, the rest as planned under the rule `each`
+SLACK = {
+    ("generalist", "early"): 2,
+    ("generalist", "late"): 4,
+    ("chat_team", "early"): 2,
+    ("chat_team", "late"): 2,
+}
 
 
 def _with_roster(s: ccsim.Scenario, lines: dict[tuple[str, str], int]) -> ccsim.Scenario:
@@ -90,7 +99,7 @@ def test_a_roster_too_far_from_the_answer_is_planned_from_the_requirements():
         progress=said.append,
         **OPTIONS,
     )
-    assert any("×2 still misses a target: planning from the requirements" in m for m in said)
+    assert any("still misses at ×2: too far from the answer, planning from the" in m for m in said)
     assert any(m.startswith("solving the shift schedule") for m in said)
     assert p.search["start"] == "requirements"
     assert p.all_met and p.search["one_minimal"]
@@ -126,17 +135,8 @@ def test_from_roster_without_a_roster_is_a_clear_error(tmp_path):
 
 def test_a_warm_start_does_not_depend_on_the_workers():
     """The warm start's trials are judged in the planner's own batches: the same plan
-    and the same work on 1 and 2 workers."""
-    s = ccsim.loads(SMALL)
-    start = _with_roster(
-        s,
-        {
-            ("generalist", "early"): 3,
-            ("generalist", "late"): 3,
-            ("chat_team", "early"): 3,
-            ("chat_team", "late"): 3,
-        },
-    )
+    and the same work on 1 and 2 workers (from a roster with slack, scaled down)."""
+    start = _with_roster(ccsim.loads(SMALL), SLACK)
     docs = [
         planner.plan(start, workers=w, rule="each", from_roster=True, **OPTIONS).document()
         for w in (1, 2)
@@ -152,11 +152,7 @@ def test_ccsim_plan_from_roster_says_where_it_started(tmp_path):
     path.write_text(
         SMALL
         + "roster:\n"
-        + "".join(
-            f"  - {{group: {g}, shift: {sh}, agents: 3}}\n"
-            for g in ("generalist", "chat_team")
-            for sh in ("early", "late")
-        )
+        + "".join(f"  - {{group: {g}, shift: {sh}, agents: {n}}}\n" for (g, sh), n in SLACK.items())
     )
     options = ["-w", "1", "--reps", str(REPS), "--verify", str(VERIFY), "--no-baseline"]
     shown = run_cli("plan", str(path), "--from-roster", *options)
@@ -165,3 +161,71 @@ def test_ccsim_plan_from_roster_says_where_it_started(tmp_path):
     cold = run_cli("plan", str(path), *options)
     assert "correction round(s)" in " ".join(cold.stdout.split())
     assert "started from" not in cold.stdout
+
+
+def test_a_roster_with_slack_is_scaled_down_to_the_edge_then_trimmed():
+    """Rule `each`: the roster meets every target; ×0.75 (9 agents) still does, ×0.5 not:
+    the trim from the scaled roster ends at the plan from the requirements, 1-minimal."""
+    s = ccsim.loads(SMALL)
+    cold = planner.plan(s, workers=1, rule="each", **OPTIONS)
+    said: list[str] = []
+    warm = planner.plan(
+        _with_roster(s, SLACK),
+        workers=1,
+        rule="each",
+        from_roster=True,
+        progress=said.append,
+        **OPTIONS,
+    )
+    assert any(m.startswith("the scenario's roster ×0.750: 9 agents, all met") for m in said)
+    assert any(m.startswith("the scenario's roster ×0.500: 5 agents, ") for m in said)
+    assert warm.search["start"] == "roster" and warm.search["correction_rounds"] == 0
+    assert _lines(warm) == _lines(cold) and warm.all_met and warm.search["one_minimal"]
+
+
+def test_a_roster_that_meets_every_target_at_half_its_size_is_planned_from_the_requirements():
+    """Forty agents a line is far above the edge: the planner says so and plans from the
+    requirements — the same plan as without `from_roster`."""
+    s = ccsim.loads(SMALL)
+    cold = planner.plan(s, workers=1, rule="mean", **OPTIONS)
+    said: list[str] = []
+    p = planner.plan(
+        _with_roster(s, {key: 40 for key in SLACK}),
+        workers=1,
+        rule="mean",
+        from_roster=True,
+        progress=said.append,
+        **OPTIONS,
+    )
+    assert any("still meets every target at ×0.5: too far from the answer" in m for m in said)
+    assert p.search["start"] == "requirements" and _lines(p) == _lines(cold)
+
+
+def test_after_a_fallback_the_active_replications_are_chosen_as_from_the_requirements():
+    """The warm start chose its active replications from the scenario's roster; when it
+    gives up, the search chooses them again from the corrected roster, as a plan from
+    the requirements does."""
+    s = ccsim.loads(SMALL)
+    shifts = shift_program.shift_options(s)
+    needs = requirements.needs(s, shifts)
+    with Runner(1) as runner:
+        searches = [
+            Search(s, needs, shifts, runner, 2, REPS, VERIFY, [], lambda m: None, "each")
+            for _ in range(2)
+        ]
+        far = {("generalist", "early"): 1, ("chat_team", "late"): 1}
+        assert searches[0].start_from(far) is None and searches[0].active is None
+        for search in searches:
+            search.lower(search.correct())
+    assert searches[0].active == searches[1].active
+
+
+def test_edge_starts_the_trim_one_agent_at_a_time():
+    """Without `edge` a line first loses 1/8 of its agents; from a warm start, one."""
+    first = []
+    for edge in (False, True):
+        search, judged = _each_stand_in(workers=1)
+        start = {A: 80, B: 120}
+        search.trim(start, edge=edge)
+        first.append(next(dict(r) for r, _ in judged if dict(r) != start))
+    assert first[0] == {A: 80, B: 120 - 120 // 8} and first[1] == {A: 80, B: 119}

@@ -122,6 +122,33 @@ def test_sweep_cli():
     assert bad.returncode == 1 and "unknown group" in bad.stderr and "Traceback" not in bad.stderr
 
 
+def test_sweep_cli_scales_the_current_number_with_a_star():
+    """`--set KEY=*1.2` (docs/cli.md): YAML would read `*1.2` as an alias; the command
+    scales the scenario's own number instead, beside plain values."""
+    shop = ccsim.load(SCENARIOS / "small_shop.yaml")
+    weekly = shop.arrivals["phone"].weekly
+    r = cli(
+        "sweep",
+        str(SCENARIOS / "small_shop.yaml"),
+        "--set",
+        f"arrivals.phone.weekly=*2, {weekly}",
+        "-n",
+        "1",
+        "--json",
+        "-w",
+        "1",
+    )
+    assert r.returncode == 0, r.stderr
+    doc = json.loads(r.stdout)
+    assert doc["grid"] == {"arrivals.phone.weekly": ["*2", weekly]}
+    offered = {
+        row["arrivals.phone.weekly"]: row["mean"]
+        for row in doc["rows"]
+        if row["channel"] == "phone" and row["metric"] == "offered"
+    }
+    assert offered["*2"] > 1.5 * offered[weekly]
+
+
 def test_a_saved_variant_writes_the_scenario_it_simulated(omni, tmp_path):
     variant = ccsim.with_changes(omni, {"faq_deflection": 0.25, "arrivals.phone.weekly": "*1.2"})
     assert omni.as_in_source and not variant.as_in_source

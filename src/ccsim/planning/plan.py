@@ -7,6 +7,9 @@
 3. Simulate and correct, 4. trim (`ccsim.planning.trim`), 5. verify on fresh seeds
    (`ccsim.planning.search`).
 
+With `from_roster`, the scenario's own roster scaled to the edge takes the place of
+steps 2 and 3 (`ccsim.planning.warm_start`).
+
 The Erlang baseline — per-interval Erlang C with average handle times, scheduled
 by the same program and verified the same way — comes with the plan.
 """
@@ -142,7 +145,13 @@ def roster_budget(contacts: float, replications: int) -> int:
 
 def start_roster(s: Scenario) -> dict[tuple[str, str], int]:
     """The scenario's own roster as the search's start (`plan(from_roster=True)`)."""
-    if s.staffing is not None or not any(line.agents for line in s.roster):
+    if s.staffing is not None:
+        raise PlanError(
+            "the scenario has a staffing table, not a roster, to start from: replace "
+            "`staffing:` by `roster:` lines (say, from the roster.yaml of an earlier plan), "
+            "or plan without --from-roster"
+        )
+    if not any(line.agents for line in s.roster):
         raise PlanError(
             "the scenario has no roster to start from: add `roster:` lines with agents "
             "(say, from the roster.yaml of an earlier plan), or plan without --from-roster"

@@ -62,12 +62,12 @@ class Trimming:
         tried one agent fewer on every line of it, and each failed.
 
         A line loses a block of agents at a time, 1/BLOCK of it (at least one) at first
-        (one, when trimming again above a floor after a give-back). The next block is
-        where the first target margin (`slack`) that fell with the last block would,
-        falling on linearly, reach zero — never more than GROWTH times the last block
-        after a removal that works, always fewer after one that does not — or, without
-        such a margin, double or half the last (`_next_block`). The line is done when removing
-        a single agent fails.
+        (one, when trimming again above a floor after a give-back, or with `edge`). The
+        next block is where the first target margin (`slack`) that fell with the last
+        block would, falling on linearly, reach zero — never more than GROWTH times the
+        last block after a removal that works, always fewer after one that does not — or,
+        without such a margin, double or half the last (`_next_block`). The line is done
+        when removing a single agent fails.
 
         With the rule `each`, trials are judged on the active replications only (the
         ones that bind, `_active`); when a line is done, the roster is checked on the
@@ -209,7 +209,8 @@ class Trimming:
             else:
                 high = factor
                 passed.append(trial)
-        return self._cheapest_meeting_all(passed, active, than=roster) or roster
+        found = self._cheapest_meeting_all(passed, active, than=roster)
+        return roster if found is None else found
 
     def _cheapest_meeting_all(
         self, passed: list[Roster], active: Active, than: Roster | None = None

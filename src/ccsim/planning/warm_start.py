@@ -10,9 +10,12 @@ replications; if it meets every target, smaller factors are tried (1 − 1/32, 1
 … down to LOWEST), else larger ones (1 + 1/32, 1 + 1/16, … up to HIGHEST), until the
 answer changes, then bisections until the last factor that missed and the last that met
 are within STEP; trials are judged on the active replications, and the cheapest that
-meets every search replication is kept. The trim (`ccsim.planning.trim`) then starts one
-agent at a time. A roster that still misses at HIGHEST is too far from the answer: the
-search starts from the requirements after all.
+meets every search replication is kept (a replication that refutes it joins the active
+ones, and the scaling goes on above the factors that missed). The trim
+(`ccsim.planning.trim`) then starts one agent at a time. A roster that still misses at
+HIGHEST, or still meets every target at LOWEST, is too far from the answer: the search
+starts from the requirements after all. Like the scaling-down of the requirements, the
+warm start does not stop for the trim's budget.
 """
 
 from __future__ import annotations
@@ -35,9 +38,11 @@ class WarmStart(Trimming):
 
     def start_from(self, roster: Roster) -> Roster | None:
         """The roster the trim starts from, found by scaling `roster` (see the module
-        docstring), or None when even HIGHEST × `roster` misses a target on the active
-        replications (the caller then starts from the requirements)."""
-        self.rounds = 1
+        docstring), or None when the roster is too far from the answer — it still misses
+        a target at HIGHEST × or still meets every target at LOWEST × — and the search
+        should start from the requirements (the active replications are then chosen
+        afresh, as in a plan from the requirements)."""
+        self.rounds = 0  # no correction round: the roster is the start
         failing = self._failing(self.judge(roster))
         self.say(
             f"the scenario's roster: {sum(roster.values())} agents, "
@@ -45,46 +50,57 @@ class WarmStart(Trimming):
         )
         active = self._active(roster)
         meets = not failing
+        fails = None if meets else 1.0  # the largest factor known to miss a target
         while True:
-            passed = self._scale(roster, meets, active.reps)
-            if not passed and not meets:  # not even HIGHEST × the roster meets them
+            passed, fails = self._scale(roster, meets, active.reps, fails)
+            if fails is None or not (passed or meets):  # no edge between LOWEST and HIGHEST
+                self.active = None
+                still = f"meets every target at ×{LOWEST:g}" if meets else f"misses at ×{HIGHEST:g}"
                 self.say(
-                    f"the scenario's roster ×{HIGHEST:g} still misses a target: "
-                    "planning from the requirements"
+                    f"the scenario's roster still {still}: too far from the answer, planning "
+                    "from the requirements"
                 )
                 return None
             found = self._cheapest_meeting_all(passed, active, than=roster if meets else None)
-            if found is not None or meets:
-                return found or roster
-            # every roster that passed was refuted by a replication that now judges too
+            if found is not None:
+                return found
+            if meets:
+                return roster
+            # every roster that met the active replications was refuted by one that joins
+            # them now; the factors that missed still miss (rule `each`: on more of them)
 
-    def _scale(self, roster: Roster, meets: bool, reps: list[int]) -> list[Roster]:
-        """The scaled rosters that meet every target on `reps`: factors from 1 away from
-        the roster's side of the edge, the step doubling, until the answer changes (or
-        LOWEST, HIGHEST are passed), then bisections until the last two are within STEP
-        of each other (the trim, one agent at a time at first, does the rest). A factor
-        that rounds to a roster judged already is not simulated again."""
-        fails = None if meets else 1.0  # the largest factor known to miss a target on
-        meets_at = 1.0 if meets else None  # `reps`, and the smallest known to meet them
+    def _scale(
+        self, roster: Roster, meets: bool, reps: list[int], fails: float | None
+    ) -> tuple[list[Roster], float | None]:
+        """The scaled rosters that meet every target on `reps`, and the largest factor
+        known to miss one (`fails`: known before). Factors from 1 away from the roster's
+        side of the edge, the step doubling, until the answer changes (or LOWEST, HIGHEST
+        are passed), then bisections until the last that missed and the last that met
+        are within STEP (the trim, one agent at a time at first, does the rest). A factor
+        below a known miss is not tried; one that rounds to a roster judged already is
+        not simulated again."""
+        meets_at = 1.0 if meets else None  # the smallest factor known to meet them
         known = {frozenset(roster.items()): meets}
         passed: list[Roster] = []
         step = STEP
         while (fails if meets else meets_at) is None:
             factor = 1 - step if meets else 1 + step
+            step *= 2
             if not LOWEST - 1e-9 <= factor <= HIGHEST + 1e-9:
                 break
+            if fails is not None and factor <= fails:
+                continue  # missed already on fewer replications
             if self._try_scaled(roster, factor, reps, known, passed):
                 meets_at = factor
             else:
                 fails = factor
-            step *= 2
-        while fails is not None and meets_at is not None and abs(meets_at - fails) > STEP + 1e-9:
+        while fails is not None and meets_at is not None and meets_at - fails > STEP + 1e-9:
             factor = (fails + meets_at) / 2
             if self._try_scaled(roster, factor, reps, known, passed):
                 meets_at = factor
             else:
                 fails = factor
-        return passed
+        return passed, fails
 
     def _try_scaled(
         self, roster: Roster, factor: float, reps: list[int], known: dict, passed: list
