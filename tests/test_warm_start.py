@@ -31,6 +31,22 @@ def _with_roster(s: ccsim.Scenario, lines: dict[tuple[str, str], int]) -> ccsim.
     return ccsim.with_changes(s, {"roster": roster})
 
 
+def _warm(
+    s: ccsim.Scenario, lines: dict[tuple[str, str], int], rule: str
+) -> tuple[planner.Plan, list[str]]:
+    """A plan from `lines` put in `s` as its roster (`from_roster`), and what it said."""
+    said: list[str] = []
+    p = planner.plan(
+        _with_roster(s, lines),
+        workers=1,
+        rule=rule,
+        from_roster=True,
+        progress=said.append,
+        **OPTIONS,
+    )
+    return p, said
+
+
 def _lines(p: planner.Plan) -> dict[tuple[str, str], int]:
     return {(line.group, line.shift): line.agents for line in p.scenario.roster}
 
@@ -48,15 +64,7 @@ def test_from_its_own_plan_the_warm_start_finds_the_same_roster_with_less_work(r
     simulating fewer (roster, replication) pairs than planning from the requirements."""
     s = ccsim.loads(SMALL)
     cold = planner.plan(s, workers=1, rule=rule, **OPTIONS)
-    said: list[str] = []
-    warm = planner.plan(
-        _with_roster(s, _lines(cold)),
-        workers=1,
-        rule=rule,
-        from_roster=True,
-        progress=said.append,
-        **OPTIONS,
-    )
+    warm, said = _warm(s, _lines(cold), rule)
     assert _lines(warm) == _lines(cold) and warm.staff_cost == cold.staff_cost
     assert warm.all_met and warm.search["one_minimal"]
     assert warm.search["start"] == "roster" and cold.search["start"] == "requirements"
@@ -71,15 +79,7 @@ def test_a_roster_that_misses_is_scaled_up_and_trimmed_to_a_verified_1_minimal_p
     the requirements finds: test_plan_quality enumerates it)."""
     s = ccsim.loads(SMALL)
     cold = planner.plan(s, workers=1, rule="mean", **OPTIONS)
-    said: list[str] = []
-    warm = planner.plan(
-        _with_roster(s, {key: 1 for key in _lines(cold)}),
-        workers=1,
-        rule="mean",
-        from_roster=True,
-        progress=said.append,
-        **OPTIONS,
-    )
+    warm, said = _warm(s, {key: 1 for key in _lines(cold)}, "mean")
     assert any(m.startswith("the scenario's roster: 4 agents, 3 target(s) short") for m in said)
     assert any(m.startswith("the scenario's roster ×1.500: 8 agents, all met") for m in said)
     assert warm.all_met and warm.search["one_minimal"] and warm.search["start"] == "roster"
@@ -90,15 +90,7 @@ def test_a_roster_too_far_from_the_answer_is_planned_from_the_requirements():
     """Rule `each`: one agent a line, doubled, still misses chat: the planner says so and
     plans from the requirements, to a verified 1-minimal roster."""
     s = ccsim.loads(SMALL)
-    said: list[str] = []
-    p = planner.plan(
-        _with_roster(s, {("generalist", "early"): 1, ("chat_team", "late"): 1}),
-        workers=1,
-        rule="each",
-        from_roster=True,
-        progress=said.append,
-        **OPTIONS,
-    )
+    p, said = _warm(s, {("generalist", "early"): 1, ("chat_team", "late"): 1}, "each")
     assert any("still misses at ×2: too far from the answer, planning from the" in m for m in said)
     assert any(m.startswith("solving the shift schedule") for m in said)
     assert p.search["start"] == "requirements"
@@ -168,15 +160,7 @@ def test_a_roster_with_slack_is_scaled_down_to_the_edge_then_trimmed():
     the trim from the scaled roster ends at the plan from the requirements, 1-minimal."""
     s = ccsim.loads(SMALL)
     cold = planner.plan(s, workers=1, rule="each", **OPTIONS)
-    said: list[str] = []
-    warm = planner.plan(
-        _with_roster(s, SLACK),
-        workers=1,
-        rule="each",
-        from_roster=True,
-        progress=said.append,
-        **OPTIONS,
-    )
+    warm, said = _warm(s, SLACK, "each")
     assert any(m.startswith("the scenario's roster ×0.750: 9 agents, all met") for m in said)
     assert any(m.startswith("the scenario's roster ×0.500: 5 agents, ") for m in said)
     assert warm.search["start"] == "roster" and warm.search["correction_rounds"] == 0
@@ -188,15 +172,7 @@ def test_a_roster_that_meets_every_target_at_half_its_size_is_planned_from_the_r
     requirements — the same plan as without `from_roster`."""
     s = ccsim.loads(SMALL)
     cold = planner.plan(s, workers=1, rule="mean", **OPTIONS)
-    said: list[str] = []
-    p = planner.plan(
-        _with_roster(s, {key: 40 for key in SLACK}),
-        workers=1,
-        rule="mean",
-        from_roster=True,
-        progress=said.append,
-        **OPTIONS,
-    )
+    p, said = _warm(s, {key: 40 for key in SLACK}, "mean")
     assert any("still meets every target at ×0.5: too far from the answer" in m for m in said)
     assert p.search["start"] == "requirements" and _lines(p) == _lines(cold)
 

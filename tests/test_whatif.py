@@ -98,20 +98,14 @@ def test_compare_gives_paired_differences_under_common_random_numbers():
     assert table.loc[("15", "phone", "offered"), "diff"] == 0
 
 
+def _sweep_json(*settings: str):
+    """`ccsim sweep small_shop.yaml --set …` on one replication, one worker, as JSON."""
+    sets = [arg for setting in settings for arg in ("--set", setting)]
+    return cli("sweep", str(SCENARIOS / "small_shop.yaml"), *sets, "-n", "1", "--json", "-w", "1")
+
+
 def test_sweep_cli():
-    r = cli(
-        "sweep",
-        str(SCENARIOS / "small_shop.yaml"),
-        "--set",
-        "roster[0].agents=2,4",
-        "--set",
-        "anger=on,off",
-        "-n",
-        "1",
-        "--json",
-        "-w",
-        "1",
-    )
+    r = _sweep_json("roster[0].agents=2,4", "anger=on,off")
     assert r.returncode == 0, r.stderr
     doc = json.loads(r.stdout)
     assert doc["grid"] == {"roster[0].agents": [2, 4], "anger": ["on", "off"]}
@@ -127,17 +121,7 @@ def test_sweep_cli_scales_the_current_number_with_a_star():
     scales the scenario's own number instead, beside plain values."""
     shop = ccsim.load(SCENARIOS / "small_shop.yaml")
     weekly = shop.arrivals["phone"].weekly
-    r = cli(
-        "sweep",
-        str(SCENARIOS / "small_shop.yaml"),
-        "--set",
-        f"arrivals.phone.weekly=*2, {weekly}",
-        "-n",
-        "1",
-        "--json",
-        "-w",
-        "1",
-    )
+    r = _sweep_json(f"arrivals.phone.weekly=*2, {weekly}")
     assert r.returncode == 0, r.stderr
     doc = json.loads(r.stdout)
     assert doc["grid"] == {"arrivals.phone.weekly": ["*2", weekly]}
