@@ -33,7 +33,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import re
 import subprocess
 import sys
 import tempfile
@@ -43,6 +42,7 @@ from pathlib import Path
 from ruamel.yaml import YAML
 
 import ccsim
+from ccsim.cli.simulation import setting
 from ccsim.experiment.runner import Runner
 from ccsim.planning import requirements, shift_program
 from ccsim.planning.search import Search
@@ -122,9 +122,8 @@ def main() -> None:
         changes.update({f"shifts.{k}": v for k, v in (pasted.get("shifts") or {}).items()})
         args.from_roster = True
     for item in args.set:
-        key, _, value = item.partition("=")
-        scale = re.fullmatch(r"[*x][0-9.]+", value.strip())  # `*1.05`: not a YAML alias
-        changes[key] = value.strip() if scale else YAML(typ="safe").load(value)
+        key, values = setting(item)  # read as `ccsim sweep --set` reads it (`*1.05` too)
+        changes[key] = values[0]
     path = args.scenario
     if changes:
         s = ccsim.with_changes(s, changes)

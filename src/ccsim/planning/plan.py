@@ -35,7 +35,7 @@ from ccsim.planning.document import (
 )
 from ccsim.planning.requirements import Need
 from ccsim.planning.search import CONFIDENCE, Search, unreachable
-from ccsim.planning.staffing import Progress, Staffing, Unmet
+from ccsim.planning.staffing import Progress, Roster, Staffing, Unmet, roster_of
 from ccsim.scenario.model import Scenario
 
 
@@ -143,7 +143,7 @@ def roster_budget(contacts: float, replications: int) -> int:
     return max(MIN_ROSTERS, int(SEARCH_CONTACTS // max(1.0, contacts * replications)))
 
 
-def start_roster(s: Scenario) -> dict[tuple[str, str], int]:
+def start_roster(s: Scenario) -> Roster:
     """The scenario's own roster as the search's start (`plan(from_roster=True)`)."""
     if s.staffing is not None:
         raise PlanError(
@@ -151,17 +151,13 @@ def start_roster(s: Scenario) -> dict[tuple[str, str], int]:
             "`staffing:` by `roster:` lines (say, from the roster.yaml of an earlier plan), "
             "or plan without --from-roster"
         )
-    if not any(line.agents for line in s.roster):
+    roster = roster_of(s)
+    if not roster:
         raise PlanError(
             "the scenario has no roster to start from: add `roster:` lines with agents "
             "(say, from the roster.yaml of an earlier plan), or plan without --from-roster"
         )
-    out: dict[tuple[str, str], int] = {}
-    for line in s.roster:
-        if line.agents:
-            key = (line.group, line.shift)
-            out[key] = out.get(key, 0) + line.agents
-    return out
+    return roster
 
 
 def plan(

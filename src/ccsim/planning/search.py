@@ -24,7 +24,7 @@ from ccsim.measure.tables import Tables
 from ccsim.measure.targets import TargetCheck
 from ccsim.planning import requirements, shift_program
 from ccsim.planning.requirements import Need
-from ccsim.planning.staffing import Roster, Staffing, Unmet
+from ccsim.planning.staffing import Roster, Staffing, Unmet, roster_of
 from ccsim.planning.trim import Active, target_names
 from ccsim.planning.warm_start import WarmStart
 from ccsim.scenario import timegrid, units
@@ -311,7 +311,7 @@ class Search(WarmStart):
         """Trim a verified roster that meets every target (a feasible baseline) the same
         way, and verify what is left."""
         self.removed = []
-        roster = {(line.group, line.shift): line.agents for line in staffing.scenario.roster}
+        roster = roster_of(staffing.scenario)
         roster, minimal = self.trim(roster)
         return self.verify(roster, minimal, source)[0]
 

@@ -18,6 +18,17 @@ Progress = Callable[[str], None]
 Roster = dict[tuple[str, str], int]  # (group, shift) -> agents
 
 
+def roster_of(s: Scenario) -> Roster:
+    """The agents of a scenario's `roster:` per (group, shift), lines of one group and
+    shift added up, empty lines left out."""
+    out: Roster = {}
+    for line in s.roster:
+        if line.agents:
+            key = (line.group, line.shift)
+            out[key] = out.get(key, 0) + line.agents
+    return out
+
+
 @dataclass(frozen=True)
 class Unmet:
     """A target the planner could not reach, and why."""
