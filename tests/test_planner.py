@@ -225,6 +225,52 @@ def test_a_start_grid_adds_each_template_at_every_start():
     assert options["night@05:00"].length == s.shifts["night"].length
 
 
+@pytest.mark.parametrize("grid", ["22.5min", "30s", "25h"])
+def test_a_start_grid_that_is_not_whole_minutes_up_to_a_day_is_refused(grid, tmp_path):
+    # starts are written HH:MM: at 22.5 min, `early@16:08` would name a shift simulated
+    # at 16:07:30, and the roster written would not be the roster verified
+    shop = str(SCENARIOS / "small_shop.yaml")
+    r = run_cli("plan", shop, "--start-grid", grid, "--out", str(tmp_path / "p"))
+    assert r.returncode == 2 and "Traceback" not in r.stderr
+    assert r.stderr.strip() == (
+        "ccsim: error: --start-grid: the start grid must be a whole number of minutes "
+        "from 1min to 24h"
+    )
+    assert not (tmp_path / "p").exists()
+    with pytest.raises(planner.PlanError, match=r"whole number of minutes .*\(got 22\.5min\)"):
+        planner.plan(ccsim.load(shop), start_grid=22.5, workers=1)
+
+
+def test_the_shift_program_is_limited_by_work_not_time(monkeypatch):
+    # a time limit would make the first roster, and so the plan, depend on the machine's
+    # speed and load (same scenario and seed, different plans); a node limit does not
+    seen = []
+
+    def milp(*args, **kwargs):
+        seen.append(dict(kwargs["options"]))  # (milp empties the dict it is given)
+        return real(*args, **kwargs)
+
+    real = scheduling.milp
+    monkeypatch.setattr(scheduling, "milp", milp)
+    s = ccsim.loads(TWO_INTERVALS)
+    needs = {"phone": _need("phone", [3, 5]), "chat": _need("chat", [1, 2])}
+    scheduling.solve(s, needs, scheduling.shift_options(s))
+    scheduling.solve(s, needs, scheduling.shift_options(s, 60.0))  # many templates
+    assert [o.get("node_limit") for o in seen] == [scheduling.NODES, scheduling.MANY_NODES]
+    assert not any("time_limit" in o for o in seen)
+
+
+def test_a_shift_program_without_a_solution_is_a_plan_error(monkeypatch):
+    class NoSolution:
+        x, status, message = None, 1, "Node limit reached"
+
+    monkeypatch.setattr(scheduling, "milp", lambda *a, **k: NoSolution())
+    s = ccsim.loads(TWO_INTERVALS)
+    needs = {"phone": _need("phone", [3, 5])}
+    with pytest.raises(planner.PlanError, match="found no roster: Node limit reached"):
+        scheduling.solve(s, needs, scheduling.shift_options(s))
+
+
 # --- message deadlines and unmet targets -------------------------------------------------
 
 MESSAGES = """\
@@ -269,6 +315,49 @@ def test_an_impossible_target_is_unmet_with_its_reason_and_the_rest_is_planned()
     assert met[("phone", "sl_30s")] and met[("email", "sl_24h")]
     # the roster to paste does not claim what the plan did not achieve
     assert "NOT every target is met" in output.roster_yaml(result)
+
+
+def test_a_target_per_interval_is_not_set_aside_by_the_share_of_the_week():
+    # one opening hour a day: within 1 h, 90 % of the week cannot be met, but 90 % in
+    # 5 % of the hours can (the two hours before each opening): the search plans for it
+    s = ccsim.with_changes(
+        ccsim.loads(MESSAGES.format(hours="09:00-10:00")),
+        {
+            "targets.email.service": [
+                {"within": "1h", "at_least": 0.9},
+                {"within": "1h", "at_least": 0.9, "per": "interval", "in": 0.05},
+            ]
+        },
+    )
+    unmet = search.unreachable(s, requirements.needs(s))
+    assert [u.name for u in unmet] == ["email sl_1h ≥ 90%"]
+
+
+def test_setting_a_target_aside_keeps_another_of_the_same_channel_and_deadline():
+    # `email sl_1h ≥ 90%` is out of reach; `email sl_1h ≥ 5%` is not and must still be
+    # planned for (and not inherit the other's reason)
+    s = ccsim.with_changes(
+        ccsim.loads(MESSAGES.format(hours="09:00-10:00")),
+        {
+            "targets.email.service": [
+                {"within": "1h", "at_least": 0.9},
+                {"within": "1h", "at_least": 0.05},
+            ]
+        },
+    )
+    needs = requirements.needs(s)
+    unmet = search.unreachable(s, needs)
+    assert [(u.name, u.goal) for u in unmet] == [("email sl_1h ≥ 90%", 0.9)]
+    shifts = scheduling.shift_options(s)
+    looking = search.Search(s, needs, shifts, None, 1, 4, 6, unmet, lambda m: None, "mean")
+    nobody = ccsim.with_changes(s, {"roster": [{"group": "agents", "shift": "day", "agents": 0}]})
+    result = ccsim.simulate(nobody, replications=2, seed=1, workers=1)
+    short = [c.name for c in looking.failing(result)]
+    assert "email sl_1h ≥ 5%" in short and "email sl_1h ≥ 90%" not in short
+    # the shift program drops the target set aside only
+    both = scheduling.solve(s, needs, shifts, {"email sl_1h ≥ 90%": 0.0})
+    alone = ccsim.with_changes(s, {"targets.email.service": [{"within": "1h", "at_least": 0.05}]})
+    assert both.agents == scheduling.solve(alone, requirements.needs(alone), shifts).agents
 
 
 def test_a_channel_nobody_is_on_duty_for_is_unmet():

@@ -92,15 +92,15 @@ def plan(
     import ccsim
     from ccsim.experiment.runner import WorkerError
     from ccsim.model.work import WorkLimitError
+    from ccsim.planning import shift_program
     from ccsim.planning.plan import PlanError
     from ccsim.report import console, folders
     from ccsim.report import model as reports
-    from ccsim.scenario import units
 
     needs_out(report, out_dir)
     s = load_or_exit(scenario, allow_path)
-    if start_grid is not None and start_grid > units.MINUTES_PER_DAY:
-        fail_usage("--start-grid must be between 1min and 24h")
+    if start_grid is not None and not shift_program.valid_grid(start_grid):
+        fail_usage("--start-grid: " + shift_program.GRID_RULE)
     try:
         with status_line("planning", quiet) as say:
             result = ccsim.plan(

@@ -26,9 +26,11 @@ import numpy as np
 from scipy import sparse
 from scipy.optimize import Bounds, LinearConstraint, milp
 
+from ccsim.planning.errors import PlanError
 from ccsim.scenario.calendar import Calendar
 
 UNCOVERED = 1e7  # cost of one FTE-week left uncovered when no shortfall is allowed
+NODES = 100_000  # branch-and-bound nodes at most (tests/test_capacity.py: 124 at most)
 
 
 @dataclass(frozen=True)
@@ -102,10 +104,10 @@ def plan_hires(
         integrality=integrality,
         bounds=Bounds(np.zeros(n), upper_bounds),
         constraints=LinearConstraint(sparse.vstack(rows), lower, upper),
-        options={"mip_rel_gap": 1e-6, "time_limit": 60},
+        options={"mip_rel_gap": 1e-6, "node_limit": NODES},  # work, not time: reproducible
     )
     if result.x is None:
-        raise RuntimeError(f"the hiring program failed: {result.message}")
+        raise PlanError(f"the hiring program found no plan: {result.message}")
     x = result.x
     h = np.round(x[:W])
     o, t, u = (np.maximum(x[i * W : (i + 1) * W], 0.0) for i in (1, 2, 3))

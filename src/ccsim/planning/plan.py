@@ -33,14 +33,11 @@ from ccsim.planning.document import (
     SearchStats,
     UnmetTarget,
 )
+from ccsim.planning.errors import PlanError
 from ccsim.planning.requirements import Need
 from ccsim.planning.search import CONFIDENCE, Search, unreachable
 from ccsim.planning.staffing import Progress, Roster, Staffing, Unmet, roster_of
 from ccsim.scenario.model import Scenario
-
-
-class PlanError(ValueError):
-    """The scenario cannot be planned at all (say, it has no shift templates)."""
 
 
 @dataclass

@@ -27,6 +27,7 @@ import pandas as pd
 
 from ccsim import erlang
 from ccsim.measure.service_level import label
+from ccsim.measure.targets import target_name
 from ccsim.model import arrivals
 from ccsim.model.expected import handling, mean_patience
 from ccsim.scenario import units
@@ -50,13 +51,17 @@ class Deadline:
 
     `reachable[t]` is the share of interval t's contacts that can be answered in time
     at all (the channel is open early enough after they arrive); `bound` is that
-    share over the week — a target above it cannot be met by any roster.
+    share over the week — a target over the week above it cannot be met by any roster.
+    `name` is the target's (`ccsim.measure.targets.target_name`, as its checks are
+    named); `scoped`: the target holds per day or interval, not over the week.
     """
 
     within: float
     share: float
     reachable: np.ndarray
     bound: float
+    name: str = ""
+    scoped: bool = False
 
     @property
     def metric(self) -> str:
@@ -193,7 +198,8 @@ def _deadlines(
     """Service targets of a channel, with the share of contacts that can be answered in
     time: the time to the next moment it can be worked, plus `aht` (the handle time for
     message channels, whose clock runs to the first reply; zero for voice and chat)."""
-    service, _ = _targets(s, channel)
+    target = s.targets.get(channel)
+    service = target.service if target is not None else []
     flat = can_work.ravel()
     n = flat.size
     dt = s.simulation.interval / SAMPLES_PER_INTERVAL
@@ -202,11 +208,12 @@ def _deadlines(
     wait = np.where(nxt >= 3 * n, np.inf, (nxt - np.arange(n)) * dt)
     delay = wait.reshape(can_work.shape) + aht[:, None]
     out = []
-    for within, share in service:
-        reachable = (delay <= within + 1e-9).mean(axis=1)
+    for t in service:
+        reachable = (delay <= t.within + 1e-9).mean(axis=1)
         total = contacts.sum()
         bound = float((reachable * contacts).sum() / total) if total > 0 else 1.0
-        out.append(Deadline(within, share, reachable, bound))
+        name = target_name(channel, label(t.within), "service", t.at_least, t.per, t.in_)
+        out.append(Deadline(t.within, t.at_least, reachable, bound, name, t.scoped))
     return out
 
 

@@ -39,15 +39,18 @@ RULES = ("mean", "each")  # how the search judges a target (docs/planning.md)
 
 
 def unreachable(s: Scenario, needs: dict[str, Need]) -> list[Unmet]:
-    """Targets no roster can meet: too few contacts can be answered in time (the channel
-    is closed, no skilled group, or no shift on duty, for too long after they arrive)."""
+    """Targets over the week no roster can meet: too few contacts can be answered in time
+    (the channel is closed, no skilled group, or no shift on duty, for too long after they
+    arrive). A target per day or interval is not judged by this share of the week (it
+    may need only some periods): the search plans for it, and the verification says
+    whether it was met."""
     out = []
     for channel in s.targets:
         need = needs.get(channel)
         if need is None:
             continue  # nothing offered: nothing to miss
         for d in need.deadlines:
-            if d.bound + 1e-9 < d.share:
+            if not d.scoped and d.bound + 1e-9 < d.share:
                 out.append(
                     Unmet(
                         channel,
@@ -57,6 +60,7 @@ def unreachable(s: Scenario, needs: dict[str, Need]) -> list[Unmet]:
                         f"{units.format_duration(d.within)}: the channel is closed, or no "
                         "skilled shift is on duty, for too long after they arrive",
                         d.within,
+                        name=d.name,
                     )
                 )
     return out
@@ -174,7 +178,7 @@ class Search(WarmStart):
         return self.judged(self.outcome(roster, reps))
 
     def _set_aside(self, check: TargetCheck) -> bool:
-        return any(u.channel == check.channel and u.metric == check.metric for u in self.unmet)
+        return any(u.name == check.name for u in self.unmet)
 
     def failing(self, result: Result) -> list[TargetCheck]:
         """Targets (not set aside) that the verification would likely miss: compared as
@@ -196,7 +200,7 @@ class Search(WarmStart):
     def correct(self) -> Roster:
         """Solve, simulate, raise the requirements where contacts missed; repeat."""
         needs = {c: replace(n) for c, n in self.needs.items()}
-        shares = {(u.channel, u.within): 0.0 for u in self.unmet if u.within is not None}
+        shares = {u.name: 0.0 for u in self.unmet if u.within is not None}
         best: Roster = {}
         for round_ in range(1, CORRECTION_ROUNDS + 1):
             self.rounds = round_
@@ -223,6 +227,7 @@ class Search(WarmStart):
                     f"not reached after {CORRECTION_ROUNDS} rounds of simulate-and-correct "
                     f"(best {check.mean:.1%})",
                     check.within,
+                    name=check.name,
                 )
             )
         return best
@@ -237,9 +242,8 @@ class Search(WarmStart):
                 missed = need.agents > 0
             need.agents = need.agents + np.where(missed, extra, 0)
             return
-        within = check.within or 0.0
         deficit = check.goal - check.mean
-        key = (check.channel, within)
+        key = check.name
         shares[key] = min(1.0, max(shares.get(key, check.goal), check.goal) + deficit + 0.02)
         boost = np.where(missed, 1.25, 1.0) if missed.any() else np.full(missed.size, 1.15)
         need.contacts = need.contacts * boost
@@ -373,9 +377,7 @@ class Search(WarmStart):
         for c in staffing.checks:
             if c.met:
                 continue
-            aside = next(
-                (u for u in self.unmet if u.channel == c.channel and u.metric == c.metric), None
-            )
+            aside = next((u for u in self.unmet if u.name == c.name), None)
             reason = _verification_text(c, self.verify_n)
             if aside is not None:
                 reason = f"{aside.reason}; {reason}"

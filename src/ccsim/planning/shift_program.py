@@ -34,6 +34,7 @@ from scipy import sparse
 from scipy.optimize import Bounds, LinearConstraint, milp
 
 from ccsim.finance.cost import agent_cost
+from ccsim.planning.errors import PlanError
 from ccsim.planning.requirements import Need
 from ccsim.scenario import units
 from ccsim.scenario.model import Scenario, Shift
@@ -41,7 +42,10 @@ from ccsim.scenario.timegrid import coverage
 
 UNCOVERED = 1e6  # cost of one agent-interval (or agent-minute of backlog) left uncovered
 HOUR_TOKEN = 1e-3  # cost per paid hour on top of wages (breaks ties, zero-wage groups)
-MANY_SHIFTS = 20  # above this many templates the program stops at a 0.5 % gap
+MANY_SHIFTS = 20  # above this many templates the program stops at a 0.5 % gap ...
+MANY_NODES = 20  # ... or after this many branch-and-bound nodes (the root is the most work)
+NODES = 1000  # the node limit of a program of fewer templates (solved at the root so far)
+GRID_RULE = "the start grid must be a whole number of minutes from 1min to 24h"
 REACHABLE = 0.5  # a deadline binds interval j when this share of its contacts can meet it
 
 
@@ -70,10 +74,19 @@ def _quiet_stdout() -> Iterator[None]:
         os.close(saved)
 
 
+def valid_grid(grid: float) -> bool:
+    """A start grid (minutes) the planner accepts: `GRID_RULE`."""
+    return 1 <= grid <= units.MINUTES_PER_DAY and grid == round(grid)
+
+
 def shift_options(s: Scenario, grid: float | None = None) -> dict[str, Shift]:
     """The scenario's shift templates, plus (with `grid` minutes) each template at every
-    start time on the grid, named `template@HH:MM`."""
+    start time on the grid, named `template@HH:MM`. The grid is a whole number of minutes
+    from 1 min to 24 h: shift starts are written to the minute (`HH:MM`), so a roster of
+    other starts could not be written as it was simulated."""
     options = dict(s.shifts)
+    if grid is not None and not valid_grid(grid):
+        raise PlanError(GRID_RULE + f" (got {units.format_duration(grid)})")
     if grid:
         for name, shift in s.shifts.items():
             for start in np.arange(0.0, units.MINUTES_PER_DAY, grid):
@@ -87,14 +100,13 @@ def solve(
     s: Scenario,
     needs: dict[str, Need],
     shifts: dict[str, Shift],
-    shares: dict[tuple[str, float], float] | None = None,
-    time_limit: float = 30.0,
+    shares: dict[str, float] | None = None,
     relax: bool = False,
 ) -> Schedule:
     """The cheapest agents per group × shift covering `needs` (see the module docstring).
 
-    `shares` overrides the share of a deadline target, keyed (channel, within); a
-    share of 0 drops the target (one that cannot be met). `relax`: the linear
+    `shares` overrides the share of a deadline target, keyed by the target's name
+    (`Deadline.name`); a share of 0 drops the target (one that cannot be met). `relax`: the linear
     relaxation (agents may be fractional) — its `relaxed_cost` is a lower bound on any
     roster's cost that covers these requirements (bench/plan.py prints it).
     """
@@ -152,7 +164,7 @@ def solve(
             vals = [1.0, -1.0] + [minutes[t]] * len(serving)
             add_row(cols, vals, work[t], work[t], None)
         for d in need.deadlines:
-            share = shares.get((c, d.within), d.share)
+            share = shares.get(d.name, d.share)
             if share <= 0:
                 continue
             span = max(1, math.ceil(d.within / step - 1e-9))
@@ -183,18 +195,20 @@ def solve(
         upper_bounds[x0 + p * n : x0 + (p + 1) * n] = np.where(need.open > 0, np.inf, 0.0)
 
     # many templates (a start grid): stop within 0.5 % of the optimum, the simulation
-    # trims the rest; few: solve to (practically) the optimum
-    gap = 1e-4 if len(names) <= MANY_SHIFTS else 5e-3
+    # trims the rest; few: solve to (practically) the optimum. Limits on nodes, not on
+    # time, so the answer does not depend on the machine's speed or load.
+    few = len(names) <= MANY_SHIFTS
+    gap, nodes = (1e-4, NODES) if few else (5e-3, MANY_NODES)
     with _quiet_stdout():  # HiGHS writes solver traces straight to file descriptor 1
         result = milp(
             cost,
             integrality=integrality,
             bounds=Bounds(np.zeros(total), upper_bounds),
             constraints=LinearConstraint(matrix, np.array(lower), np.array(upper)),
-            options={"time_limit": time_limit, "mip_rel_gap": gap},
+            options={"node_limit": nodes, "mip_rel_gap": gap},
         )
     if result.x is None:
-        raise RuntimeError(f"the shift-scheduling program failed: {result.message}")
+        raise PlanError(f"the shift-scheduling program found no roster: {result.message}")
     y = np.round(result.x[:ny]).astype(int)
     agents = {
         (g, name): int(y[gi * len(names) + si])

@@ -39,6 +39,7 @@ class Unmet:
     reason: str
     within: float | None = None  # minutes, for a service target (None: abandon limit)
     estimate: float | None = None  # on verification (a target per period: its worst)
+    name: str = ""  # the target's, as its checks are named (`TargetCheck.name`)
 
 
 @dataclass
