@@ -127,3 +127,27 @@ def test_show_prints_a_summary():
     assert r.returncode == 0, r.stderr
     for word in ("phone", "whatsapp", "social", "contacts/week", "Roster", "47% in 1h"):
         assert word in r.stdout
+
+
+def test_names_are_printed_as_written_not_read_as_markup_or_emoji(tmp_path):
+    # rich would read `[/bold]` as a closing tag (an error) and `:100:` as an emoji
+    text = MINIMAL.replace("name: minimal", 'name: "[/bold] shop [b]x[/]"')
+    (tmp_path / "s.yaml").write_text(text)
+    r = ccsim("show", str(tmp_path / "s.yaml"))
+    assert r.returncode == 0 and "Traceback" not in r.stderr, r.stderr
+    assert r.stdout.splitlines()[0] == "[/bold] shop [b]x[/]"
+    lines = text.splitlines()
+    lines += [""] * (99 - len(lines)) + ["faq_deflection: lots"]  # line 100
+    (tmp_path / "l.yaml").write_text("\n".join(lines) + "\n")
+    r = ccsim("validate", str(tmp_path / "l.yaml"))
+    assert f"{tmp_path / 'l.yaml'}:100: faq_deflection" in r.stderr
+
+
+def test_a_scheduler_that_is_not_an_address_is_one_line(tmp_path):
+    (tmp_path / "s.yaml").write_text(MINIMAL)
+    r = ccsim("run", str(tmp_path / "s.yaml"), "-n", "2", "-q", "--scheduler", "garbage")
+    assert r.returncode == 1 and "Traceback" not in r.stderr
+    assert r.stderr.strip() == (
+        "ccsim: error: cannot reach the Dask scheduler at garbage: missing port number in "
+        "address 'garbage'"
+    )

@@ -396,3 +396,19 @@ def test_a_reason_never_answered_borrows_every_reasons_handle_time_and_says_so(g
     rare = f.estimate("reasons.rare.resolve.mean")
     assert "every reason's" in rare.method and rare.n > 1000
     assert f.scenario.reasons["rare"].mix["phone"] > 0
+
+
+def test_anger_is_off_with_a_reason_when_no_reason_has_two_contacts_to_compare():
+    # every contact its own reason (a free-text column read as the reason): the slope is
+    # there, but no bin of a reason holds two contacts, so nothing can be calibrated
+    from ccsim.history import anger
+
+    rng = np.random.default_rng(1)
+    wait = rng.exponential(120, 400)
+    handle = 200 + 0.5 * wait + rng.normal(0, 5, 400)
+    fitted, estimates = anger.fit(wait, handle, np.array([f"r{i}" for i in range(400)]))
+    assert not fitted.enabled
+    assert (
+        fitted.reason == "too few answered contacts per reason to calibrate (400 reasons, n = 400)"
+    )
+    assert [e.field for e in estimates] == ["anger.slope"]

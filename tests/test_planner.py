@@ -371,6 +371,23 @@ def test_a_channel_nobody_is_on_duty_for_is_unmet():
     assert {(u.channel, u.metric) for u in unmet} == {("email", "sl_1h"), ("phone", "sl_30s")}
 
 
+def test_a_requirement_beyond_a_roster_line_is_a_plan_error_not_a_hang():
+    # empathy decay 1e-9: venting takes ~1e8 minutes, so Erlang A would be asked for
+    # ~1e7 agents (and take hours); the planner says why instead
+    s = queue(anger_switch="on", anger=0.9)
+    s = ccsim.with_changes(s, {"anger.empathy_decay": 1e-9})
+    with pytest.raises(planner.PlanError, match=r"need more than 100,000 agents"):
+        planner.plan(s, workers=1, replications=2, verify=2, baseline=False)
+
+
+def test_without_patience_the_requirement_is_erlang_b():
+    # patience 0: a call is answered at once or lost — the loss system of Erlang B
+    rate, aht = 2.0, 3.0  # 6 erlangs
+    n, wait = requirements.agents_for(rate, aht, 0.0, [(20 / 60, 0.9)], None)
+    assert erlang.erlang_b(6.0, n) <= 0.1 < erlang.erlang_b(6.0, n - 1)
+    assert wait == 0.0
+
+
 # --- the anger feedback -------------------------------------------------------------------
 
 

@@ -6,6 +6,7 @@ one located message, exit 1 and no traceback (docs/ci.md, "Validating untrusted 
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -164,3 +165,23 @@ def test_a_fifty_megabyte_scenario_is_refused_unread(tmp_path):
     assert "--max-file-size" in line
     r = validate(str(path), "--max-file-size", "60MB", cwd=tmp_path)
     assert "52,428,800 bytes" not in r.stderr  # allowed: now read (and found not YAML)
+
+
+@pytest.mark.parametrize("kind", ["fifo", "device"])
+def test_a_scenario_that_is_a_fifo_or_a_device_is_refused_unread(tmp_path, kind):
+    # a FIFO would block the read forever; /dev/zero reports 0 bytes and never ends
+    path = tmp_path / "odd.yaml"
+    if kind == "fifo":
+        os.mkfifo(path)
+    else:
+        path.symlink_to("/dev/zero")
+    refused(validate(str(path), cwd=tmp_path), "odd.yaml: is not a regular file")
+
+
+def test_a_csv_profile_that_is_a_device_is_refused_unread(tmp_path):
+    (tmp_path / "zero.csv").symlink_to("/dev/zero")
+    text = MINIMAL.replace("{weekly: 300}", "{weekly: 300, intraday: {csv: zero.csv}}")
+    (tmp_path / "s.yaml").write_text(text)
+    refused(
+        validate("s.yaml", "--allow-path", "/dev", cwd=tmp_path), "zero.csv: is not a regular file"
+    )

@@ -2,7 +2,9 @@
 
 Outputs go to a temporary name beside the target and are renamed into place at the end,
 so an interrupted run (Ctrl-C, a crash, a full disk) leaves no half-written result and
-keeps an older one in place.
+keeps an older one in place. An output folder replaces only a folder that is empty or
+that ccsim wrote (it holds one of `OUTPUT_DOCUMENTS`): never a file (the scenario given
+as `--out` by mistake), a device, or a folder of other files (`--out .`, `--out ~`).
 """
 
 from __future__ import annotations
@@ -14,11 +16,58 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
+# the main document of each output folder ccsim writes (run, plan, capacity, fit report,
+# backtest): a folder holding one of them may be replaced by a new output
+OUTPUT_DOCUMENTS = ("run.json", "plan.json", "capacity.json", "fit.html", "backtest.json")
+
+
+class OutputError(ValueError):
+    """An output path ccsim will not write (one line: the path and why)."""
+
+
+def check_folder(target: Path) -> Path:
+    """`target` made absolute, if an output folder may be written there: it is new,
+    empty, or an earlier output of ccsim; its nearest existing parent is a folder."""
+    target = Path(target).absolute()
+    if target.name in ("", ".", ".."):
+        target = target.resolve()
+    if target.exists() or target.is_symlink():
+        if not target.is_dir() or target.is_symlink():
+            raise OutputError(f"{target}: exists and is not a folder")
+        if any(target.iterdir()) and not any((target / n).is_file() for n in OUTPUT_DOCUMENTS):
+            raise OutputError(
+                f"{target}: a folder of other files — ccsim replaces only an empty folder or "
+                "one it wrote; give a new folder"
+            )
+    _parent_ok(target)
+    return target
+
+
+def check_file(target: Path) -> Path:
+    """`target` made absolute, if an output file may be written there (not a folder;
+    its nearest existing parent is a folder)."""
+    target = Path(target).absolute()
+    if target.is_dir():
+        raise OutputError(f"{target}: is a folder; give a file name")
+    if target.exists() and not target.is_file():
+        raise OutputError(f"{target}: exists and is not a regular file")
+    _parent_ok(target)
+    return target
+
+
+def _parent_ok(target: Path) -> None:
+    parent = target.parent
+    while not parent.exists():
+        parent = parent.parent
+    if not parent.is_dir():
+        raise OutputError(f"{target}: {parent} is not a folder")
+
 
 @contextlib.contextmanager
 def atomic_folder(target: Path) -> Iterator[Path]:
-    """Yield a temporary folder; on success it replaces `target`, on failure it vanishes."""
-    target = Path(target)
+    """Yield a temporary folder; on success it replaces `target` (`check_folder`), on
+    failure it vanishes."""
+    target = check_folder(target)
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
     try:
@@ -38,8 +87,10 @@ def atomic_folder(target: Path) -> Iterator[Path]:
 
 @contextlib.contextmanager
 def atomic_file(target: Path) -> Iterator[Path]:
-    """Yield a temporary path beside `target`; on success it replaces `target`."""
-    target = Path(target)
+    """Yield a temporary path beside `target` (`check_file`; missing parent folders are
+    made); on success it replaces `target`."""
+    target = check_file(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
     fd, name = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
     os.close(fd)
     tmp = Path(name)

@@ -10,7 +10,9 @@ import sys
 
 import typer
 
-from ccsim.cli.common import EXIT_INTERRUPTED, EXIT_USAGE, err
+from ccsim.atomic import OutputError
+from ccsim.cli.common import EXIT_FAIL, EXIT_INTERRUPTED, EXIT_USAGE, err
+from ccsim.scenario.problems import InputError
 
 try:  # typer vendors click (0.2x and later)
     from typer._click.exceptions import NoArgsIsHelpError, UsageError
@@ -39,6 +41,13 @@ def main() -> None:
         sys.exit(EXIT_USAGE)
     except (KeyboardInterrupt, typer.Abort):
         code = EXIT_INTERRUPTED
+    except OutputError as exc:  # a command that did not check its output path first
+        err.print(f"ccsim: error: {exc}")
+        sys.exit(EXIT_FAIL)
+    except InputError as exc:  # a command that did not catch a problem with its input
+        for message in exc.messages:
+            err.print(str(message))
+        sys.exit(EXIT_FAIL)
     if code == EXIT_INTERRUPTED:  # typer turns Ctrl-C in a command into exit code 130
         err.print("ccsim: interrupted", markup=False)
     sys.exit(code or 0)

@@ -18,8 +18,14 @@ from typing import Annotated, Any, NoReturn
 import typer
 from rich.console import Console
 
-out = Console(highlight=False, width=None if sys.stdout.isatty() else 160)
-err = Console(stderr=True, highlight=False, soft_wrap=True)
+from ccsim.atomic import OutputError, check_file, check_folder
+
+# no markup, no emoji: names and paths from the user are printed as written
+# (`[/bold] shop` is a name, `file.yaml:100:` a line number, not the emoji :100:)
+out = Console(
+    highlight=False, markup=False, emoji=False, width=None if sys.stdout.isatty() else 160
+)
+err = Console(stderr=True, highlight=False, markup=False, emoji=False, soft_wrap=True)
 
 EXIT_OK, EXIT_FAIL, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 
@@ -256,9 +262,21 @@ MemoryLimit = Annotated[
 
 
 def needs_out(report: bool, out_dir: Path | None) -> None:
-    """`--report` writes into the --out folder: without one it is a usage error."""
+    """`--report` writes into the --out folder: without one it is a usage error; so is an
+    --out ccsim would not write (a file, a folder of other files: `atomic.check_folder`),
+    found before any work is done."""
     if report and out_dir is None:
         fail_usage("--report needs --out DIR (the report is written into that folder)")
+    if out_dir is not None:
+        out_ok(out_dir, "--out")
+
+
+def out_ok(path: Path, option: str, folder: bool = True) -> None:
+    """A usage error (exit 2) when ccsim would not write output `path` (`ccsim.atomic`)."""
+    try:
+        (check_folder if folder else check_file)(path)
+    except OutputError as exc:
+        fail_usage(f"{option} {exc}")
 
 
 def say_written(folder: Path, what: str, report: bool, as_json: bool) -> None:

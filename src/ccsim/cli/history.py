@@ -24,6 +24,7 @@ from ccsim.cli.common import (
     fail_usage,
     load_or_exit,
     out,
+    out_ok,
     positive_duration,
     print_json,
     progress_bar,
@@ -110,6 +111,9 @@ def fit_command(
 
     if MINUTES_PER_DAY % interval:
         fail_usage("--interval must divide a day (e.g. 15min, 30min, 1h)")
+    out_ok(output, "--output", folder=False)
+    if report is not None:
+        out_ok(report, "--report")
     contacts = _read(log, format, strict)
     try:
         fitted = ccsim.fit(
@@ -177,6 +181,8 @@ def backtest_command(
     start, end = _date(first, "--from"), _date(last, "--to")
     if end < start:
         fail_usage("--to comes before --from")
+    if out_dir is not None:
+        out_ok(out_dir, "--out")
     contacts = _read(log, format, strict)
     bar, progress = progress_bar(quiet)
     try:
@@ -247,6 +253,8 @@ def forecast_command(
 
     if method not in forecasts.METHODS:
         fail_usage(f"--method: expected one of {', '.join(forecasts.METHODS)}, got {method!r}")
+    if output is not None:
+        out_ok(output, "--output", folder=False)
     contacts = _read(log, format, strict)
     try:
         result = forecasts.forecast_log(contacts, weeks, method, channel)

@@ -33,6 +33,7 @@ from ccsim.cli.common import (
     load_or_exit,
     needs_out,
     out,
+    out_ok,
     print_json,
     progress_bar,
     say_written,
@@ -147,6 +148,8 @@ def check(
         fail_usage(", ".join(f"{p}: file not found" for p in missing))
     if not loader.expand_paths(paths):
         fail_usage("no *.yaml files found in " + ", ".join(map(str, paths)))
+    if junit is not None:
+        out_ok(junit, "--junit", folder=False)
     with simulating(quiet) as progress:
         files = ccsim.check(
             paths, reps, seed, confidence, workers=workers, scheduler=scheduler,

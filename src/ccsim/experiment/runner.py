@@ -204,7 +204,7 @@ class Runner:
                     if isinstance(self.scheduler, str)
                     else self.scheduler
                 )
-            except OSError as exc:
+            except (OSError, ValueError) as exc:  # ValueError: not an address
                 raise WorkerError(
                     f"cannot reach the Dask scheduler at {self.scheduler}: {exc}"
                 ) from exc

@@ -99,11 +99,17 @@ def fit(
     method = "handle time on wait, robust least squares"
     estimate = Estimate("anger.slope", slope[0] * 60, low * 60, high * 60, n, method, "s/min")
     binned = _bins(wait, handle, reason, names)
+    why = ""
     if not low > 0:
         why = (
             f"handle time does not grow significantly with the wait: {slope[0] * 60:+.1f} s "
             f"per minute waited (95% CI {low * 60:+.1f} to {high * 60:+.1f}, n = {n:,})"
         )
+    elif binned.empty:  # no reason has two answered contacts alike in wait to compare
+        why = (
+            f"too few answered contacts per reason to calibrate ({len(names):,} reasons, n = {n:,})"
+        )
+    if why:
         return AngerFit(False, why, (slope[0] * 60, low * 60, high * 60), binned=binned), [estimate]
     fitted, estimates = _calibrate(binned, names)
     fitted.slope = (slope[0] * 60, low * 60, high * 60)

@@ -162,6 +162,8 @@ def read(
         ) from None
     if path.is_dir():
         raise LogError([Message(name, None, None, "is a folder, expected a log file")])
+    if not path.is_file():  # a FIFO would block, /dev/zero never end (size 0)
+        raise LogError([Message(name, None, None, "is not a regular file")])
     if size == 0:
         raise LogError([Message(name, None, None, "the log is empty")])
     if size > MAX_LOG_BYTES:

@@ -30,7 +30,8 @@ from ccsim.measure.service_level import label
 from ccsim.measure.targets import target_name
 from ccsim.model import arrivals
 from ccsim.model.expected import handling, mean_patience
-from ccsim.scenario import units
+from ccsim.planning.errors import PlanError
+from ccsim.scenario import limits, units
 from ccsim.scenario.changes import with_changes
 from ccsim.scenario.model import ESCALATION, Scenario, Shift
 from ccsim.scenario.timegrid import (
@@ -131,6 +132,10 @@ def agents_for(
             return ok, float(erlang.erlang_c_asa(rate, session, n))
         if n == 0:
             return False, math.inf
+        if patience <= 0:  # nobody waits (Erlang B): answered at once, or lost
+            lost = erlang.erlang_b(load, n)
+            ok = all(1.0 - lost >= p for _, p in service)
+            return ok and (max_abandon is None or lost <= max_abandon), 0.0
         ok, r = True, None
         for w, p in service or [(0.0, 0.0)]:
             r = erlang.erlang_a(rate, session, patience, n, w)
@@ -138,6 +143,12 @@ def agents_for(
         ok = ok and (max_abandon is None or r.p_abandon <= max_abandon)
         return ok, r.mean_wait
 
+    if load > limits.MAX_AGENTS * concurrency:  # (Erlang A is slow in the agents, too)
+        raise PlanError(
+            f"{rate * 60:,.0f} contacts an hour of {session:,.0f} min each need more than "
+            f"{limits.MAX_AGENTS:,} agents, more than a roster line may hold: check the "
+            "volumes, handle and venting times (anger) and targets"
+        )
     if not service and max_abandon is None:
         slots = max(1, math.ceil(load / 0.85))
         return math.ceil(slots / concurrency), 0.0

@@ -23,11 +23,12 @@ from ccsim.finance.cost import agent_cost
 from ccsim.measure.tables import Tables
 from ccsim.measure.targets import TargetCheck
 from ccsim.planning import requirements, shift_program
+from ccsim.planning.errors import PlanError
 from ccsim.planning.requirements import Need
 from ccsim.planning.staffing import Roster, Staffing, Unmet, roster_of
 from ccsim.planning.trim import Active, target_names
 from ccsim.planning.warm_start import WarmStart
-from ccsim.scenario import timegrid, units
+from ccsim.scenario import limits, timegrid, units
 from ccsim.scenario.model import ESCALATION, RosterLine, Scenario, Shift
 from ccsim.scenario.timegrid import week_slot
 
@@ -120,6 +121,13 @@ class Search(WarmStart):
         """The input scenario with this roster (and only the shift templates it uses
         beyond the scenario's own)."""
         s = self.s
+        for (g, name), k in roster.items():
+            if k > limits.MAX_AGENTS:
+                raise PlanError(
+                    f"the plan would need {k:,} agents of {g} on {name}, more than the "
+                    f"{limits.MAX_AGENTS:,} a roster line may hold: check the volumes, handle "
+                    "and venting times (anger), shrinkage and targets"
+                )
         lines = [
             RosterLine(group=g, shift=name, agents=k)
             for g in s.groups

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import pandas as pd
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from ccsim.experiment.document import AbandonLimit, ChannelResult, RunDocument, ServiceResult
 from ccsim.planning.document import BaselineResult, PlanDocument
@@ -97,7 +98,7 @@ def format_within(seconds: float | None) -> str:
 def render_scenario(s: Scenario, console: Console) -> None:
     """`ccsim show`: the scenario's settings, channels and roster."""
     console.print(
-        f"[bold]{s.name}[/bold]" + (f" — {s.description.strip()}" if s.description else "")
+        Text.assemble((s.name, "bold"), f" — {s.description.strip()}" if s.description else "")
     )
     sim = s.simulation
     console.print(
@@ -155,7 +156,7 @@ def render_run(doc: RunDocument, console: Console) -> None:
                 line.label,
                 _pct(line.mean),
                 f"{_pct(line.ci[0])}–{_pct(line.ci[1])}" if line.mean is not None else "",
-                "[green]✓[/green]" if line.met else "[red]✗[/red]",
+                Text("✓", "green") if line.met else Text("✗", "red"),
             ]  # fmt: skip
             if scoped:
                 cells += ["", ""] if line is None else [line.periods, line.worst]
@@ -192,7 +193,7 @@ def render_run(doc: RunDocument, console: Console) -> None:
         f"contacts {cost.contacts:,.2f}); paid hours {cost.paid_hours:,.1f}"
     )
     verdict = (
-        "[green]every target met[/green]" if doc.targets_met else "[red]some targets missed[/red]"
+        Text("every target met", "green") if doc.targets_met else Text("some targets missed", "red")
     )
     console.print(verdict)
 
@@ -231,7 +232,7 @@ def render_plan(doc: PlanDocument, console: Console) -> None:
     console.print(people)
     render_run(doc, console)
     for u in doc.unmet:
-        console.print(f"[red]unmet[/red] {u.channel} {u.metric}: {u.reason}")
+        console.print(Text.assemble(("unmet", "red"), f" {u.channel} {u.metric}: {u.reason}"))
     base = doc.erlang_baseline
     if base is not None:
         compare = Table(title="Simulation plan vs per-interval Erlang C baseline (fresh seeds)")
@@ -244,7 +245,9 @@ def render_plan(doc: PlanDocument, console: Console) -> None:
                 str(sum(d.headcount.values())),
                 f"{d.paid_hours:,.1f}",
                 f"{d.cost.total:,.2f} {d.cost.currency}",
-                "[green]all met[/green]" if not missed else "[red]missed: " + ", ".join(missed),
+                Text("all met", "green")
+                if not missed
+                else Text("missed: " + ", ".join(missed), "red"),
             )
         console.print(compare)
     s = doc.search

@@ -46,6 +46,8 @@ class Table(BaseModel):
         path = self._path = confined(base / self.csv, base, context.get("allowed", ()))
         try:
             size = path.stat().st_size
+            if not path.is_file():  # a FIFO would block, /dev/zero never end (size 0)
+                raise ValueError(f"{self.csv}: is not a regular file")
             if size > rules.max_csv_bytes:
                 raise ValueError(
                     f"{self.csv}: the file has {size:,} bytes, more than the "

@@ -48,6 +48,8 @@ def read_text(path: Path, limits: FileLimits = DEFAULT_FILE_LIMITS, what: str = 
         size = path.stat().st_size
         if path.is_dir():
             raise InputError([Message(name, None, None, "is a folder, expected a YAML file")])
+        if not path.is_file():  # a FIFO would block, /dev/zero never end (size 0)
+            raise InputError([Message(name, None, None, "is not a regular file")])
         if size > limits.max_bytes:
             raise InputError(
                 [

@@ -1,0 +1,71 @@
+"""Output paths: ccsim writes an output folder only where it is new, empty or an earlier
+output of ccsim — never over the scenario file, a device or a folder of other files —
+and says so in one line before any work (`ccsim.atomic`, docs/cli.md)."""
+
+from __future__ import annotations
+
+import pytest
+
+from ccsim.atomic import OutputError, atomic_folder, check_file
+from conftest import SCENARIOS
+from test_cli import ccsim
+
+SHOP = str(SCENARIOS / "small_shop.yaml")
+
+
+def usage_error(r, text: str) -> None:
+    assert r.returncode == 2, r.stdout + r.stderr
+    assert "Traceback" not in r.stderr
+    assert r.stderr.strip().splitlines() == [f"ccsim: error: {text}"]
+
+
+def test_out_naming_the_scenario_file_leaves_it_untouched(tmp_path):
+    scenario = tmp_path / "shop.yaml"
+    scenario.write_text((SCENARIOS / "small_shop.yaml").read_text())
+    before = scenario.read_bytes()
+    r = ccsim("run", str(scenario), "-n", "2", "-q", "--out", str(scenario), cwd=tmp_path)
+    usage_error(r, f"--out {scenario}: exists and is not a folder")
+    assert scenario.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["shop.yaml"]  # nothing beside it
+
+
+@pytest.mark.parametrize("out", [".", "work"])
+def test_out_naming_a_folder_of_other_files_is_refused(tmp_path, out):
+    work = tmp_path / "work"
+    work.mkdir()
+    (work / "notes.txt").write_text("mine")
+    cwd = work if out == "." else tmp_path
+    r = ccsim("plan", SHOP, "-n", "2", "--verify", "2", "--out", out, cwd=cwd)
+    usage_error(
+        r,
+        f"--out {work}: a folder of other files — ccsim replaces only an empty folder or one "
+        "it wrote; give a new folder",
+    )
+    assert [p.name for p in work.iterdir()] == ["notes.txt"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["work"]
+
+
+def test_an_earlier_output_folder_is_replaced(tmp_path):
+    out = tmp_path / "run"
+    for _ in range(2):
+        r = ccsim("run", SHOP, "-n", "2", "-q", "--out", str(out))
+        assert r.returncode == 0, r.stderr
+    assert (out / "run.json").is_file()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["run"]  # nothing left beside it
+
+
+def test_out_below_a_file_and_junit_naming_a_folder_are_refused(tmp_path):
+    (tmp_path / "f").write_text("x")
+    r = ccsim("run", SHOP, "-n", "2", "-q", "--out", str(tmp_path / "f" / "sub"))
+    usage_error(r, f"--out {tmp_path / 'f' / 'sub'}: {tmp_path / 'f'} is not a folder")
+    r = ccsim("check", SHOP, "-n", "2", "-q", "--junit", str(tmp_path))
+    usage_error(r, f"--junit {tmp_path}: is a folder; give a file name")
+
+
+def test_the_python_api_refuses_the_same_paths(tmp_path):
+    (tmp_path / "notes.txt").write_text("mine")
+    with pytest.raises(OutputError, match="a folder of other files"), atomic_folder(tmp_path):
+        pass
+    with pytest.raises(OutputError, match="is a folder; give a file name"):
+        check_file(tmp_path)
+    assert [p.name for p in tmp_path.iterdir()] == ["notes.txt"]
