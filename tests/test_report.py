@@ -318,6 +318,15 @@ def test_bad_folders_get_one_clear_message(tmp_path, run_dir):
     assert "Traceback" not in r.stderr and len(r.stderr.strip().splitlines()) == 1
     r = run_cli("run", SHOP, "-n", "1", "--report")
     assert r.returncode == 2 and "--report needs --out" in r.stderr
+    shutil.copy(run_dir / "scenario.yaml", broken / "scenario.yaml")
+    intervals = (run_dir / "intervals.csv").read_text().replace("channel,", "queue,", 1)
+    (broken / "intervals.csv").write_text(intervals)
+    r = run_cli("report", str(broken))
+    assert r.returncode == 1 and "Traceback" not in r.stderr
+    assert r.stderr.strip() == (
+        f"ccsim: error: {broken / 'intervals.csv'}: missing column(s) channel (not a table "
+        "ccsim wrote)"
+    )
 
 
 def test_a_failed_write_keeps_the_old_report_and_leaves_no_temporary_file(tmp_path):

@@ -31,6 +31,11 @@ from ccsim.scenario.model import Scenario
 from ccsim.scenario.problems import ScenarioError
 
 TABLES = ("intervals.csv", "groups.csv", "requirements.csv")
+COLUMNS = {  # the columns of each table the report reads (beyond those per target)
+    "intervals.csv": ("replication", "start", "day", "time", "channel", "offered", "answered"),
+    "groups.csv": ("replication", "start", "day", "time", "group", "agents", "occupancy"),
+    "requirements.csv": ("start", "day", "time", "channel", "required_agents"),
+}
 
 
 class ReportError(ValueError):
@@ -248,4 +253,9 @@ def read(path: Path) -> Report:
         tables = [pd.read_csv(path / n) for n in TABLES]
     except (OSError, ValueError, pd.errors.ParserError) as exc:
         raise ReportError(f"{path}: cannot read the tables ({exc})") from None
+    for name, table in zip(TABLES, tables, strict=True):
+        if missing := [c for c in COLUMNS[name] if c not in table.columns]:
+            raise ReportError(
+                f"{path / name}: missing column(s) {', '.join(missing)} (not a table ccsim wrote)"
+            )
     return Report(document, scenario, *tables)
