@@ -428,3 +428,12 @@ def test_a_hostile_calendar_is_refused_within_the_bounds(tmp_path, hostile):
     assert r.returncode == 1 and "Traceback" not in r.stderr, r.stderr
     (line,) = r.stderr.strip().splitlines()
     assert line.startswith(str(path)) and expected in line, line
+
+
+@pytest.mark.parametrize("start", ["9999-12-27", "1800-01-06"])
+def test_a_calendar_start_outside_1900_to_2200_is_refused(start):
+    # pandas' dates end in 2262: a start in 9999 overflowed deep in the plan
+    with pytest.raises(
+        ccsim.ScenarioError, match=rf"start: {start}: expected a start between 1900"
+    ):
+        calendar_from({"start": start, "weeks": 4, "headcount": {"a": 1}})

@@ -160,6 +160,8 @@ class Calendar(Model):
     @field_validator("start")
     @classmethod
     def _monday(cls, value: dt.date) -> dt.date:
+        if not 1900 <= value.year <= 2200:  # (pandas dates end in 2262)
+            raise ValueError(f"{value}: expected a start between 1900 and 2200")
         if value.weekday() != 0:
             raise ValueError(f"{value} is a {value:%A}: a calendar starts on a Monday")
         return value
