@@ -80,3 +80,13 @@ def test_odd_user_keys_are_reported_not_crashed(tmp_path):
     messages = errors_of(MINIMAL.replace("name: minimal", "']': minimal"), tmp_path)
     assert any(": name: required field is missing" in m for m in messages)
     assert any("unknown key ']'" in m for m in messages)
+
+
+@pytest.mark.parametrize("start", ["8.5", "1e308", "-500.0"])
+def test_a_shift_start_written_as_a_number_is_refused(start):
+    # read as minutes, `8.5` would silently start the shift at 00:08:30
+    text = MINIMAL.replace('day: {start: "08:00"', f"day: {{start: {start}")
+    with pytest.raises(ccsim.ScenarioError) as info:
+        ccsim.loads(text)
+    (message,) = [str(m) for m in info.value.messages]
+    assert "shifts.day.start: expected a clock time HH:MM (00:00 to 24:00)" in message

@@ -69,7 +69,7 @@ DaySet = Annotated[
 ]
 Clock = Annotated[
     float,
-    BeforeValidator(lambda v: v if isinstance(v, float) else units.parse_clock(v)),
+    BeforeValidator(units.parse_clock),
     PlainSerializer(units.format_clock, return_type=str),
     WithJsonSchema({"type": "string", "pattern": r"^\d{1,2}:\d{2}$", "description": "HH:MM"}),
 ]
