@@ -90,3 +90,15 @@ def test_a_shift_start_written_as_a_number_is_refused(start):
         ccsim.loads(text)
     (message,) = [str(m) for m in info.value.messages]
     assert "shifts.day.start: expected a clock time HH:MM (00:00 to 24:00)" in message
+
+
+def test_intraday_weights_that_overflow_or_a_csv_of_zeros_are_refused(tmp_path):
+    huge = "[" + ", ".join(["1e308"] * 24) + "]"
+    text = MINIMAL.replace("intraday: business_hours", f"intraday: {huge}")
+    with pytest.raises(ccsim.ScenarioError, match="intraday weights must have a finite sum"):
+        ccsim.loads(text)  # (their sum is infinite: every share would be 0, no arrivals)
+    (tmp_path / "zeros.csv").write_text("weight\n" + "0\n" * 24)
+    text = MINIMAL.replace("intraday: business_hours", "intraday: {csv: zeros.csv}")
+    (tmp_path / "s.yaml").write_text(text)
+    with pytest.raises(ccsim.ScenarioError, match="intraday weights must not all be zero"):
+        ccsim.load(tmp_path / "s.yaml")  # as inline zeros are

@@ -382,8 +382,13 @@ class Arrivals(Model):
             if isinstance(profile, str) and profile not in profiles.BUILTIN_CURVES:
                 names = ", ".join(profiles.BUILTIN_CURVES)
                 raise ValueError(f"unknown intraday curve {profile!r} (expected one of: {names})")
-            if isinstance(profile, list) and not any(v > 0 for v in profile):
+            weights = profile._weights if isinstance(profile, IntradayCSV) else profile
+            if not isinstance(weights, list | np.ndarray):
+                continue  # a built-in curve
+            if not any(v > 0 for v in weights):
                 raise ValueError("intraday weights must not all be zero")
+            if not math.isfinite(sum(map(float, weights))):
+                raise ValueError("intraday weights must have a finite sum (they are shares)")
         if isinstance(value, dict):
             seen: dict[int, str] = {}
             for days in value:
