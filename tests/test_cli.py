@@ -6,6 +6,8 @@ import json
 import subprocess
 import sys
 
+import pytest
+
 from conftest import MINIMAL, ROOT, SCENARIOS
 
 
@@ -150,4 +152,14 @@ def test_a_scheduler_that_is_not_an_address_is_one_line(tmp_path):
     assert r.stderr.strip() == (
         "ccsim: error: cannot reach the Dask scheduler at garbage: missing port number in "
         "address 'garbage'"
+    )
+
+
+@pytest.mark.parametrize("size", ["0", "1e400", "-5MB"])
+def test_a_size_that_is_not_positive_and_finite_is_named_as_a_size(size):
+    r = ccsim("validate", str(SCENARIOS / "small_shop.yaml"), f"--max-file-size={size}")
+    assert r.returncode == 2 and "Traceback" not in r.stderr
+    assert r.stderr.strip() == (
+        "ccsim: error: Invalid value for '--max-file-size': a size must be positive and "
+        f"finite, got '{size}'"
     )

@@ -273,3 +273,10 @@ def test_required_agents_large_and_unreachable() -> None:
         required_agents_erlang_c(LAM, AHT, WITHIN, 0.8, max_agents=10)
     with pytest.raises(ValueError):
         required_agents_erlang_a(LAM, AHT, 5.0, WITHIN, 0.99, max_agents=10)
+
+
+def test_erlang_a_with_a_rate_too_small_to_represent_is_no_traffic() -> None:
+    # the ratio of rates underflowed to 0 and its log was a "math domain error"
+    r = erlang_a(5e-324, 3.0, 5.0, 1, 20 / 60)
+    assert r.service_level == 1.0
+    assert r.p_abandon == pytest.approx(0.0, abs=1e-300) and r.p_wait < 1e-300

@@ -158,6 +158,8 @@ def _erlang_a_queue_probs(lam: float, mu: float, theta: float, n: int) -> np.nda
         j0, last, size = j0 + size, block[-1], size * 2
         # Remaining tail is bounded by a geometric series with ratio r (ratios only decrease).
         r = lam / (n * mu + (j0 + 1) * theta)
+        if r == 0.0:  # a rate so small the ratio underflows: no tail left
+            break
         if r < 1.0:
             total = _logsumexp(np.concatenate([log_w_busy, *blocks]))
             if last + math.log(r / (1.0 - r)) < total - _TAIL_LOG_EPS:

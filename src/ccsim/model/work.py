@@ -93,8 +93,8 @@ def parse_size(value: str | float | int | None) -> float:
     if value is None:
         return default_limit()
     if isinstance(value, int | float) and not isinstance(value, bool):
-        if value <= 0:
-            raise ValueError(f"a memory limit must be positive, got {value!r}")
+        if not 0 < value < float("inf"):
+            raise ValueError(f"a size must be positive and finite, got {value!r}")
         return float(value)
     text = str(value).strip().lower().replace(" ", "")
     if text in ("none", "off", "unlimited"):
@@ -106,8 +106,8 @@ def parse_size(value: str | float | int | None) -> float:
         size = float(number) * UNITS[unit]
     except (ValueError, KeyError):
         raise ValueError(f"expected a size like 16GB, 500MB or none, got {value!r}") from None
-    if not size > 0:
-        raise ValueError(f"a memory limit must be positive, got {value!r}")
+    if not 0 < size < float("inf"):
+        raise ValueError(f"a size must be positive and finite, got {value!r}")
     return size
 
 
