@@ -102,3 +102,14 @@ def test_intraday_weights_that_overflow_or_a_csv_of_zeros_are_refused(tmp_path):
     (tmp_path / "s.yaml").write_text(text)
     with pytest.raises(ccsim.ScenarioError, match="intraday weights must not all be zero"):
         ccsim.load(tmp_path / "s.yaml")  # as inline zeros are
+
+
+def test_a_bad_inline_row_is_named_by_its_index_not_as_none():
+    rows = '{counts: {rows: [["2024-01-01 09:00", 5], ["2024-01-01 10:00", -3]]}}'
+    text = MINIMAL.replace("phone: {weekly: 500, intraday: business_hours}", f"phone: {rows}")
+    with pytest.raises(ccsim.ScenarioError) as info:
+        ccsim.loads(text)
+    (message,) = [str(m) for m in info.value.messages]
+    assert "arrivals.phone.counts: rows[1]: count: expected a finite number >= 0, got '-3'" in (
+        message
+    ), message

@@ -94,7 +94,7 @@ class Table(BaseModel):
         if bad.any():
             i = int(np.flatnonzero(bad)[0])
             raise ValueError(
-                f"{self.csv}:{i + 2}: {column}: expected a finite number >= {low:g}, "
+                f"{self._at(i)}: {column}: expected a finite number >= {low:g}, "
                 f"got {self._rules.quote(str(frame[column].iloc[i]))}"
             )
         return values
@@ -106,13 +106,20 @@ class Table(BaseModel):
         if bad.any():
             i = int(np.flatnonzero(bad)[0])
             raise ValueError(
-                f"{self.csv}:{i + 2}: {column}: expected a date and time like "
+                f"{self._at(i)}: {column}: expected a date and time like "
                 f"1999-02-15 07:00, got {self._rules.quote(str(frame[column].iloc[i]))}"
             )
         return parsed.to_numpy().astype("datetime64[m]")
 
     _rules: FileLimits = PrivateAttr(default_factory=FileLimits)
     _path: Path = PrivateAttr(default_factory=Path)
+
+    def _at(self, i: int | None = None) -> str:
+        """Where data row i (0-based) is: `file.csv:LINE` (after the header), or `rows[i]`
+        for inline rows; without i, the file or `rows`."""
+        if self.csv is None:
+            return "rows" if i is None else f"rows[{i}]"
+        return self.csv if i is None else f"{self.csv}:{i + 2}"
 
 
 class IntradayCSV(Table):
@@ -169,11 +176,12 @@ class CountsTable(Table):
         starts = self._datetimes(frame, "start")
         counts = self._numbers(frame, "count")
         if counts.max() > limits.MAX_WEEKLY:
-            raise ValueError(f"{self.csv}: a count above {limits.MAX_WEEKLY:,.0f} in one interval")
+            most = f"{limits.MAX_WEEKLY:,.0f}"
+            raise ValueError(f"{self._at()}: a count above {most} in one interval")
         order = np.argsort(starts, kind="stable")
         self._starts, self._counts = starts[order], counts[order]
         if (np.diff(self._starts) == np.timedelta64(0, "m")).any():
-            raise ValueError(f"{self.csv}: an interval appears twice (expected one row each)")
+            raise ValueError(f"{self._at()}: an interval appears twice (expected one row each)")
         return self
 
     def per_minute_offset(self, origin: np.datetime64) -> tuple[np.ndarray, np.ndarray]:
@@ -202,7 +210,8 @@ class StaffingTable(Table):
         )
         self._agents = self._numbers(frame, "agents")
         if self._agents.max() > limits.MAX_AGENTS:
-            raise ValueError(f"{self.csv}: more than {limits.MAX_AGENTS:,} agents in one interval")
+            most = f"{limits.MAX_AGENTS:,}"
+            raise ValueError(f"{self._at()}: more than {most} agents in one interval")
         self._group = frame["group"].astype(str).str.strip().to_numpy(object)
         if "start" in frame.columns:
             self._starts = self._datetimes(frame, "start")
@@ -217,13 +226,13 @@ class StaffingTable(Table):
                     )
                 except ValueError:
                     raise ValueError(
-                        f"{self.csv}:{i + 2}: expected a day (mon..sun) and a time HH:MM, got "
+                        f"{self._at(i)}: expected a day (mon..sun) and a time HH:MM, got "
                         f"{self._rules.quote(str(day))}, {self._rules.quote(str(clock))}"
                     ) from None
             self._week_minute = np.array(minutes, float)
             keys = list(zip(minutes, self._group, strict=True))
         if len(set(keys)) != len(keys):
-            raise ValueError(f"{self.csv}: an interval appears twice for a group")
+            raise ValueError(f"{self._at()}: an interval appears twice for a group")
         return self
 
     @property
