@@ -113,3 +113,15 @@ def test_a_bad_inline_row_is_named_by_its_index_not_as_none():
     assert "arrivals.phone.counts: rows[1]: count: expected a finite number >= 0, got '-3'" in (
         message
     ), message
+
+
+def test_a_seed_just_over_the_limit_is_told_in_whole_numbers():
+    # "%g" showed both as 9.22337e+18: the message must show how the value is too big
+    text = MINIMAL.replace("interval: 1h\n", "interval: 1h\n  seed: 9223372036854775808\n", 1)
+    with pytest.raises(ccsim.ScenarioError) as info:
+        ccsim.loads(text)
+    (message,) = [str(m) for m in info.value.messages]
+    assert message.endswith(
+        "simulation.seed: got 9,223,372,036,854,775,808 (expected a value at most "
+        "9,223,372,036,854,775,807)"
+    ), message

@@ -227,6 +227,8 @@ def _bound(value: Any, duration: bool) -> str:
     """A bound as the user wrote it: a duration (`31d`) or a number (`10,000,000`)."""
     if duration:
         return units.format_duration(float(value))
+    if isinstance(value, int) and not isinstance(value, bool):
+        return f"{value:,}"  # exactly: a seed of 2**63 is not 9.22337e+18
     number = float(value)
     return f"{int(number):,}" if number.is_integer() and abs(number) < 1e15 else f"{number:g}"
 
