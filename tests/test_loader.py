@@ -125,3 +125,13 @@ def test_a_seed_just_over_the_limit_is_told_in_whole_numbers():
         "simulation.seed: got 9,223,372,036,854,775,808 (expected a value at most "
         "9,223,372,036,854,775,807)"
     ), message
+
+
+def test_an_abandon_limit_written_as_a_percentage_says_what_is_expected():
+    text = MINIMAL.replace("max_abandon: 0.05}", "max_abandon: 8%}")
+    with pytest.raises(ccsim.ScenarioError) as info:
+        ccsim.loads(text)
+    (message,) = [str(m) for m in info.value.messages]
+    assert message.endswith(
+        "targets.phone.max_abandon: got '8%' (expected a share like 0.05, or {at_most: 0.05})"
+    ), message
