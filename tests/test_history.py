@@ -412,3 +412,13 @@ def test_anger_is_off_with_a_reason_when_no_reason_has_two_contacts_to_compare()
         fitted.reason == "too few answered contacts per reason to calibrate (400 reasons, n = 400)"
     )
     assert [e.field for e in estimates] == ["anger.slope"]
+
+
+def test_durations_that_are_all_equal_are_one_clear_error():
+    # handle times all logged as 0 s: every family's fit failed inside scipy
+    from ccsim.history import durations
+
+    with pytest.raises(ValueError, match=r"^handle: all 40 durations are 1 s, nothing to fit"):
+        durations.fit(np.zeros(40), "handle")
+    fitted, _ = durations.fit(np.array([60.0, 120.0, 90.0, 30.0]), "handle")
+    assert fitted.mean == pytest.approx(1.25)  # minutes: a spread is fitted as before

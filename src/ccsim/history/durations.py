@@ -44,6 +44,8 @@ def fit(seconds: np.ndarray, field: str) -> tuple[DurationFit, list[Estimate]]:
     n = x.size
     if n < 2:
         raise ValueError(f"{field}: {n} observation(s), too few to fit a distribution")
+    if np.ptp(x) == 0:  # (the families' fits fail on it: "solver cannot continue")
+        raise ValueError(f"{field}: all {n:,} durations are {x[0]:g} s, nothing to fit a spread to")
     loglik = {family: _loglik(family, x) for family in FAMILIES}
     aic = {f: 2 * (1 if f == "exponential" else 2) - 2 * ll for f, ll in loglik.items()}
     best = min(aic, key=aic.get)  # type: ignore[arg-type]
