@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -422,3 +423,15 @@ def test_durations_that_are_all_equal_are_one_clear_error():
         durations.fit(np.zeros(40), "handle")
     fitted, _ = durations.fit(np.array([60.0, 120.0, 90.0, 30.0]), "handle")
     assert fitted.mean == pytest.approx(1.25)  # minutes: a spread is fitted as before
+
+
+def test_a_period_with_no_channel_of_the_scenario_or_nothing_answered_is_one_clear_error(
+    generated, fitted
+):
+    log = ccsim.read_log(generated).between("2024-01-08", "2024-01-10")
+    other = replace(log, contacts=log.contacts.assign(channel="fax"))
+    with pytest.raises(ValueError, match=r"none of the scenario's channels \(phone\) .*has: fax"):
+        ccsim.backtest(fitted.scenario, other, "2024-01-08", "2024-01-10", 1, workers=1)
+    lost = replace(log, contacts=log.contacts.assign(outcome="abandoned", answer=pd.NaT))
+    with pytest.raises(ValueError, match="no contact was answered in the log between"):
+        ccsim.backtest(fitted.scenario, lost, "2024-01-08", "2024-01-10", 1, workers=1)

@@ -120,7 +120,18 @@ def backtest(
         raise ValueError("the report interval must be a multiple or a divisor of the scenario's")
     step = min(step, report_interval)
     channels = [ch for ch in s.channels if ch in set(period.contacts["channel"])]
+    if not channels:
+        logged = ", ".join(sorted(map(str, set(period.contacts["channel"]))))
+        raise ValueError(
+            f"none of the scenario's channels ({', '.join(s.channels)}) is in the log between "
+            f"{first} and {last} (it has: {logged})"
+        )
     on_duty = staffing.on_duty(period.contacts, start, days, step, gap)
+    if on_duty.empty:
+        raise ValueError(
+            f"no contact was answered in the log between {first} and {last}: no agents on duty "
+            "can be read from it to replay the period with"
+        )
     replay = _replay(s, period, start, days, step, within, on_duty, channels)
     seed = seeds.resolve(seed, s)
     work.ensure_fits(replay, memory_limit, replications)
