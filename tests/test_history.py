@@ -435,3 +435,32 @@ def test_a_period_with_no_channel_of_the_scenario_or_nothing_answered_is_one_cle
     lost = replace(log, contacts=log.contacts.assign(outcome="abandoned", answer=pd.NaT))
     with pytest.raises(ValueError, match="no contact was answered in the log between"):
         ccsim.backtest(fitted.scenario, lost, "2024-01-08", "2024-01-10", 1, workers=1)
+
+
+def test_a_fit_outside_the_formats_bounds_names_the_values_and_the_log(
+    generated, tmp_path, monkeypatch, capsys
+):
+    # a log of odd times (mixed time zones) fits a patience of weeks: the scenario it
+    # would write does not load; the command says which values, in one line
+    import sys as system
+
+    from ccsim.cli import main
+    from ccsim.scenario.problems import Message, ScenarioError
+
+    class OddFit:
+        @property
+        def scenario(self):
+            raise ScenarioError(
+                [Message("<fit>", None, "channels.phone.patience.mean", "got 45d (at most 30d)")]
+            )
+
+    monkeypatch.setattr(ccsim, "fit", lambda *a, **k: OddFit())
+    out = tmp_path / "fitted.yaml"
+    monkeypatch.setattr(system, "argv", ["ccsim", "fit", str(generated), "-o", str(out)])
+    with pytest.raises(SystemExit) as done:
+        main()
+    assert done.value.code == 1 and not out.exists()
+    assert capsys.readouterr().err.strip() == (
+        f"ccsim: error: {generated}: the fitted scenario is outside the format's bounds "
+        "(channels.phone.patience.mean: got 45d (at most 30d)): check the log"
+    )

@@ -123,9 +123,13 @@ def fit_command(
             interval=interval,
             gap=gap,
         )
-        fitted.scenario  # noqa: B018 - validates it: a fit that does not load is a bug
     except ValueError as exc:
         fail(f"{log}: {exc}")
+    try:
+        fitted.scenario  # noqa: B018 - validates it
+    except ccsim.ScenarioError as exc:  # a log of odd times (zones, clocks) fits odd values
+        found = "; ".join(f"{m.field}: {m.message}" for m in exc.messages)
+        fail(f"{log}: the fitted scenario is outside the format's bounds ({found}): check the log")
     path = fitted.save(output)
     if report is not None:
         reports.write_fit_report(report, fitted)
