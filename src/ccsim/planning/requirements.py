@@ -146,7 +146,7 @@ def agents_for(
     if load > limits.MAX_AGENTS * concurrency:  # (Erlang A is slow in the agents, too)
         raise PlanError(
             f"{rate * 60:,.0f} contacts an hour of {session:,.0f} min each need more than "
-            f"{limits.MAX_AGENTS:,} agents, more than a roster line may hold: check the "
+            f"{limits.MAX_AGENTS:,} agents at once, more than ccsim plans for: check the "
             "volumes, handle and venting times (anger) and targets"
         )
     if not service and max_abandon is None:
