@@ -437,3 +437,20 @@ def test_a_calendar_start_outside_1900_to_2200_is_refused(start):
         ccsim.ScenarioError, match=rf"start: {start}: expected a start between 1900"
     ):
         calendar_from({"start": start, "weeks": 4, "headcount": {"a": 1}})
+
+
+def test_the_hiring_program_is_limited_by_nodes_with_a_time_backstop(monkeypatch):
+    # nodes keep the plan the same on any machine; the time backstop keeps a calendar of
+    # years (260 weeks ran for more than 10 minutes on nodes alone) from hanging
+    from ccsim.planning import hiring
+
+    seen = []
+    real = hiring.milp
+
+    def milp(*args, **kwargs):
+        seen.append(dict(kwargs["options"]))  # (milp empties the dict it is given)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(hiring, "milp", milp)
+    plan_hires(np.full(30, 12.0), 10.0, cal(), "a", 1000.0)
+    assert seen == [{"mip_rel_gap": 1e-6, "node_limit": hiring.NODES, "time_limit": 60.0}]

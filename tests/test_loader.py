@@ -135,3 +135,10 @@ def test_an_abandon_limit_written_as_a_percentage_says_what_is_expected():
     assert message.endswith(
         "targets.phone.max_abandon: got '8%' (expected a share like 0.05, or {at_most: 0.05})"
     ), message
+
+
+def test_an_abandon_limit_given_as_an_object_from_python_is_kept():
+    s = ccsim.loads(MINIMAL)
+    limit = s.targets["phone"].max_abandon.model_copy(update={"at_most": 0.03})
+    changed = ccsim.with_changes(s, {"targets.phone.max_abandon": limit})
+    assert changed.targets["phone"].max_abandon.at_most == 0.03

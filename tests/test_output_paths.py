@@ -69,3 +69,13 @@ def test_the_python_api_refuses_the_same_paths(tmp_path):
     with pytest.raises(OutputError, match="is a folder; give a file name"):
         check_file(tmp_path)
     assert [p.name for p in tmp_path.iterdir()] == ["notes.txt"]
+
+
+def test_a_link_to_a_folder_replaces_the_folder_it_names(tmp_path):
+    real = tmp_path / "results"
+    real.mkdir()
+    (tmp_path / "link").symlink_to(real)
+    r = ccsim("run", SHOP, "-n", "2", "-q", "--out", str(tmp_path / "link"))
+    assert r.returncode == 0, r.stderr
+    assert (tmp_path / "link").is_symlink() and (real / "run.json").is_file()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["link", "results"]

@@ -309,6 +309,7 @@ def test_an_impossible_target_is_unmet_with_its_reason_and_the_rest_is_planned()
     s = ccsim.loads(MESSAGES.format(hours="09:00-10:00"))
     result = planner.plan(s, workers=1, replications=4, verify=6, baseline=False)
     assert [(u.channel, u.metric) for u in result.unmet] == [("email", "sl_1h")]
+    assert result.unmet[0].name == "email sl_1h ≥ 90%"
     assert "at most 8.1% of email contacts" in result.unmet[0].reason
     assert not result.all_met
     met = {(c.channel, c.metric): c.met for c in result.checks}
@@ -378,6 +379,18 @@ def test_a_requirement_beyond_a_roster_line_is_a_plan_error_not_a_hang():
     s = ccsim.with_changes(s, {"anger.empathy_decay": 1e-9})
     with pytest.raises(planner.PlanError, match=r"need more than 100,000 agents"):
         planner.plan(s, workers=1, replications=2, verify=2, baseline=False)
+
+
+def test_run_out_of_a_scenario_beyond_the_planning_limit_is_one_line(tmp_path):
+    # the run folder's report builds the requirements too: the same PlanError, one line
+    text = QUEUE.format(weekly=100 * 48 * 7, goal=0.9, anger=0.9, anger_switch="on")
+    text = text.replace("anger: on", "anger: {empathy_decay: 1.0e-9}")
+    (tmp_path / "s.yaml").write_text(text)
+    r = run_cli("run", str(tmp_path / "s.yaml"), "-n", "1", "--out", str(tmp_path / "out"))
+    assert r.returncode == 1 and "Traceback" not in r.stderr, r.stderr
+    assert "need more than 100,000 agents at once" in r.stderr
+    errors = [line for line in r.stderr.splitlines() if line.startswith("ccsim: error")]
+    assert len(errors) == 1 and not (tmp_path / "out").exists()  # (a warning: no roster)
 
 
 def test_without_patience_the_requirement_is_erlang_b():

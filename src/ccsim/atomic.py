@@ -29,8 +29,8 @@ def check_folder(target: Path) -> Path:
     """`target` made absolute, if an output folder may be written there: it is new,
     empty, or an earlier output of ccsim; its nearest existing parent is a folder."""
     target = Path(target).absolute()
-    if target.name in ("", ".", ".."):
-        target = target.resolve()
+    if target.name in ("", ".", "..") or (target.is_symlink() and target.is_dir()):
+        target = target.resolve()  # (a link to a folder: the folder it names is replaced)
     if target.exists() or target.is_symlink():
         if not target.is_dir() or target.is_symlink():
             raise OutputError(f"{target}: exists and is not a folder")

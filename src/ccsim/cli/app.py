@@ -12,6 +12,7 @@ import typer
 
 from ccsim.atomic import OutputError
 from ccsim.cli.common import EXIT_FAIL, EXIT_INTERRUPTED, EXIT_USAGE, err
+from ccsim.planning.errors import PlanError
 from ccsim.scenario.problems import InputError
 
 try:  # typer vendors click (0.2x and later)
@@ -41,8 +42,8 @@ def main() -> None:
         sys.exit(EXIT_USAGE)
     except (KeyboardInterrupt, typer.Abort):
         code = EXIT_INTERRUPTED
-    except OutputError as exc:  # a command that did not check its output path first
-        err.print(f"ccsim: error: {exc}")
+    except (OutputError, PlanError) as exc:  # one a command did not catch itself (run --out
+        err.print(f"ccsim: error: {exc}")  # builds the requirements of its report, say)
         sys.exit(EXIT_FAIL)
     except InputError as exc:  # a command that did not catch a problem with its input
         for message in exc.messages:

@@ -394,7 +394,7 @@ class Search(WarmStart):
                 if c.attainment is None or c.attainment.worst is None
                 else c.attainment.worst.mean
             )
-            out.append(Unmet(c.channel, c.metric, c.goal, reason, c.within, estimate))
+            out.append(Unmet(c.channel, c.metric, c.goal, reason, c.within, estimate, c.name))
         return out
 
 

@@ -656,7 +656,7 @@ def _number_too(schema: dict[str, Any]) -> None:
 def _abandon_limit(value: Any) -> Any:
     if isinstance(value, int | float) and not isinstance(value, bool):
         return {"at_most": value}
-    if value is not None and not isinstance(value, dict):  # `8%`: not "expected a mapping"
+    if value is not None and not isinstance(value, dict | AbandonTarget):  # `8%`, say
         raise ValueError(f"got {value!r} (expected a share like 0.05, or {{at_most: 0.05}})")
     return value
 
