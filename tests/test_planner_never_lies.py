@@ -172,5 +172,20 @@ def test_ccsim_plan_exits_1_with_every_failing_target_named(tmp_path, monkeypatc
     assert doc["targets_met"] is False
     (u,) = doc["unmet"]
     assert (u["channel"], u["metric"]) == ("phone", "sl_20s") and u["estimate"] < 0.80
-    assert "ccsim: unmet target: phone sl_20s: on verification" in err
+    assert u["name"] == "phone sl_20s ≥ 80% per interval"
+    assert "ccsim: unmet target: phone sl_20s ≥ 80% per interval: on verification" in err
     assert "Traceback" not in err
+
+
+def test_a_target_per_interval_the_rounds_cannot_reach_is_reported_by_its_periods(
+    monkeypatch,
+):
+    """Set aside after the correction rounds, a target per interval says how many periods
+    the last roster met and its worst — not the week's mean, which could read as met."""
+    monkeypatch.setattr(search, "CORRECTION_ROUNDS", 1)
+    p = planner.plan(peaked(), workers=1, replications=REPS, verify=VERIFY, baseline=False)
+    (unmet,) = p.unmet
+    searched = unmet.reason.split("; on verification")[0]
+    assert "not reached after 1 rounds" in searched
+    assert "interval periods met, 100% required; worst mon" in searched
+    assert "best" not in searched

@@ -89,6 +89,17 @@ class TargetCheck:
     per: str = "week"
     attainment: Attainment | None = None
 
+    def shortfall(self) -> str:
+        """What was compared with the goal, in words: the estimate, its interval and the
+        bound, or — for a target per day or interval — how many periods met it and the
+        worst one (its week mean says nothing about its periods)."""
+        if self.attainment is not None:
+            return self.attainment.text()
+        return (
+            f"estimate {self.mean:.1%} (95% CI {self.ci[0]:.1%}–{self.ci[1]:.1%}), "
+            f"value compared with the goal {self.bound:.1%}"
+        )
+
     @property
     def name(self) -> str:
         """`phone sl_20s ≥ 80%`, `phone sl_20s ≥ 80% per interval` — a readable identifier

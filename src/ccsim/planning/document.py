@@ -31,6 +31,12 @@ class UnmetTarget(BaseModel):
     target: float
     reason: str
     estimate: float | None = None  # on verification (per period: the worst period's)
+    name: str = ""  # `email sl_1h ≥ 90%`: tells apart targets of one channel and metric
+
+    @property
+    def label(self) -> str:
+        """The target without its channel (`sl_1h ≥ 90%`), as reports show it."""
+        return self.name.removeprefix(f"{self.channel} ") if self.name else self.metric
 
 
 class SearchStats(BaseModel):

@@ -82,6 +82,7 @@ class Plan(Staffing):
                     target=u.goal,
                     reason=u.reason,
                     estimate=number(u.estimate),
+                    name=u.name,
                 )
                 for u in self.unmet
             ],

@@ -233,7 +233,7 @@ class Search(WarmStart):
                     check.metric,
                     check.goal,
                     f"not reached after {CORRECTION_ROUNDS} rounds of simulate-and-correct "
-                    f"(best {check.mean:.1%})",
+                    f"(the last roster on the search replications: {check.shortfall()})",
                     check.within,
                     name=check.name,
                 )

@@ -232,7 +232,7 @@ def render_plan(doc: PlanDocument, console: Console) -> None:
     console.print(people)
     render_run(doc, console)
     for u in doc.unmet:
-        console.print(Text.assemble(("unmet", "red"), f" {u.channel} {u.metric}: {u.reason}"))
+        console.print(Text.assemble(("unmet", "red"), f" {u.channel} {u.label}: {u.reason}"))
     base = doc.erlang_baseline
     if base is not None:
         compare = Table(title="Simulation plan vs per-interval Erlang C baseline (fresh seeds)")

@@ -39,7 +39,7 @@ def target_rows(report: Report) -> list[dict[str, object]]:
         rows.append(
             {
                 "channel": u.channel,
-                "target": u.metric,
+                "target": u.label,
                 "estimate": "",
                 "ci": "",
                 "mark": _mark(False, "unmet"),

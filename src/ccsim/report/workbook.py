@@ -211,7 +211,7 @@ def _targets(ws: Worksheet, doc: RunDocument) -> None:
     for name in getattr(doc, "unmet", []):
         row += 1
         ws.cell(row, 1, name.channel)
-        ws.cell(row, 2, f"{name.metric}: unmet — {name.reason}")
+        ws.cell(row, 2, f"{name.label}: unmet — {name.reason}")
     ws.freeze_panes = "A2"
 
 
