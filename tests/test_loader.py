@@ -82,9 +82,9 @@ def test_odd_user_keys_are_reported_not_crashed(tmp_path):
     assert any("unknown key ']'" in m for m in messages)
 
 
-@pytest.mark.parametrize("start", ["8.5", "1e308", "-500.0"])
+@pytest.mark.parametrize("start", ["8.5", "8.0", "8", "480.0", "1e308", "-500.0"])
 def test_a_shift_start_written_as_a_number_is_refused(start):
-    # read as minutes, `8.5` would silently start the shift at 00:08:30
+    # read as minutes, `8.5` would silently start the shift at 00:08:30, `8.0` at 00:08
     text = MINIMAL.replace('day: {start: "08:00"', f"day: {{start: {start}")
     with pytest.raises(ccsim.ScenarioError) as info:
         ccsim.loads(text)

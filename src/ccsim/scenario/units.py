@@ -128,11 +128,10 @@ def format_days(days: frozenset[int] | set[int]) -> str:
 
 
 def parse_clock(value: object) -> float:
-    """Return minutes after midnight for `HH:MM` (`24:00` allowed as end of day). A float
-    is taken as minutes already (Python callers), if whole minutes from 0 to 24:00 —
-    `start: 8.5` in a file is refused rather than read as 00:08:30."""
-    if isinstance(value, float) and 0 <= value <= MINUTES_PER_DAY and value == round(value):
-        return value
+    """Return minutes after midnight for `HH:MM` (`24:00` allowed as end of day). Only
+    text: a number is refused, whatever its value — `start: 8.0` or `start: 8` would
+    otherwise be read as 00:08 by someone meaning 08:00 (the planner's own shift
+    templates are copied with their minutes, not validated again)."""
     m = _CLOCK.match(str(value)) if isinstance(value, str) else None
     if m:
         hours, minutes = int(m.group(1)), int(m.group(2))
