@@ -142,3 +142,26 @@ def test_an_abandon_limit_given_as_an_object_from_python_is_kept():
     limit = s.targets["phone"].max_abandon.model_copy(update={"at_most": 0.03})
     changed = ccsim.with_changes(s, {"targets.phone.max_abandon": limit})
     assert changed.targets["phone"].max_abandon.at_most == 0.03
+
+
+@pytest.mark.parametrize(
+    "old, new, where",
+    [
+        ("agents: 3}", "agents: true}", "roster[0].agents: "),
+        ("weekly: 500", "weekly: true", "arrivals.phone.weekly: "),
+        ("at_least: 0.8}", "at_least: false}", "targets.phone.service[0].at_least: "),
+        ("mix: {phone: 0.7", "mix: {phone: true", "reasons.question.mix: phone: "),
+        ("weekly: 300}", "weekly: 300, daily: [1, 1, 1, 1, 1, 1, true]}", "daily: [6]: "),
+    ],
+)
+def test_a_boolean_where_a_number_is_expected_is_refused(old, new, where):
+    # pydantic would read `true` as 1 and `false` as 0: one agent, one contact a week
+    with pytest.raises(ccsim.ScenarioError) as info:
+        ccsim.loads(MINIMAL.replace(old, new))
+    (message,) = [str(m) for m in info.value.messages]
+    assert f"{where}expected a number, got a boolean (true/false)" in message
+
+
+def test_booleans_stay_booleans_where_the_format_wants_them():
+    s = ccsim.loads(MINIMAL.replace("escalate: true", "escalate: false") + "anger: off\n")
+    assert s.reasons["special"].escalate is False and not s.anger.enabled

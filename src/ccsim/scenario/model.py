@@ -9,9 +9,10 @@ runs both), so every problem is reported with its own field path.
 from __future__ import annotations
 
 import math
+import types
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
 import numpy as np
 from pydantic import (
@@ -79,11 +80,50 @@ ESCALATION = "escalation"
 
 
 class Model(BaseModel):
-    """Base: unknown keys are errors (typos must not pass silently)."""
+    """Base: unknown keys are errors (typos must not pass silently), and so is `true`
+    or `false` where a number is expected (pydantic would read them as 1 and 0)."""
 
     model_config = ConfigDict(
         extra="forbid", frozen=False, validate_default=True, allow_inf_nan=False
     )
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _no_booleans_as_numbers(cls, value: Any, info: Any) -> Any:
+        field = cls.model_fields.get(info.field_name) if info.field_name else None
+        where = None if field is None else _boolean_for_number(value, field.annotation)
+        if where is not None:
+            raise ValueError(f"{where}expected a number, got a boolean (true/false)")
+        return value
+
+
+def _boolean_for_number(value: Any, annotation: Any, where: str = "") -> str | None:
+    """Where `value` holds a boolean that `annotation` wants as a number (`""`: the value
+    itself, `"phone: "`: a mapping's value, `"[2]: "`: a list's item); None: nowhere."""
+    if isinstance(value, bool):
+        return where if _numeric(annotation) else None
+    origin, args = get_origin(annotation), get_args(annotation)
+    found: list[str | None] = []
+    if origin in (Union, types.UnionType):
+        found = [_boolean_for_number(value, a, where) for a in args if a is not type(None)]
+    elif origin is dict and isinstance(value, dict) and len(args) == 2:
+        found = [_boolean_for_number(v, args[1], f"{where}{k}: ") for k, v in value.items()]
+    elif origin in (list, tuple) and isinstance(value, list | tuple) and args:
+        found = [_boolean_for_number(v, args[0], f"{where}[{i}]: ") for i, v in enumerate(value)]
+    return next((f for f in found if f is not None), None)
+
+
+def _numeric(annotation: Any) -> bool:
+    """A number and nothing a boolean may stand for (`float`, `int`, `float | None`)."""
+    if annotation in (int, float):
+        return True
+    origin, args = get_origin(annotation), get_args(annotation)
+    if origin is Annotated:
+        return _numeric(args[0])
+    if origin in (Union, types.UnionType):
+        arms = [a for a in args if a is not type(None)]
+        return bool(arms) and all(_numeric(a) for a in arms)
+    return False
 
 
 # --- simulation ------------------------------------------------------------------
