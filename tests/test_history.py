@@ -8,6 +8,7 @@ import subprocess
 import sys
 from dataclasses import replace
 from pathlib import Path
+from types import SimpleNamespace
 
 import numpy as np
 import pandas as pd
@@ -16,8 +17,9 @@ import pytest
 import ccsim
 import logs
 from ccsim.history import log as history_log
-from ccsim.history import staffing
+from ccsim.history import patience, staffing
 from ccsim.model import shifts
+from ccsim.report import history as history_report
 from ccsim.scenario import timegrid
 
 GUARD = 300  # seconds: a hang guard for subprocesses, not a speed assertion
@@ -464,3 +466,21 @@ def test_a_fit_outside_the_formats_bounds_names_the_values_and_the_log(
         f"ccsim: error: {generated}: the fitted scenario is outside the format's bounds "
         "(channels.phone.patience.mean: got 45d (at most 30d)): check the log"
     )
+
+
+def test_patience_from_waits_all_alike_is_exponential_without_a_weibull(tmp_path):
+    # every customer waited 30 s (5 gave up then): the Weibull shape's estimate grows
+    # without bound, so only the exponential is fitted (was scipy's "f(a) and f(b)
+    # must have different signs")
+    outcome = np.array(["abandoned"] * 5 + ["answered"] * 5)
+    p, estimates = patience.fit(np.full(10, 30.0), outcome, "channels.phone.patience")
+    assert p.spec() == {"dist": "exponential", "mean": 1.0}  # 5 min waited / 5 abandons
+    assert set(p.loglik) == {"exponential"} and np.isnan(p.weibull[3])
+    assert estimates[0].method.startswith("exponential")
+    chart = history_report._patience(SimpleNamespace(patience={"phone": p}))
+    chart.savefig(tmp_path / "patience.png")  # the chart draws without the Weibull
+    assert [t.get_text() for t in chart.axes[0].get_legend().get_texts()] == [
+        "Kaplan–Meier",
+        "95% band",
+        "exponential",
+    ]

@@ -71,13 +71,19 @@ def fit(wait_s: np.ndarray, outcome: np.ndarray, field: str) -> tuple[PatienceFi
         2 * w_all.sum() / stats.chi2.ppf(0.025, 2 * d),
     )
     ll_exp = -d * math.log(exp_mean) - float(w_all.sum()) / exp_mean
-    k, scale, ll_wei, cov = _weibull(w_event, w_all)
-    wei_mean = scale * math.gamma(1 + 1 / k)
-    grad = np.array([-wei_mean * float(special.digamma(1 + 1 / k)) / k, wei_mean])
-    se = math.sqrt(max(float(grad @ cov @ grad), 0.0))  # delta method in (log k, log λ)
-    se_log_k = math.sqrt(max(cov[0, 0], 0.0))
-    loglik = {"exponential": ll_exp, "weibull": ll_wei}
-    best = "weibull" if 2 * 2 - 2 * ll_wei < 2 * 1 - 2 * ll_exp else "exponential"
+    weibull = _weibull(w_event, w_all)
+    if weibull is None:  # its shape would be outside [0.02, 50] (waits all alike, say)
+        k = wei_mean = se = se_log_k = math.nan
+        loglik = {"exponential": ll_exp}
+        best = "exponential"
+    else:
+        k, scale, ll_wei, cov = weibull
+        wei_mean = scale * math.gamma(1 + 1 / k)
+        grad = np.array([-wei_mean * float(special.digamma(1 + 1 / k)) / k, wei_mean])
+        se = math.sqrt(max(float(grad @ cov @ grad), 0.0))  # delta method in (log k, log λ)
+        se_log_k = math.sqrt(max(cov[0, 0], 0.0))
+        loglik = {"exponential": ll_exp, "weibull": ll_wei}
+        best = "weibull" if 2 * 2 - 2 * ll_wei < 2 * 1 - 2 * ll_exp else "exponential"
     km = stats.ecdf(stats.CensoredData(uncensored=w_event, right=wait[censored]))
     with warnings.catch_warnings():  # undefined where survival reaches 0: NaN there
         warnings.simplefilter("ignore", RuntimeWarning)
@@ -122,8 +128,12 @@ def fit(wait_s: np.ndarray, outcome: np.ndarray, field: str) -> tuple[PatienceFi
     return fitted, estimates
 
 
-def _weibull(w_event: np.ndarray, w_all: np.ndarray) -> tuple[float, float, float, np.ndarray]:
-    """Censored Weibull MLE: (shape, scale, log-likelihood, covariance of (log k, log λ))."""
+def _weibull(
+    w_event: np.ndarray, w_all: np.ndarray
+) -> tuple[float, float, float, np.ndarray] | None:
+    """Censored Weibull MLE: (shape, scale, log-likelihood, covariance of (log k, log λ));
+    None when the shape's estimate is not within [0.02, 50] — when every wait is alike
+    it grows without bound — and the exponential is the only fit."""
     d = w_event.size
     log_e, log_all = np.log(w_event), np.log(w_all)
 
@@ -131,6 +141,8 @@ def _weibull(w_event: np.ndarray, w_all: np.ndarray) -> tuple[float, float, floa
         wk = np.exp(k * log_all)
         return d / k + log_e.sum() - d * float((wk * log_all).sum() / wk.sum())
 
+    if score(0.02) * score(50.0) > 0:
+        return None
     k = float(optimize.brentq(score, 0.02, 50.0))
     scale = float((np.exp(k * log_all).sum() / d) ** (1 / k))
 

@@ -159,8 +159,10 @@ def _patience(fit: Fit) -> Any:
     grid = np.linspace(0, float(t.max()) if t.size else 1, 200)
     ax.plot(grid, np.exp(-grid / p.exponential_mean[0]), color="C1", label="exponential")
     k, mean = p.weibull[3], p.weibull[0]
-    scale = mean / math.gamma(1 + 1 / k) if k else mean
-    ax.plot(grid, np.exp(-((grid / scale) ** k)), color="C0", label=f"Weibull (shape {k:.2f})")
+    if math.isfinite(k):  # (no Weibull fit when every wait was alike)
+        scale = mean / math.gamma(1 + 1 / k) if k else mean
+        label = f"Weibull (shape {k:.2f})"
+        ax.plot(grid, np.exp(-((grid / scale) ** k)), color="C0", label=label)
     ax.set_xlabel("minutes waited")
     ax.set_ylabel("share still waiting (patience survival)")
     ax.set_title(f"chosen: {p.dist}, mean {p.mean:.2f} min; balk {p.balk:.2%}", loc="left")
