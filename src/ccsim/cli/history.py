@@ -114,6 +114,10 @@ def fit_command(
     out_ok(output, "--output", folder=False)
     if report is not None:
         out_ok(report, "--report")
+        if report.resolve() in output.resolve().parents:  # the report replaces its folder
+            fail_usage(
+                f"--output {output} is inside the --report folder {report}: write it elsewhere"
+            )
     contacts = _read(log, format, strict)
     try:
         fitted = ccsim.fit(
