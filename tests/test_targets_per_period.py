@@ -247,3 +247,24 @@ def test_target_names_say_the_scope():
     assert targets.target_name("chat", "abandon_rate", "max_abandon", 0.05, "day", 0.9) == (
         "chat abandon_rate ≤ 5% per day in 90%"
     )
+
+
+def test_a_bound_stays_a_share_however_short_the_roster():
+    # two agents for the peaked day: periods answer ~0-5 % within 20 s with a wide
+    # spread, so mean − t·sd/√n fell below 0 % (printed as "one-sided bound -2.1%")
+    r = ccsim.simulate(day(agents=2), replications=4, seed=3, workers=1)
+    table = r.periods(0.95)
+    assert (table["ci_high"] - table["mean"] > table["mean"]).any()  # half-width > mean
+    assert ((table["bound"] >= 0) & (table["bound"] <= 1)).all()
+    for c in r.target_checks(0.95):
+        assert 0 <= c.bound <= 1 and not c.met
+        if c.attainment is not None:
+            assert 0 <= c.attainment.worst.bound <= 1
+
+
+def test_an_occupancy_near_full_has_an_interval_within_100_percent():
+    # one agent for the peaked day is busy ~99 % of the time: the t-interval reached
+    # past 100 % (it was printed as "occupancy 98.6% (95.9%–101.4%)")
+    r = ccsim.simulate(day(agents=1), replications=3, seed=3, workers=1)
+    occupancy = r.document()["groups"]["agents"]["occupancy"]
+    assert 0.95 < occupancy["mean"] < 1 and occupancy["ci"][1] == 1.0

@@ -156,6 +156,13 @@ def estimate(mean: float, lo: float, hi: float) -> Estimate:
     return Estimate(mean=number(mean), ci=(number(lo), number(hi)))
 
 
+def _share_estimate(values: np.ndarray) -> Estimate:
+    """A share's mean and t-interval, the interval kept within [0, 1] (an occupancy near
+    100 % had a CI reaching past it)."""
+    mean, lo, hi = t_interval(values)
+    return estimate(mean, max(float(lo), 0.0), min(float(hi), max(1.0, float(mean))))
+
+
 def channel_results(estimates: pd.DataFrame, checks: list[TargetCheck]) -> dict[str, ChannelResult]:
     """Per channel (in the order the estimates list them): estimates and target results."""
     est = estimates.set_index(["channel", "metric"])
@@ -227,6 +234,6 @@ def group_results(s: Scenario, groups: pd.DataFrame) -> dict[str, GroupResult]:
         out[g] = GroupResult(
             agents=agents[g],
             paid_hours=round(paid[g], 2),
-            occupancy=estimate(*t_interval(occupancy[~np.isnan(occupancy)])),
+            occupancy=_share_estimate(occupancy[~np.isnan(occupancy)]),
         )
     return out

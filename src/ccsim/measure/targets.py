@@ -210,13 +210,16 @@ def _check(
 
 def _bound(mean, sd, n, kind: str, confidence: float | None):
     """The value compared with the goal: the estimate, or its one-sided bound at
-    `confidence` for a mean of `n` replications with spread `sd` (vectorised)."""
+    `confidence` for a mean of `n` replications with spread `sd` (vectorised), kept
+    within [0, 1] — a share's bound says nothing more beyond (a bound of −3 % read as
+    a figure; only a goal of 0 %, or an abandon limit of 100 %, compares differently, and
+    those are met by any roster)."""
     if confidence is None:
         return mean
     margin = (
         stats.t.ppf(confidence, max(n - 1, 1)) * np.asarray(sd) / math.sqrt(n) if n > 1 else 0.0
     )
-    return mean - margin if kind == "service" else mean + margin
+    return np.clip(mean - margin if kind == "service" else mean + margin, 0.0, 1.0)
 
 
 def _met(bound, goal: float, kind: str):
