@@ -154,11 +154,14 @@ def evaluate(
     return checks
 
 
-def margins(s: Scenario, summary: pd.DataFrame) -> pd.DataFrame:
+def margins(
+    s: Scenario, summary: pd.DataFrame, goals: dict[str, float] | None = None
+) -> pd.DataFrame:
     """How far each replication is from every target over the whole window: value − goal
     for a service level, goal − value for an abandon limit (negative: missed; NaN: nothing
     measured). Rows: replications; columns: the targets' names (targets per day or
-    interval left out). The planner orders replications by it (`ccsim.planning.trim`)."""
+    interval left out); `goals`: other goals by name (the planner's for a target out of
+    reach). The planner orders replications by it (`ccsim.planning.trim`)."""
     columns = {}
     for channel, metric, kind, _, goal, scope in _items(s):
         if scope.scoped:
@@ -166,6 +169,7 @@ def margins(s: Scenario, summary: pd.DataFrame) -> pd.DataFrame:
         rows = summary[summary["channel"] == channel]
         values = rows[metric].to_numpy(float) if metric in rows else np.full(len(rows), np.nan)
         name = target_name(channel, metric, kind, goal, "week", 1.0)
+        goal = (goals or {}).get(name, goal)
         margin = values - goal if kind == "service" else goal - values
         columns[name] = pd.Series(margin, index=rows["replication"].to_numpy())
     return pd.DataFrame(columns)

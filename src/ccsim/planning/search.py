@@ -21,7 +21,7 @@ from ccsim.experiment.result import Result
 from ccsim.finance import cost
 from ccsim.finance.cost import agent_cost
 from ccsim.measure.tables import Tables
-from ccsim.measure.targets import TargetCheck
+from ccsim.measure.targets import TOLERANCE, TargetCheck
 from ccsim.planning import requirements, shift_program
 from ccsim.planning.errors import PlanError
 from ccsim.planning.requirements import Need
@@ -42,9 +42,11 @@ RULES = ("mean", "each")  # how the search judges a target (docs/planning.md)
 def unreachable(s: Scenario, needs: dict[str, Need]) -> list[Unmet]:
     """Targets over the week no roster can meet: too few contacts can be answered in time
     (the channel is closed, no skilled group, or no shift on duty, for too long after they
-    arrive). A target per day or interval is not judged by this share of the week (it
-    may need only some periods): the search plans for it, and the verification says
-    whether it was met."""
+    arrive). Each is planned for at the target's share of the contacts that can be
+    (`planned`: 90 % of a reachable 49 % is 44 %), so that the channel is still staffed.
+    A target per day or interval is not judged by this share of the week (it may need
+    only some periods): the search plans for it, and the verification says whether it
+    was met."""
     out = []
     for channel in s.targets:
         need = needs.get(channel)
@@ -52,6 +54,7 @@ def unreachable(s: Scenario, needs: dict[str, Need]) -> list[Unmet]:
             continue  # nothing offered: nothing to miss
         for d in need.deadlines:
             if not d.scoped and d.bound + 1e-9 < d.share:
+                planned = d.share * d.bound
                 out.append(
                     Unmet(
                         channel,
@@ -59,9 +62,11 @@ def unreachable(s: Scenario, needs: dict[str, Need]) -> list[Unmet]:
                         d.share,
                         f"at most {d.bound:.1%} of {channel} contacts can be answered within "
                         f"{units.format_duration(d.within)}: the channel is closed, or no "
-                        "skilled shift is on duty, for too long after they arrive",
+                        "skilled shift is on duty, for too long after they arrive; planned "
+                        f"for {planned:.1%} ({d.share:.0%} of those)",
                         d.within,
                         name=d.name,
+                        planned=planned,
                     )
                 )
     return out
@@ -85,6 +90,12 @@ class Search(WarmStart):
             raise ValueError(f"unknown search rule {rule!r} (expected one of {RULES})")
         self.each = rule == "each"
         self.unmet: list[Unmet] = list(unmet)
+        # targets out of reach, planned for at a lower share: name -> (share, reachable)
+        self.planned = {
+            u.name: (u.planned, u.planned / u.goal)
+            for u in self.unmet
+            if u.planned is not None and u.goal > 0
+        }
         self.progress = say
         # the trimming budget (set by the plan): a time.monotonic() deadline, rosters
         self.deadline: float | None = None
@@ -186,7 +197,22 @@ class Search(WarmStart):
         return self.judged(self.outcome(roster, reps))
 
     def _set_aside(self, check: TargetCheck) -> bool:
-        return any(u.name == check.name for u in self.unmet)
+        """Left out of the search: a target the correction rounds could not reach (one out
+        of reach is planned for at a lower share instead, `planned`)."""
+        return check.name not in self.planned and any(u.name == check.name for u in self.unmet)
+
+    def _meets(self, check: TargetCheck) -> bool:
+        """Met as the search counts it: set aside, met, or — out of reach — its bound
+        reaches the share planned for."""
+        if check.name in self.planned:
+            return check.bound >= self.planned[check.name][0] - TOLERANCE
+        return check.met or self._set_aside(check)
+
+    def margin(self, check: TargetCheck) -> float:
+        """bound − goal (goal − bound for an abandon limit; negative: missed), the goal
+        being the share planned for when the target is out of reach."""
+        goal = self.planned.get(check.name, (check.goal, 1.0))[0]
+        return check.bound - goal if check.kind == "service" else goal - check.bound
 
     def failing(self, result: Result) -> list[TargetCheck]:
         """Targets (not set aside) that the verification would likely miss: compared as
@@ -195,7 +221,7 @@ class Search(WarmStart):
         return self._failing(self.judged(result))
 
     def _failing(self, checks: list[TargetCheck]) -> list[TargetCheck]:
-        return [c for c in checks if not c.met and not self._set_aside(c)]
+        return [c for c in checks if not self._meets(c)]
 
     def judged(self, result: Result) -> list[TargetCheck]:
         """Every target as the search judges it: compared as on `verify` fresh
@@ -208,7 +234,9 @@ class Search(WarmStart):
     def correct(self) -> Roster:
         """Solve, simulate, raise the requirements where contacts missed; repeat."""
         needs = {c: replace(n) for c, n in self.needs.items()}
-        shares = {u.name: 0.0 for u in self.unmet if u.within is not None}
+        shares = {
+            u.name: 0.0 for u in self.unmet if u.within is not None and u.name not in self.planned
+        }
         best: Roster = {}
         for round_ in range(1, CORRECTION_ROUNDS + 1):
             self.rounds = round_
@@ -250,8 +278,10 @@ class Search(WarmStart):
                 missed = need.agents > 0
             need.agents = need.agents + np.where(missed, extra, 0)
             return
-        deficit = check.goal - check.mean
         key = check.name
+        # the program's share is of the contacts answerable in time (all, unless planned)
+        planned, reachable = self.planned.get(key, (check.goal, 1.0))
+        deficit = (planned - check.mean) / reachable
         shares[key] = min(1.0, max(shares.get(key, check.goal), check.goal) + deficit + 0.02)
         boost = np.where(missed, 1.25, 1.0) if missed.any() else np.full(missed.size, 1.15)
         need.contacts = need.contacts * boost
@@ -274,7 +304,7 @@ class Search(WarmStart):
             if self.passes(staffing):
                 return staffing, minimal
             self.repairs += 1
-            failing = [c for c in staffing.checks if not c.met and not self._set_aside(c)]
+            failing = [c for c in staffing.checks if not self._meets(c)]
             short = "verification short" + target_names(failing)
             channels = {c.channel for c in failing}
             skilled = [
@@ -303,7 +333,7 @@ class Search(WarmStart):
         the group × shift template that works most of the intervals whose contacts missed
         a failing target, per unit of cost (None if no skilled template works any)."""
         s, best, key = self.s, 0.0, None
-        failing = [c for c in staffing.checks if not c.met and not self._set_aside(c)]
+        failing = [c for c in staffing.checks if not self._meets(c)]
         for c in failing:
             need = self.needs.get(c.channel)
             if need is None:
@@ -328,8 +358,9 @@ class Search(WarmStart):
         return self.verify(roster, minimal, source)[0]
 
     def passes(self, staffing: Staffing) -> bool:
-        """Every target not set aside met on verification."""
-        return all(c.met for c in staffing.checks if not self._set_aside(c))
+        """Every target not set aside met on verification (one out of reach: the share
+        planned for)."""
+        return all(self._meets(c) for c in staffing.checks)
 
     def verified(self, roster: Roster, minimal: bool = False, source: str = "search") -> Staffing:
         """The roster simulated on the verification replications (the same fresh seeds for
@@ -363,7 +394,7 @@ class Search(WarmStart):
         when none does, the one that misses fewest (then the cheapest)."""
 
         def order(c: Candidate) -> tuple:
-            missed = sum(not x.met for x in c.staffing.checks if not self._set_aside(x))
+            missed = sum(not self._meets(x) for x in c.staffing.checks)
             return (
                 missed,
                 c.staffing.staff_cost,

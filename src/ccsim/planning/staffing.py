@@ -40,6 +40,9 @@ class Unmet:
     within: float | None = None  # minutes, for a service target (None: abandon limit)
     estimate: float | None = None  # on verification (a target per period: its worst)
     name: str = ""  # the target's, as its checks are named (`TargetCheck.name`)
+    # out of reach: the share the search planned for instead — the target's share of the
+    # contacts that can be answered in time (`ccsim.planning.search.unreachable`)
+    planned: float | None = None
 
 
 @dataclass

@@ -165,7 +165,8 @@ class Trimming:
         checks = [c for c in self.judge(roster) if not self._set_aside(c)]
         if not self.each or any(c.attainment is not None for c in checks):
             return Active(every, [], refutable=False)
-        margins = targets.margins(self.s, self.outcome(roster).summary)
+        goals = {name: share for name, (share, _) in self.planned.items()}
+        margins = targets.margins(self.s, self.outcome(roster).summary, goals)
         margins = margins[[c.name for c in checks if c.name in margins]].dropna(axis=1, how="all")
         if margins.empty:
             return Active(every, [], refutable=False)
@@ -294,7 +295,7 @@ class Trimming:
                 continue
             if c.attainment is not None:
                 return None
-            margins[c.name] = c.bound - c.goal if c.kind == "service" else c.goal - c.bound
+            margins[c.name] = self.margin(c)
         return margins
 
 
