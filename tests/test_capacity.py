@@ -254,6 +254,9 @@ BAD = [
     ("47: 2.5", "47: -2.5", "volume.weeks[47]: got -2.5 (expected a value at least 0)"),
     ("overtime_share: 0.1", "overtime_share: .nan", "overtime_share: got nan"),
     ("47: 2.5", "47: 2.5, 99: 2", "volume.weeks[99]: week 99 is not a week of the calendar"),
+    # a boolean read as 1: 100 % attrition a month, or week 1
+    ("attrition_per_month: 0.03", "attrition_per_month: true", "got a boolean (true/false)"),
+    ("47: 2.5", "true: 2.5", "true: expected a number, got a boolean (true/false)"),
 ]
 
 

@@ -91,7 +91,9 @@ class Model(BaseModel):
     @classmethod
     def _no_booleans_as_numbers(cls, value: Any, info: Any) -> Any:
         field = cls.model_fields.get(info.field_name) if info.field_name else None
-        where = None if field is None else _boolean_for_number(value, field.annotation)
+        if field is None or any(isinstance(m, BeforeValidator) for m in field.metadata):
+            return value  # (a field with its own parser says what it expects)
+        where = _boolean_for_number(value, field.annotation)
         if where is not None:
             raise ValueError(f"{where}expected a number, got a boolean (true/false)")
         return value
@@ -99,30 +101,52 @@ class Model(BaseModel):
 
 def _boolean_for_number(value: Any, annotation: Any, where: str = "") -> str | None:
     """Where `value` holds a boolean that `annotation` wants as a number (`""`: the value
-    itself, `"phone: "`: a mapping's value, `"[2]: "`: a list's item); None: nowhere."""
+    itself, `"phone: "`: a mapping's value or key, `"[2]: "`: a list's item); None:
+    nowhere. Types with their own parser (`Duration`, `Clock`) are left to it."""
+    annotation, parsed = _unwrapped(annotation)
+    if parsed:
+        return None
     if isinstance(value, bool):
-        return where if _numeric(annotation) else None
+        return where if _takes_numbers(annotation) else None
     origin, args = get_origin(annotation), get_args(annotation)
     found: list[str | None] = []
     if origin in (Union, types.UnionType):
         found = [_boolean_for_number(value, a, where) for a in args if a is not type(None)]
     elif origin is dict and isinstance(value, dict) and len(args) == 2:
-        found = [_boolean_for_number(v, args[1], f"{where}{k}: ") for k, v in value.items()]
+        for k, v in value.items():
+            key = f"{where}{str(k).lower() if isinstance(k, bool) else k}: "
+            found += [_boolean_for_number(k, args[0], key), _boolean_for_number(v, args[1], key)]
     elif origin in (list, tuple) and isinstance(value, list | tuple) and args:
-        found = [_boolean_for_number(v, args[0], f"{where}[{i}]: ") for i, v in enumerate(value)]
+        fixed = origin is tuple and Ellipsis not in args and len(args) == len(value)
+        found = [
+            _boolean_for_number(v, args[i] if fixed else args[0], f"{where}[{i}]: ")
+            for i, v in enumerate(value)
+        ]
     return next((f for f in found if f is not None), None)
 
 
-def _numeric(annotation: Any) -> bool:
-    """A number and nothing a boolean may stand for (`float`, `int`, `float | None`)."""
+def _unwrapped(annotation: Any) -> tuple[Any, bool]:
+    """`Annotated[T, ...]` as T, and whether its metadata parses the input itself."""
+    parsed = False
+    while get_origin(annotation) is Annotated:
+        annotation, *meta = get_args(annotation)
+        parsed = parsed or any(isinstance(m, BeforeValidator) for m in meta)
+    return annotation, parsed
+
+
+def _takes_numbers(annotation: Any) -> bool:
+    """A number goes here and a boolean has no meaning of its own: `float`, `int`,
+    `float | None`, `float | dict[str, float]` — not `bool | float` or `Any`."""
+    annotation, parsed = _unwrapped(annotation)
+    if parsed:
+        return False
     if annotation in (int, float):
         return True
-    origin, args = get_origin(annotation), get_args(annotation)
-    if origin is Annotated:
-        return _numeric(args[0])
-    if origin in (Union, types.UnionType):
-        arms = [a for a in args if a is not type(None)]
-        return bool(arms) and all(_numeric(a) for a in arms)
+    if get_origin(annotation) in (Union, types.UnionType):
+        arms = [_unwrapped(a)[0] for a in get_args(annotation) if a is not type(None)]
+        if any(a is bool or a is Any for a in arms):
+            return False
+        return any(_takes_numbers(a) for a in arms)
     return False
 
 
