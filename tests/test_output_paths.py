@@ -81,18 +81,17 @@ def test_a_link_to_a_folder_replaces_the_folder_it_names(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["link", "results"]
 
 
-def test_a_fitted_scenario_inside_the_report_folder_is_refused_before_the_fit(tmp_path):
+@pytest.mark.parametrize("inside", ["x.yaml", ""])
+def test_a_fitted_scenario_inside_the_report_folder_is_refused_before_the_fit(tmp_path, inside):
     # the report replaces its folder whole: the scenario just written there would go
     # (before: the fit ran, wrote the scenario, then failed on the report folder)
     log = tmp_path / "log.csv"
     log.write_text("not read\n")
     report = tmp_path / "rep"
+    output = report / inside if inside else report
     r = ccsim(
         "fit", str(log), "--from", "2024-01-01", "--to", "2024-01-07",
-        "-o", str(report / "x.yaml"), "--report", str(report),
+        "-o", str(output), "--report", str(report),
     )  # fmt: skip
-    usage_error(
-        r,
-        f"--output {report / 'x.yaml'} is inside the --report folder {report}: write it elsewhere",
-    )
+    usage_error(r, f"--output {output} is inside the --report folder {report}: write it elsewhere")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["log.csv"]

@@ -114,7 +114,7 @@ def fit_command(
     out_ok(output, "--output", folder=False)
     if report is not None:
         out_ok(report, "--report")
-        if report.resolve() in output.resolve().parents:  # the report replaces its folder
+        if report.resolve() in (output.resolve(), *output.resolve().parents):  # replaced
             fail_usage(
                 f"--output {output} is inside the --report folder {report}: write it elsewhere"
             )
