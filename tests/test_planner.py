@@ -390,18 +390,84 @@ targets:
 """
 
 
-def test_a_channel_whose_only_target_is_out_of_reach_is_still_staffed():
-    # messages arriving at night cannot be answered within 1 h: at most ~49 % can. The
+@pytest.mark.parametrize("goal", [0.9, 0.99])
+def test_a_channel_whose_only_target_is_out_of_reach_is_still_staffed(goal):
+    # messages arriving at night cannot be answered within 1 h: at most 49.1 % can. The
     # planner used to set the target aside and, the channel having no other target and
-    # its own group, staff nobody for it (0 % answered). It now plans for 90 % of the
-    # reachable share and says so.
-    p = planner.plan(ccsim.loads(DEDICATED), workers=1, replications=4, verify=6, baseline=False)
+    # its own group, staff nobody for it (0 % answered). It now plans for the target's
+    # share of the reachable ones — at most what the shift program's roster for it
+    # reached: first come, first served, the night's messages go first, and pushing
+    # further cost 8 correction rounds and 107 agents for 47.5 % (goal 99 %) in a review
+    s = ccsim.loads(DEDICATED.replace("at_least: 0.9}", f"at_least: {goal}}}"))
+    p = planner.plan(s, workers=1, replications=4, verify=6, baseline=False)
     (u,) = p.unmet
-    assert u.name == "whatsapp sl_1h ≥ 90%" and "; planned for 44.2% (90% of those)" in u.reason
-    assert p.headcount["wa"] > 0 and p.search["one_minimal"]
+    assert u.name == f"whatsapp sl_1h ≥ {goal:.0%}" and "; planned for " in u.reason
+    assert 0 < u.planned <= goal * 0.491 and f"planned for {u.planned:.1%}" in u.reason
+    assert 0 < p.headcount["wa"] < 40 and p.search["one_minimal"]
+    assert p.search["correction_rounds"] == 1
     check = next(c for c in p.checks if c.name == u.name)
-    assert not check.met and check.bound >= 0.9 * 0.491  # the share planned for, verified
+    assert not check.met and check.bound >= u.planned  # the share planned for, verified
     assert next(c for c in p.checks if c.channel == "phone").met
+
+
+SATURDAY = """\
+name: saturday mornings
+simulation: {{horizon: 2d, warmup: 1d, interval: 1h, seed: 2}}
+channels:
+  email: {{kind: message, open: {{sat: "09:00-12:00", mon-fri: closed, sun: closed}}}}
+arrivals:
+  email: {{weekly: 300, daily: [0, 0, 0, 0, 0, 1, 0], intraday: flat}}
+reasons:
+  r: {{mix: {{email: 1}}, resolve: {{dist: exponential, mean: 4min}}}}
+anger: off
+groups:
+  agents: {{skills: {{email: 1}}, wage: 15}}
+shifts:
+  day: {{start: "00:00", length: 24h}}
+targets:
+  email: {{service: [{{within: {within}, at_least: 0.9}}]}}
+"""
+
+
+@pytest.mark.parametrize("within", ["1min", "1h"])
+def test_a_target_out_of_reach_with_nothing_to_measure_is_planned_without_rounds(within):
+    # e-mail only on Saturday mornings, a window of Monday and Tuesday: within 1 min
+    # nothing is reachable (a division by zero in a review), within 1 h some is, but
+    # nothing is measured (8 rounds and 111 agents in a review); nothing offered in the
+    # window, nothing missed
+    s = ccsim.loads(SATURDAY.format(within=within))
+    p = planner.plan(s, workers=1, replications=4, verify=6, baseline=False)
+    assert p.search["correction_rounds"] == 1 and p.headcount == {"agents": 0}
+    assert p.all_met and p.unmet == []
+
+
+NIGHT_LINE = """\
+name: answered
+simulation: {horizon: 2d, warmup: 1d, interval: 1h, seed: 2, sl_definition: answered}
+channels:
+  phone: {kind: voice, patience: 3min, open: {mon-sun: "00:00-24:00"}}
+arrivals:
+  phone: {weekly: 2000, daily: uniform, intraday: flat}
+reasons:
+  r: {mix: {phone: 1}, resolve: {dist: exponential, mean: 4min}}
+anger: off
+groups:
+  agents: {skills: {phone: 1}, wage: 15}
+shifts:
+  day: {start: "08:00", length: 12h}
+targets:
+  phone: {service: [{within: 20s, at_least: 0.8}]}
+"""
+
+
+def test_under_answered_a_caller_who_cannot_be_answered_in_time_is_not_counted():
+    # a phone line open all night, agents by day: under `sl_definition: answered` the
+    # night's callers give up and leave the denominator, so 80 % in 20 s is in reach
+    # (it was judged out of reach: "at most 50.0 %", and planned for 40 %)
+    s = ccsim.loads(NIGHT_LINE)
+    assert search.unreachable(s, requirements.needs(s)) == []
+    p = planner.plan(s, workers=1, replications=4, verify=6, baseline=False)
+    assert p.all_met and p.unmet == []
 
 
 def test_a_channel_nobody_is_on_duty_for_is_unmet():

@@ -130,7 +130,10 @@ def plan(
     if out_dir is not None:
         say_written(out_dir, "plan written to", report, as_json)
     for u in result.unmet:
-        err.print(f"ccsim: unmet target: {u.name or u.metric}: {u.reason}", markup=False)
+        err.print(
+            f"ccsim: unmet target: {u.name or f'{u.channel} {u.metric}'}: {u.reason}",
+            markup=False,
+        )
     raise typer.Exit(EXIT_OK if result.all_met else EXIT_FAIL)
 
 

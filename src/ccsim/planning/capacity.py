@@ -163,7 +163,9 @@ class CapacityPlan:
                 "workload": round(k.workload, 2),
                 "required_fte": {g: round(v, 2) for g, v in k.fte.items()},
                 "targets_met": k.plan.all_met if k.plan is not None else None,
-                "unmet": [u.name or u.metric for u in k.plan.unmet] if k.plan else [],
+                "unmet": [u.name or f"{u.channel} {u.metric}" for u in k.plan.unmet]
+                if k.plan
+                else [],
             }
             for i, k in enumerate(self.kinds, start=1)
         ]

@@ -2,7 +2,8 @@
 
 1. Requirements per interval and channel (`ccsim.planning.requirements`); targets that
    no roster can reach (the channel is closed, or no skilled shift is on duty, when
-   their clock runs) are set aside as `unmet`, with the reason.
+   their clock runs) are `unmet`, with the reason, and planned for at a lower share
+   (`ccsim.planning.search.unreachable`).
 2. The shift program (`ccsim.planning.shift_program`): an integer program.
 3. Simulate and correct, 4. trim (`ccsim.planning.trim`), 5. verify on fresh seeds
    (`ccsim.planning.search`).

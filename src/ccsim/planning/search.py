@@ -42,34 +42,54 @@ RULES = ("mean", "each")  # how the search judges a target (docs/planning.md)
 def unreachable(s: Scenario, needs: dict[str, Need]) -> list[Unmet]:
     """Targets over the week no roster can meet: too few contacts can be answered in time
     (the channel is closed, no skilled group, or no shift on duty, for too long after they
-    arrive). Each is planned for at the target's share of the contacts that can be
-    (`planned`: 90 % of a reachable 49 % is 44 %), so that the channel is still staffed.
-    A target per day or interval is not judged by this share of the week (it may need
-    only some periods): the search plans for it, and the verification says whether it
-    was met."""
+    arrive). Each is planned for at most at the target's share of the contacts that can
+    be (`planned`: 90 % of a reachable 49 % is 44 %; `Search.correct` may lower it), so
+    that its channel is still staffed — unless none can be. Under `sl_definition:
+    answered`, callers who would wait past the closing give up and are not counted: a
+    voice or chat channel with patience is not judged by this share. A target per day
+    or interval is not judged by it either (it may need only some periods): the search
+    plans for it, and the verification says whether it was met."""
     out = []
     for channel in s.targets:
         need = needs.get(channel)
+        ch = s.channels.get(channel)
         if need is None:
             continue  # nothing offered: nothing to miss
+        if s.simulation.sl_definition == "answered" and ch is not None and ch.patience:
+            continue
         for d in need.deadlines:
             if not d.scoped and d.bound + 1e-9 < d.share:
-                planned = d.share * d.bound
+                planned = d.share * d.bound if d.bound > 0 else None
                 out.append(
                     Unmet(
                         channel,
                         d.metric,
                         d.share,
-                        f"at most {d.bound:.1%} of {channel} contacts can be answered within "
-                        f"{units.format_duration(d.within)}: the channel is closed, or no "
-                        "skilled shift is on duty, for too long after they arrive; planned "
-                        f"for {planned:.1%} ({d.share:.0%} of those)",
+                        _out_of_reach(channel, d.bound, d.within, d.share, planned),
                         d.within,
                         name=d.name,
                         planned=planned,
                     )
                 )
     return out
+
+
+def _out_of_reach(
+    channel: str, bound: float, within: float, share: float, planned: float | None
+) -> str:
+    text = (
+        f"at most {bound:.1%} of {channel} contacts can be answered within "
+        f"{units.format_duration(within)}: the channel is closed, or no skilled shift is on "
+        "duty, for too long after they arrive"
+    )
+    if planned is None:
+        return text
+    if planned >= share * bound - 1e-9:
+        return text + f"; planned for {planned:.1%} ({share:.0%} of those)"
+    return text + (
+        f"; planned for {planned:.1%}, what the shift program's roster for {share:.0%} of "
+        "those reached"
+    )
 
 
 class Search(WarmStart):
@@ -94,7 +114,7 @@ class Search(WarmStart):
         self.planned = {
             u.name: (u.planned, u.planned / u.goal)
             for u in self.unmet
-            if u.planned is not None and u.goal > 0
+            if u.planned is not None and u.planned > 0 and u.goal > 0
         }
         self.progress = say
         # the trimming budget (set by the plan): a time.monotonic() deadline, rosters
@@ -202,11 +222,26 @@ class Search(WarmStart):
         return check.name not in self.planned and any(u.name == check.name for u in self.unmet)
 
     def _meets(self, check: TargetCheck) -> bool:
-        """Met as the search counts it: set aside, met, or — out of reach — its bound
-        reaches the share planned for."""
-        if check.name in self.planned:
-            return check.bound >= self.planned[check.name][0] - TOLERANCE
-        return check.met or self._set_aside(check)
+        """Met as the search counts it: met (nothing measured counts as met), set aside,
+        or — out of reach — its bound reaches the share planned for."""
+        if check.met or self._set_aside(check):
+            return True
+        return check.name in self.planned and check.bound >= self.planned[check.name][0] - TOLERANCE
+
+    def _plan_for_at_most(self, check: TargetCheck) -> None:
+        """Lower the share planned for a target out of reach to what `check` reached (the
+        first roster, or the last of the correction rounds): near the reachable share a
+        queue served first come, first served needs ever more agents for a tenth of a
+        point — the night's backlog is answered first."""
+        share, reach = self.planned[check.name]
+        if not check.bound < share:  # (NaN: nothing measured, nothing to lower)
+            return
+        self.planned[check.name] = (max(float(check.bound), 0.0), reach)
+        for i, u in enumerate(self.unmet):
+            if u.name == check.name:
+                text = _out_of_reach(u.channel, reach, u.within or 0.0, u.goal, check.bound)
+                self.unmet[i] = replace(u, reason=text, planned=float(check.bound))
+        self.say(f"{check.name} is out of reach: planned for {check.bound:.1%}")
 
     def margin(self, check: TargetCheck) -> float:
         """bound − goal (goal − bound for an abandon limit; negative: missed), the goal
@@ -244,7 +279,12 @@ class Search(WarmStart):
             schedule = shift_program.solve(self.s, needs, self.shifts, shares)
             best = schedule.agents
             _, result, _ = self.evaluate(best)
-            failing = self.failing(result)
+            checks = self.judged(result)
+            if round_ == 1:  # targets out of reach: at most what this roster reaches
+                for check in checks:
+                    if check.name in self.planned:
+                        self._plan_for_at_most(check)
+            failing = self._failing(checks)
             self.say(
                 f"simulated {sum(best.values())} agents, "
                 f"{len(failing)} target(s) short" + target_names(failing)
@@ -255,6 +295,9 @@ class Search(WarmStart):
             for check in failing:
                 self._raise(needs, shares, result, check)
         for check in self.failing(self.evaluate(best)[1]):
+            if check.name in self.planned:
+                self._plan_for_at_most(check)
+                continue
             self.unmet.append(
                 Unmet(
                     check.channel,
@@ -271,7 +314,7 @@ class Search(WarmStart):
     def _raise(self, needs, shares, result: Result, check: TargetCheck) -> None:
         """Raise the requirement of `check`'s channel in the intervals whose contacts missed."""
         s, need = self.s, needs[check.channel]
-        missed = _missed_intervals(s, result, check, need.contacts.size)
+        missed = _missed_intervals(s, result, check, need.contacts.size) & self._reachable(check)
         if not need.is_backlog:
             extra = np.maximum(1, np.ceil(0.1 * need.agents)).astype(int)
             if not missed.any():
@@ -281,10 +324,19 @@ class Search(WarmStart):
         key = check.name
         # the program's share is of the contacts answerable in time (all, unless planned)
         planned, reachable = self.planned.get(key, (check.goal, 1.0))
-        deficit = (planned - check.mean) / reachable
+        deficit = (planned - check.mean) / reachable  # (planned: reachable > 0)
         shares[key] = min(1.0, max(shares.get(key, check.goal), check.goal) + deficit + 0.02)
         boost = np.where(missed, 1.25, 1.0) if missed.any() else np.full(missed.size, 1.15)
         need.contacts = need.contacts * boost
+
+    def _reachable(self, check: TargetCheck) -> np.ndarray | bool:
+        """The intervals whose contacts can be answered in time, for a target out of
+        reach (its other intervals miss whatever the roster); True for any other."""
+        need = self.needs.get(check.channel)
+        if check.name not in self.planned or need is None:
+            return True
+        d = next((d for d in need.deadlines if d.name == check.name), None)
+        return True if d is None else d.reachable >= shift_program.REACHABLE
 
     # --- 4: trim ------------------------------------------------------------------------
 
@@ -339,6 +391,7 @@ class Search(WarmStart):
             if need is None:
                 continue
             missed = _missed_intervals(s, staffing.result, c, need.contacts.size)
+            missed = missed & self._reachable(c)
             for g, group in s.groups.items():
                 if c.channel not in group.skills:
                     continue
@@ -425,7 +478,10 @@ class Search(WarmStart):
                 if c.attainment is None or c.attainment.worst is None
                 else c.attainment.worst.mean
             )
-            out.append(Unmet(c.channel, c.metric, c.goal, reason, c.within, estimate, c.name))
+            planned = aside.planned if aside is not None else None
+            out.append(
+                Unmet(c.channel, c.metric, c.goal, reason, c.within, estimate, c.name, planned)
+            )
         return out
 
 
