@@ -613,3 +613,33 @@ def test_progress_says_the_round_rosters_simulated_cost_and_budget_left():
     simulated = [int(m.split(" rosters simulated")[0].rsplit("· ", 1)[1]) for m in steps]
     assert simulated == sorted(simulated) and simulated[-1] >= 1
     assert any("EUR/week" in m or "/week" in m for m in steps[1:])
+
+
+NIGHT_MAIL = """\
+name: night mail
+simulation: {horizon: 2d, warmup: 1d, interval: 1h, seed: 2}
+channels:
+  email: {kind: message, open: {mon-sun: "02:00-04:00"}}
+  phone: {kind: voice, patience: 3min, open: {mon-sun: "08:00-16:00"}}
+arrivals:
+  email: {weekly: 300, daily: uniform, intraday: flat}
+  phone: {weekly: 700, daily: uniform, intraday: flat}
+reasons:
+  r: {mix: {email: 1, phone: 1}, resolve: {dist: exponential, mean: 4min}}
+anger: off
+groups:
+  agents: {skills: {phone: 1, email: 2}, wage: 15}
+shifts:
+  day: {start: "08:00", length: 8h}
+targets:
+  email: {service: [{within: 24h, at_least: 0.9}]}
+  phone: {service: [{within: 30s, at_least: 0.8}]}
+"""
+
+
+def test_a_message_channel_no_shift_can_ever_work_leaves_the_program_feasible():
+    # e-mail answered 02:00-04:00, the only shift 08:00-16:00: its backlog could never
+    # be worked, and the program was infeasible (a plan error); now it plans the phone
+    p = planner.plan(ccsim.loads(NIGHT_MAIL), workers=1, replications=3, verify=4, baseline=False)
+    assert [u.name for u in p.unmet] == ["email sl_24h ≥ 90%"] and p.headcount["agents"] > 0
+    assert next(c for c in p.checks if c.channel == "phone").met

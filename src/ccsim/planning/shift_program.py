@@ -15,8 +15,9 @@ An integer program (scipy.optimize.milp, HiGHS) over the planning week:
   the work served in (j, j+T] ≥ p × b[j] — first-in-first-out, the backlog at j is
   what must go first.
 
-Requirements no shift can cover get a slack variable with a prohibitive cost, so
-the program is always feasible and the slack tells which requirements are out of
+Requirements no shift can cover get a slack variable with a prohibitive cost, and a
+message channel no shift can ever work (open only while none is on duty) is left out,
+so the program is always feasible and the slack tells which requirements are out of
 reach.
 """
 
@@ -158,6 +159,8 @@ def solve(
     for k, (c, need) in enumerate(backlog.items()):
         serving = [p for p, (_, pc) in enumerate(pairs) if pc == c]
         minutes = step * need.open  # minutes one agent can work c in each interval
+        if not serving or not (minutes * cov.any(axis=0) > 0).any():
+            continue  # no shift is ever on duty while it is open: nothing to plan for it
         work = need.work
         for t in range(n):
             cols = [b(k, t), b(k, t - 1)] + [x(p, t) for p in serving]
