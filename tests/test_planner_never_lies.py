@@ -180,8 +180,9 @@ def test_ccsim_plan_exits_1_with_every_failing_target_named(tmp_path, monkeypatc
 def test_a_target_per_interval_the_rounds_cannot_reach_is_reported_by_its_periods(
     monkeypatch,
 ):
-    """Set aside after the correction rounds, a target per interval says how many periods
-    the last roster met and its worst — not the week's mean, which could read as met."""
+    """Not reached by the correction rounds, a target per interval says how many periods
+    the last roster met and its worst — not the week's mean, which could read as met —
+    and the answer keeps that many (the trim used to drop the target: nobody staffed)."""
     monkeypatch.setattr(search, "CORRECTION_ROUNDS", 1)
     p = planner.plan(peaked(), workers=1, replications=REPS, verify=VERIFY, baseline=False)
     (unmet,) = p.unmet
@@ -189,3 +190,7 @@ def test_a_target_per_interval_the_rounds_cannot_reach_is_reported_by_its_period
     assert "not reached after 1 rounds" in searched
     assert "interval periods met, 100% required; worst mon" in searched
     assert "best" not in searched
+    kept = int(searched.split("planned to keep ")[1].split(" of 32")[0])
+    assert kept > 0 and p.headcount["agents"] > 0
+    (check,) = p.checks
+    assert check.attainment.met >= kept  # on verification

@@ -110,6 +110,8 @@ class Search(WarmStart):
             raise ValueError(f"unknown search rule {rule!r} (expected one of {RULES})")
         self.each = rule == "each"
         self.unmet: list[Unmet] = list(unmet)
+        # a target per period the rounds did not reach: name -> periods met to keep
+        self.periods_kept: dict[str, int] = {}
         # targets out of reach, planned for at a lower share: name -> (share, reachable)
         self.planned = {
             u.name: (u.planned, u.planned / u.goal)
@@ -219,14 +221,19 @@ class Search(WarmStart):
     def _set_aside(self, check: TargetCheck) -> bool:
         """Left out of the search: a target the correction rounds could not reach (one out
         of reach is planned for at a lower share instead, `planned`)."""
-        return check.name not in self.planned and any(u.name == check.name for u in self.unmet)
+        kept = check.name in self.planned or check.name in self.periods_kept
+        return not kept and any(u.name == check.name for u in self.unmet)
 
     def _meets(self, check: TargetCheck) -> bool:
         """Met as the search counts it: met (nothing measured counts as met), set aside,
-        or — out of reach — its bound reaches the share planned for."""
+        or — out of reach, or not reached by the correction rounds — at least what is
+        planned for it: its bound the share (`planned`), its periods met the count
+        (`periods_kept`)."""
         if check.met or self._set_aside(check):
             return True
-        return check.name in self.planned and check.bound >= self.planned[check.name][0] - TOLERANCE
+        if check.attainment is not None and check.name in self.periods_kept:
+            return check.attainment.met >= self.periods_kept[check.name]
+        return check.name in self.planned and self.margin(check) >= -TOLERANCE
 
     def _plan_for_at_most(self, check: TargetCheck) -> None:
         """Lower the share planned for a target out of reach to what `check` reached (the
@@ -298,18 +305,34 @@ class Search(WarmStart):
             if check.name in self.planned:
                 self._plan_for_at_most(check)
                 continue
-            self.unmet.append(
-                Unmet(
-                    check.channel,
-                    check.metric,
-                    check.goal,
-                    f"not reached after {CORRECTION_ROUNDS} rounds of simulate-and-correct "
-                    f"(the last roster on the search replications: {check.shortfall()})",
-                    check.within,
-                    name=check.name,
-                )
-            )
+            self._keep_what_was_reached(check)
         return best
+
+    def _keep_what_was_reached(self, check: TargetCheck) -> None:
+        """A target the correction rounds did not reach goes into `unmet`, and the search
+        keeps what their last roster reached: the trim may not serve it worse (its bound,
+        or for a target per day or interval the number of its periods met)."""
+        a = check.attainment
+        if a is not None:
+            self.periods_kept[check.name] = a.met
+            kept, planned = f"{a.met} of {a.judged} {a.per} periods", None
+        else:
+            planned = float(np.clip(check.bound, 0.0, 1.0))
+            self.planned[check.name] = (planned, 1.0)
+            kept, planned = f"{planned:.1%}", planned
+        self.unmet.append(
+            Unmet(
+                check.channel,
+                check.metric,
+                check.goal,
+                f"not reached after {CORRECTION_ROUNDS} rounds of simulate-and-correct "
+                f"(the last roster on the search replications: {check.shortfall()}); "
+                f"planned to keep {kept}",
+                check.within,
+                name=check.name,
+                planned=planned,
+            )
+        )
 
     def _raise(self, needs, shares, result: Result, check: TargetCheck) -> None:
         """Raise the requirement of `check`'s channel in the intervals whose contacts missed."""
