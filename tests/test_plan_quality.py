@@ -168,6 +168,7 @@ def _each_stand_in(workers):
     search.s, search.shifts = s, dict(s.shifts)
     search.removed = []
     search.deadline = search.max_rosters = None
+    search.planned, search.periods_kept = {}, {}  # no target out of reach or kept
     search.say = lambda message: None
     search.runner = type("Runner", (), {"workers": workers})()
     judged = []

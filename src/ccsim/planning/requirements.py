@@ -29,6 +29,7 @@ from ccsim import erlang
 from ccsim.measure.service_level import label
 from ccsim.measure.targets import target_name
 from ccsim.model import arrivals
+from ccsim.model.distributions import quantile
 from ccsim.model.expected import handling, mean_patience
 from ccsim.planning.errors import PlanError
 from ccsim.scenario import limits, units
@@ -45,6 +46,8 @@ from ccsim.scenario.timegrid import (
     week,
 )
 
+PATIENCE_DRAWS = 1000  # quantiles of a patience that say who is still waiting (`_counted`)
+
 
 @dataclass
 class Deadline:
@@ -52,7 +55,9 @@ class Deadline:
 
     `reachable[t]` is the share of interval t's contacts that can be answered in time
     at all (the channel is open early enough after they arrive); `bound` is that
-    share over the week — a target over the week above it cannot be met by any roster.
+    share over the week, of the contacts the service level counts (under `answered`,
+    a caller who gives up before the channel can be worked is not) — a target over the
+    week above it cannot be met by any roster.
     `name` is the target's (`ccsim.measure.targets.target_name`, as its checks are
     named); `scoped`: the target holds per day or interval, not over the week.
     """
@@ -221,11 +226,32 @@ def _deadlines(
     out = []
     for t in service:
         reachable = (delay <= t.within + 1e-9).mean(axis=1)
-        total = contacts.sum()
+        weight = _counted(s, channel, wait.reshape(can_work.shape), t.within)
+        if weight is None:  # every contact counts (offered, or nobody gives up)
+            total = contacts.sum()
+        else:  # late ones count only as likely as they stay in the denominator
+            late = np.where(delay <= t.within + 1e-9, 0.0, weight).mean(axis=1)
+            total = ((reachable + late) * contacts).sum()
         bound = float((reachable * contacts).sum() / total) if total > 0 else 1.0
         name = target_name(channel, label(t.within), "service", t.at_least, t.per, t.in_)
         out.append(Deadline(t.within, t.at_least, reachable, bound, name, t.scoped))
     return out
+
+
+def _counted(s: Scenario, channel: str, wait: np.ndarray, within: float) -> np.ndarray | None:
+    """How likely a contact that cannot be answered in time still counts in the service
+    level (`ccsim.measure.service_level`), at each sample's wait for the next moment it
+    can be worked; None when all do. Under `answered` a caller counts only if answered —
+    who neither balks nor gives up before then; under `exclude_short_abandons`, who does
+    not give up before the target's threshold."""
+    definition = s.simulation.sl_definition
+    ch = s.channels.get(channel)
+    if definition == "offered" or ch is None or ch.patience is None:
+        return None
+    draws = np.sort(quantile(ch.patience, (np.arange(PATIENCE_DRAWS) + 0.5) / PATIENCE_DRAWS))
+    stays = wait if definition == "answered" else np.full(wait.shape, within)
+    survive = 1.0 - np.searchsorted(draws, stays, side="right") / PATIENCE_DRAWS
+    return (1.0 - ch.patience.balk) * survive
 
 
 def needs(s: Scenario, shifts: dict[str, Shift] | None = None) -> dict[str, Need]:

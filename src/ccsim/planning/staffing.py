@@ -40,8 +40,10 @@ class Unmet:
     within: float | None = None  # minutes, for a service target (None: abandon limit)
     estimate: float | None = None  # on verification (a target per period: its worst)
     name: str = ""  # the target's, as its checks are named (`TargetCheck.name`)
-    # out of reach: the share the search planned for instead — the target's share of the
-    # contacts that can be answered in time (`ccsim.planning.search.unreachable`)
+    # the level the search kept instead (`ccsim.planning.search`): out of reach, the share
+    # of contacts answered in time it planned for; not reached by the correction rounds,
+    # what their first roster reached — a share, or for an abandon limit a rate not to
+    # exceed (None for a target per day or interval: the periods kept are in `reason`)
     planned: float | None = None
 
 

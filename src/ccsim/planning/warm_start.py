@@ -43,7 +43,11 @@ class WarmStart(Trimming):
         should start from the requirements (the active replications are then chosen
         afresh, as in a plan from the requirements)."""
         self.rounds = 0  # no correction round: the roster is the start
-        failing = self._failing(self.judge(roster))
+        checks = self.judge(roster)
+        for check in checks if self.planned else []:  # out of reach: at most its reach
+            if check.name in self.planned:
+                self._plan_for_at_most(check)
+        failing = self._failing(checks)
         self.say(
             f"the scenario's roster: {sum(roster.values())} agents, "
             + (f"{len(failing)} target(s) short" + target_names(failing) if failing else "all met")
