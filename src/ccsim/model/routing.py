@@ -69,15 +69,16 @@ class Router:
         """The queue a fully free agent serves next: the oldest head among its open,
         non-empty skill queues of the best priority that has any. −1: nothing to do,
         and the agent now waits in its group's idle pool."""
-        for level in agent.levels:
-            best_q, best_t = -1, INF
-            for q, queue in level:
-                if queue.size and queue.open:
-                    t = queue.peek(now)
-                    if t < best_t:
-                        best_q, best_t = q, t
-            if best_q >= 0:
-                return best_q
+        for q, queue, others in agent.levels:  # most levels have one queue: no inner loop
+            best = queue.peek(now) if queue.size and queue.open else INF
+            if others:  # several queues of this priority: the oldest head
+                for other_q, other in others:
+                    if other.size and other.open:
+                        t = other.peek(now)
+                        if t < best:
+                            q, best = other_q, t
+            if best < INF:
+                return q
         self.idle[agent.gi][agent] = None
         return -1
 

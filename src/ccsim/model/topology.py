@@ -17,6 +17,10 @@ from ccsim.model.queues import Backlog, CallQueue, FifoBacklog, Queue
 from ccsim.model.shifts import AgentPlan
 from ccsim.scenario.model import ESCALATION, Scenario
 
+# one priority level of an agent's skills: its first queue (index, queue) and the
+# others of the same priority, e.g. (0, phone, ()) or (2, whatsapp, ((4, social),))
+Level = tuple[int, Queue, tuple[tuple[int, Queue], ...]]
+
 
 class Agent:
     """One person: its group's skills, the work in hand and whether it takes more."""
@@ -37,11 +41,9 @@ class Agent:
         "waiter",
     )
 
-    def __init__(
-        self, index: int, gi: int, line: int, levels: list[list[tuple[int, Queue]]], calm: float
-    ):
+    def __init__(self, index: int, gi: int, line: int, levels: tuple[Level, ...], calm: float):
         self.index, self.gi, self.line = index, gi, line
-        self.levels = levels  # (queue index, queue) grouped by priority, best first
+        self.levels = levels  # its skill queues grouped by priority, best first
         self.calm_rate = calm  # empathy_decay × the group's empathy
         self.load = 0  # contacts in hand
         self.taking = False  # on duty, not on break, not leaving
@@ -108,11 +110,17 @@ def build(
         by_priority: dict[int, list[int]] = {}
         for skill, priority in group.skills.items():
             by_priority.setdefault(priority, []).append(queue_of[skill])
-        levels = [[(q, queues[q]) for q in sorted(by_priority[p])] for p in sorted(by_priority)]
+        levels = tuple(_level(sorted(by_priority[p]), queues) for p in sorted(by_priority))
         calm = s.anger.empathy_decay * group.empathy
         agents.append(Agent(len(agents), gi, plan.line, levels, calm))
     concurrency = [ch.concurrency for ch in s.channels.values()] + [1]
     return Topology(queues, esc, concurrency, groups_for, agents, len(groups))
+
+
+def _level(skill_queues: list[int], queues: list[Queue]) -> Level:
+    """The level of these queues (of one priority): the first one and the others."""
+    first, *others = skill_queues
+    return first, queues[first], tuple((q, queues[q]) for q in others)
 
 
 def _backlog(s: Scenario, name: str, discipline: str, arrival: list[float]) -> Queue:
