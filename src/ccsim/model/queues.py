@@ -141,18 +141,22 @@ class Backlog:
             self._chosen = h
             return self.arrival[items[h]]
         best, best_deadline = -1, INF
-        arrival = self.arrival
+        arrival, pointers = self.arrival, self.pointers
         for k, threshold in enumerate(self.thresholds):
-            p = max(self.pointers[k], h)
+            p = pointers[k]
+            if p < h:
+                p = h
             if p < n and arrival[items[p]] + threshold < now:  # skip contacts past target
                 p = max(p, bisect.bisect_left(_ArrivalView(arrival, items), now - threshold, lo=p))
             while p < n and served[p]:
                 p += 1
-            self.pointers[k] = p
-            if p < n and arrival[items[p]] + threshold < best_deadline:
-                best, best_deadline = p, arrival[items[p]] + threshold
-        self._chosen = best if best >= 0 else h
-        return arrival[items[self._chosen]]
+            pointers[k] = p
+            if p < n:
+                deadline = arrival[items[p]] + threshold
+                if deadline < best_deadline:
+                    best, best_deadline = p, deadline
+        chosen = self._chosen = best if best >= 0 else h
+        return arrival[items[chosen]]
 
     def pop(self) -> int:
         """Take the contact `peek` chose (call `peek` first)."""
