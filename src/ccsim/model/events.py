@@ -27,8 +27,7 @@ NAN = float("nan")
 class Due:
     """An event at absolute time `at` whose callbacks get it (and its `value`)."""
 
-    __slots__ = ("agent", "at", "callbacks", "value")
-    _ok = True
+    __slots__ = ("_ok", "agent", "at", "callbacks", "value")
 
     def __init__(
         self,
@@ -40,6 +39,7 @@ class Due:
     ):
         if at < env._now:
             raise ValueError(f"cannot schedule an event at {at!r}, before now ({env._now!r})")
+        self._ok = True  # a slot, not a class attribute: SimPy reads it at every event
         self.callbacks = callbacks  # a shared tuple: SimPy only replaces it by None
         self.value = value
         self.at = at
@@ -50,5 +50,5 @@ class Due:
     def spare(cls) -> Due:
         """A Due not scheduled (callbacks None, as after SimPy ran it), to be reused."""
         due = cls.__new__(cls)
-        due.at, due.callbacks, due.value, due.agent = NAN, None, None, None
+        due._ok, due.at, due.callbacks, due.value, due.agent = True, NAN, None, None, None
         return due
