@@ -53,6 +53,7 @@ class Center:
         "_on_finish",
         "_unsettled",
         "a0",
+        "a_arrived",
         "agent_of",
         "agents",
         "anger_on",
@@ -104,9 +105,17 @@ class Center:
         self.arrival = contacts.arrival.tolist()
         self.arrival.append(INF)  # an endless arrival: what `_admit` reads after the last
         self.chan = contacts.channel.tolist()
-        self.a0, self.resolve, self.wrapup, self.esc_resolve = (
+        # a_arrived: anger at pick-up of a contact answered on arrival (no wait: exp(0) = 1),
+        # the same float operations as `_start` does for the others
+        self.a0, self.a_arrived, self.resolve, self.wrapup, self.esc_resolve = (
             array("d", np.ascontiguousarray(x, float).tobytes())
-            for x in (contacts.a0, contacts.resolve, contacts.wrapup, contacts.esc_resolve)
+            for x in (
+                contacts.a0,
+                1.0 - (1.0 - contacts.a0),
+                contacts.resolve,
+                contacts.wrapup,
+                contacts.esc_resolve,
+            )
         )
         self.escalates = contacts.esc_forced.tolist()  # set at pick-up for angry customers
         self.expire = array("d", (contacts.arrival + contacts.patience).tobytes())  # balks set it
@@ -243,7 +252,11 @@ class Center:
         load = agent.load = agent.load + 1
         work = self.resolve[c]
         if self.anger_on:  # anger at pick-up, venting, escalation: ccsim.model.anger
-            a_w = 1.0 - (1.0 - self.a0[c]) * exp((self.arrival[c] - now) / self.tolerance[q])
+            arrived = self.arrival[c]
+            if arrived == now:  # about half the contacts: no wait, no exp
+                a_w = self.a_arrived[c]
+            else:
+                a_w = 1.0 - (1.0 - self.a0[c]) * exp((arrived - now) / self.tolerance[q])
             if a_w > self.calm:
                 peak = a_w * self.gain1
                 if peak > 1.0:
