@@ -44,8 +44,8 @@ class Center:
 
     # slots: faster attribute access on the hot path
     __slots__ = (
+        "_admit_with",
         "_eid",
-        "_free_agent",
         "_heap",
         "_lives",
         "_next",
@@ -133,7 +133,7 @@ class Center:
         self.queues, self.esc, self.concurrency = top.queues, top.escalation, top.concurrency
         self.agents = top.agents
         self.router = Router(top)
-        self._next_queue, self._free_agent = self.router.next_queue, self.router.free_agent
+        self._next_queue = self.router.next_queue
         a = s.anger
         self.gain1 = 1.0 + a.peak_gain
         self.anger_on = a.enabled
@@ -190,6 +190,17 @@ class Center:
         """Simulate [t0, t1)."""
         self._next = 0
         self._on_finish = (self._finish,)  # bound once
+        self._admit_with = (  # what `_admit` reads, in one tuple: it runs every other event
+            self.arrival,
+            self.chan,
+            self.queues,
+            self.balks,
+            self.expire,
+            self.concurrency,
+            self.router.idle_for,
+            self._start,
+            self.router.free_chat_agent,
+        )
         self.env.run(until=self.t1)
         now = self.env.now
         for agent in self.agents:  # close the books of agents still working
@@ -207,15 +218,8 @@ class Center:
         heap = self._heap  # never empty here: run()'s stop event at t1 is in it
         if t >= heap[0][0]:  # (the last arrival is followed by an endless one)
             return
-        concurrency, idle_for = self.concurrency, self.router.idle_for
-        arrival, chan, queues, balks, expire, start, free_agent = (
-            self.arrival,
-            self.chan,
-            self.queues,
-            self.balks,
-            self.expire,
-            self._start,
-            self._free_agent,
+        arrival, chan, queues, balks, expire, concurrency, idle_for, start, free_chat_agent = (
+            self._admit_with
         )
         while True:
             q = chan[c]
@@ -223,7 +227,7 @@ class Center:
             if not queue.open:
                 agent = None
             elif concurrency[q] > 1:
-                agent = free_agent(q)
+                agent = free_chat_agent(q)
             else:  # the first agent of the best pool (`Router.free_agent`, inlined)
                 agent = None
                 for pool in idle_for[q]:
@@ -406,7 +410,7 @@ class Center:
         processes still waiting when the run ended), so that its memory is returned as
         soon as the replication is measured, not at the next full garbage collection — a
         run of many replications then needs the memory of one."""
-        self._on_finish = ()
+        self._on_finish = self._admit_with = ()
         self.env._queue.clear()
         for agent in self.agents:  # its own Due may still hold this center's callbacks,
             agent.done.callbacks = agent.done.agent = None  # and refers back to it

@@ -43,14 +43,14 @@ class Router:
         engine's arrival loop, `ccsim.model.engine.Center._admit`, does the same inline
         for a queue of one session at a time, over `idle_for`: one call fewer an arrival.)"""
         if self.concurrency[q] > 1:
-            return self._free_chat_agent(q)
+            return self.free_chat_agent(q)
         for pool in self.idle_for[q]:
             for agent in pool:  # the first one (dicts keep insertion order)
                 del pool[agent]
                 return agent
         return None
 
-    def _free_chat_agent(self, q: int) -> Agent | None:
+    def free_chat_agent(self, q: int) -> Agent | None:
         """Chat queue q: an agent with an open session slot on q first, else an idle one."""
         concurrency = self.concurrency[q]
         for chatting, idle in self.chat_for[q]:
