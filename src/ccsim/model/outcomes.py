@@ -1,9 +1,9 @@
 """Outcome columns of a replication, derived after the run (vectorised).
 
 The engine records times (answer, first reply, end, escalation) and who handled each
-contact in typed arrays; this module turns them into numpy columns without copying and
-adds what follows from them: the anger at pick-up `a_w` and its peak `a_peak`
-(`ccsim.model.anger`).
+contact in typed arrays (written through memoryviews); this module turns them into numpy
+columns without copying and adds what follows from them: the anger at pick-up `a_w` and
+its peak `a_peak` (`ccsim.model.anger`).
 """
 
 from __future__ import annotations
@@ -16,25 +16,29 @@ from ccsim.model.anger import anger_after_wait, peak_after_wait
 from ccsim.model.contacts import Contacts
 from ccsim.scenario.model import Scenario
 
+Buffer = array | memoryview  # a typed array ('d' or 'q'), or a memoryview of one
 
-def as_numpy(buffer: array) -> np.ndarray:
-    """A typed array ('d' or 'q') as a numpy array sharing its memory."""
-    return np.frombuffer(buffer, dtype=np.float64 if buffer.typecode == "d" else np.int64)
+
+def as_numpy(buffer: Buffer) -> np.ndarray:
+    """A typed array ('d' or 'q'), or a memoryview of one, as a numpy array sharing its
+    memory."""
+    code = buffer.format if isinstance(buffer, memoryview) else buffer.typecode
+    return np.frombuffer(buffer, dtype=np.float64 if code == "d" else np.int64)
 
 
 def columns(
     s: Scenario,
     contacts: Contacts,
     *,
-    answer: array,
-    reply: array,
-    end: array,
-    agent: array,
-    expire: array,
-    esc_queued: array,
-    esc_start: array,
-    esc_end: array,
-    esc_agent: array,
+    answer: Buffer,
+    reply: Buffer,
+    end: Buffer,
+    agent: Buffer,
+    expire: Buffer,
+    esc_queued: Buffer,
+    esc_start: Buffer,
+    esc_end: Buffer,
+    esc_agent: Buffer,
 ) -> dict[str, np.ndarray]:
     """Every outcome column: times in minutes (NaN = never), agent indices (−1 = none),
     `expire` = when a customer gave up or would have (arrival + patience; the time of a

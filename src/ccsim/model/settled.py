@@ -13,11 +13,9 @@ only inside it).
 
 from __future__ import annotations
 
-from array import array
-
 import numpy as np
 
-from ccsim.model.outcomes import as_numpy
+from ccsim.model.outcomes import Buffer, as_numpy
 
 CHUNK = 8192  # contacts examined at a time: the first unsettled one is usually early
 
@@ -27,10 +25,10 @@ def first_unsettled(
     lo: int,
     hi: int,
     *,
-    answer: array,
-    end: array,
-    esc_end: array,
-    expire: array,
+    answer: Buffer,
+    end: Buffer,
+    esc_end: Buffer,
+    expire: Buffer,
     escalates: list[bool],
 ) -> int:
     """The first contact in [lo, hi) not settled at `now` (hi when all are)."""
