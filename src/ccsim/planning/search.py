@@ -131,6 +131,7 @@ class Search(WarmStart):
         self.corrected: tuple[dict[str, Need], dict] | None = None  # step 3's requirements
         self.active: Active | None = None  # the replications the trim judges first
         self.candidates: dict[frozenset, Candidate] = {}  # every roster verified
+        self._covered: np.ndarray | None = None  # intervals some shift template works
 
     def say(self, message: str) -> None:
         """Progress: the step, then the round, rosters simulated, the cost of the roster
@@ -350,7 +351,8 @@ class Search(WarmStart):
     def _raise(self, needs, shares, result: Result, check: TargetCheck) -> None:
         """Raise the requirement of `check`'s channel in the intervals whose contacts missed."""
         s, need = self.s, needs[check.channel]
-        missed = _missed_intervals(s, result, check, need.contacts.size) & self._reachable(check)
+        missed = _missed_intervals(s, result, check, need.contacts.size)
+        missed = missed & self._reachable(check) & self._servable(need)
         if not need.is_backlog:
             extra = np.maximum(1, np.ceil(0.1 * need.agents)).astype(int)
             if not missed.any():
@@ -364,6 +366,15 @@ class Search(WarmStart):
         shares[key] = min(1.0, max(shares.get(key, check.goal), check.goal) + deficit + 0.02)
         boost = np.where(missed, 1.25, 1.0) if missed.any() else np.full(missed.size, 1.15)
         need.contacts = need.contacts * boost
+
+    def _servable(self, need: Need) -> np.ndarray:
+        """The intervals some shift template works while `need`'s channel is open: raising
+        a requirement anywhere else changes no roster (the program leaves it uncovered)."""
+        if self._covered is None:
+            self._covered = np.zeros(need.contacts.size, bool)
+            for shift in self.shifts.values():
+                self._covered |= timegrid.coverage(self.s, shift) > 0
+        return self._covered & (need.open > 0)
 
     def _reachable(self, check: TargetCheck) -> np.ndarray | bool:
         """The intervals whose contacts can be answered in time, for a target out of
