@@ -601,8 +601,10 @@ def test_ccsim_plan_exits_1_and_names_an_unmet_target(tmp_path):
     )
     assert r.returncode == 1
     assert "unmet target: email sl_1h ≥ 90%: at most" in r.stderr
-    names = [u["name"] for u in json.loads(r.stdout)["unmet"]]
+    unmet = json.loads(r.stdout)["unmet"]
+    names = [u["name"] for u in unmet]
     assert names[0] == "email sl_1h ≥ 90%" and len(set(names)) == len(names)
+    assert 0 < unmet[0]["planned"] < 0.9  # the share the search planned for instead
     for name in names:  # (on 4 verification weeks the 5 % one may be missed too)
         assert f"ccsim: unmet target: {name}: " in r.stderr
 

@@ -32,6 +32,7 @@ class UnmetTarget(BaseModel):
     reason: str
     estimate: float | None = None  # on verification (per period: the worst period's)
     name: str = ""  # `email sl_1h ≥ 90%`: tells apart targets of one channel and metric
+    planned: float | None = None  # the level the search kept instead (`Unmet.planned`)
 
     @property
     def label(self) -> str:

@@ -84,6 +84,7 @@ class Plan(Staffing):
                     reason=u.reason,
                     estimate=number(u.estimate),
                     name=u.name,
+                    planned=number(u.planned),
                 )
                 for u in self.unmet
             ],
