@@ -680,6 +680,16 @@ def test_the_correction_rounds_raise_only_intervals_a_shift_can_work():
             "{service: [{within: 20s, at_least: 0.4}], max_abandon: 0.3}",
         )
     )
+    # the abandon limit: half the day unstaffed, callers who wait 3 min on average —
+    # all but 3/720 of the night's give up (exponential patience, waits uniform up to 12 h)
+    lost = requirements.needs(s)["phone"].lost
+    assert lost == pytest.approx(0.5 * (1 - 3 / 720), abs=0.002)
+    (u,) = search.unreachable(s, requirements.needs(s))
+    assert u.name == "phone abandon_rate ≤ 30%" and u.planned == pytest.approx(
+        lost + 0.3 * (1 - lost)
+    )
+    assert f"at least {lost:.1%} of phone contacts give up whatever the roster" in u.reason
     p = planner.plan(s, workers=1, replications=4, verify=6, baseline=False)
     assert [u.name for u in p.unmet] == ["phone abandon_rate ≤ 30%"]
     assert next(c for c in p.checks if c.kind == "service").met
+    assert p.search["correction_rounds"] <= 2  # (8 before the limit was known out of reach)

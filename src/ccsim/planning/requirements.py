@@ -86,6 +86,7 @@ class Need:
     escalate: np.ndarray  # share of contacts that go on to the escalation queue
     agents: np.ndarray | None = None  # voice/chat: agents needed
     deadlines: list[Deadline] = field(default_factory=list)  # service targets, reachability
+    lost: float = 0.0  # voice/chat: the least share that abandons whatever the roster
 
     @property
     def work(self) -> np.ndarray:
@@ -216,17 +217,12 @@ def _deadlines(
     message channels, whose clock runs to the first reply; zero for voice and chat)."""
     target = s.targets.get(channel)
     service = target.service if target is not None else []
-    flat = can_work.ravel()
-    n = flat.size
-    dt = s.simulation.interval / SAMPLES_PER_INTERVAL
-    idx = np.where(flat, np.arange(n), 3 * n)  # next workable sample, cyclic over the week
-    nxt = np.minimum.accumulate(np.concatenate([idx, idx + n])[::-1])[::-1][:n]
-    wait = np.where(nxt >= 3 * n, np.inf, (nxt - np.arange(n)) * dt)
-    delay = wait.reshape(can_work.shape) + aht[:, None]
+    wait = _wait_to_work(s, can_work)
+    delay = wait + aht[:, None]
     out = []
     for t in service:
         reachable = (delay <= t.within + 1e-9).mean(axis=1)
-        weight = _counted(s, channel, wait.reshape(can_work.shape), t.within)
+        weight = _counted(s, channel, wait, t.within)
         if weight is None:  # every contact counts (offered, or nobody gives up)
             total = contacts.sum()
         else:  # late ones count only as likely as they stay in the denominator
@@ -236,6 +232,42 @@ def _deadlines(
         name = target_name(channel, label(t.within), "service", t.at_least, t.per, t.in_)
         out.append(Deadline(t.within, t.at_least, reachable, bound, name, t.scoped))
     return out
+
+
+def _wait_to_work(s: Scenario, can_work: np.ndarray) -> np.ndarray:
+    """At each sample time (intervals × samples), minutes to the next moment the channel
+    can be worked (0: now; inf: never), cyclic over the week."""
+    flat = can_work.ravel()
+    n = flat.size
+    dt = s.simulation.interval / SAMPLES_PER_INTERVAL
+    idx = np.where(flat, np.arange(n), 3 * n)  # next workable sample, cyclic over the week
+    nxt = np.minimum.accumulate(np.concatenate([idx, idx + n])[::-1])[::-1][:n]
+    return np.where(nxt >= 3 * n, np.inf, (nxt - np.arange(n)) * dt).reshape(can_work.shape)
+
+
+def _patience_survival(s: Scenario, channel: str, wait: np.ndarray) -> np.ndarray:
+    """P(a caller of `channel` still waits after `wait` minutes), from 1,000 quantiles
+    of its patience (1 without patience)."""
+    ch = s.channels.get(channel)
+    if ch is None or ch.patience is None:
+        return np.ones(np.shape(wait))
+    draws = np.sort(quantile(ch.patience, (np.arange(PATIENCE_DRAWS) + 0.5) / PATIENCE_DRAWS))
+    return 1.0 - np.searchsorted(draws, wait, side="right") / PATIENCE_DRAWS
+
+
+def lost(s: Scenario, channel: str, contacts: np.ndarray, can_work: np.ndarray) -> float:
+    """The least share of a voice or chat channel's contacts that give up whatever the
+    roster: who arrive while it cannot be worked and balk, or give up before it can."""
+    ch = s.channels.get(channel)
+    total = contacts.sum()
+    if ch is None or ch.patience is None or total <= 0:
+        return 0.0
+    wait = _wait_to_work(s, can_work)
+    balk = ch.patience.balk
+    gives_up = np.where(
+        wait > 0, balk + (1.0 - balk) * (1.0 - _patience_survival(s, channel, wait)), 0.0
+    )
+    return float((gives_up.mean(axis=1) * contacts).sum() / total)
 
 
 def _counted(s: Scenario, channel: str, wait: np.ndarray, within: float) -> np.ndarray | None:
@@ -248,10 +280,8 @@ def _counted(s: Scenario, channel: str, wait: np.ndarray, within: float) -> np.n
     ch = s.channels.get(channel)
     if definition == "offered" or ch is None or ch.patience is None:
         return None
-    draws = np.sort(quantile(ch.patience, (np.arange(PATIENCE_DRAWS) + 0.5) / PATIENCE_DRAWS))
     stays = wait if definition == "answered" else np.full(wait.shape, within)
-    survive = 1.0 - np.searchsorted(draws, stays, side="right") / PATIENCE_DRAWS
-    return (1.0 - ch.patience.balk) * survive
+    return (1.0 - ch.patience.balk) * _patience_survival(s, channel, stays)
 
 
 def needs(s: Scenario, shifts: dict[str, Shift] | None = None) -> dict[str, Need]:
@@ -272,7 +302,9 @@ def needs(s: Scenario, shifts: dict[str, Shift] | None = None) -> dict[str, Need
         else:
             need = _staffed(s, name, contacts, service, max_abandon)
             answer = np.zeros(contacts.size)  # the clock stops at the answer, not the reply
-            need.deadlines = _deadlines(s, name, contacts, answer, workable(s, name, duty))
+            can_work = workable(s, name, duty)
+            need.deadlines = _deadlines(s, name, contacts, answer, can_work)
+            need.lost = lost(s, name, contacts, can_work)
         out[name] = need
         escalated += need.contacts * need.escalate
     if s.escalation is not None and escalated.sum() > 0:

@@ -21,7 +21,7 @@ from ccsim.experiment.result import Result
 from ccsim.finance import cost
 from ccsim.finance.cost import agent_cost
 from ccsim.measure.tables import Tables
-from ccsim.measure.targets import TOLERANCE, TargetCheck
+from ccsim.measure.targets import TOLERANCE, TargetCheck, target_name
 from ccsim.planning import requirements, shift_program
 from ccsim.planning.errors import PlanError
 from ccsim.planning.requirements import Need
@@ -53,6 +53,27 @@ def unreachable(s: Scenario, needs: dict[str, Need]) -> list[Unmet]:
         need = needs.get(channel)
         if need is None:
             continue  # nothing offered: nothing to miss
+        limit = s.targets[channel].max_abandon
+        if limit is not None and not limit.scoped and need.lost > limit.at_most + 1e-9:
+            planned = need.lost + limit.at_most * (1.0 - need.lost)
+            name = target_name(channel, "abandon_rate", "max_abandon", limit.at_most, "week", 1.0)
+            reason = (
+                f"at least {need.lost:.1%} of {channel} contacts give up whatever the roster: "
+                "they arrive while no skilled shift is on duty and balk, or give up before "
+                "one is"
+            )
+            planned_text = f"; planned for at most {planned:.1%} ({limit.at_most:.0%} of the rest)"
+            out.append(
+                Unmet(
+                    channel,
+                    "abandon_rate",
+                    limit.at_most,
+                    reason + planned_text,
+                    None,
+                    name=name,
+                    planned=planned,
+                )
+            )
         for d in need.deadlines:
             if not d.scoped and d.bound + 1e-9 < d.share:
                 planned = d.share * d.bound if d.bound > 0 else None
@@ -80,12 +101,7 @@ def _out_of_reach(
     )
     if planned is None:
         return text
-    if planned >= share * bound - 1e-9:
-        return text + f"; planned for {planned:.1%} ({share:.0%} of those)"
-    return text + (
-        f"; planned for {planned:.1%}, what the shift program's roster for {share:.0%} of "
-        "those reached"
-    )
+    return text + f"; planned for {planned:.1%} ({share:.0%} of those)"
 
 
 class Search(WarmStart):
@@ -110,7 +126,7 @@ class Search(WarmStart):
         self.periods_kept: dict[str, int] = {}
         # targets out of reach, planned for at a lower share: name -> (share, reachable)
         self.planned = {
-            u.name: (u.planned, u.planned / u.goal)
+            u.name: (u.planned, u.planned / u.goal if u.within is not None else 1.0)
             for u in self.unmet
             if u.planned is not None and u.planned > 0 and u.goal > 0
         }
@@ -237,17 +253,20 @@ class Search(WarmStart):
         first roster, or the last of the correction rounds): near the reachable share a
         queue served first come, first served needs ever more agents for a tenth of a
         point — the night's backlog is answered first."""
-        share, reach = self.planned[check.name]
-        if not check.bound < share:  # (NaN: nothing measured, nothing to lower)
+        reach = self.planned[check.name][1]
+        if not self.margin(check) < 0:  # (NaN: nothing measured, nothing to lower)
             return
-        if check.bound <= 0:  # the roster serves none in time: nothing to keep, set aside
-            del self.planned[check.name]
+        if check.bound <= 0 or (check.kind != "service" and check.bound >= 1):
+            del self.planned[check.name]  # nothing kept worth keeping: set aside
             self.say(f"{check.name} is out of reach: set aside")
             return
         self.planned[check.name] = (float(check.bound), reach)
         for i, u in enumerate(self.unmet):
             if u.name == check.name:
-                text = _out_of_reach(u.channel, reach, u.within or 0.0, u.goal, check.bound)
+                text = u.reason.split("; planned for")[0] + (
+                    f"; planned for {check.bound:.1%}, what the shift program's first roster "
+                    "reached"
+                )
                 self.unmet[i] = replace(u, reason=text, planned=float(check.bound))
         self.say(f"{check.name} is out of reach: planned for {check.bound:.1%}")
 
