@@ -693,3 +693,82 @@ def test_the_correction_rounds_raise_only_intervals_a_shift_can_work():
     assert [u.name for u in p.unmet] == ["phone abandon_rate ≤ 30%"]
     assert next(c for c in p.checks if c.kind == "service").met
     assert p.search["correction_rounds"] <= 2  # (8 before the limit was known out of reach)
+
+
+def _night_line(**changes: str) -> ccsim.Scenario:
+    text = NIGHT_LINE.replace(", sl_definition: answered", "")
+    for old, new in changes.values():
+        text = text.replace(old, new)
+    return ccsim.loads(text)
+
+
+@pytest.mark.parametrize(
+    "case",
+    [
+        {  # open 08:30-20:30 on an hourly grid, staffed 08:00-21:00: every caller can be
+            # answered at once — the closed half hours are no one's wait
+            "open": ('open: {mon-sun: "00:00-24:00"}', 'open: {mon-sun: "08:30-20:30"}'),
+            "shift": ("length: 12h}", "length: 13h}"),
+        },
+        {  # a window of Monday to Friday, staffed Monday to Friday, the line also open
+            # at weekends: the weekend's callers are not measured
+            "window": ("horizon: 2d", "horizon: 5d"),
+            "open": ('open: {mon-sun: "00:00-24:00"}', 'open: {mon-sun: "08:00-20:00"}'),
+            "shift": ("length: 12h}", "length: 12h, days: mon-fri}"),
+        },
+    ],
+    ids=["partly-open-intervals", "five-day-window"],
+)
+def test_nothing_is_out_of_reach_where_every_measured_caller_can_be_answered(case):
+    # a review found 4.0 % (partly open) and 28.6 % (weekend) of callers counted as
+    # lost whatever the roster, and 95.8 % / 71.4 % as the most answerable in 20 s
+    s = _night_line(
+        **case,
+        targets=(
+            "{service: [{within: 20s, at_least: 0.8}]}",
+            "{service: [{within: 20s, at_least: 0.96}], max_abandon: 0.03}",
+        ),
+    )
+    needs = requirements.needs(s)
+    assert needs["phone"].lost == 0.0 and [d.bound for d in needs["phone"].deadlines] == [1.0]
+    assert search.unreachable(s, needs) == []
+
+
+MAIL_BY_DAY = """\
+name: mail by day
+simulation: {horizon: 7d, warmup: 1d, interval: 1h, seed: 2}
+channels:
+  email: {kind: message, open: {mon-sun: "08:00-20:00"}}
+arrivals:
+  email: {weekly: 3000, daily: uniform, intraday: flat}
+reasons:
+  r: {mix: {email: 1}, resolve: {dist: exponential, mean: 6min}}
+anger: off
+groups:
+  agents: {skills: {email: 1}, wage: 15}
+shifts:
+  a: {start: "08:00", length: 8h}
+  b: {start: "12:00", length: 8h}
+targets:
+  email: {service: [{within: 1h, at_least: 0.45}]}
+"""
+
+
+def test_a_message_channel_is_raised_where_its_contacts_missed_even_while_closed():
+    # e-mail open 08-20, arriving around the clock: the night's mail waits for the
+    # morning, so raising the night's work is what buys the morning's agents (masked as
+    # for a phone line: 8 rounds and 12 agents, the target missed on verification)
+    p = planner.plan(ccsim.loads(MAIL_BY_DAY), workers=1, replications=4, verify=6, baseline=False)
+    assert p.all_met and p.search["correction_rounds"] <= 3
+
+
+def test_an_abandon_limit_of_zero_out_of_reach_is_planned_for_all_the_same():
+    s = _night_line(
+        targets=("{service: [{within: 20s, at_least: 0.8}]}", "{service: [], max_abandon: 0}")
+    )
+    needs = requirements.needs(s)
+    (u,) = search.unreachable(s, needs)
+    looking = search.Search(
+        s, needs, scheduling.shift_options(s), None, 1, 4, 6, [u], lambda m: None, "mean"
+    )
+    assert looking.planned == {u.name: (u.planned, 1.0)} and u.planned == needs["phone"].lost

@@ -44,6 +44,7 @@ from ccsim.scenario.timegrid import (
     sample_times,
     time_to_open,
     week,
+    week_slot,
 )
 
 PATIENCE_DRAWS = 1000  # quantiles of a patience that say who is still waiting (`_counted`)
@@ -214,24 +215,51 @@ def _deadlines(
 ) -> list[Deadline]:
     """Service targets of a channel, with the share of contacts that can be answered in
     time: the time to the next moment it can be worked, plus `aht` (the handle time for
-    message channels, whose clock runs to the first reply; zero for voice and chat)."""
+    message channels, whose clock runs to the first reply; zero for voice and chat).
+    `contacts`: per interval of the week, as often as the measured window holds it."""
     target = s.targets.get(channel)
     service = target.service if target is not None else []
     wait = _wait_to_work(s, can_work)
     delay = wait + aht[:, None]
+    arriving = _arriving(s, channel)
     out = []
     for t in service:
-        reachable = (delay <= t.within + 1e-9).mean(axis=1)
+        reachable = _per_interval(delay <= t.within + 1e-9, arriving)
         weight = _counted(s, channel, wait, t.within)
         if weight is None:  # every contact counts (offered, or nobody gives up)
             total = contacts.sum()
         else:  # late ones count only as likely as they stay in the denominator
-            late = np.where(delay <= t.within + 1e-9, 0.0, weight).mean(axis=1)
+            late = _per_interval(np.where(delay <= t.within + 1e-9, 0.0, weight), arriving)
             total = ((reachable + late) * contacts).sum()
         bound = float((reachable * contacts).sum() / total) if total > 0 else 1.0
         name = target_name(channel, label(t.within), "service", t.at_least, t.per, t.in_)
         out.append(Deadline(t.within, t.at_least, reachable, bound, name, t.scoped))
     return out
+
+
+def _arriving(s: Scenario, channel: str) -> np.ndarray | None:
+    """The sample times at which a voice or chat channel's contacts arrive: while it is
+    open (`offered`: none while closed). None for messages, which arrive at any time."""
+    ch = s.channels.get(channel)
+    if ch is None or ch.kind == "message":
+        return None
+    return is_open(s, ch, sample_times(s)).astype(float)
+
+
+def _per_interval(x: np.ndarray, arriving: np.ndarray | None) -> np.ndarray:
+    """The mean of `x` (intervals × samples) over the samples at which contacts arrive."""
+    if arriving is None:
+        return x.mean(axis=1)
+    return (x * arriving).sum(axis=1) / np.maximum(arriving.sum(axis=1), 1.0)
+
+
+def measured_times(s: Scenario) -> np.ndarray | None:
+    """How many times the measured window holds each interval of the planning week —
+    None when it holds each as often (whole weeks): a 5-day window measures no weekend."""
+    step = s.simulation.interval
+    slots = week_slot(s, np.arange(0.0, s.simulation.horizon, step))
+    counts = np.bincount(slots, minlength=week(s).size).astype(float)
+    return None if np.all(counts == counts[0]) else counts
 
 
 def _wait_to_work(s: Scenario, can_work: np.ndarray) -> np.ndarray:
@@ -257,7 +285,8 @@ def _patience_survival(s: Scenario, channel: str, wait: np.ndarray) -> np.ndarra
 
 def lost(s: Scenario, channel: str, contacts: np.ndarray, can_work: np.ndarray) -> float:
     """The least share of a voice or chat channel's contacts that give up whatever the
-    roster: who arrive while it cannot be worked and balk, or give up before it can."""
+    roster: who arrive (while it is open) when it cannot be worked and balk, or give up
+    before it can. `contacts`: as in `_deadlines`."""
     ch = s.channels.get(channel)
     total = contacts.sum()
     if ch is None or ch.patience is None or total <= 0:
@@ -267,7 +296,7 @@ def lost(s: Scenario, channel: str, contacts: np.ndarray, can_work: np.ndarray) 
     gives_up = np.where(
         wait > 0, balk + (1.0 - balk) * (1.0 - _patience_survival(s, channel, wait)), 0.0
     )
-    return float((gives_up.mean(axis=1) * contacts).sum() / total)
+    return float((_per_interval(gives_up, _arriving(s, channel)) * contacts).sum() / total)
 
 
 def _counted(s: Scenario, channel: str, wait: np.ndarray, within: float) -> np.ndarray | None:
@@ -291,6 +320,11 @@ def needs(s: Scenario, shifts: dict[str, Shift] | None = None) -> dict[str, Need
     step = s.simulation.interval
     duty = on_duty(s, s.shifts if shifts is None else shifts)
     escalated = np.zeros(week(s).size)
+    times = measured_times(s)
+
+    def measured(contacts: np.ndarray) -> np.ndarray:  # as often as the window holds them
+        return contacts if times is None else contacts * times
+
     for name, ch in s.channels.items():
         contacts = offered(s, name)
         service, max_abandon = _targets(s, name)
@@ -298,19 +332,21 @@ def needs(s: Scenario, shifts: dict[str, Shift] | None = None) -> dict[str, Need
             wait = time_to_open(s, ch, week(s) + step / 2) + typical_wait(service)
             aht, escalate = handling(s, name, wait)
             need = Need(name, "message", contacts, aht, open_share(s, ch), escalate)
-            need.deadlines = _deadlines(s, name, contacts, aht, workable(s, name, duty))
+            need.deadlines = _deadlines(s, name, measured(contacts), aht, workable(s, name, duty))
         else:
             need = _staffed(s, name, contacts, service, max_abandon)
             answer = np.zeros(contacts.size)  # the clock stops at the answer, not the reply
             can_work = workable(s, name, duty)
-            need.deadlines = _deadlines(s, name, contacts, answer, can_work)
-            need.lost = lost(s, name, contacts, can_work)
+            need.deadlines = _deadlines(s, name, measured(contacts), answer, can_work)
+            need.lost = lost(s, name, measured(contacts), can_work)
         out[name] = need
         escalated += need.contacts * need.escalate
     if s.escalation is not None and escalated.sum() > 0:
         aht = np.full(escalated.size, s.escalation.resolve.mean)
         esc = Need(ESCALATION, ESCALATION, escalated, aht, np.ones(aht.size), np.zeros(aht.size))
-        esc.deadlines = _deadlines(s, ESCALATION, escalated, aht, workable(s, ESCALATION, duty))
+        esc.deadlines = _deadlines(
+            s, ESCALATION, measured(escalated), aht, workable(s, ESCALATION, duty)
+        )
         out[ESCALATION] = esc
     return out
 

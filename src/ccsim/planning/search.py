@@ -128,7 +128,7 @@ class Search(WarmStart):
         self.planned = {
             u.name: (u.planned, u.planned / u.goal if u.within is not None else 1.0)
             for u in self.unmet
-            if u.planned is not None and u.planned > 0 and u.goal > 0
+            if u.planned is not None and u.planned > 0 and (u.goal > 0 or u.within is None)
         }
         self.progress = say
         # the trimming budget (set by the plan): a time.monotonic() deadline, rosters
@@ -248,27 +248,29 @@ class Search(WarmStart):
             return check.attainment.met >= self.periods_kept[check.name]
         return check.name in self.planned and self.margin(check) >= -TOLERANCE
 
-    def _plan_for_at_most(self, check: TargetCheck) -> None:
-        """Lower the share planned for a target out of reach to what `check` reached (the
-        first roster, or the last of the correction rounds): near the reachable share a
-        queue served first come, first served needs ever more agents for a tenth of a
-        point — the night's backlog is answered first."""
+    def _plan_for_at_most(self, check: TargetCheck, roster: str) -> None:
+        """Lower the level planned for a target out of reach to what `check` reached on
+        `roster` (the shift program's first, the last correction round's, the scenario's
+        own): near the reachable share a queue served first come, first served needs ever
+        more agents for a tenth of a point — the night's backlog is answered first. (For
+        an abandon limit, lowering allows a higher rate.)"""
         reach = self.planned[check.name][1]
         if not self.margin(check) < 0:  # (NaN: nothing measured, nothing to lower)
             return
-        if check.bound <= 0 or (check.kind != "service" and check.bound >= 1):
-            del self.planned[check.name]  # nothing kept worth keeping: set aside
-            self.say(f"{check.name} is out of reach: set aside")
-            return
-        self.planned[check.name] = (float(check.bound), reach)
+        level = float(check.bound)
+        keep = 0 < level < 1 or (check.kind == "service" and level >= 1)
+        if keep:
+            self.planned[check.name] = (level, reach)
+            most = "" if check.kind == "service" else "at most "
+            suffix = f"; planned for {most}{level:.1%}, what {roster} reached"
+        else:  # it served none in time, or lost every caller: nothing to keep
+            del self.planned[check.name]
+            suffix = f"; set aside: {roster} reached {level:.1%}"
         for i, u in enumerate(self.unmet):
             if u.name == check.name:
-                text = u.reason.split("; planned for")[0] + (
-                    f"; planned for {check.bound:.1%}, what the shift program's first roster "
-                    "reached"
-                )
-                self.unmet[i] = replace(u, reason=text, planned=float(check.bound))
-        self.say(f"{check.name} is out of reach: planned for {check.bound:.1%}")
+                text = u.reason.split("; planned for")[0] + suffix
+                self.unmet[i] = replace(u, reason=text, planned=level if keep else None)
+        self.say(f"{check.name} is out of reach{suffix}")
 
     def _required(self, check: TargetCheck) -> bool:
         """Must be met on verification: not in `unmet` (targets out of reach, or not
@@ -318,7 +320,7 @@ class Search(WarmStart):
                 first = {c.name: c for c in checks}
                 for check in checks:
                     if check.name in self.planned:
-                        self._plan_for_at_most(check)
+                        self._plan_for_at_most(check, "the shift program's first roster")
             failing = self._failing(checks)
             self.say(
                 f"simulated {sum(best.values())} agents, "
@@ -331,7 +333,7 @@ class Search(WarmStart):
                 self._raise(needs, shares, result, check)
         for check in self.failing(self.evaluate(best)[1]):
             if check.name in self.planned:
-                self._plan_for_at_most(check)
+                self._plan_for_at_most(check, "the last correction round's roster")
                 continue
             self._keep_what_was_reached(check, first.get(check.name, check))
         return best
@@ -370,12 +372,14 @@ class Search(WarmStart):
     def _raise(self, needs, shares, result: Result, check: TargetCheck) -> None:
         """Raise the requirement of `check`'s channel in the intervals whose contacts missed."""
         s, need = self.s, needs[check.channel]
-        missed = _missed_intervals(s, result, check, need.contacts.size)
-        missed = missed & self._reachable(check) & self._servable(need)
+        missed = _missed_intervals(s, result, check, need.contacts.size) & self._reachable(check)
         if not need.is_backlog:
+            missed = missed & self._servable(need)  # (a backlog carries over: not for it)
             extra = np.maximum(1, np.ceil(0.1 * need.agents)).astype(int)
             if not missed.any():
-                missed = need.agents > 0
+                if check.attainment is not None:
+                    return  # its failing periods are all out of any shift's hours
+                missed = need.agents > 0  # a week's share: better service where staffed
             need.agents = need.agents + np.where(missed, extra, 0)
             return
         key = check.name
@@ -388,7 +392,8 @@ class Search(WarmStart):
 
     def _servable(self, need: Need) -> np.ndarray:
         """The intervals some shift template works while `need`'s channel is open: raising
-        a requirement anywhere else changes no roster (the program leaves it uncovered)."""
+        a voice or chat requirement anywhere else changes no roster (the program leaves it
+        uncovered)."""
         if self._covered is None:
             self._covered = np.zeros(need.contacts.size, bool)
             for shift in self.shifts.values():

@@ -46,7 +46,7 @@ class WarmStart(Trimming):
         checks = self.judge(roster)
         for check in checks if self.planned else []:  # out of reach: at most its reach
             if check.name in self.planned:
-                self._plan_for_at_most(check)
+                self._plan_for_at_most(check, "the scenario's roster")
         failing = self._failing(checks)
         self.say(
             f"the scenario's roster: {sum(roster.values())} agents, "
