@@ -258,7 +258,7 @@ class Search(WarmStart):
         if not self.margin(check) < 0:  # (NaN: nothing measured, nothing to lower)
             return
         level = float(check.bound)
-        keep = 0 < level < 1 or (check.kind == "service" and level >= 1)
+        keep = 0 < level < 1  # (a margin < 0 puts a share below 1, a rate above 0)
         if keep:
             self.planned[check.name] = (level, reach)
             most = "" if check.kind == "service" else "at most "
@@ -353,8 +353,8 @@ class Search(WarmStart):
         else:
             planned = float(np.clip(first.bound, 0.0, 1.0))
             self.planned[check.name] = (planned, 1.0)
-            what = "an abandon rate of at most" if check.kind != "service" else ""
-            kept, planned = f"{what} {planned:.1%}".strip(), planned
+            what = "an abandon rate of at most " if check.kind != "service" else ""
+            kept = f"{what}{planned:.1%}"
         self.unmet.append(
             Unmet(
                 check.channel,
