@@ -247,6 +247,13 @@ def test_target_names_say_the_scope():
     assert targets.target_name("chat", "abandon_rate", "max_abandon", 0.05, "day", 0.9) == (
         "chat abandon_rate ≤ 5% per day in 90%"
     )
+    # goals that round to the same whole percent keep their own names ("≥ 90%" for all
+    # three before: the planner, which tells targets apart by name, mixed them up)
+    names = [
+        targets.target_name("email", "sl_1h", "service", g, "week", 1.0)
+        for g in (0.9, 0.904, 0.895)
+    ]
+    assert names == ["email sl_1h ≥ 90%", "email sl_1h ≥ 90.4%", "email sl_1h ≥ 89.5%"]
 
 
 def test_a_bound_stays_a_share_however_short_the_roster():

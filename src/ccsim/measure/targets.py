@@ -112,8 +112,19 @@ def target_name(
     channel: str, metric: str, kind: str, goal: float, per: str, required: float
 ) -> str:
     sign = "≥" if kind == "service" else "≤"
-    scope = "" if per == "week" else f" per {per}" + (f" in {required:.0%}" if required < 1 else "")
-    return f"{channel} {metric} {sign} {goal:.0%}{scope}"
+    scope = (
+        ""
+        if per == "week"
+        else f" per {per}" + (f" in {percent(required)}" if required < 1 else "")
+    )
+    return f"{channel} {metric} {sign} {percent(goal)}{scope}"
+
+
+def percent(share: float) -> str:
+    """`90%`, `90.4%`, `12.5%`: as many digits as the share has (up to four decimals of
+    a percent), so that targets of 90 % and 90.4 % have different names (the planner
+    tells targets apart by name)."""
+    return f"{round(share * 100, 4):g}%"
 
 
 def _items(s: Scenario):
