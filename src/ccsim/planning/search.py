@@ -147,7 +147,7 @@ class Search(WarmStart):
         self.corrected: tuple[dict[str, Need], dict] | None = None  # step 3's requirements
         self.active: Active | None = None  # the replications the trim judges first
         self.candidates: dict[frozenset, Candidate] = {}  # every roster verified
-        self._covered: np.ndarray | None = None  # intervals some shift template works
+        self.on_duty = requirements.on_duty(s, shifts)  # intervals some template works
 
     def say(self, message: str) -> None:
         """Progress: the step, then the round, rosters simulated, the cost of the roster
@@ -394,11 +394,7 @@ class Search(WarmStart):
         """The intervals some shift template works while `need`'s channel is open: raising
         a voice or chat requirement anywhere else changes no roster (the program leaves it
         uncovered)."""
-        if self._covered is None:
-            self._covered = np.zeros(need.contacts.size, bool)
-            for shift in self.shifts.values():
-                self._covered |= timegrid.coverage(self.s, shift) > 0
-        return self._covered & (need.open > 0)
+        return self.on_duty & (need.open > 0)
 
     def _reachable(self, check: TargetCheck) -> np.ndarray | bool:
         """The intervals whose contacts can be answered in time, for a target out of
