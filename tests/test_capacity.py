@@ -410,6 +410,10 @@ def test_ccsim_forecast_writes_the_volume_block_and_backtests_the_methods(tmp_pa
     calendar_from({"start": doc["first_week"], "weeks": 26, "headcount": {"a": 1}, **written})
     bad = run_cli("forecast", str(log), "--method", "prophet", cwd=tmp_path)
     assert bad.returncode == 2 and "expected one of" in bad.stderr
+    for base in ("nan", "inf", "0"):  # NaN was "greater than or equal to 0.000000001"
+        bad = run_cli("forecast", str(log), "--base", base, cwd=tmp_path)
+        assert bad.returncode == 2 and "Traceback" not in bad.stderr
+        assert f"expected a number > 0 and <= 1e+12, got '{base}'" in bad.stderr
 
 
 @pytest.mark.parametrize("hostile", ["bomb", "deep", "huge"])

@@ -163,3 +163,22 @@ def test_a_size_that_is_not_positive_and_finite_is_named_as_a_size(size):
         "ccsim: error: Invalid value for '--max-file-size': a size must be positive and "
         f"finite, got '{size}'"
     )
+
+
+@pytest.mark.parametrize(
+    ("command", "option", "value", "expected"),
+    [
+        ("check", "--confidence", "nan", "a number >= 0.5 and <= 0.9999"),
+        ("check", "--confidence", "inf", "a number >= 0.5 and <= 0.9999"),
+        ("check", "--confidence", "1", "a number >= 0.5 and <= 0.9999"),
+        ("run", "--precision", "nan", "a number >= 0 and <= 1"),
+        ("run", "--precision", "-0.1", "a number >= 0 and <= 1"),
+    ],
+)
+def test_a_number_out_of_its_range_names_the_range(command, option, value, expected):
+    """NaN passed typer's `min`/`max` checks with a message naming only one side."""
+    r = ccsim(command, str(SCENARIOS / "small_shop.yaml"), "-n", "2", option, value)
+    assert r.returncode == 2 and "Traceback" not in r.stderr
+    assert r.stderr.strip() == (
+        f"ccsim: error: Invalid value for '{option}': expected {expected}, got '{value}'"
+    )

@@ -79,6 +79,26 @@ def number(value: Any) -> float:
     return result
 
 
+def number_between(lo: float, hi: float, *, low_open: bool = False):
+    """A parser of a finite number in [lo, hi] (in (lo, hi] with `low_open`); NaN and
+    infinity are refused with the range in the message."""
+    shown = f"{'>' if low_open else '>='} {lo:g} and <= {hi:g}"
+
+    def parse(value: Any) -> float:
+        if isinstance(value, float):
+            return value
+        try:
+            result = float(value)
+        except ValueError:
+            raise ValueError(f"expected a number {shown}, got {value!r}") from None
+        low_ok = result > lo if low_open else result >= lo
+        if not (math.isfinite(result) and low_ok and result <= hi):
+            raise ValueError(f"expected a number {shown}, got {value!r}")
+        return result
+
+    return parse
+
+
 def agent_counts(most: int, rows: int):
     """A parser of agent counts — `14`, a range `12-16`, a list `12,14` — into sorted
     distinct counts from 1 to `most`, at most `rows` of them."""

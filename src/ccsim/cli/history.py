@@ -23,6 +23,7 @@ from ccsim.cli.common import (
     fail,
     fail_usage,
     load_or_exit,
+    number_between,
     out,
     out_ok,
     positive_duration,
@@ -242,7 +243,8 @@ def forecast_command(
     base: Annotated[
         float | None,
         typer.Option(
-            min=1e-9,
+            parser=number_between(0.0, 1e12, low_open=True),
+            metavar="N",
             help="contacts a week the factors are relative to (default: the "
             "mean of the log's last 52 weeks; give the scenario's weekly volume)",
         ),

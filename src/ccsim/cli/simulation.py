@@ -32,6 +32,7 @@ from ccsim.cli.common import (
     file_limits,
     load_or_exit,
     needs_out,
+    number_between,
     out,
     out_ok,
     print_json,
@@ -74,7 +75,9 @@ def run(
     precision: Annotated[
         float | None,
         typer.Option(
-            min=0.0, help="add replications until every service-level CI half-width ≤ this"
+            parser=number_between(0.0, 1.0),
+            metavar="X",
+            help="add replications until every service-level CI half-width ≤ this (0-1)",
         ),
     ] = None,
     max_reps: Annotated[int, typer.Option(min=1, help="cap for --precision")] = 200,
@@ -126,7 +129,9 @@ def check(
     confidence: Annotated[
         float | None,
         typer.Option(
-            min=0.5, max=0.9999, help="require the one-sided lower bound to meet each target"
+            parser=number_between(0.5, 0.9999),
+            metavar="C",
+            help="require the one-sided lower bound to meet each target (0.5-0.9999)",
         ),
     ] = None,
     junit: Annotated[Path | None, typer.Option(help="write JUnit XML here")] = None,
