@@ -192,6 +192,9 @@ def test_a_target_per_interval_the_rounds_cannot_reach_is_reported_by_its_period
     assert "best" not in searched
     kept = int(searched.split("planned to keep what the first reached: ")[1].split(" of 32")[0])
     assert kept > 0 and p.headcount["agents"] > 0
+    assert unmet.planned_periods == kept and unmet.planned is None  # plan.json says it too
+    (written,) = p.document()["unmet"]
+    assert written["planned_periods"] == kept and written["planned"] is None
     # the answer keeps them on the search replications, judged as the search judges
     # (the verification reports, it does not chase a level the search kept)
     again = run_replications(p.scenario, REPS, p.search["seed"], workers=1)

@@ -33,6 +33,7 @@ class UnmetTarget(BaseModel):
     estimate: float | None = None  # on verification (per period: the worst period's)
     name: str = ""  # `email sl_1h ≥ 90%`: tells apart targets of one channel and metric
     planned: float | None = None  # the level the search kept instead (`Unmet.planned`)
+    planned_periods: int | None = None  # per day or interval: periods kept (`Unmet`)
 
     @property
     def label(self) -> str:

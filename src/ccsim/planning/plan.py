@@ -85,6 +85,7 @@ class Plan(Staffing):
                     estimate=number(u.estimate),
                     name=u.name,
                     planned=number(u.planned),
+                    planned_periods=u.planned_periods,
                 )
                 for u in self.unmet
             ],

@@ -158,7 +158,7 @@ class Search(WarmStart):
         if self.deadline is not None:
             state.append(f"{max(0.0, self.deadline - time.monotonic()):.0f} s budget left")
         if self.max_rosters is not None:
-            state.append(f"{max(0.0, self.max_rosters - self.work):.4g} rosters budget left")
+            state.append(f"{max(0.0, self.max_rosters - self.work):,.1f} rosters budget left")
         self.progress(f"{message} · " + " · ".join(state))
 
     # --- rosters as scenarios -----------------------------------------------------------
@@ -322,10 +322,7 @@ class Search(WarmStart):
                     if check.name in self.planned:
                         self._plan_for_at_most(check, "the shift program's first roster")
             failing = self._failing(checks)
-            self.say(
-                f"simulated {sum(best.values())} agents, "
-                f"{len(failing)} target(s) short" + target_names(failing)
-            )
+            self.say(f"simulated {sum(best.values())} agents, " + self.verdict(checks))
             if not failing:
                 self.corrected = (needs, shares)
                 return best
@@ -366,6 +363,7 @@ class Search(WarmStart):
                 check.within,
                 name=check.name,
                 planned=planned,
+                planned_periods=None if a is None else a.met,
             )
         )
 
@@ -546,10 +544,10 @@ class Search(WarmStart):
                 if c.attainment is None or c.attainment.worst is None
                 else c.attainment.worst.mean
             )
-            planned = aside.planned if aside is not None else None
-            out.append(
-                Unmet(c.channel, c.metric, c.goal, reason, c.within, estimate, c.name, planned)
-            )
+            if aside is None:
+                out.append(Unmet(c.channel, c.metric, c.goal, reason, c.within, estimate, c.name))
+            else:  # what the search planned for it stays
+                out.append(replace(aside, reason=reason, estimate=estimate))
         return out
 
 

@@ -43,8 +43,11 @@ class Unmet:
     # the level the search kept instead (`ccsim.planning.search`): out of reach, the share
     # of contacts answered in time it planned for; not reached by the correction rounds,
     # what their first roster reached — a share, or for an abandon limit a rate not to
-    # exceed (None for a target per day or interval: the periods kept are in `reason`)
+    # exceed (None for a target per day or interval: `planned_periods`)
     planned: float | None = None
+    # not reached by the correction rounds, a target per day or interval: how many of
+    # its periods the first round's roster met, which the search kept
+    planned_periods: int | None = None
 
 
 @dataclass

@@ -52,6 +52,16 @@ class Trimming:
     the scenario, the simulated replications, the rule, the removed agents, the
     progress and the budget these methods use)."""
 
+    def verdict(self, checks: list[TargetCheck]) -> str:
+        """A progress line's verdict on a roster's `checks`: the targets it misses as the
+        search counts them, else "all met" — "as planned" when some count as met only at the
+        level planned or kept for an unmet target, or set aside (`Search._meets`)."""
+        missed = self._failing(checks)
+        if missed:
+            return f"{len(missed)} target(s) short" + target_names(missed)
+        kept = sum(not c.met for c in checks)
+        return "all met" if not kept else f"all met as planned ({kept} unmet target(s) below goal)"
+
     def trim(
         self, roster: Roster, floor: Roster | None = None, edge: bool = False
     ) -> tuple[Roster, bool]:
@@ -200,10 +210,10 @@ class Trimming:
         for _ in range(LOWER_ROUNDS):
             factor = (low + high) / 2
             trial = shift_program.solve(self.s, _scaled(needs, factor), self.shifts, shares).agents
-            missed = self._failing(self.judge(trial, active.reps))
+            checks = self.judge(trial, active.reps)
+            missed = self._failing(checks)
             self.say(
-                f"requirements ×{factor:.3f}: {sum(trial.values())} agents, "
-                + (f"{len(missed)} target(s) short" + target_names(missed) if missed else "all met")
+                f"requirements ×{factor:.3f}: {sum(trial.values())} agents, " + self.verdict(checks)
             )
             if missed:
                 low = factor

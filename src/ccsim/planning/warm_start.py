@@ -21,7 +21,7 @@ warm start does not stop for the trim's budget.
 from __future__ import annotations
 
 from ccsim.planning.staffing import Roster
-from ccsim.planning.trim import LOWEST, Trimming, target_names
+from ccsim.planning.trim import LOWEST, Trimming
 
 STEP = 1 / 32  # the first factor tried is 1 ± STEP; the step doubles with each try
 HIGHEST = 2.0  # the largest factor tried on a roster that misses a target
@@ -48,10 +48,7 @@ class WarmStart(Trimming):
             if check.name in self.planned:
                 self._plan_for_at_most(check, "the scenario's roster")
         failing = self._failing(checks)
-        self.say(
-            f"the scenario's roster: {sum(roster.values())} agents, "
-            + (f"{len(failing)} target(s) short" + target_names(failing) if failing else "all met")
-        )
+        self.say(f"the scenario's roster: {sum(roster.values())} agents, " + self.verdict(checks))
         active = self._active(roster)
         meets = not failing
         fails = None if meets else 1.0  # the largest factor known to miss a target
@@ -114,10 +111,11 @@ class WarmStart(Trimming):
         trial = scaled(roster, factor)
         key = frozenset(trial.items())
         if key not in known:
-            missed = self._failing(self.judge(trial, reps))
+            checks = self.judge(trial, reps)
+            missed = self._failing(checks)
             self.say(
                 f"the scenario's roster ×{factor:.3f}: {sum(trial.values())} agents, "
-                + (f"{len(missed)} target(s) short" + target_names(missed) if missed else "all met")
+                + self.verdict(checks)
             )
             known[key] = not missed
             if not missed:
