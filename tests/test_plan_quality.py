@@ -182,6 +182,7 @@ def _each_stand_in(workers):
     search.judge = judge
     search.simulate = lambda wanted: None
     search._failing = lambda checks: [c for c in checks if min(c[1:]) < 0]
+    search.verdict = lambda checks: ""  # checks are tuples here
     search.slack = lambda checks: {
         "a": min(c[1] for c in checks) / 100,
         "b": min(c[2] for c in checks) / 100,

@@ -9,7 +9,7 @@ import pytest
 import ccsim
 from ccsim.experiment.runner import Runner
 from ccsim.planning import plan as planner
-from ccsim.planning import requirements, shift_program, warm_start
+from ccsim.planning import requirements, shift_program
 from ccsim.planning.search import RULES, Search
 from ccsim.planning.warm_start import scaled
 from test_cli import ccsim as run_cli
@@ -97,9 +97,7 @@ def test_a_roster_too_far_from_the_answer_is_planned_from_the_requirements():
     assert p.all_met and p.search["one_minimal"]
 
 
-def test_under_the_rule_each_a_roster_that_misses_ends_where_every_replication_is_met(
-    monkeypatch,
-):
+def test_under_the_rule_each_a_roster_that_misses_ends_where_every_replication_is_met():
     """The rule-`each` stand-in (test_plan_quality: the trim judges replications 0 and 1
     first; 4 binds A at 37 and 3 binds B at 50): from {A: 30, B: 40}, which misses, the
     scaled roster that meets the active replications fails replication 2, which joins
@@ -107,7 +105,6 @@ def test_under_the_rule_each_a_roster_that_misses_ends_where_every_replication_i
     time ends at the edge, 1-minimal."""
     search, judged = _each_stand_in(workers=1)
     search.cost_of = lambda roster: float(sum(roster.values()))
-    monkeypatch.setattr(warm_start, "target_names", lambda checks: "")  # checks: tuples here
     start = search.start_from({A: 30, B: 40})
     assert start is not None and start[A] >= 37 and start[B] >= 50
     assert start[B] - 50 <= 2 and start[A] - 37 <= 2  # the factor bisected near the edge
