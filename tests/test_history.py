@@ -484,3 +484,45 @@ def test_patience_from_waits_all_alike_is_exponential_without_a_weibull(tmp_path
         "95% band",
         "exponential",
     ]
+
+
+def test_a_week_fitted_from_days_that_are_not_whole_weeks_is_the_sum_of_weekday_means():
+    # 10 days from a Monday: Mon-Wed twice, Thu-Sun once. The weekly volume was
+    # total × 7 / days, counting Mon-Wed twice (9.5 % over on the bank log); the daily
+    # shares are over the weekday means, so the scenario's days must sum to those means
+    from ccsim.history import volume
+
+    dates = pd.date_range("2024-01-01", periods=10, freq="D")
+    per_day = [100, 80, 60, 40, 20, 10, 5, 120, 100, 80]  # Mon..Sun, then Mon..Wed
+    arrivals = pd.Series(
+        np.concatenate(
+            [np.repeat(d.to_datetime64(), n) for d, n in zip(dates, per_day, strict=True)]
+        )
+    ) + pd.to_timedelta(9, "h")
+    v = volume.fit(arrivals, dates, 60.0, "phone")
+    means = [110, 90, 70, 40, 20, 10, 5]
+    assert v.weekly == pytest.approx(sum(means))  # 345, not 615 × 7 / 10 = 430.5
+    assert np.allclose(np.array(v.daily) * v.weekly, means)
+    # over whole weeks the two agree
+    two = volume.fit(arrivals[arrivals < dates[7]].pipe(lambda a: pd.concat([a, a + pd.Timedelta(7, "D")])),
+                     pd.date_range("2024-01-01", periods=14, freq="D"), 60.0, "phone")  # fmt: skip
+    assert two.weekly == pytest.approx(sum(per_day[:7]))
+
+
+@pytest.mark.parametrize(
+    ("first", "last", "expected"),
+    [
+        ("2024-01-01", "2024-01-31", r"the fit period 2024-01-01 to 2024-01-31 reaches past "
+         r"the log, whose contacts arrive from 2024-01-01 to 2024-01-1[45]"),
+        ("2023-12-25", "2024-01-07", "reaches past the log"),
+        ("2024-01-07", "2024-01-01", "the fit period 2024-01-07 to 2024-01-01 ends before it starts"),
+        ("2024-01-01", "2024-01-05", r"has 5 day\(s\): a fit needs at least a week"),
+    ],
+)  # fmt: skip
+def test_a_fit_period_past_the_log_or_shorter_than_a_week_is_refused(
+    generated, first, last, expected
+):
+    # past the log, its days counted as days without contacts: half the weekly volume
+    # and an overdispersion of 1.16 instead of 0.08 on the bank log, silently
+    with pytest.raises(ValueError, match=expected):
+        ccsim.fit(generated, first=first, last=last)

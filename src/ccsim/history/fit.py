@@ -95,6 +95,33 @@ class Fit:
         return path
 
 
+def _period(log: Log, first: date | str | None, last: date | str | None) -> pd.DatetimeIndex:
+    """Every date of the fit period: first..last, by default the log's first and last
+    arrival dates. A period reaching past the log (whose days would count as days without
+    contacts, diluting every mean) or shorter than a week (whose missing weekdays would
+    get no contacts) is refused."""
+    if log.contacts.empty:
+        raise ValueError(f"no contacts in {log.source}")
+    span = log.dates()
+    start = span[0] if first is None else pd.Timestamp(first)
+    end = span[-1] if last is None else pd.Timestamp(last)
+    shown = f"{start.date()} to {end.date()}"
+    if end < start:
+        raise ValueError(f"the fit period {shown} ends before it starts")
+    if start < span[0] or end > span[-1]:
+        raise ValueError(
+            f"the fit period {shown} reaches past the log, whose contacts arrive from "
+            f"{span[0].date()} to {span[-1].date()}"
+        )
+    dates = pd.date_range(start, end, freq="D")
+    if len(dates) < 7:
+        raise ValueError(
+            f"the fit period {shown} has {len(dates)} day(s): a fit needs at least a "
+            "week, every weekday once"
+        )
+    return dates
+
+
 def fit(
     log: Log,
     first: date | str | None = None,
@@ -106,14 +133,10 @@ def fit(
     """Fit a scenario to the contacts of `log` that arrived on the dates first..last
     (default: all). `interval`: minutes of the intraday profile and staffing table;
     `kinds`: a channel's kind (voice, chat, message) where its name does not tell."""
+    dates = _period(log, first, last)
     period = log.between(first, last)
     if period.contacts.empty:
         raise ValueError(f"no contacts in {log.source} between {first} and {last}")
-    dates = period.dates()
-    if first is not None:
-        dates = pd.date_range(pd.Timestamp(first), dates[-1], freq="D")
-    if last is not None:
-        dates = pd.date_range(dates[0], pd.Timestamp(last), freq="D")
     c = period.contacts
     wait = period.wait_s.to_numpy()
     found: list[Estimate] = []

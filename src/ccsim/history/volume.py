@@ -58,11 +58,13 @@ def fit(arrivals: pd.Series, dates: pd.DatetimeIndex, interval: float, channel: 
     alpha, alpha_low, alpha_high, df = _overdispersion(x, dow, mean_k)
     prefix = f"arrivals.{channel}"
     total, days = float(x.sum()), len(x)
-    weekly = total * 7 / days
+    # a week: the sum of each weekday's mean (total × 7 / days over whole weeks only — a
+    # period of 10 days counted three weekdays twice)
+    weekly = float(mean_k.sum())
     # the variances use α, estimated with `df` degrees of freedom: t quantiles
     q = float(stats.t.ppf(0.975, df)) if df > 0 else Z
-    var_total = float(np.sum(n_k * (mean_k + alpha * mean_k**2)))
-    half = q * math.sqrt(var_total) * 7 / days
+    var_mean = np.divide(mean_k + alpha * mean_k**2, n_k, out=np.zeros(7), where=n_k > 0)
+    half = q * math.sqrt(float(var_mean.sum()))
     estimates = [
         Estimate(
             f"{prefix}.weekly",
@@ -82,7 +84,6 @@ def fit(arrivals: pd.Series, dates: pd.DatetimeIndex, interval: float, channel: 
         ),
     ]
     shares = mean_k / mean_k.sum() if mean_k.sum() > 0 else np.full(7, 1 / 7)
-    var_mean = np.divide(mean_k + alpha * mean_k**2, n_k, out=np.zeros(7), where=n_k > 0)
     for k in range(7):  # delta method: share_k = m_k / Σ m_j
         grad = -shares[k] / mean_k.sum() * np.ones(7)
         grad[k] += 1 / mean_k.sum() if mean_k.sum() > 0 else 0
