@@ -526,3 +526,39 @@ def test_a_fit_period_past_the_log_or_shorter_than_a_week_is_refused(
     # and an overdispersion of 1.16 instead of 0.08 on the bank log, silently
     with pytest.raises(ValueError, match=expected):
         ccsim.fit(generated, first=first, last=last)
+
+
+MAIL = """
+name: mail beside phone
+simulation: {horizon: 14d, warmup: 1d, interval: 1h, seed: 3}
+channels:
+  phone: {kind: voice, patience: 4min}
+  email: {kind: message, tolerance: 24h}
+arrivals:
+  phone: {weekly: 1500, intraday: business_hours}
+  email: {weekly: 700, intraday: business_hours}
+reasons:
+  r: {mix: {phone: 1, email: 1}, resolve: {dist: exponential, mean: 4min}}
+anger: off
+groups:
+  agents: {skills: {phone: 1, email: 2}}
+shifts:
+  day: {start: "08:00", length: 10h}
+roster:
+  - {group: agents, shift: day, agents: 4}
+"""
+
+
+def test_a_backtest_with_a_message_channel_compares_it_with_erlang_c(tmp_path):
+    # a channel without patience: Erlang A was asked for a patience of 1e9 minutes — an
+    # abandon rate of 100 % where nobody was on duty, and on a busier log ("Erlang A queue
+    # tail too long") the backtest failed after the simulation, blaming the log
+    log = logs.generated(tmp_path, seed=3, text=MAIL)
+    fitted = ccsim.fit(log, first=logs.FIRST, last="2024-01-07")
+    b = ccsim.backtest(fitted.scenario, log, "2024-01-08", "2024-01-14", replications=2, workers=1)
+    mail = b.intervals[b.intervals["channel"] == "email"]
+    assert mail["offered"].sum() > 0 and mail["erlang_c_service_level"].notna().any()
+    for m in ("abandon_rate", "service_level", "asa_s"):  # no patience: Erlang A is Erlang C
+        assert mail[f"erlang_a_{m}"].equals(mail[f"erlang_c_{m}"])
+    phone = b.intervals[b.intervals["channel"] == "phone"]
+    assert (phone["erlang_a_abandon_rate"].dropna() > 0).any()  # patience: Erlang A proper

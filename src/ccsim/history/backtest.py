@@ -280,16 +280,18 @@ def _interpolated(method, rate, aht, patience, n, within) -> tuple[float, float,
 
 
 def _analytic_at(method, rate, aht, patience, n, within) -> tuple[float, float, float]:
+    """Without patience (a message channel, or nobody gives up) Erlang A is Erlang C: its
+    limit as patience grows (a patience of 1e9 min overflowed Erlang A's queue tail)."""
     if rate <= 0:
         return np.nan, np.nan, np.nan
-    if method == "erlang_c":
+    if method == "erlang_c" or patience is None:
         if n <= rate * aht:  # unstable: the queue grows without end
             return 0.0, 0.0, np.inf
         sl = float(erlang.erlang_c_service_level(rate, aht, n, within))
         return 0.0, sl, 60 * float(erlang.erlang_c_asa(rate, aht, n))
     if n == 0:
         return 1.0, 0.0, np.nan
-    r = erlang.erlang_a(rate, aht, patience if patience is not None else 1e9, n, within)
+    r = erlang.erlang_a(rate, aht, patience, n, within)
     return r.p_abandon, r.service_level, 60 * r.asa
 
 
