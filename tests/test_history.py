@@ -81,6 +81,7 @@ def test_bad_rows_are_counted_per_reason_and_strict_refuses_them(tmp_path):
         "6,phone,PS,yesterday,,2024-01-01 08:09:00,abandoned,,",
         "1,phone,PS,2024-01-01 08:09:00,,2024-01-01 08:10:00,abandoned,,",
         "7,phone,PS,2024-01-01 08:10:00,2024-01-01 08:10:30,2024-01-01 08:12:00,answered,90,bo",
+        "8,phone,PS,2024-01-01 08:11:00,,,abandoned,,",  # its patience would be lost
     ]
     path = tmp_path / "bad.csv"
     path.write_text("\n".join(rows) + "\n")
@@ -93,14 +94,16 @@ def test_bad_rows_are_counted_per_reason_and_strict_refuses_them(tmp_path):
         "end before arrival": 1,
         "negative duration": 1,
         "duplicate id": 1,
+        "abandoned without a (parsable) end time": 1,
     }
     assert log.first_line["answer before arrival"] == 3  # the header is line 1
+    assert log.first_line["abandoned without a (parsable) end time"] == 10
     with pytest.raises(history_log.LogError) as refused:
         ccsim.read_log(path, strict=True)
-    assert len(refused.value.messages) == 6
+    assert len(refused.value.messages) == 7
     assert str(refused.value.messages[0]).startswith(f"{path}:")
     r = cli("fit", str(path), "--strict", "-o", str(tmp_path / "s.yaml"))
-    assert r.returncode == 1 and len(r.stderr.strip().splitlines()) == 6
+    assert r.returncode == 1 and len(r.stderr.strip().splitlines()) == 7
     assert "Traceback" not in r.stderr and not (tmp_path / "s.yaml").exists()
 
 
@@ -562,3 +565,20 @@ def test_a_backtest_with_a_message_channel_compares_it_with_erlang_c(tmp_path):
         assert mail[f"erlang_a_{m}"].equals(mail[f"erlang_c_{m}"])
     phone = b.intervals[b.intervals["channel"] == "phone"]
     assert (phone["erlang_a_abandon_rate"].dropna() > 0).any()  # patience: Erlang A proper
+
+
+def test_clock_skew_within_two_seconds_moves_the_arrival_for_an_answer_or_an_abandon(tmp_path):
+    # docs/history.md: skew within 2 s is moved to the arrival; an abandon logged 1 s
+    # "before" its arrival kept a negative wait and was left out of the patience fit
+    rows = [
+        "id,channel,arrival,answer,end,outcome,agent",
+        "1,phone,2024-01-01 08:00:00,2024-01-01 08:00:10,2024-01-01 08:03:00,answered,a",
+        "2,phone,2024-01-01 08:05:00,,2024-01-01 08:04:59,abandoned,",
+        "3,phone,2024-01-01 08:06:00,2024-01-01 08:05:59,2024-01-01 08:07:00,answered,a",
+        "4,phone,2024-01-01 08:09:00,,2024-01-01 08:08:57,abandoned,",  # 3 s: dropped
+    ]
+    path = tmp_path / "skew.csv"
+    path.write_text("\n".join(rows) + "\n")
+    log = ccsim.read_log(path)
+    assert log.wait_s.tolist() == [10.0, 0.0, 0.0]
+    assert log.dropped == {"end before arrival": 1}

@@ -421,6 +421,10 @@ def _tidy(raw: pd.DataFrame, name: str, format: str, lines: pd.Series | None) ->
         ("unparsable or missing arrival time", c["arrival"].isna()),
         (f"unknown outcome (expected {', '.join(OUTCOMES)})", ~c["outcome"].isin(OUTCOMES)),
         ("answered without a (parsable) answer time", answered & c["answer"].isna()),
+        (  # its wait is the patience observed: without it the fit lost it silently
+            "abandoned without a (parsable) end time",
+            (c["outcome"] == "abandoned") & c["end"].isna(),
+        ),
         ("answer before arrival", c["answer"] < c["arrival"] - TOLERANCE),
         ("end before arrival", c["end"] < c["arrival"] - TOLERANCE),
         ("end before answer", c["end"] < c["answer"]),
@@ -448,9 +452,11 @@ def _tidy(raw: pd.DataFrame, name: str, format: str, lines: pd.Series | None) ->
     dropped = {why: int(mask.sum()) for why, mask in bad.items()}
     first = {why: int(lines[mask].iloc[0]) for why, mask in bad.items()}
     ok = c[~drop].copy()
-    # skew of a second or two between systems: an answer just before the arrival is at it
-    early = ok["answer"] < ok["arrival"]
-    ok.loc[early, "arrival"] = ok.loc[early, "answer"]
+    # skew of a second or two between systems: an answer (or, unanswered, the end) just
+    # before the arrival is at it — an abandon's wait stays ≥ 0, its patience observed
+    for col in ("answer", "end"):
+        early = ok[col] < ok["arrival"]
+        ok.loc[early, "arrival"] = ok.loc[early, col]
     ok = ok.sort_values("arrival", kind="stable").reset_index(drop=True)
     return Log(ok, name, format, dropped, first)
 
