@@ -139,6 +139,36 @@ def test_a_column_mapping_reads_another_export(tmp_path):
     assert message.startswith(f"{mapping}:2: columns.arrival: column 'NoSuchColumn' is not in")
 
 
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("encoding: klingon", "3: encoding: unknown encoding 'klingon' (e.g. utf-8, latin-1)"),
+        ("time_format: '%Q'", "3: time_format: not a time format: 'Q' is a bad directive in "
+         "format '%Q'"),
+        ("timezone: Mars/Olympus", "3: timezone: unknown time zone 'Mars/Olympus' (expected an "
+         "IANA name like Europe/Madrid)"),
+        ("columns: {handle_s: {column: h, unit: minutes}}",
+         "2: columns.handle_s.unit: Input should be 's' or 'min'"),
+    ],
+)  # fmt: skip
+def test_a_mapping_with_an_unknown_encoding_format_zone_or_unit_is_one_message(
+    tmp_path, line, expected
+):
+    # tracebacks before (LookupError, pandas' ValueError, ZoneInfoNotFoundError); a unit
+    # other than `min` was taken as seconds: handle times 60 times too short
+    export = tmp_path / "x.csv"
+    export.write_text("arrival,outcome,channel,h\n2024-01-01 08:00:00+01:00,answered,phone,2\n")
+    columns = "arrival: arrival, outcome: outcome, channel: channel"
+    mapping = tmp_path / "m.yaml"
+    if line.startswith("columns"):  # line 2
+        mapping.write_text(f"separator: ','\n{line.replace('}}', '}, ' + columns + '}')}\n")
+    else:  # line 3
+        mapping.write_text(f"columns: {{{columns}}}\nseparator: ','\n{line}\n")
+    with pytest.raises(history_log.LogError) as refused:
+        ccsim.read_log(export, str(mapping))
+    assert str(refused.value.messages[0]) == f"{mapping}:{expected}"
+
+
 def test_the_bank_layout(tmp_path):
     log = ccsim.read_log(logs.bank(tmp_path), "bank")
     c = log.contacts

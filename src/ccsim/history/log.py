@@ -23,13 +23,16 @@ reason; `strict=True` refuses the log instead. A log is size-checked before it i
 
 from __future__ import annotations
 
+import codecs
+import zoneinfo
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from ccsim.scenario import limits, yamlfile
 from ccsim.scenario.limits import DEFAULT_FILE_LIMITS, FileLimits
@@ -128,7 +131,7 @@ class Column(BaseModel):
     time: str | None = None
     value: str | None = None  # or one value for every row
     map: dict[str, str] = Field(default_factory=dict)  # the export's values → ours
-    unit: str = "s"  # durations: s or min
+    unit: Literal["s", "min"] = "s"  # durations: seconds or minutes
 
 
 class Mapping(BaseModel):
@@ -136,11 +139,49 @@ class Mapping(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    columns: dict[str, str | Column]
+    columns: dict[str, Column]  # a name alone is `{column: name}`
     separator: str = ","
     time_format: str | None = None  # strftime format of the times (default: ISO / guessed)
     timezone: str | None = None  # times with an offset are converted to this zone
     encoding: str = "utf-8"
+
+    @field_validator("columns", mode="before")
+    @classmethod
+    def _names_are_columns(cls, value: Any) -> Any:
+        if isinstance(value, dict):
+            return {k: {"column": v} if isinstance(v, str) else v for k, v in value.items()}
+        return value
+
+    @field_validator("time_format")
+    @classmethod
+    def _a_format_pandas_reads(cls, value: str | None) -> str | None:
+        if value is not None:
+            try:  # a bad directive fails on any text, not only on a time
+                pd.to_datetime(pd.Series(["0"]), format=value, errors="coerce")
+            except ValueError as exc:
+                raise ValueError(f"not a time format: {exc}") from None
+        return value
+
+    @field_validator("timezone")
+    @classmethod
+    def _a_known_zone(cls, value: str | None) -> str | None:
+        if value is not None:
+            try:
+                zoneinfo.ZoneInfo(value)
+            except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+                raise ValueError(
+                    f"unknown time zone {value!r} (expected an IANA name like Europe/Madrid)"
+                ) from None
+        return value
+
+    @field_validator("encoding")
+    @classmethod
+    def _a_known_encoding(cls, value: str) -> str:
+        try:
+            codecs.lookup(value)
+        except LookupError:
+            raise ValueError(f"unknown encoding {value!r} (e.g. utf-8, latin-1)") from None
+        return value
 
 
 def read(
@@ -246,7 +287,8 @@ def _mapped(path: Path, mapping_file: Path, limits: FileLimits) -> pd.DataFrame:
         loc = tuple(first["loc"])
         line = next((lines[loc[:n]] for n in range(len(loc), -1, -1) if loc[:n] in lines), None)
         field_ = ".".join(map(str, loc))
-        raise LogError([Message(name, line, field_, first["msg"])]) from None
+        msg = first["msg"].removeprefix("Value error, ")
+        raise LogError([Message(name, line, field_, msg)]) from None
     unknown = [k for k in mapping.columns if k not in COLUMNS]
     if unknown:
         line = lines.get(("columns", unknown[0]))
@@ -255,7 +297,6 @@ def _mapped(path: Path, mapping_file: Path, limits: FileLimits) -> pd.DataFrame:
     table = _table(path, mapping.separator, mapping.encoding)
     out = pd.DataFrame(index=table.index)
     for target, spec in mapping.columns.items():
-        spec = Column(column=spec) if isinstance(spec, str) else spec
         if spec.value is not None:
             out[target] = spec.value
             continue
