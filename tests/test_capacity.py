@@ -449,15 +449,36 @@ def test_a_calendar_start_outside_1900_to_2200_is_refused(start):
 def test_the_hiring_program_is_limited_by_nodes_with_a_time_backstop(monkeypatch):
     # nodes keep the plan the same on any machine; the time backstop keeps a calendar of
     # years (260 weeks ran for more than 10 minutes on nodes alone) from hanging
-    from ccsim.planning import hiring
+    from ccsim.planning import highs, hiring
 
     seen = []
-    real = hiring.milp
+    real = highs.milp
 
     def milp(*args, **kwargs):
         seen.append(dict(kwargs["options"]))  # (milp empties the dict it is given)
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(hiring, "milp", milp)
+    monkeypatch.setattr(highs, "milp", milp)
     plan_hires(np.full(30, 12.0), 10.0, cal(), "a", 1000.0)
     assert seen == [{"mip_rel_gap": 1e-6, "node_limit": hiring.NODES, "time_limit": 60.0}]
+
+
+def test_what_the_solver_writes_to_standard_output_is_kept_off_it(monkeypatch, capfd):
+    # HiGHS writes traces (`HighsMipSolverData::…`) straight to file descriptor 1 on some
+    # programs (a 260-week calendar in a review): `ccsim capacity --json` was then not JSON
+    import os
+
+    from ccsim.planning import highs
+
+    real, calls = highs.milp, []
+
+    def chatty(*args, **kwargs):
+        calls.append(1)
+        os.write(1, b"HighsMipSolverData::transformNewIntegerFeasibleSolution tmpSolver.run();\n")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(highs, "milp", chatty)
+    print("before", flush=True)
+    plan_hires(np.full(30, 12.0), 10.0, cal(), "a", 1000.0)
+    print("after", flush=True)
+    assert calls and capfd.readouterr().out == "before\nafter\n"

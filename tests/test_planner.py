@@ -13,8 +13,8 @@ import ccsim
 from ccsim import erlang
 from ccsim.finance import cost
 from ccsim.model import work
+from ccsim.planning import highs, requirements, search
 from ccsim.planning import plan as planner
-from ccsim.planning import requirements, search
 from ccsim.planning import shift_program as scheduling
 from ccsim.planning.requirements import Need
 from ccsim.planning.staffing import roster_of
@@ -251,8 +251,8 @@ def test_the_shift_program_is_limited_by_work_not_time(monkeypatch):
         seen.append(dict(kwargs["options"]))  # (milp empties the dict it is given)
         return real(*args, **kwargs)
 
-    real = scheduling.milp
-    monkeypatch.setattr(scheduling, "milp", milp)
+    real = highs.milp
+    monkeypatch.setattr(highs, "milp", milp)
     s = ccsim.loads(TWO_INTERVALS)
     needs = {"phone": _need("phone", [3, 5]), "chat": _need("chat", [1, 2])}
     scheduling.solve(s, needs, scheduling.shift_options(s))
@@ -265,7 +265,7 @@ def test_a_shift_program_without_a_solution_is_a_plan_error(monkeypatch):
     class NoSolution:
         x, status, message = None, 1, "Node limit reached"
 
-    monkeypatch.setattr(scheduling, "milp", lambda *a, **k: NoSolution())
+    monkeypatch.setattr(highs, "milp", lambda *a, **k: NoSolution())
     s = ccsim.loads(TWO_INTERVALS)
     needs = {"phone": _need("phone", [3, 5])}
     with pytest.raises(planner.PlanError, match="found no roster: Node limit reached"):

@@ -24,8 +24,9 @@ from dataclasses import dataclass
 
 import numpy as np
 from scipy import sparse
-from scipy.optimize import Bounds, LinearConstraint, milp
+from scipy.optimize import Bounds, LinearConstraint
 
+from ccsim.planning import highs
 from ccsim.planning.errors import PlanError
 from ccsim.scenario.calendar import Calendar
 
@@ -101,7 +102,7 @@ def plan_hires(
         ]
     )
     integrality = np.concatenate([np.ones(W), np.zeros(3 * W)])
-    result = milp(
+    result = highs.solve(  # HiGHS traces kept off stdout: `--json` stays one document
         cost,
         integrality=integrality,
         bounds=Bounds(np.zeros(n), upper_bounds),

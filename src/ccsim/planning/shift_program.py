@@ -23,18 +23,15 @@ reach.
 
 from __future__ import annotations
 
-import contextlib
 import math
-import os
-import sys
-from collections.abc import Iterator
 from dataclasses import dataclass
 
 import numpy as np
 from scipy import sparse
-from scipy.optimize import Bounds, LinearConstraint, milp
+from scipy.optimize import Bounds, LinearConstraint
 
 from ccsim.finance.cost import agent_cost
+from ccsim.planning import highs
 from ccsim.planning.errors import PlanError
 from ccsim.planning.requirements import Need
 from ccsim.scenario import units
@@ -59,20 +56,6 @@ class Schedule:
     uncovered: dict[str, float]  # channel -> slack (agent-intervals or agent-minutes)
     optimal: bool
     relaxed_cost: float = float("nan")  # Σ agent cost × y before rounding (relax=True: LP)
-
-
-@contextlib.contextmanager
-def _quiet_stdout() -> Iterator[None]:
-    """Silence file descriptor 1 (C-level output) so that `--json` stays one document."""
-    sys.stdout.flush()
-    saved = os.dup(1)
-    try:
-        with open(os.devnull, "w") as devnull:
-            os.dup2(devnull.fileno(), 1)
-        yield
-    finally:
-        os.dup2(saved, 1)
-        os.close(saved)
 
 
 def valid_grid(grid: float) -> bool:
@@ -202,14 +185,13 @@ def solve(
     # time, so the answer does not depend on the machine's speed or load.
     few = len(names) <= MANY_SHIFTS
     gap, nodes = (1e-4, NODES) if few else (5e-3, MANY_NODES)
-    with _quiet_stdout():  # HiGHS writes solver traces straight to file descriptor 1
-        result = milp(
-            cost,
-            integrality=integrality,
-            bounds=Bounds(np.zeros(total), upper_bounds),
-            constraints=LinearConstraint(matrix, np.array(lower), np.array(upper)),
-            options={"node_limit": nodes, "mip_rel_gap": gap},
-        )
+    result = highs.solve(
+        cost,
+        integrality=integrality,
+        bounds=Bounds(np.zeros(total), upper_bounds),
+        constraints=LinearConstraint(matrix, np.array(lower), np.array(upper)),
+        options={"node_limit": nodes, "mip_rel_gap": gap},
+    )
     if result.x is None:
         raise PlanError(f"the shift-scheduling program found no roster: {result.message}")
     y = np.round(result.x[:ny]).astype(int)
