@@ -187,12 +187,23 @@ def test_more_kinds_than_plans_are_interpolated_in_the_workload():
 
 
 def test_per_contact_costs_of_an_interpolated_week_follow_its_contacts_not_its_workload():
-    planned = capacity_plan.Kind({"x": 1.0}, 1.0, 0.3, [1], 1000 / 0.7, contacts=1000.0)
-    planned.plan, planned.fte, planned.contacts_cost = object(), {"g": 5.0}, 1000.0
-    busier = capacity_plan.Kind({"x": 1.0}, 1.2, 0.5, [2], 1200 / 0.5, contacts=1000.0)
-    capacity_plan.interpolate([planned, busier], ["g"])
+    from types import SimpleNamespace
+
+    def kind(handle, shrinkage, week, x, y):
+        load = (x + y) * handle / (1 - shrinkage)
+        return capacity_plan.Kind({}, handle, shrinkage, [week], load, x + y, {"x": x, "y": y})
+
+    planned = kind(1.0, 0.3, 1, 1000.0, 500.0)  # x costs 1 a contact, y nothing
+    fees = {"x": {"contact_cost": 1000.0}, "y": {"contact_cost": 0.0}}
+    planned.plan, planned.fte = SimpleNamespace(cost={"by_channel": fees}), {"g": 5.0}
+    busier = kind(1.2, 0.5, 2, 1000.0, 500.0)
+    more_y = kind(1.0, 0.3, 3, 1000.0, 1500.0)
+    capacity_plan.interpolate([planned, busier, more_y], ["g"])
     assert busier.contacts_cost == pytest.approx(1000.0)  # same contacts, same fees
-    assert busier.fte["g"] == pytest.approx(5.0 * (1200 / 0.5) / (1000 / 0.7))
+    assert busier.fte["g"] == pytest.approx(5.0 * busier.workload / planned.workload)
+    # the extra contacts are on the channel without fees: one rate for all channels
+    # (2,000 / 1,500 a contact) charged 1,666.67
+    assert more_y.contacts_cost == pytest.approx(1000.0)
 
 
 @pytest.mark.parametrize(
