@@ -90,6 +90,17 @@ def test_without_cover_an_unreachable_week_is_reported_as_shortfall():
     assert st_.shortfall.sum() == pytest.approx(10.0)
 
 
+@pytest.mark.parametrize("weekly_cost", [1000.0, 702_000.0])  # euros, won
+def test_a_gap_hiring_can_fill_is_filled_in_any_currency(weekly_cost):
+    # a one-week peak, no cover allowed: only hires (employed from then on) can fill it.
+    # The penalty of an FTE-week uncovered was a fixed 10⁷, less than a hire for the 26
+    # weeks left at 702,000 won a week: the program reported a shortfall instead
+    required = np.full(30, 10.0)
+    required[4] = 13.0
+    st_ = plan_hires(required, 10.0, cal(), "a", weekly_cost)
+    assert st_.hires.sum() == 3 and st_.shortfall.sum() == pytest.approx(0.0, abs=1e-9)
+
+
 # --- the capacity plan ------------------------------------------------------------------
 
 

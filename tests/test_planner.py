@@ -197,6 +197,18 @@ def test_the_shift_program_finds_the_brute_force_optimum(phone, chat):
     assert not schedule.uncovered
 
 
+def test_the_shift_program_staffs_the_same_roster_in_any_currency():
+    # an agent-interval uncovered cost a fixed 10⁶: less than a 12-hour shift at 200,000
+    # rupiah an hour, so the program left the calls uncovered instead of rostering
+    s = ccsim.loads(TWO_INTERVALS)
+    rich = ccsim.loads(TWO_INTERVALS.replace("wage: 20}", "wage: 200000}").replace(
+        "wage: 14}", "wage: 140000}"))  # fmt: skip
+    needs = {"phone": _need("phone", [3, 5]), "chat": _need("chat", [1, 2])}
+    euros = scheduling.solve(s, needs, dict(s.shifts))
+    rupiah = scheduling.solve(rich, needs, dict(rich.shifts))
+    assert not rupiah.uncovered and rupiah.agents == euros.agents
+
+
 def test_coverage_excludes_breaks_and_wraps_past_midnight():
     s = ccsim.with_changes(
         ccsim.loads(TWO_INTERVALS),

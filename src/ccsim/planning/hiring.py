@@ -30,7 +30,8 @@ from ccsim.planning import highs
 from ccsim.planning.errors import PlanError
 from ccsim.scenario.calendar import Calendar
 
-UNCOVERED = 1e7  # cost of one FTE-week left uncovered when no shortfall is allowed
+UNCOVERED = 1e7  # cost of one FTE-week left uncovered when no shortfall is allowed, at
+# least (`_prohibitive`: more where a hire costs more, in yen or won)
 NODES = 10_000  # branch-and-bound nodes at most (tests/test_capacity.py: 124 at most) ...
 BACKSTOP = 60.0  # ... and seconds: only a calendar of years reaches it (then the plan may
 # depend on the machine's speed; docs/capacity.md)
@@ -46,6 +47,18 @@ class HiringPlan:
     overtime: np.ndarray
     temporary: np.ndarray
     shortfall: np.ndarray
+
+
+def _prohibitive(cal: Calendar, weeks: int, weekly_cost: float) -> float:
+    """A cost of one FTE-week uncovered that no way of covering it reaches: ten times a
+    hire employed every week of the calendar at the higher premium, per FTE-week of their
+    least productive week — at least UNCOVERED. (A fixed 10⁷ was less than a year's hire
+    in won: the program left weeks uncovered that hiring could fill.)"""
+    cover, hiring = cal.cover, cal.hiring
+    ramp = hiring.productivity()
+    least = float(min([1.0, *ramp[ramp > 0]]))
+    premium = 1 + max(cover.overtime_premium, cover.temporary_premium)
+    return max(UNCOVERED, 10 * (weekly_cost * weeks * premium + hiring.cost_per_hire) / least)
 
 
 def plan_hires(
@@ -92,7 +105,7 @@ def plan_hires(
             np.full(W, np.inf),
         ]
     )
-    penalty = cover.shortfall_penalty if cover.shortfall else UNCOVERED
+    penalty = cover.shortfall_penalty if cover.shortfall else _prohibitive(cal, W, weekly_cost)
     cost = np.concatenate(
         [
             weekly_cost * A.sum(axis=0) + hiring.cost_per_hire,

@@ -172,7 +172,8 @@ def solve(
             cost[gi * len(names) + si] = (
                 agent_cost(s, g, shift) + HOUR_TOKEN * shift.weekly_paid_hours
             )
-    cost[nvars:] = UNCOVERED
+    # prohibitive: more than any template's week, in any currency (at least UNCOVERED)
+    cost[nvars:] = max(UNCOVERED, 100 * float(cost[:ny].max(initial=0.0)))
     integrality = np.zeros(total)
     integrality[:ny] = 0 if relax else 1
     upper_bounds = np.full(total, np.inf)
