@@ -276,6 +276,19 @@ BAD = [
     ("47: 2.5", "47: -2.5", "volume.weeks[47]: got -2.5 (expected a value at least 0)"),
     ("overtime_share: 0.1", "overtime_share: .nan", "overtime_share: got nan"),
     ("47: 2.5", "47: 2.5, 99: 2", "volume.weeks[99]: week 99 is not a week of the calendar"),
+    # a date range a year off was applied to no week, silently
+    (
+        "weeks: {47: 2.5, 48: 1.8, 51: 1.6, 30: 0.8}",
+        "dates: [{from: 2026-11-26, to: 2026-11-29, factor: 2.5}]",
+        "volume.dates[0]: 2026-11-26..2026-11-29 overlaps no week of the calendar "
+        "(2027-01-04 to 2028-01-02)",
+    ),
+    # a handle time of 0 failed only when its kind of week was planned, naming no line
+    (
+        "weeks: 52",
+        "handle_time: {weeks: {47: 0}}\nweeks: 52",
+        "handle_time.weeks[47]: got 0 (expected a value greater than 0)",
+    ),
     # a boolean read as 1: 100 % attrition a month, or week 1
     ("attrition_per_month: 0.03", "attrition_per_month: true", "got a boolean (true/false)"),
     ("47: 2.5", "true: 2.5", "true: expected a number, got a boolean (true/false)"),

@@ -80,6 +80,24 @@ class ByWeek(Model):
         return out
 
 
+PositiveFactor = Annotated[float, Field(gt=0.0, le=MAX_FACTOR)]
+
+
+class HandleRange(DateRange):
+    """A handle-time factor for the weeks that overlap `from`..`to`."""
+
+    factor: PositiveFactor
+
+
+class HandleTime(ByWeek):
+    """Handle-time factors: > 0 (a handle time of 0 is no contact model; it failed only
+    when its kind of week was planned, naming no calendar line)."""
+
+    default: PositiveFactor = 1.0
+    weeks: dict[int, PositiveFactor] = Field(default_factory=dict)
+    dates: list[HandleRange] = Field(default_factory=list)
+
+
 class Volume(ByWeek):
     """Volume factors for every channel; a channel's own factors (`channels`) multiply
     them."""
@@ -150,7 +168,7 @@ class Calendar(Model):
     start: dt.date
     weeks: Annotated[int, Field(ge=1, le=MAX_WEEKS)] = 52
     volume: Volume = Field(default_factory=Volume)
-    handle_time: ByWeek = Field(default_factory=ByWeek)
+    handle_time: HandleTime = Field(default_factory=HandleTime)
     shrinkage: Shrinkage = Field(default_factory=Shrinkage)
     headcount: dict[str, Annotated[float, Field(ge=0.0, le=MAX_HEADCOUNT)]]
     attrition_per_month: Share | dict[str, Share] = 0.0
@@ -201,19 +219,25 @@ class Calendar(Model):
 
 
 def week_problems(cal: Calendar) -> list[Problem]:
-    """Week numbers that are not weeks of the calendar (a typo must not pass silently)."""
+    """Week numbers that are not weeks of the calendar, date ranges that overlap none of
+    its weeks (a typo — a year off — must not pass silently)."""
     blocks: list[tuple[Loc, Any]] = [
         (("volume",), cal.volume),
         (("handle_time",), cal.handle_time),
         (("shrinkage",), cal.shrinkage),
     ]
     blocks += [(("volume", "channels", c), b) for c, b in cal.volume.channels.items()]
+    first, last = cal.start, cal.start + dt.timedelta(weeks=cal.weeks, days=-1)
     out = []
     for loc, block in blocks:
         for week in block.weeks:
             if not 1 <= week <= cal.weeks:
                 msg = f"week {week} is not a week of the calendar (expected 1..{cal.weeks})"
                 out.append(Problem((*loc, "weeks", week), msg))
+        for i, r in enumerate(block.dates):
+            if r.to < first or r.from_ > last:
+                msg = f"{r.from_}..{r.to} overlaps no week of the calendar ({first} to {last})"
+                out.append(Problem((*loc, "dates", i), msg))
     return out
 
 
