@@ -393,6 +393,30 @@ def test_weekly_volumes_count_full_weeks_of_a_log():
     assert counts.tolist() == [4.0, 2.0]
 
 
+def test_a_center_closed_at_weekends_keeps_its_last_full_week():
+    # ten weeks of Monday-Friday contacts, the log ending on a Friday: the last week was
+    # dropped as not full, and the forecast's week 1 was a week of the log
+    days = pd.bdate_range("2026-01-05", "2026-03-13")
+    arrivals = pd.Series(days + pd.Timedelta(hours=9)).repeat(3)
+    log = Log(pd.DataFrame({"arrival": arrivals, "channel": "phone"}), "generated", "generic")
+    counts = forecast.weekly(log)
+    assert len(counts) == 10 and counts.index[-1] == pd.Timestamp("2026-03-09")
+    assert (counts == 15.0).all()
+    with pytest.raises(
+        ValueError, match=r"no contacts of channel 'email' in the log \(it has: phone\)"
+    ):
+        forecast.forecast_log(log, channel="email")
+
+
+def test_a_week_without_contacts_keeps_the_yearly_season():
+    # an outage week: ETS's multiplicative season needs every week > 0, and the season
+    # was dropped with it — a flat forecast, no Black Friday
+    series = seasonal_weeks()
+    series.iloc[100] = 0.0
+    ahead = forecast.forecast(series, 52, "ets")  # (additive: 1.64 × the median, 1.81 mul.)
+    assert int(np.argmax(ahead)) == 46 and ahead[46] > 1.5 * np.median(ahead)
+
+
 def test_ets_beats_the_seasonal_naive_baseline_on_a_trending_seasonal_series():
     scores = forecast.evaluate(seasonal_weeks(), horizons=(1, 13, 52), origins=6)
     mape = scores.pivot(index="horizon", columns="method", values="mape")

@@ -2,7 +2,8 @@
 
 `weekly` counts a log's offered contacts per calendar week (Monday to Sunday). `forecast`
 extends a weekly series with a standard method — Holt–Winters exponential smoothing
-(ETS: damped additive trend, multiplicative yearly seasonality; statsmodels), MSTL (seasonal-trend
+(ETS: damped additive trend, multiplicative yearly seasonality — additive with a week of
+no contacts; statsmodels), MSTL (seasonal-trend
 decomposition with a yearly period, the remainder and trend forecast by ETS), or the
 seasonal-naive baseline (the same week a year before) — and `evaluate` backtests them
 on rolling origins: the mean absolute percentage error by horizon. `volume_block` turns
@@ -26,7 +27,10 @@ METHODS = ("ets", "mstl", "seasonal_naive")
 
 
 def weekly(log: Log, channel: str | None = None) -> pd.Series:
-    """Offered contacts per week (index: the Monday), full weeks only."""
+    """Offered contacts per week (index: the Monday), full weeks only: the first week
+    counts when the log's first contact falls on or before the first weekday that ever
+    has contacts, the last when its last contact falls on or after the last such weekday
+    (a center closed at weekends lost its last full week, ending on a Friday)."""
     table = log.contacts
     if channel is not None:
         table = table[table["channel"] == channel]
@@ -36,8 +40,12 @@ def weekly(log: Log, channel: str | None = None) -> pd.Series:
     if counts.empty:
         return pd.Series(dtype=float)
     first, last = day.min(), day.max()
-    first_full = first + pd.Timedelta(days=(7 - first.weekday()) % 7)  # the first Monday
-    last_full = last - pd.Timedelta(days=(last.weekday() + 1) % 7) - pd.Timedelta(days=6)
+    worked = day.dt.day_of_week.unique()
+    first_monday = first - pd.Timedelta(days=first.weekday())
+    last_monday = last - pd.Timedelta(days=last.weekday())
+    week = pd.Timedelta(days=7)
+    first_full = first_monday if first.weekday() <= worked.min() else first_monday + week
+    last_full = last_monday if last.weekday() >= worked.max() else last_monday - week
     index = pd.date_range(first_full, last_full, freq="7D")
     return counts.reindex(index, fill_value=0).astype(float)
 
@@ -55,16 +63,18 @@ def forecast(series: pd.Series, horizon: int, method: str = "ets") -> np.ndarray
         return np.array([y[y.size - SEASON + (h % SEASON)] for h in range(horizon)])
     from statsmodels.tsa.holtwinters import ExponentialSmoothing
 
-    seasonal = y.size > 2 * SEASON  # MSTL is additive; ETS's multiplicative season needs y > 0
+    seasonal = y.size > 2 * SEASON  # more than two seasons to fit one
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # convergence chatter of the optimiser
         if method == "ets" or not seasonal:
-            seasonal = seasonal and bool((y > 0).all())
+            # a week without contacts (an outage, a closure) rules out a multiplicative
+            # season, not the season: additive then (it was dropped, the peaks with it)
+            kind = "mul" if (y > 0).all() else "add"
             model = ExponentialSmoothing(
                 y,
                 trend="add",
                 damped_trend=True,
-                seasonal="mul" if seasonal else None,
+                seasonal=kind if seasonal else None,
                 seasonal_periods=SEASON if seasonal else None,
                 initialization_method="estimated",
             ).fit()
@@ -156,6 +166,9 @@ def forecast_log(
     """Weekly volumes of `log` (one channel or all), forecast `weeks` ahead by `method`,
     with the rolling-origin backtest of every method (horizons up to `weeks`)."""
     history = weekly(log, channel)
+    if channel is not None and history.empty:
+        logged = ", ".join(sorted(map(str, log.contacts["channel"].unique())))
+        raise ValueError(f"no contacts of channel {channel!r} in the log (it has: {logged})")
     if len(history) < 8:
         raise ValueError(f"the log holds {len(history)} full weeks: a forecast needs at least 8")
     ahead = forecast(history, weeks, method)
