@@ -612,3 +612,19 @@ def test_clock_skew_within_two_seconds_moves_the_arrival_for_an_answer_or_an_aba
     log = ccsim.read_log(path)
     assert log.wait_s.tolist() == [10.0, 0.0, 0.0]
     assert log.dropped == {"end before arrival": 1}
+
+
+def test_a_backtest_staffs_the_replay_from_the_scenarios_channels_only(tmp_path):
+    # a phone-only scenario replayed on a log with e-mail too: the agents' e-mail work
+    # counted as phone capacity
+    log = ccsim.read_log(logs.generated(tmp_path, seed=3, text=MAIL))
+    phone = replace(log, contacts=log.contacts[log.contacts["channel"] == "phone"])
+    fitted = ccsim.fit(phone, first=logs.FIRST, last="2024-01-07")
+    both = ccsim.backtest(
+        fitted.scenario, log, "2024-01-08", "2024-01-14", replications=1, workers=1
+    )
+    alone = ccsim.backtest(
+        fitted.scenario, phone, "2024-01-08", "2024-01-14", replications=1, workers=1
+    )
+    assert both.intervals["agents"].sum() == pytest.approx(alone.intervals["agents"].sum())
+    assert both.intervals["offered"].sum() == alone.intervals["offered"].sum()
