@@ -628,3 +628,30 @@ def test_a_backtest_staffs_the_replay_from_the_scenarios_channels_only(tmp_path)
     )
     assert both.intervals["agents"].sum() == pytest.approx(alone.intervals["agents"].sum())
     assert both.intervals["offered"].sum() == alone.intervals["offered"].sum()
+
+
+def test_a_bank_call_across_midnight_ends_the_next_day(tmp_path):
+    # each stage's time is logged without its date: a call that entered the voice menu
+    # at 23:59 and ended at 00:01 was dropped as "end before arrival", and one queued
+    # at 00:00:02 was placed a day early
+    rows = [
+        "AA0101\t7\t0\t1\tPS\t990202\t23:59:32\t23:59:44\t12\t0:00:00\t0:00:00\t0\tAGENT"
+        "\t23:59:43\t0:01:28\t105\tDORIT",
+        "AA0101\t8\t0\t2\tNW\t990210\t23:59:56\t23:59:56\t0\t0:00:02\t0:00:29\t27\tAGENT"
+        "\t0:00:29\t0:00:58\t29\tTOVA",
+        # the log's own disorder: the voice menu's entry a minute after the queue's
+        "AA0101\t9\t0\t2\tNW\t990207\t9:48:14\t9:47:17\t0\t9:47:17\t9:50:11\t174\tAGENT"
+        "\t9:50:11\t9:51:28\t77\tTOVA",
+    ]
+    path = tmp_path / "bank.txt"
+    path.write_text("\n".join([logs.BANK_HEADER, *rows]) + "\n")
+    log = ccsim.read_log(path, "bank")
+    c = log.contacts
+    assert log.dropped == {}
+    assert list(c["arrival"].astype(str)) == [
+        "1999-02-02 23:59:43", "1999-02-07 09:47:17", "1999-02-11 00:00:02"
+    ]  # fmt: skip
+    assert list(c["end"].astype(str)) == [
+        "1999-02-03 00:01:28", "1999-02-07 09:51:28", "1999-02-11 00:00:58"
+    ]  # fmt: skip
+    assert list(log.wait_s) == [0.0, 174.0, 27.0]

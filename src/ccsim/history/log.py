@@ -362,9 +362,17 @@ def _bank(path: Path) -> tuple[pd.DataFrame, pd.Series, int]:
         msg = f"not the bank layout: missing column(s) {', '.join(missing[:5])}"
         raise LogError([Message(str(path), 1, None, msg)])
     day = pd.to_datetime(raw["date"], format="%y%m%d", errors="coerce")
+    entered = pd.to_timedelta(raw["vru_entry"], errors="coerce")
 
     def at(column: str) -> pd.Series:
+        """A stage's time on the call's date — or the next day's, when it is more than
+        half a day earlier than the call entered the voice menu: a call across midnight
+        (its 18 rows were dropped as "end before arrival", one placed a day early). A
+        minute earlier is the log's own disorder (the voice menu's entry logged after
+        the queue's), left to the checks."""
         times = pd.to_timedelta(raw[column], errors="coerce")
+        wrapped = times < entered - pd.Timedelta(hours=12)
+        times = times.where(~wrapped, times + pd.Timedelta(days=1))
         return (day + times).where(raw[column] != "0:00:00")
 
     queued, vru_exit = at("q_start"), at("vru_exit")
