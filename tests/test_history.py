@@ -655,3 +655,13 @@ def test_a_bank_call_across_midnight_ends_the_next_day(tmp_path):
         "1999-02-03 00:01:28", "1999-02-07 09:51:28", "1999-02-11 00:00:58"
     ]  # fmt: skip
     assert list(log.wait_s) == [0.0, 174.0, 27.0]
+
+
+def test_handle_times_all_alike_give_anger_off():
+    # a slope of ±1e-14 from rounding, with no spread, turned anger on (tolerance 9,999 min)
+    from ccsim.history import anger
+
+    rng = np.random.default_rng(2)
+    wait = rng.exponential(120, 400)
+    fitted, _ = anger.fit(wait, np.full(400, 60.0), np.array(["a", "b"] * 200))
+    assert not fitted.enabled and "does not grow significantly" in fitted.reason

@@ -100,7 +100,8 @@ def fit(
     estimate = Estimate("anger.slope", slope[0] * 60, low * 60, high * 60, n, method, "s/min")
     binned = _bins(wait, handle, reason, names)
     why = ""
-    if not low > 0:
+    # above rounding: handle times all alike gave a slope of 1e-14 with no spread, "on"
+    if not low > 1e-9 * max(float(np.mean(handle)), 1e-12):
         why = (
             f"handle time does not grow significantly with the wait: {slope[0] * 60:+.1f} s "
             f"per minute waited (95% CI {low * 60:+.1f} to {high * 60:+.1f}, n = {n:,})"
