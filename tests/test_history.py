@@ -694,3 +694,26 @@ def test_wrapup_is_the_gap_after_a_channels_contacts_across_channels():
     fitted, _ = wrapup.fit(paused, "w", "email")
     assert fitted is not None and fitted.mean == pytest.approx(0.5, abs=0.05)  # minutes
     assert wrapup.fit(paused, "w", "phone")[0] is None
+
+
+@pytest.mark.parametrize(
+    ("interval", "expected"),
+    [
+        ("30s", "--interval must be whole minutes that divide a day (e.g. 15min, 30min, 1h)"),
+        ("7min", "--interval must be whole minutes that divide a day (e.g. 15min, 30min, 1h)"),
+        ("90min", "--interval (90 min) must be a multiple or a divisor of the scenario's "
+         "interval (60 min)"),
+    ],
+)  # fmt: skip
+def test_a_backtest_interval_that_cannot_be_is_a_usage_error(
+    generated, fitted, tmp_path, interval, expected
+):
+    # 30 s was floored to 0 minutes (three internal `<replay>` messages, exit 1); 90 min
+    # was "must be a multiple or a divisor of the scenario's", blaming the log
+    path = fitted.save(tmp_path / "fitted.yaml")
+    r = cli("backtest", str(path), str(generated), "--from", "2024-01-08", "--to", "2024-01-14",
+            "--interval", interval, "-n", "1")  # fmt: skip
+    assert r.returncode == 2 and r.stderr.strip() == f"ccsim: error: {expected}", r.stderr
+    if interval == "30s":  # fit: the same rule
+        r = cli("fit", str(generated), "--interval", interval, "-o", str(tmp_path / "f.yaml"))
+        assert r.returncode == 2 and r.stderr.strip() == f"ccsim: error: {expected}", r.stderr

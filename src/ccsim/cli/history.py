@@ -30,6 +30,15 @@ from ccsim.cli.common import (
     print_json,
     progress_bar,
 )
+from ccsim.scenario.units import MINUTES_PER_DAY
+
+
+def _check_interval(minutes: float) -> None:
+    """An interval of whole minutes that divides a day, else a usage error (`30s` was
+    floored to 0 minutes: three internal messages)."""
+    if minutes != int(minutes) or MINUTES_PER_DAY % minutes:
+        fail_usage("--interval must be whole minutes that divide a day (e.g. 15min, 30min, 1h)")
+
 
 Format = Annotated[
     str,
@@ -108,10 +117,8 @@ def fit_command(
     """Fit a scenario to a period of a contact log: each value with its 95% CI."""
     import ccsim
     from ccsim.report import history as reports
-    from ccsim.scenario.units import MINUTES_PER_DAY
 
-    if MINUTES_PER_DAY % interval:
-        fail_usage("--interval must divide a day (e.g. 15min, 30min, 1h)")
+    _check_interval(interval)
     out_ok(output, "--output", folder=False)
     if report is not None:
         out_ok(report, "--report")
@@ -186,7 +193,14 @@ def backtest_command(
     from ccsim.model.work import WorkLimitError
     from ccsim.report import history as reports
 
+    _check_interval(interval)
     s = load_or_exit(scenario, allow_path)
+    step = s.simulation.interval
+    if interval % step and step % interval:
+        fail_usage(
+            f"--interval ({interval:g} min) must be a multiple or a divisor of the "
+            f"scenario's interval ({step:g} min)"
+        )
     start, end = _date(first, "--from"), _date(last, "--to")
     if end < start:
         fail_usage("--to comes before --from")

@@ -116,8 +116,13 @@ def backtest(
     start, end = pd.Timestamp(first), pd.Timestamp(last)
     days = (end - start).days + 1
     step = s.simulation.interval
+    if report_interval < 1 or report_interval != int(report_interval):
+        raise ValueError(f"the report interval must be whole minutes, got {report_interval:g}")
     if report_interval % step and step % report_interval:
-        raise ValueError("the report interval must be a multiple or a divisor of the scenario's")
+        raise ValueError(
+            f"the report interval ({report_interval:g} min) must be a multiple or a divisor "
+            f"of the scenario's ({step:g} min)"
+        )
     step = min(step, report_interval)
     channels = [ch for ch in s.channels if ch in set(period.contacts["channel"])]
     if not channels:
