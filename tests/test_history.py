@@ -717,3 +717,25 @@ def test_a_backtest_interval_that_cannot_be_is_a_usage_error(
     if interval == "30s":  # fit: the same rule
         r = cli("fit", str(generated), "--interval", interval, "-o", str(tmp_path / "f.yaml"))
         assert r.returncode == 2 and r.stderr.strip() == f"ccsim: error: {expected}", r.stderr
+
+
+def test_naive_times_beside_times_with_an_offset_stay_local(tmp_path):
+    # docs/history.md: naive times are local; with a mapping's `timezone` they were read
+    # as UTC and converted too: 09:00 became 10:00 in Madrid
+    rows = [
+        "arrival,outcome,channel",
+        "2024-03-04 09:00:00+01:00,waiting,phone",
+        "2024-03-05 09:00:00,waiting,phone",
+        "2024-04-02 09:00:00+02:00,waiting,phone",  # summer time
+        "2024-04-03 09:00:00Z,waiting,phone",
+    ]
+    log = tmp_path / "mixed.csv"
+    log.write_text("\n".join(rows) + "\n")
+    mapping = tmp_path / "madrid.yaml"
+    mapping.write_text(
+        "columns: {arrival: arrival, outcome: outcome, channel: channel}\ntimezone: Europe/Madrid\n"
+    )
+    read = ccsim.read_log(log, str(mapping)).contacts["arrival"].astype(str).tolist()
+    assert read == [
+        "2024-03-04 09:00:00", "2024-03-05 09:00:00", "2024-04-02 09:00:00", "2024-04-03 11:00:00"
+    ]  # fmt: skip

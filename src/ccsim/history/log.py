@@ -419,14 +419,13 @@ def _times(values: pd.Series, time_format: str | None, timezone: str | None) -> 
         if time_format:
             parsed = pd.to_datetime(text, format=time_format, errors="coerce")
         else:
-            parsed = pd.to_datetime(text, format="ISO8601", errors="coerce", utc=True)
             aware = text.str.contains(r"(?:Z|[+-]\d\d:?\d\d)$", regex=True, na=False)
-            if not aware.any():
-                parsed = parsed.dt.tz_localize(None)
-            elif timezone:
-                parsed = parsed.dt.tz_convert(timezone).dt.tz_localize(None)
-            else:
-                parsed = parsed.dt.tz_localize(None)  # offsets converted to UTC
+            parsed = pd.to_datetime(text.where(~aware), format="ISO8601", errors="coerce")
+            if aware.any():  # offsets converted to `timezone` (else UTC); naive times stay
+                # local as written (read as UTC, they were shifted by the zone's offset)
+                utc = pd.to_datetime(text.where(aware), format="ISO8601", errors="coerce", utc=True)
+                local = utc.dt.tz_convert(timezone) if timezone else utc
+                parsed = parsed.where(~aware, local.dt.tz_localize(None))
     if getattr(parsed.dt, "tz", None) is not None:
         parsed = (parsed.dt.tz_convert(timezone) if timezone else parsed).dt.tz_localize(None)
     try:
