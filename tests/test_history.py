@@ -739,3 +739,20 @@ def test_naive_times_beside_times_with_an_offset_stay_local(tmp_path):
     assert read == [
         "2024-03-04 09:00:00", "2024-03-05 09:00:00", "2024-04-02 09:00:00", "2024-04-03 11:00:00"
     ]  # fmt: skip
+
+
+def test_thin_data_says_so_in_the_method_column_rather_than_failing(tmp_path):
+    # docs/history.md promises it; a channel where nobody gave up, or a reason answered
+    # twice in 120 s each, failed the whole fit
+    log = ccsim.read_log(logs.generated(tmp_path, seed=3, text=MAIL))
+    c = log.contacts.copy()
+    c.loc[c["outcome"] == "abandoned", "outcome"] = "waiting"  # censored at the log's end
+    two = c.index[(c["outcome"] == "answered") & (c["channel"] == "phone")][:2]
+    c.loc[two, "reason"], c.loc[two, "handle_s"] = "fraud", 120.0
+    f = ccsim.fit(replace(log, contacts=c), first=logs.FIRST, last="2024-01-14")
+    assert f.document["anger"] == "off" and "patience" not in f.document["channels"]["phone"]
+    p = f.estimate("channels.phone.patience.mean")
+    assert "0 abandon(s) after a wait, too few to fit: no patience" in p.method
+    fraud = f.estimate("reasons.fraud.resolve.mean")
+    assert "(all alike: every reason's)" in fraud.method and fraud.n > 1000
+    f.scenario  # noqa: B018 - it validates

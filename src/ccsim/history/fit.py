@@ -180,9 +180,10 @@ def fit(
             p, est = patience.fit(
                 wait[mine], c.loc[mine, "outcome"].to_numpy(), f"channels.{ch}.patience"
             )
-            result.patience[ch] = p
             found += est
-            doc["channels"][ch]["patience"] = p.spec()
+            if p is not None:
+                result.patience[ch] = p
+                doc["channels"][ch]["patience"] = p.spec()
     # reasons: shares per channel, handle times
     for ch in channels:
         mine = c["channel"] == ch
@@ -225,10 +226,18 @@ def fit(
         borrowed = mine.sum() < 2  # a reason (almost) never answered: all reasons' times
         if borrowed:
             mine = answered
+        why = " (answered < 2 times: every reason's)" if borrowed else ""
         seconds = c.loc[mine, "handle_s"].to_numpy() - venting[mine] * 60
-        d, est = durations.fit(seconds, f"reasons.{r}.resolve")
+        try:
+            d, est = durations.fit(seconds, f"reasons.{r}.resolve")
+        except ValueError:  # all alike (2 answers of 120 s): no spread to fit
+            if borrowed:
+                raise
+            borrowed, mine, why = True, answered, " (all alike: every reason's)"
+            seconds = c.loc[mine, "handle_s"].to_numpy() - venting[mine] * 60
+            d, est = durations.fit(seconds, f"reasons.{r}.resolve")
         if borrowed:
-            est = [_renamed(e, e.field, " (answered < 2 times: every reason's)") for e in est]
+            est = [_renamed(e, e.field, why) for e in est]
         if result.anger is not None and result.anger.enabled and r in result.anger.levels:
             d, est = _resolution(d, est, result.anger.levels[r], seconds, vent_var[mine])
         result.handle[r] = d

@@ -52,8 +52,12 @@ class PatienceFit:
         return np.exp(-np.asarray(minutes) / self.mean)
 
 
-def fit(wait_s: np.ndarray, outcome: np.ndarray, field: str) -> tuple[PatienceFit, list[Estimate]]:
-    """Patience from the waits (seconds) and outcomes of a channel's offered contacts."""
+def fit(
+    wait_s: np.ndarray, outcome: np.ndarray, field: str
+) -> tuple[PatienceFit | None, list[Estimate]]:
+    """Patience from the waits (seconds) and outcomes of a channel's offered contacts;
+    None, with the reason as the estimate's method, when fewer than two gave up after a
+    wait (nobody seen giving up: the channel is written without patience)."""
     wait = np.asarray(wait_s, float) / 60
     outcome = np.asarray(outcome)
     balked = int(np.sum(outcome == "balked"))
@@ -62,7 +66,10 @@ def fit(wait_s: np.ndarray, outcome: np.ndarray, field: str) -> tuple[PatienceFi
     w_event, w_all = wait[event], wait[event | censored]
     d = int(event.sum())
     if d < 2:
-        raise ValueError(f"{field}: {d} abandon(s) after a wait, too few to fit patience")
+        why = f"{d} abandon(s) after a wait, too few to fit: no patience (nobody gives up)"
+        return None, [
+            Estimate(f"{field}.mean", math.nan, math.nan, math.nan, int(w_all.size), why, "min")
+        ]
     waited = int((event | censored).sum())
     balk = balked / (balked + waited)
     exp_mean = float(w_all.sum() / d)
