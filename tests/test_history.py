@@ -591,6 +591,9 @@ def test_a_backtest_with_a_message_channel_compares_it_with_erlang_c(tmp_path):
     b = ccsim.backtest(fitted.scenario, log, "2024-01-08", "2024-01-14", replications=2, workers=1)
     mail = b.intervals[b.intervals["channel"] == "email"]
     assert mail["offered"].sum() > 0 and mail["erlang_c_service_level"].notna().any()
+    # e-mails still waiting when the log ends did not give up (they counted as abandons)
+    waiting = ccsim.read_log(log).between("2024-01-08", "2024-01-14").contacts["outcome"]
+    assert (waiting == "waiting").any() and (mail["actual_abandon_rate"] == 0).all()
     for m in ("abandon_rate", "service_level", "asa_s"):  # no patience: Erlang A is Erlang C
         assert mail[f"erlang_a_{m}"].equals(mail[f"erlang_c_{m}"])
     phone = b.intervals[b.intervals["channel"] == "phone"]

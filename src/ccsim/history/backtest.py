@@ -210,12 +210,13 @@ def _actual(period: Log, start, days, report, within, channels) -> pd.DataFrame:
     c = period.contacts
     wait = period.wait_s.to_numpy() / 60
     answered = (c["outcome"] == "answered").to_numpy()
+    gave_up = c["outcome"].isin(["abandoned", "balked"]).to_numpy()  # not those still waiting
     frame = pd.DataFrame(
         {
             "channel": c["channel"].to_numpy(),
             "start": c["arrival"].dt.floor(f"{int(report)}min").to_numpy(),
             "offered": 1,
-            "abandoned": (~answered).astype(int),
+            "abandoned": gave_up.astype(int),
             "answered": answered.astype(int),
             "hit": (answered & (wait <= within + 1e-9)).astype(int),
             "wait_answered": np.where(answered, wait, 0.0),
