@@ -270,6 +270,7 @@ BAD = [
     ("start: 2027-01-04", "start: 2027-01-05", "start: 2027-01-05 is a Tuesday"),
     ("weeks: 52", "weeks: 0", "weeks: got 0 (expected a value at least 1)"),
     ("lead_time: 6w", "lead_time: 1.5w", "give whole weeks"),
+    ("lead_time: 6w", "lead_time: six", "expected a number of weeks or a duration like 6w or 42d"),
     ("attrition_per_month: 0.03", "attrition_per_month: 2", "attrition_per_month"),
     ("ramp_weeks: 4", "ramp_wekes: 4", "unknown key 'ramp_wekes'; did you mean 'ramp_weeks'?"),
     ("supervisor: 14}", "supervisor: 14, trainee: 3}", "headcount.trainee: no group 'trainee'"),

@@ -33,7 +33,12 @@ KEYS = "start, weeks, volume, handle_time, shrinkage, headcount, attrition_per_m
 def _weeks(value: Any) -> Any:
     """A lead time as a duration (`6w`, `42d`) or a number of weeks."""
     if isinstance(value, str):
-        minutes = units.parse_duration(value)
+        try:
+            minutes = units.parse_duration(value)
+        except ValueError:  # (its message says a plain number is minutes: here, weeks)
+            raise ValueError(
+                f"expected a number of weeks or a duration like 6w or 42d, got {value!r}"
+            ) from None
         return minutes / units.MINUTES_PER_WEEK
     return value
 
