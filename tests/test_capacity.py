@@ -470,6 +470,9 @@ def test_ccsim_forecast_writes_the_volume_block_and_backtests_the_methods(tmp_pa
     calendar_from({"start": doc["first_week"], "weeks": 26, "headcount": {"a": 1}, **written})
     bad = run_cli("forecast", str(log), "--method", "prophet", cwd=tmp_path)
     assert bad.returncode == 2 and "expected one of" in bad.stderr
+    # a base far below the volume: factors over the calendar's limit, refused by it later
+    bad = run_cli("forecast", str(log), "--weeks", "4", "--base", "0.1", cwd=tmp_path)
+    assert bad.returncode == 2 and "over a calendar's limit of 100" in bad.stderr, bad.stderr
     for base in ("nan", "inf", "0"):  # NaN was "greater than or equal to 0.000000001"
         bad = run_cli("forecast", str(log), "--base", base, cwd=tmp_path)
         assert bad.returncode == 2 and "Traceback" not in bad.stderr

@@ -284,7 +284,10 @@ def forecast_command(
         result = forecasts.forecast_log(contacts, weeks, method, channel)
     except ValueError as exc:
         fail(f"{log}: {exc}")
-    block = result.volume_block(base)
+    try:
+        block = result.volume_block(base)
+    except ValueError as exc:
+        fail_usage(f"--base: {exc}")
     if output is not None:
         lines = [
             f"# volume factors forecast by {method} from {log.name} "

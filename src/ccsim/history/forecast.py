@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from ccsim.history.log import Log
+from ccsim.scenario.calendar import MAX_FACTOR
 
 SEASON = 52  # weeks
 METHODS = ("ets", "mstl", "seasonal_naive")
@@ -139,6 +140,11 @@ def volume_block(
     weeks = {}
     for i, value in enumerate(predicted, start=1):
         factor = float(value) / base * events.get(i, 1.0)
+        if factor > MAX_FACTOR:  # the calendar would refuse the block written
+            raise ValueError(
+                f"week {i}'s forecast is {factor:,.1f} × the base {base:g}, over a "
+                f"calendar's limit of {MAX_FACTOR:g}: give the scenario's weekly volume"
+            )
         if abs(factor - 1.0) > 0.005:
             weeks[i] = round(factor, 3)
     return {"default": 1.0, "weeks": weeks}
