@@ -166,6 +166,11 @@ def test_peak_weeks_are_planned_and_a_week_across_two_months_is_split_by_days(tm
     f = Formulas(book)
     weeks = book["Weeks"]
     last = weeks.max_row
+    header = [c.value for c in weeks[1]]
+    for i, w in enumerate(doc["weeks"], start=2):  # wages follow from employed FTE
+        for what, key in (("employed", "employed_fte"), ("shortfall", "shortfall_fte")):
+            column = header.index(f"{what} agents") + 1
+            assert weeks.cell(i, column).value == w[key]["agents"]
     cost_col = weeks.cell(1, weeks.max_column).column_letter
     assert f.value("Weeks", f"{cost_col}{last}") == pytest.approx(doc["total_cost"], abs=1e-9)
     for i, w in enumerate(doc["weeks"], start=2):

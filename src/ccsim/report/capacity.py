@@ -84,8 +84,9 @@ def workbook(cp: CapacityPlan) -> Workbook:
     weeks = wb.active
     weeks.title = "Weeks"
     header = ["week", "start", "volume factor"]
-    for g in groups:
-        header += [f"required {g}", f"available {g}", f"cover {g}", f"hires {g}"]
+    per_group = ["required", "available", "employed", "cover", "shortfall", "hires"]
+    for g in groups:  # employed: what the wages pay; shortfall: what nothing covered
+        header += [f"{what} {g}" for what in per_group]
     header += ["wages", "cover", "hiring", "contacts", "cost"]
     weeks.append(header)
     first_cost = len(header) - 4  # 1-based column of wages
@@ -93,7 +94,14 @@ def workbook(cp: CapacityPlan) -> Workbook:
     for i, w in enumerate(doc["weeks"], start=2):
         row: list[Any] = [w["week"], w["start"], w["volume_factor"]]
         for g in groups:
-            row += [w["required_fte"][g], w["available_fte"][g], w["cover_fte"][g], w["hires"][g]]
+            row += [
+                w["required_fte"][g],
+                w["available_fte"][g],
+                w["employed_fte"][g],
+                w["cover_fte"][g],
+                w["shortfall_fte"][g],
+                w["hires"][g],
+            ]
         row += [w["cost_wages"], w["cost_cover"], w["cost_hiring"], w["cost_contacts"]]
         row.append(f"=ROUND(SUM({a}{i}:{d}{i}),2)")
         weeks.append(row)
