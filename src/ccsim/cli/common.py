@@ -66,23 +66,10 @@ def share(value: Any) -> float:
     return result
 
 
-def number(value: Any) -> float:
-    """A finite number ≥ 0."""
-    if isinstance(value, float):
-        return value
-    try:
-        result = float(value)
-    except ValueError:
-        raise ValueError(f"expected a number, got {value!r}") from None
-    if not math.isfinite(result) or result < 0:
-        raise ValueError(f"must be a finite number >= 0, got {value!r}")
-    return result
-
-
-def number_between(lo: float, hi: float, *, low_open: bool = False):
+def number_between(lo: float, hi: float = math.inf, *, low_open: bool = False):
     """A parser of a finite number in [lo, hi] (in (lo, hi] with `low_open`); NaN and
     infinity are refused with the range in the message."""
-    shown = f"{'>' if low_open else '>='} {lo:g} and <= {hi:g}"
+    shown = f"{'>' if low_open else '>='} {lo:g}" + ("" if hi == math.inf else f" and <= {hi:g}")
 
     def parse(value: Any) -> float:
         if isinstance(value, float):
@@ -97,6 +84,9 @@ def number_between(lo: float, hi: float, *, low_open: bool = False):
         return result
 
     return parse
+
+
+number = number_between(0.0)  # a finite number ≥ 0
 
 
 def agent_counts(most: int, rows: int):
