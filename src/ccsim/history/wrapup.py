@@ -1,14 +1,15 @@
 """After-contact work that a log does not record, seen in the gaps between contacts.
 
-When contacts are waiting, a free agent takes the next one at once; so the time
-between the end of an agent's contact and that agent's next answer — of any channel —
-at moments when someone was waiting, is time the agent was not free: after-contact
-work, or any other unavailability the log does not show. Those gaps (same agent, same
-day, under MAX_GAP) after the contacts of a channel are fitted like a duration
-(`history.durations`) and become the channel's `wrapup`: in the simulation, as in the
-log, an agent takes no contact during it. (Gaps taken within one channel's contacts
-counted a generalist's phone calls between two e-mails as e-mail wrap-up: 3.8 min of
-it fitted to a simulated log with none, in a review.)
+When contacts are waiting, a free agent takes the next one at once; so the time from
+the moment an agent is free of every contact to that agent's next answer — of any
+channel — at moments when a contact of a channel the agent answers was waiting, is
+time the agent was not free: after-contact work, or any other unavailability the log
+does not show. Those gaps (same agent, same day, under MAX_GAP) are fitted like a
+duration (`history.durations`) and become the `wrapup` of the channel whose contact
+ended last: in the simulation, as in the log, an agent takes no contact during it.
+(Gaps taken within one channel's contacts counted a generalist's phone calls between
+two e-mails as e-mail wrap-up: 3.6 min fitted to a simulated log with none;
+docs/history.md.)
 """
 
 from __future__ import annotations
