@@ -717,6 +717,8 @@ def test_naive_times_beside_times_with_an_offset_stay_local(tmp_path):
         "2024-03-05 09:00:00,waiting,phone",
         "2024-04-02 09:00:00+02:00,waiting,phone",  # summer time
         "2024-04-03 09:00:00Z,waiting,phone",
+        "2024-04-04 09:00:00+02,waiting,phone",  # hours only: "Mixed timezones" traceback
+        "2024-04-05,waiting,phone",  # a date alone is not an offset of -05
     ]
     log = tmp_path / "mixed.csv"
     log.write_text("\n".join(rows) + "\n")
@@ -726,8 +728,11 @@ def test_naive_times_beside_times_with_an_offset_stay_local(tmp_path):
     )
     read = ccsim.read_log(log, str(mapping)).contacts["arrival"].astype(str).tolist()
     assert read == [
-        "2024-03-04 09:00:00", "2024-03-05 09:00:00", "2024-04-02 09:00:00", "2024-04-03 11:00:00"
+        "2024-03-04 09:00:00", "2024-03-05 09:00:00", "2024-04-02 09:00:00", "2024-04-03 11:00:00",
+        "2024-04-04 09:00:00", "2024-04-05 00:00:00",
     ]  # fmt: skip
+    utc = ccsim.read_log(log).contacts["arrival"].astype(str).tolist()  # no zone: UTC
+    assert utc[3:5] == ["2024-04-03 09:00:00", "2024-04-04 07:00:00"]
 
 
 def test_thin_data_says_so_in_the_method_column_rather_than_failing(tmp_path):

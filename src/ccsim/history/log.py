@@ -419,8 +419,14 @@ def _times(values: pd.Series, time_format: str | None, timezone: str | None) -> 
         if time_format:
             parsed = pd.to_datetime(text, format=time_format, errors="coerce")
         else:
-            aware = text.str.contains(r"(?:Z|[+-]\d\d:?\d\d)$", regex=True, na=False)
-            parsed = pd.to_datetime(text.where(~aware), format="ISO8601", errors="coerce")
+            # a time of day, then Z or an offset (+01:00, +0100, +01)
+            offset = r"\d\d:\d\d(?::\d\d(?:\.\d+)?)?\s*(?:Z|[+-]\d\d(?::?\d\d)?)$"
+            aware = text.str.contains(offset, regex=True, na=False)
+            try:
+                parsed = pd.to_datetime(text.where(~aware), format="ISO8601", errors="coerce")
+            except ValueError:  # offsets the pattern does not know: every time as UTC
+                aware = text.notna()
+                parsed = pd.Series(pd.NaT, index=text.index, dtype="datetime64[ns]")
             if aware.any():  # offsets converted to `timezone` (else UTC); naive times stay
                 # local as written (read as UTC, they were shifted by the zone's offset)
                 utc = pd.to_datetime(text.where(aware), format="ISO8601", errors="coerce", utc=True)
