@@ -475,10 +475,6 @@ def _tidy(raw: pd.DataFrame, name: str, format: str, lines: pd.Series | None) ->
         ("unparsable or missing arrival time", c["arrival"].isna()),
         (f"unknown outcome (expected {', '.join(OUTCOMES)})", ~c["outcome"].isin(OUTCOMES)),
         ("answered without a (parsable) answer time", answered & c["answer"].isna()),
-        (  # its wait is the patience observed: without it the fit lost it silently
-            "abandoned without a (parsable) end time",
-            (c["outcome"] == "abandoned") & c["end"].isna(),
-        ),
         ("answer before arrival", c["answer"] < c["arrival"] - TOLERANCE),
         ("end before arrival", c["end"] < c["arrival"] - TOLERANCE),
         ("end before answer", c["end"] < c["answer"]),

@@ -65,8 +65,15 @@ def fit(
     censored = (outcome != "abandoned") & (outcome != "balked") & (wait > 0)
     w_event, w_all = wait[event], wait[event | censored]
     d = int(event.sum())
+    # an abandon without an end time has no wait: counted in the volume, left out here
+    # (it biases the patience up: said in the method, not dropped silently)
+    unknown = int(np.sum((outcome == "abandoned") & ~np.isfinite(wait)))
+    lost = f"; {unknown:,} abandon(s) without an end time left out" if unknown else ""
     if d < 2:
-        why = f"{d} abandon(s) after a wait, too few to fit: no patience (nobody gives up)"
+        why = (
+            f"{d} abandon(s) after a wait, too few to fit: no patience, nobody gives up in "
+            f"the simulation ({balked:,} balk(s) not modelled either){lost}"
+        )
         return None, [
             Estimate(f"{field}.mean", math.nan, math.nan, math.nan, int(w_all.size), why, "min")
         ]
@@ -111,7 +118,7 @@ def fit(
     n = d + int(censored.sum())
     chosen = fitted.weibull[:3] if best == "weibull" else fitted.exponential_mean
     estimates = [
-        Estimate(f"{field}.mean", *chosen, n, f"{best}, censored MLE, {d:,} abandons", "min"),
+        Estimate(f"{field}.mean", *chosen, n, f"{best}, censored MLE, {d:,} abandons{lost}", "min"),
         Estimate(
             f"{field}.balk",
             balk,
