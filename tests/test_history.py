@@ -767,3 +767,18 @@ def test_abandons_without_an_end_time_stay_in_the_volume_and_the_patience_says_s
     fitted, (estimate,) = patience.fit(wait, nobody, "p")
     assert fitted is None and "0 abandon(s) after a wait" in estimate.method
     assert f"{unknown:,} abandon(s) without an end time left out" in estimate.method
+
+
+def test_a_week_of_a_center_closed_at_weekends_is_fitted_through_its_sunday(generated):
+    # Monday-Friday only: the log's last arrival is a Friday, so "--to Sunday" was
+    # refused as past the log, and the default period (5 days) as shorter than a week
+    log = ccsim.read_log(generated)
+    weekdays = log.contacts[log.contacts["arrival"] < pd.Timestamp("2024-01-06")]
+    week = replace(log, contacts=weekdays.reset_index(drop=True))
+    with pytest.raises(ValueError, match=r"has 5 day\(s\).*--from 2024-01-01 --to 2024-01-07"):
+        ccsim.fit(week)
+    f = ccsim.fit(week, first="2024-01-01", last="2024-01-07")
+    assert f.volumes["phone"].daily[5:] == [0.0, 0.0]
+    assert f.volumes["phone"].weekly == pytest.approx(len(weekdays))
+    with pytest.raises(ValueError, match="reaches past the log"):
+        ccsim.fit(week, first="2024-01-01", last="2024-01-08")

@@ -97,9 +97,11 @@ class Fit:
 
 def _period(log: Log, first: date | str | None, last: date | str | None) -> pd.DatetimeIndex:
     """Every date of the fit period: first..last, by default the log's first and last
-    arrival dates. A period reaching past the log (whose days would count as days without
-    contacts, diluting every mean) or shorter than a week (whose missing weekdays would
-    get no contacts) is refused."""
+    arrival dates. A period reaching past the weeks of the log — from the Monday of its
+    first arrival to the Sunday of its last, so that a center closed at weekends can
+    name its week whole — is refused: the days past it would count as days without
+    contacts, diluting every mean. So is one shorter than a week, whose missing
+    weekdays would get no contacts."""
     if log.contacts.empty:
         raise ValueError(f"no contacts in {log.source}")
     span = log.dates()
@@ -108,16 +110,19 @@ def _period(log: Log, first: date | str | None, last: date | str | None) -> pd.D
     shown = f"{start.date()} to {end.date()}"
     if end < start:
         raise ValueError(f"the fit period {shown} ends before it starts")
-    if start < span[0] or end > span[-1]:
+    monday = span[0] - pd.Timedelta(days=span[0].weekday())
+    sunday = span[-1] + pd.Timedelta(days=6 - span[-1].weekday())
+    if start < monday or end > sunday:
         raise ValueError(
             f"the fit period {shown} reaches past the log, whose contacts arrive from "
-            f"{span[0].date()} to {span[-1].date()}"
+            f"{span[0].date()} to {span[-1].date()} (weeks {monday.date()} to {sunday.date()})"
         )
     dates = pd.date_range(start, end, freq="D")
     if len(dates) < 7:
         raise ValueError(
             f"the fit period {shown} has {len(dates)} day(s): a fit needs at least a "
-            "week, every weekday once"
+            f"week, every weekday once (closed at weekends? --from {monday.date()} --to "
+            f"{(start + pd.Timedelta(days=6 - start.weekday())).date()})"
         )
     return dates
 
