@@ -90,6 +90,12 @@ def test_without_cover_an_unreachable_week_is_reported_as_shortfall():
     assert st_.shortfall.sum() == pytest.approx(10.0)
 
 
+def test_a_lead_time_written_as_a_number_is_weeks_quoted_or_not():
+    # "6" went through the duration parser: 6 minutes, then "give whole weeks"
+    for lead in (6, "6", "6w", "42d"):
+        assert cal(hiring={"lead_time": lead}).hiring.lead_time == 6.0
+
+
 @pytest.mark.parametrize("weekly_cost", [1000.0, 702_000.0])  # euros, won
 def test_a_gap_hiring_can_fill_is_filled_in_any_currency(weekly_cost):
     # a one-week peak, no cover allowed: only hires (employed from then on) can fill it.

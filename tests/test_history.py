@@ -467,6 +467,9 @@ def test_a_period_with_no_channel_of_the_scenario_or_nothing_answered_is_one_cle
     lost = replace(log, contacts=log.contacts.assign(outcome="abandoned", answer=pd.NaT))
     with pytest.raises(ValueError, match="no contact was answered in the log between"):
         ccsim.backtest(fitted.scenario, lost, "2024-01-08", "2024-01-10", 1, workers=1)
+    nameless = replace(log, contacts=log.contacts.assign(agent=None))  # said "none answered"
+    with pytest.raises(ValueError, match="no answered contact names its agent in the log"):
+        ccsim.backtest(fitted.scenario, nameless, "2024-01-08", "2024-01-10", 1, workers=1)
 
 
 def test_a_fit_outside_the_formats_bounds_names_the_values_and_the_log(

@@ -287,7 +287,9 @@ def forecast_command(
     try:
         block = result.volume_block(base)
     except ValueError as exc:
-        fail_usage(f"--base: {exc}")
+        if base is not None:
+            fail_usage(f"--base: {exc}")
+        fail(f"{log}: {exc}")  # the base is then the log's own mean
     if output is not None:
         lines = [
             f"# volume factors forecast by {method} from {log.name} "

@@ -137,9 +137,11 @@ def backtest(
     mine = period.contacts[period.contacts["channel"].isin(channels)]
     on_duty = staffing.on_duty(mine, start, days, step, gap)
     if on_duty.empty:
+        answered = (mine["outcome"] == "answered").any()
+        why = "no answered contact names its agent" if answered else "no contact was answered"
         raise ValueError(
-            f"no contact was answered in the log between {first} and {last}: no agents on duty "
-            "can be read from it to replay the period with"
+            f"{why} in the log between {first} and {last}: no agents on duty can be read "
+            "from it to replay the period with"
         )
     replay = _replay(s, period, start, days, step, within, on_duty, channels)
     seed = seeds.resolve(seed, s)

@@ -33,6 +33,10 @@ KEYS = "start, weeks, volume, handle_time, shrinkage, headcount, attrition_per_m
 def _weeks(value: Any) -> Any:
     """A lead time as a duration (`6w`, `42d`) or a number of weeks."""
     if isinstance(value, str):
+        try:  # a number alone is weeks here, quoted or not
+            return float(value)
+        except ValueError:
+            pass
         try:
             minutes = units.parse_duration(value)
         except ValueError:  # (its message says a plain number is minutes: here, weeks)
