@@ -226,6 +226,19 @@ def test_per_contact_costs_of_an_interpolated_week_follow_its_contacts_not_its_w
     # the extra contacts are on the channel without fees: one rate for all channels
     # (2,000 / 1,500 a contact) charged 1,666.67
     assert more_y.contacts_cost == pytest.approx(1000.0)
+    # a channel with no contacts in any planned week: the scenario's rate (it was 0)
+    only_z = capacity_plan.Kind({}, 1.0, 0.3, [4], 100.0, 70.0, {"x": 0.0, "y": 0.0, "z": 70.0})
+    capacity_plan.interpolate([planned, only_z], ["g"], {"z": 0.5})
+    assert only_z.contacts_cost == pytest.approx(35.0)
+
+
+def test_the_scenarios_rate_a_contact_is_what_the_faq_leaves_of_its_fee():
+    s = ccsim.load(ROOT / "scenarios" / "small_shop.yaml")  # phone 0.30, FAQ 5 % of questions
+    question = s.reasons["question"].mix["phone"] / sum(
+        r.mix.get("phone", 0) for r in s.reasons.values()
+    )
+    assert capacity_plan._scenario_rate(s, "phone") == pytest.approx(0.30 * (1 - 0.05 * question))
+    assert capacity_plan._scenario_rate(s, "chat") == 0.0
 
 
 @pytest.mark.parametrize(

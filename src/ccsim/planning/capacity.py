@@ -25,6 +25,7 @@ import pandas as pd
 
 from ccsim.experiment import seeds
 from ccsim.finance.cost import fte_cost
+from ccsim.model.arrivals import QUESTION
 from ccsim.planning import hiring
 from ccsim.planning.plan import Plan, plan
 from ccsim.planning.staffing import Progress
@@ -229,7 +230,9 @@ def to_plan(kinds: list[Kind], most: int) -> list[int]:
     return list(dict.fromkeys(chosen))[:most]
 
 
-def interpolate(kinds: list[Kind], groups: list[str]) -> None:
+def interpolate(
+    kinds: list[Kind], groups: list[str], fallback: dict[str, float] | None = None
+) -> None:
     """Required FTE of the kinds not planned, linear in the workload between the planned
     ones (proportional beyond them); per-contact costs per channel, at the planned kinds'
     mean cost per contact of that channel (one rate for all channels overcharged a week
@@ -249,19 +252,30 @@ def interpolate(kinds: list[Kind], groups: list[str]) -> None:
                 fte = float(np.interp(k.workload, loads, values))
             k.fte[g] = fte
         k.contacts_cost = sum(
-            _contact_rate(planned, channel) * contacts for channel, contacts in k.by_channel.items()
+            _contact_rate(planned, channel, (fallback or {}).get(channel, 0.0)) * contacts
+            for channel, contacts in k.by_channel.items()
         )
 
 
-def _contact_rate(planned: list[Kind], channel: str) -> float:
+def _contact_rate(planned: list[Kind], channel: str, fallback: float) -> float:
     """The planned kinds' mean per-contact cost of `channel` a contact expected (FAQ
-    deflection, for one, makes it less than the scenario's rate)."""
+    deflection, for one, makes it less than the scenario's rate); `fallback` when no
+    planned kind has any of the channel's contacts (it charged nothing)."""
     rates = [
         p.plan.cost["by_channel"][channel]["contact_cost"] / p.by_channel[channel]
         for p in planned
         if p.plan is not None and p.by_channel.get(channel, 0.0) > 0
     ]
-    return float(np.mean(rates)) if rates else 0.0
+    return float(np.mean(rates)) if rates else fallback
+
+
+def _scenario_rate(s: Scenario, channel: str) -> float:
+    """The scenario's per-contact cost of `channel` a contact expected before the FAQ:
+    its rate × the share of the channel's contacts the FAQ leaves."""
+    mix = np.array([r.mix.get(channel, 0.0) for r in s.reasons.values()])
+    left = np.array([1.0 - s.faq_deflection if n == QUESTION else 1.0 for n in s.reasons])
+    share = float(mix @ left / mix.sum()) if mix.sum() > 0 else 0.0
+    return s.costs.per_contact.get(channel, 0.0) * share
 
 
 def capacity(
@@ -306,7 +320,7 @@ def capacity(
         )
         k.fte = {g: k.plan.fte.get(g, 0.0) for g in groups}
         k.contacts_cost = float(k.plan.cost["contacts"])
-    interpolate(kinds, groups)
+    interpolate(kinds, groups, {c: _scenario_rate(s, c) for c in s.channels})
 
     weekly_cost = {g: fte_cost(s, g) for g in groups}
     table["kind"] = index + 1
