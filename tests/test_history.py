@@ -146,6 +146,8 @@ def test_a_column_mapping_reads_another_export(tmp_path):
          "IANA name like Europe/Madrid)"),
         ("columns: {handle_s: {column: h, unit: minutes}}",
          "2: columns.handle_s.unit: Input should be 's' or 'min'"),
+        ("columns: {handle_s: [h]}", "2: columns.handle_s: expected a column name or "
+         "{column | date + time | value, map, unit}"),
     ],
 )  # fmt: skip
 def test_a_mapping_with_an_unknown_encoding_format_zone_or_unit_is_one_message(

@@ -288,6 +288,8 @@ def _mapped(path: Path, mapping_file: Path, limits: FileLimits) -> pd.DataFrame:
         line = next((lines[loc[:n]] for n in range(len(loc), -1, -1) if loc[:n] in lines), None)
         field_ = ".".join(map(str, loc))
         msg = first["msg"].removeprefix("Value error, ")
+        if first["type"] == "model_type":  # (not the class's name: what to write)
+            msg = "expected a column name or {column | date + time | value, map, unit}"
         raise LogError([Message(name, line, field_, msg)]) from None
     unknown = [k for k in mapping.columns if k not in COLUMNS]
     if unknown:
