@@ -213,7 +213,7 @@ def test_per_contact_costs_of_an_interpolated_week_follow_its_contacts_not_its_w
 
     def kind(handle, shrinkage, week, x, y):
         load = (x + y) * handle / (1 - shrinkage)
-        return capacity_plan.Kind({}, handle, shrinkage, [week], load, x + y, {"x": x, "y": y})
+        return capacity_plan.Kind({}, handle, shrinkage, [week], load, {"x": x, "y": y})
 
     planned = kind(1.0, 0.3, 1, 1000.0, 500.0)  # x costs 1 a contact, y nothing
     fees = {"x": {"contact_cost": 1000.0}, "y": {"contact_cost": 0.0}}
@@ -227,7 +227,7 @@ def test_per_contact_costs_of_an_interpolated_week_follow_its_contacts_not_its_w
     # (2,000 / 1,500 a contact) charged 1,666.67
     assert more_y.contacts_cost == pytest.approx(1000.0)
     # a channel with no contacts in any planned week: the scenario's rate (it was 0)
-    only_z = capacity_plan.Kind({}, 1.0, 0.3, [4], 100.0, 70.0, {"x": 0.0, "y": 0.0, "z": 70.0})
+    only_z = capacity_plan.Kind({}, 1.0, 0.3, [4], 100.0, {"x": 0.0, "y": 0.0, "z": 70.0})
     capacity_plan.interpolate([planned, only_z], ["g"], {"z": 0.5})
     assert only_z.contacts_cost == pytest.approx(35.0)
 

@@ -23,11 +23,19 @@ from ccsim.scenario.model import Scenario
 QUANTILES = 64  # points of the initial-anger distribution used for expectations
 
 
+def offered_mix(s: Scenario, channel: str) -> tuple[np.ndarray, np.ndarray]:
+    """Each reason's mix of the channel's arrivals, before and after the FAQ deflects
+    its share of questions."""
+    before = np.array([r.mix.get(channel, 0.0) for r in s.reasons.values()])
+    after = before.copy()
+    if QUESTION in s.reasons:
+        after[list(s.reasons).index(QUESTION)] *= 1.0 - s.faq_deflection
+    return before, after
+
+
 def reason_shares(s: Scenario, channel: str) -> np.ndarray:
     """Share of each reason among the channel's offered contacts (after the FAQ)."""
-    mix = np.array([r.mix.get(channel, 0.0) for r in s.reasons.values()])
-    if QUESTION in s.reasons:
-        mix[list(s.reasons).index(QUESTION)] *= 1.0 - s.faq_deflection
+    mix = offered_mix(s, channel)[1]
     return mix / mix.sum() if mix.sum() > 0 else mix
 
 

@@ -25,7 +25,7 @@ import pandas as pd
 
 from ccsim.experiment import seeds
 from ccsim.finance.cost import fte_cost
-from ccsim.model.arrivals import QUESTION
+from ccsim.model import expected
 from ccsim.planning import hiring
 from ccsim.planning.plan import Plan, plan
 from ccsim.planning.staffing import Progress
@@ -45,8 +45,8 @@ class Kind:
     shrinkage: float
     weeks: list[int]  # week numbers (1-based) of this kind
     workload: float
-    contacts: float = 0.0  # offered a week (the scenario's weekly volumes × the factors)
-    by_channel: dict[str, float] = field(default_factory=dict)  # the same per channel
+    # contacts a week per channel (the scenario's weekly volumes × the factors)
+    by_channel: dict[str, float] = field(default_factory=dict)
     fte: dict[str, float] = field(default_factory=dict)
     plan: Plan | None = None  # planned (None: interpolated)
     contacts_cost: float = 0.0  # per-contact costs a week
@@ -210,9 +210,8 @@ def kinds_of(s: Scenario, table: pd.DataFrame) -> tuple[list[Kind], np.ndarray]:
         handle, shrink = key[-2], key[-1]
         weeks = [int(w) for w in table["week"].to_numpy()[index == i]]
         by_channel = {c: (s.arrivals[c].weekly or 0.0) * f for c, f in factors.items()}
-        contacts = sum(by_channel.values())
-        workload = contacts * handle / (1 - shrink)
-        kinds.append(Kind(factors, handle, shrink, weeks, workload, contacts, by_channel))
+        workload = sum(by_channel.values()) * handle / (1 - shrink)
+        kinds.append(Kind(factors, handle, shrink, weeks, workload, by_channel))
     return kinds, index
 
 
@@ -272,9 +271,8 @@ def _contact_rate(planned: list[Kind], channel: str, fallback: float) -> float:
 def _scenario_rate(s: Scenario, channel: str) -> float:
     """The scenario's per-contact cost of `channel` a contact expected before the FAQ:
     its rate × the share of the channel's contacts the FAQ leaves."""
-    mix = np.array([r.mix.get(channel, 0.0) for r in s.reasons.values()])
-    left = np.array([1.0 - s.faq_deflection if n == QUESTION else 1.0 for n in s.reasons])
-    share = float(mix @ left / mix.sum()) if mix.sum() > 0 else 0.0
+    before, after = expected.offered_mix(s, channel)
+    share = float(after.sum() / before.sum()) if before.sum() > 0 else 0.0
     return s.costs.per_contact.get(channel, 0.0) * share
 
 
