@@ -787,3 +787,66 @@ def test_a_week_of_a_center_closed_at_weekends_is_fitted_through_its_sunday(gene
     assert f.volumes["phone"].weekly == pytest.approx(len(weekdays))
     with pytest.raises(ValueError, match="reaches past the log"):
         ccsim.fit(week, first="2024-01-01", last="2024-01-08")
+
+
+def test_a_handle_time_that_is_not_a_number_is_reported_and_a_decimal_comma_read(tmp_path):
+    # "90,5" was ignored without a word (end − answer used instead)
+    rows = [
+        "id;channel;arrival;answer;end;outcome;handle_s",
+        "1;phone;2024-01-01 08:00:00;2024-01-01 08:00:10;2024-01-01 08:03:00;answered;90,5",
+        "2;phone;2024-01-01 08:05:00;2024-01-01 08:05:10;2024-01-01 08:07:00;answered;100",
+    ]
+    export = tmp_path / "acd.csv"
+    export.write_text("\n".join(rows) + "\n")
+    columns = "columns: {id: id, channel: channel, arrival: arrival, answer: answer, end: end, "
+    columns += "outcome: outcome, handle_s: {column: handle_s, unit: min}}\n"
+    mapping = tmp_path / "m.yaml"
+    mapping.write_text("separator: ';'\n" + columns)
+    log = ccsim.read_log(export, str(mapping))
+    assert list(log.contacts["handle_s"]) == [170.0, 6000.0]  # end − answer; 100 min
+    assert log.report() == [
+        f"{export}:2: 1 row(s): handle_s '90,5' is not a number of seconds: end − answer used "
+        "(a decimal comma needs `decimal: ','` in a column mapping)"
+    ]
+    with pytest.raises(history_log.LogError) as refused:
+        ccsim.read_log(export, str(mapping), strict=True)
+    assert len(refused.value.messages) == 1 and refused.value.messages[0].line == 2
+    mapping.write_text("separator: ';'\ndecimal: ','\n" + columns)
+    log = ccsim.read_log(export, str(mapping))
+    assert list(log.contacts["handle_s"]) == [5430.0, 6000.0] and log.report() == []
+
+
+def test_channel_names_that_differ_only_in_case_are_said(tmp_path):
+    path = tmp_path / "log.csv"
+    path.write_text(
+        "channel,arrival,outcome\nPhone,2024-01-01 08:00:00,abandoned\n"
+        "phone,2024-01-01 08:01:00,abandoned\nchat,2024-01-01 08:02:00,abandoned\n"
+    )
+    log = ccsim.read_log(path)
+    assert log.report() == [
+        f"{path}: channels 'Phone' and 'phone' differ only in case: read as 2 channels "
+        "(give them one name with a column mapping's `map`)"
+    ]
+    assert ccsim.read_log(path, strict=True).notes == log.notes  # a note, not a bad row
+
+
+def test_a_log_in_another_encoding_names_its_first_bad_line(tmp_path):
+    path = tmp_path / "log.csv"
+    rows = ["channel,arrival,outcome,reason"] + [
+        f"phone,2024-01-01 08:0{i}:00,abandoned,a" for i in range(5)
+    ]
+    path.write_bytes(
+        ("\n".join(rows) + "\n").encode()
+        + "phone,2024-01-01 09:00:00,abandoned,café\n".encode("latin-1")
+    )
+    r = cli("fit", str(path), "-o", str(tmp_path / "s.yaml"))
+    assert r.returncode == 1 and "Traceback" not in r.stderr
+    assert r.stderr.strip() == (
+        f"{path}:7: not utf-8 text (byte 0xe9); a column mapping's `encoding` reads others, "
+        "e.g. latin-1"
+    )
+    mapping = tmp_path / "m.yaml"
+    mapping.write_text(
+        "encoding: latin-1\ncolumns: {channel: channel, arrival: arrival, outcome: outcome, reason: reason}\n"
+    )
+    assert ccsim.read_log(path, str(mapping)).contacts["reason"].iloc[-1] == "café"

@@ -70,6 +70,9 @@ class Log:
     dropped: dict[str, int] = field(default_factory=dict)  # reason -> rows
     first_line: dict[str, int] = field(default_factory=dict)  # reason -> a line of the file
     not_offered: int = 0  # rows that never reached a queue (e.g. left in the voice menu)
+    # rows kept with a cell read another way (reason -> rows; its line in first_line)
+    repaired: dict[str, int] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)  # the whole log's, e.g. channel names
 
     def __len__(self) -> int:
         return len(self.contacts)
@@ -97,6 +100,8 @@ class Log:
             self.dropped,
             self.first_line,
             self.not_offered,
+            self.repaired,
+            self.notes,
         )
 
     def dates(self) -> pd.DatetimeIndex:
@@ -104,12 +109,17 @@ class Log:
         days = self.contacts["arrival"].dt.normalize()
         return pd.date_range(days.min(), days.max(), freq="D")
 
-    def report(self) -> list[str]:
-        """One line per reason rows were dropped, with a line of the file."""
-        lines = [
-            f"{self.source}:{self.first_line.get(why, 0)}: {n:,} row(s) dropped: {why}"
-            for why, n in self.dropped.items()
+    def problems(self) -> list[str]:
+        """One line per reason rows were dropped or repaired, with a line of the file:
+        what `strict` refuses."""
+        where = lambda why: f"{self.source}:{self.first_line.get(why, 0)}"  # noqa: E731
+        return [f"{where(why)}: {n:,} row(s) dropped: {why}" for why, n in self.dropped.items()] + [
+            f"{where(why)}: {n:,} row(s): {why}" for why, n in self.repaired.items()
         ]
+
+    def report(self) -> list[str]:
+        """The problems, then the notes on the whole log."""
+        lines = self.problems() + [f"{self.source}: {note}" for note in self.notes]
         if self.not_offered:
             lines.append(
                 f"{self.source}: {self.not_offered:,} contact(s) never reached a queue "
@@ -144,6 +154,7 @@ class Mapping(BaseModel):
     time_format: str | None = None  # strftime format of the times (default: ISO / guessed)
     timezone: str | None = None  # times with an offset are converted to this zone
     encoding: str = "utf-8"
+    decimal: Literal[".", ","] = "."  # of the handle times: 90.5 or 90,5
 
     @field_validator("columns", mode="before")
     @classmethod
@@ -221,8 +232,8 @@ def read(
         raise LogError([Message(name, None, None, msg)])
     log = _tidy(raw, name, format, lines)
     log.not_offered = not_offered
-    if strict and log.dropped:
-        raise LogError([Message(*_split(line)) for line in log.report() if "dropped" in line])
+    if strict and log.problems():
+        raise LogError([Message(*_split(line)) for line in log.problems()])
     if log.contacts.empty:
         raise LogError([Message(name, None, None, "no valid contacts in the log")])
     return log
@@ -249,9 +260,28 @@ def _table(path: Path, sep: str = ",", encoding: str = "utf-8") -> pd.DataFrame:
             na_values=[""],
             skipinitialspace=True,
         )
-    except (pd.errors.ParserError, UnicodeDecodeError, ValueError, OSError) as exc:
+    except UnicodeDecodeError as exc:
+        line, byte = _undecodable(path, encoding) or (None, exc.object[exc.start])
+        msg = (
+            f"not {encoding} text (byte 0x{byte:02x}); a column mapping's `encoding` "
+            "reads others, e.g. latin-1"
+        )
+        raise LogError([Message(name, line, None, msg)]) from None
+    except (pd.errors.ParserError, ValueError, OSError) as exc:
         detail = " ".join(str(exc).split())[:160]
         raise LogError([Message(name, None, None, f"not a readable table ({detail})")]) from None
+
+
+def _undecodable(path: Path, encoding: str) -> tuple[int, int] | None:
+    """The first line of `path` that is not `encoding` text, and its first bad byte."""
+    decoder = codecs.getincrementaldecoder(encoding)()
+    with path.open("rb") as f:
+        for number, line in enumerate(f, start=1):
+            try:
+                decoder.decode(line)
+            except UnicodeDecodeError as exc:
+                return number, exc.object[exc.start]
+    return None
 
 
 def _generic(path: Path) -> pd.DataFrame:
@@ -319,8 +349,8 @@ def _mapped(path: Path, mapping_file: Path, limits: FileLimits) -> pd.DataFrame:
             values = table[spec.date].astype(str) + " " + table[spec.time].astype(str)
         if spec.map:
             values = values.map(lambda v, m=spec.map: m.get(str(v).strip(), v))
-        if target == "handle_s" and spec.unit == "min":
-            values = pd.to_numeric(values, errors="coerce") * 60
+        if target == "handle_s":  # read as numbers in _tidy, where a bad one is reported
+            out.attrs["handle_unit"] = 60.0 if spec.unit == "min" else 1.0
         out[target] = values
     missing = [c for c in REQUIRED if c not in out.columns]
     if missing:
@@ -328,6 +358,7 @@ def _mapped(path: Path, mapping_file: Path, limits: FileLimits) -> pd.DataFrame:
         raise LogError([Message(name, None, "columns", msg)])
     out.attrs["time_format"] = mapping.time_format
     out.attrs["timezone"] = mapping.timezone
+    out.attrs["decimal"] = mapping.decimal
     return out
 
 
@@ -460,9 +491,9 @@ def _tidy(raw: pd.DataFrame, name: str, format: str, lines: pd.Series | None) ->
     for col in ("arrival", "answer", "end"):
         c[col] = _times(raw[col], time_format, timezone) if col in raw else pd.NaT
     c["outcome"] = text("outcome").str.lower()
-    given = pd.to_numeric(raw["handle_s"], errors="coerce") if "handle_s" in raw else np.nan
+    given, unreadable = _seconds(raw, raw.attrs.get("decimal", "."))
     derived = (c["end"] - c["answer"]).dt.total_seconds()
-    c["handle_s"] = pd.Series(given, index=raw.index).where(lambda h: h.notna(), derived)
+    c["handle_s"] = given.where(given.notna(), derived)
     c["agent"] = text("agent")
     c["group"] = text("group")
     for extra in raw.columns.difference(COLUMNS):
@@ -503,6 +534,15 @@ def _tidy(raw: pd.DataFrame, name: str, format: str, lines: pd.Series | None) ->
             drop |= mask
     dropped = {why: int(mask.sum()) for why, mask in bad.items()}
     first = {why: int(lines[mask].iloc[0]) for why, mask in bad.items()}
+    repaired: dict[str, int] = {}
+    unreadable &= ~drop
+    if unreadable.any():  # kept (it is a contact), its handle time from its times
+        sample = str(raw.loc[unreadable, "handle_s"].iloc[0]).strip()
+        why = f"handle_s {sample!r} is not a number of seconds: end − answer used"
+        if "," in sample:
+            why += " (a decimal comma needs `decimal: ','` in a column mapping)"
+        repaired[why] = int(unreadable.sum())
+        first[why] = int(lines[unreadable].iloc[0])
     ok = c[~drop].copy()
     # skew of a second or two between systems: an answer (or, unanswered, the end) just
     # before the arrival is at it — an abandon's wait stays ≥ 0, its patience observed
@@ -510,7 +550,37 @@ def _tidy(raw: pd.DataFrame, name: str, format: str, lines: pd.Series | None) ->
         early = ok[col] < ok["arrival"]
         ok.loc[early, "arrival"] = ok.loc[early, col]
     ok = ok.sort_values("arrival", kind="stable").reset_index(drop=True)
-    return Log(ok, name, format, dropped, first)
+    return Log(ok, name, format, dropped, first, repaired=repaired, notes=_case_notes(ok))
+
+
+def _seconds(raw: pd.DataFrame, decimal: str) -> tuple[pd.Series, pd.Series]:
+    """The log's own handle times in seconds (NaN where it gives none), and the rows
+    whose cell holds text that is not a number (it was ignored without a word)."""
+    if "handle_s" not in raw:
+        return pd.Series(np.nan, index=raw.index), pd.Series(False, index=raw.index)
+    values, unit = raw["handle_s"], raw.attrs.get("handle_unit", 1.0)
+    if pd.api.types.is_numeric_dtype(values):
+        return values.astype(float) * unit, pd.Series(False, index=raw.index)
+    text = values.astype("string").str.strip()
+    if decimal == ",":
+        text = text.str.replace(",", ".", regex=False)
+    number = pd.to_numeric(text, errors="coerce").astype(float)
+    unreadable = (text.notna() & (text != "") & number.isna()).fillna(False).astype(bool)
+    return number * unit, unreadable
+
+
+def _case_notes(contacts: pd.DataFrame) -> list[str]:
+    """Channel names that differ only in case: read as different channels, said."""
+    names = pd.Series(contacts["channel"].dropna().unique(), dtype="string")
+    notes = []
+    for _, same in names.groupby(names.str.casefold()):
+        if len(same) > 1:
+            shown = " and ".join(repr(str(n)) for n in sorted(same))
+            notes.append(
+                f"channels {shown} differ only in case: read as {len(same)} channels "
+                "(give them one name with a column mapping's `map`)"
+            )
+    return notes
 
 
 def from_contacts(contacts: pd.DataFrame, origin: pd.Timestamp) -> pd.DataFrame:
