@@ -7,6 +7,7 @@ import json
 import subprocess
 import sys
 from dataclasses import replace
+from datetime import date
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -16,8 +17,8 @@ import pytest
 
 import ccsim
 import logs
+from ccsim.history import backtest, patience, staffing
 from ccsim.history import log as history_log
-from ccsim.history import patience, staffing
 from ccsim.model import shifts
 from ccsim.report import history as history_report
 from ccsim.scenario import timegrid
@@ -850,3 +851,36 @@ def test_a_log_in_another_encoding_names_its_first_bad_line(tmp_path):
         "encoding: latin-1\ncolumns: {channel: channel, arrival: arrival, outcome: outcome, reason: reason}\n"
     )
     assert ccsim.read_log(path, str(mapping)).contacts["reason"].iloc[-1] == "café"
+
+
+def test_a_backtest_on_dates_the_scenario_was_fitted_on_says_it_is_in_sample(
+    generated, fitted, tmp_path
+):
+    # a backtest over the fit period flatters the model, and nothing said so
+    assert fitted.scenario.fitted.model_dump() == {
+        "log": generated.name,
+        "first": pd.Timestamp(logs.FIRST).date(),
+        "last": pd.Timestamp("2024-01-07").date(),
+    }
+    path = fitted.save(tmp_path / "fitted.yaml")
+    assert ccsim.load(path).fitted == fitted.scenario.fitted  # written, read back
+    r = cli(
+        "backtest", str(path), str(generated), "--from", "2024-01-06", "--to", "2024-01-08",
+        "--reps", "1", "--workers", "1", "--json", "--quiet",
+    )  # fmt: skip
+    assert r.returncode == 0, r.stderr
+    warning = (
+        "in-sample: 2 of the 3 day(s) replayed (2024-01-06 to 2024-01-07) are in the period "
+        f"the scenario was fitted on from {generated.name} (2024-01-01 to 2024-01-07); judge "
+        "a model on dates it was not fitted on"
+    )
+    assert r.stderr.strip() == f"ccsim: warning: {warning}"
+    assert json.loads(r.stdout)["notes"][0] == warning
+    log = ccsim.read_log(generated)
+    s = fitted.scenario
+    assert backtest.in_sample(s, log, date(2024, 1, 8), date(2024, 1, 14)) is None
+    other = replace(log, source=str(tmp_path / "other.parquet"))
+    assert backtest.in_sample(s, other, date(2024, 1, 1), date(2024, 1, 7)) is None
+    assert backtest.in_sample(s, log, date(2023, 12, 25), date(2024, 1, 1)).startswith(
+        "in-sample: 1 of the 8 day(s)"
+    )

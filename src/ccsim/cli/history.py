@@ -190,6 +190,7 @@ def backtest_command(
     actual per interval, beside Erlang C and Erlang A."""
     import ccsim
     from ccsim.experiment.runner import WorkerError
+    from ccsim.history.backtest import in_sample
     from ccsim.model.work import WorkLimitError
     from ccsim.report import history as reports
 
@@ -230,6 +231,9 @@ def backtest_command(
     finally:
         if bar is not None:
             bar.stop()
+    overlap = in_sample(s, contacts, start, end)
+    if overlap:
+        err.print(f"ccsim: warning: {overlap}", markup=False)
     if out_dir is not None:
         reports.write_backtest(out_dir, result)
     if as_json:

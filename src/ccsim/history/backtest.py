@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -161,8 +162,28 @@ def backtest(
         f"{gap:g} min), {on_duty['agents'].sum() * step / 60:,.0f} agent-hours in the period",
         "arrivals: the period's own, exactly as many per interval as the log shows",
     ]
+    overlap = in_sample(s, log, start.date(), end.date())
+    if overlap:
+        notes.insert(0, overlap)
     return Backtest(
         table, errors, start.date(), end.date(), within, replay, replications, seed, notes
+    )
+
+
+def in_sample(s: Scenario, log: Log, first: date, last: date) -> str | None:
+    """A warning when the dates replayed overlap those `s` was fitted on from this log
+    (by file name): its errors there are in-sample and flatter the model."""
+    fitted = s.fitted
+    if fitted is None or Path(log.source).name != fitted.log:
+        return None
+    a, b = max(first, fitted.first), min(last, fitted.last)
+    if a > b:
+        return None
+    days = (b - a).days + 1
+    return (
+        f"in-sample: {days} of the {(last - first).days + 1} day(s) replayed ({a} to {b}) "
+        f"are in the period the scenario was fitted on from {fitted.log} ({fitted.first} to "
+        f"{fitted.last}); judge a model on dates it was not fitted on"
     )
 
 

@@ -148,6 +148,11 @@ def fit(
     doc: dict[str, Any] = {
         "name": f"Fitted from {Path(log.source).name}",
         "description": f"Contacts of {dates[0].date()} to {dates[-1].date()}, fitted by ccsim fit.",
+        "fitted": {
+            "log": Path(log.source).name,
+            "first": dates[0].date().isoformat(),
+            "last": dates[-1].date().isoformat(),
+        },
         "simulation": {
             "horizon": "7d",
             "warmup": "1d",

@@ -754,11 +754,27 @@ class Costs(Model):
 # --- the scenario --------------------------------------------------------------------
 
 
+class Fitted(Model):
+    """Where a fitted scenario's values come from (`ccsim fit` writes it): a backtest of
+    the same log on these dates is in-sample, and says so (docs/history.md)."""
+
+    log: str = Field(min_length=1, description="the log's file name")
+    first: date = Field(description="first date of the fit period")
+    last: date = Field(description="last date of the fit period")
+
+    @model_validator(mode="after")
+    def _in_order(self) -> Fitted:
+        if self.last < self.first:
+            raise ValueError("`last` comes before `first`")
+        return self
+
+
 class Scenario(Model):
     """A whole contact-center scenario (one YAML file)."""
 
     name: str = Field(min_length=1)
     description: str = ""
+    fitted: Fitted | None = Field(None, description="the log and dates it was fitted on")
     simulation: Simulation = Simulation()
     channels: dict[str, Channel] = Field(min_length=1)
     arrivals: dict[str, Arrivals]
