@@ -884,3 +884,25 @@ def test_a_backtest_on_dates_the_scenario_was_fitted_on_says_it_is_in_sample(
     assert backtest.in_sample(s, log, date(2023, 12, 25), date(2024, 1, 1)).startswith(
         "in-sample: 1 of the 8 day(s)"
     )
+
+
+def test_contacts_outside_the_fitted_opening_hours_are_reported(tmp_path):
+    # computed and never shown: a simulation of the fitted scenario turns them away
+    rows, rng = ["channel,arrival,answer,end,outcome,agent"], np.random.default_rng(3)
+    for day in range(1, 8):
+        for k in range(54):  # 08:00-17:00, one every 10 min
+            t = pd.Timestamp(2024, 1, day, 8) + pd.Timedelta(minutes=10 * k)
+            end = t + pd.Timedelta(seconds=int(rng.integers(60, 400)))
+            rows.append(f"phone,{t},{t},{end},answered,a{k % 3}")
+    stray = pd.Timestamp(2024, 1, 3, 3)
+    rows.append(f"phone,{stray},{stray},{stray + pd.Timedelta(minutes=2)},answered,a0")
+    path = tmp_path / "log.csv"
+    path.write_text("\n".join(rows) + "\n")
+    r = cli("fit", str(path), "-o", str(tmp_path / "s.yaml"), "--json")
+    assert r.returncode == 0, r.stderr
+    assert json.loads(r.stdout)["outside_hours"] == {"phone": round(1 / (7 * 54 + 1), 6)}
+    r = cli("fit", str(path), "-o", str(tmp_path / "s.yaml"))
+    assert (
+        "phone: 0.26% of the contacts arrived outside the fitted opening hours; in a "
+        "simulation such contacts are turned away as closed"
+    ) in r.stdout

@@ -153,6 +153,15 @@ def fit_command(
         f"written to {path}" + (f", report to {report}/" if report else ""),
         markup=False,
     )
+    for channel, v in fitted.volumes.items():
+        if v.outside_hours > 0:
+            kind = fitted.document["channels"][channel]["kind"]
+            fate = "wait for the opening" if kind == "message" else "are turned away as closed"
+            out.print(
+                f"{channel}: {v.outside_hours:.2%} of the contacts arrived outside the fitted "
+                f"opening hours; in a simulation such contacts {fate}",
+                markup=False,
+            )
     out.print(
         f"anger: {'on' if fitted.anger and fitted.anger.enabled else 'off'} — "
         f"{fitted.anger.reason if fitted.anger else 'no voice or chat channel'}",
