@@ -407,6 +407,7 @@ def test_backtest_of_a_period_beside_erlang(generated, fitted, tmp_path):
         "intervals.csv",
         "backtest.png",
         "backtest.html",
+        ".ccsim-output",
     }
 
 

@@ -10,6 +10,7 @@ import pytest
 from nbclient import NotebookClient
 
 import ccsim
+from ccsim.atomic import MANIFEST
 
 NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
 EXPECTED = [
@@ -67,10 +68,15 @@ def test_notebook_runs_top_to_bottom(name, tmp_path, monkeypatch):
         }
     if name == "05_from_history":  # the fitted scenario loads; the backtest folder is whole
         assert ccsim.load(tmp_path / "fitted.yaml").channels
-        assert {"backtest.json", "intervals.csv", "backtest.png", "backtest.html"} == {
+        assert {"backtest.json", "intervals.csv", "backtest.png", "backtest.html", MANIFEST} == {
             p.name for p in (tmp_path / "backtest").iterdir()
         }
     if name == "06_year_plan":  # the year's folder holds what finance opens
-        assert {"capacity.json", "weeks.csv", "months.csv", "report.xlsx", "report.html"} == {
-            p.name for p in (tmp_path / "year").iterdir()
-        }
+        assert {
+            "capacity.json",
+            "weeks.csv",
+            "months.csv",
+            "report.xlsx",
+            "report.html",
+            MANIFEST,
+        } == {p.name for p in (tmp_path / "year").iterdir()}

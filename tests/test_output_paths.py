@@ -95,3 +95,26 @@ def test_a_fitted_scenario_inside_the_report_folder_is_refused_before_the_fit(tm
     )  # fmt: skip
     usage_error(r, f"--output {output} is inside the --report folder {report}: write it elsewhere")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["log.csv"]
+
+
+def test_an_earlier_output_holding_a_file_of_the_users_is_not_replaced(tmp_path):
+    # it was replaced whole: a notebook put beside run.json was lost on the next run
+    out = tmp_path / "run"
+    r = ccsim("run", SHOP, "-n", "2", "-q", "--out", str(out))
+    assert r.returncode == 0, r.stderr
+    assert "run.json" in (out / ".ccsim-output").read_text().splitlines()
+    (out / "analysis.ipynb").write_text("mine")
+    (out / "charts").mkdir()
+    (out / "charts" / "mine.png").write_bytes(b"png")
+    r = ccsim("run", SHOP, "-n", "2", "-q", "--out", str(out))
+    usage_error(
+        r,
+        f"--out {out}: holds files ccsim did not write (analysis.ipynb, charts/mine.png) — "
+        "move them out or give a new folder",
+    )
+    assert (out / "analysis.ipynb").read_text() == "mine" and (out / "run.json").is_file()
+    (out / "analysis.ipynb").unlink()
+    (out / "charts" / "mine.png").unlink()
+    (out / "charts").rmdir()
+    r = ccsim("run", SHOP, "-n", "2", "-q", "--out", str(out))
+    assert r.returncode == 0, r.stderr

@@ -3,8 +3,10 @@
 Outputs go to a temporary name beside the target and are renamed into place at the end,
 so an interrupted run (Ctrl-C, a crash, a full disk) leaves no half-written result and
 keeps an older one in place. An output folder replaces only a folder that is empty or
-that ccsim wrote (it holds one of `OUTPUT_DOCUMENTS`): never a file (the scenario given
-as `--out` by mistake), a device, or a folder of other files (`--out .`, `--out ~`).
+that ccsim wrote — every file in it listed in its `MANIFEST` (or, written before there
+was one, holding one of `OUTPUT_DOCUMENTS`): never a file (the scenario given as `--out`
+by mistake), a device, a folder of other files (`--out .`, `--out ~`), or an earlier
+output a user put files of their own in.
 """
 
 from __future__ import annotations
@@ -19,6 +21,9 @@ from pathlib import Path
 # the main document of each output folder ccsim writes (run, plan, capacity, fit report,
 # backtest): a folder holding one of them may be replaced by a new output
 OUTPUT_DOCUMENTS = ("run.json", "plan.json", "capacity.json", "fit.html", "backtest.json")
+# in every output folder: the files ccsim wrote there, one relative path a line
+MANIFEST = ".ccsim-output"
+MAX_MANIFEST_BYTES = 1_000_000
 
 
 class OutputError(ValueError):
@@ -34,13 +39,43 @@ def check_folder(target: Path) -> Path:
     if target.exists() or target.is_symlink():
         if not target.is_dir() or target.is_symlink():
             raise OutputError(f"{target}: exists and is not a folder")
-        if any(target.iterdir()) and not any((target / n).is_file() for n in OUTPUT_DOCUMENTS):
+        _replaceable(target)
+    _parent_ok(target)
+    return target
+
+
+def _replaceable(target: Path) -> None:
+    """Refuse a folder holding anything ccsim did not write there (until 2026-12-05 an
+    earlier output was replaced whole, a user's notes beside run.json included)."""
+    if not any(target.iterdir()):
+        return
+    manifest = target / MANIFEST
+    if not manifest.is_file():
+        if not any((target / n).is_file() for n in OUTPUT_DOCUMENTS):
             raise OutputError(
                 f"{target}: a folder of other files — ccsim replaces only an empty folder or "
                 "one it wrote; give a new folder"
             )
-    _parent_ok(target)
-    return target
+        return  # written before outputs had a manifest
+    with manifest.open(encoding="utf-8", errors="replace") as f:
+        wrote = set(f.read(MAX_MANIFEST_BYTES).splitlines()) | {MANIFEST}
+    others = sorted(
+        path.relative_to(target).as_posix()
+        for path in target.rglob("*")
+        if not path.is_dir() and path.relative_to(target).as_posix() not in wrote
+    )
+    if others:
+        shown = ", ".join(others[:3]) + (f" and {len(others) - 3} more" if len(others) > 3 else "")
+        raise OutputError(
+            f"{target}: holds files ccsim did not write ({shown}) — move them out or give a "
+            "new folder"
+        )
+
+
+def _write_manifest(folder: Path) -> None:
+    """List the files of a finished output folder (`MANIFEST`)."""
+    names = sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file())
+    (folder / MANIFEST).write_text("".join(f"{n}\n" for n in names), encoding="utf-8")
 
 
 def check_file(target: Path) -> Path:
@@ -72,6 +107,7 @@ def atomic_folder(target: Path) -> Iterator[Path]:
     tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
     try:
         yield tmp
+        _write_manifest(tmp)
         _readable(tmp, folder=True)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
