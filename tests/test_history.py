@@ -17,7 +17,7 @@ import pytest
 
 import ccsim
 import logs
-from ccsim.history import backtest, patience, staffing
+from ccsim.history import backtest, patience, staffing, wrapup
 from ccsim.history import log as history_log
 from ccsim.model import shifts
 from ccsim.report import history as history_report
@@ -677,8 +677,6 @@ def test_handle_times_all_alike_give_anger_off():
 def test_wrapup_gaps_all_alike_or_no_agents_fit_no_wrapup_rather_than_failing():
     # thin data says so rather than failing: gaps all of one length have no spread to
     # fit (that raised and failed the whole fit), a log naming no agent has no gaps
-    from ccsim.history import wrapup
-
     rows, t = [], pd.Timestamp("2024-01-01 08:00")
     for _ in range(60):  # back to back, 30 s apart, calls always waiting
         end = t + pd.Timedelta(seconds=120)
@@ -907,3 +905,44 @@ def test_contacts_outside_the_fitted_opening_hours_are_reported(tmp_path):
         "phone: 0.26% of the contacts arrived outside the fitted opening hours; in a "
         "simulation such contacts are turned away as closed"
     ) in r.stdout
+
+
+def test_a_gap_the_agent_filled_with_another_channels_contact_is_not_wrapup():
+    # the gaps were taken within each channel's contacts: a generalist's calls between
+    # two e-mails counted as e-mail wrap-up (4.8 min fitted on a simulated log of
+    # ecommerce_omnichannel.yaml, which has none)
+    rows, t, rng = [], pd.Timestamp("2024-01-01 08:00"), np.random.default_rng(5)
+    waiting = pd.Timestamp("2024-01-01 07:00")  # every contact arrived before: all wait
+    for _ in range(80):  # an e-mail, 1 min of wrap-up (varied), a call, 1 min, ...
+        for channel in ("email", "phone"):
+            end = t + pd.Timedelta(seconds=int(rng.integers(120, 400)))
+            rows.append((channel, waiting, t, end, "answered", "a"))
+            t = end + pd.Timedelta(seconds=int(rng.integers(30, 90)))
+    log = pd.DataFrame(rows, columns=["channel", "arrival", "answer", "end", "outcome", "agent"])
+    email = log[log["channel"] == "email"]
+    alone, _ = wrapup.fit(email, "w")  # as before: the call and both wrap-ups in each gap
+    assert alone.mean > 4
+    assert wrapup.fit(email, "w", log) == (None, [])  # every gap held a call
+    # two agents' contacts that overlap: not a gap of either
+    both = wrapup.fit(log, "w", log)[0]  # one channel of everything: the gaps themselves
+    assert 30 / 60 <= both.mean <= 90 / 60
+    overlapping = pd.concat(
+        [
+            log,
+            log.assign(
+                agent="a",
+                answer=log["answer"] + pd.Timedelta(seconds=200),
+                end=log["end"] + pd.Timedelta(seconds=200),
+            ),
+        ]
+    )
+    assert wrapup.fit(log, "w", overlapping) == (None, [])
+    # most gaps 0, a few long ones (breaks): no wrap-up (it fitted a CV over 10, outside
+    # the format's bounds, on a simulated e-commerce log)
+    rows, t = [], pd.Timestamp("2024-01-01 08:00")
+    for k in range(66):
+        end = t + pd.Timedelta(seconds=int(rng.integers(120, 400)))
+        rows.append(("phone", waiting, t, end, "answered", "a"))
+        t = end + pd.Timedelta(minutes=10 if k % 11 == 10 else 0)
+    breaks = pd.DataFrame(rows, columns=log.columns)
+    assert wrapup.fit(breaks, "w", breaks) == (None, [])

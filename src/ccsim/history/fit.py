@@ -182,7 +182,7 @@ def fit(
             "intraday": v.intraday,
             "overdispersion": round(v.overdispersion, 4) if v.overdispersion >= 1e-3 else 0.0,
         }
-        w, est = wrapup.fit(c[mine], f"channels.{ch}.wrapup")
+        w, est = wrapup.fit(c[mine], f"channels.{ch}.wrapup", log.contacts)
         if w is not None:
             doc["channels"][ch]["wrapup"] = w.spec()
             found += est
