@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from ccsim.atomic import OutputError, atomic_folder, check_file
+from ccsim.atomic import OutputError, atomic_folder, check_file, check_folder
 from conftest import SCENARIOS
 from test_cli import ccsim
 
@@ -118,3 +118,51 @@ def test_an_earlier_output_holding_a_file_of_the_users_is_not_replaced(tmp_path)
     (out / "charts").rmdir()
     r = ccsim("run", SHOP, "-n", "2", "-q", "--out", str(out))
     assert r.returncode == 0, r.stderr
+
+
+def test_what_ccsim_writes_into_its_folders_and_file_browser_litter_do_not_block_a_rerun(
+    tmp_path,
+):
+    # `ccsim report DIR` adds report.xlsx/.html after the folder's list was written: the
+    # next run into DIR was refused
+    out = tmp_path / "run"
+    r = ccsim("run", SHOP, "-n", "2", "-q", "--out", str(out))
+    assert r.returncode == 0, r.stderr
+    assert ccsim("report", str(out)).returncode == 0
+    (out / ".DS_Store").write_bytes(b"\0")
+    (out / "Thumbs.db").write_bytes(b"\0")
+    r = ccsim("run", SHOP, "-n", "2", "-q", "--out", str(out))
+    assert r.returncode == 0, r.stderr
+
+
+def test_a_folder_without_a_list_a_link_or_an_empty_folder_of_the_users_is_not_replaced(
+    tmp_path,
+):
+    out = tmp_path / "old"
+    out.mkdir()
+    (out / "run.json").write_text("{}")  # an output written before outputs had a list
+    (out / "summary.csv").write_text("")
+    with atomic_folder(out) as tmp:  # only ccsim's names: replaced
+        (tmp / "run.json").write_text("{}")
+    (out / "analysis.ipynb").write_text("mine")
+    (out / ".ccsim-output").unlink()  # as if written before the list existed
+    with pytest.raises(OutputError, match=r"holds files ccsim did not write \(analysis.ipynb\)"):
+        check_folder(out)
+    (out / "analysis.ipynb").unlink()
+    (out / "data").symlink_to(tmp_path)
+    (out / "empty").mkdir()
+    with pytest.raises(OutputError, match=r"did not write \(data, empty/\)"):
+        check_folder(out)
+    assert (out / "data").is_symlink() and (out / "empty").is_dir()
+
+
+def test_a_file_saved_into_the_folder_while_ccsim_writes_is_kept(tmp_path):
+    out = tmp_path / "run"
+    with atomic_folder(out) as tmp:
+        (tmp / "run.json").write_text("1")
+    refused = pytest.raises(OutputError, match=r"did not write \(notes.txt\)")
+    with refused, atomic_folder(out) as tmp:
+        (tmp / "run.json").write_text("2")
+        (out / "notes.txt").write_text("mine")  # saved while the new output is made
+    assert (out / "notes.txt").read_text() == "mine" and (out / "run.json").read_text() == "1"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["run"]  # no temporary left

@@ -3,10 +3,10 @@
 Outputs go to a temporary name beside the target and are renamed into place at the end,
 so an interrupted run (Ctrl-C, a crash, a full disk) leaves no half-written result and
 keeps an older one in place. An output folder replaces only a folder that is empty or
-that ccsim wrote — every file in it listed in its `MANIFEST` (or, written before there
-was one, holding one of `OUTPUT_DOCUMENTS`): never a file (the scenario given as `--out`
-by mistake), a device, a folder of other files (`--out .`, `--out ~`), or an earlier
-output a user put files of their own in.
+that ccsim wrote — every file in it listed in its `MANIFEST` or one of the names ccsim
+writes (`OUTPUT_FILES`): never a file (the scenario given as `--out` by mistake), a
+device, a folder of other files (`--out .`, `--out ~`), or an earlier output a user put
+files of their own in.
 """
 
 from __future__ import annotations
@@ -19,11 +19,23 @@ from collections.abc import Iterator
 from pathlib import Path
 
 # the main document of each output folder ccsim writes (run, plan, capacity, fit report,
-# backtest): a folder holding one of them may be replaced by a new output
+# backtest): a folder holding one of them was written by ccsim
 OUTPUT_DOCUMENTS = ("run.json", "plan.json", "capacity.json", "fit.html", "backtest.json")
+# every name ccsim writes at the top of an output folder (`ccsim report` adds the report
+# to a run folder after its manifest was written)
+OUTPUT_FILES = frozenset(
+    (
+        *OUTPUT_DOCUMENTS,
+        *("summary.csv", "intervals.csv", "groups.csv", "requirements.csv", "meta.json"),
+        *("scenario.yaml", "contacts.parquet", "roster.yaml", "report.xlsx", "report.html"),
+        *("weeks.csv", "months.csv", "estimates.csv", "backtest.png", "backtest.html"),
+    )
+)
 # in every output folder: the files ccsim wrote there, one relative path a line
 MANIFEST = ".ccsim-output"
 MAX_MANIFEST_BYTES = 1_000_000
+# what file browsers leave in a folder: not the user's work
+LITTER = frozenset((".DS_Store", "Thumbs.db", "desktop.ini"))
 
 
 class OutputError(ValueError):
@@ -45,25 +57,27 @@ def check_folder(target: Path) -> Path:
 
 
 def _replaceable(target: Path) -> None:
-    """Refuse a folder holding anything ccsim did not write there (until 2026-12-05 an
-    earlier output was replaced whole, a user's notes beside run.json included)."""
-    if not any(target.iterdir()):
+    """Refuse a folder holding anything ccsim did not write there — a file, a link or a
+    folder of the user's (until 2026-12-05 an earlier output was replaced whole, a
+    user's notebook beside run.json included)."""
+    entries = _entries(target)
+    if not entries:
         return
     manifest = target / MANIFEST
-    if not manifest.is_file():
-        if not any((target / n).is_file() for n in OUTPUT_DOCUMENTS):
-            raise OutputError(
-                f"{target}: a folder of other files — ccsim replaces only an empty folder or "
-                "one it wrote; give a new folder"
-            )
-        return  # written before outputs had a manifest
-    with manifest.open(encoding="utf-8", errors="replace") as f:
-        wrote = set(f.read(MAX_MANIFEST_BYTES).splitlines()) | {MANIFEST}
-    others = sorted(
-        path.relative_to(target).as_posix()
-        for path in target.rglob("*")
-        if not path.is_dir() and path.relative_to(target).as_posix() not in wrote
-    )
+    listed: set[str] = set()
+    if manifest.is_file() and not manifest.is_symlink():
+        with manifest.open(encoding="utf-8", errors="replace") as f:
+            listed = set(f.read(MAX_MANIFEST_BYTES).splitlines())
+    elif not any((target / n).is_file() for n in OUTPUT_DOCUMENTS):
+        raise OutputError(
+            f"{target}: a folder of other files — ccsim replaces only an empty folder or "
+            "one it wrote; give a new folder"
+        )
+    others = [
+        e
+        for e in entries
+        if e not in listed and e not in OUTPUT_FILES and e != MANIFEST and not _litter(e)
+    ]
     if others:
         shown = ", ".join(others[:3]) + (f" and {len(others) - 3} more" if len(others) > 3 else "")
         raise OutputError(
@@ -72,9 +86,28 @@ def _replaceable(target: Path) -> None:
         )
 
 
+def _entries(folder: Path) -> list[str]:
+    """Every file, link and empty folder below `folder`, as relative paths (links not
+    followed; an empty folder ends in /)."""
+    found = []
+    for here, dirs, files in os.walk(folder, followlinks=False):
+        rel = Path(here).relative_to(folder).as_posix()
+        prefix = "" if rel == "." else f"{rel}/"
+        found += [prefix + name for name in files]
+        found += [prefix + name for name in dirs if os.path.islink(os.path.join(here, name))]
+        if prefix and not dirs and not files:
+            found.append(prefix)
+    return sorted(found)
+
+
+def _litter(entry: str) -> bool:
+    name = entry.rsplit("/", 1)[-1]
+    return name in LITTER or name.startswith("._")
+
+
 def _write_manifest(folder: Path) -> None:
     """List the files of a finished output folder (`MANIFEST`)."""
-    names = sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file())
+    names = _entries(folder)
     (folder / MANIFEST).write_text("".join(f"{n}\n" for n in names), encoding="utf-8")
 
 
@@ -114,10 +147,19 @@ def atomic_folder(target: Path) -> Iterator[Path]:
         raise
     old = None
     if target.exists():
+        try:  # again: a file may have been saved there while ccsim worked
+            _replaceable(target)
+        except OutputError:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise
         old = target.with_name(f".{target.name}.old-{os.getpid()}")
         target.rename(old)
     tmp.rename(target)
     if old is not None:
+        try:  # (one saved in the instant between: the old folder is kept, with it)
+            _replaceable(old)
+        except OutputError:
+            return
         shutil.rmtree(old, ignore_errors=True)
 
 
