@@ -946,3 +946,55 @@ def test_a_gap_the_agent_filled_with_another_channels_contact_is_not_wrapup():
         t = end + pd.Timedelta(minutes=10 if k % 11 == 10 else 0)
     breaks = pd.DataFrame(rows, columns=log.columns)
     assert wrapup.fit(breaks, "w", breaks) == (None, [])
+
+
+def test_handle_times_in_other_forms_are_read_and_text_beside_an_abandon_is_no_time(tmp_path):
+    # after a review: `n/a` beside an abandon made --strict refuse an ordinary log; with
+    # `decimal: ','` a dot groups thousands; a Parquet duration column was not read; a
+    # `value` with `unit: min` was taken as seconds
+    rows = [
+        "id;channel;arrival;answer;end;outcome;handle_s",
+        "1;phone;2024-01-01 08:00:00;2024-01-01 08:00:10;2024-01-01 08:03:00;answered;1.234,5",
+        "2;phone;2024-01-01 08:05:00;;2024-01-01 08:06:00;abandoned;n/a",
+        "3;phone;2024-01-01 08:06:00;;2024-01-01 08:06:30;abandoned;-",
+    ]
+    export = tmp_path / "eu.csv"
+    export.write_text("\n".join(rows) + "\n")
+    columns = "columns: {id: id, channel: channel, arrival: arrival, answer: answer, end: end, "
+    mapping = tmp_path / "m.yaml"
+    mapping.write_text(
+        "separator: ';'\ndecimal: ','\n" + columns + "outcome: outcome, handle_s: handle_s}\n"
+    )
+    log = ccsim.read_log(export, str(mapping), strict=True)
+    assert list(log.contacts["handle_s"].fillna(-1)) == [1234.5, -1, -1] and log.report() == []
+    mapping.write_text(
+        "separator: ';'\n" + columns + "outcome: outcome, handle_s: {value: '2', unit: min}}\n"
+    )
+    assert ccsim.read_log(export, str(mapping)).contacts["handle_s"].iloc[0] == 120.0
+    frame = pd.DataFrame(
+        {
+            "channel": ["phone"] * 2,
+            "arrival": pd.to_datetime(["2024-01-01 08:00", "2024-01-01 08:10"]),
+            "answer": pd.to_datetime(["2024-01-01 08:00", "2024-01-01 08:10"]),
+            "end": pd.to_datetime(["2024-01-01 08:02", "2024-01-01 08:12"]),
+            "outcome": ["answered"] * 2,
+            "handle_s": pd.to_timedelta([90, 100], unit="s"),
+        }
+    )
+    frame.to_parquet(tmp_path / "log.parquet")
+    log = ccsim.read_log(tmp_path / "log.parquet")
+    assert list(log.contacts["handle_s"]) == [90.0, 100.0] and log.report() == []
+
+
+def test_columns_one_name_in_another_case_and_a_bad_last_byte_are_one_located_message(tmp_path):
+    path = tmp_path / "log.csv"
+    path.write_text("channel,arrival,outcome,Channel\nphone,2024-01-01 08:00:00,abandoned,x\n")
+    with pytest.raises(history_log.LogError) as refused:  # a traceback before
+        ccsim.read_log(path)
+    assert [str(m) for m in refused.value.messages] == [
+        f"{path}:1: columns 'channel' and 'Channel' are one name in the layout: keep one"
+    ]
+    path.write_bytes(b"channel,arrival,outcome,reason\nphone,2024-01-01 08:00:00,abandoned,a\xe9")
+    with pytest.raises(history_log.LogError) as refused:  # no final newline: no line before
+        ccsim.read_log(path)
+    assert str(refused.value.messages[0]).startswith(f"{path}:2: not utf-8 text (byte 0xe9)")

@@ -281,12 +281,22 @@ def _undecodable(path: Path, encoding: str) -> tuple[int, int] | None:
                 decoder.decode(line)
             except UnicodeDecodeError as exc:
                 return number, exc.object[exc.start]
+        try:  # a last line cut inside a character
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError as exc:
+            return max(number, 1), exc.object[exc.start]
     return None
 
 
 def _generic(path: Path) -> pd.DataFrame:
     frame = _table(path)
-    frame.columns = [str(c).strip().lower() for c in frame.columns]
+    names = [str(c).strip().lower() for c in frame.columns]
+    twice = sorted({n for n in names if names.count(n) > 1})
+    if twice:  # `channel` and `Channel`: which one is meant cannot be told
+        same = [str(c) for c in frame.columns if str(c).strip().lower() == twice[0]]
+        msg = f"columns {' and '.join(map(repr, same))} are one name in the layout: keep one"
+        raise LogError([Message(str(path), 1, None, msg)])
+    frame.columns = names
     missing = [c for c in REQUIRED if c not in frame.columns]
     if missing:
         found = ", ".join(map(str, list(frame.columns)[:10]))
@@ -329,6 +339,8 @@ def _mapped(path: Path, mapping_file: Path, limits: FileLimits) -> pd.DataFrame:
     table = _table(path, mapping.separator, mapping.encoding)
     out = pd.DataFrame(index=table.index)
     for target, spec in mapping.columns.items():
+        if target == "handle_s":  # read as numbers in _tidy, where a bad one is reported
+            out.attrs["handle_unit"] = 60.0 if spec.unit == "min" else 1.0
         if spec.value is not None:
             out[target] = spec.value
             continue
@@ -349,8 +361,6 @@ def _mapped(path: Path, mapping_file: Path, limits: FileLimits) -> pd.DataFrame:
             values = table[spec.date].astype(str) + " " + table[spec.time].astype(str)
         if spec.map:
             values = values.map(lambda v, m=spec.map: m.get(str(v).strip(), v))
-        if target == "handle_s":  # read as numbers in _tidy, where a bad one is reported
-            out.attrs["handle_unit"] = 60.0 if spec.unit == "min" else 1.0
         out[target] = values
     missing = [c for c in REQUIRED if c not in out.columns]
     if missing:
@@ -535,11 +545,13 @@ def _tidy(raw: pd.DataFrame, name: str, format: str, lines: pd.Series | None) ->
     dropped = {why: int(mask.sum()) for why, mask in bad.items()}
     first = {why: int(lines[mask].iloc[0]) for why, mask in bad.items()}
     repaired: dict[str, int] = {}
-    unreadable &= ~drop
-    if unreadable.any():  # kept (it is a contact), its handle time from its times
+    # an answered contact's: kept (it is a contact), its handle time from its times (text
+    # such as `n/a` beside an abandon is no handle time, as an empty cell)
+    unreadable &= ~drop & answered.fillna(False).astype(bool)
+    if unreadable.any():
         sample = str(raw.loc[unreadable, "handle_s"].iloc[0]).strip()
         why = f"handle_s {sample!r} is not a number of seconds: end − answer used"
-        if "," in sample:
+        if "," in sample and raw.attrs.get("decimal", ".") == ".":
             why += " (a decimal comma needs `decimal: ','` in a column mapping)"
         repaired[why] = int(unreadable.sum())
         first[why] = int(lines[unreadable].iloc[0])
@@ -559,11 +571,13 @@ def _seconds(raw: pd.DataFrame, decimal: str) -> tuple[pd.Series, pd.Series]:
     if "handle_s" not in raw:
         return pd.Series(np.nan, index=raw.index), pd.Series(False, index=raw.index)
     values, unit = raw["handle_s"], raw.attrs.get("handle_unit", 1.0)
+    if pd.api.types.is_timedelta64_dtype(values):  # a Parquet duration column
+        return values.dt.total_seconds(), pd.Series(False, index=raw.index)
     if pd.api.types.is_numeric_dtype(values):
         return values.astype(float) * unit, pd.Series(False, index=raw.index)
     text = values.astype("string").str.strip()
-    if decimal == ",":
-        text = text.str.replace(",", ".", regex=False)
+    if decimal == ",":  # 1.234,5: a dot groups thousands
+        text = text.str.replace(".", "", regex=False).str.replace(",", ".", regex=False)
     number = pd.to_numeric(text, errors="coerce").astype(float)
     unreadable = (text.notna() & (text != "") & number.isna()).fillna(False).astype(bool)
     return number * unit, unreadable
