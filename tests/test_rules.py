@@ -402,6 +402,22 @@ def test_intraday_csv_must_be_numeric(tmp_path):
     assert any("bad.csv:3: expected a number" in m for m in errors_of(text, tmp_path))
 
 
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        ("hour;weight\n7;0,1\n9;1,2\n", "semi.csv:1: expected comma-separated values with a "
+         "decimal point (9,1.2), got 'hour;weight'"),
+        ("hour,weight\n7,0,1\n", "semi.csv:2: expected 2 column(s) as in the first row, got 3 "
+         "(a decimal comma? write 0.5, not 0,5)"),
+    ],
+)  # fmt: skip
+def test_an_intraday_csv_with_semicolons_or_decimal_commas_is_refused(tmp_path, content, expected):
+    # `9;1,2` was read as the cells `9;1` and `2`: a 12:1 peak became 2:1, and it validated
+    (tmp_path / "semi.csv").write_text(content)
+    text = MINIMAL.replace("intraday: business_hours", "intraday: {csv: semi.csv}")
+    assert any(expected in m for m in errors_of(text, tmp_path)), errors_of(text, tmp_path)
+
+
 # --- warnings: legal but suspicious -------------------------------------------------
 
 

@@ -133,10 +133,22 @@ class IntradayCSV(Table):
     def _read(self, info: ValidationInfo) -> IntradayCSV:
         text, rules = self._text(info, "an intraday profile")
         values: list[float] = []
+        width = None  # cells of the first row
         try:
             for lineno, row in enumerate(csv.reader(text.splitlines()), start=1):
                 if not row or not any(c.strip() for c in row):
                     continue
+                if any(";" in c for c in row):  # `9;1,2` read as 9;1 and 2: 2, silently
+                    raise ValueError(
+                        f"{self.csv}:{lineno}: expected comma-separated values with a decimal "
+                        f"point (9,1.2), got {rules.quote(','.join(row))}"
+                    )
+                width = width or len(row)
+                if len(row) != width:
+                    raise ValueError(
+                        f"{self.csv}:{lineno}: expected {width} column(s) as in the first "
+                        f"row, got {len(row)} (a decimal comma? write 0.5, not 0,5)"
+                    )
                 try:
                     value = float(row[-1])
                 except ValueError:
