@@ -327,6 +327,16 @@ def test_bad_folders_get_one_clear_message(tmp_path, run_dir):
         f"ccsim: error: {broken / 'intervals.csv'}: missing column(s) channel (not a table "
         "ccsim wrote)"
     )
+    # a column the report reads beyond the first few: a traceback, report.xlsx written
+    intervals = (run_dir / "intervals.csv").read_text().replace("backlog,", "queue,", 1)
+    (broken / "intervals.csv").write_text(intervals)
+    (broken / "report.xlsx").write_text("the earlier report")
+    r = run_cli("report", str(broken))
+    assert r.stderr.strip() == (
+        f"ccsim: error: {broken / 'intervals.csv'}: missing column(s) backlog (not a table "
+        "ccsim wrote)"
+    )
+    assert (broken / "report.xlsx").read_text() == "the earlier report"
 
 
 def test_a_failed_write_keeps_the_old_report_and_leaves_no_temporary_file(tmp_path):

@@ -76,12 +76,14 @@ def write_plan(
 
 
 def write_report(folder: Path, report: Report) -> list[Path]:
-    """report.xlsx and report.html of `report` into `folder`, each atomically."""
+    """report.xlsx and report.html of `report` into `folder`, each atomically, both
+    rendered before either is written (not one without the other)."""
     xlsx, page = Path(folder) / "report.xlsx", Path(folder) / "report.html"
+    book, text = workbook.build(report), html.render(report)
     with atomic_file(xlsx) as tmp:
-        workbook.build(report).save(tmp)
+        book.save(tmp)
     with atomic_file(page) as tmp:
-        tmp.write_text(html.render(report), encoding="utf-8")
+        tmp.write_text(text, encoding="utf-8")
     return [xlsx, page]
 
 

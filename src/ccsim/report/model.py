@@ -32,7 +32,16 @@ from ccsim.scenario.problems import ScenarioError
 
 TABLES = ("intervals.csv", "groups.csv", "requirements.csv")
 COLUMNS = {  # the columns of each table the report reads (beyond those per target)
-    "intervals.csv": ("replication", "start", "day", "time", "channel", "offered", "answered"),
+    "intervals.csv": (
+        "replication",
+        "start",
+        "day",
+        "time",
+        "channel",
+        "offered",
+        "answered",
+        "backlog",
+    ),
     "groups.csv": ("replication", "start", "day", "time", "group", "agents", "occupancy"),
     "requirements.csv": ("start", "day", "time", "channel", "required_agents"),
 }
