@@ -140,3 +140,14 @@ def test_a_saved_variant_writes_the_scenario_it_simulated(omni, tmp_path):
     back = ccsim.load(folder / "scenario.yaml")  # not a copy of the original file
     assert back.faq_deflection == 0.25
     assert back.model_dump() == variant.model_dump()
+
+
+@pytest.mark.parametrize("call", ["simulate", "compare"])
+def test_zero_replications_are_refused_not_taken_for_the_scenarios(call):
+    # `replications=0` ran the scenario's default (5) without a word; -1 was refused
+    s = ccsim.load(SCENARIOS / "small_shop.yaml")
+    with pytest.raises(ValueError, match="replications must be at least 1, got 0"):
+        if call == "simulate":
+            ccsim.simulate(s, replications=0)
+        else:
+            ccsim.compare(s, {"a": {}, "b": {"shrinkage": 0.1}}, replications=0)

@@ -84,8 +84,8 @@ def simulate(
     more memory than `memory_limit` (bytes or a size like "16GB"; default: a quarter of
     this machine's memory) is refused up front with `WorkLimitError`.
     """
-    n = replications or s.simulation.replications
-    if n < 1:
+    n = s.simulation.replications if replications is None else replications
+    if n < 1:  # (0 was taken for "the scenario's")
         raise ValueError(f"replications must be at least 1, got {n}")
     work.ensure_fits(s, memory_limit, max_replications if precision is not None else n)
     options = dict(workers=workers, scheduler=scheduler, contacts=contacts, progress=progress)

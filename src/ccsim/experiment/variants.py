@@ -28,7 +28,9 @@ def _simulate(
     **options: Any,
 ) -> dict[Any, Result]:
     """Each variant (`{name: changes}`) simulated on the same replications of one seed."""
-    replications = replications or s.simulation.replications
+    replications = s.simulation.replications if replications is None else replications
+    if replications < 1:
+        raise ValueError(f"replications must be at least 1, got {replications}")
     seed = seeds.resolve(seed, s)
     return {
         name: runner.run(with_changes(s, changes), replications, seed, **options)
