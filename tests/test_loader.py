@@ -165,3 +165,25 @@ def test_a_boolean_where_a_number_is_expected_is_refused(old, new, where):
 def test_booleans_stay_booleans_where_the_format_wants_them():
     s = ccsim.loads(MINIMAL.replace("escalate: true", "escalate: false") + "anger: off\n")
     assert s.reasons["special"].escalate is False and not s.anger.enabled
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [
+        ("at_least: 0.8}", "at_least: 80}", "targets.phone.service[0].at_least: got 80 (expected "
+         "a value at most 1; 80 % is 0.8)"),
+        ("shift: day, agents: 3}", "shift: day, agents: 3.5}", "roster[0].agents: got 3.5 "
+         "(expected a whole number)"),
+        ("simulation:", "simulation:\n  start: 04/01/2027", "simulation.start: got "
+         "'04/01/2027' (expected a date like 2027-01-04 (YYYY-MM-DD))"),
+    ],
+)  # fmt: skip
+def test_a_share_as_a_percentage_a_fraction_of_an_agent_or_a_date_says_what_to_write(
+    old, new, expected
+):
+    # "Input should be a valid integer, got a number with a fractional part", "expected
+    # another type" for a date, no hint that 80 meant 80 %
+    assert old in MINIMAL
+    with pytest.raises(ccsim.ScenarioError) as caught:
+        ccsim.loads(MINIMAL.replace(old, new, 1), name="s.yaml")
+    assert any(expected in str(m) for m in caught.value.messages), caught.value.messages

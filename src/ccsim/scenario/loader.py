@@ -170,6 +170,7 @@ _TYPE_WORDS = {
     "dict": "a mapping (key: value)",
     "list": "a list",
     "model": "a mapping (key: value)",
+    "date": "a date like 2027-01-04 (YYYY-MM-DD)",
 }
 
 
@@ -257,7 +258,12 @@ def _describe(err: dict, loc: Loc, root: type[BaseModel] = Scenario) -> str:
         bound = next(v for k, v in ctx.items() if k in ("gt", "ge", "lt", "le"))
         duration = _is_duration(loc, root)
         shown = _bound(raw, duration) if isinstance(raw, int | float) else got
-        return f"got {shown} (expected a value {words[kind]} {_bound(bound, duration)})"
+        hint = ""
+        if bound == 1 and kind.startswith("less") and isinstance(raw, int | float) and raw <= 100:
+            hint = f"; {raw:g} % is {raw / 100:g}"  # a share written as a percentage
+        return f"got {shown} (expected a value {words[kind]} {_bound(bound, duration)}{hint})"
+    if kind == "int_from_float":
+        return f"got {got} (expected a whole number)"
     if kind.endswith(("_type", "_parsing")):
         expected = next((w for k, w in _TYPE_WORDS.items() if kind.startswith(k)), "another type")
         return f"got {got} (expected {expected})"
