@@ -58,6 +58,21 @@ def test_validate_missing_file_is_a_usage_error(tmp_path):
     assert "file not found" in r.stderr and "Traceback" not in r.stderr
 
 
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["run", "{d}"], "ccsim: error: {d}: is a folder; give one scenario file"),
+        (["capacity", "{shop}", "--calendar", "{d}"],
+         "ccsim: error: --calendar {d}: is a folder; give one calendar file"),
+    ],
+)  # fmt: skip
+def test_a_folder_where_one_file_is_expected_is_a_usage_error(tmp_path, args, expected):
+    # exit 1 with no `ccsim: error:` before, unlike a missing file (2)
+    shop = str(SCENARIOS / "small_shop.yaml")
+    r = ccsim(*[a.format(d=tmp_path, shop=shop) for a in args])
+    assert r.returncode == 2 and r.stderr.strip() == expected.format(d=tmp_path)
+
+
 def test_unknown_option_is_a_usage_error():
     r = ccsim("validate", "--frobnicate", "scenarios/")
     assert r.returncode == 2

@@ -165,6 +165,8 @@ def load_or_exit(path: Path, allow: list[Path] | None = None, max_file_size: int
 
     if not path.exists():
         fail_usage(f"{path}: file not found")
+    if path.is_dir():  # a wrong argument, as a missing file is (validate and check take folders)
+        fail_usage(f"{path}: is a folder; give one scenario file")
     try:
         return loader.load(path, allow or (), file_limits(max_file_size))
     except loader.ScenarioError as exc:

@@ -171,6 +171,8 @@ def capacity(
     s = load_or_exit(scenario, allow_path)
     if not calendar.exists():
         fail_usage(f"{calendar}: file not found")
+    if calendar.is_dir():
+        fail_usage(f"--calendar {calendar}: is a folder; give one calendar file")
     try:
         cal = calendars.load_calendar(calendar, s)
     except calendars.ScenarioError as exc:
