@@ -73,6 +73,15 @@ def test_a_folder_where_one_file_is_expected_is_a_usage_error(tmp_path, args, ex
     assert r.returncode == 2 and r.stderr.strip() == expected.format(d=tmp_path)
 
 
+def test_an_option_below_its_bound_says_so_in_plain_words():
+    # "Input should be greater than or equal to 1": pydantic's words, not ccsim's
+    r = ccsim("run", str(SCENARIOS / "small_shop.yaml"), "-n", "0")
+    assert r.returncode == 2
+    assert r.stderr.strip() == (
+        "ccsim: error: Invalid value for '--reps' / '-n': expected a value at least 1"
+    )
+
+
 def test_unknown_option_is_a_usage_error():
     r = ccsim("validate", "--frobnicate", "scenarios/")
     assert r.returncode == 2

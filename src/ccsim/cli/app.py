@@ -6,6 +6,7 @@ Usage errors (an unknown option, a bad option value) print one `ccsim: error: â€
 
 from __future__ import annotations
 
+import re
 import sys
 
 import typer
@@ -29,6 +30,24 @@ app = typer.Typer(
 )
 
 
+_PHRASES = (  # typer's bounds checks speak pydantic: say them the way the rest does
+    (
+        re.compile(r"Input should be greater than or equal to (\S+)"),
+        r"expected a value at least \1",
+    ),
+    (re.compile(r"Input should be less than or equal to (\S+)"), r"expected a value at most \1"),
+    (re.compile(r"Input should be greater than (\S+)"), r"expected a value greater than \1"),
+    (re.compile(r"Input should be less than (\S+)"), r"expected a value less than \1"),
+)
+
+
+def _plain(message: str) -> str:
+    message = message.replace("Value error, ", "")
+    for pattern, words in _PHRASES:
+        message = pattern.sub(words, message)
+    return message
+
+
 def main() -> None:
     """Console-script entry point."""
     try:
@@ -37,7 +56,7 @@ def main() -> None:
         err.print(exc.format_message(), markup=False)
         sys.exit(EXIT_USAGE)
     except UsageError as exc:
-        message = exc.format_message().replace("Value error, ", "")
+        message = _plain(exc.format_message())
         err.print(f"ccsim: error: {message}", markup=False)
         sys.exit(EXIT_USAGE)
     except (KeyboardInterrupt, typer.Abort):
