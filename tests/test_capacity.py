@@ -297,7 +297,17 @@ BAD = [
     ("lead_time: 6w", "lead_time: six", "expected a number of weeks or a duration like 6w or 42d"),
     ("attrition_per_month: 0.03", "attrition_per_month: 2", "attrition_per_month"),
     ("ramp_weeks: 4", "ramp_wekes: 4", "unknown key 'ramp_wekes'; did you mean 'ramp_weeks'?"),
-    ("supervisor: 14}", "supervisor: 14, trainee: 3}", "headcount.trainee: no group 'trainee'"),
+    (
+        "supervisor: 14}",
+        "supervisor: 14, trainee: 3}",
+        "headcount.trainee: no group 'trainee' "
+        "in the scenario (it has: generalist, social_team, supervisor)",
+    ),  # (a Python list before)
+    (
+        "start: 2027-01-04",
+        "start: 04/01/2027",
+        "start: got '04/01/2027' (expected a date like 2027-01-04 (YYYY-MM-DD))",
+    ),
     ("47: 2.5", "47: -2.5", "volume.weeks[47]: got -2.5 (expected a value at least 0)"),
     ("overtime_share: 0.1", "overtime_share: .nan", "overtime_share: got nan"),
     ("47: 2.5", "47: 2.5, 99: 2", "volume.weeks[99]: week 99 is not a week of the calendar"),

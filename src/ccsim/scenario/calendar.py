@@ -253,7 +253,7 @@ def week_problems(cal: Calendar) -> list[Problem]:
 def problems(cal: Calendar, s: Scenario) -> list[Problem]:
     """What the calendar names that the scenario does not have."""
     out = []
-    groups = list(s.groups)
+    groups = "it has: " + ", ".join(s.groups)
     for g in cal.headcount:
         if g not in s.groups:
             out.append(Problem(("headcount", g), f"no group {g!r} in the scenario ({groups})"))
@@ -271,7 +271,8 @@ def problems(cal: Calendar, s: Scenario) -> list[Problem]:
             out.append(Problem(("hiring", "max_per_week", g), msg))
     for channel in cal.volume.channels:
         if channel not in s.arrivals:
-            msg = f"no arrivals for channel {channel!r} in the scenario ({list(s.arrivals)})"
+            has = ", ".join(s.arrivals)
+            msg = f"no arrivals for channel {channel!r} in the scenario (it has: {has})"
             out.append(Problem(("volume", "channels", channel), msg))
     for channel, arrivals in s.arrivals.items():
         if arrivals.counts is not None:
