@@ -95,6 +95,8 @@ def parse(
         what_ = exc.problem or exc.context or "invalid YAML"
         if "duplicate key" in str(what_):
             what_ = f"{what_} (each key may appear once)"
+        elif "'\\t'" in str(what_):
+            what_ = f"{what_} (indent with spaces: YAML does not allow tabs there)"
         raise InputError([Message(name, line, None, f"invalid YAML: {what_}")]) from None
     except YAMLError as exc:
         detail = " ".join(str(exc).split())[:200]
