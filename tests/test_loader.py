@@ -196,3 +196,12 @@ def test_a_tab_indented_file_is_told_to_indent_with_spaces():
         ccsim.loads(text, name="s.yaml")
     (message,) = [str(m) for m in caught.value.messages]
     assert message.endswith("(indent with spaces: YAML does not allow tabs there)"), message
+
+
+def test_anger_misspelt_names_off():
+    # "expected a mapping (key: value)": no word of `off`
+    with pytest.raises(ccsim.ScenarioError) as caught:
+        ccsim.loads(MINIMAL + "anger: of\n", name="s.yaml")
+    assert [m.message for m in caught.value.messages] == [
+        "got 'of' (expected off, on, or a mapping of the curve's values)"
+    ]
