@@ -140,3 +140,10 @@ def test_a_time_outside_pandas_range_is_an_unparsable_row_not_a_crash(tmp_path):
     path.write_text("\n".join(",".join(r) for r in rows) + "\n")
     log = ccsim.read_log(path)
     assert log.dropped["unparsable or missing arrival time"] == 2
+
+
+def test_a_tiny_memory_limit_is_shown_as_given():
+    # `--memory-limit 1KB` said "more than the limit of 0 MB"
+    s = ccsim.loads(MINIMAL)
+    with pytest.raises(ccsim.WorkLimitError, match="more than the limit of 1,000 bytes"):
+        ccsim.simulate(s, 1, seed=1, memory_limit="1KB")

@@ -130,4 +130,6 @@ def ensure_fits(s: Scenario, limit: str | float | int | None = None, replication
 
 
 def _gb(size: float) -> str:
-    return f"{size / 1e9:,.1f} GB" if size >= 1e9 else f"{size / 1e6:,.0f} MB"
+    if size >= 1e9:
+        return f"{size / 1e9:,.1f} GB"
+    return f"{size / 1e6:,.0f} MB" if size >= 1e6 else f"{size:,.0f} bytes"  # (1KB: "0 MB")
