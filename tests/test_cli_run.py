@@ -156,3 +156,21 @@ def test_check_on_the_bundled_folder_reports_every_file():
         assert f["targets_met"] == f["run"]["targets_met"] == all(targets), f["path"]
     assert doc["targets_met"] == all(f["targets_met"] for f in doc["files"])
     assert r.returncode == (0 if doc["targets_met"] else 1)
+
+
+def test_check_json_lists_an_invalid_files_problems_as_validate_does(tmp_path):
+    # strings ("path:line: field: message") in check, objects in validate
+    broken = tmp_path / "broken.yaml"
+    broken.write_text(MINIMAL.replace("weekly: 500,", "weekly: lots,"))
+    doc = json.loads(ccsim("check", str(broken), "-n", "1", "--json").stdout)
+    valid = json.loads(ccsim("validate", str(broken), "--json").stdout)
+    assert doc["files"][0]["errors"] == valid["files"][0]["errors"]
+    assert doc["files"][0]["errors"][0]["field"] == "arrivals.phone.weekly"
+
+
+def test_check_of_a_channel_without_contacts_prints_no_estimate_not_nan(tmp_path):
+    closed = tmp_path / "closed.yaml"
+    closed.write_text(MINIMAL.replace('open: {mon-fri: "08:00-18:00"}', "open: {mon-sun: closed}"))
+    r = ccsim("check", str(closed), "-n", "1")
+    line = next(x for x in r.stdout.splitlines() if "phone sl_20s" in x)
+    assert line.endswith("phone sl_20s ≥ 80%: no estimate (no contacts)") and "nan" not in line

@@ -159,6 +159,11 @@ def file_limits(max_file_size: int | None):
     return FileLimits(max_bytes=max_file_size, max_csv_bytes=max_file_size)
 
 
+def message_json(m) -> dict:
+    """One problem of a file in a `--json` document (`validate`, `check`)."""
+    return {"line": m.line, "field": m.field, "message": m.message}
+
+
 def load_or_exit(path: Path, allow: list[Path] | None = None, max_file_size: int | None = None):
     """Load one scenario; on a problem print every message and exit 1."""
     from ccsim.scenario import loader

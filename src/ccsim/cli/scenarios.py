@@ -19,6 +19,7 @@ from ccsim.cli.common import (
     fail_usage,
     file_limits,
     load_or_exit,
+    message_json,
     out,
 )
 
@@ -53,8 +54,8 @@ def validate(
                 {
                     "path": f,
                     "valid": f not in invalid,
-                    "errors": [_message(m) for m in msgs if not m.warning],
-                    "warnings": [_message(m) for m in msgs if m.warning],
+                    "errors": [message_json(m) for m in msgs if not m.warning],
+                    "warnings": [message_json(m) for m in msgs if m.warning],
                 }
                 for f, msgs in results.items()
             ],
@@ -69,10 +70,6 @@ def validate(
         n = len(results)
         out.print(f"{n - len(invalid)} of {n} scenario file(s) valid", markup=False)
     raise typer.Exit(EXIT_FAIL if invalid else EXIT_OK)
-
-
-def _message(m) -> dict:
-    return {"line": m.line, "field": m.field, "message": m.message}
 
 
 @app.command()

@@ -31,6 +31,7 @@ from ccsim.cli.common import (
     fail_usage,
     file_limits,
     load_or_exit,
+    message_json,
     needs_out,
     number_between,
     out,
@@ -166,7 +167,7 @@ def check(
         for m in f.messages:
             err.print(str(m), markup=False)
         if not f.valid:
-            errors = [str(m) for m in f.messages]
+            errors = [message_json(m) for m in f.messages]  # as validate's (strings before)
             docs.append(
                 {"path": str(f.path), "valid": False, "errors": errors, "targets_met": False}
             )
@@ -182,11 +183,12 @@ def check(
         if not as_json:
             for c in f.checks:
                 mark = "ok  " if c.met else "MISS"
-                out.print(
-                    f"{mark} {f.path}: {c.name}: estimate {c.mean:.4f} "
-                    f"(95% CI {c.ci[0]:.4f}-{c.ci[1]:.4f})",
-                    markup=False,
+                shown = (  # a channel without contacts: no estimate (it printed nan)
+                    f"estimate {c.mean:.4f} (95% CI {c.ci[0]:.4f}-{c.ci[1]:.4f})"
+                    if c.mean == c.mean
+                    else "no estimate (no contacts)"
                 )
+                out.print(f"{mark} {f.path}: {c.name}: {shown}", markup=False)
     ok = all(f.met for f in files)
     if junit is not None:
         junit_xml.write(
