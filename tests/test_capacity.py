@@ -579,3 +579,11 @@ def test_what_the_solver_writes_to_standard_output_is_kept_off_it(monkeypatch, c
     plan_hires(np.full(30, 12.0), 10.0, cal(), "a", 1000.0)
     print("after", flush=True)
     assert calls and capfd.readouterr().out == "before\nafter\n"
+
+
+def test_an_unmet_target_names_the_weeks_of_its_kind():
+    # "unmet target in kind 2: …" named a kind the console output does not show
+    from ccsim.cli.planning import _weeks
+
+    assert _weeks([30]) == "week 30"
+    assert _weeks([33, 1, 2, 3, 34, 40]) == "weeks 1-3, 33-34, 40"

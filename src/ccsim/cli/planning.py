@@ -196,12 +196,27 @@ def capacity(
     if out_dir is not None:
         say_written(out_dir, "capacity plan written to", report, as_json)
     short = {g: v for g, v in doc["shortfall_fte_weeks"].items() if v > 0}
-    unmet = [f"kind {k['kind']}: {u}" for k in doc["kinds"] for u in k["unmet"]]
+    unmet = [
+        f"kind {k['kind']} ({_weeks(k['weeks'])}): {u}" for k in doc["kinds"] for u in k["unmet"]
+    ]
     for g, v in short.items():
         err.print(f"ccsim: uncovered: {g} {v} FTE-weeks", markup=False)
     for u in unmet:
         err.print(f"ccsim: unmet target in {u}", markup=False)
     raise typer.Exit(EXIT_FAIL if short or unmet else EXIT_OK)
+
+
+def _weeks(weeks: list[int]) -> str:
+    """`week 30`, `weeks 1-29, 33-46` — which weeks a kind of week is (they are not
+    printed anywhere else but capacity.json)."""
+    runs: list[list[int]] = []
+    for w in sorted(weeks):
+        if runs and w == runs[-1][-1] + 1:
+            runs[-1].append(w)
+        else:
+            runs.append([w])
+    text = ", ".join(str(r[0]) if len(r) == 1 else f"{r[0]}-{r[-1]}" for r in runs)
+    return ("week " if len(weeks) == 1 else "weeks ") + text
 
 
 def _print_capacity(doc: dict) -> None:
