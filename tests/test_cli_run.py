@@ -174,3 +174,17 @@ def test_check_of_a_channel_without_contacts_prints_no_estimate_not_nan(tmp_path
     r = ccsim("check", str(closed), "-n", "1")
     line = next(x for x in r.stdout.splitlines() if "phone sl_20s" in x)
     assert line.endswith("phone sl_20s ≥ 80%: no estimate (no contacts)") and "nan" not in line
+
+
+def test_run_repeats_what_validate_warns_of(tmp_path):
+    # a roster without the only escalation group: validate warned, run said nothing and
+    # showed the escalation target at 0 %
+    text = (SCENARIOS / "small_shop.yaml").read_text()
+    lines = [x for x in text.splitlines() if "group: supervisor" not in x]
+    path = tmp_path / "nosup.yaml"
+    path.write_text("\n".join(lines) + "\n")
+    r = ccsim("run", str(path), "-n", "1", "-q")
+    assert r.returncode == 0
+    assert "targets.escalation: no rostered agent has the 'escalation' skill" in r.stderr
+    assert "groups.supervisor: group has no agents on the roster" in r.stderr
+    assert ccsim("run", SHOP, "-n", "1", "-q").stderr == ""  # nothing to warn of

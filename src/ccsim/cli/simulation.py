@@ -101,6 +101,9 @@ def run(
             "(add `roster:` lines, or find one with `ccsim plan`)",
             markup=False,
         )
+    else:  # what `validate` warns of (a group nobody rostered, a target nobody serves)
+        for m in s.warnings:
+            err.print(str(m), markup=False)
     keep = contacts and out_dir is not None
     with simulating(quiet) as progress:
         result = ccsim.simulate(
