@@ -171,7 +171,7 @@ def test_booleans_stay_booleans_where_the_format_wants_them():
     ("old", "new", "expected"),
     [
         ("at_least: 0.8}", "at_least: 80}", "targets.phone.service[0].at_least: got 80 (expected "
-         "a value at most 1; 80 % is 0.8)"),
+         "a value at most 1; for 80 %, write 0.8)"),
         ("shift: day, agents: 3}", "shift: day, agents: 3.5}", "roster[0].agents: got 3.5 "
          "(expected a whole number)"),
         ("simulation:", "simulation:\n  start: 04/01/2027", "simulation.start: got "
@@ -205,3 +205,14 @@ def test_anger_misspelt_names_off():
     assert [m.message for m in caught.value.messages] == [
         "got 'of' (expected off, on, or a mapping of the curve's values)"
     ]
+
+
+def test_a_misspelt_required_key_is_one_message_not_two():
+    # `skils:` said "unknown key 'skils'; did you mean 'skills'?" and "skills: required
+    # field is missing" for one slip
+    text = MINIMAL.replace("skills:", "skils:", 1)
+    assert text != MINIMAL
+    with pytest.raises(ccsim.ScenarioError) as caught:
+        ccsim.loads(text, name="s.yaml")
+    (message,) = [str(m) for m in caught.value.messages]
+    assert message.endswith("skils: unknown key 'skils'; did you mean 'skills'?"), message

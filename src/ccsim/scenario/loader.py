@@ -179,8 +179,18 @@ def _from_pydantic(
 ) -> list[Message]:
     messages: list[Message] = []
     seen: set[tuple[Loc, str]] = set()
-    for err in _prune_union_noise(exc.errors(include_url=False)):
+    errors = _prune_union_noise(exc.errors(include_url=False))
+    # `skils:` is one problem: the "did you mean 'skills'?" says it; not also "skills:
+    # required field is missing"
+    meant = {
+        (*loc[:-1], key)
+        for loc in (_clean_loc(e["loc"]) for e in errors if e["type"] == "extra_forbidden")
+        if (key := _closest(loc, root)) is not None
+    }
+    for err in errors:
         loc = _clean_loc(err["loc"])
+        if err["type"] == "missing" and loc in meant:
+            continue
         text = _describe(err, loc, root)
         if (loc, text) in seen:
             continue
@@ -260,7 +270,7 @@ def _describe(err: dict, loc: Loc, root: type[BaseModel] = Scenario) -> str:
         shown = _bound(raw, duration) if isinstance(raw, int | float) else got
         hint = ""
         if bound == 1 and kind.startswith("less") and isinstance(raw, int | float) and raw <= 100:
-            hint = f"; {raw:g} % is {raw / 100:g}"  # a share written as a percentage
+            hint = f"; for {raw:g} %, write {raw / 100:g}"  # a share as a percentage
         return f"got {shown} (expected a value {words[kind]} {_bound(bound, duration)}{hint})"
     if kind == "int_from_float":
         return f"got {got} (expected a whole number)"
@@ -290,11 +300,21 @@ def _did_you_mean(loc: Loc, root: type[BaseModel] = Scenario) -> str:
     model = _model_at(loc[:-1], root)
     if model is None:
         return ""
+    close = _closest(loc, root)
+    if close is not None:
+        return f"; did you mean {close!r}?"
+    allowed = [f.alias or name for name, f in model.model_fields.items()]
+    return f" (expected one of: {', '.join(allowed)})"
+
+
+def _closest(loc: Loc, root: type[BaseModel] = Scenario) -> str | None:
+    """The allowed key closest to the unknown key at `loc` (None: none is close)."""
+    model = _model_at(loc[:-1], root)
+    if model is None:
+        return None
     allowed = [f.alias or name for name, f in model.model_fields.items()]
     close = difflib.get_close_matches(str(loc[-1]), allowed, n=1, cutoff=0.6)
-    if close:
-        return f"; did you mean {close[0]!r}?"
-    return f" (expected one of: {', '.join(allowed)})"
+    return close[0] if close else None
 
 
 def _model_at(loc: Loc, root: type[BaseModel] = Scenario) -> type[BaseModel] | None:
