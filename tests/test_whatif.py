@@ -59,6 +59,13 @@ def test_bad_changes_are_reported_with_their_path(omni):
         ccsim.with_changes(omni, {"roster[99].agents": 1})
     with pytest.raises(ccsim.ScenarioError, match="shrinkage"):
         ccsim.with_changes(omni, {"shrinkage": 1.5})
+    # a misspelt path gets the suggestion a file's unknown key gets (it had none)
+    with pytest.raises(ccsim.ScenarioError) as caught:
+        ccsim.with_changes(omni, {"arrivals.phne.weekly": 600})
+    assert str(caught.value.messages[0]) == (
+        "<changes>: arrivals.phne.weekly: no such field in the scenario; did you mean "
+        "'arrivals.phone.weekly'?"
+    )
 
 
 def test_sweep_is_tidy_and_monotone_in_staffing():

@@ -9,6 +9,7 @@ breaks a rule is reported with its field path.
 
 from __future__ import annotations
 
+import difflib
 import re
 from typing import Any
 
@@ -47,11 +48,28 @@ def with_changes(s: Scenario, changes: dict[str, Any]) -> Scenario:
                 value = parent[key] * float(value[1:])
             parent[key] = value
         except (KeyError, IndexError, TypeError):
-            raise ScenarioError(
-                [Message(CHANGES, None, path, "no such field in the scenario")]
-            ) from None
+            msg = "no such field in the scenario" + _did_you_mean(data, parts)
+            raise ScenarioError([Message(CHANGES, None, path, msg)]) from None
     base = s.source.parent if s.source else "."
     return validate(data, CHANGES, base, source=s.source, variant=True, allow_paths=s.allowed_paths)
+
+
+def _did_you_mean(data: Any, parts: list[str | int]) -> str:
+    """`arrivals.phne.weekly`: "; did you mean 'arrivals.phone.weekly'?" (as a file's
+    unknown keys get), from the keys where the path first goes astray."""
+    node: Any = data
+    for i, part in enumerate(parts):
+        if isinstance(node, dict) and part in node:
+            node = node[part]
+            continue
+        if isinstance(node, dict):
+            close = difflib.get_close_matches(str(part), [str(k) for k in node], n=1, cutoff=0.6)
+            if close:
+                fixed = [*parts[:i], close[0], *parts[i + 1 :]]
+                shown = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in fixed)
+                return f"; did you mean {shown.lstrip('.')!r}?"
+        return ""
+    return ""
 
 
 def _is_number(text: str) -> bool:
