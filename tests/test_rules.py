@@ -405,10 +405,11 @@ def test_intraday_csv_must_be_numeric(tmp_path):
 @pytest.mark.parametrize(
     ("content", "expected"),
     [
-        ("hour;weight\n7;0,1\n9;1,2\n", "semi.csv:1: expected comma-separated values with a "
-         "decimal point (9,1.2), got 'hour;weight'"),
-        ("hour,weight\n7,0,1\n", "semi.csv:2: expected 2 column(s) as in the first row, got 3 "
+        ("hour;weight\n7;0,1\n9;1,2\n", "semi.csv:2: expected comma-separated values with a "
+         "decimal point (9,1.2), got '7;0,1'"),
+        ("hour,weight\n7,0,1\n", "semi.csv:2: expected 2 column(s), as in the rows above, got 3 "
          "(a decimal comma? write 0.5, not 0,5)"),
+        ("7,0,1\n8,2\n", "semi.csv:2: expected 3 column(s), as in the rows above, got 2"),
     ],
 )  # fmt: skip
 def test_an_intraday_csv_with_semicolons_or_decimal_commas_is_refused(tmp_path, content, expected):
@@ -416,6 +417,16 @@ def test_an_intraday_csv_with_semicolons_or_decimal_commas_is_refused(tmp_path, 
     (tmp_path / "semi.csv").write_text(content)
     text = MINIMAL.replace("intraday: business_hours", "intraday: {csv: semi.csv}")
     assert any(expected in m for m in errors_of(text, tmp_path)), errors_of(text, tmp_path)
+
+
+@pytest.mark.parametrize("header", ["hour,weight,comment", "weight", "hour;weight", ""])
+def test_an_intraday_csv_header_of_any_width_is_still_read(tmp_path, header):
+    # a header is not a data row: its width and separators were held against the data
+    rows = "".join(f"{h:02d}:00,{h % 5 + 1}\n" for h in range(24))
+    (tmp_path / "p.csv").write_text((header + "\n" if header else "") + rows)
+    text = MINIMAL.replace("intraday: business_hours", "intraday: {csv: p.csv}")
+    weights = load_text(text, tmp_path).arrivals["phone"].intraday_weights(60)[0]
+    assert weights[4] / weights[0] == pytest.approx(5.0)
 
 
 # --- warnings: legal but suspicious -------------------------------------------------

@@ -133,22 +133,12 @@ class IntradayCSV(Table):
     def _read(self, info: ValidationInfo) -> IntradayCSV:
         text, rules = self._text(info, "an intraday profile")
         values: list[float] = []
-        width = None  # cells of the first row
+        header: int | None = None  # cells of the header row, of the first data row
+        width: int | None = None
         try:
             for lineno, row in enumerate(csv.reader(text.splitlines()), start=1):
                 if not row or not any(c.strip() for c in row):
                     continue
-                if any(";" in c for c in row):  # `9;1,2` read as 9;1 and 2: 2, silently
-                    raise ValueError(
-                        f"{self.csv}:{lineno}: expected comma-separated values with a decimal "
-                        f"point (9,1.2), got {rules.quote(','.join(row))}"
-                    )
-                width = width or len(row)
-                if len(row) != width:
-                    raise ValueError(
-                        f"{self.csv}:{lineno}: expected {width} column(s) as in the first "
-                        f"row, got {len(row)} (a decimal comma? write 0.5, not 0,5)"
-                    )
                 try:
                     value = float(row[-1])
                 except ValueError:
@@ -157,7 +147,21 @@ class IntradayCSV(Table):
                             f"{self.csv}:{lineno}: expected a number in the last column, "
                             f"got {rules.quote(row[-1])}"
                         ) from None
+                    header = len(row) if len(row) > 1 else None  # (one cell: a title)
                     continue  # header row
+                # `9;1,2` was read as the cells `9;1` and `2`: a weight of 2, silently
+                if any(";" in c for c in row):
+                    raise ValueError(
+                        f"{self.csv}:{lineno}: expected comma-separated values with a decimal "
+                        f"point (9,1.2), got {rules.quote(','.join(row))}"
+                    )
+                width = width or len(row)
+                if len(row) != width or len(row) > (header or len(row)):
+                    raise ValueError(
+                        f"{self.csv}:{lineno}: expected {min(width, header or width)} "
+                        f"column(s), as in the rows above, got {len(row)} (a decimal comma? "
+                        "write 0.5, not 0,5)"
+                    )
                 if not math.isfinite(value) or value < 0:
                     raise ValueError(
                         f"{self.csv}:{lineno}: expected a finite number >= 0, got {value!r}"
