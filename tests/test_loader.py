@@ -174,8 +174,13 @@ def test_booleans_stay_booleans_where_the_format_wants_them():
          "a value at most 1; for 80 %, write 0.8)"),
         ("shift: day, agents: 3}", "shift: day, agents: 3.5}", "roster[0].agents: got 3.5 "
          "(expected a whole number)"),
-        ("simulation:", "simulation:\n  start: 04/01/2027", "simulation.start: got "
-         "'04/01/2027' (expected a date like 2027-01-04 (YYYY-MM-DD))"),
+        ("simulation:", "simulation:\n  start: 04/01/2027", "simulation.start: expected a "
+         "date written YYYY-MM-DD, like 2027-01-04, got '04/01/2027'"),
+        # a traceback (ruamel's ValueError), and a number read as seconds since 1970
+        ("simulation:", "simulation:\n  start: 2027-13-01", "simulation.start: got "
+         "'2027-13-01' (expected a date written YYYY-MM-DD, like 2027-01-04)"),
+        ("simulation:", "simulation:\n  start: 86400", "simulation.start: expected a date "
+         "written YYYY-MM-DD, like 2027-01-04, got 86400"),
     ],
 )  # fmt: skip
 def test_a_share_as_a_percentage_a_fraction_of_an_agent_or_a_date_says_what_to_write(

@@ -20,7 +20,7 @@ from pydantic import BeforeValidator, ConfigDict, Field, field_validator, model_
 
 from ccsim.scenario import loader, units, yamlfile
 from ccsim.scenario.limits import DEFAULT_FILE_LIMITS, MAX_MONEY, FileLimits
-from ccsim.scenario.model import Model, Scenario, Share
+from ccsim.scenario.model import CalendarDate, Model, Scenario, Share
 from ccsim.scenario.problems import InputError, Loc, Problem, ScenarioError
 
 MAX_WEEKS = 260  # five years
@@ -56,8 +56,8 @@ class DateRange(Model):
 
     model_config = ConfigDict(populate_by_name=True)
 
-    from_: Annotated[dt.date, Field(alias="from")]
-    to: dt.date
+    from_: Annotated[CalendarDate, Field(alias="from")]
+    to: CalendarDate
     factor: Factor
 
     @model_validator(mode="after")
@@ -174,7 +174,7 @@ class Cover(Model):
 class Calendar(Model):
     """The calendar file (docs/capacity.md)."""
 
-    start: dt.date
+    start: CalendarDate
     weeks: Annotated[int, Field(ge=1, le=MAX_WEEKS)] = 52
     volume: Volume = Field(default_factory=Volume)
     handle_time: HandleTime = Field(default_factory=HandleTime)

@@ -170,7 +170,7 @@ _TYPE_WORDS = {
     "dict": "a mapping (key: value)",
     "list": "a list",
     "model": "a mapping (key: value)",
-    "date": "a date like 2027-01-04 (YYYY-MM-DD)",
+    "date": units.DATE_HELP,
 }
 
 
@@ -272,6 +272,8 @@ def _describe(err: dict, loc: Loc, root: type[BaseModel] = Scenario) -> str:
         if bound == 1 and kind.startswith("less") and isinstance(raw, int | float) and raw <= 100:
             hint = f"; for {raw:g} %, write {raw / 100:g}"  # a share as a percentage
         return f"got {shown} (expected a value {words[kind]} {_bound(bound, duration)}{hint})"
+    if kind.startswith("date_from_datetime"):  # 2027-13-01, 2027-01-04 10:00
+        return f"got {got} (expected {units.DATE_HELP})"
     if kind == "int_from_float":
         return f"got {got} (expected a whole number)"
     if kind.endswith(("_type", "_parsing")):

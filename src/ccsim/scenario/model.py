@@ -48,6 +48,8 @@ Duration = Annotated[
         }
     ),
 ]
+# a calendar date, written 2027-01-04 (`units.parse_date`)
+CalendarDate = Annotated[date, BeforeValidator(units.parse_date)]
 PositiveDuration = Annotated[Duration, Field(gt=0)]
 NonNegDuration = Annotated[Duration, Field(ge=0)]
 Share = Annotated[float, Field(ge=0.0, le=1.0)]
@@ -166,7 +168,7 @@ class Simulation(Model):
         30.0, ge=1, le=1440, description="staffing and reporting interval"
     )
     start_day: DayName = Field("mon", description="day of week at time 0 of the measured window")
-    start: date | None = Field(
+    start: CalendarDate | None = Field(
         None,
         description="calendar date of time 0 (a past period replayed: arrival counts and "
         "staffing by date); start_day follows from it",
@@ -761,8 +763,8 @@ class Fitted(Model):
     the same log on these dates is in-sample, and says so (docs/history.md)."""
 
     log: str = Field(min_length=1, description="the log's file name")
-    first: date = Field(description="first date of the fit period")
-    last: date = Field(description="last date of the fit period")
+    first: CalendarDate = Field(description="first date of the fit period")
+    last: CalendarDate = Field(description="last date of the fit period")
 
     @model_validator(mode="after")
     def _in_order(self) -> Fitted:

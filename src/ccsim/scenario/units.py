@@ -44,6 +44,21 @@ DAYS_HELP = "days like mon-fri, sat, mon-sun or a list of them"
 HOURS_HELP = 'opening hours like "08:00-20:00" or a list of such ranges'
 
 
+DATE_HELP = "a date written YYYY-MM-DD, like 2027-01-04"
+_DATE = re.compile(r"^\s*\d{4}-\d{2}-\d{2}\s*$")
+
+
+def parse_date(value: object) -> object:
+    """A calendar date as written, `2027-01-04` (or a date already): not a number, which
+    pydantic reads as seconds since 1970 (`86400` was 1970-01-02), nor a date and time.
+    The text is checked here and converted by the date field it annotates."""
+    if isinstance(value, str) and _DATE.match(value):
+        return value.strip()
+    if hasattr(value, "isoformat") and not hasattr(value, "hour"):  # a date object
+        return value
+    raise ValueError(f"expected {DATE_HELP}, got {value!r}")
+
+
 def parse_duration(value: object) -> float:
     """Return a duration in minutes from `20s`, `4min`, `1.5h`, `2d` or a plain number."""
     if isinstance(value, bool):

@@ -17,6 +17,7 @@ from typing import Any
 
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.constructor import RoundTripConstructor
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.events import (
     AliasEvent,
@@ -71,6 +72,14 @@ def read_text(path: Path, limits: FileLimits = DEFAULT_FILE_LIMITS, what: str = 
         raise InputError([Message(name, None, None, f"cannot read file: {why}")]) from None
 
 
+class _DatesAsText(RoundTripConstructor):
+    """Dates and times stay text: the fields that hold them read them (an impossible
+    date, 2027-13-01, was ruamel's ValueError: a traceback, no line)."""
+
+
+_DatesAsText.add_constructor("tag:yaml.org,2002:timestamp", _DatesAsText.construct_yaml_str)
+
+
 def parse(
     text: str,
     name: str,
@@ -87,6 +96,7 @@ def parse(
     try:
         _check_shape(text, name, limits)
         yaml = YAML(typ="rt")
+        yaml.Constructor = _DatesAsText
         yaml.allow_duplicate_keys = False
         tree = yaml.load(text)
     except MarkedYAMLError as exc:
