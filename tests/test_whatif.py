@@ -149,12 +149,14 @@ def test_a_saved_variant_writes_the_scenario_it_simulated(omni, tmp_path):
     assert back.model_dump() == variant.model_dump()
 
 
-@pytest.mark.parametrize("call", ["simulate", "compare"])
+@pytest.mark.parametrize("call", ["simulate", "compare", "plan"])
 def test_zero_replications_are_refused_not_taken_for_the_scenarios(call):
-    # `replications=0` ran the scenario's default (5) without a word; -1 was refused
+    # `replications=0` ran the scenario's default (5; the plan's 8) without a word
     s = ccsim.load(SCENARIOS / "small_shop.yaml")
-    with pytest.raises(ValueError, match="replications must be at least 1, got 0"):
+    with pytest.raises(ValueError, match="at least .*, got 0"):
         if call == "simulate":
             ccsim.simulate(s, replications=0)
-        else:
+        elif call == "compare":
             ccsim.compare(s, {"a": {}, "b": {"shrinkage": 0.1}}, replications=0)
+        else:
+            ccsim.plan(s, replications=0)

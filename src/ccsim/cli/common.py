@@ -222,7 +222,7 @@ SearchReps = Annotated[
         "--reps",
         "-n",
         min=2,
-        help="replications per roster tried [default: 8]",
+        help="replications per roster tried [default: 8; 16 above 250,000 contacts]",
     ),
 ]
 Verify = Annotated[

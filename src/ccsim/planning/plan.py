@@ -196,8 +196,13 @@ def plan(
     """
     contacts = work.estimate(s).contacts
     default_search, default_verify = replication_counts(contacts)
-    replications = replications or default_search
-    verify = verify or default_verify
+    replications = default_search if replications is None else replications
+    verify = default_verify if verify is None else verify
+    if min(replications, verify) < 2:  # (0 was taken for the default, as in simulate)
+        raise ValueError(
+            f"a plan needs at least 2 search and 2 verification replications, got "
+            f"{replications} and {verify}"
+        )
     if max_rosters is None:
         max_rosters = roster_budget(contacts, replications)
     rule = rule or search_rule(contacts)
