@@ -221,3 +221,12 @@ def test_a_misspelt_required_key_is_one_message_not_two():
         ccsim.loads(text, name="s.yaml")
     (message,) = [str(m) for m in caught.value.messages]
     assert message.endswith("skils: unknown key 'skils'; did you mean 'skills'?"), message
+    # a key that only resembles a missing one does not hide it
+    lines = MINIMAL.splitlines()
+    start = lines.index("groups:")
+    end = next(i for i in range(start + 1, len(lines)) if lines[i] and lines[i][0] != " ")
+    text = "\n".join([*lines[:start], "group_notes: two teams", *lines[end:]]) + "\n"
+    with pytest.raises(ccsim.ScenarioError) as caught:
+        ccsim.loads(text, name="s.yaml")
+    fields = [m.field for m in caught.value.messages]
+    assert "groups" in fields and "group_notes" in fields, fields

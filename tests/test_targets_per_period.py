@@ -204,7 +204,7 @@ def test_the_scope_survives_a_round_trip_and_writes_compactly(tmp_path):
         ),
         (
             "{within: 20s, at_least: 0.8, per: day, in: 1.5}",
-            "in: got 1.5 (expected a value at most 1; for 1.5 %, write 0.015)",
+            "in: got 1.5 (expected a value at most 1)",
         ),
         ("{within: 20s, at_least: 0.8, in: 0.9}", "`in` applies to `per: day` or `per: int"),
         ("{within: 20s, at_least: 0.8, min_offered: 5}", "`min_offered` applies to `per: day`"),

@@ -153,7 +153,7 @@ def test_a_saved_variant_writes_the_scenario_it_simulated(omni, tmp_path):
 def test_zero_replications_are_refused_not_taken_for_the_scenarios(call):
     # `replications=0` ran the scenario's default (5; the plan's 8) without a word
     s = ccsim.load(SCENARIOS / "small_shop.yaml")
-    with pytest.raises(ValueError, match="at least .*, got 0"):
+    with pytest.raises(ValueError, match=r"at least .*, got 0"):
         if call == "simulate":
             ccsim.simulate(s, replications=0)
         elif call == "compare":

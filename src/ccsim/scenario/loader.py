@@ -162,6 +162,8 @@ def _locate(p: Problem, name: str, lines: dict[Loc, int] | None) -> Message:
 
 # --- pydantic errors as plain messages -------------------------------------------------
 
+SURE_SLIP = 0.8  # similarity above which an unknown key is taken for the key it resembles
+
 _TYPE_WORDS = {
     "float": "a number",
     "int": "a whole number",
@@ -182,10 +184,11 @@ def _from_pydantic(
     errors = _prune_union_noise(exc.errors(include_url=False))
     # `skils:` is one problem: the "did you mean 'skills'?" says it; not also "skills:
     # required field is missing"
-    meant = {
+    meant = {  # (only a near-certain slip: `group_notes` may sit beside a missing `groups`)
         (*loc[:-1], key)
         for loc in (_clean_loc(e["loc"]) for e in errors if e["type"] == "extra_forbidden")
         if (key := _closest(loc, root)) is not None
+        and difflib.SequenceMatcher(None, str(loc[-1]), key).ratio() >= SURE_SLIP
     }
     for err in errors:
         loc = _clean_loc(err["loc"])
@@ -269,8 +272,11 @@ def _describe(err: dict, loc: Loc, root: type[BaseModel] = Scenario) -> str:
         duration = _is_duration(loc, root)
         shown = _bound(raw, duration) if isinstance(raw, int | float) else got
         hint = ""
-        if bound == 1 and kind.startswith("less") and isinstance(raw, int | float) and raw <= 100:
-            hint = f"; for {raw:g} %, write {raw / 100:g}"  # a share as a percentage
+        # a share written as a percentage (`at_least: 80`); not under a strict bound
+        # (shrinkage < 1: "write 1" would be refused too) nor for 1.5, which is no percent
+        percent = isinstance(raw, int | float) and 2 <= raw <= 100
+        if bound == 1 and kind == "less_than_equal" and percent:
+            hint = f"; for {raw:g} %, write {raw / 100:g}"
         return f"got {shown} (expected a value {words[kind]} {_bound(bound, duration)}{hint})"
     if kind.startswith("date_from_datetime"):  # 2027-13-01, 2027-01-04 10:00
         return f"got {got} (expected {units.DATE_HELP})"
