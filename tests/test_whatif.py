@@ -66,6 +66,12 @@ def test_bad_changes_are_reported_with_their_path(omni):
         "<changes>: arrivals.phne.weekly: no such field in the scenario; did you mean "
         "'arrivals.phone.weekly'?"
     )
+    with pytest.raises(ccsim.ScenarioError) as caught:  # every slip corrected, or none
+        ccsim.with_changes(omni, {"arrivls.phne.weekly": 600})
+    assert str(caught.value.messages[0]).endswith("did you mean 'arrivals.phone.weekly'?")
+    with pytest.raises(ccsim.ScenarioError) as caught:
+        ccsim.with_changes(omni, {"arrivls.zzzzz.weekly": 600})
+    assert str(caught.value.messages[0]).endswith("no such field in the scenario")
 
 
 def test_sweep_is_tidy_and_monotone_in_staffing():

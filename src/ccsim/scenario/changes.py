@@ -56,20 +56,29 @@ def with_changes(s: Scenario, changes: dict[str, Any]) -> Scenario:
 
 def _did_you_mean(data: Any, parts: list[str | int]) -> str:
     """`arrivals.phne.weekly`: "; did you mean 'arrivals.phone.weekly'?" (as a file's
-    unknown keys get), from the keys where the path first goes astray."""
+    unknown keys get) — every misspelt part corrected, or nothing when a part has no
+    close key (a suggestion that is still wrong helps nobody)."""
     node: Any = data
+    fixed: list[str | int] = []
     for i, part in enumerate(parts):
-        if isinstance(node, dict) and part in node:
+        last = i == len(parts) - 1
+        if isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+            fixed.append(part)
             node = node[part]
             continue
-        if isinstance(node, dict):
+        if not isinstance(node, dict):
+            return ""
+        if part not in node:
             close = difflib.get_close_matches(str(part), [str(k) for k in node], n=1, cutoff=0.6)
-            if close:
-                fixed = [*parts[:i], close[0], *parts[i + 1 :]]
-                shown = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in fixed)
-                return f"; did you mean {shown.lstrip('.')!r}?"
+            if not close:
+                return ""  # (a new key at the end would have been set, not refused)
+            part = close[0]
+        fixed.append(part)
+        node = node[part] if not last else None
+    if fixed == parts:
         return ""
-    return ""
+    shown = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in fixed)
+    return f"; did you mean {shown.lstrip('.')!r}?"
 
 
 def _is_number(text: str) -> bool:
