@@ -194,13 +194,13 @@ def test_a_share_as_a_percentage_a_fraction_of_an_agent_or_a_date_says_what_to_w
     assert any(expected in str(m) for m in caught.value.messages), caught.value.messages
 
 
-def test_a_tab_indented_file_is_told_to_indent_with_spaces():
+def test_a_tab_where_yaml_forbids_one_is_told_to_use_spaces():
     text = MINIMAL.replace("\n  phone:", "\n\tphone:", 1)
     assert text != MINIMAL
     with pytest.raises(ccsim.ScenarioError) as caught:
         ccsim.loads(text, name="s.yaml")
     (message,) = [str(m) for m in caught.value.messages]
-    assert message.endswith("(indent with spaces: YAML does not allow tabs there)"), message
+    assert message.endswith("(YAML does not allow a tab there: use spaces)"), message
 
 
 def test_anger_misspelt_names_off():

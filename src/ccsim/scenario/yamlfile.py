@@ -106,7 +106,7 @@ def parse(
         if "duplicate key" in str(what_):
             what_ = f"{what_} (each key may appear once)"
         elif "'\\t'" in str(what_):
-            what_ = f"{what_} (indent with spaces: YAML does not allow tabs there)"
+            what_ = f"{what_} (YAML does not allow a tab there: use spaces)"
         raise InputError([Message(name, line, None, f"invalid YAML: {what_}")]) from None
     except YAMLError as exc:
         detail = " ".join(str(exc).split())[:200]
