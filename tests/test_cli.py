@@ -80,6 +80,10 @@ def test_an_option_below_its_bound_says_so_in_plain_words():
     assert r.stderr.strip() == (
         "ccsim: error: Invalid value for '--reps' / '-n': expected a value at least 1"
     )
+    r = ccsim("run", str(SCENARIOS / "small_shop.yaml"), "-n", "abc")
+    assert r.stderr.strip() == (
+        "ccsim: error: Invalid value for '--reps' / '-n': expected a whole number"
+    )
 
 
 def test_unknown_option_is_a_usage_error():

@@ -203,12 +203,13 @@ def test_a_tab_where_yaml_forbids_one_is_told_to_use_spaces():
     assert message.endswith("(YAML does not allow a tab there: use spaces)"), message
 
 
-def test_anger_misspelt_names_off():
+@pytest.mark.parametrize(("value", "shown"), [("of", "'of'"), ("1", "1"), ("[on]", "['on']")])
+def test_anger_misspelt_names_off(value, shown):
     # "expected a mapping (key: value)": no word of `off`
     with pytest.raises(ccsim.ScenarioError) as caught:
-        ccsim.loads(MINIMAL + "anger: of\n", name="s.yaml")
+        ccsim.loads(MINIMAL + f"anger: {value}\n", name="s.yaml")
     assert [m.message for m in caught.value.messages] == [
-        "got 'of' (expected off, on, or a mapping of the curve's values)"
+        f"got {shown} (expected off, on, or a mapping of the curve's values)"
     ]
 
 

@@ -38,6 +38,10 @@ _PHRASES = (  # typer's bounds checks speak pydantic: say them the way the rest 
     (re.compile(r"Input should be less than or equal to (\S+)"), r"expected a value at most \1"),
     (re.compile(r"Input should be greater than (\S+)"), r"expected a value greater than \1"),
     (re.compile(r"Input should be less than (\S+)"), r"expected a value less than \1"),
+    (
+        re.compile(r"Input should be a valid integer, unable to parse string as an integer"),
+        "expected a whole number",
+    ),
 )
 
 

@@ -567,7 +567,7 @@ def _anger_switch(value: Any) -> Any:
         return {"enabled": False}
     if value is True or (isinstance(value, str) and value.lower() in ("on", "true", "yes")):
         return {"enabled": True}
-    if isinstance(value, str):  # `anger: of`
+    if isinstance(value, str | int | float | list):  # `anger: of`, `anger: 1`
         raise ValueError(f"got {value!r} (expected off, on, or a mapping of the curve's values)")
     return value
 
