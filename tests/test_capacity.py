@@ -306,12 +306,13 @@ BAD = [
     (
         "start: 2027-01-04",
         "start: 04/01/2027",
-        "start: expected a date written YYYY-MM-DD, like 2027-01-04, got '04/01/2027'",
+        "start: got '04/01/2027' (expected a date written YYYY-MM-DD, like 2027-01-04)",
     ),
     (  # a traceback before (ruamel's ValueError)
         "start: 2027-01-04",
         "start: 2027-02-30",
-        "start: got '2027-02-30' (expected a date written YYYY-MM-DD, like 2027-01-04)",
+        "start: got '2027-02-30' (no such day; expected a date written YYYY-MM-DD, like "
+        "2027-01-04)",
     ),
     ("47: 2.5", "47: -2.5", "volume.weeks[47]: got -2.5 (expected a value at least 0)"),
     ("overtime_share: 0.1", "overtime_share: .nan", "overtime_share: got nan"),

@@ -174,13 +174,18 @@ def test_booleans_stay_booleans_where_the_format_wants_them():
          "a value at most 1; for 80 %, write 0.8)"),
         ("shift: day, agents: 3}", "shift: day, agents: 3.5}", "roster[0].agents: got 3.5 "
          "(expected a whole number)"),
-        ("simulation:", "simulation:\n  start: 04/01/2027", "simulation.start: expected a "
-         "date written YYYY-MM-DD, like 2027-01-04, got '04/01/2027'"),
+        ("simulation:", "simulation:\n  start: 04/01/2027", "simulation.start: got "
+         "'04/01/2027' (expected a date written YYYY-MM-DD, like 2027-01-04)"),
         # a traceback (ruamel's ValueError), and a number read as seconds since 1970
         ("simulation:", "simulation:\n  start: 2027-13-01", "simulation.start: got "
-         "'2027-13-01' (expected a date written YYYY-MM-DD, like 2027-01-04)"),
-        ("simulation:", "simulation:\n  start: 86400", "simulation.start: expected a date "
-         "written YYYY-MM-DD, like 2027-01-04, got 86400"),
+         "'2027-13-01' (no such day; expected a date written YYYY-MM-DD, like 2027-01-04)"),
+        ("simulation:", "simulation:\n  start: 86400", "simulation.start: got 86400 (expected "
+         "a date written YYYY-MM-DD, like 2027-01-04)"),
+        # a value is quoted at most 60 characters long (it was echoed whole)
+        ("simulation:", "simulation:\n  start: " + "x" * 3000, "simulation.start: got 'xxxxx"
+         "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx… (3,002 characters)"),
+        ("simulation:", "shrinkage: 30\nsimulation:", "shrinkage: got 30 (expected a value "
+         "less than 1; for 30 %, write 0.3)"),
     ],
 )  # fmt: skip
 def test_a_share_as_a_percentage_a_fraction_of_an_agent_or_a_date_says_what_to_write(
@@ -231,3 +236,7 @@ def test_a_misspelt_required_key_is_one_message_not_two():
         ccsim.loads(text, name="s.yaml")
     fields = [m.field for m in caught.value.messages]
     assert "groups" in fields and "group_notes" in fields, fields
+    # transposed letters are a slip too (`nmae`: also "name: required field is missing")
+    with pytest.raises(ccsim.ScenarioError) as caught:
+        ccsim.loads(MINIMAL.replace("name:", "nmae:", 1), name="s.yaml")
+    assert [m.field for m in caught.value.messages] == ["nmae"]

@@ -410,6 +410,10 @@ def test_intraday_csv_must_be_numeric(tmp_path):
         ("hour,weight\n7,0,1\n", "semi.csv:2: expected 2 column(s), as in the rows above, got 3 "
          "(a decimal comma? write 0.5, not 0,5)"),
         ("7,0,1\n8,2\n", "semi.csv:2: expected 3 column(s), as in the rows above, got 2"),
+        # a one-column export with decimal commas under a one-word header: read as 5
+        ("weight\n0,5\n", "semi.csv:2: expected 1 column(s), as in the rows above, got 2"),
+        ("hour;weight\n0:00;1\n", "semi.csv:2: expected comma-separated values with a decimal "
+         "point (9,1.2), got '0:00;1'"),
     ],
 )  # fmt: skip
 def test_an_intraday_csv_with_semicolons_or_decimal_commas_is_refused(tmp_path, content, expected):
@@ -419,11 +423,18 @@ def test_an_intraday_csv_with_semicolons_or_decimal_commas_is_refused(tmp_path, 
     assert any(expected in m for m in errors_of(text, tmp_path)), errors_of(text, tmp_path)
 
 
-@pytest.mark.parametrize("header", ["hour,weight,comment", "weight", "hour;weight", ""])
+@pytest.mark.parametrize(
+    "header", ["hour,weight,comment", "weight", "hour;weight", "", "\ufeff", "\ufeffweight"]
+)
 def test_an_intraday_csv_header_of_any_width_is_still_read(tmp_path, header):
     # a header is not a data row: its width and separators were held against the data
     rows = "".join(f"{h:02d}:00,{h % 5 + 1}\n" for h in range(24))
-    (tmp_path / "p.csv").write_text((header + "\n" if header else "") + rows)
+    bom = header.startswith("\ufeff")  # a BOM alone: a one-column file without a header
+    if bom and header == "\ufeff":
+        text = "\ufeff" + "".join(f"{h % 5 + 1}\n" for h in range(24))
+    else:
+        text = (header + "\n" if header else "") + rows
+    (tmp_path / "p.csv").write_text(text, encoding="utf-8")
     text = MINIMAL.replace("intraday: business_hours", "intraday: {csv: p.csv}")
     weights = load_text(text, tmp_path).arrivals["phone"].intraday_weights(60)[0]
     assert weights[4] / weights[0] == pytest.approx(5.0)

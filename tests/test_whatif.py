@@ -166,3 +166,21 @@ def test_zero_replications_are_refused_not_taken_for_the_scenarios(call):
             ccsim.compare(s, {"a": {}, "b": {"shrinkage": 0.1}}, replications=0)
         else:
             ccsim.plan(s, replications=0)
+
+
+def test_a_date_set_from_python_or_the_command_line():
+    # a pandas Timestamp at midnight is a date; one with a time of day is not; a date
+    # named by --set broke `sweep --json` (a TypeError)
+    import pandas as pd
+
+    shop = ccsim.load(SCENARIOS / "small_shop.yaml")
+    s = ccsim.with_changes(shop, {"simulation.start": pd.Timestamp("2024-01-08")})
+    assert str(s.simulation.start) == "2024-01-08"
+    with pytest.raises(ccsim.ScenarioError, match="expected a date written YYYY-MM-DD"):
+        ccsim.with_changes(shop, {"simulation.start": pd.Timestamp("2024-01-08 10:00")})
+    r = cli(
+        "sweep", str(SCENARIOS / "small_shop.yaml"), "--set", "simulation.start=2024-01-08",
+        "-n", "1", "--workers", "1", "--json",
+    )  # fmt: skip
+    assert r.returncode == 0, r.stderr
+    assert json.loads(r.stdout)["grid"] == {"simulation.start": ["2024-01-08"]}

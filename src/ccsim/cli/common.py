@@ -129,7 +129,8 @@ def fail(message: str) -> NoReturn:
 
 
 def print_json(doc: Any) -> None:
-    print(json.dumps(doc, indent=2, ensure_ascii=False))
+    # (default=str: a date a --set value named, 2027-01-04, was a TypeError)
+    print(json.dumps(doc, indent=2, ensure_ascii=False, default=str))
 
 
 def file_size(value: Any) -> int:

@@ -34,8 +34,6 @@ __all__ = [
 
 M = TypeVar("M", bound=BaseModel)
 
-MAX_SHOWN = 60  # characters of a value quoted in a message
-
 
 def load(
     path: str | Path,
@@ -187,8 +185,7 @@ def _from_pydantic(
     meant = {  # (only a near-certain slip: `group_notes` may sit beside a missing `groups`)
         (*loc[:-1], key)
         for loc in (_clean_loc(e["loc"]) for e in errors if e["type"] == "extra_forbidden")
-        if (key := _closest(loc, root)) is not None
-        and difflib.SequenceMatcher(None, str(loc[-1]), key).ratio() >= SURE_SLIP
+        if (key := _closest(loc, root)) is not None and _slip(str(loc[-1]), key)
     }
     for err in errors:
         loc = _clean_loc(err["loc"])
@@ -231,12 +228,6 @@ def _prune_union_noise(errors: list[dict]) -> list[dict]:
     return kept
 
 
-def _shown(value: Any) -> str:
-    """A value as a message quotes it: repr, at most MAX_SHOWN characters."""
-    text = repr(value)
-    return text if len(text) <= MAX_SHOWN else text[:MAX_SHOWN] + f"… ({len(text):,} characters)"
-
-
 def _bound(value: Any, duration: bool) -> str:
     """A bound as the user wrote it: a duration (`31d`) or a number (`10,000,000`)."""
     if duration:
@@ -250,7 +241,7 @@ def _bound(value: Any, duration: bool) -> str:
 def _describe(err: dict, loc: Loc, root: type[BaseModel] = Scenario) -> str:
     """One readable sentence for a pydantic error, saying what was expected."""
     kind, ctx, raw = err["type"], err.get("ctx") or {}, err.get("input")
-    got = _shown(raw)
+    got = units.shown(raw)
     if kind == "missing":
         return "required field is missing"
     if kind == "extra_forbidden":
@@ -272,14 +263,16 @@ def _describe(err: dict, loc: Loc, root: type[BaseModel] = Scenario) -> str:
         duration = _is_duration(loc, root)
         shown = _bound(raw, duration) if isinstance(raw, int | float) else got
         hint = ""
-        # a share written as a percentage (`at_least: 80`); not under a strict bound
-        # (shrinkage < 1: "write 1" would be refused too) nor for 1.5, which is no percent
+        # a share written as a percentage (`at_least: 80`, `shrinkage: 30`): not 1.5,
+        # no percent, nor 100 under a strict bound (shrinkage < 1: "write 1" is refused)
         percent = isinstance(raw, int | float) and 2 <= raw <= 100
-        if bound == 1 and kind == "less_than_equal" and percent:
+        if raw == 100 and kind == "less_than":
+            percent = False
+        if bound == 1 and kind.startswith("less") and percent:
             hint = f"; for {raw:g} %, write {raw / 100:g}"
         return f"got {shown} (expected a value {words[kind]} {_bound(bound, duration)}{hint})"
-    if kind.startswith("date_from_datetime"):  # 2027-13-01, 2027-01-04 10:00
-        return f"got {got} (expected {units.DATE_HELP})"
+    if kind.startswith("date_from_datetime"):  # 2027-13-01, 2027-02-30
+        return f"got {got} (no such day; expected {units.DATE_HELP})"
     if kind == "int_from_float":
         return f"got {got} (expected a whole number)"
     if kind.endswith(("_type", "_parsing")):
@@ -301,6 +294,13 @@ def _is_duration(loc: Loc, root: type[BaseModel] = Scenario) -> bool:
     validators = [m for a in _flatten(field.annotation) for m in getattr(a, "__metadata__", ())]
     validators += list(field.metadata)
     return any(getattr(v, "func", None) is units.parse_duration for v in validators)
+
+
+def _slip(written: str, key: str) -> bool:
+    """`written` is near-certainly `key` mistyped: the same letters (`nmae`), or close
+    (`skils`) — not a key of its own that only resembles it (`group_notes`)."""
+    same = sorted(written) == sorted(key)
+    return same or difflib.SequenceMatcher(None, written, key).ratio() >= SURE_SLIP
 
 
 def _did_you_mean(loc: Loc, root: type[BaseModel] = Scenario) -> str:

@@ -53,7 +53,7 @@ class Table(BaseModel):
                     f"{self.csv}: the file has {size:,} bytes, more than the "
                     f"{rules.max_csv_bytes:,} allowed for {what} (--max-file-size)"
                 )
-            return path.read_text(encoding="utf-8"), rules
+            return path.read_text(encoding="utf-8-sig"), rules  # (a BOM is no text)
         except (OSError, UnicodeDecodeError) as exc:
             why = getattr(exc, "strerror", None) or "not UTF-8 text"
             raise ValueError(f"cannot read {what} {self.csv!r}: {why}") from None
@@ -135,6 +135,9 @@ class IntradayCSV(Table):
         values: list[float] = []
         header: int | None = None  # cells of the header row, of the first data row
         width: int | None = None
+        title = False  # a header of one cell
+        semicolons = f"{self.csv}:{{}}: expected comma-separated values with a decimal point "
+        semicolons += "(9,1.2), got {}"
         try:
             for lineno, row in enumerate(csv.reader(text.splitlines()), start=1):
                 if not row or not any(c.strip() for c in row):
@@ -143,24 +146,29 @@ class IntradayCSV(Table):
                     value = float(row[-1])
                 except ValueError:
                     if values or lineno > 1:
+                        if any(";" in c for c in row):  # `0:00;1`
+                            raise ValueError(
+                                semicolons.format(lineno, rules.quote(",".join(row)))
+                            ) from None
                         raise ValueError(
                             f"{self.csv}:{lineno}: expected a number in the last column, "
                             f"got {rules.quote(row[-1])}"
                         ) from None
-                    header = len(row) if len(row) > 1 else None  # (one cell: a title)
+                    header, title = len(row), len(row) == 1
                     continue  # header row
                 # `9;1,2` was read as the cells `9;1` and `2`: a weight of 2, silently
                 if any(";" in c for c in row):
-                    raise ValueError(
-                        f"{self.csv}:{lineno}: expected comma-separated values with a decimal "
-                        f"point (9,1.2), got {rules.quote(','.join(row))}"
-                    )
+                    raise ValueError(semicolons.format(lineno, rules.quote(",".join(row))))
                 width = width or len(row)
-                if len(row) != width or len(row) > (header or len(row)):
+                # a header naming 2+ columns bounds the width; one cell (`weight`) may head
+                # `09:00,1` — but not `0,5`, a one-column decimal comma (read as 5)
+                wider = len(row) > header if header and not title else False
+                comma = title and len(row) == 2 and all(c.strip().isdigit() for c in row)
+                if len(row) != width or wider or comma:
+                    expected = 1 if comma else min(width, header or width)
                     raise ValueError(
-                        f"{self.csv}:{lineno}: expected {min(width, header or width)} "
-                        f"column(s), as in the rows above, got {len(row)} (a decimal comma? "
-                        "write 0.5, not 0,5)"
+                        f"{self.csv}:{lineno}: expected {expected} column(s), as in the rows "
+                        f"above, got {len(row)} (a decimal comma? write 0.5, not 0,5)"
                     )
                 if not math.isfinite(value) or value < 0:
                     raise ValueError(

@@ -46,23 +46,35 @@ HOURS_HELP = 'opening hours like "08:00-20:00" or a list of such ranges'
 
 DATE_HELP = "a date written YYYY-MM-DD, like 2027-01-04"
 _DATE = re.compile(r"^\s*\d{4}-\d{2}-\d{2}\s*$")
+MAX_SHOWN = 60  # characters of a value quoted in a message
+
+
+def shown(value: object) -> str:
+    """A value as a message quotes it: repr, at most MAX_SHOWN characters (a 30,000-
+    character value is not echoed whole)."""
+    text = repr(value)
+    return text if len(text) <= MAX_SHOWN else text[:MAX_SHOWN] + f"… ({len(text):,} characters)"
 
 
 def parse_date(value: object) -> object:
-    """A calendar date as written, `2027-01-04` (or a date already): not a number, which
-    pydantic reads as seconds since 1970 (`86400` was 1970-01-02), nor a date and time.
-    The text is checked here and converted by the date field it annotates."""
+    """A calendar date as written, `2027-01-04` (or a date already, or a date and time at
+    midnight — a pandas Timestamp): not a number, which pydantic reads as seconds since
+    1970 (`86400` was 1970-01-02), nor a time of day. The text is checked here and
+    converted by the date field it annotates."""
     if isinstance(value, str) and _DATE.match(value):
         return value.strip()
     if hasattr(value, "isoformat") and not hasattr(value, "hour"):  # a date object
         return value
-    raise ValueError(f"expected {DATE_HELP}, got {value!r}")
+    midnight = ("hour", "minute", "second", "microsecond")
+    if hasattr(value, "date") and all(getattr(value, a, 1) == 0 for a in midnight):
+        return value.date()  # type: ignore[attr-defined]
+    raise ValueError(f"got {shown(value)} (expected {DATE_HELP})")
 
 
 def parse_duration(value: object) -> float:
     """Return a duration in minutes from `20s`, `4min`, `1.5h`, `2d` or a plain number."""
     if isinstance(value, bool):
-        raise ValueError(f"expected {DURATION_HELP}, got {value!r}")
+        raise ValueError(f"expected {DURATION_HELP}, got {shown(value)}")
     if isinstance(value, int | float):
         return float(value)
     if isinstance(value, str):
@@ -72,7 +84,7 @@ def parse_duration(value: object) -> float:
             factor = _UNITS.get(unit.lower()) if unit else 1.0
             if factor is not None:
                 return float(number) * factor
-    raise ValueError(f"expected {DURATION_HELP}, got {value!r}")
+    raise ValueError(f"expected {DURATION_HELP}, got {shown(value)}")
 
 
 def format_duration(minutes: float) -> str:
@@ -91,7 +103,7 @@ def parse_day(value: str) -> int:
     for i, short in enumerate(DAY_NAMES):
         if key in (short, _FULL_DAY_NAMES[i]):
             return i
-    raise ValueError(f"expected a day name (mon, tue, ..., sun), got {value!r}")
+    raise ValueError(f"expected a day name (mon, tue, ..., sun), got {shown(value)}")
 
 
 def parse_days(value: object) -> frozenset[int]:
@@ -104,7 +116,7 @@ def parse_days(value: object) -> frozenset[int]:
             days |= parse_days(item)
         return frozenset(days)
     if not isinstance(value, str):
-        raise ValueError(f"expected {DAYS_HELP}, got {value!r}")
+        raise ValueError(f"expected {DAYS_HELP}, got {shown(value)}")
     days = set()
     for part in value.split(","):
         part = part.strip()
@@ -119,13 +131,13 @@ def parse_days(value: object) -> frozenset[int]:
             try:
                 a, b = parse_day(lo), parse_day(hi)
             except ValueError:
-                raise ValueError(f"expected {DAYS_HELP}, got {value!r}") from None
+                raise ValueError(f"expected {DAYS_HELP}, got {shown(value)}") from None
             days |= {(a + i) % 7 for i in range((b - a) % 7 + 1)}
         else:
             try:
                 days.add(parse_day(part))
             except ValueError:
-                raise ValueError(f"expected {DAYS_HELP}, got {value!r}") from None
+                raise ValueError(f"expected {DAYS_HELP}, got {shown(value)}") from None
     return frozenset(days)
 
 
@@ -152,7 +164,7 @@ def parse_clock(value: object) -> float:
         hours, minutes = int(m.group(1)), int(m.group(2))
         if minutes < 60 and (hours < 24 or (hours == 24 and minutes == 0)):
             return float(hours * 60 + minutes)
-    raise ValueError(f"expected a clock time HH:MM (00:00 to 24:00), got {value!r}")
+    raise ValueError(f"expected a clock time HH:MM (00:00 to 24:00), got {shown(value)}")
 
 
 def format_clock(minutes: float) -> str:
