@@ -789,6 +789,13 @@ def test_a_week_of_a_center_closed_at_weekends_is_fitted_through_its_sunday(gene
         ccsim.fit(week, first="2024-01-01", last="2024-01-08")
 
 
+def _semicolon_export(path: Path, rows: list[str]) -> tuple[Path, str]:
+    """An export of `rows` at `path`, and the start of a mapping's `columns:` for it
+    (id to end; the caller adds outcome and handle_s)."""
+    path.write_text("\n".join(rows) + "\n")
+    return path, "columns: {id: id, channel: channel, arrival: arrival, answer: answer, end: end, "
+
+
 def test_a_handle_time_that_is_not_a_number_is_reported_and_a_decimal_comma_read(tmp_path):
     # "90,5" was ignored without a word (end − answer used instead)
     rows = [
@@ -796,9 +803,7 @@ def test_a_handle_time_that_is_not_a_number_is_reported_and_a_decimal_comma_read
         "1;phone;2024-01-01 08:00:00;2024-01-01 08:00:10;2024-01-01 08:03:00;answered;90,5",
         "2;phone;2024-01-01 08:05:00;2024-01-01 08:05:10;2024-01-01 08:07:00;answered;100",
     ]
-    export = tmp_path / "acd.csv"
-    export.write_text("\n".join(rows) + "\n")
-    columns = "columns: {id: id, channel: channel, arrival: arrival, answer: answer, end: end, "
+    export, columns = _semicolon_export(tmp_path / "acd.csv", rows)
     columns += "outcome: outcome, handle_s: {column: handle_s, unit: min}}\n"
     mapping = tmp_path / "m.yaml"
     mapping.write_text("separator: ';'\n" + columns)
@@ -958,9 +963,7 @@ def test_handle_times_in_other_forms_are_read_and_text_beside_an_abandon_is_no_t
         "2;phone;2024-01-01 08:05:00;;2024-01-01 08:06:00;abandoned;n/a",
         "3;phone;2024-01-01 08:06:00;;2024-01-01 08:06:30;abandoned;-",
     ]
-    export = tmp_path / "eu.csv"
-    export.write_text("\n".join(rows) + "\n")
-    columns = "columns: {id: id, channel: channel, arrival: arrival, answer: answer, end: end, "
+    export, columns = _semicolon_export(tmp_path / "eu.csv", rows)
     mapping = tmp_path / "m.yaml"
     mapping.write_text(
         "separator: ';'\ndecimal: ','\n" + columns + "outcome: outcome, handle_s: handle_s}\n"

@@ -199,12 +199,18 @@ def test_a_share_as_a_percentage_a_fraction_of_an_agent_or_a_date_says_what_to_w
     assert any(expected in str(m) for m in caught.value.messages), caught.value.messages
 
 
-def test_a_tab_where_yaml_forbids_one_is_told_to_use_spaces():
-    text = MINIMAL.replace("\n  phone:", "\n\tphone:", 1)
+def _only_message(old: str, new: str) -> str:
+    """The one message of MINIMAL with `old` replaced by `new` (it must fail, once)."""
+    text = MINIMAL.replace(old, new, 1)
     assert text != MINIMAL
     with pytest.raises(ccsim.ScenarioError) as caught:
         ccsim.loads(text, name="s.yaml")
     (message,) = [str(m) for m in caught.value.messages]
+    return message
+
+
+def test_a_tab_where_yaml_forbids_one_is_told_to_use_spaces():
+    message = _only_message("\n  phone:", "\n\tphone:")
     assert message.endswith("(YAML does not allow a tab there: use spaces)"), message
 
 
@@ -221,11 +227,7 @@ def test_anger_misspelt_names_off(value, shown):
 def test_a_misspelt_required_key_is_one_message_not_two():
     # `skils:` said "unknown key 'skils'; did you mean 'skills'?" and "skills: required
     # field is missing" for one slip
-    text = MINIMAL.replace("skills:", "skils:", 1)
-    assert text != MINIMAL
-    with pytest.raises(ccsim.ScenarioError) as caught:
-        ccsim.loads(text, name="s.yaml")
-    (message,) = [str(m) for m in caught.value.messages]
+    message = _only_message("skills:", "skils:")
     assert message.endswith("skils: unknown key 'skils'; did you mean 'skills'?"), message
     # a key that only resembles a missing one does not hide it
     lines = MINIMAL.splitlines()
