@@ -133,8 +133,8 @@ class IntradayCSV(Table):
     def _read(self, info: ValidationInfo) -> IntradayCSV:
         text, rules = self._text(info, "an intraday profile")
         values: list[float] = []
-        header: int | None = None  # cells of the header row, of the first data row
-        width: int | None = None
+        header: int | None = None  # cells of the header row (None: no header)
+        width: int | None = None  # cells of the first data row
         title = False  # a header of one cell
         semicolons = f"{self.csv}:{{}}: expected comma-separated values with a decimal point "
         semicolons += "(9,1.2), got {}"
@@ -162,7 +162,7 @@ class IntradayCSV(Table):
                 width = width or len(row)
                 # a header naming 2+ columns bounds the width; one cell (`weight`) may head
                 # `09:00,1` — but not `0,5`, a one-column decimal comma (read as 5)
-                wider = len(row) > header if header and not title else False
+                wider = header is not None and not title and len(row) > header
                 comma = title and len(row) == 2 and all(c.strip().isdigit() for c in row)
                 if len(row) != width or wider or comma:
                     expected = 1 if comma else min(width, header or width)
