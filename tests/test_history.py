@@ -892,14 +892,14 @@ def test_a_backtest_on_dates_the_scenario_was_fitted_on_says_it_is_in_sample(
 
 def test_contacts_outside_the_fitted_opening_hours_are_reported(tmp_path):
     # computed and never shown: a simulation of the fitted scenario turns them away
-    rows, rng = ["channel,arrival,answer,end,outcome,agent"], np.random.default_rng(3)
+    rows, rng = ["channel,arrival,answer,end,outcome,agent,handle_s"], np.random.default_rng(3)
     for day in range(1, 8):
         for k in range(54):  # 08:00-17:00, one every 10 min
             t = pd.Timestamp(2024, 1, day, 8) + pd.Timedelta(minutes=10 * k)
             end = t + pd.Timedelta(seconds=int(rng.integers(60, 400)))
-            rows.append(f"phone,{t},{t},{end},answered,a{k % 3}")
+            rows.append(f"phone,{t},{t},{end},answered,a{k % 3},")
     stray = pd.Timestamp(2024, 1, 3, 3)
-    rows.append(f"phone,{stray},{stray},{stray + pd.Timedelta(minutes=2)},answered,a0")
+    rows.append(f"phone,{stray},{stray},{stray + pd.Timedelta(minutes=2)},answered,a0,n/a")
     path = tmp_path / "log.csv"
     path.write_text("\n".join(rows) + "\n")
     r = cli("fit", str(path), "-o", str(tmp_path / "s.yaml"), "--json")
@@ -910,6 +910,10 @@ def test_contacts_outside_the_fitted_opening_hours_are_reported(tmp_path):
         "phone: 0.26% of the contacts arrived outside the fitted opening hours; in a "
         "simulation such contacts are turned away as closed"
     ) in r.stdout
+    # the fit report says it too, and the row whose handle time was read another way
+    page = history_report.render_fit(ccsim.fit(ccsim.read_log(path)))
+    assert "phone: 0.26% of the contacts arrived outside the fitted opening hours." in page
+    assert "1 row(s): handle_s &#39;n/a&#39; is not a number of seconds" in page
 
 
 def test_a_gap_the_agent_filled_with_another_channels_contact_is_not_wrapup():
