@@ -72,6 +72,9 @@ def test_bad_changes_are_reported_with_their_path(omni):
     with pytest.raises(ccsim.ScenarioError) as caught:
         ccsim.with_changes(omni, {"arrivls.zzzzz.weekly": 600})
     assert str(caught.value.messages[0]).endswith("no such field in the scenario")
+    # scaling a field that is not a number: it said "no such field"
+    with pytest.raises(ccsim.ScenarioError, match=r"\*1.2 scales a number; the field holds"):
+        ccsim.with_changes(omni, {"channels.phone.kind": "*1.2"})
 
 
 def test_sweep_is_tidy_and_monotone_in_staffing():

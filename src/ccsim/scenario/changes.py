@@ -13,6 +13,7 @@ import difflib
 import re
 from typing import Any
 
+from ccsim.scenario import units
 from ccsim.scenario.loader import validate
 from ccsim.scenario.model import Scenario
 from ccsim.scenario.problems import Message, ScenarioError
@@ -45,7 +46,11 @@ def with_changes(s: Scenario, changes: dict[str, Any]) -> Scenario:
                 parent = parent[part]
             key = parts[-1]
             if isinstance(value, str) and value[:1] in ("*", "x") and _is_number(value[1:]):
-                value = parent[key] * float(value[1:])
+                current = parent[key]
+                if isinstance(current, bool) or not isinstance(current, int | float):
+                    msg = f"{value} scales a number; the field holds {units.shown(current)}"
+                    raise ScenarioError([Message(CHANGES, None, path, msg)])
+                value = current * float(value[1:])
             parent[key] = value
         except (KeyError, IndexError, TypeError):
             msg = "no such field in the scenario" + _did_you_mean(data, parts)
