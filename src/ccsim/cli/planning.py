@@ -209,13 +209,9 @@ def capacity(
 def _weeks(weeks: list[int]) -> str:
     """`week 30`, `weeks 1-29, 33-46` — which weeks a kind of week is (they are not
     printed anywhere else but capacity.json)."""
-    runs: list[list[int]] = []
-    for w in sorted(weeks):
-        if runs and w == runs[-1][-1] + 1:
-            runs[-1].append(w)
-        else:
-            runs.append([w])
-    text = ", ".join(str(r[0]) if len(r) == 1 else f"{r[0]}-{r[-1]}" for r in runs)
+    from ccsim.scenario.units import runs
+
+    text = ", ".join(str(a) if a == b else f"{a}-{b}" for a, b in runs(weeks))
     return ("week " if len(weeks) == 1 else "weeks ") + text
 
 

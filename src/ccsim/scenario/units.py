@@ -7,6 +7,7 @@ Everything inside ccsim is in **minutes** (float). A week starts on Monday 00:00
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 MINUTES_PER_DAY = 1440.0
 MINUTES_PER_WEEK = 7 * MINUTES_PER_DAY
@@ -141,16 +142,21 @@ def parse_days(value: object) -> frozenset[int]:
     return frozenset(days)
 
 
+def runs(numbers: Iterable[int]) -> list[tuple[int, int]]:
+    """Runs of consecutive whole numbers as (first, last): 1, 2, 3, 7 → (1, 3), (7, 7)."""
+    out: list[tuple[int, int]] = []
+    for n in sorted(numbers):
+        if out and n == out[-1][1] + 1:
+            out[-1] = (out[-1][0], n)
+        else:
+            out.append((n, n))
+    return out
+
+
 def format_days(days: frozenset[int] | set[int]) -> str:
     """`mon-fri`, `sat-sun`, `mon-sun`, `mon,wed-fri`: runs of consecutive days as ranges."""
-    runs: list[list[int]] = []
-    for d in sorted(days):
-        if runs and d == runs[-1][-1] + 1:
-            runs[-1].append(d)
-        else:
-            runs.append([d])
     return ",".join(
-        DAY_NAMES[r[0]] if len(r) == 1 else f"{DAY_NAMES[r[0]]}-{DAY_NAMES[r[-1]]}" for r in runs
+        DAY_NAMES[a] if a == b else f"{DAY_NAMES[a]}-{DAY_NAMES[b]}" for a, b in runs(days)
     )
 
 
