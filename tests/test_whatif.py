@@ -171,6 +171,33 @@ def test_zero_replications_are_refused_not_taken_for_the_scenarios(call):
             ccsim.plan(s, replications=0)
 
 
+@pytest.mark.parametrize(
+    "call, wrong",
+    [
+        (lambda s: ccsim.simulate(s, replications=2.5), "replications must be a whole number"),
+        (lambda s: ccsim.compare(s, {"a": {}}, replications="3"), "replications must be"),
+        (lambda s: ccsim.plan(s, replications=2.5), "replications must be a whole number"),
+        (lambda s: ccsim.plan(s, verify=True), "verify must be a whole number at least 2"),
+        (lambda s: ccsim.simulate(s, 2, workers=1.5), "workers must be a whole number"),
+        (lambda s: ccsim.simulate(s, 2, workers=-1), "workers must be a whole number"),
+        (lambda s: ccsim.simulate(s, 2, seed=2.5), "a seed must be a whole number"),
+    ],
+    ids=["simulate", "compare", "plan", "verify", "workers", "negative workers", "seed"],
+)
+def test_counts_and_seeds_that_are_not_whole_numbers_are_refused(call, wrong):
+    # replications=2.5 was a TypeError from inside the run, plan(replications=2.5) was
+    # accepted, workers=-1 ran, and seed=2.5 was taken for seed 2
+    s = ccsim.load(SCENARIOS / "small_shop.yaml")
+    with pytest.raises(ValueError, match=wrong):
+        call(s)
+
+
+def test_whole_numbers_of_any_type_are_accepted():
+    s = ccsim.load(SCENARIOS / "small_shop.yaml")
+    result = ccsim.simulate(s, replications=np.int64(2), workers=1, seed=3.0)
+    assert len(result.tables) == 2 and result.seed == 3
+
+
 def test_a_date_set_from_python_or_the_command_line():
     # a pandas Timestamp at midnight is a date; one with a time of day is not; a date
     # named by --set broke `sweep --json` (a TypeError)

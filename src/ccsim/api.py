@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from ccsim.experiment import runner, seeds, variants
+from ccsim.experiment import counts, runner, seeds, variants
 from ccsim.experiment.result import Result
 from ccsim.experiment.runner import Progress
 from ccsim.history import backtest as history_backtest
@@ -85,8 +85,8 @@ def simulate(
     this machine's memory) is refused up front with `WorkLimitError`.
     """
     n = s.simulation.replications if replications is None else replications
-    if n < 1:  # (0 was taken for "the scenario's")
-        raise ValueError(f"replications must be at least 1, got {n}")
+    n = counts.whole(n, "replications")  # (0 was taken for "the scenario's")
+    max_replications = counts.whole(max_replications, "max_replications")
     work.ensure_fits(s, memory_limit, max_replications if precision is not None else n)
     options = dict(workers=workers, scheduler=scheduler, contacts=contacts, progress=progress)
     seed = seeds.resolve(seed, s)

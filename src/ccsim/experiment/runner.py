@@ -17,6 +17,7 @@ from concurrent.futures.process import BrokenProcessPool
 
 import numpy as np
 
+from ccsim.experiment import counts
 from ccsim.experiment.result import Result
 from ccsim.measure.tables import Tables, measure
 from ccsim.model.replication import Replication, run_replication
@@ -51,6 +52,12 @@ def default_workers() -> int:
     return os.cpu_count() or 1
 
 
+def worker_count(workers: int | None) -> int:
+    """The local worker processes asked for (a whole number); 0 or None: the machine's
+    cores (`default_workers`)."""
+    return counts.whole(workers or 0, "workers", least=0) or default_workers()
+
+
 class Runner:
     """Runs replications on workers kept between runs: a local process pool (default:
     the machine's cores; 1 = in this process) or a dask.distributed cluster at
@@ -63,7 +70,7 @@ class Runner:
         scheduler: str | object | None = None,
         work: Callable[..., Output] = replicate,
     ):
-        self.workers = workers or default_workers()
+        self.workers = worker_count(workers)
         self.work = work  # the unit of work: replicate(s, seed, index, contacts)
         self.scheduler = scheduler
         self._pool: ProcessPoolExecutor | None = None
@@ -237,7 +244,7 @@ def run(
     `scheduler`: a dask.distributed scheduler (tcp://host:8786, or a Client) instead.
     """
     if scheduler is None:
-        workers = min(workers or default_workers(), max(replications, 1))
+        workers = min(worker_count(workers), max(replications, 1))
     with Runner(workers, scheduler) as runner:
         return runner.run(s, replications, seed, contacts, progress, first)
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ccsim.experiment import counts
 from ccsim.scenario.model import Scenario
 
 MAX_SEED = 2**63 - 1
@@ -17,9 +18,14 @@ MAX_SEED = 2**63 - 1
 def resolve(seed: int | None, s: Scenario) -> int:
     """The seed a run of `s` uses (see the module docstring)."""
     if seed is not None:
-        if not 0 <= seed <= MAX_SEED:
-            raise ValueError(f"a seed must be a whole number from 0 to {MAX_SEED}, got {seed}")
-        return int(seed)
+        wrong = ValueError(f"a seed must be a whole number from 0 to {MAX_SEED}, got {seed!r}")
+        try:
+            seed = counts.whole(seed, "seed", least=0)  # 2.5 was taken for 2
+        except ValueError:
+            raise wrong from None
+        if seed > MAX_SEED:
+            raise wrong
+        return seed
     if s.simulation.seed is not None:
         return s.simulation.seed
     return int(np.random.SeedSequence().entropy % (MAX_SEED + 1))

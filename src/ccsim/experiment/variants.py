@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ccsim.experiment import runner, seeds
+from ccsim.experiment import counts, runner, seeds
 from ccsim.experiment.result import Result
 from ccsim.measure.confidence import t_interval
 from ccsim.scenario.changes import with_changes
@@ -29,8 +29,7 @@ def _simulate(
 ) -> dict[Any, Result]:
     """Each variant (`{name: changes}`) simulated on the same replications of one seed."""
     replications = s.simulation.replications if replications is None else replications
-    if replications < 1:
-        raise ValueError(f"replications must be at least 1, got {replications}")
+    replications = counts.whole(replications, "replications")
     seed = seeds.resolve(seed, s)
     return {
         name: runner.run(with_changes(s, changes), replications, seed, **options)

@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 
 from ccsim import erlang
-from ccsim.experiment import runner, seeds
+from ccsim.experiment import counts, runner, seeds
 from ccsim.experiment.runner import Progress
 from ccsim.history import staffing
 from ccsim.history.log import Log
@@ -146,6 +146,7 @@ def backtest(
         )
     replay = _replay(s, period, start, days, step, within, on_duty, channels)
     seed = seeds.resolve(seed, s)
+    replications = counts.whole(replications, "replications")
     work.ensure_fits(replay, memory_limit, replications)
     result = runner.run(replay, replications, seed, workers=workers, progress=progress)
     actual = _actual(period, start, days, report_interval, within, channels)

@@ -23,7 +23,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ccsim.experiment import seeds
+from ccsim.experiment import counts, seeds
 from ccsim.finance.cost import fte_cost
 from ccsim.model import expected
 from ccsim.planning import hiring
@@ -292,8 +292,7 @@ def capacity(
     """Required and available FTE, hires and cost for every week of `cal` (see the module
     docstring); `replications`, `verify`, `workers`, `scheduler`, `max_rosters` and
     `time_budget` are the planner's for each kind of week planned."""
-    if max_plans < 1:
-        raise ValueError(f"max_plans must be at least 1, got {max_plans}")
+    max_plans = counts.whole(max_plans, "max_plans")
     say = progress or (lambda message: None)
     seed = seeds.resolve(seed, s)
     table = cal.table(s)

@@ -21,7 +21,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
-from ccsim.experiment import seeds
+from ccsim.experiment import counts, seeds
 from ccsim.experiment.document import number
 from ccsim.experiment.runner import Runner
 from ccsim.finance.cost import roster_lines
@@ -196,13 +196,13 @@ def plan(
     """
     contacts = work.estimate(s).contacts
     default_search, default_verify = replication_counts(contacts)
-    replications = default_search if replications is None else replications
-    verify = default_verify if verify is None else verify
-    if min(replications, verify) < 2:  # (0 was taken for the default, as in simulate)
-        raise ValueError(
-            f"a plan needs at least 2 search and 2 verification replications, got "
-            f"{replications} and {verify}"
-        )
+    # a plan needs 2 of each for a spread (0 was taken for the default, as in simulate)
+    replications = counts.whole(
+        default_search if replications is None else replications, "replications", least=2
+    )
+    verify = counts.whole(default_verify if verify is None else verify, "verify", least=2)
+    if max_rosters is not None:
+        max_rosters = counts.whole(max_rosters, "max_rosters", least=0)
     if max_rosters is None:
         max_rosters = roster_budget(contacts, replications)
     rule = rule or search_rule(contacts)
