@@ -414,6 +414,8 @@ def test_intraday_csv_must_be_numeric(tmp_path):
         ("weight\n0,5\n", "semi.csv:2: expected 1 column(s), as in the rows above, got 2"),
         ("hour;weight\n0:00;1\n", "semi.csv:2: expected comma-separated values with a decimal "
          "point (9,1.2), got '0:00;1'"),
+        # Python's float reads `1_0` as 10
+        ("hour,weight\n7,1_0\n", "semi.csv:2: expected a number in the last column, got '1_0'"),
     ],
 )  # fmt: skip
 def test_an_intraday_csv_with_semicolons_or_decimal_commas_is_refused(tmp_path, content, expected):
@@ -424,10 +426,20 @@ def test_an_intraday_csv_with_semicolons_or_decimal_commas_is_refused(tmp_path, 
 
 
 @pytest.mark.parametrize(
-    "header", ["hour,weight,comment", "weight", "hour;weight", "", "\ufeff", "\ufeffweight"]
+    "header",
+    [
+        "hour,weight,comment",
+        "weight",
+        "hour;weight",
+        "",
+        "\ufeff",
+        "\ufeffweight",
+        "\n\nhour,weight",
+    ],
 )
 def test_an_intraday_csv_header_of_any_width_is_still_read(tmp_path, header):
-    # a header is not a data row: its width and separators were held against the data
+    # a header is not a data row: its width and separators were held against the data;
+    # blank lines before a header made it an error
     rows = "".join(f"{h:02d}:00,{h % 5 + 1}\n" for h in range(24))
     bom = header.startswith("\ufeff")  # a BOM alone: a one-column file without a header
     if bom and header == "\ufeff":

@@ -143,9 +143,11 @@ class IntradayCSV(Table):
                 if not row or not any(c.strip() for c in row):
                     continue
                 try:
+                    if "_" in row[-1]:  # Python's float reads `1_0` as 10
+                        raise ValueError(row[-1])
                     value = float(row[-1])
                 except ValueError:
-                    if values or lineno > 1:
+                    if values or header is not None:  # the first row may be a header
                         if any(";" in c for c in row):  # `0:00;1`
                             raise ValueError(
                                 semicolons.format(lineno, rules.quote(",".join(row)))
