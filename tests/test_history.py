@@ -236,6 +236,30 @@ staffing: {rows: [["1999-02-15 08:00", agents, 2.5], ["1999-02-15 09:00", agents
     assert on_duty.loc[480.0] >= 2.5  # on duty, and finishing the call in hand past it
 
 
+def test_times_with_a_utc_offset_are_read_on_the_scenarios_clock():
+    # `08:00+01:00` had been converted to UTC (07:00); offsets that change with summer
+    # time (+01:00, +02:00) were pandas' "Mixed timezones detected" error; a time in UTC
+    # cannot be placed on the local clock and is refused
+    text = """
+name: offsets
+simulation: {start: 1999-03-28, horizon: 1d, interval: 1h, seed: 3}
+channels: {phone: {kind: voice, patience: 2min}}
+arrivals:
+  phone: {counts: {rows: [["1999-03-28 01:00+01:00", 4], ["1999-03-28 08:00 +0200", 6]]}}
+reasons: {call: {mix: {phone: 1}, resolve: {mean: 3min, cv: 0.8}}}
+anger: off
+groups: {agents: {skills: {phone: 1}}}
+staffing: {rows: [["1999-03-28T08:00:00+02:00", agents, 2]]}
+"""
+    s = ccsim.loads(text)
+    starts, counts = s.arrivals["phone"].counts.per_minute_offset(np.datetime64("1999-03-28"))
+    assert dict(zip(starts.tolist(), counts.tolist(), strict=True)) == {60: 4, 480: 6}
+    plans = shifts.staffing_plans(s, 0.0, 1440.0)
+    assert [(p.start, p.end) for plan in plans for p in plan.periods] == [(480.0, 540.0)] * 2
+    with pytest.raises(ccsim.ScenarioError, match=r"a time in UTC: expected the local date"):
+        ccsim.loads(text.replace("08:00 +0200", "08:00Z"))
+
+
 def test_a_weekly_staffing_pattern_repeats_every_week():
     text = """
 name: weekly pattern

@@ -23,6 +23,10 @@ from pydantic import BaseModel, ConfigDict, PrivateAttr, ValidationInfo, model_v
 from ccsim.scenario import limits, units
 from ccsim.scenario.limits import FileLimits
 
+# a time's UTC offset after it (`2024-03-31 03:00+02:00`, `07:00:30 -0500`): group 1 is
+# the local date and time
+_OFFSET = r"^(.*\d:\d\d(?::\d\d(?:\.\d*)?)?)\s*[+-]\d\d(?::?\d\d)?$"
+
 
 class Table(BaseModel):
     """Base: a CSV file named by a scenario (`csv: path`) — or, for the tables by rows
@@ -100,14 +104,26 @@ class Table(BaseModel):
         return values
 
     def _datetimes(self, frame: pd.DataFrame, column: str) -> np.ndarray:
-        """A column of dates and times (1999-02-15 07:00) as datetime64 minutes."""
-        parsed = pd.to_datetime(frame[column], errors="coerce", format="mixed")
+        """A column of dates and times (1999-02-15 07:00) as datetime64 minutes, on the
+        scenario's clock: a time's UTC offset (`07:00+01:00`, an export's local time) is
+        dropped — it had been converted to UTC, and offsets that change with summer
+        time were a pandas error — and a time in UTC (`Z`) is refused."""
+        text = frame[column].astype(str).str.strip()
+        utc = text.str.contains(r"\d:\d\d(?::\d\d(?:\.\d*)?)?\s*(?:Z|UTC)$", case=False)
+        wall = text.str.replace(_OFFSET, r"\1", regex=True)
+        parsed = pd.to_datetime(wall.mask(utc), errors="coerce", format="mixed")
         bad = parsed.isna().to_numpy()
         if bad.any():
             i = int(np.flatnonzero(bad)[0])
+            got = self._rules.quote(str(frame[column].iloc[i]))
+            if utc.iloc[i]:
+                raise ValueError(
+                    f"{self._at(i)}: {column}: got {got}, a time in UTC: expected the "
+                    "local date and time, as the scenario's opening hours and shifts are"
+                )
             raise ValueError(
                 f"{self._at(i)}: {column}: expected a date and time like "
-                f"1999-02-15 07:00, got {self._rules.quote(str(frame[column].iloc[i]))}"
+                f"1999-02-15 07:00, got {got}"
             )
         return parsed.to_numpy().astype("datetime64[m]")
 
