@@ -17,7 +17,7 @@ from conftest import MINIMAL, errors_of
         ("just text\n", ":1: expected a mapping of scenario keys"),
         ("name: x\nchannels: {phone: [\n", "invalid YAML"),
         ("name: x\n  bad indent: 1\n", ":2: invalid YAML"),
-        ("name: a\nname: b\n", ':2: invalid YAML: found duplicate key "name"'),
+        ("name: a\nname: b\n", ":2: invalid YAML: found duplicate key 'name' (first on line 1"),
     ],
 )
 def test_file_level_problems(tmp_path, text, expected):
@@ -29,6 +29,21 @@ def test_file_level_problems(tmp_path, text, expected):
         assert expected[3:] in messages[0]
     else:
         assert expected in messages[0], messages[0]
+
+
+def test_every_duplicated_key_is_reported_at_once(tmp_path):
+    # ruamel stops at the first: a file with three was fixed in three rounds
+    text = (
+        "name: a\nchannels:\n  phone: {kind: voice}\n  phone: {kind: chat}\n"
+        "shrinkage: 0.1\nname: b\ngroups: {g: {skills: {phone: 1, phone: 2}}}\n"
+        "shifts: {d: &d {start: '08:00', length: 8h}, e: {<<: *d, <<: *d}}\n"
+        "arrivals: {'1': 1, 1: 2}\n"
+    )
+    messages = errors_of(text, tmp_path)
+    assert [m.split(": ", 1)[0].rsplit(":", 1)[1] for m in messages] == ["4", "6", "7"]
+    assert "duplicate key 'phone' (first on line 3" in messages[0]
+    assert "duplicate key 'name' (first on line 1" in messages[1]
+    assert "duplicate key 'phone' (first on line 7" in messages[2]  # in a flow mapping
 
 
 def test_missing_file(tmp_path):

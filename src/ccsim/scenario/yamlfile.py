@@ -23,6 +23,7 @@ from ruamel.yaml.events import (
     AliasEvent,
     CollectionEndEvent,
     CollectionStartEvent,
+    MappingStartEvent,
     ScalarEvent,
 )
 
@@ -95,6 +96,9 @@ def parse(
         raise InputError([Message(name, None, None, msg)])
     try:
         _check_shape(text, name, limits)
+        duplicates = _duplicate_keys(text, name, limits)
+        if duplicates:  # every one (ruamel stops at the first)
+            raise InputError(duplicates)
         yaml = YAML(typ="rt")
         yaml.Constructor = _DatesAsText
         yaml.allow_duplicate_keys = False
@@ -124,6 +128,42 @@ def parse(
         raise InputError([Message(name, 1, None, msg)])
     data, lines = _plain(tree)
     return data, lines
+
+
+def _duplicate_keys(text: str, name: str, limits: FileLimits) -> list[Message]:
+    """Every key given twice in one mapping, at the line of its second use, reading
+    events only (loading stops at the first)."""
+    found: list[Message] = []
+    # a mapping's keys (text, quoted: `1` and `"1"` are two keys) and lines, and position
+    stack: list[tuple[dict[tuple[str, bool], int], list[int]] | None] = []
+    for event in YAML(typ="rt").parse(text):
+        top = stack[-1] if stack else None
+        is_key = top is not None and top[1][0] % 2 == 0
+        if isinstance(event, (ScalarEvent, AliasEvent, CollectionStartEvent)) and top:
+            top[1][0] += 1
+        if isinstance(event, CollectionStartEvent):
+            stack.append(({}, [0]) if isinstance(event, MappingStartEvent) else None)
+        elif isinstance(event, CollectionEndEvent):
+            stack.pop()
+        elif isinstance(event, ScalarEvent) and is_key and top is not None:
+            key, line = (event.value, bool(event.style)), event.start_mark.line + 1
+            if event.value == "<<":
+                continue  # merge keys (`<<: *defaults`) may repeat
+            if key in top[0]:
+                first = top[0][key]
+                shown = limits.quote(event.value)
+                found.append(
+                    Message(
+                        name,
+                        line,
+                        None,
+                        f"invalid YAML: found duplicate key {shown} (first on line {first}; "
+                        "each key may appear once)",
+                    )
+                )
+            else:
+                top[0][key] = line
+    return found
 
 
 def _check_shape(text: str, name: str, limits: FileLimits) -> None:
