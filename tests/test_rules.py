@@ -373,6 +373,23 @@ def test_every_rule_violation_is_reported_not_only_the_first(tmp_path):
     assert any("groups.agents.skills.emial" in m for m in messages)
 
 
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [
+        ("mix: {phone: 0.3, email: 0.4}", "mix: {phnoe: 0.3, email: 0.4}", "did you mean 'phone'"),
+        ("mix: {phone: 0.3, email: 0.4}", "mix: {fax: 0.3, email: 0.4}", "unknown channel 'fax'"),
+        ("  email: {weekly: 300}", "  emial: {weekly: 300}", "did you mean 'email'"),
+        ("skills: {phone: 1, email: 2}", "skills: {phone: 1, emial: 2}", "did you mean 'email'"),
+    ],
+    ids=["mix", "mix without a match", "arrivals", "skills"],
+)
+def test_a_misspelt_channel_is_one_message(tmp_path, old, new, expected):
+    # its follow-ons were messages too: phone's mix "sums to 0.7", "channel has no
+    # `arrivals` entry", "no group has the 'email' skill"
+    messages = errors_of(MINIMAL.replace(old, new), tmp_path)
+    assert len(messages) == 1 and expected in messages[0], messages
+
+
 def test_intraday_csv_relative_to_the_scenario(tmp_path):
     (tmp_path / "profiles").mkdir()
     (tmp_path / "profiles" / "phone.csv").write_text(

@@ -80,10 +80,26 @@ def _names(s: Scenario) -> list[Problem]:
     return out
 
 
+def _meant(used: list[str], options: list[str]) -> set[str]:
+    """The options that names in `used` not among them probably meant (their closest
+    match; all options for one with none): checks on those options would only repeat
+    the unknown name's message (a share misspelt `phnoe` made phone's mix not sum to 1)."""
+    meant: set[str] = set()
+    for name in used:
+        if name not in options:
+            close = difflib.get_close_matches(name, options, n=1)
+            meant |= set(close or options)
+    return meant
+
+
 def _mixes(s: Scenario) -> list[Problem]:
-    """Each channel's reason mix sums to 1."""
+    """Each channel's reason mix sums to 1 (not checked for a channel a misspelt name in
+    a mix probably meant: that name has its message)."""
     out: list[Problem] = []
+    meant = _meant([ch for reason in s.reasons.values() for ch in reason.mix], list(s.channels))
     for ch in s.channels:
+        if ch in meant:
+            continue
         entries = [(r, reason.mix[ch]) for r, reason in s.reasons.items() if ch in reason.mix]
         total = sum(share for _, share in entries)
         if not entries:
@@ -100,8 +116,9 @@ def _arrivals(s: Scenario) -> list[Problem]:
     """Every channel has arrivals; profiles match the interval."""
     out: list[Problem] = []
     ipd = s.simulation.intervals_per_day
+    meant = _meant(list(s.arrivals), list(s.channels))  # a misspelt key has its message
     for ch in s.channels:
-        if ch not in s.arrivals:
+        if ch not in s.arrivals and ch not in meant:
             msg = "channel has no `arrivals` entry (expected arrivals." + ch + ".weekly)"
             out.append(Problem(("channels", ch), msg))
     for ch, arr in s.arrivals.items():
@@ -178,8 +195,11 @@ def _time_grid(s: Scenario) -> list[Problem]:
 def _skills_cover(s: Scenario) -> list[Problem]:
     """Every channel that receives contacts has a group with its skill."""
     out: list[Problem] = []
+    skills = [ch for group in s.groups.values() for ch in group.skills]
+    meant = _meant(skills, [*s.channels, ESCALATION])  # a misspelt skill has its message
     for ch, arr in s.arrivals.items():
-        if ch in s.channels and arr.per_week() > 0 and not s.skilled_groups(ch):
+        covered = ch not in s.channels or ch in meant or s.skilled_groups(ch)
+        if arr.per_week() > 0 and not covered:
             msg = f"no group has the {ch!r} skill (expected a group with skills: {{{ch}: 1}})"
             out.append(Problem(("channels", ch), msg))
     return out
