@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 import ccsim
-from conftest import MINIMAL, errors_of, load_text
+from conftest import MINIMAL, errors_of, load_text, minimal_line
 
 # (rule id, text to replace in MINIMAL, replacement, field path in the message,
 #  text on the line the message must point at, fragment of the message)
@@ -474,6 +474,35 @@ def test_an_intraday_csv_header_of_any_width_is_still_read(tmp_path, header):
 
 def _warnings(text: str, tmp_path) -> list[str]:
     return [str(w) for w in load_text(text, tmp_path).warnings]
+
+
+@pytest.mark.parametrize(
+    ("within", "warned"),
+    [("20", True), ("20.0", True), ("4", False), ("20s", False), ("20min", False)],
+)
+def test_a_bare_number_on_a_call_target_is_warned_about_as_minutes(tmp_path, within, warned):
+    # `within: 20` on a phone target is 20 minutes, as every bare duration; it passed
+    # without a word. A file ccsim writes names the unit, and a variant is not warned.
+    text = MINIMAL.replace("{within: 20s, at_least: 0.8}", f"{{within: {within}, at_least: 0.8}}")
+    s = load_text(text, tmp_path)
+
+    def about_within(scenario):
+        return [str(w) for w in scenario.warnings if "within" in str(w)]
+
+    line = minimal_line("phone: {service")
+    assert about_within(s) == (
+        [
+            f"{tmp_path / 's.yaml'}:{line}: warning: targets.phone.service[0].within: 20 is "
+            "read as 20 minutes (a bare number is minutes); voice targets are usually seconds: "
+            "write 20s, or 20min to keep minutes"
+        ]
+        if warned
+        else []
+    )
+    written = s.to_yaml()
+    assert not about_within(ccsim.loads(written))
+    assert ccsim.loads(written).model_dump() == s.model_dump()
+    assert not about_within(ccsim.with_changes(s, {"shrinkage": 0.1}))
 
 
 def test_warning_channel_open_with_nobody_on_duty(tmp_path):

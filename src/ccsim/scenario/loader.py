@@ -91,6 +91,8 @@ def validate(
     errors, warnings = rules.check(scenario)
     if errors:
         raise ScenarioError([_locate(p, name, lines) for p in errors])
+    if not variant:  # a variant's data is the model's, durations in bare minutes
+        warnings += rules.written(data, scenario)
     located = [_locate(p, name, lines) for p in warnings]
     return scenario.with_origin(source, located, variant, allowed)
 

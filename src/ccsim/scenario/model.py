@@ -870,8 +870,14 @@ class Scenario(Model):
 
     def to_yaml(self) -> str:
         """The scenario as a loadable YAML document that names no file but its own count
-        and staffing tables, by file name (`plain(self_contained=True)`)."""
-        return yamlfile.dump(self.plain(self_contained=True))
+        and staffing tables, by file name (`plain(self_contained=True)`); a target's
+        `within` with its unit (`30s`: a bare 0.5 is minutes, and a bare number of 5 or
+        more on a call or chat target is warned about, `rules.written`)."""
+        data = self.plain(self_contained=True)
+        for target in data.get("targets", {}).values():
+            for t in target.get("service") or []:
+                t["within"] = units.exact_duration(t["within"])
+        return yamlfile.dump(data)
 
     def skilled_groups(self, channel: str) -> list[str]:
         """Groups that can serve `channel` (or `escalation`)."""

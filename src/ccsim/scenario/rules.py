@@ -253,6 +253,34 @@ def _warnings(s: Scenario) -> list[Problem]:
     return out
 
 
+SECONDS_LIKELY = 5  # a bare `within` of at least this many minutes on a call or chat
+
+
+def written(data: object, s: Scenario) -> list[Problem]:
+    """Warnings on how a valid file was written (`data`, as read): a voice or chat
+    target's `within` given as a bare number of at least SECONDS_LIKELY — minutes, as
+    every bare duration is, where such targets are usually seconds (`within: 20` is 20
+    minutes). Writing the unit (`20s`, `20min`) says which was meant."""
+    out: list[Problem] = []
+    targets = data.get("targets") if isinstance(data, dict) else None
+    for ch, target in (targets or {}).items() if isinstance(targets, dict) else ():
+        channel = s.channels.get(ch)
+        service = target.get("service") if isinstance(target, dict) else None
+        if channel is None or channel.kind == "message" or not isinstance(service, list):
+            continue
+        for i, t in enumerate(service):
+            within = t.get("within") if isinstance(t, dict) else None
+            bare = isinstance(within, (int, float)) and not isinstance(within, bool)
+            if bare and within >= SECONDS_LIKELY:
+                msg = (
+                    f"{within:g} is read as {within:g} minutes (a bare number is minutes); "
+                    f"{channel.kind} targets are usually seconds: write {within:g}s, or "
+                    f"{within:g}min to keep minutes"
+                )
+                out.append(Problem(("targets", ch, "service", i, "within"), msg, warning=True))
+    return out
+
+
 def _uncovered_open_time(
     s: Scenario, channel: str, windows: list[tuple[float, float]] | None
 ) -> tuple[int, float, float] | None:

@@ -98,6 +98,13 @@ def format_duration(minutes: float) -> str:
     return f"{minutes * 60:g}s"
 
 
+def exact_duration(minutes: float) -> str:
+    """`minutes` as a duration with its unit that reads back exactly (`format_duration`
+    when it does, else the minutes in full, `0.1234567min`)."""
+    short = format_duration(minutes)
+    return short if parse_duration(short) == minutes else f"{minutes!r}min"
+
+
 def parse_day(value: str) -> int:
     """Return 0..6 for a day name (`mon`, `Monday`, ...)."""
     key = str(value).strip().lower()
