@@ -157,12 +157,19 @@ def test_a_folder_without_a_list_a_link_or_an_empty_folder_of_the_users_is_not_r
 
 
 def test_a_file_saved_into_the_folder_while_ccsim_writes_is_kept(tmp_path):
+    # and so is the new output, beside it (it was thrown away until 2026-12-05)
     out = tmp_path / "run"
     with atomic_folder(out) as tmp:
         (tmp / "run.json").write_text("1")
-    refused = pytest.raises(OutputError, match=r"did not write \(notes.txt\)")
+    (tmp_path / "run-2").mkdir()  # taken
+    kept = tmp_path / "run-3"
+    refused = pytest.raises(
+        OutputError,
+        match=rf"did not write \(notes.txt\).*while ccsim worked; the new output is in {kept}$",
+    )
     with refused, atomic_folder(out) as tmp:
         (tmp / "run.json").write_text("2")
         (out / "notes.txt").write_text("mine")  # saved while the new output is made
     assert (out / "notes.txt").read_text() == "mine" and (out / "run.json").read_text() == "1"
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["run"]  # no temporary left
+    assert (kept / "run.json").read_text() == "2" and (kept / ".ccsim-output").is_file()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["run", "run-2", "run-3"]

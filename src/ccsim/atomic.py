@@ -149,9 +149,12 @@ def atomic_folder(target: Path) -> Iterator[Path]:
     if target.exists():
         try:  # again: a file may have been saved there while ccsim worked
             _replaceable(target)
-        except OutputError:
-            shutil.rmtree(tmp, ignore_errors=True)
-            raise
+        except OutputError as exc:  # the new output is kept beside it, not thrown away
+            kept = _free_name(target)
+            tmp.rename(kept)
+            raise OutputError(
+                f"{exc} — saved there while ccsim worked; the new output is in {kept}"
+            ) from None
         old = target.with_name(f".{target.name}.old-{os.getpid()}")
         target.rename(old)
     tmp.rename(target)
@@ -161,6 +164,14 @@ def atomic_folder(target: Path) -> Iterator[Path]:
         except OutputError:
             return
         shutil.rmtree(old, ignore_errors=True)
+
+
+def _free_name(target: Path) -> Path:
+    """The first of `target`-2, -3, … that does not exist."""
+    n = 2
+    while (kept := target.with_name(f"{target.name}-{n}")).exists() or kept.is_symlink():
+        n += 1
+    return kept
 
 
 @contextlib.contextmanager
