@@ -1029,3 +1029,18 @@ def test_columns_one_name_in_another_case_and_a_bad_last_byte_are_one_located_me
     with pytest.raises(history_log.LogError) as refused:  # no final newline: no line before
         ccsim.read_log(path)
     assert str(refused.value.messages[0]).startswith(f"{path}:2: not utf-8 text (byte 0xe9)")
+
+
+@pytest.mark.parametrize("end", ["\r", "\r\n", "\n"], ids=["cr", "crlf", "lf"])
+def test_a_bad_byte_is_on_its_line_whatever_the_line_ends(tmp_path, end):
+    # a file with only \r line ends (an old Mac export) was reported at line 1
+    path = tmp_path / "log.csv"
+    rows = ["channel,arrival,outcome,reason"] + [
+        f"phone,2024-01-01 08:0{i}:00,abandoned,a" for i in range(4)
+    ]
+    path.write_bytes(
+        end.join(rows).encode() + end.encode() + "phone,x,abandoned,é".encode("latin-1")
+    )
+    with pytest.raises(history_log.LogError) as refused:
+        ccsim.read_log(path)
+    assert str(refused.value.messages[0]).startswith(f"{path}:6: not utf-8 text (byte 0xe9)")

@@ -273,18 +273,16 @@ def _table(path: Path, sep: str = ",", encoding: str = "utf-8") -> pd.DataFrame:
 
 
 def _undecodable(path: Path, encoding: str) -> tuple[int, int] | None:
-    """The first line of `path` that is not `encoding` text, and its first bad byte."""
-    decoder = codecs.getincrementaldecoder(encoding)()
-    with path.open("rb") as f:
-        for number, line in enumerate(f, start=1):
-            try:
-                decoder.decode(line)
-            except UnicodeDecodeError as exc:
-                return number, exc.object[exc.start]
-        try:  # a last line cut inside a character
-            decoder.decode(b"", final=True)
-        except UnicodeDecodeError as exc:
-            return max(number, 1), exc.object[exc.start]
+    """The first line of `path` that is not `encoding` text, and its first bad byte;
+    lines end in \\n, \\r\\n or a lone \\r (an old Mac export's, read as line 1 until
+    2026-12-05). Read whole: this runs once, for a file that failed."""
+    data = path.read_bytes()
+    try:
+        data.decode(encoding)
+    except UnicodeDecodeError as exc:
+        start = exc.start
+        breaks = data.count(b"\n", 0, start) + data.count(b"\r", 0, start)
+        return 1 + breaks - data.count(b"\r\n", 0, start), data[start]
     return None
 
 
