@@ -757,8 +757,12 @@ def test_naive_times_beside_times_with_an_offset_stay_local(tmp_path):
         "2024-03-04 09:00:00", "2024-03-05 09:00:00", "2024-04-02 09:00:00", "2024-04-03 11:00:00",
         "2024-04-04 09:00:00", "2024-04-05 00:00:00",
     ]  # fmt: skip
-    utc = ccsim.read_log(log).contacts["arrival"].astype(str).tolist()  # no zone: UTC
-    assert utc[3:5] == ["2024-04-03 09:00:00", "2024-04-04 07:00:00"]
+    # no zone: every time on the clock it was written in, as naive ones are (they were
+    # converted to UTC: 09:00+02 was 07:00, beside a naive 09:00)
+    clock = ccsim.read_log(log).contacts["arrival"].astype(str).tolist()
+    assert clock == [
+        f"2024-{d} 09:00:00" for d in ("03-04", "03-05", "04-02", "04-03", "04-04")
+    ] + ["2024-04-05 00:00:00"]
 
 
 def test_thin_data_says_so_in_the_method_column_rather_than_failing(tmp_path):

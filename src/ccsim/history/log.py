@@ -24,6 +24,7 @@ reason; `strict=True` refuses the log instead. A log is size-checked before it i
 from __future__ import annotations
 
 import codecs
+import contextlib
 import zoneinfo
 from dataclasses import dataclass, field
 from datetime import date
@@ -451,6 +452,9 @@ def _bank(path: Path) -> tuple[pd.DataFrame, pd.Series, int]:
 # --- the tidy table ---------------------------------------------------------------------
 
 
+_OFFSET_END = r"\s*(?:Z|[+-]\d\d(?::?\d\d)?)$"  # a time's offset: Z, +01:00, +0100, +01
+
+
 def _times(values: pd.Series, time_format: str | None, timezone: str | None) -> pd.Series:
     """Dates and times (naive, local); text that is not one → NaT."""
     if pd.api.types.is_datetime64_any_dtype(values):
@@ -468,11 +472,20 @@ def _times(values: pd.Series, time_format: str | None, timezone: str | None) -> 
             except ValueError:  # offsets the pattern does not know: every time as UTC
                 aware = text.notna()
                 parsed = pd.Series(pd.NaT, index=text.index, dtype="datetime64[ns]")
-            if aware.any():  # offsets converted to `timezone` (else UTC); naive times stay
-                # local as written (read as UTC, they were shifted by the zone's offset)
-                utc = pd.to_datetime(text.where(aware), format="ISO8601", errors="coerce", utc=True)
-                local = utc.dt.tz_convert(timezone) if timezone else utc
-                parsed = parsed.where(~aware, local.dt.tz_localize(None))
+            if aware.any():  # offsets converted to `timezone`; naive times stay local as
+                # written (read as UTC, they were shifted by the zone's offset)
+                local = None
+                if not timezone:  # the clock time as written, like naive times (UTC until
+                    # 2026-12-05: an export's 09:00+01:00 was profiled at 08:00)
+                    wall = text.where(aware).str.replace(_OFFSET_END, "", regex=True)
+                    with contextlib.suppress(ValueError):  # an offset not of that shape
+                        local = pd.to_datetime(wall, format="ISO8601", errors="coerce")
+                if local is None:
+                    utc = pd.to_datetime(
+                        text.where(aware), format="ISO8601", errors="coerce", utc=True
+                    )
+                    local = utc.dt.tz_convert(timezone or "UTC").dt.tz_localize(None)
+                parsed = parsed.where(~aware, local)
     if getattr(parsed.dt, "tz", None) is not None:
         parsed = (parsed.dt.tz_convert(timezone) if timezone else parsed).dt.tz_localize(None)
     try:
