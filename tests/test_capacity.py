@@ -232,6 +232,26 @@ def test_per_contact_costs_of_an_interpolated_week_follow_its_contacts_not_its_w
     assert only_z.contacts_cost == pytest.approx(35.0)
 
 
+def test_weeks_of_the_same_contacts_cost_the_same_whether_planned_or_interpolated():
+    # a planned kind was charged its own simulation's per-contact cost, an interpolated
+    # one the planned kinds' mean rate: the same contacts, two prices
+    from types import SimpleNamespace
+
+    def kind(week, shrinkage, x, fee=None):
+        k = capacity_plan.Kind({}, 1.0, shrinkage, [week], x / (1 - shrinkage), {"x": x})
+        if fee is not None:  # planned: its simulation charged `fee` for its x contacts
+            k.plan = SimpleNamespace(cost={"by_channel": {"x": {"contact_cost": fee}}})
+            k.fte = {"g": k.workload / 100}
+        return k
+
+    low = kind(1, 0.3, 1000.0, fee=1010.0)  # 1.01 a contact (offered more than expected)
+    high = kind(2, 0.3, 2000.0, fee=1980.0)  # 0.99 a contact
+    same = kind(3, 0.4, 1000.0)  # low's contacts, more shrinkage: interpolated
+    capacity_plan.interpolate([low, high, same], ["g"])
+    assert low.contacts_cost == same.contacts_cost == pytest.approx(1000.0)
+    assert high.contacts_cost == pytest.approx(2000.0)
+
+
 def test_the_scenarios_rate_a_contact_is_what_the_faq_leaves_of_its_fee():
     s = ccsim.load(ROOT / "scenarios" / "small_shop.yaml")  # phone 0.30, FAQ 5 % of questions
     question = s.reasons["question"].mix["phone"] / sum(

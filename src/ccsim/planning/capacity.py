@@ -233,12 +233,19 @@ def interpolate(
     kinds: list[Kind], groups: list[str], fallback: dict[str, float] | None = None
 ) -> None:
     """Required FTE of the kinds not planned, linear in the workload between the planned
-    ones (proportional beyond them); per-contact costs per channel, at the planned kinds'
-    mean cost per contact of that channel (one rate for all channels overcharged a week
-    whose extra contacts were on a channel without per-contact cost: +56 % in a review)."""
+    ones (proportional beyond them); per-contact costs of every kind per channel, at the
+    planned kinds' mean cost per contact of that channel (one rate for all channels
+    overcharged a week whose extra contacts were on a channel without per-contact cost:
+    +56 % in a review; a planned kind's own simulated cost, until 2026-12-05, charged a
+    planned and an interpolated week of the same contacts differently)."""
     planned = sorted((k for k in kinds if k.planned), key=lambda k: k.workload)
     loads = np.array([k.workload for k in planned])
+    rates: dict[str, float] = {}
     for k in kinds:
+        for channel in k.by_channel:
+            if channel not in rates:
+                rates[channel] = _contact_rate(planned, channel, (fallback or {}).get(channel, 0.0))
+        k.contacts_cost = sum(rates[c] * contacts for c, contacts in k.by_channel.items())
         if k.planned:
             continue
         for g in groups:
@@ -250,10 +257,6 @@ def interpolate(
             else:
                 fte = float(np.interp(k.workload, loads, values))
             k.fte[g] = fte
-        k.contacts_cost = sum(
-            _contact_rate(planned, channel, (fallback or {}).get(channel, 0.0)) * contacts
-            for channel, contacts in k.by_channel.items()
-        )
 
 
 def _contact_rate(planned: list[Kind], channel: str, fallback: float) -> float:
@@ -316,7 +319,6 @@ def capacity(
             progress=lambda message, n=n: say(f"kind {n}/{len(chosen)}: {message}"),
         )
         k.fte = {g: k.plan.fte.get(g, 0.0) for g in groups}
-        k.contacts_cost = float(k.plan.cost["contacts"])
     interpolate(kinds, groups, {c: _scenario_rate(s, c) for c in s.channels})
 
     weekly_cost = {g: fte_cost(s, g) for g in groups}
