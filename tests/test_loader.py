@@ -17,6 +17,16 @@ from conftest import MINIMAL, errors_of
         ("just text\n", ":1: expected a mapping of scenario keys"),
         ("name: x\nchannels: {phone: [\n", "invalid YAML"),
         ("name: x\n  bad indent: 1\n", ":2: invalid YAML"),
+        # the parser's words were all it said: "expected <block end>, but found
+        # '<block mapping start>'"
+        (
+            "name: x\nsimulation:\n  horizon: 1d\n warmup: 1d\n",
+            ":4: invalid YAML: this line is indented differently from the keys above it",
+        ),
+        (
+            "name: x\nsimulation:\n  horizon: 1d\n   warmup: 1d\n",
+            ":4: invalid YAML: mapping values are not allowed here (a key indented deeper",
+        ),
         ("name: a\nname: b\n", ":2: invalid YAML: found duplicate key 'name' (first on line 1"),
     ],
 )

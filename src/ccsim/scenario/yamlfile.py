@@ -111,6 +111,13 @@ def parse(
             what_ = f"{what_} (each key may appear once)"
         elif "'\\t'" in str(what_):
             what_ = f"{what_} (YAML does not allow a tab there: use spaces)"
+        elif str(what_).startswith("expected <block end>"):
+            what_ = "this line is indented differently from the keys above it (keys of one block start in the same column)"
+        elif str(what_) == "mapping values are not allowed here":
+            what_ = (
+                f"{what_} (a key indented deeper than the keys above it, or a value "
+                "holding ': ' that needs quotes)"
+            )
         raise InputError([Message(name, line, None, f"invalid YAML: {what_}")]) from None
     except YAMLError as exc:
         detail = " ".join(str(exc).split())[:200]
