@@ -112,7 +112,10 @@ def parse(
         elif "'\\t'" in str(what_):
             what_ = f"{what_} (YAML does not allow a tab there: use spaces)"
         elif str(what_).startswith("expected <block end>"):
-            what_ = "this line is indented differently from the keys above it (keys of one block start in the same column)"
+            what_ = (
+                "this line is indented differently from the keys above it (keys of one "
+                "block start in the same column)"
+            )
         elif str(what_) == "mapping values are not allowed here":
             what_ = (
                 f"{what_} (a key indented deeper than the keys above it, or a value "
