@@ -469,6 +469,22 @@ def test_an_intraday_csv_header_of_any_width_is_still_read(tmp_path, header):
     assert weights[4] / weights[0] == pytest.approx(5.0)
 
 
+@pytest.mark.parametrize("comment", ["peak {h}", "{h}"], ids=["text", "number"])
+def test_an_intraday_csv_weight_column_named_by_its_header_is_read(tmp_path, comment):
+    # the last column was read whatever the header said: a comment column of text was
+    # an error, one of numbers was read as the weights
+    rows = "".join(f"{h:02d}:00,{h % 5 + 1},{comment.format(h=h)}\n" for h in range(24))
+    (tmp_path / "p.csv").write_text("Hour, Weight ,comment\n" + rows)
+    text = MINIMAL.replace("intraday: business_hours", "intraday: {csv: p.csv}")
+    weights = load_text(text, tmp_path).arrivals["phone"].intraday_weights(60)[0]
+    assert weights[4] / weights[0] == pytest.approx(5.0) and weights[5] == weights[0]
+    (tmp_path / "p.csv").write_text("hour,weight,comment\n00:00,x,1\n")
+    assert any(
+        "p.csv:2: expected a number in the weight column, got 'x'" in m
+        for m in errors_of(text, tmp_path)
+    )
+
+
 # --- warnings: legal but suspicious -------------------------------------------------
 
 

@@ -139,7 +139,8 @@ class Table(BaseModel):
 
 
 class IntradayCSV(Table):
-    """Intraday weights: the last column, one row per interval (a header row is skipped)."""
+    """Intraday weights, one row per interval: the column a header row names `weight`,
+    else the last column."""
 
     csv: str
 
@@ -152,16 +153,18 @@ class IntradayCSV(Table):
         header: int | None = None  # cells of the header row (None: no header)
         width: int | None = None  # cells of the first data row
         title = False  # a header of one cell
+        column, where = -1, "the last column"  # the weights' (a header may name it)
         semicolons = f"{self.csv}:{{}}: expected comma-separated values with a decimal point "
         semicolons += "(9,1.2), got {}"
         try:
             for lineno, row in enumerate(csv.reader(text.splitlines()), start=1):
                 if not row or not any(c.strip() for c in row):
                     continue
+                cell = row[column] if len(row) > column else ""
                 try:
-                    if "_" in row[-1]:  # Python's float reads `1_0` as 10
-                        raise ValueError(row[-1])
-                    value = float(row[-1])
+                    if "_" in cell:  # Python's float reads `1_0` as 10
+                        raise ValueError(cell)
+                    value = float(cell)
                 except ValueError:
                     if values or header is not None:  # the first row may be a header
                         if any(";" in c for c in row):  # `0:00;1`
@@ -169,10 +172,13 @@ class IntradayCSV(Table):
                                 semicolons.format(lineno, rules.quote(",".join(row)))
                             ) from None
                         raise ValueError(
-                            f"{self.csv}:{lineno}: expected a number in the last column, "
-                            f"got {rules.quote(row[-1])}"
+                            f"{self.csv}:{lineno}: expected a number in {where}, "
+                            f"got {rules.quote(cell)}"
                         ) from None
                     header, title = len(row), len(row) == 1
+                    names = [c.strip().lower() for c in row]
+                    if "weight" in names[:-1]:  # `hour,weight,comment`: the last was read
+                        column, where = names.index("weight"), "the weight column"
                     continue  # header row
                 # `9;1,2` was read as the cells `9;1` and `2`: a weight of 2, silently
                 if any(";" in c for c in row):
