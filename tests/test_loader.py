@@ -234,6 +234,17 @@ def _only_message(old: str, new: str) -> str:
     return message
 
 
+def test_a_value_with_an_explicit_yaml_tag_is_read_as_its_text():
+    # `!!timestamp 2024-01-08` was refused, shown as "got TaggedScalar(value='2024-01-08',…"
+    for tag in ("!!timestamp", "!!str"):
+        s = ccsim.loads(MINIMAL.replace("simulation:", f"simulation:\n  start: {tag} 2024-01-08"))
+        assert str(s.simulation.start) == "2024-01-08"
+    message = _only_message("simulation:", "simulation:\n  start: !!str 5")
+    assert message.endswith(
+        "simulation.start: got '5' (expected a date written YYYY-MM-DD, like 2027-01-04)"
+    )
+
+
 def test_a_tab_where_yaml_forbids_one_is_told_to_use_spaces():
     message = _only_message("\n  phone:", "\n\tphone:")
     assert message.endswith("(YAML does not allow a tab there: use spaces)"), message

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from ruamel.yaml import YAML
-from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.comments import CommentedMap, CommentedSeq, TaggedScalar
 from ruamel.yaml.constructor import RoundTripConstructor
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.events import (
@@ -244,4 +244,7 @@ def _plain(node: Any, loc: Loc = (), lines: dict[Loc, int] | None = None) -> tup
         return float(node), lines
     if isinstance(node, str):
         return str(node), lines
+    if isinstance(node, TaggedScalar):  # `!!str 5`, `!!timestamp 2024-01-08`: their text
+        # (the field reads it; they were shown as "TaggedScalar(value=…)")
+        return str(node.value), lines
     return node, lines
