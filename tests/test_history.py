@@ -1036,11 +1036,12 @@ def test_columns_one_name_in_another_case_and_a_bad_last_byte_are_one_located_me
 
 
 @pytest.mark.parametrize("end", ["\r", "\r\n", "\n"], ids=["cr", "crlf", "lf"])
-def test_a_bad_byte_is_on_its_line_whatever_the_line_ends(tmp_path, end):
+def test_a_bad_byte_is_on_its_line_whatever_the_line_ends(tmp_path, end, monkeypatch):
     # a file with only \r line ends (an old Mac export) was reported at line 1
     path = tmp_path / "log.csv"
     rows = ["channel,arrival,outcome,reason"] + [
-        f"phone,2024-01-01 08:0{i}:00,abandoned,a" for i in range(4)
+        f"phone,2024-01-01 08:0{i}:00,abandoned,é"
+        for i in range(4)  # é: two bytes
     ]
     path.write_bytes(
         end.join(rows).encode() + end.encode() + "phone,x,abandoned,é".encode("latin-1")
@@ -1048,3 +1049,10 @@ def test_a_bad_byte_is_on_its_line_whatever_the_line_ends(tmp_path, end):
     with pytest.raises(history_log.LogError) as refused:
         ccsim.read_log(path)
     assert str(refused.value.messages[0]).startswith(f"{path}:6: not utf-8 text (byte 0xe9)")
+    # read in chunks: a line end or a character cut by a chunk's end counts once
+    for size in range(1, 12):
+        monkeypatch.setattr(history_log, "CHUNK_BYTES", size)
+        assert history_log._undecodable(path, "utf-8") == (6, 0xE9), size
+        cut = path.with_name("cut.csv")  # the last character cut short
+        cut.write_bytes(path.read_bytes()[:-1] + b"\xc3")
+        assert history_log._undecodable(cut, "utf-8") == (6, 0xC3), size

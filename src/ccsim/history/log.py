@@ -273,18 +273,35 @@ def _table(path: Path, sep: str = ",", encoding: str = "utf-8") -> pd.DataFrame:
         raise LogError([Message(name, None, None, f"not a readable table ({detail})")]) from None
 
 
+CHUNK_BYTES = 1 << 20  # read at a time when looking for a log's first undecodable byte
+
+
 def _undecodable(path: Path, encoding: str) -> tuple[int, int] | None:
     """The first line of `path` that is not `encoding` text, and its first bad byte;
     lines end in \\n, \\r\\n or a lone \\r (an old Mac export's, read as line 1 until
-    2026-12-05). Read whole: this runs once, for a file that failed."""
-    data = path.read_bytes()
-    try:
-        data.decode(encoding)
-    except UnicodeDecodeError as exc:
-        start = exc.start
-        breaks = data.count(b"\n", 0, start) + data.count(b"\r", 0, start)
-        return 1 + breaks - data.count(b"\r\n", 0, start), data[start]
-    return None
+    2026-12-05). Read in chunks (a log may have gigabytes)."""
+    decoder = codecs.getincrementaldecoder(encoding)()
+    lines, last = 1, b""  # line breaks so far + 1; the last byte read
+    with path.open("rb") as f:
+        while True:
+            chunk = f.read(CHUNK_BYTES)
+            pending = decoder.getstate()[0]  # bytes of a character cut by the last chunk
+            try:
+                decoder.decode(chunk, final=not chunk)
+            except UnicodeDecodeError as exc:
+                at = exc.start - len(pending)  # in `chunk` (< 0: in the pending bytes)
+                return lines + _breaks(last + chunk[: max(at, 0)]) - _breaks(last), exc.object[
+                    exc.start
+                ]
+            if not chunk:
+                return None
+            lines += _breaks(last + chunk) - _breaks(last)
+            last = chunk[-1:]
+
+
+def _breaks(data: bytes) -> int:
+    """Line ends in `data`: \\n, \\r\\n or a lone \\r."""
+    return data.count(b"\n") + data.count(b"\r") - data.count(b"\r\n")
 
 
 def _generic(path: Path) -> pd.DataFrame:
