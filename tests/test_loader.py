@@ -24,6 +24,11 @@ from conftest import MINIMAL, errors_of
             ":4: invalid YAML: this line is indented differently from the keys above it",
         ),
         (
+            'name: "Shop" 2\n',
+            ":1: invalid YAML: expected <block end>, but found '<scalar>' (text "
+            "after a quoted value, a [list] or a {mapping}: put the whole value in quotes)",
+        ),
+        (
             "name: x\nsimulation:\n  horizon: 1d\n   warmup: 1d\n",
             ":4: invalid YAML: mapping values are not allowed here (a key indented deeper",
         ),

@@ -111,10 +111,15 @@ def parse(
             what_ = f"{what_} (each key may appear once)"
         elif "'\\t'" in str(what_):
             what_ = f"{what_} (YAML does not allow a tab there: use spaces)"
-        elif str(what_).startswith("expected <block end>"):
+        elif str(what_) == "expected <block end>, but found '<block mapping start>'":
             what_ = (
                 "this line is indented differently from the keys above it (keys of one "
                 "block start in the same column)"
+            )
+        elif str(what_) == "expected <block end>, but found '<scalar>'":
+            what_ = (
+                f"{what_} (text after a quoted value, a [list] or a {{mapping}}: put the "
+                "whole value in quotes)"
             )
         elif str(what_) == "mapping values are not allowed here":
             what_ = (
