@@ -181,8 +181,13 @@ def test_zero_replications_are_refused_not_taken_for_the_scenarios(call):
         (lambda s: ccsim.simulate(s, 2, workers=1.5), "workers must be a whole number"),
         (lambda s: ccsim.simulate(s, 2, workers=-1), "workers must be a whole number"),
         (lambda s: ccsim.simulate(s, 2, seed=2.5), "a seed must be a whole number"),
+        (lambda s: ccsim.simulate(s, 2, seed=2**1100), "a seed must be a whole number"),
+        (lambda s: ccsim.simulate(s, -(10**400)), "replications must be a whole number"),
     ],
-    ids=["simulate", "compare", "plan", "verify", "workers", "negative workers", "seed"],
+    ids=[
+        *("simulate", "compare", "plan", "verify", "workers", "negative workers", "seed"),
+        *("huge seed", "huge negative"),
+    ],
 )
 def test_counts_and_seeds_that_are_not_whole_numbers_are_refused(call, wrong):
     # replications=2.5 was a TypeError from inside the run, plan(replications=2.5) was

@@ -12,7 +12,12 @@ def whole(value: object, name: str, least: int = 1) -> int:
     """`value` as an int, refused with a ValueError naming `name` unless it is a whole
     number (an int, a numpy integer or a float like 3.0; not True/False) of at least
     `least`."""
-    real = isinstance(value, numbers.Real) and not isinstance(value, bool)
-    if not real or not math.isfinite(value) or value != int(value) or value < least:
-        raise ValueError(f"{name} must be a whole number at least {least}, got {value!r}")
+    wrong = ValueError(f"{name} must be a whole number at least {least}, got {value!r}")
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise wrong
+    fraction = not isinstance(value, numbers.Integral) and (  # an int may be past floats
+        not math.isfinite(value) or value != int(value)
+    )
+    if fraction or value < least:
+        raise wrong
     return int(value)
