@@ -245,7 +245,7 @@ name: offsets
 simulation: {start: 1999-03-28, horizon: 1d, interval: 1h, seed: 3}
 channels: {phone: {kind: voice, patience: 2min}}
 arrivals:
-  phone: {counts: {rows: [["1999-03-28 01:00+01:00", 4], ["1999-03-28 08:00 +0200", 6]]}}
+  phone: {counts: {rows: [["1999-03-28 01:00+01:00", 4], ["1999-03-28T0800+0200", 6]]}}
 reasons: {call: {mix: {phone: 1}, resolve: {mean: 3min, cv: 0.8}}}
 anger: off
 groups: {agents: {skills: {phone: 1}}}
@@ -256,8 +256,13 @@ staffing: {rows: [["1999-03-28T08:00:00+02:00", agents, 2]]}
     assert dict(zip(starts.tolist(), counts.tolist(), strict=True)) == {60: 4, 480: 6}
     plans = shifts.staffing_plans(s, 0.0, 1440.0)
     assert [(p.start, p.end) for plan in plans for p in plan.periods] == [(480.0, 540.0)] * 2
-    with pytest.raises(ccsim.ScenarioError, match=r"a time in UTC: expected the local date"):
-        ccsim.loads(text.replace("08:00 +0200", "08:00Z"))
+    for utc in ("08:00Z", "08Z", "08:00 GMT"):
+        with pytest.raises(ccsim.ScenarioError, match=r"a time in UTC: expected the local date"):
+            ccsim.loads(text.replace("T0800+0200", f" {utc}"))
+    # a zone written another way is refused at its row, not read as UTC or a pandas error
+    with pytest.raises(ccsim.ScenarioError, match=r"rows\[1\]: start: got '1999-03-28 08:00 "
+                       r"GMT\+2', a time with a time zone"):  # fmt: skip
+        ccsim.loads(text.replace("T0800+0200", " 08:00 GMT+2"))
 
 
 def test_a_weekly_staffing_pattern_repeats_every_week():

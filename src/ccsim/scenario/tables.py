@@ -25,7 +25,10 @@ from ccsim.scenario.limits import FileLimits
 
 # a time's UTC offset after it (`2024-03-31 03:00+02:00`, `07:00:30 -0500`): group 1 is
 # the local date and time
-_OFFSET = r"^(.*\d:\d\d(?::\d\d(?:\.\d*)?)?)\s*[+-]\d\d(?::?\d\d)?$"
+# the local date and time (a time of day: 07:00, 7:00:30.5, 0700) and an offset after it
+_OFFSET = r"^(.*\d(?::?\d\d){1,2}(?:\.\d*)?)\s*[+-]\d\d(?::?\d\d)?$"
+# a time in UTC: 07:00Z, 07Z, 07:00 UTC, 07:00 GMT
+_UTC = r"\d(?:Z|\s*(?:UTC|GMT))$"
 
 
 class Table(BaseModel):
@@ -107,11 +110,23 @@ class Table(BaseModel):
         """A column of dates and times (1999-02-15 07:00) as datetime64 minutes, on the
         scenario's clock: a time's UTC offset (`07:00+01:00`, an export's local time) is
         dropped — it had been converted to UTC, and offsets that change with summer
-        time were a pandas error — and a time in UTC (`Z`) is refused."""
+        time were a pandas error — and a time in UTC (`Z`), or in a zone written another
+        way (`GMT+1`), is refused."""
         text = frame[column].astype(str).str.strip()
-        utc = text.str.contains(r"\d:\d\d(?::\d\d(?:\.\d*)?)?\s*(?:Z|UTC)$", case=False)
-        wall = text.str.replace(_OFFSET, r"\1", regex=True)
-        parsed = pd.to_datetime(wall.mask(utc), errors="coerce", format="mixed")
+        utc = text.str.contains(_UTC, case=False)
+        wall = text.str.replace(_OFFSET, r"\1", regex=True).mask(utc)
+        try:
+            parsed = pd.to_datetime(wall, errors="coerce", format="mixed")
+            zoned = getattr(parsed.dt, "tz", None) is not None
+        except ValueError:  # times in several zones written in a way not stripped above
+            zoned = True
+        if zoned:  # the first row read with a zone
+            i = next((i for i, v in enumerate(wall) if _zoned(v)), 0)
+            raise ValueError(
+                f"{self._at(i)}: {column}: got {self._rules.quote(str(frame[column].iloc[i]))}, "
+                "a time with a time zone: expected the local date and time (07:00, or "
+                "07:00+01:00), as the scenario's opening hours and shifts are"
+            )
         bad = parsed.isna().to_numpy()
         if bad.any():
             i = int(np.flatnonzero(bad)[0])
@@ -296,6 +311,14 @@ class StaffingTable(Table):
         """(start of each row — datetime64 minutes, or minute of the week —, group, agents)."""
         starts = self._starts if self._starts is not None else self._week_minute
         return starts, self._group, self._agents  # type: ignore[return-value]
+
+
+def _zoned(value: object) -> bool:
+    """A date and time read with a time zone."""
+    try:
+        return pd.Timestamp(value).tzinfo is not None
+    except (ValueError, TypeError):
+        return False
 
 
 def confined(path: Path, base: Path, allowed: tuple | list = ()) -> Path:
