@@ -770,6 +770,33 @@ def test_naive_times_beside_times_with_an_offset_stay_local(tmp_path):
     ] + ["2024-04-05 00:00:00"]
 
 
+def test_offsets_that_change_with_summer_time_or_an_hour_of_one_digit_are_read(tmp_path):
+    # both were tracebacks: pandas' "Mixed timezones detected" under a mapping's
+    # `time_format` with %z, and "Can only use .dt accessor" for 9:00+01:00 beside 10:00+01:00
+    log = tmp_path / "dst.csv"
+    log.write_text(
+        "channel,arrival,outcome\n"
+        "phone,2024-03-30 09:00:00+0100,waiting\nphone,2024-04-02 09:00:00+0200,waiting\n"
+    )
+    columns = "columns: {channel: channel, arrival: arrival, outcome: outcome}\n"
+    zoned = 'time_format: "%Y-%m-%d %H:%M:%S%z"\n'
+    for zone, expected in [("", "09:00:00"), ("timezone: Europe/Madrid\n", "09:00:00"),
+                           ("timezone: UTC\n", None)]:  # fmt: skip
+        mapping = tmp_path / "m.yaml"
+        mapping.write_text(columns + zoned + zone)
+        read = ccsim.read_log(log, str(mapping)).contacts["arrival"].astype(str).tolist()
+        if expected is None:  # converted to the zone named
+            assert read == ["2024-03-30 08:00:00", "2024-04-02 07:00:00"]
+        else:  # the clock time as written (Madrid's own)
+            assert read == [f"2024-03-30 {expected}", f"2024-04-02 {expected}"]
+    log.write_text(
+        "channel,arrival,outcome\n"
+        "phone,2024-03-04 9:00+01:00,waiting\nphone,2024-03-04 10:00+01:00,waiting\n"
+    )
+    read = ccsim.read_log(log).contacts["arrival"].astype(str).tolist()
+    assert read == ["2024-03-04 09:00:00", "2024-03-04 10:00:00"]
+
+
 def test_thin_data_says_so_in_the_method_column_rather_than_failing(tmp_path):
     # docs/history.md promises it; a channel where nobody gave up, or a reason answered
     # twice in 120 s each, failed the whole fit

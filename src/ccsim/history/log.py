@@ -472,6 +472,14 @@ def _bank(path: Path) -> tuple[pd.DataFrame, pd.Series, int]:
 _OFFSET_END = r"\s*(?:Z|[+-]\d\d(?::?\d\d)?)$"  # a time's offset: Z, +01:00, +0100, +01
 
 
+def _offsets(text: pd.Series) -> pd.Series:
+    """The UTC offset at the end of each time (`+01:00`, `-0500`; none: 0)."""
+    parts = text.str.extract(r"([+-])(\d\d):?(\d\d)$")
+    sign = parts[0].map({"+": 1, "-": -1}).fillna(0).astype(float)
+    minutes = parts[1].astype(float).fillna(0) * 60 + parts[2].astype(float).fillna(0)
+    return pd.to_timedelta(sign * minutes, unit="min")
+
+
 def _times(values: pd.Series, time_format: str | None, timezone: str | None) -> pd.Series:
     """Dates and times (naive, local); text that is not one → NaT."""
     if pd.api.types.is_datetime64_any_dtype(values):
@@ -479,10 +487,17 @@ def _times(values: pd.Series, time_format: str | None, timezone: str | None) -> 
     else:
         text = values.astype("string").str.strip()
         if time_format:
-            parsed = pd.to_datetime(text, format=time_format, errors="coerce")
+            try:
+                parsed = pd.to_datetime(text, format=time_format, errors="coerce")
+            except ValueError:  # offsets (%z) that change with summer time: "Mixed timezones"
+                utc = pd.to_datetime(text, format=time_format, errors="coerce", utc=True)
+                if timezone:
+                    parsed = utc.dt.tz_convert(timezone).dt.tz_localize(None)
+                else:  # the clock time as written: the instant plus its own offset
+                    parsed = utc.dt.tz_localize(None) + _offsets(text)
         else:
             # a time of day, then Z or an offset (+01:00, +0100, +01)
-            offset = r"\d\d:\d\d(?::\d\d(?:\.\d+)?)?\s*(?:Z|[+-]\d\d(?::?\d\d)?)$"
+            offset = r"\d?\d:\d\d(?::\d\d(?:\.\d+)?)?\s*(?:Z|[+-]\d\d(?::?\d\d)?)$"
             aware = text.str.contains(offset, regex=True, na=False)
             try:
                 parsed = pd.to_datetime(text.where(~aware), format="ISO8601", errors="coerce")
