@@ -4,6 +4,8 @@ and says so in one line before any work (`ccsim.atomic`, docs/cli.md)."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from ccsim.atomic import OutputError, atomic_folder, check_file, check_folder
@@ -173,3 +175,28 @@ def test_a_file_saved_into_the_folder_while_ccsim_writes_is_kept(tmp_path):
     assert (out / "notes.txt").read_text() == "mine" and (out / "run.json").read_text() == "1"
     assert (kept / "run.json").read_text() == "2" and (kept / ".ccsim-output").is_file()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["run", "run-2", "run-3"]
+
+
+def test_a_name_taken_while_the_new_output_is_kept_beside_is_skipped(tmp_path, monkeypatch):
+    # another process took run-2 between the look and the rename: a traceback, and the
+    # temporary folder was left behind
+    out = tmp_path / "run"
+    with atomic_folder(out) as tmp:
+        (tmp / "run.json").write_text("1")
+    rename = Path.rename
+
+    def racing(self, target):
+        if Path(target).name == "run-2" and not Path(target).exists():
+            Path(target).mkdir()
+            (Path(target) / "theirs").write_text("")
+        return rename(self, target)
+
+    monkeypatch.setattr(Path, "rename", racing)
+    with (
+        pytest.raises(OutputError, match=r"the new output is in .*run-3$"),
+        atomic_folder(out) as tmp,
+    ):
+        (tmp / "run.json").write_text("2")
+        (out / "notes.txt").write_text("mine")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["run", "run-2", "run-3"]
+    assert (tmp_path / "run-3" / "run.json").read_text() == "2"

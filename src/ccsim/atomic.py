@@ -150,8 +150,7 @@ def atomic_folder(target: Path) -> Iterator[Path]:
         try:  # again: a file may have been saved there while ccsim worked
             _replaceable(target)
         except OutputError as exc:  # the new output is kept beside it, not thrown away
-            kept = _free_name(target)
-            tmp.rename(kept)
+            kept = _keep_beside(tmp, target)
             raise OutputError(
                 f"{exc} — saved there while ccsim worked; the new output is in {kept}"
             ) from None
@@ -166,12 +165,23 @@ def atomic_folder(target: Path) -> Iterator[Path]:
         shutil.rmtree(old, ignore_errors=True)
 
 
-def _free_name(target: Path) -> Path:
-    """The first of `target`-2, -3, … that does not exist."""
+def _keep_beside(tmp: Path, target: Path) -> Path:
+    """Rename the finished output `tmp` to the first of `target`-2, -3, … that is free
+    (one taken meanwhile by another process: the next); the name it got."""
     n = 2
-    while (kept := target.with_name(f"{target.name}-{n}")).exists() or kept.is_symlink():
+    while True:
+        kept = target.with_name(f"{target.name}-{n}")
         n += 1
-    return kept
+        if kept.exists() or kept.is_symlink():
+            continue
+        try:
+            tmp.rename(kept)
+            return kept
+        except OSError:
+            if kept.exists() or kept.is_symlink():
+                continue  # taken between the look and the rename
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise
 
 
 @contextlib.contextmanager
