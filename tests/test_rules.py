@@ -431,8 +431,9 @@ def test_intraday_csv_must_be_numeric(tmp_path):
         ("weight\n0,5\n", "semi.csv:2: expected 1 column(s), as in the rows above, got 2"),
         ("hour;weight\n0:00;1\n", "semi.csv:2: expected comma-separated values with a decimal "
          "point (9,1.2), got '0:00;1'"),
-        # Python's float reads `1_0` as 10
+        # Python's float reads `1_0` as 10 (and a first row of it was taken for a header)
         ("hour,weight\n7,1_0\n", "semi.csv:2: expected a number in the last column, got '1_0'"),
+        ("7,1_0\n", "semi.csv:1: expected a number in the last column, got '1_0'"),
     ],
 )  # fmt: skip
 def test_an_intraday_csv_with_semicolons_or_decimal_commas_is_refused(tmp_path, content, expected):
@@ -469,10 +470,11 @@ def test_an_intraday_csv_header_of_any_width_is_still_read(tmp_path, header):
     assert weights[4] / weights[0] == pytest.approx(5.0)
 
 
-@pytest.mark.parametrize("comment", ["peak {h}", "{h}"], ids=["text", "number"])
+@pytest.mark.parametrize("comment", ["peak; {h}", "{h}"], ids=["text", "number"])
 def test_an_intraday_csv_weight_column_named_by_its_header_is_read(tmp_path, comment):
     # the last column was read whatever the header said: a comment column of text was
     # an error, one of numbers was read as the weights
+    # (a semicolon in a comment is text: the weight column is what is read)
     rows = "".join(f"{h:02d}:00,{h % 5 + 1},{comment.format(h=h)}\n" for h in range(24))
     (tmp_path / "p.csv").write_text("Hour, Weight ,comment\n" + rows)
     text = MINIMAL.replace("intraday: business_hours", "intraday: {csv: p.csv}")

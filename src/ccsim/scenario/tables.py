@@ -181,8 +181,9 @@ class IntradayCSV(Table):
                         raise ValueError(cell)
                     value = float(cell)
                 except ValueError:
-                    if values or header is not None:  # the first row may be a header
-                        if any(";" in c for c in row):  # `0:00;1`
+                    if values or header is not None or _number(cell.replace("_", "")):
+                        # (the first row may be a header, but not `1_0`)
+                        if any(";" in c for c in (row if column == -1 else [cell])):  # `0:00;1`
                             raise ValueError(
                                 semicolons.format(lineno, rules.quote(",".join(row)))
                             ) from None
@@ -195,8 +196,9 @@ class IntradayCSV(Table):
                     if "weight" in names[:-1]:  # `hour,weight,comment`: the last was read
                         column, where = names.index("weight"), "the weight column"
                     continue  # header row
-                # `9;1,2` was read as the cells `9;1` and `2`: a weight of 2, silently
-                if any(";" in c for c in row):
+                # `9;1,2` was read as the cells `9;1` and `2`: a weight of 2, silently (a
+                # header naming `weight` split into cells: the file is comma-separated)
+                if any(";" in c for c in (row if column == -1 else [cell])):
                     raise ValueError(semicolons.format(lineno, rules.quote(",".join(row))))
                 width = width or len(row)
                 # a header naming 2+ columns bounds the width; one cell (`weight`) may head
@@ -311,6 +313,14 @@ class StaffingTable(Table):
         """(start of each row — datetime64 minutes, or minute of the week —, group, agents)."""
         starts = self._starts if self._starts is not None else self._week_minute
         return starts, self._group, self._agents  # type: ignore[return-value]
+
+
+def _number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
 
 
 def _zoned(value: object) -> bool:
