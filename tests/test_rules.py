@@ -380,8 +380,9 @@ def test_every_rule_violation_is_reported_not_only_the_first(tmp_path):
         ("mix: {phone: 0.3, email: 0.4}", "mix: {fax: 0.3, email: 0.4}", "unknown channel 'fax'"),
         ("  email: {weekly: 300}", "  emial: {weekly: 300}", "did you mean 'email'"),
         ("skills: {phone: 1, email: 2}", "skills: {phone: 1, emial: 2}", "did you mean 'email'"),
+        ("skills: {escalation: 1}", "skills: {escalaton: 1}", "did you mean 'escalation'"),
     ],
-    ids=["mix", "mix without a match", "arrivals", "skills"],
+    ids=["mix", "mix without a match", "arrivals", "skills", "escalation skill"],
 )
 def test_a_misspelt_channel_is_one_message(tmp_path, old, new, expected):
     # its follow-ons were messages too: phone's mix "sums to 0.7", "channel has no

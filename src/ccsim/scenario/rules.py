@@ -92,6 +92,11 @@ def _meant(used: list[str], options: list[str]) -> set[str]:
     return meant
 
 
+def _skills(s: Scenario) -> list[str]:
+    """Every skill the groups name (misspelt ones too)."""
+    return [ch for group in s.groups.values() for ch in group.skills]
+
+
 def _mixes(s: Scenario) -> list[Problem]:
     """Each channel's reason mix sums to 1 (not checked for a channel a misspelt name in
     a mix probably meant: that name has its message)."""
@@ -195,8 +200,7 @@ def _time_grid(s: Scenario) -> list[Problem]:
 def _skills_cover(s: Scenario) -> list[Problem]:
     """Every channel that receives contacts has a group with its skill."""
     out: list[Problem] = []
-    skills = [ch for group in s.groups.values() for ch in group.skills]
-    meant = _meant(skills, [*s.channels, ESCALATION])  # a misspelt skill has its message
+    meant = _meant(_skills(s), [*s.channels, ESCALATION])  # a misspelt skill has its message
     for ch, arr in s.arrivals.items():
         covered = ch not in s.channels or ch in meant or s.skilled_groups(ch)
         if arr.per_week() > 0 and not covered:
@@ -215,8 +219,9 @@ def _escalation(s: Scenario) -> list[Problem]:
     ]
     if s.anger.enabled and s.anger.escalate_above < 1:
         sources.append((("anger", "escalate_above"), "escalate_above < 1 escalates angry contacts"))
+    slipped = ESCALATION in _meant(_skills(s), [*s.channels, ESCALATION])  # its own message
     for loc, why in sources:
-        if not s.skilled_groups("escalation"):
+        if not s.skilled_groups("escalation") and not slipped:
             msg = f"{why} but no group has the `escalation` skill "
             msg += "(expected a group with skills: {escalation: 1})"
             out.append(Problem(loc, msg))
