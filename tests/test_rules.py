@@ -497,7 +497,7 @@ def _warnings(text: str, tmp_path) -> list[str]:
 
 @pytest.mark.parametrize(
     ("within", "warned"),
-    [("20", True), ("20.0", True), ("4", False), ("20s", False), ("20min", False)],
+    [("20", True), ("20.0", True), ('"20"', True), ("4", False), ("20s", False), ("20min", False)],
 )
 def test_a_bare_number_on_a_call_target_is_warned_about_as_minutes(tmp_path, within, warned):
     # `within: 20` on a phone target is 20 minutes, as every bare duration; it passed

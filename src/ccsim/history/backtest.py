@@ -227,7 +227,8 @@ def _replay(s, period, start, days, step, within, on_duty, channels) -> Scenario
     data["targets"] = {ch: {"service": [{"within": within, "at_least": 0.0}]} for ch in channels}
     data["shrinkage"] = 0.0
     data["faq_deflection"] = 0.0  # the log's contacts are those that came
-    return loader.validate(data, "<replay>", s.source.parent if s.source else ".")
+    parent = s.source.parent if s.source else "."
+    return loader.validate(data, "<replay>", parent, variant=True)  # (durations in minutes)
 
 
 def _actual(period: Log, start, days, report, within, channels) -> pd.DataFrame:

@@ -6,7 +6,9 @@ path it concerns, so the loader can point at the file line.
 
 from __future__ import annotations
 
+import contextlib
 import difflib
+import math
 
 import numpy as np
 
@@ -275,8 +277,11 @@ def written(data: object, s: Scenario) -> list[Problem]:
             continue
         for i, t in enumerate(service):
             within = t.get("within") if isinstance(t, dict) else None
+            if isinstance(within, str):  # `within: "20"` is a bare number too
+                with contextlib.suppress(ValueError):
+                    within = float(within.strip()) if "_" not in within else within
             bare = isinstance(within, (int, float)) and not isinstance(within, bool)
-            if bare and within >= SECONDS_LIKELY:
+            if bare and math.isfinite(within) and within >= SECONDS_LIKELY:
                 msg = (
                     f"{within:g} is read as {within:g} minutes (a bare number is minutes); "
                     f"{channel.kind} targets are usually seconds: write {within:g}s, or "
