@@ -52,7 +52,7 @@ def test_every_duplicated_key_is_reported_at_once(tmp_path):
         "name: a\nchannels:\n  phone: {kind: voice}\n  phone: {kind: chat}\n"
         "shrinkage: 0.1\nname: b\ngroups: {g: {skills: {phone: 1, phone: 2}}}\n"
         "shifts: {d: &d {start: '08:00', length: 8h}, e: {<<: *d, <<: *d}}\n"
-        "arrivals: {'1': 1, 1: 2}\n"
+        "arrivals: {'1': 1, 1: 2, !!str 2: 3, 2: 4}\n"
     )
     messages = errors_of(text, tmp_path)
     assert [m.split(": ", 1)[0].rsplit(":", 1)[1] for m in messages] == ["4", "6", "7"]

@@ -149,8 +149,9 @@ def _duplicate_keys(text: str, name: str, limits: FileLimits) -> list[Message]:
     """Every key given twice in one mapping, at the line of its second use, reading
     events only (loading stops at the first)."""
     found: list[Message] = []
-    # a mapping's keys (text, quoted: `1` and `"1"` are two keys) and lines, and position
-    stack: list[tuple[dict[tuple[str, bool], int], list[int]] | None] = []
+    # a mapping's keys (text, quoted, tag: `1`, `"1"` and `!!str 1` are not all one key)
+    # and lines, and position
+    stack: list[tuple[dict[tuple[str, bool, object], int], list[int]] | None] = []
     for event in YAML(typ="rt").parse(text):
         top = stack[-1] if stack else None
         is_key = top is not None and top[1][0] % 2 == 0
@@ -161,7 +162,7 @@ def _duplicate_keys(text: str, name: str, limits: FileLimits) -> list[Message]:
         elif isinstance(event, CollectionEndEvent):
             stack.pop()
         elif isinstance(event, ScalarEvent) and is_key and top is not None:
-            key, line = (event.value, bool(event.style)), event.start_mark.line + 1
+            key, line = (event.value, bool(event.style), event.tag), event.start_mark.line + 1
             if event.value == "<<":
                 continue  # merge keys (`<<: *defaults`) may repeat
             if key in top[0]:
