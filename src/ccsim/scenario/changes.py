@@ -45,7 +45,7 @@ def with_changes(s: Scenario, changes: dict[str, Any]) -> Scenario:
             for part in parts[:-1]:
                 parent = parent[part]
             key = parts[-1]
-            if isinstance(value, str) and value[:1] in ("*", "x") and _is_number(value[1:]):
+            if isinstance(value, str) and value[:1] in ("*", "x") and units.is_number(value[1:]):
                 current = parent[key]
                 if isinstance(current, bool) or not isinstance(current, int | float):
                     msg = f"{value} scales a number; the field holds {units.shown(current)}"
@@ -84,11 +84,3 @@ def _did_you_mean(data: Any, parts: list[str | int]) -> str:
         return ""
     shown = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in fixed)
     return f"; did you mean {shown.lstrip('.')!r}?"
-
-
-def _is_number(text: str) -> bool:
-    try:
-        float(text)
-    except ValueError:
-        return False
-    return True

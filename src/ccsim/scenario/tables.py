@@ -181,7 +181,7 @@ class IntradayCSV(Table):
                         raise ValueError(cell)
                     value = float(cell)
                 except ValueError:
-                    if values or header is not None or _number(cell.replace("_", "")):
+                    if values or header is not None or units.is_number(cell.replace("_", "")):
                         # (the first row may be a header, but not `1_0`)
                         if any(";" in c for c in (row if column == -1 else [cell])):  # `0:00;1`
                             raise ValueError(
@@ -313,14 +313,6 @@ class StaffingTable(Table):
         """(start of each row — datetime64 minutes, or minute of the week —, group, agents)."""
         starts = self._starts if self._starts is not None else self._week_minute
         return starts, self._group, self._agents  # type: ignore[return-value]
-
-
-def _number(text: str) -> bool:
-    try:
-        float(text)
-    except ValueError:
-        return False
-    return True
 
 
 def _zoned(value: object) -> bool:

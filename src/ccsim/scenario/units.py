@@ -98,6 +98,15 @@ def format_duration(minutes: float) -> str:
     return f"{minutes * 60:g}s"
 
 
+def is_number(text: str) -> bool:
+    """Text Python reads as a float (`1.5`, `1e3`, `inf`)."""
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
 def exact_duration(minutes: float) -> str:
     """`minutes` as a duration with its unit that reads back exactly (`format_duration`
     when it does, else the minutes in full, `0.1234567min`)."""
