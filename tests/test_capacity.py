@@ -116,7 +116,7 @@ def queue() -> ccsim.Scenario:
 
 def test_a_flat_calendar_costs_52_times_the_week_plan():
     s = queue()
-    week = ccsim.plan(s, seed=3, replications=4, verify=6, workers=1, baseline=False)
+    week = ccsim.plan(s, seed=3, replications=4, verify=6, workers=1)  # as capacity plans a kind
     fte = week.fte["agents"]
     flat = calendar_from({"start": "2027-01-04", "weeks": 52, "headcount": {"agents": fte}})
     cp = ccsim.capacity(s, flat, seed=3, replications=4, verify=6, workers=1)
@@ -132,10 +132,25 @@ def test_a_flat_calendar_costs_52_times_the_week_plan():
     assert round(sum(m["cost"] for m in doc["months"]), 2) == doc["total_cost"]
 
 
+def test_a_kind_of_week_is_planned_as_ccsim_plan_plans_it():
+    # capacity planned without the Erlang baseline: a week of 1.3× handle times on the
+    # small shop cost 12.5 generalist FTE where `ccsim plan` verified 8.69 (its baseline)
+    s = ccsim.load(ROOT / "scenarios" / "small_shop.yaml")
+    slow = calendar_from(
+        {"start": "2027-01-04", "weeks": 1, "handle_time": {"weeks": {1: 1.3}},
+         "headcount": {"generalist": 7, "supervisor": 2}, "cover": {"temporary": True}}
+    )  # fmt: skip
+    cp = ccsim.capacity(s, slow, seed=5, workers=1)
+    (kind,) = cp.kinds
+    alone = ccsim.plan(kind.variant(s), seed=5, workers=1)
+    assert kind.plan.fte == alone.fte and kind.plan.staff_cost == alone.staff_cost
+    assert kind.plan.search["chosen"] == alone.search["chosen"]
+
+
 def test_a_roster_budget_reaches_the_plan_of_every_kind_of_week():
     s = queue()
     options = dict(seed=3, replications=4, verify=6, workers=1)
-    full = ccsim.plan(s, baseline=False, **options)
+    full = ccsim.plan(s, **options)  # (as capacity plans a kind: with the baseline)
     assert full.search["one_minimal"]
     flat = calendar_from({"start": "2027-01-04", "weeks": 4, "headcount": {"agents": 1}})
     cp = ccsim.capacity(s, flat, max_rosters=1, **options)

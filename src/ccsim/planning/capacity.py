@@ -315,7 +315,7 @@ def capacity(
             scheduler=scheduler,
             time_budget=time_budget,
             max_rosters=max_rosters,
-            baseline=False,
+            baseline=True,  # as `ccsim plan`: its verified Erlang baseline may be cheaper
             progress=lambda message, n=n: say(f"kind {n}/{len(chosen)}: {message}"),
         )
         k.fte = {g: k.plan.fte.get(g, 0.0) for g in groups}
