@@ -797,6 +797,22 @@ def test_offsets_that_change_with_summer_time_or_an_hour_of_one_digit_are_read(t
     assert read == ["2024-03-04 09:00:00", "2024-03-04 10:00:00"]
 
 
+def test_without_ids_rows_alike_are_contacts_alike(tmp_path):
+    # they were dropped as "duplicate row": 58 % of a log with times to the minute
+    log = tmp_path / "minute.csv"
+    row = "phone,2024-01-01 08:00,abandoned"
+    log.write_text("channel,arrival,outcome\n" + "\n".join([row] * 3 + [row.replace("08", "09")]))
+    read = ccsim.read_log(log)
+    assert len(read.contacts) == 4 and not read.dropped
+    assert read.notes == [
+        "2 row(s) repeat an earlier row exactly; without an id column they are taken for "
+        "distinct contacts (an id column drops repeats)"
+    ]
+    log.write_text("id,channel,arrival,outcome\n" + "\n".join(f"7,{row}" for _ in range(3)))
+    read = ccsim.read_log(log)
+    assert len(read.contacts) == 1 and read.dropped == {"duplicate id": 2} and not read.notes
+
+
 def test_thin_data_says_so_in_the_method_column_rather_than_failing(tmp_path):
     # docs/history.md promises it; a channel where nobody gave up, or a reason answered
     # twice in 120 s each, failed the whole fit
