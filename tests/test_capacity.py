@@ -543,6 +543,15 @@ def test_ccsim_forecast_writes_the_volume_block_and_backtests_the_methods(tmp_pa
     }
     # what it wrote is a calendar's volume block
     calendar_from({"start": doc["first_week"], "weeks": 26, "headcount": {"a": 1}, **written})
+    # its own output is replaced; a calendar of the user's is not (it was, by the block)
+    again = run_cli("forecast", str(log), "--weeks", "4", "--base", "50",
+                    "--output", str(tmp_path / "volume.yaml"), cwd=tmp_path)  # fmt: skip
+    assert again.returncode == 0 and "weeks: 4" in (tmp_path / "volume.yaml").read_text()
+    mine = tmp_path / "year.yaml"
+    mine.write_text("start: 2027-01-04\nweeks: 52\nheadcount: {a: 9}\n")
+    bad = run_cli("forecast", str(log), "--output", str(mine), cwd=tmp_path)
+    assert bad.returncode == 2 and "exists and was not written by ccsim" in bad.stderr
+    assert mine.read_text() == "start: 2027-01-04\nweeks: 52\nheadcount: {a: 9}\n"
     bad = run_cli("forecast", str(log), "--method", "prophet", cwd=tmp_path)
     assert bad.returncode == 2 and "expected one of" in bad.stderr
     # a base far below the volume: factors over the calendar's limit, refused by it later

@@ -17,6 +17,7 @@ import pytest
 
 import ccsim
 import logs
+from ccsim.atomic import OutputError
 from ccsim.history import backtest, patience, staffing, wrapup
 from ccsim.history import log as history_log
 from ccsim.model import shifts
@@ -342,6 +343,19 @@ def test_the_round_trip_recovers_every_parameter_inside_its_interval(tmp_path):
     )
     assert all(n >= 18 for n in counts.values()), report
     assert profile_hits >= 0.9 * profile_total
+
+
+def test_fit_replaces_its_own_scenario_file_but_not_one_of_the_users(fitted, tmp_path):
+    # `-o scenarios/shop.yaml` by a slip replaced the user's scenario with the fit
+    mine = tmp_path / "shop.yaml"
+    mine.write_text("name: my shop\n")
+    with pytest.raises(OutputError, match="exists and was not written by ccsim"):
+        fitted.save(mine)
+    assert mine.read_text() == "name: my shop\n"
+    ours = fitted.save(tmp_path / "fitted.yaml")
+    assert fitted.save(ours) == ours and ours.read_text().startswith("# Fitted by ccsim from")
+    r = cli("fit", str(tmp_path / "none.csv"), "-o", str(mine))
+    assert r.returncode == 2 and "exists and was not written by ccsim" in r.stderr
 
 
 def test_fit_writes_a_scenario_that_validates_and_runs_with_its_evidence(generated, tmp_path):

@@ -111,14 +111,23 @@ def _write_manifest(folder: Path) -> None:
     (folder / MANIFEST).write_text("".join(f"{n}\n" for n in names), encoding="utf-8")
 
 
-def check_file(target: Path) -> Path:
+def check_file(target: Path, ours: str | None = None) -> Path:
     """`target` made absolute, if an output file may be written there (not a folder;
-    its nearest existing parent is a folder)."""
+    its nearest existing parent is a folder; with `ours`, the first text of a file ccsim
+    writes there, an existing file must start with it — a scenario or calendar of the
+    user's given as `-o` is not replaced: until 2026-12-05 it was)."""
     target = Path(target).absolute()
     if target.is_dir():
         raise OutputError(f"{target}: is a folder; give a file name")
     if target.exists() and not target.is_file():
         raise OutputError(f"{target}: exists and is not a regular file")
+    if ours is not None and target.is_file():
+        with target.open("rb") as f:
+            start = f.read(len(ours.encode())).decode("utf-8", errors="replace")
+        if start != ours:
+            raise OutputError(
+                f"{target}: exists and was not written by ccsim — give a new file name, or move it"
+            )
     _parent_ok(target)
     return target
 
@@ -185,10 +194,10 @@ def _keep_beside(tmp: Path, target: Path) -> Path:
 
 
 @contextlib.contextmanager
-def atomic_file(target: Path) -> Iterator[Path]:
-    """Yield a temporary path beside `target` (`check_file`; missing parent folders are
-    made); on success it replaces `target`."""
-    target = check_file(target)
+def atomic_file(target: Path, ours: str | None = None) -> Iterator[Path]:
+    """Yield a temporary path beside `target` (`check_file`, with `ours`; missing parent
+    folders are made); on success it replaces `target`."""
+    target = check_file(target, ours)
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, name = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
     os.close(fd)
@@ -196,6 +205,7 @@ def atomic_file(target: Path) -> Iterator[Path]:
     try:
         yield tmp
         _readable(tmp, folder=False)
+        check_file(target, ours)  # again: a file of the user's may have come meanwhile
         os.replace(tmp, target)
     except BaseException:
         tmp.unlink(missing_ok=True)

@@ -289,10 +289,11 @@ def needs_out(report: bool, out_dir: Path | None) -> None:
         out_ok(out_dir, "--out")
 
 
-def out_ok(path: Path, option: str, folder: bool = True) -> None:
-    """A usage error (exit 2) when ccsim would not write output `path` (`ccsim.atomic`)."""
+def out_ok(path: Path, option: str, folder: bool = True, ours: str | None = None) -> None:
+    """A usage error (exit 2) when ccsim would not write output `path` (`ccsim.atomic`;
+    `ours`: how a file ccsim writes there starts)."""
     try:
-        (check_folder if folder else check_file)(path)
+        check_folder(path) if folder else check_file(path, ours)
     except OutputError as exc:
         fail_usage(f"{option} {exc}")
 

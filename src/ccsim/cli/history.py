@@ -32,6 +32,8 @@ from ccsim.cli.common import (
 )
 from ccsim.scenario.units import MINUTES_PER_DAY
 
+FORECAST_MARK = "# volume factors forecast by"  # how a forecast calendar's file starts
+
 
 def _check_interval(minutes: float) -> None:
     """An interval of whole minutes that divides a day, else a usage error (`30s` was
@@ -116,10 +118,11 @@ def fit_command(
 ) -> None:
     """Fit a scenario to a period of a contact log: each value with its 95% CI."""
     import ccsim
+    from ccsim.history.fit import MARK
     from ccsim.report import history as reports
 
     _check_interval(interval)
-    out_ok(output, "--output", folder=False)
+    out_ok(output, "--output", folder=False, ours=MARK)
     if report is not None:
         out_ok(report, "--report")
         if report.resolve() in (output.resolve(), *output.resolve().parents):  # replaced
@@ -291,7 +294,7 @@ def forecast_command(
     if method not in forecasts.METHODS:
         fail_usage(f"--method: expected one of {', '.join(forecasts.METHODS)}, got {method!r}")
     if output is not None:
-        out_ok(output, "--output", folder=False)
+        out_ok(output, "--output", folder=False, ours=FORECAST_MARK)
     contacts = _read(log, format, strict)
     try:
         result = forecasts.forecast_log(contacts, weeks, method, channel)
@@ -305,7 +308,7 @@ def forecast_command(
         fail(f"{log}: {exc}")  # the base is then the log's own mean
     if output is not None:
         lines = [
-            f"# volume factors forecast by {method} from {log.name} "
+            f"{FORECAST_MARK} {method} from {log.name} "
             f"({len(result.history)} weeks of history); the start of a calendar: week 1 is",
             "# the week after the log; add headcount (docs/capacity.md)",
             f"start: {result.predicted.index[0].date().isoformat()}",
@@ -314,7 +317,7 @@ def forecast_command(
             f"  default: {block['default']}",
             "  weeks: {" + ", ".join(f"{w}: {f}" for w, f in block["weeks"].items()) + "}",
         ]
-        with atomic_file(output) as tmp:
+        with atomic_file(output, FORECAST_MARK) as tmp:
             tmp.write_text("\n".join(lines) + "\n", encoding="utf-8")
     doc = {
         "method": method,

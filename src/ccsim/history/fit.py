@@ -76,7 +76,7 @@ class Fit:
                 item = f"{_short(row.ci_low)}–{_short(row.ci_high)}"
                 comments[base] = (comments.get(base, "95% CIs:") + f" {item}").strip()
         header = (
-            f"Fitted by ccsim from {Path(self.log.source).name}, contacts of "
+            f"{MARK[2:]} from {Path(self.log.source).name}, contacts of "
             f"{self.first.isoformat()} to {self.last.isoformat()} ({len(self.log):,} offered).\n"
             "Comments: each value's 95% confidence interval, sample size and method; the\n"
             "staffing table is the agents on duty reconstructed from who handled which\n"
@@ -90,9 +90,12 @@ class Fit:
         """Write the scenario YAML (atomically); it validates and runs as it is."""
         path = Path(path)
         path.parent.mkdir(parents=True, exist_ok=True)
-        with atomic_file(path) as tmp:
+        with atomic_file(path, MARK) as tmp:  # (a scenario of the user's is not replaced)
             tmp.write_text(self.to_yaml(), encoding="utf-8")
         return path
+
+
+MARK = "# Fitted by ccsim"  # how a fitted scenario's file starts
 
 
 def _period(log: Log, first: date | str | None, last: date | str | None) -> pd.DatetimeIndex:
