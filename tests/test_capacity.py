@@ -455,6 +455,18 @@ def seasonal_weeks(n: int = 208, seed: int = 1) -> pd.Series:
     )
 
 
+@pytest.mark.parametrize("method", ["ets", "mstl"])
+def test_from_one_to_two_years_the_seasonal_naive_stands_in(method):
+    # two years of history: a damped trend without season took December's dip for a
+    # fall, every week of the next year 25-38 % low and no Black Friday
+    two_years = seasonal_weeks(n=104)
+    ahead = forecast.forecast(two_years, 52, method)
+    assert forecast.used(method, 104) == "seasonal_naive"
+    assert ahead.tolist() == two_years.iloc[-52:].tolist()  # the same week a year before
+    assert int(np.argmax(ahead)) == 46  # Black Friday
+    assert forecast.used(method, 105) == method and forecast.used(method, 51) == method
+
+
 def test_weekly_volumes_count_full_weeks_of_a_log():
     arrivals = pd.to_datetime(
         ["2027-01-02 10:00"]  # a Saturday: its week is not complete in the log

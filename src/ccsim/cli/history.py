@@ -308,7 +308,7 @@ def forecast_command(
         fail(f"{log}: {exc}")  # the base is then the log's own mean
     if output is not None:
         lines = [
-            f"{FORECAST_MARK} {method} from {log.name} "
+            f"{FORECAST_MARK} {result.method} from {log.name} "
             f"({len(result.history)} weeks of history); the start of a calendar: week 1 is",
             "# the week after the log; add headcount (docs/capacity.md)",
             f"start: {result.predicted.index[0].date().isoformat()}",
@@ -319,8 +319,11 @@ def forecast_command(
         ]
         with atomic_file(output, FORECAST_MARK) as tmp:
             tmp.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    for note in result.notes:
+        err.print(f"{log}: {note}", markup=False)
     doc = {
-        "method": method,
+        "method": result.method,
+        "notes": result.notes,
         "history_weeks": len(result.history),
         "first_week": result.predicted.index[0].date().isoformat(),
         "predicted": [round(float(v), 1) for v in result.predicted],
@@ -334,7 +337,7 @@ def forecast_command(
     out.print(f"{len(result.history)} weeks of history; MAPE by horizon (weeks), rolling origins:")
     out.print(table.to_string(float_format=lambda x: f"{x:.1%}"), markup=False)
     out.print(
-        f"forecast ({method}) from {doc['first_week']}: "
+        f"forecast ({result.method}) from {doc['first_week']}: "
         f"{len(block['weeks'])} weeks differ from the base by more than 0.5 %",
         markup=False,
     )

@@ -51,13 +51,24 @@ def weekly(log: Log, channel: str | None = None) -> pd.Series:
     return counts.reindex(index, fill_value=0).astype(float)
 
 
+def used(method: str, weeks: int) -> str:
+    """The method that forecasts `weeks` of history when `method` is asked: ETS and MSTL
+    fit a season from more than two years only; from one to two years the seasonal naive
+    (the same week a year before) stands in — a damped trend alone took the last weeks'
+    seasonal dip for a fall: every week of the next year 25–38 % low, no peak."""
+    if method in ("ets", "mstl") and SEASON <= weeks <= 2 * SEASON:
+        return "seasonal_naive"
+    return method
+
+
 def forecast(series: pd.Series, horizon: int, method: str = "ets") -> np.ndarray:
-    """The next `horizon` weeks of `series` by `method` (see the module docstring).
-    Two years of history or less: ETS and MSTL fall back to a damped trend without
-    seasonality; under a year the seasonal naive repeats the last value."""
+    """The next `horizon` weeks of `series` by `method` (see the module docstring), or
+    by the method `used` in its stead. Under a year of history ETS and MSTL are a damped
+    trend without seasonality, and the seasonal naive repeats the last value."""
     y = np.asarray(series, float)
     if method not in METHODS:
         raise ValueError(f"unknown forecast method {method!r} (expected one of {METHODS})")
+    method = used(method, y.size)
     if method == "seasonal_naive":
         if y.size < SEASON:
             return np.full(horizon, y[-1])
@@ -156,8 +167,9 @@ class VolumeForecast:
 
     history: pd.Series  # contacts per week (index: the Mondays)
     predicted: pd.Series  # the forecast (index: the Mondays after the history)
-    method: str
+    method: str  # the method used (`used`)
     scores: pd.DataFrame  # `evaluate`: method, horizon, mape, origins
+    notes: list[str]  # what the reader of the forecast should know (method, length)
 
     def volume_block(self, base: float | None = None, events: dict[int, float] | None = None):
         """The calendar's `volume:` block for the forecast weeks; `base` defaults to the
@@ -181,4 +193,16 @@ def forecast_log(
     index = pd.date_range(history.index[-1] + pd.Timedelta(days=7), periods=weeks, freq="7D")
     horizons = [h for h in (1, 4, 13, 26, 52) if h <= weeks and h < len(history) // 2]
     scores = evaluate(history, horizons or [1], origins=min(8, max(1, len(history) // 4)))
-    return VolumeForecast(history, pd.Series(ahead, index=index), method, scores)
+    n, notes = len(history), []
+    if used(method, n) != method:
+        notes.append(
+            f"{method} fits a yearly season from more than {2 * SEASON} weeks; the log "
+            f"has {n}: the seasonal naive (the same week a year before) was used"
+        )
+    elif n < SEASON and method != "seasonal_naive":
+        notes.append(f"{n} weeks of history: no yearly season to learn, a damped trend only")
+    if weeks > n:
+        notes.append(
+            f"{weeks} weeks forecast from {n} weeks of history: read the far weeks with care"
+        )
+    return VolumeForecast(history, pd.Series(ahead, index=index), used(method, n), scores, notes)
