@@ -147,6 +147,24 @@ def test_a_kind_of_week_is_planned_as_ccsim_plan_plans_it():
     assert kind.plan.search["chosen"] == alone.search["chosen"]
 
 
+def test_a_plan_and_a_capacity_plan_show_as_one_line_in_a_notebook():
+    # their dataclass reprs were 45,000-character dumps of arrays
+    s = queue()
+    options = dict(seed=3, replications=3, verify=4, workers=1, max_rosters=2)
+    p = ccsim.plan(s, **options)
+    people = sum(p.headcount.values())
+    assert repr(p) == (
+        f"<Plan {s.name!r}: {people} people, {p.staff_cost:,.2f} EUR/week staff cost, "
+        f"{sum(c.met for c in p.checks)} of {len(p.checks)} targets met>"
+    )
+    flat = calendar_from({"start": "2027-01-04", "weeks": 2, "headcount": {"agents": 1}})
+    cp = ccsim.capacity(s, flat, **options)
+    assert repr(cp) == (
+        f"<CapacityPlan {s.name!r}: 2 weeks, 1 kinds (1 planned), "
+        f"{cp.weeks['cost'].sum():,.2f} EUR>"
+    )
+
+
 def test_a_roster_budget_reaches_the_plan_of_every_kind_of_week():
     s = queue()
     options = dict(seed=3, replications=4, verify=6, workers=1)

@@ -80,6 +80,15 @@ class CapacityPlan:
     groups: dict[str, hiring.HiringPlan]
     seed: int
 
+    def __repr__(self) -> str:  # (the dataclass's: tens of thousands of characters)
+        planned = sum(k.planned for k in self.kinds)
+        total = float(self.weeks["cost"].sum())
+        return (
+            f"<CapacityPlan {self.scenario.name!r}: {len(self.weeks)} weeks, "
+            f"{len(self.kinds)} kinds ({planned} planned), {total:,.2f} "
+            f"{self.scenario.costs.currency}>"
+        )
+
     @cached_property
     def months(self) -> pd.DataFrame:
         """Cost and mean FTE (employed) per calendar month; the days of a week that

@@ -41,7 +41,7 @@ from ccsim.planning.staffing import Progress, Roster, Staffing, Unmet, roster_of
 from ccsim.scenario.model import Scenario
 
 
-@dataclass
+@dataclass(repr=False)  # Staffing.__repr__: a line, not the arrays
 class Plan(Staffing):
     """The planner's answer: the verified roster, what it could not meet, the baseline."""
 

@@ -59,6 +59,15 @@ class Staffing:
     checks: list[TargetCheck]
     generated_shifts: list[str] = field(default_factory=list)  # start-grid templates used
 
+    def __repr__(self) -> str:  # (the dataclass's: tens of thousands of characters)
+        people = sum(self.headcount.values())
+        met = sum(c.met for c in self.checks)
+        return (
+            f"<{type(self).__name__} {self.scenario.name!r}: {people} people, "
+            f"{self.staff_cost:,.2f} {self.scenario.costs.currency}/week staff cost, "
+            f"{met} of {len(self.checks)} targets met>"
+        )
+
     @property
     def roster(self) -> pd.DataFrame:
         """One row per roster line: group, shift, start, length, days, agents, paid hours
