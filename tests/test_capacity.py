@@ -147,6 +147,23 @@ def test_a_kind_of_week_is_planned_as_ccsim_plan_plans_it():
     assert kind.plan.search["chosen"] == alone.search["chosen"]
 
 
+def test_a_calendar_for_a_scenario_or_a_scenario_for_a_calendar_is_one_message():
+    # 12 messages of missing scenario keys (name, channels, …), or of unknown calendar keys
+    calendar = ROOT / "calendars" / "ecommerce_2027.yaml"
+    scenario = ROOT / "scenarios" / "small_shop.yaml"
+    r = run_cli("validate", str(calendar))
+    assert r.returncode == 1 and r.stderr.strip() == (
+        f"{calendar}:1: a capacity calendar (it has weeks and headcount), not a scenario: it "
+        "goes to `ccsim capacity SCENARIO --calendar FILE`, which validates it"
+    )
+    with pytest.raises(ccsim.ScenarioError) as caught:
+        load_calendar(scenario)
+    assert [str(m) for m in caught.value.messages] == [
+        f"{scenario}:1: a scenario (it has channels and arrivals), not a calendar: the "
+        "scenario comes first, the calendar after --calendar"
+    ]
+
+
 def test_a_plan_and_a_capacity_plan_show_as_one_line_in_a_notebook():
     # their dataclass reprs were 45,000-character dumps of arrays
     s = queue()

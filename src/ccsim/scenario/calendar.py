@@ -21,7 +21,7 @@ from pydantic import BeforeValidator, ConfigDict, Field, field_validator, model_
 from ccsim.scenario import loader, units, yamlfile
 from ccsim.scenario.limits import DEFAULT_FILE_LIMITS, MAX_MONEY, FileLimits
 from ccsim.scenario.model import CalendarDate, Model, Scenario, Share
-from ccsim.scenario.problems import InputError, Loc, Problem, ScenarioError
+from ccsim.scenario.problems import InputError, Loc, Message, Problem, ScenarioError
 
 MAX_WEEKS = 260  # five years
 MAX_FACTOR = 100.0  # a week's volume or handle-time factor
@@ -305,6 +305,12 @@ def calendar_from(
     scenario: Scenario | None = None,
 ) -> Calendar:
     """A Calendar of plain data (a dict as the file would hold), validated."""
+    if isinstance(data, dict) and {"channels", "arrivals"} <= data.keys():  # swapped files
+        msg = (
+            "a scenario (it has channels and arrivals), not a calendar: the scenario comes "
+            "first, the calendar after --calendar"
+        )
+        raise ScenarioError([Message(name, 1, None, msg)])
     cal = loader.validate_model(Calendar, data, name, lines)
     found = week_problems(cal) + (problems(cal, scenario) if scenario is not None else [])
     if found:

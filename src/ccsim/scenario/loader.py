@@ -82,6 +82,12 @@ def validate(
     """The Scenario of plain data: the model's structural checks, then the cross-field
     rules; every problem located at its line (`lines`: field path -> line; without it
     messages name the field only). Raises ScenarioError with every message."""
+    if isinstance(data, dict) and "channels" not in data and {"weeks", "headcount"} <= data.keys():
+        msg = (
+            "a capacity calendar (it has weeks and headcount), not a scenario: it goes to "
+            "`ccsim capacity SCENARIO --calendar FILE`, which validates it"
+        )
+        raise ScenarioError([Message(name, 1, None, msg)])
     allowed = tuple(str(Path(p)) for p in allow_paths)
     context = {"base_dir": str(base_dir), "allowed": allowed, "limits": limits}
     try:
