@@ -502,6 +502,35 @@ def test_from_one_to_two_years_the_seasonal_naive_stands_in(method):
     assert forecast.used(method, 105) == method and forecast.used(method, 51) == method
 
 
+def test_a_forecast_says_what_its_reader_should_know(tmp_path):
+    # a gap in the log, a backtest that cannot score the seasonal fit, a year forecast
+    # from 2 years: nothing was said (the gap read as no demand, the MAPE table misread)
+    def log_of(weeks: pd.Series) -> Log:
+        starts = np.repeat(weeks.index.values, weeks.to_numpy().astype(int))
+        arrival = pd.to_datetime(starts) + pd.Timedelta(hours=10)
+        frame = pd.DataFrame({"channel": "email", "arrival": arrival, "answer": arrival,
+                              "end": arrival, "outcome": "answered"})  # fmt: skip
+        path = tmp_path / "log.csv"
+        frame.to_csv(path, index=False)
+        return ccsim.read_log(path)
+
+    three = seasonal_weeks(n=156) / 20
+    three.iloc[60:66] = 0
+    f = forecast.forecast_log(log_of(three), 52, "ets")
+    assert f.method == "ets" and f.notes == [
+        "6 week(s) without contacts (2024-02-26, 2024-03-04, 2024-03-11 and 3 more): a gap "
+        "in the log is read as no demand, and carried into the forecast",
+        "the backtest fits on 104 weeks at most (its origins leave 52 weeks to compare): ets "
+        "is scored there as the seasonal naive it gives way to, not as the seasonal fit the "
+        "forecast from all 156 weeks makes",
+    ]
+    two = forecast.forecast_log(log_of(seasonal_weeks(n=104) / 20), 52, "mstl")
+    assert two.method == "seasonal_naive" and two.notes == [
+        "mstl fits a yearly season from more than 104 weeks; the log has 104: the seasonal "
+        "naive (the same week a year before) was used"
+    ]
+
+
 def test_weekly_volumes_count_full_weeks_of_a_log():
     arrivals = pd.to_datetime(
         ["2027-01-02 10:00"]  # a Saturday: its week is not complete in the log

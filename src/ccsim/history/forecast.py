@@ -194,6 +194,21 @@ def forecast_log(
     horizons = [h for h in (1, 4, 13, 26, 52) if h <= weeks and h < len(history) // 2]
     scores = evaluate(history, horizons or [1], origins=min(8, max(1, len(history) // 4)))
     n, notes = len(history), []
+    empty = history.index[history.to_numpy() == 0]
+    if len(empty):  # a gap in the log reads as weeks without demand
+        shown = ", ".join(d.date().isoformat() for d in empty[:3])
+        more = f" and {len(empty) - 3} more" if len(empty) > 3 else ""
+        notes.append(
+            f"{len(empty)} week(s) without contacts ({shown}{more}): a gap in the log is "
+            "read as no demand, and carried into the forecast"
+        )
+    longest = max(horizons or [1])
+    if method != "seasonal_naive" and n - longest <= 2 * SEASON < n:
+        notes.append(
+            f"the backtest fits on {n - longest} weeks at most (its origins leave "
+            f"{longest} weeks to compare): {method} is scored there as the seasonal naive "
+            f"it gives way to, not as the seasonal fit the forecast from all {n} weeks makes"
+        )
     if used(method, n) != method:
         notes.append(
             f"{method} fits a yearly season from more than {2 * SEASON} weeks; the log "
