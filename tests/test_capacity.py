@@ -164,6 +164,18 @@ def test_a_calendar_for_a_scenario_or_a_scenario_for_a_calendar_is_one_message()
     ]
 
 
+def test_ccsim_report_on_a_capacity_folder_says_whose_it_is(tmp_path):
+    # "not a ccsim run or plan output folder (missing run.json, intervals.csv, …)"
+    folder = tmp_path / "year"
+    folder.mkdir()
+    (folder / "capacity.json").write_text("{}")
+    r = run_cli("report", str(folder))
+    assert r.returncode == 1 and r.stderr.strip() == (
+        f"ccsim: error: {folder}: an output folder of ccsim capacity, whose report "
+        "`--out DIR --report` writes"
+    )
+
+
 def test_a_plan_and_a_capacity_plan_show_as_one_line_in_a_notebook():
     # their dataclass reprs were 45,000-character dumps of arrays
     s = queue()

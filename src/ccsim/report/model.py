@@ -231,6 +231,14 @@ def read(path: Path) -> Report:
     is_plan = (path / "plan.json").is_file()
     name = "plan.json" if is_plan else "run.json"
     missing = [n for n in (name, *TABLES, "scenario.yaml") if not (path / n).is_file()]
+    other = {  # another command's folder, and where its report comes from
+        "capacity.json": "ccsim capacity, whose report `--out DIR --report` writes",
+        "fit.html": "ccsim fit --report: fit.html is its report",
+        "backtest.json": "ccsim backtest: backtest.html is its report",
+    }
+    made_by = next((what for doc, what in other.items() if (path / doc).is_file()), None)
+    if missing and made_by is not None:
+        raise ReportError(f"{path}: an output folder of {made_by}")
     if missing:
         if missing == ["requirements.csv"]:
             raise ReportError(
