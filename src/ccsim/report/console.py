@@ -222,11 +222,11 @@ def render_plan(doc: PlanDocument, console: Console) -> None:
     for col in ("group", "headcount", "FTE", "paid h/week"):
         people.add_column(col, justify="left" if col == "group" else "right")
     for g, n in doc.headcount.items():
-        people.add_row(g, str(n), f"{doc.fte[g]:.1f}", f"{doc.groups[g].paid_hours:,.1f}")
+        people.add_row(g, str(n), f"{doc.fte[g]:.2f}", f"{doc.groups[g].paid_hours:,.1f}")
     people.add_row(
         "total",
         str(sum(doc.headcount.values())),
-        f"{sum(doc.fte.values()):.1f}",
+        f"{sum(doc.fte.values()):.2f}",
         f"{doc.paid_hours:,.1f}",
     )
     console.print(people)
