@@ -164,6 +164,26 @@ def test_a_calendar_for_a_scenario_or_a_scenario_for_a_calendar_is_one_message()
     ]
 
 
+def test_a_week_given_two_values_is_refused():
+    # a range over week 48's 1.8 made it 2.5, and the later of two ranges won, silently
+    text = (
+        "start: 2027-01-04\nweeks: 52\nheadcount: {a: 1}\nvolume:\n  weeks: {48: 1.8}\n"
+        "  dates: [{from: 2027-11-26, to: 2027-11-29, factor: 2.5},\n"
+        "          {from: 2027-02-08, to: 2027-02-14, factor: 1.5},\n"
+        "          {from: 2027-02-10, to: 2027-02-20, factor: 2.0},\n"
+        "          {from: 2027-03-01, to: 2027-03-20, factor: 1.2}]\n"
+    )
+    with pytest.raises(ccsim.ScenarioError) as caught:
+        loads_calendar(text)
+    assert [str(m) for m in caught.value.messages] == [
+        "<calendar>:6: volume.dates[0]: 2027-11-26..2027-11-29 gives week 48 2.5, which "
+        "weeks: {48: 1.8} gives 1.8: give each week one value",
+        "<calendar>:8: volume.dates[2]: 2027-02-10..2027-02-20 gives week 6 2, which "
+        "dates[1] gives 1.5: give each week one value",
+    ]
+    loads_calendar(text.replace("factor: 2.0", "factor: 1.5").replace("{48: 1.8}", "{48: 2.5}"))
+
+
 def test_ccsim_report_on_a_capacity_folder_says_whose_it_is(tmp_path):
     # "not a ccsim run or plan output folder (missing run.json, intervals.csv, …)"
     folder = tmp_path / "year"

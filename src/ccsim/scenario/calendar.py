@@ -229,7 +229,8 @@ class Calendar(Model):
 
 def week_problems(cal: Calendar) -> list[Problem]:
     """Week numbers that are not weeks of the calendar, date ranges that overlap none of
-    its weeks (a typo — a year off — must not pass silently)."""
+    its weeks (a typo — a year off — must not pass silently), and a week given two
+    different values (a range over a week number, or two ranges: one silently won)."""
     blocks: list[tuple[Loc, Any]] = [
         (("volume",), cal.volume),
         (("handle_time",), cal.handle_time),
@@ -247,6 +248,30 @@ def week_problems(cal: Calendar) -> list[Problem]:
             if r.to < first or r.from_ > last:
                 msg = f"{r.from_}..{r.to} overlaps no week of the calendar ({first} to {last})"
                 out.append(Problem((*loc, "dates", i), msg))
+        out += _twice(loc, block, cal.start, cal.weeks)
+    return out
+
+
+def _twice(loc: Loc, block: Any, start: dt.date, weeks: int) -> list[Problem]:
+    """Weeks of `block` given two different values — by `weeks` and a date range, or by
+    two date ranges — one message each range."""
+    given: dict[int, tuple[float, str]] = {
+        w: (v, f"weeks: {{{w}: {v:g}}}") for w, v in block.weeks.items()
+    }
+    out = []
+    for i, r in enumerate(block.dates):
+        for w in range(1, weeks + 1):
+            monday = start + dt.timedelta(weeks=w - 1)
+            if not (monday <= r.to and monday + dt.timedelta(days=6) >= r.from_):
+                continue
+            known = given.setdefault(w, (r.factor, f"dates[{i}]"))
+            if known[0] != r.factor:
+                msg = (
+                    f"{r.from_}..{r.to} gives week {w} {r.factor:g}, which {known[1]} gives "
+                    f"{known[0]:g}: give each week one value"
+                )
+                out.append(Problem((*loc, "dates", i), msg))
+                break
     return out
 
 
