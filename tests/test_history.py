@@ -207,6 +207,18 @@ def test_bad_logs_get_one_clear_message(tmp_path, content, args, expected):
     assert "Traceback" not in r.stderr
 
 
+def test_a_log_with_no_valid_contact_says_why_its_rows_were_dropped(tmp_path):
+    # "no valid contacts in the log" was all: answered calls without an answer time
+    path = tmp_path / "h.csv"
+    path.write_text("channel,arrival,outcome\nphone,2024-01-01 08:00,answered\n")
+    with pytest.raises(history_log.LogError) as refused:
+        ccsim.read_log(path)
+    assert [str(m) for m in refused.value.messages] == [
+        f"{path}:2: 1 row(s) dropped: answered without a (parsable) answer time",
+        f"{path}: no valid contacts in the log",
+    ]
+
+
 # --- the tables a scenario replays --------------------------------------------------------
 
 

@@ -235,8 +235,9 @@ def read(
     log.not_offered = not_offered
     if strict and log.problems():
         raise LogError([Message(*_split(line)) for line in log.problems()])
-    if log.contacts.empty:
-        raise LogError([Message(name, None, None, "no valid contacts in the log")])
+    if log.contacts.empty:  # why each row was dropped, then that none is left
+        why = [Message(*_split(line)) for line in log.problems()]
+        raise LogError([*why, Message(name, None, None, "no valid contacts in the log")])
     return log
 
 
