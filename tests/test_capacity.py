@@ -114,6 +114,40 @@ def queue() -> ccsim.Scenario:
     return ccsim.loads(QUEUE.format(weekly=100 * 48 * 7, goal=0.8, anger=0.2, anger_switch="off"))
 
 
+def test_a_calendar_may_be_given_as_a_dict_of_its_keys():
+    # ccsim.capacity(s, {...}) was "TypeError: expected str, bytes or os.PathLike object"
+    s = queue()
+    keys = {"start": "2027-01-04", "weeks": 2, "headcount": {"agents": 1}}
+    options = dict(seed=3, replications=3, verify=4, workers=1, max_rosters=2)
+    by_dict = ccsim.capacity(s, keys, **options).document()
+    assert by_dict == ccsim.capacity(s, calendar_from(keys), **options).document()
+    with pytest.raises(ccsim.ScenarioError, match="no group 'nobody' in the scenario"):
+        ccsim.capacity(s, {**keys, "headcount": {"agents": 1, "nobody": 2}}, **options)
+
+
+def test_the_capacity_console_shows_which_kinds_were_planned(tmp_path):
+    # only the months were shown: with --max-plans 1 the normal weeks were interpolated
+    # from the peak's plan without a word
+    cal = tmp_path / "c.yaml"
+    cal.write_text(
+        "start: 2027-01-04\nweeks: 3\nvolume: {weeks: {2: 1.5}}\n"
+        "headcount: {generalist: 7, supervisor: 2}\ncover: {temporary: true}\n"
+    )
+    shop = str(ROOT / "scenarios" / "small_shop.yaml")
+    options = ("--calendar", str(cal), "--max-plans", "1", "-n", "3", "--verify", "4", "-w", "1")
+    doc = json.loads(run_cli("capacity", shop, *options, "--json").stdout)
+    shown = run_cli("capacity", shop, *options).stdout
+    rows = [[c.strip() for c in line.split("│")[1:-1]] for line in shown.splitlines()]
+    kinds = [r for r in rows if len(r) == 6]
+    assert kinds == [
+        [str(k["kind"]), ("week 2" if k["planned"] else "weeks 1, 3"),
+         f"{max(k['volume'].values()):g}×", "planned" if k["planned"] else "interpolated",
+         f"{k['required_fte']['generalist']:.2f}", f"{k['required_fte']['supervisor']:.2f}"]
+        for k in doc["kinds"]
+    ]  # fmt: skip
+    assert {r[3] for r in kinds} == {"planned", "interpolated"}
+
+
 def test_a_flat_calendar_costs_52_times_the_week_plan():
     s = queue()
     week = ccsim.plan(s, seed=3, replications=4, verify=6, workers=1)  # as capacity plans a kind

@@ -161,7 +161,7 @@ def load_calendar(path: str | Path, scenario: Scenario | None = None) -> _calend
 
 def capacity(
     s: Scenario,
-    calendar: _calendar.Calendar | str | Path,
+    calendar: _calendar.Calendar | dict | str | Path,
     seed: int | None = None,
     replications: int | None = None,
     verify: int | None = None,
@@ -173,8 +173,14 @@ def capacity(
     max_rosters: int | None = None,
 ) -> _capacity.CapacityPlan:
     """Required and available FTE per week, the hiring plan and the cost by week, month
-    and year of `calendar` (`ccsim.planning.capacity`; `ccsim capacity`)."""
-    cal = calendar if isinstance(calendar, _calendar.Calendar) else load_calendar(calendar, s)
+    and year of `calendar` — a Calendar, a calendar file, or the file's keys as a dict
+    (`ccsim.planning.capacity`; `ccsim capacity`)."""
+    if isinstance(calendar, dict):  # (it was a TypeError from the file reader)
+        cal = _calendar.calendar_from(calendar, scenario=s)
+    elif isinstance(calendar, _calendar.Calendar):
+        cal = calendar
+    else:
+        cal = load_calendar(calendar, s)
     found = _calendar.problems(cal, s)
     if found:
         raise ScenarioError(loader.locate(found, "<calendar>", None))

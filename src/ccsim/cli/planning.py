@@ -219,10 +219,24 @@ def _print_capacity(doc: dict) -> None:
     from rich.table import Table
 
     cur = doc["currency"]
+    groups = list(doc["hires_total"])
+    # the kinds of week: which were planned and which interpolated (only the JSON said)
+    kinds = Table(title="Kinds of week: required FTE")
+    for col in ("kind", "weeks", "volume", "planned", *groups):
+        kinds.add_column(col, justify="left" if col in ("weeks", "planned") else "right")
+    for k in doc["kinds"]:
+        volume = max(k["volume"].values()) if k["volume"] else 1.0
+        kinds.add_row(
+            str(k["kind"]),
+            _weeks(k["weeks"]),
+            f"{volume:g}×",
+            "planned" if k["planned"] else "interpolated",
+            *[f"{k['required_fte'].get(g, 0.0):.2f}" for g in groups],
+        )
+    out.print(kinds)
     table = Table(title=f"{doc['scenario']}: {len(doc['weeks'])} weeks from {doc['start']}")
     table.add_column("month")
     table.add_column(f"cost ({cur})", justify="right")
-    groups = list(doc["hires_total"])
     for g in groups:
         table.add_column(f"FTE {g}", justify="right")
     for m in doc["months"]:
