@@ -148,6 +148,24 @@ def test_the_capacity_console_shows_which_kinds_were_planned(tmp_path):
     assert {r[3] for r in kinds} == {"planned", "interpolated"}
 
 
+def test_the_capacity_command_takes_the_planners_budget(tmp_path):
+    # the API had max_rosters and time_budget; the command had neither
+    s = queue()
+    path = tmp_path / "queue.yaml"
+    path.write_text(s.to_yaml())
+    cal = tmp_path / "c.yaml"
+    cal.write_text("start: 2027-01-04\nweeks: 2\nheadcount: {agents: 1}\n")
+    options = ("--seed", "3", "-n", "3", "--verify", "4", "-w", "1", "--json")
+    r = run_cli("capacity", str(path), "--calendar", str(cal), *options, "--max-rosters", "1")
+    assert r.returncode in (0, 1), r.stderr
+    api = ccsim.capacity(ccsim.load(path), load_calendar(cal), seed=3, replications=3,
+                         verify=4, workers=1, max_rosters=1).document()  # fmt: skip
+    assert json.loads(r.stdout) == json.loads(json.dumps(api))
+    timed = run_cli("capacity", str(path), "--calendar", str(cal), *options,
+                    "--time-budget", "10min")  # fmt: skip
+    assert timed.returncode in (0, 1) and json.loads(timed.stdout)["weeks"], timed.stderr
+
+
 def test_a_flat_calendar_costs_52_times_the_week_plan():
     s = queue()
     week = ccsim.plan(s, seed=3, replications=4, verify=6, workers=1)  # as capacity plans a kind

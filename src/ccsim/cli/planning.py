@@ -34,6 +34,26 @@ from ccsim.cli.common import (
     status_line,
 )
 
+# the search's budget, for `plan` and for each plan of `capacity`
+TimeBudget = Annotated[
+    float | None,
+    typer.Option(
+        parser=positive_duration,
+        metavar="DURATION",
+        help="also stop trimming after this long, e.g. 5min (the plan then depends on "
+        "the machine's speed; none by default)",
+    ),
+]
+MaxRosters = Annotated[
+    int | None,
+    typer.Option(
+        min=1,
+        help="stop trimming after this many rosters' worth of simulation (a roster on "
+        "every search replication counts one; default: 400 M contacts simulated, at "
+        "least 4; the same plan on any machine)",
+    ),
+]
+
 
 @app.command()
 def plan(
@@ -56,24 +76,8 @@ def plan(
     ] = None,
     reps: SearchReps = None,
     verify: Verify = None,
-    time_budget: Annotated[
-        float | None,
-        typer.Option(
-            parser=positive_duration,
-            metavar="DURATION",
-            help="also stop trimming after this long, e.g. 5min (the plan then depends on "
-            "the machine's speed; none by default)",
-        ),
-    ] = None,
-    max_rosters: Annotated[
-        int | None,
-        typer.Option(
-            min=1,
-            help="stop trimming after this many rosters' worth of simulation (a roster on "
-            "every search replication counts one; default: 400 M contacts simulated, at "
-            "least 4; the same plan on any machine)",
-        ),
-    ] = None,
+    time_budget: TimeBudget = None,
+    max_rosters: MaxRosters = None,
     baseline: Annotated[bool, typer.Option(help="also plan the Erlang C baseline")] = True,
     from_roster: Annotated[
         bool,
@@ -156,6 +160,8 @@ def capacity(
     max_plans: Annotated[
         int, typer.Option(min=1, max=60, help="kinds of week planned (the rest interpolated)")
     ] = 6,
+    time_budget: TimeBudget = None,
+    max_rosters: MaxRosters = None,
     quiet: Quiet = False,
     report: Report = False,
     allow_path: AllowPath = None,
@@ -182,7 +188,17 @@ def capacity(
     try:
         with status_line("capacity", quiet) as say:
             result = ccsim.capacity(
-                s, cal, seed, reps, verify, workers, scheduler, max_plans, progress=say
+                s,
+                cal,
+                seed,
+                reps,
+                verify,
+                workers,
+                scheduler,
+                max_plans,
+                time_budget=None if time_budget is None else time_budget * 60.0,
+                progress=say,
+                max_rosters=max_rosters,
             )
     except (WorkerError, PlanError) as exc:
         fail(f"{scenario}: {exc}")
