@@ -193,7 +193,7 @@ def forecast_log(
     index = pd.date_range(history.index[-1] + pd.Timedelta(days=7), periods=weeks, freq="7D")
     horizons = [h for h in (1, 4, 13, 26, 52) if h <= weeks and h < len(history) // 2]
     scores = evaluate(history, horizons or [1], origins=min(8, max(1, len(history) // 4)))
-    n, notes = len(history), []
+    n, notes, chosen = len(history), [], used(method, len(history))
     empty = history.index[history.to_numpy() == 0]
     if len(empty):  # a gap in the log reads as weeks without demand
         shown = ", ".join(d.date().isoformat() for d in empty[:3])
@@ -209,7 +209,7 @@ def forecast_log(
             f"{longest} weeks to compare): {method} is scored there as the seasonal naive "
             f"it gives way to, not as the seasonal fit the forecast from all {n} weeks makes"
         )
-    if used(method, n) != method:
+    if chosen != method:
         notes.append(
             f"{method} fits a yearly season from more than {2 * SEASON} weeks; the log "
             f"has {n}: the seasonal naive (the same week a year before) was used"
@@ -220,4 +220,4 @@ def forecast_log(
         notes.append(
             f"{weeks} weeks forecast from {n} weeks of history: read the far weeks with care"
         )
-    return VolumeForecast(history, pd.Series(ahead, index=index), used(method, n), scores, notes)
+    return VolumeForecast(history, pd.Series(ahead, index=index), chosen, scores, notes)

@@ -6,7 +6,6 @@ path it concerns, so the loader can point at the file line.
 
 from __future__ import annotations
 
-import contextlib
 import difflib
 import math
 
@@ -277,9 +276,8 @@ def written(data: object, s: Scenario) -> list[Problem]:
             continue
         for i, t in enumerate(service):
             within = t.get("within") if isinstance(t, dict) else None
-            if isinstance(within, str):  # `within: "20"` is a bare number too
-                with contextlib.suppress(ValueError):
-                    within = float(within.strip()) if "_" not in within else within
+            if isinstance(within, str) and "_" not in within and units.is_number(within):
+                within = float(within)  # `within: "20"` is a bare number too
             bare = isinstance(within, (int, float)) and not isinstance(within, bool)
             if bare and math.isfinite(within) and within >= SECONDS_LIKELY:
                 msg = (
