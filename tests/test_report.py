@@ -337,6 +337,30 @@ def test_bad_folders_get_one_clear_message(tmp_path, run_dir):
         "ccsim wrote)"
     )
     assert (broken / "report.xlsx").read_text() == "the earlier report"
+    # a table cut short, mid-row or at a row's end: one message, nothing written
+    whole = (run_dir / "intervals.csv").read_text()
+    lines = whole.splitlines(keepends=True)
+    for cut in (3, 40, len(lines[-1]) - 6):  # in the empty fields, mid-row, in the keys
+        (broken / "intervals.csv").write_text(whole[:-cut])
+        r = run_cli("report", str(broken))
+        assert r.returncode == 1 and r.stderr.strip() == (
+            f"ccsim: error: {broken / 'intervals.csv'}:{len(lines)}: the last line is cut "
+            "short (the file was cut short?)"
+        )
+    (broken / "intervals.csv").write_text(whole.replace("\n1,0.0,mon", "\n1,,mon", 1))
+    r = run_cli("report", str(broken))
+    assert r.returncode == 1 and "a row with empty fields" in r.stderr
+    (broken / "intervals.csv").write_text(whole.replace("\n1,", "\n1,,", 1))
+    r = run_cli("report", str(broken))
+    assert r.stderr.startswith(f"ccsim: error: {broken / 'intervals.csv'}: cannot read it (")
+    (broken / "intervals.csv").write_text("".join(lines[:-3]))
+    r = run_cli("report", str(broken))
+    assert r.returncode == 1 and "intervals.csv: rows for replications 0: " in r.stderr
+    assert "(the file was cut short?)" in r.stderr and "Traceback" not in r.stderr
+    (broken / "intervals.csv").write_text(lines[0])
+    r = run_cli("report", str(broken))
+    assert r.stderr.strip().endswith("intervals.csv: no rows (the file was cut short?)")
+    assert (broken / "report.xlsx").read_text() == "the earlier report"
 
 
 def test_a_failed_write_keeps_the_old_report_and_leaves_no_temporary_file(tmp_path):

@@ -266,13 +266,57 @@ def read(path: Path) -> Report:
         scenario = loader.load(path / "scenario.yaml")
     except ScenarioError as exc:
         raise ReportError("; ".join(str(m) for m in exc.messages)) from None
-    try:
-        tables = [pd.read_csv(path / n) for n in TABLES]
-    except (OSError, ValueError, pd.errors.ParserError) as exc:
-        raise ReportError(f"{path}: cannot read the tables ({exc})") from None
+    tables = [_table(path / n) for n in TABLES]
     for name, table in zip(TABLES, tables, strict=True):
         if missing := [c for c in COLUMNS[name] if c not in table.columns]:
             raise ReportError(
                 f"{path / name}: missing column(s) {', '.join(missing)} (not a table ccsim wrote)"
             )
+        _complete(path / name, table, document.replications)
     return Report(document, scenario, *tables)
+
+
+def _table(path: Path) -> pd.DataFrame:
+    try:
+        return pd.read_csv(path)
+    except (OSError, ValueError, pd.errors.ParserError) as exc:
+        why = " ".join(str(exc).split())
+        raise ReportError(f"{path}: cannot read it ({why})") from None
+
+
+KEYS = {  # the columns that name a row of each table, and its counts: never empty
+    "intervals.csv": ("replication", "start", "channel", "offered", "answered"),
+    "groups.csv": ("replication", "start", "group", "agents"),
+    "requirements.csv": ("start", "channel", "required_agents"),
+}
+
+
+def _complete(path: Path, table: pd.DataFrame, replications: int) -> None:
+    """ReportError when a table was cut short (a row with empty keys or counts, or a
+    replication missing or with fewer rows than the others): the report would show a
+    partial week as if it were the run."""
+    with path.open("rb") as f:
+        f.seek(-1, 2)
+        if f.read(1) != b"\n":  # ccsim ends every line; a row cut in its empty fields parses
+            raise ReportError(
+                f"{path}:{len(table) + 1}: the last line is cut short (the file was cut short?)"
+            )
+    keys = list(KEYS[path.name])
+    empty = table[keys].isna().any(axis=1).to_numpy()
+    if empty.any():
+        line = int(np.argmax(empty)) + 2  # the header is line 1
+        raise ReportError(f"{path}:{line}: a row with empty fields (the file was cut short?)")
+    if table.empty:
+        raise ReportError(f"{path}: no rows (the file was cut short?)")
+    if "replication" not in table:
+        return
+    rows = table.groupby("replication").size()  # a plan's verification: numbers after the search's
+    if len(rows) != replications or rows.nunique() != 1:
+        raise ReportError(
+            f"{path}: rows for replications {_counts(rows)}, expected the same number for "
+            f"each of {replications} replications (the file was cut short?)"
+        )
+
+
+def _counts(rows: pd.Series) -> str:
+    return ", ".join(f"{r}: {n}" for r, n in rows.items())
