@@ -18,8 +18,8 @@ from ruamel.yaml import YAML
 
 import ccsim
 import mutate
-from ccsim.history import forecast
-from ccsim.history.log import Log
+from ccsim.history import forecast, totals
+from ccsim.history.log import Log, LogError
 from ccsim.planning import capacity as capacity_plan
 from ccsim.planning.hiring import plan_hires
 from ccsim.scenario.calendar import calendar_from, load_calendar, loads_calendar
@@ -721,6 +721,106 @@ def test_ccsim_forecast_writes_the_volume_block_and_backtests_the_methods(tmp_pa
         bad = run_cli("forecast", str(log), "--base", base, cwd=tmp_path)
         assert bad.returncode == 2 and "Traceback" not in bad.stderr
         assert f"expected a number > 0 and <= 1e+12, got '{base}'" in bad.stderr
+
+
+def test_weekly_totals_forecast_as_the_same_weeks_of_a_log(tmp_path):
+    # a planning system's export (week, channel, contacts) had to be turned into a row
+    # per contact before it could be forecast
+    weeks = seasonal_weeks(n=120, seed=5)
+    rows = [(w.date().isoformat(), ch, round(v * share))
+            for w, v in weeks.items() for ch, share in (("phone", 0.6), ("email", 0.4))]  # fmt: skip
+    path = tmp_path / "totals.csv"
+    pd.DataFrame(rows, columns=["week", "channel", "contacts"]).sample(
+        frac=1.0,
+        random_state=1,  # any order
+    ).to_csv(path, index=False)
+    summed = pd.Series(
+        [round(v * 0.6) + round(v * 0.4) for v in weeks], index=weeks.index, dtype=float
+    )
+    read = totals.read(path)
+    pd.testing.assert_series_equal(read, summed, check_freq=False, check_index_type=False)
+    email = totals.read(path, channel="email")
+    assert email.tolist() == [float(round(v * 0.4)) for v in weeks]
+    f = ccsim.forecast(path, weeks=8, format="weekly")
+    same = ccsim.forecast(summed, weeks=8)  # a Series indexed by the Mondays
+    assert f.predicted.tolist() == same.predicted.tolist()
+    assert f.predicted.index[0] == weeks.index[-1] + pd.Timedelta(days=7)
+    r = run_cli("forecast", str(path), "--format", "weekly", "--channel", "email",
+                "--weeks", "4", "--json", cwd=tmp_path)  # fmt: skip
+    assert r.returncode == 0, r.stderr
+    doc = json.loads(r.stdout)
+    assert doc["history_weeks"] == 120 and len(doc["predicted"]) == 4
+    expected = ccsim.forecast(email, weeks=4).predicted
+    assert doc["predicted"] == [round(float(v), 1) for v in expected]
+    # ISO weeks, and Excel's midnight times, name the same Mondays
+    iso = tmp_path / "iso.csv"
+    iso.write_text("Week,Contacts\n2027-W01,10\n2027-01-11 00:00:00,12\n2027-W03,0\n")
+    assert totals.read(iso).index.strftime("%Y-%m-%d").tolist() == [
+        "2027-01-04", "2027-01-11", "2027-01-18"]  # fmt: skip
+    assert totals.read(iso).tolist() == [10.0, 12.0, 0.0]
+
+
+def test_bad_weekly_totals_get_one_message_each(tmp_path):
+    bad = tmp_path / "bad.csv"
+    bad.write_text("week,contacts\n2027-01-04,100\n2027-01-10,50\n2027-01-11,x\n,1\n"
+                   "2027-01-04,3\n2027-01-18 07:00,5\n2027-01-25,-1\n")  # fmt: skip
+    with pytest.raises(LogError) as caught:
+        totals.read(bad)
+    assert [str(m) for m in caught.value.messages] == [
+        f"{bad}:3: week: 2027-01-10 is a Sunday: expected the Monday the week starts on "
+        "(weeks run Monday to Sunday: the week holding 2027-01-10 starts on 2027-01-04)",
+        f"{bad}:4: contacts: got 'x' (expected a number of contacts)",
+        f"{bad}:5: week: empty (expected the Monday the week starts on, e.g. 2027-01-04, "
+        "or 2027-W01)",
+        f"{bad}:6: week: the week of 2027-01-04 appears twice (first on line 2)",
+        f"{bad}:7: week: got '2027-01-18 07:00' (expected a date without a time of day, "
+        "like 2027-01-04)",
+        f"{bad}:8: contacts: got '-1' (expected a number of contacts from 0 to 1e+12)",
+    ]
+    thousands = tmp_path / "thousands.csv"  # pandas took the extra cell for an index
+    thousands.write_text('week,contacts\n2027-01-04,1,234\n2027-01-11,"1,300"\n')
+    with pytest.raises(LogError) as caught:
+        totals.read(thousands)
+    assert [str(m) for m in caught.value.messages] == [
+        f"{thousands}:2: 3 cells under a header of 2 (a thousands separator or a decimal "
+        "comma? write 1234 or 1234.5, not 1,234)"
+    ]
+    thousands.write_text('week,contacts\n2027-01-11,"1,300"\n')
+    with pytest.raises(LogError, match=r":2: contacts: got '1,300' \(expected a number of "
+                       r"contacts: write 1234 or 1234.5, not 1,234\)"):  # fmt: skip
+        totals.read(thousands)
+    gap = tmp_path / "gap.csv"
+    gap.write_text("week,channel,contacts\n2027-01-04,phone,1\n2027-01-04,email,1\n"
+                   "2027-01-11,phone,1\n2027-01-25,phone,1\n2027-01-25,email,1\n")  # fmt: skip
+    with pytest.raises(LogError, match=r"no row for the week of 2027-01-18 \(weeks run from "
+                       r"2027-01-04 to 2027-01-25\): write 0"):  # fmt: skip
+        totals.read(gap)
+    gap.write_text("week,channel,contacts\n2027-01-04,phone,1\n2027-01-04,email,1\n"
+                   "2027-01-11,phone,1\n")  # fmt: skip
+    with pytest.raises(LogError, match="email has no row for the week of 2027-01-11"):
+        totals.read(gap)
+    with pytest.raises(LogError, match=r"no rows of channel 'chat' \(the file has: email, phone"):
+        totals.read(gap, channel="chat")
+    # the command: one line each, exit 1; a log mistaken for totals and back, said so
+    r = run_cli("forecast", str(bad), "--format", "weekly", cwd=tmp_path)
+    assert r.returncode == 1 and len(r.stderr.strip().splitlines()) == 6
+    assert "Traceback" not in r.stderr
+    short = tmp_path / "short.csv"
+    short.write_text("week,contacts\n2027-01-04,1\n2027-01-11,2\n")
+    r = run_cli("forecast", str(short), "--format", "weekly", cwd=tmp_path)
+    assert r.returncode == 1
+    assert r.stderr.strip() == (
+        f"ccsim: error: {short}: the file has 2 full weeks: a forecast needs at least 8"
+    )
+    r = run_cli("forecast", str(short), cwd=tmp_path)
+    assert r.returncode == 1 and "weekly totals are read by `ccsim forecast --format weekly`" in (
+        r.stderr
+    )
+    r = run_cli("fit", str(short), "--format", "weekly", "-o", "x.yaml", cwd=tmp_path)
+    assert r.returncode == 1 and "weekly totals serve `ccsim forecast` only" in r.stderr
+    with pytest.raises(ValueError, match="weeks are indexed by their Monday"):
+        ccsim.forecast(pd.Series([1.0] * 10, index=pd.date_range("2027-01-05", periods=10,
+                                                                  freq="7D")))  # fmt: skip
 
 
 @pytest.mark.parametrize("hostile", ["bomb", "deep", "huge"])

@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+import pandas as pd
+
 from ccsim.experiment import counts, runner, seeds, variants
 from ccsim.experiment.result import Result
 from ccsim.experiment.runner import Progress
@@ -21,6 +23,7 @@ from ccsim.history import fit as history_fit
 from ccsim.history import forecast as history_forecast
 from ccsim.history import log as history_log
 from ccsim.history import staffing as history_staffing
+from ccsim.history import totals as history_totals
 from ccsim.measure.targets import TargetCheck
 from ccsim.model import work
 from ccsim.planning import capacity as _capacity
@@ -241,15 +244,24 @@ def fit(
 
 
 def forecast(
-    log: history_log.Log | str | Path,
+    log: history_log.Log | str | Path | pd.Series,
     weeks: int = 52,
     method: str = "ets",
     channel: str | None = None,
     format: str = "generic",
 ) -> history_forecast.VolumeForecast:
-    """Weekly volumes of a contact log forecast `weeks` ahead (ets, mstl or
-    seasonal_naive), with every method's rolling-origin backtest; `.volume_block()` is
-    the capacity calendar's `volume:` (`ccsim.history.forecast`, docs/capacity.md)."""
+    """Weekly volumes of a contact log — or weekly totals: a file read with
+    `format="weekly"` (`ccsim.history.totals`), or a Series of contacts indexed by the
+    Mondays — forecast `weeks` ahead (ets, mstl or seasonal_naive), with every method's
+    rolling-origin backtest; `.volume_block()` is the capacity calendar's `volume:`
+    (`ccsim.history.forecast`, docs/capacity.md)."""
+    if isinstance(log, pd.Series):
+        if channel is not None:
+            raise ValueError("channel: a Series of weekly totals is of one set of channels")
+        return history_forecast.forecast_weekly(log, weeks, method)
+    if format == "weekly" and not isinstance(log, history_log.Log):
+        totals = history_totals.read(log, channel)
+        return history_forecast.forecast_weekly(totals, weeks, method, "the file has")
     return history_forecast.forecast_log(_as_log(log, format, False), weeks, method, channel)
 
 

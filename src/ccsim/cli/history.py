@@ -48,6 +48,15 @@ Format = Annotated[
         "--format", "-f", help="generic (CSV/Parquet), bank, or a column-mapping .yaml file"
     ),
 ]
+TotalsFormat = Annotated[
+    str,
+    typer.Option(
+        "--format",
+        "-f",
+        help="generic (CSV/Parquet), bank, a column-mapping .yaml file, or weekly: totals "
+        "per week (columns week, contacts, optionally channel)",
+    ),
+]
 From = Annotated[
     str | None, typer.Option("--from", metavar="DATE", help="first date, e.g. 1999-02-01")
 ]
@@ -265,8 +274,8 @@ def backtest_command(
 
 @app.command("forecast")
 def forecast_command(
-    log: Annotated[Path, typer.Argument(help="the contact log")],
-    format: Format = "generic",
+    log: Annotated[Path, typer.Argument(help="the contact log, or weekly totals")],
+    format: TotalsFormat = "generic",
     channel: Annotated[str | None, typer.Option(help="one channel (default: all)")] = None,
     weeks: Annotated[int, typer.Option(min=1, max=260, help="weeks to forecast")] = 52,
     method: Annotated[str, typer.Option(help="ets, mstl or seasonal_naive")] = "ets",
@@ -285,19 +294,31 @@ def forecast_command(
     as_json: AsJson = False,
     strict: Strict = False,
 ) -> None:
-    """Weekly volumes of a log forecast ahead, backtested against the seasonal naive."""
+    """Weekly volumes of a log (or weekly totals) forecast ahead, backtested against the
+    seasonal naive."""
     import json
 
     from ccsim.atomic import atomic_file
     from ccsim.history import forecast as forecasts
+    from ccsim.history import totals
+    from ccsim.history.log import LogError
 
     if method not in forecasts.METHODS:
         fail_usage(f"--method: expected one of {', '.join(forecasts.METHODS)}, got {method!r}")
     if output is not None:
         out_ok(output, "--output", folder=False, ours=FORECAST_MARK)
-    contacts = _read(log, format, strict)
     try:
-        result = forecasts.forecast_log(contacts, weeks, method, channel)
+        if format == "weekly":
+            if not log.exists():
+                fail_usage(f"{log}: file not found")
+            history = totals.read(log, channel)
+            result = forecasts.forecast_weekly(history, weeks, method, "the file has")
+        else:
+            result = forecasts.forecast_log(_read(log, format, strict), weeks, method, channel)
+    except LogError as exc:
+        for m in exc.messages:
+            err.print(str(m), markup=False)
+        raise typer.Exit(1) from None
     except ValueError as exc:
         fail(f"{log}: {exc}")
     try:

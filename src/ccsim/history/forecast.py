@@ -1,6 +1,7 @@
 """Weekly volumes from a contact log, forecast for a capacity calendar.
 
-`weekly` counts a log's offered contacts per calendar week (Monday to Sunday). `forecast`
+`weekly` counts a log's offered contacts per calendar week (Monday to Sunday) — or
+history/totals.py reads them from a planning system's export. `forecast`
 extends a weekly series with a standard method — Holt–Winters exponential smoothing
 (ETS: damped additive trend, multiplicative yearly seasonality — additive with a week of
 no contacts; statsmodels), MSTL (seasonal-trend
@@ -49,6 +50,22 @@ def weekly(log: Log, channel: str | None = None) -> pd.Series:
     last_full = last_monday if last.weekday() >= worked.max() else last_monday - week
     index = pd.date_range(first_full, last_full, freq="7D")
     return counts.reindex(index, fill_value=0).astype(float)
+
+
+def _checked(history: pd.Series) -> pd.Series:
+    """`history` as a float series on consecutive Mondays; ValueError saying what is not."""
+    if not isinstance(history, pd.Series) or not isinstance(history.index, pd.DatetimeIndex):
+        raise ValueError("expected contacts per week: a pandas Series indexed by the Mondays")
+    index = history.index
+    if len(index) and (index.day_of_week != 0).any():
+        first = index[index.day_of_week != 0][0]
+        raise ValueError(f"{first.date()} is a {first:%A}: weeks are indexed by their Monday")
+    if len(index) > 1 and (index[1:] - index[:-1] != pd.Timedelta(days=7)).any():
+        raise ValueError("weeks must follow each other, a row each (0 for none), in order")
+    values = pd.to_numeric(history, errors="coerce").astype(float)
+    if not np.isfinite(values.to_numpy()).all() or (values < 0).any():
+        raise ValueError("expected a finite number of contacts >= 0 every week")
+    return values
 
 
 def used(method: str, weeks: int) -> str:
@@ -187,8 +204,17 @@ def forecast_log(
     if channel is not None and history.empty:
         logged = ", ".join(sorted(map(str, log.contacts["channel"].unique())))
         raise ValueError(f"no contacts of channel {channel!r} in the log (it has: {logged})")
+    return forecast_weekly(history, weeks, method, "the log holds")
+
+
+def forecast_weekly(
+    history: pd.Series, weeks: int = 52, method: str = "ets", holds: str = "the history has"
+) -> VolumeForecast:
+    """Contacts per week (index: consecutive Mondays, as `weekly` or totals.py gives
+    them) forecast `weeks` ahead by `method`, with every method's backtest."""
+    history = _checked(history)
     if len(history) < 8:
-        raise ValueError(f"the log holds {len(history)} full weeks: a forecast needs at least 8")
+        raise ValueError(f"{holds} {len(history)} full weeks: a forecast needs at least 8")
     ahead = forecast(history, weeks, method)
     index = pd.date_range(history.index[-1] + pd.Timedelta(days=7), periods=weeks, freq="7D")
     horizons = [h for h in (1, 4, 13, 26, 52) if h <= weeks and h < len(history) // 2]

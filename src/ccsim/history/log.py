@@ -207,27 +207,16 @@ def read(
     on any. Every other problem is one LogError message: file, line, what is wrong."""
     path = Path(path)
     name = str(path)
-    try:
-        size = path.stat().st_size
-    except OSError as exc:
-        raise LogError(
-            [Message(name, None, None, f"cannot read the log: {exc.strerror}")]
-        ) from None
-    if path.is_dir():
-        raise LogError([Message(name, None, None, "is a folder, expected a log file")])
-    if not path.is_file():  # a FIFO would block, /dev/zero never end (size 0)
-        raise LogError([Message(name, None, None, "is not a regular file")])
-    if size == 0:
-        raise LogError([Message(name, None, None, "the log is empty")])
-    if size > MAX_LOG_BYTES:
-        msg = f"the log has {size:,} bytes, more than the {MAX_LOG_BYTES:,} ccsim reads at once"
-        raise LogError([Message(name, None, None, msg)])
+    readable(path)
     if format == "bank":
         raw, lines, not_offered = _bank(path)
     elif format == "generic":
         raw, lines, not_offered = _generic(path), None, 0
     elif format.endswith((".yaml", ".yml")):
         raw, lines, not_offered = _mapped(path, Path(format), limits), None, 0
+    elif format == "weekly":  # totals.py reads those, for a forecast only
+        msg = "weekly totals serve `ccsim forecast` only: this needs a row per contact"
+        raise LogError([Message(name, None, None, msg)])
     else:
         msg = f"unknown log format {format!r} (expected generic, bank, or a mapping .yaml file)"
         raise LogError([Message(name, None, None, msg)])
@@ -241,13 +230,33 @@ def read(
     return log
 
 
+def readable(path: Path, what: str = "log") -> None:
+    """LogError unless `path` is a regular, non-empty file ccsim reads at once."""
+    name = str(path)
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise LogError(
+            [Message(name, None, None, f"cannot read the {what}: {exc.strerror}")]
+        ) from None
+    if path.is_dir():
+        raise LogError([Message(name, None, None, f"is a folder, expected a {what} file")])
+    if not path.is_file():  # a FIFO would block, /dev/zero never end (size 0)
+        raise LogError([Message(name, None, None, "is not a regular file")])
+    if size == 0:
+        raise LogError([Message(name, None, None, f"the {what} is empty")])
+    if size > MAX_LOG_BYTES:
+        msg = f"the {what} has {size:,} bytes, more than the {MAX_LOG_BYTES:,} ccsim reads at once"
+        raise LogError([Message(name, None, None, msg)])
+
+
 def _split(line: str) -> tuple[str, int | None, None, str]:
     where, _, what = line.partition(": ")
     file, _, number = where.rpartition(":")
     return file, int(number) if number.isdigit() else None, None, what
 
 
-def _table(path: Path, sep: str = ",", encoding: str = "utf-8") -> pd.DataFrame:
+def table(path: Path, sep: str = ",", encoding: str = "utf-8") -> pd.DataFrame:
     """A CSV or Parquet file as a table of text cells (CSV) or typed columns (Parquet)."""
     name = str(path)
     try:
@@ -306,7 +315,7 @@ def _breaks(data: bytes) -> int:
 
 
 def _generic(path: Path) -> pd.DataFrame:
-    frame = _table(path)
+    frame = table(path)
     names = [str(c).strip().lower() for c in frame.columns]
     twice = sorted({n for n in names if names.count(n) > 1})
     if twice:  # `channel` and `Channel`: which one is meant cannot be told
@@ -321,6 +330,8 @@ def _generic(path: Path) -> pd.DataFrame:
             f"missing column(s) {', '.join(missing)} (found: {found}; docs/history.md has "
             "the layout)"
         )
+        if {"week", "contacts"} <= set(frame.columns):
+            msg += "; weekly totals are read by `ccsim forecast --format weekly`"
         raise LogError([Message(str(path), 1, None, msg)])
     return frame
 
@@ -353,8 +364,8 @@ def _mapped(path: Path, mapping_file: Path, limits: FileLimits) -> pd.DataFrame:
         line = lines.get(("columns", unknown[0]))
         msg = f"unknown field {unknown[0]!r} (expected one of: {', '.join(COLUMNS)})"
         raise LogError([Message(name, line, f"columns.{unknown[0]}", msg)])
-    table = _table(path, mapping.separator, mapping.encoding)
-    out = pd.DataFrame(index=table.index)
+    export = table(path, mapping.separator, mapping.encoding)
+    out = pd.DataFrame(index=export.index)
     for target, spec in mapping.columns.items():
         if target == "handle_s":  # read as numbers in _tidy, where a bad one is reported
             out.attrs["handle_unit"] = 60.0 if spec.unit == "min" else 1.0
@@ -362,20 +373,20 @@ def _mapped(path: Path, mapping_file: Path, limits: FileLimits) -> pd.DataFrame:
             out[target] = spec.value
             continue
         needed = [c for c in (spec.column, spec.date, spec.time) if c is not None]
-        absent = [c for c in needed if c not in table.columns]
+        absent = [c for c in needed if c not in export.columns]
         if absent or not needed:
             line = lines.get(("columns", target))
             msg = (
                 f"column {absent[0]!r} is not in {path.name} (its columns: "
-                f"{', '.join(map(str, list(table.columns)[:10]))})"
+                f"{', '.join(map(str, list(export.columns)[:10]))})"
                 if absent
                 else "give `column`, `date` and `time`, or `value`"
             )
             raise LogError([Message(name, line, f"columns.{target}", msg)])
         if spec.column is not None:
-            values = table[spec.column]
+            values = export[spec.column]
         else:
-            values = table[spec.date].astype(str) + " " + table[spec.time].astype(str)
+            values = export[spec.date].astype(str) + " " + export[spec.time].astype(str)
         if spec.map:
             values = values.map(lambda v, m=spec.map: m.get(str(v).strip(), v))
         out[target] = values
@@ -415,7 +426,7 @@ def _bank(path: Path) -> tuple[pd.DataFrame, pd.Series, int]:
     the queue entry is `q_start`, or — for a call that went straight to an agent — the
     end of the voice menu; calls that hung up in the voice menu never reached the queue
     (not offered); PHANTOM calls cannot be traced (dropped, counted)."""
-    raw = _table(path, sep="\t")
+    raw = table(path, sep="\t")
     raw.columns = [str(c).strip() for c in raw.columns]
     missing = [c for c in BANK_COLUMNS if c not in raw.columns]
     if missing:
