@@ -53,6 +53,45 @@ def test_edf_serves_contacts_that_can_still_make_their_target_first():
     assert fifo.peek(140.0) == float("inf") and len(fifo) == 0
 
 
+def _edf_choice(arrival: list[float], thresholds: list[float], waiting: set[int], now: float):
+    """The deadline an EDF queue must serve next at `now`: (0, earliest reachable target
+    deadline), or (1, arrival) of the oldest when every waiting contact is past all."""
+
+    def key(c: int) -> tuple[int, float]:
+        reachable = [arrival[c] + t for t in thresholds if arrival[c] + t >= now]
+        return (0, min(reachable)) if reachable else (1, arrival[c])
+
+    return min(key(c) for c in waiting), key
+
+
+def test_edf_holds_for_contacts_queued_out_of_arrival_order():
+    # escalations join when their first handling ends but keep their first arrival
+    # (deadlines run from it): the queue assumed arrival order and served a contact due
+    # at 110 before one due at 60
+    queue = Backlog([0.0, 50.0], thresholds=[60.0, 1440.0])
+    queue.push(1)
+    queue.push(0)
+    queue.peek(55.0)
+    assert queue.pop() == 0
+    rng = np.random.default_rng(3)
+    thresholds = [60.0, 240.0]
+    for _ in range(200):  # pushes in random order, pops at random times: always EDF
+        arrival = np.sort(rng.uniform(0, 1000, 40)).tolist()
+        queue, waiting, now = Backlog(arrival, thresholds), set(), 0.0
+        for c in rng.permutation(40).tolist() + [None] * 40:
+            now += float(rng.uniform(0, 20))
+            if c is not None and rng.random() < 0.7:
+                queue.push(c)
+                waiting.add(c)
+            if waiting and (c is None or rng.random() < 0.5):
+                best, key = _edf_choice(arrival, thresholds, waiting, now)
+                queue.peek(now)
+                got = queue.pop()
+                assert key(got) == best
+                waiting.discard(got)
+        assert len(queue) == len(waiting)
+
+
 def test_edf_raises_the_short_target_on_an_overnight_backlog():
     fifo = simulate_default(BACKLOG.format(discipline="fifo")).summary
     edf = simulate_default(BACKLOG.format(discipline="edf")).summary

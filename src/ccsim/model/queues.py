@@ -11,7 +11,8 @@ so nothing needs scheduling per customer.
 `FifoBacklog` (message channels, escalations): never abandons, oldest first.
 
 `Backlog` (message channels, escalations): never abandons; FIFO or
-earliest-deadline-first (the engine uses it for EDF). With several service targets
+earliest-deadline-first (the engine uses it for EDF), in order of first arrival — an
+escalation joins it when its first handling ends, not in that order. With several service targets
 (1 h and 24 h, say), a contact's deadline is its earliest target still reachable;
 contacts past every target are served only when nothing reachable waits (oldest
 first).
@@ -123,9 +124,21 @@ class Backlog:
         self._chosen = -1
 
     def push(self, c: int) -> None:
-        self.items.append(c)
-        self.served.append(False)
+        items, arrival = self.items, self.arrival
         self.size += 1
+        if not items or arrival[items[-1]] <= arrival[c]:  # a message: in arrival order
+            items.append(c)
+            self.served.append(False)
+            return
+        # an escalation, queued when its first handling ends, keeps its first arrival
+        # (deadlines run from it): into arrival order. A pointer past it moves back to it
+        # (what it skipped stays skipped by `peek`); the positions after it shift by one.
+        at = bisect.bisect_right(_ArrivalView(arrival, items), arrival[c], lo=self.head)
+        items.insert(at, c)
+        self.served.insert(at, False)
+        self.pointers = [min(p, at) for p in self.pointers]
+        if self._chosen >= at:
+            self._chosen += 1
 
     def peek(self, now: float) -> float:
         """Arrival time of the contact an agent would take next (INF if empty)."""
