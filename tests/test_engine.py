@@ -394,6 +394,38 @@ def test_nobody_works_during_breaks(omni_result):
     assert any(sh.breaks for sh in s.shifts.values())
 
 
+NIGHT = """
+name: night shifts begun before the run
+simulation: {horizon: 1d, warmup: 0, interval: 30min, replications: 1, seed: 1}
+channels:
+  phone: {kind: voice, open: {mon-sun: "00:00-24:00"}}
+arrivals:
+  phone: {weekly: 700, intraday: flat}
+reasons:
+  q: {mix: {phone: 1.0}, resolve: {dist: exponential, mean: 3min}}
+anger: off
+groups:
+  team: {skills: {phone: 1}}
+shifts:
+  night: {start: "22:00", length: 8h, days: mon-sun, breaks: [{after: 1h, length: 30min}]}
+  late: {start: "23:00", length: 8h, days: mon-sun, breaks: [{after: 40min, length: 40min}]}
+roster:
+  - {group: team, shift: night, agents: 2}
+  - {group: team, shift: late, agents: 1}
+shrinkage: 0
+"""
+
+
+def test_a_shift_begun_before_the_run_keeps_only_what_is_left_of_its_breaks():
+    # warm-up 0: Sunday's 22:00 shift had its 23:00 break replayed, in full, at Monday
+    # 00:00 (0 agents on duty where 2 were); the 23:00 shift's break to 00:20 is 20 min
+    r = ccsim.simulate(ccsim.loads(NIGHT), replications=1, workers=1)
+    agents = r.groups["agents"].to_numpy()
+    assert agents[0] == pytest.approx(2 + 10 / 30)  # late: off until 00:20
+    assert (agents[1:12] == 3).all()
+    assert agents[12] == agents[13] == 1 and agents[14] == 0  # shifts end 06:00 and 07:00
+
+
 def test_warmup_is_not_measured(shop_result):
     contacts = shop_result.contacts()
     assert contacts["arrival"].min() >= 0

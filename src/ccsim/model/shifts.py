@@ -59,7 +59,7 @@ def agent_plans(s: Scenario, streams: Streams, t0: float, t1: float) -> list[Age
                 end = start + shift.length
                 if end <= t0 or start >= t1:
                     continue
-                brks = [(start + b.after, b.length) for b in shift.breaks]
+                brks = _breaks(start, shift.breaks, t0)
                 if periods and periods[-1].end == start:
                     periods[-1].end = end
                     periods[-1].breaks += brks
@@ -68,6 +68,17 @@ def agent_plans(s: Scenario, streams: Streams, t0: float, t1: float) -> list[Age
             if periods:
                 plans.append(AgentPlan(line.group, i, periods))
     return plans
+
+
+def _breaks(start: float, breaks: list, t0: float) -> list[tuple[float, float]]:
+    """(start, length) of a shift's breaks; of a shift begun before the run (t0), what
+    is left of them — a break over before t0 had been taken again, in full, at t0."""
+    out = []
+    for b in breaks:
+        begin, end = start + b.after, start + b.after + b.length
+        if end > t0:
+            out.append((max(begin, t0), end - max(begin, t0)))
+    return out
 
 
 def staffing_plans(s: Scenario, t0: float, t1: float) -> list[AgentPlan]:
