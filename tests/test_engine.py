@@ -477,6 +477,19 @@ def test_overlap_per_bin_matches_a_direct_computation():
         ]
         np.testing.assert_allclose(overlap_per_bin(s, e, edges, weights), expected, atol=1e-9)
     assert overlap_per_bin(np.array([10.0]), np.array([20.0]), edges).tolist() == [0, 10] + [0] * 8
+    # chat's weights (1/3) left ±1e-15 in the bins after the last segment
+    third = overlap_per_bin(np.array([10.0, 20, 40]), np.array([100.0, 110, 130]),
+                            np.arange(0, 300.1, 30.0), np.full(3, 1 / 3))  # fmt: skip
+    assert (third[5:] == 0).all() and third[4] == pytest.approx(10 / 3)
+
+
+def test_occupancy_is_undefined_not_infinite_when_nobody_is_on_duty(omni_result):
+    # groups.csv had -inf (and +inf) occupancy at night: busy ±1e-13 over 0 agents
+    g = omni_result.groups
+    empty = g["agents"] == 0
+    assert empty.any() and g.loc[empty, "occupancy"].isna().all()
+    assert (g.loc[empty, "busy_min"] == 0).all()
+    assert np.isfinite(g["occupancy"].dropna()).all()
 
 
 def test_due_events_run_in_the_order_timeouts_would():

@@ -185,8 +185,8 @@ def _group_table(s: Scenario, rep: Replication) -> pd.DataFrame:
         busy = timegrid.overlap_per_bin(
             o["answer"][mine], end[mine], edges, weight_of[c.channel[mine]]
         ) + timegrid.overlap_per_bin(o["esc_start"][mine_esc], esc_end[mine_esc], edges)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            occupancy = busy / available
+        with np.errstate(invalid="ignore", divide="ignore"):  # nobody on duty: undefined
+            occupancy = np.where(available > 0, busy / available, np.nan)
         blocks[name] = {"agents": available / step, "busy_min": busy, "occupancy": occupancy}
     return _stack(s, rep, "group", blocks)
 
