@@ -75,7 +75,11 @@ def generate(s: Scenario, streams: Streams, t0: float, t1: float) -> dict[str, C
             counts = counts * multiplier[days]
         n = np.round(counts).astype(int) if exact else rng.poisson(counts)
         starts = np.arange(t0, t1, step)
-        times = np.sort(np.repeat(starts, n) + rng.random(n.sum()) * step)
+        # times from a stream of their own: the counts' draws vary in number, and the
+        # first day's times would move with the span's length (a target's `within` sets
+        # the cool-down); every draw here keeps its prefix when the span grows
+        u = streams.get("arrivals", name, "times").random(n.sum())
+        times = np.sort(np.repeat(starts, n) + u * step)
 
         mix = np.array([s.reasons[r].mix.get(name, 0.0) for r in reason_names])
         reason_rng = streams.get("reasons", name)

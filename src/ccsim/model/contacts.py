@@ -71,7 +71,7 @@ def draw(s: Scenario, streams: Streams, arrivals: dict[str, ChannelArrivals]) ->
             patience = distributions.sample(channel.patience, patience_rng, n)
             if s.anger.enabled:
                 patience *= anger.patience_factor(a0, s.anger.patience_drop)
-            balk_u = patience_rng.random(n)
+            balk_u = streams.get("patience", name, "balk").random(n)  # not after n patiences
         else:
             patience, balk_u = np.full(n, INF), np.ones(n)
         esc = np.zeros(n)

@@ -49,7 +49,8 @@ def agent_plans(s: Scenario, streams: Streams, t0: float, t1: float) -> list[Age
         occurrence = seen.get((line.group, line.shift), 0)
         seen[(line.group, line.shift)] = occurrence + 1
         rng = streams.get("absence", line.group, line.shift, str(occurrence))
-        absent = (rng.random((line.agents, len(days))) < s.shrinkage).tolist()
+        # day by day (one row each): a longer span adds days, it does not move them
+        absent = (rng.random((len(days), line.agents)) < s.shrinkage).T.tolist()
         for person in range(line.agents):
             periods: list[DutyPeriod] = []
             for j, day in enumerate(days):

@@ -4,7 +4,9 @@ A replication's streams depend only on (seed, replication index, purpose, name),
 results are identical whatever the number of workers, and a what-if variant that
 changes the roster keeps every arrival, reason, anger and resolution draw (common
 random numbers). Names are hashed (crc32) rather than numbered so that adding a
-channel or a roster line does not shift the streams of the others.
+channel or a roster line does not shift the streams of the others. Each stream draws in
+time order only (one batch of one kind), so a longer simulated span adds draws at its
+end and moves none: a target's `within`, which sets the cool-down, keeps them too.
 """
 
 from __future__ import annotations
