@@ -177,6 +177,53 @@ def test_a_file_saved_into_the_folder_while_ccsim_writes_is_kept(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["run", "run-2", "run-3"]
 
 
+def test_a_file_saved_into_the_folder_during_the_work_before_the_write_is_kept(tmp_path):
+    # a command checks --out before it simulates; a file saved there during the
+    # simulation was refused when the output was written, and the output thrown away
+    out = tmp_path / "run"
+    with atomic_folder(out) as tmp:
+        (tmp / "run.json").write_text("1")
+    check_folder(out)  # the command's check, before its work
+    (out / "notes.txt").write_text("mine")  # saved during the simulation
+    with (
+        pytest.raises(OutputError, match=r"while ccsim worked; the new output is in .*run-2$"),
+        atomic_folder(out) as tmp,
+    ):
+        (tmp / "run.json").write_text("2")
+    assert (out / "notes.txt").read_text() == "mine" and (out / "run.json").read_text() == "1"
+    assert (tmp_path / "run-2" / "run.json").read_text() == "2"
+    # a folder not checked before (a second save from a notebook): refused before writing
+    refused = pytest.raises(OutputError, match=r"did not write \(notes.txt\) — move them out")
+    with refused, atomic_folder(out):
+        raise AssertionError("not reached")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["run", "run-2"]
+
+
+def test_a_place_no_file_can_be_made_in_is_refused_before_the_work(tmp_path):
+    # /proc (no file can be made there, not even by root): a traceback after the whole
+    # simulation
+    for check in (check_folder, check_file):
+        with pytest.raises(OutputError, match=r"^/proc/ccsim-out: cannot write there \("):
+            check(Path("/proc/ccsim-out"))
+    r = ccsim("run", str(SCENARIOS / "small_shop.yaml"), "-n", "1", "--out", "/proc/ccsim-out")
+    assert r.returncode == 2 and "Traceback" not in r.stderr
+    assert r.stderr.strip() == (
+        "ccsim: error: --out /proc/ccsim-out: cannot write there (No such file or directory)"
+    )
+
+
+def test_check_junit_does_not_replace_a_file_it_did_not_write(tmp_path):
+    scenario = tmp_path / "s.yaml"
+    scenario.write_text((SCENARIOS / "small_shop.yaml").read_text())
+    r = ccsim("check", str(scenario), "-n", "1", "--junit", str(scenario))
+    assert r.returncode == 2 and "exists and was not written by ccsim" in r.stderr
+    assert scenario.read_text() == (SCENARIOS / "small_shop.yaml").read_text()
+    junit = tmp_path / "j.xml"
+    for _ in range(2):  # its own: replaced
+        r = ccsim("check", str(scenario), "-n", "1", "--junit", str(junit))
+        assert r.returncode in (0, 1) and junit.read_text().count("<testsuites") == 1
+
+
 def test_a_name_taken_while_the_new_output_is_kept_beside_is_skipped(tmp_path, monkeypatch):
     # another process took run-2 between the look and the rename: a traceback, and the
     # temporary folder was left behind

@@ -42,18 +42,34 @@ class OutputError(ValueError):
     """An output path ccsim will not write (one line: the path and why)."""
 
 
+# folders `check_folder` found writable in this process and not yet written: a file of
+# the user's found there when the output is written came while ccsim worked
+_CHECKED: set[Path] = set()
+
+
 def check_folder(target: Path) -> Path:
     """`target` made absolute, if an output folder may be written there: it is new,
     empty, or an earlier output of ccsim; its nearest existing parent is a folder."""
+    target = _absolute(target)
+    _folder_ok(target, replaceable=True)
+    _CHECKED.add(target)
+    return target
+
+
+def _absolute(target: Path) -> Path:
     target = Path(target).absolute()
     if target.name in ("", ".", "..") or (target.is_symlink() and target.is_dir()):
         target = target.resolve()  # (a link to a folder: the folder it names is replaced)
+    return target
+
+
+def _folder_ok(target: Path, replaceable: bool) -> None:
     if target.exists() or target.is_symlink():
         if not target.is_dir() or target.is_symlink():
             raise OutputError(f"{target}: exists and is not a folder")
-        _replaceable(target)
+        if replaceable:
+            _replaceable(target)
     _parent_ok(target)
-    return target
 
 
 def _replaceable(target: Path) -> None:
@@ -138,21 +154,32 @@ def _parent_ok(target: Path) -> None:
         parent = parent.parent
     if not parent.is_dir():
         raise OutputError(f"{target}: {parent} is not a folder")
+    try:  # a place no file can be made in (read-only, /proc): said before the work
+        fd, probe = tempfile.mkstemp(prefix=".ccsim-probe.", dir=parent)
+    except OSError as exc:
+        raise OutputError(f"{target}: cannot write there ({exc.strerror or exc})") from None
+    os.close(fd)
+    os.unlink(probe)
 
 
 @contextlib.contextmanager
 def atomic_folder(target: Path) -> Iterator[Path]:
     """Yield a temporary folder; on success it replaces `target` (`check_folder`), on
-    failure it vanishes."""
-    target = check_folder(target)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
+    failure it vanishes. A folder checked before the work (a command's `--out`) that
+    holds a file of the user's now got it while ccsim worked: the new output is kept
+    beside it (until 2026-12-06 it was refused here, and thrown away)."""
+    target = _absolute(target)
+    _folder_ok(target, replaceable=target not in _CHECKED)
+    _CHECKED.discard(target)
+    tmp = Path(_writing(lambda: _made_folder(target), target))
     try:
         yield tmp
         _write_manifest(tmp)
         _readable(tmp, folder=True)
-    except BaseException:
+    except BaseException as exc:
         shutil.rmtree(tmp, ignore_errors=True)
+        if isinstance(exc, OSError):  # a full disk while writing
+            raise OutputError(f"{target}: cannot write there ({exc.strerror or exc})") from None
         raise
     old = None
     if target.exists():
@@ -164,8 +191,14 @@ def atomic_folder(target: Path) -> Iterator[Path]:
                 f"{exc} — saved there while ccsim worked; the new output is in {kept}"
             ) from None
         old = target.with_name(f".{target.name}.old-{os.getpid()}")
-        target.rename(old)
-    tmp.rename(target)
+        _writing(lambda: target.rename(old), target, tmp)
+    try:
+        tmp.rename(target)
+    except OSError as exc:
+        if old is not None:
+            old.rename(target)  # the earlier output back in place
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise OutputError(f"{target}: cannot write there ({exc.strerror or exc})") from None
     if old is not None:
         try:  # (one saved in the instant between: the old folder is kept, with it)
             _replaceable(old)
@@ -198,18 +231,41 @@ def atomic_file(target: Path, ours: str | None = None) -> Iterator[Path]:
     """Yield a temporary path beside `target` (`check_file`, with `ours`; missing parent
     folders are made); on success it replaces `target`."""
     target = check_file(target, ours)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, name = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
-    os.close(fd)
-    tmp = Path(name)
+    tmp = Path(_writing(lambda: _made_file(target), target))
     try:
         yield tmp
         _readable(tmp, folder=False)
         check_file(target, ours)  # again: a file of the user's may have come meanwhile
-        os.replace(tmp, target)
-    except BaseException:
+        _writing(lambda: os.replace(tmp, target), target)
+    except BaseException as exc:
         tmp.unlink(missing_ok=True)
+        if isinstance(exc, OSError):  # a full disk while writing
+            raise OutputError(f"{target}: cannot write there ({exc.strerror or exc})") from None
         raise
+
+
+def _made_folder(target: Path) -> str:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    return tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent)
+
+
+def _made_file(target: Path) -> str:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, name = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+    os.close(fd)
+    return name
+
+
+def _writing(step, target: Path, tmp: Path | None = None):
+    """`step()`, an OSError of the file system (a read-only place, /proc, no space, no
+    permission) made an OutputError: one line, no traceback (`tmp` is removed)."""
+    try:
+        return step()
+    except OSError as exc:
+        if tmp is not None:
+            shutil.rmtree(tmp, ignore_errors=True)
+        why = exc.strerror or type(exc).__name__
+        raise OutputError(f"{target}: cannot write there ({why})") from None
 
 
 def _readable(path: Path, folder: bool) -> None:

@@ -158,7 +158,7 @@ def check(
     if not loader.expand_paths(paths):
         fail_usage("no *.yaml files found in " + ", ".join(map(str, paths)))
     if junit is not None:
-        out_ok(junit, "--junit", folder=False)
+        out_ok(junit, "--junit", folder=False, ours=junit_xml.MARK)
     with simulating(quiet) as progress:
         files = ccsim.check(
             paths, reps, seed, confidence, workers=workers, scheduler=scheduler,

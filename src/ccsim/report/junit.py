@@ -8,6 +8,10 @@ from pathlib import Path
 from ccsim.atomic import atomic_file
 from ccsim.measure.targets import TargetCheck
 
+# how a file `write` wrote starts: only such a file is replaced (a scenario given as
+# `--junit` by a slip had been overwritten with the XML)
+MARK = "<?xml version='1.0' encoding='utf-8'?>\n<testsuites name=\"ccsim check\""
+
 
 def write(path: Path, files: dict[str, list[TargetCheck] | list[str]]) -> None:
     """`files` maps a scenario path to its target checks, or to validation messages."""
@@ -31,7 +35,7 @@ def write(path: Path, files: dict[str, list[TargetCheck] | list[str]]) -> None:
         suite.set("failures", str(failures))
     tree = ET.ElementTree(suites)
     ET.indent(tree)
-    with atomic_file(Path(path)) as tmp:
+    with atomic_file(Path(path), MARK) as tmp:
         tree.write(tmp, encoding="utf-8", xml_declaration=True)
 
 
