@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import xml.etree.ElementTree as ET
+from pathlib import Path
 
 import pytest
 
@@ -174,6 +175,25 @@ def test_check_of_a_channel_without_contacts_prints_no_estimate_not_nan(tmp_path
     r = ccsim("check", str(closed), "-n", "1")
     line = next(x for x in r.stdout.splitlines() if "phone sl_20s" in x)
     assert line.endswith("phone sl_20s ≥ 80%: no estimate (no contacts)") and "nan" not in line
+
+
+def test_a_channel_without_contacts_has_every_key_with_null_estimates(tmp_path):
+    # its waits, abandon rate, AHT and NPS were left out of the document: a CI script
+    # reading ["chat"]["asa_s"]["mean"] got a KeyError
+    quiet = tmp_path / "quiet.yaml"
+    shop = Path(SHOP).read_text()
+    assert "  chat:\n    weekly: 400\n" in shop
+    quiet.write_text(shop.replace("  chat:\n    weekly: 400\n", "  chat:\n    weekly: 0\n", 1))
+    r = ccsim("run", str(quiet), "-n", "2", "--json")
+    assert r.returncode == 0, r.stderr
+    channels = json.loads(r.stdout)["channels"]
+    keys = {"offered", "answered", "abandoned", "closed", "abandon_rate", "p_wait", "asa_s",
+            "wait_mean_s", "aht_s", "nps", "service"}  # fmt: skip
+    assert set(channels["chat"]) == keys and set(channels["email"]) == keys
+    assert channels["chat"]["offered"]["mean"] == 0
+    for key in ("abandon_rate", "p_wait", "asa_s", "wait_mean_s", "aht_s", "nps"):
+        assert channels["chat"][key] == {"mean": None, "ci": [None, None]}, key
+    assert set(channels["escalation"]) == keys - {"nps"}  # escalations have no NPS of their own
 
 
 def test_run_repeats_what_validate_warns_of(tmp_path):

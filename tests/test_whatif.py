@@ -156,6 +156,11 @@ def test_a_saved_variant_writes_the_scenario_it_simulated(omni, tmp_path):
     back = ccsim.load(folder / "scenario.yaml")  # not a copy of the original file
     assert back.faq_deflection == 0.25
     assert back.model_dump() == variant.model_dump()
+    # the variant itself, as a scenario file (an AttributeError deep in the report)
+    written = ccsim.save(variant, tmp_path / "variant.yaml")
+    assert ccsim.load(written).model_dump() == variant.model_dump()
+    with pytest.raises(TypeError, match="save writes a Result, Plan, CapacityPlan or Scenario"):
+        ccsim.save({"roster": []}, tmp_path / "x")
 
 
 @pytest.mark.parametrize("call", ["simulate", "compare", "plan"])

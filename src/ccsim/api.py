@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from ccsim.atomic import atomic_file
 from ccsim.experiment import counts, runner, seeds, variants
 from ccsim.experiment.result import Result
 from ccsim.experiment.runner import Progress
@@ -203,14 +204,23 @@ def capacity(
 
 
 def save(
-    what: Result | Plan | _capacity.CapacityPlan,
+    what: Result | Plan | _capacity.CapacityPlan | Scenario,
     folder: str | Path,
     contacts: bool = False,
     report: bool = False,
 ) -> Path:
     """Write the output folder of a run, a plan or a capacity plan — what `ccsim run
     --out`, `ccsim plan --out`, `ccsim capacity --out` write (`report=True`: with
-    report.xlsx and report.html) — atomically."""
+    report.xlsx and report.html) — atomically; a scenario (a variant) as the YAML file
+    `folder` names (`Scenario.to_yaml`)."""
+    if isinstance(what, Scenario):
+        with atomic_file(Path(folder)) as tmp:
+            tmp.write_text(what.to_yaml(), encoding="utf-8")
+        return Path(folder)
+    if not isinstance(what, Result | Plan | _capacity.CapacityPlan):
+        raise TypeError(
+            f"save writes a Result, Plan, CapacityPlan or Scenario, not {type(what).__name__}"
+        )
     if isinstance(what, _capacity.CapacityPlan):
         return capacity_report.write(Path(folder), what, with_report=report)
     if isinstance(what, Plan):

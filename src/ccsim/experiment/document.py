@@ -18,7 +18,7 @@ from pydantic import BaseModel, model_serializer
 from ccsim.finance.cost import Cost
 from ccsim.measure.confidence import t_interval
 from ccsim.measure.targets import TargetCheck
-from ccsim.scenario.model import Scenario
+from ccsim.scenario.model import ESCALATION, Scenario
 
 ESTIMATED = (
     "offered",
@@ -40,6 +40,9 @@ class Estimate(BaseModel):
 
     mean: Bound
     ci: tuple[Bound, Bound]
+
+
+UNMEASURED = Estimate(mean=None, ci=(None, None))  # e.g. the waits of a channel no one reached
 
 
 class PeriodResult(BaseModel):
@@ -99,7 +102,8 @@ class AbandonLimit(Scoped):
 
 
 class ChannelResult(BaseModel):
-    """One channel's estimates (only those measured) and its targets."""
+    """One channel's estimates (null where nothing was measured: no contact, none
+    answered) and its targets."""
 
     offered: Estimate | None = None
     answered: Estimate | None = None
@@ -116,7 +120,7 @@ class ChannelResult(BaseModel):
 
     @model_serializer(mode="wrap")
     def _measured_only(self, handler: Any) -> dict[str, Any]:
-        """Estimates that were not measured and an absent abandon limit are left out."""
+        """An absent abandon limit (and an estimate not built) is left out."""
         data = handler(self)
         return {k: v for k, v in data.items() if v is not None}
 
@@ -168,8 +172,10 @@ def channel_results(estimates: pd.DataFrame, checks: list[TargetCheck]) -> dict[
     est = estimates.set_index(["channel", "metric"])
     out: dict[str, ChannelResult] = {}
     for channel in dict.fromkeys(estimates["channel"]):
-        measured = {
-            m: estimate(*est.loc[(channel, m)]) for m in ESTIMATED if (channel, m) in est.index
+        measured = {  # a channel without contacts: null estimates, not missing keys
+            m: estimate(*est.loc[(channel, m)]) if (channel, m) in est.index else UNMEASURED
+            for m in ESTIMATED
+            if not (channel == ESCALATION and m == "nps")  # escalations have no NPS of their own
         }
         service = [
             ServiceResult(
