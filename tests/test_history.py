@@ -192,16 +192,27 @@ def test_the_bank_layout(tmp_path):
             "no valid contacts",
         ),
         ("x\ty\n1\t2\n", ["--format", "bank"], "not the bank layout: missing column(s)"),
-        ("a,b\n", ["--format", "cisco"], "unknown log format 'cisco'"),
+        ("a,b\n", ["--format", "cisco"], "--format: expected generic, bank or a column-mapping"),
+        ("a,b\n", ["--format", "weekly"], "weekly totals serve `ccsim forecast` only"),
+        ("folder", ["--format", "generic"], "is a folder, expected a log file"),
+        ("a,b\n", ["--from", "2024-01-05", "--to", "2024-01-01"], "--to comes before --from"),
     ],
-    ids=["missing", "empty", "columns", "garbage", "not-bank", "format"],
-)
+    ids=["missing", "empty", "columns", "garbage", "not-bank", "format", "weekly", "folder",
+         "dates"],
+)  # fmt: skip
 def test_bad_logs_get_one_clear_message(tmp_path, content, args, expected):
+    # usage errors (a folder, an unknown format, dates the wrong way round) exit 2 with
+    # `ccsim: error:`, as for a scenario (they exited 1, unprefixed; the dates: 2 on
+    # backtest, 1 on fit)
     path = tmp_path / "log.csv"
-    if content is not None:
+    if content == "folder":
+        path.mkdir()
+    elif content is not None:
         path.write_text(content, errors="surrogateescape")
     r = cli("fit", str(path), *args, "-o", str(tmp_path / "s.yaml"))
-    assert r.returncode == (2 if content is None else 1), r.stderr
+    usage = content in (None, "folder") or args[0] != "--format" or args[1] in ("cisco", "weekly")
+    assert r.returncode == (2 if usage else 1), r.stderr
+    assert r.stderr.startswith("ccsim: error: ") == usage
     lines = [line for line in r.stderr.strip().splitlines() if "row(s) dropped" not in line]
     assert len(lines) == 1 and expected in lines[0], r.stderr
     assert "Traceback" not in r.stderr

@@ -90,15 +90,29 @@ def _date(text: str | None, option: str) -> date | None:
         fail_usage(f"{option}: expected a date like 1999-02-15, got {text!r}")
 
 
+def _log_path(path: Path) -> None:
+    """A usage error (exit 2) for a log that is missing or a folder, as for a scenario."""
+    if not path.exists():
+        fail_usage(f"{path}: file not found")
+    if path.is_dir():
+        fail_usage(f"{path}: is a folder, expected a log file")
+
+
 def _read(path: Path, format: str, strict: bool):
     """The log, with its dropped rows reported on stderr; a bad log exits 1."""
     import ccsim
     from ccsim.history.log import LogError
 
-    if not path.exists():
-        fail_usage(f"{path}: file not found")
-    if format.endswith((".yaml", ".yml")) and not Path(format).exists():
-        fail_usage(f"--format {format}: file not found")
+    _log_path(path)
+    if format.endswith((".yaml", ".yml")):
+        if not Path(format).exists():
+            fail_usage(f"--format {format}: file not found")
+    elif format not in ("generic", "bank"):
+        weekly = " (weekly totals serve `ccsim forecast` only)" if format == "weekly" else ""
+        fail_usage(
+            f"--format: expected generic, bank or a column-mapping .yaml file, got {format!r}"
+            + weekly
+        )
     try:
         log = ccsim.read_log(path, format, strict)
     except LogError as exc:
@@ -138,12 +152,15 @@ def fit_command(
             fail_usage(
                 f"--output {output} is inside the --report folder {report}: write it elsewhere"
             )
+    start, end = _date(first, "--from"), _date(last, "--to")
+    if start and end and end < start:
+        fail_usage("--to comes before --from")
     contacts = _read(log, format, strict)
     try:
         fitted = ccsim.fit(
             contacts,
-            first=_date(first, "--from"),
-            last=_date(last, "--to"),
+            first=start,
+            last=end,
             interval=interval,
             gap=gap,
         )
@@ -309,8 +326,7 @@ def forecast_command(
         out_ok(output, "--output", folder=False, ours=FORECAST_MARK)
     try:
         if format == "weekly":
-            if not log.exists():
-                fail_usage(f"{log}: file not found")
+            _log_path(log)
             history = totals.read(log, channel)
             result = forecasts.forecast_weekly(history, weeks, method, "the file has")
         else:
