@@ -167,6 +167,31 @@ def test_a_fifty_megabyte_scenario_is_refused_unread(tmp_path):
     assert "52,428,800 bytes" not in r.stderr  # allowed: now read (and found not YAML)
 
 
+def test_every_command_that_reads_a_scenario_takes_the_size_limit_it_names(tmp_path):
+    # plan, sweep, capacity and backtest said "raise the limit with --max-file-size" and
+    # had no such option: a large fitted scenario could not be planned or backtested
+    big = tmp_path / "big.yaml"
+    big.write_text(MINIMAL + "#" * 1_100_000 + "\n")
+
+    def sweep(*more: str) -> subprocess.CompletedProcess:
+        return subprocess.run(
+            [sys.executable, "-m", "ccsim", "sweep", str(big), "--set", "roster[0].agents=4",
+             "-n", "1", "--json", *more],
+            capture_output=True, text=True, cwd=tmp_path, timeout=GUARD,
+        )  # fmt: skip
+
+    assert "raise the limit with --max-file-size" in refused(sweep(), "big.yaml: the scenario")
+    r = sweep("--max-file-size", "2MB")
+    assert r.returncode == 0, r.stderr
+    for command in ("validate", "run", "check", "plan", "sweep", "capacity", "backtest"):
+        help_text = subprocess.run(
+            [sys.executable, "-m", "ccsim", command, "--help"],
+            capture_output=True, text=True, cwd=tmp_path, timeout=GUARD,
+            env={**os.environ, "COLUMNS": "200"},
+        ).stdout  # fmt: skip
+        assert "--max-file-size" in help_text, command
+
+
 @pytest.mark.parametrize("kind", ["fifo", "device"])
 def test_a_scenario_that_is_a_fifo_or_a_device_is_refused_unread(tmp_path, kind):
     # a FIFO would block the read forever; /dev/zero reports 0 bytes and never ends

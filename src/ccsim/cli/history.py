@@ -14,6 +14,7 @@ from ccsim.cli.app import app
 from ccsim.cli.common import (
     AllowPath,
     AsJson,
+    MaxFileSize,
     MemoryLimit,
     Quiet,
     Seed,
@@ -223,6 +224,7 @@ def backtest_command(
     quiet: Quiet = False,
     memory_limit: MemoryLimit = None,
     allow_path: AllowPath = None,
+    max_file_size: MaxFileSize = None,
 ) -> None:
     """Replay a period of the log with its own arrivals and staffing: predicted against
     actual per interval, beside Erlang C and Erlang A."""
@@ -233,7 +235,7 @@ def backtest_command(
     from ccsim.report import history as reports
 
     _check_interval(interval)
-    s = load_or_exit(scenario, allow_path)
+    s = load_or_exit(scenario, allow_path, max_file_size)
     step = s.simulation.interval
     if interval % step and step % interval:
         fail_usage(

@@ -14,6 +14,7 @@ from ccsim.cli.common import (
     EXIT_OK,
     AllowPath,
     AsJson,
+    MaxFileSize,
     MemoryLimit,
     Quiet,
     Report,
@@ -25,6 +26,7 @@ from ccsim.cli.common import (
     err,
     fail,
     fail_usage,
+    file_limits,
     load_or_exit,
     needs_out,
     out,
@@ -91,6 +93,7 @@ def plan(
     report: Report = False,
     memory_limit: MemoryLimit = None,
     allow_path: AllowPath = None,
+    max_file_size: MaxFileSize = None,
 ) -> None:
     """Find the cheapest roster that meets every target, verified on fresh seeds."""
     import ccsim
@@ -102,7 +105,7 @@ def plan(
     from ccsim.report import model as reports
 
     needs_out(report, out_dir)
-    s = load_or_exit(scenario, allow_path)
+    s = load_or_exit(scenario, allow_path, max_file_size)
     if start_grid is not None and not shift_program.valid_grid(start_grid):
         fail_usage("--start-grid: " + shift_program.GRID_RULE)
     try:
@@ -165,6 +168,7 @@ def capacity(
     quiet: Quiet = False,
     report: Report = False,
     allow_path: AllowPath = None,
+    max_file_size: MaxFileSize = None,
 ) -> None:
     """Required and available FTE per week, hires and cost by week, month and year."""
     import ccsim
@@ -174,13 +178,13 @@ def capacity(
     from ccsim.scenario import calendar as calendars
 
     needs_out(report, out_dir)
-    s = load_or_exit(scenario, allow_path)
+    s = load_or_exit(scenario, allow_path, max_file_size)
     if not calendar.exists():
         fail_usage(f"{calendar}: file not found")
     if calendar.is_dir():
         fail_usage(f"--calendar {calendar}: is a folder; give one calendar file")
     try:
-        cal = calendars.load_calendar(calendar, s)
+        cal = calendars.load_calendar(calendar, s, file_limits(max_file_size))
     except calendars.ScenarioError as exc:
         for message in exc.messages:
             err.print(str(message), markup=False)

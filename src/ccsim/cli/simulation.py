@@ -245,13 +245,14 @@ def sweep(
     scheduler: Scheduler = None,
     as_json: AsJson = False,
     allow_path: AllowPath = None,
+    max_file_size: MaxFileSize = None,
 ) -> None:
     """What-if sweep: every combination of the --set values, under common random numbers."""
     import ccsim
     from ccsim.experiment import seeds
     from ccsim.experiment.runner import WorkerError
 
-    s = load_or_exit(scenario, allow_path)
+    s = load_or_exit(scenario, allow_path, max_file_size)
     grid = dict(settings)
     reps = reps or s.simulation.replications
     seed = seeds.resolve(seed, s)
