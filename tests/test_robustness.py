@@ -35,9 +35,26 @@ def test_overloaded_message_backlog_grows_without_abandoning():
     assert r.summary.set_index("channel").loc["email", "abandoned"] == 0
 
 
+@pytest.mark.parametrize("roster", ["roster: []\n", ""])
+def test_run_and_check_refuse_a_scenario_without_roster_lines(tmp_path, roster):
+    # SCENARIO-FORMAT.md: roster "optional for `plan`, required for `run`/`check`"; both
+    # ran it (nobody answered, `run` exited 0)
+    text = (SCENARIOS / "small_shop.yaml").read_text()
+    f = tmp_path / "plan_input.yaml"
+    f.write_text(text[: text.index("\nroster:") + 1] + roster + text[text.index("shrinkage:") :])
+    expected = f"{f}: roster: no roster lines: `run` and `check` simulate the scenario's roster"
+    assert cli("validate", str(f)).returncode == 0  # what `plan` takes
+    r = cli("run", str(f), "-n", "1", "--json")
+    assert r.returncode == 1 and r.stdout == "" and r.stderr.startswith(expected), r.stderr
+    r = cli("check", str(f), "-n", "1", "--json")
+    assert r.returncode == 1 and r.stderr.startswith(expected)
+    assert json.loads(r.stdout)["files"][0]["valid"] is False
+
+
 def test_no_agents_gives_zero_service_and_a_warning(tmp_path):
     text = (SCENARIOS / "small_shop.yaml").read_text()
-    body = text[: text.index("roster:")] + "roster: []\n" + text[text.index("shrinkage:") :]
+    lines = "roster:\n  - {group: generalist, shift: early, agents: 0}\n"
+    body = text[: text.index("\nroster:") + 1] + lines + text[text.index("shrinkage:") :]
     f = tmp_path / "empty.yaml"
     f.write_text(body)
     r = cli("run", str(f), "-n", "1", "--json")

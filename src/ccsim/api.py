@@ -34,7 +34,7 @@ from ccsim.report import capacity as capacity_report
 from ccsim.report import folders
 from ccsim.report import model as reports
 from ccsim.scenario import calendar as _calendar
-from ccsim.scenario import loader
+from ccsim.scenario import loader, rules
 from ccsim.scenario.changes import with_changes
 from ccsim.scenario.limits import DEFAULT_FILE_LIMITS, FileLimits
 from ccsim.scenario.loader import load, loads
@@ -142,6 +142,8 @@ def check(
     for path in loader.expand_paths(paths):
         try:
             s = load(path, allow_paths, limits)
+            if missing := rules.runnable(s, str(path)):
+                raise ScenarioError(missing)
             work.ensure_fits(s, memory_limit, replications or s.simulation.replications)
         except ScenarioError as exc:
             out.append(FileCheck(path, exc.messages))

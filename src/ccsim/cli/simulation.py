@@ -92,9 +92,14 @@ def run(
     import ccsim
     from ccsim.report import console, folders
     from ccsim.report import model as reports
+    from ccsim.scenario import rules
 
     needs_out(report, out_dir)
     s = load_or_exit(scenario, allow_path, max_file_size)
+    if missing := rules.runnable(s, str(scenario)):
+        for message in missing:
+            err.print(str(message), markup=False)
+        raise typer.Exit(EXIT_FAIL)
     if not any(s.agents_per_group().values()):
         err.print(
             f"ccsim: warning: {scenario}: the roster has no agents, so nobody answers "

@@ -13,7 +13,7 @@ import numpy as np
 
 from ccsim.scenario import units
 from ccsim.scenario.model import ESCALATION, Scenario
-from ccsim.scenario.problems import Loc, Problem
+from ccsim.scenario.problems import Loc, Message, Problem
 
 MIX_TOLERANCE = 1e-6
 
@@ -25,6 +25,25 @@ def check(s: Scenario) -> tuple[list[Problem], list[Problem]]:
         errors += rule(s)
     warnings = [] if errors else _warnings(s)
     return errors, warnings
+
+
+def runnable(s: Scenario, file: str) -> list[Message]:
+    """What keeps a valid scenario from being run or checked: no roster (absent or
+    empty) and no staffing table — SCENARIO-FORMAT.md's `roster` is "optional for
+    `plan`, required for `run`/`check`" (until 2026-12-06 both ran it: nobody answered,
+    every target missed, and `run` exited 0)."""
+    if s.roster or s.staffing is not None:
+        return []
+    return [
+        Message(
+            file,
+            None,
+            "roster",
+            "no roster lines: `run` and `check` simulate the scenario's roster (or a "
+            "`staffing:` table); `ccsim plan` finds one, and `validate` accepts the file as "
+            "its input",
+        )
+    ]
 
 
 def _suggest(name: str, options: list[str]) -> str:
