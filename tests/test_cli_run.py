@@ -196,6 +196,15 @@ def test_a_channel_without_contacts_has_every_key_with_null_estimates(tmp_path):
     assert set(channels["escalation"]) == keys - {"nps"}  # escalations have no NPS of their own
 
 
+def test_run_says_when_the_cap_not_the_precision_stopped_it():
+    # --precision 0.001 --max-reps 4 stopped silently (after the scenario's 5)
+    r = ccsim("run", SHOP, "--precision", "0.001", "--max-reps", "4", "--json")
+    assert r.returncode == 0 and json.loads(r.stdout)["replications"] == 4
+    assert "--precision 0.001 not reached in 4 replications (--max-reps)" in r.stderr
+    r = ccsim("run", SHOP, "--precision", "0.5", "--max-reps", "4", "--json")
+    assert r.returncode == 0 and "not reached" not in r.stderr
+
+
 def test_run_repeats_what_validate_warns_of(tmp_path):
     # a roster without the only escalation group: validate warned, run said nothing and
     # showed the escalation target at 0 %

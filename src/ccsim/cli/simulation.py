@@ -116,6 +116,17 @@ def run(
             progress=progress, precision=precision, max_replications=max_reps,
             memory_limit=memory_limit,
         )  # fmt: skip
+    if precision is not None:  # said when the cap, not the precision, stopped it
+        from ccsim.experiment.runner import widest_service_ci
+
+        widest = widest_service_ci(result)
+        if widest > precision:
+            err.print(
+                f"ccsim: warning: {scenario}: --precision {precision:g} not reached in "
+                f"{len(result.tables)} replications (--max-reps): the widest service-level "
+                f"CI half-width is {widest:.4f}",
+                markup=False,
+            )
     if out_dir is not None:
         built = reports.from_result(result)
         folders.write_run(out_dir, result, built, contacts=keep, with_report=report)

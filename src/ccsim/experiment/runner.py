@@ -258,8 +258,8 @@ def run_to_precision(
     **options,
 ) -> Result:
     """Add replications (doubling) until every service-level CI half-width ≤ precision,
-    or `max_replications` is reached."""
-    result = run(s, replications, seed, **options)
+    or `max_replications` is reached (the first run too is capped by it)."""
+    result = run(s, min(replications, max_replications), seed, **options)
     while len(result.tables) < max_replications and widest_service_ci(result) > precision:
         more = min(len(result.tables), max_replications - len(result.tables))
         result = result + run(s, more, seed, first=len(result.tables), **options)
