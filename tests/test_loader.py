@@ -283,3 +283,19 @@ def test_a_misspelt_required_key_is_one_message_not_two():
     with pytest.raises(ccsim.ScenarioError) as caught:
         ccsim.loads(MINIMAL.replace("name:", "nmae:", 1), name="s.yaml")
     assert [m.field for m in caught.value.messages] == ["nmae"]
+
+
+def test_a_folder_gives_its_scenario_files_of_any_case_not_its_hidden_ones(tmp_path):
+    # `validate .` in a project read `.venv/` and `.github/` (167 messages); `.YAML`
+    # was skipped
+    from ccsim.scenario.loader import expand_paths
+
+    for name in ("a.yaml", "B.YAML", "sub/c.yml", ".github/workflows/ci.yml",
+                 ".venv/lib/x.yaml", "sub/.hidden.yaml", "notes.txt"):  # fmt: skip
+        path = tmp_path / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(MINIMAL)
+    found = [p.relative_to(tmp_path).as_posix() for p in expand_paths([tmp_path])]
+    assert found == ["B.YAML", "a.yaml", "sub/c.yml"]
+    hidden = tmp_path / ".venv" / "lib" / "x.yaml"
+    assert expand_paths([hidden]) == [hidden]  # a file named is read, hidden or not

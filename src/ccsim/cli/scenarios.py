@@ -32,7 +32,7 @@ def validate(
     allow_path: AllowPath = None,
     max_file_size: MaxFileSize = None,
 ) -> None:
-    """Load and validate scenario files (folders: every *.yaml inside)."""
+    """Load and validate scenario files (folders: every *.yaml, *.yml inside, not hidden)."""
     from ccsim.scenario import loader
 
     missing = [p for p in paths if not p.exists()]

@@ -141,11 +141,19 @@ def validate_paths(
 
 
 def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
-    """Files as given; folders replaced by their *.yaml / *.yml files (recursively, sorted)."""
+    """Files as given; folders replaced by their *.yaml / *.yml files (any case;
+    recursively, sorted), hidden files and folders left out (`validate .` in a project
+    read the YAML of `.venv/` and `.github/`: 167 messages that were not the user's)."""
     out: list[Path] = []
     for p in map(Path, paths):
         if p.is_dir():
-            out += sorted(f for f in p.rglob("*") if f.suffix in (".yaml", ".yml") and f.is_file())
+            out += sorted(
+                f
+                for f in p.rglob("*")
+                if f.suffix.lower() in (".yaml", ".yml")
+                and not any(part.startswith(".") for part in f.relative_to(p).parts)
+                and f.is_file()
+            )
         else:
             out.append(p)
     return out
