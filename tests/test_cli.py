@@ -106,6 +106,10 @@ def test_validate_json(tmp_path):
             "message": "unknown key 'warmpu'; did you mean 'warmup'?",
         }
     ]
+    # and on stderr, the log a CI job shows (docs/ci.md; `check --json` did, this did not)
+    assert r.stderr.strip() == (
+        f"{bad}:4: simulation.warmpu: unknown key 'warmpu'; did you mean 'warmup'?"
+    )
 
 
 def test_warnings_do_not_fail_unless_strict(tmp_path):

@@ -61,6 +61,9 @@ def validate(
             ],
         }
         print(json.dumps(doc, indent=2))
+        for msgs in results.values():  # the log a CI job shows, as `check --json` does
+            for m in msgs:
+                err.print(str(m), markup=False)
     else:
         for f, msgs in results.items():
             for m in msgs:
