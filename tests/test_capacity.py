@@ -817,7 +817,7 @@ def test_bad_weekly_totals_get_one_message_each(tmp_path):
         r.stderr
     )
     r = run_cli("fit", str(short), "--format", "weekly", "-o", "x.yaml", cwd=tmp_path)
-    assert r.returncode == 1 and "weekly totals serve `ccsim forecast` only" in r.stderr
+    assert r.returncode == 2 and "weekly totals serve `ccsim forecast` only" in r.stderr
     with pytest.raises(ValueError, match="weeks are indexed by their Monday"):
         ccsim.forecast(pd.Series([1.0] * 10, index=pd.date_range("2027-01-05", periods=10,
                                                                   freq="7D")))  # fmt: skip
