@@ -379,6 +379,26 @@ def test_a_longer_cool_down_keeps_every_draw_of_the_shorter_one(shop):
     pd.testing.assert_frame_equal(phone[0], phone[1])
 
 
+def test_a_person_added_to_a_line_keeps_everyone_elses_absences(shop):
+    # absences drawn day by day from one stream per line moved every later draw when a
+    # line's headcount changed (a review caught it before it shipped)
+    more = ccsim.with_changes(shop, {"roster[0].agents": shop.roster[0].agents + 1})
+    seed = replication_seeds(1, 1)[0]
+
+    def by_line(s):
+        out: dict[int, list] = {}
+        for plan in shifts.agent_plans(s, Streams(seed), *time_span(s)):
+            out.setdefault(plan.line, []).append([p.start for p in plan.periods])
+        return out
+
+    before, after = by_line(shop), by_line(more)
+    assert shop.shrinkage > 0 and len(after[0]) == len(before[0]) + 1
+    assert after[0][: len(before[0])] == before[0]
+    assert all(after[k] == before[k] for k in before if k != 0)
+    present = ccsim.with_changes(shop, {"shrinkage": 0.0})  # absences happen on this seed
+    assert sum(map(len, before[0])) < sum(map(len, by_line(present)[0]))
+
+
 def test_adding_agents_never_lowers_service_level_beyond_noise():
     previous = None
     for agents in (12, 13, 14, 15, 16):

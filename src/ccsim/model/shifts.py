@@ -2,8 +2,9 @@
 
 Every roster line puts `agents` people of a group on a shift template; each person
 works the template on its days. Shrinkage is modelled as absence: each person-day
-is lost with probability `shrinkage` (drawn per roster line and person, so adding a
-person does not change anyone else's absences). Consecutive days that abut (a 24-h
+is lost with probability `shrinkage` (drawn per roster line and day, a draw per person
+in order, so adding a person does not change anyone else's absences and a longer span
+keeps the earlier days'). Consecutive days that abut (a 24-h
 shift) form one duty period, so nobody "leaves" at midnight.
 """
 
@@ -48,9 +49,17 @@ def agent_plans(s: Scenario, streams: Streams, t0: float, t1: float) -> list[Age
         shift = s.shifts[line.shift]
         occurrence = seen.get((line.group, line.shift), 0)
         seen[(line.group, line.shift)] = occurrence + 1
-        rng = streams.get("absence", line.group, line.shift, str(occurrence))
-        # day by day (one row each): a longer span adds days, it does not move them
-        absent = (rng.random((len(days), line.agents)) < s.shrinkage).T.tolist()
+        # one stream per day (its number from time 0), one draw per person in order: a
+        # person added keeps everyone else's absences, a longer span keeps the days before
+        absent = np.array(
+            [
+                streams.get("absence", line.group, line.shift, str(occurrence), str(day)).random(
+                    line.agents
+                )
+                < s.shrinkage
+                for day in days
+            ]
+        ).T.tolist()
         for person in range(line.agents):
             periods: list[DutyPeriod] = []
             for j, day in enumerate(days):
