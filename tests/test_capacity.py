@@ -744,6 +744,17 @@ def test_weekly_totals_forecast_as_the_same_weeks_of_a_log(tmp_path):
     f = ccsim.forecast(path, weeks=8, format="weekly")
     same = ccsim.forecast(summed, weeks=8)  # a Series indexed by the Mondays
     assert f.predicted.tolist() == same.predicted.tolist()
+    # and the same weeks counted from a log of one row per contact
+    counts = summed.to_numpy().astype(int)
+    arrival = pd.to_datetime(np.repeat(summed.index.values, counts)) + pd.Timedelta(hours=10)
+    log = tmp_path / "log.csv"
+    pd.DataFrame({"channel": "phone", "arrival": arrival, "answer": arrival, "end": arrival,
+                  "outcome": "answered"}).to_csv(log, index=False)  # fmt: skip
+    from_log = ccsim.forecast(log, weeks=8)
+    pd.testing.assert_series_equal(
+        from_log.history, read, check_freq=False, check_index_type=False, check_names=False
+    )
+    assert from_log.predicted.tolist() == f.predicted.tolist()
     assert f.predicted.index[0] == weeks.index[-1] + pd.Timedelta(days=7)
     r = run_cli("forecast", str(path), "--format", "weekly", "--channel", "email",
                 "--weeks", "4", "--json", cwd=tmp_path)  # fmt: skip
@@ -785,6 +796,32 @@ def test_bad_weekly_totals_get_one_message_each(tmp_path):
         f"{thousands}:2: 3 cells under a header of 2 (a thousands separator or a decimal "
         "comma? write 1234 or 1234.5, not 1,234)"
     ]
+    thousands.write_text("week,contacts\n2027-01-04,1\n\n2027-01-11,1,300\n")  # a later row
+    with pytest.raises(LogError) as caught:  # (pandas' own "Expected 2 fields" had come first)
+        totals.read(thousands)
+    assert [str(m) for m in caught.value.messages] == [
+        f"{thousands}:4: 3 cells under a header of 2 (a thousands separator or a decimal "
+        "comma? write 1234 or 1234.5, not 1,234)"
+    ]
+    thousands.write_text("week,contacts\n\n2027-01-04,1\n\n2027-01-11,x\n")  # blank lines
+    with pytest.raises(LogError, match=r"thousands.csv:5: contacts: got 'x'"):
+        totals.read(thousands)
+    thousands.write_text("Week,week,contacts\n2027-01-04,2027-01-04,1\n")
+    with pytest.raises(LogError, match=r":1: the column 'week' appears twice"):
+        totals.read(thousands)
+    thousands.write_bytes("week,contacts\n2027-01-04,1\n2027-01-11,2 \xe9\n".encode("latin-1"))
+    with pytest.raises(LogError, match=r"thousands.csv:3: not UTF-8 text \(byte 0xe9\): save"):
+        totals.read(thousands)
+    parquet = tmp_path / "totals.parquet"  # no lines: rows by number
+    pd.DataFrame({"week": pd.to_datetime(["2027-01-04", "2027-01-12"]), "contacts": [1, 2]}
+                 ).to_parquet(parquet)  # fmt: skip
+    with pytest.raises(LogError) as caught:
+        totals.read(parquet)
+    assert [str(m) for m in caught.value.messages] == [
+        f"{parquet}: week: row 2: 2027-01-12 is a Tuesday: expected the Monday the week "
+        "starts on (weeks run Monday to Sunday: the week holding 2027-01-12 starts on "
+        "2027-01-11)"
+    ]
     thousands.write_text('week,contacts\n2027-01-11,"1,300"\n')
     with pytest.raises(LogError, match=r":2: contacts: got '1,300' \(expected a number of "
                        r"contacts: write 1234 or 1234.5, not 1,234\)"):  # fmt: skip
@@ -810,7 +847,7 @@ def test_bad_weekly_totals_get_one_message_each(tmp_path):
     r = run_cli("forecast", str(short), "--format", "weekly", cwd=tmp_path)
     assert r.returncode == 1
     assert r.stderr.strip() == (
-        f"ccsim: error: {short}: the file has 2 full weeks: a forecast needs at least 8"
+        f"ccsim: error: {short}: the file has 2 weeks: a forecast needs at least 8"
     )
     r = run_cli("forecast", str(short), cwd=tmp_path)
     assert r.returncode == 1 and "weekly totals are read by `ccsim forecast --format weekly`" in (

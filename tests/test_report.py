@@ -360,6 +360,12 @@ def test_bad_folders_get_one_clear_message(tmp_path, run_dir):
     (broken / "intervals.csv").write_text(lines[0])
     r = run_cli("report", str(broken))
     assert r.stderr.strip().endswith("intervals.csv: no rows (the file was cut short?)")
+    (broken / "intervals.csv").write_text(whole)
+    needs = (run_dir / "requirements.csv").read_text().splitlines(keepends=True)
+    (broken / "requirements.csv").write_text("".join(needs[:-5]))  # cut at a line's end
+    r = run_cli("report", str(broken))
+    assert r.returncode == 1 and "requirements.csv: rows per channel " in r.stderr
+    assert "expected 168 each, a week of intervals" in r.stderr
     assert (broken / "report.xlsx").read_text() == "the earlier report"
 
 

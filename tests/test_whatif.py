@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 import ccsim
+from ccsim.atomic import OutputError
 from ccsim.model.replication import run_replication
 from ccsim.model.streams import replication_seeds
 from conftest import SCENARIOS
@@ -161,6 +162,47 @@ def test_a_saved_variant_writes_the_scenario_it_simulated(omni, tmp_path):
     assert ccsim.load(written).model_dump() == variant.model_dump()
     with pytest.raises(TypeError, match="save writes a Result, Plan, CapacityPlan or Scenario"):
         ccsim.save({"roster": []}, tmp_path / "x")
+
+
+TABLED = """
+name: a week on a staffing table
+simulation: {horizon: 2d, interval: 1h, seed: 3, replications: 1}
+channels: {phone: {kind: voice}}
+arrivals: {phone: {weekly: 300}}
+reasons: {call: {mix: {phone: 1}, resolve: {mean: 3min, cv: 0.8}}}
+anger: off
+groups: {agents: {skills: {phone: 1}}}
+staffing: {csv: staffing.csv}
+"""
+
+
+def test_a_scenario_reading_a_table_is_saved_with_it(tmp_path):
+    # the table was not copied: the saved variant and a run folder's scenario.yaml
+    # named a staffing.csv that was not there (`ccsim report` failed on the folder)
+    source = tmp_path / "src"
+    source.mkdir()
+    (source / "staffing.csv").write_text("day,time,group,agents\nmon,09:00,agents,2\n")
+    (source / "s.yaml").write_text(TABLED)
+    s = ccsim.load(source / "s.yaml")
+    variant = ccsim.with_changes(s, {"arrivals.phone.weekly": 350})
+    out = tmp_path / "out"
+    written = ccsim.save(variant, out / "v.yaml")
+    assert (out / "staffing.csv").read_text() == (source / "staffing.csv").read_text()
+    assert ccsim.load(written).model_dump(exclude={"staffing"}) == variant.model_dump(
+        exclude={"staffing"}
+    )
+    assert ccsim.save(variant, out / "v.yaml") == written  # its own file: replaced
+    (out / "mine.yaml").write_text("name: mine\n")
+    with pytest.raises(OutputError, match="exists and was not written by ccsim"):
+        ccsim.save(variant, out / "mine.yaml")
+    (out / "staffing.csv").write_text("day,time,group,agents\nmon,09:00,agents,9\n")
+    with pytest.raises(OutputError, match=r"staffing\.csv: exists and differs from"):
+        ccsim.save(variant, out / "v2.yaml")
+    assert not (out / "v2.yaml").exists()
+    for what in (s, variant):  # the file as written and a variant: the folder reports
+        folder = ccsim.save(ccsim.simulate(what, 1, seed=1), tmp_path / f"run{what is s}")
+        assert (folder / "staffing.csv").is_file()
+        ccsim.write_report(folder)
 
 
 @pytest.mark.parametrize("call", ["simulate", "compare", "plan"])

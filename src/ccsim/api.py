@@ -15,7 +15,6 @@ from pathlib import Path
 
 import pandas as pd
 
-from ccsim.atomic import atomic_file
 from ccsim.experiment import counts, runner, seeds, variants
 from ccsim.experiment.result import Result
 from ccsim.experiment.runner import Progress
@@ -214,11 +213,9 @@ def save(
     """Write the output folder of a run, a plan or a capacity plan — what `ccsim run
     --out`, `ccsim plan --out`, `ccsim capacity --out` write (`report=True`: with
     report.xlsx and report.html) — atomically; a scenario (a variant) as the YAML file
-    `folder` names (`Scenario.to_yaml`)."""
+    `folder` names, its tables beside it (`folders.write_scenario`)."""
     if isinstance(what, Scenario):
-        with atomic_file(Path(folder)) as tmp:
-            tmp.write_text(what.to_yaml(), encoding="utf-8")
-        return Path(folder)
+        return folders.write_scenario(Path(folder), what)
     if not isinstance(what, Result | Plan | _capacity.CapacityPlan):
         raise TypeError(
             f"save writes a Result, Plan, CapacityPlan or Scenario, not {type(what).__name__}"
@@ -269,11 +266,13 @@ def forecast(
     (`ccsim.history.forecast`, docs/capacity.md)."""
     if isinstance(log, pd.Series):
         if channel is not None:
-            raise ValueError("channel: a Series of weekly totals is of one set of channels")
+            raise ValueError(
+                "channel: a Series has no channels to pick from; give that channel's weekly totals"
+            )
         return history_forecast.forecast_weekly(log, weeks, method)
     if format == "weekly" and not isinstance(log, history_log.Log):
         totals = history_totals.read(log, channel)
-        return history_forecast.forecast_weekly(totals, weeks, method, "the file has")
+        return history_forecast.forecast_weekly(totals, weeks, method, "the file has {} weeks")
     return history_forecast.forecast_log(_as_log(log, format, False), weeks, method, channel)
 
 

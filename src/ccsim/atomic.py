@@ -12,6 +12,7 @@ files of their own in.
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import shutil
 import tempfile
@@ -157,7 +158,7 @@ def _parent_ok(target: Path) -> None:
     try:  # a place no file can be made in (read-only, /proc): said before the work
         fd, probe = tempfile.mkstemp(prefix=".ccsim-probe.", dir=parent)
     except OSError as exc:
-        raise OutputError(f"{target}: cannot write there ({exc.strerror or exc})") from None
+        raise _unwritable(target, exc, f"no file can be made in {parent}") from None
     os.close(fd)
     os.unlink(probe)
 
@@ -178,8 +179,8 @@ def atomic_folder(target: Path) -> Iterator[Path]:
         _readable(tmp, folder=True)
     except BaseException as exc:
         shutil.rmtree(tmp, ignore_errors=True)
-        if isinstance(exc, OSError):  # a full disk while writing
-            raise OutputError(f"{target}: cannot write there ({exc.strerror or exc})") from None
+        if _full(exc):  # a full disk while writing
+            raise _unwritable(target, exc) from None
         raise
     old = None
     if target.exists():
@@ -198,7 +199,7 @@ def atomic_folder(target: Path) -> Iterator[Path]:
         if old is not None:
             old.rename(target)  # the earlier output back in place
         shutil.rmtree(tmp, ignore_errors=True)
-        raise OutputError(f"{target}: cannot write there ({exc.strerror or exc})") from None
+        raise _unwritable(target, exc) from None
     if old is not None:
         try:  # (one saved in the instant between: the old folder is kept, with it)
             _replaceable(old)
@@ -239,8 +240,8 @@ def atomic_file(target: Path, ours: str | None = None) -> Iterator[Path]:
         _writing(lambda: os.replace(tmp, target), target)
     except BaseException as exc:
         tmp.unlink(missing_ok=True)
-        if isinstance(exc, OSError):  # a full disk while writing
-            raise OutputError(f"{target}: cannot write there ({exc.strerror or exc})") from None
+        if _full(exc):  # a full disk while writing
+            raise _unwritable(target, exc) from None
         raise
 
 
@@ -264,8 +265,23 @@ def _writing(step, target: Path, tmp: Path | None = None):
     except OSError as exc:
         if tmp is not None:
             shutil.rmtree(tmp, ignore_errors=True)
-        why = exc.strerror or type(exc).__name__
-        raise OutputError(f"{target}: cannot write there ({why})") from None
+        raise _unwritable(target, exc) from None
+
+
+# what writing an output can meet that is the place's fault, not ccsim's: said in one line
+_WRITE_ERRORS = {errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPERM, errno.EFBIG}
+
+
+def _full(exc: BaseException) -> bool:
+    """An error of writing the output (a full disk, a read-only or forbidden place) —
+    not any OSError of the work inside (a file read, a lost connection)."""
+    return isinstance(exc, OSError) and exc.errno in _WRITE_ERRORS
+
+
+def _unwritable(target: Path, exc: OSError, where: str | None = None) -> OutputError:
+    """`target: cannot write there (why)`, with where it was tried when that says more."""
+    reason = exc.strerror or type(exc).__name__
+    return OutputError(f"{target}: cannot write there ({f'{where}: ' if where else ''}{reason})")
 
 
 def _readable(path: Path, folder: bool) -> None:

@@ -330,7 +330,7 @@ def forecast_command(
         if format == "weekly":
             _log_path(log)
             history = totals.read(log, channel)
-            result = forecasts.forecast_weekly(history, weeks, method, "the file has")
+            result = forecasts.forecast_weekly(history, weeks, method, "the file has {} weeks")
         else:
             result = forecasts.forecast_log(_read(log, format, strict), weeks, method, channel)
     except LogError as exc:

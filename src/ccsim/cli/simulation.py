@@ -117,14 +117,16 @@ def run(
             memory_limit=memory_limit,
         )  # fmt: skip
     if precision is not None:  # said when the cap, not the precision, stopped it
-        from ccsim.experiment.runner import widest_service_ci
+        from ccsim.experiment.runner import reached, widest_service_ci
 
-        widest = widest_service_ci(result)
-        if widest > precision:
+        if not reached(result, precision):
+            widest = widest_service_ci(result)
+            one = len(result.tables) < 2
+            reached_text = "is unknown (one replication has no CI)" if one else f"is {widest:.4f}"
             err.print(
                 f"ccsim: warning: {scenario}: --precision {precision:g} not reached in "
                 f"{len(result.tables)} replications (--max-reps): the widest service-level "
-                f"CI half-width is {widest:.4f}",
+                f"CI half-width {reached_text}",
                 markup=False,
             )
     if out_dir is not None:

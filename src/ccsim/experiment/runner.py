@@ -258,12 +258,19 @@ def run_to_precision(
     **options,
 ) -> Result:
     """Add replications (doubling) until every service-level CI half-width ≤ precision,
-    or `max_replications` is reached (the first run too is capped by it)."""
+    or `max_replications` is reached (the first run too is capped by it; one
+    replication has no CI: not reached)."""
     result = run(s, min(replications, max_replications), seed, **options)
-    while len(result.tables) < max_replications and widest_service_ci(result) > precision:
+    while len(result.tables) < max_replications and not reached(result, precision):
         more = min(len(result.tables), max_replications - len(result.tables))
         result = result + run(s, more, seed, first=len(result.tables), **options)
     return result
+
+
+def reached(result: Result, precision: float) -> bool:
+    """Every service-level CI half-width ≤ precision, on 2 replications or more (one
+    has no interval: its CI is the estimate itself)."""
+    return len(result.tables) >= 2 and widest_service_ci(result) <= precision
 
 
 def widest_service_ci(result: Result) -> float:

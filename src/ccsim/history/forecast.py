@@ -204,17 +204,20 @@ def forecast_log(
     if channel is not None and history.empty:
         logged = ", ".join(sorted(map(str, log.contacts["channel"].unique())))
         raise ValueError(f"no contacts of channel {channel!r} in the log (it has: {logged})")
-    return forecast_weekly(history, weeks, method, "the log holds")
+    return forecast_weekly(history, weeks, method, "the log holds {} full weeks")
 
 
 def forecast_weekly(
-    history: pd.Series, weeks: int = 52, method: str = "ets", holds: str = "the history has"
+    history: pd.Series,
+    weeks: int = 52,
+    method: str = "ets",
+    holds: str = "the history has {} weeks",
 ) -> VolumeForecast:
     """Contacts per week (index: consecutive Mondays, as `weekly` or totals.py gives
     them) forecast `weeks` ahead by `method`, with every method's backtest."""
     history = _checked(history)
     if len(history) < 8:
-        raise ValueError(f"{holds} {len(history)} full weeks: a forecast needs at least 8")
+        raise ValueError(f"{holds.format(len(history))}: a forecast needs at least 8")
     ahead = forecast(history, weeks, method)
     index = pd.date_range(history.index[-1] + pd.Timedelta(days=7), periods=weeks, freq="7D")
     horizons = [h for h in (1, 4, 13, 26, 52) if h <= weeks and h < len(history) // 2]

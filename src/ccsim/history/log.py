@@ -272,7 +272,7 @@ def table(path: Path, sep: str = ",", encoding: str = "utf-8") -> pd.DataFrame:
             skipinitialspace=True,
         )
     except UnicodeDecodeError as exc:
-        line, byte = _undecodable(path, encoding) or (None, exc.object[exc.start])
+        line, byte = undecodable(path, encoding) or (None, exc.object[exc.start])
         msg = (
             f"not {encoding} text (byte 0x{byte:02x}); a column mapping's `encoding` "
             "reads others, e.g. latin-1"
@@ -286,7 +286,7 @@ def table(path: Path, sep: str = ",", encoding: str = "utf-8") -> pd.DataFrame:
 CHUNK_BYTES = 1 << 20  # read at a time when looking for a log's first undecodable byte
 
 
-def _undecodable(path: Path, encoding: str) -> tuple[int, int] | None:
+def undecodable(path: Path, encoding: str) -> tuple[int, int] | None:
     """The first line of `path` that is not `encoding` text, and its first bad byte;
     lines end in \\n, \\r\\n or a lone \\r (an old Mac export's, read as line 1 until
     2026-12-05). Read in chunks (a log may have gigabytes)."""
@@ -341,7 +341,7 @@ def _mapped(path: Path, mapping_file: Path, limits: FileLimits) -> pd.DataFrame:
     name = str(mapping_file)
     try:
         data, lines = yamlfile.parse(
-            yamlfile.read_text(mapping_file, limits, "mapping file"),
+            yamlfile.read_text(mapping_file, limits, "mapping file", option=False),
             name,
             limits,
             "column mapping",

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ccsim.history.log import LogError, readable, table
+from ccsim.history.log import LogError, readable, table, undecodable
 from ccsim.scenario.problems import Message
 
 COLUMNS = ("week", "contacts")
@@ -31,9 +31,15 @@ def read(path: str | Path, channel: str | None = None) -> pd.Series:
     path = Path(path)
     name = str(path)
     readable(path, "weekly totals")
+    lines = _lines(path)
     frame = table(path)
-    _widths(path)
+    if lines is not None and len(lines) != len(frame):  # rows told apart otherwise: by number
+        lines = None
     frame.columns = [str(c).strip().lower() for c in frame.columns]
+    twice = sorted({c for c in frame.columns if list(frame.columns).count(c) > 1})
+    if twice:  # `week` and `Week`: which one is meant cannot be told
+        msg = f"the column {twice[0]!r} appears twice (names are read in any case): keep one"
+        raise LogError([Message(name, 1, None, msg)])
     missing = [c for c in COLUMNS if c not in frame.columns]
     if missing:
         found = ", ".join(map(str, list(frame.columns)[:10]))
@@ -49,25 +55,29 @@ def read(path: str | Path, channel: str | None = None) -> pd.Series:
         raise LogError([Message(name, 1, None, msg)])
     problems: list[Message] = []
     rows: list[tuple[str, date, float]] = []
-    seen: dict[tuple[str, date], int] = {}
-    for i, row in enumerate(frame.itertuples(index=False)):
-        line = i + 2  # the header is line 1
-        cells = row._asdict()
-        week, why = _week(cells["week"])
-        contacts, how = _contacts(cells["contacts"])
-        name_ = "" if not by_channel or _empty(cells["channel"]) else str(cells["channel"]).strip()
+    seen: dict[tuple[str, date], str] = {}
+    columns = list(frame.columns)
+    for i, cells in enumerate(frame.itertuples(index=False, name=None)):
+        line = lines[i] if lines is not None else None
+        where = "" if lines is not None else f"row {i + 1}: "  # Parquet has no lines
+        cell = dict(zip(columns, cells, strict=True))
+        week, why = _week(cell["week"])
+        contacts, how = _contacts(cell["contacts"])
+        name_ = "" if not by_channel or _empty(cell["channel"]) else str(cell["channel"]).strip()
         for field, what in (("week", why), ("contacts", how)):
             if what:
-                problems.append(Message(name, line, field, what))
+                problems.append(Message(name, line, field, where + what))
         if by_channel and not name_:
-            problems.append(Message(name, line, "channel", "empty (expected a channel name)"))
+            what = where + "empty (expected a channel name)"
+            problems.append(Message(name, line, "channel", what))
         if week is None or contacts is None or (by_channel and not name_):
             continue
         if (name_, week) in seen:
-            what = f"the week of {week} appears twice (first on line {seen[name_, week]})"
-            problems.append(Message(name, line, "week", what + (f" for {name_}" if name_ else "")))
+            what = f"the week of {week} appears twice (first on {seen[name_, week]})"
+            what += f" for {name_}" if name_ else ""
+            problems.append(Message(name, line, "week", where + what))
             continue
-        seen[name_, week] = line
+        seen[name_, week] = f"line {line}" if line is not None else f"row {i + 1}"
         rows.append((name_, week, contacts))
     if problems:
         raise LogError(_capped(problems))
@@ -99,27 +109,43 @@ def read(path: str | Path, channel: str | None = None) -> pd.Series:
     return pd.Series(grid.sum(axis=1).to_numpy(float), index=index)
 
 
-def _widths(path: Path) -> None:
-    """LogError for each CSV row with more cells than the header: pandas took a first
-    column too many for the index (`2027-01-04,1,234` read as week 1, 234 contacts)."""
+def _lines(path: Path) -> list[int] | None:
+    """The line of each data row of a CSV file (None for Parquet), pandas' rows read
+    after it: LogError for a file not in UTF-8, and for each row with more cells than
+    the header (pandas took the first column for an index, or could not parse the file:
+    `2027-01-04,1,234` read as week 1, 234 contacts)."""
     if path.suffix.lower() in (".parquet", ".pq"):
-        return
-    with path.open(encoding="utf-8-sig", newline="") as f:
-        rows = csv.reader(f)
-        header = len(next(rows, []))
-        wide = [
-            Message(
-                str(path),
-                rows.line_num,
-                None,
-                f"{len(row)} cells under a header of {header} (a thousands separator or a "
-                "decimal comma? write 1234 or 1234.5, not 1,234)",
-            )
-            for row in rows
-            if len(row) > header
-        ]
+        return None
+    name = str(path)
+    lines: list[int] = []
+    wide: list[Message] = []
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as f:
+            rows = csv.reader(f)
+            header = len(next(rows, []))
+            for row in rows:
+                if not row:  # a blank line: pandas skips it too
+                    continue
+                lines.append(rows.line_num)
+                if len(row) > header:
+                    wide.append(
+                        Message(
+                            name,
+                            rows.line_num,
+                            None,
+                            f"{len(row)} cells under a header of {header} (a thousands "
+                            "separator or a decimal comma? write 1234 or 1234.5, not 1,234)",
+                        )
+                    )
+    except UnicodeDecodeError:
+        line, byte = undecodable(path, "utf-8") or (None, 0)
+        msg = f"not UTF-8 text (byte 0x{byte:02x}): save the totals as UTF-8 (Excel: CSV UTF-8)"
+        raise LogError([Message(name, line, None, msg)]) from None
+    except csv.Error as exc:
+        raise LogError([Message(name, None, None, f"not a readable CSV file ({exc})")]) from None
     if wide:
         raise LogError(_capped(wide))
+    return lines
 
 
 def _empty(cell: object) -> bool:

@@ -11,6 +11,7 @@ report object from a folder.
 
 from __future__ import annotations
 
+import filecmp
 import json
 import shutil
 import sys
@@ -21,7 +22,7 @@ from typing import Any
 import pandas as pd
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
-from ccsim.atomic import atomic_file, atomic_folder
+from ccsim.atomic import OutputError, atomic_file, atomic_folder
 from ccsim.experiment.result import Result
 from ccsim.finance.cost import staff_cost
 from ccsim.history import log as history_log
@@ -94,10 +95,36 @@ def _write_run_files(tmp: Path, report: Report, summary: pd.DataFrame, s: Scenar
     report.groups.to_csv(tmp / "groups.csv", index=False)
     report.requirement.to_csv(tmp / "requirements.csv", index=False)
     source = s.source
-    if s.as_in_source and source is not None and source.exists():
+    if s.as_in_source and source is not None and source.exists() and not s.files():
         shutil.copyfile(source, tmp / "scenario.yaml")  # the file as written, comments kept
-    else:  # a variant, or a scenario from text: write what was simulated
+    else:  # a variant, a scenario from text, or one reading tables: what was simulated,
         (tmp / "scenario.yaml").write_text(s.to_yaml(), encoding="utf-8")
+        for name, table in s.files().items():  # its tables beside it (`ccsim report` reads
+            shutil.copyfile(table, tmp / name)  # them: it failed on a fitted scenario's)
+
+
+SCENARIO_MARK = "# Scenario written by ccsim"  # how a file `write_scenario` wrote starts
+
+
+def write_scenario(path: Path, s: Scenario) -> Path:
+    """`s` as a scenario file at `path`, its count and staffing tables copied beside it
+    (named by file name, as `Scenario.to_yaml` names them), each atomically. A file
+    there is replaced only if ccsim wrote it, a table only by the same content."""
+    path = Path(path)
+    for name, table in s.files().items():  # all checked before anything is written
+        there = path.parent / name
+        if there.exists() and not filecmp.cmp(there, table, shallow=False):
+            raise OutputError(
+                f"{there}: exists and differs from {table}, which the scenario reads: save "
+                "it in another folder"
+            )
+    with atomic_file(path, SCENARIO_MARK) as tmp:
+        tmp.write_text(f"{SCENARIO_MARK}: {s.name}\n{s.to_yaml()}", encoding="utf-8")
+    for name, table in s.files().items():
+        if not (path.parent / name).exists():
+            with atomic_file(path.parent / name) as tmp:
+                shutil.copyfile(table, tmp)
+    return path
 
 
 def _meta(tmp: Path, report: Report, s: Scenario) -> None:

@@ -273,6 +273,13 @@ def read(path: Path) -> Report:
                 f"{path / name}: missing column(s) {', '.join(missing)} (not a table ccsim wrote)"
             )
         _complete(path / name, table, document.replications)
+    slots = round(units.MINUTES_PER_WEEK / scenario.simulation.interval)
+    per_channel = tables[2].groupby("channel").size()
+    if (per_channel != slots).any():  # one week of intervals per channel (no replications)
+        raise ReportError(
+            f"{path / 'requirements.csv'}: rows per channel {_counts(per_channel)}, expected "
+            f"{slots} each, a week of intervals (the file was cut short?)"
+        )
     return Report(document, scenario, *tables)
 
 

@@ -168,12 +168,27 @@ def overlap_per_bin(
     ws = np.ones(span.size) if w is None else w[span]
     out += np.bincount(f, weights=ws * (lo + (f + 1) * step - s[span]), minlength=n_bins)
     out += np.bincount(la, weights=ws * (e[span] - (lo + la * step)), minlength=n_bins)
-    middle = np.bincount(f + 1, weights=ws, minlength=n_bins + 1) - np.bincount(
-        la, weights=ws, minlength=n_bins + 1
-    )
-    running = np.cumsum(middle)[:n_bins]  # weights such as 1/3 (chat) leave ±1e-15 where
-    running[np.abs(running) < 1e-9] = 0.0  # none runs (a weight is at least 1/50)
-    out += step * running
+    out += step * _running(f + 1, la, ws, n_bins)
+    return out
+
+
+def _running(begin: np.ndarray, end: np.ndarray, ws: np.ndarray, n_bins: int) -> np.ndarray:
+    """Per bin, the weight of the segments that cover it whole (those of bins begin..end-1).
+    A few distinct weights (1/concurrency) are counted in integers, then weighted: a
+    float running sum of +1/3 and −1/3 left ±1e-15 where none ran, and more on long runs."""
+    kinds, which = np.unique(ws, return_inverse=True)
+    if kinds.size > 16:  # arbitrary weights: the float running sum
+        middle = np.bincount(begin, weights=ws, minlength=n_bins + 1) - np.bincount(
+            end, weights=ws, minlength=n_bins + 1
+        )
+        return np.cumsum(middle)[:n_bins]
+    out = np.zeros(n_bins)
+    for k, weight in enumerate(kinds):
+        mine = which == k
+        count = np.bincount(begin[mine], minlength=n_bins + 1) - np.bincount(
+            end[mine], minlength=n_bins + 1
+        )
+        out += weight * np.cumsum(count)[:n_bins]
     return out
 
 

@@ -42,9 +42,12 @@ def dump(data: Any, width: int | None = None) -> str:
     return buffer.getvalue()
 
 
-def read_text(path: Path, limits: FileLimits = DEFAULT_FILE_LIMITS, what: str = "file") -> str:
+def read_text(
+    path: Path, limits: FileLimits = DEFAULT_FILE_LIMITS, what: str = "file", option: bool = True
+) -> str:
     """The text of an input file, refusing one larger than `limits.max_bytes` before
-    reading it (InputError with one message otherwise)."""
+    reading it (InputError with one message otherwise; `option`: the message names
+    --max-file-size, which the commands reading such a file have)."""
     name = str(path)
     try:
         size = path.stat().st_size
@@ -60,8 +63,8 @@ def read_text(path: Path, limits: FileLimits = DEFAULT_FILE_LIMITS, what: str = 
                         None,
                         None,
                         f"the {what} has {size:,} bytes, more than the {limits.max_bytes:,} "
-                        f"allowed (a real {what} has a few thousand; raise the limit with "
-                        "--max-file-size)",
+                        f"allowed (a real {what} has a few thousand"
+                        + ("; raise the limit with --max-file-size)" if option else ")"),
                     )
                 ]
             )
