@@ -533,12 +533,13 @@ def test_run_out_of_a_scenario_beyond_the_planning_limit_is_one_line(tmp_path):
     # the run folder's report builds the requirements too: the same PlanError, one line
     text = QUEUE.format(weekly=100 * 48 * 7, goal=0.9, anger=0.9, anger_switch="on")
     text = text.replace("anger: on", "anger: {empathy_decay: 1.0e-9}")
+    text += "roster: [{group: agents, shift: always, agents: 40}]\n"  # run needs one
     (tmp_path / "s.yaml").write_text(text)
     r = run_cli("run", str(tmp_path / "s.yaml"), "-n", "1", "--out", str(tmp_path / "out"))
     assert r.returncode == 1 and "Traceback" not in r.stderr, r.stderr
     assert "need more than 100,000 agents at once" in r.stderr
     errors = [line for line in r.stderr.splitlines() if line.startswith("ccsim: error")]
-    assert len(errors) == 1 and not (tmp_path / "out").exists()  # (a warning: no roster)
+    assert len(errors) == 1 and not (tmp_path / "out").exists()
 
 
 def test_without_patience_the_requirement_is_erlang_b():
