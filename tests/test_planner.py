@@ -4,6 +4,7 @@ search, unmet targets, the anger feedback and the Erlang baseline."""
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -11,6 +12,7 @@ from ruamel.yaml import YAML
 
 import ccsim
 from ccsim import erlang
+from ccsim.experiment.runner import Runner
 from ccsim.finance import cost
 from ccsim.model import work
 from ccsim.planning import highs, requirements, search
@@ -803,3 +805,23 @@ def test_an_abandon_limit_of_zero_out_of_reach_is_planned_for_all_the_same():
         s, needs, scheduling.shift_options(s), None, 1, 4, 6, [u], lambda m: None, "mean"
     )
     assert looking.planned == {u.name: (u.planned, 1.0)} and u.planned == needs["phone"].lost
+
+
+def test_a_verification_short_on_escalations_adds_a_supervisor_where_their_work_arrives():
+    # escalations have no intervals of their own, so "where the verification fell short"
+    # was nowhere: no agent could be added and the bundled example's plan gave up, missing
+    # escalation 48 h (83.4 %), on the draws of 2026-12-06
+    shop = ccsim.load(SCENARIOS / "small_shop.yaml")
+    shifts = scheduling.shift_options(shop)
+    needs = requirements.needs(shop, shifts)
+    roster = {(r.group, r.shift): r.agents for r in shop.roster if r.group != "supervisor"}
+    with Runner(1) as runner:
+        looking = search.Search(shop, needs, shifts, runner, 1, 2, 2, [], lambda m: None)
+        staffing = looking.verified(roster)
+    # nobody handles escalations (the other targets: judged on 2 weeks, left aside here)
+    (short,) = [c for c in staffing.checks if not c.met and c.channel == "escalation"]
+    assert short.mean == 0.0
+    group, shift = looking.addition(replace(staffing, checks=[short]))
+    assert group == "supervisor" and shift in shifts
+    work = needs["escalation"].contacts > 0
+    assert float(timegrid.coverage(shop, shifts[shift]) @ work) > 0

@@ -448,7 +448,9 @@ class Search(WarmStart):
     def addition(self, staffing: Staffing) -> tuple[str, str] | None:
         """The agent to add where a verification fell short (nothing left to give back):
         the group × shift template that works most of the intervals whose contacts missed
-        a failing target, per unit of cost (None if no skilled template works any)."""
+        a failing target — for escalations, measured over the week only, the intervals
+        their work arrives in (until 2026-12-06 none: the plan gave up) — per unit of cost
+        (None if no skilled template works any)."""
         s, best, key = self.s, 0.0, None
         failing = [c for c in staffing.checks if not c.met and self._required(c)]
         for c in failing:
@@ -457,6 +459,8 @@ class Search(WarmStart):
                 continue
             missed = _missed_intervals(s, staffing.result, c, need.contacts.size)
             missed = missed & self._reachable(c)
+            if not np.any(missed):  # escalations have no intervals of their own (nor a
+                missed = need.contacts > 0  # miss without one): where their work arrives
             for g, group in s.groups.items():
                 if c.channel not in group.skills:
                     continue
