@@ -26,6 +26,7 @@ from __future__ import annotations
 import codecs
 import contextlib
 import zoneinfo
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -316,22 +317,28 @@ def _breaks(data: bytes) -> int:
 
 def _generic(path: Path) -> pd.DataFrame:
     frame = table(path)
+    totals = {"week", "contacts"} <= {str(c).strip().lower() for c in frame.columns}
+    layout = "docs/history.md has the layout" + (
+        "; weekly totals are read by `ccsim forecast --format weekly`" if totals else ""
+    )
+    return named(frame, path, REQUIRED, layout)
+
+
+def named(frame: pd.DataFrame, path: Path, required: Iterable[str], layout: str) -> pd.DataFrame:
+    """`frame` with its column names stripped and lower-cased; LogError at line 1 for two
+    columns of one name (`channel` and `Channel`: which is meant cannot be told) or for
+    a required column missing (`layout`: where to read what to write)."""
     names = [str(c).strip().lower() for c in frame.columns]
     twice = sorted({n for n in names if names.count(n) > 1})
-    if twice:  # `channel` and `Channel`: which one is meant cannot be told
+    if twice:
         same = [str(c) for c in frame.columns if str(c).strip().lower() == twice[0]]
         msg = f"columns {' and '.join(map(repr, same))} are one name in the layout: keep one"
         raise LogError([Message(str(path), 1, None, msg)])
     frame.columns = names
-    missing = [c for c in REQUIRED if c not in frame.columns]
+    missing = [c for c in required if c not in frame.columns]
     if missing:
         found = ", ".join(map(str, list(frame.columns)[:10]))
-        msg = (
-            f"missing column(s) {', '.join(missing)} (found: {found}; docs/history.md has "
-            "the layout)"
-        )
-        if {"week", "contacts"} <= set(frame.columns):
-            msg += "; weekly totals are read by `ccsim forecast --format weekly`"
+        msg = f"missing column(s) {', '.join(missing)} (found: {found}; {layout})"
         raise LogError([Message(str(path), 1, None, msg)])
     return frame
 

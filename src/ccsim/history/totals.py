@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ccsim.history.log import LogError, readable, table, undecodable
+from ccsim.history.log import LogError, named, readable, table, undecodable
 from ccsim.scenario.problems import Message
 
 COLUMNS = ("week", "contacts")
@@ -35,20 +35,8 @@ def read(path: str | Path, channel: str | None = None) -> pd.Series:
     frame = table(path)
     if lines is not None and len(lines) != len(frame):  # rows told apart otherwise: by number
         lines = None
-    frame.columns = [str(c).strip().lower() for c in frame.columns]
-    twice = sorted({c for c in frame.columns if list(frame.columns).count(c) > 1})
-    if twice:  # `week` and `Week`: which one is meant cannot be told
-        msg = f"the column {twice[0]!r} appears twice (names are read in any case): keep one"
-        raise LogError([Message(name, 1, None, msg)])
-    missing = [c for c in COLUMNS if c not in frame.columns]
-    if missing:
-        found = ", ".join(map(str, list(frame.columns)[:10]))
-        msg = (
-            f"missing column(s) {', '.join(missing)} (found: {found}); weekly totals have "
-            "`week` (the Monday, 2027-01-04, or 2027-W01), `contacts` and optionally "
-            "`channel`"
-        )
-        raise LogError([Message(name, 1, None, msg)])
+    layout = "weekly totals have `week` (the Monday, 2027-01-04, or 2027-W01), `contacts`"
+    frame = named(frame, path, COLUMNS, layout + " and optionally `channel`")
     by_channel = "channel" in frame.columns
     if channel is not None and not by_channel:
         msg = f"no `channel` column: the totals are of every channel (drop --channel {channel})"
