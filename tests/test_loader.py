@@ -299,3 +299,14 @@ def test_a_folder_gives_its_scenario_files_of_any_case_not_its_hidden_ones(tmp_p
     assert found == ["B.YAML", "a.yaml", "sub/c.yml"]
     hidden = tmp_path / ".venv" / "lib" / "x.yaml"
     assert expand_paths([hidden]) == [hidden]  # a file named is read, hidden or not
+
+
+@pytest.mark.parametrize(
+    ("written", "read"), [("monday", "mon"), ("Sunday", "sun"), ("TUE", "tue")]
+)
+def test_start_day_takes_full_names_as_shift_days_do(written, read):
+    # docs/scenario-format.md allows `monday` for days; `start_day: monday` was refused
+    s = ccsim.loads(
+        MINIMAL.replace("  horizon: 2d\n", f"  horizon: 2d\n  start_day: {written}\n", 1)
+    )
+    assert s.simulation.start_day == read

@@ -183,6 +183,18 @@ class Simulation(Model):
         "offered minus abandons shorter than the threshold; or answered contacts only",
     )
 
+    @field_validator("start_day", mode="before")
+    @classmethod
+    def _day_name(cls, value: object) -> object:
+        """`monday`, `Mon` too, as shift days are read (`units.parse_day`; until
+        2026-12-06 only `mon`…`sun` were, though the format allows full names)."""
+        if not isinstance(value, str):
+            return value
+        try:
+            return units.DAY_NAMES[units.parse_day(value)]
+        except ValueError:
+            return value  # the field's own message, which lists the names
+
     @model_validator(mode="after")
     def _start(self) -> Simulation:
         if self.start is not None:
