@@ -205,6 +205,9 @@ def test_a_size_that_is_not_positive_and_finite_is_named_as_a_size(size):
         ("check", "--confidence", "1", "a number >= 0.5 and <= 0.9999"),
         ("run", "--precision", "nan", "a number >= 0 and <= 1"),
         ("run", "--precision", "-0.1", "a number >= 0 and <= 1"),
+        # a scheduler address without a port is a bad value too (it exited 1)
+        ("run", "--scheduler", "notanaddress", "an address like tcp://host:8786"),
+        ("check", "--scheduler", "host:99999999", "an address like tcp://host:8786"),
     ],
 )
 def test_a_number_out_of_its_range_names_the_range(command, option, value, expected):

@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import json
 import math
+import re
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -211,7 +212,27 @@ Workers = Annotated[
     int | None,
     typer.Option("--workers", "-w", min=1, help="local worker processes (default: cores)"),
 ]
-Scheduler = Annotated[str | None, typer.Option(help="Dask scheduler address, e.g. tcp://host:8786")]
+_ADDRESS = re.compile(r"^([a-z][a-z0-9+.-]*://)?(\[[0-9a-fA-F:.]+\]|[^\s:/\[\]]+):\d{1,5}$")
+
+
+def scheduler_address(value: Any) -> str:
+    """A Dask scheduler address, `tcp://host:8786` or `host:8786`: one without a port is
+    a bad option value (exit 2), as a missing one is; one that does not answer is found
+    when the run starts (exit 1)."""
+    text = str(value).strip()
+    if not _ADDRESS.match(text):
+        raise ValueError(f"expected an address like tcp://host:8786, got {value!r}")
+    return text
+
+
+Scheduler = Annotated[
+    str | None,
+    typer.Option(
+        parser=scheduler_address,
+        metavar="ADDRESS",
+        help="Dask scheduler address, e.g. tcp://host:8786",
+    ),
+]
 AsJson = Annotated[bool, typer.Option("--json", help="one JSON document on stdout")]
 Report = Annotated[
     bool, typer.Option("--report", help="with --out: also write report.xlsx and report.html")
