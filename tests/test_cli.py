@@ -180,10 +180,11 @@ def test_names_are_printed_as_written_not_read_as_markup_or_emoji(tmp_path):
 def test_a_scheduler_that_is_not_an_address_is_one_line(tmp_path):
     (tmp_path / "s.yaml").write_text(MINIMAL)
     r = ccsim("run", str(tmp_path / "s.yaml"), "-n", "2", "-q", "--scheduler", "garbage")
-    assert r.returncode == 1 and "Traceback" not in r.stderr
+    # a bad option value: exit 2 before any work (until 2026-12-06 exit 1, from Dask)
+    assert r.returncode == 2 and "Traceback" not in r.stderr
     assert r.stderr.strip() == (
-        "ccsim: error: cannot reach the Dask scheduler at garbage: missing port number in "
-        "address 'garbage'"
+        "ccsim: error: Invalid value for '--scheduler': expected an address like "
+        "tcp://host:8786, got 'garbage'"
     )
 
 
