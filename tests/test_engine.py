@@ -86,7 +86,7 @@ def test_agents_work_only_on_duty_and_busy_time_fits(fixture, request, shop):
             busy = np.sum((end[mine] - start[mine]) / conc[channel[mine]])
             on_duty = np.sum(duty[:, 1] - duty[:, 0])
             assert busy <= on_duty + 1e-6
-            assert log.overtime >= 0
+            assert all(out > end for end, out in log.overtime)
 
 
 def _assert_sessions_fit(result) -> int:
@@ -147,9 +147,34 @@ def test_an_agent_never_holds_chats_of_two_chat_channels():
     assert (result.summary["answered"] > 100).all()  # both channels are served
 
 
-def test_overtime_is_recorded_when_work_runs_past_shift_end(omni_result):
-    logs = omni_result.replications[0].agents
-    assert sum(log.overtime for log in logs) > 0
+def test_overtime_is_the_work_in_hand_finished_past_a_shift_end(omni_result):
+    rep = omni_result.replications[0]
+    agent, _, start, end = _handlings(rep)
+    segments = 0
+    for a, log in enumerate(rep.agents):
+        mine = agent == a
+        for shift_end, out in log.overtime:
+            segments += 1
+            # a contact was in hand at the shift's end, and the last one ended at clock-out
+            assert ((start[mine] < shift_end) & (end[mine] > shift_end)).any()
+            assert np.isclose(end[mine][start[mine] < shift_end].max(), out)
+            assert any(np.isclose(d_end, out) for _, d_end in log.duty)  # clocked out then
+    assert segments > 50
+
+
+def test_overtime_hours_in_the_tables_and_document_add_up_the_agents_segments(omni_result):
+    rep, s = omni_result.replications[0], omni_result.scenario
+    horizon = s.simulation.horizon
+    per_group = np.zeros(len(s.groups))
+    for log in rep.agents:
+        for shift_end, out in log.overtime:  # the measured span only
+            per_group[log.group] += max(0.0, min(out, horizon) - max(shift_end, 0.0))
+    table = omni_result.groups.groupby("group", sort=False)["overtime_min"].sum()
+    assert np.allclose(table[list(s.groups)].to_numpy(), per_group)
+    document = omni_result.run_document().groups
+    for g, minutes in zip(s.groups, per_group, strict=True):
+        assert document[g].overtime_hours.mean == pytest.approx(minutes / 60, abs=1e-6)
+    assert per_group.sum() > 0
 
 
 # --- routing -----------------------------------------------------------------------------
@@ -499,7 +524,7 @@ def test_result_tables_have_the_documented_columns(shop_result):
         "nps_class",
     } <= set(shop_result.contacts().columns)
     assert {"offered", "answered", "abandoned", "asa_s", "backlog"} <= set(shop_result.intervals)
-    assert {"agents", "busy_min", "occupancy"} <= set(shop_result.groups)
+    assert {"agents", "busy_min", "occupancy", "overtime_min"} <= set(shop_result.groups)
     assert {"sl_30s", "abandon_rate", "aht_s", "nps"} <= set(shop_result.summary)
     est = shop_result.estimates()
     assert {"channel", "metric", "mean", "ci_low", "ci_high"} <= set(est.columns)

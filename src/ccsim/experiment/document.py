@@ -126,11 +126,14 @@ class ChannelResult(BaseModel):
 
 
 class GroupResult(BaseModel):
-    """One group's agents, paid hours and occupancy."""
+    """One group's agents, paid hours, occupancy and overtime: the hours worked past a
+    shift's end to finish the contacts in hand, in the measured span (not in the cost:
+    the roster's paid hours are)."""
 
     agents: int
     paid_hours: float
     occupancy: Estimate
+    overtime_hours: Estimate = UNMEASURED  # absent from documents written before 2026-12-06
 
 
 class RunDocument(BaseModel):
@@ -165,6 +168,12 @@ def _share_estimate(values: np.ndarray) -> Estimate:
     100 % had a CI reaching past it)."""
     mean, lo, hi = t_interval(values)
     return estimate(mean, max(float(lo), 0.0), min(float(hi), max(1.0, float(mean))))
+
+
+def _hours_estimate(values: np.ndarray) -> Estimate:
+    """Hours' mean and t-interval, the interval kept from 0 up."""
+    mean, lo, hi = t_interval(values)
+    return estimate(mean, max(float(lo), 0.0), hi)
 
 
 def channel_results(estimates: pd.DataFrame, checks: list[TargetCheck]) -> dict[str, ChannelResult]:
@@ -225,14 +234,14 @@ def attainment(check: TargetCheck) -> PeriodAttainment | None:
 
 
 def group_results(s: Scenario, groups: pd.DataFrame) -> dict[str, GroupResult]:
-    """Per group: rostered agents, paid hours and occupancy (busy / available) with its CI
-    over replications."""
+    """Per group: rostered agents, paid hours, occupancy (busy / available) and overtime
+    hours, with CIs over replications."""
     paid = s.paid_hours()
     agents = s.agents_per_group()
     out: dict[str, GroupResult] = {}
     for g in s.groups:
         rows = groups[groups["group"] == g]
-        per_rep = rows.groupby("replication")[["busy_min", "agents"]].sum()
+        per_rep = rows.groupby("replication")[["busy_min", "agents", "overtime_min"]].sum()
         with np.errstate(invalid="ignore", divide="ignore"):
             occupancy = (
                 per_rep["busy_min"] / (per_rep["agents"] * s.simulation.interval)
@@ -241,5 +250,6 @@ def group_results(s: Scenario, groups: pd.DataFrame) -> dict[str, GroupResult]:
             agents=agents[g],
             paid_hours=round(paid[g], 2),
             occupancy=_share_estimate(occupancy[~np.isnan(occupancy)]),
+            overtime_hours=_hours_estimate(per_rep["overtime_min"].to_numpy() / 60.0),
         )
     return out

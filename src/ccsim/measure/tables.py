@@ -174,6 +174,8 @@ def _group_table(s: Scenario, rep: Replication) -> pd.DataFrame:
     agent_group = np.array([*(a.group for a in rep.agents), -1], int)  # -1: nobody
     duty = np.array([seg for a in rep.agents for seg in a.duty], float).reshape(-1, 2)
     duty_group = np.repeat(agent_group[:-1], [len(a.duty) for a in rep.agents])
+    overtime = np.array([seg for a in rep.agents for seg in a.overtime], float).reshape(-1, 2)
+    overtime_group = np.repeat(agent_group[:-1], [len(a.overtime) for a in rep.agents])
     group_of, esc_group_of = agent_group[o["agent"]], agent_group[o["esc_agent"]]
     end = np.where(np.isnan(o["end"]), rep.t1, o["end"])
     esc_end = np.where(np.isnan(o["esc_end"]), rep.t1, o["esc_end"])
@@ -187,7 +189,13 @@ def _group_table(s: Scenario, rep: Replication) -> pd.DataFrame:
         ) + timegrid.overlap_per_bin(o["esc_start"][mine_esc], esc_end[mine_esc], edges)
         with np.errstate(invalid="ignore", divide="ignore"):  # nobody on duty: undefined
             occupancy = np.where(available > 0, busy / available, np.nan)
-        blocks[name] = {"agents": available / step, "busy_min": busy, "occupancy": occupancy}
+        late = overtime[overtime_group == gi]
+        blocks[name] = {
+            "agents": available / step,
+            "busy_min": busy,
+            "occupancy": occupancy,
+            "overtime_min": timegrid.overlap_per_bin(late[:, 0], late[:, 1], edges),
+        }
     return _stack(s, rep, "group", blocks)
 
 

@@ -394,6 +394,7 @@ class Center:
                 if env.now >= period.end:
                     break
                 yield from self._clock_out(agent)
+                self._overtime(agent, period.end)  # the work before a late break
                 yield self._after(length)
                 if env.now < period.end:
                     self._clock_in(agent)
@@ -402,7 +403,12 @@ class Center:
             if period.end > env.now:
                 yield self._after(period.end - env.now)
             yield from self._clock_out(agent)
-            agent.overtime += env.now - period.end
+            self._overtime(agent, period.end)
+
+    def _overtime(self, agent: Agent, end: float) -> None:
+        """Record the time an agent clocked out past its shift's end."""
+        if self.env.now > end:
+            agent.overtime.append((end, self.env.now))
 
     # --- after the run ----------------------------------------------------------------------
 

@@ -53,7 +53,7 @@ class Agent:
         self.waiter: simpy.Event | None = None  # set while it finishes work to clock out
         self.duty: list[tuple[float, float]] = []  # available segments [start, end)
         self.since = 0.0
-        self.overtime = 0.0
+        self.overtime: list[tuple[float, float]] = []  # past a shift's end [end, clock-out)
 
 
 @dataclass
@@ -63,7 +63,7 @@ class AgentLog:
     group: int
     line: int
     duty: list[tuple[float, float]]  # available segments [start, end) (breaks excluded)
-    overtime: float
+    overtime: list[tuple[float, float]]  # worked past a shift's end [end, clock-out)
 
 
 @dataclass

@@ -174,16 +174,17 @@ def render_run(doc: RunDocument, console: Console) -> None:
             "enough periods met it (each period's contacts pooled over the replications)"
         )
     groups = Table(title="Groups")
-    for col in ("group", "agents", "paid h/week", "occupancy", "95% CI"):
+    for col in ("group", "agents", "paid h/week", "occupancy", "95% CI", "overtime h"):
         groups.add_column(col, justify="left" if col == "group" else "right")
     for name, g in doc.groups.items():
-        occ = g.occupancy
+        occ, late = g.occupancy, g.overtime_hours.mean
         groups.add_row(
             name,
             str(g.agents),
             f"{g.paid_hours:,.1f}",
             _pct(occ.mean),
             f"{_pct(occ.ci[0])}–{_pct(occ.ci[1])}",
+            "—" if late is None else f"{late:,.1f}",
         )
     console.print(groups)
     cost = doc.cost
