@@ -49,6 +49,9 @@ def test_run_and_check_refuse_a_scenario_without_roster_lines(tmp_path, roster):
     r = cli("check", str(f), "-n", "1", "--json")
     assert r.returncode == 1 and r.stderr.startswith(expected)
     assert json.loads(r.stdout)["files"][0]["valid"] is False
+    with pytest.raises(ccsim.ScenarioError) as refused:  # and the Python API, as the CLI
+        ccsim.simulate(ccsim.load(f), 1, seed=1)
+    assert str(refused.value).startswith(expected)
 
 
 def test_no_agents_gives_zero_service_and_a_warning(tmp_path):

@@ -85,8 +85,12 @@ def simulate(
     `precision`: add replications (doubling, up to `max_replications`) until every
     service-level 95 % CI half-width is at most this. A replication estimated to need
     more memory than `memory_limit` (bytes or a size like "16GB"; default: a quarter of
-    this machine's memory) is refused up front with `WorkLimitError`.
+    this machine's memory) is refused up front with `WorkLimitError`. A scenario with no
+    roster lines and no staffing table is refused with `ScenarioError`, as `ccsim run`
+    refuses it (`rules.runnable`): nobody would answer.
     """
+    if missing := rules.runnable(s, str(s.source or s.name)):
+        raise ScenarioError(missing)
     n = s.simulation.replications if replications is None else replications
     n = counts.whole(n, "replications")  # (0 was taken for "the scenario's")
     max_replications = counts.whole(max_replications, "max_replications")
