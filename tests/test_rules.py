@@ -535,6 +535,15 @@ def test_warning_channel_open_with_nobody_on_duty(tmp_path):
     ), warnings
 
 
+def test_a_gap_of_days_is_named_by_its_days_and_clock_times(tmp_path):
+    # open all week, staffed from Tuesday: printed `mon 00:00-32:00` until 2026-12-06
+    text = MINIMAL.replace('    open: {mon-fri: "08:00-18:00"}\n', "").replace(
+        "days: mon-fri}", "days: tue-fri}"
+    )
+    warnings = [w for w in _warnings(text, tmp_path) if "channels.phone" in w]
+    assert any("channel is open mon 00:00-tue 08:00 with no" in w for w in warnings), warnings
+
+
 def test_warning_group_without_roster_line(tmp_path):
     text = MINIMAL.replace("  - {group: supervisor, shift: day, agents: 1}\n", "")
     warnings = _warnings(text, tmp_path)

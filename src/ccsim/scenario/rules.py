@@ -264,11 +264,7 @@ def _warnings(s: Scenario) -> list[Problem]:
             continue  # an always-open inbox simply waits for the next shift
         gap = _uncovered_open_time(s, ch, channel.windows)
         if gap is not None:
-            day, start, end = gap
-            msg = (
-                f"channel is open {units.DAY_NAMES[day]} {units.format_clock(start)}-"
-                f"{units.format_clock(end)} with no {ch!r}-skilled agent on duty"
-            )
+            msg = f"channel is open {_week_span(*gap)} with no {ch!r}-skilled agent on duty"
             out.append(Problem(("channels", ch, "open" if channel.open else "kind"), msg, True))
     for ch in s.targets:
         skilled = set(s.skilled_groups(ch))
@@ -308,10 +304,23 @@ def written(data: object, s: Scenario) -> list[Problem]:
     return out
 
 
+def _week_span(start: float, end: float) -> str:
+    """`mon 06:00-14:00`, `fri 22:00-24:00`, or `mon 06:00-sat 22:00` across days (minutes
+    of the week; until 2026-12-06 a gap of days printed `mon 06:00-166:00`)."""
+    day = int(start // units.MINUTES_PER_DAY)
+    last = math.ceil(end / units.MINUTES_PER_DAY) - 1  # the day the span ends in (24:00)
+    head = f"{units.DAY_NAMES[day % 7]} {units.format_clock(start % units.MINUTES_PER_DAY)}"
+    if last == day:
+        return f"{head}-{units.format_clock(end - day * units.MINUTES_PER_DAY)}"
+    ending = end - last * units.MINUTES_PER_DAY
+    return f"{head}-{units.DAY_NAMES[last % 7]} {units.format_clock(ending)}"
+
+
 def _uncovered_open_time(
     s: Scenario, channel: str, windows: list[tuple[float, float]] | None
-) -> tuple[int, float, float] | None:
-    """First open period of the week with no skilled agent on duty, as (day, start, end)."""
+) -> tuple[float, float] | None:
+    """First open period of the week with no skilled agent on duty, as (start, end) in
+    minutes of the week."""
     skilled = set(s.skilled_groups(channel))
     duty: list[tuple[float, float]] = []
     for line in s.roster:
@@ -329,7 +338,5 @@ def _uncovered_open_time(
                 break
             t = de
         if t < end:
-            gap_end = min(end, next((ds for ds, _ in duty if ds > t), end))
-            day = int(t // units.MINUTES_PER_DAY)
-            return day, t - day * units.MINUTES_PER_DAY, gap_end - day * units.MINUTES_PER_DAY
+            return t, min(end, next((ds for ds, _ in duty if ds > t), end))
     return None
