@@ -1,5 +1,6 @@
 """Mutants of the bundled scenarios (and of a minimal one) for fuzzing, and the one
-verdict on a mutant: rejected (ScenarioError, or a run too large for the memory limit),
+verdict on a mutant: rejected (ScenarioError — at load, or no roster lines to simulate —,
+or a run too large for the memory limit),
 ran (one replication simulated and measured), or crashed (anything else).
 
 Used by tests/test_fuzz.py (hypothesis draws the mutations) and bench/fuzz.py (a seeded
@@ -179,6 +180,10 @@ def verdict(text: str, folder: str) -> tuple[str, str]:
         result.document()
     except ccsim.WorkLimitError as exc:
         return "rejected", str(exc)
+    except ccsim.ScenarioError as exc:  # valid, but not runnable (no roster lines)
+        if [str(m) for m in exc.messages if not str(m).startswith("mutant.yaml: roster:")]:
+            return "crashed", f"refused to simulate: {exc}"
+        return "rejected", str(exc.messages[0])
     except Exception:
         return "crashed", traceback.format_exc()
     return "ran", ""
