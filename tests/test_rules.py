@@ -323,6 +323,22 @@ CASES = [
         "agents: -3",
         "at least 0",
     ),
+    (  # a shorthand's value is named as written (was `max_abandon.at_most`)
+        "abandon-share-above-1",
+        "max_abandon: 0.05}",
+        "max_abandon: 1.5}",
+        "targets.phone.max_abandon",
+        "max_abandon: 1.5",
+        "got 1.5 (expected a value at most 1)",
+    ),
+    (
+        "abandon-share-above-1-long-form",
+        "max_abandon: 0.05}",
+        "max_abandon: {at_most: 1.5}}",
+        "targets.phone.max_abandon.at_most",
+        "max_abandon: {at_most: 1.5}",
+        "got 1.5 (expected a value at most 1)",
+    ),
     (
         "shrinkage-below-1",
         "targets:",

@@ -207,6 +207,8 @@ def _from_pydantic(
         loc = _clean_loc(err["loc"])
         if err["type"] == "missing" and loc in meant:
             continue
+        if err["type"] != "missing" and lines and loc not in lines and loc[:-1] in lines:
+            loc = loc[:-1]  # a shorthand's value (`max_abandon: 1.5` is {at_most: 1.5})
         text = _describe(err, loc, root)
         if (loc, text) in seen:
             continue
