@@ -109,6 +109,9 @@ def test_erlang_b_blocking_with_balking_callers():
     result = simulate_default(text)
     assert_in_ci(result, "abandon_rate", erlang.erlang_b(10.0, 17))
     assert erlang.erlang_b(10.0, 17) == pytest.approx(0.0129489, abs=5e-8)
+    # P(wait) is the share not answered on arrival — the blocked callers, who balked
+    # (until 2026-12-06 a balker counted as not waiting: P(wait) was 0 here)
+    assert_in_ci(result, "p_wait", erlang.erlang_b(10.0, 17))
 
 
 def test_abandoned_callers_wait_exactly_their_patience_and_erlang_a_holds_in_overload():

@@ -42,7 +42,8 @@ def _summary_row(s: Scenario, rep: Replication, out: Dispositions, k: int, name:
         "waiting_at_end": int(out.waiting[m].sum()),
         "closed": int(((closed >= 0) & (closed < rep.horizon)).sum()),
         "abandon_rate": abandoned.mean() if m.size else np.nan,
-        "p_wait": (wait > 0).mean() if m.size else np.nan,
+        # not answered on arrival: a balker too (it found every agent busy; wait 0)
+        "p_wait": ((wait > 0) | abandoned).mean() if m.size else np.nan,
         "asa_s": 60 * wait[answered].mean() if answered.any() else np.nan,
         "wait_mean_s": 60 * wait.mean() if m.size else np.nan,
         "aht_s": 60 * np.nanmean(handle) if np.isfinite(handle).any() else np.nan,
