@@ -389,6 +389,43 @@ def test_every_rule_violation_is_reported_not_only_the_first(tmp_path):
     assert any("groups.agents.skills.emial" in m for m in messages)
 
 
+def test_unknown_names_are_reported_beside_value_errors(tmp_path):
+    # a bad value hid every misspelt name until it was fixed (until 2026-12-06)
+    broken = MINIMAL.replace("wage: 15", "wage: -15").replace(
+        "shift: day, agents: 3}", "shift: dya, agents: 3}"
+    )
+    broken = broken.replace("mix: {phone: 0.3,", "mix: {phnoe: 0.3,")
+    broken = broken.replace("  email: {service:", "  emial: {service:")
+    messages = errors_of(broken, tmp_path)
+    assert len(messages) == 4, messages
+    prefix = f"{tmp_path / 's.yaml'}:"
+    assert (
+        messages[0]
+        == f"{prefix}{_line_of(broken, 'wage: -15')}: groups.agents.wage: got -15 (expected a value at least 0)"
+    )
+    expected = [
+        (_line_of(broken, "phnoe"), "reasons.special.mix.phnoe: unknown channel 'phnoe'"),
+        (_line_of(broken, "dya"), "roster[0].shift: unknown shift 'dya' (expected one of: day); did you mean 'day'?"),
+        (_line_of(broken, "emial: {"), "targets.emial: unknown channel 'emial'"),
+    ]  # fmt: skip
+    for line, text in expected:
+        assert any(m.startswith(f"{prefix}{line}: {text}") for m in messages), (text, messages)
+
+
+def test_a_name_is_not_judged_where_the_model_already_refused_it(tmp_path):
+    # one message per problem: a roster line whose shift is not text, a skill with a bad
+    # priority, and no channels block (nothing to judge the names against)
+    broken = MINIMAL.replace("shift: day, agents: 3}", "shift: [day], agents: 3}")
+    broken = broken.replace("skills: {phone: 1, email: 2}", "skills: {phone: 1, emial: 0}")
+    messages = errors_of(broken, tmp_path)
+    assert len(messages) == 2, messages
+    assert any("roster[0].shift: " in m for m in messages)
+    assert any("groups.agents.skills.emial: " in m and "at least 1" in m for m in messages)
+    no_channels = MINIMAL[: MINIMAL.index("channels:")] + MINIMAL[MINIMAL.index("arrivals:") :]
+    messages = errors_of(no_channels.replace("wage: 15", "wage: -15"), tmp_path)
+    assert not any("unknown" in m for m in messages), messages
+
+
 @pytest.mark.parametrize(
     ("old", "new", "expected"),
     [

@@ -93,7 +93,8 @@ def validate(
     try:
         scenario = Scenario.model_validate(data, context=context)
     except ValidationError as exc:
-        raise ScenarioError(_from_pydantic(exc, name, lines)) from None
+        messages = _from_pydantic(exc, name, lines)
+        raise ScenarioError(messages + _unknown_names(data, messages, name, lines)) from None
     errors, warnings = rules.check(scenario)
     if errors:
         raise ScenarioError([_locate(p, name, lines) for p in errors])
@@ -101,6 +102,24 @@ def validate(
         warnings += rules.written(data, scenario)
     located = [_locate(p, name, lines) for p in warnings]
     return scenario.with_origin(source, located, variant, allowed)
+
+
+def _unknown_names(
+    data: Any, reported: list[Message], name: str, lines: dict[Loc, int] | None
+) -> list[Message]:
+    """The unknown names of data the model refused, beside its messages (a bad value
+    hid a misspelt group until it was fixed): those at a field no message names, nor a
+    field inside or around one."""
+    names = rules.Names.written(data)
+    if names is None:
+        return []
+    taken = [m.field or "" for m in reported]
+
+    def near(field: str) -> bool:
+        return any(f == field or f.startswith((field + ".", field + "[")) or
+                   field.startswith((f + ".", f + "[")) for f in taken)  # fmt: skip
+
+    return [_locate(p, name, lines) for p in rules.unknown_names(names) if not near(p.field)]
 
 
 def validate_model(

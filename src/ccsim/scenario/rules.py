@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import difflib
 import math
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -53,38 +54,110 @@ def _suggest(name: str, options: list[str]) -> str:
     return f"(expected one of: {listed}){hint}"
 
 
-def _names(s: Scenario) -> list[Problem]:
+@dataclass
+class Names:
+    """The names a scenario defines and those it refers to, as written: what `_names`
+    checks. Built from a valid Scenario, or from the raw data of one the model refused
+    (`Names.written`), so that an unknown name is reported beside the value errors
+    instead of only once they are fixed."""
+
+    channels: list[str]
+    groups: list[str]
+    shifts: list[str]
+    arrivals: list[str] = field(default_factory=list)
+    mixes: dict[str, list[str]] = field(default_factory=dict)  # reason -> channels
+    skills: dict[str, list[str]] = field(default_factory=dict)  # group -> skills
+    roster: list[tuple[object, object]] = field(default_factory=list)  # (group, shift)
+    targets: list[str] = field(default_factory=list)
+    per_contact: list[str] = field(default_factory=list)
+
+    @classmethod
+    def of(cls, s: Scenario) -> Names:
+        return cls(
+            list(s.channels), list(s.groups), list(s.shifts), list(s.arrivals),
+            {r: list(reason.mix) for r, reason in s.reasons.items()},
+            {g: list(group.skills) for g, group in s.groups.items()},
+            [(line.group, line.shift) for line in s.roster],
+            list(s.targets), list(s.costs.per_contact),
+        )  # fmt: skip
+
+    @classmethod
+    def written(cls, data: object) -> Names | None:
+        """The names of raw scenario data, or None when a block that defines names
+        (channels, groups, shifts) is not a mapping: its references cannot be judged.
+        Entries of the wrong shape are left out (the model reports those)."""
+        data = data if isinstance(data, dict) else {}
+        defined = [data.get(k, {} if k == "shifts" else None) for k in _DEFINING]
+        if not all(isinstance(block, dict) for block in defined):
+            return None
+        channels, groups, shifts = ([k for k in b if isinstance(k, str)] for b in defined)
+
+        def keys(value: object) -> list[str]:
+            return [k for k in value if isinstance(k, str)] if isinstance(value, dict) else []
+
+        def inner(block: str, key: str) -> dict[str, list[str]]:
+            items = data.get(block)
+            items = items if isinstance(items, dict) else {}
+            return {n: keys(v.get(key)) for n, v in items.items() if isinstance(v, dict)}
+
+        roster = data.get("roster")
+        lines = roster if isinstance(roster, list) else []
+        costs = data.get("costs")
+        return cls(
+            channels, groups, shifts, keys(data.get("arrivals")),
+            inner("reasons", "mix"), inner("groups", "skills"),
+            [(ln.get("group"), ln.get("shift")) if isinstance(ln, dict) else (None, None)
+             for ln in lines],
+            keys(data.get("targets")),
+            keys(costs.get("per_contact")) if isinstance(costs, dict) else [],
+        )  # fmt: skip
+
+
+_DEFINING = ("channels", "groups", "shifts")
+
+
+def unknown_names(n: Names) -> list[Problem]:
     """Every name used in one block must be defined in the block it refers to."""
     out: list[Problem] = []
-    channels = list(s.channels)
-    with_esc = [*channels, "escalation"]
-    for ch in s.arrivals:
-        if ch not in s.channels:
+    channels = n.channels
+    with_esc = [*channels, ESCALATION]
+    for ch in n.arrivals:
+        if ch not in channels:
             msg = f"unknown channel {ch!r} {_suggest(ch, channels)}"
             out.append(Problem(("arrivals", ch), msg))
-    for r, reason in s.reasons.items():
-        for ch in reason.mix:
-            if ch not in s.channels:
+    for r, mix in n.mixes.items():
+        for ch in mix:
+            if ch not in channels:
                 msg = f"unknown channel {ch!r} {_suggest(ch, channels)}"
                 out.append(Problem(("reasons", r, "mix", ch), msg))
-    for g, group in s.groups.items():
-        for ch in group.skills:
+    for g, skills in n.skills.items():
+        for ch in skills:
             if ch not in with_esc:
                 msg = f"unknown skill {ch!r} {_suggest(ch, with_esc)}"
                 out.append(Problem(("groups", g, "skills", ch), msg))
-    for i, line in enumerate(s.roster):
-        if line.group not in s.groups:
-            msg = f"unknown group {line.group!r} {_suggest(line.group, list(s.groups))}"
+    for i, (group, shift) in enumerate(n.roster):
+        if isinstance(group, str) and group not in n.groups:
+            msg = f"unknown group {group!r} {_suggest(group, n.groups)}"
             out.append(Problem(("roster", i, "group"), msg))
-        if line.shift not in s.shifts:
-            msg = f"unknown shift {line.shift!r} {_suggest(line.shift, list(s.shifts))}"
+        if isinstance(shift, str) and shift not in n.shifts:
+            msg = f"unknown shift {shift!r} {_suggest(shift, n.shifts)}"
             out.append(Problem(("roster", i, "shift"), msg))
-    for ch in s.targets:
+    for ch in n.targets:
         if ch not in with_esc:
             out.append(Problem(("targets", ch), f"unknown channel {ch!r} {_suggest(ch, with_esc)}"))
-        elif s.targets[ch].max_abandon is not None and (
-            ch == "escalation" or s.channels[ch].kind == "message"
-        ):
+    for ch in n.per_contact:
+        if ch not in channels:
+            msg = f"unknown channel {ch!r} {_suggest(ch, channels)}"
+            out.append(Problem(("costs", "per_contact", ch), msg))
+    return out
+
+
+def _names(s: Scenario) -> list[Problem]:
+    """Unknown names, and abandon limits and escalation scopes where they cannot apply."""
+    out = unknown_names(Names.of(s))
+    for ch, target in s.targets.items():
+        message = ch == ESCALATION or (ch in s.channels and s.channels[ch].kind == "message")
+        if target.max_abandon is not None and message:
             msg = "max_abandon applies to voice and chat channels only (messages never abandon)"
             out.append(Problem(("targets", ch, "max_abandon"), msg))
     if ESCALATION in s.targets:  # escalations are measured over the window only
@@ -93,10 +166,6 @@ def _names(s: Scenario) -> list[Problem]:
             if t.scoped:
                 msg = "escalation targets are judged over the whole window: per: week only"
                 out.append(Problem(("targets", ESCALATION, "service", i, "per"), msg))
-    for ch in s.costs.per_contact:
-        if ch not in s.channels:
-            msg = f"unknown channel {ch!r} {_suggest(ch, channels)}"
-            out.append(Problem(("costs", "per_contact", ch), msg))
     return out
 
 
