@@ -33,6 +33,19 @@ from conftest import MINIMAL, errors_of
             ":4: invalid YAML: mapping values are not allowed here (a key indented deeper",
         ),
         ("name: a\nname: b\n", ":2: invalid YAML: found duplicate key 'name' (first on line 1"),
+        # a quote left open in a {mapping} was reported where the reader stopped, lines on
+        (
+            'name: x\nchannels:\n  phone: {kind: voice, open: {mon: "08:00-18:00}}\n'
+            "arrivals:\n  phone: {weekly: 10}\ngroups: {}\n",
+            ":3: invalid YAML: the quoted scalar begun on this line runs on to line 7 "
+            "(found unexpected end of stream): a closing quote missing?",
+        ),
+        (
+            'name: x\nchannels:\n  phone: {kind: voice, open: {mon: "08:00-18:00}}\n'
+            'arrivals:\n  phone: {weekly: 10, intraday: "flat"}\n',
+            ":3: invalid YAML: the flow mapping begun on this line runs on to line 5 "
+            "(expected ',' or '}', but got '<scalar>'): a closing quote, } or ] missing?",
+        ),
     ],
 )
 def test_file_level_problems(tmp_path, text, expected):

@@ -129,6 +129,7 @@ def parse(
                 f"{what_} (a key indented deeper than the keys above it, or a value "
                 "holding ': ' that needs quotes)"
             )
+        line, what_ = _still_open(exc, line, what_)
         raise InputError([Message(name, line, None, f"invalid YAML: {what_}")]) from None
     except YAMLError as exc:
         detail = " ".join(str(exc).split())[:200]
@@ -183,6 +184,29 @@ def _duplicate_keys(text: str, name: str, limits: FileLimits) -> list[Message]:
             else:
                 top[0][key] = line
     return found
+
+
+def _still_open(exc: MarkedYAMLError, line: int | None, what: str) -> tuple[int | None, str]:
+    """(line, message) of a flow mapping or list that runs on to the error from an earlier
+    line: the line where it began, where a quote or bracket was most likely left open
+    (`{mon-fri: "08:00-18:00}` on line 10 was reported at line 34, where the reader
+    stopped); other errors as they are."""
+    begun, found = exc.context_mark, exc.problem_mark
+    context = str(exc.context or "")
+    kind = next((k for k in _OPENED if context.endswith(k)), None)
+    if begun is None or found is None or begun.line >= found.line or kind is None:
+        return line, what
+    return begun.line + 1, (
+        f"the {kind} begun on this line runs on to line {found.line + 1} ({what}): "
+        f"{_OPENED[kind]} missing?"
+    )
+
+
+_OPENED = {  # what the reader was inside: what probably closes it
+    "flow mapping": "a closing quote, } or ]",
+    "flow sequence": "a closing quote, ] or }",
+    "quoted scalar": "a closing quote",
+}
 
 
 def _check_shape(text: str, name: str, limits: FileLimits) -> None:
