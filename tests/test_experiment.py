@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import warnings
+
 import pytest
 
 import ccsim
@@ -71,6 +73,16 @@ def test_precision_adds_replications_until_the_ci_is_narrow(shop):
     assert len(result.tables) > 2
     # the first replications are the same ones a plain run makes
     assert result.summary[result.summary.replication < 2].equals(loose.summary)
+
+
+def test_the_python_api_warns_when_the_cap_stopped_a_run_to_precision(shop):
+    # only the CLI said so until 2026-12-06: a notebook got 4 replications in silence
+    with pytest.warns(ccsim.PrecisionNotReached, match=r"precision 0.001 not reached in 4 "):
+        result = ccsim.simulate(shop, 2, 5, workers=1, precision=0.001, max_replications=4)
+    assert len(result.tables) == 4
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ccsim.PrecisionNotReached)
+        ccsim.simulate(shop, 2, 5, workers=1, precision=0.5, max_replications=4)
 
 
 def test_progress_is_reported(shop):

@@ -25,6 +25,7 @@ from ccsim.api import (
     write_report,
 )
 from ccsim.experiment.result import Result
+from ccsim.experiment.runner import PrecisionNotReached
 from ccsim.planning.plan import Plan
 from ccsim.scenario.model import Scenario
 from ccsim.scenario.problems import ScenarioError
@@ -33,6 +34,7 @@ from ccsim.version import __version__
 __all__ = [
     "FileCheck",
     "Plan",
+    "PrecisionNotReached",
     "Result",
     "Scenario",
     "ScenarioError",

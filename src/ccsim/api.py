@@ -8,6 +8,7 @@ depend on the number of workers or on a Dask cluster.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
@@ -83,7 +84,8 @@ def simulate(
     Each replication is measured as it finishes and only its tables are kept, unless
     `contacts=True` keeps the per-contact records too (`Result.contacts()`).
     `precision`: add replications (doubling, up to `max_replications`) until every
-    service-level 95 % CI half-width is at most this. A replication estimated to need
+    service-level 95 % CI half-width is at most this (a `PrecisionNotReached` warning
+    when the cap stopped it first). A replication estimated to need
     more memory than `memory_limit` (bytes or a size like "16GB"; default: a quarter of
     this machine's memory) is refused up front with `WorkLimitError`. A scenario with no
     roster lines and no staffing table is refused with `ScenarioError`, as `ccsim run`
@@ -97,9 +99,12 @@ def simulate(
     work.ensure_fits(s, memory_limit, max_replications if precision is not None else n)
     options = dict(workers=workers, scheduler=scheduler, contacts=contacts, progress=progress)
     seed = seeds.resolve(seed, s)
-    if precision is not None:
-        return runner.run_to_precision(s, n, seed, precision, max_replications, **options)
-    return runner.run(s, n, seed, **options)
+    if precision is None:
+        return runner.run(s, n, seed, **options)
+    result = runner.run_to_precision(s, n, seed, precision, max_replications, **options)
+    if (short := runner.shortfall(result, precision)) is not None:
+        warnings.warn(short, runner.PrecisionNotReached, stacklevel=2)
+    return result
 
 
 @dataclass

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import json
 import re
+import warnings
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Annotated, Any
@@ -90,6 +91,7 @@ def run(
 ) -> None:
     """Simulate the scenario's roster N times: service levels with 95% CIs, occupancy, cost."""
     import ccsim
+    from ccsim.experiment.runner import PrecisionNotReached, shortfall
     from ccsim.report import console, folders
     from ccsim.report import model as reports
     from ccsim.scenario import rules
@@ -110,25 +112,15 @@ def run(
         for m in s.warnings:
             err.print(str(m), markup=False)
     keep = contacts and out_dir is not None
-    with simulating(quiet) as progress:
+    with simulating(quiet) as progress, warnings.catch_warnings():
+        warnings.simplefilter("ignore", PrecisionNotReached)  # said below, as the CLI says
         result = ccsim.simulate(
             s, reps, seed, contacts=keep, workers=workers, scheduler=scheduler,
             progress=progress, precision=precision, max_replications=max_reps,
             memory_limit=memory_limit,
         )  # fmt: skip
-    if precision is not None:  # said when the cap, not the precision, stopped it
-        from ccsim.experiment.runner import reached, widest_service_ci
-
-        if not reached(result, precision):
-            widest = widest_service_ci(result)
-            one = len(result.tables) < 2
-            reached_text = "is unknown (one replication has no CI)" if one else f"is {widest:.4f}"
-            err.print(
-                f"ccsim: warning: {scenario}: --precision {precision:g} not reached in "
-                f"{len(result.tables)} replications (--max-reps): the widest service-level "
-                f"CI half-width {reached_text}",
-                markup=False,
-            )
+    if precision is not None and (short := shortfall(result, precision, "--max-reps")):
+        err.print(f"ccsim: warning: {scenario}: --{short}", markup=False)
     if out_dir is not None:
         built = reports.from_result(result)
         folders.write_run(out_dir, result, built, contacts=keep, with_report=report)

@@ -267,6 +267,23 @@ def run_to_precision(
     return result
 
 
+class PrecisionNotReached(UserWarning):
+    """`precision` asked of a run was not reached before `max_replications`."""
+
+
+def shortfall(result: Result, precision: float, cap: str = "max_replications") -> str | None:
+    """Why a run to `precision` stopped short of it (None: it reached it): the
+    replications run (`cap` names the limit) and the widest service-level CI half-width."""
+    if reached(result, precision):
+        return None
+    n = len(result.tables)
+    widest = f"is {widest_service_ci(result):.4f}" if n > 1 else "is unknown (one has no CI)"
+    return (
+        f"precision {precision:g} not reached in {n} replications ({cap}): the widest "
+        f"service-level CI half-width {widest}"
+    )
+
+
 def reached(result: Result, precision: float) -> bool:
     """Every service-level CI half-width ≤ precision, on 2 replications or more (one
     has no interval: its CI is the estimate itself)."""
