@@ -162,6 +162,49 @@ def test_overtime_is_the_work_in_hand_finished_past_a_shift_end(omni_result):
     assert segments > 50
 
 
+LATE = """\
+name: late
+simulation: {horizon: 1d, warmup: 0, interval: 15min, replications: 1, seed: 3}
+channels:
+  phone: {kind: voice}
+arrivals:
+  phone: {weekly: 7000, daily: uniform, intraday: flat}
+reasons:
+  call: {mix: {phone: 1.0}, resolve: {mean: 40min, cv: 0.05}}
+anger: off
+groups:
+  agents: {skills: {phone: 1}}
+shifts:
+  late: {start: "00:00", length: 1425min}
+  brk: {start: "00:00", length: 16h, breaks: [{after: 955min, length: 5min}]}
+roster:
+  - {group: agents, shift: late, agents: 4}
+  - {group: agents, shift: brk, agents: 4}
+"""
+
+
+def test_overtime_before_a_late_break_and_at_the_end_of_the_run():
+    # 28 Erlangs on 8 agents: everyone holds a 40-min call at 15:55 (a break, then the
+    # shift's end at 16:00) and at 23:45 (the other shift's end; the run ends at 24:00)
+    result = ccsim.simulate(ccsim.loads(LATE), 1, seed=3, contacts=True)
+    rep = result.replications[0]
+    assert rep.t1 == 1440.0  # no target, no cool-down
+    agent, _, start, end = _handlings(rep)
+    for a, log in enumerate(rep.agents):
+        # the shift's end, and when it stopped taking work (its end, or the break's start)
+        shift_end, clock_out = (1425.0, 1425.0) if log.line == 0 else (960.0, 955.0)
+        mine = agent == a
+        in_hand = (start[mine] < clock_out) & (end[mine] > clock_out)
+        assert in_hand.sum() == 1
+        finished = min(end[mine][in_hand][0], rep.t1)
+        assert log.overtime == [(shift_end, pytest.approx(finished))], (a, log.overtime)
+    assert sum(log.overtime[0][1] == rep.t1 for log in rep.agents) >= 2  # cut by the run's end
+    # reported as hours a week, as the paid hours beside them: this run is one day
+    minutes = sum(out - begun for log in rep.agents for begun, out in log.overtime)
+    hours = result.run_document().groups["agents"].overtime_hours.mean
+    assert hours == pytest.approx(minutes / 60 * 7, abs=1e-5)
+
+
 def test_overtime_hours_in_the_tables_and_document_add_up_the_agents_segments(omni_result):
     rep, s = omni_result.replications[0], omni_result.scenario
     horizon = s.simulation.horizon
@@ -172,8 +215,9 @@ def test_overtime_hours_in_the_tables_and_document_add_up_the_agents_segments(om
     table = omni_result.groups.groupby("group", sort=False)["overtime_min"].sum()
     assert np.allclose(table[list(s.groups)].to_numpy(), per_group)
     document = omni_result.run_document().groups
+    week = 7 * 1440 / horizon  # a week's hours, as the paid hours beside them
     for g, minutes in zip(s.groups, per_group, strict=True):
-        assert document[g].overtime_hours.mean == pytest.approx(minutes / 60, abs=1e-6)
+        assert document[g].overtime_hours.mean == pytest.approx(minutes / 60 * week, abs=1e-6)
     assert per_group.sum() > 0
 
 

@@ -331,6 +331,14 @@ CASES = [
         "max_abandon: 1.5",
         "got 1.5 (expected a value at most 1)",
     ),
+    (  # ... with its units (a duration's bound in days, not 576,000 minutes)
+        "patience-shorthand-too-long",
+        "patience: 3min",
+        "patience: 400d",
+        "channels.phone.patience",
+        "patience: 400d",
+        "got 400d (expected a value at most 30d)",
+    ),
     (
         "abandon-share-above-1-long-form",
         "max_abandon: 0.05}",

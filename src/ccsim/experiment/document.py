@@ -18,6 +18,7 @@ from pydantic import BaseModel, model_serializer
 from ccsim.finance.cost import Cost
 from ccsim.measure.confidence import t_interval
 from ccsim.measure.targets import TargetCheck
+from ccsim.scenario import units
 from ccsim.scenario.model import ESCALATION, Scenario
 
 ESTIMATED = (
@@ -126,9 +127,9 @@ class ChannelResult(BaseModel):
 
 
 class GroupResult(BaseModel):
-    """One group's agents, paid hours, occupancy and overtime: the hours worked past a
-    shift's end to finish the contacts in hand, in the measured span (not in the cost:
-    the roster's paid hours are)."""
+    """One group's agents, paid hours a week, occupancy and overtime: the hours a week
+    worked past a shift's end to finish the contacts in hand (the measured span's,
+    scaled to a week; not in the cost: the roster's paid hours are)."""
 
     agents: int
     paid_hours: float
@@ -235,9 +236,10 @@ def attainment(check: TargetCheck) -> PeriodAttainment | None:
 
 def group_results(s: Scenario, groups: pd.DataFrame) -> dict[str, GroupResult]:
     """Per group: rostered agents, paid hours, occupancy (busy / available) and overtime
-    hours, with CIs over replications."""
+    hours a week, with CIs over replications."""
     paid = s.paid_hours()
     agents = s.agents_per_group()
+    week = units.MINUTES_PER_WEEK / s.simulation.horizon  # a week's, as the paid hours
     out: dict[str, GroupResult] = {}
     for g in s.groups:
         rows = groups[groups["group"] == g]
@@ -250,6 +252,6 @@ def group_results(s: Scenario, groups: pd.DataFrame) -> dict[str, GroupResult]:
             agents=agents[g],
             paid_hours=round(paid[g], 2),
             occupancy=_share_estimate(occupancy[~np.isnan(occupancy)]),
-            overtime_hours=_hours_estimate(per_rep["overtime_min"].to_numpy() / 60.0),
+            overtime_hours=_hours_estimate(per_rep["overtime_min"].to_numpy() / 60.0 * week),
         )
     return out

@@ -208,6 +208,8 @@ class Center:
         for agent in self.agents:  # close the books of agents still working
             if agent.taking or agent.load:
                 agent.duty.append((agent.since, now))
+            if agent.waiter is not None:  # still finishing work to clock out
+                self._overtime(agent, agent.ends)
 
     def _admit(self, event: object = None) -> None:
         """Handle the arrivals that come before the next scheduled event, each at its own
@@ -388,6 +390,7 @@ class Center:
             if env.now >= period.end:
                 continue
             self._clock_in(agent)
+            agent.ends = period.end
             for start, length in period.breaks:
                 if start > env.now:
                     yield self._after(start - env.now)

@@ -30,6 +30,7 @@ class Agent:
         "chat_pool",
         "done",
         "duty",
+        "ends",
         "gi",
         "index",
         "levels",
@@ -54,6 +55,7 @@ class Agent:
         self.duty: list[tuple[float, float]] = []  # available segments [start, end)
         self.since = 0.0
         self.overtime: list[tuple[float, float]] = []  # past a shift's end [end, clock-out)
+        self.ends = 0.0  # the end of its current shift
 
 
 @dataclass

@@ -174,7 +174,7 @@ def render_run(doc: RunDocument, console: Console) -> None:
             "enough periods met it (each period's contacts pooled over the replications)"
         )
     groups = Table(title="Groups")
-    for col in ("group", "agents", "paid h/week", "occupancy", "95% CI", "overtime h"):
+    for col in ("group", "agents", "paid h/week", "occupancy", "95% CI", "overtime h/week"):
         groups.add_column(col, justify="left" if col == "group" else "right")
     for name, g in doc.groups.items():
         occ, late = g.occupancy, g.overtime_hours.mean

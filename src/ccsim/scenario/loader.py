@@ -226,9 +226,9 @@ def _from_pydantic(
         loc = _clean_loc(err["loc"])
         if err["type"] == "missing" and loc in meant:
             continue
+        text = _describe(err, loc, root)  # (at the model's field: a duration's units)
         if err["type"] != "missing" and lines and loc not in lines and loc[:-1] in lines:
             loc = loc[:-1]  # a shorthand's value (`max_abandon: 1.5` is {at_most: 1.5})
-        text = _describe(err, loc, root)
         if (loc, text) in seen:
             continue
         seen.add((loc, text))
