@@ -46,6 +46,14 @@ from conftest import MINIMAL, errors_of
             ":3: invalid YAML: the flow mapping begun on this line runs on to line 5 "
             "(expected ',' or '}', but got '<scalar>'): a closing quote, } or ] missing?",
         ),
+        # ... but an error inside a valid list or text written over several lines keeps
+        # its own line
+        (
+            "name: x\narrivals:\n  phone: {weekly: 10, intraday: [1, 2,\n"
+            "                                  3, 4}]}\n",
+            ":4: invalid YAML: expected ',' or ']', but got '}'",
+        ),
+        ('name: "two\n  lines \\d"\n', ":2: invalid YAML: found unknown escape character 'd'"),
     ],
 )
 def test_file_level_problems(tmp_path, text, expected):

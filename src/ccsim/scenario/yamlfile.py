@@ -129,7 +129,7 @@ def parse(
                 f"{what_} (a key indented deeper than the keys above it, or a value "
                 "holding ': ' that needs quotes)"
             )
-        line, what_ = _still_open(exc, line, what_)
+        line, what_ = _still_open(exc, text, line, what_)
         raise InputError([Message(name, line, None, f"invalid YAML: {what_}")]) from None
     except YAMLError as exc:
         detail = " ".join(str(exc).split())[:200]
@@ -186,20 +186,32 @@ def _duplicate_keys(text: str, name: str, limits: FileLimits) -> list[Message]:
     return found
 
 
-def _still_open(exc: MarkedYAMLError, line: int | None, what: str) -> tuple[int | None, str]:
-    """(line, message) of a flow mapping or list that runs on to the error from an earlier
-    line: the line where it began, where a quote or bracket was most likely left open
-    (`{mon-fri: "08:00-18:00}` on line 10 was reported at line 34, where the reader
-    stopped); other errors as they are."""
+def _still_open(
+    exc: MarkedYAMLError, text: str, line: int | None, what: str
+) -> tuple[int | None, str]:
+    """(line, message) of a flow mapping or list, or a quoted text, that runs on from an
+    earlier line to where the reader stopped at the end of the file or at a line indented
+    no deeper than its own — the next key: the line where it began, where a quote or
+    bracket was most likely left open (`{mon-fri: "08:00-18:00}` on line 10 was reported
+    at line 34). Other errors inside a valid list written over several lines, as they
+    are."""
     begun, found = exc.context_mark, exc.problem_mark
     context = str(exc.context or "")
     kind = next((k for k in _OPENED if context.endswith(k)), None)
     if begun is None or found is None or begun.line >= found.line or kind is None:
         return line, what
+    rows = text.splitlines()
+    ended = found.line >= len(rows) or "end of stream" in str(exc.problem)
+    if not ended and _indent(rows[found.line]) > _indent(rows[begun.line]):
+        return line, what
     return begun.line + 1, (
         f"the {kind} begun on this line runs on to line {found.line + 1} ({what}): "
         f"{_OPENED[kind]} missing?"
     )
+
+
+def _indent(row: str) -> int:
+    return len(row) - len(row.lstrip(" "))
 
 
 _OPENED = {  # what the reader was inside: what probably closes it
