@@ -432,6 +432,21 @@ def test_a_name_is_not_judged_where_the_model_already_refused_it(tmp_path):
     no_channels = MINIMAL[: MINIMAL.index("channels:")] + MINIMAL[MINIMAL.index("arrivals:") :]
     messages = errors_of(no_channels.replace("wage: 15", "wage: -15"), tmp_path)
     assert not any("unknown" in m for m in messages), messages
+    # nor against a block that is empty, or whose entries were refused as a whole (10
+    # follow-ons of `channels: {}`: "unknown channel 'phone' (expected one of: none")
+    empty = no_channels.replace("arrivals:", "channels: {}\narrivals:", 1)
+    messages = errors_of(empty, tmp_path)
+    assert len(messages) == 1 and "channels: " in messages[0], messages
+    groups = MINIMAL[MINIMAL.index("groups:") : MINIMAL.index("shifts:")]
+    refused = MINIMAL.replace(groups, "groups: {at_most: 0.05, per: day}\n")
+    messages = errors_of(refused, tmp_path)
+    assert messages and not any("unknown group" in m for m in messages), messages
+    # an entry's bad value does not hide the names it defines
+    messages = errors_of(
+        MINIMAL.replace("wage: 15", "wage: -15").replace("{group: agents,", "{group: agnets,"),
+        tmp_path,
+    )
+    assert len(messages) == 2 and "unknown group 'agnets'" in messages[1], messages
 
 
 @pytest.mark.parametrize(

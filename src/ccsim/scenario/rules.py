@@ -61,9 +61,9 @@ class Names:
     (`Names.written`), so that an unknown name is reported beside the value errors
     instead of only once they are fixed."""
 
-    channels: list[str]
-    groups: list[str]
-    shifts: list[str]
+    channels: list[str] | None  # None: not to be judged against (broken or empty)
+    groups: list[str] | None
+    shifts: list[str] | None
     arrivals: list[str] = field(default_factory=list)
     mixes: dict[str, list[str]] = field(default_factory=dict)  # reason -> channels
     skills: dict[str, list[str]] = field(default_factory=dict)  # group -> skills
@@ -82,15 +82,19 @@ class Names:
         )  # fmt: skip
 
     @classmethod
-    def written(cls, data: object) -> Names | None:
-        """The names of raw scenario data, or None when a block that defines names
-        (channels, groups, shifts) is not a mapping: its references cannot be judged.
+    def written(cls, data: object, broken: set[str] | frozenset[str] = frozenset()) -> Names:
+        """The names of raw scenario data. A block that defines names (channels,
+        groups, shifts) that is not a mapping, is empty, or is `broken` (the model
+        refused something in it) defines None: references to it are not judged.
         Entries of the wrong shape are left out (the model reports those)."""
         data = data if isinstance(data, dict) else {}
-        defined = [data.get(k, {} if k == "shifts" else None) for k in _DEFINING]
-        if not all(isinstance(block, dict) for block in defined):
-            return None
-        channels, groups, shifts = ([k for k in b if isinstance(k, str)] for b in defined)
+
+        def defined(block: str) -> list[str] | None:
+            value = data.get(block, {} if block == "shifts" else None)
+            ok = isinstance(value, dict) and bool(value) and block not in broken
+            return [k for k in value if isinstance(k, str)] if ok else None
+
+        channels, groups, shifts = (defined(block) for block in DEFINING)
 
         def keys(value: object) -> list[str]:
             return [k for k in value if isinstance(k, str)] if isinstance(value, dict) else []
@@ -113,42 +117,35 @@ class Names:
         )  # fmt: skip
 
 
-_DEFINING = ("channels", "groups", "shifts")
+DEFINING = ("channels", "groups", "shifts")  # the blocks whose keys are names
 
 
 def unknown_names(n: Names) -> list[Problem]:
-    """Every name used in one block must be defined in the block it refers to."""
+    """Every name used in one block must be defined in the block it refers to (not
+    judged against a block that defines None)."""
     out: list[Problem] = []
+
+    def judge(loc: Loc, name: object, options: list[str] | None, what: str) -> None:
+        if options is not None and isinstance(name, str) and name not in options:
+            out.append(Problem(loc, f"unknown {what} {name!r} {_suggest(name, options)}"))
+
     channels = n.channels
-    with_esc = [*channels, ESCALATION]
+    with_esc = None if channels is None else [*channels, ESCALATION]
     for ch in n.arrivals:
-        if ch not in channels:
-            msg = f"unknown channel {ch!r} {_suggest(ch, channels)}"
-            out.append(Problem(("arrivals", ch), msg))
+        judge(("arrivals", ch), ch, channels, "channel")
     for r, mix in n.mixes.items():
         for ch in mix:
-            if ch not in channels:
-                msg = f"unknown channel {ch!r} {_suggest(ch, channels)}"
-                out.append(Problem(("reasons", r, "mix", ch), msg))
+            judge(("reasons", r, "mix", ch), ch, channels, "channel")
     for g, skills in n.skills.items():
         for ch in skills:
-            if ch not in with_esc:
-                msg = f"unknown skill {ch!r} {_suggest(ch, with_esc)}"
-                out.append(Problem(("groups", g, "skills", ch), msg))
+            judge(("groups", g, "skills", ch), ch, with_esc, "skill")
     for i, (group, shift) in enumerate(n.roster):
-        if isinstance(group, str) and group not in n.groups:
-            msg = f"unknown group {group!r} {_suggest(group, n.groups)}"
-            out.append(Problem(("roster", i, "group"), msg))
-        if isinstance(shift, str) and shift not in n.shifts:
-            msg = f"unknown shift {shift!r} {_suggest(shift, n.shifts)}"
-            out.append(Problem(("roster", i, "shift"), msg))
+        judge(("roster", i, "group"), group, n.groups, "group")
+        judge(("roster", i, "shift"), shift, n.shifts, "shift")
     for ch in n.targets:
-        if ch not in with_esc:
-            out.append(Problem(("targets", ch), f"unknown channel {ch!r} {_suggest(ch, with_esc)}"))
+        judge(("targets", ch), ch, with_esc, "channel")
     for ch in n.per_contact:
-        if ch not in channels:
-            msg = f"unknown channel {ch!r} {_suggest(ch, channels)}"
-            out.append(Problem(("costs", "per_contact", ch), msg))
+        judge(("costs", "per_contact", ch), ch, channels, "channel")
     return out
 
 
