@@ -318,8 +318,14 @@ def _describe(err: dict, loc: Loc, root: type[BaseModel] = Scenario) -> str:
     if kind.endswith(("_type", "_parsing")):
         expected = next((w for k, w in _TYPE_WORDS.items() if kind.startswith(k)), "another type")
         return f"got {got} (expected {expected})"
-    if kind in ("too_short", "too_long"):
-        return f"{err['msg']} (got {got})"
+    if kind in ("too_short", "too_long"):  # pydantic: "Dictionary should have at least 1
+        # item after validation, not 0"
+        bound = ctx.get("min_length" if kind == "too_short" else "max_length")
+        count = ctx.get("actual_length")
+        what = "at least" if kind == "too_short" else "at most"
+        if isinstance(bound, int) and isinstance(count, int):
+            entries = "entry" if bound == 1 else "entries"
+            return f"got {count:,} (expected {what} {bound:,} {entries})"
     return f"{err['msg']} (got {got})"
 
 
