@@ -85,6 +85,16 @@ def test_the_python_api_warns_when_the_cap_stopped_a_run_to_precision(shop):
         ccsim.simulate(shop, 2, 5, workers=1, precision=0.5, max_replications=4)
 
 
+def test_check_takes_one_path_as_one_file(tmp_path, monkeypatch):
+    # a string was iterated: 's', 'h', 'o', … and '.', every YAML below the working folder
+    (tmp_path / "shop.yaml").write_text((SCENARIOS / "small_shop.yaml").read_text())
+    (tmp_path / "other.yaml").write_text("name: not checked\n")
+    monkeypatch.chdir(tmp_path)
+    for given in ("shop.yaml", tmp_path / "shop.yaml"):
+        files = ccsim.check(given, replications=2, seed=1, workers=1)
+        assert [f.path.name for f in files] == ["shop.yaml"] and files[0].valid
+
+
 def test_progress_is_reported(shop):
     seen = []
     experiment.run(shop, 3, seed=1, workers=1, progress=lambda done, total: seen.append(done))

@@ -131,7 +131,7 @@ class FileCheck:
 
 
 def check(
-    paths: Iterable[str | Path],
+    paths: str | Path | Iterable[str | Path],
     replications: int | None = None,
     seed: int | None = None,
     confidence: float | None = None,
@@ -139,7 +139,7 @@ def check(
     scheduler: str | object | None = None,
     progress: Progress | None = None,
     memory_limit: str | float | None = None,
-    allow_paths: Iterable[str | Path] = (),
+    allow_paths: str | Path | Iterable[str | Path] = (),
     limits: FileLimits = DEFAULT_FILE_LIMITS,
 ) -> list[FileCheck]:
     """Validate and simulate every scenario file (folders: every *.yaml inside) and

@@ -37,7 +37,7 @@ M = TypeVar("M", bound=BaseModel)
 
 def load(
     path: str | Path,
-    allow_paths: Iterable[str | Path] = (),
+    allow_paths: str | Path | Iterable[str | Path] = (),
     limits: FileLimits = DEFAULT_FILE_LIMITS,
 ) -> Scenario:
     """Load and validate one scenario file; raise ScenarioError listing every problem.
@@ -56,7 +56,7 @@ def loads(
     text: str,
     name: str = "<string>",
     base_dir: str | Path = ".",
-    allow_paths: Iterable[str | Path] = (),
+    allow_paths: str | Path | Iterable[str | Path] = (),
     limits: FileLimits = DEFAULT_FILE_LIMITS,
 ) -> Scenario:
     """Validate scenario YAML given as text (`name` is used in messages; files it names
@@ -76,7 +76,7 @@ def validate(
     lines: dict[Loc, int] | None = None,
     source: Path | None = None,
     variant: bool = False,
-    allow_paths: Iterable[str | Path] = (),
+    allow_paths: str | Path | Iterable[str | Path] = (),
     limits: FileLimits = DEFAULT_FILE_LIMITS,
 ) -> Scenario:
     """The Scenario of plain data: the model's structural checks, then the cross-field
@@ -88,7 +88,7 @@ def validate(
             "`ccsim capacity SCENARIO --calendar FILE`, which validates it"
         )
         raise ScenarioError([Message(name, 1, None, msg)])
-    allowed = tuple(str(Path(p)) for p in allow_paths)
+    allowed = tuple(str(p) for p in as_paths(allow_paths))
     context = {"base_dir": str(base_dir), "allowed": allowed, "limits": limits}
     try:
         scenario = Scenario.model_validate(data, context=context)
@@ -147,7 +147,7 @@ def locate(problems: Iterable[Problem], name: str, lines: dict[Loc, int] | None)
 
 def validate_paths(
     paths: Iterable[str | Path],
-    allow_paths: Iterable[str | Path] = (),
+    allow_paths: str | Path | Iterable[str | Path] = (),
     limits: FileLimits = DEFAULT_FILE_LIMITS,
 ) -> dict[str, list[Message]]:
     """Validate files and folders (every *.yaml / *.yml inside); return messages per file."""
@@ -162,12 +162,18 @@ def validate_paths(
     return results
 
 
-def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
-    """Files as given; folders replaced by their *.yaml / *.yml files (any case;
-    recursively, sorted), hidden files and folders left out (`validate .` in a project
-    read the YAML of `.venv/` and `.github/`: 167 messages that were not the user's)."""
+def as_paths(paths: str | Path | Iterable[str | Path]) -> list[Path]:
+    """One path or several, as a list (`check("a.yaml")` checked 'a', '.', … one
+    character at a time: a path starting with '/' crawled the whole disk)."""
+    return [Path(paths)] if isinstance(paths, str | Path) else [Path(p) for p in paths]
+
+
+def expand_paths(paths: str | Path | Iterable[str | Path]) -> list[Path]:
+    """Files as given (one path, or several); folders replaced by their *.yaml / *.yml
+    files (any case; recursively, sorted), hidden files and folders left out (`validate .`
+    in a project read the YAML of `.venv/` and `.github/`: 167 messages not the user's)."""
     out: list[Path] = []
-    for p in map(Path, paths):
+    for p in as_paths(paths):
         if p.is_dir():
             out += sorted(
                 f
