@@ -95,6 +95,19 @@ def test_check_takes_one_path_as_one_file(tmp_path, monkeypatch):
         assert [f.path.name for f in files] == ["shop.yaml"] and files[0].valid
 
 
+def test_results_add_only_other_replications_of_the_same_run(shop):
+    a = experiment.run(shop, 2, seed=1, workers=1)
+    more = experiment.run(shop, 2, seed=1, workers=1, first=2)
+    assert [t.index for t in (a + more).tables] == [0, 1, 2, 3]
+    with pytest.raises(ValueError, match=r"share replications \[0, 1\]"):
+        a + a  # counted twice: the CIs narrowed on the same weeks
+    with pytest.raises(ValueError, match="seeds 1 and 2"):
+        a + experiment.run(shop, 2, seed=2, workers=1, first=2)
+    busier = ccsim.with_changes(shop, {"arrivals.phone.weekly": "*2"})
+    with pytest.raises(ValueError, match="different scenarios"):
+        a + experiment.run(busier, 2, seed=1, workers=1, first=2)
+
+
 def test_progress_is_reported(shop):
     seen = []
     experiment.run(shop, 3, seed=1, workers=1, progress=lambda done, total: seen.append(done))

@@ -38,7 +38,23 @@ class Result:
         return f"<Result {self.scenario.name!r}: {len(self.tables)} replication(s)>"
 
     def __add__(self, other: Result) -> Result:
-        """The replications of both runs of the same scenario and seed."""
+        """The replications of both runs of the same scenario and seed, none of them in
+        both (ValueError otherwise: `a + a` counted each replication twice and narrowed
+        the CIs, and results of other seeds or scenarios were pooled under this one's)."""
+        if not isinstance(other, Result):
+            return NotImplemented
+        if other.seed != self.seed:
+            raise ValueError(f"cannot add results of seeds {self.seed} and {other.seed}")
+        if other.scenario is not self.scenario and (
+            other.scenario.model_dump() != self.scenario.model_dump()
+        ):
+            raise ValueError("cannot add results of different scenarios")
+        both = {t.index for t in self.tables} & {t.index for t in other.tables}
+        if both:
+            raise ValueError(
+                f"cannot add results that share replications {sorted(both)[:5]}: simulate "
+                "more replications at once (replications=N, or precision=) instead"
+            )
         return Result(
             self.scenario,
             self.seed,
