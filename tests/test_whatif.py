@@ -164,6 +164,26 @@ def test_a_saved_variant_writes_the_scenario_it_simulated(omni, tmp_path):
         ccsim.save({"roster": []}, tmp_path / "x")
 
 
+def test_a_run_saved_after_its_file_was_edited_keeps_the_scenario_it_simulated(tmp_path):
+    # the edited file was copied beside the figures of the old one
+    text = (SCENARIOS / "small_shop.yaml").read_text()
+    f = tmp_path / "shop.yaml"
+    f.write_text(text)
+    s = ccsim.load(f)
+    result = ccsim.simulate(s, 1, seed=1, workers=1)
+    unchanged = ccsim.save(result, tmp_path / "before")
+    assert (unchanged / "scenario.yaml").read_text() == text  # as written, comments kept
+    f.write_text(
+        text.replace("name: ", "name: edited ", 1).replace("shrinkage: ", "shrinkage: 0.2 #", 1)
+    )
+    folder = ccsim.save(result, tmp_path / "after")
+    assert ccsim.load(folder / "scenario.yaml").model_dump() == s.model_dump()
+    # a scenario from text named after a file that says something else
+    other = ccsim.loads(text.replace("name: ", "name: from text ", 1), name=str(f))
+    folder = ccsim.save(ccsim.simulate(other, 1, seed=1, workers=1), tmp_path / "text")
+    assert ccsim.load(folder / "scenario.yaml").model_dump() == other.model_dump()
+
+
 TABLED = """
 name: a week on a staffing table
 simulation: {horizon: 2d, interval: 1h, seed: 3, replications: 1}

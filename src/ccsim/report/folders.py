@@ -29,8 +29,9 @@ from ccsim.history import log as history_log
 from ccsim.planning.plan import Plan
 from ccsim.report import html, workbook
 from ccsim.report.model import Report, from_plan, from_result
-from ccsim.scenario import units, yamlfile
+from ccsim.scenario import loader, units, yamlfile
 from ccsim.scenario.model import Scenario
+from ccsim.scenario.problems import InputError
 from ccsim.version import __version__
 
 
@@ -94,13 +95,26 @@ def _write_run_files(tmp: Path, report: Report, summary: pd.DataFrame, s: Scenar
     report.intervals.to_csv(tmp / "intervals.csv", index=False)
     report.groups.to_csv(tmp / "groups.csv", index=False)
     report.requirement.to_csv(tmp / "requirements.csv", index=False)
-    source = s.source
-    if s.as_in_source and source is not None and source.exists() and not s.files():
-        shutil.copyfile(source, tmp / "scenario.yaml")  # the file as written, comments kept
+    if _as_on_disk(s):
+        shutil.copyfile(s.source, tmp / "scenario.yaml")  # the file as written, comments kept
     else:  # a variant, a scenario from text, or one reading tables: what was simulated,
         (tmp / "scenario.yaml").write_text(s.to_yaml(), encoding="utf-8")
         for name, table in s.files().items():  # its tables beside it (`ccsim report` reads
             shutil.copyfile(table, tmp / name)  # them: it failed on a fitted scenario's)
+
+
+def _as_on_disk(s: Scenario) -> bool:
+    """The scenario's file (no tables beside it) still says what `s` is: it was loaded
+    from it, unchanged, and the file was not edited since (a run saved after an edit
+    copied the edited file beside the figures of the old one)."""
+    source = s.source
+    if not s.as_in_source or source is None or not source.is_file() or s.files():
+        return False
+    try:
+        again = loader.load(source, s.allowed_paths)
+    except (InputError, OSError):  # (a scenario's problems are InputErrors too)
+        return False
+    return again.model_dump() == s.model_dump()
 
 
 SCENARIO_MARK = "# Scenario written by ccsim"  # how a file `write_scenario` wrote starts
