@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import warnings
 
 import pytest
@@ -106,6 +107,30 @@ def test_results_add_only_other_replications_of_the_same_run(shop):
     busier = ccsim.with_changes(shop, {"arrivals.phone.weekly": "*2"})
     with pytest.raises(ValueError, match="different scenarios"):
         a + experiment.run(busier, 2, seed=1, workers=1, first=2)
+
+
+@pytest.mark.parametrize(
+    ("call", "expected"),
+    [
+        (lambda r: r.checks(95), "confidence must be a number between 0 and 1 (0.95), got 95"),
+        (lambda r: r.checks(0), "confidence must be a number between 0 and 1"),
+        (lambda r: r.document(1.0), "confidence must be a number between 0 and 1"),
+        (lambda r: r.estimates(1.5), "level must be a number between 0 and 1"),
+        (lambda r: r.estimates(-1), "level must be a number between 0 and 1"),
+    ],
+)
+def test_a_confidence_level_outside_0_to_1_is_refused(shop, call, expected):
+    # the API judged every target unmet at 95 and gave zero-width intervals at 1.5
+    result = experiment.run(shop, 2, seed=1, workers=1)
+    with pytest.raises(ValueError, match=re.escape(expected)):
+        call(result)
+
+
+@pytest.mark.parametrize("precision", [0, -0.1, float("nan"), 1.5, True, "x"])
+def test_a_precision_outside_0_to_1_is_refused(shop, precision):
+    # 0, -0.1 and nan ran 200 replications; "x" was a TypeError from inside
+    with pytest.raises(ValueError, match="precision must be a number above 0 and at most 1"):
+        ccsim.simulate(shop, 2, 1, workers=1, precision=precision)
 
 
 def test_progress_is_reported(shop):

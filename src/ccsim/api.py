@@ -12,6 +12,7 @@ import warnings
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
+from numbers import Real
 from pathlib import Path
 
 import pandas as pd
@@ -101,6 +102,8 @@ def simulate(
     seed = seeds.resolve(seed, s)
     if precision is None:
         return runner.run(s, n, seed, **options)
+    if isinstance(precision, bool) or not isinstance(precision, Real) or not 0 < precision <= 1:
+        raise ValueError(f"precision must be a number above 0 and at most 1, got {precision!r}")
     result = runner.run_to_precision(s, n, seed, precision, max_replications, **options)
     if (short := runner.shortfall(result, precision)) is not None:
         warnings.warn(short, runner.PrecisionNotReached, stacklevel=2)

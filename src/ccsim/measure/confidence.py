@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numbers
 import warnings
 
 import numpy as np
@@ -27,6 +28,15 @@ def _half_width(n: np.ndarray, error: np.ndarray, quantile: float) -> np.ndarray
     return np.where(n > 1, np.nan_to_num(half), 0.0)
 
 
+def checked_level(value: object, name: str = "level") -> float:
+    """A confidence level: a number strictly between 0 and 1, refused with a ValueError
+    naming `name` otherwise (`confidence=95` judged every target unmet, `level=1.5` gave
+    zero-width intervals: the CLI checks its options, the Python API did not)."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not 0 < value < 1:
+        raise ValueError(f"{name} must be a number between 0 and 1 (0.95), got {value!r}")
+    return float(value)
+
+
 def t_interval(
     values: np.ndarray, level: float = 0.95, axis: int = 0
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -34,6 +44,7 @@ def t_interval(
 
     With a single replication (or zero variance) the interval collapses to the mean.
     """
+    level = checked_level(level)
     n, mean, error = _mean_and_error(values, axis)
     half = _half_width(n, error, 0.5 + level / 2)
     return mean, mean - half, mean + half

@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from ccsim.measure.confidence import t_interval
+from ccsim.measure.confidence import checked_level, t_interval
 from ccsim.measure.service_level import label
 from ccsim.scenario import units
 from ccsim.scenario.model import Scenario, Scoped
@@ -151,6 +151,8 @@ def evaluate(
     the whole window is met when every replication meets it on its own (its bound is the
     worst replication's value) — the planner's search rule for a large week
     (docs/planning.md); targets per day or interval are judged as without it."""
+    if confidence is not None:
+        confidence = checked_level(confidence, "confidence")
     checks: list[TargetCheck] = []
     for channel, metric, kind, within, goal, scope in _items(s):
         rows = summary[summary["channel"] == channel]
