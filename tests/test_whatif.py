@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import numpy as np
 import pytest
@@ -87,6 +88,29 @@ def test_sweep_is_tidy_and_monotone_in_staffing():
     # same seed for every variant: offered volumes are identical
     offered = table[table.metric == "offered"].set_index("roster[0].agents")["mean"]
     assert offered[13] == offered[15]
+
+
+def test_a_sweep_value_given_alone_is_one_value_and_an_empty_list_is_refused():
+    # "600" swept the characters '6', '0', '0' (phone weekly 6, 0, 0); 600 was a TypeError
+    s = ccsim.load(SCENARIOS / "small_shop.yaml")
+    for given in ("600", 600, ["600"]):
+        table = ccsim.sweep(s, {"arrivals.phone.weekly": given}, 1, seed=1, workers=1)
+        offered = table.query("channel == 'phone' and metric == 'offered'")["mean"]
+        assert len(offered) == 1 and 500 < offered.iloc[0] < 700, table
+    with pytest.raises(ValueError, match="sweep: no values for 'shrinkage'"):
+        ccsim.sweep(s, {"shrinkage": []}, 1, seed=1, workers=1)
+
+
+def test_variants_without_a_roster_are_refused_as_a_run_is():
+    s = ccsim.load(SCENARIOS / "small_shop.yaml")
+    expected = f"{SCENARIOS / 'small_shop.yaml'} as changed: roster: no roster lines"
+    with pytest.raises(ccsim.ScenarioError, match=re.escape(expected)):
+        ccsim.compare(s, {"as is": {}, "nobody": {"roster": []}}, 1, seed=1, workers=1)
+    with pytest.raises(ccsim.ScenarioError, match=re.escape(expected)):
+        ccsim.sweep(s, {"roster": [[]]}, 1, seed=1, workers=1)
+    with pytest.raises(ccsim.ScenarioError, match=re.escape("scenario 'Small shop week'")):
+        text = (SCENARIOS / "small_shop.yaml").read_text()
+        ccsim.simulate(ccsim.loads(text[: text.index("\nroster:")] + "\n"), 1, seed=1)
 
 
 def test_compare_gives_paired_differences_under_common_random_numbers():

@@ -92,7 +92,7 @@ def simulate(
     roster lines and no staffing table is refused with `ScenarioError`, as `ccsim run`
     refuses it (`rules.runnable`): nobody would answer.
     """
-    if missing := rules.runnable(s, str(s.source or s.name)):
+    if missing := rules.runnable(s):
         raise ScenarioError(missing)
     n = s.simulation.replications if replications is None else replications
     n = counts.whole(n, "replications")  # (0 was taken for "the scenario's")

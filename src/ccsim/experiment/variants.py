@@ -16,8 +16,10 @@ import pandas as pd
 from ccsim.experiment import counts, runner, seeds
 from ccsim.experiment.result import Result
 from ccsim.measure.confidence import t_interval
+from ccsim.scenario import rules
 from ccsim.scenario.changes import with_changes
 from ccsim.scenario.model import Scenario
+from ccsim.scenario.problems import ScenarioError
 
 
 def _simulate(
@@ -31,10 +33,11 @@ def _simulate(
     replications = s.simulation.replications if replications is None else replications
     replications = counts.whole(replications, "replications")
     seed = seeds.resolve(seed, s)
-    return {
-        name: runner.run(with_changes(s, changes), replications, seed, **options)
-        for name, changes in variants.items()
-    }
+    scenarios = {name: with_changes(s, changes) for name, changes in variants.items()}
+    for variant in scenarios.values():  # none without a roster (nobody would answer)
+        if missing := rules.runnable(variant):
+            raise ScenarioError(missing)
+    return {name: runner.run(v, replications, seed, **options) for name, v in scenarios.items()}
 
 
 def sweep(
@@ -47,11 +50,9 @@ def sweep(
     """Simulate every combination of the grid's values under the same seed (common random
     numbers); a tidy table: one row per variant × channel × metric, with a 95% CI."""
     keys = list(grid)
+    lists = [_values(k, grid[k]) for k in keys]
     combinations = dict(  # numbered: values may be unhashable (opening hours, roster lines)
-        enumerate(
-            dict(zip(keys, values, strict=True))
-            for values in itertools.product(*(grid[k] for k in keys))
-        )
+        enumerate(dict(zip(keys, values, strict=True)) for values in itertools.product(*lists))
     )
     frames = []
     for i, result in _simulate(s, combinations, replications, seed, **options).items():
@@ -60,6 +61,15 @@ def sweep(
             table.insert(0, key, [value] * len(table))
         frames.append(table)
     return pd.concat(frames, ignore_index=True)
+
+
+def _values(key: str, given: Any) -> list[Any]:
+    """A grid entry's values: a list or tuple of them, or one value (`"600"` swept the
+    characters '6', '0', '0'; a number was a TypeError)."""
+    values = list(given) if isinstance(given, list | tuple) else [given]
+    if not values:
+        raise ValueError(f"sweep: no values for {key!r}")
+    return values
 
 
 def compare(

@@ -28,13 +28,21 @@ def check(s: Scenario) -> tuple[list[Problem], list[Problem]]:
     return errors, warnings
 
 
-def runnable(s: Scenario, file: str) -> list[Message]:
+def runnable(s: Scenario, file: str | None = None) -> list[Message]:
     """What keeps a valid scenario from being run or checked: no roster (absent or
     empty) and no staffing table — SCENARIO-FORMAT.md's `roster` is "optional for
     `plan`, required for `run`/`check`" (until 2026-12-06 both ran it: nobody answered,
-    every target missed, and `run` exited 0)."""
+    every target missed, and `run` exited 0). `file` names it (default: its file, or
+    what it is when no file says it)."""
     if s.roster or s.staffing is not None:
         return []
+    if file is None:
+        source = s.source
+        file = (
+            f"scenario {s.name!r}" if source is None
+            else str(source) if s.as_in_source
+            else f"{source} as changed"
+        )  # fmt: skip
     return [
         Message(
             file,
