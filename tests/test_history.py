@@ -620,6 +620,10 @@ def test_a_week_fitted_from_days_that_are_not_whole_weeks_is_the_sum_of_weekday_
         ("2023-12-25", "2024-01-07", "reaches past the log"),
         ("2024-01-07", "2024-01-01", "the fit period 2024-01-07 to 2024-01-01 ends before it starts"),
         ("2024-01-01", "2024-01-05", r"has 5 day\(s\): a fit needs at least a week"),
+        # written another way, as the CLI's --from/--to refuse it (pandas guessed:
+        # "07/01/2024" was 1 July; a time of day was taken for the date)
+        ("01/01/2024", "2024-01-07", "first: got '01/01/2024' \\(expected a date written YYYY-MM-DD"),
+        ("2024-01-01", "2024-01-07 12:00", "last: got '2024-01-07 12:00'"),
     ],
 )  # fmt: skip
 def test_a_fit_period_past_the_log_or_shorter_than_a_week_is_refused(

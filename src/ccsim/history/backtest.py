@@ -29,7 +29,7 @@ from ccsim import erlang
 from ccsim.experiment import counts, runner, seeds
 from ccsim.experiment.runner import Progress
 from ccsim.history import staffing
-from ccsim.history.log import Log
+from ccsim.history.log import Log, calendar_day
 from ccsim.measure.service_level import label
 from ccsim.model import expected, work
 from ccsim.scenario import loader, units
@@ -111,10 +111,10 @@ def backtest(
 ) -> Backtest:
     """Replay the log's dates first..last with scenario `s` (see the module docstring);
     `within`: the service-level threshold (minutes); `report_interval`: minutes per row."""
-    period = log.between(first, last)
+    start, end = calendar_day(first, "first"), calendar_day(last, "last")
+    period = log.between(start, end)
     if period.contacts.empty:
         raise ValueError(f"no contacts in {log.source} between {first} and {last}")
-    start, end = pd.Timestamp(first), pd.Timestamp(last)
     days = (end - start).days + 1
     step = s.simulation.interval
     if report_interval < 1 or report_interval != int(report_interval):

@@ -26,7 +26,7 @@ from ccsim.atomic import atomic_file
 from ccsim.history import anger as anger_fit
 from ccsim.history import durations, patience, staffing, volume, wrapup
 from ccsim.history.estimates import Estimate, wilson
-from ccsim.history.log import Log
+from ccsim.history.log import Log, calendar_day
 from ccsim.scenario import loader, units, yamlfile
 from ccsim.scenario.model import AngerModel, Scenario
 
@@ -108,8 +108,8 @@ def _period(log: Log, first: date | str | None, last: date | str | None) -> pd.D
     if log.contacts.empty:
         raise ValueError(f"no contacts in {log.source}")
     span = log.dates()
-    start = span[0] if first is None else pd.Timestamp(first)
-    end = span[-1] if last is None else pd.Timestamp(last)
+    start = span[0] if first is None else calendar_day(first, "first")
+    end = span[-1] if last is None else calendar_day(last, "last")
     shown = f"{start.date()} to {end.date()}"
     if end < start:
         raise ValueError(f"the fit period {shown} ends before it starts")

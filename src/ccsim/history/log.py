@@ -36,7 +36,7 @@ import numpy as np
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from ccsim.scenario import limits, yamlfile
+from ccsim.scenario import limits, units, yamlfile
 from ccsim.scenario.limits import DEFAULT_FILE_LIMITS, FileLimits
 from ccsim.scenario.problems import InputError, Message
 
@@ -60,6 +60,16 @@ TOLERANCE = pd.Timedelta(seconds=2)  # clock skew between systems tolerated in a
 
 class LogError(InputError):
     """A log could not be read (`.messages`: file, line, what is wrong)."""
+
+
+def calendar_day(value: object, name: str) -> pd.Timestamp:
+    """A date of a period asked for (`first`, `last`): a date, a timestamp at midnight or
+    text written YYYY-MM-DD, as the CLI's --from/--to; ValueError naming `name` otherwise
+    (pandas read "02/01/2024" as 1 February, and "2024-01-01 12:00" as a date)."""
+    try:
+        return pd.Timestamp(units.parse_date(value))
+    except ValueError as exc:
+        raise ValueError(f"{name}: {exc}") from None
 
 
 @dataclass
@@ -92,9 +102,9 @@ class Log:
         keep = np.ones(len(c), bool)
         day = c["arrival"].dt.normalize()
         if first is not None:
-            keep &= (day >= pd.Timestamp(first)).to_numpy()
+            keep &= (day >= calendar_day(first, "first")).to_numpy()
         if last is not None:
-            keep &= (day <= pd.Timestamp(last)).to_numpy()
+            keep &= (day <= calendar_day(last, "last")).to_numpy()
         return Log(
             c[keep].reset_index(drop=True),
             self.source,
