@@ -707,6 +707,20 @@ def test_a_backtest_staffs_the_replay_from_the_scenarios_channels_only(tmp_path)
     assert both.intervals["offered"].sum() == alone.intervals["offered"].sum()
 
 
+def test_a_backtest_of_days_with_one_channel_of_the_scenarios_drops_the_others_everywhere(
+    tmp_path,
+):
+    # a period of e-mail alone: the replay kept the other channels in the groups' skills
+    # and per-contact costs ("<replay>: groups.agents.skills.phone: unknown skill")
+    log = ccsim.read_log(logs.generated(tmp_path, seed=3, text=MAIL))
+    fitted = ccsim.fit(log, first=logs.FIRST, last="2024-01-07")
+    s = ccsim.with_changes(fitted.scenario, {"costs.per_contact": {"phone": 1.0}})
+    mail = replace(log, contacts=log.contacts[log.contacts["channel"] == "email"])
+    b = ccsim.backtest(s, mail, "2024-01-08", "2024-01-14", replications=1, workers=1)
+    assert set(b.intervals["channel"]) == {"email"}
+    assert b.intervals["offered"].sum() == len(mail.between("2024-01-08", "2024-01-14"))
+
+
 def test_a_bank_call_across_midnight_ends_the_next_day(tmp_path):
     # each stage's time is logged without its date: a call that entered the voice menu
     # at 23:59 and ended at 00:01 was dropped as "end before arrival", and one queued

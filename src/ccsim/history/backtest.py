@@ -201,11 +201,14 @@ def _replay(s, period, start, days, step, within, on_duty, channels) -> Scenario
     data["simulation"].pop("start_day", None)
     c = period.contacts
     for ch in list(data["channels"]):
-        if ch not in channels:
-            data["channels"].pop(ch)
+        if ch not in channels:  # and every mention of it (a weekend of e-mail alone was
+            data["channels"].pop(ch)  # refused: "unknown skill 'chat'")
             data["arrivals"].pop(ch, None)
             for reason in data["reasons"].values():
                 reason["mix"].pop(ch, None)
+            for group in data["groups"].values():
+                group["skills"].pop(ch, None)
+            data.get("costs", {}).get("per_contact", {}).pop(ch, None)
             continue
         data["channels"][ch].pop("open", None)
         mine = c[c["channel"] == ch]
@@ -222,8 +225,11 @@ def _replay(s, period, start, days, step, within, on_duty, channels) -> Scenario
         ]
     }
     groups = sorted(set(on_duty["group"])) or [staffing.GROUP]
+    skilled = {g: v for g, v in data["groups"].items() if v["skills"] or g in groups}
+    data["groups"] = skilled  # (a group of the dropped channels only is not on duty)
     for g in groups:
-        data["groups"].setdefault(g, {"skills": dict.fromkeys(channels, 1)})
+        if not data["groups"].setdefault(g, {"skills": {}})["skills"]:
+            data["groups"][g]["skills"] = dict.fromkeys(channels, 1)
     data["targets"] = {ch: {"service": [{"within": within, "at_least": 0.0}]} for ch in channels}
     data["shrinkage"] = 0.0
     data["faq_deflection"] = 0.0  # the log's contacts are those that came
