@@ -23,6 +23,7 @@ from ccsim.history import log as history_log
 from ccsim.model import shifts
 from ccsim.report import history as history_report
 from ccsim.scenario import timegrid
+from conftest import SCENARIOS
 
 GUARD = 300  # seconds: a hang guard for subprocesses, not a speed assertion
 
@@ -719,6 +720,21 @@ def test_a_backtest_of_days_with_one_channel_of_the_scenarios_drops_the_others_e
     b = ccsim.backtest(s, mail, "2024-01-08", "2024-01-14", replications=1, workers=1)
     assert set(b.intervals["channel"]) == {"email"}
     assert b.intervals["offered"].sum() == len(mail.between("2024-01-08", "2024-01-14"))
+
+
+def test_a_notebook_shows_a_fit_a_backtest_and_a_scenario_in_a_line(fitted, generated):
+    # their dataclass and pydantic reprs ran to 100,000, 30,000 and 12,000 characters
+    b = ccsim.backtest(
+        fitted.scenario, generated, "2024-01-08", "2024-01-10", replications=1, workers=1
+    )
+    for shown, starts in [
+        (repr(fitted), "<Fit 2024-01-01 to 2024-01-07: "),
+        (repr(b), "<Backtest 2024-01-08 to 2024-01-10: "),
+        (repr(fitted.scenario), "<Scenario "),
+        (repr(ccsim.with_changes(ccsim.load(SCENARIOS / "small_shop.yaml"), {"shrinkage": 0.2})),
+         "<Scenario 'Small shop week' from small_shop.yaml as changed: channels phone, chat"),
+    ]:  # fmt: skip
+        assert shown.startswith(starts) and len(shown) < 200 and "\n" not in shown, shown
 
 
 def test_a_bank_call_across_midnight_ends_the_next_day(tmp_path):

@@ -54,6 +54,13 @@ class Backtest:
     seed: int
     notes: list[str] = field(default_factory=list)
 
+    def __repr__(self) -> str:  # (the dataclass's: about 30,000 characters)
+        channels = ", ".join(dict.fromkeys(self.intervals["channel"]))
+        return (
+            f"<Backtest {self.first} to {self.last}: {len(self.intervals):,} intervals "
+            f"({channels}), {self.replications} replication(s)>"
+        )
+
     def document(self) -> dict[str, Any]:
         """The `ccsim backtest --json` document (docs/history.md)."""
         rows = []

@@ -49,6 +49,13 @@ class Fit:
     anger: anger_fit.AngerFit | None = None
     staffing: pd.DataFrame = field(default_factory=pd.DataFrame)  # by date
 
+    def __repr__(self) -> str:  # (the dataclass's: about 100,000 characters)
+        channels = ", ".join(self.document.get("channels", {}))
+        return (
+            f"<Fit {self.first} to {self.last}: {len(self.log):,} contacts ({channels}), "
+            f"{len(self.estimates)} estimates>"
+        )
+
     @cached_property
     def scenario(self) -> Scenario:
         """The fitted scenario, validated like a file."""

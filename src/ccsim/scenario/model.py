@@ -846,6 +846,17 @@ class Scenario(Model):
         """Legal but suspicious things found while validating (located messages)."""
         return list(self._warnings)
 
+    def __repr__(self) -> str:  # (pydantic's: every field, 4,000-12,000 characters)
+        staffed = (
+            f"{len(self.roster)} roster line(s)" if self.staffing is None else "a staffing table"
+        )
+        where = f" from {self.source.name}" if self.source is not None else ""
+        where += " as changed" if where and self._variant else ""
+        return (
+            f"<Scenario {self.name!r}{where}: channels {', '.join(self.channels)}; "
+            f"{len(self.groups)} group(s), {staffed}; {len(self.targets)} target block(s)>"
+        )
+
     @property
     def as_in_source(self) -> bool:
         """True when this is exactly the scenario of its source file (not a variant)."""
