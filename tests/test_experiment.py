@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import warnings
 
+import pandas as pd
 import pytest
 
 import ccsim
@@ -131,6 +132,34 @@ def test_a_precision_outside_0_to_1_is_refused(shop, precision):
     # 0, -0.1 and nan ran 200 replications; "x" was a TypeError from inside
     with pytest.raises(ValueError, match="precision must be a number above 0 and at most 1"):
         ccsim.simulate(shop, 2, 1, workers=1, precision=precision)
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda: ccsim.simulate(str(SCENARIOS / "small_shop.yaml"), 1),
+        lambda: ccsim.plan("small_shop.yaml"),
+        lambda: ccsim.with_changes("small_shop.yaml", {}),
+        lambda: ccsim.sweep("small_shop.yaml", {"shrinkage": [0.1]}),
+        lambda: ccsim.compare("small_shop.yaml", {"as is": {}}),
+        lambda: ccsim.backtest("small_shop.yaml", "log.csv", "2024-01-01", "2024-01-07"),
+    ],
+)
+def test_a_path_where_a_scenario_is_expected_says_how_to_load_it(call):
+    # "'str' object has no attribute 'simulation'", from deep inside
+    with pytest.raises(TypeError, match=re.escape("expected a Scenario — ccsim.load('file.yaml')")):
+        call()
+
+
+def test_other_wrong_arguments_of_the_python_api_are_one_clear_error(shop):
+    with pytest.raises(TypeError, match=r"changes: expected \{field path: value\}, got list"):
+        ccsim.with_changes(shop, ["shrinkage"])
+    with pytest.raises(TypeError, match=r"a contact log's path or a Log .*got DataFrame"):
+        ccsim.fit(pd.DataFrame({"arrival": []}))
+    result = ccsim.simulate(shop, 2, 1, workers=1, contacts=True)
+    assert len(result.contacts(1)) > 0
+    with pytest.raises(ValueError, match=r"no replication 5 in this result \(it has: 0, 1\)"):
+        result.contacts(5)  # "No objects to concatenate"
 
 
 def test_progress_is_reported(shop):

@@ -737,6 +737,27 @@ def test_a_notebook_shows_a_fit_a_backtest_and_a_scenario_in_a_line(fitted, gene
         assert shown.startswith(starts) and len(shown) < 200 and "\n" not in shown, shown
 
 
+@pytest.mark.parametrize(
+    ("options", "expected"),
+    [
+        ({"interval": 0}, "interval must be whole minutes that divide a day"),  # ZeroDivision
+        ({"interval": 7}, "interval must be whole minutes that divide a day"),
+        ({"gap": -1}, "gap must be minutes from 0 up, got -1"),  # taken
+    ],
+)
+def test_fit_options_from_python_are_checked_as_the_cli_checks_them(generated, options, expected):
+    with pytest.raises(ValueError, match=expected):
+        ccsim.fit(generated, first=logs.FIRST, last="2024-01-07", **options)
+
+
+@pytest.mark.parametrize("weeks", [0, -1, 2.5])
+def test_a_forecast_of_no_weeks_ahead_is_refused(weeks):
+    # statsmodels: "Prediction must have `end` after `start`"
+    history = pd.Series(100.0, index=pd.date_range("2024-01-01", periods=12, freq="7D"))
+    with pytest.raises(ValueError, match="weeks must be a whole number of weeks ahead"):
+        ccsim.forecast(history, weeks=weeks)
+
+
 def test_a_bank_call_across_midnight_ends_the_next_day(tmp_path):
     # each stage's time is logged without its date: a call that entered the voice menu
     # at 23:59 and ended at 00:01 was dropped as "end before arrival", and one queued

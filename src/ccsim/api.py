@@ -39,7 +39,7 @@ from ccsim.scenario import loader, rules
 from ccsim.scenario.changes import with_changes
 from ccsim.scenario.limits import DEFAULT_FILE_LIMITS, FileLimits
 from ccsim.scenario.loader import load, loads
-from ccsim.scenario.model import Scenario
+from ccsim.scenario.model import Scenario, given
 from ccsim.scenario.problems import Message, ScenarioError
 
 __all__ = [
@@ -92,7 +92,7 @@ def simulate(
     roster lines and no staffing table is refused with `ScenarioError`, as `ccsim run`
     refuses it (`rules.runnable`): nobody would answer.
     """
-    if missing := rules.runnable(s):
+    if missing := rules.runnable(given(s)):
         raise ScenarioError(missing)
     n = s.simulation.replications if replications is None else replications
     n = counts.whole(n, "replications")  # (0 was taken for "the scenario's")
@@ -246,7 +246,14 @@ def read_log(path: str | Path, format: str = "generic", strict: bool = False) ->
 
 
 def _as_log(log: history_log.Log | str | Path, format: str, strict: bool) -> history_log.Log:
-    return log if isinstance(log, history_log.Log) else read_log(log, format, strict)
+    if isinstance(log, history_log.Log):
+        return log
+    if not isinstance(log, str | Path):  # (a DataFrame: "expected str, bytes or os.PathLike")
+        raise TypeError(
+            f"expected a contact log's path or a Log (ccsim.read_log(path)), got "
+            f"{type(log).__name__}"
+        )
+    return read_log(log, format, strict)
 
 
 def fit(
@@ -309,7 +316,7 @@ def backtest(
     the staffing reconstruction's rule — an agent's work block ends at a pause longer
     than `gap` minutes between handled contacts (docs/history.md)."""
     return history_backtest.backtest(
-        s, _as_log(log, format, strict), first, last, within, replications, seed, interval,
+        given(s), _as_log(log, format, strict), first, last, within, replications, seed, interval,
         gap, workers=workers, progress=progress, memory_limit=memory_limit,
     )  # fmt: skip
 

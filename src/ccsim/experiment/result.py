@@ -201,6 +201,9 @@ class Result:
             for rep in self.replications
             if replication is None or rep.index == replication
         ]
+        if not frames:
+            kept = ", ".join(str(rep.index) for rep in self.replications)
+            raise ValueError(f"no replication {replication!r} in this result (it has: {kept})")
         return pd.concat(frames, ignore_index=True)
 
 

@@ -18,7 +18,7 @@ from ccsim.experiment.result import Result
 from ccsim.measure.confidence import t_interval
 from ccsim.scenario import rules
 from ccsim.scenario.changes import with_changes
-from ccsim.scenario.model import Scenario
+from ccsim.scenario.model import Scenario, given
 from ccsim.scenario.problems import ScenarioError
 
 
@@ -30,7 +30,7 @@ def _simulate(
     **options: Any,
 ) -> dict[Any, Result]:
     """Each variant (`{name: changes}`) simulated on the same replications of one seed."""
-    replications = s.simulation.replications if replications is None else replications
+    replications = given(s).simulation.replications if replications is None else replications
     replications = counts.whole(replications, "replications")
     seed = seeds.resolve(seed, s)
     scenarios = {name: with_changes(s, changes) for name, changes in variants.items()}

@@ -118,6 +118,7 @@ def backtest(
 ) -> Backtest:
     """Replay the log's dates first..last with scenario `s` (see the module docstring);
     `within`: the service-level threshold (minutes); `report_interval`: minutes per row."""
+    staffing.check_interval_and_gap(s.simulation.interval, gap)
     start, end = calendar_day(first, "first"), calendar_day(last, "last")
     period = log.between(start, end)
     if period.contacts.empty:

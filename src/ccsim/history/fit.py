@@ -148,6 +148,7 @@ def fit(
     """Fit a scenario to the contacts of `log` that arrived on the dates first..last
     (default: all). `interval`: minutes of the intraday profile and staffing table;
     `kinds`: a channel's kind (voice, chat, message) where its name does not tell."""
+    staffing.check_interval_and_gap(interval, gap)
     dates = _period(log, first, last)
     period = log.between(first, last)
     if period.contacts.empty:

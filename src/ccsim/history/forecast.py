@@ -215,6 +215,8 @@ def forecast_weekly(
 ) -> VolumeForecast:
     """Contacts per week (index: consecutive Mondays, as `weekly` or totals.py gives
     them) forecast `weeks` ahead by `method`, with every method's backtest."""
+    if isinstance(weeks, bool) or not isinstance(weeks, int) or weeks < 1:
+        raise ValueError(f"weeks must be a whole number of weeks ahead, at least 1, got {weeks!r}")
     history = _checked(history)
     if len(history) < 8:
         raise ValueError(f"{holds.format(len(history))}: a forecast needs at least 8")

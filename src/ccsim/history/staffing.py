@@ -19,6 +19,19 @@ GAP_MINUTES = 30.0
 GROUP = "agents"  # the one group of a log that names none
 
 
+def check_interval_and_gap(interval: object, gap: object) -> None:
+    """ValueError unless `interval` is whole minutes that divide a day and `gap` is
+    minutes from 0 up — what the CLI's --interval and --gap ask (from the Python API,
+    `interval=0` was a ZeroDivisionError, `gap=-1` taken)."""
+    number = isinstance(interval, int | float) and not isinstance(interval, bool)
+    if not number or not 0 < interval <= 1440 or interval != int(interval) or 1440 % interval:
+        raise ValueError(
+            f"interval must be whole minutes that divide a day (e.g. 15, 30, 60), got {interval!r}"
+        )
+    if isinstance(gap, bool) or not isinstance(gap, int | float) or not 0 <= gap < float("inf"):
+        raise ValueError(f"gap must be minutes from 0 up, got {gap!r}")
+
+
 def on_duty(
     contacts: pd.DataFrame,
     first: pd.Timestamp,

@@ -31,7 +31,7 @@ from ccsim.planning.plan import Plan, plan
 from ccsim.planning.staffing import Progress
 from ccsim.scenario.calendar import Calendar, month_shares
 from ccsim.scenario.changes import with_changes
-from ccsim.scenario.model import Scenario
+from ccsim.scenario.model import Scenario, given
 
 MAX_PLANS = 6
 
@@ -306,7 +306,7 @@ def capacity(
     `time_budget` are the planner's for each kind of week planned."""
     max_plans = counts.whole(max_plans, "max_plans")
     say = progress or (lambda message: None)
-    seed = seeds.resolve(seed, s)
+    seed = seeds.resolve(seed, given(s))
     table = cal.table(s)
     kinds, index = kinds_of(s, table)
     groups = list(s.groups)

@@ -38,7 +38,7 @@ from ccsim.planning.errors import PlanError
 from ccsim.planning.requirements import Need
 from ccsim.planning.search import CONFIDENCE, Search, unreachable
 from ccsim.planning.staffing import Progress, Roster, Staffing, Unmet, roster_of
-from ccsim.scenario.model import Scenario
+from ccsim.scenario.model import Scenario, given
 
 
 @dataclass(repr=False)  # Staffing.__repr__: a line, not the arrays
@@ -194,7 +194,7 @@ def plan(
     (say, the last plan's, pasted from roster.yaml) instead of the requirements — faster
     when it is near the answer (`ccsim.planning.warm_start`).
     """
-    contacts = work.estimate(s).contacts
+    contacts = work.estimate(given(s)).contacts
     default_search, default_verify = replication_counts(contacts)
     # a plan needs 2 of each for a spread (0 was taken for the default, as in simulate)
     replications = counts.whole(

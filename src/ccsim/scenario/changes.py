@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Mapping
 from typing import Any
 
 from ccsim.scenario import units
 from ccsim.scenario.loader import validate
-from ccsim.scenario.model import Scenario
+from ccsim.scenario.model import Scenario, given
 from ccsim.scenario.problems import Message, ScenarioError
 
 _TOKEN = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
@@ -34,7 +35,9 @@ def parse_path(path: str) -> list[str | int]:
 
 def with_changes(s: Scenario, changes: dict[str, Any]) -> Scenario:
     """A new, validated scenario: `s` with each field path set to its value."""
-    data = s.plain()  # CSV profiles as the weights read: nothing is read again
+    if not isinstance(changes, Mapping):
+        raise TypeError(f"changes: expected {{field path: value}}, got {type(changes).__name__}")
+    data = given(s).plain()  # CSV profiles as the weights read: nothing is read again
     for path, value in changes.items():
         try:
             parts = parse_path(path)

@@ -967,3 +967,13 @@ def json_schema() -> dict[str, Any]:
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["title"] = "ccsim scenario"
     return schema
+
+
+def given(s: object) -> Scenario:
+    """`s` if it is a Scenario; a TypeError saying how to get one otherwise (a path given
+    to `ccsim.simulate` or `ccsim.plan` was "'str' object has no attribute ...")."""
+    if not isinstance(s, Scenario):
+        raise TypeError(
+            f"expected a Scenario — ccsim.load('file.yaml') — got {type(s).__name__} {s!r:.60}"
+        )
+    return s
