@@ -206,6 +206,9 @@ def plan(
     if max_rosters is None:
         max_rosters = roster_budget(contacts, replications)
     rule = rule or search_rule(contacts)
+    number = isinstance(time_budget, int | float) and not isinstance(time_budget, bool)
+    if time_budget is not None and not (number and 0 < time_budget < float("inf")):
+        raise PlanError(f"time_budget must be seconds above 0, got {time_budget!r}")  # (-5 ran)
     work.ensure_fits(s, memory_limit, replications + verify)
     started = time.monotonic()
     say = progress or (lambda message: None)

@@ -58,9 +58,11 @@ class Schedule:
     relaxed_cost: float = float("nan")  # Σ agent cost × y before rounding (relax=True: LP)
 
 
-def valid_grid(grid: float) -> bool:
-    """A start grid (minutes) the planner accepts: `GRID_RULE`."""
-    return 1 <= grid <= units.MINUTES_PER_DAY and grid == round(grid)
+def valid_grid(grid: object) -> bool:
+    """A start grid (minutes) the planner accepts: `GRID_RULE` (a number: `"30min"` from
+    Python was a TypeError)."""
+    number = isinstance(grid, int | float) and not isinstance(grid, bool)
+    return number and 1 <= grid <= units.MINUTES_PER_DAY and grid == round(grid)
 
 
 def shift_options(s: Scenario, grid: float | None = None) -> dict[str, Shift]:
@@ -70,7 +72,9 @@ def shift_options(s: Scenario, grid: float | None = None) -> dict[str, Shift]:
     other starts could not be written as it was simulated."""
     options = dict(s.shifts)
     if grid is not None and not valid_grid(grid):
-        raise PlanError(GRID_RULE + f" (got {units.format_duration(grid)})")
+        positive = isinstance(grid, int | float) and not isinstance(grid, bool) and grid > 0
+        got = units.format_duration(grid) if positive else f"{grid!r} minutes"  # (not -1800s)
+        raise PlanError(f"{GRID_RULE} (got {got})")
     if grid:
         for name, shift in s.shifts.items():
             for start in np.arange(0.0, units.MINUTES_PER_DAY, grid):
