@@ -195,6 +195,17 @@ def test_result_checks_are_the_targets_ccsim_check_evaluates():
     )
 
 
+def test_checks_have_their_columns_without_targets_and_whole_period_counts():
+    # no targets: a table with no columns (selecting one was a KeyError); counts were 33.0
+    peaked = ccsim.simulate(ccsim.load(SCENARIOS / "peaked_day.yaml"), 2, seed=1, workers=1)
+    scoped = peaked.checks().dropna(subset=["periods"])
+    assert len(scoped) and str(scoped["periods"].dtype) == "Int64"
+    assert (scoped["periods_met"] <= scoped["periods"]).all()
+    none = ccsim.with_changes(ccsim.load(SCENARIOS / "small_shop.yaml"), {"targets": {}})
+    table = ccsim.simulate(none, 1, seed=1, workers=1).checks()
+    assert table.empty and {"target", "met", "periods"} <= set(table.columns)
+
+
 def test_one_seed_policy_for_every_run(shop):
     """The seed given, else the scenario's, else a fresh one that the result reports."""
     assert shop.simulation.seed is not None

@@ -18,6 +18,11 @@ from ccsim.measure.tables import Tables
 from ccsim.model.replication import Replication
 from ccsim.scenario.model import Scenario
 
+CHECK_COLUMNS = (
+    "target", "channel", "metric", "goal", "mean", "ci_low", "ci_high", "per",
+    "periods_met", "periods", "worst_period", "worst_mean", "met",
+)  # fmt: skip
+
 
 class Result:
     """Tables (and, when kept, per-contact records) of a simulation run."""
@@ -143,7 +148,10 @@ class Result:
             }
             for c in self.target_checks(confidence)
         ]
-        return pd.DataFrame(rows)
+        table = pd.DataFrame(rows, columns=CHECK_COLUMNS)  # (no targets: the columns still)
+        for count in ("periods_met", "periods"):  # whole numbers, or <NA> (not 33.0)
+            table[count] = table[count].astype("Int64")
+        return table
 
     @property
     def targets_met(self) -> bool:
