@@ -77,6 +77,8 @@ def test_bad_changes_are_reported_with_their_path(omni):
     # scaling a field that is not a number: it said "no such field"
     with pytest.raises(ccsim.ScenarioError, match=r"\*1.2 scales a number; the field holds"):
         ccsim.with_changes(omni, {"channels.phone.kind": "*1.2"})
+    # but a text field may be set to text like "x2" (it said "x2 scales a number")
+    assert ccsim.with_changes(omni, {"name": "x2"}).name == "x2"
 
 
 def test_sweep_is_tidy_and_monotone_in_staffing():

@@ -34,7 +34,8 @@ def parse_path(path: str) -> list[str | int]:
 
 
 def with_changes(s: Scenario, changes: dict[str, Any]) -> Scenario:
-    """A new, validated scenario: `s` with each field path set to its value."""
+    """A new, validated scenario: `s` with each field path set to its value (`*1.2` or
+    `x1.2` scales the number there; `x2` sets a text field to "x2")."""
     if not isinstance(changes, Mapping):
         raise TypeError(f"changes: expected {{field path: value}}, got {type(changes).__name__}")
     data = given(s).plain()  # CSV profiles as the weights read: nothing is read again
@@ -48,7 +49,8 @@ def with_changes(s: Scenario, changes: dict[str, Any]) -> Scenario:
             for part in parts[:-1]:
                 parent = parent[part]
             key = parts[-1]
-            if isinstance(value, str) and value[:1] in ("*", "x") and units.is_number(value[1:]):
+            scale = isinstance(value, str) and value[:1] in "*x" and units.is_number(value[1:])
+            if scale and not (value[0] == "x" and isinstance(parent[key], str)):  # `name: x2`
                 current = parent[key]
                 if isinstance(current, bool) or not isinstance(current, int | float):
                     msg = f"{value} scales a number; the field holds {units.shown(current)}"
