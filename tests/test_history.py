@@ -758,6 +758,15 @@ def test_a_forecast_of_no_weeks_ahead_is_refused(weeks):
         ccsim.forecast(history, weeks=weeks)
 
 
+def test_a_calendar_block_of_a_history_without_contacts_asks_for_a_base():
+    # the base defaulted to the history's mean, 0: a ZeroDivisionError
+    history = pd.Series(0.0, index=pd.date_range("2024-01-01", periods=12, freq="7D"))
+    f = ccsim.forecast(history, weeks=4)
+    with pytest.raises(ValueError, match="the base weekly volume is 0: factors need one above 0"):
+        f.volume_block()
+    assert f.volume_block(base=100.0)["weeks"] == {1: 0.0, 2: 0.0, 3: 0.0, 4: 0.0}
+
+
 def test_a_bank_call_across_midnight_ends_the_next_day(tmp_path):
     # each stage's time is logged without its date: a call that entered the voice menu
     # at 23:59 and ended at 00:01 was dropped as "end before arrival", and one queued

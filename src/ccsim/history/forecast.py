@@ -164,6 +164,11 @@ def volume_block(
     """The calendar's `volume:` block, week 1 the first forecast week: each week's forecast over
     `base` (the weekly volume of the scenario), times an event's factor where one is
     known (week number → factor); weeks within 0.5 % of 1 are left at the default."""
+    if not base > 0 or not np.isfinite(base):  # (an all-zero history: ZeroDivisionError)
+        raise ValueError(
+            f"the base weekly volume is {base:g}: factors need one above 0 — give the "
+            "scenario's weekly volume"
+        )
     events = events or {}
     weeks = {}
     for i, value in enumerate(predicted, start=1):
