@@ -645,6 +645,22 @@ def test_a_phone_line_open_when_nobody_can_be_on_duty_is_unmet():
     assert ("phone", "sl_30s") in unmet  # half of the calls come at night, nobody is there
 
 
+def test_a_target_per_interval_missed_where_no_shift_is_on_duty_says_so():
+    # chat open from 06:00, the first shift at 08:30: the reason said only "not reached
+    # after 8 rounds", not that no roster of these shifts can meet those intervals
+    s = ccsim.with_changes(
+        ccsim.load(SCENARIOS / "small_shop.yaml"),
+        {
+            "channels.chat.open": {"mon-fri": "06:00-23:00"},
+            "arrivals.chat.intraday": "flat",
+            "targets.chat.service[0].per": "interval",
+        },
+    )
+    p = planner.plan(s, seed=1, replications=2, verify=2, max_rosters=2, workers=1)
+    (chat,) = [u for u in p.unmet if u.channel == "chat"]
+    assert "failing intervals (from mon 06:00) have no shift template on duty" in chat.reason
+
+
 def test_plan_without_shift_templates_is_a_clear_error(tmp_path):
     text = MESSAGES.format(hours="09:00-17:00").replace(
         'shifts:\n  day: {start: "00:00", length: 24h}\n', ""

@@ -359,12 +359,31 @@ class Search(WarmStart):
                 check.goal,
                 f"not reached after {CORRECTION_ROUNDS} rounds of simulate-and-correct "
                 f"(the last roster on the search replications: {check.shortfall()}); "
-                f"planned to keep what the first reached: {kept}",
+                f"planned to keep what the first reached: {kept}{self._uncovered(check)}",
                 check.within,
                 name=check.name,
                 planned=planned,
                 planned_periods=None if a is None else a.met,
             )
+        )
+
+    def _uncovered(self, check: TargetCheck) -> str:
+        """For a voice or chat target per interval: how many of its failing intervals no
+        shift template works while the channel is open — no roster can meet those (the
+        reason said only "not reached after 8 rounds")."""
+        a, need = check.attainment, self.needs.get(check.channel)
+        if a is None or a.per != "interval" or need is None or need.is_backlog:
+            return ""
+        starts = np.asarray(a.failing, float)
+        bare = starts[~self._servable(need)[week_slot(self.s, starts)]]
+        if not bare.size:
+            return ""
+        first = float(bare.min())
+        day = units.DAY_NAMES[(self.s.simulation.start_day_index + int(first // 1440)) % 7]
+        return (
+            f"; {bare.size} of its {starts.size} failing intervals (from {day} "
+            f"{units.format_clock(first % units.MINUTES_PER_DAY)}) have no shift template "
+            "on duty while the channel is open: no roster of these shifts can meet them"
         )
 
     def _raise(self, needs, shares, result: Result, check: TargetCheck) -> None:
