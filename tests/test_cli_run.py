@@ -207,7 +207,7 @@ def test_run_says_when_the_cap_not_the_precision_stopped_it():
     r = ccsim("run", SHOP, "-n", "1", "--precision", "0.5", "--max-reps", "4", "--json")
     assert r.returncode == 0 and json.loads(r.stdout)["replications"] == 2
     r = ccsim("run", SHOP, "-n", "1", "--precision", "0.5", "--max-reps", "1", "--json")
-    assert "not reached in 1 replications (--max-reps): the widest service-level CI " in r.stderr
+    assert "not reached in 1 replication (--max-reps): the widest service-level CI " in r.stderr
 
 
 def test_run_repeats_what_validate_warns_of(tmp_path):

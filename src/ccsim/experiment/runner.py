@@ -278,9 +278,10 @@ def shortfall(result: Result, precision: float, cap: str = "max_replications") -
         return None
     n = len(result.tables)
     widest = f"is {widest_service_ci(result):.4f}" if n > 1 else "is unknown (one has no CI)"
+    runs = f"{n} replication" + "s" * (n != 1)
     return (
-        f"precision {precision:g} not reached in {n} replications ({cap}): the widest "
-        f"service-level CI half-width {widest}"
+        f"precision {precision:g} not reached in {runs} ({cap}): the widest service-level "
+        f"CI half-width {widest}"
     )
 
 
