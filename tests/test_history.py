@@ -72,6 +72,23 @@ def test_what_ccsim_run_exports_reads_back_as_a_log(tmp_path):
     np.testing.assert_allclose(waits, np.sort(sim["wait"].to_numpy() * 60), atol=1e-3)
 
 
+def test_a_simulated_log_of_several_replications_is_used_one_at_a_time(tmp_path):
+    # their contacts share the dates: a fit pooled two weeks into one (twice the volume)
+    s = ccsim.load(SCENARIOS / "small_shop.yaml")
+    r = ccsim.simulate(s, 2, seed=2, workers=1, contacts=True)
+    log = ccsim.read_log(ccsim.save(r, tmp_path / "run", contacts=True) / "contacts.parquet")
+    for call in (lambda: ccsim.fit(log), lambda: ccsim.forecast(log),
+                 lambda: ccsim.backtest(s, log, "2024-01-01", "2024-01-07", replications=1)):  # fmt: skip
+        with pytest.raises(ValueError, match="the log holds 2 replications of one simulated span"):
+            call()
+    one = log.replication(1)
+    assert len(one) == len(r.contacts(1)) and set(one.contacts["replication"]) == {1}
+    weekly = ccsim.fit(one).document["arrivals"]["phone"]["weekly"]
+    assert weekly == pytest.approx(
+        r.summary.query("channel == 'phone'")["offered"].iloc[1], rel=0.02
+    )
+
+
 def test_bad_rows_are_counted_per_reason_and_strict_refuses_them(tmp_path):
     good = "1,phone,PS,2024-01-01 08:00:00,2024-01-01 08:00:10,2024-01-01 08:03:00,answered,170,ana"
     rows = [

@@ -120,7 +120,7 @@ def backtest(
     `within`: the service-level threshold (minutes); `report_interval`: minutes per row."""
     staffing.check_interval_and_gap(s.simulation.interval, gap)
     start, end = calendar_day(first, "first"), calendar_day(last, "last")
-    period = log.between(start, end)
+    period = log.one_span().between(start, end)
     if period.contacts.empty:
         raise ValueError(f"no contacts in {log.source} between {first} and {last}")
     days = (end - start).days + 1

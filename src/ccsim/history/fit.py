@@ -149,6 +149,7 @@ def fit(
     (default: all). `interval`: minutes of the intraday profile and staffing table;
     `kinds`: a channel's kind (voice, chat, message) where its name does not tell."""
     staffing.check_interval_and_gap(interval, gap)
+    log = log.one_span()
     dates = _period(log, first, last)
     period = log.between(first, last)
     if period.contacts.empty:

@@ -205,7 +205,7 @@ def forecast_log(
 ) -> VolumeForecast:
     """Weekly volumes of `log` (one channel or all), forecast `weeks` ahead by `method`,
     with the rolling-origin backtest of every method (horizons up to `weeks`)."""
-    history = weekly(log, channel)
+    history = weekly(log.one_span(), channel)
     if channel is not None and history.empty:
         logged = ", ".join(sorted(map(str, log.contacts["channel"].unique())))
         raise ValueError(f"no contacts of channel {channel!r} in the log (it has: {logged})")

@@ -105,6 +105,30 @@ class Log:
             keep &= (day >= calendar_day(first, "first")).to_numpy()
         if last is not None:
             keep &= (day <= calendar_day(last, "last")).to_numpy()
+        return self._rows(keep)
+
+    def replication(self, index: int) -> Log:
+        """The contacts of one replication of a simulated log (`ccsim run --contacts`
+        writes a `replication` column)."""
+        if "replication" not in self.contacts:
+            raise ValueError(f"{self.source} is not a simulated log of replications")
+        return self._rows((self.contacts["replication"] == index).to_numpy())
+
+    def one_span(self) -> Log:
+        """This log, if it is one span of time; a ValueError for a simulated log of
+        several replications, whose contacts share the same dates (a fit pooled them:
+        twice the weekly volume from two replications)."""
+        runs = self.contacts["replication"].nunique() if "replication" in self.contacts else 1
+        if runs > 1:
+            raise ValueError(
+                f"the log holds {runs} replications of one simulated span (column "
+                "`replication`), over the same dates: use one — `log.replication(0)` in "
+                "Python, or `ccsim run -n 1 --contacts`"
+            )
+        return self
+
+    def _rows(self, keep: np.ndarray) -> Log:
+        c = self.contacts
         return Log(
             c[keep].reset_index(drop=True),
             self.source,
