@@ -236,7 +236,7 @@ def _from_pydantic(
         if err["type"] == "missing" and loc in meant:
             continue
         text = _describe(err, loc, root)  # (at the model's field: a duration's units)
-        if err["type"] != "missing" and lines and loc not in lines and loc[:-1] in lines:
+        if err["type"] != "missing" and lines and _shorthand(loc, lines, root):
             loc = loc[:-1]  # a shorthand's value (`max_abandon: 1.5` is {at_most: 1.5})
         if (loc, text) in seen:
             continue
@@ -375,6 +375,16 @@ def _closest(loc: Loc, root: type[BaseModel] = Scenario) -> str | None:
     allowed = [f.alias or name for name, f in model.model_fields.items()]
     close = difflib.get_close_matches(str(loc[-1]), allowed, n=1, cutoff=0.6)
     return close[0] if close else None
+
+
+def _shorthand(loc: Loc, lines: dict[Loc, int], root: type[BaseModel]) -> bool:
+    """`loc` is a field of a model the file wrote as a shorthand value (`max_abandon:
+    1.5`, `patience: 400d`): the field's line is not in the file, its parent's is (a
+    mapping's own key, `weeks: {47: 0}`, is not such a field)."""
+    if not loc or loc in lines or loc[:-1] not in lines or not isinstance(loc[-1], str):
+        return False
+    parent = _model_at(loc[:-1], root)
+    return parent is not None and loc[-1] in parent.model_fields
 
 
 def _model_at(loc: Loc, root: type[BaseModel] = Scenario) -> type[BaseModel] | None:
