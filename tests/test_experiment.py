@@ -113,9 +113,9 @@ def test_results_add_only_other_replications_of_the_same_run(shop):
 @pytest.mark.parametrize(
     ("call", "expected"),
     [
-        (lambda r: r.checks(95), "confidence must be a number between 0 and 1 (0.95), got 95"),
-        (lambda r: r.checks(0), "confidence must be a number between 0 and 1"),
-        (lambda r: r.document(1.0), "confidence must be a number between 0 and 1"),
+        (lambda r: r.checks(95), "confidence must be a number between 0.5 and 1 (0.95), got 95"),
+        (lambda r: r.checks(0), "confidence must be a number between 0.5 and 1"),
+        (lambda r: r.document(1.0), "confidence must be a number between 0.5 and 1"),
         (lambda r: r.estimates(1.5), "level must be a number between 0 and 1"),
         (lambda r: r.estimates(-1), "level must be a number between 0 and 1"),
     ],
@@ -204,6 +204,13 @@ def test_checks_have_their_columns_without_targets_and_whole_period_counts():
     none = ccsim.with_changes(ccsim.load(SCENARIOS / "small_shop.yaml"), {"targets": {}})
     table = ccsim.simulate(none, 1, seed=1, workers=1).checks()
     assert table.empty and {"target", "met", "periods"} <= set(table.columns)
+    assert table["met"].dtype == bool and table["mean"].dtype == float  # t[~t.met] works
+    assert table[~table["met"]].columns.tolist() == table.columns.tolist()
+    # the periods' table checks its confidence too (95: every bound NaN, every period unmet)
+    with pytest.raises(ValueError, match=r"confidence must be a number between 0\.5 and 1"):
+        peaked.periods(95)
+    with pytest.raises(ValueError, match=r"confidence must be a number between 0\.5 and 1"):
+        peaked.checks(0.2)  # a one-sided bound above the mean: easier than the mean
 
 
 def test_one_seed_policy_for_every_run(shop):

@@ -81,6 +81,8 @@ def test_a_simulated_log_of_several_replications_is_used_one_at_a_time(tmp_path)
                  lambda: ccsim.backtest(s, log, "2024-01-01", "2024-01-07", replications=1)):  # fmt: skip
         with pytest.raises(ValueError, match="the log holds 2 replications of one simulated span"):
             call()
+    with pytest.raises(ValueError, match=r"no replication 5 in the log \(it has: 0, 1\)"):
+        log.replication(5)  # an empty log, refused later as "no contacts"
     one = log.replication(1)
     assert len(one) == len(r.contacts(1)) and set(one.contacts["replication"]) == {1}
     weekly = ccsim.fit(one).document["arrivals"]["phone"]["weekly"]
@@ -773,6 +775,7 @@ def test_a_forecast_of_no_weeks_ahead_is_refused(weeks):
     history = pd.Series(100.0, index=pd.date_range("2024-01-01", periods=12, freq="7D"))
     with pytest.raises(ValueError, match="weeks must be a whole number of weeks ahead"):
         ccsim.forecast(history, weeks=weeks)
+    assert len(ccsim.forecast(history, weeks=np.int64(4)).predicted) == 4  # numpy's ints too
 
 
 def test_a_calendar_block_of_a_history_without_contacts_asks_for_a_base():

@@ -54,6 +54,12 @@ from conftest import MINIMAL, errors_of
             ":4: invalid YAML: expected ',' or ']', but got '}'",
         ),
         ('name: "two\n  lines \\d"\n', ":2: invalid YAML: found unknown escape character 'd'"),
+        # a quote left open where the next quote sits deeper, lines on
+        (
+            'name: x\nchannels:\n  phone: {kind: "voice, tolerance: 3min}\n  chat:\n'
+            '    kind: chat\n    open: {mon-fri: "09:00-21:00"}\n',
+            ":3: invalid YAML: the flow mapping begun on this line runs on to line 6",
+        ),
     ],
 )
 def test_file_level_problems(tmp_path, text, expected):

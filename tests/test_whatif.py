@@ -101,6 +101,10 @@ def test_a_sweep_value_given_alone_is_one_value_and_an_empty_list_is_refused():
         assert len(offered) == 1 and 500 < offered.iloc[0] < 700, table
     with pytest.raises(ValueError, match="sweep: no values for 'shrinkage'"):
         ccsim.sweep(s, {"shrinkage": []}, 1, seed=1, workers=1)
+    # a range, an array: several values, as a list is
+    for given in (range(4, 6), np.arange(4, 6)):
+        table = ccsim.sweep(s, {"roster[0].agents": given}, 1, seed=1, workers=1)
+        assert sorted(set(table["roster[0].agents"])) == [4, 5]
 
 
 def test_variants_without_a_roster_are_refused_as_a_run_is():
@@ -110,6 +114,15 @@ def test_variants_without_a_roster_are_refused_as_a_run_is():
         ccsim.compare(s, {"as is": {}, "nobody": {"roster": []}}, 1, seed=1, workers=1)
     with pytest.raises(ccsim.ScenarioError, match=re.escape(expected)):
         ccsim.sweep(s, {"roster": [[]]}, 1, seed=1, workers=1)
+    for call in (  # with replications given too (the path reached .simulation first)
+        lambda: ccsim.compare(str(SCENARIOS / "small_shop.yaml"), {"a": {}}, 2),
+        lambda: ccsim.sweep(str(SCENARIOS / "small_shop.yaml"), {"shrinkage": 0.1}, 2),
+        lambda: ccsim.capacity("small_shop.yaml", "calendars/ecommerce_2027.yaml"),
+    ):
+        with pytest.raises(TypeError, match="expected a Scenario"):
+            call()
+    with pytest.raises(ValueError, match="level must be a number between 0 and 1"):
+        ccsim.compare(s, {"a": {}}, 1, seed=1, level=95)  # before any run
     with pytest.raises(ccsim.ScenarioError, match=re.escape("scenario 'Small shop week'")):
         text = (SCENARIOS / "small_shop.yaml").read_text()
         ccsim.simulate(ccsim.loads(text[: text.index("\nroster:")] + "\n"), 1, seed=1)
@@ -208,6 +221,23 @@ def test_a_run_saved_after_its_file_was_edited_keeps_the_scenario_it_simulated(t
     other = ccsim.loads(text.replace("name: ", "name: from text ", 1), name=str(f))
     folder = ccsim.save(ccsim.simulate(other, 1, seed=1, workers=1), tmp_path / "text")
     assert ccsim.load(folder / "scenario.yaml").model_dump() == other.model_dump()
+
+
+def test_a_run_of_a_scenario_reading_an_intraday_csv_is_saved_self_contained(tmp_path):
+    # the file was copied as written, without its CSV: `ccsim report` of the folder failed
+    (tmp_path / "phone.csv").write_text("".join(f"{h % 5 + 1}\n" for h in range(24)))
+    text = (SCENARIOS / "small_shop.yaml").read_text()
+    start = text.index("    intraday: [0, 0, 0")
+    end = text.index("    overdispersion", start)
+    f = tmp_path / "s.yaml"
+    f.write_text(text[:start] + "    intraday: {csv: phone.csv}\n" + text[end:])
+    s = ccsim.load(f)
+    folder = ccsim.save(ccsim.simulate(s, 1, seed=1, workers=1), tmp_path / "out" / "run")
+    again = ccsim.load(folder / "scenario.yaml")  # no phone.csv beside it
+    assert again.arrivals["phone"].intraday_weights(60)[0] == pytest.approx(
+        s.arrivals["phone"].intraday_weights(60)[0]
+    )
+    assert ccsim.write_report(folder)
 
 
 TABLED = """

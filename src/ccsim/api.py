@@ -26,6 +26,7 @@ from ccsim.history import forecast as history_forecast
 from ccsim.history import log as history_log
 from ccsim.history import staffing as history_staffing
 from ccsim.history import totals as history_totals
+from ccsim.measure.confidence import checked_confidence
 from ccsim.measure.targets import TargetCheck
 from ccsim.model import work
 from ccsim.planning import capacity as _capacity
@@ -149,6 +150,7 @@ def check(
     check every target — what `ccsim check` gates CI on. `confidence`: the one-sided
     bound must reach each target instead of the mean. A file too large to simulate
     within `memory_limit` counts as invalid, with the estimate."""
+    confidence = checked_confidence(confidence)  # before any file is simulated
     out = []
     for path in loader.expand_paths(paths):
         try:
@@ -192,6 +194,7 @@ def capacity(
     """Required and available FTE per week, the hiring plan and the cost by week, month
     and year of `calendar` — a Calendar, a calendar file, or the file's keys as a dict
     (`ccsim.planning.capacity`; `ccsim capacity`)."""
+    s = given(s)
     if isinstance(calendar, dict):  # (it was a TypeError from the file reader)
         cal = _calendar.calendar_from(calendar, scenario=s)
     elif isinstance(calendar, _calendar.Calendar):

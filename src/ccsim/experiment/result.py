@@ -51,7 +51,7 @@ class Result:
         if other.seed != self.seed:
             raise ValueError(f"cannot add results of seeds {self.seed} and {other.seed}")
         if other.scenario is not self.scenario and (
-            other.scenario.model_dump() != self.scenario.model_dump()
+            other.scenario.plain() != self.scenario.plain()  # (CSV profiles' weights too)
         ):
             raise ValueError("cannot add results of different scenarios")
         both = {t.index for t in self.tables} & {t.index for t in other.tables}
@@ -151,7 +151,8 @@ class Result:
         table = pd.DataFrame(rows, columns=CHECK_COLUMNS)  # (no targets: the columns still)
         for count in ("periods_met", "periods"):  # whole numbers, or <NA> (not 33.0)
             table[count] = table[count].astype("Int64")
-        return table
+        numbers = ["goal", "mean", "ci_low", "ci_high", "worst_mean"]
+        return table.astype({**dict.fromkeys(numbers, float), "met": bool})
 
     @property
     def targets_met(self) -> bool:

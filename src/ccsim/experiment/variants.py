@@ -8,6 +8,7 @@ sees the same customers and a difference is the change, not the noise.
 from __future__ import annotations
 
 import itertools
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import numpy as np
@@ -15,7 +16,7 @@ import pandas as pd
 
 from ccsim.experiment import counts, runner, seeds
 from ccsim.experiment.result import Result
-from ccsim.measure.confidence import t_interval
+from ccsim.measure.confidence import checked_level, t_interval
 from ccsim.scenario import rules
 from ccsim.scenario.changes import with_changes
 from ccsim.scenario.model import Scenario, given
@@ -30,7 +31,8 @@ def _simulate(
     **options: Any,
 ) -> dict[Any, Result]:
     """Each variant (`{name: changes}`) simulated on the same replications of one seed."""
-    replications = given(s).simulation.replications if replications is None else replications
+    s = given(s)
+    replications = s.simulation.replications if replications is None else replications
     replications = counts.whole(replications, "replications")
     seed = seeds.resolve(seed, s)
     scenarios = {name: with_changes(s, changes) for name, changes in variants.items()}
@@ -63,10 +65,12 @@ def sweep(
     return pd.concat(frames, ignore_index=True)
 
 
-def _values(key: str, given: Any) -> list[Any]:
-    """A grid entry's values: a list or tuple of them, or one value (`"600"` swept the
-    characters '6', '0', '0'; a number was a TypeError)."""
-    values = list(given) if isinstance(given, list | tuple) else [given]
+def _values(key: str, entry: Any) -> list[Any]:
+    """A grid entry's values: a list, tuple, range, array or other iterable of them, or
+    one value — text, a number or a mapping (`"600"` swept the characters '6', '0', '0'; a
+    number was a TypeError). A value that is itself a list (a roster) goes in a list."""
+    one = isinstance(entry, str | bytes | Mapping) or not isinstance(entry, Iterable)
+    values = [entry] if one else list(entry)
     if not values:
         raise ValueError(f"sweep: no values for {key!r}")
     return values
@@ -87,6 +91,7 @@ def compare(
     variant sees the same customers."""
     if not variants:
         raise ValueError("compare needs at least one variant")
+    level = checked_level(level)  # before the runs, not after them
     runs = _simulate(s, variants, replications, seed, **options)
     first = next(iter(runs.values())).summary.set_index(["channel", "replication"])
     frames = []

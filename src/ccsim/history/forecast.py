@@ -14,6 +14,7 @@ events (a campaign, a new market) as extra factors (docs/capacity.md).
 
 from __future__ import annotations
 
+import numbers
 import warnings
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -220,8 +221,9 @@ def forecast_weekly(
 ) -> VolumeForecast:
     """Contacts per week (index: consecutive Mondays, as `weekly` or totals.py gives
     them) forecast `weeks` ahead by `method`, with every method's backtest."""
-    if isinstance(weeks, bool) or not isinstance(weeks, int) or weeks < 1:
+    if isinstance(weeks, bool) or not isinstance(weeks, numbers.Integral) or weeks < 1:
         raise ValueError(f"weeks must be a whole number of weeks ahead, at least 1, got {weeks!r}")
+    weeks = int(weeks)
     history = _checked(history)
     if len(history) < 8:
         raise ValueError(f"{holds.format(len(history))}: a forecast needs at least 8")

@@ -112,7 +112,11 @@ class Log:
         writes a `replication` column)."""
         if "replication" not in self.contacts:
             raise ValueError(f"{self.source} is not a simulated log of replications")
-        return self._rows((self.contacts["replication"] == index).to_numpy())
+        kept = self.contacts["replication"]
+        if not (kept == index).any():
+            there = ", ".join(map(str, sorted(kept.unique())))
+            raise ValueError(f"no replication {index!r} in the log (it has: {there})")
+        return self._rows((kept == index).to_numpy())
 
     def one_span(self) -> Log:
         """This log, if it is one span of time; a ValueError for a simulated log of

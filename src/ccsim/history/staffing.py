@@ -10,6 +10,8 @@ bound of the staffing (docs/history.md measures it on the February log).
 
 from __future__ import annotations
 
+import numbers
+
 import numpy as np
 import pandas as pd
 
@@ -23,12 +25,12 @@ def check_interval_and_gap(interval: object, gap: object) -> None:
     """ValueError unless `interval` is whole minutes that divide a day and `gap` is
     minutes from 0 up — what the CLI's --interval and --gap ask (from the Python API,
     `interval=0` was a ZeroDivisionError, `gap=-1` taken)."""
-    number = isinstance(interval, int | float) and not isinstance(interval, bool)
+    number = isinstance(interval, numbers.Real) and not isinstance(interval, bool)
     if not number or not 0 < interval <= 1440 or interval != int(interval) or 1440 % interval:
         raise ValueError(
             f"interval must be whole minutes that divide a day (e.g. 15, 30, 60), got {interval!r}"
         )
-    if isinstance(gap, bool) or not isinstance(gap, int | float) or not 0 <= gap < float("inf"):
+    if isinstance(gap, bool) or not isinstance(gap, numbers.Real) or not 0 <= gap < float("inf"):
         raise ValueError(f"gap must be minutes from 0 up, got {gap!r}")
 
 

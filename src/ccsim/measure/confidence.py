@@ -28,13 +28,22 @@ def _half_width(n: np.ndarray, error: np.ndarray, quantile: float) -> np.ndarray
     return np.where(n > 1, np.nan_to_num(half), 0.0)
 
 
-def checked_level(value: object, name: str = "level") -> float:
-    """A confidence level: a number strictly between 0 and 1, refused with a ValueError
-    naming `name` otherwise (`confidence=95` judged every target unmet, `level=1.5` gave
-    zero-width intervals: the CLI checks its options, the Python API did not)."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not 0 < value < 1:
-        raise ValueError(f"{name} must be a number between 0 and 1 (0.95), got {value!r}")
+def checked_level(value: object, name: str = "level", low: float = 0.0) -> float:
+    """A confidence level: a number above `low` (or equal, for a positive `low`) and below
+    1, refused with a ValueError naming `name` otherwise (`confidence=95` judged every
+    target unmet, `level=1.5` gave zero-width intervals: the CLI checks its options, the
+    Python API did not). A one-sided bound asks `low=0.5`: below it the bound passes the
+    mean, and a target gets easier to meet."""
+    number = isinstance(value, numbers.Real) and not isinstance(value, bool)
+    if not number or not (low < value < 1 or (low > 0 and value == low)):
+        between = f"between {low:g} and 1" if low else "between 0 and 1"
+        raise ValueError(f"{name} must be a number {between} (0.95), got {value!r}")
     return float(value)
+
+
+def checked_confidence(value: float | None) -> float | None:
+    """A one-sided confidence level (None: judged by the estimate), as `--confidence`."""
+    return None if value is None else checked_level(value, "confidence", low=0.5)
 
 
 def t_interval(

@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from ccsim.measure.confidence import checked_level, t_interval
+from ccsim.measure.confidence import checked_confidence, t_interval
 from ccsim.measure.service_level import label
 from ccsim.scenario import units
 from ccsim.scenario.model import Scenario, Scoped
@@ -151,8 +151,7 @@ def evaluate(
     the whole window is met when every replication meets it on its own (its bound is the
     worst replication's value) — the planner's search rule for a large week
     (docs/planning.md); targets per day or interval are judged as without it."""
-    if confidence is not None:
-        confidence = checked_level(confidence, "confidence")
+    confidence = checked_confidence(confidence)
     checks: list[TargetCheck] = []
     for channel, metric, kind, within, goal, scope in _items(s):
         rows = summary[summary["channel"] == channel]
@@ -193,6 +192,7 @@ def all_periods(
 ) -> pd.DataFrame:
     """The `periods` of every target per day or interval, one table: target, channel,
     metric, per, goal, then the period columns."""
+    confidence = checked_confidence(confidence)
     frames = []
     for channel, metric, kind, _, goal, scope in _items(s):
         if scope.scoped:
@@ -260,6 +260,7 @@ def periods(
     a replication), mean, ci_low, ci_high, bound, judged, met. The estimate pools the
     period's contacts over the replications; its spread is the ratio estimator's across
     replications."""
+    confidence = checked_confidence(confidence)
     rows = intervals[intervals["channel"] == channel]
     hits, base = (
         (f"{metric}_hits", f"{metric}_base") if kind == "service" else ("abandoned", "offered")

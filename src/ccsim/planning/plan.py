@@ -17,6 +17,7 @@ by the same program and verified the same way — comes with the plan.
 
 from __future__ import annotations
 
+import numbers
 import time
 from dataclasses import dataclass, field
 from typing import Any
@@ -206,7 +207,7 @@ def plan(
     if max_rosters is None:
         max_rosters = roster_budget(contacts, replications)
     rule = rule or search_rule(contacts)
-    number = isinstance(time_budget, int | float) and not isinstance(time_budget, bool)
+    number = isinstance(time_budget, numbers.Real) and not isinstance(time_budget, bool)
     if time_budget is not None and not (number and 0 < time_budget < float("inf")):
         raise PlanError(f"time_budget must be seconds above 0, got {time_budget!r}")  # (-5 ran)
     work.ensure_fits(s, memory_limit, replications + verify)

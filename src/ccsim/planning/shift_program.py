@@ -24,6 +24,7 @@ reach.
 from __future__ import annotations
 
 import math
+import numbers
 from dataclasses import dataclass
 
 import numpy as np
@@ -61,7 +62,7 @@ class Schedule:
 def valid_grid(grid: object) -> bool:
     """A start grid (minutes) the planner accepts: `GRID_RULE` (a number: `"30min"` from
     Python was a TypeError)."""
-    number = isinstance(grid, int | float) and not isinstance(grid, bool)
+    number = isinstance(grid, numbers.Real) and not isinstance(grid, bool)
     return number and 1 <= grid <= units.MINUTES_PER_DAY and grid == round(grid)
 
 
@@ -72,7 +73,7 @@ def shift_options(s: Scenario, grid: float | None = None) -> dict[str, Shift]:
     other starts could not be written as it was simulated."""
     options = dict(s.shifts)
     if grid is not None and not valid_grid(grid):
-        positive = isinstance(grid, int | float) and not isinstance(grid, bool) and grid > 0
+        positive = isinstance(grid, numbers.Real) and not isinstance(grid, bool) and grid > 0
         got = units.format_duration(grid) if positive else f"{grid!r} minutes"  # (not -1800s)
         raise PlanError(f"{GRID_RULE} (got {got})")
     if grid:

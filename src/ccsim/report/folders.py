@@ -110,11 +110,13 @@ def _as_on_disk(s: Scenario) -> bool:
     source = s.source
     if not s.as_in_source or source is None or not source.is_file() or s.files():
         return False
+    if s.plain() != s.model_dump(mode="json"):  # it reads intraday CSV profiles: the
+        return False  # folder's copy holds their weights (docs/scenario-format.md)
     try:
         again = loader.load(source, s.allowed_paths)
     except (InputError, OSError):  # (a scenario's problems are InputErrors too)
         return False
-    return again.model_dump() == s.model_dump()
+    return again.plain() == s.plain()
 
 
 SCENARIO_MARK = "# Scenario written by ccsim"  # how a file `write_scenario` wrote starts

@@ -857,6 +857,8 @@ class Scenario(Model):
             f"{len(self.groups)} group(s), {staffed}; {len(self.targets)} target block(s)>"
         )
 
+    __str__ = __repr__  # (print(s) too: pydantic's str is every field)
+
     @property
     def as_in_source(self) -> bool:
         """True when this is exactly the scenario of its source file (not a variant)."""

@@ -191,10 +191,10 @@ def _still_open(
 ) -> tuple[int | None, str]:
     """(line, message) of a flow mapping or list, or a quoted text, that runs on from an
     earlier line to where the reader stopped at the end of the file or at a line indented
-    no deeper than its own — the next key: the line where it began, where a quote or
-    bracket was most likely left open (`{mon-fri: "08:00-18:00}` on line 10 was reported
-    at line 34). Other errors inside a valid list written over several lines, as they
-    are."""
+    no deeper than its own — the next key —, or a mapping or list whose first line left a
+    quote open: the line where it began, where a quote or bracket was most likely left
+    open (`{mon-fri: "08:00-18:00}` on line 10 was reported at line 34). Other errors
+    inside a valid list or text written over several lines, as they are."""
     begun, found = exc.context_mark, exc.problem_mark
     context = str(exc.context or "")
     kind = next((k for k in _OPENED if context.endswith(k)), None)
@@ -202,7 +202,11 @@ def _still_open(
         return line, what
     rows = text.splitlines()
     ended = found.line >= len(rows) or "end of stream" in str(exc.problem)
-    if not ended and _indent(rows[found.line]) > _indent(rows[begun.line]):
+    opened = rows[begun.line][begun.column :]  # a quote left open on the line it began
+    unpaired = kind != "quoted scalar" and (  # (text over lines leaves one open anyway)
+        opened.count('"') % 2 == 1 or opened.count("'") % 2 == 1
+    )
+    if not (ended or unpaired) and _indent(rows[found.line]) > _indent(rows[begun.line]):
         return line, what
     return begun.line + 1, (
         f"the {kind} begun on this line runs on to line {found.line + 1} ({what}): "
