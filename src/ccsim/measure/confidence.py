@@ -35,9 +35,8 @@ def checked_level(value: object, name: str = "level", low: float = 0.0) -> float
     Python API did not). A one-sided bound asks `low=0.5`: below it the bound passes the
     mean, and a target gets easier to meet."""
     number = isinstance(value, numbers.Real) and not isinstance(value, bool)
-    if not number or not (low < value < 1 or (low > 0 and value == low)):
-        between = f"between {low:g} and 1" if low else "between 0 and 1"
-        raise ValueError(f"{name} must be a number {between} (0.95), got {value!r}")
+    if not number or not (0 < value < 1 and value >= low):
+        raise ValueError(f"{name} must be a number between {low:g} and 1 (0.95), got {value!r}")
     return float(value)
 
 

@@ -173,10 +173,8 @@ def _group_table(s: Scenario, rep: Replication) -> pd.DataFrame:
     weight_of = np.array([1.0 / ch.concurrency for ch in s.channels.values()])
     c, o = rep.contacts, rep.contacts.outcome
     agent_group = np.array([*(a.group for a in rep.agents), -1], int)  # -1: nobody
-    duty = np.array([seg for a in rep.agents for seg in a.duty], float).reshape(-1, 2)
-    duty_group = np.repeat(agent_group[:-1], [len(a.duty) for a in rep.agents])
-    overtime = np.array([seg for a in rep.agents for seg in a.overtime], float).reshape(-1, 2)
-    overtime_group = np.repeat(agent_group[:-1], [len(a.overtime) for a in rep.agents])
+    duty, duty_group = _segments(rep, "duty")
+    overtime, overtime_group = _segments(rep, "overtime")
     group_of, esc_group_of = agent_group[o["agent"]], agent_group[o["esc_agent"]]
     end = np.where(np.isnan(o["end"]), rep.t1, o["end"])
     esc_end = np.where(np.isnan(o["esc_end"]), rep.t1, o["esc_end"])
@@ -198,6 +196,15 @@ def _group_table(s: Scenario, rep: Replication) -> pd.DataFrame:
             "overtime_min": timegrid.overlap_per_bin(late[:, 0], late[:, 1], edges),
         }
     return _stack(s, rep, "group", blocks)
+
+
+def _segments(rep: Replication, field: str) -> tuple[np.ndarray, np.ndarray]:
+    """Every agent's segments of `field` (`duty`, `overtime`) as rows [start, end), and
+    the group of each row's agent."""
+    per_agent = [getattr(a, field) for a in rep.agents]
+    rows = np.array([seg for segs in per_agent for seg in segs], float).reshape(-1, 2)
+    groups = np.repeat(np.array([a.group for a in rep.agents], int), [len(s) for s in per_agent])
+    return rows, groups
 
 
 def _count(bins: np.ndarray, n_bins: int, mask: np.ndarray) -> np.ndarray:
