@@ -217,9 +217,11 @@ def test_the_bank_layout(tmp_path):
         ("a,b\n", ["--format", "weekly"], 2, "weekly totals serve `ccsim forecast` only"),
         ("folder", ["--format", "generic"], 2, "is a folder, expected a log file"),
         ("a,b\n", ["--from", "2024-01-05", "--to", "2024-01-01"], 2, "--to comes before --from"),
+        # written YYYY-MM-DD, as the Python API's first/last (date.fromisoformat took it)
+        ("a,b\n", ["--from", "20240101"], 2, "--from: expected a date like 1999-02-15, got '20240101'"),
     ],
     ids=["missing", "empty", "columns", "garbage", "not-bank", "format", "weekly", "folder",
-         "dates"],
+         "dates", "basic-date"],
 )  # fmt: skip
 def test_bad_logs_get_one_clear_message(tmp_path, content, args, code, expected):
     # usage errors (a folder, an unknown format, dates the wrong way round) exit 2 with
@@ -653,6 +655,17 @@ def test_a_fit_period_past_the_log_or_shorter_than_a_week_is_refused(
     # and an overdispersion of 1.16 instead of 0.08 on the bank log, silently
     with pytest.raises(ValueError, match=expected):
         ccsim.fit(generated, first=first, last=last)
+
+
+def test_a_fit_period_takes_numpy_and_pandas_dates(generated):
+    # a date picked from a DataFrame column is a numpy datetime64 or a Timestamp
+    by_text = ccsim.fit(generated, first="2024-01-01", last="2024-01-07")
+    for first, last in [
+        (np.datetime64("2024-01-01"), np.datetime64("2024-01-07")),
+        (pd.Timestamp("2024-01-01"), pd.Timestamp("2024-01-07").to_datetime64()),
+    ]:
+        fitted = ccsim.fit(generated, first=first, last=last)
+        assert (fitted.first, fitted.last) == (by_text.first, by_text.last)
 
 
 MAIL = """

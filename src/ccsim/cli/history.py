@@ -31,7 +31,7 @@ from ccsim.cli.common import (
     print_json,
     progress_bar,
 )
-from ccsim.scenario.units import MINUTES_PER_DAY
+from ccsim.scenario.units import MINUTES_PER_DAY, parse_date
 
 FORECAST_MARK = "# volume factors forecast by"  # how a forecast calendar's file starts
 
@@ -85,8 +85,8 @@ Gap = Annotated[
 def _date(text: str | None, option: str) -> date | None:
     if text is None:
         return None
-    try:
-        return date.fromisoformat(text)
+    try:  # written YYYY-MM-DD, as the Python API takes it (history.log.calendar_day)
+        return date.fromisoformat(str(parse_date(text)))
     except ValueError:
         fail_usage(f"{option}: expected a date like 1999-02-15, got {text!r}")
 

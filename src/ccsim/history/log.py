@@ -65,7 +65,10 @@ class LogError(InputError):
 def calendar_day(value: object, name: str) -> pd.Timestamp:
     """A date of a period asked for (`first`, `last`): a date, a timestamp at midnight or
     text written YYYY-MM-DD, as the CLI's --from/--to; ValueError naming `name` otherwise
-    (pandas read "02/01/2024" as 1 February, and "2024-01-01 12:00" as a date)."""
+    (pandas read "02/01/2024" as 1 February, and "2024-01-01 12:00" as a date). A numpy
+    datetime64 counts as a timestamp."""
+    if isinstance(value, np.datetime64):
+        value = pd.Timestamp(value)
     try:
         return pd.Timestamp(units.parse_date(value))
     except ValueError as exc:
