@@ -107,13 +107,20 @@ def test_a_sweep_value_given_alone_is_one_value_and_an_empty_list_is_refused():
         assert sorted(set(table["roster[0].agents"])) == [4, 5]
 
 
-def test_variants_without_a_roster_are_refused_as_a_run_is():
+def test_variants_without_a_roster_are_refused_as_a_run_is(tmp_path):
     s = ccsim.load(SCENARIOS / "small_shop.yaml")
     expected = f"{SCENARIOS / 'small_shop.yaml'} as changed: roster: no roster lines"
     with pytest.raises(ccsim.ScenarioError, match=re.escape(expected)):
         ccsim.compare(s, {"as is": {}, "nobody": {"roster": []}}, 1, seed=1, workers=1)
     with pytest.raises(ccsim.ScenarioError, match=re.escape(expected)):
         ccsim.sweep(s, {"roster": [[]]}, 1, seed=1, workers=1)
+    # an unchanged variant is its file's scenario: the file is named, not "as changed"
+    text = (SCENARIOS / "small_shop.yaml").read_text()
+    bare = tmp_path / "bare.yaml"
+    bare.write_text(text[: text.index("\nroster:")] + "\n")
+    assert not ccsim.load(bare).roster
+    with pytest.raises(ccsim.ScenarioError, match=re.escape(f"{bare}: roster: no roster lines")):
+        ccsim.compare(ccsim.load(bare), {"as is": {}}, 1, seed=1, workers=1)
     for call in (  # with replications given too (the path reached .simulation first)
         lambda: ccsim.compare(str(SCENARIOS / "small_shop.yaml"), {"a": {}}, 2),
         lambda: ccsim.sweep(str(SCENARIOS / "small_shop.yaml"), {"shrinkage": 0.1}, 2),
