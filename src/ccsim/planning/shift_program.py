@@ -73,8 +73,12 @@ def shift_options(s: Scenario, grid: float | None = None) -> dict[str, Shift]:
     other starts could not be written as it was simulated."""
     options = dict(s.shifts)
     if grid is not None and not valid_grid(grid):
-        positive = isinstance(grid, numbers.Real) and not isinstance(grid, bool) and grid > 0
-        got = units.format_duration(grid) if positive else f"{grid!r} minutes"  # (not -1800s)
+        number = isinstance(grid, numbers.Real) and not isinstance(grid, bool)
+        got = (
+            units.format_duration(grid) if number and grid > 0
+            else f"{grid!r} minutes" if number  # (not -1800s)
+            else f"{units.shown(grid)}: minutes as a number, e.g. 30"  # ('30min' minutes)
+        )  # fmt: skip
         raise PlanError(f"{GRID_RULE} (got {got})")
     if grid:
         for name, shift in s.shifts.items():
