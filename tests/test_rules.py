@@ -613,12 +613,25 @@ def test_warning_channel_open_with_nobody_on_duty(tmp_path):
 
 
 def test_a_gap_of_days_is_named_by_its_days_and_clock_times(tmp_path):
-    # open all week, staffed from Tuesday: printed `mon 00:00-32:00` until 2026-12-06
+    # open all week, staffed tue-fri 08:00-18:00: printed `mon 00:00-32:00` until
+    # 2026-12-06, then `mon 00:00-tue 08:00`; the gap runs from Friday evening, over the
+    # week's end, and the nights between are gaps too
     text = MINIMAL.replace('    open: {mon-fri: "08:00-18:00"}\n', "").replace(
         "days: mon-fri}", "days: tue-fri}"
     )
     warnings = [w for w in _warnings(text, tmp_path) if "channels.phone" in w]
-    assert any("channel is open mon 00:00-tue 08:00 with no" in w for w in warnings), warnings
+    expected = (
+        "channel is open fri 18:00-tue 08:00, tue 18:00-wed 08:00, wed 18:00-thu 08:00 and 1 "
+        "more with no 'phone'-skilled agent on duty"
+    )
+    assert any(expected in w for w in warnings), warnings
+    # open every day from 06:00 to 22:00, staffed mon-sat: Sunday's hours alone
+    text = MINIMAL.replace('open: {mon-fri: "08:00-18:00"}', 'open: {mon-sun: "06:00-22:00"}')
+    text = text.replace(
+        'start: "08:00", length: 10h, days: mon-fri', 'start: "06:00", length: 16h, days: mon-sat'
+    )
+    warnings = [w for w in _warnings(text, tmp_path) if "channels.phone" in w]
+    assert any("channel is open sun 06:00-22:00 with no" in w for w in warnings), warnings
 
 
 def test_warning_group_without_roster_line(tmp_path):

@@ -324,6 +324,9 @@ def _escalation(s: Scenario) -> list[Problem]:
     return out
 
 
+SPANS_SHOWN = 3  # uncovered open spans a warning names
+
+
 def _warnings(s: Scenario) -> list[Problem]:
     """Legal but suspicious: nobody on duty while open, unrostered groups, unreachable targets."""
     out: list[Problem] = []
@@ -336,9 +339,10 @@ def _warnings(s: Scenario) -> list[Problem]:
     for ch, channel in s.channels.items():
         if channel.kind == "message" and channel.open is None:
             continue  # an always-open inbox simply waits for the next shift
-        gap = _uncovered_open_time(s, ch, channel.windows)
-        if gap is not None:
-            msg = f"channel is open {_week_span(*gap)} with no {ch!r}-skilled agent on duty"
+        if gaps := _uncovered_open_time(s, ch, channel.windows):
+            shown = ", ".join(_week_span(*gap) for gap in gaps[:SPANS_SHOWN])
+            more = f" and {len(gaps) - SPANS_SHOWN} more" if len(gaps) > SPANS_SHOWN else ""
+            msg = f"channel is open {shown}{more} with no {ch!r}-skilled agent on duty"
             out.append(Problem(("channels", ch, "open" if channel.open else "kind"), msg, True))
     for ch in s.targets:
         skilled = set(s.skilled_groups(ch))
@@ -392,9 +396,11 @@ def _week_span(start: float, end: float) -> str:
 
 def _uncovered_open_time(
     s: Scenario, channel: str, windows: list[tuple[float, float]] | None
-) -> tuple[float, float] | None:
-    """First open period of the week with no skilled agent on duty, as (start, end) in
-    minutes of the week."""
+) -> list[tuple[float, float]]:
+    """The open periods of the week with no skilled agent on duty, as (start, end) in
+    minutes of the week, in order from Monday 00:00; a gap over the week's end (Saturday
+    22:00 to Monday 06:00) is one, the first, ending past the week (until 2026-12-06 it
+    was reported as `mon 00:00-06:00`)."""
     skilled = set(s.skilled_groups(channel))
     duty: list[tuple[float, float]] = []
     for line in s.roster:
@@ -402,15 +408,19 @@ def _uncovered_open_time(
             shift = s.shifts[line.shift]
             duty += units.weekly_windows(shift.days, [(shift.start, shift.start + shift.length)])
     duty = units.merge_intervals(duty)
-    open_windows = windows if windows is not None else [(0.0, units.MINUTES_PER_WEEK)]
-    for start, end in open_windows:
+    gaps: list[tuple[float, float]] = []
+    for start, end in windows if windows is not None else [(0.0, units.MINUTES_PER_WEEK)]:
         t = start
         for ds, de in duty:
             if de <= t or ds >= end:
                 continue
             if ds > t:
-                break
-            t = de
+                gaps.append((t, ds))
+            t = max(t, de)
         if t < end:
-            return t, min(end, next((ds for ds, _ in duty if ds > t), end))
-    return None
+            gaps.append((t, end))
+    gaps = units.merge_intervals(gaps)
+    week = units.MINUTES_PER_WEEK
+    if len(gaps) > 1 and gaps[0][0] == 0 and gaps[-1][1] == week:
+        gaps = [(gaps[-1][0], week + gaps[0][1]), *gaps[1:-1]]
+    return gaps
