@@ -405,19 +405,17 @@ def test_unknown_names_are_reported_beside_value_errors(tmp_path):
     broken = broken.replace("mix: {phone: 0.3,", "mix: {phnoe: 0.3,")
     broken = broken.replace("  email: {service:", "  emial: {service:")
     messages = errors_of(broken, tmp_path)
-    assert len(messages) == 4, messages
     prefix = f"{tmp_path / 's.yaml'}:"
-    assert (
-        messages[0]
-        == f"{prefix}{_line_of(broken, 'wage: -15')}: groups.agents.wage: got -15 (expected a value at least 0)"
-    )
-    expected = [
+    expected = [  # in the file's order (the unknown names came after the value errors)
         (_line_of(broken, "phnoe"), "reasons.special.mix.phnoe: unknown channel 'phnoe'"),
+        (_line_of(broken, "wage: -15"), "groups.agents.wage: got -15 (expected a value at least 0)"),
         (_line_of(broken, "dya"), "roster[0].shift: unknown shift 'dya' (expected one of: day); did you mean 'day'?"),
         (_line_of(broken, "emial: {"), "targets.emial: unknown channel 'emial'"),
     ]  # fmt: skip
-    for line, text in expected:
-        assert any(m.startswith(f"{prefix}{line}: {text}") for m in messages), (text, messages)
+    assert [line for line, _ in expected] == sorted(line for line, _ in expected)
+    assert len(messages) == len(expected), messages
+    for message, (line, text) in zip(messages, expected, strict=True):
+        assert message.startswith(f"{prefix}{line}: {text}"), (text, messages)
 
 
 def test_a_name_is_not_judged_where_the_model_already_refused_it(tmp_path):

@@ -94,14 +94,21 @@ def validate(
         scenario = Scenario.model_validate(data, context=context)
     except ValidationError as exc:
         messages = _from_pydantic(exc, name, lines)
-        raise ScenarioError(messages + _unknown_names(data, messages, name, lines)) from None
+        found = messages + _unknown_names(data, messages, name, lines)
+        raise ScenarioError(in_file_order(found)) from None
     errors, warnings = rules.check(scenario)
     if errors:
-        raise ScenarioError([_locate(p, name, lines) for p in errors])
+        raise ScenarioError(in_file_order([_locate(p, name, lines) for p in errors]))
     if not variant:  # a variant's data is the model's, durations in bare minutes
         warnings += rules.written(data, scenario)
     located = [_locate(p, name, lines) for p in warnings]
     return scenario.with_origin(source, located, variant, allowed)
+
+
+def in_file_order(messages: list[Message]) -> list[Message]:
+    """Messages by line, those without one last, each line's in the order found (unknown
+    names came after every value error until 2026-12-06)."""
+    return sorted(messages, key=lambda m: (m.line is None, m.line or 0))
 
 
 def _unknown_names(
@@ -137,7 +144,7 @@ def validate_model(
     try:
         return model.model_validate(data, context=context)
     except ValidationError as exc:
-        raise ScenarioError(_from_pydantic(exc, name, lines, model)) from None
+        raise ScenarioError(in_file_order(_from_pydantic(exc, name, lines, model))) from None
 
 
 def locate(problems: Iterable[Problem], name: str, lines: dict[Loc, int] | None) -> list[Message]:
