@@ -665,3 +665,17 @@ def test_opening_hours_past_midnight_and_several_ranges(tmp_path):
     assert (480.0, 720.0) in windows and (840.0, 1080.0) in windows
     assert s.channels["phone"].open_fraction(6 * 1440 + 1320.0, 60.0) == 1.0
     assert s.channels["phone"].open_fraction(720.0, 120.0) == 0.0
+
+
+def test_an_empty_key_is_named_as_written(tmp_path):
+    # the field path ended in a bare dot: `groups.agents.: unknown key ''`
+    broken = MINIMAL.replace("    wage: 15\n", '    wage: 15\n    "": 1\n')
+    broken = broken.replace("skills: {phone: 1, email: 2}", 'skills: {"": 1, phone: 1, email: 2}')
+    file = tmp_path / "s.yaml"
+    skills, empty = _line_of(broken, "skills: {"), _line_of(broken, '    "": 1\n')
+    assert errors_of(broken, tmp_path) == [
+        f"{file}:{skills}: groups.agents.skills.\"\": unknown skill '' (expected one of: "
+        "phone, email, escalation)",
+        f"{file}:{empty}: groups.agents.\"\": unknown key '' (expected one of: skills, wage, "
+        "empathy)",
+    ]

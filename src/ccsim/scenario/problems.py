@@ -27,10 +27,12 @@ class Problem:
 
 
 def field_path(loc: Loc) -> str:
-    """`("roster", 0, "group")` → `roster[0].group`; the empty path is `(top level)`."""
+    """`("roster", 0, "group")` → `roster[0].group`; the empty path is `(top level)`, an
+    empty key `""` (`groups.agents.""`: it was `groups.agents.`)."""
     out = ""
     for part in loc:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+        name = '""' if part == "" else str(part)
+        out += f"[{part}]" if isinstance(part, int) else (f".{name}" if out else name)
     return out or "(top level)"
 
 
