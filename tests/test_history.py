@@ -555,13 +555,22 @@ def test_a_period_with_no_channel_of_the_scenario_or_nothing_answered_is_one_cle
     log = ccsim.read_log(generated).between("2024-01-08", "2024-01-10")
     other = replace(log, contacts=log.contacts.assign(channel="fax"))
     with pytest.raises(ValueError, match=r"none of the scenario's channels \(phone\) .*has: fax"):
-        ccsim.backtest(fitted.scenario, other, "2024-01-08", "2024-01-10", 1, workers=1)
+        ccsim.backtest(
+            fitted.scenario, other, "2024-01-08", "2024-01-10", replications=1, workers=1
+        )
     lost = replace(log, contacts=log.contacts.assign(outcome="abandoned", answer=pd.NaT))
     with pytest.raises(ValueError, match="no contact was answered in the log between"):
-        ccsim.backtest(fitted.scenario, lost, "2024-01-08", "2024-01-10", 1, workers=1)
+        ccsim.backtest(fitted.scenario, lost, "2024-01-08", "2024-01-10", replications=1, workers=1)
     nameless = replace(log, contacts=log.contacts.assign(agent=None))  # said "none answered"
     with pytest.raises(ValueError, match="no answered contact names its agent in the log"):
-        ccsim.backtest(fitted.scenario, nameless, "2024-01-08", "2024-01-10", 1, workers=1)
+        ccsim.backtest(
+            fitted.scenario, nameless, "2024-01-08", "2024-01-10", replications=1, workers=1
+        )
+    # the options are named: a 1 after the dates was taken as the log's format, unread
+    with pytest.raises(TypeError, match="positional argument"):
+        ccsim.backtest(fitted.scenario, log, "2024-01-08", "2024-01-10", 1)
+    with pytest.raises(TypeError, match="positional argument"):
+        ccsim.fit(log, "2024-01-08", "2024-01-10", "bank")
 
 
 def test_a_fit_outside_the_formats_bounds_names_the_values_and_the_log(
