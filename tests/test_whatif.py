@@ -10,6 +10,7 @@ import pytest
 
 import ccsim
 from ccsim.atomic import OutputError
+from ccsim.experiment import runner
 from ccsim.model.replication import run_replication
 from ccsim.model.streams import replication_seeds
 from conftest import SCENARIOS
@@ -349,3 +350,17 @@ def test_a_date_set_from_python_or_the_command_line():
     )  # fmt: skip
     assert r.returncode == 0, r.stderr
     assert json.loads(r.stdout)["grid"] == {"simulation.start": ["2024-01-08"]}
+
+
+def test_results_of_a_table_changed_on_disk_are_not_added(tmp_path):
+    # plain() names a table by its file: a run before and one after the file changed
+    # were pooled as one scenario's
+    (tmp_path / "staffing.csv").write_text("day,time,group,agents\nmon,09:00,agents,2\n")
+    (tmp_path / "s.yaml").write_text(TABLED)
+    before = runner.run(ccsim.load(tmp_path / "s.yaml"), 1, seed=1, workers=1)
+    again = runner.run(ccsim.load(tmp_path / "s.yaml"), 1, seed=1, workers=1, first=1)
+    assert [t.index for t in (before + again).tables] == [0, 1]  # the same file: added
+    (tmp_path / "staffing.csv").write_text("day,time,group,agents\nmon,09:00,agents,5\n")
+    after = runner.run(ccsim.load(tmp_path / "s.yaml"), 1, seed=1, workers=1, first=1)
+    with pytest.raises(ValueError, match="different scenarios"):
+        before + after

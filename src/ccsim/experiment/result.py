@@ -50,9 +50,7 @@ class Result:
             return NotImplemented
         if other.seed != self.seed:
             raise ValueError(f"cannot add results of seeds {self.seed} and {other.seed}")
-        if other.scenario is not self.scenario and (
-            other.scenario.plain() != self.scenario.plain()  # (CSV profiles' weights too)
-        ):
+        if other.scenario is not self.scenario and not self.scenario.same_as(other.scenario):
             raise ValueError("cannot add results of different scenarios")
         both = {t.index for t in self.tables} & {t.index for t in other.tables}
         if both:

@@ -887,6 +887,15 @@ class Scenario(Model):
                     block[key] = {k: v for k, v in block[key].items() if v is not None}
         return data
 
+    def same_as(self, other: Scenario) -> bool:
+        """The same scenario as `other`: every field (`plain()`), and the rows its count and
+        staffing tables read, which `plain()` names by file only."""
+        if self.plain() != other.plain():
+            return False
+        mine = [(a.counts, other.arrivals[ch].counts) for ch, a in self.arrivals.items()]
+        pairs = [*mine, (self.staffing, other.staffing)]
+        return all(a is None or a.same_rows(b) for a, b in pairs)  # type: ignore[arg-type]
+
     def files(self) -> dict[str, Path]:
         """The count and staffing tables it reads from files: file name → the file."""
         tables_ = [a.counts for a in self.arrivals.values() if a.counts is not None]

@@ -253,6 +253,10 @@ class CountsTable(Table):
         """(interval starts as minutes after `origin`, counts)."""
         return (self._starts - origin).astype(float), self._counts
 
+    def same_rows(self, other: CountsTable) -> bool:
+        """The same counts as `other` read (a file of one name may have changed)."""
+        return _equal((self._starts, self._counts), (other._starts, other._counts))
+
 
 class StaffingTable(Table):
     """Agents on duty per interval and group, instead of a shift roster: columns
@@ -313,6 +317,16 @@ class StaffingTable(Table):
         """(start of each row — datetime64 minutes, or minute of the week —, group, agents)."""
         starts = self._starts if self._starts is not None else self._week_minute
         return starts, self._group, self._agents  # type: ignore[return-value]
+
+    def same_rows(self, other: StaffingTable) -> bool:
+        """The same rows as `other` read (a file of one name may have changed)."""
+        return self.weekly == other.weekly and _equal(self.table(), other.table())
+
+
+def _equal(these: tuple[np.ndarray, ...], those: tuple[np.ndarray, ...]) -> bool:
+    return all(
+        a.shape == b.shape and bool((a == b).all()) for a, b in zip(these, those, strict=True)
+    )
 
 
 def _zoned(value: object) -> bool:
