@@ -60,6 +60,20 @@ from conftest import MINIMAL, errors_of
             '    kind: chat\n    open: {mon-fri: "09:00-21:00"}\n',
             ":3: invalid YAML: the flow mapping begun on this line runs on to line 6",
         ),
+        # a block value's quote left open runs on to the next quote (until 2026-12-06
+        # reported there, lines on), deeper or not
+        (
+            'name: x\nchannels:\n  phone:\n    kind: "voice\n    tolerance: 3min\n'
+            '    open: {mon-fri: "09:00-21:00"}\n',
+            ":4: invalid YAML: the quoted scalar begun on this line runs on to line 6 "
+            "(expected <block end>, but found '<scalar>'",
+        ),
+        (
+            "name: 'Shop\nchannels:\n  phone: {kind: voice, patience: '3min'}\n",
+            ":1: invalid YAML: the quoted scalar begun on this line runs on to line 3",
+        ),
+        # ... and text over lines, closed, keeps an error of a later line there
+        ('name: "two\n  lines"\nshrinkage: [0.1\n', ":3: invalid YAML"),
     ],
 )
 def test_file_level_problems(tmp_path, text, expected):

@@ -26,6 +26,7 @@ from ruamel.yaml.events import (
     MappingStartEvent,
     ScalarEvent,
 )
+from ruamel.yaml.tokens import ScalarToken
 
 from ccsim.scenario.limits import DEFAULT_FILE_LIMITS, FileLimits
 from ccsim.scenario.problems import InputError, Loc, Message
@@ -193,11 +194,16 @@ def _still_open(
     earlier line to where the reader stopped at the end of the file or at a line indented
     no deeper than its own — the next key —, or a mapping or list whose first line left a
     quote open: the line where it began, where a quote or bracket was most likely left
-    open (`{mon-fri: "08:00-18:00}` on line 10 was reported at line 34). Other errors
-    inside a valid list or text written over several lines, as they are."""
+    open (`{mon-fri: "08:00-18:00}` on line 10 was reported at line 34); and a block
+    value's quoted text begun on an earlier line that ends on the line the reader stopped
+    at (`kind: "voice`). Other errors inside a valid list or text written over several
+    lines, as they are."""
     begun, found = exc.context_mark, exc.problem_mark
     context = str(exc.context or "")
     kind = next((k for k in _OPENED if context.endswith(k)), None)
+    sure = False  # a block value's quote that ends where the reader stopped (`kind: "voice`)
+    if found is not None and kind is None and (start := _quote_ending_on(text, found.line)):
+        begun, kind, sure = start, "quoted scalar", True
     if begun is None or found is None or begun.line >= found.line or kind is None:
         return line, what
     rows = text.splitlines()
@@ -206,12 +212,28 @@ def _still_open(
     unpaired = kind != "quoted scalar" and (  # (text over lines leaves one open anyway)
         opened.count('"') % 2 == 1 or opened.count("'") % 2 == 1
     )
-    if not (ended or unpaired) and _indent(rows[found.line]) > _indent(rows[begun.line]):
+    if not (sure or ended or unpaired) and _indent(rows[found.line]) > _indent(rows[begun.line]):
         return line, what
     return begun.line + 1, (
         f"the {kind} begun on this line runs on to line {found.line + 1} ({what}): "
         f"{_OPENED[kind]} missing?"
     )
+
+
+def _quote_ending_on(text: str, row: int) -> Any:
+    """Where a quoted text that began on an earlier line and ends on line `row` (from 0)
+    began — a block value whose closing quote is missing, which runs on to the next
+    quote — or None."""
+    try:
+        for token in YAML().scan(text):
+            if token.start_mark.line > row:
+                break
+            quoted = isinstance(token, ScalarToken) and token.style in ('"', "'")
+            if quoted and token.start_mark.line < row == token.end_mark.line:
+                return token.start_mark
+    except YAMLError:
+        pass  # the tokens before the reader's own error were all seen
+    return None
 
 
 def _indent(row: str) -> int:
