@@ -20,6 +20,7 @@ import ccsim
 import mutate
 from ccsim.history import forecast, totals
 from ccsim.history.log import Log, LogError
+from ccsim.model.work import WorkLimitError
 from ccsim.planning import capacity as capacity_plan
 from ccsim.planning.hiring import plan_hires
 from ccsim.scenario.calendar import calendar_from, load_calendar, loads_calendar
@@ -487,6 +488,13 @@ BAD = [
     # a boolean read as 1: 100 % attrition a month, or week 1
     ("attrition_per_month: 0.03", "attrition_per_month: true", "got a boolean (true/false)"),
     ("47: 2.5", "true: 2.5", "true: expected a number, got a boolean (true/false)"),
+    # a kind of week past a scenario's limits was refused during planning, as `<changes>`
+    (
+        "weeks: 52",
+        "handle_time: {weeks: {47: 100}}\nweeks: 52",
+        "handle_time: week 47 scales the longest mean handle time, 15min, to 25h, past the "
+        "most a scenario may hold (1d)",
+    ),
 ]
 
 
@@ -934,3 +942,33 @@ def test_an_unmet_target_names_the_weeks_of_its_kind():
 
     assert _weeks([30]) == "week 30"
     assert _weeks([33, 1, 2, 3, 34, 40]) == "weeks 1-3, 33-34, 40"
+
+
+def test_a_week_past_a_channels_limit_or_the_memory_is_refused_before_planning(tmp_path):
+    # the kind's scenario was refused while planning, as `<changes>: arrivals...`, and a
+    # week over the memory limit was a traceback, after the kinds before it were planned
+    large = ccsim.load(ROOT / "scenarios" / "large_center.yaml")
+    text = (
+        "start: 2027-01-04\nweeks: 4\nvolume:\n  weeks: {3: 40}\n"
+        "  channels: {email: {weeks: {3: 1.5}}}\n"
+        "headcount: {generalist: 7, social_team: 1, supervisor: 2}\n"
+    )
+    with pytest.raises(ccsim.ScenarioError) as info:
+        loads_calendar(text, large, name="cal.yaml")
+    assert [str(m) for m in info.value.messages] == [
+        "cal.yaml:3: volume: week 3 scales phone's 280,000 contacts a week to 11,200,000, "
+        "past the most a channel may have (10,000,000 a week)",
+        "cal.yaml:5: volume.channels.email: week 3 scales email's 200,000 contacts a week to "
+        "12,000,000, past the most a channel may have (10,000,000 a week)",
+    ]
+    calendar = tmp_path / "cal.yaml"
+    calendar.write_text(text.replace("{3: 40}", "{3: 12}").replace("{3: 1.5}", "{3: 1}"))
+    said: list[str] = []
+    with pytest.raises(WorkLimitError, match=r"^week\(s\) 3 of the calendar: 4 replication"):
+        ccsim.capacity(large, calendar, replications=2, verify=2, progress=said.append,
+                       memory_limit="8GB")  # fmt: skip
+    assert not said  # before the first kind was planned
+    r = run_cli("capacity", str(ROOT / "scenarios" / "large_center.yaml"), "-c", str(calendar),
+                "-n", "2", "--verify", "2", "--memory-limit", "8GB", cwd=tmp_path)  # fmt: skip
+    assert r.returncode == 1 and "Traceback" not in r.stderr, r.stderr
+    assert r.stderr.startswith("ccsim: error: ") and "week(s) 3 of the calendar" in r.stderr

@@ -190,6 +190,7 @@ def capacity(
     time_budget: float | None = None,
     progress: Progress | None = None,
     max_rosters: int | None = None,
+    memory_limit: str | float | None = None,
 ) -> _capacity.CapacityPlan:
     """Required and available FTE per week, the hiring plan and the cost by week, month
     and year of `calendar` — a Calendar, a calendar file, or the file's keys as a dict
@@ -216,6 +217,7 @@ def capacity(
         time_budget=time_budget,
         progress=progress,
         max_rosters=max_rosters,
+        memory_limit=memory_limit,
     )
 
 

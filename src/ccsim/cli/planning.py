@@ -169,10 +169,12 @@ def capacity(
     report: Report = False,
     allow_path: AllowPath = None,
     max_file_size: MaxFileSize = None,
+    memory_limit: MemoryLimit = None,
 ) -> None:
     """Required and available FTE per week, hires and cost by week, month and year."""
     import ccsim
     from ccsim.experiment.runner import WorkerError
+    from ccsim.model.work import WorkLimitError
     from ccsim.planning.plan import PlanError
     from ccsim.report import capacity as capacity_report
     from ccsim.scenario import calendar as calendars
@@ -203,8 +205,9 @@ def capacity(
                 time_budget=None if time_budget is None else time_budget * 60.0,
                 progress=say,
                 max_rosters=max_rosters,
+                memory_limit=memory_limit,
             )
-    except (WorkerError, PlanError) as exc:
+    except (WorkerError, PlanError, WorkLimitError) as exc:
         fail(f"{scenario}: {exc}")
     doc = result.document()
     if out_dir is not None:

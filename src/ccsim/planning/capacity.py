@@ -16,7 +16,7 @@ cost by week, month and year (docs/capacity.md).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import Any
 
@@ -26,12 +26,14 @@ import pandas as pd
 from ccsim.experiment import counts, seeds
 from ccsim.finance.cost import fte_cost
 from ccsim.model import expected
+from ccsim.model.work import WorkLimitError
 from ccsim.planning import hiring
-from ccsim.planning.plan import Plan, plan
+from ccsim.planning.plan import Plan, plan, plan_fits
 from ccsim.planning.staffing import Progress
 from ccsim.scenario.calendar import Calendar, month_shares
 from ccsim.scenario.changes import with_changes
 from ccsim.scenario.model import Scenario, given
+from ccsim.scenario.problems import ScenarioError
 
 MAX_PLANS = 6
 
@@ -288,6 +290,18 @@ def _scenario_rate(s: Scenario, channel: str) -> float:
     return s.costs.per_contact.get(channel, 0.0) * share
 
 
+def _week_scenario(k: Kind, s: Scenario) -> Scenario:
+    """The scenario of kind `k`; a ScenarioError names the weeks whose factors made it
+    invalid (a volume past a channel's limit said only `<changes>: arrivals...`)."""
+    try:
+        return k.variant(s)
+    except ScenarioError as exc:
+        scaled = f"week(s) {_weeks(k.weeks)} of the calendar (the scenario scaled by its factors)"
+        raise ScenarioError(
+            [replace(m, message=f"{m.message} — in {scaled}") for m in exc.messages]
+        ) from None
+
+
 def capacity(
     s: Scenario,
     cal: Calendar,
@@ -300,10 +314,13 @@ def capacity(
     time_budget: float | None = None,
     progress: Progress | None = None,
     max_rosters: int | None = None,
+    memory_limit: str | float | None = None,
 ) -> CapacityPlan:
     """Required and available FTE, hires and cost for every week of `cal` (see the module
-    docstring); `replications`, `verify`, `workers`, `scheduler`, `max_rosters` and
-    `time_budget` are the planner's for each kind of week planned."""
+    docstring); `replications`, `verify`, `workers`, `scheduler`, `max_rosters`,
+    `time_budget` and `memory_limit` are the planner's for each kind of week planned —
+    every kind's scenario is built and its runs' memory checked before the first is
+    planned (a peak week over the limit failed after the others were planned)."""
     max_plans = counts.whole(max_plans, "max_plans")
     say = progress or (lambda message: None)
     seed = seeds.resolve(seed, given(s))
@@ -311,12 +328,19 @@ def capacity(
     kinds, index = kinds_of(s, table)
     groups = list(s.groups)
     chosen = to_plan(kinds, max_plans)
+    variants = {i: _week_scenario(kinds[i], s) for i in chosen}
+    for i, variant in variants.items():  # every kind's runs fit before the first is planned
+        try:
+            plan_fits(variant, replications, verify, memory_limit)
+        except WorkLimitError as exc:
+            raise WorkLimitError(
+                f"week(s) {_weeks(kinds[i].weeks)} of the calendar: {exc}"
+            ) from None
     for n, i in enumerate(chosen, start=1):
         k = kinds[i]
         say(f"planning kind of week {n} of {len(chosen)} (weeks {_weeks(k.weeks)})")
-        variant = k.variant(s)
         k.plan = plan(
-            variant,
+            variants[i],
             seed=seed,
             replications=replications,
             verify=verify,
@@ -324,6 +348,7 @@ def capacity(
             scheduler=scheduler,
             time_budget=time_budget,
             max_rosters=max_rosters,
+            memory_limit=memory_limit,
             baseline=True,  # as `ccsim plan`: its verified Erlang baseline may be cheaper
             progress=lambda message, n=n: say(f"kind {n}/{len(chosen)}: {message}"),
         )

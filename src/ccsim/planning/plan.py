@@ -162,6 +162,26 @@ def start_roster(s: Scenario) -> Roster:
     return roster
 
 
+def plan_fits(
+    s: Scenario,
+    replications: int | None,
+    verify: int | None,
+    memory_limit: str | float | None = None,
+) -> tuple[int, int, float]:
+    """(search replications, verifications, contacts of a replication) of a plan of `s`
+    — the defaults of `replication_counts` where None —; WorkLimitError when its runs
+    need more memory than `memory_limit` (`ccsim.model.work`)."""
+    contacts = work.estimate(given(s)).contacts
+    default_search, default_verify = replication_counts(contacts)
+    # a plan needs 2 of each for a spread (0 was taken for the default, as in simulate)
+    replications = counts.whole(
+        default_search if replications is None else replications, "replications", least=2
+    )
+    verify = counts.whole(default_verify if verify is None else verify, "verify", least=2)
+    work.ensure_fits(s, memory_limit, replications + verify)
+    return replications, verify, contacts
+
+
 def plan(
     s: Scenario,
     seed: int | None = None,
@@ -195,13 +215,7 @@ def plan(
     (say, the last plan's, pasted from roster.yaml) instead of the requirements — faster
     when it is near the answer (`ccsim.planning.warm_start`).
     """
-    contacts = work.estimate(given(s)).contacts
-    default_search, default_verify = replication_counts(contacts)
-    # a plan needs 2 of each for a spread (0 was taken for the default, as in simulate)
-    replications = counts.whole(
-        default_search if replications is None else replications, "replications", least=2
-    )
-    verify = counts.whole(default_verify if verify is None else verify, "verify", least=2)
+    replications, verify, contacts = plan_fits(s, replications, verify, memory_limit)
     if max_rosters is not None:
         max_rosters = counts.whole(max_rosters, "max_rosters", least=0)
     if max_rosters is None:
@@ -210,7 +224,6 @@ def plan(
     number = isinstance(time_budget, numbers.Real) and not isinstance(time_budget, bool)
     if time_budget is not None and not (number and 0 < time_budget < float("inf")):
         raise PlanError(f"time_budget must be seconds above 0, got {time_budget!r}")  # (-5 ran)
-    work.ensure_fits(s, memory_limit, replications + verify)
     started = time.monotonic()
     say = progress or (lambda message: None)
     seed = seeds.resolve(seed, s)

@@ -19,7 +19,13 @@ import pandas as pd
 from pydantic import BeforeValidator, ConfigDict, Field, field_validator, model_validator
 
 from ccsim.scenario import loader, units, yamlfile
-from ccsim.scenario.limits import DEFAULT_FILE_LIMITS, MAX_MONEY, FileLimits
+from ccsim.scenario.limits import (
+    DEFAULT_FILE_LIMITS,
+    MAX_HANDLING,
+    MAX_MONEY,
+    MAX_WEEKLY,
+    FileLimits,
+)
 from ccsim.scenario.model import CalendarDate, Model, Scenario, Share
 from ccsim.scenario.problems import InputError, Loc, Message, Problem, ScenarioError
 
@@ -303,6 +309,45 @@ def problems(cal: Calendar, s: Scenario) -> list[Problem]:
         if arrivals.counts is not None:
             msg = f"{channel}: a capacity plan scales weekly volumes; the scenario replays counts"
             out.append(Problem(("volume",), msg))
+    return out + _scaled_past_limits(cal, s)
+
+
+def _scaled_past_limits(cal: Calendar, s: Scenario) -> list[Problem]:
+    """A week whose factors take a channel's weekly volume or a mean handle time past
+    what a scenario may hold (the kind's scenario was refused during planning, naming
+    `<changes>` only)."""
+    if any(a.counts is not None for a in s.arrivals.values()) or not all(
+        c in s.arrivals for c in cal.volume.channels
+    ):
+        return []  # (said above)
+    table = cal.table(s)
+    out = []
+    past: dict[Loc, list[str]] = {}  # the block that scales them: each channel past the limit
+    for channel, arrivals in s.arrivals.items():
+        scaled = table[f"volume:{channel}"] * (arrivals.weekly or 0.0)
+        if scaled.max() > MAX_WEEKLY:
+            week = int(table["week"][scaled.idxmax()])
+            own = channel in cal.volume.channels
+            loc: Loc = ("volume", "channels", channel) if own else ("volume",)
+            past.setdefault(loc, []).append(
+                f"week {week} scales {channel}'s {arrivals.weekly:,.0f} contacts a week to "
+                f"{scaled.max():,.0f}"
+            )
+    for loc, parts in past.items():
+        most = f"past the most a channel may have ({MAX_WEEKLY:,.0f} a week)"
+        out.append(Problem(loc, "; ".join(parts) + ", " + most))
+    means = [r.resolve.mean for r in s.reasons.values()]
+    means += [s.escalation.resolve.mean] if s.escalation is not None else []
+    longest = max(means, default=0.0) * table["handle_factor"]
+    if longest.max() > MAX_HANDLING:
+        week = int(table["week"][longest.idxmax()])
+        most = units.format_duration(max(means))
+        msg = (
+            f"week {week} scales the longest mean handle time, {most}, "
+            f"to {units.format_duration(longest.max())}, past the most a scenario may hold "
+            f"({units.format_duration(MAX_HANDLING)})"
+        )
+        out.append(Problem(("handle_time",), msg))
     return out
 
 
