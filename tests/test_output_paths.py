@@ -4,6 +4,8 @@ and says so in one line before any work (`ccsim.atomic`, docs/cli.md)."""
 
 from __future__ import annotations
 
+import errno
+import os
 from pathlib import Path
 
 import pytest
@@ -249,3 +251,56 @@ def test_a_name_taken_while_the_new_output_is_kept_beside_is_skipped(tmp_path, m
         (out / "notes.txt").write_text("mine")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["run", "run-2", "run-3"]
     assert (tmp_path / "run-3" / "run.json").read_text() == "2"
+
+
+def test_the_current_folder_and_a_mount_point_are_refused_before_the_work(tmp_path, monkeypatch):
+    # an empty current folder was replaced: the shell (or a notebook) stood in a
+    # deleted folder; a mount point refused the rename after the whole work
+    here = tmp_path / "here"
+    here.mkdir()
+    r = ccsim("run", SHOP, "-n", "1", "-q", "--out", ".", cwd=here)
+    usage_error(
+        r,
+        f"--out {here}: the current folder — ccsim replaces an output folder whole; give a "
+        f"new folder, e.g. {here / 'run'}",
+    )
+    assert list(here.iterdir()) == []
+    with atomic_folder(tmp_path / "run") as tmp:  # an earlier output, a folder inside
+        (tmp / "sub").mkdir()
+        (tmp / "sub" / "x.csv").write_text("1")
+    monkeypatch.chdir(tmp_path / "run" / "sub")
+    with pytest.raises(OutputError, match=r"run: the current folder holds it — "):
+        check_folder(tmp_path / "run")
+    monkeypatch.chdir(tmp_path)
+    mounted = tmp_path / "volume"
+    mounted.mkdir()
+    real = os.path.ismount
+    monkeypatch.setattr(os.path, "ismount", lambda p: Path(p) == mounted or real(p))
+    with pytest.raises(OutputError, match=r"volume: a mount point — .*e\.g\. .*volume/run$"):
+        check_folder(mounted)
+    check_folder(mounted / "run")  # inside it: fine
+
+
+def test_an_output_that_cannot_replace_its_folder_is_kept_beside_it(tmp_path, monkeypatch):
+    # found only when the new output is renamed into place (EBUSY): it was thrown away
+    out = tmp_path / "run"
+    out.mkdir()
+    rename = Path.rename
+
+    def busy(self, target):
+        if self == out:
+            raise OSError(errno.EBUSY, "Device or resource busy")
+        return rename(self, target)
+
+    monkeypatch.setattr(Path, "rename", busy)
+    with (
+        pytest.raises(
+            OutputError,
+            match=rf"run: cannot write there \(Device or resource busy\) — the new output is "
+            rf"in {tmp_path / 'run-2'}$",
+        ),
+        atomic_folder(out) as tmp,
+    ):
+        (tmp / "run.json").write_text("2")
+    assert (tmp_path / "run-2" / "run.json").read_text() == "2"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["run", "run-2"]

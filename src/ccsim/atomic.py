@@ -70,7 +70,28 @@ def _folder_ok(target: Path, replaceable: bool) -> None:
             raise OutputError(f"{target}: exists and is not a folder")
         if replaceable:
             _replaceable(target)
+        _movable(target)
     _parent_ok(target)
+
+
+def _movable(target: Path) -> None:
+    """Refuse a folder that cannot be replaced by renaming — a mount point (a USB stick,
+    a container's volume: the rename failed after the whole work, and the output was
+    lost) — or should not be — the current folder or one holding it (the shell was left
+    in a deleted folder)."""
+    inside = Path.cwd().resolve()
+    here = target.resolve()
+    if os.path.ismount(here):
+        raise OutputError(
+            f"{target}: a mount point — ccsim writes an output folder whole and renames it "
+            f"into place, which a mount point refuses; give a folder inside it, e.g. "
+            f"{target / 'run'}"
+        )
+    if inside == here or here in inside.parents:
+        raise OutputError(
+            f"{target}: the current folder{'' if inside == here else ' holds it'} — ccsim "
+            f"replaces an output folder whole; give a new folder, e.g. {target / 'run'}"
+        )
 
 
 def _replaceable(target: Path) -> None:
@@ -192,7 +213,11 @@ def atomic_folder(target: Path) -> Iterator[Path]:
                 f"{exc} — saved there while ccsim worked; the new output is in {kept}"
             ) from None
         old = target.with_name(f".{target.name}.old-{os.getpid()}")
-        _writing(lambda: target.rename(old), target, tmp)
+        try:
+            target.rename(old)
+        except OSError as exc:  # (a mount point or the like, found only now): kept beside
+            kept = _keep_beside(tmp, target)
+            raise OutputError(f"{_unwritable(target, exc)} — the new output is in {kept}") from None
     try:
         tmp.rename(target)
     except OSError as exc:
