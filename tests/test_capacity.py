@@ -131,7 +131,8 @@ def test_the_capacity_console_shows_which_kinds_were_planned(tmp_path):
     # from the peak's plan without a word
     cal = tmp_path / "c.yaml"
     cal.write_text(
-        "start: 2027-01-04\nweeks: 3\nvolume: {weeks: {2: 1.5}}\n"
+        "start: 2027-01-04\nweeks: 3\nvolume: {weeks: {2: 1.5}, channels: {email: {weeks: "
+        "{2: 1.2}}}}\nshrinkage: {weeks: {2: 0.2}}\n"
         "headcount: {generalist: 7, supervisor: 2}\ncover: {temporary: true}\n"
     )
     shop = str(ROOT / "scenarios" / "small_shop.yaml")
@@ -139,14 +140,19 @@ def test_the_capacity_console_shows_which_kinds_were_planned(tmp_path):
     doc = json.loads(run_cli("capacity", shop, *options, "--json").stdout)
     shown = run_cli("capacity", shop, *options).stdout
     rows = [[c.strip() for c in line.split("│")[1:-1]] for line in shown.splitlines()]
-    kinds = [r for r in rows if len(r) == 6]
+    kinds = [r for r in rows if len(r) == 8]
     assert kinds == [
         [str(k["kind"]), ("week 2" if k["planned"] else "weeks 1, 3"),
-         f"{max(k['volume'].values()):g}×", "planned" if k["planned"] else "interpolated",
+         f"{k['volume_factor']:.3g}×", "1×", f"{k['shrinkage']:.1%}",
+         "planned" if k["planned"] else "interpolated",
          f"{k['required_fte']['generalist']:.2f}", f"{k['required_fte']['supervisor']:.2f}"]
         for k in doc["kinds"]
     ]  # fmt: skip
-    assert {r[3] for r in kinds} == {"planned", "interpolated"}
+    assert {r[5] for r in kinds} == {"planned", "interpolated"}
+    # the week's volume over the channels, not its largest channel's (email 1.8×)
+    peak = next(k for k in doc["kinds"] if k["weeks"] == [2])
+    assert 1.5 < peak["volume_factor"] < 1.8 and max(peak["volume"].values()) == 1.8
+    assert [r[4] for r in kinds] == ["10.0%", "20.0%"]
 
 
 def test_the_capacity_command_takes_the_planners_budget(tmp_path):
@@ -299,6 +305,10 @@ def test_peak_weeks_are_planned_and_a_week_across_two_months_is_split_by_days(tm
     # week 4 (2027-01-25) lies in January; week 5 (2027-02-01) in February
     months = {m["month"]: m["cost"] for m in doc["months"]}
     assert set(months) == {"2027-01", "2027-02"}
+    # part months say so: 4-31 January, 1-14 February (they looked like whole months)
+    assert [m["days"] for m in doc["months"]] == [28, 14]
+    # a kind's volume is the week's, over the channels (the console showed the largest)
+    assert [k["volume_factor"] for k in doc["kinds"]] == [1.0, 1.5]
     costs = [w["cost"] for w in doc["weeks"]]
     assert months["2027-01"] == pytest.approx(sum(costs[:4]), abs=0.01)
     # the workbook's totals are formulas that give the JSON's figures
@@ -310,8 +320,11 @@ def test_peak_weeks_are_planned_and_a_week_across_two_months_is_split_by_days(tm
     header = [c.value for c in weeks[1]]
     for i, w in enumerate(doc["weeks"], start=2):  # wages follow from employed FTE
         for what, key in (("employed", "employed_fte"), ("shortfall", "shortfall_fte")):
-            column = header.index(f"{what} agents") + 1
+            column = header.index(f"{what} FTE agents") + 1
             assert weeks.cell(i, column).value == w[key]["agents"]
+        # a date (it was text), and the week's drivers beside its volume
+        assert weeks.cell(i, 2).value.date().isoformat() == w["start"]
+        assert [weeks.cell(i, c).value for c in (4, 5)] == [w["handle_factor"], w["shrinkage"]]
     cost_col = weeks.cell(1, weeks.max_column).column_letter
     assert f.value("Weeks", f"{cost_col}{last}") == pytest.approx(doc["total_cost"], abs=1e-9)
     for i, w in enumerate(doc["weeks"], start=2):
@@ -326,6 +339,9 @@ def test_peak_weeks_are_planned_and_a_week_across_two_months_is_split_by_days(tm
         assert f.value("Months", f"B{r}") == pytest.approx(doc["total_cost"], abs=1e-9)
     html = (path / "report.html").read_text(encoding="utf-8")
     assert html.count('src="data:image/png;base64,') == 1 and "2027-02" in html
+    # which weeks each kind is, and its volume (the count of its weeks, and no volume)
+    assert "<td>1</td><td>1-3, 5-6</td><td>1×</td>" in html
+    assert "<td>2</td><td>4</td><td>1.5×</td>" in html
     assert json.loads((path / "capacity.json").read_text()) == doc
 
 

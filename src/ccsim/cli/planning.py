@@ -232,10 +232,9 @@ def capacity(
 def _weeks(weeks: list[int]) -> str:
     """`week 30`, `weeks 1-29, 33-46` — which weeks a kind of week is (they are not
     printed anywhere else but capacity.json)."""
-    from ccsim.scenario.units import runs
+    from ccsim.scenario.units import format_runs
 
-    text = ", ".join(str(a) if a == b else f"{a}-{b}" for a, b in runs(weeks))
-    return ("week " if len(weeks) == 1 else "weeks ") + text
+    return ("week " if len(weeks) == 1 else "weeks ") + format_runs(weeks)
 
 
 def _print_capacity(doc: dict) -> None:
@@ -244,26 +243,31 @@ def _print_capacity(doc: dict) -> None:
     cur = doc["currency"]
     groups = list(doc["hires_total"])
     # the kinds of week: which were planned and which interpolated (only the JSON said)
+    # (the volume was the largest channel's factor: 1.04× for a week of 0.87×)
     kinds = Table(title="Kinds of week: required FTE")
-    for col in ("kind", "weeks", "volume", "planned", *groups):
+    columns = ("kind", "weeks", "volume", "handle", "shrinkage", "planned", *groups)
+    for col in columns:
         kinds.add_column(col, justify="left" if col in ("weeks", "planned") else "right")
     for k in doc["kinds"]:
-        volume = max(k["volume"].values()) if k["volume"] else 1.0
         kinds.add_row(
             str(k["kind"]),
             _weeks(k["weeks"]),
-            f"{volume:g}×",
+            f"{k['volume_factor']:.3g}×",
+            f"{k['handle_factor']:.3g}×",
+            f"{k['shrinkage']:.1%}",
             "planned" if k["planned"] else "interpolated",
             *[f"{k['required_fte'].get(g, 0.0):.2f}" for g in groups],
         )
     out.print(kinds)
     table = Table(title=f"{doc['scenario']}: {len(doc['weeks'])} weeks from {doc['start']}")
     table.add_column("month")
+    table.add_column("days", justify="right")  # of the calendar: part months show
     table.add_column(f"cost ({cur})", justify="right")
     for g in groups:
-        table.add_column(f"FTE {g}", justify="right")
+        table.add_column(f"FTE employed {g}", justify="right")
     for m in doc["months"]:
-        table.add_row(m["month"], f"{m['cost']:,.2f}", *[f"{m['fte'][g]:.1f}" for g in groups])
+        fte = [f"{m['fte'][g]:.1f}" for g in groups]
+        table.add_row(m["month"], str(m["days"]), f"{m['cost']:,.2f}", *fte)
     out.print(table)
     hires = ", ".join(f"{g} {n}" for g, n in doc["hires_total"].items())
     out.print(f"total cost {doc['total_cost']:,.2f} {cur}; hires: {hires}", markup=False)

@@ -93,8 +93,10 @@ class CapacityPlan:
 
     @cached_property
     def months(self) -> pd.DataFrame:
-        """Cost and mean FTE (employed) per calendar month; the days of a week that
-        spans two months go to each (cents allocated so that they add up)."""
+        """Cost and mean FTE (employed) per calendar month, and the days of the calendar
+        in it (a month the calendar starts or ends in is part of one: January 2028 of a
+        year from 4 January 2027 has 2 days); the days of a week that spans two months go
+        to each (cents allocated so that they add up)."""
         rows: dict[str, dict[str, float]] = {}
         shares = month_shares(self.weeks["start"])
         groups = list(self.groups)
@@ -109,6 +111,7 @@ class CapacityPlan:
             [
                 {
                     "month": m,
+                    "days": int(r["days"]),  # of the calendar: fewer in its first and last
                     "cost": round(r["cost"], 2),
                     **{f"fte:{g}": r[g] / r["days"] for g in groups},
                 }
@@ -160,17 +163,21 @@ class CapacityPlan:
         months = [
             {
                 "month": row["month"],
+                "days": int(row["days"]),
                 "cost": float(row["cost"]),
                 "fte": {g: round(float(row[f"fte:{g}"]), 2) for g in groups},
             }
             for _, row in self.months.iterrows()
         ]
+        volume_factor = self.weeks["volume_factor"].to_numpy()
         kinds = [
             {
                 "kind": i,
                 "weeks": k.weeks,
                 "planned": k.planned,
                 "volume": {c: round(f, 6) for c, f in k.factors.items()},
+                # over the channels, weighted by the scenario's weekly volumes (the weeks')
+                "volume_factor": round(float(volume_factor[k.weeks[0] - 1]), 6),
                 "handle_factor": k.handle,
                 "shrinkage": k.shrinkage,
                 "workload": round(k.workload, 2),

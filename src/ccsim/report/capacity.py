@@ -6,6 +6,7 @@ rendered from the CapacityPlan in memory (docs/capacity.md)."""
 from __future__ import annotations
 
 import base64
+import datetime as dt
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -16,6 +17,7 @@ from ccsim.atomic import atomic_folder
 from ccsim.planning.capacity import CapacityPlan
 from ccsim.report import charts, pages
 from ccsim.report.history import write_json
+from ccsim.scenario import units
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -70,7 +72,8 @@ def html(cp: CapacityPlan) -> str:
     """One self-contained page: totals, months, the chart."""
     doc = cp.document()
     image = base64.b64encode(charts.png(year_chart(cp))).decode("ascii")
-    return pages.render("capacity.html", doc=doc, image=image)
+    weeks = {k["kind"]: units.format_runs(k["weeks"]) for k in doc["kinds"]}
+    return pages.render("capacity.html", doc=doc, image=image, weeks=weeks)
 
 
 def workbook(cp: CapacityPlan) -> Workbook:
@@ -83,16 +86,17 @@ def workbook(cp: CapacityPlan) -> Workbook:
     wb = Workbook()
     weeks = wb.active
     weeks.title = "Weeks"
-    header = ["week", "start", "volume factor"]
-    per_group = ["required", "available", "employed", "cover", "shortfall", "hires"]
+    header = ["week", "start", "volume factor", "handle-time factor", "shrinkage"]
+    per_group = ["required", "available", "employed", "cover", "shortfall"]
     for g in groups:  # employed: what the wages pay; shortfall: what nothing covered
-        header += [f"{what} {g}" for what in per_group]
+        header += [f"{what} FTE {g}" for what in per_group] + [f"hires {g}"]
     header += ["wages", "cover", "hiring", "contacts", "cost"]
     weeks.append(header)
     first_cost = len(header) - 4  # 1-based column of wages
     a, d = get_column_letter(first_cost), get_column_letter(first_cost + 3)
     for i, w in enumerate(doc["weeks"], start=2):
-        row: list[Any] = [w["week"], w["start"], w["volume_factor"]]
+        start = dt.date.fromisoformat(w["start"])  # a date, not text: it sorts and filters
+        row: list[Any] = [w["week"], start, w["volume_factor"], w["handle_factor"], w["shrinkage"]]
         for g in groups:
             row += [
                 w["required_fte"][g],
@@ -106,8 +110,8 @@ def workbook(cp: CapacityPlan) -> Workbook:
         row.append(f"=ROUND(SUM({a}{i}:{d}{i}),2)")
         weeks.append(row)
     last = len(doc["weeks"]) + 1
-    total = ["total", None, None]
-    for j in range(4, len(header) + 1):
+    total: list[Any] = ["total", None, None, None, None]
+    for j in range(len(total) + 1, len(header) + 1):
         name = header[j - 1]
         summed = name.startswith("hires") or j >= first_cost
         total.append(
@@ -119,6 +123,9 @@ def workbook(cp: CapacityPlan) -> Workbook:
     for cells in weeks.iter_rows(min_row=2, min_col=first_cost, max_col=len(header)):
         for cell in cells:
             cell.number_format = money
+    for cells in weeks.iter_rows(min_row=2, max_row=last, min_col=2, max_col=5):
+        cells[0].number_format = "yyyy-mm-dd"
+        cells[3].number_format = "0.0%"
     for cell in weeks[1]:
         cell.font = Font(bold=True)
     for cell in weeks[last + 1]:
@@ -126,11 +133,12 @@ def workbook(cp: CapacityPlan) -> Workbook:
     weeks.freeze_panes = "C2"
 
     months = wb.create_sheet("Months")
-    months.append(["month", "cost", *[f"FTE employed {g}" for g in groups]])
+    # days: of the plan in the month (its first and last months are part months)
+    months.append(["month", "cost", "days", *[f"FTE employed {g}" for g in groups]])
     for m in doc["months"]:
-        months.append([m["month"], m["cost"], *[m["fte"][g] for g in groups]])
+        months.append([m["month"], m["cost"], m["days"], *[m["fte"][g] for g in groups]])
     n = len(doc["months"]) + 1
-    months.append(["year (sum of months)", f"=ROUND(SUM(B2:B{n}),2)"])
+    months.append(["year (sum of months)", f"=ROUND(SUM(B2:B{n}),2)", f"=SUM(C2:C{n})"])
     cost_col = get_column_letter(len(header))
     months.append(["year (sum of weeks)", f"=Weeks!{cost_col}{last + 1}"])
     for cells in months.iter_rows(min_row=2, min_col=2, max_col=2):

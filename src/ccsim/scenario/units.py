@@ -169,6 +169,11 @@ def runs(numbers: Iterable[int]) -> list[tuple[int, int]]:
     return out
 
 
+def format_runs(numbers: Iterable[int]) -> str:
+    """`1-29, 33-46`, `30`: runs of consecutive whole numbers (weeks) as ranges."""
+    return ", ".join(str(a) if a == b else f"{a}-{b}" for a, b in runs(numbers))
+
+
 def format_days(days: frozenset[int] | set[int]) -> str:
     """`mon-fri`, `sat-sun`, `mon-sun`, `mon,wed-fri`: runs of consecutive days as ranges."""
     return ",".join(
