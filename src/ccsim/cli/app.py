@@ -13,6 +13,8 @@ import typer
 
 from ccsim.atomic import OutputError
 from ccsim.cli.common import EXIT_FAIL, EXIT_INTERRUPTED, EXIT_USAGE, err
+from ccsim.experiment.runner import WorkerError
+from ccsim.model.work import WorkLimitError
 from ccsim.planning.errors import PlanError
 from ccsim.scenario.problems import InputError
 
@@ -65,8 +67,10 @@ def main() -> None:
         sys.exit(EXIT_USAGE)
     except (KeyboardInterrupt, typer.Abort):
         code = EXIT_INTERRUPTED
-    except (OutputError, PlanError) as exc:  # one a command did not catch itself (run --out
-        err.print(f"ccsim: error: {exc}")  # builds the requirements of its report, say)
+    # one a command did not catch itself (run --out builds the requirements of its report,
+    # say; capacity let the memory limit through until 2026-12-06): one line, no traceback
+    except (OutputError, PlanError, WorkLimitError, WorkerError) as exc:
+        err.print(f"ccsim: error: {exc}")
         sys.exit(EXIT_FAIL)
     except InputError as exc:  # a command that did not catch a problem with its input
         for message in exc.messages:
