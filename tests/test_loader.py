@@ -74,6 +74,12 @@ from conftest import MINIMAL, errors_of
         ),
         # ... and text over lines, closed, keeps an error of a later line there
         ('name: "two\n  lines"\nshrinkage: [0.1\n', ":3: invalid YAML"),
+        # another tool's YAML in a folder given to `validate`: one message, not one per
+        # missing field and unknown key
+        (
+            "name: ci\non: [push]\njobs: {check: {runs-on: ubuntu-latest}}\n",
+            ":1: not a scenario: none of its keys (name, on, jobs) is a scenario's",
+        ),
     ],
 )
 def test_file_level_problems(tmp_path, text, expected):
@@ -351,3 +357,11 @@ def test_start_day_takes_full_names_as_shift_days_do(written, read):
         MINIMAL.replace("  horizon: 2d\n", f"  horizon: 2d\n  start_day: {written}\n", 1)
     )
     assert s.simulation.start_day == read
+
+
+def test_a_scenario_begun_or_misspelt_is_still_told_what_it_lacks(tmp_path):
+    # only a scenario with nothing of one is "not a scenario"
+    for text in ("name: x\n", "name: x\nchanels: {phone: {kind: voice}}\n"):
+        messages = errors_of(text, tmp_path)
+        assert not any("not a scenario" in m for m in messages), messages
+        assert any("arrivals: required field is missing" in m for m in messages), messages

@@ -88,6 +88,8 @@ def validate(
             "`ccsim capacity SCENARIO --calendar FILE`, which validates it"
         )
         raise ScenarioError([Message(name, 1, None, msg)])
+    if foreign := _not_a_scenario(data):
+        raise ScenarioError([Message(name, 1, None, foreign)])
     allowed = tuple(str(p) for p in as_paths(allow_paths))
     context = {"base_dir": str(base_dir), "allowed": allowed, "limits": limits}
     try:
@@ -103,6 +105,24 @@ def validate(
         warnings += rules.written(data, scenario)
     located = [_locate(p, name, lines) for p in warnings]
     return scenario.with_origin(source, located, variant, allowed)
+
+
+def _not_a_scenario(data: Any) -> str | None:
+    """One message for a YAML file with no scenario key but a name or description (a CI
+    workflow or a compose file in a folder `validate` was given: a message for every
+    missing field and unknown key until 2026-12-06), else None."""
+    if not isinstance(data, dict) or not data:
+        return None
+    keys = [str(k) for k in data]
+    told = {"name", "description"}  # (a file begun with its name alone: what it lacks)
+    fields = {f.alias or n for n, f in Scenario.model_fields.items()} - told
+    if set(keys) <= told or any(k in fields or any(_slip(k, f) for f in fields) for k in keys):
+        return None
+    shown = ", ".join(keys[:4]) + (f" and {len(keys) - 4} more" if len(keys) > 4 else "")
+    return (
+        f"not a scenario: none of its keys ({shown}) is a scenario's (channels, arrivals, "
+        "reasons, groups, ...: docs/scenario-format.md)"
+    )
 
 
 def in_file_order(messages: list[Message]) -> list[Message]:
