@@ -335,8 +335,10 @@ def test_peak_weeks_are_planned_and_a_week_across_two_months_is_split_by_days(tm
         for r in range(1, months_sheet.max_row + 1)
         if "year" in str(months_sheet.cell(r, 1).value)
     ]
+    assert [c.value for c in months_sheet[1]][:3] == ["month", "days", "cost"]
     for r in year:
-        assert f.value("Months", f"B{r}") == pytest.approx(doc["total_cost"], abs=1e-9)
+        assert f.value("Months", f"C{r}") == pytest.approx(doc["total_cost"], abs=1e-9)
+    assert f.value("Months", f"B{year[0]}") == 6 * 7  # the days of the months add up
     html = (path / "report.html").read_text(encoding="utf-8")
     assert html.count('src="data:image/png;base64,') == 1 and "2027-02" in html
     # which weeks each kind is, and its volume (the count of its weeks, and no volume)
@@ -977,6 +979,12 @@ def test_a_week_past_a_channels_limit_or_the_memory_is_refused_before_planning(t
         "cal.yaml:5: volume.channels.email: week 3 scales email's 200,000 contacts a week to "
         "12,000,000, past the most a channel may have (10,000,000 a week)",
     ]
+    # the overall factor alone takes email past it: the `volume` block is named, not
+    # email's, whose line says nothing of week 3
+    other = text.replace("{3: 40}", "{3: 60}").replace("{3: 1.5}", "{4: 1.1}")
+    with pytest.raises(ccsim.ScenarioError) as info:
+        loads_calendar(other, large, name="cal.yaml")
+    assert {m.field for m in info.value.messages} == {"volume"}
     calendar = tmp_path / "cal.yaml"
     calendar.write_text(text.replace("{3: 40}", "{3: 12}").replace("{3: 1.5}", "{3: 1}"))
     said: list[str] = []
@@ -988,3 +996,15 @@ def test_a_week_past_a_channels_limit_or_the_memory_is_refused_before_planning(t
                 "-n", "2", "--verify", "2", "--memory-limit", "8GB", cwd=tmp_path)  # fmt: skip
     assert r.returncode == 1 and "Traceback" not in r.stderr, r.stderr
     assert r.stderr.startswith("ccsim: error: ") and "week(s) 3 of the calendar" in r.stderr
+
+
+def test_calendar_problems_come_in_the_files_order():
+    shop = ccsim.load(ROOT / "scenarios" / "small_shop.yaml")
+    text = (
+        "start: 2027-01-04\nweeks: 4\nheadcount: {generalist: 7, supervisr: 2}\n"
+        "volume: {weeks: {9: 1.5}}\n"
+    )
+    with pytest.raises(ccsim.ScenarioError) as info:
+        loads_calendar(text, shop, name="cal.yaml")
+    lines = [m.line for m in info.value.messages]
+    assert lines == sorted(lines) and lines[0] == 3 and lines[-1] == 4, info.value.messages

@@ -675,6 +675,10 @@ def test_a_fit_period_takes_numpy_and_pandas_dates(generated):
     ]:
         fitted = ccsim.fit(generated, first=first, last=last)
         assert (fitted.first, fitted.last) == (by_text.first, by_text.last)
+    # a month alone, or a nanosecond past midnight, is no date (as "2024-01" is not)
+    for first in (np.datetime64("2024-01"), pd.Timestamp("2024-01-01") + pd.Timedelta(1, "ns")):
+        with pytest.raises(ValueError, match=r"^first: got .* \(expected a date written"):
+            ccsim.fit(generated, first=first, last="2024-01-07")
 
 
 MAIL = """

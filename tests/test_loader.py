@@ -74,6 +74,11 @@ from conftest import MINIMAL, errors_of
         ),
         # ... and text over lines, closed, keeps an error of a later line there
         ('name: "two\n  lines"\nshrinkage: [0.1\n', ":3: invalid YAML"),
+        # ... and on its own closing line: the text after it, not an open quote
+        (
+            'name: "two\n  lines" oops\nchannels: {}\n',
+            ":2: invalid YAML: expected <block end>, but found '<scalar>' (text after a quoted",
+        ),
         # another tool's YAML in a folder given to `validate`: one message, not one per
         # missing field and unknown key
         (

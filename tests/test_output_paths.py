@@ -280,6 +280,15 @@ def test_the_current_folder_and_a_mount_point_are_refused_before_the_work(tmp_pa
         check_folder(mounted)
     check_folder(mounted / "run")  # inside it: fine
 
+    # a current folder deleted (where the old `--out .` left a shell): a traceback
+    def gone():
+        raise FileNotFoundError(2, "No such file or directory")
+
+    monkeypatch.setattr(Path, "cwd", staticmethod(gone))
+    with atomic_folder(tmp_path / "again") as tmp:
+        (tmp / "run.json").write_text("1")
+    assert check_folder(tmp_path / "again") == tmp_path / "again"
+
 
 def test_an_output_that_cannot_replace_its_folder_is_kept_beside_it(tmp_path, monkeypatch):
     # found only when the new output is renamed into place (EBUSY): it was thrown away

@@ -630,6 +630,13 @@ def test_a_gap_of_days_is_named_by_its_days_and_clock_times(tmp_path):
     )
     warnings = [w for w in _warnings(text, tmp_path) if "channels.phone" in w]
     assert any("channel is open sun 06:00-22:00 with no" in w for w in warnings), warnings
+    # open all week, staffed wednesdays 10:00-12:00: the rest runs to the next wednesday
+    text = MINIMAL.replace('    open: {mon-fri: "08:00-18:00"}\n', "")
+    text = text.replace(
+        'start: "08:00", length: 10h, days: mon-fri', 'start: "10:00", length: 2h, days: wed'
+    )
+    warnings = [w for w in _warnings(text, tmp_path) if "channels.phone" in w]
+    assert any("channel is open wed 12:00-next wed 10:00 with no" in w for w in warnings), warnings
 
 
 def test_warning_group_without_roster_line(tmp_path):
@@ -679,3 +686,15 @@ def test_an_empty_key_is_named_as_written(tmp_path):
         f"{file}:{empty}: groups.agents.\"\": unknown key '' (expected one of: skills, wage, "
         "empathy)",
     ]
+
+
+def test_a_variant_without_changes_keeps_the_files_warnings(tmp_path):
+    # judged again on the model's data (durations in bare minutes), `within: 20min` was
+    # warned about as "20 is read as 20 minutes"
+    text = MINIMAL.replace("within: 20s", "within: 20min")
+    path = tmp_path / "s.yaml"
+    path.write_text(text)
+    s = ccsim.load(path)
+    same = ccsim.with_changes(s, {})
+    assert same.warnings == s.warnings and same.as_in_source
+    assert not any("read as" in str(w) for w in same.warnings), same.warnings

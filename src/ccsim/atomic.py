@@ -79,7 +79,10 @@ def _movable(target: Path) -> None:
     a container's volume: the rename failed after the whole work, and the output was
     lost) — or should not be — the current folder or one holding it (the shell was left
     in a deleted folder)."""
-    inside = Path.cwd().resolve()
+    try:
+        inside: Path | None = Path.cwd().resolve()
+    except OSError:  # the current folder was deleted: it holds nothing
+        inside = None
     here = target.resolve()
     if os.path.ismount(here):
         raise OutputError(
@@ -87,7 +90,7 @@ def _movable(target: Path) -> None:
             f"into place, which a mount point refuses; give a folder inside it, e.g. "
             f"{target / 'run'}"
         )
-    if inside == here or here in inside.parents:
+    if inside is not None and (inside == here or here in inside.parents):
         raise OutputError(
             f"{target}: the current folder{'' if inside == here else ' holds it'} — ccsim "
             f"replaces an output folder whole; give a new folder, e.g. {target / 'run'}"

@@ -67,8 +67,8 @@ def calendar_day(value: object, name: str) -> pd.Timestamp:
     text written YYYY-MM-DD, as the CLI's --from/--to; ValueError naming `name` otherwise
     (pandas read "02/01/2024" as 1 February, and "2024-01-01 12:00" as a date). A numpy
     datetime64 counts as a timestamp."""
-    if isinstance(value, np.datetime64):
-        value = pd.Timestamp(value)
+    if isinstance(value, np.datetime64) and np.datetime_data(value.dtype)[0] not in "YMW":
+        value = pd.Timestamp(value)  # (a month or a year alone is no date: refused below)
     try:
         return pd.Timestamp(units.parse_date(value))
     except ValueError as exc:

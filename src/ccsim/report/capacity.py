@@ -134,19 +134,19 @@ def workbook(cp: CapacityPlan) -> Workbook:
 
     months = wb.create_sheet("Months")
     # days: of the plan in the month (its first and last months are part months)
-    months.append(["month", "cost", "days", *[f"FTE employed {g}" for g in groups]])
+    months.append(["month", "days", "cost", *[f"FTE employed {g}" for g in groups]])
     for m in doc["months"]:
-        months.append([m["month"], m["cost"], m["days"], *[m["fte"][g] for g in groups]])
+        months.append([m["month"], m["days"], m["cost"], *[m["fte"][g] for g in groups]])
     n = len(doc["months"]) + 1
-    months.append(["year (sum of months)", f"=ROUND(SUM(B2:B{n}),2)", f"=SUM(C2:C{n})"])
+    months.append(["year (sum of months)", f"=SUM(B2:B{n})", f"=ROUND(SUM(C2:C{n}),2)"])
     cost_col = get_column_letter(len(header))
-    months.append(["year (sum of weeks)", f"=Weeks!{cost_col}{last + 1}"])
-    for cells in months.iter_rows(min_row=2, min_col=2, max_col=2):
+    months.append(["year (sum of weeks)", None, f"=Weeks!{cost_col}{last + 1}"])
+    for cells in months.iter_rows(min_row=2, min_col=3, max_col=3):
         for cell in cells:
             cell.number_format = money
     for cell in months[1]:
         cell.font = Font(bold=True)
-    months.freeze_panes = "B2"
+    months.freeze_panes = "C2"
     for ws in (weeks, months):
         for column in ws.columns:
             width = max(len(str(c.value or "")) for c in column[:60])

@@ -327,8 +327,9 @@ def _scaled_past_limits(cal: Calendar, s: Scenario) -> list[Problem]:
         scaled = table[f"volume:{channel}"] * (arrivals.weekly or 0.0)
         if scaled.max() > MAX_WEEKLY:
             week = int(table["week"][scaled.idxmax()])
-            own = channel in cal.volume.channels
-            loc: Loc = ("volume", "channels", channel) if own else ("volume",)
+            own = cal.volume.channels.get(channel)  # blamed where its factor is not 1
+            mine = own is not None and own.values(cal.starts())[week - 1] != 1.0
+            loc: Loc = ("volume", "channels", channel) if mine else ("volume",)
             past.setdefault(loc, []).append(
                 f"week {week} scales {channel}'s {arrivals.weekly:,.0f} contacts a week to "
                 f"{scaled.max():,.0f}"
@@ -384,7 +385,7 @@ def calendar_from(
     cal = loader.validate_model(Calendar, data, name, lines)
     found = week_problems(cal) + (problems(cal, scenario) if scenario is not None else [])
     if found:
-        raise ScenarioError(loader.locate(found, name, lines))
+        raise ScenarioError(loader.in_file_order(loader.locate(found, name, lines)))
     return cal
 
 

@@ -60,11 +60,10 @@ def with_changes(s: Scenario, changes: dict[str, Any]) -> Scenario:
         except (KeyError, IndexError, TypeError):
             msg = "no such field in the scenario" + _did_you_mean(data, parts)
             raise ScenarioError([Message(CHANGES, None, path, msg)]) from None
+    if not changes:  # its file's scenario still, with the file's own warnings
+        return given(s).model_copy()
     base = s.source.parent if s.source else "."
-    variant = bool(changes) or not s.as_in_source  # no change: still its file's scenario
-    return validate(
-        data, CHANGES, base, source=s.source, variant=variant, allow_paths=s.allowed_paths
-    )
+    return validate(data, CHANGES, base, source=s.source, variant=True, allow_paths=s.allowed_paths)
 
 
 def _did_you_mean(data: Any, parts: list[str | int]) -> str:

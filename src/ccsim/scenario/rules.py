@@ -391,7 +391,8 @@ def _week_span(start: float, end: float) -> str:
     if last == day:
         return f"{head}-{units.format_clock(end - day * units.MINUTES_PER_DAY)}"
     ending = end - last * units.MINUTES_PER_DAY
-    return f"{head}-{units.DAY_NAMES[last % 7]} {units.format_clock(ending)}"
+    again = "next " if last % 7 == day % 7 else ""  # (wed 12:00-wed 10:00 read backwards)
+    return f"{head}-{again}{units.DAY_NAMES[last % 7]} {units.format_clock(ending)}"
 
 
 def _uncovered_open_time(

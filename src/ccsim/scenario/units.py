@@ -67,7 +67,8 @@ def parse_date(value: object) -> object:
     if hasattr(value, "isoformat") and not hasattr(value, "hour"):  # a date object
         return value
     midnight = ("hour", "minute", "second", "microsecond")
-    if hasattr(value, "date") and all(getattr(value, a, 1) == 0 for a in midnight):
+    exact = getattr(value, "nanosecond", 0) == 0  # (a pandas Timestamp's)
+    if hasattr(value, "date") and exact and all(getattr(value, a, 1) == 0 for a in midnight):
         return value.date()  # type: ignore[attr-defined]
     raise ValueError(f"got {shown(value)} (expected {DATE_HELP})")
 

@@ -12,6 +12,7 @@ within those bounds are allowed: scenario authors use anchors for repeated shift
 from __future__ import annotations
 
 import io
+import re
 from pathlib import Path
 from typing import Any
 
@@ -220,6 +221,9 @@ def _still_open(
     )
 
 
+_KEY_LINE = re.compile(r"^\s*(- )?[A-Za-z_][\w-]*:(\s|$)")  # `  patience: ...`
+
+
 def _quote_ending_on(text: str, row: int) -> Any:
     """Where a quoted text that began on an earlier line and ends on line `row` (from 0)
     began — a block value whose closing quote is missing, which runs on to the next
@@ -230,7 +234,10 @@ def _quote_ending_on(text: str, row: int) -> Any:
                 break
             quoted = isinstance(token, ScalarToken) and token.style in ('"', "'")
             if quoted and token.start_mark.line < row == token.end_mark.line:
-                return token.start_mark
+                # left open: it ran over lines that read as keys of the file; a text
+                # written over lines and closed, with text after it, is not
+                within = text[token.start_mark.index : token.end_mark.index].splitlines()[1:]
+                return token.start_mark if any(_KEY_LINE.match(x) for x in within) else None
     except YAMLError:
         pass  # the tokens before the reader's own error were all seen
     return None
