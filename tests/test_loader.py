@@ -6,6 +6,7 @@ import pytest
 
 import ccsim
 from conftest import MINIMAL, errors_of
+from test_cli import ccsim as cli
 
 
 @pytest.mark.parametrize(
@@ -351,6 +352,25 @@ def test_a_folder_gives_its_scenario_files_of_any_case_not_its_hidden_ones(tmp_p
     assert found == ["B.YAML", "a.yaml", "sub/c.yml"]
     hidden = tmp_path / ".venv" / "lib" / "x.yaml"
     assert expand_paths([hidden]) == [hidden]  # a file named is read, hidden or not
+
+
+def test_a_linked_folder_is_read_once_and_a_file_named_twice_once(tmp_path):
+    # a linked subfolder was skipped: `validate` passed without reading its files
+    from ccsim.scenario.loader import expand_paths
+
+    (tmp_path / "team" / "scen").mkdir(parents=True)
+    (tmp_path / "team" / "scen" / "broken.yaml").write_text("name: x\n")
+    folder = tmp_path / "scenarios"
+    folder.mkdir()
+    (folder / "own.yaml").write_text(MINIMAL)
+    (folder / "teamA").symlink_to(tmp_path / "team" / "scen")
+    (folder / "teamA" / "loop").symlink_to(folder)  # a link back up: read once, it ends
+    found = [p.relative_to(folder).as_posix() for p in expand_paths(folder)]
+    assert found == ["own.yaml", "teamA/broken.yaml"]
+    own = folder / "own.yaml"
+    assert expand_paths([own, folder, str(own)]) == [own, folder / "teamA" / "broken.yaml"]
+    r = cli("validate", str(folder))
+    assert r.returncode == 1 and "broken.yaml" in r.stdout + r.stderr
 
 
 @pytest.mark.parametrize(

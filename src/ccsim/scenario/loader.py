@@ -8,6 +8,7 @@ back to the closest line in the file. Loading never raises anything but `Scenari
 from __future__ import annotations
 
 import difflib
+import os
 import re
 import typing
 from collections.abc import Iterable
@@ -197,21 +198,41 @@ def as_paths(paths: str | Path | Iterable[str | Path]) -> list[Path]:
 
 def expand_paths(paths: str | Path | Iterable[str | Path]) -> list[Path]:
     """Files as given (one path, or several); folders replaced by their *.yaml / *.yml
-    files (any case; recursively, sorted), hidden files and folders left out (`validate .`
-    in a project read the YAML of `.venv/` and `.github/`: 167 messages not the user's)."""
+    files (any case; recursively, sorted, linked folders followed — until 2026-12-06 a
+    linked subfolder was skipped and `validate` passed without reading it), hidden files
+    and folders left out (`validate .` in a project read the YAML of `.venv/` and
+    `.github/`: 167 messages not the user's); each file once (a file named twice was
+    checked twice, and a JUnit report held it once)."""
     out: list[Path] = []
     for p in as_paths(paths):
-        if p.is_dir():
-            out += sorted(
-                f
-                for f in p.rglob("*")
-                if f.suffix.lower() in (".yaml", ".yml")
-                and not any(part.startswith(".") for part in f.relative_to(p).parts)
-                and f.is_file()
-            )
-        else:
-            out.append(p)
-    return out
+        out += _yaml_files(p) if p.is_dir() else [p]
+    seen: set[str] = set()
+    unique = []
+    for f in out:
+        key = os.path.realpath(f)
+        if key not in seen:
+            seen.add(key)
+            unique.append(f)
+    return unique
+
+
+def _yaml_files(folder: Path) -> list[Path]:
+    """The YAML files below `folder`, linked folders followed once each (a link loop
+    ends), hidden ones left out."""
+    found: list[Path] = []
+    visited: set[str] = set()
+    for here, dirs, files in os.walk(folder, followlinks=True):
+        real = os.path.realpath(here)
+        if real in visited:
+            dirs[:] = []
+            continue
+        visited.add(real)
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for name in files:
+            f = Path(here) / name
+            if not name.startswith(".") and f.suffix.lower() in (".yaml", ".yml") and f.is_file():
+                found.append(f)
+    return sorted(found)
 
 
 def _line_of(loc: Loc, lines: dict[Loc, int] | None) -> int | None:
