@@ -210,3 +210,39 @@ def test_a_csv_profile_that_is_a_device_is_refused_unread(tmp_path):
     refused(
         validate("s.yaml", "--allow-path", "/dev", cwd=tmp_path), "zero.csv: is not a regular file"
     )
+
+
+def test_names_and_keys_cannot_forge_a_log_line_or_break_the_junit_file(tmp_path):
+    # a key with a line break printed a forged `ok …` line into a CI log; a channel
+    # named with a control character passed validation, and check --junit wrote a file
+    # that was not XML
+    from xml.etree import ElementTree
+
+    from ccsim.report import junit
+
+    forged = MINIMAL.replace(
+        "    kind: voice\n", '    kind: voice\n    "x\\nok   fake.yaml: met \\e[31m": 1\n', 1
+    )
+    control = MINIMAL.replace("  phone:\n    kind: voice", '  "ph\\x01one":\n    kind: voice', 1)
+    long = MINIMAL.replace("  agents:\n", f"  {'a' * 61}:\n", 1)
+    for text, field in [
+        (forged, "channels.phone.'x\\nok   fake.yaml: met \\x1b[31m'"),
+        (control, "channels.'ph\\x01one'"),
+        (long, f"groups.'{'a' * 60}'… (61 characters)"),
+    ]:
+        with pytest.raises(ccsim.ScenarioError) as info:
+            ccsim.loads(text, name="s.yaml")
+        shown = [str(m) for m in info.value.messages]
+        assert all("\n" not in m and "\x1b" not in m and "\x01" not in m for m in shown)
+        assert any(f": {field}: " in m for m in shown), shown
+    name_rule = "(expected a name of 1 to 60 printable characters on one line)"
+    with pytest.raises(ccsim.ScenarioError) as info:
+        ccsim.loads(control, name="s.yaml")
+    assert [str(m) for m in info.value.messages] == [  # one message: no unknown-name echoes
+        f"s.yaml:7: channels.'ph\\x01one': got 'ph\\x01one' {name_rule}"
+    ]
+    out = tmp_path / "j.xml"
+    junit.write(out, {"odd\x01name.yaml": ["s.yaml:1: bad \x1b[31m"]})
+    case = ElementTree.parse(out).getroot().find("testsuite/testcase")
+    assert case.get("classname") == "odd\\x01name.yaml"
+    assert case.find("failure").text == "s.yaml:1: bad \\x1b[31m"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -17,26 +18,38 @@ def write(path: Path, files: dict[str, list[TargetCheck] | list[str]]) -> None:
     """`files` maps a scenario path to its target checks, or to validation messages."""
     suites = ET.Element("testsuites", name="ccsim check")
     for file, items in files.items():
+        file = _xml(file)
         suite = ET.SubElement(suites, "testsuite", name=file)
         failures = 0
         if items and isinstance(items[0], str):  # the file did not validate
             case = ET.SubElement(suite, "testcase", classname=file, name="valid scenario")
-            ET.SubElement(case, "failure", message="invalid scenario").text = "\n".join(items)
+            text = _xml("\n".join(items))  # type: ignore[arg-type]
+            ET.SubElement(case, "failure", message="invalid scenario").text = text
             failures = 1
             count = 1
         else:
             count = len(items)
             for check in items:
-                case = ET.SubElement(suite, "testcase", classname=file, name=check.name)
+                case = ET.SubElement(suite, "testcase", classname=file, name=_xml(check.name))
                 if not check.met:
                     failures += 1
-                    ET.SubElement(case, "failure", message=_describe(check)).text = _describe(check)
+                    said = _xml(_describe(check))
+                    ET.SubElement(case, "failure", message=said).text = said
         suite.set("tests", str(count))
         suite.set("failures", str(failures))
     tree = ET.ElementTree(suites)
     ET.indent(tree)
     with atomic_file(Path(path), MARK) as tmp:
         tree.write(tmp, encoding="utf-8", xml_declaration=True)
+
+
+# what XML 1.0 cannot hold (ElementTree wrote it, and the report was not XML)
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def _xml(text: str) -> str:
+    """`text` with the characters XML cannot hold escaped as \\xNN."""
+    return _NOT_XML.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
 
 
 def _describe(c: TargetCheck) -> str:

@@ -302,8 +302,9 @@ _TAG = re.compile(
 
 
 def _clean_loc(loc: tuple) -> Loc:
-    """Drop pydantic's union-branch and validator tags from a location."""
-    return tuple(p for p in loc if not (isinstance(p, str) and _TAG.match(p)))
+    """Drop pydantic's union-branch and validator tags from a location, and the `[key]`
+    of a mapping's refused key (the key's own field names it)."""
+    return tuple(p for p in loc if not (isinstance(p, str) and (p == "[key]" or _TAG.match(p))))
 
 
 def _prune_union_noise(errors: list[dict]) -> list[dict]:
@@ -339,7 +340,11 @@ def _describe(err: dict, loc: Loc, root: type[BaseModel] = Scenario) -> str:
     if kind == "missing":
         return "required field is missing"
     if kind == "extra_forbidden":
-        return f"unknown key {loc[-1]!r}{_did_you_mean(loc, root)}" if loc else "unknown key"
+        return (
+            f"unknown key {units.shown(loc[-1])}{_did_you_mean(loc, root)}"
+            if loc
+            else "unknown key"
+        )
     if kind == "value_error":
         return str(ctx.get("error", err["msg"]))
     if kind == "literal_error":

@@ -16,6 +16,7 @@ from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
 import numpy as np
 from pydantic import (
+    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
@@ -53,6 +54,23 @@ CalendarDate = Annotated[date, BeforeValidator(units.parse_date)]
 PositiveDuration = Annotated[Duration, Field(gt=0)]
 NonNegDuration = Annotated[Duration, Field(ge=0)]
 Share = Annotated[float, Field(ge=0.0, le=1.0)]
+MAX_NAME = 60  # characters of a channel's, reason's, group's or shift's name
+
+
+def _name(value: str) -> str:
+    """A name a report, a log line and a JUnit file print: printable, on one line, at
+    most MAX_NAME characters (until 2026-12-06 a channel named with a line break and a
+    control character printed a forged line into CI logs, and its JUnit file was not
+    XML)."""
+    if not value.isprintable() or not 1 <= len(value) <= MAX_NAME:
+        raise ValueError(
+            f"got {units.shown(value)} (expected a name of 1 to {MAX_NAME} printable "
+            "characters on one line)"
+        )
+    return value
+
+
+Name = Annotated[str, AfterValidator(_name)]
 
 
 def _days(value: Any) -> frozenset[int]:
@@ -792,14 +810,14 @@ class Scenario(Model):
     description: str = ""
     fitted: Fitted | None = Field(None, description="the log and dates it was fitted on")
     simulation: Simulation = Simulation()
-    channels: dict[str, Channel] = Field(min_length=1)
+    channels: dict[Name, Channel] = Field(min_length=1)
     arrivals: dict[str, Arrivals]
-    reasons: dict[str, Reason] = Field(min_length=1)
+    reasons: dict[Name, Reason] = Field(min_length=1)
     faq_deflection: Share = Field(0.0, description="share of `question` contacts that never arrive")
     anger: Annotated[AngerModel, BeforeValidator(_anger_switch)] = AngerModel()
     escalation: Escalation | None = None
-    groups: dict[str, Group] = Field(min_length=1)
-    shifts: dict[str, Shift] = Field(default_factory=dict, max_length=limits.MAX_SHIFTS)
+    groups: dict[Name, Group] = Field(min_length=1)
+    shifts: dict[Name, Shift] = Field(default_factory=dict, max_length=limits.MAX_SHIFTS)
     roster: list[RosterLine] = Field(default_factory=list, max_length=limits.MAX_ROSTER_LINES)
     staffing: StaffingTable | None = Field(
         None,

@@ -12,6 +12,21 @@ from dataclasses import dataclass
 Loc = tuple[str | int, ...]
 
 
+MAX_KEY = 60  # characters of a key a field path shows
+
+
+def _key(text: str) -> str:
+    """A key as a field path shows it: `""` when empty; quoted, escaped and cut when it
+    holds a line break or a control character or is long (a key with a line break
+    printed a forged line into a CI log)."""
+    if text == "":
+        return '""'
+    if text.isprintable() and len(text) <= MAX_KEY:
+        return text
+    shown = repr(text[:MAX_KEY])
+    return shown + (f"… ({len(text):,} characters)" if len(text) > MAX_KEY else "")
+
+
 @dataclass(frozen=True)
 class Problem:
     """One thing wrong (or suspicious) in a scenario, at a field path."""
@@ -31,7 +46,7 @@ def field_path(loc: Loc) -> str:
     empty key `""` (`groups.agents.""`: it was `groups.agents.`)."""
     out = ""
     for part in loc:
-        name = '""' if part == "" else str(part)
+        name = _key(str(part))
         out += f"[{part}]" if isinstance(part, int) else (f".{name}" if out else name)
     return out or "(top level)"
 
