@@ -119,7 +119,8 @@ def test_warnings_do_not_fail_unless_strict(tmp_path):
     )
     assert ccsim("validate", str(f)).returncode == 0
     r = ccsim("validate", "--strict", str(f))
-    assert r.returncode == 1 and "warning: channels.phone.open" in r.stdout
+    assert r.returncode == 1 and "warning: channels.phone.open" in r.stderr  # (stdout before)
+    assert "warning" not in r.stdout
 
 
 def test_schema_is_json_schema_naming_every_top_level_key():
@@ -218,3 +219,16 @@ def test_a_number_out_of_its_range_names_the_range(command, option, value, expec
     assert r.stderr.strip() == (
         f"ccsim: error: Invalid value for '{option}': expected {expected}, got '{value}'"
     )
+
+
+def test_a_check_line_of_a_long_path_is_one_line_in_a_log(tmp_path):
+    # stdout that is not a terminal was 160 columns wide: a line was split in two
+    folder = tmp_path / ("a_rather_long_folder_name_" * 5)
+    folder.mkdir()
+    (folder / "erlang_check_of_a_long_name.yaml").write_text(
+        (ROOT / "scenarios" / "erlang_check.yaml").read_text()
+    )
+    r = ccsim("check", str(folder), "-n", "2", "-q")
+    lines = r.stdout.strip().splitlines()
+    assert len(str(folder)) > 160 and len(lines) == 2, r.stdout
+    assert lines[0].startswith(f"ok   {folder}") and lines[0].endswith(")"), lines[0]

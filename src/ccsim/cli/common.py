@@ -23,8 +23,14 @@ from ccsim.atomic import OutputError, check_file, check_folder
 
 # no markup, no emoji: names and paths from the user are printed as written
 # (`[/bold] shop` is a name, `file.yaml:100:` a line number, not the emoji :100:)
+# not a terminal (a CI log, a file): tables 160 wide, a line of text never broken (a
+# `check` line of a long path was split in two)
 out = Console(
-    highlight=False, markup=False, emoji=False, width=None if sys.stdout.isatty() else 160
+    highlight=False,
+    markup=False,
+    emoji=False,
+    width=None if sys.stdout.isatty() else 160,
+    soft_wrap=not sys.stdout.isatty(),
 )
 err = Console(stderr=True, highlight=False, markup=False, emoji=False, soft_wrap=True)
 

@@ -66,8 +66,8 @@ def validate(
                 err.print(str(m), markup=False)
     else:
         for f, msgs in results.items():
-            for m in msgs:
-                (out if m.warning else err).print(str(m), markup=False)
+            for m in msgs:  # every problem, warnings too, one line on stderr (docs/ci.md)
+                err.print(str(m), markup=False)
             if f not in invalid:
                 out.print(f"{f}: ok", markup=False)
         n = len(results)
