@@ -364,3 +364,19 @@ def test_results_of_a_table_changed_on_disk_are_not_added(tmp_path):
     after = runner.run(ccsim.load(tmp_path / "s.yaml"), 1, seed=1, workers=1, first=1)
     with pytest.raises(ValueError, match="different scenarios"):
         before + after
+
+
+def test_a_sign_a_seed_or_a_replication_count_in_a_variant_is_refused_not_ignored():
+    s = ccsim.load(SCENARIOS / "small_shop.yaml")
+    # "+1" was read as 1: the first roster line went from 4 agents to 1
+    with pytest.raises(ccsim.ScenarioError, match=r"roster\[0\]\.agents: \+1 is not an increment"):
+        ccsim.with_changes(s, {"roster[0].agents": "+1"})
+    r = cli("sweep", str(SCENARIOS / "small_shop.yaml"), "--set", "roster[0].agents=+1", "-n", "1")
+    assert r.returncode == 1 and "+1 is not an increment" in r.stderr, r.stderr
+    # a variant's own seed or replications were ignored: a seed sweep showed no spread
+    for changes in ({"simulation.seed": 99}, {"simulation.replications": 10}):
+        with pytest.raises(ValueError, match="every variant runs the same replications"):
+            ccsim.compare(s, {"a": {}, "b": changes}, 1, seed=1, workers=1)
+    for grid in (None, "roster[0].agents=3"):
+        with pytest.raises(TypeError, match=r"grid: expected \{field path: values\}"):
+            ccsim.sweep(s, grid, 1, seed=1, workers=1)

@@ -220,7 +220,8 @@ def check(
 def setting(value: Any) -> tuple[str, list[Any]]:
     """`--set KEY=V1,V2`: a field path and the values to try, read as one YAML flow
     sequence (numbers, `off`, {mon-fri: "09:00-18:00"}, quoted text with commas); a value
-    `*1.2` (scale the current number) is quoted first, as YAML reads `*` as an alias."""
+    `*1.2` (scale the current number) is quoted first, as YAML reads `*` as an alias, and
+    so is `+1`, which YAML reads as 1 (`with_changes` refuses it: not an increment)."""
     if isinstance(value, tuple):
         return value
     from ruamel.yaml import YAML
@@ -228,7 +229,7 @@ def setting(value: Any) -> tuple[str, list[Any]]:
     key, sep, values = str(value).partition("=")
     if not sep or not key.strip() or not values.strip():
         raise ValueError(f"{value!r}: expected KEY=VALUE[,VALUE...]")
-    values = re.sub(r"(^|,)(\s*)(\*[0-9.]+)(?=\s*(,|$))", r'\1\2"\3"', values)
+    values = re.sub(r"(^|,)(\s*)([*+][0-9.]+)(?=\s*(,|$))", r'\1\2"\3"', values)
     try:
         parsed = YAML(typ="safe", pure=True).load(f"[{values}]")
     except Exception as exc:

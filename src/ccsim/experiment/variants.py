@@ -39,6 +39,13 @@ def _simulate(
     for variant in scenarios.values():  # none without a roster (nobody would answer)
         if missing := rules.runnable(variant):
             raise ScenarioError(missing)
+        for field in ("seed", "replications"):  # (silently the base's until 2026-12-06)
+            if getattr(variant.simulation, field) != getattr(s.simulation, field):
+                raise ValueError(
+                    f"simulation.{field} of a variant: every variant runs the same "
+                    f"replications of one seed (common random numbers); give {field}= "
+                    f"(--{'seed' if field == 'seed' else 'reps'}) instead"
+                )
     return {name: runner.run(v, replications, seed, **options) for name, v in scenarios.items()}
 
 
@@ -51,6 +58,8 @@ def sweep(
 ) -> pd.DataFrame:
     """Simulate every combination of the grid's values under the same seed (common random
     numbers); a tidy table: one row per variant × channel × metric, with a 95% CI."""
+    if not isinstance(grid, Mapping):  # (None or "k=v" was a raw TypeError)
+        raise TypeError(f"grid: expected {{field path: values}}, got {type(grid).__name__}")
     keys = list(grid)
     lists = [_values(k, grid[k]) for k in keys]
     combinations = dict(  # numbered: values may be unhashable (opening hours, roster lines)

@@ -35,7 +35,8 @@ def parse_path(path: str) -> list[str | int]:
 
 def with_changes(s: Scenario, changes: dict[str, Any]) -> Scenario:
     """A new, validated scenario: `s` with each field path set to its value (`*1.2` or
-    `x1.2` scales the number there; `x2` sets a text field to "x2")."""
+    `x1.2` scales the number there; `x2` sets a text field to "x2"; `+1` is refused, not
+    read as 1)."""
     if not isinstance(changes, Mapping):
         raise TypeError(f"changes: expected {{field path: value}}, got {type(changes).__name__}")
     data = given(s).plain()  # CSV profiles as the weights read: nothing is read again
@@ -49,6 +50,12 @@ def with_changes(s: Scenario, changes: dict[str, Any]) -> Scenario:
             for part in parts[:-1]:
                 parent = parent[part]
             key = parts[-1]
+            if isinstance(value, str) and value[:1] == "+" and units.is_number(value[1:]):
+                msg = (  # ("+1" was read as 1: roster[0].agents went from 4 to 1)
+                    f"{value} is not an increment: give the new value, or scale the number "
+                    f"there with *N (it holds {units.shown(parent[key])})"
+                )
+                raise ScenarioError([Message(CHANGES, None, path, msg)])
             scale = isinstance(value, str) and value[:1] in "*x" and units.is_number(value[1:])
             if scale and not (value[0] == "x" and isinstance(parent[key], str)):  # `name: x2`
                 current = parent[key]
