@@ -39,12 +39,13 @@ def _simulate(
     for variant in scenarios.values():  # none without a roster (nobody would answer)
         if missing := rules.runnable(variant):
             raise ScenarioError(missing)
-        for field in ("seed", "replications"):  # (silently the base's until 2026-12-06)
+        # a variant's own seed or replications (ignored until 2026-12-06)
+        for field, option in (("seed", "--seed"), ("replications", "--reps")):
             if getattr(variant.simulation, field) != getattr(s.simulation, field):
                 raise ValueError(
                     f"simulation.{field} of a variant: every variant runs the same "
                     f"replications of one seed (common random numbers); give {field}= "
-                    f"(--{'seed' if field == 'seed' else 'reps'}) instead"
+                    f"({option}) instead"
                 )
     return {name: runner.run(v, replications, seed, **options) for name, v in scenarios.items()}
 

@@ -206,14 +206,10 @@ def expand_paths(paths: str | Path | Iterable[str | Path]) -> list[Path]:
     out: list[Path] = []
     for p in as_paths(paths):
         out += _yaml_files(p) if p.is_dir() else [p]
-    seen: set[str] = set()
-    unique = []
+    unique: dict[str, Path] = {}  # real path -> the first path that named it
     for f in out:
-        key = os.path.realpath(f)
-        if key not in seen:
-            seen.add(key)
-            unique.append(f)
-    return unique
+        unique.setdefault(os.path.realpath(f), f)
+    return list(unique.values())
 
 
 def _yaml_files(folder: Path) -> list[Path]:
