@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 
@@ -210,6 +211,10 @@ def test_a_size_that_is_not_positive_and_finite_is_named_as_a_size(size):
         # a scheduler address without a port is a bad value too (it exited 1)
         ("run", "--scheduler", "notanaddress", "an address like tcp://host:8786"),
         ("check", "--scheduler", "host:99999999", "an address like tcp://host:8786"),
+        # the seed's bounds were printed in every --help as [0<=x<=9223372036854775807]
+        ("run", "--seed", "-1", "a whole number from 0 to 9223372036854775807"),
+        ("run", "--seed", "9223372036854775808", "a whole number from 0 to 9223372036854775807"),
+        ("run", "--seed", "٣", "a whole number from 0 to 9223372036854775807"),
     ],
 )
 def test_a_number_out_of_its_range_names_the_range(command, option, value, expected):
@@ -219,6 +224,22 @@ def test_a_number_out_of_its_range_names_the_range(command, option, value, expec
     assert r.stderr.strip() == (
         f"ccsim: error: Invalid value for '{option}': expected {expected}, got '{value}'"
     )
+
+
+@pytest.mark.parametrize("command", ["plan", "capacity", "run", "validate", "backtest", "fit"])
+def test_help_says_what_each_option_takes_and_keeps_its_bracketed_words(command):
+    """typer's rich help printed `<bool>` beside every flag, `<int range>` beside counts,
+    and read `[default: 8; 16 above 250,000 contacts]` in a help text as markup: gone."""
+    r = subprocess.run(
+        [sys.executable, "-m", "ccsim", command, "--help"],
+        capture_output=True, text=True, cwd=ROOT, env={**os.environ, "COLUMNS": "100"},
+    )  # fmt: skip
+    assert r.returncode == 0
+    for shown in ("<bool>", "<int", "<str>", "[0<=x<="):
+        assert shown not in r.stdout, (command, shown)
+    if command == "plan":
+        assert "--reps N" in r.stdout and "--out DIR" in r.stdout and "--seed SEED" in r.stdout
+        assert "[default: 8; 16" in r.stdout and "[default: 30; fewer" in r.stdout
 
 
 def test_a_check_line_of_a_long_path_is_one_line_in_a_log(tmp_path):

@@ -96,6 +96,19 @@ def number_between(lo: float, hi: float = math.inf, *, low_open: bool = False):
 number = number_between(0.0)  # a finite number ≥ 0
 
 
+SEED_MAX = 2**63 - 1
+
+
+def seed_number(value: Any) -> int:
+    """A seed: a whole number from 0 to 2**63 - 1 (numpy's seeds are 64-bit)."""
+    if isinstance(value, int):
+        return value
+    text = str(value).strip()
+    if not (text.isascii() and text.isdigit()) or int(text) > SEED_MAX:
+        raise ValueError(f"expected a whole number from 0 to {SEED_MAX}, got {value!r}")
+    return int(text)
+
+
 def agent_counts(most: int, rows: int):
     """A parser of agent counts — `14`, a range `12-16`, a list `12,14` — into sorted
     distinct counts from 1 to `most`, at most `rows` of them."""
@@ -208,15 +221,20 @@ def progress_bar(quiet: bool):
 
 
 Reps = Annotated[
-    int | None, typer.Option("--reps", "-n", min=1, help="replications (default: the scenario's)")
+    int | None,
+    typer.Option("--reps", "-n", min=1, metavar="N", help="replications (default: the scenario's)"),
 ]
 Seed = Annotated[
     int | None,
-    typer.Option(min=0, max=2**63 - 1, help="seed (default: the scenario's, else random)"),
+    typer.Option(
+        parser=seed_number, metavar="SEED", help="seed (default: the scenario's, else random)"
+    ),
 ]
 Workers = Annotated[
     int | None,
-    typer.Option("--workers", "-w", min=1, help="local worker processes (default: cores)"),
+    typer.Option(
+        "--workers", "-w", min=1, metavar="N", help="local worker processes (default: cores)"
+    ),
 ]
 _ADDRESS = re.compile(r"^([a-z][a-z0-9+.-]*://)?(\[[0-9a-fA-F:.]+\]|[^\s:/\[\]]+):\d{1,5}$")
 
@@ -250,12 +268,15 @@ SearchReps = Annotated[
         "--reps",
         "-n",
         min=2,
+        metavar="N",
         help="replications per roster tried [default: 8; 16 above 250,000 contacts]",
     ),
 ]
 Verify = Annotated[
     int | None,
-    typer.Option(min=2, help="fresh replications to verify [default: 30; fewer above 250,000]"),
+    typer.Option(
+        min=2, metavar="N", help="fresh replications to verify [default: 30; fewer above 250,000]"
+    ),
 ]
 
 

@@ -46,7 +46,10 @@ def _check_interval(minutes: float) -> None:
 Format = Annotated[
     str,
     typer.Option(
-        "--format", "-f", help="generic (CSV/Parquet), bank, or a column-mapping .yaml file"
+        "--format",
+        "-f",
+        metavar="FORMAT",
+        help="generic (CSV/Parquet), bank, or a column-mapping .yaml file",
     ),
 ]
 TotalsFormat = Annotated[
@@ -54,6 +57,7 @@ TotalsFormat = Annotated[
     typer.Option(
         "--format",
         "-f",
+        metavar="FORMAT",
         help="generic (CSV/Parquet), bank, a column-mapping .yaml file, or weekly: totals "
         "per week (columns week, contacts, optionally channel)",
     ),
@@ -127,14 +131,17 @@ def _read(path: Path, format: str, strict: bool):
 
 @app.command("fit")
 def fit_command(
-    log: Annotated[Path, typer.Argument(help="the contact log")],
-    output: Annotated[Path, typer.Option("--output", "-o", help="write the scenario YAML here")],
+    log: Annotated[Path, typer.Argument(metavar="LOG", help="the contact log")],
+    output: Annotated[
+        Path, typer.Option("--output", "-o", metavar="FILE", help="write the scenario YAML here")
+    ],
     format: Format = "generic",
     first: From = None,
     last: To = None,
     interval: Interval = "1h",  # type: ignore[assignment]  # the parser converts it
     report: Annotated[
-        Path | None, typer.Option("--report", help="write fit.html and estimates.csv here")
+        Path | None,
+        typer.Option("--report", metavar="DIR", help="write fit.html and estimates.csv here"),
     ] = None,
     gap: Gap = "30min",  # type: ignore[assignment]
     as_json: AsJson = False,
@@ -201,8 +208,10 @@ def fit_command(
 
 @app.command("backtest")
 def backtest_command(
-    scenario: Annotated[Path, typer.Argument(help="the scenario (fitted or written)")],
-    log: Annotated[Path, typer.Argument(help="the contact log")],
+    scenario: Annotated[
+        Path, typer.Argument(metavar="SCENARIO", help="the scenario (fitted or written)")
+    ],
+    log: Annotated[Path, typer.Argument(metavar="LOG", help="the contact log")],
     first: Annotated[str, typer.Option("--from", metavar="DATE", help="first date replayed")],
     last: Annotated[str, typer.Option("--to", metavar="DATE", help="last date replayed")],
     format: Format = "generic",
@@ -210,7 +219,9 @@ def backtest_command(
         float,
         typer.Option(parser=duration, metavar="DURATION", help="service-level threshold"),
     ] = "20s",  # type: ignore[assignment]  # the parser converts it
-    reps: Annotated[int, typer.Option("--reps", "-n", min=1, help="replications")] = 20,
+    reps: Annotated[
+        int, typer.Option("--reps", "-n", min=1, metavar="N", help="replications")
+    ] = 20,
     interval: Interval = "1h",  # type: ignore[assignment]
     gap: Gap = "30min",  # type: ignore[assignment]  # the parser converts it
     seed: Seed = None,
@@ -218,7 +229,9 @@ def backtest_command(
     as_json: AsJson = False,
     out_dir: Annotated[
         Path | None,
-        typer.Option("--out", help="write backtest.json, intervals.csv and the chart here"),
+        typer.Option(
+            "--out", metavar="DIR", help="write backtest.json, intervals.csv and the chart here"
+        ),
     ] = None,
     strict: Strict = False,
     quiet: Quiet = False,
@@ -293,11 +306,15 @@ def backtest_command(
 
 @app.command("forecast")
 def forecast_command(
-    log: Annotated[Path, typer.Argument(help="the contact log, or weekly totals")],
+    log: Annotated[Path, typer.Argument(metavar="LOG", help="the contact log, or weekly totals")],
     format: TotalsFormat = "generic",
-    channel: Annotated[str | None, typer.Option(help="one channel (default: all)")] = None,
-    weeks: Annotated[int, typer.Option(min=1, max=260, help="weeks to forecast")] = 52,
-    method: Annotated[str, typer.Option(help="ets, mstl or seasonal_naive")] = "ets",
+    channel: Annotated[
+        str | None, typer.Option(metavar="CHANNEL", help="one channel (default: all)")
+    ] = None,
+    weeks: Annotated[int, typer.Option(min=1, max=260, metavar="N", help="weeks to forecast")] = 52,
+    method: Annotated[
+        str, typer.Option(metavar="METHOD", help="ets, mstl or seasonal_naive")
+    ] = "ets",
     base: Annotated[
         float | None,
         typer.Option(
@@ -308,7 +325,10 @@ def forecast_command(
         ),
     ] = None,
     output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="write the calendar `volume:` block here")
+        Path | None,
+        typer.Option(
+            "--output", "-o", metavar="FILE", help="write the calendar `volume:` block here"
+        ),
     ] = None,
     as_json: AsJson = False,
     strict: Strict = False,

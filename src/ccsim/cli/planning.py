@@ -50,6 +50,7 @@ MaxRosters = Annotated[
     int | None,
     typer.Option(
         min=1,
+        metavar="N",
         help="stop trimming after this many rosters' worth of simulation (a roster on "
         "every search replication counts one; default: 400 M contacts simulated, at "
         "least 4; the same plan on any machine)",
@@ -59,14 +60,16 @@ MaxRosters = Annotated[
 
 @app.command()
 def plan(
-    scenario: Annotated[Path, typer.Argument(help="scenario file")],
+    scenario: Annotated[Path, typer.Argument(metavar="SCENARIO", help="scenario file")],
     seed: Seed = None,
     workers: Workers = None,
     scheduler: Scheduler = None,
     as_json: AsJson = False,
     out_dir: Annotated[
         Path | None,
-        typer.Option("--out", help="write plan.json, roster.yaml and the run outputs here"),
+        typer.Option(
+            "--out", metavar="DIR", help="write plan.json, roster.yaml and the run outputs here"
+        ),
     ] = None,
     start_grid: Annotated[
         float | None,
@@ -146,9 +149,10 @@ def plan(
 
 @app.command()
 def capacity(
-    scenario: Annotated[Path, typer.Argument(help="scenario file")],
+    scenario: Annotated[Path, typer.Argument(metavar="SCENARIO", help="scenario file")],
     calendar: Annotated[
-        Path, typer.Option("--calendar", "-c", help="calendar file (docs/capacity.md)")
+        Path,
+        typer.Option("--calendar", "-c", metavar="FILE", help="calendar file (docs/capacity.md)"),
     ],
     seed: Seed = None,
     workers: Workers = None,
@@ -156,12 +160,17 @@ def capacity(
     as_json: AsJson = False,
     out_dir: Annotated[
         Path | None,
-        typer.Option("--out", help="write capacity.json, weeks.csv and months.csv here"),
+        typer.Option(
+            "--out", metavar="DIR", help="write capacity.json, weeks.csv and months.csv here"
+        ),
     ] = None,
     reps: SearchReps = None,
     verify: Verify = None,
     max_plans: Annotated[
-        int, typer.Option(min=1, max=60, help="kinds of week planned (the rest interpolated)")
+        int,
+        typer.Option(
+            min=1, max=60, metavar="N", help="kinds of week planned (the rest interpolated)"
+        ),
     ] = 6,
     time_budget: TimeBudget = None,
     max_rosters: MaxRosters = None,

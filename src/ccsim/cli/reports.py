@@ -14,7 +14,9 @@ from ccsim.cli.common import fail, fail_usage, out
 
 @app.command()
 def report(
-    result_dir: Annotated[Path, typer.Argument(help="the --out folder of ccsim run or plan")],
+    result_dir: Annotated[
+        Path, typer.Argument(metavar="FOLDER", help="the --out folder of ccsim run or plan")
+    ],
 ) -> None:
     """Write report.xlsx and report.html (charts inline) from a run or plan output folder."""
     import ccsim

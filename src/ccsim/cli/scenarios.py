@@ -26,7 +26,7 @@ from ccsim.cli.common import (
 
 @app.command()
 def validate(
-    paths: Annotated[list[Path], typer.Argument(help="scenario files or folders")],
+    paths: Annotated[list[Path], typer.Argument(metavar="PATH", help="scenario files or folders")],
     as_json: AsJson = False,
     strict: Annotated[bool, typer.Option(help="treat warnings as errors")] = False,
     allow_path: AllowPath = None,
@@ -85,7 +85,7 @@ def schema() -> None:
 
 @app.command()
 def show(
-    scenario: Annotated[Path, typer.Argument(help="scenario file")],
+    scenario: Annotated[Path, typer.Argument(metavar="SCENARIO", help="scenario file")],
     allow_path: AllowPath = None,
     max_file_size: MaxFileSize = None,
 ) -> None:

@@ -64,14 +64,15 @@ def simulating(quiet: bool) -> Iterator[Any]:
 
 @app.command()
 def run(
-    scenario: Annotated[Path, typer.Argument(help="scenario file")],
+    scenario: Annotated[Path, typer.Argument(metavar="SCENARIO", help="scenario file")],
     reps: Reps = None,
     seed: Seed = None,
     workers: Workers = None,
     scheduler: Scheduler = None,
     as_json: AsJson = False,
     out_dir: Annotated[
-        Path | None, typer.Option("--out", help="write run.json, CSV tables, meta.json here")
+        Path | None,
+        typer.Option("--out", metavar="DIR", help="write run.json, CSV tables, meta.json here"),
     ] = None,
     contacts: Annotated[bool, typer.Option(help="with --out: also contacts.parquet")] = False,
     precision: Annotated[
@@ -82,7 +83,7 @@ def run(
             help="add replications until every service-level CI half-width ≤ this (0-1)",
         ),
     ] = None,
-    max_reps: Annotated[int, typer.Option(min=1, help="cap for --precision")] = 200,
+    max_reps: Annotated[int, typer.Option(min=1, metavar="N", help="cap for --precision")] = 200,
     quiet: Quiet = False,
     report: Report = False,
     memory_limit: MemoryLimit = None,
@@ -137,7 +138,7 @@ def run(
 
 @app.command()
 def check(
-    paths: Annotated[list[Path], typer.Argument(help="scenario files or folders")],
+    paths: Annotated[list[Path], typer.Argument(metavar="PATH", help="scenario files or folders")],
     reps: Reps = None,
     seed: Seed = None,
     confidence: Annotated[
@@ -148,7 +149,7 @@ def check(
             help="require the one-sided lower bound to meet each target (0.5-0.9999)",
         ),
     ] = None,
-    junit: Annotated[Path | None, typer.Option(help="write JUnit XML here")] = None,
+    junit: Annotated[Path | None, typer.Option(metavar="FILE", help="write JUnit XML here")] = None,
     workers: Workers = None,
     scheduler: Scheduler = None,
     as_json: AsJson = False,
@@ -240,7 +241,7 @@ def setting(value: Any) -> tuple[str, list[Any]]:
 
 @app.command()
 def sweep(
-    scenario: Annotated[Path, typer.Argument(help="scenario file")],
+    scenario: Annotated[Path, typer.Argument(metavar="SCENARIO", help="scenario file")],
     settings: Annotated[
         list[str],  # each a (key, values) pair, parsed by setting
         typer.Option(
