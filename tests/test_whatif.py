@@ -380,3 +380,62 @@ def test_a_sign_a_seed_or_a_replication_count_in_a_variant_is_refused_not_ignore
     for grid in (None, "roster[0].agents=3"):
         with pytest.raises(TypeError, match=r"grid: expected \{field path: values\}"):
             ccsim.sweep(s, grid, 1, seed=1, workers=1)
+
+
+def test_a_block_set_whole_keeps_what_it_does_not_name_or_is_refused():
+    """`arrivals.phone: {weekly: 550}` sent daily and intraday back to uniform and flat:
+    77 % of the calls arrived while the phone was closed and were lost, silently."""
+    s = ccsim.load(SCENARIOS / "small_shop.yaml")
+    with pytest.raises(ccsim.ScenarioError) as caught:
+        ccsim.with_changes(s, {"arrivals.phone": {"weekly": 550}})
+    assert str(caught.value.messages[0]) == (
+        "<changes>: arrivals.phone: sets the whole block, so daily, intraday and "
+        "overdispersion would go back to their defaults: to change one value give its own "
+        "path (e.g. arrivals.phone.weekly); to replace the block, name every field"
+    )
+    # every field named, in the mapping or by a path of its own: as asked
+    phone = s.plain()["arrivals"]["phone"]
+    v = ccsim.with_changes(s, {"arrivals.phone": {**phone, "weekly": 550}})
+    assert v.arrivals["phone"].weekly == 550
+    assert v.plain()["arrivals"]["phone"]["daily"] == phone["daily"]
+    v = ccsim.with_changes(
+        s,
+        {"arrivals.phone": {"weekly": 550}, "arrivals.phone.daily": "uniform",
+         "arrivals.phone.intraday": "flat", "arrivals.phone.overdispersion": 0},
+    )  # fmt: skip
+    assert v.plain()["arrivals"]["phone"]["daily"] == "uniform"
+    # a mapping of the file's own keys (opening hours) is replaced whole, as before
+    v = ccsim.with_changes(s, {"channels.phone.open": {"mon-fri": "09:00-18:00"}})
+    assert v.plain()["channels"]["phone"]["open"] == {"mon-fri": "09:00-18:00"}
+
+
+def test_a_switch_on_a_block_keeps_its_values():
+    """`anger: on` replaced the file's curve by the defaults (escalate_above 0.95 → 1.0:
+    anger never escalated) — a model other than the file's for "on"."""
+    s = ccsim.load(SCENARIOS / "small_shop.yaml")
+    assert s.anger.enabled and s.anger.escalate_above == 0.95  # not the default, 1.0
+    off = ccsim.with_changes(s, {"anger": "off"})
+    assert not off.anger.enabled and off.anger.escalate_above == 0.95
+    for on in ("on", True, "yes"):
+        back = ccsim.with_changes(off, {"anger": on})
+        assert back.anger == s.anger, on
+    with pytest.raises(ccsim.ScenarioError, match="so escalate_above would go back to its"):
+        ccsim.with_changes(s, {"anger": {"enabled": True}})
+
+
+def test_compare_names_the_variant_counts_progress_once_and_refuses_a_list():
+    s = ccsim.load(SCENARIOS / "small_shop.yaml")
+    with pytest.raises(ccsim.ScenarioError) as caught:
+        ccsim.compare(s, {"as is": {}, "more calls": {"arrivals.phone.weekly": -5}}, 1, seed=1)
+    assert str(caught.value.messages[0]).startswith(
+        "variant 'more calls': arrivals.phone.weekly: got -5"
+    )
+    with pytest.raises(TypeError, match=r"variants: expected \{name: changes\}, got list"):
+        ccsim.compare(s, [{}, {"roster[0].agents": 5}], 1, seed=1)
+    with pytest.raises(
+        TypeError, match=r"compare\(\) got an unexpected keyword argument 'wrokers'"
+    ):
+        ccsim.compare(s, {"a": {}}, 1, seed=1, wrokers=1)
+    calls: list[tuple[int, int]] = []  # one bar over every variant: it went back to 0
+    ccsim.compare(s, {"a": {}, "b": {}}, 2, seed=1, workers=1, progress=lambda *c: calls.append(c))
+    assert calls == [(1, 4), (2, 4), (3, 4), (4, 4)]

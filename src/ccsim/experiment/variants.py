@@ -28,14 +28,21 @@ def _simulate(
     variants: dict[Any, dict[str, Any]],
     replications: int | None,
     seed: int | None,
-    **options: Any,
+    workers: int | None,
+    scheduler: str | object | None,
+    progress: runner.Progress | None,
+    named: bool,
 ) -> dict[Any, Result]:
-    """Each variant (`{name: changes}`) simulated on the same replications of one seed."""
+    """Each variant (`{name: changes}`) simulated on the same replications of one seed;
+    `named`: messages name the variant (compare's names; a sweep's are numbers)."""
     s = given(s)
     replications = s.simulation.replications if replications is None else replications
     replications = counts.whole(replications, "replications")
     seed = seeds.resolve(seed, s)
-    scenarios = {name: with_changes(s, changes) for name, changes in variants.items()}
+    scenarios = {
+        name: with_changes(s, changes, **({"label": f"variant {name!r}"} if named else {}))
+        for name, changes in variants.items()
+    }
     for variant in scenarios.values():  # none without a roster (nobody would answer)
         if missing := rules.runnable(variant):
             raise ScenarioError(missing)
@@ -47,7 +54,16 @@ def _simulate(
                     f"replications of one seed (common random numbers); give {field}= "
                     f"({option}) instead"
                 )
-    return {name: runner.run(v, replications, seed, **options) for name, v in scenarios.items()}
+    results = {}
+    for i, (name, variant) in enumerate(scenarios.items()):
+        done = i * replications  # one bar over every variant (it went back to 0 each)
+        step = None if progress is None else _after(progress, done, replications * len(scenarios))
+        results[name] = runner.run(variant, replications, seed, workers, scheduler, progress=step)
+    return results
+
+
+def _after(progress: runner.Progress, done: int, total: int) -> runner.Progress:
+    return lambda n, _: progress(done + n, total)
 
 
 def sweep(
@@ -55,7 +71,10 @@ def sweep(
     grid: dict[str, list[Any]],
     replications: int | None = None,
     seed: int | None = None,
-    **options: Any,
+    *,
+    workers: int | None = None,
+    scheduler: str | object | None = None,
+    progress: runner.Progress | None = None,
 ) -> pd.DataFrame:
     """Simulate every combination of the grid's values under the same seed (common random
     numbers); a tidy table: one row per variant × channel × metric, with a 95% CI."""
@@ -67,7 +86,8 @@ def sweep(
         enumerate(dict(zip(keys, values, strict=True)) for values in itertools.product(*lists))
     )
     frames = []
-    for i, result in _simulate(s, combinations, replications, seed, **options).items():
+    runs = _simulate(s, combinations, replications, seed, workers, scheduler, progress, False)
+    for i, result in runs.items():
         table = result.estimates()
         for key, value in reversed(combinations[i].items()):
             table.insert(0, key, [value] * len(table))
@@ -92,17 +112,22 @@ def compare(
     replications: int | None = None,
     seed: int | None = None,
     level: float = 0.95,
-    **options: Any,
+    *,
+    workers: int | None = None,
+    scheduler: str | object | None = None,
+    progress: runner.Progress | None = None,
 ) -> pd.DataFrame:
     """Simulate named variants (`{name: changes}`; `{}` = the scenario as it is) under
     the same seed: one row per variant × channel × metric with mean and CI, and the
     difference to the FIRST variant with its paired CI. Common random numbers make the
     paired CI far narrower than the two separate CIs suggest: replication r of every
     variant sees the same customers."""
+    if not isinstance(variants, Mapping):  # (a list was an AttributeError)
+        raise TypeError(f"variants: expected {{name: changes}}, got {type(variants).__name__}")
     if not variants:
         raise ValueError("compare needs at least one variant")
     level = checked_level(level)  # before the runs, not after them
-    runs = _simulate(s, variants, replications, seed, **options)
+    runs = _simulate(s, variants, replications, seed, workers, scheduler, progress, True)
     first = next(iter(runs.values())).summary.set_index(["channel", "replication"])
     frames = []
     for name, result in runs.items():

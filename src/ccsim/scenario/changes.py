@@ -5,6 +5,14 @@ A change is a field path and a value: `arrivals.phone.weekly: 4800`,
 `anger: off`. A value `"*1.2"` (or `"x1.2"`) scales the current number. Every variant
 is validated like a scenario file (structure and cross-field rules), so a change that
 breaks a rule is reported with its field path.
+
+A value replaces what is at its path, except that a switch (`off`, `on`, true, false)
+given to a block with an `enabled` field sets only that field: `anger: on` keeps the
+file's curve. A mapping that replaces a block of fields (`arrivals.phone: {weekly: 550}`)
+must not send the fields it leaves out back to their defaults: that is refused, naming
+them (`daily` went to uniform and three quarters of the calls fell outside the phone's
+hours, silently, until 2026-12-06). A shorthand (`patience: 4min`) is the format's
+whole block, as in a file.
 """
 
 from __future__ import annotations
@@ -14,9 +22,11 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from pydantic import BaseModel
+
 from ccsim.scenario import units
 from ccsim.scenario.loader import validate
-from ccsim.scenario.model import Scenario, given
+from ccsim.scenario.model import Scenario, given, switch
 from ccsim.scenario.problems import Message, ScenarioError
 
 _TOKEN = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
@@ -33,18 +43,21 @@ def parse_path(path: str) -> list[str | int]:
     return parts
 
 
-def with_changes(s: Scenario, changes: dict[str, Any]) -> Scenario:
+def with_changes(s: Scenario, changes: dict[str, Any], *, label: str = CHANGES) -> Scenario:
     """A new, validated scenario: `s` with each field path set to its value (`*1.2` or
     `x1.2` scales the number there; `x2` sets a text field to "x2"; `+1` is refused, not
-    read as 1)."""
+    read as 1). `label` names the variant in messages (`compare` gives its name)."""
     if not isinstance(changes, Mapping):
         raise TypeError(f"changes: expected {{field path: value}}, got {type(changes).__name__}")
-    data = given(s).plain()  # CSV profiles as the weights read: nothing is read again
+    s = given(s)
+    data = s.plain()  # CSV profiles as the weights read: nothing is read again
+    paths: dict[str, list[str | int]] = {}
+    blocks: dict[str, dict[str, Any]] = {}  # path → the block of fields a value replaced
     for path, value in changes.items():
         try:
-            parts = parse_path(path)
+            parts = paths[path] = parse_path(path)
         except ValueError as exc:
-            raise ScenarioError([Message(CHANGES, None, path, str(exc))]) from None
+            raise ScenarioError([Message(label, None, path, str(exc))]) from None
         parent = data
         try:
             for part in parts[:-1]:
@@ -55,22 +68,93 @@ def with_changes(s: Scenario, changes: dict[str, Any]) -> Scenario:
                     f"{value} is not an increment: give the new value, or scale the number "
                     f"there with *N (it holds {units.shown(parent[key])})"
                 )
-                raise ScenarioError([Message(CHANGES, None, path, msg)])
+                raise ScenarioError([Message(label, None, path, msg)])
+            held = parent.get(key) if isinstance(parent, dict) else parent[key]  # (new key: None)
+            if isinstance(held, dict) and "enabled" in held:
+                on = switch(value)  # `anger: on` switches the file's curve on
+                if on is not None:
+                    held["enabled"] = on
+                    continue
+            block = isinstance(held, dict) and isinstance(_field(s, parts), BaseModel)
+            if block and isinstance(value, Mapping):  # (a shorthand, `patience: 4min`, is
+                blocks[path] = held  # the format's whole block: SCENARIO-FORMAT.md)
             scale = isinstance(value, str) and value[:1] in "*x" and units.is_number(value[1:])
-            if scale and not (value[0] == "x" and isinstance(parent[key], str)):  # `name: x2`
-                current = parent[key]
-                if isinstance(current, bool) or not isinstance(current, int | float):
-                    msg = f"{value} scales a number; the field holds {units.shown(current)}"
-                    raise ScenarioError([Message(CHANGES, None, path, msg)])
-                value = current * float(value[1:])
+            if scale and not (value[0] == "x" and isinstance(held, str)):  # `name: x2`
+                held = parent[key]  # (nothing there to scale: no such field)
+                if isinstance(held, bool) or not isinstance(held, int | float):
+                    msg = f"{value} scales a number; the field holds {units.shown(held)}"
+                    raise ScenarioError([Message(label, None, path, msg)])
+                value = held * float(value[1:])
             parent[key] = value
         except (KeyError, IndexError, TypeError):
             msg = "no such field in the scenario" + _did_you_mean(data, parts)
-            raise ScenarioError([Message(CHANGES, None, path, msg)]) from None
+            raise ScenarioError([Message(label, None, path, msg)]) from None
     if not changes:  # its file's scenario still, with the file's own warnings
-        return given(s).model_copy()
+        return s.model_copy()
     base = s.source.parent if s.source else "."
-    return validate(data, CHANGES, base, source=s.source, variant=True, allow_paths=s.allowed_paths)
+    variant = validate(
+        data, label, base, source=s.source, variant=True, allow_paths=s.allowed_paths
+    )
+    if reset := _reset(variant.plain(), paths, blocks, changes, label):
+        raise ScenarioError(reset)
+    return variant
+
+
+def _field(s: Scenario, parts: list[str | int]) -> Any:
+    """What the validated scenario holds at a field path (None where it cannot tell):
+    a pydantic model is a block of fields, a dict holds the file's own keys (opening
+    hours, channels by name) that a value replaces whole."""
+    node: Any = s
+    for part in parts:
+        if isinstance(node, BaseModel) and isinstance(part, str):
+            names = {f.alias or name: name for name, f in type(node).model_fields.items()}
+            node = getattr(node, names.get(part, part), None)
+        elif isinstance(node, dict | list) and isinstance(part, str) == isinstance(node, dict):
+            try:
+                node = node[part]
+            except (KeyError, IndexError):
+                return None
+        else:
+            return None
+    return node
+
+
+def _reset(
+    plain: dict[str, Any],
+    paths: dict[str, list[str | int]],
+    blocks: dict[str, dict[str, Any]],
+    changes: Mapping[str, Any],
+    label: str,
+) -> list[Message]:
+    """One message per value that replaced a block of fields and sent fields it did not
+    name (nor any other change) back to their defaults."""
+    messages = []
+    for path, old in blocks.items():
+        new: Any = plain
+        for part in paths[path]:
+            new = new[part]
+        named = set(changes[path])
+        named |= {str(p[len(paths[path])]) for p in paths.values() if len(p) > len(paths[path])
+                  and p[: len(paths[path])] == paths[path]}  # fmt: skip
+        reset = [k for k in old if k in new and k not in named and new[k] != old[k]]
+        if reset:
+            example = f"{path}.{next(iter(named), reset[0])}"
+            messages.append(
+                Message(
+                    label,
+                    None,
+                    path,
+                    f"sets the whole block, so {_listed(reset)} would go back to "
+                    f"{'its default' if len(reset) == 1 else 'their defaults'}: to change "
+                    f"one value give its own path (e.g. {example}); to replace the block, "
+                    "name every field",
+                )
+            )
+    return messages
+
+
+def _listed(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
 
 
 def _did_you_mean(data: Any, parts: list[str | int]) -> str:

@@ -592,11 +592,18 @@ class AngerModel(Model):
         return self
 
 
-def _anger_switch(value: Any) -> Any:
+def switch(value: Any) -> bool | None:
+    """`off`/`false`/`no`/False → False, `on`/`true`/`yes`/True → True, else None."""
     if value is False or (isinstance(value, str) and value.lower() in ("off", "false", "no")):
-        return {"enabled": False}
+        return False
     if value is True or (isinstance(value, str) and value.lower() in ("on", "true", "yes")):
-        return {"enabled": True}
+        return True
+    return None
+
+
+def _anger_switch(value: Any) -> Any:
+    if (on := switch(value)) is not None:
+        return {"enabled": on}
     if isinstance(value, str | int | float | list):  # `anger: of`, `anger: 1`
         raise ValueError(f"got {value!r} (expected off, on, or a mapping of the curve's values)")
     return value
