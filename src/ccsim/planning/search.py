@@ -154,11 +154,14 @@ class Search(WarmStart):
         simulated last and the trimming budget left."""
         state = [f"round {self.rounds}", f"{self.simulations} rosters simulated"]
         if self.cost == self.cost:
-            state.append(f"{self.cost:,.0f} {self.s.costs.currency}/week")
+            # (the roster simulated last: a trial being tried has no cost yet)
+            state.append(f"last simulated {self.cost:,.0f} {self.s.costs.currency}/week")
         if self.deadline is not None:
             state.append(f"{max(0.0, self.deadline - time.monotonic()):.0f} s budget left")
         if self.max_rosters is not None:
-            state.append(f"{max(0.0, self.max_rosters - self.work):,.1f} rosters budget left")
+            left = max(0.0, self.max_rosters - self.work)  # (a trial on few replications: a part)
+            shown = f"{left:,.0f}" if left >= 10 else f"{left:.2g}"
+            state.append(f"{shown} rosters' budget left")
         self.progress(f"{message} · " + " · ".join(state))
 
     # --- rosters as scenarios -----------------------------------------------------------
