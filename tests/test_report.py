@@ -20,6 +20,7 @@ import pytest
 import ccsim
 from ccsim.atomic import atomic_file
 from ccsim.planning import requirements
+from ccsim.planning.errors import PlanError
 from ccsim.report import model as report
 from conftest import SCENARIOS
 from test_cli import ccsim as run_cli
@@ -406,3 +407,49 @@ def test_a_report_from_memory_is_the_report_read_back_from_its_folder(tmp_path, 
         assert list(a.columns) == list(b.columns) and len(a) == len(b), name
         for column in a.columns:
             np.testing.assert_array_equal(a[column].to_numpy(), b[column].to_numpy(), name)
+
+
+HEAVY = """\
+name: long calls
+simulation: {horizon: 1h, warmup: 0, interval: 1h, replications: 2, seed: 1}
+channels:
+  phone: {kind: voice, patience: 3min}
+arrivals:
+  phone: {weekly: 20000, daily: [1, 0, 0, 0, 0, 0, 0], intraday: [1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]}
+reasons:
+  repair: {mix: {phone: 1}, resolve: {mean: 24h, cv: 0.5}}
+groups:
+  agents: {skills: {phone: 1}, wage: 15}
+shifts:
+  day: {start: "00:00", length: 8h}
+roster:
+  - {group: agents, shift: day, agents: 50}
+targets:
+  phone: {service: [{within: 20s, at_least: 0.8}]}
+"""
+
+
+def test_a_run_past_what_the_planner_plans_for_is_saved_and_reported(tmp_path):
+    """20,000 calls in an hour of a day each need more agents than ccsim plans for: the
+    run worked, but `run --out` failed on the report's requirement, the run lost."""
+    path = tmp_path / "heavy.yaml"
+    path.write_text(HEAVY)
+    s = ccsim.load(path)
+    with pytest.raises(PlanError, match="more than ccsim plans for"):
+        requirements.needs(s)
+    out = tmp_path / "run"
+    r = run_cli("run", str(path), "-n", "1", "-w", "1", "-q", "--out", str(out), "--report")
+    assert r.returncode == 0 and "Traceback" not in r.stderr, r.stderr
+    assert (
+        out / "requirements.csv"
+    ).read_text().strip() == "start,day,time,channel,required_agents"
+    staffing = openpyxl.load_workbook(out / "report.xlsx")["Staffing by interval"]
+    assert staffing.cell(2, 4).value == 50  # on duty, no requirement beside it
+    (out / "report.html").unlink()
+    assert run_cli("report", str(out)).returncode == 0  # read back: the empty table is right
+    # a folder of a plannable scenario whose requirements were cut to the header is not
+    shop = tmp_path / "shop"
+    assert run_cli("run", SHOP, "-n", "1", "-w", "1", "-q", "--out", str(shop)).returncode == 0
+    (shop / "requirements.csv").write_text("start,day,time,channel,required_agents\n")
+    r = run_cli("report", str(shop))
+    assert r.returncode == 1 and "requirements.csv: no rows" in r.stderr

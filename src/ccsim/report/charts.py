@@ -147,16 +147,18 @@ def staffing(report: Report) -> Figure:
     hours = table["start"].to_numpy() / 60
     needs = [c for c in table.columns if c.startswith("required: ")]
     fig, (ax,) = figure(height=3.6)
-    ax.stackplot(
-        hours,
-        *[table[c].to_numpy() for c in needs],
-        labels=[c.removeprefix("required: ") + " (required)" for c in needs],
-        step="post",
-        alpha=0.6,
-    )
+    if needs:  # (none where the load is past what ccsim plans for)
+        ax.stackplot(
+            hours,
+            *[table[c].to_numpy() for c in needs],
+            labels=[c.removeprefix("required: ") + " (required)" for c in needs],
+            step="post",
+            alpha=0.6,
+        )
     ax.step(hours, table["on duty"], where="post", color="black", lw=1.5, label="agents on duty")
     ax.set_ylabel("agents")
-    ax.set_title("Agents on duty against the requirement, by interval", loc="left")
+    against = "against the requirement" if needs else "(no requirement: past what ccsim plans)"
+    ax.set_title(f"Agents on duty {against}, by interval", loc="left")
     ax.legend(fontsize=8, ncols=3, loc="upper right")
     _days(ax, report, table["start"].to_numpy())
     return fig

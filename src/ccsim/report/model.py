@@ -25,6 +25,7 @@ from ccsim.measure.service_level import label
 from ccsim.measure.targets import period_name
 from ccsim.planning import requirements
 from ccsim.planning.document import PlanDocument
+from ccsim.planning.errors import PlanError
 from ccsim.planning.plan import Plan
 from ccsim.scenario import loader, units
 from ccsim.scenario.model import Scenario
@@ -86,8 +87,11 @@ class Report:
             [
                 duty.add_prefix("on duty: "),
                 pd.DataFrame({"on duty": duty.sum(axis=1)}),
-                need.add_prefix("required: "),
-                pd.DataFrame({"required": need.sum(axis=1)}),
+                need.add_prefix("required: "),  # (none past what ccsim plans for: blank)
+                pd.DataFrame(
+                    {"required": need.sum(axis=1) if len(need.columns) else np.nan},
+                    index=duty.index,
+                ),
             ],
             axis=1,
         ).reset_index()
@@ -204,10 +208,26 @@ class Report:
 
 
 def from_result(result: Result, confidence: float | None = None) -> Report:
-    """The report of a run; the requirement is the planner's for the scenario's shifts."""
+    """The report of a run; the requirement is the planner's for the scenario's shifts
+    (none where it is past what the planner plans for)."""
     s = result.scenario
-    requirement = requirements.table(s, requirements.needs(s))
+    # past what ccsim plans for, the run is saved without the yardstick (`run --out`
+    # failed after the run until 2026-12-06, the run lost)
+    try:
+        needs = requirements.needs(s)
+    except PlanError:
+        needs = {}
+    requirement = requirements.table(s, needs)
     return Report(result.run_document(confidence), s, result.intervals, result.groups, requirement)
+
+
+def _unplannable(s: Scenario) -> bool:
+    """The requirement of `s` is past what the planner plans for (PlanError)."""
+    try:
+        requirements.needs(s)
+    except PlanError:
+        return True
+    return False
 
 
 def from_plan(plan: Plan) -> Report:
@@ -272,6 +292,8 @@ def read(path: Path) -> Report:
             raise ReportError(
                 f"{path / name}: missing column(s) {', '.join(missing)} (not a table ccsim wrote)"
             )
+        if name == "requirements.csv" and table.empty and not is_plan and _unplannable(scenario):
+            continue  # a run past what ccsim plans for is saved without one (from_result)
         _complete(path / name, table, document.replications)
     slots = round(units.MINUTES_PER_WEEK / scenario.simulation.interval)
     per_channel = tables[2].groupby("channel").size()
