@@ -9,6 +9,8 @@ names swapped for others; bench/fuzz.py runs the same at 10,000 mutants and coun
 from __future__ import annotations
 
 import copy
+import subprocess
+import sys
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -71,6 +73,27 @@ def test_a_run_too_large_for_the_memory_limit_is_refused_with_the_estimate():
     message = str(caught.value)
     assert "million contacts" in message and "more than the limit of 100 MB" in message
     assert "--memory-limit" in message and "memory_limit=" in message
+    # sweep and compare ran it anyway until 2026-12-06 (no check, no --memory-limit)
+    big = {"arrivals.phone.weekly": 5000000}
+    small = ccsim.loads(MINIMAL)
+    with pytest.raises(ccsim.WorkLimitError, match="more than the limit of 100 MB"):
+        ccsim.compare(small, {"as is": {}, "big": big}, 2, seed=1, memory_limit="100MB")
+    with pytest.raises(ccsim.WorkLimitError, match="more than the limit of 100 MB"):
+        ccsim.sweep(
+            small, {"arrivals.phone.weekly": [500, 5000000]}, 2, seed=1, memory_limit="100MB"
+        )
+
+
+def test_sweep_on_the_command_line_takes_a_memory_limit(tmp_path):
+    path = tmp_path / "big.yaml"
+    path.write_text(MINIMAL)
+    r = subprocess.run(
+        [sys.executable, "-m", "ccsim", "sweep", str(path), "--set",
+         "arrivals.phone.weekly=500,5000000", "-n", "2", "--memory-limit", "100MB"],
+        capture_output=True, text=True,
+    )  # fmt: skip
+    assert r.returncode == 1 and "Traceback" not in r.stderr
+    assert "more than the limit of 100 MB" in r.stderr and r.stdout == ""
 
 
 # --- contact logs ----------------------------------------------------------------------

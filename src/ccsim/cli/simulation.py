@@ -256,6 +256,7 @@ def sweep(
     workers: Workers = None,
     scheduler: Scheduler = None,
     as_json: AsJson = False,
+    memory_limit: MemoryLimit = None,
     allow_path: AllowPath = None,
     max_file_size: MaxFileSize = None,
 ) -> None:
@@ -269,12 +270,14 @@ def sweep(
     reps = reps or s.simulation.replications
     seed = seeds.resolve(seed, s)
     try:
-        table = ccsim.sweep(s, grid, reps, seed, workers=workers, scheduler=scheduler)
+        table = ccsim.sweep(
+            s, grid, reps, seed, workers=workers, scheduler=scheduler, memory_limit=memory_limit
+        )
     except ccsim.ScenarioError as exc:
         for m in exc.messages:
             err.print(f"ccsim: error: {m}", markup=False)
         raise typer.Exit(EXIT_FAIL) from None
-    except (WorkerError, ValueError) as exc:
+    except (WorkerError, ccsim.WorkLimitError, ValueError) as exc:
         fail(str(exc))
     shown = table[table["metric"].str.startswith("sl_") | (table["metric"] == "abandon_rate")]
     if as_json:

@@ -17,6 +17,7 @@ import pandas as pd
 from ccsim.experiment import counts, runner, seeds
 from ccsim.experiment.result import Result
 from ccsim.measure.confidence import checked_level, t_interval
+from ccsim.model import work
 from ccsim.scenario import rules
 from ccsim.scenario.changes import with_changes
 from ccsim.scenario.model import Scenario, given
@@ -31,10 +32,12 @@ def _simulate(
     workers: int | None,
     scheduler: str | object | None,
     progress: runner.Progress | None,
+    memory_limit: str | float | None,
     named: bool,
 ) -> dict[Any, Result]:
     """Each variant (`{name: changes}`) simulated on the same replications of one seed;
-    `named`: messages name the variant (compare's names; a sweep's are numbers)."""
+    `named`: messages name the variant (compare's names; a sweep's are numbers). Every
+    variant is checked against `memory_limit` before the first runs (as `simulate` is)."""
     s = given(s)
     replications = s.simulation.replications if replications is None else replications
     replications = counts.whole(replications, "replications")
@@ -54,6 +57,7 @@ def _simulate(
                     f"replications of one seed (common random numbers); give {field}= "
                     f"({option}) instead"
                 )
+        work.ensure_fits(variant, memory_limit, replications)  # (none was: 2026-12-06)
     results = {}
     for i, (name, variant) in enumerate(scenarios.items()):
         done = i * replications  # one bar over every variant (it went back to 0 each)
@@ -75,6 +79,7 @@ def sweep(
     workers: int | None = None,
     scheduler: str | object | None = None,
     progress: runner.Progress | None = None,
+    memory_limit: str | float | None = None,
 ) -> pd.DataFrame:
     """Simulate every combination of the grid's values under the same seed (common random
     numbers); a tidy table: one row per variant × channel × metric, with a 95% CI."""
@@ -86,7 +91,9 @@ def sweep(
         enumerate(dict(zip(keys, values, strict=True)) for values in itertools.product(*lists))
     )
     frames = []
-    runs = _simulate(s, combinations, replications, seed, workers, scheduler, progress, False)
+    runs = _simulate(
+        s, combinations, replications, seed, workers, scheduler, progress, memory_limit, False
+    )
     for i, result in runs.items():
         table = result.estimates()
         for key, value in reversed(combinations[i].items()):
@@ -116,6 +123,7 @@ def compare(
     workers: int | None = None,
     scheduler: str | object | None = None,
     progress: runner.Progress | None = None,
+    memory_limit: str | float | None = None,
 ) -> pd.DataFrame:
     """Simulate named variants (`{name: changes}`; `{}` = the scenario as it is) under
     the same seed: one row per variant × channel × metric with mean and CI, and the
@@ -127,7 +135,9 @@ def compare(
     if not variants:
         raise ValueError("compare needs at least one variant")
     level = checked_level(level)  # before the runs, not after them
-    runs = _simulate(s, variants, replications, seed, workers, scheduler, progress, True)
+    runs = _simulate(
+        s, variants, replications, seed, workers, scheduler, progress, memory_limit, True
+    )
     first = next(iter(runs.values())).summary.set_index(["channel", "replication"])
     frames = []
     for name, result in runs.items():
