@@ -25,8 +25,9 @@ LAYERS = [
     ("planning",),
     ("report",),
     ("api",),
+    ("__init__",),  # the package face: the API notebooks use, which the CLI is a layer over
     ("cli",),
-    ("__init__", "__main__"),
+    ("__main__",),
 ]
 
 
@@ -68,11 +69,19 @@ def _imports(module: str) -> list[tuple[str, int, bool]]:
             if node.level:
                 anchor = package.split(".")[: len(package.split(".")) - (node.level - 1)]
                 base = ".".join([*anchor, base] if base else anchor)
-            names = [base] + [f"{base}.{a.name}" for a in node.names]
+            # `from ccsim import erlang` imports the module ccsim.erlang, not the face;
+            # `from ccsim import plan` the face (plan is no module)
+            subs = [f"{base}.{a.name}" for a in node.names]
+            names = [n for n in subs if n in MODULES]
+            names += [base] if len(names) < len(subs) else []
         for name in names:
             while name and name not in MODULES:
                 name = name.rpartition(".")[0]
-            if name and name != module and not module.startswith(name + "."):
+            # its own packages do not count (`from ccsim.model import engine` in a model
+            # module), but the package face does: `from ccsim import plan` in a model
+            # module was not seen until 2026-12-06
+            own = module.startswith(name + ".") and name != "ccsim"
+            if name and name != module and not own:
                 out.append((name, node.lineno, id(node) in inside))
     return out
 
@@ -88,7 +97,7 @@ def test_imports_go_down_the_layers():
         f"(layer {_layer(target)})"
         for m in MODULES
         for target, line, _ in _imports(m)
-        if target != "ccsim" and _layer(target) > _layer(m)
+        if _layer(target) > _layer(m)
     ]
     assert not upward, "\n".join(upward)
 
@@ -97,7 +106,7 @@ def test_no_package_module_imports_the_package_face():
     face = [
         f"{MODULES[m].relative_to(ROOT)}:{line}"
         for m in MODULES
-        if m not in ("ccsim", "ccsim.__main__")
+        if m not in ("ccsim", "ccsim.__main__") and not m.startswith("ccsim.cli")
         for target, line, _ in _imports(m)
         if target == "ccsim"
     ]
@@ -116,7 +125,7 @@ def test_ccsim_imports_inside_functions_only_in_the_command_line():
 
 
 def test_no_import_cycle_counting_imports_inside_functions():
-    graph = {m: {t for t, _, _ in _imports(m) if t != "ccsim"} for m in MODULES}
+    graph = {m: {t for t, _, _ in _imports(m)} for m in MODULES}
     state: dict[str, int] = {}  # 1 on the stack, 2 done
     path: list[str] = []
 
@@ -147,11 +156,17 @@ def test_the_layer_test_fails_on_an_upward_import(tmp_path, monkeypatch):
     assert ("ccsim.planning.plan", 1, False) in found
     assert ("ccsim.report", 5, True) in found
     assert _layer("ccsim.planning.plan") > _layer("ccsim.model.sneaky")
+    # the package face too (it was left out as a package the module sits in)
+    fake.write_text("from ccsim import plan\nimport ccsim.model.engine\n")
+    found = _imports("ccsim.model.sneaky")
+    assert ("ccsim", 1, False) in found and _layer("ccsim") > _layer("ccsim.model.sneaky")
+    assert not any(t == "ccsim.model" for t, _, _ in found)  # its own package: not counted
 
 
 def test_docs_draw_the_same_layers():
     text = (ROOT / "docs" / "architecture.md").read_text(encoding="utf-8")
-    packages = [names[0] for names in LAYERS[1:-1]]  # the packages and api, bottom first
-    positions = [text.find(f"{name}/" if name != "api" else "api.py") for name in packages]
+    packages = [names[0] for names in LAYERS[1:-1]]  # the packages, api, the face, bottom first
+    files = {"api": "api.py", "__init__": "__init__.py"}
+    positions = [text.find("\n" + files.get(name, f"{name}/")) for name in packages]
     assert all(p >= 0 for p in positions), dict(zip(packages, positions, strict=True))
     assert positions == sorted(positions, reverse=True), "docs draw the layers top down"
