@@ -47,10 +47,13 @@ __all__ = [
     "FileCheck",
     "WorkLimitError",
     "backtest",
+    "capacity",
     "check",
     "compare",
     "fit",
+    "forecast",
     "load",
+    "load_calendar",
     "loads",
     "plan",
     "read_log",
@@ -172,10 +175,15 @@ def check(
     return out
 
 
-def load_calendar(path: str | Path, scenario: Scenario | None = None) -> _calendar.Calendar:
+def load_calendar(
+    path: str | Path,
+    scenario: Scenario | None = None,
+    limits: FileLimits = DEFAULT_FILE_LIMITS,
+) -> _calendar.Calendar:
     """Read and validate a calendar file (docs/capacity.md); given the scenario, also
-    what it names (groups, channels). ScenarioError lists every problem."""
-    return _calendar.load_calendar(path, scenario)
+    what it names (groups, channels). ScenarioError lists every problem; `limits` bound
+    the file as `load`'s do (`--max-file-size`)."""
+    return _calendar.load_calendar(path, scenario, limits)
 
 
 def capacity(
@@ -283,12 +291,14 @@ def forecast(
     method: str = "ets",
     channel: str | None = None,
     format: str = "generic",
+    strict: bool = False,
 ) -> history_forecast.VolumeForecast:
     """Weekly volumes of a contact log — or weekly totals: a file read with
     `format="weekly"` (`ccsim.history.totals`), or a Series of contacts indexed by the
     Mondays — forecast `weeks` ahead (ets, mstl or seasonal_naive), with every method's
     rolling-origin backtest; `.volume_block()` is the capacity calendar's `volume:`
-    (`ccsim.history.forecast`, docs/capacity.md)."""
+    (`ccsim.history.forecast`, docs/capacity.md). `strict`: refuse a log with bad rows
+    instead of dropping them (as `read_log`)."""
     if isinstance(log, pd.Series):
         if channel is not None:
             raise ValueError(
@@ -298,7 +308,7 @@ def forecast(
     if format == "weekly" and not isinstance(log, history_log.Log):
         totals = history_totals.read(log, channel)
         return history_forecast.forecast_weekly(totals, weeks, method, "the file has {} weeks")
-    return history_forecast.forecast_log(_as_log(log, format, False), weeks, method, channel)
+    return history_forecast.forecast_log(_as_log(log, format, strict), weeks, method, channel)
 
 
 def backtest(

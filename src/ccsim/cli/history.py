@@ -337,9 +337,9 @@ def forecast_command(
     seasonal naive."""
     import json
 
+    import ccsim
     from ccsim.atomic import atomic_file
     from ccsim.history import forecast as forecasts
-    from ccsim.history import totals
     from ccsim.history.log import LogError
 
     if method not in forecasts.METHODS:
@@ -347,12 +347,11 @@ def forecast_command(
     if output is not None:
         out_ok(output, "--output", folder=False, ours=FORECAST_MARK)
     try:
-        if format == "weekly":
+        if format == "weekly":  # (a log is read here: its dropped rows said on stderr)
             _log_path(log)
-            history = totals.read(log, channel)
-            result = forecasts.forecast_weekly(history, weeks, method, "the file has {} weeks")
+            result = ccsim.forecast(log, weeks, method, channel, format)
         else:
-            result = forecasts.forecast_log(_read(log, format, strict), weeks, method, channel)
+            result = ccsim.forecast(_read(log, format, strict), weeks, method, channel)
     except LogError as exc:
         for m in exc.messages:
             err.print(str(m), markup=False)

@@ -185,8 +185,6 @@ def capacity(
     from ccsim.experiment.runner import WorkerError
     from ccsim.model.work import WorkLimitError
     from ccsim.planning.plan import PlanError
-    from ccsim.report import capacity as capacity_report
-    from ccsim.scenario import calendar as calendars
 
     needs_out(report, out_dir)
     s = load_or_exit(scenario, allow_path, max_file_size)
@@ -195,8 +193,8 @@ def capacity(
     if calendar.is_dir():
         fail_usage(f"--calendar {calendar}: is a folder; give one calendar file")
     try:
-        cal = calendars.load_calendar(calendar, s, file_limits(max_file_size))
-    except calendars.ScenarioError as exc:
+        cal = ccsim.load_calendar(calendar, s, file_limits(max_file_size))
+    except ccsim.ScenarioError as exc:
         for message in exc.messages:
             err.print(str(message), markup=False)
         raise typer.Exit(EXIT_FAIL) from None
@@ -220,7 +218,7 @@ def capacity(
         fail(f"{scenario}: {exc}")
     doc = result.document()
     if out_dir is not None:
-        capacity_report.write(out_dir, result, with_report=report)
+        ccsim.save(result, out_dir, report=report)
     if as_json:
         print_json(doc)
     else:
