@@ -1,4 +1,5 @@
-"""The anger curve (DESIGN.md §3 "The anger curve"): closed forms, shapes, NPS."""
+"""The anger curve (docs/model.md, "Contacts, anger and handle time"): closed forms,
+shapes, NPS."""
 
 import math
 
@@ -15,7 +16,7 @@ CALM, RISE, GAIN, DECAY = 0.30, 1.5, 0.5, 0.8
 
 
 def closed_form_venting(a_w, calm_below, rise_rate, peak_gain, empathy_decay, empathy):
-    """DESIGN.md step 3, written out independently of ccsim.anger."""
+    """The anger curve's step 3 (docs/model.md), written out independently of ccsim.anger."""
     if a_w <= calm_below:
         return 0.0
     a_peak = min(1.0, a_w * (1.0 + peak_gain))
@@ -121,7 +122,7 @@ def test_venting_grows_with_anger_up_to_the_peak_cap():
 
 def test_venting_above_the_peak_cap_follows_the_design_formula():
     # With a_peak = min(1, ·), calming from 1 takes a fixed time and the rise to 1 gets
-    # shorter as a_w approaches 1: DESIGN.md's formula makes venting *decrease* here.
+    # shorter as a_w approaches 1: the design's formula (docs/model.md) makes venting *decrease* here.
     a_w = np.linspace(1 / (1 + GAIN), 1.0, 100)
     times = anger.venting_time(a_w, CALM, RISE, GAIN, DECAY)
     np.testing.assert_allclose(

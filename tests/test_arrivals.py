@@ -1,4 +1,4 @@
-"""Arrivals (DESIGN.md §3 "Arrivals"): volumes, profiles, opening hours, FAQ, CRN.
+"""Arrivals (docs/model.md, "Arrivals"): volumes, profiles, opening hours, FAQ, CRN.
 
 Statistical checks use fixed seeds and tolerances of 4 standard errors of the
 quantity checked, derived from the Poisson (or gamma-Poisson) model.

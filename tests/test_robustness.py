@@ -37,7 +37,7 @@ def test_overloaded_message_backlog_grows_without_abandoning():
 
 @pytest.mark.parametrize("roster", ["roster: []\n", ""])
 def test_run_and_check_refuse_a_scenario_without_roster_lines(tmp_path, roster):
-    # SCENARIO-FORMAT.md: roster "optional for `plan`, required for `run`/`check`"; both
+    # the format (docs/scenario-format.md): roster "optional for `plan`, required for `run`/`check`"; both
     # ran it (nobody answered, `run` exited 0)
     text = (SCENARIOS / "small_shop.yaml").read_text()
     f = tmp_path / "plan_input.yaml"

@@ -77,7 +77,7 @@ def with_changes(s: Scenario, changes: dict[str, Any], *, label: str = CHANGES) 
                     continue
             block = isinstance(held, dict) and isinstance(_field(s, parts), BaseModel)
             if block and isinstance(value, Mapping):  # (a shorthand, `patience: 4min`, is
-                blocks[path] = held  # the format's whole block: SCENARIO-FORMAT.md)
+                blocks[path] = held  # the format's whole block: docs/scenario-format.md)
             scale = isinstance(value, str) and value[:1] in "*x" and units.is_number(value[1:])
             if scale and not (value[0] == "x" and isinstance(held, str)):  # `name: x2`
                 held = parent[key]  # (nothing there to scale: no such field)

@@ -30,10 +30,10 @@ def check(s: Scenario) -> tuple[list[Problem], list[Problem]]:
 
 def runnable(s: Scenario, file: str | None = None) -> list[Message]:
     """What keeps a valid scenario from being run or checked: no roster (absent or
-    empty) and no staffing table — SCENARIO-FORMAT.md's `roster` is "optional for
-    `plan`, required for `run`/`check`" (until 2026-12-06 both ran it: nobody answered,
-    every target missed, and `run` exited 0). `file` names it (default: its file, or
-    what it is when no file says it)."""
+    empty) and no staffing table — the format's `roster` is "optional for `plan`,
+    required for `run`/`check`" (docs/scenario-format.md; until 2026-12-06 both ran it:
+    nobody answered, every target missed, and `run` exited 0). `file` names it
+    (default: its file, or what it is when no file says it)."""
     if s.roster or s.staffing is not None:
         return []
     if file is None:
