@@ -167,7 +167,7 @@ def test_a_column_mapping_reads_another_export(tmp_path):
         ("timezone: Mars/Olympus", "3: timezone: unknown time zone 'Mars/Olympus' (expected an "
          "IANA name like Europe/Madrid)"),
         ("columns: {handle_s: {column: h, unit: minutes}}",
-         "2: columns.handle_s.unit: Input should be 's' or 'min'"),
+         "2: columns.handle_s.unit: Input should be 's', 'min' or 'ms'"),
         ("columns: {handle_s: [h]}", "2: columns.handle_s: expected a column name or "
          "{column | date + time | value, map, unit}"),
     ],
@@ -1251,3 +1251,85 @@ def test_a_bad_byte_is_on_its_line_whatever_the_line_ends(tmp_path, end, monkeyp
         cut = path.with_name("cut.csv")  # the last character cut short
         cut.write_bytes(path.read_bytes()[:-1] + b"\xc3")
         assert history_log.undecodable(cut, "utf-8") == (6, 0xC3), size
+
+
+def test_what_a_log_hides_is_said_reasons_in_two_cases_a_large_drop_whole_minutes(tmp_path):
+    """Silent before 2026-12-06: reasons 'PS' and 'ps' fitted apart, handle times in
+    milliseconds dropped most rows as longer than a day and the fit went on, and times
+    to the whole minute read every short wait as 0."""
+
+    def row(i: int) -> str:
+        at = f"2024-01-01 08:{i % 60:02d}:00"
+        handle = 90_000_000 if i % 4 in (1, 2) else 90  # half of them in milliseconds
+        if i % 3:
+            return (
+                f"phone,{'PS' if i % 2 else 'ps'},{at},{at},2024-01-01 09:00:00,answered,{handle}"
+            )
+        return f"phone,{'PS' if i % 2 else 'ps'},{at},,{at},abandoned,"  # gave up at once?
+
+    rows = [row(i) for i in range(120)]
+    path = tmp_path / "log.csv"
+    path.write_text("channel,reason,arrival,answer,end,outcome,handle_s\n" + "\n".join(rows) + "\n")
+    notes = ccsim.read_log(path).notes
+    assert notes[0] == (
+        "reasons 'PS' and 'ps' differ only in case: read as 2 reasons (give them one name "
+        "with a column mapping's `map`)"
+    )
+    assert notes[1].startswith("33% of the rows were dropped as handle time longer than 24 h")
+    assert notes[1].endswith("is handle_s in milliseconds or minutes? (a column mapping's `unit`)")
+    assert notes[2].startswith("every time is a whole minute: waits and handle times are known")
+    assert notes[2].endswith("40 abandon(s) show a wait of 0")
+    seconds = path.read_text().replace(":00,", ":07,")  # one row's seconds: no such note
+    path.write_text(seconds)
+    assert not any("whole minute" in n for n in ccsim.read_log(path).notes)
+
+
+def test_a_slip_in_a_mappings_outcome_values_is_refused_at_its_line(tmp_path):
+    """`ABN: abandonned` dropped every abandon as a bad row: the fit had no patience."""
+    export = tmp_path / "acd.csv"
+    export.write_text("Status,When\nABN,2024-01-01 08:00:00\n")
+    mapping = tmp_path / "acd.yaml"
+    mapping.write_text(
+        "columns:\n  channel: {value: phone}\n  arrival: When\n"
+        "  outcome:\n    column: Status\n    map: {ANS: answered, ABN: abandonned}\n"
+    )
+    with pytest.raises(history_log.LogError) as refused:
+        ccsim.read_log(export, str(mapping))
+    assert str(refused.value.messages[0]) == (
+        f"{mapping}:6: columns.outcome.map.ABN: maps 'ABN' to 'abandonned' (expected one of "
+        "answered, abandoned, balked, waiting); did you mean 'abandoned'?"
+    )
+    mapping.write_text(mapping.read_text().replace("abandonned", "Abandoned"))
+    assert len(ccsim.read_log(export, str(mapping))) == 1  # (outcomes are read in any case)
+    mapping.write_text(mapping.read_text() + "  handle_s: {column: Ms, unit: ms}\n")
+    export.write_text("Status,When,Ms\nABN,2024-01-01 08:00:00,90500\n")
+    assert ccsim.read_log(export, str(mapping)).contacts["handle_s"].iloc[0] == 90.5
+
+
+def test_days_without_contacts_are_said_by_fit_and_backtest(generated, fitted):
+    log = ccsim.read_log(generated)
+    monday = log.between(logs.FIRST, logs.FIRST)  # one day of a week
+    week = ccsim.fit(monday, first=logs.FIRST, last="2024-01-07")
+    assert week.notes == [
+        "no contacts on 6 of the period's 7 days (2024-01-02, 2024-01-03, 2024-01-04 and 3 "
+        "more): fitted as days without contacts (closed); give a period the log covers if "
+        "they were not"
+    ]
+    assert fitted.notes == []  # every day has contacts
+    assert history_report.fit_document(week, "x.yaml")["notes"][-1] == week.notes[0]
+    # a backtest reaching past the log's last day, and a channel the scenario lacks
+    other = log.contacts.assign(channel=np.where(log.contacts.index % 4, "phone", "Phone"))
+    b = ccsim.backtest(
+        fitted.scenario, replace(log, contacts=other), "2024-01-13", "2024-01-16",
+        replications=1, workers=1,
+    )  # fmt: skip
+    left = int(
+        (other["channel"] == "Phone").sum()
+        - (other[other["arrival"] < pd.Timestamp("2024-01-13")]["channel"] == "Phone").sum()
+    )
+    assert f"channel 'Phone' ({left:,} contacts in the period) is not in the scenario" in (
+        " ".join(b.notes)
+    )
+    assert "no contacts in the log on 2 of the period's 4 days (2024-01-15, 2024-01-16)" in b.notes
+    e = b.errors.set_index(["method", "metric"])
+    assert (e["actual"] >= 0).all() and e.loc[("ccsim", "service_level"), "actual"] <= 1

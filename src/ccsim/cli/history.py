@@ -190,6 +190,8 @@ def fit_command(
         f"written to {path}" + (f", report to {report}/" if report else ""),
         markup=False,
     )
+    for note in fitted.notes:
+        out.print(note, markup=False)
     for channel, v in fitted.volumes.items():
         if v.outside_hours > 0:
             kind = fitted.document["channels"][channel]["kind"]
@@ -243,7 +245,7 @@ def backtest_command(
     actual per interval, beside Erlang C and Erlang A."""
     import ccsim
     from ccsim.experiment.runner import WorkerError
-    from ccsim.history.backtest import in_sample
+    from ccsim.history.backtest import MIN_OFFERED, in_sample
     from ccsim.model.work import WorkLimitError
     from ccsim.report import history as reports
 
@@ -294,12 +296,27 @@ def backtest_command(
         return
     from rich.table import Table
 
-    table = Table(title=f"Backtest {start} to {end}: volume-weighted errors per interval")
-    for col in ("metric", "method", "mean abs. error", "bias", "intervals"):
+    table = Table(
+        title=f"Backtest {start} to {end}: volume-weighted errors per interval",
+        caption=f"bias = predicted − actual; intervals with at least {MIN_OFFERED} offered; "
+        f"service level within {result.within * 60:g} s; {result.replications} "
+        f"replication(s), seed {result.seed}",
+    )
+    for col in ("metric", "method", "actual", "mean abs. error", "bias", "intervals"):
         table.add_column(col, justify="left" if col in ("metric", "method") else "right")
     for e in result.errors.sort_values(["metric", "method"]).itertuples(index=False):
-        table.add_row(e.metric, e.method, f"{e.mae:.4f}", f"{e.bias:+.4f}", str(e.intervals))
+        table.add_row(
+            e.metric,
+            e.method,
+            f"{e.actual:.4f}",
+            f"{e.mae:.4f}",
+            f"{e.bias:+.4f}",
+            str(e.intervals),
+        )
     out.print(table)
+    for note in result.notes:  # (the console left them to backtest.html)
+        if note != overlap:
+            out.print(note, markup=False)
     if out_dir is not None:
         out.print(f"backtest written to {out_dir}/", markup=False)
 

@@ -45,7 +45,7 @@ class Backtest:
     """Predicted against actual, per interval and channel, and the errors per method."""
 
     intervals: pd.DataFrame  # channel, start, agents, offered, <method>_<metric> ...
-    errors: pd.DataFrame  # method, metric, mae, bias, intervals, contacts
+    errors: pd.DataFrame  # method, metric, actual, mae, bias, intervals, contacts
     first: date
     last: date
     within: float  # minutes
@@ -77,6 +77,7 @@ class Backtest:
         errors: dict[str, Any] = {m: {} for m in METHODS}
         for e in self.errors.itertuples(index=False):
             errors[e.method][e.metric] = {
+                "actual": _num(e.actual),  # the level the errors are of
                 "mae": _num(e.mae),
                 "bias": _num(e.bias),
                 "intervals": int(e.intervals),
@@ -171,12 +172,38 @@ def backtest(
         f"{gap:g} min), {on_duty['agents'].sum() * step / 60:,.0f} agent-hours in the period",
         "arrivals: the period's own, exactly as many per interval as the log shows",
     ]
+    notes += _left_out(period.contacts["channel"], channels, s)
+    notes += _empty_days(pd.date_range(start, end, freq="D"), period.contacts["arrival"])
     overlap = in_sample(s, log, start.date(), end.date())
     if overlap:
         notes.insert(0, overlap)
     return Backtest(
         table, errors, start.date(), end.date(), within, replay, replications, seed, notes
     )
+
+
+def _left_out(logged: pd.Series, channels: list[str], s: Scenario) -> list[str]:
+    """The log's channels the scenario does not have, with their contacts: left out of
+    the actuals and the staffing (a log of 'Phone' and 'phone' was replayed on 'phone'
+    alone, 28 % of its calls gone, without a word)."""
+    counts = logged[~logged.isin(channels)].value_counts()
+    return [
+        f"channel {name!r} ({n:,} contacts in the period) is not in the scenario "
+        f"({', '.join(s.channels)}): left out of the actuals and the staffing"
+        for name, n in counts.items()
+    ]
+
+
+def _empty_days(dates: pd.DatetimeIndex, arrivals: pd.Series) -> list[str]:
+    """Days of the period without a contact in the log, said (a period reaching past the
+    log's end was replayed as empty days)."""
+    empty = dates.difference(pd.DatetimeIndex(arrivals.dt.tz_localize(None).dt.normalize()))
+    if empty.empty:
+        return []
+    shown = ", ".join(str(d.date()) for d in empty[:3]) + (
+        f" and {len(empty) - 3} more" if len(empty) > 3 else ""
+    )
+    return [f"no contacts in the log on {len(empty)} of the period's {len(dates)} days ({shown})"]
 
 
 def in_sample(s: Scenario, log: Log, first: date, last: date) -> str | None:
@@ -345,7 +372,8 @@ def _analytic_at(method, rate, aht, patience, n, within) -> tuple[float, float, 
 
 
 def _errors(table: pd.DataFrame) -> pd.DataFrame:
-    """Volume-weighted MAE and bias per method and metric, intervals with ≥ MIN_OFFERED."""
+    """Volume-weighted MAE and bias (predicted − actual) per method and metric, and the
+    actual level they are errors of, over the intervals with ≥ MIN_OFFERED offered."""
     use = table[table["offered"] >= MIN_OFFERED]
     rows = []
     for method in METHODS:
@@ -358,6 +386,7 @@ def _errors(table: pd.DataFrame) -> pd.DataFrame:
                     {
                         "method": method,
                         "metric": m,
+                        "actual": np.nan,
                         "mae": np.nan,
                         "bias": np.nan,
                         "intervals": 0,
@@ -370,6 +399,7 @@ def _errors(table: pd.DataFrame) -> pd.DataFrame:
                 {
                     "method": method,
                     "metric": m,
+                    "actual": float(np.sum(w * act[ok]) / w.sum()),  # (to judge the errors by)
                     "mae": float(np.sum(w * np.abs(d)) / w.sum()),
                     "bias": float(np.sum(w * d) / w.sum()),
                     "intervals": int(ok.sum()),

@@ -48,6 +48,7 @@ class Fit:
     patience: dict[str, patience.PatienceFit] = field(default_factory=dict)
     anger: anger_fit.AngerFit | None = None
     staffing: pd.DataFrame = field(default_factory=pd.DataFrame)  # by date
+    notes: list[str] = field(default_factory=list)  # the period's, e.g. days without contacts
 
     def __repr__(self) -> str:  # (the dataclass's: about 100,000 characters)
         channels = ", ".join(self.document.get("channels", {}))
@@ -103,6 +104,21 @@ class Fit:
 
 
 MARK = "# Fitted by ccsim"  # how a fitted scenario's file starts
+
+
+def _empty_days(dates: pd.DatetimeIndex, arrivals: pd.Series) -> list[str]:
+    """Days of the period without a contact, said: they count as days of no volume (a
+    week of a one-day log fitted six closed days without a word)."""
+    empty = dates.difference(pd.DatetimeIndex(arrivals.dt.tz_localize(None).dt.normalize()))
+    if empty.empty:
+        return []
+    shown = ", ".join(str(d.date()) for d in empty[:3]) + (
+        f" and {len(empty) - 3} more" if len(empty) > 3 else ""
+    )
+    return [
+        f"no contacts on {len(empty)} of the period's {len(dates)} days ({shown}): fitted as "
+        "days without contacts (closed); give a period the log covers if they were not"
+    ]
 
 
 def _period(log: Log, first: date | str | None, last: date | str | None) -> pd.DatetimeIndex:
@@ -178,6 +194,7 @@ def fit(
         "reasons": {},
     }
     result = Fit(doc, pd.DataFrame(), period, dates[0].date(), dates[-1].date())
+    result.notes += _empty_days(dates, c["arrival"])
     channels = sorted(c["channel"].unique())
     for ch in channels:
         mine = (c["channel"] == ch).to_numpy()

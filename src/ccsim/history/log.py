@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import codecs
 import contextlib
+import difflib
 import zoneinfo
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -184,7 +185,7 @@ class Column(BaseModel):
     time: str | None = None
     value: str | None = None  # or one value for every row
     map: dict[str, str] = Field(default_factory=dict)  # the export's values → ours
-    unit: Literal["s", "min"] = "s"  # durations: seconds or minutes
+    unit: Literal["s", "min", "ms"] = "s"  # durations: seconds, minutes or milliseconds
 
 
 class Mapping(BaseModel):
@@ -412,11 +413,20 @@ def _mapped(path: Path, mapping_file: Path, limits: FileLimits) -> pd.DataFrame:
         line = lines.get(("columns", unknown[0]))
         msg = f"unknown field {unknown[0]!r} (expected one of: {', '.join(COLUMNS)})"
         raise LogError([Message(name, line, f"columns.{unknown[0]}", msg)])
+    if outcome := mapping.columns.get("outcome"):  # (a slip dropped every abandon as a bad row)
+        wrong = [(k, v) for k, v in outcome.map.items() if v.strip().lower() not in OUTCOMES]
+        if wrong:
+            key, value = wrong[0]
+            close = difflib.get_close_matches(value.strip().lower(), OUTCOMES, n=1)
+            hint = f"; did you mean {close[0]!r}?" if close else ""
+            line = lines.get(("columns", "outcome", "map", key), lines.get(("columns", "outcome")))
+            msg = f"maps {key!r} to {value!r} (expected one of {', '.join(OUTCOMES)}){hint}"
+            raise LogError([Message(name, line, f"columns.outcome.map.{key}", msg)])
     export = table(path, mapping.separator, mapping.encoding)
     out = pd.DataFrame(index=export.index)
     for target, spec in mapping.columns.items():
         if target == "handle_s":  # read as numbers in _tidy, where a bad one is reported
-            out.attrs["handle_unit"] = 60.0 if spec.unit == "min" else 1.0
+            out.attrs["handle_unit"] = {"s": 1.0, "min": 60.0, "ms": 0.001}[spec.unit]
         if spec.value is not None:
             out[target] = spec.value
             continue
@@ -661,7 +671,7 @@ def _tidy(raw: pd.DataFrame, name: str, format: str, lines: pd.Series | None) ->
         early = ok[col] < ok["arrival"]
         ok.loc[early, "arrival"] = ok.loc[early, col]
     ok = ok.sort_values("arrival", kind="stable").reset_index(drop=True)
-    notes = _case_notes(ok)
+    notes = _case_notes(ok) + _share_notes(dropped, len(c)) + _minute_notes(ok)
     if c["id"].isna().all():  # without ids, rows alike are contacts alike: kept (until
         # 2026-12-05 dropped: 58 % of a log with times to the minute)
         alike = int(raw.duplicated()[~drop].sum())
@@ -692,17 +702,56 @@ def _seconds(raw: pd.DataFrame, decimal: str) -> tuple[pd.Series, pd.Series]:
 
 
 def _case_notes(contacts: pd.DataFrame) -> list[str]:
-    """Channel names that differ only in case: read as different channels, said."""
-    names = pd.Series(contacts["channel"].dropna().unique(), dtype="string")
+    """Channel and reason names that differ only in case: read as different ones, said
+    (reasons were split without a word: each handle-time fit got half the rows)."""
     notes = []
-    for _, same in names.groupby(names.str.casefold()):
-        if len(same) > 1:
-            shown = " and ".join(repr(str(n)) for n in sorted(same))
-            notes.append(
-                f"channels {shown} differ only in case: read as {len(same)} channels "
-                "(give them one name with a column mapping's `map`)"
-            )
+    for column, what in (("channel", "channels"), ("reason", "reasons")):
+        names = pd.Series(contacts[column].dropna().unique(), dtype="string")
+        for _, same in names.groupby(names.str.casefold()):
+            if len(same) > 1:
+                shown = " and ".join(repr(str(n)) for n in sorted(same))
+                notes.append(
+                    f"{what} {shown} differ only in case: read as {len(same)} {what} "
+                    "(give them one name with a column mapping's `map`)"
+                )
     return notes
+
+
+SHARE_NOTED = 0.10  # a reason that drops this share of the rows is said, with what to check
+
+
+def _share_notes(dropped: dict[str, int], rows: int) -> list[str]:
+    """A reason that dropped a large share of the log is likely a misread column, not
+    bad rows (handle times in milliseconds dropped 65 % as longer than a day; the fit
+    went on from the rest): said, with what to check."""
+    notes = []
+    for why, n in dropped.items():
+        if why.startswith(("phantom", "duplicate")):  # (a log's own, not a misread column)
+            continue
+        if rows and n / rows >= SHARE_NOTED:
+            hint = ""
+            if why.startswith("handle time longer"):
+                hint = ": is handle_s in milliseconds or minutes? (a column mapping's `unit`)"
+            elif why.startswith(("unparsable", "answered without")):
+                hint = ": check how times are written (a column mapping's `time_format`)"
+            elif why.startswith("unknown outcome"):
+                hint = ": check the outcome values (a column mapping's `map`)"
+            notes.append(f"{n / rows:.0%} of the rows were dropped as {why}{hint}")
+    return notes
+
+
+def _minute_notes(contacts: pd.DataFrame) -> list[str]:
+    """Times written to the whole minute: a wait or handle time under a minute reads as
+    0 (39 % of one log's abandons had a wait of 0, and the patience fit left them out)."""
+    times = pd.concat([contacts[col].dropna() for col in ("arrival", "answer", "end")])
+    if len(times) < 100 or (times.dt.second + times.dt.microsecond).any():
+        return []
+    zero = contacts["outcome"].eq("abandoned") & (contacts["end"] <= contacts["arrival"])
+    waits = f"; {int(zero.sum()):,} abandon(s) show a wait of 0" if zero.any() else ""
+    return [
+        "every time is a whole minute: waits and handle times are known to the minute "
+        f"only (one under a minute reads as 0){waits}"
+    ]
 
 
 def from_contacts(contacts: pd.DataFrame, origin: pd.Timestamp) -> pd.DataFrame:

@@ -30,7 +30,7 @@ def fit_document(fit: Fit, scenario_path: str | None = None) -> dict[str, Any]:
         "contacts": len(fit.log),
         "dropped": fit.log.dropped,
         "repaired": fit.log.repaired,
-        "notes": fit.log.notes,
+        "notes": fit.log.notes + fit.notes,
         "not_offered": fit.log.not_offered,
         "outside_hours": {ch: round(v.outside_hours, 6) for ch, v in fit.volumes.items()},
         "scenario": scenario_path,
