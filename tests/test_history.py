@@ -117,6 +117,11 @@ def test_bad_rows_are_counted_per_reason_and_strict_refuses_them(tmp_path):
         "duplicate id": 1,
     }
     assert log.first_line["answer before arrival"] == 3  # the header is line 1
+    # the line names the value it could not read, and what it reads (it named none)
+    assert log.problems()[0] == (
+        f"{path}:7: 1 row(s) dropped: unparsable or missing arrival time ('yesterday': "
+        "expected ISO 8601, e.g. 2024-01-31 08:00:00, or a column mapping's `time_format`)"
+    )
     with pytest.raises(history_log.LogError) as refused:
         ccsim.read_log(path, strict=True)
     assert len(refused.value.messages) == 6

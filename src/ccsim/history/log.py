@@ -28,7 +28,7 @@ import contextlib
 import difflib
 import zoneinfo
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from typing import Any, Literal
@@ -89,6 +89,7 @@ class Log:
     # rows kept with a cell read another way (reason -> rows; its line in first_line)
     repaired: dict[str, int] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)  # the whole log's, e.g. channel names
+    examples: dict[str, str] = field(default_factory=dict)  # reason -> what its line adds
 
     def __len__(self) -> int:
         return len(self.contacts)
@@ -136,17 +137,7 @@ class Log:
         return self
 
     def _rows(self, keep: np.ndarray) -> Log:
-        c = self.contacts
-        return Log(
-            c[keep].reset_index(drop=True),
-            self.source,
-            self.format,
-            self.dropped,
-            self.first_line,
-            self.not_offered,
-            self.repaired,
-            self.notes,
-        )
+        return replace(self, contacts=self.contacts[keep].reset_index(drop=True))
 
     def dates(self) -> pd.DatetimeIndex:
         """Every date from the first arrival to the last."""
@@ -157,9 +148,10 @@ class Log:
         """One line per reason rows were dropped or repaired, with a line of the file:
         what `strict` refuses."""
         where = lambda why: f"{self.source}:{self.first_line.get(why, 0)}"  # noqa: E731
-        return [f"{where(why)}: {n:,} row(s) dropped: {why}" for why, n in self.dropped.items()] + [
-            f"{where(why)}: {n:,} row(s): {why}" for why, n in self.repaired.items()
-        ]
+        dropped = self.dropped.items()
+        return [
+            f"{where(w)}: {n:,} row(s) dropped: {w}{self.examples.get(w, '')}" for w, n in dropped
+        ] + [f"{where(why)}: {n:,} row(s): {why}" for why, n in self.repaired.items()]
 
     def report(self) -> list[str]:
         """The problems, then the notes on the whole log."""
@@ -195,7 +187,7 @@ class Mapping(BaseModel):
 
     columns: dict[str, Column]  # a name alone is `{column: name}`
     separator: str = ","
-    time_format: str | None = None  # strftime format of the times (default: ISO / guessed)
+    time_format: str | None = None  # strftime format of the times (default: ISO 8601)
     timezone: str | None = None  # times with an offset are converted to this zone
     encoding: str = "utf-8"
     decimal: Literal[".", ","] = "."  # of the handle times: 90.5 or 90,5
@@ -680,7 +672,27 @@ def _tidy(raw: pd.DataFrame, name: str, format: str, lines: pd.Series | None) ->
                 f"{alike:,} row(s) repeat an earlier row exactly; without an id column "
                 "they are taken for distinct contacts (an id column drops repeats)"
             )
-    return Log(ok, name, format, dropped, first, repaired=repaired, notes=notes)
+    unread = "unparsable or missing arrival time"
+    examples = {unread: _unread(raw, c, "arrival")} if unread in dropped else {}
+    return Log(ok, name, format, dropped, first, repaired=repaired, notes=notes, examples=examples)
+
+
+def _unread(raw: pd.DataFrame, c: pd.DataFrame, column: str) -> str:
+    """The first time of `column` that could not be read, and what is read (the message
+    named no value, and a day-first date was not said to need a `time_format`)."""
+    if column not in raw:
+        return ""
+    text = raw[column].astype("string").str.strip()
+    bad = text[c[column].isna() & text.notna() & (text != "")]
+    if bad.empty:
+        return ""
+    how = raw.attrs.get("time_format")
+    expected = (
+        f"expected {how!r}"
+        if how
+        else "expected ISO 8601, e.g. 2024-01-31 08:00:00, or a column mapping's `time_format`"
+    )
+    return f" ({bad.iloc[0][:40]!r}: {expected})"
 
 
 def _seconds(raw: pd.DataFrame, decimal: str) -> tuple[pd.Series, pd.Series]:
