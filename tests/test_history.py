@@ -1338,3 +1338,27 @@ def test_days_without_contacts_are_said_by_fit_and_backtest(generated, fitted):
     assert "no contacts in the log on 2 of the period's 4 days (2024-01-15, 2024-01-16)" in b.notes
     e = b.errors.set_index(["method", "metric"])
     assert (e["actual"] >= 0).all() and e.loc[("ccsim", "service_level"), "actual"] <= 1
+
+
+def test_a_semicolon_export_a_misspelt_mapping_key_and_number_keys_are_read_or_named(tmp_path):
+    export = tmp_path / "acd.csv"
+    export.write_text("channel;arrival;outcome\nphone;2024-01-01 08:00:00;1\n")
+    with pytest.raises(history_log.LogError) as refused:
+        ccsim.read_log(export)
+    assert str(refused.value.messages[0]).endswith(
+        "its header is separated by ';', not commas: a column mapping's `separator` reads it"
+    )
+    mapping = tmp_path / "acd.yaml"
+    mapping.write_text("seperator: ';'\ncolumns: {channel: channel}\n")
+    with pytest.raises(history_log.LogError) as refused:
+        ccsim.read_log(export, str(mapping))
+    assert str(refused.value.messages[0]) == (
+        f"{mapping}:1: seperator: unknown key (expected one of: columns, separator, "
+        "time_format, timezone, encoding, decimal); did you mean 'separator'?"
+    )
+    # an outcome map's keys as YAML reads 1 and 0 (numbers): "Input should be a valid string"
+    mapping.write_text(
+        "separator: ';'\ncolumns:\n  channel: channel\n  arrival: arrival\n"
+        "  outcome: {column: outcome, map: {1: abandoned, 0: answered}}\n"
+    )
+    assert list(ccsim.read_log(export, str(mapping)).contacts["outcome"]) == ["abandoned"]

@@ -179,6 +179,15 @@ class Column(BaseModel):
     map: dict[str, str] = Field(default_factory=dict)  # the export's values → ours
     unit: Literal["s", "min", "ms"] = "s"  # durations: seconds, minutes or milliseconds
 
+    @field_validator("map", mode="before")
+    @classmethod
+    def _keys_as_written(cls, value: Any) -> Any:
+        """`{1: abandoned}` or `{true: …}`: keys as the export's cells read (`1`, `True`);
+        they were refused as "Input should be a valid string"."""
+        if isinstance(value, dict):
+            return {k if isinstance(k, str) else str(k): v for k, v in value.items()}
+        return value
+
 
 class Mapping(BaseModel):
     """A column-mapping file: how to read an export into the tidy layout."""
@@ -373,6 +382,13 @@ def named(frame: pd.DataFrame, path: Path, required: Iterable[str], layout: str)
     if missing:
         found = ", ".join(map(str, list(frame.columns)[:10]))
         msg = f"missing column(s) {', '.join(missing)} (found: {found}; {layout})"
+        other = [s for s in ";\t|" if len(frame.columns) == 1 and s in str(frame.columns[0])]
+        if other:  # an export separated by ';' read as one column
+            shown = {"\t": "a tab"}.get(other[0], repr(other[0]))
+            msg += (
+                f"; its header is separated by {shown}, not commas: a column mapping's "
+                "`separator` reads it"
+            )
         raise LogError([Message(str(path), 1, None, msg)])
     return frame
 
@@ -399,6 +415,12 @@ def _mapped(path: Path, mapping_file: Path, limits: FileLimits) -> pd.DataFrame:
         msg = first["msg"].removeprefix("Value error, ")
         if first["type"] == "model_type":  # (not the class's name: what to write)
             msg = "expected a column name or {column | date + time | value, map, unit}"
+        if first["type"] == "extra_forbidden":  # `seperator`: say what was meant
+            known = Mapping.model_fields if len(loc) == 1 else Column.model_fields
+            close = difflib.get_close_matches(str(loc[-1]), list(known), n=1)
+            msg = f"unknown key (expected one of: {', '.join(known)})" + (
+                f"; did you mean {close[0]!r}?" if close else ""
+            )
         raise LogError([Message(name, line, field_, msg)]) from None
     unknown = [k for k in mapping.columns if k not in COLUMNS]
     if unknown:
