@@ -1362,3 +1362,39 @@ def test_a_semicolon_export_a_misspelt_mapping_key_and_number_keys_are_read_or_n
         "  outcome: {column: outcome, map: {1: abandoned, 0: answered}}\n"
     )
     assert list(ccsim.read_log(export, str(mapping)).contacts["outcome"]) == ["abandoned"]
+
+
+def test_a_workbook_a_byte_order_mark_blank_lines_and_empty_cells_are_read_or_named(tmp_path):
+    book = tmp_path / "calls.xlsx"  # (it said "not utf-8 text; … encoding reads others")
+    book.write_bytes(b"PK\x03\x04" + bytes(200))
+    with pytest.raises(history_log.LogError, match=r"an Excel workbook .* save it as CSV"):
+        ccsim.read_log(book)
+    export = tmp_path / "bom.csv"  # a UTF-8 byte-order mark read as latin-1: `ï»¿CallRef`
+    export.write_bytes("\ufeffCallRef,When\n1,2024-01-01 08:00:00\n".encode())
+    mapping = tmp_path / "bom.yaml"
+    mapping.write_text(
+        "encoding: latin-1\ncolumns:\n  id: CallRef\n  channel: {value: phone}\n"
+        "  arrival: When\n  outcome: {value: abandoned}\n"
+    )
+    with pytest.raises(history_log.LogError) as refused:
+        ccsim.read_log(export, str(mapping))
+    assert str(refused.value.messages[0]).endswith(
+        "the file starts with a UTF-8 byte-order mark: read it with `encoding: utf-8-sig`"
+    )
+    # blank lines kept their numbers out of every later line's (line 106 said 103)
+    log = tmp_path / "blank.csv"
+    log.write_text(
+        "channel,arrival,outcome\n\nphone,2024-01-01 08:00:00,abandoned\n\n\n"
+        "phone,2024-01-01 08:01:00,hung-up\n"
+    )
+    assert ccsim.read_log(log).first_line == {
+        "unknown outcome (expected answered, abandoned, balked, waiting)": 6
+    }
+    # an empty text cell is no value in Parquet too (a group "" failed the fit's bounds)
+    frame = pd.DataFrame(
+        {"channel": ["phone"], "arrival": [pd.Timestamp("2024-01-01 08:00")],
+         "outcome": ["abandoned"], "group": [""], "id": [""]}
+    )  # fmt: skip
+    frame.to_parquet(tmp_path / "log.parquet")
+    read = ccsim.read_log(tmp_path / "log.parquet").contacts
+    assert read["group"].isna().all() and read["id"].isna().all()

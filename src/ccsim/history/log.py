@@ -294,6 +294,15 @@ def readable(path: Path, what: str = "log") -> None:
         raise LogError([Message(name, None, None, msg)])
 
 
+def _bom(frame: pd.DataFrame) -> str:
+    """A hint when the first column's name starts with a UTF-8 byte-order mark read in
+    another encoding (`ï»¿CallRef` under latin-1)."""
+    first = str(frame.columns[0]) if len(frame.columns) else ""
+    if first.startswith(("\ufeff", "ï»¿")):
+        return "; the file starts with a UTF-8 byte-order mark: read it with `encoding: utf-8-sig`"
+    return ""
+
+
 def _split(line: str) -> tuple[str, int | None, None, str]:
     where, _, what = line.partition(": ")
     file, _, number = where.rpartition(":")
@@ -303,10 +312,15 @@ def _split(line: str) -> tuple[str, int | None, None, str]:
 def table(path: Path, sep: str = ",", encoding: str = "utf-8") -> pd.DataFrame:
     """A CSV or Parquet file as a table of text cells (CSV) or typed columns (Parquet)."""
     name = str(path)
+    with path.open("rb") as f:
+        magic = f.read(8)
+    if magic.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0")):  # (it said "not utf-8 text")
+        msg = "an Excel workbook (or another binary file), not a table of text: save it as CSV"
+        raise LogError([Message(name, None, None, msg)])
     try:
         if path.suffix.lower() in (".parquet", ".pq"):
             return pd.read_parquet(path)
-        return pd.read_csv(
+        frame = pd.read_csv(
             path,
             sep=sep,
             dtype=str,
@@ -314,7 +328,9 @@ def table(path: Path, sep: str = ",", encoding: str = "utf-8") -> pd.DataFrame:
             keep_default_na=False,
             na_values=[""],
             skipinitialspace=True,
+            skip_blank_lines=False,  # kept, then dropped: row i is line i + 2 still
         )
+        return frame.dropna(how="all")  # (blank lines moved every later line number)
     except UnicodeDecodeError as exc:
         line, byte = undecodable(path, encoding) or (None, exc.object[exc.start])
         msg = (
@@ -450,7 +466,7 @@ def _mapped(path: Path, mapping_file: Path, limits: FileLimits) -> pd.DataFrame:
             line = lines.get(("columns", target))
             msg = (
                 f"column {absent[0]!r} is not in {path.name} (its columns: "
-                f"{', '.join(map(str, list(export.columns)[:10]))})"
+                f"{', '.join(map(str, list(export.columns)[:10]))})" + _bom(export)
                 if absent
                 else "give `column`, `date` and `time`, or `value`"
             )
@@ -613,12 +629,12 @@ def _times(values: pd.Series, time_format: str | None, timezone: str | None) -> 
 
 def _tidy(raw: pd.DataFrame, name: str, format: str, lines: pd.Series | None) -> Log:
     """The tidy contacts table of a raw one: types, derived handle times, bad rows."""
-    if lines is None:
-        lines = pd.Series(np.arange(len(raw)) + 2, index=raw.index)
+    if lines is None:  # the header is line 1; blank lines left out keep their numbers
+        lines = pd.Series(raw.index.to_numpy() + 2, index=raw.index)
     time_format, timezone = raw.attrs.get("time_format"), raw.attrs.get("timezone")
     c = pd.DataFrame(index=raw.index)
-    text = lambda col, default=None: (  # noqa: E731
-        raw[col].astype("string").str.strip()
+    text = lambda col, default=None: (  # noqa: E731 - an empty cell is none, in any format
+        raw[col].astype("string").str.strip().replace("", pd.NA)
         if col in raw
         else pd.Series(default, index=raw.index, dtype="string")
     )
