@@ -126,6 +126,7 @@ def test_bad_rows_are_counted_per_reason_and_strict_refuses_them(tmp_path):
         ccsim.read_log(path, strict=True)
     assert len(refused.value.messages) == 6
     assert str(refused.value.messages[0]).startswith(f"{path}:")
+    assert " 1 bad row(s), refused (strict): unknown outcome" in str(refused.value.messages[1])
     r = cli("fit", str(path), "--strict", "-o", str(tmp_path / "s.yaml"))
     assert r.returncode == 1 and len(r.stderr.strip().splitlines()) == 6
     assert "Traceback" not in r.stderr and not (tmp_path / "s.yaml").exists()

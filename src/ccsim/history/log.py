@@ -266,8 +266,10 @@ def read(
         raise LogError([Message(name, None, None, msg)])
     log = _tidy(raw, name, format, lines)
     log.not_offered = not_offered
-    if strict and log.problems():
-        raise LogError([Message(*_split(line)) for line in log.problems()])
+    if strict and log.problems():  # (it said "dropped" of a log it refused)
+        refused = [line.replace(" row(s) dropped: ", " bad row(s), refused (strict): ", 1)
+                   for line in log.problems()]  # fmt: skip
+        raise LogError([Message(*_split(line)) for line in refused])
     if log.contacts.empty:  # why each row was dropped, then that none is left
         why = [Message(*_split(line)) for line in log.problems()]
         raise LogError([*why, Message(name, None, None, "no valid contacts in the log")])
