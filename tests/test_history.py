@@ -784,6 +784,11 @@ def test_a_notebook_shows_a_fit_a_backtest_and_a_scenario_in_a_line(fitted, gene
         (repr(fitted.scenario), "<Scenario "),
         (repr(ccsim.with_changes(ccsim.load(SCENARIOS / "small_shop.yaml"), {"shrinkage": 0.2})),
          "<Scenario 'Small shop week' from small_shop.yaml as changed: channels phone, chat"),
+        # a Log printed its whole table; a Result did not say its seed
+        (repr(ccsim.read_log(generated)), "<Log log.parquet: "),
+        (repr(fitted.log), "<Log log.parquet: "),
+        (repr(ccsim.simulate(fitted.scenario, 1, seed=5, workers=1)),
+         "<Result 'Fitted from log.parquet': 1 replication(s), seed 5>"),
     ]:  # fmt: skip
         assert shown.startswith(starts) and len(shown) < 200 and "\n" not in shown, shown
 

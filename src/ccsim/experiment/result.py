@@ -40,7 +40,9 @@ class Result:
         self.replications = sorted(replications or [], key=lambda r: r.index)
 
     def __repr__(self) -> str:
-        return f"<Result {self.scenario.name!r}: {len(self.tables)} replication(s)>"
+        return (
+            f"<Result {self.scenario.name!r}: {len(self.tables)} replication(s), seed {self.seed}>"
+        )
 
     def __add__(self, other: Result) -> Result:
         """The replications of both runs of the same scenario and seed, none of them in

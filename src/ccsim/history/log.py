@@ -94,6 +94,16 @@ class Log:
     def __len__(self) -> int:
         return len(self.contacts)
 
+    def __repr__(self) -> str:  # (the dataclass's printed the whole table)
+        c = self.contacts
+        span = f", {c['arrival'].min():%Y-%m-%d} to {c['arrival'].max():%Y-%m-%d}" if len(c) else ""
+        channels = ", ".join(map(str, c["channel"].unique()[:6])) if len(c) else "none"
+        dropped = sum(self.dropped.values())
+        return (
+            f"<Log {Path(self.source).name}: {len(c):,} contacts{span} ({channels}); "
+            f"{dropped:,} row(s) dropped, {len(self.notes)} note(s)>"
+        )
+
     @property
     def wait_s(self) -> pd.Series:
         """Seconds from arrival to the answer, or to giving up."""
