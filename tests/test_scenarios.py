@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 import ccsim
-from conftest import SCENARIOS
+from ccsim.scenario.model import json_schema
+from conftest import ROOT, SCENARIOS
 
 FILES = sorted(SCENARIOS.glob("*.yaml"))
 
@@ -59,3 +62,23 @@ def test_erlang_check_is_the_erlang_a_form():
     (reason,) = s.reasons.values()
     assert reason.resolve.dist == "exponential" and reason.resolve.mean == 3
     assert s.arrivals["phone"].weekly == 100 * 48 * 7
+
+
+def test_every_key_of_the_schema_is_named_in_the_format_docs():
+    """A maintainer who adds a field documents it (the contract the file format follows is
+    kept outside the repository; docs/scenario-format.md is the reference inside it)."""
+    keys: set[str] = set()
+
+    def walk(node: object) -> None:
+        if isinstance(node, dict):
+            keys.update(node.get("properties", {}))
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(json_schema())
+    text = (ROOT / "docs" / "scenario-format.md").read_text(encoding="utf-8")
+    missing = sorted(k for k in keys if not re.search(rf"\b{re.escape(k)}\b", text))
+    assert len(keys) > 50 and not missing, missing
