@@ -1404,3 +1404,14 @@ def test_a_workbook_a_byte_order_mark_blank_lines_and_empty_cells_are_read_or_na
     frame.to_parquet(tmp_path / "log.parquet")
     read = ccsim.read_log(tmp_path / "log.parquet").contacts
     assert read["group"].isna().all() and read["id"].isna().all()
+
+
+def test_voice_waits_of_hours_are_said_and_kept(generated):
+    log = ccsim.read_log(generated)
+    c = log.contacts.copy()
+    late = c.index[c["outcome"].eq("answered") & c["channel"].eq("phone")][:3]
+    c.loc[late, ["answer", "end"]] += pd.Timedelta(days=1)  # answers dated a day late
+    fitted = ccsim.fit(replace(log, contacts=c), first=logs.FIRST, last="2024-01-07")
+    said = [n for n in fitted.notes if "waited more than 2 h" in n]
+    assert len(said) == 1 and said[0].startswith("phone: 3 contact(s) waited more than 2 h")
+    assert not any("waited more" in n for n in ccsim.fit(log, logs.FIRST, "2024-01-07").notes)

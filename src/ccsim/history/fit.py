@@ -106,6 +106,23 @@ class Fit:
 MARK = "# Fitted by ccsim"  # how a fitted scenario's file starts
 
 
+LONG_WAIT_S = 2 * 3600  # a wait this long on a voice or chat channel is said
+
+
+def _long_waits(channel: str, kind: str, wait_s: np.ndarray) -> list[str]:
+    """Voice or chat waits of hours, said: likely a wrong date (three answers dated a day
+    late moved one log's patience from 6.4 to 11.4 min, without a word); they stay in the
+    fit — the log is the user's to correct."""
+    long = wait_s[np.isfinite(wait_s) & (wait_s > LONG_WAIT_S)]
+    if not long.size:
+        return []
+    return [
+        f"{channel}: {long.size:,} contact(s) waited more than {LONG_WAIT_S // 3600} h (the "
+        f"longest {long.max() / 3600:,.1f} h) — on a {kind} channel likely a wrong date or "
+        "time; they are in the patience fit (remove them from the log if they are wrong)"
+    ]
+
+
 def _empty_days(dates: pd.DatetimeIndex, arrivals: pd.Series) -> list[str]:
     """Days of the period without a contact, said: they count as days of no volume (a
     week of a one-day log fitted six closed days without a word)."""
@@ -216,6 +233,7 @@ def fit(
             doc["channels"][ch]["wrapup"] = w.spec()
             found += est
         if kind != "message":
+            result.notes += _long_waits(ch, kind, wait[mine])
             p, est = patience.fit(
                 wait[mine], c.loc[mine, "outcome"].to_numpy(), f"channels.{ch}.patience"
             )
