@@ -1415,3 +1415,20 @@ def test_voice_waits_of_hours_are_said_and_kept(generated):
     said = [n for n in fitted.notes if "waited more than 2 h" in n]
     assert len(said) == 1 and said[0].startswith("phone: 3 contact(s) waited more than 2 h")
     assert not any("waited more" in n for n in ccsim.fit(log, logs.FIRST, "2024-01-07").notes)
+
+
+def test_times_in_utc_without_a_zone_to_read_them_in_are_said(tmp_path):
+    rows = "\n".join(f"phone,2024-01-01T{h:02d}:00:00Z,abandoned" for h in range(8, 18))
+    (tmp_path / "utc.csv").write_text("channel,arrival,outcome\n" + rows + "\n")
+    notes = ccsim.read_log(tmp_path / "utc.csv").notes
+    assert notes == [
+        "arrival times are in UTC: read as written, so opening hours and profiles are on UTC "
+        "hours; a column mapping's `timezone` (e.g. Europe/Madrid) reads them on the "
+        "center's clock"
+    ]
+    mapping = tmp_path / "utc.yaml"
+    mapping.write_text(
+        "timezone: Europe/Madrid\ncolumns: {channel: channel, arrival: arrival, outcome: outcome}\n"
+    )
+    read = ccsim.read_log(tmp_path / "utc.csv", str(mapping))
+    assert read.notes == [] and read.contacts["arrival"].iloc[0].hour == 9  # 08:00Z in Madrid

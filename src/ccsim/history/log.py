@@ -714,6 +714,7 @@ def _tidy(raw: pd.DataFrame, name: str, format: str, lines: pd.Series | None) ->
         ok.loc[early, "arrival"] = ok.loc[early, col]
     ok = ok.sort_values("arrival", kind="stable").reset_index(drop=True)
     notes = _case_notes(ok) + _share_notes(dropped, len(c)) + _minute_notes(ok)
+    notes += _utc_notes(raw, timezone)
     if c["id"].isna().all():  # without ids, rows alike are contacts alike: kept (until
         # 2026-12-05 dropped: 58 % of a log with times to the minute)
         alike = int(raw.duplicated()[~drop].sum())
@@ -800,6 +801,27 @@ def _share_notes(dropped: dict[str, int], rows: int) -> list[str]:
                 hint = ": check the outcome values (a column mapping's `map`)"
             notes.append(f"{n / rows:.0%} of the rows were dropped as {why}{hint}")
     return notes
+
+
+def _utc_notes(raw: pd.DataFrame, timezone: str | None) -> list[str]:
+    """Arrival times written in UTC (`…Z`, `+00:00`, a UTC Parquet column) and no zone to
+    read them in: profiled on UTC hours, said (opening hours came out 05:00–22:00 for a
+    center open 07:00–24:00, without a word)."""
+    if timezone or "arrival" not in raw:
+        return []
+    values = raw["arrival"]
+    if isinstance(values.dtype, pd.DatetimeTZDtype):
+        utc = str(values.dt.tz) in ("UTC", "UTC+00:00", "+00:00")
+    else:
+        text = values.astype("string").str.strip()
+        utc = bool(text.str.contains(r"(?:Z|[+-]00:?00)$", regex=True, na=False).mean() > 0.5)
+    if not utc:
+        return []
+    return [
+        "arrival times are in UTC: read as written, so opening hours and profiles are on "
+        "UTC hours; a column mapping's `timezone` (e.g. Europe/Madrid) reads them on the "
+        "center's clock"
+    ]
 
 
 def _minute_notes(contacts: pd.DataFrame) -> list[str]:
