@@ -29,7 +29,7 @@ from ccsim import erlang
 from ccsim.experiment import counts, runner, seeds
 from ccsim.experiment.runner import Progress
 from ccsim.history import staffing
-from ccsim.history.log import Log, calendar_day
+from ccsim.history.log import Log, calendar_day, days_without_contacts
 from ccsim.measure.service_level import label
 from ccsim.model import expected, work
 from ccsim.scenario import loader, units
@@ -173,7 +173,10 @@ def backtest(
         "arrivals: the period's own, exactly as many per interval as the log shows",
     ]
     notes += _left_out(period.contacts["channel"], channels, s)
-    notes += _empty_days(pd.date_range(start, end, freq="D"), period.contacts["arrival"])
+    if empty := days_without_contacts(
+        pd.date_range(start, end, freq="D"), period.contacts["arrival"]
+    ):
+        notes.append(f"no contacts in the log on {empty}")
     overlap = in_sample(s, log, start.date(), end.date())
     if overlap:
         notes.insert(0, overlap)
@@ -192,18 +195,6 @@ def _left_out(logged: pd.Series, channels: list[str], s: Scenario) -> list[str]:
         f"({', '.join(s.channels)}): left out of the actuals and the staffing"
         for name, n in counts.items()
     ]
-
-
-def _empty_days(dates: pd.DatetimeIndex, arrivals: pd.Series) -> list[str]:
-    """Days of the period without a contact in the log, said (a period reaching past the
-    log's end was replayed as empty days)."""
-    empty = dates.difference(pd.DatetimeIndex(arrivals.dt.tz_localize(None).dt.normalize()))
-    if empty.empty:
-        return []
-    shown = ", ".join(str(d.date()) for d in empty[:3]) + (
-        f" and {len(empty) - 3} more" if len(empty) > 3 else ""
-    )
-    return [f"no contacts in the log on {len(empty)} of the period's {len(dates)} days ({shown})"]
 
 
 def in_sample(s: Scenario, log: Log, first: date, last: date) -> str | None:

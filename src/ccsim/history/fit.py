@@ -26,7 +26,7 @@ from ccsim.atomic import atomic_file
 from ccsim.history import anger as anger_fit
 from ccsim.history import durations, patience, staffing, volume, wrapup
 from ccsim.history.estimates import Estimate, wilson
-from ccsim.history.log import Log, calendar_day
+from ccsim.history.log import Log, calendar_day, days_without_contacts
 from ccsim.scenario import loader, units, yamlfile
 from ccsim.scenario.model import AngerModel, Scenario
 
@@ -123,21 +123,6 @@ def _long_waits(channel: str, kind: str, wait_s: np.ndarray) -> list[str]:
     ]
 
 
-def _empty_days(dates: pd.DatetimeIndex, arrivals: pd.Series) -> list[str]:
-    """Days of the period without a contact, said: they count as days of no volume (a
-    week of a one-day log fitted six closed days without a word)."""
-    empty = dates.difference(pd.DatetimeIndex(arrivals.dt.tz_localize(None).dt.normalize()))
-    if empty.empty:
-        return []
-    shown = ", ".join(str(d.date()) for d in empty[:3]) + (
-        f" and {len(empty) - 3} more" if len(empty) > 3 else ""
-    )
-    return [
-        f"no contacts on {len(empty)} of the period's {len(dates)} days ({shown}): fitted as "
-        "days without contacts (closed); give a period the log covers if they were not"
-    ]
-
-
 def _period(log: Log, first: date | str | None, last: date | str | None) -> pd.DatetimeIndex:
     """Every date of the fit period: first..last, by default the log's first and last
     arrival dates. A period reaching past the weeks of the log — from the Monday of its
@@ -211,7 +196,11 @@ def fit(
         "reasons": {},
     }
     result = Fit(doc, pd.DataFrame(), period, dates[0].date(), dates[-1].date())
-    result.notes += _empty_days(dates, c["arrival"])
+    if empty := days_without_contacts(dates, c["arrival"]):  # they count as days of no volume
+        result.notes.append(
+            f"no contacts on {empty}: fitted as days without contacts (closed); give a "
+            "period the log covers if they were not"
+        )
     channels = sorted(c["channel"].unique())
     for ch in channels:
         mine = (c["channel"] == ch).to_numpy()

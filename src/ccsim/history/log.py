@@ -63,6 +63,18 @@ class LogError(InputError):
     """A log could not be read (`.messages`: file, line, what is wrong)."""
 
 
+def days_without_contacts(dates: pd.DatetimeIndex, arrivals: pd.Series) -> str | None:
+    """The `dates` no arrival falls on, "n of the period's N days (d1, d2, d3 and k
+    more)", or None: a fit and a backtest say them (a week of a one-day log was fitted
+    as six closed days, a period past the log's end replayed as empty days, unsaid)."""
+    empty = dates.difference(pd.DatetimeIndex(arrivals.dt.tz_localize(None).dt.normalize()))
+    if empty.empty:
+        return None
+    more = f" and {len(empty) - 3} more" if len(empty) > 3 else ""
+    shown = ", ".join(str(d.date()) for d in empty[:3]) + more
+    return f"{len(empty)} of the period's {len(dates)} days ({shown})"
+
+
 def calendar_day(value: object, name: str) -> pd.Timestamp:
     """A date of a period asked for (`first`, `last`): a date, a timestamp at midnight or
     text written YYYY-MM-DD, as the CLI's --from/--to; ValueError naming `name` otherwise
