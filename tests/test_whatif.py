@@ -390,8 +390,8 @@ def test_a_block_set_whole_keeps_what_it_does_not_name_or_is_refused():
         ccsim.with_changes(s, {"arrivals.phone": {"weekly": 550}})
     assert str(caught.value.messages[0]) == (
         "<changes>: arrivals.phone: sets the whole block, so daily, intraday and "
-        "overdispersion would go back to their defaults: to change one value give its own "
-        "path (e.g. arrivals.phone.weekly); to replace the block, name every field"
+        "overdispersion would lose the scenario's values: to change one value give its own "
+        "path (e.g. arrivals.phone.weekly); to replace the block, name them too"
     )
     # every field named, in the mapping or by a path of its own: as asked
     phone = s.plain()["arrivals"]["phone"]
@@ -407,6 +407,27 @@ def test_a_block_set_whole_keeps_what_it_does_not_name_or_is_refused():
     # a mapping of the file's own keys (opening hours) is replaced whole, as before
     v = ccsim.with_changes(s, {"channels.phone.open": {"mon-fri": "09:00-18:00"}})
     assert v.plain()["channels"]["phone"]["open"] == {"mon-fri": "09:00-18:00"}
+    # (the review) a path before the block is overwritten by it: it names nothing
+    with pytest.raises(ccsim.ScenarioError, match="so overdispersion would lose the scenario"):
+        ccsim.with_changes(
+            s,
+            {"arrivals.phone.overdispersion": 0.3,
+             "arrivals.phone": {"weekly": 550, "daily": "uniform", "intraday": "flat"}},
+        )  # fmt: skip
+    # another distribution: the Weibull's shape has no use there, so nothing is lost
+    exponential = {"dist": "exponential", "mean": "3min", "balk": 0.05}
+    v = ccsim.with_changes(s, {"channels.phone.patience": exponential})
+    assert v.channels["phone"].patience.dist == "exponential"
+    # a block written back in its short form (a share alone) crashed the check
+    per_day = ccsim.with_changes(s, {"targets.phone.max_abandon": {"at_most": 0.08, "per": "day"}})
+    with pytest.raises(ccsim.ScenarioError, match="so per would lose the scenario's value"):
+        ccsim.with_changes(per_day, {"targets.phone.max_abandon": {"at_most": 0.05}})
+    # a block whose loss makes the variant invalid: the loss is named beside the error
+    with pytest.raises(ccsim.ScenarioError) as caught:
+        ccsim.with_changes(s, {"simulation": {"start": "2024-01-03"}})
+    shown = [str(m) for m in caught.value.messages]
+    assert "intraday profile has 24 values, expected 48" in shown[0]
+    assert shown[-1].startswith("<changes>: simulation: sets the whole block, so horizon")
 
 
 def test_a_switch_on_a_block_keeps_its_values():
@@ -419,7 +440,7 @@ def test_a_switch_on_a_block_keeps_its_values():
     for on in ("on", True, "yes"):
         back = ccsim.with_changes(off, {"anger": on})
         assert back.anger == s.anger, on
-    with pytest.raises(ccsim.ScenarioError, match="so escalate_above would go back to its"):
+    with pytest.raises(ccsim.ScenarioError, match="so escalate_above would lose the scenario.s value"):
         ccsim.with_changes(s, {"anger": {"enabled": True}})
 
 

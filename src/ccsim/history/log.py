@@ -204,10 +204,16 @@ class Column(BaseModel):
     @field_validator("map", mode="before")
     @classmethod
     def _keys_as_written(cls, value: Any) -> Any:
-        """`{1: abandoned}` or `{true: …}`: keys as the export's cells read (`1`, `True`);
-        they were refused as "Input should be a valid string"."""
+        """A key YAML reads as a number or a boolean (`1`, `01`, `true`) cannot say how
+        the export writes it: refused, asking for it quoted as written (it was "Input
+        should be a valid string"; read as `str(key)`, `true` missed every `true` cell)."""
         if isinstance(value, dict):
-            return {k if isinstance(k, str) else str(k): v for k, v in value.items()}
+            for key in value:
+                if not isinstance(key, str):
+                    raise ValueError(
+                        f"the key {key!r} is read as a {type(key).__name__}: quote it as the "
+                        f"export writes it, e.g. '{key}': …"
+                    )
         return value
 
 
@@ -342,8 +348,8 @@ def table(path: Path, sep: str = ",", encoding: str = "utf-8") -> pd.DataFrame:
         msg = "an Excel workbook (or another binary file), not a table of text: save it as CSV"
         raise LogError([Message(name, None, None, msg)])
     try:
-        if path.suffix.lower() in (".parquet", ".pq"):
-            return pd.read_parquet(path)
+        if path.suffix.lower() in (".parquet", ".pq"):  # its saved index is no line number
+            return pd.read_parquet(path).reset_index(drop=True)
         frame = pd.read_csv(
             path,
             sep=sep,
@@ -586,7 +592,7 @@ def _bank(path: Path) -> tuple[pd.DataFrame, pd.Series, int]:
         }
     )
     keep = offered | (outcome == "PHANTOM") | day.isna()
-    lines = pd.Series(np.arange(len(raw)) + 2, index=raw.index)  # header is line 1
+    lines = pd.Series(raw.index.to_numpy() + 2, index=raw.index)  # header is line 1
     return tidy[keep], lines[keep], int((~keep).sum())
 
 
@@ -725,7 +731,11 @@ def _tidy(raw: pd.DataFrame, name: str, format: str, lines: pd.Series | None) ->
         early = ok[col] < ok["arrival"]
         ok.loc[early, "arrival"] = ok.loc[early, col]
     ok = ok.sort_values("arrival", kind="stable").reset_index(drop=True)
-    notes = _case_notes(ok) + _share_notes(dropped, len(c)) + _minute_notes(ok)
+    notes = (
+        _case_notes(ok)
+        + _share_notes(dropped, len(c))
+        + _minute_notes(ok, bool(given.notna().any()))
+    )
     notes += _utc_notes(raw, timezone)
     if c["id"].isna().all():  # without ids, rows alike are contacts alike: kept (until
         # 2026-12-05 dropped: 58 % of a log with times to the minute)
@@ -736,17 +746,18 @@ def _tidy(raw: pd.DataFrame, name: str, format: str, lines: pd.Series | None) ->
                 "they are taken for distinct contacts (an id column drops repeats)"
             )
     unread = "unparsable or missing arrival time"
-    examples = {unread: _unread(raw, c, "arrival")} if unread in dropped else {}
+    examples = {unread: _unread(raw, bad[unread], "arrival")} if unread in dropped else {}
     return Log(ok, name, format, dropped, first, repaired=repaired, notes=notes, examples=examples)
 
 
-def _unread(raw: pd.DataFrame, c: pd.DataFrame, column: str) -> str:
-    """The first time of `column` that could not be read, and what is read (the message
-    named no value, and a day-first date was not said to need a `time_format`)."""
+def _unread(raw: pd.DataFrame, rows: pd.Series, column: str) -> str:
+    """The first time of `column` in `rows` (those dropped for it) that could not be read,
+    and what is read (the message named no value, and a day-first date was not said to
+    need a `time_format`)."""
     if column not in raw:
         return ""
     text = raw[column].astype("string").str.strip()
-    bad = text[c[column].isna() & text.notna() & (text != "")]
+    bad = text[rows & text.notna() & (text != "")]
     if bad.empty:
         return ""
     how = raw.attrs.get("time_format")
@@ -836,7 +847,7 @@ def _utc_notes(raw: pd.DataFrame, timezone: str | None) -> list[str]:
     ]
 
 
-def _minute_notes(contacts: pd.DataFrame) -> list[str]:
+def _minute_notes(contacts: pd.DataFrame, handle_given: bool) -> list[str]:
     """Times written to the whole minute: a wait or handle time under a minute reads as
     0 (39 % of one log's abandons had a wait of 0, and the patience fit left them out)."""
     times = pd.concat([contacts[col].dropna() for col in ("arrival", "answer", "end")])
@@ -844,9 +855,11 @@ def _minute_notes(contacts: pd.DataFrame) -> list[str]:
         return []
     zero = contacts["outcome"].eq("abandoned") & (contacts["end"] <= contacts["arrival"])
     waits = f"; {int(zero.sum()):,} abandon(s) show a wait of 0" if zero.any() else ""
+    # (handle times the log gives in handle_s are not read from the times)
+    what = "waits are" if handle_given else "waits and handle times (end − answer) are"
     return [
-        "every time is a whole minute: waits and handle times are known to the minute "
-        f"only (one under a minute reads as 0){waits}"
+        f"every time is a whole minute: {what} known to the minute only (one under a "
+        f"minute reads as 0){waits}"
     ]
 
 

@@ -9,10 +9,10 @@ breaks a rule is reported with its field path.
 A value replaces what is at its path, except that a switch (`off`, `on`, true, false)
 given to a block with an `enabled` field sets only that field: `anger: on` keeps the
 file's curve. A mapping that replaces a block of fields (`arrivals.phone: {weekly: 550}`)
-must not send the fields it leaves out back to their defaults: that is refused, naming
-them (`daily` went to uniform and three quarters of the calls fell outside the phone's
-hours, silently, until 2026-12-06). A shorthand (`patience: 4min`) is the format's
-whole block, as in a file.
+must not lose a value the scenario sets for a field it leaves out (nor a later change
+names): that is refused, naming them (`daily` went to uniform and three quarters of the
+calls fell outside the phone's hours, silently, until 2026-12-06). A shorthand
+(`patience: 4min`) is the format's whole block, as in a file.
 """
 
 from __future__ import annotations
@@ -52,7 +52,7 @@ def with_changes(s: Scenario, changes: dict[str, Any], *, label: str = CHANGES) 
     s = given(s)
     data = s.plain()  # CSV profiles as the weights read: nothing is read again
     paths: dict[str, list[str | int]] = {}
-    blocks: dict[str, dict[str, Any]] = {}  # path → the block of fields a value replaced
+    blocks: dict[str, BaseModel] = {}  # path → the block of fields a mapping replaced
     for path, value in changes.items():
         try:
             parts = paths[path] = parse_path(path)
@@ -75,9 +75,9 @@ def with_changes(s: Scenario, changes: dict[str, Any], *, label: str = CHANGES) 
                 if on is not None:
                     held["enabled"] = on
                     continue
-            block = isinstance(held, dict) and isinstance(_field(s, parts), BaseModel)
-            if block and isinstance(value, Mapping):  # (a shorthand, `patience: 4min`, is
-                blocks[path] = held  # the format's whole block: docs/scenario-format.md)
+            old = _field(s, parts)
+            if isinstance(old, BaseModel) and isinstance(value, Mapping):  # (a shorthand,
+                blocks[path] = old  # `patience: 4min`, is the format's whole block)
             scale = isinstance(value, str) and value[:1] in "*x" and units.is_number(value[1:])
             if scale and not (value[0] == "x" and isinstance(held, str)):  # `name: x2`
                 held = parent[key]  # (nothing there to scale: no such field)
@@ -92,10 +92,13 @@ def with_changes(s: Scenario, changes: dict[str, Any], *, label: str = CHANGES) 
     if not changes:  # its file's scenario still, with the file's own warnings
         return s.model_copy()
     base = s.source.parent if s.source else "."
-    variant = validate(
-        data, label, base, source=s.source, variant=True, allow_paths=s.allowed_paths
-    )
-    if reset := _reset(variant.plain(), paths, blocks, changes, label):
+    try:
+        variant = validate(
+            data, label, base, source=s.source, variant=True, allow_paths=s.allowed_paths
+        )
+    except ScenarioError as exc:  # a block set whole may be why: `simulation: {start: …}`
+        raise ScenarioError(exc.messages + _reset(None, paths, blocks, changes, label)) from None
+    if reset := _reset(variant, paths, blocks, changes, label):
         raise ScenarioError(reset)
     return variant
 
@@ -120,34 +123,52 @@ def _field(s: Scenario, parts: list[str | int]) -> Any:
 
 
 def _reset(
-    plain: dict[str, Any],
+    variant: Scenario | None,
     paths: dict[str, list[str | int]],
-    blocks: dict[str, dict[str, Any]],
+    blocks: dict[str, BaseModel],
     changes: Mapping[str, Any],
     label: str,
 ) -> list[Message]:
-    """One message per value that replaced a block of fields and sent fields it did not
-    name (nor any other change) back to their defaults."""
+    """One message per mapping that replaced a block of fields and changed a field the
+    scenario set that neither it nor a later change names: the scenario's value is lost
+    (a field the new block has no use for — `shape` of an exponential — reads None, and
+    is not counted). Without a variant (it did not validate), every such field is named:
+    its loss may be why (`simulation: {start: …}` dropped the interval)."""
+    order = list(changes)
     messages = []
     for path, old in blocks.items():
-        new: Any = plain
-        for part in paths[path]:
-            new = new[part]
-        named = set(changes[path])
-        named |= {str(p[len(paths[path])]) for p in paths.values() if len(p) > len(paths[path])
-                  and p[: len(paths[path])] == paths[path]}  # fmt: skip
-        reset = [k for k in old if k in new and k not in named and new[k] != old[k]]
+        new = old if variant is None else _field(variant, paths[path])
+        if not isinstance(new, BaseModel):
+            continue
+        depth = len(paths[path])
+        named = (
+            {str(k) for k in changes[path]}
+            | {  # a later path into the block names it
+                str(paths[p][depth])
+                for p in order[order.index(path) + 1 :]
+                if len(paths[p]) > depth and paths[p][:depth] == paths[path]
+            }
+        )
+        fields = type(old).model_fields
+        key = {name: fields[name].alias or name for name in fields}
+        reset = [
+            key[f]
+            for f in sorted(old.model_fields_set & set(fields), key=list(fields).index)
+            if key[f] not in named
+            and (variant is None or getattr(new, f, None) is not None)
+            and (variant is None or getattr(new, f, None) != getattr(old, f))
+        ]
         if reset:
-            example = f"{path}.{next(iter(named), reset[0])}"
+            example = f"{path}.{next(iter(changes[path]), reset[0])}"
             messages.append(
                 Message(
                     label,
                     None,
                     path,
-                    f"sets the whole block, so {_listed(reset)} would go back to "
-                    f"{'its default' if len(reset) == 1 else 'their defaults'}: to change "
-                    f"one value give its own path (e.g. {example}); to replace the block, "
-                    "name every field",
+                    f"sets the whole block, so {_listed(reset)} would lose the scenario's "
+                    f"{'value' if len(reset) == 1 else 'values'}: to change one value give "
+                    f"its own path (e.g. {example}); to replace the block, name "
+                    f"{'it' if len(reset) == 1 else 'them'} too",
                 )
             )
     return messages
