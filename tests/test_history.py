@@ -1288,10 +1288,12 @@ def test_what_a_log_hides_is_said_reasons_in_two_cases_a_large_drop_whole_minute
     )
     assert notes[1].startswith("33% of the rows were dropped as handle time longer than 24 h")
     assert notes[1].endswith("is handle_s in milliseconds or minutes? (a column mapping's `unit`)")
-    assert notes[2].startswith("every time is a whole minute: waits and handle times are known")
+    assert notes[2].startswith("every time is a whole minute: waits are known to the minute")
     assert notes[2].endswith("40 abandon(s) show a wait of 0")
-    seconds = path.read_text().replace(":00,", ":07,")  # one row's seconds: no such note
-    path.write_text(seconds)
+    # (handle_s is the log's own: not "handle times (end − answer)", as without it)
+    lines = path.read_text().splitlines()
+    lines[5] = lines[5].replace("09:00:00,", "09:00:07,", 1)  # one end with its seconds
+    path.write_text("\n".join(lines) + "\n")
     assert not any("whole minute" in n for n in ccsim.read_log(path).notes)
 
 
@@ -1362,10 +1364,20 @@ def test_a_semicolon_export_a_misspelt_mapping_key_and_number_keys_are_read_or_n
         f"{mapping}:1: seperator: unknown key (expected one of: columns, separator, "
         "time_format, timezone, encoding, decimal); did you mean 'separator'?"
     )
-    # an outcome map's keys as YAML reads 1 and 0 (numbers): "Input should be a valid string"
+    # an outcome map's keys as YAML reads 1 and true (a number, a boolean): "Input should
+    # be a valid string"; read as str(key), `true` missed every `true` cell (the review)
     mapping.write_text(
         "separator: ';'\ncolumns:\n  channel: channel\n  arrival: arrival\n"
-        "  outcome: {column: outcome, map: {1: abandoned, 0: answered}}\n"
+        "  outcome: {column: outcome, map: {1: abandoned, false: answered}}\n"
+    )
+    with pytest.raises(history_log.LogError) as refused:
+        ccsim.read_log(export, str(mapping))
+    assert str(refused.value.messages[0]) == (
+        f"{mapping}:5: columns.outcome.map: the key 1 is read as a int: quote it as the "
+        "export writes it, e.g. '1': …"
+    )
+    mapping.write_text(
+        mapping.read_text().replace("{1: abandoned, false:", "{'1': abandoned, 'false':")
     )
     assert list(ccsim.read_log(export, str(mapping)).contacts["outcome"]) == ["abandoned"]
 
@@ -1396,6 +1408,21 @@ def test_a_workbook_a_byte_order_mark_blank_lines_and_empty_cells_are_read_or_na
     assert ccsim.read_log(log).first_line == {
         "unknown outcome (expected answered, abandoned, balked, waiting)": 6
     }
+    # a Parquet file saved with an index: its index is no line number (the review)
+    indexed = pd.DataFrame(
+        {"channel": ["phone", "phone"], "arrival": ["2024-01-01 08:00:00", "later"],
+         "outcome": ["abandoned", "abandoned"]}, index=["x", "y"],
+    )  # fmt: skip
+    indexed.to_parquet(tmp_path / "indexed.parquet")
+    assert ccsim.read_log(tmp_path / "indexed.parquet").problems() == [
+        f"{tmp_path / 'indexed.parquet'}:3: 1 row(s) dropped: unparsable or missing arrival "
+        "time ('later': expected ISO 8601, e.g. 2024-01-31 08:00:00, or a column mapping's "
+        "`time_format`)"
+    ]
+    # the example is one of the rows counted (a row dropped for no channel was quoted)
+    log.write_text("channel,arrival,outcome\n,yesterday,abandoned\nphone,,abandoned\n"
+                   "phone,2024-01-01 08:00:00,abandoned\n")  # fmt: skip
+    assert ccsim.read_log(log).problems()[1].endswith("unparsable or missing arrival time")
     # an empty text cell is no value in Parquet too (a group "" failed the fit's bounds)
     frame = pd.DataFrame(
         {"channel": ["phone"], "arrival": [pd.Timestamp("2024-01-01 08:00")],
@@ -1432,3 +1459,11 @@ def test_times_in_utc_without_a_zone_to_read_them_in_are_said(tmp_path):
     )
     read = ccsim.read_log(tmp_path / "utc.csv", str(mapping))
     assert read.notes == [] and read.contacts["arrival"].iloc[0].hour == 9  # 08:00Z in Madrid
+
+
+def test_the_bank_layout_keeps_line_numbers_past_blank_lines(tmp_path):
+    path = logs.bank(tmp_path)
+    lines = path.read_text().splitlines()
+    path.write_text("\n".join([lines[0], "", "", *lines[1:]]) + "\n")  # two blank lines
+    log = ccsim.read_log(path, "bank")
+    assert log.first_line == {"phantom call (cannot be traced)": 9}  # (said 7: the review)

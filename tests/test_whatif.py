@@ -440,7 +440,9 @@ def test_a_switch_on_a_block_keeps_its_values():
     for on in ("on", True, "yes"):
         back = ccsim.with_changes(off, {"anger": on})
         assert back.anger == s.anger, on
-    with pytest.raises(ccsim.ScenarioError, match="so escalate_above would lose the scenario.s value"):
+    with pytest.raises(
+        ccsim.ScenarioError, match=r"so escalate_above would lose the scenario.s value"
+    ):
         ccsim.with_changes(s, {"anger": {"enabled": True}})
 
 
