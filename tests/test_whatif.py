@@ -462,3 +462,16 @@ def test_compare_names_the_variant_counts_progress_once_and_refuses_a_list():
     calls: list[tuple[int, int]] = []  # one bar over every variant: it went back to 0
     ccsim.compare(s, {"a": {}, "b": {}}, 2, seed=1, workers=1, progress=lambda *c: calls.append(c))
     assert calls == [(1, 4), (2, 4), (3, 4), (4, 4)]
+
+
+def test_a_start_date_set_as_a_what_if_brings_its_own_day():
+    """`simulation.start: 2024-01-03` was refused ("is a wed, but start_day says mon": the
+    day the scenario's copy held), so a period not starting on a Monday could not be set."""
+    s = ccsim.load(SCENARIOS / "small_shop.yaml")
+    v = ccsim.with_changes(s, {"simulation.start": "2024-01-03"})
+    assert str(v.simulation.start) == "2024-01-03" and v.simulation.start_day == "wed"
+    with pytest.raises(ccsim.ScenarioError, match="is a wed, but start_day says mon"):
+        ccsim.with_changes(s, {"simulation.start": "2024-01-03", "simulation.start_day": "mon"})
+    block = {k: v for k, v in s.plain()["simulation"].items() if k != "start_day"}
+    v = ccsim.with_changes(s, {"simulation": {**block, "start": "2024-01-03"}})
+    assert v.simulation.start_day == "wed"  # (not "start_day would lose the scenario's value")

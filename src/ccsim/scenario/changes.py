@@ -31,6 +31,7 @@ from ccsim.scenario.problems import Message, ScenarioError
 
 _TOKEN = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
 CHANGES = "<changes>"  # the "file" named in a variant's messages
+FOLLOWS = {"start_day": "start"}  # a field that follows from another when that is given
 
 
 def parse_path(path: str) -> list[str | int]:
@@ -91,6 +92,9 @@ def with_changes(s: Scenario, changes: dict[str, Any], *, label: str = CHANGES) 
             raise ScenarioError([Message(label, None, path, msg)]) from None
     if not changes:  # its file's scenario still, with the file's own warnings
         return s.model_copy()
+    if "simulation.start" in changes and "simulation.start_day" not in changes:  # FOLLOWS
+        data["simulation"].pop("start_day", None)  # it follows from the date (a date not a
+        # Monday was refused: "is a wed, but start_day says mon", the day the copy held)
     base = s.source.parent if s.source else "."
     try:
         variant = validate(
@@ -155,6 +159,7 @@ def _reset(
             key[f]
             for f in sorted(old.model_fields_set & set(fields), key=list(fields).index)
             if key[f] not in named
+            and FOLLOWS.get(key[f]) not in named
             and (variant is None or getattr(new, f, None) is not None)
             and (variant is None or getattr(new, f, None) != getattr(old, f))
         ]
