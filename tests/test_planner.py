@@ -848,3 +848,17 @@ def test_a_verification_short_on_escalations_adds_a_supervisor_where_their_work_
     assert group == "supervisor" and shift in shifts
     work = needs["escalation"].contacts > 0
     assert float(timegrid.coverage(shop, shifts[shift]) @ work) > 0
+
+
+def test_the_erlang_baseline_keeps_the_scenarios_prepared_answer_speedup():
+    """The baseline switches anger off as a what-if; `anger: off` sent every anger key back
+    to its default until 2026-12-06 — the templates' speed-up too (0.3), which applies with
+    anger off as well: a scenario without templates got the baseline of one with them."""
+    s = ccsim.load(SCENARIOS / "small_shop.yaml")
+    phone = {
+        v: requirements.baseline_needs(ccsim.with_changes(s, {"anger.prepared_answer_speedup": v}))[
+            "phone"
+        ].agents.sum()
+        for v in (0.0, 0.3, 0.6)
+    }
+    assert phone[0.0] > phone[0.3] > phone[0.6]
