@@ -46,6 +46,7 @@ from ccsim.cli.simulation import setting
 from ccsim.experiment.runner import Runner
 from ccsim.planning import requirements, shift_program
 from ccsim.planning.search import Search
+from ccsim.scenario import units
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -66,7 +67,11 @@ def staff(doc: dict) -> float:
 def missed(doc: dict) -> list[str]:
     out = []
     for channel, ch in doc["channels"].items():
-        out += [f"{channel} {t['within_s']:g}s" for t in ch.get("service", []) if not t["met"]]
+        out += [
+            f"{channel} {units.format_duration(t['within_s'] / 60)}"  # (it said 172800s)
+            for t in ch.get("service", [])
+            if not t["met"]
+        ]
         if ch.get("max_abandon") and not ch["max_abandon"]["met"]:
             out.append(f"{channel} abandon")
     return out
