@@ -38,6 +38,13 @@ def cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
     )
 
 
+def refusal(path: Path, *format: str) -> str:
+    """The first message of the LogError reading `path` (in `format`) raises."""
+    with pytest.raises(history_log.LogError) as refused:
+        ccsim.read_log(path, *format)
+    return str(refused.value.messages[0])
+
+
 @pytest.fixture(scope="module")
 def generated(tmp_path_factory) -> Path:
     return logs.generated(tmp_path_factory.mktemp("log"))
@@ -1306,9 +1313,7 @@ def test_a_slip_in_a_mappings_outcome_values_is_refused_at_its_line(tmp_path):
         "columns:\n  channel: {value: phone}\n  arrival: When\n"
         "  outcome:\n    column: Status\n    map: {ANS: answered, ABN: abandonned}\n"
     )
-    with pytest.raises(history_log.LogError) as refused:
-        ccsim.read_log(export, str(mapping))
-    assert str(refused.value.messages[0]) == (
+    assert refusal(export, str(mapping)) == (
         f"{mapping}:6: columns.outcome.map.ABN: maps 'ABN' to 'abandonned' (expected one of "
         "answered, abandoned, balked, waiting); did you mean 'abandoned'?"
     )
@@ -1351,16 +1356,12 @@ def test_days_without_contacts_are_said_by_fit_and_backtest(generated, fitted):
 def test_a_semicolon_export_a_misspelt_mapping_key_and_number_keys_are_read_or_named(tmp_path):
     export = tmp_path / "acd.csv"
     export.write_text("channel;arrival;outcome\nphone;2024-01-01 08:00:00;1\n")
-    with pytest.raises(history_log.LogError) as refused:
-        ccsim.read_log(export)
-    assert str(refused.value.messages[0]).endswith(
+    assert refusal(export).endswith(
         "its header is separated by ';', not commas: a column mapping's `separator` reads it"
     )
     mapping = tmp_path / "acd.yaml"
     mapping.write_text("seperator: ';'\ncolumns: {channel: channel}\n")
-    with pytest.raises(history_log.LogError) as refused:
-        ccsim.read_log(export, str(mapping))
-    assert str(refused.value.messages[0]) == (
+    assert refusal(export, str(mapping)) == (
         f"{mapping}:1: seperator: unknown key (expected one of: columns, separator, "
         "time_format, timezone, encoding, decimal); did you mean 'separator'?"
     )
@@ -1370,10 +1371,8 @@ def test_a_semicolon_export_a_misspelt_mapping_key_and_number_keys_are_read_or_n
         "separator: ';'\ncolumns:\n  channel: channel\n  arrival: arrival\n"
         "  outcome: {column: outcome, map: {1: abandoned, false: answered}}\n"
     )
-    with pytest.raises(history_log.LogError) as refused:
-        ccsim.read_log(export, str(mapping))
-    assert str(refused.value.messages[0]) == (
-        f"{mapping}:5: columns.outcome.map: the key 1 is read as a int: quote it as the "
+    assert refusal(export, str(mapping)) == (
+        f"{mapping}:5: columns.outcome.map: the key 1 is read as a number: quote it as the "
         "export writes it, e.g. '1': …"
     )
     mapping.write_text(
@@ -1394,9 +1393,7 @@ def test_a_workbook_a_byte_order_mark_blank_lines_and_empty_cells_are_read_or_na
         "encoding: latin-1\ncolumns:\n  id: CallRef\n  channel: {value: phone}\n"
         "  arrival: When\n  outcome: {value: abandoned}\n"
     )
-    with pytest.raises(history_log.LogError) as refused:
-        ccsim.read_log(export, str(mapping))
-    assert str(refused.value.messages[0]).endswith(
+    assert refusal(export, str(mapping)).endswith(
         "the file starts with a UTF-8 byte-order mark: read it with `encoding: utf-8-sig`"
     )
     # blank lines kept their numbers out of every later line's (line 106 said 103)

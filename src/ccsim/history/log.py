@@ -210,9 +210,10 @@ class Column(BaseModel):
         if isinstance(value, dict):
             for key in value:
                 if not isinstance(key, str):
+                    kind = "a boolean" if isinstance(key, bool) else "a number"
                     raise ValueError(
-                        f"the key {key!r} is read as a {type(key).__name__}: quote it as the "
-                        f"export writes it, e.g. '{key}': …"
+                        f"the key {key!r} is read as {kind}: quote it as the export writes "
+                        f"it, e.g. '{key}': …"
                     )
         return value
 
