@@ -422,6 +422,20 @@ def test_a_block_set_whole_keeps_what_it_does_not_name_or_is_refused():
     per_day = ccsim.with_changes(s, {"targets.phone.max_abandon": {"at_most": 0.08, "per": "day"}})
     with pytest.raises(ccsim.ScenarioError, match="so per would lose the scenario's value"):
         ccsim.with_changes(per_day, {"targets.phone.max_abandon": {"at_most": 0.05}})
+    # (the second review) a field set to nothing is lost too — the abandon target, a
+    # patience (callers who never hang up) —, and a block inside the block is checked
+    with pytest.raises(ccsim.ScenarioError, match="so max_abandon would lose the scenario"):
+        ccsim.with_changes(s, {"targets.phone": {"service": [{"within": "30s", "at_least": 0.8}]}})
+    phone = s.plain()["channels"]["phone"]
+    with pytest.raises(ccsim.ScenarioError, match="so patience would lose the scenario"):
+        ccsim.with_changes(s, {"channels.phone": {"kind": "voice", "open": phone["open"]}})
+    with pytest.raises(ccsim.ScenarioError) as caught:
+        ccsim.with_changes(s, {"channels.phone": {**phone, "patience": {"mean": "4min"}}})
+    assert str(caught.value.messages[0]).startswith(
+        "<changes>: channels.phone.patience: sets the whole block, so dist and balk would lose"
+    )
+    v = ccsim.with_changes(s, {"channels.phone": {**phone, "patience": exponential}})
+    assert v.channels["phone"].patience.dist == "exponential"
     # a block whose loss makes the variant invalid: the loss is named beside the error
     with pytest.raises(ccsim.ScenarioError) as caught:
         ccsim.with_changes(s, {"simulation": {"start": "2024-01-03"}})
@@ -472,6 +486,8 @@ def test_a_start_date_set_as_a_what_if_brings_its_own_day():
     assert str(v.simulation.start) == "2024-01-03" and v.simulation.start_day == "wed"
     with pytest.raises(ccsim.ScenarioError, match="is a wed, but start_day says mon"):
         ccsim.with_changes(s, {"simulation.start": "2024-01-03", "simulation.start_day": "mon"})
+    dated = ccsim.with_changes(s, {"simulation.start": "2024-01-03"})  # a date removed: the
+    assert ccsim.with_changes(dated, {"simulation.start": None}).simulation.start_day == "wed"
     block = {k: v for k, v in s.plain()["simulation"].items() if k != "start_day"}
     v = ccsim.with_changes(s, {"simulation": {**block, "start": "2024-01-03"}})
     assert v.simulation.start_day == "wed"  # (not "start_day would lose the scenario's value")

@@ -26,7 +26,7 @@ from pydantic import BaseModel
 
 from ccsim.scenario import units
 from ccsim.scenario.loader import validate
-from ccsim.scenario.model import Scenario, given, switch
+from ccsim.scenario.model import Distribution, Scenario, given, switch
 from ccsim.scenario.problems import Message, ScenarioError
 
 _TOKEN = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
@@ -92,7 +92,8 @@ def with_changes(s: Scenario, changes: dict[str, Any], *, label: str = CHANGES) 
             raise ScenarioError([Message(label, None, path, msg)]) from None
     if not changes:  # its file's scenario still, with the file's own warnings
         return s.model_copy()
-    if "simulation.start" in changes and "simulation.start_day" not in changes:  # FOLLOWS
+    start = changes.get("simulation.start")
+    if start is not None and "simulation.start_day" not in changes:  # FOLLOWS
         data["simulation"].pop("start_day", None)  # it follows from the date (a date not a
         # Monday was refused: "is a wed, but start_day says mon", the day the copy held)
     base = s.source.parent if s.source else "."
@@ -133,50 +134,77 @@ def _reset(
     changes: Mapping[str, Any],
     label: str,
 ) -> list[Message]:
-    """One message per mapping that replaced a block of fields and changed a field the
-    scenario set that neither it nor a later change names: the scenario's value is lost
-    (a field the new block has no use for — `shape` of an exponential — reads None, and
-    is not counted). Without a variant (it did not validate), every such field is named:
+    """One message per mapping that replaced a block of fields — or a block inside it
+    (`channels.phone: {patience: {mean: 4min}, …}`) — and changed a field the scenario
+    set that neither it nor a later change names: the scenario's value is lost. A
+    parameter the new distribution has no use for (`shape` once `dist: exponential`)
+    is not counted. Without a variant (it did not validate), every such field is named:
     its loss may be why (`simulation: {start: …}` dropped the interval)."""
     order = list(changes)
+    nested = [  # (parts, the scenario's block, the mapping given for it, after which change)
+        block
+        for path, old in blocks.items()
+        for block in _inner(paths[path], old, changes[path], order.index(path))
+    ]
     messages = []
-    for path, old in blocks.items():
-        new = old if variant is None else _field(variant, paths[path])
+    for parts, old, given_, after in nested:
+        new = old if variant is None else _field(variant, parts)
         if not isinstance(new, BaseModel):
             continue
-        depth = len(paths[path])
+        depth = len(parts)
         named = (
-            {str(k) for k in changes[path]}
+            {str(k) for k in given_}
             | {  # a later path into the block names it
                 str(paths[p][depth])
-                for p in order[order.index(path) + 1 :]
-                if len(paths[p]) > depth and paths[p][:depth] == paths[path]
+                for p in order[after + 1 :]
+                if len(paths[p]) > depth and paths[p][:depth] == parts
             }
         )
         fields = type(old).model_fields
         key = {name: fields[name].alias or name for name in fields}
-        reset = [
+        switched = isinstance(new, Distribution) and new.dist != getattr(old, "dist", None)
+        lost = [
             key[f]
             for f in sorted(old.model_fields_set & set(fields), key=list(fields).index)
             if key[f] not in named
             and FOLLOWS.get(key[f]) not in named
-            and (variant is None or getattr(new, f, None) is not None)
+            and not (switched and f in ("cv", "shape") and getattr(new, f) is None)
             and (variant is None or getattr(new, f, None) != getattr(old, f))
         ]
-        if reset:
-            example = f"{path}.{next(iter(changes[path]), reset[0])}"
+        if lost:
+            where = _shown(parts)
+            example = f"{where}.{next(iter(given_), lost[0])}"
             messages.append(
                 Message(
                     label,
                     None,
-                    path,
-                    f"sets the whole block, so {_listed(reset)} would lose the scenario's "
-                    f"{'value' if len(reset) == 1 else 'values'}: to change one value give "
+                    where,
+                    f"sets the whole block, so {_listed(lost)} would lose the scenario's "
+                    f"{'value' if len(lost) == 1 else 'values'}: to change one value give "
                     f"its own path (e.g. {example}); to replace the block, name "
-                    f"{'it' if len(reset) == 1 else 'them'} too",
+                    f"{'it' if len(lost) == 1 else 'them'} too",
                 )
             )
     return messages
+
+
+def _inner(
+    parts: list[str | int], old: BaseModel, given_: Mapping[str, Any], after: int
+) -> list[tuple[list[str | int], BaseModel, Mapping[str, Any], int]]:
+    """The block a mapping replaced, then every block inside it that the mapping gives
+    a mapping for (checked the same way: one level down, the reset went unseen)."""
+    out = [(parts, old, given_, after)]
+    names = {f.alias or name: name for name, f in type(old).model_fields.items()}
+    for k, value in given_.items():
+        inside = getattr(old, names.get(str(k), str(k)), None)
+        if isinstance(value, Mapping) and isinstance(inside, BaseModel):
+            out += _inner([*parts, str(k)], inside, value, after)
+    return out
+
+
+def _shown(parts: list[str | int]) -> str:
+    """["roster", 0, "agents"] → "roster[0].agents"."""
+    return "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in parts).lstrip(".")
 
 
 def _listed(names: list[str]) -> str:
