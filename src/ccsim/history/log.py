@@ -56,6 +56,7 @@ COLUMNS = [
 REQUIRED = ("channel", "arrival", "outcome")
 OUTCOMES = ("answered", "abandoned", "balked", "waiting")
 MAX_LOG_BYTES = 2_000_000_000  # a log larger than this is refused before it is read
+UNREAD_ARRIVAL = "unparsable or missing arrival time"  # a reason rows are dropped for
 TOLERANCE = pd.Timedelta(seconds=2)  # clock skew between systems tolerated in a log
 
 
@@ -166,14 +167,15 @@ class Log:
         days = self.contacts["arrival"].dt.normalize()
         return pd.date_range(days.min(), days.max(), freq="D")
 
-    def problems(self) -> list[str]:
+    def problems(self, refused: bool = False) -> list[str]:
         """One line per reason rows were dropped or repaired, with a line of the file:
-        what `strict` refuses."""
+        what `strict` refuses (`refused`: worded so, not as rows dropped)."""
         where = lambda why: f"{self.source}:{self.first_line.get(why, 0)}"  # noqa: E731
+        fate = "bad row(s), refused (strict)" if refused else "row(s) dropped"
         dropped = self.dropped.items()
-        return [
-            f"{where(w)}: {n:,} row(s) dropped: {w}{self.examples.get(w, '')}" for w, n in dropped
-        ] + [f"{where(why)}: {n:,} row(s): {why}" for why, n in self.repaired.items()]
+        return [f"{where(w)}: {n:,} {fate}: {w}{self.examples.get(w, '')}" for w, n in dropped] + [
+            f"{where(why)}: {n:,} row(s): {why}" for why, n in self.repaired.items()
+        ]
 
     def report(self) -> list[str]:
         """The problems, then the notes on the whole log."""
@@ -296,9 +298,7 @@ def read(
     log = _tidy(raw, name, format, lines)
     log.not_offered = not_offered
     if strict and log.problems():  # (it said "dropped" of a log it refused)
-        refused = [line.replace(" row(s) dropped: ", " bad row(s), refused (strict): ", 1)
-                   for line in log.problems()]  # fmt: skip
-        raise LogError([Message(*_split(line)) for line in refused])
+        raise LogError([Message(*_split(line)) for line in log.problems(refused=True)])
     if log.contacts.empty:  # why each row was dropped, then that none is left
         why = [Message(*_split(line)) for line in log.problems()]
         raise LogError([*why, Message(name, None, None, "no valid contacts in the log")])
@@ -689,7 +689,7 @@ def _tidy(raw: pd.DataFrame, name: str, format: str, lines: pd.Series | None) ->
     checks = [
         ("phantom call (cannot be traced)", c["outcome"] == "phantom"),
         ("no channel", c["channel"].isna() | (c["channel"] == "")),
-        ("unparsable or missing arrival time", c["arrival"].isna()),
+        (UNREAD_ARRIVAL, c["arrival"].isna()),
         (f"unknown outcome (expected {', '.join(OUTCOMES)})", ~c["outcome"].isin(OUTCOMES)),
         ("answered without a (parsable) answer time", answered & c["answer"].isna()),
         ("answer before arrival", c["answer"] < c["arrival"] - TOLERANCE),
@@ -746,7 +746,7 @@ def _tidy(raw: pd.DataFrame, name: str, format: str, lines: pd.Series | None) ->
                 f"{alike:,} row(s) repeat an earlier row exactly; without an id column "
                 "they are taken for distinct contacts (an id column drops repeats)"
             )
-    unread = "unparsable or missing arrival time"
+    unread = UNREAD_ARRIVAL
     examples = {unread: _unread(raw, bad[unread], "arrival")} if unread in dropped else {}
     return Log(ok, name, format, dropped, first, repaired=repaired, notes=notes, examples=examples)
 
