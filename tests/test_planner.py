@@ -340,6 +340,20 @@ def test_an_impossible_target_is_unmet_with_its_reason_and_the_rest_is_planned()
     assert "NOT every target is met" in output.roster_yaml(result)
 
 
+def test_the_roster_to_paste_names_a_group_the_plan_leaves_empty():
+    # a dearer group with the same skill gets nobody; pasted back, validate would warn
+    # "group has no agents on the roster": the roster's header says so first
+    s = ccsim.with_changes(
+        ccsim.loads(MESSAGES.format(hours="00:00-24:00")),
+        {"groups.dear": {"skills": {"phone": 1, "email": 2}, "wage": 40}},
+    )
+    result = planner.plan(s, workers=1, replications=4, verify=6, baseline=False)
+    assert {r.group for r in result.scenario.roster if r.agents} == {"agents"}
+    text = output.roster_yaml(result)
+    assert "no agents planned for dear:" in text
+    assert "no agents planned for agents" not in text
+
+
 def test_a_target_per_interval_is_not_set_aside_by_the_share_of_the_week():
     # one opening hour a day: within 1 h, 90 % of the week cannot be met, but 90 % in
     # 5 % of the hours can (the two hours before each opening): the search plans for it
