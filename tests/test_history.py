@@ -1405,6 +1405,14 @@ def test_a_workbook_a_byte_order_mark_blank_lines_and_empty_cells_are_read_or_na
     assert ccsim.read_log(log).first_line == {
         "unknown outcome (expected answered, abandoned, balked, waiting)": 6
     }
+    # a quoted cell over three lines: the bad row after it is on line 5 (it said 3)
+    log.write_text(
+        'channel,arrival,outcome,note\nphone,2024-01-01 08:00:00,abandoned,"said:\n\n""no"""\n'
+        "phone,2024-01-01 08:01:00,hung-up,\n"
+    )
+    assert ccsim.read_log(log).first_line == {
+        "unknown outcome (expected answered, abandoned, balked, waiting)": 5
+    }
     # a Parquet file saved with an index: its index is no line number (the review)
     indexed = pd.DataFrame(
         {"channel": ["phone", "phone"], "arrival": ["2024-01-01 08:00:00", "later"],

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import codecs
 import contextlib
+import csv
 import difflib
 import zoneinfo
 from collections.abc import Iterable
@@ -361,6 +362,8 @@ def table(path: Path, sep: str = ",", encoding: str = "utf-8") -> pd.DataFrame:
             skipinitialspace=True,
             skip_blank_lines=False,  # kept, then dropped: row i is line i + 2 still
         )
+        if (starts := record_lines(path, sep, encoding, len(frame))) is not None:
+            frame.index = starts[1:] - 2  # a quoted cell spans lines: row i is not line i + 2
         return frame.dropna(how="all")  # (blank lines moved every later line number)
     except UnicodeDecodeError as exc:
         line, byte = undecodable(path, encoding) or (None, exc.object[exc.start])
@@ -398,6 +401,26 @@ def undecodable(path: Path, encoding: str) -> tuple[int, int] | None:
                 return None
             lines += _breaks(last + chunk) - _breaks(last)
             last = chunk[-1:]
+
+
+def record_lines(path: Path, sep: str, encoding: str, rows: int) -> np.ndarray | None:
+    """The line each record of a CSV file starts on (the header's first), when a quoted
+    cell spans lines so that records and lines part ways; None when every record is one
+    line (counted in byte chunks, cheap) or the records do not match the `rows` read."""
+    breaks, last = 0, b""
+    with path.open("rb") as f:
+        while chunk := f.read(CHUNK_BYTES):
+            breaks += _breaks(last + chunk) - _breaks(last)
+            last = chunk[-1:]
+    if breaks + (last not in (b"\n", b"\r", b"")) <= rows + 1:
+        return None
+    starts, done = [], 0  # lines read before the record
+    with path.open(encoding=encoding, newline="") as text:
+        reader = csv.reader(text, delimiter=sep, skipinitialspace=True)
+        for _ in reader:
+            starts.append(done + 1)
+            done = reader.line_num
+    return np.array(starts) if len(starts) == rows + 1 else None
 
 
 def _breaks(data: bytes) -> int:
