@@ -1413,6 +1413,11 @@ def test_a_workbook_a_byte_order_mark_blank_lines_and_empty_cells_are_read_or_na
     assert ccsim.read_log(log).first_line == {
         "unknown outcome (expected answered, abandoned, balked, waiting)": 5
     }
+    long_cell = '2024-01-01 07:00:00,abandoned,"' + "x" * 200_000 + '"\n'  # over csv's limit
+    log.write_text(log.read_text().replace("\n", "\nphone," + long_cell, 1))
+    assert ccsim.read_log(log).first_line == {  # (a traceback: "field larger than …")
+        "unknown outcome (expected answered, abandoned, balked, waiting)": 6
+    }
     # a Parquet file saved with an index: its index is no line number (the review)
     indexed = pd.DataFrame(
         {"channel": ["phone", "phone"], "arrival": ["2024-01-01 08:00:00", "later"],

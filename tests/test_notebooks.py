@@ -12,6 +12,10 @@ from nbclient import NotebookClient
 import ccsim
 from ccsim.atomic import MANIFEST
 
+# one worker runs every notebook under `-n auto` (`--dist loadgroup`, pyproject.toml):
+# kernels started in two processes at once can pick the same port (jupyter_client#487)
+pytestmark = pytest.mark.xdist_group("notebooks")
+
 NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
 EXPECTED = [
     "01_quickstart",

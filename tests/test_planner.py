@@ -350,8 +350,7 @@ def test_the_roster_to_paste_names_a_group_the_plan_leaves_empty():
     result = planner.plan(s, workers=1, replications=4, verify=6, baseline=False)
     assert {r.group for r in result.scenario.roster if r.agents} == {"agents"}
     text = output.roster_yaml(result)
-    assert "no agents planned for dear:" in text
-    assert "no agents planned for agents" not in text
+    assert "the plan gives no agents to 'dear': `ccsim validate` warns of each" in text
 
 
 def test_a_target_per_interval_is_not_set_aside_by_the_share_of_the_week():

@@ -406,21 +406,26 @@ def undecodable(path: Path, encoding: str) -> tuple[int, int] | None:
 def record_lines(path: Path, sep: str, encoding: str, rows: int) -> np.ndarray | None:
     """The line each record of a CSV file starts on (the header's first), when a quoted
     cell spans lines so that records and lines part ways; None when every record is one
-    line (counted in byte chunks, cheap) or the records do not match the `rows` read."""
+    line (counted in byte chunks, cheap), when the records do not match the `rows` read,
+    or for a separator of more than one character (a pattern only pandas reads)."""
     breaks, last = 0, b""
     with path.open("rb") as f:
         while chunk := f.read(CHUNK_BYTES):
             breaks += _breaks(last + chunk) - _breaks(last)
             last = chunk[-1:]
-    if breaks + (last not in (b"\n", b"\r", b"")) <= rows + 1:
+    if breaks + (last not in (b"\n", b"\r", b"")) <= rows + 1 or len(sep) != 1:
         return None
-    starts, done = [], 0  # lines read before the record
-    with path.open(encoding=encoding, newline="") as text:
-        reader = csv.reader(text, delimiter=sep, skipinitialspace=True)
-        for _ in reader:
-            starts.append(done + 1)
-            done = reader.line_num
-    return np.array(starts) if len(starts) == rows + 1 else None
+    limit = csv.field_size_limit(max(path.stat().st_size, 131072))  # a cell may be long
+    try:
+        with path.open(encoding=encoding, newline="") as text:
+            reader = csv.reader(text, delimiter=sep, skipinitialspace=True)
+            ends = np.fromiter((reader.line_num for _ in reader), dtype=np.int64)
+    except csv.Error:
+        return None
+    finally:
+        csv.field_size_limit(limit)
+    starts = np.concatenate([[1], ends[:-1] + 1])  # a record starts after the last one ended
+    return starts if len(starts) == rows + 1 else None
 
 
 def _breaks(data: bytes) -> int:

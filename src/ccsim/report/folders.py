@@ -174,10 +174,11 @@ def roster_yaml(plan: Plan) -> str:
         "Replace the scenario's `roster:` with the one below"
         + (" and add the `shifts:` entries." if plan.generated_shifts else ".")
     )
-    if idle := [g for g in s.groups if not any(r.group == g and r.agents for r in s.roster)]:
+    idle = [g for g in s.groups if not any(r.group == g and r.agents for r in s.roster)]
+    if idle and s.roster:  # (with no roster at all, validate has nothing to warn of)
         header += (
-            f"\nno agents planned for {', '.join(idle)}: its work is done by other groups "
-            "(`ccsim validate` warns that such a group has no agents on the roster)"
+            f"\nthe plan gives no agents to {', '.join(map(repr, idle))}: `ccsim validate` "
+            "warns of each that it has no agents on the roster"
         )
     doc = CommentedMap()
     if plan.generated_shifts:
