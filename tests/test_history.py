@@ -183,6 +183,11 @@ def test_a_column_mapping_reads_another_export(tmp_path):
          "2: columns.handle_s.unit: Input should be 's', 'min' or 'ms'"),
         ("columns: {handle_s: [h]}", "2: columns.handle_s: expected a column name or "
          "{column | date + time | value, map, unit}"),
+        # read as a pattern, quotes were ignored: a cell over two lines broke its row
+        ("separator: '\\t'", '3: separator: a backslash and a t, not a tab: write a tab as '
+         '"\\t" (double quotes)'),
+        ("separator: ';;'", "3: separator: expected one character, e.g. ';' or \"\\t\" (a tab), "
+         "got ';;'"),
     ],
 )  # fmt: skip
 def test_a_mapping_with_an_unknown_encoding_format_zone_or_unit_is_one_message(
@@ -197,7 +202,8 @@ def test_a_mapping_with_an_unknown_encoding_format_zone_or_unit_is_one_message(
     if line.startswith("columns"):  # line 2
         mapping.write_text(f"separator: ','\n{line.replace('}}', '}, ' + columns + '}')}\n")
     else:  # line 3
-        mapping.write_text(f"columns: {{{columns}}}\nseparator: ','\n{line}\n")
+        second = "encoding: utf-8" if line.startswith("separator") else "separator: ','"
+        mapping.write_text(f"columns: {{{columns}}}\n{second}\n{line}\n")
     with pytest.raises(history_log.LogError) as refused:
         ccsim.read_log(export, str(mapping))
     assert str(refused.value.messages[0]) == f"{mapping}:{expected}"

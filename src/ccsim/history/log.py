@@ -240,6 +240,15 @@ class Mapping(BaseModel):
             return {k: {"column": v} if isinstance(v, str) else v for k, v in value.items()}
         return value
 
+    @field_validator("separator")
+    @classmethod
+    def _one_character(cls, value: str) -> str:
+        if value == "\\t":  # '\t' in single quotes (YAML keeps the backslash): not a tab
+            raise ValueError('a backslash and a t, not a tab: write a tab as "\\t" (double quotes)')
+        if len(value) != 1:  # (longer ones were read as a pattern, quotes ignored)
+            raise ValueError(f"expected one character, e.g. ';' or \"\\t\" (a tab), got {value!r}")
+        return value
+
     @field_validator("time_format")
     @classmethod
     def _a_format_pandas_reads(cls, value: str | None) -> str | None:
@@ -406,14 +415,14 @@ def undecodable(path: Path, encoding: str) -> tuple[int, int] | None:
 def record_lines(path: Path, sep: str, encoding: str, rows: int) -> np.ndarray | None:
     """The line each record of a CSV file starts on (the header's first), when a quoted
     cell spans lines so that records and lines part ways; None when every record is one
-    line (counted in byte chunks, cheap), when the records do not match the `rows` read,
-    or for a separator of more than one character (a pattern only pandas reads)."""
+    line (counted in byte chunks, cheap), or when the records do not match the `rows`
+    read (a separator is one character: `Mapping`)."""
     breaks, last = 0, b""
     with path.open("rb") as f:
         while chunk := f.read(CHUNK_BYTES):
             breaks += _breaks(last + chunk) - _breaks(last)
             last = chunk[-1:]
-    if breaks + (last not in (b"\n", b"\r", b"")) <= rows + 1 or len(sep) != 1:
+    if breaks + (last not in (b"\n", b"\r", b"")) <= rows + 1:
         return None
     limit = csv.field_size_limit(max(path.stat().st_size, 131072))  # a cell may be long
     try:
