@@ -173,6 +173,25 @@ def test_the_capacity_command_takes_the_planners_budget(tmp_path):
     assert timed.returncode in (0, 1) and json.loads(timed.stdout)["weeks"], timed.stderr
 
 
+def test_uncovered_fte_weeks_are_named_by_their_weeks(tmp_path):
+    # without cover and with hires too late to start, what is short is said with its
+    # weeks ("uncovered: agents 3.1 FTE-weeks" said which group only)
+    path = tmp_path / "queue.yaml"
+    path.write_text(queue().to_yaml())
+    cal = tmp_path / "c.yaml"
+    cal.write_text(
+        "start: 2027-01-04\nweeks: 3\nheadcount: {agents: 1}\nhiring: {lead_time: 1w}\n"
+        "cover: {overtime_share: 0, temporary: false}\n"
+    )
+    options = ("--seed", "3", "-n", "3", "--verify", "4", "-w", "1", "--json")
+    r = run_cli("capacity", str(path), "--calendar", str(cal), *options)
+    doc = json.loads(r.stdout)
+    short = doc["shortfall_fte_weeks"]["agents"]
+    assert r.returncode == 1 and short > 0, r.stderr
+    assert [w["week"] for w in doc["weeks"] if w["shortfall_fte"]["agents"] > 0] == [1]
+    assert f"ccsim: uncovered: agents {short} FTE-weeks in week 1\n" in r.stderr
+
+
 def test_a_flat_calendar_costs_52_times_the_week_plan():
     s = queue()
     week = ccsim.plan(s, seed=3, replications=4, verify=6, workers=1)  # as capacity plans a kind
@@ -318,6 +337,9 @@ def test_peak_weeks_are_planned_and_a_week_across_two_months_is_split_by_days(tm
     weeks = book["Weeks"]
     last = weeks.max_row
     header = [c.value for c in weeks[1]]
+    # the employed FTE's cost is wages and overhead: a reader checking FTE × hours × wage
+    # against a column "wages" was 30 % off
+    assert header[-5:] == ["wages and overhead", "cover", "hiring", "contacts", "cost"]
     for i, w in enumerate(doc["weeks"], start=2):  # wages follow from employed FTE
         for what, key in (("employed", "employed_fte"), ("shortfall", "shortfall_fte")):
             column = header.index(f"{what} FTE agents") + 1
@@ -359,6 +381,16 @@ def test_more_kinds_than_plans_are_interpolated_in_the_workload():
         kinds[i].fte = {"g": kinds[i].workload / 10}
     capacity_plan.interpolate(kinds, ["g"])
     assert kinds[1].fte["g"] == pytest.approx(12.0) and kinds[2].fte["g"] == pytest.approx(15.0)
+    # a closed week is no plan's: it was the lightest, planned in place of 0.8×, and the
+    # 1.2× week's FTE came from the line between 0 and 2.0× (a walkthrough: summer fell)
+    closed = capacity_plan.Kind({"x": 0.0}, 1.0, 0.0, [6], workload=0.0)
+    for k in kinds:
+        k.plan, k.fte = None, {}
+    assert capacity_plan.to_plan([*kinds, closed], 3) == [3, 4, 0]
+    for i in (3, 4, 0):
+        kinds[i].plan, kinds[i].fte = object(), {"g": kinds[i].workload / 10}
+    capacity_plan.interpolate([*kinds, closed], ["g"])
+    assert closed.fte["g"] == 0.0 and kinds[1].fte["g"] == pytest.approx(12.0)
 
 
 def test_per_contact_costs_of_an_interpolated_week_follow_its_contacts_not_its_workload():

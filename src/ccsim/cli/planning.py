@@ -229,8 +229,10 @@ def capacity(
     unmet = [
         f"kind {k['kind']} ({_weeks(k['weeks'])}): {u}" for k in doc["kinds"] for u in k["unmet"]
     ]
-    for g, v in short.items():
-        err.print(f"ccsim: uncovered: {g} {v} FTE-weeks", markup=False)
+    for g, v in short.items():  # which weeks: the group alone said nothing to act on
+        weeks = [w["week"] for w in doc["weeks"] if w["shortfall_fte"][g] > 0]
+        where = f" in {_weeks(weeks)}" if weeks else ""  # (each under 0.005 FTE: none shown)
+        err.print(f"ccsim: uncovered: {g} {v} FTE-weeks{where}", markup=False)
     for u in unmet:
         err.print(f"ccsim: unmet target in {u}", markup=False)
     raise typer.Exit(EXIT_FAIL if short or unmet else EXIT_OK)

@@ -4,9 +4,10 @@ cost by week, month and year (docs/capacity.md).
 1. Every week of the calendar is a *kind*: its volume factor per channel, handle-time
    factor and shrinkage. Each distinct kind up to `max_plans` is planned by the planner
    (`ccsim.planning.plan`, a verified roster); with more kinds, the peak kinds (largest
-   workload), the lightest one and the most frequent one are planned and the required
-   FTE of the others is interpolated linearly in the workload (contacts × handle-time
-   factor / (1 − shrinkage), weighted over the channels) between the planned kinds.
+   workload), the lightest with any work and the most frequent one are planned and the
+   required FTE of the others is interpolated linearly in the workload (contacts ×
+   handle-time factor / (1 − shrinkage), weighted over the channels) between the
+   planned kinds.
 2. The required FTE of a week is its kind's roster paid hours / `costs.fte_hours`.
 3. Hires per group at least cost (`ccsim.planning.hiring`), then the cost of each week:
    wages and overhead of the employed FTE, cover at its premium, hiring cost and the
@@ -235,10 +236,13 @@ def kinds_of(s: Scenario, table: pd.DataFrame) -> tuple[list[Kind], np.ndarray]:
 
 def to_plan(kinds: list[Kind], most: int) -> list[int]:
     """Which kinds the planner plans: all of them up to `most`; else the heaviest,
-    the lightest and the most frequent, then the next heaviest."""
+    the lightest with any work and the most frequent, then the next heaviest. A week
+    without work needs nobody and is interpolated to 0 (a closed week, as the lightest,
+    took a plan and moved the interpolation of every week between it and the next)."""
     if len(kinds) <= most:
         return list(range(len(kinds)))
     by_load = sorted(range(len(kinds)), key=lambda i: kinds[i].workload)
+    by_load = [i for i in by_load if kinds[i].workload > 0] or by_load
     chosen = [by_load[-1], by_load[0], max(range(len(kinds)), key=lambda i: len(kinds[i].weeks))]
     for i in reversed(by_load):
         if len(dict.fromkeys(chosen)) >= most:

@@ -90,7 +90,7 @@ def workbook(cp: CapacityPlan) -> Workbook:
     per_group = ["required", "available", "employed", "cover", "shortfall"]
     for g in groups:  # employed: what the wages pay; shortfall: what nothing covered
         header += [f"{what} FTE {g}" for what in per_group] + [f"hires {g}"]
-    header += ["wages", "cover", "hiring", "contacts", "cost"]
+    header += ["wages and overhead", "cover", "hiring", "contacts", "cost"]  # (said wages)
     weeks.append(header)
     first_cost = len(header) - 4  # 1-based column of wages
     a, d = get_column_letter(first_cost), get_column_letter(first_cost + 3)
