@@ -225,6 +225,27 @@ def test_a_kind_of_week_is_planned_as_ccsim_plan_plans_it():
     assert kind.plan.search["chosen"] == alone.search["chosen"]
 
 
+def test_a_lighter_week_planned_dearer_is_planned_again_from_the_heavier_roster():
+    # each kind's plan is its own 1-minimal search: on these seeds the 0.8× week came out
+    # dearer than the 1.0× week; planned again from the 1.0× roster it is cheaper
+    s = ccsim.load(ROOT / "scenarios" / "small_shop.yaml")
+    cal = calendar_from(
+        {"start": "2027-01-04", "weeks": 3, "headcount": {"generalist": 9, "supervisor": 2},
+         "volume": {"default": 1.0, "weeks": {2: 0.8, 3: 1.2}}}
+    )  # fmt: skip
+    options = dict(seed=10, replications=3, verify=4, workers=1)
+    cp = ccsim.capacity(s, cal, **options)
+    normal, light, _ = cp.kinds
+    own = ccsim.plan(light.variant(s), **options)  # what the 0.8× week was planned alone
+    assert own.staff_cost > normal.plan.staff_cost  # the inversion
+    assert light.roster_from == 0 and cp.document()["kinds"][1]["roster_from_kind"] == 1
+    assert light.plan.all_met and light.plan.search["start"] == "roster"
+    assert light.plan.staff_cost <= normal.plan.staff_cost < own.staff_cost
+    assert light.fte == {g: light.plan.fte.get(g, 0.0) for g in s.groups}
+    # a kind no heavier kind undercuts keeps its own plan
+    assert normal.roster_from is None and normal.plan.search["start"] == "requirements"
+
+
 def test_a_calendar_for_a_scenario_or_a_scenario_for_a_calendar_is_one_message():
     # 12 messages of missing scenario keys (name, channels, …), or of unknown calendar keys
     calendar = ROOT / "calendars" / "ecommerce_2027.yaml"
