@@ -225,7 +225,7 @@ def test_a_kind_of_week_is_planned_as_ccsim_plan_plans_it():
     assert kind.plan.search["chosen"] == alone.search["chosen"]
 
 
-def test_a_lighter_week_planned_dearer_is_planned_again_from_the_heavier_roster():
+def test_a_lighter_week_planned_dearer_is_planned_again_from_the_heavier_roster(tmp_path):
     # each kind's plan is its own 1-minimal search: on these seeds the 0.8× week came out
     # dearer than the 1.0× week; planned again from the 1.0× roster it is cheaper
     s = ccsim.load(ROOT / "scenarios" / "small_shop.yaml")
@@ -244,6 +244,24 @@ def test_a_lighter_week_planned_dearer_is_planned_again_from_the_heavier_roster(
     assert light.fte == {g: light.plan.fte.get(g, 0.0) for g in s.groups}
     # a kind no heavier kind undercuts keeps its own plan
     assert normal.roster_from is None and normal.plan.search["start"] == "requirements"
+    # the report says whose roster (only the JSON did)
+    folder = ccsim.save(cp, tmp_path / "year", report=True)
+    assert "<td>yes, from the roster of kind 1</td>" in (folder / "report.html").read_text()
+    (tmp_path / "cal.yaml").write_text(
+        "start: 2027-01-04\nweeks: 3\nheadcount: {generalist: 9, supervisor: 2}\n"
+        "volume: {default: 1.0, weeks: {2: 0.8, 3: 1.2}}\n"
+    )
+    r = run_cli("capacity", str(ROOT / "scenarios" / "small_shop.yaml"), "--calendar",
+                str(tmp_path / "cal.yaml"), "--seed", "10", "-n", "3", "--verify", "4", "-w", "1")  # fmt: skip
+    assert "from the roster of kind 1" in r.stdout, r.stdout + r.stderr
+    # a scenario with a staffing table has no roster to start from: its first plans stay
+    # (the roster put beside the table was refused: "give either a `roster:` or …")
+    table = ccsim.with_changes(s, {"roster": [], "staffing": {"rows": [
+        [day, f"{h:02d}:00", g, n] for day in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+        for h in range(8, 20) for g, n in (("generalist", 6), ("supervisor", 1))
+    ]}})  # fmt: skip
+    staffed = ccsim.capacity(table, cal, **options)
+    assert all(k.roster_from is None for k in staffed.kinds)
 
 
 def test_a_calendar_for_a_scenario_or_a_scenario_for_a_calendar_is_one_message():
@@ -407,6 +425,8 @@ def test_more_kinds_than_plans_are_interpolated_in_the_workload():
     closed = capacity_plan.Kind({"x": 0.0}, 1.0, 0.0, [6], workload=0.0)
     for k in kinds:
         k.plan, k.fte = None, {}
+    assert capacity_plan.to_plan([*kinds, closed], 3) == [3, 4, 0]
+    closed.weeks = [6, 7, 8]  # nor as the most frequent kind (the review)
     assert capacity_plan.to_plan([*kinds, closed], 3) == [3, 4, 0]
     for i in (3, 4, 0):
         kinds[i].plan, kinds[i].fte = object(), {"g": kinds[i].workload / 10}

@@ -188,6 +188,9 @@ def test_a_column_mapping_reads_another_export(tmp_path):
          '"\\t" (double quotes)'),
         ("separator: ';;'", "3: separator: expected one character, e.g. ';' or \"\\t\" (a tab), "
          "got ';;'"),
+        ("separator: |", "3: separator: empty: quote the character, e.g. '|' or ';'"),  # YAML text
+        ("separator: '\"'", "3: separator: '\"' cannot separate cells (it quotes them or ends a "
+         "line)"),
     ],
 )  # fmt: skip
 def test_a_mapping_with_an_unknown_encoding_format_zone_or_unit_is_one_message(
@@ -1447,6 +1450,20 @@ def test_a_workbook_a_byte_order_mark_blank_lines_and_empty_cells_are_read_or_na
     frame.to_parquet(tmp_path / "log.parquet")
     read = ccsim.read_log(tmp_path / "log.parquet").contacts
     assert read["group"].isna().all() and read["id"].isna().all()
+
+
+def test_a_field_more_than_the_header_on_every_row_is_read(tmp_path):
+    # a trailing comma on every row made pandas take the first column as the index:
+    # "TypeError: can only concatenate str (not "int") to str"
+    log = tmp_path / "trailing.csv"
+    log.write_text(
+        "arrival,answer,end,outcome,channel\n"
+        "2024-01-01 08:00:00,2024-01-01 08:00:10,2024-01-01 08:02:00,answered,phone,\n"
+        "2024-01-01 08:05:00,,,hung-up,phone,\n"
+    )
+    read = ccsim.read_log(log)
+    assert list(read.contacts["arrival"].astype(str)) == ["2024-01-01 08:00:00"]
+    assert read.first_line == {"unknown outcome (expected answered, abandoned, balked, waiting)": 3}
 
 
 def test_voice_waits_of_hours_are_said_and_kept(generated):

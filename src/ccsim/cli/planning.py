@@ -246,6 +246,15 @@ def _weeks(weeks: list[int]) -> str:
     return ("week " if len(weeks) == 1 else "weeks ") + format_runs(weeks)
 
 
+def _how_planned(kind: dict) -> str:
+    """`planned`, `from the roster of kind 1` (planned again from a heavier kind's), or
+    `interpolated`."""
+    if not kind["planned"]:
+        return "interpolated"
+    j = kind["roster_from_kind"]
+    return "planned" if j is None else f"from the roster of kind {j}"
+
+
 def _print_capacity(doc: dict) -> None:
     from rich.table import Table
 
@@ -264,7 +273,7 @@ def _print_capacity(doc: dict) -> None:
             f"{k['volume_factor']:.3g}×",
             f"{k['handle_factor']:.3g}×",
             f"{k['shrinkage']:.1%}",
-            "planned" if k["planned"] else "interpolated",
+            _how_planned(k),
             *[f"{k['required_fte'].get(g, 0.0):.2f}" for g in groups],
         )
     out.print(kinds)

@@ -245,8 +245,12 @@ class Mapping(BaseModel):
     def _one_character(cls, value: str) -> str:
         if value == "\\t":  # '\t' in single quotes (YAML keeps the backslash): not a tab
             raise ValueError('a backslash and a t, not a tab: write a tab as "\\t" (double quotes)')
+        if value == "":  # `separator: |` unquoted is YAML's block of text, empty here
+            raise ValueError("empty: quote the character, e.g. '|' or ';'")
         if len(value) != 1:  # (longer ones were read as a pattern, quotes ignored)
             raise ValueError(f"expected one character, e.g. ';' or \"\\t\" (a tab), got {value!r}")
+        if value in '"\r\n':
+            raise ValueError(f"{value!r} cannot separate cells (it quotes them or ends a line)")
         return value
 
     @field_validator("time_format")
@@ -370,6 +374,7 @@ def table(path: Path, sep: str = ",", encoding: str = "utf-8") -> pd.DataFrame:
             na_values=[""],
             skipinitialspace=True,
             skip_blank_lines=False,  # kept, then dropped: row i is line i + 2 still
+            index_col=False,  # a field more than the header (`…,phone,`) made a text index
         )
         if (starts := record_lines(path, sep, encoding, len(frame))) is not None:
             frame.index = starts[1:] - 2  # a quoted cell spans lines: row i is not line i + 2

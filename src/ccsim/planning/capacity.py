@@ -246,7 +246,7 @@ def to_plan(kinds: list[Kind], most: int) -> list[int]:
         return list(range(len(kinds)))
     by_load = sorted(range(len(kinds)), key=lambda i: kinds[i].workload)
     by_load = [i for i in by_load if kinds[i].workload > 0] or by_load
-    chosen = [by_load[-1], by_load[0], max(range(len(kinds)), key=lambda i: len(kinds[i].weeks))]
+    chosen = [by_load[-1], by_load[0], max(sorted(by_load), key=lambda i: len(kinds[i].weeks))]
     for i in reversed(by_load):
         if len(dict.fromkeys(chosen)) >= most:
             break
@@ -256,9 +256,8 @@ def to_plan(kinds: list[Kind], most: int) -> list[int]:
 
 def heavier_and_cheaper(kinds: list[Kind], plans: dict[int, Plan], i: int) -> int | None:
     """The planned kind of more work than kind `i` whose roster (no generated shifts) costs
-    least, if it costs less than kind `i`'s plan: each plan is its own 1-minimal search,
-    so a heavier week can come out cheaper (docs/capacity.md: a 1.7× week 754 EUR a year
-    cheaper than 1.6×, with 0.74 supervisor FTE fewer)."""
+    least, if its staff cost is less than kind `i`'s plan's: each plan is its own
+    1-minimal search, so a heavier week can come out cheaper (docs/capacity.md)."""
     heavier = [
         j
         for j, p in plans.items()
@@ -395,13 +394,19 @@ def capacity(
         say(f"planning kind of week {n} of {len(chosen)} (weeks {_weeks(kinds[i].weeks)})")
         plans[i] = plan_kind(n, variants[i])
     for n, i in sorted(enumerate(chosen, start=1), key=lambda p: -kinds[p[1]].workload):
-        if (j := heavier_and_cheaper(kinds, plans, i)) is not None:  # plans are local optima
-            say(f"kind {n}/{len(chosen)}: weeks {_weeks(kinds[j].weeks)} were planned "
-                "cheaper: planning again from their roster")  # fmt: skip
-            lines = [line.model_dump() for line in plans[j].scenario.roster]
-            again = plan_kind(n, with_changes(variants[i], {"roster": lines}), from_roster=True)
-            if better(again, plans[i]):
-                plans[i], kinds[i].roster_from = again, j
+        j = heavier_and_cheaper(kinds, plans, i)  # plans are local optima
+        if j is None or s.staffing is not None:  # (a staffing table is not a roster to start from)
+            continue
+        mine, theirs = _weeks(kinds[i].weeks), _weeks(kinds[j].weeks)
+        say(f"week(s) {theirs}, more work, were planned cheaper than week(s) {mine}: "
+            f"planning week(s) {mine} again from their roster")  # fmt: skip
+        lines = [line.model_dump() for line in plans[j].scenario.roster]
+        again = plan_kind(n, with_changes(variants[i], {"roster": lines}), from_roster=True)
+        kept = better(again, plans[i])
+        if kept:
+            plans[i], kinds[i].roster_from = again, j
+        say(f"week(s) {mine}: " + ("the plan from their roster is kept" if kept else
+            "their roster did no better here: the first plan is kept"))  # fmt: skip
     for i, p in plans.items():
         kinds[i].plan, kinds[i].fte = p, {g: p.fte.get(g, 0.0) for g in groups}
     interpolate(kinds, groups, {c: _scenario_rate(s, c) for c in s.channels})

@@ -73,7 +73,11 @@ def html(cp: CapacityPlan) -> str:
     doc = cp.document()
     image = base64.b64encode(charts.png(year_chart(cp))).decode("ascii")
     weeks = {k["kind"]: units.format_runs(k["weeks"]) for k in doc["kinds"]}
-    return pages.render("capacity.html", doc=doc, image=image, weeks=weeks)
+    uncovered = {  # which weeks, as the command says
+        g: units.format_runs([w["week"] for w in doc["weeks"] if w["shortfall_fte"][g] > 0])
+        for g in doc["shortfall_fte_weeks"]
+    }
+    return pages.render("capacity.html", doc=doc, image=image, weeks=weeks, uncovered=uncovered)
 
 
 def workbook(cp: CapacityPlan) -> Workbook:
@@ -92,7 +96,7 @@ def workbook(cp: CapacityPlan) -> Workbook:
         header += [f"{what} FTE {g}" for what in per_group] + [f"hires {g}"]
     header += ["wages and overhead", "cover", "hiring", "contacts", "cost"]  # (said wages)
     weeks.append(header)
-    first_cost = len(header) - 4  # 1-based column of wages
+    first_cost = len(header) - 4  # 1-based column of wages and overhead
     a, d = get_column_letter(first_cost), get_column_letter(first_cost + 3)
     for i, w in enumerate(doc["weeks"], start=2):
         start = dt.date.fromisoformat(w["start"])  # a date, not text: it sorts and filters
