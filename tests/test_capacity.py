@@ -184,12 +184,16 @@ def test_uncovered_fte_weeks_are_named_by_their_weeks(tmp_path):
         "cover: {overtime_share: 0, temporary: false}\n"
     )
     options = ("--seed", "3", "-n", "3", "--verify", "4", "-w", "1", "--json")
-    r = run_cli("capacity", str(path), "--calendar", str(cal), *options)
+    out = tmp_path / "year"
+    r = run_cli("capacity", str(path), "--calendar", str(cal), *options, "--out", str(out),
+                "--report")  # fmt: skip
     doc = json.loads(r.stdout)
     short = doc["shortfall_fte_weeks"]["agents"]
     assert r.returncode == 1 and short > 0, r.stderr
     assert [w["week"] for w in doc["weeks"] if w["shortfall_fte"]["agents"] > 0] == [1]
+    assert doc["shortfall_weeks"] == {"agents": [1]}
     assert f"ccsim: uncovered: agents {short} FTE-weeks in week 1\n" in r.stderr
+    assert f"Uncovered: agents {short} FTE-weeks in week(s) 1." in (out / "report.html").read_text()
 
 
 def test_a_flat_calendar_costs_52_times_the_week_plan():

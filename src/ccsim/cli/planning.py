@@ -229,8 +229,8 @@ def capacity(
     unmet = [
         f"kind {k['kind']} ({_weeks(k['weeks'])}): {u}" for k in doc["kinds"] for u in k["unmet"]
     ]
-    for g, v in short.items():  # which weeks: the group alone said nothing to act on
-        weeks = [w["week"] for w in doc["weeks"] if w["shortfall_fte"][g] > 0]
+    for g, v in short.items():
+        weeks = doc["shortfall_weeks"][g]
         where = f" in {_weeks(weeks)}" if weeks else ""  # (each under 0.005 FTE: none shown)
         err.print(f"ccsim: uncovered: {g} {v} FTE-weeks{where}", markup=False)
     for u in unmet:

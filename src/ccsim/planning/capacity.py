@@ -206,6 +206,9 @@ class CapacityPlan:
             "shortfall_fte_weeks": {
                 g: round(float(st.shortfall.sum()), 2) for g, st in self.groups.items()
             },
+            "shortfall_weeks": {  # which (the sums alone said nothing to act on)
+                g: [w["week"] for w in weeks if w["shortfall_fte"][g] > 0] for g in groups
+            },
         }
 
 
@@ -255,14 +258,10 @@ def to_plan(kinds: list[Kind], most: int) -> list[int]:
 
 
 def heavier_and_cheaper(kinds: list[Kind], plans: dict[int, Plan], i: int) -> int | None:
-    """The planned kind of more work than kind `i` whose roster (no generated shifts) costs
-    least, if its staff cost is less than kind `i`'s plan's: each plan is its own
-    1-minimal search, so a heavier week can come out cheaper (docs/capacity.md)."""
-    heavier = [
-        j
-        for j, p in plans.items()
-        if kinds[j].workload > kinds[i].workload and not p.generated_shifts
-    ]
+    """The planned kind of more work than kind `i` whose roster costs least, if its staff
+    cost is less than kind `i`'s plan's: each plan is its own 1-minimal search, so a
+    heavier week can come out cheaper (docs/capacity.md)."""
+    heavier = [j for j in plans if kinds[j].workload > kinds[i].workload]
     j = min(heavier, key=lambda j: plans[j].staff_cost, default=None)
     return j if j is not None and plans[j].staff_cost < plans[i].staff_cost else None
 
@@ -393,9 +392,9 @@ def capacity(
     for n, i in enumerate(chosen, start=1):
         say(f"planning kind of week {n} of {len(chosen)} (weeks {_weeks(kinds[i].weeks)})")
         plans[i] = plan_kind(n, variants[i])
-    for n, i in sorted(enumerate(chosen, start=1), key=lambda p: -kinds[p[1]].workload):
-        j = heavier_and_cheaper(kinds, plans, i)  # plans are local optima
-        if j is None or s.staffing is not None:  # (a staffing table is not a roster to start from)
+    heaviest_first = sorted(enumerate(chosen, start=1), key=lambda p: -kinds[p[1]].workload)
+    for n, i in heaviest_first if s.staffing is None else []:  # (a table: no roster to start)
+        if (j := heavier_and_cheaper(kinds, plans, i)) is None:  # plans are local optima
             continue
         mine, theirs = _weeks(kinds[i].weeks), _weeks(kinds[j].weeks)
         say(f"week(s) {theirs}, more work, were planned cheaper than week(s) {mine}: "

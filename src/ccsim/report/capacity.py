@@ -73,10 +73,7 @@ def html(cp: CapacityPlan) -> str:
     doc = cp.document()
     image = base64.b64encode(charts.png(year_chart(cp))).decode("ascii")
     weeks = {k["kind"]: units.format_runs(k["weeks"]) for k in doc["kinds"]}
-    uncovered = {  # which weeks, as the command says
-        g: units.format_runs([w["week"] for w in doc["weeks"] if w["shortfall_fte"][g] > 0])
-        for g in doc["shortfall_fte_weeks"]
-    }
+    uncovered = {g: units.format_runs(w) for g, w in doc["shortfall_weeks"].items()}
     return pages.render("capacity.html", doc=doc, image=image, weeks=weeks, uncovered=uncovered)
 
 
