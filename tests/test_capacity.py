@@ -716,6 +716,13 @@ def test_a_forecast_says_what_its_reader_should_know(tmp_path):
         "mstl fits a yearly season from more than 104 weeks; the log has 104: the seasonal "
         "naive (the same week a year before) was used"
     ]
+    # one line in a notebook (it printed both series, 2,666 characters)
+    start, ahead = two.history.index[0].date(), two.predicted.index[0].date()
+    assert repr(two) == (
+        f"<VolumeForecast seasonal_naive: 104 weeks from {start} (mean "
+        f"{two.history.mean():,.0f}/week), 52 ahead from {ahead} (mean "
+        f"{two.predicted.mean():,.0f}/week), 1 note(s)>"
+    )
 
 
 def test_weekly_volumes_count_full_weeks_of_a_log():

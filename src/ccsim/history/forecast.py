@@ -194,6 +194,14 @@ class VolumeForecast:
     scores: pd.DataFrame  # `evaluate`: method, horizon, mape, origins
     notes: list[str]  # what the reader of the forecast should know (method, length)
 
+    def __repr__(self) -> str:  # (the dataclass's printed both series: 2,666 characters)
+        h, p = self.history, self.predicted
+        return (
+            f"<VolumeForecast {self.method}: {len(h)} weeks from {h.index[0].date()} "
+            f"(mean {h.mean():,.0f}/week), {len(p)} ahead from {p.index[0].date()} "
+            f"(mean {p.mean():,.0f}/week), {len(self.notes)} note(s)>"
+        )
+
     def volume_block(self, base: float | None = None, events: dict[int, float] | None = None):
         """The calendar's `volume:` block for the forecast weeks; `base` defaults to the
         mean of the history's last 52 weeks."""
