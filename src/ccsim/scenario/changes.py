@@ -27,7 +27,7 @@ from pydantic import BaseModel
 from ccsim.scenario import units
 from ccsim.scenario.loader import validate
 from ccsim.scenario.model import Distribution, Scenario, given, switch
-from ccsim.scenario.problems import Message, ScenarioError
+from ccsim.scenario.problems import Message, ScenarioError, field_path
 
 _TOKEN = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
 CHANGES = "<changes>"  # the "file" named in a variant's messages
@@ -172,7 +172,7 @@ def _reset(
             and (variant is None or getattr(new, f, None) != getattr(old, f))
         ]
         if lost:
-            where = _shown(parts)
+            where = field_path(tuple(parts))
             example = f"{where}.{next(iter(given_), lost[0])}"
             messages.append(
                 Message(
@@ -202,11 +202,6 @@ def _inner(
     return out
 
 
-def _shown(parts: list[str | int]) -> str:
-    """["roster", 0, "agents"] → "roster[0].agents"."""
-    return "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in parts).lstrip(".")
-
-
 def _listed(names: list[str]) -> str:
     return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
 
@@ -234,5 +229,4 @@ def _did_you_mean(data: Any, parts: list[str | int]) -> str:
         node = node[part] if not last else None
     if fixed == parts:
         return ""
-    shown = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in fixed)
-    return f"; did you mean {shown.lstrip('.')!r}?"
+    return f"; did you mean {field_path(tuple(fixed))!r}?"
