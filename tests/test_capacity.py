@@ -412,6 +412,89 @@ def test_peak_weeks_are_planned_and_a_week_across_two_months_is_split_by_days(tm
     assert json.loads((path / "capacity.json").read_text()) == doc
 
 
+def test_months_and_quarters_have_each_cost_hires_and_month_end_fte_and_add_up(tmp_path):
+    # finance's walkthrough: a month had only its total and its mean FTE, no quarters, and
+    # nothing said what the figures rested on
+    s = queue()
+    c = calendar_from(
+        {
+            "start": "2027-03-22",  # week 2 spans March and April: two months, two quarters
+            "weeks": 4,
+            "volume": {"weeks": {3: 1.4}},
+            "headcount": {"agents": 1},
+            "attrition_per_month": 0.05,
+            "hiring": {"cost_per_hire": 500},
+            "cover": {"temporary": True, "overtime_share": 0.1},
+        }
+    )
+    cp = ccsim.capacity(s, c, seed=3, replications=4, verify=6, workers=1)
+    doc = cp.document()
+    weeks, months, quarters = doc["weeks"], doc["months"], doc["quarters"]
+    parts = ("cost_wages", "cost_cover", "cost_hiring", "cost_contacts")
+    assert [m["month"] for m in months] == ["2027-03", "2027-04"]
+    assert [q["quarter"] for q in quarters] == ["2027-Q1", "2027-Q2"]
+    assert [m["days"] for m in months] == [10, 18]
+    assert all(sum(w[p] for w in weeks) > 0 for p in ("cost_wages", "cost_cover", "cost_hiring"))
+    cents = lambda x: round(100 * x)  # noqa: E731
+    for m in months:  # a month's cost is its parts
+        assert cents(m["cost"]) == sum(cents(m[p]) for p in parts)
+    for p in (*parts, "cost"):  # each part of the months adds up to the weeks', to the cent
+        assert sum(cents(m[p]) for m in months) == sum(cents(w[p]) for w in weeks), p
+        assert [q[p] for q in quarters] == [m[p] for m in months], p  # one month a quarter
+    # week 2 (29 March to 4 April): 3 days in March, 4 in April, each part split so
+    w2 = weeks[1]
+    march_only = weeks[0]
+    for p in parts:
+        assert months[0][p] == pytest.approx(march_only[p] + w2[p] * 3 / 7, abs=0.01)
+    # hires count in the month their week starts in (week 2's in March)
+    hires = [w["hires"]["agents"] for w in weeks]
+    assert sum(hires) > 0
+    assert [m["hires"]["agents"] for m in months] == [hires[0] + hires[1], hires[2] + hires[3]]
+    # month end: the employed FTE of the month's last week; the mean over its days
+    employed = [w["employed_fte"]["agents"] for w in weeks]
+    assert [m["employed_end_fte"]["agents"] for m in months] == [employed[1], employed[3]]
+    assert months[0]["fte"]["agents"] == pytest.approx(
+        (7 * employed[0] + 3 * employed[1]) / 10, abs=0.005
+    )
+    # the workbook says the same with formulas, and what it rests on
+    path = ccsim.save(cp, tmp_path / "year", report=True)
+    assert pd.read_csv(path / "quarters.csv")["cost"].tolist() == [q["cost"] for q in quarters]
+    book = openpyxl.load_workbook(path / "report.xlsx")
+    assert book.sheetnames == ["Weeks", "Months", "Quarters", "Assumptions"]
+    f = Formulas(book)
+    assert "hires decided agents" in [c.value for c in book["Weeks"][1]]
+    names = ["cost", "wages and overhead", "cover", "hiring", "contacts", "hires decided agents"]
+    keys = ["cost", *parts]
+    for sheet, rows in (("Months", months), ("Quarters", quarters)):
+        ws = book[sheet]
+        header = [c.value for c in ws[1]]
+        column = {n: ws.cell(1, header.index(n) + 1).column_letter for n in names}
+        for r, period in enumerate(rows, start=2):
+            for n, k in zip(names, keys, strict=False):
+                assert f.value(sheet, f"{column[n]}{r}") == pytest.approx(period[k], abs=1e-9)
+            assert f.value(sheet, f"{column[names[-1]]}{r}") == period["hires"]["agents"]
+            end = header.index(f"FTE employed agents at {sheet[:-1].lower()} end") + 1
+            assert (
+                f.value(sheet, ws.cell(r, end).coordinate) == period["employed_end_fte"]["agents"]
+            )
+        year = [r for r in range(2, ws.max_row + 1) if "year" in str(ws.cell(r, 1).value)]
+        for r in year:  # every year row: the JSON's totals
+            assert f.value(sheet, f"C{r}") == pytest.approx(doc["total_cost"], abs=1e-9)
+            for n, k in zip(names[1:5], parts, strict=True):
+                total = round(sum(w[k] for w in weeks), 2)
+                assert f.value(sheet, f"{column[n]}{r}") == pytest.approx(total, abs=1e-9)
+            assert f.value(sheet, f"{column[names[-1]]}{r}") == sum(hires)
+    assumptions = {r[0].value: r[1].value for r in book["Assumptions"].iter_rows(min_row=2)}
+    assert assumptions["agents: attrition a month"] == 0.05
+    assert assumptions["hiring: cost per hire (EUR)"] == 500
+    weekly = s.costs.fte_hours * s.groups["agents"].wage * (1 + s.costs.overhead)
+    assert assumptions["agents: cost of one FTE a week, wages and overhead (EUR)"] == round(
+        weekly, 2
+    )
+    html = (path / "report.html").read_text(encoding="utf-8")
+    assert "<h2>Quarters</h2>" in html and "2027-Q2" in html
+
+
 def test_more_kinds_than_plans_are_interpolated_in_the_workload():
     kinds = [
         capacity_plan.Kind({"x": f}, 1.0, 0.0, [i], workload=100 * f)

@@ -80,6 +80,7 @@ def test_notebook_runs_top_to_bottom(name, tmp_path, monkeypatch):
             "capacity.json",
             "weeks.csv",
             "months.csv",
+            "quarters.csv",
             "report.xlsx",
             "report.html",
             MANIFEST,

@@ -29,7 +29,14 @@ OUTPUT_FILES = frozenset(
         *OUTPUT_DOCUMENTS,
         *("summary.csv", "intervals.csv", "groups.csv", "requirements.csv", "meta.json"),
         *("scenario.yaml", "contacts.parquet", "roster.yaml", "report.xlsx", "report.html"),
-        *("weeks.csv", "months.csv", "estimates.csv", "backtest.png", "backtest.html"),
+        *(
+            "weeks.csv",
+            "months.csv",
+            "quarters.csv",
+            "estimates.csv",
+            "backtest.png",
+            "backtest.html",
+        ),
     )
 )
 # in every output folder: the files ccsim wrote there, one relative path a line

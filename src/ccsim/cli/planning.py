@@ -161,7 +161,9 @@ def capacity(
     out_dir: Annotated[
         Path | None,
         typer.Option(
-            "--out", metavar="DIR", help="write capacity.json, weeks.csv and months.csv here"
+            "--out",
+            metavar="DIR",
+            help="write capacity.json, weeks.csv, months.csv and quarters.csv here",
         ),
     ] = None,
     reps: SearchReps = None,

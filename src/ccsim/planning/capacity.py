@@ -37,6 +37,8 @@ from ccsim.scenario.model import Scenario, given
 from ccsim.scenario.problems import ScenarioError
 
 MAX_PLANS = 6
+# a week's costs, which add up to its `cost` (each rounded to the cent)
+COSTS = ("cost_wages", "cost_cover", "cost_hiring", "cost_contacts")
 
 
 @dataclass
@@ -95,32 +97,55 @@ class CapacityPlan:
 
     @cached_property
     def months(self) -> pd.DataFrame:
-        """Cost and mean FTE (employed) per calendar month, and the days of the calendar
-        in it (a month the calendar starts or ends in is part of one: January 2028 of a
-        year from 4 January 2027 has 2 days); the days of a week that spans two months go
-        to each (cents allocated so that they add up)."""
-        rows: dict[str, dict[str, float]] = {}
+        """Per calendar month: the days of the calendar in it (a month the calendar starts
+        or ends in is part of one: January 2028 of a year from 4 January 2027 has 2
+        days); each cost of its weeks (`COSTS`), a week that spans two months shared by
+        days (cents by largest remainder, so the months add up to the weeks), and their
+        sum; per group the hires decided in the weeks that start in it, the mean
+        employed FTE over its days and the employed FTE of its last week (month end)."""
+        rows: dict[str, dict[str, Any]] = {}
         shares = month_shares(self.weeks["start"])
         groups = list(self.groups)
         for (_, week), days in zip(self.weeks.iterrows(), shares, strict=True):
-            for month, part in _split_cents(round(week["cost"] * 100), days).items():
-                row = rows.setdefault(month, {"cost": 0.0, "days": 0, **{g: 0.0 for g in groups}})
-                row["cost"] += part / 100
-                row["days"] += days[month]
+            for month, n in days.items():
+                row = rows.setdefault(month, _empty_month(groups))
+                row["days"] += n
                 for g in groups:
-                    row[g] += week[f"employed:{g}"] * days[month]
-        table = pd.DataFrame(
-            [
-                {
-                    "month": m,
-                    "days": int(r["days"]),  # of the calendar: fewer in its first and last
-                    "cost": round(r["cost"], 2),
-                    **{f"fte:{g}": r[g] / r["days"] for g in groups},
-                }
-                for m, r in rows.items()
-            ]
-        )
+                    row[f"fte:{g}"] += week[f"employed:{g}"] * n
+                    row[f"employed_end:{g}"] = week[f"employed:{g}"]
+            for cost in COSTS:
+                for month, cents in _split_cents(round(week[cost] * 100), days).items():
+                    rows[month][cost] += cents
+            first = week["start"].strftime("%Y-%m")
+            for g in groups:
+                rows[first][f"hires:{g}"] += int(week[f"hires:{g}"])
+        table = pd.DataFrame([{"month": m, **r} for m, r in rows.items()])
+        table["days"] = table["days"].astype(int)  # of the calendar: fewer in its first and last
+        for g in groups:
+            table[f"fte:{g}"] = table[f"fte:{g}"] / table["days"]
+        table.insert(2, "cost", (table[list(COSTS)].sum(axis=1) / 100).round(2))
+        for cost in COSTS:
+            table[cost] = (table[cost] / 100).round(2)
         return table
+
+    @cached_property
+    def quarters(self) -> pd.DataFrame:
+        """The months summed by calendar quarter (`2027-Q1`): days, costs and hires; the
+        mean employed FTE over its days and the employed FTE at its last month's end."""
+        m = self.months.copy()
+        m["quarter"] = [f"{k[:4]}-Q{(int(k[5:7]) - 1) // 3 + 1}" for k in m["month"]]
+        groups = list(self.groups)
+        for g in groups:
+            m[f"fte:{g}"] = m[f"fte:{g}"] * m["days"]
+        summed = ["days", *COSTS, "cost", *[f"{w}:{g}" for w in ("hires", "fte") for g in groups]]
+        out = m.groupby("quarter", sort=False)[summed].sum().reset_index()
+        last = m.groupby("quarter", sort=False)[[f"employed_end:{g}" for g in groups]].last()
+        out = out.merge(last.reset_index(), on="quarter")
+        for g in groups:
+            out[f"fte:{g}"] = out[f"fte:{g}"] / out["days"]
+        for cost in (*COSTS, "cost"):
+            out[cost] = out[cost].round(2)
+        return out
 
     @property
     def total_cost(self) -> float:
@@ -136,6 +161,16 @@ class CapacityPlan:
 
         def per(row: pd.Series, prefix: str, digits: int = 2) -> dict[str, float]:
             return {g: round(float(row[f"{prefix}:{g}"]), digits) for g in groups}
+
+        def period(row: pd.Series) -> dict[str, Any]:  # a month's or a quarter's figures
+            return {
+                "days": int(row["days"]),
+                "cost": float(row["cost"]),
+                **{cost: float(row[cost]) for cost in COSTS},
+                "hires": {g: int(row[f"hires:{g}"]) for g in groups},
+                "fte": per(row, "fte"),  # mean employed over its days
+                "employed_end_fte": per(row, "employed_end"),
+            }
 
         weeks = [
             {
@@ -162,14 +197,9 @@ class CapacityPlan:
             }
             for _, row in self.weeks.iterrows()
         ]
-        months = [
-            {
-                "month": row["month"],
-                "days": int(row["days"]),
-                "cost": float(row["cost"]),
-                "fte": {g: round(float(row[f"fte:{g}"]), 2) for g in groups},
-            }
-            for _, row in self.months.iterrows()
+        months = [{"month": row["month"], **period(row)} for _, row in self.months.iterrows()]
+        quarters = [
+            {"quarter": row["quarter"], **period(row)} for _, row in self.quarters.iterrows()
         ]
         volume_factor = self.weeks["volume_factor"].to_numpy()
         kinds = [
@@ -200,6 +230,7 @@ class CapacityPlan:
             "currency": self.scenario.costs.currency,
             "weeks": weeks,
             "months": months,
+            "quarters": quarters,
             "kinds": kinds,
             "total_cost": self.total_cost,
             "hires_total": self.hires_total,
@@ -210,6 +241,14 @@ class CapacityPlan:
                 g: [w["week"] for w in weeks if w["shortfall_fte"][g] > 0] for g in groups
             },
         }
+
+
+def _empty_month(groups: list[str]) -> dict[str, Any]:
+    """A month before its weeks are added: costs in cents, FTE × days."""
+    row: dict[str, Any] = {"days": 0, **dict.fromkeys(COSTS, 0)}
+    for g in groups:
+        row |= {f"hires:{g}": 0, f"fte:{g}": 0.0, f"employed_end:{g}": 0.0}
+    return row
 
 
 def _split_cents(cents: int, days: dict[str, int]) -> dict[str, int]:
@@ -438,7 +477,7 @@ def capacity(
     table["cost_cover"] = np.round(cover, 2)
     table["cost_hiring"] = np.round(hires_cost, 2)
     table["cost_contacts"] = np.round([kinds[i].contacts_cost for i in index], 2)
-    table["cost"] = table[["cost_wages", "cost_cover", "cost_hiring", "cost_contacts"]].sum(axis=1)
+    table["cost"] = table[list(COSTS)].sum(axis=1)
     table["cost"] = table["cost"].round(2)
     return CapacityPlan(s, cal, table, kinds, staffed, seed)
 

@@ -202,11 +202,13 @@ class Calendar(Model):
     def starts(self) -> list[dt.date]:
         return [self.start + dt.timedelta(weeks=i) for i in range(self.weeks)]
 
+    def monthly_attrition(self, group: str) -> float:
+        a = self.attrition_per_month
+        return a.get(group, 0.0) if isinstance(a, dict) else a
+
     def attrition(self, group: str) -> float:
         """Weekly attrition of a group: 1 − (1 − monthly)^(12/52)."""
-        a = self.attrition_per_month
-        monthly = a.get(group, 0.0) if isinstance(a, dict) else a
-        return 1.0 - (1.0 - monthly) ** (12 / 52)
+        return 1.0 - (1.0 - self.monthly_attrition(group)) ** (12 / 52)
 
     def table(self, s: Scenario) -> pd.DataFrame:
         """One row per week: week, start, a volume factor per channel (`volume:<ch>`),
