@@ -1427,6 +1427,18 @@ def test_a_workbook_a_byte_order_mark_blank_lines_and_empty_cells_are_read_or_na
     assert ccsim.read_log(log).first_line == {  # (a traceback: "field larger than …")
         "unknown outcome (expected answered, abandoned, balked, waiting)": 6
     }
+    # a quote that never closes is named at its line, past a cell over lines (pandas named
+    # its record: "not a readable table (… EOF inside string starting at row 3)")
+    log.write_text(
+        'channel,arrival,outcome,note\nphone,2024-01-01 08:00:00,abandoned,"two\nlines"\n'
+        'phone,2024-01-01 08:01:00,"abandoned,\nphone,2024-01-01 08:02:00,abandoned,\n'
+    )
+    with pytest.raises(history_log.LogError) as caught:
+        ccsim.read_log(log)
+    assert [str(m) for m in caught.value.messages] == [
+        f'{log}:4: a quote (") opens a cell here that no quote closes, so the rest of the '
+        "file would be one cell: close it, or remove it"
+    ]
     # a Parquet file saved with an index: its index is no line number (the review)
     indexed = pd.DataFrame(
         {"channel": ["phone", "phone"], "arrival": ["2024-01-01 08:00:00", "later"],

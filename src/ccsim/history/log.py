@@ -27,6 +27,7 @@ import codecs
 import contextlib
 import csv
 import difflib
+import re
 import zoneinfo
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
@@ -387,8 +388,24 @@ def table(path: Path, sep: str = ",", encoding: str = "utf-8") -> pd.DataFrame:
         )
         raise LogError([Message(name, line, None, msg)]) from None
     except (pd.errors.ParserError, ValueError, OSError) as exc:
+        if (line := _open_quote_line(path, sep, encoding, str(exc))) is not None:
+            msg = (
+                'a quote (") opens a cell here that no quote closes, so the rest of the '
+                "file would be one cell: close it, or remove it"
+            )
+            raise LogError([Message(name, line, None, msg)]) from None
         detail = " ".join(str(exc).split())[:160]
         raise LogError([Message(name, None, None, f"not a readable table ({detail})")]) from None
+
+
+def _open_quote_line(path: Path, sep: str, encoding: str, error: str) -> int | None:
+    """The line of the record whose quote pandas found open at the end of the file — it
+    names the record ("EOF inside string starting at row 3"), which is not the line when
+    a quoted cell before it spans lines."""
+    found = re.search(r"EOF inside string starting at row (\d+)", error)
+    starts = _record_starts(path, sep, encoding) if found else None
+    record = int(found[1]) if found else -1
+    return int(starts[record]) if starts is not None and record < len(starts) else None
 
 
 CHUNK_BYTES = 1 << 20  # read at a time when looking for a log's first undecodable byte
@@ -429,17 +446,23 @@ def record_lines(path: Path, sep: str, encoding: str, rows: int) -> np.ndarray |
             last = chunk[-1:]
     if breaks + (last not in (b"\n", b"\r", b"")) <= rows + 1:
         return None
+    starts = _record_starts(path, sep, encoding)
+    return starts if starts is not None and len(starts) == rows + 1 else None
+
+
+def _record_starts(path: Path, sep: str, encoding: str) -> np.ndarray | None:
+    """The line each record of a CSV file starts on, read with the csv module (None if it
+    cannot read the file)."""
     limit = csv.field_size_limit(max(path.stat().st_size, 131072))  # a cell may be long
     try:
         with path.open(encoding=encoding, newline="") as text:
             reader = csv.reader(text, delimiter=sep, skipinitialspace=True)
             ends = np.fromiter((reader.line_num for _ in reader), dtype=np.int64)
-    except csv.Error:
+    except (csv.Error, UnicodeDecodeError, OSError):
         return None
     finally:
         csv.field_size_limit(limit)
-    starts = np.concatenate([[1], ends[:-1] + 1])  # a record starts after the last one ended
-    return starts if len(starts) == rows + 1 else None
+    return np.concatenate([[1], ends[:-1] + 1])  # a record starts after the last one ended
 
 
 def _breaks(data: bytes) -> int:
