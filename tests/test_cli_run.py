@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -102,6 +103,28 @@ def test_run_bad_inputs(tmp_path):
     r = ccsim("run", str(bad))
     assert r.returncode == 1 and "arrivals.phone.weekly" in r.stderr and "Traceback" not in r.stderr
     assert ccsim("run", SHOP, "--reps", "0").returncode == 2
+
+
+def test_check_says_what_decided_a_miss(tmp_path):
+    # a MISS beside an estimate above the goal read as a contradiction: with --confidence
+    # the one-sided bound decides, and a target per day is its periods, not the window's
+    text = Path(SHOP).read_text(encoding="utf-8")
+    tight = tmp_path / "tight.yaml"
+    tight.write_text(text.replace("{within: 30s, at_least: 0.80}", "{within: 30s, at_least: 0.92}"))
+    r = ccsim("check", str(tight), "-n", "3", "--confidence", "0.95")
+    (line,) = [x for x in r.stdout.splitlines() if "phone sl_30s" in x]
+    mean, low = (float(v) for v in re.findall(r"estimate (\S+) \(95% CI (\S+)-", line)[0])
+    bound = float(re.search(r"one-sided 95% bound (\S+) < 0.92$", line)[1])
+    assert line.startswith("MISS ") and r.returncode == 1
+    assert mean > 0.92 > bound > low  # above the goal, missed by its one-sided bound
+    scoped = tmp_path / "scoped.yaml"
+    scoped.write_text(
+        text.replace("{within: 30s, at_least: 0.80}", "{within: 30s, at_least: 0.5, per: day}")
+    )
+    r = ccsim("check", str(scoped), "-n", "3")
+    (line,) = [x for x in r.stdout.splitlines() if "phone sl_30s" in x]
+    assert re.search(r": (\d) of 5 day periods met, 100% required; worst \w+: ", line), line
+    assert "; over the window estimate " in line and "one-sided" not in line  # (the mean)
 
 
 def test_check_passes_fails_and_writes_junit(tmp_path):

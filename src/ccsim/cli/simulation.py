@@ -8,7 +8,7 @@ import re
 import warnings
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.table import Table
@@ -41,6 +41,9 @@ from ccsim.cli.common import (
     progress_bar,
     say_written,
 )
+
+if TYPE_CHECKING:
+    from ccsim.measure.targets import TargetCheck
 
 
 @contextlib.contextmanager
@@ -197,12 +200,7 @@ def check(
         if not as_json:
             for c in f.checks:
                 mark = "ok  " if c.met else "MISS"
-                shown = (  # a channel without contacts: no estimate (it printed nan)
-                    f"estimate {c.mean:.4f} (95% CI {c.ci[0]:.4f}-{c.ci[1]:.4f})"
-                    if c.mean == c.mean
-                    else "no estimate (no contacts)"
-                )
-                out.print(f"{mark} {f.path}: {c.name}: {shown}", markup=False)
+                out.print(f"{mark} {f.path}: {c.name}: {_judged(c, confidence)}", markup=False)
     ok = all(f.met for f in files)
     if junit is not None:
         junit_xml.write(
@@ -303,3 +301,18 @@ def sweep(
             f"{row.ci_low:.1%}–{row.ci_high:.1%}",
         )
     out.print(view)
+
+
+def _judged(c: TargetCheck, confidence: float | None) -> str:
+    """What decided a target: for one per day or interval its periods (a MISS beside a
+    window estimate above the goal read as a contradiction); for one over the window the
+    estimate, and when `--confidence` decided a miss the one-sided bound it compared."""
+    if c.mean != c.mean:  # a channel without contacts: no estimate (it printed nan)
+        return "no estimate (no contacts)"
+    estimate = f"estimate {c.mean:.4f} (95% CI {c.ci[0]:.4f}-{c.ci[1]:.4f})"
+    if c.attainment is not None:
+        return f"{c.attainment.text('.4f')}; over the window {estimate}"
+    if c.met or confidence is None:
+        return estimate
+    sign = "<" if c.kind == "service" else ">"
+    return f"{estimate}, one-sided {confidence:.0%} bound {c.bound:.4f} {sign} {c.goal:g}"

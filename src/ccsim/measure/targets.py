@@ -44,11 +44,10 @@ class Period:
     met: bool
 
     def text(self, fmt: str = ".1%") -> str:
-        """`mon 09:00: 78.1% (95% CI 69.1%–87.1%), one-sided bound 70.7%`."""
-        return (
-            f"{self.name}: {self.mean:{fmt}} (95% CI {self.ci[0]:{fmt}}–{self.ci[1]:{fmt}}), "
-            f"one-sided bound {self.bound:{fmt}}"
-        )
+        """`mon 09:00: 78.1% (95% CI 69.1%–87.1%), one-sided bound 70.7%` (no bound when
+        the estimate itself was compared: `ccsim check` without `--confidence`)."""
+        text = f"{self.name}: {self.mean:{fmt}} (95% CI {self.ci[0]:{fmt}}–{self.ci[1]:{fmt}})"
+        return text + ("" if self.bound == self.mean else f", one-sided bound {self.bound:{fmt}}")
 
 
 @dataclass(frozen=True)

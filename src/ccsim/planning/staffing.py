@@ -90,8 +90,9 @@ class Staffing:
 
     @property
     def staff_cost(self) -> float:
-        """Wages and overhead per week."""
-        return cost.staff_cost(self.scenario)
+        """Wages and overhead per week, to the cent (a sum of floats printed as
+        894018.6000000001 in a notebook)."""
+        return round(cost.staff_cost(self.scenario), 2)
 
     @property
     def targets_met(self) -> bool:
