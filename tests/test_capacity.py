@@ -398,7 +398,7 @@ def test_peak_weeks_are_planned_and_a_week_across_two_months_is_split_by_days(tm
     year = [
         r
         for r in range(1, months_sheet.max_row + 1)
-        if "year" in str(months_sheet.cell(r, 1).value)
+        if str(months_sheet.cell(r, 1).value).startswith("total")
     ]
     assert [c.value for c in months_sheet[1]][:3] == ["month", "days", "cost"]
     for r in year:
@@ -418,44 +418,55 @@ def test_months_and_quarters_have_each_cost_hires_and_month_end_fte_and_add_up(t
     s = queue()
     c = calendar_from(
         {
-            "start": "2027-03-22",  # week 2 spans March and April: two months, two quarters
-            "weeks": 4,
-            "volume": {"weeks": {3: 1.4}},
+            "start": "2027-11-22",  # 8 weeks: 9 days of November, December, 16 days of 2028
+            "weeks": 8,
+            "volume": {"weeks": {w: 1.4 for w in range(2, 9)}},
             "headcount": {"agents": 1},
             "attrition_per_month": 0.05,
-            "hiring": {"cost_per_hire": 500},
-            "cover": {"temporary": True, "overtime_share": 0.1},
+            "hiring": {"cost_per_hire": 500, "max_per_week": {"agents": 20}},
+            "cover": {"shortfall": True, "shortfall_penalty": 5000, "overtime_share": 0.1},
         }
     )
     cp = ccsim.capacity(s, c, seed=3, replications=4, verify=6, workers=1)
     doc = cp.document()
     weeks, months, quarters = doc["weeks"], doc["months"], doc["quarters"]
     parts = ("cost_wages", "cost_cover", "cost_hiring", "cost_contacts")
-    assert [m["month"] for m in months] == ["2027-03", "2027-04"]
-    assert [q["quarter"] for q in quarters] == ["2027-Q1", "2027-Q2"]
-    assert [m["days"] for m in months] == [10, 18]
-    assert all(sum(w[p] for w in weeks) > 0 for p in ("cost_wages", "cost_cover", "cost_hiring"))
+    assert [m["month"] for m in months] == ["2027-11", "2027-12", "2028-01"]
+    assert [m["days"] for m in months] == [9, 31, 16]
+    assert [q["quarter"] for q in quarters] == ["2027-Q4", "2028-Q1"]
+    hires = [w["hires"]["agents"] for w in weeks]
+    short = [w["shortfall_fte"]["agents"] for w in weeks]
+    # the test means something: hires in week 2, which spans November and December, and
+    # in week 6, which spans the years; work left uncovered in both months of week 2
+    assert hires[1] > 0 and hires[5] > 0 and short[1] > 0
     cents = lambda x: round(100 * x)  # noqa: E731
     for m in months:  # a month's cost is its parts
         assert cents(m["cost"]) == sum(cents(m[p]) for p in parts)
-    for p in (*parts, "cost"):  # each part of the months adds up to the weeks', to the cent
+    for p in (*parts, "cost"):  # each part adds up over the months and quarters, to the cent
         assert sum(cents(m[p]) for m in months) == sum(cents(w[p]) for w in weeks), p
-        assert [q[p] for q in quarters] == [m[p] for m in months], p  # one month a quarter
-    # week 2 (29 March to 4 April): 3 days in March, 4 in April, each part split so
-    w2 = weeks[1]
-    march_only = weeks[0]
-    for p in parts:
-        assert months[0][p] == pytest.approx(march_only[p] + w2[p] * 3 / 7, abs=0.01)
-    # hires count in the month their week starts in (week 2's in March)
-    hires = [w["hires"]["agents"] for w in weeks]
-    assert sum(hires) > 0
-    assert [m["hires"]["agents"] for m in months] == [hires[0] + hires[1], hires[2] + hires[3]]
+        assert sum(cents(q[p]) for q in quarters) == sum(cents(w[p]) for w in weeks), p
+        assert cents(quarters[0][p]) == cents(months[0][p]) + cents(months[1][p]), p
+    # weeks 1-2 start in November, 3-6 in December: their hires and what the hires cost
+    # go there whole (a split by days put the cost of 18 hires into two months)
+    assert [m["hires"]["agents"] for m in months] == [sum(hires[:2]), sum(hires[2:6]), 0]
+    assert [m["cost_hiring"] for m in months] == [500 * sum(hires[:2]), 500 * sum(hires[2:6]), 0]
+    # the other costs and the uncovered FTE-weeks by days: week 2 has 2 days in November
+    for p in ("cost_wages", "cost_cover"):
+        assert months[0][p] == pytest.approx(weeks[0][p] + weeks[1][p] * 2 / 7, abs=0.01)
+    assert months[0]["shortfall_fte_weeks"]["agents"] == pytest.approx(
+        short[0] + short[1] * 2 / 7, abs=0.005
+    )
     # month end: the employed FTE of the month's last week; the mean over its days
     employed = [w["employed_fte"]["agents"] for w in weeks]
-    assert [m["employed_end_fte"]["agents"] for m in months] == [employed[1], employed[3]]
+    assert [m["employed_end_fte"]["agents"] for m in months] == [
+        employed[1],
+        employed[5],
+        employed[7],
+    ]
     assert months[0]["fte"]["agents"] == pytest.approx(
-        (7 * employed[0] + 3 * employed[1]) / 10, abs=0.005
+        (7 * employed[0] + 2 * employed[1]) / 9, abs=0.005
     )
+    assert quarters[0]["employed_end_fte"] == months[1]["employed_end_fte"]
     # the workbook says the same with formulas, and what it rests on
     path = ccsim.save(cp, tmp_path / "year", report=True)
     assert pd.read_csv(path / "quarters.csv")["cost"].tolist() == [q["cost"] for q in quarters]
@@ -463,36 +474,56 @@ def test_months_and_quarters_have_each_cost_hires_and_month_end_fte_and_add_up(t
     assert book.sheetnames == ["Weeks", "Months", "Quarters", "Assumptions"]
     f = Formulas(book)
     assert "hires decided agents" in [c.value for c in book["Weeks"][1]]
-    names = ["cost", "wages and overhead", "cover", "hiring", "contacts", "hires decided agents"]
-    keys = ["cost", *parts]
+    names = {"cost": "cost", "cost_wages": "wages and overhead", "cost_cover": "cover",
+             "cost_hiring": "hiring", "cost_contacts": "contacts"}  # fmt: skip
+    per_group = {
+        "hires": "hires decided agents",
+        "shortfall_fte_weeks": "uncovered FTE-weeks agents",
+    }
+    money = '#,##0.00 "EUR"'
     for sheet, rows in (("Months", months), ("Quarters", quarters)):
         ws = book[sheet]
         header = [c.value for c in ws[1]]
-        column = {n: ws.cell(1, header.index(n) + 1).column_letter for n in names}
+        col = {n: header.index(n) + 1 for n in header}
+        end = col[f"FTE employed agents at {sheet[:-1].lower()} end"]
         for r, period in enumerate(rows, start=2):
-            for n, k in zip(names, keys, strict=False):
-                assert f.value(sheet, f"{column[n]}{r}") == pytest.approx(period[k], abs=1e-9)
-            assert f.value(sheet, f"{column[names[-1]]}{r}") == period["hires"]["agents"]
-            end = header.index(f"FTE employed agents at {sheet[:-1].lower()} end") + 1
+            for key, name in names.items():
+                assert f.value(sheet, ws.cell(r, col[name]).coordinate) == period[key], (sheet, key)
+                assert ws.cell(r, col[name]).number_format == money
+            for key, name in per_group.items():
+                value = f.value(sheet, ws.cell(r, col[name]).coordinate)
+                assert value == pytest.approx(period[key]["agents"], abs=1e-9), (sheet, key)
             assert (
                 f.value(sheet, ws.cell(r, end).coordinate) == period["employed_end_fte"]["agents"]
             )
-        year = [r for r in range(2, ws.max_row + 1) if "year" in str(ws.cell(r, 1).value)]
-        for r in year:  # every year row: the JSON's totals
-            assert f.value(sheet, f"C{r}") == pytest.approx(doc["total_cost"], abs=1e-9)
-            for n, k in zip(names[1:5], parts, strict=True):
-                total = round(sum(w[k] for w in weeks), 2)
-                assert f.value(sheet, f"{column[n]}{r}") == pytest.approx(total, abs=1e-9)
-            assert f.value(sheet, f"{column[names[-1]]}{r}") == sum(hires)
-    assumptions = {r[0].value: r[1].value for r in book["Assumptions"].iter_rows(min_row=2)}
-    assert assumptions["agents: attrition a month"] == 0.05
-    assert assumptions["hiring: cost per hire (EUR)"] == 500
+        labels = [str(ws.cell(r, 1).value) for r in range(1, ws.max_row + 1)]
+        totals = [r for r, label in enumerate(labels, start=1) if label.startswith("total")]
+        assert totals and all("8 weeks, 2027-11-22 to 2028-01-16" in labels[r - 1] for r in totals)
+        for r in totals:  # every total row (sum of months, of weeks, of quarters): the JSON's
+            for key, name in names.items():
+                total = round(sum(w[key] for w in weeks), 2)
+                assert f.value(sheet, ws.cell(r, col[name]).coordinate) == pytest.approx(
+                    total, abs=1e-9
+                )
+            assert f.value(sheet, ws.cell(r, col[per_group["hires"]]).coordinate) == sum(hires)
+            uncovered = f.value(sheet, ws.cell(r, col[per_group["shortfall_fte_weeks"]]).coordinate)
+            assert uncovered == pytest.approx(sum(short), abs=0.01)
+    # a calendar over two years: each year's part of it under the quarters
+    ws = book["Quarters"]
+    row = {str(ws.cell(r, 1).value)[:4]: r for r in range(2, ws.max_row + 1)}
+    assert f.value("Quarters", f"C{row['2027']}") == quarters[0]["cost"]
+    assert f.value("Quarters", f"C{row['2028']}") == quarters[1]["cost"]
+    assumptions = {r[0].value: r[1] for r in book["Assumptions"].iter_rows(min_row=2)}
+    assert assumptions["agents: attrition a month"].value == 0.05
+    assert assumptions["agents: attrition a month"].number_format == "0.0%"
+    assert assumptions["hiring: cost per hire"].value == 500
     weekly = s.costs.fte_hours * s.groups["agents"].wage * (1 + s.costs.overhead)
-    assert assumptions["agents: cost of one FTE a week, wages and overhead (EUR)"] == round(
-        weekly, 2
-    )
+    weekly_cell = assumptions["agents: cost of one FTE a week, wages and overhead"]
+    assert weekly_cell.value == round(weekly, 2) and weekly_cell.number_format == money  # not %
+    assert assumptions["cover: shortfall penalty per FTE-week"].value == 5000
+    assert "hiring: productivity in the first week" not in assumptions  # no ramp-up
     html = (path / "report.html").read_text(encoding="utf-8")
-    assert "<h2>Quarters</h2>" in html and "2027-Q2" in html
+    assert "<h2>Quarters</h2>" in html and "2028-Q1" in html
 
 
 def test_more_kinds_than_plans_are_interpolated_in_the_workload():

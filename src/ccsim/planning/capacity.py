@@ -99,24 +99,28 @@ class CapacityPlan:
     def months(self) -> pd.DataFrame:
         """Per calendar month: the days of the calendar in it (a month the calendar starts
         or ends in is part of one: January 2028 of a year from 4 January 2027 has 2
-        days); each cost of its weeks (`COSTS`), a week that spans two months shared by
-        days (cents by largest remainder, so the months add up to the weeks), and their
-        sum; per group the hires decided in the weeks that start in it, the mean
-        employed FTE over its days and the employed FTE of its last week (month end)."""
+        days); its cost and each part of it (`COSTS`) — a week that spans two months
+        shared by days (cents by largest remainder, so the months add up to the weeks),
+        but its hiring cost, like its hires, in the month the week starts in (the week a
+        hire is decided; a split put the cost of 54 hires into two months) — and per
+        group the hires decided, the mean employed FTE over its days, the employed FTE of
+        its last week (month end) and the FTE-weeks left uncovered (by days)."""
         rows: dict[str, dict[str, Any]] = {}
         shares = month_shares(self.weeks["start"])
         groups = list(self.groups)
         for (_, week), days in zip(self.weeks.iterrows(), shares, strict=True):
+            first = week["start"].strftime("%Y-%m")
             for month, n in days.items():
                 row = rows.setdefault(month, _empty_month(groups))
                 row["days"] += n
                 for g in groups:
                     row[f"fte:{g}"] += week[f"employed:{g}"] * n
                     row[f"employed_end:{g}"] = week[f"employed:{g}"]
+                    row[f"shortfall:{g}"] += week[f"shortfall:{g}"] * n / 7
             for cost in COSTS:
-                for month, cents in _split_cents(round(week[cost] * 100), days).items():
+                split = {first: 7} if cost == "cost_hiring" else days
+                for month, cents in _split_cents(round(week[cost] * 100), split).items():
                     rows[month][cost] += cents
-            first = week["start"].strftime("%Y-%m")
             for g in groups:
                 rows[first][f"hires:{g}"] += int(week[f"hires:{g}"])
         table = pd.DataFrame([{"month": m, **r} for m, r in rows.items()])
@@ -130,21 +134,19 @@ class CapacityPlan:
 
     @cached_property
     def quarters(self) -> pd.DataFrame:
-        """The months summed by calendar quarter (`2027-Q1`): days, costs and hires; the
-        mean employed FTE over its days and the employed FTE at its last month's end."""
+        """The months by calendar quarter (`quarter_of`), in the months' columns: days,
+        costs, hires and uncovered FTE-weeks summed, the mean employed FTE over its days,
+        the employed FTE at its last month's end."""
         m = self.months.copy()
-        m["quarter"] = [f"{k[:4]}-Q{(int(k[5:7]) - 1) // 3 + 1}" for k in m["month"]]
-        groups = list(self.groups)
-        for g in groups:
-            m[f"fte:{g}"] = m[f"fte:{g}"] * m["days"]
-        summed = ["days", *COSTS, "cost", *[f"{w}:{g}" for w in ("hires", "fte") for g in groups]]
-        out = m.groupby("quarter", sort=False)[summed].sum().reset_index()
-        last = m.groupby("quarter", sort=False)[[f"employed_end:{g}" for g in groups]].last()
-        out = out.merge(last.reset_index(), on="quarter")
-        for g in groups:
-            out[f"fte:{g}"] = out[f"fte:{g}"] / out["days"]
-        for cost in (*COSTS, "cost"):
-            out[cost] = out[cost].round(2)
+        m.insert(0, "quarter", [quarter_of(k) for k in m["month"]])
+        m = m.drop(columns="month")
+        fte = [c for c in m.columns if c.startswith("fte:")]
+        m[fte] = m[fte].mul(m["days"], axis=0)
+        rules = {c: "last" if c.startswith("employed_end:") else "sum" for c in m.columns[1:]}
+        out = m.groupby("quarter", sort=False).agg(rules).reset_index()
+        out[fte] = out[fte].div(out["days"], axis=0)
+        money = ["cost", *COSTS]
+        out[money] = out[money].round(2)
         return out
 
     @property
@@ -170,6 +172,7 @@ class CapacityPlan:
                 "hires": {g: int(row[f"hires:{g}"]) for g in groups},
                 "fte": per(row, "fte"),  # mean employed over its days
                 "employed_end_fte": per(row, "employed_end"),
+                "shortfall_fte_weeks": per(row, "shortfall"),  # uncovered, by days
             }
 
         weeks = [
@@ -247,8 +250,13 @@ def _empty_month(groups: list[str]) -> dict[str, Any]:
     """A month before its weeks are added: costs in cents, FTE × days."""
     row: dict[str, Any] = {"days": 0, **dict.fromkeys(COSTS, 0)}
     for g in groups:
-        row |= {f"hires:{g}": 0, f"fte:{g}": 0.0, f"employed_end:{g}": 0.0}
+        row |= {f"hires:{g}": 0, f"fte:{g}": 0.0, f"employed_end:{g}": 0.0, f"shortfall:{g}": 0.0}
     return row
+
+
+def quarter_of(month: str) -> str:
+    """`2027-Q2` for `2027-05`: the calendar quarter of a month."""
+    return f"{month[:4]}-Q{(int(month[5:7]) - 1) // 3 + 1}"
 
 
 def _split_cents(cents: int, days: dict[str, int]) -> dict[str, int]:

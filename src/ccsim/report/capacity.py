@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -16,10 +17,11 @@ from openpyxl.utils import get_column_letter
 
 from ccsim.atomic import atomic_folder
 from ccsim.finance.cost import fte_cost
-from ccsim.planning.capacity import COSTS, CapacityPlan
+from ccsim.planning.capacity import CapacityPlan, quarter_of
 from ccsim.report import charts, pages
 from ccsim.report.history import write_json
 from ccsim.scenario import units
+from ccsim.version import __version__ as version
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -37,8 +39,8 @@ def write(folder: Path, cp: CapacityPlan, with_report: bool = False) -> Path:
         cp.months.to_csv(tmp / "months.csv", index=False)
         cp.quarters.to_csv(tmp / "quarters.csv", index=False)
         if with_report:
-            workbook(cp).save(tmp / "report.xlsx")
-            (tmp / "report.html").write_text(html(cp), encoding="utf-8")
+            workbook(cp, doc).save(tmp / "report.xlsx")
+            (tmp / "report.html").write_text(html(cp, doc), encoding="utf-8")
     return Path(folder)
 
 
@@ -73,30 +75,50 @@ def year_chart(cp: CapacityPlan) -> Figure:
     return fig
 
 
-def html(cp: CapacityPlan) -> str:
-    """One self-contained page: totals, months, the chart."""
-    doc = cp.document()
+def html(cp: CapacityPlan, doc: dict[str, Any] | None = None) -> str:
+    """One self-contained page: totals, the chart, quarters, months and kinds."""
+    doc = doc or cp.document()
     image = base64.b64encode(charts.png(year_chart(cp))).decode("ascii")
     weeks = {k["kind"]: units.format_runs(k["weeks"]) for k in doc["kinds"]}
     uncovered = {g: units.format_runs(w) for g, w in doc["shortfall_weeks"].items()}
-    return pages.render("capacity.html", doc=doc, image=image, weeks=weeks, uncovered=uncovered)
+    return pages.render(
+        "capacity.html", doc=doc, image=image, weeks=weeks, uncovered=uncovered, costs=PARTS
+    )
 
 
-def workbook(cp: CapacityPlan) -> Workbook:
-    """Weeks, Months, Quarters and Assumptions sheets; every cost and total a formula
-    but the weeks' own costs (docs/capacity.md)."""
+def workbook(cp: CapacityPlan, doc: dict[str, Any] | None = None) -> Workbook:
+    """Weeks, Months, Quarters and Assumptions sheets; every cost of a month or quarter
+    and every total a formula (docs/capacity.md)."""
     from openpyxl import Workbook  # the whole of openpyxl only when a workbook is made
 
-    doc = cp.document()
+    doc = doc or cp.document()
     money = f'#,##0.00 "{doc["currency"]}"'
+    groups = list(cp.groups)
     wb = Workbook()
     weeks = wb.active
     weeks.title = "Weeks"
-    totals = _weeks_sheet(weeks, doc, list(cp.groups), money)
+    totals = _weeks_sheet(weeks, doc, groups, money)
+    span = f"{len(doc['weeks'])} weeks, {doc['start']} to {_last_day(doc)}"
     months = wb.create_sheet("Months")
-    spans = _months_sheet(months, doc, list(cp.groups), money, totals)
-    _quarters_sheet(wb.create_sheet("Quarters"), doc, list(cp.groups), money, spans)
-    _assumptions_sheet(wb.create_sheet("Assumptions"), cp)
+    rules = _period_sheet(months, "month", doc["months"], groups, money)
+    rows = {m["month"]: r for r, m in enumerate(doc["months"], start=2)}
+    _total_rows(months, rules, money, 2, months.max_row, f"total, {span} (sum of months)")
+    check = [f"total, {span} (sum of weeks)"]  # the Weeks sheet's totals, to reconcile
+    for name in _header(months)[1:]:  # (the weeks' uncovered FTE-weeks: "shortfall FTE g")
+        name = re.sub(r"^uncovered FTE-weeks ", "shortfall FTE ", name)
+        check.append(f"=Weeks!{totals[name]}" if name in totals else None)
+    months.append(check)
+    months.cell(months.max_row, 1).font = Font(bold=True)
+    quarters = wb.create_sheet("Quarters")
+    rules = _period_sheet(quarters, "quarter", doc["quarters"], groups, money)
+    _quarter_formulas(quarters, rules, months, rows)
+    last = quarters.max_row
+    years = sorted({q["quarter"][:4] for q in doc["quarters"]})
+    for year in years if len(years) > 1 else []:  # a calendar over two years: each one's part
+        inside = [r for r in range(2, last + 1) if quarters.cell(r, 1).value.startswith(year)]
+        _total_rows(quarters, rules, money, inside[0], inside[-1], f"{year} (its quarters)")
+    _total_rows(quarters, rules, money, 2, last, f"total, {span} (sum of quarters)")
+    _assumptions_sheet(wb.create_sheet("Assumptions"), cp, money)
     for ws in wb.worksheets:
         for cell in ws[1]:
             cell.font = Font(bold=True)
@@ -106,20 +128,40 @@ def workbook(cp: CapacityPlan) -> Workbook:
     return wb
 
 
-COST_NAMES = ("wages and overhead", "cover", "hiring", "contacts")  # (said "wages")
+# a week's, month's or quarter's costs, by their JSON keys (the parts of its cost)
+PARTS = {
+    "cost_wages": "wages and overhead",  # (said "wages": it was 30 % over FTE × wage)
+    "cost_cover": "cover",
+    "cost_hiring": "hiring",
+    "cost_contacts": "contacts",
+}
+
+
+def _header(ws: Worksheet) -> list[str]:
+    return [str(c.value) for c in ws[1]]
+
+
+def _column(ws: Worksheet, name: str) -> str:
+    """The letter of the column headed `name` (positions counted by hand broke when a
+    column was added)."""
+    return get_column_letter(_header(ws).index(name) + 1)
+
+
+def _last_day(doc: dict[str, Any]) -> str:
+    last = dt.date.fromisoformat(doc["weeks"][-1]["start"]) + dt.timedelta(days=6)
+    return last.isoformat()
 
 
 def _weeks_sheet(ws: Worksheet, doc: dict[str, Any], groups: list[str], money: str) -> dict:
-    """A row per week and a total row; returns the total row's cell of each summed
-    column by its header."""
+    """A row per week and a total row (the FTE columns of cover and shortfall summed as
+    FTE-weeks); returns the total row's cell of each summed column by its header."""
     header = ["week", "start", "volume factor", "handle-time factor", "shrinkage"]
     per_group = ["required", "available", "employed", "cover", "shortfall"]
     for g in groups:  # employed: what the wages pay; shortfall: what nothing covered
         header += [f"{what} FTE {g}" for what in per_group] + [f"hires decided {g}"]
-    header += [*COST_NAMES, "cost"]
+    header += [*PARTS.values(), "cost"]
     ws.append(header)
-    first_cost = len(header) - 4  # 1-based column of wages and overhead
-    a, d = get_column_letter(first_cost), get_column_letter(first_cost + 3)
+    a, d = _column(ws, PARTS["cost_wages"]), _column(ws, PARTS["cost_contacts"])
     for i, w in enumerate(doc["weeks"], start=2):
         start = dt.date.fromisoformat(w["start"])  # a date, not text: it sorts and filters
         row: list[Any] = [w["week"], start, w["volume_factor"], w["handle_factor"], w["shrinkage"]]
@@ -132,20 +174,23 @@ def _weeks_sheet(ws: Worksheet, doc: dict[str, Any], groups: list[str], money: s
                 w["shortfall_fte"][g],
                 w["hires"][g],
             ]
-        row += [w["cost_wages"], w["cost_cover"], w["cost_hiring"], w["cost_contacts"]]
+        row += [w[key] for key in PARTS]
         row.append(f"=ROUND(SUM({a}{i}:{d}{i}),2)")
         ws.append(row)
     last = len(doc["weeks"]) + 1
-    total: list[Any] = ["total", None, None, None, None]
+    summed = ("hires decided", "cover FTE", "shortfall FTE", *PARTS.values(), "cost")
+    total: list[Any] = ["total (FTE columns: FTE-weeks)"]
     cells = {}
-    for j in range(len(total) + 1, len(header) + 1):
-        name, col = header[j - 1], get_column_letter(j)
-        summed = name.startswith("hires") or j >= first_cost
-        total.append(f"=ROUND(SUM({col}2:{col}{last}),2)" if summed else None)
-        cells[name] = f"{col}{last + 1}"
+    for j, name in enumerate(header[1:], start=2):
+        col = get_column_letter(j)
+        if name.startswith(summed):
+            total.append(f"=ROUND(SUM({col}2:{col}{last}),2)")
+            cells[name] = f"{col}{last + 1}"
+        else:
+            total.append(None)
     ws.append(total)
-    for row_cells in ws.iter_rows(min_row=2, min_col=first_cost, max_col=len(header)):
-        for cell in row_cells:
+    for name in (*PARTS.values(), "cost"):
+        for (cell,) in ws[f"{_column(ws, name)}2:{_column(ws, name)}{last + 1}"]:
             cell.number_format = money
     for row_cells in ws.iter_rows(min_row=2, max_row=last, min_col=2, max_col=5):
         row_cells[0].number_format = "yyyy-mm-dd"
@@ -156,152 +201,157 @@ def _weeks_sheet(ws: Worksheet, doc: dict[str, Any], groups: list[str], money: s
     return cells
 
 
-def _period_header(label: str, groups: list[str], end: str) -> list[str]:
-    header = [label, "days", "cost", *COST_NAMES]
+# a month's or quarter's columns per group: header, its JSON key, how a total adds it
+PER_GROUP = (
+    ("hires decided {g}", "hires", "sum"),
+    ("mean FTE employed {g}", "fte", None),
+    ("FTE employed {g} at {end}", "employed_end_fte", "last"),
+    ("uncovered FTE-weeks {g}", "shortfall_fte_weeks", "sum"),
+)
+
+
+def _period_columns(label: str, groups: list[str]) -> list[tuple[str, Any, str | None]]:
+    """(header, value of a period's JSON entry, how totals add it: money, sum, last or
+    None) of the Months or Quarters sheet."""
+    end = f"{label} end"
+    columns: list[tuple[str, Any, str | None]] = [
+        (label, lambda p: p[label], None),
+        ("days", lambda p: p["days"], "sum"),
+        ("cost", None, "money"),  # the sum of its parts: a formula
+    ]
+    columns += [(name, lambda p, k=key: p[k], "money") for key, name in PARTS.items()]
     for g in groups:
-        header += [f"hires decided {g}", f"mean FTE employed {g}", f"FTE employed {g} at {end}"]
-    return header
+        columns += [
+            (name.format(g=g, end=end), lambda p, k=key, g=g: p[k][g], rule)
+            for name, key, rule in PER_GROUP
+        ]
+    return columns
 
 
-def _months_sheet(
-    ws: Worksheet, doc: dict[str, Any], groups: list[str], money: str, weeks: dict
-) -> dict[str, tuple[int, int]]:
-    """A row per month (days: of the plan in it; its first and last months are part
-    months), its cost the sum of its parts, and the year twice: the sum of the months and
-    the Weeks sheet's totals. Returns each quarter's first and last row."""
-    ws.append(_period_header("month", groups, "month end"))
-    spans: dict[str, tuple[int, int]] = {}
-    for i, m in enumerate(doc["months"], start=2):
-        ws.append([m["month"], m["days"], f"=ROUND(SUM(D{i}:G{i}),2)", *_parts(m, groups)])
-        q = f"{m['month'][:4]}-Q{(int(m['month'][5:7]) - 1) // 3 + 1}"
-        spans[q] = (spans.get(q, (i, i))[0], i)
-    n = len(doc["months"]) + 1
-    year: list[Any] = ["year (sum of months)", f"=SUM(B2:B{n})"]
-    for j in range(3, ws.max_column + 1):
-        col, name = get_column_letter(j), ws.cell(1, j).value
-        money_col = j <= 3 + len(COST_NAMES)
-        summed = money_col or name.startswith("hires")
-        year.append((f"=ROUND(SUM({col}2:{col}{n}),2)" if money_col else f"=SUM({col}2:{col}{n})")
-                    if summed else None)  # fmt: skip
-    ws.append(year)
-    check: list[Any] = ["year (sum of weeks)", None]  # the weeks' totals, to reconcile
-    for j in range(3, ws.max_column + 1):
-        name = ws.cell(1, j).value  # cost, its parts and hires: the Weeks sheet's names
-        check.append(f"=Weeks!{weeks[name]}" if name in weeks else None)
-    ws.append(check)
-    _money(ws, money)
-    for cell in (*ws[n + 1], *ws[n + 2]):
-        cell.font = Font(bold=True)
-    ws.freeze_panes = "C2"
-    return spans
-
-
-def _quarters_sheet(
-    ws: Worksheet,
-    doc: dict[str, Any],
-    groups: list[str],
-    money: str,
-    spans: dict[str, tuple[int, int]],
-) -> None:
-    """A row per calendar quarter — sums of its months' rows on the Months sheet, the
-    mean FTE over its days, the FTE of its last month's end — and the year."""
-    ws.append(_period_header("quarter", groups, "quarter end"))
-    for q in doc["quarters"]:
-        a, b = spans[q["quarter"]]
-        row: list[Any] = [q["quarter"]]
-        for j in range(2, 3 + len(COST_NAMES) + 1):
-            col = get_column_letter(j)
-            total = f"SUM(Months!{col}{a}:{col}{b})"
-            row.append(f"=ROUND({total},2)" if j >= 3 else f"={total}")
-        for k, g in enumerate(groups):
-            hires, end = (get_column_letter(8 + 3 * k + off) for off in (0, 2))
-            row += [f"=SUM(Months!{hires}{a}:{hires}{b})", q["fte"][g], f"=Months!{end}{b}"]
-        ws.append(row)
-    n = len(doc["quarters"]) + 1
-    year: list[Any] = ["year (sum of quarters)", f"=SUM(B2:B{n})"]
-    for j in range(3, ws.max_column + 1):
-        col, name = get_column_letter(j), ws.cell(1, j).value
-        if j <= 3 + len(COST_NAMES):
-            year.append(f"=ROUND(SUM({col}2:{col}{n}),2)")
-        else:
-            year.append(f"=SUM({col}2:{col}{n})" if name.startswith("hires") else None)
-    ws.append(year)
-    _money(ws, money)
-    for cell in ws[n + 1]:
-        cell.font = Font(bold=True)
+def _period_sheet(
+    ws: Worksheet, label: str, periods: list[dict[str, Any]], groups: list[str], money: str
+) -> dict[str, str | None]:
+    """A row per month or quarter (days: of the calendar in it — its first and last are
+    part periods), its cost the sum of its parts; returns how totals add each column."""
+    columns = _period_columns(label, groups)
+    ws.append([name for name, _, _ in columns])
+    a, d = _column(ws, PARTS["cost_wages"]), _column(ws, PARTS["cost_contacts"])
+    for i, p in enumerate(periods, start=2):
+        ws.append([f"=ROUND(SUM({a}{i}:{d}{i}),2)" if get is None else get(p)
+                   for _, get, _ in columns])  # fmt: skip
+    for name, _, rule in columns:
+        if rule == "money":
+            for (cell,) in ws[f"{_column(ws, name)}2:{_column(ws, name)}{ws.max_row}"]:
+                cell.number_format = money
     ws.freeze_panes = "B2"
+    return {name: rule for name, _, rule in columns}
 
 
-def _parts(period: dict[str, Any], groups: list[str]) -> list[Any]:
-    """A month's costs and, per group, hires, mean FTE and FTE at its end."""
-    out: list[Any] = [period[c] for c in COSTS]
-    for g in groups:
-        out += [period["hires"][g], period["fte"][g], period["employed_end_fte"][g]]
-    return out
+def _quarter_formulas(
+    ws: Worksheet, rules: dict[str, str | None], months: Worksheet, rows: dict[str, int]
+) -> None:
+    """Each quarter's summed columns as a SUM over its months' `rows` of the Months sheet,
+    its end-of-quarter FTE a reference to its last month's."""
+    for r in range(2, ws.max_row + 1):
+        mine = [row for month, row in rows.items() if quarter_of(month) == ws.cell(r, 1).value]
+        a, b = mine[0], mine[-1]
+        for j, name in enumerate(_header(ws)[1:], start=2):
+            col = _column(months, name.replace("at quarter end", "at month end"))
+            if rules[name] in ("sum", "money") and name != "cost":
+                total = f"SUM(Months!{col}{a}:{col}{b})"
+                ws.cell(r, j).value = (
+                    f"=ROUND({total},2)" if rules[name] == "money" else f"={total}"
+                )
+            elif rules[name] == "last":
+                ws.cell(r, j).value = f"=Months!{col}{b}"
 
 
-def _money(ws: Worksheet, money: str) -> None:
-    """The cost columns (3 to 3 + the parts) in the currency."""
-    for row_cells in ws.iter_rows(min_row=2, min_col=3, max_col=3 + len(COST_NAMES)):
-        for cell in row_cells:
+def _total_rows(
+    ws: Worksheet, rules: dict[str, str | None], money: str, first: int, last: int, label: str
+) -> None:
+    """A bold row under the sheet adding rows `first`..`last` column by column, as each
+    column adds (`rules`: money to the cent, counts, the last row's FTE at the end)."""
+    row: list[Any] = [label]
+    for j, name in enumerate(_header(ws)[1:], start=2):
+        col, rule = get_column_letter(j), rules[name]
+        row.append(
+            f"=ROUND(SUM({col}{first}:{col}{last}),2)" if rule == "money"
+            else f"=SUM({col}{first}:{col}{last})" if rule == "sum"
+            else f"={col}{last}" if rule == "last"
+            else None
+        )  # fmt: skip
+    ws.append(row)
+    for cell in ws[ws.max_row]:
+        cell.font = Font(bold=True)
+        if rules.get(_header(ws)[cell.column - 1]) == "money":
             cell.number_format = money
 
 
-def _assumptions_sheet(ws: Worksheet, cp: CapacityPlan) -> None:
-    """What the figures rest on, one per row: the calendar, the scenario's cost model,
-    each group's wage, headcount, attrition and hiring limit, and how many kinds of week
-    were planned."""
+def _assumptions_sheet(ws: Worksheet, cp: CapacityPlan, money: str) -> None:
+    """What the figures rest on, one per row with where it comes from: the calendar, the
+    scenario's cost model, each group's wage, headcount, attrition and hiring limit, the
+    hiring and cover rules, how many kinds of week were planned, and what the cost leaves
+    out."""
     s, cal = cp.scenario, cp.calendar
     cur = s.costs.currency
-    ws.append(["assumption", "value", "where it comes from"])
-    rows: list[tuple[str, Any, str]] = [
-        ("scenario", s.name, "the scenario file"),
-        ("calendar start", cal.start, "calendar: start"),
-        ("weeks", cal.weeks, "calendar: weeks"),
-        ("seed", cp.seed, "--seed (or the scenario's)"),
-        ("currency", cur, "scenario: costs.currency"),
-        ("paid hours of one FTE a week", s.costs.fte_hours, "scenario: costs.fte_hours"),
-        ("overhead (share of wages)", s.costs.overhead, "scenario: costs.overhead"),
+    share, day = "0.0%", "yyyy-mm-dd"
+    last = cal.start + dt.timedelta(weeks=cal.weeks, days=-1)
+    rows: list[tuple[str, Any, str, str | None]] = [
+        ("scenario", s.name, "the scenario file", None),
+        ("calendar: first day", cal.start, "calendar: start", day),
+        ("calendar: last day", last, f"calendar: {cal.weeks} weeks", day),
+        ("seed", cp.seed, "--seed (or the scenario's)", None),
+        ("ccsim version", version, "the program that made this workbook", None),
+        ("currency", cur, "scenario: costs.currency", None),
+        ("paid hours of one FTE a week", s.costs.fte_hours, "scenario: costs.fte_hours", None),
+        ("overhead, a share of wages", s.costs.overhead, "scenario: costs.overhead", share),
     ]
     for g in cp.groups:
+        limit = cal.hiring.max_per_week.get(g)
         rows += [
-            (f"{g}: wage per hour ({cur})", s.groups[g].wage, f"scenario: groups.{g}.wage"),
-            (f"{g}: cost of one FTE a week, wages and overhead ({cur})",
-             round(fte_cost(s, g), 2), "fte_hours × wage × (1 + overhead)"),
+            (f"{g}: wage per hour", s.groups[g].wage, f"scenario: groups.{g}.wage", money),
+            (f"{g}: cost of one FTE a week, wages and overhead", round(fte_cost(s, g), 2),
+             "fte_hours × wage × (1 + overhead)", money),
             (f"{g}: headcount at the start (FTE)", cal.headcount.get(g, 0.0),
-             f"calendar: headcount.{g}"),
+             f"calendar: headcount.{g}", None),
             (f"{g}: attrition a month", cal.monthly_attrition(g),
-             "calendar: attrition_per_month"),
-            (f"{g}: hires a week at most", cal.hiring.max_per_week.get(g, "no limit"),
-             f"calendar: hiring.max_per_week.{g}"),
+             "calendar: attrition_per_month", share),
+            (f"{g}: hires a week at most", "no limit" if limit is None else limit,
+             f"calendar: hiring.max_per_week.{g}", None),
         ]  # fmt: skip
     h, c = cal.hiring, cal.cover
     rows += [
-        ("hiring: lead time (weeks)", h.lead_time, "calendar: hiring.lead_time"),
-        ("hiring: ramp-up weeks", h.ramp_weeks, "calendar: hiring.ramp_weeks"),
-        ("hiring: productivity in the first week", h.ramp_start, "calendar: hiring.ramp_start"),
-        (f"hiring: cost per hire ({cur})", h.cost_per_hire, "calendar: hiring.cost_per_hire"),
-        ("cover: overtime, share of available FTE at most", c.overtime_share,
-         "calendar: cover.overtime_share"),
-        ("cover: overtime premium", c.overtime_premium, "calendar: cover.overtime_premium"),
+        ("hiring: lead time (weeks)", h.lead_time, "calendar: hiring.lead_time", None),
+        ("hiring: ramp-up weeks", h.ramp_weeks, "calendar: hiring.ramp_weeks", None),
+    ]
+    if h.ramp_weeks > 0:  # (without a ramp-up a hire is productive from the first week)
+        rows.append(("hiring: productivity in the first week", h.ramp_start,
+                     "calendar: hiring.ramp_start", share))  # fmt: skip
+    rows += [
+        ("hiring: cost per hire", h.cost_per_hire, "calendar: hiring.cost_per_hire", money),
+        ("cover: overtime, a share of available FTE at most", c.overtime_share,
+         "calendar: cover.overtime_share", share),
+        ("cover: overtime premium", c.overtime_premium, "calendar: cover.overtime_premium",
+         share),
         ("cover: temporary staff allowed", "yes" if c.temporary else "no",
-         "calendar: cover.temporary"),
-        ("cover: temporary premium", c.temporary_premium, "calendar: cover.temporary_premium"),
-        ("cover: shortfall allowed", "yes" if c.shortfall else "no", "calendar: cover.shortfall"),
-        (f"cover: shortfall penalty per FTE-week ({cur})", c.shortfall_penalty,
-         "calendar: cover.shortfall_penalty"),
-        ("kinds of week", len(cp.kinds), "distinct volume, handle-time and shrinkage"),
-        ("kinds planned (the others interpolated)", sum(k.planned for k in cp.kinds),
-         "--max-plans"),
+         "calendar: cover.temporary", None),
+        ("cover: temporary premium", c.temporary_premium, "calendar: cover.temporary_premium",
+         share),
+        ("cover: shortfall allowed", "yes" if c.shortfall else "no", "calendar: cover.shortfall",
+         None),
     ]  # fmt: skip
-    for label, value, source in rows:
+    if c.shortfall:  # (otherwise the program's penalty is prohibitive, not this one)
+        rows.append(("cover: shortfall penalty per FTE-week", c.shortfall_penalty,
+                     "calendar: cover.shortfall_penalty", money))  # fmt: skip
+    rows += [
+        ("uncovered FTE-weeks", "not in the cost",
+         "work nobody does: a penalty only steers the hiring program", None),
+        ("kinds of week", len(cp.kinds), "distinct volume, handle time and shrinkage", None),
+        ("kinds planned (the others interpolated)", sum(k.planned for k in cp.kinds),
+         "--max-plans", None),
+    ]  # fmt: skip
+    ws.append(["assumption", "value", "where it comes from"])
+    for label, value, source, number_format in rows:
         ws.append([label, value, source])
-        cell = ws.cell(ws.max_row, 2)
-        if isinstance(value, dt.date):
-            cell.number_format = "yyyy-mm-dd"
-        elif isinstance(value, float) and any(w in label for w in SHARES):
-            cell.number_format = "0.0%"
-
-
-# assumptions that are shares of something (shown as percentages)
-SHARES = ("overhead", "attrition", "productivity", "share", "premium")
+        if number_format is not None:
+            ws.cell(ws.max_row, 2).number_format = number_format
