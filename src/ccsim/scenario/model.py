@@ -795,6 +795,15 @@ class Costs(Model):
 # --- the scenario --------------------------------------------------------------------
 
 
+def _without_none(value: Any) -> Any:
+    """`value` with every mapping's keys of value None left out, at any depth."""
+    if isinstance(value, dict):
+        return {k: _without_none(v) for k, v in value.items() if v is not None}
+    if isinstance(value, list):
+        return [_without_none(v) for v in value]
+    return value
+
+
 class Fitted(Model):
     """Where a fitted scenario's values come from (`ccsim fit` writes it): a backtest of
     the same log on these dates is in-sample, and says so (docs/history.md)."""
@@ -931,8 +940,10 @@ class Scenario(Model):
         """The scenario as a loadable YAML document that names no file but its own count
         and staffing tables, by file name (`plain(self_contained=True)`); a target's
         `within` with its unit (`30s`: a bare 0.5 is minutes, and a bare number of 5 or
-        more on a call or chat target is warned about, `rules.written`)."""
-        data = self.plain(self_contained=True)
+        more on a call or chat target is warned about, `rules.written`). Fields without a
+        value are left out: every one of them defaults to none (`tests/test_scenarios.py`),
+        and a file full of empty keys was hard to read and to hand on."""
+        data = _without_none(self.plain(self_contained=True))
         for target in data.get("targets", {}).values():
             for t in target.get("service") or []:
                 t["within"] = units.exact_duration(t["within"])
