@@ -8,6 +8,7 @@ import pytest
 
 import ccsim
 from ccsim.finance import cost
+from ccsim.measure import week
 from test_cli import ccsim as run_cli
 
 # 2 agents, 09:00-17:00 Monday to Friday with a 30-min unpaid break:
@@ -91,6 +92,44 @@ def test_a_shorter_horizon_is_scaled_to_a_week(tiny):
     doc = cost.weekly_cost(two_days, {"phone": 20}, {"phone": 20}, {"phone": 100.0}).model_dump()
     assert doc["by_channel"]["phone"]["offered"] == 70.0  # 20 in 2 days = 70 a week
     assert doc["contacts"] == 35.0
+
+
+def test_a_window_that_is_not_a_seventh_of_its_week_is_scaled_by_what_it_holds(tiny):
+    # peaked_day.yaml simulates the Monday that holds the whole week's calls: 7 days /
+    # horizon made its 11,101 calls 77,707 a week, and their fees and cost per call with them
+    s = ccsim.with_changes(
+        tiny,
+        {
+            "simulation.horizon": "2d",  # Monday and Tuesday: 70 % of the phone's week
+            "arrivals.phone.daily": [0.4, 0.3, 0.1, 0.1, 0.1, 0.0, 0.0],
+        },
+    )
+    doc = cost.weekly_cost(s, {"phone": 21, "email": 4}, {"phone": 21}, {"phone": 1.0}).model_dump()
+    assert doc["by_channel"]["phone"]["offered"] == 30.0  # 21 / 0.7
+    assert doc["by_channel"]["email"]["offered"] == 14.0  # e-mail every day alike: 4 × 7 / 2
+    assert doc["contacts"] == 30 * 0.5 + 14 * 0.1
+    one_day = ccsim.with_changes(
+        s, {"simulation.horizon": "1d", "arrivals.phone.daily": [1, 0, 0, 0, 0, 0, 0]}
+    )
+    assert week.contacts_factor(one_day, "phone") == 1.0  # the week's calls, all on Monday
+
+
+def test_overtime_is_scaled_by_the_rostered_time_the_window_holds(tiny):
+    # the day shift works Monday to Friday: a window of Monday and Tuesday holds 2 of its 5
+    two_days = ccsim.with_changes(tiny, {"simulation.horizon": "2d"})
+    assert week.duty_factor(two_days, "agents") == 2.5
+    # a night shift from Sunday 22:00 works 6 h of its 8 on Monday, then Monday 22:00-24:00
+    night = ccsim.with_changes(
+        two_days,
+        {
+            "simulation.horizon": "1d",
+            "shifts.night": {"start": "22:00", "length": "8h", "days": "sun-mon"},
+            "roster": [{"group": "agents", "shift": "night", "agents": 3}],
+        },
+    )
+    assert week.duty_factor(night, "agents") == 16 / 8  # 2 nights a week, 6 + 2 h in the day
+    whole = ccsim.with_changes(tiny, {"simulation.horizon": "14d"})
+    assert week.duty_factor(whole, "agents") == 0.5  # two weeks: half of them a week
 
 
 def test_money_rounds_halves_up_and_allocation_adds_up_to_the_cent():

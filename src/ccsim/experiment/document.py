@@ -16,9 +16,9 @@ import pandas as pd
 from pydantic import BaseModel, model_serializer
 
 from ccsim.finance.cost import Cost
+from ccsim.measure import week
 from ccsim.measure.confidence import t_interval
 from ccsim.measure.targets import TargetCheck
-from ccsim.scenario import units
 from ccsim.scenario.model import ESCALATION, Scenario
 
 ESTIMATED = (
@@ -239,7 +239,6 @@ def group_results(s: Scenario, groups: pd.DataFrame) -> dict[str, GroupResult]:
     hours a week, with CIs over replications."""
     paid = s.paid_hours()
     agents = s.agents_per_group()
-    week = units.MINUTES_PER_WEEK / s.simulation.horizon  # a week's, as the paid hours
     out: dict[str, GroupResult] = {}
     for g in s.groups:
         rows = groups[groups["group"] == g]
@@ -252,6 +251,8 @@ def group_results(s: Scenario, groups: pd.DataFrame) -> dict[str, GroupResult]:
             agents=agents[g],
             paid_hours=round(paid[g], 2),
             occupancy=_share_estimate(occupancy[~np.isnan(occupancy)]),
-            overtime_hours=_hours_estimate(per_rep["overtime_min"].to_numpy() / 60.0 * week),
+            overtime_hours=_hours_estimate(  # a week's, as the paid hours
+                per_rep["overtime_min"].to_numpy() / 60.0 * week.duty_factor(s, g)
+            ),
         )
     return out

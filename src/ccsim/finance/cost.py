@@ -17,7 +17,8 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from ccsim.scenario import summary, units
+from ccsim.measure import week
+from ccsim.scenario import summary
 from ccsim.scenario.model import Scenario, Shift
 
 WEEKS_PER_YEAR = 52
@@ -145,7 +146,8 @@ def weekly_cost(
     allocated cost and the cost per handled contact.
 
     `offered`, `answered` and `busy` (agent minutes) are per channel over the measured
-    window; they are scaled to a week.
+    window; contacts are scaled to a week (`ccsim.measure.week`), busy time only shares
+    the agents' cost out.
     """
     hours = paid_hours(s)
     agents = s.agents_per_group()
@@ -164,9 +166,9 @@ def weekly_cost(
         }
     wages = money(sum(g["wages"] for g in by_group.values()))
     overhead = money(sum(g["overhead"] for g in by_group.values()))
-    week = units.MINUTES_PER_WEEK / s.simulation.horizon
-    offered = {ch: (offered or {}).get(ch, 0.0) * week for ch in s.channels}
-    handled = {ch: (answered or {}).get(ch, 0.0) * week for ch in s.channels}
+    weekly_of = {ch: week.contacts_factor(s, ch) for ch in s.channels}
+    offered = {ch: (offered or {}).get(ch, 0.0) * weekly_of[ch] for ch in s.channels}
+    handled = {ch: (answered or {}).get(ch, 0.0) * weekly_of[ch] for ch in s.channels}
     contact_costs = {ch: money(s.costs.per_contact.get(ch, 0.0) * offered[ch]) for ch in s.channels}
     busy = {ch: max((busy or {}).get(ch, 0.0), 0.0) for ch in s.channels}
     agent_costs = allocate(wages + overhead, busy)
