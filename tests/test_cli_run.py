@@ -127,6 +127,24 @@ def test_check_says_what_decided_a_miss(tmp_path):
     assert "; over the window estimate " in line and "one-sided" not in line  # (the mean)
 
 
+def test_a_goal_is_shown_with_its_decimals(tmp_path):
+    # 87.5 % was shown as "≥ 88%" beside an estimate of 87.7 % ✓, and 2.5 % as "≤ 2%"
+    text = (
+        Path(SHOP)
+        .read_text(encoding="utf-8")
+        .replace(
+            "{within: 30s, at_least: 0.80}], max_abandon: 0.08",
+            "{within: 30s, at_least: 0.875}], max_abandon: 0.025",
+        )
+    )
+    odd = tmp_path / "odd.yaml"
+    odd.write_text(text)
+    r = ccsim("run", str(odd), "-n", "2", "--out", str(tmp_path / "out"))
+    assert r.returncode == 0, r.stderr
+    assert "30s ≥ 87.5%" in r.stdout and "abandon ≤ 2.5%" in r.stdout
+    assert "88%" not in r.stdout and "≤ 2%" not in r.stdout
+
+
 def test_check_passes_fails_and_writes_junit(tmp_path):
     impossible = tmp_path / "impossible.yaml"
     impossible.write_text(

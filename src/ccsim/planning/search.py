@@ -21,7 +21,7 @@ from ccsim.experiment.result import Result
 from ccsim.finance import cost
 from ccsim.finance.cost import agent_cost
 from ccsim.measure.tables import Tables
-from ccsim.measure.targets import TOLERANCE, TargetCheck, target_name
+from ccsim.measure.targets import TOLERANCE, TargetCheck, percent, target_name
 from ccsim.planning import requirements, shift_program
 from ccsim.planning.errors import PlanError
 from ccsim.planning.requirements import Need
@@ -62,7 +62,8 @@ def unreachable(s: Scenario, needs: dict[str, Need]) -> list[Unmet]:
                 "they arrive while no skilled shift is on duty and balk, or give up before "
                 "one is"
             )
-            planned_text = f"; planned for at most {planned:.1%} ({limit.at_most:.0%} of the rest)"
+            rest = percent(limit.at_most)
+            planned_text = f"; planned for at most {planned:.1%} ({rest} of the rest)"
             out.append(
                 Unmet(
                     channel,
@@ -101,7 +102,7 @@ def _out_of_reach(
     )
     if planned is None:
         return text
-    return text + f"; planned for {planned:.1%} ({share:.0%} of those)"
+    return text + f"; planned for {planned:.1%} ({percent(share)} of those)"
 
 
 class Search(WarmStart):

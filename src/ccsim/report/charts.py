@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from ccsim.measure.targets import percent
 from ccsim.model import anger
 from ccsim.report.model import Report
 from ccsim.scenario import units
@@ -78,7 +79,7 @@ def service_levels(report: Report) -> Figure:
                 ls="--",
                 lw=1,
                 color=color,
-                label=f"goal {part['goal'].iloc[0]:.0%}",
+                label=f"goal {percent(part['goal'].iloc[0])}",
             )
         ax.set_ylim(-0.02, 1.02)
         ax.set_ylabel("service level")
@@ -115,14 +116,14 @@ def service_heat_map(report: Report) -> Figure:
         ax.set_yticks(range(len(grid)))
         ax.set_yticklabels(grid.index, fontsize=8)
         ax.set_title(
-            f"{channel}: answered within {metric[3:]} by day and interval — goal {goal:.0%} "
+            f"{channel}: answered within {metric[3:]} by day and interval — goal {percent(goal)} "
             f"(× below the goal, grey: no contacts)",
             loc="left",
         )
         bar = fig.colorbar(image, ax=ax, fraction=0.03, pad=0.01)
         bar.ax.axhline(goal, color="black", lw=1.5)
         bar.set_ticks([0, goal, 1])
-        bar.set_ticklabels(["0%", f"goal {goal:.0%}", "100%"], fontsize=8)
+        bar.set_ticklabels(["0%", f"goal {percent(goal)}", "100%"], fontsize=8)
     return fig
 
 

@@ -11,6 +11,7 @@ from rich.table import Table
 from rich.text import Text
 
 from ccsim.experiment.document import AbandonLimit, ChannelResult, RunDocument, ServiceResult
+from ccsim.measure.targets import percent
 from ccsim.planning.document import BaselineResult, PlanDocument
 from ccsim.scenario import summary, units
 from ccsim.scenario.model import Scenario
@@ -40,7 +41,7 @@ def _scope(result: ServiceResult | AbandonLimit) -> tuple[str, str, str]:
     a = result.periods
     if a is None:
         return "", "", ""
-    suffix = f" per {a.per}" + (f" in {a.required:.0%}" if a.required < 1 else "")
+    suffix = f" per {a.per}" + (f" in {percent(a.required)}" if a.required < 1 else "")
     periods = f"{a.met}/{a.judged} {a.per if a.per == 'day' else 'interval'}s"
     if a.not_judged:
         periods += f" ({a.not_judged} not judged)"
@@ -57,12 +58,12 @@ def target_lines(channel: ChannelResult) -> list[TargetLine]:
     lines = []
     for t in channel.service:
         suffix, periods, worst = _scope(t)
-        label = f"{format_within(t.within_s)} ≥ {t.at_least:.0%}{suffix}"
+        label = f"{format_within(t.within_s)} ≥ {percent(t.at_least)}{suffix}"
         lines.append(TargetLine(label, t.at_least, t.mean, t.ci, t.met, periods, worst))
     if channel.max_abandon is not None and channel.abandon_rate is not None:
         a, limit = channel.abandon_rate, channel.max_abandon
         suffix, periods, worst = _scope(limit)
-        label = f"abandon ≤ {limit.limit:.0%}{suffix}"
+        label = f"abandon ≤ {percent(limit.limit)}{suffix}"
         lines.append(TargetLine(label, limit.limit, a.mean, a.ci, limit.met, periods, worst))
     return lines
 

@@ -16,6 +16,7 @@ from openpyxl.utils import get_column_letter
 
 from ccsim.experiment.document import RunDocument
 from ccsim.finance.cost import Cost, roster_lines
+from ccsim.measure.targets import percent
 from ccsim.report.console import target_lines
 from ccsim.report.model import Report
 
@@ -268,9 +269,8 @@ def _heat_map(ws: Worksheet, report: Report) -> None:
         ws.cell(2, 1, "no service-level targets")
     row = 3
     for channel, metric, goal, grid in grids:
-        ws.cell(row, 1, f"{channel}: answered within {metric[3:]}, goal {goal:.0%}").font = Font(
-            bold=True
-        )
+        title = f"{channel}: answered within {metric[3:]}, goal {percent(goal)}"
+        ws.cell(row, 1, title).font = Font(bold=True)
         _header(ws, row + 1, ["day", *grid.columns])
         first = row + 2
         for r, (day, values) in enumerate(grid.iterrows(), start=first):
