@@ -9,6 +9,7 @@ import pytest
 import ccsim
 from ccsim.finance import cost
 from ccsim.measure import week
+from conftest import ROOT
 from test_cli import ccsim as run_cli
 
 # 2 agents, 09:00-17:00 Monday to Friday with a 30-min unpaid break:
@@ -173,3 +174,15 @@ def test_the_python_api_gives_the_same_cost_and_output_folder_as_the_cli(tiny, t
     names = {p.name for p in folder.iterdir()}
     assert {"run.json", "summary.csv", "intervals.csv", "meta.json", "report.xlsx"} <= names
     assert json.loads((folder / "run.json").read_text())["cost"] == c
+
+
+def test_a_roster_lines_staff_cost_rounds_half_up_as_every_other_figure():
+    # 5 × 37.5 h × 13.5 × 1.3 = 3,290.625 was 3,290.62 (round half to even, on a float),
+    # so roster.yaml's total was a cent short of the plan's wages + overhead
+    s = ccsim.with_changes(
+        ccsim.load(ROOT / "scenarios" / "small_shop.yaml"),
+        {"roster": [{"group": "generalist", "shift": "early", "agents": 5}]},
+    )
+    (line,) = cost.roster_lines(s)
+    doc = cost.weekly_cost(s)
+    assert line["staff_cost"] == 3290.63 == cost.money(doc.wages + doc.overhead)

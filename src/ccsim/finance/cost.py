@@ -105,7 +105,7 @@ def roster_lines(s: Scenario) -> list[dict[str, Any]]:
     and overhead) per week."""
     lines = summary.roster_lines(s)
     for line, r in zip(lines, s.roster, strict=True):
-        line["staff_cost"] = round(agent_cost(s, r.group, s.shifts[r.shift]) * r.agents, 2)
+        line["staff_cost"] = money(agent_cost(s, r.group, s.shifts[r.shift]) * r.agents)
     return lines
 
 
