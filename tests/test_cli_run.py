@@ -145,6 +145,19 @@ def test_a_goal_is_shown_with_its_decimals(tmp_path):
     assert "88%" not in r.stdout and "≤ 2%" not in r.stdout
 
 
+def test_run_says_how_many_attempts_a_closed_channel_lost(tmp_path):
+    # 46 % of the calls arrived while the phone was closed: only run.json's `closed` said so
+    text = Path(SHOP).read_text(encoding="utf-8")
+    short = tmp_path / "short.yaml"
+    short.write_text(text.replace('["09:00-13:00", "14:00-18:00"]', '"11:00-16:00"'))
+    r = ccsim("run", str(short), "-n", "2", "--json")
+    closed = json.loads(r.stdout)["channels"]["phone"]["closed"]["mean"]
+    r = ccsim("run", str(short), "-n", "2")
+    (line,) = [x for x in r.stdout.splitlines() if "closed" in x]
+    assert line.startswith(f"phone: {closed:,.0f} attempts arrived while the channel was closed (")
+    assert "closed" not in ccsim("run", SHOP, "-n", "2").stdout  # its own hours lose none
+
+
 def test_check_passes_fails_and_writes_junit(tmp_path):
     impossible = tmp_path / "impossible.yaml"
     impossible.write_text(

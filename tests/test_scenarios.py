@@ -21,11 +21,21 @@ def test_there_are_bundled_scenarios():
     assert {"ecommerce_omnichannel.yaml", "erlang_check.yaml", "small_shop.yaml"} <= names
 
 
+# the one warning a bundled file keeps, and why: docs/scenario-format.md, "Warnings"
+KEPT = {
+    "large_center.yaml": [
+        "channels.chat.open: 9% of the forecast arrives while the channel is closed: those "
+        "attempts are lost, not offered, and no figure counts them but `closed` (open it "
+        "then, or move the volume in arrivals)"
+    ]
+}
+
+
 @pytest.mark.parametrize("path", FILES, ids=[p.name for p in FILES])
 def test_bundled_scenario_loads_without_warnings(path):
     s = ccsim.load(path)
     assert s.name
-    assert [str(w) for w in s.warnings] == []
+    assert [str(w).split(": warning: ")[-1] for w in s.warnings] == KEPT.get(path.name, [])
 
 
 def test_ecommerce_example_matches_the_design():

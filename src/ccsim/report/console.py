@@ -174,6 +174,14 @@ def render_run(doc: RunDocument, console: Console) -> None:
             "targets per day or interval: the estimate is over the whole window; ✓ means "
             "enough periods met it (each period's contacts pooled over the replications)"
         )
+    for name, ch in doc.channels.items():  # lost without a word (only the JSON had them)
+        if ch.closed is not None and ch.closed.mean >= 0.5:
+            share = ch.closed.mean / (ch.closed.mean + (ch.offered.mean if ch.offered else 0.0))
+            console.print(
+                f"{name}: {ch.closed.mean:,.0f} attempts arrived while the channel was closed "
+                f"({share:.1%} of its forecast) — not offered, not in any figure above",
+                markup=False,
+            )
     groups = Table(title="Groups")
     for col in ("group", "agents", "paid h/week", "occupancy", "95% CI", "overtime h/week"):
         groups.add_column(col, justify="left" if col == "group" else "right")
