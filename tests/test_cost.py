@@ -186,3 +186,39 @@ def test_a_roster_lines_staff_cost_rounds_half_up_as_every_other_figure():
     (line,) = cost.roster_lines(s)
     doc = cost.weekly_cost(s)
     assert line["staff_cost"] == 3290.63 == cost.money(doc.wages + doc.overhead)
+
+
+def test_hired_headcount_is_at_least_the_people_on_duty_at_once(tiny):
+    # two part-timers 10:00-14:00 were 0.8 FTE and "1 hired": nobody sits in two seats
+    part = ccsim.with_changes(
+        tiny,
+        {
+            "shrinkage": 0.0,
+            "shifts.part": {"start": "10:00", "length": "4h", "days": "mon-fri"},
+            "shifts.after": {"start": "14:00", "length": "4h", "days": "mon-fri"},
+            "shifts.night": {"start": "22:00", "length": "10h", "days": "sun"},
+            "roster": [
+                {"group": "agents", "shift": "part", "agents": 2},
+                {"group": "agents", "shift": "after", "agents": 3},  # after them, not beside
+                {"group": "agents", "shift": "night", "agents": 1},  # Sunday 22:00-Monday 08:00
+            ],
+        },
+    )
+    doc = cost.weekly_cost(part).model_dump()
+    assert doc["fte"] == round((2 * 20 + 3 * 20 + 10) / 37.5, 2)  # 2.93: 3 by FTE alone
+    assert cost.on_duty_at_once(part) == {"agents": 3}
+    assert doc["by_group"]["agents"]["hired"] == doc["hired"] == 3
+    more = ccsim.with_changes(part, {"roster[1].agents": 5})
+    assert cost.weekly_cost(more).model_dump()["hired"] == 5  # 4 FTE, 5 at once
+    # the Sunday night shift goes on into Monday: beside a Monday 06:00 shift, two at once
+    early = ccsim.with_changes(
+        part,
+        {
+            "shifts.early": {"start": "06:00", "length": "4h", "days": "mon"},
+            "roster": [
+                {"group": "agents", "shift": "night", "agents": 1},
+                {"group": "agents", "shift": "early", "agents": 1},
+            ],
+        },
+    )
+    assert cost.on_duty_at_once(early) == {"agents": 2}

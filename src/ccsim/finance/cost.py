@@ -15,10 +15,11 @@ import math
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+import numpy as np
 from pydantic import BaseModel
 
 from ccsim.measure import week
-from ccsim.scenario import summary
+from ccsim.scenario import summary, units
 from ccsim.scenario.model import Scenario, Shift
 
 WEEKS_PER_YEAR = 52
@@ -114,10 +115,34 @@ def paid_hours(s: Scenario) -> dict[str, float]:
     return s.paid_hours()
 
 
-def hired(fte: float, shrinkage: float) -> int:
-    """Full-time people to employ so that `fte` is worked when `shrinkage` of every
-    person's paid time is lost (absence, training, off-phone work)."""
-    return math.ceil(fte / (1.0 - shrinkage) - 1e-9) if fte > 0 else 0
+def hired(fte: float, shrinkage: float, at_once: int = 0) -> int:
+    """People to employ: full-time ones so that `fte` is worked when `shrinkage` of every
+    person's paid time is lost (absence, training, off-phone work) — but at least the
+    `at_once` the roster has on duty at the same moment, whom nobody can be twice (two
+    part-timers 10:00-14:00 were 0.8 FTE, "1 hired")."""
+    return max(math.ceil(fte / (1.0 - shrinkage) - 1e-9) if fte > 0 else 0, at_once)
+
+
+def on_duty_at_once(s: Scenario) -> dict[str, int]:
+    """Per group, the most rostered people on duty at the same moment of the week (breaks
+    count as on duty: the seat is theirs); with a staffing table, its most on duty."""
+    if s.staffing is not None:
+        return s.agents_per_group()
+    changes: dict[str, list[tuple[float, int]]] = {g: [] for g in s.groups}
+    for line in s.roster:
+        shift = s.shifts[line.shift]
+        for day in shift.days:
+            start = (day * units.MINUTES_PER_DAY + shift.start) % units.MINUTES_PER_WEEK
+            end = start + shift.length
+            spans = [(start, min(end, units.MINUTES_PER_WEEK))]  # a Sunday night goes on
+            spans += [(0.0, end - units.MINUTES_PER_WEEK)] if end > units.MINUTES_PER_WEEK else []
+            for a, b in spans:
+                changes[line.group] += [(a, line.agents), (b, -line.agents)]
+    out = {}
+    for g, events in changes.items():  # ends before starts at one moment: no overlap
+        counts = np.cumsum([n for _, n in sorted(events, key=lambda e: (e[0], e[1]))])
+        out[g] = int(counts.max()) if counts.size else 0
+    return out
 
 
 def allocate(amount: float, weights: dict[str, float]) -> dict[str, float]:
@@ -151,6 +176,7 @@ def weekly_cost(
     """
     hours = paid_hours(s)
     agents = s.agents_per_group()
+    at_once = on_duty_at_once(s)
     by_group = {}
     for g, group in s.groups.items():
         wages = money(hours[g] * group.wage)
@@ -162,7 +188,7 @@ def weekly_cost(
             "wages": wages,
             "overhead": money(wages * s.costs.overhead),
             "fte": round(fte, 2),
-            "hired": hired(fte, s.shrinkage),
+            "hired": hired(fte, s.shrinkage, at_once[g]),
         }
     wages = money(sum(g["wages"] for g in by_group.values()))
     overhead = money(sum(g["overhead"] for g in by_group.values()))
