@@ -158,6 +158,29 @@ def test_run_says_how_many_attempts_a_closed_channel_lost(tmp_path):
     assert "closed" not in ccsim("run", SHOP, "-n", "2").stdout  # its own hours lose none
 
 
+def test_a_plans_verification_is_repeated_by_run_from_its_first_replication(tmp_path):
+    # plan.json said seed 7, 5 replications; `run --seed 7 -n 5` gave other figures: the
+    # verification is replications 3-7, after the search's 0-2
+    plan = tmp_path / "plan"
+    r = ccsim("plan", SHOP, "--reps", "3", "--verify", "5", "-w", "2", "--out", str(plan), "-q")
+    assert r.returncode == 0, r.stderr
+    doc = json.loads((plan / "plan.json").read_text())
+    assert (doc["replications"], doc["first_replication"]) == (5, 3)
+    again = ccsim(
+        "run", str(plan / "scenario.yaml"), "--seed", str(doc["seed"]), "-n", "5",
+        "--first-replication", "3", "--json", "-q",
+    )  # fmt: skip
+    run = json.loads(again.stdout)
+    assert run["first_replication"] == 3
+    assert run["channels"] == doc["channels"] and run["cost"] == doc["cost"]
+    plain = json.loads(
+        ccsim("run", str(plan / "scenario.yaml"), "--seed", "7", "-n", "5", "--json", "-q").stdout
+    )
+    assert plain["first_replication"] == 0 and plain["channels"] != doc["channels"]
+    r = ccsim("run", SHOP, "--precision", "0.1", "--first-replication", "3")
+    assert r.returncode == 2 and "drop --first-replication" in r.stderr
+
+
 def test_check_passes_fails_and_writes_junit(tmp_path):
     impossible = tmp_path / "impossible.yaml"
     impossible.write_text(

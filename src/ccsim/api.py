@@ -83,8 +83,11 @@ def simulate(
     precision: float | None = None,
     max_replications: int = 200,
     memory_limit: str | float | None = None,
+    first_replication: int = 0,
 ) -> Result:
-    """Simulate `replications` (default: the scenario's) independent runs of `s`.
+    """Simulate `replications` (default: the scenario's) independent runs of `s`:
+    replications `first_replication`, `first_replication` + 1, … of the seed (a plan's
+    verification starts after its search's: its document says where, and this repeats it).
 
     Each replication is measured as it finishes and only its tables are kept, unless
     `contacts=True` keeps the per-contact records too (`Result.contacts()`).
@@ -102,10 +105,13 @@ def simulate(
     n = counts.whole(n, "replications")  # (0 was taken for "the scenario's")
     max_replications = counts.whole(max_replications, "max_replications")
     work.ensure_fits(s, memory_limit, max_replications if precision is not None else n)
+    first = counts.whole(first_replication, "first_replication", least=0)
     options = dict(workers=workers, scheduler=scheduler, contacts=contacts, progress=progress)
     seed = seeds.resolve(seed, s)
     if precision is None:
-        return runner.run(s, n, seed, **options)
+        return runner.run(s, n, seed, first=first, **options)
+    if first:
+        raise ValueError("precision adds replications from replication 0: no first_replication")
     if isinstance(precision, bool) or not isinstance(precision, Real) or not 0 < precision <= 1:
         raise ValueError(f"precision must be a number above 0 and at most 1, got {precision!r}")
     result = runner.run_to_precision(s, n, seed, precision, max_replications, **options)

@@ -87,6 +87,14 @@ def run(
         ),
     ] = None,
     max_reps: Annotated[int, typer.Option(min=1, metavar="N", help="cap for --precision")] = 200,
+    first_replication: Annotated[
+        int,
+        typer.Option(
+            min=0,
+            metavar="F",
+            help="number of the first replication (a plan's verification: its first_replication)",
+        ),
+    ] = 0,
     quiet: Quiet = False,
     report: Report = False,
     memory_limit: MemoryLimit = None,
@@ -101,6 +109,8 @@ def run(
     from ccsim.scenario import rules
 
     needs_out(report, out_dir)
+    if precision is not None and first_replication:
+        fail_usage("--precision adds replications from replication 0: drop --first-replication")
     s = load_or_exit(scenario, allow_path, max_file_size)
     if missing := rules.runnable(s, str(scenario)):
         for message in missing:
@@ -121,7 +131,7 @@ def run(
         result = ccsim.simulate(
             s, reps, seed, contacts=keep, workers=workers, scheduler=scheduler,
             progress=progress, precision=precision, max_replications=max_reps,
-            memory_limit=memory_limit,
+            memory_limit=memory_limit, first_replication=first_replication,
         )  # fmt: skip
     if precision is not None and (short := shortfall(result, precision, "--max-reps")):
         err.print(f"ccsim: warning: {scenario}: --{short}", markup=False)

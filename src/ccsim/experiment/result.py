@@ -188,6 +188,7 @@ class Result:
         return RunDocument(
             scenario=self.scenario.name,
             replications=len(self.tables),
+            first_replication=int(self.summary["replication"].min()) if self.tables else 0,
             seed=self.seed,
             sl_definition=self.scenario.simulation.sl_definition,
             confidence=confidence,
