@@ -280,3 +280,15 @@ def test_erlang_a_with_a_rate_too_small_to_represent_is_no_traffic() -> None:
     r = erlang_a(5e-324, 3.0, 5.0, 1, 20 / 60)
     assert r.service_level == 1.0
     assert r.p_abandon == pytest.approx(0.0, abs=1e-300) and r.p_wait < 1e-300
+
+
+def test_a_perfect_target_is_out_of_reach_not_met_by_rounding():
+    # at 44 agents the Erlang C service level rounded to exactly 1.0 (P(wait) 2e-15), and
+    # "44 agents" were required for 100 %; no number of agents gives it
+    with pytest.raises(ValueError, match="100% is out of reach"):
+        required_agents_erlang_c(100 / 30, 5.0, 0.0, 1.0)
+    with pytest.raises(ValueError, match="100% is out of reach"):
+        required_agents_erlang_a(100 / 30, 5.0, 1.0, 20 / 60, 1.0)
+    with pytest.raises(ValueError, match="0% is out of reach"):
+        required_agents_erlang_a(100 / 30, 5.0, 1.0, 20 / 60, 0.0, max_abandon=0.0)
+    assert required_agents_erlang_c(0.0, 5.0, 0.0, 1.0) == 1  # nobody calls: met

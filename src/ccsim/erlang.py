@@ -242,6 +242,8 @@ def required_agents_erlang_c(
     a = arrival_rate * aht
     if a < 0 or not 0 <= target <= 1:
         raise ValueError("need arrival_rate * aht >= 0 and 0 <= target <= 1")
+    if a > 0 and target >= 1:  # (rounding made 1.0 of 1 − 2e-15: "44 agents required")
+        raise ValueError("a service level of 100% is out of reach: some contacts always wait")
     b = 1.0
     for n in range(1, max_agents + 1):
         b = a * b / (n + a * b)
@@ -266,6 +268,11 @@ def required_agents_erlang_a(
     Both measures improve monotonically with n, so an exponential then binary search is used.
     Raises ValueError if no n <= ``max_agents`` qualifies.
     """
+
+    if arrival_rate > 0 and target >= 1:
+        raise ValueError("a service level of 100% is out of reach: some contacts always wait")
+    if arrival_rate > 0 and max_abandon is not None and max_abandon <= 0:
+        raise ValueError("an abandon rate of 0% is out of reach: some callers always hang up")
 
     def ok(n: int) -> bool:
         r = erlang_a(arrival_rate, aht, patience, n, within)
