@@ -386,10 +386,31 @@ def test_minimal_is_valid(tmp_path):
     ]
 
 
+def test_a_warm_up_shorter_than_a_closed_inboxs_backlog_is_warned_about(tmp_path):
+    # small_shop's inbox shuts on Friday 17:00; a warm-up of 1d starts on Sunday, so
+    # Saturday's e-mails never reached Monday's backlog
+    text = (ROOT / "scenarios" / "small_shop.yaml").read_text(encoding="utf-8")
+    (w,) = load_text(text, tmp_path).warnings
+    assert w.field == "simulation.warmup" and w.line == _line_of(text, "  warmup: 1d")
+    assert "closed since fri 17:00" in w.message and "a warm-up of 3d holds it" in w.message
+    for longer in ("3d", "7d"):
+        assert (
+            load_text(text.replace("  warmup: 1d", f"  warmup: {longer}"), tmp_path).warnings == []
+        )
+    # Friday evening's e-mails are missing too; with none from Friday on, nothing is
+    quiet = text.replace(
+        "[0.19, 0.18, 0.17, 0.16, 0.16, 0.08, 0.06]", "[0.2, 0.2, 0.2, 0.2, 0.2, 0, 0]"
+    )
+    assert "warm-up" in load_text(quiet, tmp_path).warnings[0].message
+    quiet = quiet.replace("[0.2, 0.2, 0.2, 0.2, 0.2, 0, 0]", "[0.25, 0.25, 0.25, 0.25, 0, 0, 0]")
+    assert load_text(quiet, tmp_path).warnings == []
+
+
 def test_a_forecast_in_closed_hours_is_warned_about(tmp_path):
     # small_shop with its phone open 11-16: 46 % of the calls were lost in silence, and the
     # service level of the rest rose; its own hours lose none
     text = (ROOT / "scenarios" / "small_shop.yaml").read_text(encoding="utf-8")
+    text = text.replace("  warmup: 1d", "  warmup: 3d")  # (its own warning: the test above)
     assert load_text(text, tmp_path).warnings == []
     short = text.replace(
         'open: {mon-fri: ["09:00-13:00", "14:00-18:00"]}', 'open: {mon-fri: "11:00-16:00"}'
