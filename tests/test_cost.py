@@ -91,8 +91,10 @@ def test_the_cost_model_matches_a_hand_calculation(tiny):
 def test_a_shorter_horizon_is_scaled_to_a_week(tiny):
     two_days = ccsim.with_changes(tiny, {"simulation.horizon": "2d"})
     doc = cost.weekly_cost(two_days, {"phone": 20}, {"phone": 20}, {"phone": 100.0}).model_dump()
-    assert doc["by_channel"]["phone"]["offered"] == 70.0  # 20 in 2 days = 70 a week
-    assert doc["contacts"] == 35.0
+    # 20 in Monday and Tuesday: the phone is open on weekdays only, so 50 a week (the
+    # weekend's forecast calls are not offered; 7 days / 2 made them 70 until 2026-12-06)
+    assert doc["by_channel"]["phone"]["offered"] == 50.0
+    assert doc["contacts"] == 25.0
 
 
 def test_a_window_that_is_not_a_seventh_of_its_week_is_scaled_by_what_it_holds(tiny):
@@ -115,6 +117,26 @@ def test_a_window_that_is_not_a_seventh_of_its_week_is_scaled_by_what_it_holds(t
     assert week.contacts_factor(one_day, "phone") == 1.0  # the week's calls, all on Monday
 
 
+def test_a_window_counts_the_calls_that_find_the_line_open(tiny):
+    # calls arriving while closed are not offered: a Saturday open 12-18 offers a quarter
+    # of Saturday's forecast, and the week offers Monday to Friday whole (the review: the
+    # Saturday window was scaled by 20, where its offered calls are 1/77 of the week's)
+    s = ccsim.with_changes(
+        tiny,
+        {
+            "channels.phone.open": {"mon-fri": "00:00-24:00", "sat": "12:00-18:00"},
+            "arrivals.phone.daily": [0.19, 0.19, 0.19, 0.19, 0.19, 0.05, 0.0],
+            "arrivals.phone.intraday": "flat",
+            "simulation.horizon": "1d",
+            "simulation.start_day": "sat",
+        },
+    )
+    assert week.contacts_factor(s, "phone") == pytest.approx((0.95 + 0.05 / 4) / (0.05 / 4))
+    assert week.contacts_factor(s, "email") == pytest.approx(
+        7.0
+    )  # an inbox keeps what arrives closed
+
+
 def test_overtime_is_scaled_by_the_rostered_time_the_window_holds(tiny):
     # the day shift works Monday to Friday: a window of Monday and Tuesday holds 2 of its 5
     two_days = ccsim.with_changes(tiny, {"simulation.horizon": "2d"})
@@ -129,6 +151,14 @@ def test_overtime_is_scaled_by_the_rostered_time_the_window_holds(tiny):
         },
     )
     assert week.duty_factor(night, "agents") == 16 / 8  # 2 nights a week, 6 + 2 h in the day
+    # a weekly staffing table: its agents on duty in a week over those in the window
+    rows = [["mon", f"{h:02d}:00", "agents", 10] for h in range(9, 17)]
+    rows += [[d, "12:00", "agents", 1] for d in ("tue", "wed", "thu", "fri", "sat", "sun")]
+    table = ccsim.with_changes(
+        tiny,
+        {"simulation.horizon": "1d", "roster": [], "staffing": {"rows": rows}},
+    )
+    assert week.duty_factor(table, "agents") == pytest.approx((80 + 6) / 80)  # (it said 7)
     whole = ccsim.with_changes(tiny, {"simulation.horizon": "14d"})
     assert week.duty_factor(whole, "agents") == 0.5  # two weeks: half of them a week
 

@@ -379,10 +379,10 @@ def test_rule(tmp_path, old, new, field, line_text, fragment):
 
 def test_minimal_is_valid(tmp_path):
     s = load_text(MINIMAL, tmp_path)
-    # valid; its phone is open 08-18 on weekdays while its forecast (every day alike, the
-    # built-in business_hours curve) puts 43 % of the calls outside those hours
+    # valid; its phone is open 08-18 while the built-in business_hours curve puts 21 % of
+    # the calls of its window, Monday and Tuesday, outside those hours
     assert s.name == "minimal" and [w.message.split(":")[0] for w in s.warnings] == [
-        "43% of the forecast arrives while the channel is closed"
+        "21% of the forecast arrives while the channel is closed"
     ]
 
 
@@ -392,8 +392,14 @@ def test_a_warm_up_shorter_than_a_closed_inboxs_backlog_is_warned_about(tmp_path
     text = (ROOT / "scenarios" / "small_shop.yaml").read_text(encoding="utf-8")
     (w,) = load_text(text, tmp_path).warnings
     assert w.field == "simulation.warmup" and w.line == _line_of(text, "  warmup: 1d")
-    assert "closed since fri 17:00" in w.message and "a warm-up of 3d holds it" in w.message
-    for longer in ("3d", "7d"):
+    assert w.message == (
+        "the warm-up begins at sun 00:00, while 'email' has been closed since fri 17:00: what "
+        "arrives in between is never simulated, so the backlog it leaves is missing (a "
+        "warm-up of 55h, from that closing, holds it)"
+    )
+    # 55h; or 3d and 7d, which begin in another closing but let the inbox open (on Friday
+    # and Monday) before the window: its agents work the evening's mail first
+    for longer in ("55h", "3d", "7d"):
         assert (
             load_text(text.replace("  warmup: 1d", f"  warmup: {longer}"), tmp_path).warnings == []
         )
@@ -404,6 +410,15 @@ def test_a_warm_up_shorter_than_a_closed_inboxs_backlog_is_warned_about(tmp_path
     assert "warm-up" in load_text(quiet, tmp_path).warnings[0].message
     quiet = quiet.replace("[0.2, 0.2, 0.2, 0.2, 0.2, 0, 0]", "[0.25, 0.25, 0.25, 0.25, 0, 0, 0]")
     assert load_text(quiet, tmp_path).warnings == []
+    # no warm-up, a window from Tuesday: Monday evening's mail is missing
+    tuesday = text.replace("  warmup: 1d", "  warmup: 0d").replace(
+        "start_day: mon", "start_day: tue"
+    )
+    (w,) = load_text(tuesday, tmp_path).warnings
+    assert w.message.startswith(
+        "the window begins at tue 00:00, while 'email' has been closed since mon 17:00"
+    )
+    assert w.message.endswith("(a warm-up of 7h, from that closing, holds it)")
 
 
 def test_a_forecast_in_closed_hours_is_warned_about(tmp_path):

@@ -24,15 +24,15 @@ def test_there_are_bundled_scenarios():
 # the one warning a bundled file keeps, and why: docs/scenario-format.md, "Warnings"
 KEPT = {
     "small_shop.yaml": [
-        "simulation.warmup: the warm-up (1d) begins while 'email' has been closed since fri "
-        "17:00: what arrives before the warm-up is not simulated, so the window starts with "
-        "a backlog short of it (a warm-up of 3d holds it)"
+        "simulation.warmup: the warm-up begins at sun 00:00, while 'email' has been closed "
+        "since fri 17:00: what arrives in between is never simulated, so the backlog it "
+        "leaves is missing (a warm-up of 55h, from that closing, holds it)"
     ],
     "large_center.yaml": [
         "channels.chat.open: 9% of the forecast arrives while the channel is closed: those "
         "attempts are lost, not offered, and no figure counts them but `closed` (open it "
         "then, or move the volume in arrivals)"
-    ]
+    ],
 }
 
 

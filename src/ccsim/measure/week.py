@@ -14,8 +14,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from ccsim.model import shifts
 from ccsim.model.arrivals import expected_counts
-from ccsim.scenario import units
+from ccsim.scenario import timegrid, units
 from ccsim.scenario.model import Scenario
 
 
@@ -25,24 +26,39 @@ def calendar_factor(s: Scenario) -> float:
 
 
 def contacts_factor(s: Scenario, channel: str) -> float:
-    """A week's expected contacts of `channel` over those of the window (the volume
-    multiplier and the FAQ scale both alike); 7 days / horizon for counts by date, or
-    when the window expects none (then nothing is counted to scale)."""
-    arrivals = s.arrivals[channel]
-    if arrivals.counts is not None:
+    """A week's expected contacts of `channel` over those of the window — of a call or
+    chat channel those that find it open, the only ones offered (the volume multiplier
+    and the FAQ scale both alike); 7 days / horizon for counts by date, or when the
+    window expects none (then nothing is counted to scale)."""
+    if s.arrivals[channel].counts is not None:
         return calendar_factor(s)
-    window = float(expected_counts(s, channel, 0.0, s.simulation.horizon).sum())
-    week = float(expected_counts(s, channel, 0.0, units.MINUTES_PER_WEEK).sum())
+    window = _offered(s, channel, s.simulation.horizon)
+    week = _offered(s, channel, units.MINUTES_PER_WEEK)
     return week / window if window > 0 else calendar_factor(s)
+
+
+def _offered(s: Scenario, channel: str, end: float) -> float:
+    """Expected contacts of `channel` in [0, end) that are offered: a call or chat
+    arriving while its channel is closed is not."""
+    counts = expected_counts(s, channel, 0.0, end)
+    spec = s.channels[channel]
+    if spec.kind != "message":
+        starts = np.arange(0.0, end, s.simulation.interval)
+        counts = counts * timegrid.open_share(s, spec)[timegrid.week_slot(s, starts)]
+    return float(counts.sum())
 
 
 def duty_factor(s: Scenario, group: str) -> float:
     """A week's rostered minutes of `group` over those in the window (every shift worked
-    in full, before absences); 7 days / horizon with a staffing table, or when the
-    window holds none of the group's shifts."""
-    if s.staffing is not None:
-        return calendar_factor(s)
+    in full, before absences) — of a weekly staffing table its agents on duty; 7 days /
+    horizon with a table by date, or when the window holds none of the group's time."""
     horizon = s.simulation.horizon
+    if s.staffing is not None:
+        if not s.staffing.weekly:
+            return calendar_factor(s)
+        window = _on_duty(s, group, horizon)
+        week = _on_duty(s, group, units.MINUTES_PER_WEEK)
+        return week / window if window > 0 else calendar_factor(s)
     days = np.arange(-1, int(np.ceil(horizon / units.MINUTES_PER_DAY)) + 1)
     weekday = (s.simulation.start_day_index + days) % 7
     week = window = 0.0
@@ -58,3 +74,9 @@ def duty_factor(s: Scenario, group: str) -> float:
         window += line.agents * float(overlap[worked].sum())
         week += line.agents * shift.length * len(shift.days)
     return week / window if window > 0 else calendar_factor(s)
+
+
+def _on_duty(s: Scenario, group: str, end: float) -> float:
+    """Agent-minutes of `group` a weekly staffing table has on duty in [0, end)."""
+    plans = shifts.staffing_plans(s, 0.0, end)
+    return sum(p.end - p.start for a in plans if a.group == group for p in a.periods)
