@@ -229,3 +229,17 @@ def test_one_seed_policy_for_every_run(shop):
     assert again.summary.equals(first.summary)  # ... and reported, so it repeats exactly
     with pytest.raises(ValueError, match="a seed must be"):
         ccsim.simulate(shop, 1, seed=-1)
+
+
+def test_a_result_says_its_first_replication_when_a_run_can_repeat_it():
+    s = ccsim.load(SCENARIOS / "erlang_check.yaml")
+    one = ccsim.simulate(s, 1, 7, workers=1)
+    two = ccsim.simulate(s, 1, 7, workers=1, first_replication=1)
+    four = ccsim.simulate(s, 1, 7, workers=1, first_replication=3)
+    assert (one.first_replication, two.first_replication) == (0, 1)
+    assert (one + two).run_document().first_replication == 0  # 0 and 1: repeated by -n 2
+    assert (one + four).run_document().first_replication is None  # 0 and 3: by no run
+    both = ccsim.simulate(s, 2, 7, workers=1).summary  # replication 1 is replication 1
+    pd.testing.assert_frame_equal(
+        two.summary, both[both["replication"] == 1].reset_index(drop=True)
+    )

@@ -143,8 +143,9 @@ class RunDocument(BaseModel):
     scenario: str
     replications: int
     # the number of the first (a plan's verification follows its search's replications:
-    # `ccsim run --seed S -n N --first-replication F` repeats it)
-    first_replication: int = 0
+    # `ccsim run --seed S -n N --first-replication F` repeats it); None for results added
+    # together whose numbers are not consecutive (no run repeats them)
+    first_replication: int | None = 0
     seed: int
     sl_definition: str
     confidence: float | None

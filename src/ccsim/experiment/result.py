@@ -182,13 +182,21 @@ class Result:
         plain dict: the `cost` key of `document()`; definitions in docs/reports.md."""
         return self.weekly_cost().model_dump(mode="json")
 
+    @property
+    def first_replication(self) -> int | None:
+        """The number of the first replication; None when the numbers are not consecutive
+        (results added together with a gap: no `first_replication` repeats them)."""
+        numbers = sorted(self.summary["replication"].unique()) if self.tables else [0]
+        consecutive = numbers == list(range(numbers[0], numbers[0] + len(numbers)))
+        return int(numbers[0]) if consecutive else None
+
     def run_document(self, confidence: float | None = None) -> RunDocument:
         """The typed `ccsim run --json` document."""
         checks = self.target_checks(confidence)
         return RunDocument(
             scenario=self.scenario.name,
             replications=len(self.tables),
-            first_replication=int(self.summary["replication"].min()) if self.tables else 0,
+            first_replication=self.first_replication,
             seed=self.seed,
             sl_definition=self.scenario.simulation.sl_definition,
             confidence=confidence,

@@ -153,6 +153,7 @@ def _meta(tmp: Path, report: Report, s: Scenario) -> None:
             "scenario_file": str(s.source) if s.source else None,
             "seed": report.document.seed,
             "replications": report.document.replications,
+            "first_replication": report.document.first_replication,
             "command": sys.argv,
             "created": datetime.now(UTC).isoformat(timespec="seconds"),
         },
