@@ -143,3 +143,14 @@ def test_a_scenario_written_back_has_no_empty_keys_and_is_the_same(path, tmp_pat
     for name, source in s.files().items():  # its count and staffing tables, beside it
         (tmp_path / name).write_bytes(source.read_bytes())
     assert ccsim.load(copy).same_as(s)
+
+
+def test_a_none_in_the_files_own_mapping_is_written_back():
+    # `open: {sat: null}` (closed on Saturday) lost its key, and `open: {}` was refused
+    s = ccsim.with_changes(
+        ccsim.load(SCENARIOS / "small_shop.yaml"),
+        {"channels.phone.open": {"mon-fri": "09:00-17:00", "sat": None}},
+    )
+    again = ccsim.loads(s.to_yaml())
+    assert again.channels["phone"].open == {"mon-fri": "09:00-17:00", "sat": None}
+    assert again.plain() == s.plain()

@@ -795,13 +795,23 @@ class Costs(Model):
 # --- the scenario --------------------------------------------------------------------
 
 
-def _without_none(value: Any) -> Any:
-    """`value` with every mapping's keys of value None left out, at any depth."""
-    if isinstance(value, dict):
-        return {k: _without_none(v) for k, v in value.items() if v is not None}
-    if isinstance(value, list):
-        return [_without_none(v) for v in value]
-    return value
+def _without_none(model: Any, data: Any) -> Any:
+    """`data`, the plain form of `model`, without the fields of `model` (and of the models
+    inside it) that hold None; a None inside a mapping of the file's own (`open: {sat:
+    null}`) stays, as it means something there."""
+    if isinstance(model, BaseModel) and isinstance(data, dict):
+        fields = type(model).model_fields
+        names = {f.alias or name: name for name, f in fields.items()} | {n: n for n in fields}
+        return {
+            key: _without_none(getattr(model, names[key]), value)
+            for key, value in data.items()
+            if key not in names or getattr(model, names[key]) is not None
+        }
+    if isinstance(model, list | tuple) and isinstance(data, list) and len(model) == len(data):
+        return [_without_none(m, d) for m, d in zip(model, data, strict=True)]
+    if isinstance(model, dict) and isinstance(data, dict):
+        return {k: _without_none(model.get(k), v) for k, v in data.items()}
+    return data
 
 
 class Fitted(Model):
@@ -943,7 +953,7 @@ class Scenario(Model):
         more on a call or chat target is warned about, `rules.written`). Fields without a
         value are left out: every one of them defaults to none (`tests/test_scenarios.py`),
         and a file full of empty keys was hard to read and to hand on."""
-        data = _without_none(self.plain(self_contained=True))
+        data = _without_none(self, self.plain(self_contained=True))
         for target in data.get("targets", {}).values():
             for t in target.get("service") or []:
                 t["within"] = units.exact_duration(t["within"])
