@@ -510,9 +510,9 @@ def test_months_and_quarters_have_each_cost_hires_and_month_end_fte_and_add_up(t
             assert uncovered == pytest.approx(sum(short), abs=0.01)
     # a calendar over two years: each year's part of it under the quarters
     ws = book["Quarters"]
-    row = {str(ws.cell(r, 1).value)[:4]: r for r in range(2, ws.max_row + 1)}
-    assert f.value("Quarters", f"C{row['2027']}") == quarters[0]["cost"]
-    assert f.value("Quarters", f"C{row['2028']}") == quarters[1]["cost"]
+    row = {str(ws.cell(r, 1).value): r for r in range(2, ws.max_row + 1)}
+    assert f.value("Quarters", f"C{row['2027 (its quarters)']}") == quarters[0]["cost"]
+    assert f.value("Quarters", f"C{row['2028 (its quarters)']}") == quarters[1]["cost"]
     assumptions = {r[0].value: r[1] for r in book["Assumptions"].iter_rows(min_row=2)}
     assert assumptions["agents: attrition a month"].value == 0.05
     assert assumptions["agents: attrition a month"].number_format == "0.0%"

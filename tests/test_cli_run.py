@@ -9,7 +9,10 @@ from pathlib import Path
 
 import pytest
 
+import ccsim as ccsim_api
 from ccsim.finance.cost import money
+from ccsim.measure.targets import Attainment
+from ccsim.scenario import summary
 from conftest import MINIMAL, SCENARIOS
 from test_cli import ccsim
 
@@ -301,3 +304,16 @@ def test_run_repeats_what_validate_warns_of(tmp_path):
     # nothing else to warn of (its warm-up: tests/test_scenarios.py, KEPT)
     stderr = ccsim("run", SHOP, "-n", "1", "-q").stderr.splitlines()
     assert [x for x in stderr if "simulation.warmup" not in x] == []
+
+
+def test_show_and_periods_give_a_goal_with_its_decimals():
+    # "88% in 20s, abandon ≤ 2%" for 87.5 % and 2.5 %; "87.5% required" read "88% required"
+    s = ccsim_api.with_changes(
+        ccsim_api.load(SHOP),
+        {"targets.phone": {"service": [{"within": "20s", "at_least": 0.875, "per": "day", "in": 0.875}],
+                           "max_abandon": 0.025}},
+    )  # fmt: skip
+    assert summary.targets_text(s, "phone") == "87.5% in 20s per day in 87.5%, abandon ≤ 2.5%"
+    assert (
+        Attainment("day", 0.875, 8, 7, 0, None).text() == "7 of 8 day periods met, 87.5% required"
+    )

@@ -27,6 +27,7 @@ from ccsim.measure.confidence import checked_confidence, t_interval
 from ccsim.measure.service_level import label
 from ccsim.scenario import units
 from ccsim.scenario.model import Scenario, Scoped
+from ccsim.scenario.units import percent
 
 TOLERANCE = 1e-12
 
@@ -68,7 +69,8 @@ class Attainment:
 
     def text(self, fmt: str = ".1%") -> str:
         """`30 of 32 interval periods met, 100% required; worst mon 09:00: …`."""
-        text = f"{self.met} of {self.judged} {self.per} periods met, {self.required:.0%} required"
+        required = percent(self.required)  # (87.5 % read "88% required")
+        text = f"{self.met} of {self.judged} {self.per} periods met, {required} required"
         return text + (f"; worst {self.worst.text(fmt)}" if self.worst is not None else "")
 
 
@@ -117,13 +119,6 @@ def target_name(
         else f" per {per}" + (f" in {percent(required)}" if required < 1 else "")
     )
     return f"{channel} {metric} {sign} {percent(goal)}{scope}"
-
-
-def percent(share: float) -> str:
-    """`90%`, `90.4%`, `12.5%`: as many digits as the share has (up to four decimals of
-    a percent), so that targets of 90 % and 90.4 % have different names (the planner
-    tells targets apart by name)."""
-    return f"{round(share * 100, 4):g}%"
 
 
 def _items(s: Scenario):

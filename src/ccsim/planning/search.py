@@ -21,7 +21,7 @@ from ccsim.experiment.result import Result
 from ccsim.finance import cost
 from ccsim.finance.cost import agent_cost
 from ccsim.measure.tables import Tables
-from ccsim.measure.targets import TOLERANCE, TargetCheck, percent, target_name
+from ccsim.measure.targets import TOLERANCE, TargetCheck, target_name
 from ccsim.planning import requirements, shift_program
 from ccsim.planning.errors import PlanError
 from ccsim.planning.requirements import Need
@@ -31,6 +31,7 @@ from ccsim.planning.warm_start import WarmStart
 from ccsim.scenario import limits, timegrid, units
 from ccsim.scenario.model import ESCALATION, RosterLine, Scenario, Shift
 from ccsim.scenario.timegrid import week_slot
+from ccsim.scenario.units import percent
 
 CORRECTION_ROUNDS = 8
 CONFIDENCE = 0.95

@@ -11,10 +11,10 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ccsim.measure.targets import percent
 from ccsim.model import anger
 from ccsim.report.model import Report
 from ccsim.scenario import units
+from ccsim.scenario.units import percent
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure

@@ -11,10 +11,10 @@ from rich.table import Table
 from rich.text import Text
 
 from ccsim.experiment.document import AbandonLimit, ChannelResult, RunDocument, ServiceResult
-from ccsim.measure.targets import percent
 from ccsim.planning.document import BaselineResult, PlanDocument
 from ccsim.scenario import summary, units
 from ccsim.scenario.model import Scenario
+from ccsim.scenario.units import percent
 
 
 def _pct(x: float | None) -> str:

@@ -16,9 +16,9 @@ from openpyxl.utils import get_column_letter
 
 from ccsim.experiment.document import RunDocument
 from ccsim.finance.cost import Cost, roster_lines
-from ccsim.measure.targets import percent
 from ccsim.report.console import target_lines
 from ccsim.report.model import Report
+from ccsim.scenario.units import percent
 
 if TYPE_CHECKING:
     from openpyxl import Workbook

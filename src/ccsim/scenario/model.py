@@ -716,7 +716,7 @@ class Scoped(Model):
         """` per interval`, ` per day in 90%` — empty over the whole window."""
         if not self.scoped:
             return ""
-        return f" per {self.per}" + (f" in {self.in_:.0%}" if self.in_ < 1 else "")
+        return f" per {self.per}" + (f" in {units.percent(self.in_)}" if self.in_ < 1 else "")
 
     def _compact(self, data: dict[str, Any]) -> dict[str, Any]:
         """The fields as written: scope keys only where they say something."""

@@ -32,11 +32,11 @@ def targets_text(s: Scenario, channel: str) -> str:
     if target is None:
         return "-"
     parts = [
-        f"{t.at_least:.0%} in {units.format_duration(t.within)}{t.scope_text}"
+        f"{units.percent(t.at_least)} in {units.format_duration(t.within)}{t.scope_text}"
         for t in target.service
     ]
     if (a := target.max_abandon) is not None:
-        parts.append(f"abandon ≤ {a.at_most:.0%}{a.scope_text}")
+        parts.append(f"abandon ≤ {units.percent(a.at_most)}{a.scope_text}")
     return ", ".join(parts) or "-"
 
 

@@ -253,3 +253,10 @@ def weekly_windows(
             else:
                 windows.append((s, e))
     return merge_intervals(windows)
+
+
+def percent(share: float) -> str:
+    """`90%`, `90.4%`, `12.5%`: as many digits as the share has (up to four decimals of
+    a percent), so that targets of 90 % and 90.4 % have different names (the planner
+    tells targets apart by name) and a goal of 87.5 % does not read "88%"."""
+    return f"{round(share * 100, 4):g}%"
