@@ -153,6 +153,12 @@ def test_the_capacity_console_shows_which_kinds_were_planned(tmp_path):
     peak = next(k for k in doc["kinds"] if k["weeks"] == [2])
     assert 1.5 < peak["volume_factor"] < 1.8 and max(peak["volume"].values()) == 1.8
     assert [r[4] for r in kinds] == ["10.0%", "20.0%"]
+    # months and quarters: cost, and per group mean FTE and hires decided
+    periods = {r[0]: r for r in rows if r and (r[0].startswith("2027-"))}
+    for q in [*doc["months"], *doc["quarters"]]:
+        key = q.get("month") or q["quarter"]
+        assert periods[key][2] == f"{q['cost']:,.2f}"
+        assert periods[key][3:5] == [f"{q['fte']['generalist']:.1f}", str(q["hires"]["generalist"])]
 
 
 def test_the_capacity_command_takes_the_planners_budget(tmp_path):

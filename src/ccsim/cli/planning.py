@@ -279,15 +279,18 @@ def _print_capacity(doc: dict) -> None:
             *[f"{k['required_fte'].get(g, 0.0):.2f}" for g in groups],
         )
     out.print(kinds)
-    table = Table(title=f"{doc['scenario']}: {len(doc['weeks'])} weeks from {doc['start']}")
-    table.add_column("month")
-    table.add_column("days", justify="right")  # of the calendar: part months show
-    table.add_column(f"cost ({cur})", justify="right")
-    for g in groups:
-        table.add_column(f"FTE employed {g}", justify="right")
-    for m in doc["months"]:
-        fte = [f"{m['fte'][g]:.1f}" for g in groups]
-        table.add_row(m["month"], str(m["days"]), f"{m['cost']:,.2f}", *fte)
-    out.print(table)
+    title = f"{doc['scenario']}: {len(doc['weeks'])} weeks from {doc['start']}"
+    for key, rows in (("month", doc["months"]), ("quarter", doc["quarters"])):
+        table = Table(title=title if key == "month" else None)
+        table.add_column(key)
+        table.add_column("days", justify="right")  # of the calendar: part periods show
+        table.add_column(f"cost ({cur})", justify="right")
+        for g in groups:  # the mean over its days; hires decided in it
+            table.add_column(f"FTE employed {g}", justify="right")
+            table.add_column(f"hires {g}", justify="right")
+        for m in rows:
+            per_group = [x for g in groups for x in (f"{m['fte'][g]:.1f}", str(m["hires"][g]))]
+            table.add_row(m[key], str(m["days"]), f"{m['cost']:,.2f}", *per_group)
+        out.print(table)
     hires = ", ".join(f"{g} {n}" for g, n in doc["hires_total"].items())
     out.print(f"total cost {doc['total_cost']:,.2f} {cur}; hires: {hires}", markup=False)
