@@ -14,6 +14,7 @@ from ccsim.measure.confidence import t_interval
 from ccsim.model import anger, shifts
 from ccsim.model.replication import run_replication, time_span
 from ccsim.model.streams import Streams, replication_seeds
+from ccsim.scenario import timegrid
 from conftest import SCENARIOS
 from test_engine_known_answers import queue_yaml
 
@@ -708,3 +709,45 @@ def test_a_replication_leaves_no_cycle_holding_its_contacts_or_agents():
         if enabled:
             gc.enable()
     assert not kinds & {"Center", "Contacts", "Agent", "CallQueue", "FifoBacklog"}
+
+
+def test_a_staggered_break_is_taken_in_turns_and_planned_as_the_turns_average():
+    # every agent of a line took the template's break at once: ecommerce_omnichannel's own
+    # roster had about 2 agents on duty on Saturday 12:00-12:30, where 13 were at 11:30
+    base = ccsim.load(SCENARIOS / "small_shop.yaml")
+    s = ccsim.with_changes(
+        base,
+        {
+            "shrinkage": 0.0,
+            "shifts.early.breaks": [{"after": "4h", "length": "30min", "stagger": "1h"}],
+            "roster": [{"group": "generalist", "shift": "early", "agents": 6}],
+        },
+    )
+    (brk,) = s.shifts["early"].breaks
+    assert brk.turns == 3 and [brk.begins(k) for k in range(4)] == [240, 270, 300, 240]
+    plans = shifts.agent_plans(s, Streams(1), 0.0, 1440.0)  # Monday
+    starts = sorted(p.periods[0].breaks[0][0] for p in plans)
+    early = s.shifts["early"].start
+    assert starts == [early + t for t in (240, 240, 270, 270, 300, 300)]  # 2 off at a time
+    # the planner's coverage is the mean over the turns: what the six work, hour by hour
+    worked = np.zeros(24)
+    for p in plans:
+        (period,) = p.periods
+        cuts = [(period.start, period.end)]
+        for b0, length in period.breaks:
+            cuts = [c for a, e in cuts for c in ((a, b0), (b0 + length, e)) if c[1] > c[0]]
+        for a, e in cuts:
+            for h in range(24):
+                worked[h] += max(0.0, min(e, 60 * (h + 1)) - max(a, 60 * h)) / 60
+    assert timegrid.coverage(s, s.shifts["early"])[:24] * 6 == pytest.approx(worked)
+    # without a stagger, nothing changes: all six off at once
+    at_once = ccsim.with_changes(s, {"shifts.early.breaks": [{"after": "4h", "length": "30min"}]})
+    plans = shifts.agent_plans(at_once, Streams(1), 0.0, 1440.0)
+    assert {p.periods[0].breaks[0][0] for p in plans} == {early + 240}
+    # the last turn must end inside the shift
+    with pytest.raises(
+        ccsim.ScenarioError, match=r"break 1 ends after the shift ends \(its last turn\)"
+    ):
+        ccsim.with_changes(
+            s, {"shifts.early.breaks": [{"after": "7h", "length": "30min", "stagger": "1h"}]}
+        )

@@ -69,7 +69,7 @@ def agent_plans(s: Scenario, streams: Streams, t0: float, t1: float) -> list[Age
                 end = start + shift.length
                 if end <= t0 or start >= t1:
                     continue
-                brks = _breaks(start, shift.breaks, t0)
+                brks = _breaks(start, shift.breaks, t0, person)
                 if periods and periods[-1].end == start:
                     periods[-1].end = end
                     periods[-1].breaks += brks
@@ -80,12 +80,13 @@ def agent_plans(s: Scenario, streams: Streams, t0: float, t1: float) -> list[Age
     return plans
 
 
-def _breaks(start: float, breaks: list, t0: float) -> list[tuple[float, float]]:
+def _breaks(start: float, breaks: list, t0: float, person: int) -> list[tuple[float, float]]:
     """(start, length) of a shift's breaks; of a shift begun before the run (t0), what
     is left of them — a break over before t0 had been taken again, in full, at t0."""
     out = []
     for b in breaks:
-        begin, end = start + b.after, start + b.after + b.length
+        begin = start + b.begins(person)  # its turn, when the line takes it in turns
+        end = begin + b.length
         if end > t0:
             out.append((max(begin, t0), end - max(begin, t0)))
     return out

@@ -199,6 +199,11 @@ def roster_yaml(plan: Plan) -> str:
                                     "length": units.format_duration(b.length),
                                     "paid": b.paid,
                                 }
+                                | (
+                                    {"stagger": units.format_duration(b.stagger)}
+                                    if b.stagger
+                                    else {}
+                                )
                             )
                             for b in sh.breaks
                         ]

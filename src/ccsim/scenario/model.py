@@ -632,11 +632,24 @@ class Group(Model):
 
 
 class Break(Model):
-    """A break inside a shift, `after` its start."""
+    """A break inside a shift, `after` its start; with `stagger`, the people of a roster
+    line take it in turns, one turn a break's length after the other, as many turns as
+    begin within `stagger` (person k of the line in turn k mod turns): without it, every
+    one of them is off at the same moment (docs/model.md)."""
 
     after: NonNegDuration
     length: PositiveDuration
     paid: bool = False
+    stagger: NonNegDuration = 0.0
+
+    @property
+    def turns(self) -> int:
+        """How many turns the break is taken in (1: all at once)."""
+        return int(self.stagger // self.length + 1e-9) + 1
+
+    def begins(self, person: int) -> float:
+        """When person `person` of a roster line begins it, from the shift's start."""
+        return self.after + (person % self.turns) * self.length
 
 
 class Shift(Model):
@@ -650,8 +663,9 @@ class Shift(Model):
     @model_validator(mode="after")
     def _breaks_inside(self) -> Shift:
         for i, brk in enumerate(self.breaks):
-            if brk.after + brk.length > self.length:
-                raise ValueError(f"break {i + 1} ends after the shift ends")
+            if brk.begins(brk.turns - 1) + brk.length > self.length:
+                late = " (its last turn)" if brk.turns > 1 else ""
+                raise ValueError(f"break {i + 1} ends after the shift ends{late}")
         return self
 
     @property

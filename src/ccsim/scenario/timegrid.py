@@ -9,6 +9,7 @@ of `simulation.start_day`, warm-up is negative time. The calendar week starts on
 from __future__ import annotations
 
 import functools
+import math
 
 import numpy as np
 import pandas as pd
@@ -194,17 +195,22 @@ def _running(begin: np.ndarray, end: np.ndarray, ws: np.ndarray, n_bins: int) ->
 
 def coverage(s: Scenario, shift: Shift) -> np.ndarray:
     """Share of each interval of the planning week one agent on `shift` is working
-    (breaks excluded; a shift running past Sunday midnight wraps to Monday)."""
+    (breaks excluded; a shift running past Sunday midnight wraps to Monday); breaks
+    taken in turns count at the mean over the turns."""
     step = s.simulation.interval
     length = units.MINUTES_PER_WEEK
     offset = s.simulation.start_day_index * units.MINUTES_PER_DAY  # calendar → simulation
+    people = math.lcm(*[b.turns for b in shift.breaks]) if shift.breaks else 1
     starts, ends = [], []
     for day in shift.days:
         begin = day * units.MINUTES_PER_DAY + shift.start - offset
-        cuts = [(begin + b.after, begin + b.after + b.length) for b in shift.breaks]
-        bounds = [begin, *[x for cut in sorted(cuts) for x in cut], begin + shift.length]
-        for a, b in zip(bounds[::2], bounds[1::2], strict=True):
-            for shift_by in (-length, 0.0, length):  # wrap around the week
-                starts.append(a + shift_by)
-                ends.append(b + shift_by)
-    return overlap_per_bin(np.array(starts), np.array(ends), edges(step, length)) / step
+        for person in range(people):  # one of each combination of turns
+            cuts = [(begin + b.begins(person), begin + b.begins(person) + b.length)
+                    for b in shift.breaks]  # fmt: skip
+            bounds = [begin, *[x for cut in sorted(cuts) for x in cut], begin + shift.length]
+            for a, b in zip(bounds[::2], bounds[1::2], strict=True):
+                for shift_by in (-length, 0.0, length):  # wrap around the week
+                    starts.append(a + shift_by)
+                    ends.append(b + shift_by)
+    worked = overlap_per_bin(np.array(starts), np.array(ends), edges(step, length))
+    return worked / step / people
