@@ -115,6 +115,8 @@ def test_the_workbook_totals_reconcile_with_run_json_to_the_cent(book, run_doc):
         assert round(f.value("Summary", f"C{row}"), 2) == cost["monthly"][key], key
         assert round(f.value("Summary", f"D{row}"), 2) == cost["yearly"][key], key
     assert ws.cell(wages + 3, 1).value == "total"
+    # where its replications start: `ccsim run --first-replication` repeats them
+    assert ws.cell(_find(ws, "first replication"), 2).value == run_doc["first_replication"]
     people = _find(ws, "total")  # the first total row: people and hours
     assert f.value("Summary", f"B{people}") == cost["headcount"] == 10
     assert f.value("Summary", f"C{people}") == pytest.approx(cost["paid_hours"], abs=1e-9)

@@ -102,6 +102,8 @@ def _summary(
     ws["A1"].font = Font(bold=True, size=14)
     facts = [
         ("replications", doc.replications),
+        # (a plan's verification follows its search: `ccsim run --first-replication`)
+        ("first replication", "not consecutive" if (f := doc.first_replication) is None else f),
         ("seed", doc.seed),
         ("service level over", f"{doc.sl_definition} contacts"),
         ("every target met", "yes" if doc.targets_met else "no"),
