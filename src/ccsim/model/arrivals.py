@@ -20,7 +20,7 @@ import numpy as np
 from ccsim.model.streams import Streams
 from ccsim.scenario import units
 from ccsim.scenario.model import Scenario
-from ccsim.scenario.timegrid import is_open
+from ccsim.scenario.timegrid import forecast, is_open
 
 QUESTION = "question"
 
@@ -50,11 +50,7 @@ def expected_counts(s: Scenario, channel: str, t0: float, t1: float) -> np.ndarr
         inside = (index >= 0) & (index < starts.size)
         np.add.at(out, index[inside], counts[inside])
         return out
-    day = np.floor(starts / units.MINUTES_PER_DAY).astype(int)
-    dow = (sim.start_day_index + day) % 7
-    slot = np.round(np.mod(starts, units.MINUTES_PER_DAY) / step).astype(int)
-    weights = arr.intraday_weights(step)
-    return (arr.weekly or 0.0) * arr.daily_shares()[dow] * weights[dow, slot]
+    return forecast(s, arr, starts, arr.weekly or 0.0)
 
 
 def generate(s: Scenario, streams: Streams, t0: float, t1: float) -> dict[str, ChannelArrivals]:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ccsim.scenario import timegrid, units
-from ccsim.scenario.model import ESCALATION, Arrivals, Scenario
+from ccsim.scenario.model import ESCALATION, Scenario
 from ccsim.scenario.problems import Loc, Message, Problem
 
 MIX_TOLERANCE = 1e-6
@@ -341,7 +341,7 @@ def _closed_volume(s: Scenario) -> list[Problem]:
         if channel.kind == "message" or arrivals is None or arrivals.counts is not None:
             continue
         starts = np.arange(0.0, s.simulation.horizon, s.simulation.interval)  # the window's
-        weights = _forecast(s, arrivals, starts)
+        weights = timegrid.forecast(s, arrivals, starts)
         if weights.sum() <= 0:
             continue
         closed = 1 - timegrid.open_share(s, channel)[timegrid.week_slot(s, starts)]
@@ -354,15 +354,6 @@ def _closed_volume(s: Scenario) -> list[Problem]:
             )
             out.append(Problem(("channels", ch, "open"), msg, warning=True))
     return out
-
-
-def _forecast(s: Scenario, arrivals: Arrivals, starts: np.ndarray) -> np.ndarray:
-    """A channel's share of its week's contacts in each interval starting at `starts`
-    (simulation minutes): the day's share × its intraday weight."""
-    day = (s.simulation.start_day_index + starts // units.MINUTES_PER_DAY).astype(int) % 7
-    slot = (np.mod(starts, units.MINUTES_PER_DAY) // s.simulation.interval).astype(int)
-    intraday = arrivals.intraday_weights(s.simulation.interval)
-    return arrivals.daily_shares()[day] * intraday[day, slot]
 
 
 def _short_warmup(s: Scenario) -> list[Problem]:
@@ -389,7 +380,7 @@ def _short_warmup(s: Scenario) -> list[Problem]:
             continue  # closed all week (nothing is answered), or closing as it begins
         closing = closings[-1]
         missed = np.arange(math.floor(closing / step) * step, begin, step)
-        if (arrivals.weekly or 0.0) * _forecast(s, arrivals, missed).sum() < 1:
+        if (arrivals.weekly or 0.0) * timegrid.forecast(s, arrivals, missed).sum() < 1:
             continue  # less than one contact forecast while it is closed
         need = units.format_duration(math.ceil(-closing / step) * step)
         at = lambda t: _week_time(float(timegrid.minute_of_week(s, t)))  # noqa: E731

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from ccsim.scenario import units
-from ccsim.scenario.model import Channel, Scenario, Shift
+from ccsim.scenario.model import Arrivals, Channel, Scenario, Shift
 
 SAMPLES_PER_INTERVAL = 30  # time points per interval for opening-hour shares
 
@@ -82,6 +82,17 @@ def time_to_open(s: Scenario, channel: Channel | None, t: np.ndarray) -> np.ndar
 def week(s: Scenario) -> np.ndarray:
     """Start times (minutes) of the intervals of the planning week."""
     return np.arange(0.0, units.MINUTES_PER_WEEK, s.simulation.interval)
+
+
+def forecast(s: Scenario, arrivals: Arrivals, starts: np.ndarray, scale: float = 1.0) -> np.ndarray:
+    """`scale` × the day's share × its intraday weight in each interval starting at
+    `starts` (simulation minutes): with `scale` the weekly volume, the expected contacts
+    (`ccsim.model.arrivals.expected_counts`); with 1, the share of the week's."""
+    step = s.simulation.interval
+    day = np.floor(starts / units.MINUTES_PER_DAY).astype(int)
+    dow = (s.simulation.start_day_index + day) % 7
+    slot = np.round(np.mod(starts, units.MINUTES_PER_DAY) / step).astype(int)
+    return scale * arrivals.daily_shares()[dow] * arrivals.intraday_weights(step)[dow, slot]
 
 
 def week_slot(s: Scenario, starts: np.ndarray) -> np.ndarray:
