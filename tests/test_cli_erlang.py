@@ -136,8 +136,22 @@ def test_bad_input_is_a_usage_error(args):
     assert "Traceback" not in r.stderr + r.stdout
 
 
-def test_unreachable_target_exits_1():
+def test_an_unreachable_target_is_an_answer_exit_0():
+    # the contract lists exit 0 for `erlang`: "no number of agents" is the calculator's answer
     r = ccsim("erlang", "c", "--rate", "100000", "--aht", "2min", "--target", "0.8")
-    assert r.returncode == 1
-    assert r.stderr.startswith("ccsim: error:") and "cannot be met" in r.stderr
-    assert "Traceback" not in r.stderr
+    assert r.returncode == 0, r.stderr
+    assert r.stderr == ""
+    assert "required agents: out of reach — SL ≥ 80% in 20s cannot be met" in r.stdout
+    r = ccsim("erlang", "c", *LOAD, "--target", "1.0", "--agents", "14-15", "--json")
+    assert r.returncode == 0, r.stderr
+    doc = json.loads(r.stdout)
+    assert doc["required_agents"] is None
+    assert "100% is out of reach" in doc["out_of_reach"]
+    assert [row["agents"] for row in doc["rows"]] == [14, 15]
+    r = ccsim("erlang", "a", *LOAD, "--patience", "2min", "--max-abandon", "0", "--json")
+    assert r.returncode == 0, r.stderr
+    doc = json.loads(r.stdout)
+    assert doc["rows"] == [] and doc["required_agents"] is None
+    assert "0% is out of reach" in doc["out_of_reach"]
+    ok = json.loads(ccsim("erlang", "c", *LOAD, "--target", "0.8", "--json").stdout)
+    assert ok["required_agents"] is not None and ok["out_of_reach"] is None

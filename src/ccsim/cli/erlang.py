@@ -198,42 +198,49 @@ def _arrival_rate(calls: float | None, per: float | None, rate: float | None) ->
 
 def _erlang_report(query: _ErlangQuery, as_json: bool) -> None:
     """Compute the rows and required agents, then print them as JSON or a table."""
-    required = _required_agents(query)
+    required, out_of_reach = _required_agents(query)
     counts = query.agents or _counts_around(query, required)
     rows = [_erlang_row(query, n) for n in counts]
     if as_json:
-        print(json.dumps(_erlang_document(query, rows, required), indent=2))
+        print(json.dumps(_erlang_document(query, rows, required, out_of_reach), indent=2))
     else:
-        _print_erlang(query, rows, required)
+        _print_erlang(query, rows, required, out_of_reach)
 
 
 def _fail_erlang(message: str) -> NoReturn:
-    """Report an unreachable target or a numerical limit: exit 1."""
+    """Report a numerical limit of the formulas: exit 1."""
     err.print(f"ccsim: error: {message}", markup=False)
     raise typer.Exit(EXIT_FAIL)
 
 
-def _required_agents(q: _ErlangQuery) -> int | None:
-    """Fewest agents meeting the target(s); None without a goal; exit 1 if unreachable."""
+def _required_agents(q: _ErlangQuery) -> tuple[int | None, str | None]:
+    """Fewest agents meeting the target(s), or why no count does (an answer: exit 0).
+
+    (None, None) without a goal.
+    """
     from ccsim import erlang  # here, not at the top: `ccsim --help` starts quicker
 
     if not q.has_goal:
-        return None
+        return None, None
     try:
         if q.model == "erlang_c":
             return erlang.required_agents_erlang_c(
                 q.rate, q.aht, q.within, q.target, max_agents=_MAX_AGENTS
-            )
+            ), None
         return erlang.required_agents_erlang_a(
             q.rate, q.aht, q.patience, q.within, q.target or 0.0, q.max_abandon, _MAX_AGENTS
-        )
+        ), None
     except ValueError as exc:
-        _fail_erlang(f"{_goal_text(q)} cannot be met: {exc}")
+        return None, f"{_goal_text(q)} cannot be met: {exc}"
 
 
 def _counts_around(q: _ErlangQuery, required: int | None) -> tuple[int, ...]:
-    """required-2 .. required+2, dropping counts < 1 (and unstable ones for Erlang C)."""
-    assert required is not None  # _build_query asks for --agents or a goal
+    """required-2 .. required+2, dropping counts < 1 (and unstable ones for Erlang C).
+
+    No rows when the goal is out of reach and no --agents were given.
+    """
+    if required is None:
+        return ()
     low = math.floor(q.load) + 1 if q.model == "erlang_c" else 1
     return tuple(n for n in range(required - 2, required + 3) if n >= max(low, 1))
 
@@ -272,7 +279,9 @@ def _json_number(x: object) -> object:
     return x if not isinstance(x, float) or math.isfinite(x) else None
 
 
-def _erlang_document(q: _ErlangQuery, rows: list[dict], required: int | None) -> dict:
+def _erlang_document(
+    q: _ErlangQuery, rows: list[dict], required: int | None, out_of_reach: str | None
+) -> dict:
     """The `--json` document of `ccsim erlang`."""
     doc: dict = {
         "model": q.model,
@@ -288,6 +297,7 @@ def _erlang_document(q: _ErlangQuery, rows: list[dict], required: int | None) ->
         doc["max_abandon"] = q.max_abandon
     doc["rows"] = [{k: _json_number(v) for k, v in row.items()} for row in rows]
     doc["required_agents"] = required
+    doc["out_of_reach"] = out_of_reach
     return doc
 
 
@@ -311,7 +321,9 @@ def _goal_text(q: _ErlangQuery) -> str:
     return " and ".join(parts)
 
 
-def _print_erlang(q: _ErlangQuery, rows: list[dict], required: int | None) -> None:
+def _print_erlang(
+    q: _ErlangQuery, rows: list[dict], required: int | None, out_of_reach: str | None
+) -> None:
     """Human output: the inputs, one table row per agent count, the required agents."""
     name = "Erlang C" if q.model == "erlang_c" else "Erlang A"
     inputs = (
@@ -321,9 +333,12 @@ def _print_erlang(q: _ErlangQuery, rows: list[dict], required: int | None) -> No
     if q.patience is not None:
         inputs += f"; mean patience {_duration_text(q.patience)}"
     out.print(inputs, markup=False)
-    out.print(_erlang_table(q, rows, required))
+    if rows:
+        out.print(_erlang_table(q, rows, required))
     if required is not None:
         out.print(f"required agents for {_goal_text(q)}: {required}", markup=False)
+    if out_of_reach is not None:
+        out.print(f"required agents: out of reach — {out_of_reach}", markup=False)
 
 
 def _erlang_table(q: _ErlangQuery, rows: list[dict], required: int | None) -> Table:
