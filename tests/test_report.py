@@ -22,6 +22,7 @@ from ccsim.atomic import atomic_file
 from ccsim.planning import requirements
 from ccsim.planning.errors import PlanError
 from ccsim.report import model as report
+from ccsim.report import workbook
 from conftest import SCENARIOS
 from test_cli import ccsim as run_cli
 
@@ -301,6 +302,25 @@ def test_a_plan_folder_reports_the_planned_roster_and_requirement(tmp_path):
     total = _find(wb["Summary"], "total", 1)
     assert Formulas(wb).value("Summary", f"B{total}") == sum(doc["headcount"].values())
     assert (out / "report.html").stat().st_size > 50_000
+    assert (doc["first_replication"], report.read(out).document.first_replication) == (2, 2)
+    # a plan.json from before first_replication: its verification began after a search whose
+    # length it does not record, so the number reads back as None ("not recorded"), not 0
+    del doc["first_replication"]
+    (out / "plan.json").write_text(json.dumps(doc))
+    old = report.read(out)
+    assert old.document.first_replication is None
+    summary = workbook.build(old)["Summary"]
+    assert "not recorded" in summary.cell(_find(summary, "first replication"), 2).value
+
+
+def test_a_run_document_from_before_first_replication_reads_back_as_0(tmp_path, run_dir):
+    # every run began at replication 0 until `--first-replication` came
+    old = tmp_path / "run"
+    shutil.copytree(run_dir, old)
+    doc = json.loads((old / "run.json").read_text())
+    del doc["first_replication"]
+    (old / "run.json").write_text(json.dumps(doc))
+    assert report.read(old).document.first_replication == 0
 
 
 def test_bad_folders_get_one_clear_message(tmp_path, run_dir):

@@ -75,6 +75,9 @@ class BaselineResult(BaseModel):
 class PlanDocument(RunDocument):
     """The plan document (`targets_met`: every target met on verification, none unmet)."""
 
+    # a plan's verification follows its search replications: a plan.json written before
+    # 2026-12-06 does not say where, and reads back as None, not as the run's 0
+    first_replication: int | None = None
     roster: list[RosterLineResult]
     headcount: dict[str, int]
     fte: dict[str, float]

@@ -32,6 +32,10 @@ COUNT = "#,##0.0"
 FTE = "0.00"
 
 
+# results added together with a gap, or a plan.json from before 2026-12-06
+_NO_FIRST = "none (numbers not consecutive, or not recorded)"
+
+
 def build(report: Report) -> Workbook:
     """The workbook (not saved)."""
     from openpyxl import Workbook  # the whole of openpyxl only when a workbook is made
@@ -103,7 +107,7 @@ def _summary(
     facts = [
         ("replications", doc.replications),
         # (a plan's verification follows its search: `ccsim run --first-replication`)
-        ("first replication", "not consecutive" if (f := doc.first_replication) is None else f),
+        ("first replication", _NO_FIRST if (f := doc.first_replication) is None else f),
         ("seed", doc.seed),
         ("service level over", f"{doc.sl_definition} contacts"),
         ("every target met", "yes" if doc.targets_met else "no"),
