@@ -222,6 +222,41 @@ def test_overtime_hours_in_the_tables_and_document_add_up_the_agents_segments(om
     assert per_group.sum() > 0
 
 
+FRACTIONAL = """
+name: two and a half agents on a table
+simulation: {horizon: 1d, interval: 30min, seed: 3, replications: 1}
+channels: {phone: {kind: voice}}
+arrivals: {phone: {weekly: 3500}}
+reasons: {call: {mix: {phone: 1}, resolve: {mean: 6min, cv: 0.8}}}
+anger: off
+groups: {agents: {skills: {phone: 1}}}
+staffing:
+  rows:
+"""
+
+
+def test_a_fractional_count_on_a_staffing_table_is_not_a_shift_end_every_interval():
+    # 2.5 agents from 08:00 to 18:00: the third agent works the first half of each half
+    # hour and finishes its call past that; that is an average's artefact, not overtime
+    # (it was 4 h a week, 9 times the whole agents'), only the table's end is a shift end
+    rows = "".join(
+        f"    - [mon, '{h:02d}:{m:02d}', agents, 2.5]\n" for h in range(8, 18) for m in (0, 30)
+    )
+    result = ccsim.simulate(ccsim.loads(FRACTIONAL + rows), 1, seed=3, contacts=True)
+    rep = result.replications[0]
+    agent, _, start, end = _handlings(rep)
+    whole, half = rep.agents[:2], rep.agents[2]
+    assert len(half.duty) > 1 and half.overtime == []
+    stretch_ends = 8 * 60 + 15 + 30 * np.arange(20)
+    worked_past = [  # calls the half agent held across the end of its quarter hour
+        (s, e) for s, e in zip(start[agent == 2], end[agent == 2], strict=True)
+        if ((s < stretch_ends) & (e > stretch_ends)).any()
+    ]  # fmt: skip
+    assert len(worked_past) >= 5
+    assert all(end <= 1080.0 for log in whole for end, _ in log.overtime)
+    assert any(log.overtime for log in whole)  # 18:00 ends the whole agents' shift
+
+
 # --- routing -----------------------------------------------------------------------------
 
 

@@ -390,7 +390,7 @@ class Center:
             if env.now >= period.end:
                 continue
             self._clock_in(agent)
-            agent.ends = period.end
+            agent.ends = period.end if period.ends_shift else INF  # INF: no overtime
             for start, length in period.breaks:
                 if start > env.now:
                     yield self._after(start - env.now)
@@ -406,7 +406,7 @@ class Center:
             if period.end > env.now:
                 yield self._after(period.end - env.now)
             yield from self._clock_out(agent)
-            self._overtime(agent, period.end)
+            self._overtime(agent, agent.ends)
 
     def _overtime(self, agent: Agent, end: float) -> None:
         """Record the time an agent clocked out past its shift's end."""

@@ -21,11 +21,16 @@ from ccsim.scenario.model import Scenario
 
 @dataclass
 class DutyPeriod:
-    """One continuous stretch of scheduled work: [start, end) and breaks (start, length)."""
+    """One continuous stretch of scheduled work: [start, end) and breaks (start, length).
+
+    `ends_shift` False: the end is where a staffing table's fractional count stops within
+    an interval (`staffing_plans`), an average rather than a person's clock-out, so the
+    work finished past it is not overtime."""
 
     start: float
     end: float
     breaks: list[tuple[float, float]] = field(default_factory=list)
+    ends_shift: bool = True
 
 
 @dataclass
@@ -96,7 +101,8 @@ def staffing_plans(s: Scenario, t0: float, t1: float) -> list[AgentPlan]:
     """Duty periods that give exactly the staffing table's agents on duty in every
     interval of [t0, t1): agent k of a group is on duty in an interval for the share
     min(1, max(0, agents − k)) of it, from its start; no shrinkage is applied (the table
-    is who was on duty). Abutting stretches form one duty period."""
+    is who was on duty). Abutting stretches form one duty period; one that ends within
+    an interval does not end a shift (no overtime past it)."""
     assert s.staffing is not None
     step = s.simulation.interval
     starts = np.arange(t0, t1, step)
@@ -123,6 +129,7 @@ def staffing_plans(s: Scenario, t0: float, t1: float) -> list[AgentPlan]:
                     periods[-1].end = end
                 else:
                     periods.append(DutyPeriod(start, end))
+                periods[-1].ends_shift = bool(share[i] > 1 - 1e-9)
             plans.append(AgentPlan(g, -1, periods))
     return plans
 
