@@ -92,6 +92,20 @@ def test_unknown_option_is_a_usage_error():
     assert r.returncode == 2
 
 
+@pytest.mark.parametrize(
+    ("option", "said"),
+    [  # click compared with the dashes: `--bogus` was offered `--out`
+        ("--bogus", "No such option: --bogus\n"),
+        ("--rep", "No such option: --rep; did you mean --reps or --report?\n"),
+        ("--sed", "No such option: --sed; did you mean --seed?\n"),
+    ],
+)
+def test_an_unknown_option_is_offered_only_the_options_that_look_like_it(option, said):
+    r = ccsim("run", "scenarios/small_shop.yaml", option)
+    assert r.returncode == 2
+    assert r.stderr == f"ccsim: error: {said}"
+
+
 def test_validate_json(tmp_path):
     bad = tmp_path / "bad.yaml"
     bad.write_text(MINIMAL.replace("  warmup: 1d", "  warmpu: 1d"))

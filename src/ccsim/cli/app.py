@@ -6,6 +6,7 @@ Usage errors (an unknown option, a bad option value) print one `ccsim: error: â€
 
 from __future__ import annotations
 
+import difflib
 import re
 import sys
 
@@ -19,9 +20,9 @@ from ccsim.planning.errors import PlanError
 from ccsim.scenario.problems import InputError
 
 try:  # typer vendors click (0.2x and later)
-    from typer._click.exceptions import NoArgsIsHelpError, UsageError
+    from typer._click.exceptions import NoArgsIsHelpError, NoSuchOption, UsageError
 except ImportError:  # pragma: no cover - typer on an external click
-    from click.exceptions import NoArgsIsHelpError, UsageError
+    from click.exceptions import NoArgsIsHelpError, NoSuchOption, UsageError
 
 app = typer.Typer(
     name="ccsim",
@@ -55,6 +56,18 @@ def _plain(message: str) -> str:
     return message
 
 
+def _suggest(exc: NoSuchOption) -> str:
+    """`No such option: --rep; did you mean --reps or --report?`: the options that look
+    like the word without their dashes, the closest first (click compared them with
+    the dashes: `--bogus` was offered `--out`)."""
+    word = exc.option_name.lstrip("-")
+    bare = {p.lstrip("-"): p for p in exc.possibilities or ()}
+    near = [bare[w] for w in difflib.get_close_matches(word, bare, n=3, cutoff=0.6)]
+    if not near:
+        return exc.message
+    return f"{exc.message}; did you mean {' or '.join(near)}?"
+
+
 def main() -> None:
     """Console-script entry point."""
     try:
@@ -63,7 +76,8 @@ def main() -> None:
         err.print(exc.format_message(), markup=False)
         sys.exit(EXIT_USAGE)
     except UsageError as exc:
-        message = _plain(exc.format_message())
+        message = _suggest(exc) if isinstance(exc, NoSuchOption) else exc.format_message()
+        message = _plain(message)
         err.print(f"ccsim: error: {message}", markup=False)
         sys.exit(EXIT_USAGE)
     except (KeyboardInterrupt, typer.Abort):
