@@ -108,6 +108,13 @@ def test_results_add_only_other_replications_of_the_same_run(shop):
     busier = ccsim.with_changes(shop, {"arrivals.phone.weekly": "*2"})
     with pytest.raises(ValueError, match="different scenarios"):
         a + experiment.run(busier, 2, seed=1, workers=1, first=2)
+    # contacts() gave the kept side's records only, beside estimates of both
+    kept = experiment.run(shop, 1, seed=1, workers=1, first=2, contacts=True)
+    with pytest.raises(ValueError, match="kept per-contact records to one that did not"):
+        a + kept
+    with pytest.raises(ValueError, match="kept per-contact records to one that did not"):
+        kept + a
+    assert [t.index for t in sum([a, more]).tables] == [0, 1, 2, 3]  # sum() starts at 0
 
 
 @pytest.mark.parametrize(

@@ -46,8 +46,9 @@ class Result:
 
     def __add__(self, other: Result) -> Result:
         """The replications of both runs of the same scenario and seed, none of them in
-        both (ValueError otherwise: `a + a` counted each replication twice and narrowed
-        the CIs, and results of other seeds or scenarios were pooled under this one's)."""
+        both, both with per-contact records or both without (ValueError otherwise: `a +
+        a` counted each replication twice and narrowed the CIs, results of other seeds or
+        scenarios were pooled under this one's, and `contacts()` gave one side's only)."""
         if not isinstance(other, Result):
             return NotImplemented
         if other.seed != self.seed:
@@ -60,12 +61,24 @@ class Result:
                 f"cannot add results that share replications {sorted(both)[:5]}: simulate "
                 "more replications at once (replications=N, or precision=) instead"
             )
+        if bool(self.replications) != bool(other.replications):
+            # contacts() gave the records of one side's replications only, estimates() both
+            raise ValueError(
+                "cannot add a result that kept per-contact records to one that did not: "
+                "simulate both with contacts=True, or both without"
+            )
         return Result(
             self.scenario,
             self.seed,
             self.tables + other.tables,
             self.replications + other.replications,
         )
+
+    def __radd__(self, other: object) -> Result:
+        """`sum(results)`: its start, 0, adds nothing."""
+        if isinstance(other, int) and other == 0:
+            return self
+        return NotImplemented
 
     @cached_property
     def summary(self) -> pd.DataFrame:
