@@ -913,6 +913,16 @@ def test_a_backtest_interval_that_cannot_be_is_a_usage_error(
         assert r.returncode == 2 and r.stderr.strip() == f"ccsim: error: {expected}", r.stderr
 
 
+@pytest.mark.parametrize(
+    ("option", "value"), [("within", "20s"), ("within", -1), ("interval", "1h"), ("within", None)]
+)
+def test_a_backtest_given_a_duration_it_cannot_read_says_minutes(generated, fitted, option, value):
+    # within='20s' was a TypeError from deep inside the replay
+    with pytest.raises(ValueError) as caught:
+        ccsim.backtest(fitted.scenario, generated, "2024-01-08", "2024-01-14", **{option: value})
+    assert str(caught.value) == f"{option} must be minutes from 0 up (20 s: 20/60), got {value!r}"
+
+
 def test_naive_times_beside_times_with_an_offset_stay_local(tmp_path):
     # docs/history.md: naive times are local; with a mapping's `timezone` they were read
     # as UTC and converted too: 09:00 became 10:00 in Madrid

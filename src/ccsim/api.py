@@ -335,7 +335,8 @@ def backtest(
     strict: bool = False,
 ) -> history_backtest.Backtest:
     """Replay the log's dates first..last with scenario `s` and set its predictions per
-    interval (`interval` minutes) beside what happened, and beside Erlang C and A. `gap`:
+    interval (`interval` minutes) beside what happened, and beside Erlang C and A, the
+    service level counting what is answered within `within` minutes (20/60: 20 s). `gap`:
     the staffing reconstruction's rule — an agent's work block ends at a pause longer
     than `gap` minutes between handled contacts (docs/history.md)."""
     return history_backtest.backtest(

@@ -17,8 +17,10 @@ mean absolute error and bias over the intervals with at least MIN_OFFERED contac
 
 from __future__ import annotations
 
+import numbers
 from dataclasses import dataclass, field
 from datetime import date
+from math import inf
 from pathlib import Path
 from typing import Any
 
@@ -120,6 +122,10 @@ def backtest(
     """Replay the log's dates first..last with scenario `s` (see the module docstring);
     `within`: the service-level threshold (minutes); `report_interval`: minutes per row."""
     staffing.check_interval_and_gap(s.simulation.interval, gap)
+    for name, value in (("within", within), ("interval", report_interval)):  # (the API's names)
+        if not isinstance(value, numbers.Real) or isinstance(value, bool) or not 0 <= value < inf:
+            # (within='20s' was a TypeError from deep inside the replay)
+            raise ValueError(f"{name} must be minutes from 0 up (20 s: 20/60), got {value!r}")
     start, end = calendar_day(first, "first"), calendar_day(last, "last")
     period = log.one_span().between(start, end)
     if period.contacts.empty:
