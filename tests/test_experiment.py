@@ -95,6 +95,18 @@ def test_check_takes_one_path_as_one_file(tmp_path, monkeypatch):
     for given in ("shop.yaml", tmp_path / "shop.yaml"):
         files = ccsim.check(given, replications=2, seed=1, workers=1)
         assert [f.path.name for f in files] == ["shop.yaml"] and files[0].valid
+    once = ccsim.check((p for p in ["shop.yaml"]), replications=2, seed=1, workers=1)
+    assert [f.path.name for f in once] == ["shop.yaml"]  # a generator, read once
+
+
+def test_check_given_what_is_not_a_path_says_so(shop):
+    # a Scenario iterates as its fields: "expected str, bytes or os.PathLike object, not tuple"
+    with pytest.raises(TypeError, match=r"got a Scenario: for one in memory, ccsim.simulate"):
+        ccsim.check(shop)
+    with pytest.raises(TypeError, match=r"expected a file path or a list of them, got 5"):
+        ccsim.check(5)
+    with pytest.raises(TypeError, match=r"got \['shop.yaml', 3\]"):
+        ccsim.check(["shop.yaml", 3])
 
 
 def test_results_add_only_other_replications_of_the_same_run(shop):

@@ -192,8 +192,20 @@ def validate_paths(
 
 def as_paths(paths: str | Path | Iterable[str | Path]) -> list[Path]:
     """One path or several, as a list (`check("a.yaml")` checked 'a', '.', … one
-    character at a time: a path starting with '/' crawled the whole disk)."""
-    return [Path(paths)] if isinstance(paths, str | Path) else [Path(p) for p in paths]
+    character at a time: a path starting with '/' crawled the whole disk); TypeError for
+    anything else (a Scenario iterates as its fields: `check(s)` was "expected str, bytes
+    or os.PathLike object, not tuple")."""
+    if isinstance(paths, Scenario):
+        raise TypeError(
+            "expected scenario file paths, got a Scenario: for one in memory, "
+            "ccsim.simulate(s).checks()"
+        )
+    if isinstance(paths, str | os.PathLike):
+        return [Path(paths)]
+    items = list(paths) if isinstance(paths, Iterable) else None  # (a generator: read once)
+    if items is None or not all(isinstance(p, str | os.PathLike) for p in items):
+        raise TypeError(f"expected a file path or a list of them, got {units.shown(paths)}")
+    return [Path(p) for p in items]
 
 
 def expand_paths(paths: str | Path | Iterable[str | Path]) -> list[Path]:
