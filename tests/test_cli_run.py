@@ -267,8 +267,8 @@ def test_a_channel_without_contacts_has_every_key_with_null_estimates(tmp_path):
     r = ccsim("run", str(quiet), "-n", "2", "--json")
     assert r.returncode == 0, r.stderr
     channels = json.loads(r.stdout)["channels"]
-    keys = {"offered", "answered", "abandoned", "closed", "abandon_rate", "p_wait", "asa_s",
-            "wait_mean_s", "aht_s", "nps", "service"}  # fmt: skip
+    keys = {"offered", "answered", "abandoned", "waiting_at_end", "closed", "abandon_rate",
+            "p_wait", "asa_s", "wait_mean_s", "aht_s", "nps", "service"}  # fmt: skip
     assert set(channels["chat"]) == keys and set(channels["email"]) == keys
     assert channels["chat"]["offered"]["mean"] == 0
     for key in ("abandon_rate", "p_wait", "asa_s", "wait_mean_s", "aht_s", "nps"):

@@ -99,6 +99,18 @@ def test_check_takes_one_path_as_one_file(tmp_path, monkeypatch):
     assert [f.path.name for f in once] == ["shop.yaml"]  # a generator, read once
 
 
+def test_the_document_adds_up_what_was_offered(shop):
+    # run.json had no waiting_at_end: an understaffed inbox's offered e-mails did not add up
+    few = ccsim.with_changes(
+        shop, {"roster[0].agents": 1, "roster[1].agents": 0, "roster[2].agents": 0}
+    )
+    channels = ccsim.simulate(few, 2, seed=1, workers=1).document()["channels"]
+    for name, c in channels.items():
+        parts = c["answered"]["mean"] + c["abandoned"]["mean"] + c["waiting_at_end"]["mean"]
+        assert c["offered"]["mean"] == pytest.approx(parts, abs=1e-9), name
+    assert channels["email"]["waiting_at_end"]["mean"] > 0
+
+
 def test_check_given_what_is_not_a_path_says_so(shop):
     # a Scenario iterates as its fields: "expected str, bytes or os.PathLike object, not tuple"
     with pytest.raises(TypeError, match=r"got a Scenario: for one in memory, ccsim.simulate"):
@@ -225,6 +237,11 @@ def test_checks_have_their_columns_without_targets_and_whole_period_counts():
     assert table.empty and {"target", "met", "periods"} <= set(table.columns)
     assert table["met"].dtype == bool and table["mean"].dtype == float  # t[~t.met] works
     assert table[~table["met"]].columns.tolist() == table.columns.tolist()
+    # no target per day or interval: the periods' table keeps its columns (it had none)
+    empty, full = ccsim.simulate(none, 1, seed=1, workers=1).periods(), peaked.periods()
+    assert empty.empty and empty.columns.tolist() == full.columns.tolist()
+    assert (empty.dtypes == full.dtypes).all()
+    assert empty[~empty["met"]].empty
     # the periods' table checks its confidence too (95: every bound NaN, every period unmet)
     with pytest.raises(ValueError, match=r"confidence must be a number between 0\.5 and 1"):
         peaked.periods(95)

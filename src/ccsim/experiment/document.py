@@ -25,6 +25,7 @@ ESTIMATED = (
     "offered",
     "answered",
     "abandoned",
+    "waiting_at_end",
     "closed",
     "abandon_rate",
     "p_wait",
@@ -109,6 +110,8 @@ class ChannelResult(BaseModel):
     offered: Estimate | None = None
     answered: Estimate | None = None
     abandoned: Estimate | None = None
+    # still waiting when the run ended: offered = answered + abandoned + waiting_at_end
+    waiting_at_end: Estimate | None = None
     closed: Estimate | None = None
     abandon_rate: Estimate | None = None
     p_wait: Estimate | None = None

@@ -181,6 +181,16 @@ def margins(
     return pd.DataFrame(columns)
 
 
+PERIOD_COLUMNS = ["start", "name", "offered", "mean", "ci_low", "ci_high", "bound", "judged", "met"]
+_TEXT = ("target", "channel", "metric", "per", "name")
+
+
+def _empty(columns: list[str]) -> pd.DataFrame:
+    """A table of these columns without rows, each of the type it has with rows."""
+    kinds = {"judged": bool, "met": bool} | {c: str for c in _TEXT}
+    return pd.DataFrame({c: pd.Series(dtype=kinds.get(c, float)) for c in columns})
+
+
 def all_periods(
     s: Scenario, intervals: pd.DataFrame, confidence: float | None = None
 ) -> pd.DataFrame:
@@ -194,10 +204,10 @@ def all_periods(
             name = target_name(channel, metric, kind, goal, scope.per, scope.in_)
             info = {"target": name, "channel": channel, "metric": metric, "per": scope.per}
             frames.append(table.assign(**info, goal=goal))
-    if not frames:
-        return pd.DataFrame()
-    table = pd.concat(frames, ignore_index=True)
     first = ["target", "channel", "metric", "per", "goal"]
+    if not frames:  # (it had no columns at all)
+        return _empty(first + PERIOD_COLUMNS)
+    table = pd.concat(frames, ignore_index=True)
     return table[first + [c for c in table.columns if c not in first]]
 
 
@@ -259,10 +269,8 @@ def periods(
     hits, base = (
         (f"{metric}_hits", f"{metric}_base") if kind == "service" else ("abandoned", "offered")
     )
-    columns = ["start", "name", "offered", "mean", "ci_low", "ci_high", "bound", "judged", "met"]
     if rows.empty or hits not in rows:  # typed, so that an empty table judges nothing
-        kinds = {"name": str, "judged": bool, "met": bool}
-        return pd.DataFrame({c: pd.Series(dtype=kinds.get(c, float)) for c in columns})
+        return _empty(PERIOD_COLUMNS)
     length = units.MINUTES_PER_DAY if scope.per == "day" else s.simulation.interval
     period = np.floor(rows["start"].to_numpy(float) / length + 1e-9) * length
     frame = pd.DataFrame(
