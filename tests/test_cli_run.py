@@ -79,11 +79,26 @@ def test_run_table_and_out_folder(tmp_path):
     } <= names
     meta = json.loads((out / "meta.json").read_text())
     assert meta["seed"] == 7 and meta["replications"] == 2 and meta["ccsim_version"]
+    assert meta["command"][1:] == ["run", SHOP, "-n", "2", "--out", str(out), "--contacts"]
+    assert (meta["scenario_file"], meta["changed_from"]) == (SHOP, None)
     assert json.loads((out / "run.json").read_text())["replications"] == 2
     # a second run replaces the folder; nothing temporary is left behind
     assert ccsim("run", SHOP, "-n", "1", "--out", str(out)).returncode == 0
     assert json.loads((out / "run.json").read_text())["replications"] == 1
     assert [p.name for p in tmp_path.iterdir()] == ["result"]
+
+
+def test_a_variant_saved_from_python_says_what_it_was_made_from(tmp_path):
+    # meta.json named the unchanged file as the variant's, and the calling process's
+    # arguments as its command (`["-c"]`, a notebook kernel's)
+    shop = ccsim_api.load(SHOP)
+    busier = ccsim_api.with_changes(shop, {"arrivals.phone.weekly": "*2"})
+    for s, name in ((shop, "as_is"), (busier, "busier")):
+        ccsim_api.save(ccsim_api.simulate(s, 1, seed=1, workers=1), tmp_path / name)
+    as_is = json.loads((tmp_path / "as_is" / "meta.json").read_text())
+    meta = json.loads((tmp_path / "busier" / "meta.json").read_text())
+    assert (as_is["scenario_file"], as_is["changed_from"], as_is["command"]) == (SHOP, None, None)
+    assert (meta["scenario_file"], meta["changed_from"], meta["command"]) == (None, SHOP, None)
 
 
 def test_interrupted_write_keeps_the_old_result(tmp_path):

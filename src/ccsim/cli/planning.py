@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -132,7 +133,7 @@ def plan(
         fail(f"{scenario}: {exc}")
     built = reports.from_plan(result)
     if out_dir is not None:
-        folders.write_plan(out_dir, result, built, with_report=report)
+        folders.write_plan(out_dir, result, built, with_report=report, command=sys.argv)
     if as_json:
         print_json(built.document.to_json())
     else:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import json
 import re
+import sys
 import warnings
 from collections.abc import Iterator
 from pathlib import Path
@@ -137,7 +138,9 @@ def run(
         err.print(f"ccsim: warning: {scenario}: --{short}", markup=False)
     if out_dir is not None:
         built = reports.from_result(result)
-        folders.write_run(out_dir, result, built, contacts=keep, with_report=report)
+        folders.write_run(
+            out_dir, result, built, contacts=keep, with_report=report, command=sys.argv
+        )
         doc = built.document
     else:
         doc = result.run_document()

@@ -14,7 +14,7 @@ from __future__ import annotations
 import filecmp
 import json
 import shutil
-import sys
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -45,8 +45,10 @@ def write_run(
     report: Report | None = None,
     contacts: bool = False,
     with_report: bool = False,
+    command: Sequence[str] | None = None,
 ) -> Path:
-    """Write the run folder of `result` (its report object is built unless given)."""
+    """Write the run folder of `result` (its report object is built unless given);
+    `command`: the command line that asked for it, for meta.json."""
     report = report or from_result(result)
     with atomic_folder(folder) as tmp:
         _write_run_files(tmp, report, result.summary, result.scenario)
@@ -56,22 +58,27 @@ def write_run(
             origin = origin or history_log.default_origin(s.simulation.start_day_index)
             layout = history_log.from_contacts(result.contacts(), origin)
             layout.to_parquet(tmp / "contacts.parquet", index=False)
-        _meta(tmp, report, result.scenario)
+        _meta(tmp, report, result.scenario, command)
         if with_report:
             write_report(tmp, report)
     return Path(folder)
 
 
 def write_plan(
-    folder: Path, plan: Plan, report: Report | None = None, with_report: bool = False
+    folder: Path,
+    plan: Plan,
+    report: Report | None = None,
+    with_report: bool = False,
+    command: Sequence[str] | None = None,
 ) -> Path:
-    """Write the plan folder of `plan` (its report object is built unless given)."""
+    """Write the plan folder of `plan` (its report object is built unless given);
+    `command` as for `write_run`."""
     report = report or from_plan(plan)
     with atomic_folder(folder) as tmp:
         _write_run_files(tmp, report, plan.result.summary, plan.scenario)
         write_json(tmp / "plan.json", report.document.to_json())
         (tmp / "roster.yaml").write_text(roster_yaml(plan), encoding="utf-8")
-        _meta(tmp, report, plan.scenario)
+        _meta(tmp, report, plan.scenario, command)
         if with_report:
             write_report(tmp, report)
     return Path(folder)
@@ -143,18 +150,24 @@ def write_scenario(path: Path, s: Scenario) -> Path:
     return path
 
 
-def _meta(tmp: Path, report: Report, s: Scenario) -> None:
+def _meta(tmp: Path, report: Report, s: Scenario, command: Sequence[str] | None) -> None:
+    """meta.json: `scenario_file` the file the folder's scenario is, unchanged;
+    `changed_from` the file a variant (a what-if, a plan's roster) was made from; `command`
+    the command line that wrote the folder, null from the Python API (it was the
+    calling process's arguments: `["-c"]`, a notebook kernel's)."""
+    variant = s.source is not None and not s.as_in_source
     write_json(
         tmp / "meta.json",
         {
             "ccsim_version": __version__,
             "kind": report.kind,
             "scenario": s.name,
-            "scenario_file": str(s.source) if s.source else None,
+            "scenario_file": str(s.source) if s.as_in_source else None,
+            "changed_from": str(s.source) if variant else None,
             "seed": report.document.seed,
             "replications": report.document.replications,
             "first_replication": report.document.first_replication,
-            "command": sys.argv,
+            "command": list(command) if command is not None else None,
             "created": datetime.now(UTC).isoformat(timespec="seconds"),
         },
     )
