@@ -111,6 +111,12 @@ def test_the_document_adds_up_what_was_offered(shop):
     assert channels["email"]["waiting_at_end"]["mean"] > 0
 
 
+def test_a_notebook_catches_what_the_planner_raises_as_ccsim_plan_error(shop):
+    with pytest.raises(ccsim.PlanError, match="time_budget must be seconds above 0"):
+        ccsim.plan(shop, time_budget=-5)
+    assert "PlanError" in ccsim.__all__
+
+
 def test_check_given_what_is_not_a_path_says_so(shop):
     # a Scenario iterates as its fields: "expected str, bytes or os.PathLike object, not tuple"
     with pytest.raises(TypeError, match=r"got a Scenario: for one in memory, ccsim.simulate"):

@@ -26,6 +26,7 @@ from ccsim.api import (
 )
 from ccsim.experiment.result import Result
 from ccsim.experiment.runner import PrecisionNotReached
+from ccsim.planning.errors import PlanError
 from ccsim.planning.plan import Plan
 from ccsim.scenario.model import Scenario
 from ccsim.scenario.problems import ScenarioError
@@ -34,6 +35,7 @@ from ccsim.version import __version__
 __all__ = [
     "FileCheck",
     "Plan",
+    "PlanError",
     "PrecisionNotReached",
     "Result",
     "Scenario",
