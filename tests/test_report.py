@@ -96,6 +96,11 @@ class Formulas:
         )
 
 
+def _find_column(ws, text: str) -> int:
+    """Column of the header cell equal to `text`."""
+    return next(c.column for c in ws[1] if c.value == text)
+
+
 def _find(ws, text: str, column: int = 1) -> int:
     """Row of the first cell in `column` equal to `text`."""
     for row in range(1, ws.max_row + 1):
@@ -137,6 +142,14 @@ def test_the_workbook_totals_reconcile_with_run_json_to_the_cent(book, run_doc):
         channel = ch.cell(row, 1).value
         per = f.value("Cost by channel", f"H{row}")
         assert per == pytest.approx(cost["per_contact"][channel], abs=1e-4), channel
+
+
+def test_a_run_without_a_confidence_judges_its_estimates_and_shows_no_bound(book, run_dir):
+    doc = json.loads((run_dir / "run.json").read_text())
+    assert not any("bound" in t for c in doc["channels"].values() for t in c["service"])
+    column = _find_column(book["Targets"], "one-sided bound judged")
+    assert all(book["Targets"].cell(r, column).value is None for r in range(2, 6))
+    assert "one-sided 95% bound" not in (run_dir / "report.html").read_text()
 
 
 def test_the_workbook_has_every_sheet_formatted_and_frozen(book, run_doc):
@@ -303,6 +316,21 @@ def test_a_plan_folder_reports_the_planned_roster_and_requirement(tmp_path):
     assert Formulas(wb).value("Summary", f"B{total}") == sum(doc["headcount"].values())
     assert (out / "report.html").stat().st_size > 50_000
     assert (doc["first_replication"], report.read(out).document.first_replication) == (2, 2)
+    # a plan judges each target by its one-sided 95% bound: the reports show it beside the
+    # two-sided interval ("met" beside 3.1%-5.1% for a 5% limit read as a contradiction)
+    bounds = [
+        t["bound"]
+        for c in doc["channels"].values()
+        for t in [*c["service"], *([c["max_abandon"]] if "max_abandon" in c else [])]
+    ]
+    assert bounds and all(isinstance(b, float) for b in bounds)
+    targets = wb["Targets"]
+    column = _find_column(targets, "one-sided bound judged")
+    judged = [targets.cell(r, column).value for r in range(2, 2 + len(bounds))]
+    assert judged == bounds and targets.cell(2, column).number_format == "0.0%"
+    page = (out / "report.html").read_text()
+    assert "<th>judged (one-sided 95% bound)</th>" in page
+    assert f"<td>{bounds[0]:.1%}</td>" in page
     # a plan.json from before first_replication: its verification began after a search whose
     # length it does not record, so the number reads back as None ("not recorded"), not 0
     del doc["first_replication"]

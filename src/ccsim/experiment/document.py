@@ -57,6 +57,11 @@ class PeriodResult(BaseModel):
     mean: Bound
     ci: tuple[Bound, Bound]
     met: bool
+    bound: Bound = None  # with a confidence: the one-sided bound that was compared
+
+    @model_serializer(mode="wrap")
+    def _bound_if_judged(self, handler: Any) -> dict[str, Any]:
+        return _without_none(handler(self), "bound")
 
 
 class PeriodAttainment(BaseModel):
@@ -76,13 +81,23 @@ class Scoped(BaseModel):
 
     per: str = "week"
     periods: PeriodAttainment | None = None
+    # with a confidence (`check --confidence`, a plan's verification), a target over the
+    # window is met when this one-sided bound reaches the goal, not the estimate: a
+    # report shows it beside the two-sided interval, which may cross the goal
+    bound: Bound = None
 
     @model_serializer(mode="wrap")
     def _scoped_only(self, handler: Any) -> dict[str, Any]:
-        data = handler(self)
-        if data.get("periods") is None:
-            data.pop("periods", None)
-        return data
+        return _without_none(handler(self), "periods", "bound")
+
+
+def _without_none(data: dict[str, Any], *keys: str) -> dict[str, Any]:
+    """`data` without those of `keys` whose value is None (documents without them read
+    the same as before they existed)."""
+    for key in keys:
+        if data.get(key) is None:
+            data.pop(key, None)
+    return data
 
 
 class ServiceResult(Scoped):
@@ -184,8 +199,11 @@ def _hours_estimate(values: np.ndarray) -> Estimate:
     return estimate(mean, max(float(lo), 0.0), hi)
 
 
-def channel_results(estimates: pd.DataFrame, checks: list[TargetCheck]) -> dict[str, ChannelResult]:
-    """Per channel (in the order the estimates list them): estimates and target results."""
+def channel_results(
+    estimates: pd.DataFrame, checks: list[TargetCheck], confidence: float | None = None
+) -> dict[str, ChannelResult]:
+    """Per channel (in the order the estimates list them): estimates and target results,
+    with `confidence` the one-sided bounds that were compared with the goals."""
     est = estimates.set_index(["channel", "metric"])
     out: dict[str, ChannelResult] = {}
     for channel in dict.fromkeys(estimates["channel"]):
@@ -202,14 +220,21 @@ def channel_results(estimates: pd.DataFrame, checks: list[TargetCheck]) -> dict[
                 ci=(number(c.ci[0]), number(c.ci[1])),
                 met=c.met,
                 per=c.per,
-                periods=attainment(c),
+                periods=attainment(c, confidence),
+                bound=_judged(c, confidence),
             )
             for c in checks
             if c.channel == channel and c.kind == "service"
         ]
         limit = next(
             (
-                AbandonLimit(limit=c.goal, met=c.met, per=c.per, periods=attainment(c))
+                AbandonLimit(
+                    limit=c.goal,
+                    met=c.met,
+                    per=c.per,
+                    periods=attainment(c, confidence),
+                    bound=_judged(c, confidence),
+                )
                 for c in checks
                 if c.channel == channel and c.kind == "max_abandon"
             ),
@@ -219,8 +244,15 @@ def channel_results(estimates: pd.DataFrame, checks: list[TargetCheck]) -> dict[
     return out
 
 
-def attainment(check: TargetCheck) -> PeriodAttainment | None:
-    """The per-period attainment of a check (None over the whole window)."""
+def _judged(check: TargetCheck, confidence: float | None) -> float | None:
+    """The one-sided bound a target over the window was judged by (None without a
+    confidence, or for a target per period: its periods were judged)."""
+    return number(check.bound) if confidence is not None and check.attainment is None else None
+
+
+def attainment(check: TargetCheck, confidence: float | None = None) -> PeriodAttainment | None:
+    """The per-period attainment of a check (None over the whole window); with a
+    confidence, the worst period's one-sided bound."""
     a = check.attainment
     if a is None:
         return None
@@ -234,6 +266,7 @@ def attainment(check: TargetCheck) -> PeriodAttainment | None:
             mean=number(w.mean),
             ci=(number(w.ci[0]), number(w.ci[1])),
             met=w.met,
+            bound=number(w.bound) if confidence is not None else None,
         )
     return PeriodAttainment(
         per=a.per, required=a.required, judged=a.judged, met=a.met, not_judged=a.not_judged,

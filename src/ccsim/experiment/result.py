@@ -213,7 +213,7 @@ class Result:
             seed=self.seed,
             sl_definition=self.scenario.simulation.sl_definition,
             confidence=confidence,
-            channels=channel_results(self.estimates(), checks),
+            channels=channel_results(self.estimates(), checks, confidence),
             groups=group_results(self.scenario, self.groups),
             cost=self.weekly_cost(),
             targets_met=all(c.met for c in checks),

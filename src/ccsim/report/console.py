@@ -34,6 +34,7 @@ class TargetLine:
     met: bool
     periods: str = ""
     worst: str = ""
+    bound: float | None = None  # the one-sided bound judged, when a confidence was asked
 
 
 def _scope(result: ServiceResult | AbandonLimit) -> tuple[str, str, str]:
@@ -49,6 +50,7 @@ def _scope(result: ServiceResult | AbandonLimit) -> tuple[str, str, str]:
     if a.worst is not None:
         w = a.worst
         worst = f"{w.period} {_pct(w.mean)} ({_pct(w.ci[0])}–{_pct(w.ci[1])})"
+        worst += f", bound {_pct(w.bound)}" if w.bound is not None else ""
     return suffix, periods, worst
 
 
@@ -59,13 +61,26 @@ def target_lines(channel: ChannelResult) -> list[TargetLine]:
     for t in channel.service:
         suffix, periods, worst = _scope(t)
         label = f"{format_within(t.within_s)} ≥ {percent(t.at_least)}{suffix}"
-        lines.append(TargetLine(label, t.at_least, t.mean, t.ci, t.met, periods, worst))
+        lines.append(TargetLine(label, t.at_least, t.mean, t.ci, t.met, periods, worst, t.bound))
     if channel.max_abandon is not None and channel.abandon_rate is not None:
         a, limit = channel.abandon_rate, channel.max_abandon
         suffix, periods, worst = _scope(limit)
         label = f"abandon ≤ {percent(limit.limit)}{suffix}"
-        lines.append(TargetLine(label, limit.limit, a.mean, a.ci, limit.met, periods, worst))
+        lines.append(
+            TargetLine(label, limit.limit, a.mean, a.ci, limit.met, periods, worst, limit.bound)
+        )
     return lines
+
+
+def bound_heading(doc: RunDocument | BaselineResult) -> str:
+    """`judged (one-sided 95% bound)` when some target was judged by its bound, else ""
+    (a target met beside a two-sided interval that crosses the goal reads as a
+    contradiction without it)."""
+    for channel in doc.channels.values():
+        if any(line.bound is not None for line in target_lines(channel)):
+            level = getattr(doc, "confidence", None)
+            return f"judged (one-sided {level:.0%} bound)" if level else "judged (bound)"
+    return ""
 
 
 def missed_targets(doc: RunDocument | BaselineResult) -> list[str]:
@@ -144,7 +159,8 @@ def render_run(doc: RunDocument, console: Console) -> None:
     table = Table(title=title)
     lines = {name: target_lines(ch) for name, ch in doc.channels.items()}
     scoped = any(line.periods for rows in lines.values() for line in rows)
-    columns = ["channel", "target", "estimate", "95% CI", "met"]
+    judged = bound_heading(doc)
+    columns = ["channel", "target", "estimate", "95% CI", *([judged] if judged else []), "met"]
     columns += ["periods met", "worst period"] if scoped else []
     for col in (*columns, "offered", "ASA", "AHT"):
         table.add_column(col, justify="left" if col in ("channel", "target") else "right")
@@ -153,10 +169,11 @@ def render_run(doc: RunDocument, console: Console) -> None:
         asa = ch.asa_s.mean if ch.asa_s is not None else None
         aht = ch.aht_s.mean if ch.aht_s is not None else None
         for i, line in enumerate(lines[name] or [None]):
-            cells = ["-", "", "", ""] if line is None else [
+            cells = ["-", "", "", "", *([""] if judged else [])] if line is None else [
                 line.label,
                 _pct(line.mean),
                 f"{_pct(line.ci[0])}–{_pct(line.ci[1])}" if line.mean is not None else "",
+                *([_pct(line.bound) if line.bound is not None else ""] if judged else []),
                 Text("✓", "green") if line.met else Text("✗", "red"),
             ]  # fmt: skip
             if scoped:

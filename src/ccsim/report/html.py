@@ -9,7 +9,7 @@ import base64
 from markupsafe import Markup
 
 from ccsim.report import charts, pages
-from ccsim.report.console import format_seconds, target_lines
+from ccsim.report.console import bound_heading, format_seconds, target_lines
 from ccsim.report.model import Report
 
 
@@ -31,6 +31,7 @@ def target_rows(report: Report) -> list[dict[str, object]]:
                     "target": line.label,
                     "estimate": _pct(line.mean),
                     "ci": f"{_pct(line.ci[0])} – {_pct(line.ci[1])}",
+                    "bound": _pct(line.bound) if line.bound is not None else "",
                     "mark": _mark(line.met, "met" if line.met else "missed"),
                     "note": f"{periods}; ASA {asa}" if periods else asa,
                 }
@@ -42,6 +43,7 @@ def target_rows(report: Report) -> list[dict[str, object]]:
                 "target": u.label,
                 "estimate": "",
                 "ci": "",
+                "bound": "",
                 "mark": _mark(False, "unmet"),
                 "note": u.reason,
             }
@@ -70,5 +72,6 @@ def render(report: Report) -> str:
         money=lambda x: f"{x:,.2f} {currency}",
         mark=_mark,
         targets=target_rows(report),
+        judged=bound_heading(doc),
         figures=figures,
     )

@@ -179,7 +179,8 @@ def _summary(
 
 
 def _targets(ws: Worksheet, doc: RunDocument) -> None:
-    """One row per target: estimate, 95 % CI and whether it is met."""
+    """One row per target: estimate, 95 % CI, the one-sided bound judged (with a
+    confidence: a plan's verification) and whether it is met."""
     _header(
         ws,
         1,
@@ -190,6 +191,7 @@ def _targets(ws: Worksheet, doc: RunDocument) -> None:
             "estimate",
             "95% CI low",
             "95% CI high",
+            "one-sided bound judged",
             "met",
             "periods met",
             "worst period",
@@ -209,11 +211,12 @@ def _targets(ws: Worksheet, doc: RunDocument) -> None:
                     line.mean,
                     line.ci[0],
                     line.ci[1],
+                    line.bound,  # empty when the estimate itself was judged
                     "yes" if line.met else "no",
                     line.periods,
                     line.worst,
                 ],
-                [None, None, PERCENT, PERCENT, PERCENT, PERCENT, None, None, None],
+                [None, None, PERCENT, PERCENT, PERCENT, PERCENT, PERCENT, None, None, None],
             )
     for name in getattr(doc, "unmet", []):
         row += 1
