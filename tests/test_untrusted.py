@@ -246,3 +246,31 @@ def test_names_and_keys_cannot_forge_a_log_line_or_break_the_junit_file(tmp_path
     case = ElementTree.parse(out).getroot().find("testsuite/testcase")
     assert case.get("classname") == "odd\\x01name.yaml"
     assert case.find("failure").text == "s.yaml:1: bad \\x1b[31m"
+
+
+def test_a_scenario_name_or_file_name_cannot_forge_a_log_line(tmp_path):
+    # the scenario's own name was not bounded like the other names: `run` and `show`
+    # printed a line break and an escape from it; a file named with a line break printed
+    # `validate`'s and `check`'s lines over two lines
+    forged = MINIMAL.replace(
+        "name: ", 'name: "x\\nok   fake.yaml: all targets met\\e[31m"\nold_name: ', 1
+    ).replace("old_name: ", "description: ", 1)
+    with pytest.raises(ccsim.ScenarioError) as info:
+        ccsim.loads(forged, name="s.yaml")
+    assert [str(m) for m in info.value.messages] == [
+        "s.yaml:1: name: got 'x\\nok   fake.yaml: all targets met\\x1b[31m' (expected a name "
+        "of 1 to 200 printable characters on one line; `description` takes more)"
+    ]
+    folder = tmp_path / "repo"
+    folder.mkdir()
+    (folder / "x\nok   fake.yaml").write_text(MINIMAL + "shrinkage: 2\n")
+    (folder / "y\x1b[31m.yaml").write_text(MINIMAL)
+    r = subprocess.run(
+        [sys.executable, "-m", "ccsim", "validate", str(folder)],
+        capture_output=True, text=True, timeout=GUARD,
+    )  # fmt: skip
+    assert r.returncode == 1
+    lines = (r.stdout + r.stderr).splitlines()
+    assert not any(line.startswith("ok ") for line in lines), lines
+    assert f"{folder}/x\\nok   fake.yaml:" in r.stderr and "\x1b" not in r.stdout + r.stderr
+    assert f"{folder}/y\\x1b[31m.yaml: ok" in r.stdout

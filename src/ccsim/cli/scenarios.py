@@ -22,6 +22,7 @@ from ccsim.cli.common import (
     message_json,
     out,
 )
+from ccsim.scenario import units
 
 
 @app.command()
@@ -69,7 +70,7 @@ def validate(
             for m in msgs:  # every problem, warnings too, one line on stderr (docs/ci.md)
                 err.print(str(m), markup=False)
             if f not in invalid:
-                out.print(f"{f}: ok", markup=False)
+                out.print(f"{units.printable(f)}: ok", markup=False)
         n = len(results)
         out.print(f"{n - len(invalid)} of {n} scenario file(s) valid", markup=False)
     raise typer.Exit(EXIT_FAIL if invalid else EXIT_OK)

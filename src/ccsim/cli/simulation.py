@@ -42,6 +42,7 @@ from ccsim.cli.common import (
     progress_bar,
     say_written,
 )
+from ccsim.scenario import units
 
 if TYPE_CHECKING:
     from ccsim.measure.targets import TargetCheck
@@ -213,7 +214,8 @@ def check(
         if not as_json:
             for c in f.checks:
                 mark = "ok  " if c.met else "MISS"
-                out.print(f"{mark} {f.path}: {c.name}: {_judged(c, confidence)}", markup=False)
+                path = units.printable(f.path)  # one line, whatever the file is named
+                out.print(f"{mark} {path}: {c.name}: {_judged(c, confidence)}", markup=False)
     ok = all(f.met for f in files)
     if junit is not None:
         junit_xml.write(

@@ -28,7 +28,7 @@ from ccsim.history import durations, patience, staffing, volume, wrapup
 from ccsim.history.estimates import Estimate, wilson
 from ccsim.history.log import Log, calendar_day, days_without_contacts
 from ccsim.scenario import loader, units, yamlfile
-from ccsim.scenario.model import AngerModel, Scenario
+from ccsim.scenario.model import MAX_TITLE, AngerModel, Scenario
 
 VOICE_NAMES = ("phone", "voice", "call", "calls", "tel", "telephone")
 GROUP = staffing.GROUP
@@ -176,7 +176,7 @@ def fit(
     wait = period.wait_s.to_numpy()
     found: list[Estimate] = []
     doc: dict[str, Any] = {
-        "name": f"Fitted from {Path(log.source).name}",
+        "name": f"Fitted from {units.printable(Path(log.source).name)}"[:MAX_TITLE],
         "description": f"Contacts of {dates[0].date()} to {dates[-1].date()}, fitted by ccsim fit.",
         "fitted": {
             "log": Path(log.source).name,

@@ -71,6 +71,22 @@ def _name(value: str) -> str:
 
 
 Name = Annotated[str, AfterValidator(_name)]
+MAX_TITLE = 200  # characters of a scenario's name
+
+
+def _title(value: str) -> str:
+    """A scenario's name, which every report and the first line of `ccsim run` print:
+    printable, on one line (a name with a line break and an escape printed a forged
+    `ok` line into a CI log), at most MAX_TITLE characters."""
+    if not value.isprintable() or not 1 <= len(value) <= MAX_TITLE:
+        raise ValueError(
+            f"got {units.shown(value)} (expected a name of 1 to {MAX_TITLE} printable "
+            "characters on one line; `description` takes more)"
+        )
+    return value
+
+
+Title = Annotated[str, AfterValidator(_title)]
 
 
 def _days(value: Any) -> frozenset[int]:
@@ -846,7 +862,7 @@ class Fitted(Model):
 class Scenario(Model):
     """A whole contact-center scenario (one YAML file)."""
 
-    name: str = Field(min_length=1)
+    name: Title
     description: str = ""
     fitted: Fitted | None = Field(None, description="the log and dates it was fitted on")
     simulation: Simulation = Simulation()

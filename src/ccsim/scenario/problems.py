@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ccsim.scenario import units
+
 Loc = tuple[str | int, ...]
 
 
@@ -62,7 +64,8 @@ class Message:
     warning: bool = False
 
     def __str__(self) -> str:
-        where = f"{self.file}:{self.line}" if self.line else self.file
+        file = units.printable(self.file)  # one line, whatever the file is named
+        where = f"{file}:{self.line}" if self.line else file
         kind = "warning: " if self.warning else ""
         field = f"{self.field}: " if self.field else ""
         return f"{where}: {kind}{field}{self.message}"

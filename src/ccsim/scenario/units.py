@@ -50,6 +50,13 @@ _DATE = re.compile(r"^\s*\d{4}-\d{2}-\d{2}\s*$")
 MAX_SHOWN = 60  # characters of a value quoted in a message
 
 
+def printable(text: object) -> str:
+    """`text` on one line as a log shows it: each character that is not printable (a line
+    break, an escape) written as Python writes it, `\\n`, `\\x1b` (a file named with a
+    line break forged a line of `ccsim validate`'s output in a CI log)."""
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in str(text))
+
+
 def shown(value: object) -> str:
     """A value as a message quotes it: repr, at most MAX_SHOWN characters (a 30,000-
     character value is not echoed whole)."""
