@@ -390,3 +390,36 @@ def test_a_scenario_begun_or_misspelt_is_still_told_what_it_lacks(tmp_path):
         messages = errors_of(text, tmp_path)
         assert not any("not a scenario" in m for m in messages), messages
         assert any("arrivals: required field is missing" in m for m in messages), messages
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [  # each gave a second message first: "intraday: got [...] (expected text)"
+        (
+            "  phone: {weekly: 500, intraday: [1, 2, x, 1]}",
+            "s.yaml:14: arrivals.phone.intraday[2]: got 'x' (expected a number)",
+        ),
+        (
+            "  phone: {weekly: 500, intraday: [1, 2, -1, 1]}",
+            "s.yaml:14: arrivals.phone.intraday[2]: got -1 (expected a value at least 0)",
+        ),
+        (
+            "  phone: {weekly: 500, daily: [0.2, x, 0.2, 0.2, 0.2, 0.1, 0.1]}",
+            "s.yaml:14: arrivals.phone.daily[1]: got 'x' (expected a number)",
+        ),
+        (
+            "  phone: {weekly: 500, intraday: {csv: 5}}",
+            "s.yaml:14: arrivals.phone.intraday.csv: got 5 (expected text)",
+        ),
+        (  # was "unknown intraday curve 'x.csv'"
+            "  phone: {weekly: 500, intraday: {cvs: x.csv}}",
+            "s.yaml:14: arrivals.phone.intraday: expected days like mon-fri, sat, mon-sun or a "
+            "list of them, got 'cvs'; did you mean 'csv'? ({csv: path} reads a CSV file)",
+        ),
+    ],
+)
+def test_a_bad_value_inside_a_list_or_a_mapping_is_one_message_where_it_is(line, expected):
+    text = MINIMAL.replace("  phone: {weekly: 500, intraday: business_hours}", line, 1)
+    with pytest.raises(ccsim.ScenarioError) as caught:
+        ccsim.loads(text, name="s.yaml")
+    assert [str(m) for m in caught.value.messages] == [expected]

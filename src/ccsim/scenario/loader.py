@@ -315,8 +315,31 @@ def _clean_loc(loc: tuple) -> Loc:
     return tuple(p for p in loc if not (isinstance(p, str) and (p == "[key]" or _TAG.match(p))))
 
 
+def _mismatch(err: dict) -> bool:
+    """A union branch refused the value's type as a whole (its location ends at the
+    branch's tag): `intraday` given a list, refused by the text branch."""
+    last = err["loc"][-1] if err["loc"] else None
+    kind = err["type"]
+    wrong_type = kind.endswith("_type") or kind in ("literal_error", "is_instance_of")
+    return wrong_type and isinstance(last, str) and last != "[key]" and bool(_TAG.match(last))
+
+
 def _prune_union_noise(errors: list[dict]) -> list[dict]:
-    """For a union field, keep the errors of the branch the user most likely meant."""
+    """For a union field, keep the errors of the branch the user most likely meant: a
+    branch that took the value's type and refused something inside it (a list with one
+    bad weight) over the branches that refused the type (`intraday: [.., x, ..]` gave
+    "expected text" beside "[14]: expected a number"); else the most specific error."""
+    inside = [_clean_loc(e["loc"]) for e in errors if not _mismatch(e)]
+    errors = [
+        e
+        for e in errors
+        if not (
+            _mismatch(e)
+            and any(
+                len(d) > len(c) and d[: len(c)] == c for c in [_clean_loc(e["loc"])] for d in inside
+            )
+        )
+    ]
     by_loc: dict[Loc, list[dict]] = {}
     for err in errors:
         by_loc.setdefault(_clean_loc(err["loc"]), []).append(err)

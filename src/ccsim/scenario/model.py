@@ -8,6 +8,7 @@ runs both), so every problem is reported with its own field path.
 
 from __future__ import annotations
 
+import difflib
 import math
 import types
 from datetime import date
@@ -489,6 +490,14 @@ class Arrivals(Model):
     @field_validator("intraday")
     @classmethod
     def _intraday(cls, value: Any) -> Any:
+        if isinstance(value, dict):  # its day ranges first: `{cvs: x.csv}` is a slip of csv,
+            for days in value:  # not the unknown curve 'x.csv' it was reported as
+                try:
+                    units.parse_days(days)
+                except ValueError as exc:
+                    slip = "; did you mean 'csv'? ({csv: path} reads a CSV file)"
+                    near = difflib.get_close_matches(str(days), ["csv"], cutoff=0.6)
+                    raise ValueError(f"{exc}{slip if near else ''}") from None
         profiles_ = value.values() if isinstance(value, dict) else [value]
         for profile in profiles_:
             if isinstance(profile, str) and profile not in profiles.BUILTIN_CURVES:
