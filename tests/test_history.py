@@ -356,6 +356,54 @@ staffing: {rows: [[tue, "10:00", agents, 3], [sun, "23:00", agents, 1.25]]}
     assert s.paid_hours()["agents"] == pytest.approx(4.25)
 
 
+TABLED = """
+name: a table
+simulation: {start: 1999-02-15, horizon: 1d, interval: 1h, seed: 3}
+channels: {phone: {kind: voice, patience: 2min}}
+arrivals: {phone: {counts: {csv: counts.csv}}}
+reasons: {call: {mix: {phone: 1}, resolve: {mean: 3min, cv: 0.8}}}
+anger: off
+groups: {agents: {skills: {phone: 1}}}
+staffing: {csv: staffing.csv}
+"""
+
+
+@pytest.mark.parametrize(
+    ("table", "rows", "expected"),
+    [  # only the first bad cell was named; a repeated row or an unknown group named no row
+        ("staffing", {2: "mon,09:00,agents,-2", 4: "mon,11:00,agents,x", 6: "mon,13:00,agents,-1"},
+         "staffing.csv:3: agents: expected a finite number >= 0, got '-2'; also at lines 5, 7"),
+        ("staffing", {2: "mun,09:00,agents,2", 4: "mon,25:00,agents,2"},
+         "staffing.csv:3: expected a day (mon..sun) and a time HH:MM, got 'mun', '09:00'; "
+         "also at line 5"),
+        ("staffing", {4: "mon,08:00,agents,2"},
+         "staffing.csv:5: group 'agents' at 'mon 08:00' appears twice (first at "
+         "staffing.csv:2; expected one row per interval and group)"),
+        ("staffing", {3: "mon,10:00,agnets,2"},
+         "staffing.csv:4: unknown group 'agnets' (expected one of: agents); did you mean "
+         "'agents'?"),
+        ("counts", {5: "1999-02-15 09:00,3"},
+         "counts.csv:6: the interval '1999-02-15 09:00' appears twice (first at counts.csv:3; "
+         "expected one row each)"),
+    ],
+)  # fmt: skip
+def test_every_bad_row_of_a_table_is_named_by_its_line(tmp_path, table, rows, expected):
+    staffing = ["day,time,group,agents"] + [f"mon,{h:02d}:00,agents,2" for h in range(8, 14)]
+    counts = ["start,count"] + [f"1999-02-15 {h:02d}:00,4" for h in range(8, 14)]
+    lines = staffing if table == "staffing" else counts
+    for i, row in rows.items():
+        lines[i] = row
+    (tmp_path / "staffing.csv").write_text("\n".join(staffing) + "\n")
+    (tmp_path / "counts.csv").write_text("\n".join(counts) + "\n")
+    (tmp_path / "s.yaml").write_text(
+        TABLED if table == "counts" else TABLED.replace("start: 1999-02-15, ", "")
+        .replace("{counts: {csv: counts.csv}}", "{weekly: 100}")
+    )  # fmt: skip
+    with pytest.raises(ccsim.ScenarioError) as caught:
+        ccsim.load(tmp_path / "s.yaml")
+    assert [m.message for m in caught.value.messages] == [expected]
+
+
 def test_the_staffing_reconstruction_rule():
     t = pd.Timestamp("2024-01-01")
     at = lambda minutes: t + pd.Timedelta(minutes=minutes)  # noqa: E731

@@ -244,7 +244,8 @@ def _replay(s: Scenario) -> list[Problem]:
         starts, groups, _ = s.staffing.table()
         unknown = sorted(set(groups.tolist()) - set(s.groups))
         if unknown:
-            msg = f"unknown group {unknown[0]!r} {_suggest(unknown[0], list(s.groups))}"
+            where = s.staffing.row_of(unknown[0])  # (it named no row)
+            msg = f"{where}: unknown group {unknown[0]!r} {_suggest(unknown[0], list(s.groups))}"
             out.append(Problem(("staffing",), msg))
         if s.roster:
             msg = "give either a `roster:` (shifts) or `staffing:` (agents per interval), not both"

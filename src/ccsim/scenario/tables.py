@@ -99,12 +99,22 @@ class Table(BaseModel):
         values = pd.to_numeric(frame[column], errors="coerce").to_numpy(float)
         bad = ~np.isfinite(values) | (values < low)
         if bad.any():
-            i = int(np.flatnonzero(bad)[0])
+            i, *others = np.flatnonzero(bad).tolist()
             raise ValueError(
                 f"{self._at(i)}: {column}: expected a finite number >= {low:g}, "
-                f"got {self._rules.quote(str(frame[column].iloc[i]))}"
+                f"got {self._rules.quote(str(frame[column].iloc[i]))}{self._too(others)}"
             )
         return values
+
+    def _too(self, rows: list[int]) -> str:
+        """`; also at lines 8, 10, 12` — the other rows with the same problem, so that a
+        CI job fixes them in one go (only the first was named)."""
+        if not rows:
+            return ""
+        listed = ", ".join(str(i + 2) if self.csv else f"rows[{i}]" for i in rows[:5])
+        listed += f" and {len(rows) - 5} more" if len(rows) > 5 else ""
+        noun = ("lines " if len(rows) > 1 else "line ") if self.csv else ""
+        return f"; also at {noun}{listed}"
 
     def _datetimes(self, frame: pd.DataFrame, column: str) -> np.ndarray:
         """A column of dates and times (1999-02-15 07:00) as datetime64 minutes, on the
@@ -245,8 +255,16 @@ class CountsTable(Table):
             raise ValueError(f"{self._at()}: a count above {most} in one interval")
         order = np.argsort(starts, kind="stable")
         self._starts, self._counts = starts[order], counts[order]
-        if (np.diff(self._starts) == np.timedelta64(0, "m")).any():
-            raise ValueError(f"{self._at()}: an interval appears twice (expected one row each)")
+        twice = np.flatnonzero(np.diff(self._starts) == np.timedelta64(0, "m"))
+        if twice.size:  # the later row of the first pair in the file (it named none)
+            pairs = sorted((int(max(order[k], order[k + 1])), int(min(order[k], order[k + 1])))
+                           for k in twice)  # fmt: skip
+            i, j = pairs[0]
+            when = self._rules.quote(str(frame["start"].iloc[i]).strip())
+            raise ValueError(
+                f"{self._at(i)}: the interval {when} appears twice (first at {self._at(j)}; "
+                "expected one row each)"
+            )
         return self
 
     def per_minute_offset(self, origin: np.datetime64) -> tuple[np.ndarray, np.ndarray]:
@@ -286,23 +304,42 @@ class StaffingTable(Table):
             self._starts = self._datetimes(frame, "start")
             keys = list(zip(self._starts.tolist(), self._group, strict=True))
         else:
-            minutes = []
+            minutes: list[float] = []
+            bad: list[int] = []
             for i, (day, clock) in enumerate(zip(frame["day"], frame["time"], strict=True)):
                 try:
-                    minutes.append(
-                        units.parse_day(str(day)) * units.MINUTES_PER_DAY
-                        + units.parse_clock(str(clock))
-                    )
+                    minute = units.parse_day(str(day)) * units.MINUTES_PER_DAY
+                    minutes.append(minute + units.parse_clock(str(clock)))
                 except ValueError:
-                    raise ValueError(
-                        f"{self._at(i)}: expected a day (mon..sun) and a time HH:MM, got "
-                        f"{self._rules.quote(str(day))}, {self._rules.quote(str(clock))}"
-                    ) from None
+                    bad.append(i)
+            if bad:
+                i = bad[0]
+                day, clock = (self._rules.quote(str(frame[c].iloc[i])) for c in ("day", "time"))
+                raise ValueError(
+                    f"{self._at(i)}: expected a day (mon..sun) and a time HH:MM, got {day}, "
+                    f"{clock}{self._too(bad[1:])}"
+                )
             self._week_minute = np.array(minutes, float)
             keys = list(zip(minutes, self._group, strict=True))
-        if len(set(keys)) != len(keys):
-            raise ValueError(f"{self._at()}: an interval appears twice for a group")
+        first: dict[tuple, int] = {}
+        for i, key in enumerate(keys):
+            if key in first:  # (it named no row, interval or group)
+                when = (
+                    frame["start"].iloc[i]
+                    if "start" in frame
+                    else (f"{frame['day'].iloc[i]} {frame['time'].iloc[i]}")
+                )
+                raise ValueError(
+                    f"{self._at(i)}: group {self._rules.quote(key[1])} at "
+                    f"{self._rules.quote(str(when).strip())} appears twice (first at "
+                    f"{self._at(first[key])}; expected one row per interval and group)"
+                )
+            first[key] = i
         return self
+
+    def row_of(self, group: str) -> str:
+        """Where the first row of `group` is: `file.csv:LINE` or `rows[i]`."""
+        return self._at(int(np.flatnonzero(self._group == group)[0]))
 
     @property
     def weekly(self) -> bool:
