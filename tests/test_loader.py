@@ -125,11 +125,23 @@ def test_folder_instead_of_file(tmp_path):
         ccsim.load(tmp_path)
 
 
-def test_not_utf8(tmp_path):
+def test_not_utf8_or_a_control_character_is_named_at_its_line(tmp_path):
+    # they had no line: "cannot read file: not UTF-8 text", and ruamel's "unacceptable
+    # character #x0000: special characters are not allowed in "<unicode string>",
+    # position 500"
     path = tmp_path / "s.yaml"
-    path.write_bytes(b"name: \xff\xfe\n")
-    with pytest.raises(ccsim.ScenarioError, match="cannot read file"):
+    path.write_bytes(b"name: x\n# caf\xe9\n")
+    with pytest.raises(ccsim.ScenarioError) as caught:
         ccsim.load(path)
+    assert [str(m) for m in caught.value.messages] == [
+        f"{path}:2: cannot read file: not UTF-8 text (byte 0xe9): save the file as UTF-8"
+    ]
+    for char in ("\x00", "\x07"):
+        with pytest.raises(ccsim.ScenarioError) as caught:
+            ccsim.loads(MINIMAL.replace("name: minimal", f"name: mini{char}mal"), name="s.yaml")
+        assert [str(m) for m in caught.value.messages] == [
+            f"s.yaml:1: invalid YAML: the control character {char!r} is not allowed in a YAML file"
+        ]
 
 
 def test_loads_from_text():

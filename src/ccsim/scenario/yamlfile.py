@@ -27,6 +27,7 @@ from ruamel.yaml.events import (
     MappingStartEvent,
     ScalarEvent,
 )
+from ruamel.yaml.reader import ReaderError
 from ruamel.yaml.tokens import ScalarToken
 
 from ccsim.scenario.limits import DEFAULT_FILE_LIMITS, FileLimits
@@ -73,8 +74,13 @@ def read_text(
         return path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise InputError([Message(name, None, None, "file not found")]) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        why = getattr(exc, "strerror", None) or "not UTF-8 text"
+    except UnicodeDecodeError as exc:  # its line, and the byte (it named neither)
+        line = exc.object.count(b"\n", 0, exc.start) + 1
+        byte = exc.object[exc.start : exc.start + 1].hex()
+        why = f"not UTF-8 text (byte 0x{byte}): save the file as UTF-8"
+        raise InputError([Message(name, line, None, f"cannot read file: {why}")]) from None
+    except OSError as exc:
+        why = exc.strerror or "cannot be read"
         raise InputError([Message(name, None, None, f"cannot read file: {why}")]) from None
 
 
@@ -133,6 +139,11 @@ def parse(
             )
         line, what_ = _still_open(exc, text, line, what_)
         raise InputError([Message(name, line, None, f"invalid YAML: {what_}")]) from None
+    except ReaderError as exc:  # a control character: its line (it said "position 500")
+        line = text.count("\n", 0, exc.position) + 1
+        char = chr(exc.character) if isinstance(exc.character, int) else str(exc.character)
+        msg = f"invalid YAML: the control character {char!r} is not allowed in a YAML file"
+        raise InputError([Message(name, line, None, msg)]) from None
     except YAMLError as exc:
         detail = " ".join(str(exc).split())[:200]
         raise InputError([Message(name, None, None, f"invalid YAML: {detail}")]) from None
