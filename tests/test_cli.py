@@ -215,6 +215,19 @@ def test_a_size_that_is_not_positive_and_finite_is_named_as_a_size(size):
 
 
 @pytest.mark.parametrize(
+    ("size", "said"),
+    [  # `lots` was offered "16GB, 500MB or none", and `none` then refused
+        ("lots", "expected a size like 5MB, 200KB or a number of bytes, got 'lots'"),
+        ("none", "a file size limit cannot be none (expected a size like 5MB or 200KB)"),
+    ],
+)
+def test_a_file_size_limit_is_offered_only_what_it_takes(size, said):
+    r = ccsim("validate", str(SCENARIOS / "small_shop.yaml"), f"--max-file-size={size}")
+    assert r.returncode == 2
+    assert r.stderr.strip() == f"ccsim: error: Invalid value for '--max-file-size': {said}"
+
+
+@pytest.mark.parametrize(
     ("command", "option", "value", "expected"),
     [
         ("check", "--confidence", "nan", "a number >= 0.5 and <= 0.9999"),

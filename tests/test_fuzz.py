@@ -73,6 +73,12 @@ def test_a_run_too_large_for_the_memory_limit_is_refused_with_the_estimate():
     message = str(caught.value)
     assert "million contacts" in message and "more than the limit of 100 MB" in message
     assert "--memory-limit" in message and "memory_limit=" in message
+    assert "(default:" not in message  # it said the default's origin of a limit given
+    small_week = ccsim.loads(MINIMAL)
+    with pytest.raises(ccsim.WorkLimitError) as caught:
+        ccsim.simulate(small_week, 1, seed=1, memory_limit=1)
+    assert "would simulate about 457 contacts each" in str(caught.value)  # "0.00 million"
+    assert "(default:" not in str(caught.value)
     # sweep and compare ran it anyway until 2026-12-06 (no check, no --memory-limit)
     big = {"arrivals.phone.weekly": 5000000}
     small = ccsim.loads(MINIMAL)

@@ -84,7 +84,7 @@ from test_cli import ccsim as cli
         # missing field and unknown key
         (
             "name: ci\non: [push]\njobs: {check: {runs-on: ubuntu-latest}}\n",
-            ":1: not a scenario: none of its keys (name, on, jobs) is a scenario's",
+            ":1: not a scenario: none of its keys (on, jobs) is a scenario's",  # (name is one)
         ),
     ],
 )

@@ -157,9 +157,13 @@ def file_size(value: Any) -> int:
     """A file size like 5MB, 200KB or a number of bytes."""
     from ccsim.model.work import parse_size
 
-    size = parse_size(str(value))
+    try:
+        size = parse_size(str(value))
+    except ValueError as exc:  # a file's size has no `none` (it was offered, then refused)
+        words = str(exc).replace("16GB, 500MB or none", "5MB, 200KB or a number of bytes")
+        raise ValueError(words) from None
     if size == float("inf"):
-        raise ValueError("a file size limit cannot be none")
+        raise ValueError("a file size limit cannot be none (expected a size like 5MB or 200KB)")
     return int(size)
 
 

@@ -111,6 +111,9 @@ def parse_size(value: str | float | int | None) -> float:
     return size
 
 
+DEFAULT_SAID = " (default: a quarter of this machine's memory)"  # only when it is the default
+
+
 def ensure_fits(s: Scenario, limit: str | float | int | None = None, replications: int = 1) -> Work:
     """The work of one replication of `s`; WorkLimitError when a run of `replications`
     needs more memory than `limit` (bytes or a size like 16GB; None = `default_limit()`)."""
@@ -120,9 +123,9 @@ def ensure_fits(s: Scenario, limit: str | float | int | None = None, replication
     if need > allowed:
         raise WorkLimitError(
             f"{replications} replication(s) of {s.name!r} would simulate about "
-            f"{work.contacts / 1e6:,.2f} million contacts each ({work.events / 1e6:,.1f} "
-            f"million events) and need about {_gb(need)} of memory, more than the limit of "
-            f"{_gb(allowed)} (default: a quarter of this machine's memory); shorten the "
+            f"{_count(work.contacts)} contacts each ({_count(work.events)} events) and need "
+            f"about {_gb(need)} of memory, more than the limit of "
+            f"{_gb(allowed)}{DEFAULT_SAID if limit is None else ''}; shorten the "
             "horizon or the volume, or allow it with --memory-limit SIZE (memory_limit= "
             "in Python)"
         )
@@ -132,4 +135,12 @@ def ensure_fits(s: Scenario, limit: str | float | int | None = None, replication
 def _gb(size: float) -> str:
     if size >= 1e9:
         return f"{size / 1e9:,.1f} GB"
-    return f"{size / 1e6:,.0f} MB" if size >= 1e6 else f"{size:,.0f} bytes"  # (1KB: "0 MB")
+    if size >= 1e7:
+        return f"{size / 1e6:,.0f} MB"
+    # (1KB: "0 MB"; 1.4 MB needed beside a limit of 1 MB read "1 MB, more than 1 MB")
+    return f"{size / 1e6:,.1f} MB" if size >= 1e6 else f"{size:,.0f} bytes"
+
+
+def _count(n: float) -> str:
+    """`1.29 million` or `4,512` (a small week read "0.00 million contacts")."""
+    return f"{n / 1e6:,.2f} million" if n >= 1e6 else f"{n:,.0f}"

@@ -119,7 +119,8 @@ def _not_a_scenario(data: Any) -> str | None:
     fields = {f.alias or n for n, f in Scenario.model_fields.items()} - told
     if set(keys) <= told or any(k in fields or any(_slip(k, f) for f in fields) for k in keys):
         return None
-    shown = ", ".join(keys[:4]) + (f" and {len(keys) - 4} more" if len(keys) > 4 else "")
+    others = [k for k in keys if k not in told]  # (`name` was listed as not a scenario's)
+    shown = ", ".join(others[:4]) + (f" and {len(others) - 4} more" if len(others) > 4 else "")
     return (
         f"not a scenario: none of its keys ({shown}) is a scenario's (channels, arrivals, "
         "reasons, groups, ...: docs/scenario-format.md)"
