@@ -781,7 +781,8 @@ def test_a_staggered_break_is_taken_in_turns_and_planned_as_the_turns_average():
     assert {p.periods[0].breaks[0][0] for p in plans} == {early + 240}
     # the last turn must end inside the shift
     with pytest.raises(
-        ccsim.ScenarioError, match=r"break 1 ends after the shift ends \(its last turn\)"
+        ccsim.ScenarioError,
+        match=r"break 1 of `breaks` ends after the shift ends \(its last turn\)",
     ):
         ccsim.with_changes(
             s, {"shifts.early.breaks": [{"after": "7h", "length": "30min", "stagger": "1h"}]}

@@ -207,7 +207,7 @@ CASES = [
         "patience: 3min",
         "patience: 3min\n    concurrency: 3",
         "channels.phone",
-        "  phone:\n    kind: voice",
+        "    concurrency: 3",  # the key's line (it was the channel's)
         "apply to chat channels only",
     ),
     (
@@ -215,7 +215,7 @@ CASES = [
         "patience: 3min",
         "patience: 3min\n    discipline: edf",
         "channels.phone",
-        "  phone:\n    kind: voice",
+        "    discipline: edf",
         "message channels only",
     ),
     (
@@ -223,7 +223,7 @@ CASES = [
         "    kind: message",
         "    kind: message\n    patience: 5min",
         "channels.email",
-        "  email:\n    kind: message",
+        "    patience: 5min",
         "no abandonment",
     ),
     (
@@ -256,7 +256,8 @@ CASES = [
         '{start: "08:00", length: 10h, days: mon-fri, breaks: [{after: 9h, length: 2h}]}',
         "shifts.day",
         "breaks: [{after: 9h",
-        "ends after the shift ends",
+        "break 1 of `breaks` ends after the shift ends (expected after + length within the "
+        "shift's 10h)",
     ),
     (
         "shift-start-clock",

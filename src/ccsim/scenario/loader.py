@@ -255,8 +255,16 @@ def _line_of(loc: Loc, lines: dict[Loc, int] | None) -> int | None:
     return 1
 
 
+_NAMED = re.compile(r"`(\w+)[`:]")  # `concurrency` or `discipline: edf`
+
+
 def _locate(p: Problem, name: str, lines: dict[Loc, int] | None) -> Message:
-    return Message(name, _line_of(p.loc, lines), p.field, p.message, p.warning)
+    """The message at the line of its field — or, when it names a key of that field in
+    backticks that the file holds, at that key's line (`concurrency` on an e-mail
+    channel was reported at the channel's first line)."""
+    named = [(*p.loc, key) for key in _NAMED.findall(p.message)]
+    inside = next((loc for loc in named if lines is not None and loc in lines), None)
+    return Message(name, _line_of(inside or p.loc, lines), p.field, p.message, p.warning)
 
 
 # --- pydantic errors as plain messages -------------------------------------------------

@@ -690,7 +690,10 @@ class Shift(Model):
         for i, brk in enumerate(self.breaks):
             if brk.begins(brk.turns - 1) + brk.length > self.length:
                 late = " (its last turn)" if brk.turns > 1 else ""
-                raise ValueError(f"break {i + 1} ends after the shift ends{late}")
+                raise ValueError(  # (`breaks`: the message is put at that key's line)
+                    f"break {i + 1} of `breaks` ends after the shift ends{late} (expected "
+                    f"after + length within the shift's {units.format_duration(self.length)})"
+                )
         return self
 
     @property
