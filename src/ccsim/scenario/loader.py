@@ -252,6 +252,9 @@ def _line_of(loc: Loc, lines: dict[Loc, int] | None) -> int | None:
     for n in range(len(loc), -1, -1):
         if loc[:n] in lines:
             return lines[loc[:n]]
+        as_text = (*loc[: n - 1], str(loc[n - 1])) if n else ()  # a key YAML read as a number
+        if n and as_text in lines:  # (the file's keys are kept as text)
+            return lines[as_text]
     return 1
 
 
@@ -301,6 +304,8 @@ def _from_pydantic(
         if err["type"] == "missing" and loc in meant:
             continue
         text = _describe(err, loc, root)  # (at the model's field: a duration's units)
+        if "[key]" in err["loc"] and err["type"] == "string_type":  # `123:`, `true:`, `1.5:`
+            text = f"the name {units.shown(err['input'])} is not text (write it in quotes)"
         if err["type"] != "missing" and lines and _shorthand(loc, lines, root):
             loc = loc[:-1]  # a shorthand's value (`max_abandon: 1.5` is {at_most: 1.5})
         if (loc, text) in seen:
