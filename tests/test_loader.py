@@ -446,3 +446,17 @@ def test_a_name_yaml_reads_as_a_number_is_told_to_be_quoted_at_its_line():
     first = str(caught.value.messages[0])
     line = MINIMAL.splitlines().index("  email:") + 1
     assert first == f"s.yaml:{line}: channels[123]: the name 123 is not text (write it in quotes)"
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "said"),
+    [  # Python's and PyYAML's words: "got None", "but found another document"
+        ("  email:\n    kind: message\n", "  email:\n", "channels.email: empty (expected a mapping"),
+        ("name: minimal\n", "name: minimal\n---\nname: again\n",
+         "invalid YAML: a second YAML document begins here (a file holds one: remove the ---)"),
+    ],
+)  # fmt: skip
+def test_an_empty_value_or_a_second_document_is_said_in_plain_words(old, new, said):
+    with pytest.raises(ccsim.ScenarioError) as caught:
+        ccsim.loads(MINIMAL.replace(old, new, 1), name="s.yaml")
+    assert any(said in str(m) for m in caught.value.messages), caught.value.messages

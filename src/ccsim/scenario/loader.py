@@ -381,7 +381,7 @@ def _bound(value: Any, duration: bool) -> str:
 def _describe(err: dict, loc: Loc, root: type[BaseModel] = Scenario) -> str:
     """One readable sentence for a pydantic error, saying what was expected."""
     kind, ctx, raw = err["type"], err.get("ctx") or {}, err.get("input")
-    got = units.shown(raw)
+    got = "nothing" if raw is None else units.shown(raw)  # (an empty value was `None`)
     if kind == "missing":
         return "required field is missing"
     if kind == "extra_forbidden":
@@ -421,7 +421,7 @@ def _describe(err: dict, loc: Loc, root: type[BaseModel] = Scenario) -> str:
         return f"got {got} (expected a whole number)"
     if kind.endswith(("_type", "_parsing")):
         expected = next((w for k, w in _TYPE_WORDS.items() if kind.startswith(k)), "another type")
-        return f"got {got} (expected {expected})"
+        return f"{'empty' if raw is None else f'got {got}'} (expected {expected})"
     if kind in ("too_short", "too_long"):  # pydantic: "Dictionary should have at least 1
         # item after validation, not 0"
         bound = ctx.get("min_length" if kind == "too_short" else "max_length")
@@ -429,6 +429,8 @@ def _describe(err: dict, loc: Loc, root: type[BaseModel] = Scenario) -> str:
         what = "at least" if kind == "too_short" else "at most"
         if isinstance(bound, int) and isinstance(count, int):
             entries = "entry" if bound == 1 else "entries"
+            if count == 0:  # `reasons: {}` read "got 0"
+                return f"empty (expected {what} {bound:,} {entries})"
             return f"got {count:,} (expected {what} {bound:,} {entries})"
     return f"{err['msg']} (got {got})"
 

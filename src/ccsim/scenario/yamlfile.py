@@ -132,6 +132,8 @@ def parse(
                 f"{what_} (text after a quoted value, a [list] or a {{mapping}}: put the "
                 "whole value in quotes)"
             )
+        elif str(what_) == "but found another document":  # a `---` after the first
+            what_ = "a second YAML document begins here (a file holds one: remove the ---)"
         elif str(what_) == "mapping values are not allowed here":
             what_ = (
                 f"{what_} (a key indented deeper than the keys above it, or a value "
