@@ -9,11 +9,11 @@ back (a report rebuilt from an output folder).
 from __future__ import annotations
 
 import math
-from typing import Any
+from typing import Annotated, Any
 
 import numpy as np
 import pandas as pd
-from pydantic import BaseModel, model_serializer
+from pydantic import BaseModel, Field, model_serializer
 
 from ccsim.finance.cost import Cost
 from ccsim.measure import week
@@ -81,14 +81,16 @@ class Scoped(BaseModel):
 
     per: str = "week"
     periods: PeriodAttainment | None = None
-    # with a confidence (`check --confidence`, a plan's verification), a target over the
-    # window is met when this one-sided bound reaches the goal, not the estimate: a
-    # report shows it beside the two-sided interval, which may cross the goal
-    bound: Bound = None
 
     @model_serializer(mode="wrap")
     def _scoped_only(self, handler: Any) -> dict[str, Any]:
         return _without_none(handler(self), "periods", "bound")
+
+
+# with a confidence (`check --confidence`, a plan's verification) a target over the window
+# is met when this one-sided bound reaches the goal, not the estimate: reports show it
+# beside the two-sided interval, which may cross the goal (absent without a confidence)
+JudgedBound = Annotated[Bound, Field(default=None)]
 
 
 def _without_none(data: dict[str, Any], *keys: str) -> dict[str, Any]:
@@ -108,6 +110,7 @@ class ServiceResult(Scoped):
     at_least: float
     mean: Bound
     ci: tuple[Bound, Bound]
+    bound: JudgedBound
     met: bool
 
 
@@ -115,6 +118,7 @@ class AbandonLimit(Scoped):
     """An abandon-rate limit and whether it is met (the estimate is `abandon_rate`)."""
 
     limit: float
+    bound: JudgedBound
     met: bool
 
 

@@ -344,16 +344,11 @@ def _prune_union_noise(errors: list[dict]) -> list[dict]:
     bad weight) over the branches that refused the type (`intraday: [.., x, ..]` gave
     "expected text" beside "[14]: expected a number"); else the most specific error."""
     inside = [_clean_loc(e["loc"]) for e in errors if not _mismatch(e)]
-    errors = [
-        e
-        for e in errors
-        if not (
-            _mismatch(e)
-            and any(
-                len(d) > len(c) and d[: len(c)] == c for c in [_clean_loc(e["loc"])] for d in inside
-            )
-        )
-    ]
+
+    def entered(loc: Loc) -> bool:  # another branch refused something below `loc`
+        return any(len(d) > len(loc) and d[: len(loc)] == loc for d in inside)
+
+    errors = [e for e in errors if not (_mismatch(e) and entered(_clean_loc(e["loc"])))]
     by_loc: dict[Loc, list[dict]] = {}
     for err in errors:
         by_loc.setdefault(_clean_loc(err["loc"]), []).append(err)
