@@ -11,6 +11,7 @@ from __future__ import annotations
 import difflib
 import math
 import types
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import Annotated, Any, Literal, Union, get_args, get_origin
@@ -56,38 +57,28 @@ PositiveDuration = Annotated[Duration, Field(gt=0)]
 NonNegDuration = Annotated[Duration, Field(ge=0)]
 Share = Annotated[float, Field(ge=0.0, le=1.0)]
 MAX_NAME = 60  # characters of a channel's, reason's, group's or shift's name
-
-
-def _name(value: str) -> str:
-    """A name a report, a log line and a JUnit file print: printable, on one line, at
-    most MAX_NAME characters (until 2026-12-06 a channel named with a line break and a
-    control character printed a forged line into CI logs, and its JUnit file was not
-    XML)."""
-    if not value.isprintable() or not 1 <= len(value) <= MAX_NAME:
-        raise ValueError(
-            f"got {units.shown(value)} (expected a name of 1 to {MAX_NAME} printable "
-            "characters on one line)"
-        )
-    return value
-
-
-Name = Annotated[str, AfterValidator(_name)]
 MAX_TITLE = 200  # characters of a scenario's name
 
 
-def _title(value: str) -> str:
-    """A scenario's name, which every report and the first line of `ccsim run` print:
-    printable, on one line (a name with a line break and an escape printed a forged
-    `ok` line into a CI log), at most MAX_TITLE characters."""
-    if not value.isprintable() or not 1 <= len(value) <= MAX_TITLE:
-        raise ValueError(
-            f"got {units.shown(value)} (expected a name of 1 to {MAX_TITLE} printable "
-            "characters on one line; `description` takes more)"
-        )
-    return value
+def _one_line(most: int, more: str = "") -> Callable[[str], str]:
+    """A validator of a name that a report, a log line and a JUnit file print:
+    printable, on one line, 1 to `most` characters (until 2026-12-06 a channel named with
+    a line break and a control character printed a forged line into CI logs and its
+    JUnit file was not XML; a scenario's name printed its line breaks in `run`)."""
+
+    def check(value: str) -> str:
+        if not value.isprintable() or not 1 <= len(value) <= most:
+            raise ValueError(
+                f"got {units.shown(value)} (expected a name of 1 to {most} printable "
+                f"characters on one line{more})"
+            )
+        return value
+
+    return check
 
 
-Title = Annotated[str, AfterValidator(_title)]
+Name = Annotated[str, AfterValidator(_one_line(MAX_NAME))]
+Title = Annotated[str, AfterValidator(_one_line(MAX_TITLE, "; `description` takes more"))]
 
 
 def _days(value: Any) -> frozenset[int]:
