@@ -218,7 +218,10 @@ def test_a_size_that_is_not_positive_and_finite_is_named_as_a_size(size):
     ("size", "said"),
     [  # `lots` was offered "16GB, 500MB or none", and `none` then refused
         ("lots", "expected a size like 5MB, 200KB or a number of bytes, got 'lots'"),
-        ("none", "a file size limit cannot be none (expected a size like 5MB or 200KB)"),
+        (
+            "none",
+            "a size limit cannot be none (expected a size like 5MB, 200KB or a number of bytes)",
+        ),
     ],
 )
 def test_a_file_size_limit_is_offered_only_what_it_takes(size, said):

@@ -157,14 +157,7 @@ def file_size(value: Any) -> int:
     """A file size like 5MB, 200KB or a number of bytes."""
     from ccsim.model.work import parse_size
 
-    try:
-        size = parse_size(str(value))
-    except ValueError as exc:  # a file's size has no `none` (it was offered, then refused)
-        words = str(exc).replace("16GB, 500MB or none", "5MB, 200KB or a number of bytes")
-        raise ValueError(words) from None
-    if size == float("inf"):
-        raise ValueError("a file size limit cannot be none (expected a size like 5MB or 200KB)")
-    return int(size)
+    return int(parse_size(str(value), unlimited=False))
 
 
 def memory_size(value: Any) -> str:

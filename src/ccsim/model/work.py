@@ -87,9 +87,9 @@ def default_limit() -> float:
     return machine_memory() / 4 or 8e9
 
 
-def parse_size(value: str | float | int | None) -> float:
-    """Bytes from `16GB`, `500MB`, a number of bytes, or `none` (no limit); None: the
-    default limit."""
+def parse_size(value: str | float | int | None, unlimited: bool = True) -> float:
+    """Bytes from `16GB`, `500MB`, a number of bytes, or `none` (no limit, when
+    `unlimited` allows it: a file's size limit does not); None: the default limit."""
     if value is None:
         return default_limit()
     if isinstance(value, int | float) and not isinstance(value, bool):
@@ -97,7 +97,10 @@ def parse_size(value: str | float | int | None) -> float:
             raise ValueError(f"a size must be positive and finite, got {value!r}")
         return float(value)
     text = str(value).strip().lower().replace(" ", "")
+    examples = "16GB, 500MB or none" if unlimited else "5MB, 200KB or a number of bytes"
     if text in ("none", "off", "unlimited"):
+        if not unlimited:  # (`none` was offered for a file's size, then refused)
+            raise ValueError(f"a size limit cannot be {text} (expected a size like {examples})")
         return float("inf")
     number = text.rstrip("kmgtb")
     unit = text[len(number) :] or "b"
@@ -105,7 +108,7 @@ def parse_size(value: str | float | int | None) -> float:
     try:
         size = float(number) * UNITS[unit]
     except (ValueError, KeyError):
-        raise ValueError(f"expected a size like 16GB, 500MB or none, got {value!r}") from None
+        raise ValueError(f"expected a size like {examples}, got {value!r}") from None
     if not 0 < size < float("inf"):
         raise ValueError(f"a size must be positive and finite, got {value!r}")
     return size
