@@ -382,6 +382,8 @@ staffing: {csv: staffing.csv}
         ("staffing", {3: "mon,10:00,agnets,2"},
          "staffing.csv:4: unknown group 'agnets' (expected one of: agents); did you mean "
          "'agents'?"),
+        ("staffing", {1: "mon,08:00,agents,2\n", 3: "mon,10:00,agents,-1"},  # a blank line
+         "staffing.csv:5: agents: expected a finite number >= 0, got '-1'"),  # (it said 4)
         ("counts", {5: "1999-02-15 09:00,3"},
          "counts.csv:6: the interval '1999-02-15 09:00' appears twice (first at counts.csv:3; "
          "expected one row each)"),

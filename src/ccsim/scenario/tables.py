@@ -79,11 +79,16 @@ class Table(BaseModel):
                 raise ValueError(f"expected rows {shapes}")
             return pd.DataFrame([[str(v) for v in r] for r in rows], columns=wanted)
         text, rules = self._text(info, what)
-        try:
-            frame = pd.read_csv(io.StringIO(text), dtype=str, skipinitialspace=True)
+        try:  # blank lines kept as empty rows, then dropped: each row keeps its line
+            frame = pd.read_csv(
+                io.StringIO(text), dtype=str, skipinitialspace=True, skip_blank_lines=False
+            )
         except (pd.errors.ParserError, pd.errors.EmptyDataError, csv.Error, ValueError) as exc:
             detail = " ".join(str(exc).split())[:120]
             raise ValueError(f"{self.csv}: not a readable CSV file ({detail})") from None
+        frame = frame[frame.notna().any(axis=1)]
+        self._lines = frame.index.to_numpy() + 2  # (a blank line moved every line after it)
+        frame = frame.reset_index(drop=True)
         frame.columns = [str(c).strip().lower() for c in frame.columns]
         if not any(set(wanted) <= set(frame.columns) for wanted in columns):
             options = " or ".join(", ".join(c) for c in columns)
@@ -111,7 +116,7 @@ class Table(BaseModel):
         CI job fixes them in one go (only the first was named)."""
         if not rows:
             return ""
-        listed = ", ".join(str(i + 2) if self.csv else f"rows[{i}]" for i in rows[:5])
+        listed = ", ".join(self._at(i).rsplit(":", 1)[-1] for i in rows[:5])
         listed += f" and {len(rows) - 5} more" if len(rows) > 5 else ""
         noun = ("lines " if len(rows) > 1 else "line ") if self.csv else ""
         return f"; also at {noun}{listed}"
@@ -154,13 +159,14 @@ class Table(BaseModel):
 
     _rules: FileLimits = PrivateAttr(default_factory=FileLimits)
     _path: Path = PrivateAttr(default_factory=Path)
+    _lines: np.ndarray = PrivateAttr(default_factory=lambda: np.empty(0, int))  # of each row
 
     def _at(self, i: int | None = None) -> str:
         """Where data row i (0-based) is: `file.csv:LINE` (after the header), or `rows[i]`
         for inline rows; without i, the file or `rows`."""
         if self.csv is None:
             return "rows" if i is None else f"rows[{i}]"
-        return self.csv if i is None else f"{self.csv}:{i + 2}"
+        return self.csv if i is None else f"{self.csv}:{self._lines[i]}"
 
 
 class IntradayCSV(Table):
