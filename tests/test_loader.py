@@ -454,6 +454,8 @@ def test_a_name_yaml_reads_as_a_number_is_told_to_be_quoted_at_its_line():
         ("  email:\n    kind: message\n", "  email:\n", "channels.email: empty (expected a mapping"),
         ("name: minimal\n", "name: minimal\n---\nname: again\n",
          "invalid YAML: a second YAML document begins here (a file holds one: remove the ---)"),
+        ("patience: 3min", "patience: [5min]",  # (it said only "expected a mapping")
+         "patience: got ['5min'] (expected a duration like 4min, or a mapping like {mean: 4min"),
     ],
 )  # fmt: skip
 def test_an_empty_value_or_a_second_document_is_said_in_plain_words(old, new, said):

@@ -298,6 +298,11 @@ def _distribution_shorthand(default: str) -> Any:
             return {"dist": "exponential" if default == "exponential" else "fixed", "mean": mean}
         if isinstance(value, dict) and "dist" not in value:
             return {"dist": default, **value}
+        if isinstance(value, list):  # (it said "expected a mapping", leaving out durations)
+            raise ValueError(
+                f"got {units.shown(value)} (expected a duration like 4min, or a mapping like "
+                "{mean: 4min, cv: 0.5})"
+            )
         return value
 
     return convert
