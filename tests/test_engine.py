@@ -253,7 +253,6 @@ def test_a_fractional_count_on_a_staffing_table_is_not_a_shift_end_every_interva
         if ((s < stretch_ends) & (e > stretch_ends)).any()
     ]  # fmt: skip
     assert len(worked_past) >= 5
-    assert all(end <= 1080.0 for log in whole for end, _ in log.overtime)
     assert any(log.overtime for log in whole)  # 18:00 ends the whole agents' shift
 
 

@@ -384,6 +384,10 @@ staffing: {csv: staffing.csv}
          "'agents'?"),
         ("staffing", {1: "mon,08:00,agents,2\n", 3: "mon,10:00,agents,-1"},  # a blank line
          "staffing.csv:5: agents: expected a finite number >= 0, got '-1'"),  # (it said 4)
+        ("staffing", {0: "\n\nday,time,group,agents", 3: "mon,10:00,agents,-1"},  # read
+         "staffing.csv:6: agents: expected a finite number >= 0, got '-1'"),  # (a first try
+        ("staffing", {2: ",,,"},  # refused a file begun by a blank line, and dropped `,,,`)
+         "staffing.csv:3: agents: expected a finite number >= 0, got 'nan'"),
         ("counts", {5: "1999-02-15 09:00,3"},
          "counts.csv:6: the interval '1999-02-15 09:00' appears twice (first at counts.csv:3; "
          "expected one row each)"),

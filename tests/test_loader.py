@@ -437,15 +437,18 @@ def test_a_bad_value_inside_a_list_or_a_mapping_is_one_message_where_it_is(line,
     assert [str(m) for m in caught.value.messages] == [expected]
 
 
-def test_a_name_yaml_reads_as_a_number_is_told_to_be_quoted_at_its_line():
+@pytest.mark.parametrize(("key", "read"), [("123", "123"), ("true", "True")])
+def test_a_name_yaml_reads_as_a_number_is_told_to_be_quoted_at_its_line(key, read):
     # `123:` under channels was "channels[123]: got 123 (expected text)" at the line of
-    # `channels:`, however far below the key was
-    text = MINIMAL.replace("  email:\n    kind: message", "  123:\n    kind: message", 1)
+    # `channels:`, however far below the key was; `true:` was `channels[1]` there
+    text = MINIMAL.replace("  email:\n    kind: message", f"  {key}:\n    kind: message", 1)
     with pytest.raises(ccsim.ScenarioError) as caught:
         ccsim.loads(text, name="s.yaml")
     first = str(caught.value.messages[0])
     line = MINIMAL.splitlines().index("  email:") + 1
-    assert first == f"s.yaml:{line}: channels[123]: the name 123 is not text (write it in quotes)"
+    assert first == (
+        f"s.yaml:{line}: channels[{read}]: the name {read} is not text (write it in quotes)"
+    )
 
 
 @pytest.mark.parametrize(

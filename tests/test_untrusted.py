@@ -274,3 +274,25 @@ def test_a_scenario_name_or_file_name_cannot_forge_a_log_line(tmp_path):
     assert not any(line.startswith("ok ") for line in lines), lines
     assert f"{folder}/x\\nok   fake.yaml:" in r.stderr and "\x1b" not in r.stdout + r.stderr
     assert f"{folder}/y\\x1b[31m.yaml: ok" in r.stdout
+    # the paths `plan` and `run` print: errors and "written to" lines (a review found
+    # them printed raw after the fix above)
+    out = tmp_path / "o\nFAKE"
+    r = subprocess.run(
+        [sys.executable, "-m", "ccsim", "plan", str(folder / "y\x1b[31m.yaml"), "-w", "1",
+         "-q", "--out", str(out), "--memory-limit", "1KB"],
+        capture_output=True, text=True, timeout=GUARD,
+    )  # fmt: skip
+    assert r.returncode == 1 and not out.exists()
+    shown = f"{folder}/y\\x1b[31m.yaml"  # the file's name, its escape written out
+    lines = r.stderr.strip().splitlines()  # MINIMAL's own warning, then the refusal
+    assert lines[-1].startswith(f"ccsim: error: {shown}: "), lines  # (`plan` printed it raw)
+    assert all(line.startswith((shown, "ccsim: error: ")) for line in lines), lines
+    assert "\x1b" not in r.stdout + r.stderr
+    r = subprocess.run(
+        [sys.executable, "-m", "ccsim", "run", str(folder / "y\x1b[31m.yaml"), "-n", "1",
+         "-w", "1", "-q", "--out", str(out)],
+        capture_output=True, text=True, timeout=GUARD,
+    )  # fmt: skip
+    assert r.returncode in (0, 1) and out.is_dir()
+    assert f"results written to {tmp_path}/o\\nFAKE/" in r.stdout
+    assert not any(line.startswith("FAKE") for line in r.stdout.splitlines())

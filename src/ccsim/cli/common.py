@@ -20,6 +20,7 @@ import typer
 from rich.console import Console
 
 from ccsim.atomic import OutputError, check_file, check_folder
+from ccsim.scenario.units import printable
 
 # no markup, no emoji: names and paths from the user are printed as written
 # (`[/bold] shop` is a name, `file.yaml:100:` a line number, not the emoji :100:)
@@ -137,14 +138,15 @@ def agent_counts(most: int, rows: int):
 
 
 def fail_usage(message: str) -> NoReturn:
-    """A usage error found after parsing: one line, exit 2."""
-    err.print(f"ccsim: error: {message}", markup=False)
+    """A usage error found after parsing: one line (a path's line break written out),
+    exit 2."""
+    err.print(f"ccsim: error: {printable(message)}", markup=False)
     raise typer.Exit(EXIT_USAGE)
 
 
 def fail(message: str) -> NoReturn:
     """The job failed for a reason the user can act on: one line, exit 1."""
-    err.print(f"ccsim: error: {message}", markup=False)
+    err.print(f"ccsim: error: {printable(message)}", markup=False)
     raise typer.Exit(EXIT_FAIL)
 
 
@@ -346,7 +348,7 @@ def out_ok(path: Path, option: str, folder: bool = True, ours: str | None = None
 def say_written(folder: Path, what: str, report: bool, as_json: bool) -> None:
     """Where an output folder (and its report) went: on stdout, or stderr under --json."""
     console = err if as_json else out
-    console.print(f"{what} {folder}/", markup=False)
+    console.print(f"{what} {printable(folder)}/", markup=False)
     if report:
-        paths = ", ".join(str(folder / name) for name in ("report.xlsx", "report.html"))
+        paths = ", ".join(printable(folder / name) for name in ("report.xlsx", "report.html"))
         console.print(f"report written: {paths}", markup=False)

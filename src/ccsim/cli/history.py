@@ -31,7 +31,7 @@ from ccsim.cli.common import (
     print_json,
     progress_bar,
 )
-from ccsim.scenario.units import MINUTES_PER_DAY, parse_date
+from ccsim.scenario.units import MINUTES_PER_DAY, parse_date, printable
 
 FORECAST_MARK = "# volume factors forecast by"  # how a forecast calendar's file starts
 
@@ -187,7 +187,7 @@ def fit_command(
         return
     out.print(
         f"fitted {len(fitted.log):,} contacts of {fitted.first} to {fitted.last}: scenario "
-        f"written to {path}" + (f", report to {report}/" if report else ""),
+        f"written to {printable(path)}" + (f", report to {printable(report)}/" if report else ""),
         markup=False,
     )
     for note in fitted.notes:
@@ -318,7 +318,7 @@ def backtest_command(
         if note != overlap:
             out.print(note, markup=False)
     if out_dir is not None:
-        out.print(f"backtest written to {out_dir}/", markup=False)
+        out.print(f"backtest written to {printable(out_dir)}/", markup=False)
 
 
 @app.command("forecast")

@@ -120,8 +120,8 @@ def run(
         raise typer.Exit(EXIT_FAIL)
     if not any(s.agents_per_group().values()):
         err.print(
-            f"ccsim: warning: {scenario}: the roster has no agents, so nobody answers "
-            "(add `roster:` lines, or find one with `ccsim plan`)",
+            f"ccsim: warning: {units.printable(scenario)}: the roster has no agents, so nobody "
+            "answers (add `roster:` lines, or find one with `ccsim plan`)",
             markup=False,
         )
     else:  # what `validate` warns of (a group nobody rostered, a target nobody serves)
@@ -136,7 +136,7 @@ def run(
             memory_limit=memory_limit, first_replication=first_replication,
         )  # fmt: skip
     if precision is not None and (short := shortfall(result, precision, "--max-reps")):
-        err.print(f"ccsim: warning: {scenario}: --{short}", markup=False)
+        err.print(f"ccsim: warning: {units.printable(scenario)}: --{short}", markup=False)
     if out_dir is not None:
         built = reports.from_result(result)
         folders.write_run(

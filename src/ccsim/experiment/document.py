@@ -47,6 +47,12 @@ class Estimate(BaseModel):
 UNMEASURED = Estimate(mean=None, ci=(None, None))  # e.g. the waits of a channel no one reached
 
 
+# with a confidence (`check --confidence`, a plan's verification) a target, or a period of one,
+# is met when this one-sided bound reaches the goal, not the estimate: reports show it
+# beside the two-sided interval, which may cross the goal (absent without a confidence)
+JudgedBound = Annotated[Bound, Field(default=None)]
+
+
 class PeriodResult(BaseModel):
     """One period of a target per day or interval: its estimate (contacts pooled over
     the replications) and CI, and whether it met the target."""
@@ -56,8 +62,8 @@ class PeriodResult(BaseModel):
     offered: Bound  # mean contacts a replication
     mean: Bound
     ci: tuple[Bound, Bound]
+    bound: JudgedBound  # with a confidence: the one-sided bound that was compared
     met: bool
-    bound: Bound = None  # with a confidence: the one-sided bound that was compared
 
     @model_serializer(mode="wrap")
     def _bound_if_judged(self, handler: Any) -> dict[str, Any]:
@@ -85,12 +91,6 @@ class Scoped(BaseModel):
     @model_serializer(mode="wrap")
     def _scoped_only(self, handler: Any) -> dict[str, Any]:
         return _without_none(handler(self), "periods", "bound")
-
-
-# with a confidence (`check --confidence`, a plan's verification) a target over the window
-# is met when this one-sided bound reaches the goal, not the estimate: reports show it
-# beside the two-sided interval, which may cross the goal (absent without a confidence)
-JudgedBound = Annotated[Bound, Field(default=None)]
 
 
 def _without_none(data: dict[str, Any], *keys: str) -> dict[str, Any]:

@@ -304,8 +304,9 @@ def _from_pydantic(
         if err["type"] == "missing" and loc in meant:
             continue
         text = _describe(err, loc, root)  # (at the model's field: a duration's units)
-        if "[key]" in err["loc"] and err["type"] == "string_type":  # `123:`, `true:`, `1.5:`
+        if "[key]" in err["loc"] and err["type"] == "string_type":  # `123:`, `true:`
             text = f"the name {units.shown(err['input'])} is not text (write it in quotes)"
+            loc = (*loc[:-1], err["input"])  # the key itself (pydantic wrote `true` as 1)
         if err["type"] != "missing" and lines and _shorthand(loc, lines, root):
             loc = loc[:-1]  # a shorthand's value (`max_abandon: 1.5` is {at_most: 1.5})
         if (loc, text) in seen:

@@ -79,16 +79,12 @@ class Table(BaseModel):
                 raise ValueError(f"expected rows {shapes}")
             return pd.DataFrame([[str(v) for v in r] for r in rows], columns=wanted)
         text, rules = self._text(info, what)
-        try:  # blank lines kept as empty rows, then dropped: each row keeps its line
-            frame = pd.read_csv(
-                io.StringIO(text), dtype=str, skipinitialspace=True, skip_blank_lines=False
-            )
+        try:
+            frame = pd.read_csv(io.StringIO(text), dtype=str, skipinitialspace=True)
         except (pd.errors.ParserError, pd.errors.EmptyDataError, csv.Error, ValueError) as exc:
             detail = " ".join(str(exc).split())[:120]
             raise ValueError(f"{self.csv}: not a readable CSV file ({detail})") from None
-        frame = frame[frame.notna().any(axis=1)]
-        self._lines = frame.index.to_numpy() + 2  # (a blank line moved every line after it)
-        frame = frame.reset_index(drop=True)
+        self._lines = _record_lines(text, len(frame))
         frame.columns = [str(c).strip().lower() for c in frame.columns]
         if not any(set(wanted) <= set(frame.columns) for wanted in columns):
             options = " or ".join(", ".join(c) for c in columns)
@@ -364,6 +360,16 @@ class StaffingTable(Table):
     def same_rows(self, other: StaffingTable) -> bool:
         """The same rows as `other` read (a file of one name may have changed)."""
         return self.weekly == other.weekly and _equal(self.table(), other.table())
+
+
+def _record_lines(text: str, rows: int) -> np.ndarray:
+    """The line of each of a CSV's `rows` data rows: the lines after the header that are
+    not blank, which pandas skips (a blank line moved every line after it by one). A cell
+    over two lines inside quotes makes fewer rows than lines: then one row a line."""
+    filled = [n for n, line in enumerate(text.splitlines(), start=1) if line.strip()]
+    if len(filled) - 1 == rows:
+        return np.array(filled[1:], int)
+    return np.arange(rows) + (filled[0] if filled else 1) + 1
 
 
 def _equal(these: tuple[np.ndarray, ...], those: tuple[np.ndarray, ...]) -> bool:
