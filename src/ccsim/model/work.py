@@ -114,9 +114,6 @@ def parse_size(value: str | float | int | None, unlimited: bool = True) -> float
     return size
 
 
-DEFAULT_SAID = " (default: a quarter of this machine's memory)"  # only when it is the default
-
-
 def ensure_fits(s: Scenario, limit: str | float | int | None = None, replications: int = 1) -> Work:
     """The work of one replication of `s`; WorkLimitError when a run of `replications`
     needs more memory than `limit` (bytes or a size like 16GB; None = `default_limit()`)."""
@@ -124,11 +121,12 @@ def ensure_fits(s: Scenario, limit: str | float | int | None = None, replication
     work = estimate(s)
     need = work.of_run(replications)
     if need > allowed:
+        default = " (default: a quarter of this machine's memory)"  # said only when it is
         raise WorkLimitError(
             f"{replications} replication(s) of {s.name!r} would simulate about "
             f"{_count(work.contacts)} contacts each ({_count(work.events)} events) and need "
             f"about {_gb(need)} of memory, more than the limit of "
-            f"{_gb(allowed)}{DEFAULT_SAID if limit is None else ''}; shorten the "
+            f"{_gb(allowed)}{default if limit is None else ''}; shorten the "
             "horizon or the volume, or allow it with --memory-limit SIZE (memory_limit= "
             "in Python)"
         )

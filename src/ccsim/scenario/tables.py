@@ -112,7 +112,7 @@ class Table(BaseModel):
         CI job fixes them in one go (only the first was named)."""
         if not rows:
             return ""
-        listed = ", ".join(self._at(i).rsplit(":", 1)[-1] for i in rows[:5])
+        listed = ", ".join(self._row(i) for i in rows[:5])
         listed += f" and {len(rows) - 5} more" if len(rows) > 5 else ""
         noun = ("lines " if len(rows) > 1 else "line ") if self.csv else ""
         return f"; also at {noun}{listed}"
@@ -157,12 +157,17 @@ class Table(BaseModel):
     _path: Path = PrivateAttr(default_factory=Path)
     _lines: np.ndarray = PrivateAttr(default_factory=lambda: np.empty(0, int))  # of each row
 
+    def _row(self, i: int) -> str:
+        """Data row i (0-based): its line in the file (after the header, past blank
+        lines), or `rows[i]` for inline rows."""
+        return str(self._lines[i]) if self.csv is not None else f"rows[{i}]"
+
     def _at(self, i: int | None = None) -> str:
-        """Where data row i (0-based) is: `file.csv:LINE` (after the header), or `rows[i]`
-        for inline rows; without i, the file or `rows`."""
-        if self.csv is None:
-            return "rows" if i is None else f"rows[{i}]"
-        return self.csv if i is None else f"{self.csv}:{self._lines[i]}"
+        """Where data row i is: `file.csv:LINE`, or `rows[i]` for inline rows; without i,
+        the file or `rows`."""
+        if i is None:
+            return self.csv if self.csv is not None else "rows"
+        return f"{self.csv}:{self._row(i)}" if self.csv is not None else self._row(i)
 
 
 class IntradayCSV(Table):
