@@ -283,3 +283,38 @@ def test_a_check_line_of_a_long_path_is_one_line_in_a_log(tmp_path):
     lines = r.stdout.strip().splitlines()
     assert len(str(folder)) > 160 and len(lines) == 2, r.stdout
     assert lines[0].startswith(f"ok   {folder}") and lines[0].endswith(")"), lines[0]
+
+
+@pytest.mark.parametrize(
+    "command",
+    [("run", "-q"), ("plan", "-q"), ("sweep", "--set", "arrivals.phone.weekly=600"), ("show",)],
+)
+def test_a_failed_command_under_json_prints_an_errors_document(tmp_path, command):
+    """A job that reads `--json` output finds JSON when the input is bad too: every
+    problem with its file, line and field (stderr keeps the lines); without --json
+    stdout stays empty. (`show` has no --json: a usage error, exit 2, no document.)"""
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(MINIMAL.replace("weekly: 500,", "weekly: lots,").replace("wage: 25", "wage: x"))
+    r = ccsim(command[0], str(bad), *command[1:], "--json")
+    if command[0] == "show":
+        assert r.returncode == 2 and r.stdout == ""
+        return
+    assert r.returncode == 1, r.stderr
+    errors = json.loads(r.stdout)["errors"]
+    assert [(e["path"], e["field"]) for e in errors] == [
+        (str(bad), "arrivals.phone.weekly"),
+        (str(bad), "groups.supervisor.wage"),
+    ]
+    assert errors[0]["line"] == 14 and "expected a number" in errors[0]["message"]
+    assert f"{bad}:14: arrivals.phone.weekly" in r.stderr
+    plain = ccsim(command[0], str(bad), *command[1:])
+    assert plain.returncode == 1 and plain.stdout == ""
+
+
+def test_a_job_that_fails_under_json_prints_its_one_line_as_a_document():
+    r = ccsim("run", str(SCENARIOS / "small_shop.yaml"), "--json", "-q", "--memory-limit", "1KB")
+    assert r.returncode == 1
+    (error,) = json.loads(r.stdout)["errors"]
+    assert error["path"] is None and error["line"] is None
+    assert "more than the limit of 1,000 bytes" in error["message"]
+    assert f"ccsim: error: {error['message']}" in r.stderr

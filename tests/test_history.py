@@ -260,6 +260,14 @@ def test_bad_logs_get_one_clear_message(tmp_path, content, args, code, expected)
     lines = [line for line in r.stderr.strip().splitlines() if "row(s) dropped" not in line]
     assert len(lines) == 1 and expected in lines[0], r.stderr
     assert "Traceback" not in r.stderr
+    # under --json a bad log (exit 1) is also a document on stdout; a usage error is not
+    r = cli("fit", str(path), *args, "-o", str(tmp_path / "s.yaml"), "--json")
+    if code == 2:
+        assert r.returncode == 2 and r.stdout == ""
+    else:
+        errors = json.loads(r.stdout)["errors"]
+        assert {e["path"] for e in errors} == {str(path)}
+        assert any(expected in e["message"] for e in errors), errors
 
 
 def test_a_log_with_no_valid_contact_says_why_its_rows_were_dropped(tmp_path):

@@ -13,12 +13,11 @@ import sys
 import typer
 
 from ccsim.atomic import OutputError
-from ccsim.cli.common import EXIT_FAIL, EXIT_INTERRUPTED, EXIT_USAGE, err
+from ccsim.cli.common import EXIT_FAIL, EXIT_INTERRUPTED, EXIT_USAGE, err, report_failure
 from ccsim.experiment.runner import WorkerError
 from ccsim.model.work import WorkLimitError
 from ccsim.planning.errors import PlanError
 from ccsim.scenario.problems import InputError
-from ccsim.scenario.units import printable
 
 try:  # typer vendors click (0.2x and later)
     from typer._click.exceptions import NoArgsIsHelpError, NoSuchOption, UsageError
@@ -86,11 +85,10 @@ def main() -> None:
     # one a command did not catch itself (run --out builds the requirements of its report,
     # say; capacity let the memory limit through until 2026-12-06): one line, no traceback
     except (OutputError, PlanError, WorkLimitError, WorkerError) as exc:
-        err.print(f"ccsim: error: {printable(str(exc))}", markup=False)  # one line
+        report_failure([str(exc)])  # one line
         sys.exit(EXIT_FAIL)
     except InputError as exc:  # a command that did not catch a problem with its input
-        for message in exc.messages:
-            err.print(str(message), markup=False)
+        report_failure(exc.messages)
         sys.exit(EXIT_FAIL)
     if code == EXIT_INTERRUPTED:  # typer turns Ctrl-C in a command into exit code 130
         err.print("ccsim: interrupted", markup=False)

@@ -12,7 +12,7 @@ import json
 import math
 import re
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Annotated, Any, NoReturn
 
@@ -20,6 +20,7 @@ import typer
 from rich.console import Console
 
 from ccsim.atomic import OutputError, check_file, check_folder
+from ccsim.scenario.problems import Message
 from ccsim.scenario.units import printable
 
 # no markup, no emoji: names and paths from the user are printed as written
@@ -36,6 +37,15 @@ out = Console(
 err = Console(stderr=True, highlight=False, markup=False, emoji=False, soft_wrap=True)
 
 EXIT_OK, EXIT_FAIL, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+
+
+_json_output = False  # this command's --json (`report_failure`): one command a process
+
+
+def _remember_json(value: bool) -> bool:
+    global _json_output
+    _json_output = value
+    return value
 
 
 def duration(value: Any) -> float:
@@ -146,8 +156,33 @@ def fail_usage(message: str) -> NoReturn:
 
 def fail(message: str) -> NoReturn:
     """The job failed for a reason the user can act on: one line, exit 1."""
-    err.print(f"ccsim: error: {printable(message)}", markup=False)
+    failed([message])
+
+
+def failed(problems: Iterable[Message | str]) -> NoReturn:
+    """The input or the job failed: every problem said (`report_failure`), exit 1."""
+    report_failure(problems)
     raise typer.Exit(EXIT_FAIL)
+
+
+def report_failure(problems: Iterable[Message | str]) -> None:
+    """One line per problem on stderr — a located `Message` as `file:line: field: …`,
+    anything else as `ccsim: error: …` — and, under `--json`, the document
+    `{"errors": [{"path", "line", "field", "message"}]}` on stdout, so that a job that
+    reads the output finds JSON whether the command worked or not (docs/cli.md)."""
+    problems = list(problems)
+    for p in problems:
+        line = str(p) if isinstance(p, Message) else f"ccsim: error: {printable(p)}"
+        err.print(line, markup=False)
+    if _json_output:
+        print_json({"errors": [error_json(p) for p in problems]})
+
+
+def error_json(problem: Message | str) -> dict:
+    """One problem in the `--json` document of a failed command."""
+    if isinstance(problem, Message):
+        return {"path": problem.file, **message_json(problem)}
+    return {"path": None, "line": None, "field": None, "message": str(problem)}
 
 
 def print_json(doc: Any) -> None:
@@ -195,9 +230,7 @@ def load_or_exit(path: Path, allow: list[Path] | None = None, max_file_size: int
     try:
         return loader.load(path, allow or (), file_limits(max_file_size))
     except loader.ScenarioError as exc:
-        for message in exc.messages:
-            err.print(str(message), markup=False)
-        raise typer.Exit(EXIT_FAIL) from None
+        failed(exc.messages)
 
 
 def progress_bar(quiet: bool):
@@ -256,7 +289,9 @@ Scheduler = Annotated[
         help="Dask scheduler address, e.g. tcp://host:8786",
     ),
 ]
-AsJson = Annotated[bool, typer.Option("--json", help="one JSON document on stdout")]
+AsJson = Annotated[
+    bool, typer.Option("--json", callback=_remember_json, help="one JSON document on stdout")
+]
 Report = Annotated[
     bool, typer.Option("--report", help="with --out: also write report.xlsx and report.html")
 ]

@@ -5,16 +5,16 @@ from __future__ import annotations
 import json
 import math
 from dataclasses import dataclass
-from typing import Annotated, NoReturn
+from typing import Annotated
 
 import typer
 from rich.table import Table
 
 from ccsim.cli.common import (
-    EXIT_FAIL,
+    AsJson,
     agent_counts,
     duration,
-    err,
+    fail,
     fail_usage,
     number,
     out,
@@ -93,7 +93,6 @@ MaxAbandonOpt = Annotated[
         parser=share, metavar="SHARE", help="abandon-rate limit (0.05 or 5%) for required agents"
     ),
 ]
-JsonOpt = Annotated[bool, typer.Option("--json", help="one JSON document on stdout")]
 
 
 @dataclass(frozen=True)
@@ -129,7 +128,7 @@ def erlang_c_command(
     agents: AgentsOpt = None,
     within: WithinOpt = "20s",  # type: ignore[assignment]  # the parser converts it
     target: TargetOpt = None,
-    as_json: JsonOpt = False,
+    as_json: AsJson = False,
 ) -> None:
     """Erlang C (M/M/n, nobody abandons): service level, P(wait), ASA, required agents.
 
@@ -150,7 +149,7 @@ def erlang_a_command(
     within: WithinOpt = "20s",  # type: ignore[assignment]  # the parser converts it
     target: TargetOpt = None,
     max_abandon: MaxAbandonOpt = None,
-    as_json: JsonOpt = False,
+    as_json: AsJson = False,
 ) -> None:
     """Erlang A (M/M/n+M, callers abandon): also P(abandon) and mean wait of all offered.
 
@@ -207,12 +206,6 @@ def _erlang_report(query: _ErlangQuery, as_json: bool) -> None:
         _print_erlang(query, rows, required, out_of_reach)
 
 
-def _fail_erlang(message: str) -> NoReturn:
-    """Report a numerical limit of the formulas: exit 1."""
-    err.print(f"ccsim: error: {message}", markup=False)
-    raise typer.Exit(EXIT_FAIL)
-
-
 def _required_agents(q: _ErlangQuery) -> tuple[int | None, str | None]:
     """Fewest agents meeting the target(s), or why no count does (an answer: exit 0).
 
@@ -262,7 +255,7 @@ def _erlang_row(q: _ErlangQuery, agents: int) -> dict:
     try:
         r = erlang.erlang_a(q.rate, q.aht, q.patience, agents, q.within)
     except ValueError as exc:
-        _fail_erlang(f"Erlang A with {agents} agents: {exc}")
+        fail(f"Erlang A with {agents} agents: {exc}")
     return {
         "agents": agents,
         "occupancy": r.occupancy,

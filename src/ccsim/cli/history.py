@@ -23,6 +23,7 @@ from ccsim.cli.common import (
     err,
     fail,
     fail_usage,
+    failed,
     load_or_exit,
     number_between,
     out,
@@ -121,9 +122,7 @@ def _read(path: Path, format: str, strict: bool):
     try:
         log = ccsim.read_log(path, format, strict)
     except LogError as exc:
-        for m in exc.messages:
-            err.print(str(m), markup=False)
-        raise typer.Exit(1) from None
+        failed(exc.messages)
     for line in log.report():
         err.print(line, markup=False)
     return log
@@ -370,9 +369,7 @@ def forecast_command(
         else:
             result = ccsim.forecast(_read(log, format, strict), weeks, method, channel)
     except LogError as exc:
-        for m in exc.messages:
-            err.print(str(m), markup=False)
-        raise typer.Exit(1) from None
+        failed(exc.messages)
     except ValueError as exc:
         fail(f"{log}: {exc}")
     try:

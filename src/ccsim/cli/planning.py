@@ -27,6 +27,7 @@ from ccsim.cli.common import (
     err,
     fail,
     fail_usage,
+    failed,
     file_limits,
     load_or_exit,
     needs_out,
@@ -198,9 +199,7 @@ def capacity(
     try:
         cal = ccsim.load_calendar(calendar, s, file_limits(max_file_size))
     except ccsim.ScenarioError as exc:
-        for message in exc.messages:
-            err.print(str(message), markup=False)
-        raise typer.Exit(EXIT_FAIL) from None
+        failed(exc.messages)
     try:
         with status_line("capacity", quiet) as say:
             result = ccsim.capacity(

@@ -31,6 +31,7 @@ from ccsim.cli.common import (
     err,
     fail,
     fail_usage,
+    failed,
     file_limits,
     load_or_exit,
     message_json,
@@ -115,9 +116,7 @@ def run(
         fail_usage("--precision adds replications from replication 0: drop --first-replication")
     s = load_or_exit(scenario, allow_path, max_file_size)
     if missing := rules.runnable(s, str(scenario)):
-        for message in missing:
-            err.print(str(message), markup=False)
-        raise typer.Exit(EXIT_FAIL)
+        failed(missing)
     if not any(s.agents_per_group().values()):
         err.print(
             f"ccsim: warning: {units.printable(scenario)}: the roster has no agents, so nobody "
@@ -287,9 +286,7 @@ def sweep(
             s, grid, reps, seed, workers=workers, scheduler=scheduler, memory_limit=memory_limit
         )
     except ccsim.ScenarioError as exc:
-        for m in exc.messages:
-            err.print(f"ccsim: error: {m}", markup=False)
-        raise typer.Exit(EXIT_FAIL) from None
+        failed(exc.messages)
     except (WorkerError, ccsim.WorkLimitError, ValueError) as exc:
         fail(str(exc))
     shown = table[table["metric"].str.startswith("sl_") | (table["metric"] == "abandon_rate")]
