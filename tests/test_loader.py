@@ -437,10 +437,14 @@ def test_a_bad_value_inside_a_list_or_a_mapping_is_one_message_where_it_is(line,
     assert [str(m) for m in caught.value.messages] == [expected]
 
 
-@pytest.mark.parametrize(("key", "read"), [("123", "123"), ("true", "True")])
+@pytest.mark.parametrize(
+    ("key", "read"),
+    [("123", "123"), ("true", "True"), ("1.5", "1.5"), ("1e3", "1000.0"), (".inf", "inf")],
+)
 def test_a_name_yaml_reads_as_a_number_is_told_to_be_quoted_at_its_line(key, read):
     # `123:` under channels was "channels[123]: got 123 (expected text)" at the line of
-    # `channels:`, however far below the key was; `true:` was `channels[1]` there
+    # `channels:`, however far below the key was; `true:` was `channels[1]` there; `1.5:`
+    # was taken for a channel named "1.5" (and `1e3:` for "1000.0")
     text = MINIMAL.replace("  email:\n    kind: message", f"  {key}:\n    kind: message", 1)
     with pytest.raises(ccsim.ScenarioError) as caught:
         ccsim.loads(text, name="s.yaml")
@@ -449,6 +453,28 @@ def test_a_name_yaml_reads_as_a_number_is_told_to_be_quoted_at_its_line(key, rea
     assert first == (
         f"s.yaml:{line}: channels[{read}]: the name {read} is not text (write it in quotes)"
     )
+
+
+@pytest.mark.parametrize("key", ["null", "~", ""])
+def test_an_empty_name_is_refused_at_its_line(key):
+    # `null:` (or `~:`, or nothing before the colon) was a channel named "None"
+    text = MINIMAL.replace("  email:\n    kind: message", f"  {key}:\n    kind: message", 1)
+    with pytest.raises(ccsim.ScenarioError) as caught:
+        ccsim.loads(text, name="s.yaml")
+    line = MINIMAL.splitlines().index("  email:") + 1
+    assert str(caught.value.messages[0]) == (
+        f"s.yaml:{line}: channels[None]: a name is empty (null or nothing before the colon; "
+        "expected text)"
+    )
+
+
+def test_a_scenario_key_yaml_reads_as_a_number_is_told_to_be_quoted():
+    end = len(MINIMAL.splitlines()) + 1
+    with pytest.raises(ccsim.ScenarioError) as caught:
+        ccsim.loads(MINIMAL + "1.5: x\n", name="s.yaml")
+    assert [str(m) for m in caught.value.messages] == [
+        f"s.yaml:{end}: [1.5]: the key 1.5 is not text (write it in quotes)"
+    ]
 
 
 @pytest.mark.parametrize(

@@ -45,7 +45,8 @@ def test_run_and_check_refuse_a_scenario_without_roster_lines(tmp_path, roster):
     expected = f"{f}: roster: no roster lines: `run` and `check` simulate the scenario's roster"
     assert cli("validate", str(f)).returncode == 0  # what `plan` takes
     r = cli("run", str(f), "-n", "1", "--json")
-    assert r.returncode == 1 and r.stdout == "" and r.stderr.startswith(expected), r.stderr
+    assert r.returncode == 1 and r.stderr.startswith(expected), r.stderr
+    assert [e["field"] for e in json.loads(r.stdout)["errors"]] == ["roster"]
     r = cli("check", str(f), "-n", "1", "--json")
     assert r.returncode == 1 and r.stderr.startswith(expected)
     assert json.loads(r.stdout)["files"][0]["valid"] is False

@@ -304,8 +304,9 @@ def _from_pydantic(
         if err["type"] == "missing" and loc in meant:
             continue
         text = _describe(err, loc, root)  # (at the model's field: a duration's units)
-        if "[key]" in err["loc"] and err["type"] == "string_type":  # `123:`, `true:`
-            text = f"the name {units.shown(err['input'])} is not text (write it in quotes)"
+        named = "[key]" in err["loc"] and err["type"] == "string_type"  # `123:`, `true:`
+        if named or err["type"] == "invalid_key":  # (`1.5:` among the scenario's own keys)
+            text = _not_text(err["input"], "name" if named else "key")
             loc = (*loc[:-1], err["input"])  # the key itself (pydantic wrote `true` as 1)
         if err["type"] != "missing" and lines and _shorthand(loc, lines, root):
             loc = loc[:-1]  # a shorthand's value (`max_abandon: 1.5` is {at_most: 1.5})
@@ -314,6 +315,13 @@ def _from_pydantic(
         seen.add((loc, text))
         messages.append(_locate(Problem(loc, text), name, lines))
     return messages
+
+
+def _not_text(key: object, what: str) -> str:
+    """What is wrong with a key YAML read as a number, a boolean or null."""
+    if key is None:  # `null:`, `~:` or nothing before the colon
+        return f"a {what} is empty (null or nothing before the colon; expected text)"
+    return f"the {what} {units.shown(key)} is not text (write it in quotes)"
 
 
 _TAG = re.compile(

@@ -45,11 +45,15 @@ class Problem:
 
 def field_path(loc: Loc) -> str:
     """`("roster", 0, "group")` → `roster[0].group`; the empty path is `(top level)`, an
-    empty key `""` (`groups.agents.""`: it was `groups.agents.`)."""
+    empty key `""` (`groups.agents.""`: it was `groups.agents.`), a key YAML read as a
+    number or null in brackets (`channels[1.5]`, `channels[None]`)."""
     out = ""
     for part in loc:
         name = _key(str(part))
-        out += f"[{part}]" if isinstance(part, int) else (f".{name}" if out else name)
+        if not isinstance(part, str):  # a list's index, or a key read as a number or null
+            out += f"[{part}]"
+        else:
+            out += f".{name}" if out else name
     return out or "(top level)"
 
 

@@ -301,6 +301,14 @@ def _check_shape(text: str, name: str, limits: FileLimits) -> None:
             raise InputError([Message(name, event.start_mark.line + 1, None, msg)])
 
 
+def _key(key: Any) -> Any:
+    """A mapping's key as the model sees it: a date (`2027-01-04:`) as its text; a
+    number, a boolean or null as itself, so that a name written `1.5:`, `null:` or
+    `1e3:` is refused as not text (write it in quotes), as `123:` is — as text it was
+    taken for a channel named `1.5`, `None` or `1000.0`."""
+    return key if key is None or isinstance(key, str | int | float) else str(key)
+
+
 def _plain(node: Any, loc: Loc = (), lines: dict[Loc, int] | None = None) -> tuple[Any, dict]:
     """Turn ruamel's tree into plain Python values and a map field path -> 1-based line."""
     if lines is None:
@@ -313,9 +321,7 @@ def _plain(node: Any, loc: Loc = (), lines: dict[Loc, int] | None = None) -> tup
                 lines[child] = node.lc.key(key)[0] + 1
             except (KeyError, TypeError, AttributeError):
                 lines[child] = lines.get(loc, 1)
-            out[str(key) if not isinstance(key, str | int) else key] = _plain(
-                node[key], child, lines
-            )[0]
+            out[_key(key)] = _plain(node[key], child, lines)[0]
         return out, lines
     if isinstance(node, CommentedSeq):
         items = []
