@@ -148,6 +148,41 @@ def test_an_agent_never_holds_chats_of_two_chat_channels():
     assert (result.summary["answered"] > 100).all()  # both channels are served
 
 
+SHARED = """\
+name: two groups share a channel
+simulation: {horizon: 3d, warmup: 1d, interval: 1h, seed: 1}
+channels:
+  line: {kind: KIND, patience: 5min}
+arrivals:
+  line: {weekly: 10080, daily: uniform, intraday: flat, overdispersion: 0}
+reasons:
+  t: {mix: {line: 1}, resolve: {dist: exponential, mean: 6min}}
+anger: off
+groups:
+  juniors: {skills: {line: 1}}
+  seniors: {skills: {line: 1}}
+shifts:
+  allday: {start: "00:00", length: 24h}
+roster:
+  - {group: juniors, shift: allday, agents: 5}
+  - {group: seniors, shift: allday, agents: 3}
+"""
+
+
+@pytest.mark.parametrize("kind", ["voice", "chat"])
+def test_groups_of_the_same_priority_share_the_work_by_longest_idle(kind):
+    # two groups at priority 1 are one pool: each agent is as busy as any other,
+    # whichever group is listed first (the first listed took every call it could: 82.5 %
+    # against 60.5 % occupancy, 86.5 % against 66.9 % with the lines swapped)
+    result = ccsim.simulate(ccsim.loads(SHARED.replace("KIND", kind)), 8, seed=1)
+    g = result.groups.groupby(["replication", "group"])[["busy_min", "agents"]].sum()
+    occupancy = (g["busy_min"] / (g["agents"] * 60)).unstack()
+    assert occupancy.min().min() > 0.5  # loaded enough for the order to matter
+    difference = (occupancy["juniors"] - occupancy["seniors"]).to_numpy()
+    _, lo, hi = t_interval(difference)
+    assert lo <= 0 <= hi, (lo, hi)
+
+
 def test_overtime_is_the_work_in_hand_finished_past_a_shift_end(omni_result):
     rep = omni_result.replications[0]
     agent, _, start, end = _handlings(rep)

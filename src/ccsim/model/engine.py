@@ -198,10 +198,10 @@ class Center:
             self.queues,
             self.balks,
             self.expire,
-            self.concurrency,
+            self.router.routed,
             self.router.idle_for,
             self._start,
-            self.router.free_chat_agent,
+            self.router.free_agent,
         )
         self.env.run(until=self.t1)
         now = self.env.now
@@ -222,16 +222,14 @@ class Center:
         heap = self._heap  # never empty here: run()'s stop event at t1 is in it
         if t >= heap[0][0]:  # (the last arrival is followed by an endless one)
             return
-        arrival, chan, queues, balks, expire, concurrency, idle_for, start, free_chat_agent = (
-            self._admit_with
-        )
+        arrival, chan, queues, balks, expire, routed, idle_for, start, free_agent = self._admit_with
         while True:
             q = chan[c]
             queue = queues[q]
             if not queue.open:
                 agent = None
-            elif concurrency[q] > 1:
-                agent = free_chat_agent(q)
+            elif routed[q]:  # chat, or groups of the same priority
+                agent = free_agent(q)
             else:  # the first agent of the best pool (`Router.free_agent`, inlined)
                 agent = None
                 for pool in idle_for[q]:

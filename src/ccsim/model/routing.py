@@ -2,7 +2,8 @@
 agent that becomes free serves next (docs/model.md, "Queues and routing").
 
 - An arriving contact goes to a free agent of the skilled group with the best priority
-  for its channel; within a group, the agent idle longest. For chat, an agent already
+  for its channel; within a group — or groups of the same priority — the agent idle
+  longest. For chat, an agent already
   chatting *on that chat queue* with a free slot comes first (an agent never holds
   chats of two chat channels at once).
 - A fully free agent takes the oldest waiting contact of its highest-priority
@@ -22,46 +23,65 @@ Pool = dict[Agent, None]
 class Router:
     """The free agents of one replication, in pools per group and per chat queue."""
 
-    __slots__ = ("chat_for", "chat_pools", "concurrency", "idle", "idle_for")
+    __slots__ = ("chat_for", "chat_pools", "concurrency", "idle", "idle_for", "levels", "routed")
 
     def __init__(self, topology: Topology):
         self.concurrency = topology.concurrency
         self.idle: list[Pool] = [{} for _ in range(topology.n_groups)]  # fully free
-        self.idle_for = [[self.idle[gi] for gi in gis] for gis in topology.groups_for]
+        # per queue: the idle pools of its groups, one tuple per priority level
+        self.levels: list[list[tuple[Pool, ...]]] = [
+            [tuple(self.idle[gi] for gi in level) for level in levels]
+            for levels in topology.groups_for
+        ]
+        # the pools in order, for a queue whose levels hold one group each (the engine's
+        # inlined `free_agent`); `routed`: the queues that must ask `free_agent` instead
+        self.idle_for = [[pool for level in levels for pool in level] for levels in self.levels]
+        self.routed = [
+            self.concurrency[q] > 1 or any(len(level) > 1 for level in levels)
+            for q, levels in enumerate(self.levels)
+        ]
         # chat queue q, group g: agents of g chatting on q with a free session slot
         self.chat_pools: list[dict[int, Pool]] = [
-            {gi: {} for gi in gis} if self.concurrency[q] > 1 else {}
-            for q, gis in enumerate(topology.groups_for)
+            {gi: {} for level in levels for gi in level} if self.concurrency[q] > 1 else {}
+            for q, levels in enumerate(topology.groups_for)
         ]
-        self.chat_for: list[list[tuple[Pool, Pool]]] = [
-            [(self.chat_pools[q][gi], self.idle[gi]) for gi in gis] if self.chat_pools[q] else []
-            for q, gis in enumerate(topology.groups_for)
+        # chat queue q, per priority level: (its chatting pools, its idle pools)
+        self.chat_for: list[list[tuple[tuple[Pool, ...], tuple[Pool, ...]]]] = [
+            [
+                (tuple(self.chat_pools[q][gi] for gi in level), idle)
+                for level, idle in zip(topology.groups_for[q], self.levels[q], strict=True)
+            ]
+            if self.chat_pools[q]
+            else []
+            for q in range(len(self.levels))
         ]
 
     def free_agent(self, q: int) -> Agent | None:
-        """A free agent for queue q by group priority, taken out of its pool. (The
-        engine's arrival loop, `ccsim.model.engine.Center._admit`, does the same inline
-        for a queue of one session at a time, over `idle_for`: one call fewer an arrival.)"""
+        """A free agent for queue q by group priority, taken out of its pool: of groups of
+        the same priority, the agent idle longest. (The engine's arrival loop,
+        `ccsim.model.engine.Center._admit`, does the same inline over `idle_for` for a
+        queue of one session at a time whose levels hold one group each: one call fewer
+        an arrival.)"""
         if self.concurrency[q] > 1:
             return self.free_chat_agent(q)
-        for pool in self.idle_for[q]:
-            for agent in pool:  # the first one (dicts keep insertion order)
-                del pool[agent]
+        for level in self.levels[q]:
+            if (agent := _longest_idle(level)) is not None:
                 return agent
         return None
 
     def free_chat_agent(self, q: int) -> Agent | None:
-        """Chat queue q: an agent with an open session slot on q first, else an idle one."""
+        """Chat queue q: an agent with an open session slot on q first, else an idle one
+        (the one idle longest of the level's groups)."""
         concurrency = self.concurrency[q]
-        for chatting, idle in self.chat_for[q]:
-            for agent in chatting:
-                if agent.load + 1 >= concurrency:
-                    del chatting[agent]
-                return agent
-            for agent in idle:
-                del idle[agent]
+        for chatting_pools, idle in self.chat_for[q]:
+            for chatting in chatting_pools:
+                for agent in chatting:
+                    if agent.load + 1 >= concurrency:
+                        del chatting[agent]
+                    return agent
+            if (agent := _longest_idle(idle)) is not None:
+                chatting = agent.chat_pool = self.chat_pools[q][agent.gi]
                 chatting[agent] = None
-                agent.chat_pool = chatting
                 return agent
         return None
 
@@ -79,6 +99,7 @@ class Router:
                             q, best = other_q, t
             if best < INF:
                 return q
+        agent.idle_since = now
         self.idle[agent.gi][agent] = None
         return -1
 
@@ -110,9 +131,16 @@ class Router:
             agent.chat_pool.pop(agent, None)
 
     def idle_agents(self, q: int) -> list[Agent]:
-        """Fully free agents of the groups serving q (best priority first), e.g. to take
-        the work of a message channel that opens."""
-        return [agent for pool in self.idle_for[q] for agent in pool]
+        """Fully free agents of the groups serving q (best priority first; of groups of
+        the same priority, idle longest first), e.g. to take the work of a message
+        channel that opens."""
+        agents: list[Agent] = []
+        for level in self.levels[q]:
+            if len(level) == 1:
+                agents.extend(level[0])
+            else:  # (stable: an equal time keeps the group listed first)
+                agents.extend(sorted((a for pool in level for a in pool), key=_idle_since))
+        return agents
 
     def take_out(self, agent: Agent) -> bool:
         """Take a fully free agent out of its idle pool (False if it is not there)."""
@@ -133,3 +161,27 @@ class Router:
                 for agent in pool:
                     agent.chat_pool = None
                 pool.clear()
+
+
+def _idle_since(agent: Agent) -> float:
+    return agent.idle_since
+
+
+def _longest_idle(pools: tuple[Pool, ...]) -> Agent | None:
+    """The agent idle longest in these pools (the first of each: pools keep the order
+    agents became free), taken out of its pool; of equal times, the first pool's."""
+    if len(pools) == 1:
+        for agent in pools[0]:
+            del pools[0][agent]
+            return agent
+        return None
+    best: Agent | None = None
+    best_pool: Pool = {}
+    for pool in pools:
+        for agent in pool:
+            if best is None or agent.idle_since < best.idle_since:
+                best, best_pool = agent, pool
+            break
+    if best is not None:
+        del best_pool[best]
+    return best

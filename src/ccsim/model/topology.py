@@ -2,7 +2,7 @@
 
 Queues are numbered: the channels in scenario order, then the escalation queue. Each
 agent knows its skill queues grouped by priority (best first); each queue knows the
-groups that serve it, best priority first. Built once per replication.
+groups that serve it grouped by priority (best first). Built once per replication.
 """
 
 from __future__ import annotations
@@ -32,6 +32,7 @@ class Agent:
         "duty",
         "ends",
         "gi",
+        "idle_since",
         "index",
         "levels",
         "line",
@@ -54,6 +55,7 @@ class Agent:
         self.waiter: simpy.Event | None = None  # set while it finishes work to clock out
         self.duty: list[tuple[float, float]] = []  # available segments [start, end)
         self.since = 0.0
+        self.idle_since = 0.0  # when it last became fully free (ties between groups)
         self.overtime: list[tuple[float, float]] = []  # past a shift's end [end, clock-out)
         self.ends = 0.0  # the end of its current shift
 
@@ -75,7 +77,8 @@ class Topology:
     queues: list[Queue]
     escalation: int  # index of the escalation queue
     concurrency: list[int]  # sessions an agent may hold, per queue
-    groups_for: list[list[int]]  # per queue: groups serving it, best priority first
+    groups_for: list[list[list[int]]]  # per queue: its groups by priority, best first;
+    # groups of the same priority share a level (the agent idle longest of them all first)
     agents: list[Agent]
     n_groups: int
 
@@ -99,11 +102,14 @@ def build(
     groups = list(s.groups.values())
     group_names = list(s.groups)
     queue_of = {name: i for i, name in enumerate(names)} | {ESCALATION: esc}
-    groups_for: list[list[int]] = []
+    groups_for: list[list[list[int]]] = []
     for q in range(len(queues)):
         qname = names[q] if q < esc else ESCALATION
-        skilled = [(g.skills[qname], gi) for gi, g in enumerate(groups) if qname in g.skills]
-        groups_for.append([gi for _, gi in sorted(skilled)])
+        levels: dict[int, list[int]] = {}
+        for gi, g in enumerate(groups):
+            if qname in g.skills:
+                levels.setdefault(g.skills[qname], []).append(gi)
+        groups_for.append([levels[p] for p in sorted(levels)])
 
     agents: list[Agent] = []
     for plan in plans:
