@@ -148,6 +148,10 @@ def test_near_empty_periods_are_not_judged_and_empty_ones_do_not_exist():
     r = ccsim.simulate(day(floor=500), replications=REPS, seed=3)
     floor = r.target_checks(0.95)[5]
     assert floor.attainment.judged == 0 and floor.attainment.worst is None and floor.met
+    assert floor.attainment.text() == (  # not "0 of 0 interval periods met", read as a pass
+        "no interval period judged: the 10 with contacts had fewer than min_offered a "
+        "replication on average (a lower min_offered judges them)"
+    )
 
 
 def test_a_channel_with_no_contacts_meets_every_scope():

@@ -69,6 +69,11 @@ class Attainment:
 
     def text(self, fmt: str = ".1%") -> str:
         """`30 of 32 interval periods met, 100% required; worst mon 09:00: …`."""
+        if self.judged == 0:  # (it cannot fail: "0 of 0 … met" read as a pass)
+            return (
+                f"no {self.per} period judged: the {self.not_judged} with contacts had fewer "
+                "than min_offered a replication on average (a lower min_offered judges them)"
+            )
         required = percent(self.required)  # (87.5 % read "88% required")
         text = f"{self.met} of {self.judged} {self.per} periods met, {required} required"
         return text + (f"; worst {self.worst.text(fmt)}" if self.worst is not None else "")
