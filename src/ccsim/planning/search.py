@@ -99,7 +99,8 @@ def _out_of_reach(
     text = (
         f"at most {bound:.1%} of {channel} contacts can be answered within "
         f"{units.format_duration(within)}: the channel is closed, or no skilled shift is on "
-        "duty, for too long after they arrive"
+        "duty, for too long after they arrive (a share of the expected arrivals: a "
+        "simulated week's share varies around it)"
     )
     if planned is None:
         return text
