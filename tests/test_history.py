@@ -418,6 +418,23 @@ def test_every_bad_row_of_a_table_is_named_by_its_line(tmp_path, table, rows, ex
     assert [m.message for m in caught.value.messages] == [expected]
 
 
+def test_a_cell_over_two_lines_keeps_the_lines_of_the_rows_after_it(tmp_path):
+    # a quoted note over two lines moved every later row's line back by one (line 4 for 5)
+    rows = ['day,time,group,agents,note', 'mon,08:00,agents,2,"called in\nsick"',
+            "mon,09:00,agents,2,", "mon,10:00,agents,-1,"]  # fmt: skip
+    (tmp_path / "staffing.csv").write_text("\n".join(rows) + "\n")
+    (tmp_path / "s.yaml").write_text(
+        TABLED.replace("start: 1999-02-15, ", "").replace(
+            "{counts: {csv: counts.csv}}", "{weekly: 100}"
+        )
+    )
+    with pytest.raises(ccsim.ScenarioError) as caught:
+        ccsim.load(tmp_path / "s.yaml")
+    assert [m.message for m in caught.value.messages] == [
+        "staffing.csv:5: agents: expected a finite number >= 0, got '-1'"
+    ]
+
+
 def test_the_staffing_reconstruction_rule():
     t = pd.Timestamp("2024-01-01")
     at = lambda minutes: t + pd.Timedelta(minutes=minutes)  # noqa: E731

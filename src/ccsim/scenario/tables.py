@@ -368,13 +368,24 @@ class StaffingTable(Table):
 
 
 def _record_lines(text: str, rows: int) -> np.ndarray:
-    """The line of each of a CSV's `rows` data rows: the lines after the header that are
-    not blank, which pandas skips (a blank line moved every line after it by one). A cell
-    over two lines inside quotes makes fewer rows than lines: then one row a line."""
-    filled = [n for n, line in enumerate(text.splitlines(), start=1) if line.strip()]
-    if len(filled) - 1 == rows:
-        return np.array(filled[1:], int)
-    return np.arange(rows) + (filled[0] if filled else 1) + 1
+    """The line each of a CSV's `rows` data rows starts on: the records after the header
+    that are not blank, which pandas skips (a blank line moved every line after it by
+    one), a cell over two lines inside quotes counted as the lines it takes (it moved
+    every line after it back by one). If pandas read another number of rows, one row a
+    line."""
+    starts: list[int] = []
+    end = 0
+    try:
+        reader = csv.reader(io.StringIO(text), skipinitialspace=True)
+        for record in reader:
+            start, end = end + 1, reader.line_num
+            if len(record) > 1 or any(cell.strip() for cell in record):
+                starts.append(start)
+    except csv.Error:
+        starts = []
+    if len(starts) - 1 == rows:
+        return np.array(starts[1:], int)
+    return np.arange(rows) + (starts[0] if starts else 1) + 1
 
 
 def _equal(these: tuple[np.ndarray, ...], those: tuple[np.ndarray, ...]) -> bool:
