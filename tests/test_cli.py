@@ -98,6 +98,10 @@ def test_unknown_option_is_a_usage_error():
         ("--bogus", "No such option: --bogus\n"),
         ("--rep", "No such option: --rep; did you mean --reps or --report?\n"),
         ("--sed", "No such option: --sed; did you mean --seed?\n"),
+        # upper case was offered nothing; one dash was read as `-r` and offered nothing
+        ("--REPS", "No such option: --REPS; did you mean --reps?\n"),
+        ("-reps", "No such option: -reps; did you mean --reps?\n"),
+        ("-x", "No such option: -x\n"),
     ],
 )
 def test_an_unknown_option_is_offered_only_the_options_that_look_like_it(option, said):

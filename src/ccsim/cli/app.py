@@ -56,16 +56,23 @@ def _plain(message: str) -> str:
     return message
 
 
-def _suggest(exc: NoSuchOption) -> str:
-    """`No such option: --rep; did you mean --reps or --report?`: the options that look
-    like the word without their dashes, the closest first (click compared them with
-    the dashes: `--bogus` was offered `--out`)."""
-    word = exc.option_name.lstrip("-")
-    bare = {p.lstrip("-"): p for p in exc.possibilities or ()}
-    near = [bare[w] for w in difflib.get_close_matches(word, bare, n=3, cutoff=0.6)]
-    if not near:
-        return exc.message
-    return f"{exc.message}; did you mean {' or '.join(near)}?"
+def _suggest(exc: NoSuchOption, argv: list[str]) -> str:
+    """`No such option: --rep; did you mean --reps or --report?`: the command's options
+    that look like the word without their dashes, whatever its case, the closest first
+    (click compared them with the dashes: `--bogus` was offered `--out`). A word written
+    with one dash (`-reps`) is named whole: click read it as `-r` and offered nothing."""
+    given = exc.option_name
+    if len(given) == 2 and not given.startswith("--"):  # -r of -reps?
+        given = next((a for a in argv if a.startswith(given) and len(a) > 2), given)
+    names = exc.possibilities or ()
+    if exc.ctx is not None:
+        names = [o for p in exc.ctx.command.params for o in p.opts + p.secondary_opts]
+    bare = {p.lstrip("-").lower(): p for p in names if p.startswith("--")}
+    word = given.lstrip("-").lower()
+    close = [word] if word in bare else difflib.get_close_matches(word, bare, n=3, cutoff=0.6)
+    near = [bare[w] for w in close]  # (--REPS, -reps: --reps alone)
+    said = f"No such option: {given}"
+    return f"{said}; did you mean {' or '.join(near)}?" if near else said
 
 
 def main() -> None:
@@ -76,7 +83,9 @@ def main() -> None:
         err.print(exc.format_message(), markup=False)
         sys.exit(EXIT_USAGE)
     except UsageError as exc:
-        message = _suggest(exc) if isinstance(exc, NoSuchOption) else exc.format_message()
+        message = (
+            _suggest(exc, sys.argv[1:]) if isinstance(exc, NoSuchOption) else exc.format_message()
+        )
         message = _plain(message)
         err.print(f"ccsim: error: {message}", markup=False)
         sys.exit(EXIT_USAGE)
