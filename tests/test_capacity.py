@@ -15,6 +15,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from ruamel.yaml import YAML
+from scipy import stats
 
 import ccsim
 import mutate
@@ -22,6 +23,7 @@ from ccsim.history import forecast, totals
 from ccsim.history.log import Log, LogError
 from ccsim.model.work import WorkLimitError
 from ccsim.planning import capacity as capacity_plan
+from ccsim.planning import requirements
 from ccsim.planning.hiring import plan_hires
 from ccsim.scenario.calendar import calendar_from, load_calendar, loads_calendar
 from conftest import ROOT
@@ -511,6 +513,7 @@ def test_months_and_quarters_have_each_cost_hires_and_month_end_fte_and_add_up(t
                 assert f.value(sheet, ws.cell(r, col[name]).coordinate) == pytest.approx(
                     total, abs=1e-9
                 )
+                assert ws.cell(r, col[name]).number_format == money  # the sum of weeks' too
             assert f.value(sheet, ws.cell(r, col[per_group["hires"]]).coordinate) == sum(hires)
             uncovered = f.value(sheet, ws.cell(r, col[per_group["shortfall_fte_weeks"]]).coordinate)
             assert uncovered == pytest.approx(sum(short), abs=0.01)
@@ -542,7 +545,7 @@ def test_more_kinds_than_plans_are_interpolated_in_the_workload():
     for i in chosen:
         kinds[i].plan = object()  # planned
         kinds[i].fte = {"g": kinds[i].workload / 10}
-    capacity_plan.interpolate(kinds, ["g"])
+    capacity_plan.interpolate(kinds, ["g"], {})
     assert kinds[1].fte["g"] == pytest.approx(12.0) and kinds[2].fte["g"] == pytest.approx(15.0)
     # a closed week is no plan's: it was the lightest, planned in place of 0.8×, and the
     # 1.2× week's FTE came from the line between 0 and 2.0× (a walkthrough: summer fell)
@@ -554,61 +557,50 @@ def test_more_kinds_than_plans_are_interpolated_in_the_workload():
     assert capacity_plan.to_plan([*kinds, closed], 3) == [3, 4, 0]
     for i in (3, 4, 0):
         kinds[i].plan, kinds[i].fte = object(), {"g": kinds[i].workload / 10}
-    capacity_plan.interpolate([*kinds, closed], ["g"])
+    capacity_plan.interpolate([*kinds, closed], ["g"], {})
     assert closed.fte["g"] == 0.0 and kinds[1].fte["g"] == pytest.approx(12.0)
 
 
 def test_per_contact_costs_of_an_interpolated_week_follow_its_contacts_not_its_workload():
-    from types import SimpleNamespace
-
     def kind(handle, shrinkage, week, x, y):
         load = (x + y) * handle / (1 - shrinkage)
         return capacity_plan.Kind({}, handle, shrinkage, [week], load, {"x": x, "y": y})
 
     planned = kind(1.0, 0.3, 1, 1000.0, 500.0)  # x costs 1 a contact, y nothing
-    fees = {"x": {"contact_cost": 1000.0}, "y": {"contact_cost": 0.0}}
-    planned.plan, planned.fte = SimpleNamespace(cost={"by_channel": fees}), {"g": 5.0}
+    planned.plan, planned.fte = object(), {"g": 5.0}
     busier = kind(1.2, 0.5, 2, 1000.0, 500.0)
     more_y = kind(1.0, 0.3, 3, 1000.0, 1500.0)
-    capacity_plan.interpolate([planned, busier, more_y], ["g"])
-    assert busier.contacts_cost == pytest.approx(1000.0)  # same contacts, same fees
+    rates = {"x": 1.0, "y": 0.0}
+    capacity_plan.interpolate([planned, busier, more_y], ["g"], rates)
+    assert planned.contacts_cost == busier.contacts_cost == pytest.approx(1000.0)
     assert busier.fte["g"] == pytest.approx(5.0 * busier.workload / planned.workload)
     # the extra contacts are on the channel without fees: one rate for all channels
     # (2,000 / 1,500 a contact) charged 1,666.67
     assert more_y.contacts_cost == pytest.approx(1000.0)
-    # a channel with no contacts in any planned week: the scenario's rate (it was 0)
-    only_z = capacity_plan.Kind({}, 1.0, 0.3, [4], 100.0, {"x": 0.0, "y": 0.0, "z": 70.0})
-    capacity_plan.interpolate([planned, only_z], ["g"], {"z": 0.5})
-    assert only_z.contacts_cost == pytest.approx(35.0)
 
 
-def test_weeks_of_the_same_contacts_cost_the_same_whether_planned_or_interpolated():
-    # a planned kind was charged its own simulation's per-contact cost, an interpolated
-    # one the planned kinds' mean rate: the same contacts, two prices
-    from types import SimpleNamespace
-
-    def kind(week, shrinkage, x, fee=None):
-        k = capacity_plan.Kind({}, 1.0, shrinkage, [week], x / (1 - shrinkage), {"x": x})
-        if fee is not None:  # planned: its simulation charged `fee` for its x contacts
-            k.plan = SimpleNamespace(cost={"by_channel": {"x": {"contact_cost": fee}}})
-            k.fte = {"g": k.workload / 100}
-        return k
-
-    low = kind(1, 0.3, 1000.0, fee=1010.0)  # 1.01 a contact (offered more than expected)
-    high = kind(2, 0.3, 2000.0, fee=1980.0)  # 0.99 a contact
-    same = kind(3, 0.4, 1000.0)  # low's contacts, more shrinkage: interpolated
-    capacity_plan.interpolate([low, high, same], ["g"])
-    assert low.contacts_cost == same.contacts_cost == pytest.approx(1000.0)
-    assert high.contacts_cost == pytest.approx(2000.0)
-
-
-def test_the_scenarios_rate_a_contact_is_what_the_faq_leaves_of_its_fee():
+def test_a_contacts_rate_is_its_price_on_the_share_of_its_arrivals_offered():
+    # a price times the forecast: the planned kinds' simulated fees carried their
+    # sampling noise (a 1.0× week of small_shop: 144.60, 140.28, 143.96 or 144.30 EUR)
     s = ccsim.load(ROOT / "scenarios" / "small_shop.yaml")  # phone 0.30, FAQ 5 % of questions
+    offered = requirements.offered(s, "phone").sum()  # FAQ and opening hours applied
+    rates = capacity_plan.contact_rates(s)
+    assert rates["phone"] * 500 == pytest.approx(0.30 * offered)
+    assert offered < 500 * (1 - 0.01)  # the FAQ and the lunch break take their share
+    assert rates["chat"] == rates["email"] == 0.0  # no price
+    # the same contacts open all week: the FAQ's share alone
+    always = ccsim.with_changes(s, {"channels.phone.open": None})
     question = s.reasons["question"].mix["phone"] / sum(
         r.mix.get("phone", 0) for r in s.reasons.values()
     )
-    assert capacity_plan._scenario_rate(s, "phone") == pytest.approx(0.30 * (1 - 0.05 * question))
-    assert capacity_plan._scenario_rate(s, "chat") == 0.0
+    assert capacity_plan.contact_rates(always)["phone"] == pytest.approx(
+        0.30 * (1 - 0.05 * question)
+    )
+    # and what `run` charges on average: its estimate's 95 % CI holds the rate's figure
+    r = ccsim.simulate(s, 30, seed=4)
+    phone = r.summary[r.summary.channel == "phone"]["offered"].to_numpy() * 0.30
+    half = stats.t.ppf(0.975, phone.size - 1) * phone.std(ddof=1) / np.sqrt(phone.size)
+    assert abs(phone.mean() - rates["phone"] * 500) <= half, (phone.mean(), half)
 
 
 @pytest.mark.parametrize(
@@ -1212,3 +1204,13 @@ def test_calendar_problems_come_in_the_files_order():
         loads_calendar(text, shop, name="cal.yaml")
     lines = [m.line for m in info.value.messages]
     assert lines == sorted(lines) and lines[0] == 3 and lines[-1] == 4, info.value.messages
+
+
+def test_a_weeks_money_is_rounded_as_runs_cost_is():
+    # halves away from zero, as `run` and a spreadsheet's ROUND: np.round made 2,030.125
+    # (0.5 FTE × 540.25 + 2 × 880) 2,030.12
+    assert list(capacity_plan._cents([0.5 * 540.25 + 2 * 880, 0.125, 2.675])) == [
+        2030.13,
+        0.13,
+        2.68,
+    ]

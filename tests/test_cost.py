@@ -9,7 +9,7 @@ import pytest
 import ccsim
 from ccsim.finance import cost
 from ccsim.measure import week
-from conftest import ROOT
+from conftest import ROOT, SCENARIOS
 from test_cli import ccsim as run_cli
 
 # 2 agents, 09:00-17:00 Monday to Friday with a 30-min unpaid break:
@@ -188,8 +188,10 @@ def test_ccsim_run_reports_the_cost_model(tmp_path):
         cost.money(0.5 * offered["phone"]) + cost.money(0.1 * offered["email"])
     )
     assert c["total"] == cost.money(1875.0 + c["contacts"])
-    assert c["monthly"]["total"] == cost.money(c["total"] * 52 / 12)
-    assert c["yearly"]["total"] == cost.money(c["total"] * 52)
+    for period, weeks in (("monthly", 52 / 12), ("yearly", 52)):  # each part to the cent,
+        parts = [cost.money(c[k] * weeks) for k in ("wages", "overhead", "contacts")]
+        assert [c[period][k] for k in ("wages", "overhead", "contacts")] == parts
+        assert c[period]["total"] == cost.money(sum(parts))  # and the total their sum
     channels = c["by_channel"].values()
     assert sum(ch["agent_cost"] for ch in channels) == pytest.approx(1875.0, abs=1e-9)
     assert sum(ch["total"] for ch in channels) == pytest.approx(c["total"], abs=0.005)
@@ -252,3 +254,13 @@ def test_hired_headcount_is_at_least_the_people_on_duty_at_once(tiny):
         },
     )
     assert cost.on_duty_at_once(early) == {"agents": 2}
+
+
+def test_a_months_and_a_years_total_is_the_sum_of_their_cents():
+    # small_shop, seed 1: the month's parts summed to 31,960.06 and its total, the week's
+    # total × 52/12, read 31,960.07
+    c = ccsim.simulate(ccsim.load(SCENARIOS / "small_shop.yaml"), 3, seed=1, workers=1).cost
+    for period in ("monthly", "yearly"):
+        parts = [c[period][k] for k in ("wages", "overhead", "contacts")]
+        assert c[period]["total"] == cost.money(sum(parts)), period
+    assert c["monthly"]["total"] == 31960.06

@@ -85,6 +85,14 @@ def money(x: float) -> float:
     return float(Decimal(repr(float(x))).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
 
 
+def _extrapolated(weekly: dict[str, float], weeks: float) -> dict[str, float]:
+    """A week's wages, overhead and contacts over `weeks` weeks, each to the cent, and
+    their total the sum of those cents (the week's total × 52/12 was a cent off the sum
+    of its rounded parts)."""
+    parts = {k: money(weekly[k] * weeks) for k in ("wages", "overhead", "contacts")}
+    return {**parts, "total": money(sum(parts.values()))}
+
+
 def agent_cost(s: Scenario, group: str, shift: Shift) -> float:
     """Weekly cost of one agent of `group` on `shift` (wages and overhead)."""
     return shift.weekly_paid_hours * s.groups[group].wage * (1.0 + s.costs.overhead)
@@ -222,7 +230,7 @@ def weekly_cost(
             "paid_hours": round(sum(g["paid_hours"] for g in by_group.values()), 2),
             **weekly,
             "per_contact": per_contact,
-            **{name: {k: money(v * f) for k, v in weekly.items()} for name, f in PERIODS.items()},
+            **{name: _extrapolated(weekly, f) for name, f in PERIODS.items()},
             "unallocated": money(wages + overhead - sum(agent_costs.values())),
             "fte": round(sum(g["fte"] for g in by_group.values()), 2),
             "headcount": sum(agents.values()),

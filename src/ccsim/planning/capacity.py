@@ -25,12 +25,13 @@ import numpy as np
 import pandas as pd
 
 from ccsim.experiment import counts, seeds
-from ccsim.finance.cost import fte_cost
-from ccsim.model import expected
+from ccsim.finance.cost import fte_cost, money
+from ccsim.model import arrivals, expected
 from ccsim.model.work import WorkLimitError
-from ccsim.planning import hiring
+from ccsim.planning import hiring, requirements
 from ccsim.planning.plan import Plan, plan, plan_fits
 from ccsim.planning.staffing import Progress
+from ccsim.scenario import units
 from ccsim.scenario.calendar import Calendar, month_shares
 from ccsim.scenario.changes import with_changes
 from ccsim.scenario.model import Scenario, given
@@ -320,23 +321,16 @@ def better(again: Plan, own: Plan) -> bool:
     return missed(again) <= missed(own) and again.staff_cost < own.staff_cost
 
 
-def interpolate(
-    kinds: list[Kind], groups: list[str], fallback: dict[str, float] | None = None
-) -> None:
+def interpolate(kinds: list[Kind], groups: list[str], rates: dict[str, float]) -> None:
     """Required FTE of the kinds not planned, linear in the workload between the planned
-    ones (proportional beyond them); per-contact costs of every kind per channel, at the
-    planned kinds' mean cost per contact of that channel (one rate for all channels
+    ones (proportional beyond them); per-contact costs of every kind: its contacts of each
+    channel at that channel's `rates` (`contact_rates`; one rate for all channels
     overcharged a week whose extra contacts were on a channel without per-contact cost:
-    +56 % in a review; a planned kind's own simulated cost, until 2026-12-05, charged a
-    planned and an interpolated week of the same contacts differently)."""
+    +56 % in a review)."""
     planned = sorted((k for k in kinds if k.planned), key=lambda k: k.workload)
     loads = np.array([k.workload for k in planned])
-    rates: dict[str, float] = {}
     for k in kinds:
-        for channel in k.by_channel:
-            if channel not in rates:
-                rates[channel] = _contact_rate(planned, channel, (fallback or {}).get(channel, 0.0))
-        k.contacts_cost = sum(rates[c] * contacts for c, contacts in k.by_channel.items())
+        k.contacts_cost = sum(rates.get(c, 0.0) * n for c, n in k.by_channel.items())
         if k.planned:
             continue
         for g in groups:
@@ -350,24 +344,24 @@ def interpolate(
             k.fte[g] = fte
 
 
-def _contact_rate(planned: list[Kind], channel: str, fallback: float) -> float:
-    """The planned kinds' mean per-contact cost of `channel` a contact expected (FAQ
-    deflection, for one, makes it less than the scenario's rate); `fallback` when no
-    planned kind has any of the channel's contacts (it charged nothing)."""
-    rates = [
-        p.plan.cost["by_channel"][channel]["contact_cost"] / p.by_channel[channel]
-        for p in planned
-        if p.plan is not None and p.by_channel.get(channel, 0.0) > 0
-    ]
-    return float(np.mean(rates)) if rates else fallback
-
-
-def _scenario_rate(s: Scenario, channel: str) -> float:
-    """The scenario's per-contact cost of `channel` a contact expected before the FAQ:
-    its rate × the share of the channel's contacts the FAQ leaves."""
-    before, after = expected.offered_mix(s, channel)
-    share = float(after.sum() / before.sum()) if before.sum() > 0 else 0.0
-    return s.costs.per_contact.get(channel, 0.0) * share
+def contact_rates(s: Scenario) -> dict[str, float]:
+    """Each channel's per-contact cost a contact expected (of its weekly arrivals, which
+    a kind of week counts): its rate × the share of them offered — what the FAQ leaves
+    and, on voice and chat, what arrives while the channel is open — from the expected
+    arrivals, as `run` charges offered contacts. A price times a forecast: until
+    2026-12-06 the planned kinds' mean simulated cost, which carried their sampling
+    noise (−3 % on 2 replications) and could not be reproduced from the assumptions."""
+    rates: dict[str, float] = {}
+    for channel in s.channels:
+        price = s.costs.per_contact.get(channel, 0.0)
+        arriving = arrivals.expected_counts(s, channel, 0.0, units.MINUTES_PER_WEEK).sum()
+        if price == 0 or arriving <= 0:  # (none this week: the FAQ's share alone)
+            before, after = expected.offered_mix(s, channel)
+            share = float(after.sum() / before.sum()) if before.sum() > 0 else 0.0
+        else:
+            share = float(requirements.offered(s, channel).sum() / arriving)
+        rates[channel] = price * share
+    return rates
 
 
 def _week_scenario(k: Kind, s: Scenario) -> Scenario:
@@ -455,7 +449,7 @@ def capacity(
             "their roster did no better here: the first plan is kept"))  # fmt: skip
     for i, p in plans.items():
         kinds[i].plan, kinds[i].fte = p, {g: p.fte.get(g, 0.0) for g in groups}
-    interpolate(kinds, groups, {c: _scenario_rate(s, c) for c in s.channels})
+    interpolate(kinds, groups, contact_rates(s))
 
     weekly_cost = {g: fte_cost(s, g) for g in groups}
     table["kind"] = index + 1
@@ -481,13 +475,20 @@ def capacity(
         cover += c * (1 + cal.cover.overtime_premium) * st.overtime
         cover += c * (1 + cal.cover.temporary_premium) * st.temporary
         hires_cost += cal.hiring.cost_per_hire * st.hires
-    table["cost_wages"] = np.round(wages, 2)
-    table["cost_cover"] = np.round(cover, 2)
-    table["cost_hiring"] = np.round(hires_cost, 2)
-    table["cost_contacts"] = np.round([kinds[i].contacts_cost for i in index], 2)
+    # to the cent, halves away from zero, as `run`'s cost and a spreadsheet's ROUND
+    # (np.round, halves to even, made 2,030.125 2,030.12)
+    table["cost_wages"] = _cents(wages)
+    table["cost_cover"] = _cents(cover)
+    table["cost_hiring"] = _cents(hires_cost)
+    table["cost_contacts"] = _cents([kinds[i].contacts_cost for i in index])
     table["cost"] = table[list(COSTS)].sum(axis=1)
     table["cost"] = table["cost"].round(2)
     return CapacityPlan(s, cal, table, kinds, staffed, seed)
+
+
+def _cents(values) -> np.ndarray:
+    """Amounts of money to the cent (`finance.cost.money`)."""
+    return np.array([money(v) for v in np.ravel(values)], float)
 
 
 def _weeks(numbers: list[int]) -> str:

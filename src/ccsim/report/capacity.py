@@ -108,7 +108,9 @@ def workbook(cp: CapacityPlan, doc: dict[str, Any] | None = None) -> Workbook:
         name = re.sub(r"^uncovered FTE-weeks ", "shortfall FTE ", name)
         check.append(f"=Weeks!{totals[name]}" if name in totals else None)
     months.append(check)
-    months.cell(months.max_row, 1).font = Font(bold=True)
+    for cell in months[months.max_row]:  # each column's format (money was General here)
+        cell.font = Font(bold=True)
+        cell.number_format = months.cell(2, cell.column).number_format
     quarters = wb.create_sheet("Quarters")
     rules = _period_sheet(quarters, "quarter", doc["quarters"], groups, money)
     _quarter_formulas(quarters, rules, months, rows)

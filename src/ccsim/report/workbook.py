@@ -160,7 +160,7 @@ def _summary(
         ("overhead", f"=H{people_total}"),
         ("per-contact costs", f"='Cost by channel'!{contacts_total}"),
     ]
-    for i, (name, formula) in enumerate([*parts, ("total", f"=SUM(B{first}:B{first + 2})")]):
+    for i, (name, formula) in enumerate(parts):
         r = first + i
         _put(
             ws,
@@ -173,6 +173,13 @@ def _summary(
             ],
             [None, money, money, money],
         )
+    last = first + len(parts) - 1  # the totals: sums of the cents above, in every column
+    _put(
+        ws,
+        last + 1,
+        ["total", *(f"=SUM({c}{first}:{c}{last})" for c in "BCD")],
+        [None, money, money, money],
+    )
     for col in range(1, 5):
         ws.cell(first + 3, col).font = BOLD
     ws.freeze_panes = "A2"
