@@ -25,6 +25,7 @@ from ccsim.model.work import WorkLimitError
 from ccsim.planning import capacity as capacity_plan
 from ccsim.planning import requirements
 from ccsim.planning.hiring import plan_hires
+from ccsim.report import capacity as report_capacity
 from ccsim.scenario.calendar import calendar_from, load_calendar, loads_calendar
 from conftest import ROOT
 from test_cli import ccsim as run_cli
@@ -256,6 +257,7 @@ def test_a_lighter_week_planned_dearer_is_planned_again_from_the_heavier_roster(
     assert light.fte == {g: light.plan.fte.get(g, 0.0) for g in s.groups}
     # a kind no heavier kind undercuts keeps its own plan
     assert normal.roster_from is None and normal.plan.search["start"] == "requirements"
+    assert light.roster_tried is None and normal.roster_tried is None  # none tried in vain
     # the report says whose roster (only the JSON did)
     folder = ccsim.save(cp, tmp_path / "year", report=True)
     assert "<td>yes, from the roster of kind 1</td>" in (folder / "report.html").read_text()
@@ -479,7 +481,11 @@ def test_months_and_quarters_have_each_cost_hires_and_month_end_fte_and_add_up(t
     path = ccsim.save(cp, tmp_path / "year", report=True)
     assert pd.read_csv(path / "quarters.csv")["cost"].tolist() == [q["cost"] for q in quarters]
     book = openpyxl.load_workbook(path / "report.xlsx")
-    assert book.sheetnames == ["Weeks", "Months", "Quarters", "Assumptions"]
+    assert book.sheetnames == ["Weeks", "Months", "Quarters", "Kinds", "Assumptions"]
+    kinds = list(book["Kinds"].iter_rows(min_row=2, values_only=True))  # the kinds, whether
+    assert [(k[0], k[7], k[8]) for k in kinds] == [  # met and which missed (none said it)
+        (k["kind"], k["required_fte"]["agents"], report_capacity.kind_met(k)) for k in doc["kinds"]
+    ]
     f = Formulas(book)
     assert "hires decided agents" in [c.value for c in book["Weeks"][1]]
     names = {"cost": "cost", "cost_wages": "wages and overhead", "cost_cover": "cover",
@@ -1214,3 +1220,16 @@ def test_a_weeks_money_is_rounded_as_runs_cost_is():
         0.13,
         2.68,
     ]
+
+
+def test_a_kinds_verification_and_roster_are_said_in_words():
+    kind = {"planned": True, "targets_met": False, "unmet": ["phone abandon_rate ≤ 5%"]}
+    assert report_capacity.kind_met(kind) == "no: phone abandon_rate ≤ 5%"
+    assert report_capacity.kind_met({**kind, "targets_met": None}) == "— (interpolated)"
+    assert report_capacity.kind_planned({**kind, "roster_tried_from_kind": 1}) == (
+        "yes (kind 1, more work, was planned cheaper; its roster did no better here)"
+    )
+    assert report_capacity.kind_planned({**kind, "roster_from_kind": 3}) == (
+        "yes, from the roster of kind 3"
+    )
+    assert report_capacity.kind_planned({**kind, "planned": False}) == "interpolated"

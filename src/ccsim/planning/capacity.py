@@ -57,6 +57,7 @@ class Kind:
     plan: Plan | None = None  # planned (None: interpolated)
     contacts_cost: float = 0.0  # per-contact costs a week
     roster_from: int | None = None  # the heavier kind whose roster its plan started from
+    roster_tried: int | None = None  # a heavier kind whose roster was tried and not kept
 
     @property
     def planned(self) -> bool:
@@ -221,6 +222,9 @@ class CapacityPlan:
                 "targets_met": k.plan.all_met if k.plan is not None else None,
                 # planned from the roster of this (heavier) kind: it was cheaper
                 "roster_from_kind": None if k.roster_from is None else k.roster_from + 1,
+                # planned cheaper by a heavier kind, re-planned from its roster, which did
+                # no better here: the kind's own plan is kept (a non-monotone cost, said)
+                "roster_tried_from_kind": None if k.roster_tried is None else k.roster_tried + 1,
                 "unmet": [u.name or f"{u.channel} {u.metric}" for u in k.plan.unmet]
                 if k.plan
                 else [],
@@ -445,6 +449,8 @@ def capacity(
         kept = better(again, plans[i])
         if kept:
             plans[i], kinds[i].roster_from = again, j
+        else:
+            kinds[i].roster_tried = j
         say(f"week(s) {mine}: " + ("the plan from their roster is kept" if kept else
             "their roster did no better here: the first plan is kept"))  # fmt: skip
     for i, p in plans.items():

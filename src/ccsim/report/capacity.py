@@ -82,13 +82,43 @@ def html(cp: CapacityPlan, doc: dict[str, Any] | None = None) -> str:
     weeks = {k["kind"]: units.format_runs(k["weeks"]) for k in doc["kinds"]}
     uncovered = {g: units.format_runs(w) for g, w in doc["shortfall_weeks"].items()}
     return pages.render(
-        "capacity.html", doc=doc, image=image, weeks=weeks, uncovered=uncovered, costs=PARTS
+        "capacity.html",
+        doc=doc,
+        image=image,
+        weeks=weeks,
+        uncovered=uncovered,
+        costs=PARTS,
+        planned=kind_planned,
+        met=kind_met,
     )
 
 
+def kind_planned(kind: dict[str, Any]) -> str:
+    """How a kind of week got its FTE: planned (from which roster), or interpolated."""
+    if not kind["planned"]:
+        return "interpolated"
+    if kind.get("roster_from_kind"):
+        return f"yes, from the roster of kind {kind['roster_from_kind']}"
+    if kind.get("roster_tried_from_kind"):
+        return (
+            f"yes (kind {kind['roster_tried_from_kind']}, more work, was planned cheaper; "
+            "its roster did no better here)"
+        )
+    return "yes"
+
+
+def kind_met(kind: dict[str, Any]) -> str:
+    """Whether a kind's plan met every target on verification, and which it missed."""
+    if kind["targets_met"] is None:
+        return "— (interpolated)"
+    if kind["targets_met"]:
+        return "yes"
+    return "no: " + "; ".join(kind["unmet"]) if kind["unmet"] else "no"
+
+
 def workbook(cp: CapacityPlan, doc: dict[str, Any] | None = None) -> Workbook:
-    """Weeks, Months, Quarters and Assumptions sheets; every cost of a month or quarter
-    and every total a formula (docs/capacity.md)."""
+    """Weeks, Months, Quarters, Kinds and Assumptions sheets; every cost of a month or
+    quarter and every total a formula (docs/capacity.md)."""
     from openpyxl import Workbook  # the whole of openpyxl only when a workbook is made
 
     doc = doc or cp.document()
@@ -120,6 +150,7 @@ def workbook(cp: CapacityPlan, doc: dict[str, Any] | None = None) -> Workbook:
         inside = [r for r in range(2, last + 1) if quarters.cell(r, 1).value.startswith(year)]
         _total_rows(quarters, rules, money, inside[0], inside[-1], f"{year} (its quarters)")
     _total_rows(quarters, rules, money, 2, last, f"total, {span} (sum of quarters)")
+    _kinds_sheet(wb.create_sheet("Kinds"), doc, groups)
     _assumptions_sheet(wb.create_sheet("Assumptions"), cp, money)
     for ws in wb.worksheets:
         for cell in ws[1]:
@@ -287,6 +318,29 @@ def _total_rows(
         cell.font = Font(bold=True)
         if rules.get(_header(ws)[cell.column - 1]) == "money":
             cell.number_format = money
+
+
+def _kinds_sheet(ws: Worksheet, doc: dict[str, Any], groups: list[str]) -> None:
+    """One row per kind of week: its weeks and factors, whether it was planned, the FTE
+    it requires and whether its plan met every target — which it missed (the workbook
+    alone gave no sign that a kind's roster fails a target)."""
+    ws.append(
+        ["kind", "weeks", "volume factor", "handle-time factor", "shrinkage", "planned",
+         "workload", *(f"required FTE {g}" for g in groups), "targets met on verification"]
+    )  # fmt: skip
+    for k in doc["kinds"]:
+        ws.append(
+            [k["kind"], units.format_runs(k["weeks"]), k["volume_factor"], k["handle_factor"],
+             k["shrinkage"], kind_planned(k), k["workload"],
+             *(k["required_fte"][g] for g in groups), kind_met(k)]
+        )  # fmt: skip
+        row = ws[ws.max_row]
+        for cell, fmt in zip(row[2:7], ("0.000", "0.000", "0.0%", None, "#,##0"), strict=True):
+            if fmt:
+                cell.number_format = fmt
+        for cell in row[7 : 7 + len(groups)]:
+            cell.number_format = "0.00"
+    ws.freeze_panes = "B2"
 
 
 def _assumptions_sheet(ws: Worksheet, cp: CapacityPlan, money: str) -> None:
