@@ -322,8 +322,9 @@ def test_ccsim_report_on_a_capacity_folder_says_whose_it_is(tmp_path):
     (folder / "capacity.json").write_text("{}")
     r = run_cli("report", str(folder))
     assert r.returncode == 1 and r.stderr.strip() == (
-        f"ccsim: error: {folder}: an output folder of ccsim capacity, whose report "
-        "`--out DIR --report` writes"
+        f"ccsim: error: {folder}: an output folder of ccsim capacity: its report is written "
+        "with the plan, by `ccsim capacity … --out DIR --report` (or `ccsim.save(cp, DIR, "
+        "report=True)` of the plan in hand); it cannot be rebuilt from the folder"
     )
 
 

@@ -252,7 +252,9 @@ def read(path: Path) -> Report:
     name = "plan.json" if is_plan else "run.json"
     missing = [n for n in (name, *TABLES, "scenario.yaml") if not (path / n).is_file()]
     other = {  # another command's folder, and where its report comes from
-        "capacity.json": "ccsim capacity, whose report `--out DIR --report` writes",
+        "capacity.json": "ccsim capacity: its report is written with the plan, by "
+        "`ccsim capacity … --out DIR --report` (or `ccsim.save(cp, DIR, report=True)` of "
+        "the plan in hand); it cannot be rebuilt from the folder",
         "fit.html": "ccsim fit --report: fit.html is its report",
         "backtest.json": "ccsim backtest: backtest.html is its report",
     }
