@@ -7,6 +7,7 @@ from __future__ import annotations
 import copy
 import json
 import math
+import re
 
 import numpy as np
 import openpyxl
@@ -481,6 +482,15 @@ def test_months_and_quarters_have_each_cost_hires_and_month_end_fte_and_add_up(t
     # the workbook says the same with formulas, and what it rests on
     path = ccsim.save(cp, tmp_path / "year", report=True)
     assert pd.read_csv(path / "quarters.csv")["cost"].tolist() == [q["cost"] for q in quarters]
+    # the week table whole, to 12 significant digits (a float's noise, 0.6000000000000001,
+    # and 8.936960382866191 were written out)
+    written = pd.read_csv(path / "weeks.csv")
+    numeric = cp.weeks.select_dtypes("number").columns
+    pd.testing.assert_frame_equal(
+        written[numeric], cp.weeks[numeric], check_dtype=False, rtol=1e-11
+    )
+    numbers = re.findall(r"\d+[.]\d+", (path / "weeks.csv").read_text())
+    assert numbers and max(len(n.replace(".", "").lstrip("0")) for n in numbers) <= 12
     book = openpyxl.load_workbook(path / "report.xlsx")
     assert book.sheetnames == ["Weeks", "Months", "Quarters", "Kinds", "Assumptions"]
     kinds = list(book["Kinds"].iter_rows(min_row=2, values_only=True))  # the kinds, whether

@@ -993,13 +993,30 @@ def test_a_backtest_interval_that_cannot_be_is_a_usage_error(
 
 
 @pytest.mark.parametrize(
-    ("option", "value"), [("within", "20s"), ("within", -1), ("interval", "1h"), ("within", None)]
-)
-def test_a_backtest_given_a_duration_it_cannot_read_says_minutes(generated, fitted, option, value):
+    ("option", "value", "said"),
+    [
+        ("within", -1, "must be minutes from 0 up (20 s: 20/60)"),
+        ("within", None, "must be minutes from 0 up (20 s: 20/60)"),
+        # a number in text: minutes in a scenario, but which unit here?
+        ("within", "20", "must be a duration with its unit (20s, 5min, 1.5h) or a number of minutes"),
+        ("gap", "lots", "must be a duration with its unit (20s, 5min, 1.5h) or a number of minutes"),
+    ],
+)  # fmt: skip
+def test_a_backtest_given_a_duration_it_cannot_read_says_minutes(
+    generated, fitted, option, value, said
+):
     # within='20s' was a TypeError from deep inside the replay
     with pytest.raises(ValueError) as caught:
         ccsim.backtest(fitted.scenario, generated, "2024-01-08", "2024-01-14", **{option: value})
-    assert str(caught.value) == f"{option} must be minutes from 0 up (20 s: 20/60), got {value!r}"
+    assert str(caught.value) == f"{option} {said}, got {value!r}"
+
+
+def test_a_backtest_takes_durations_with_their_unit(generated, fitted):
+    # within='20s' was refused ("minutes from 0 up"): the same as 20/60 now, and '1h' is 60
+    days = (fitted.scenario, generated, "2024-01-08", "2024-01-09")
+    words = ccsim.backtest(*days, within="20s", interval="1h", replications=1, seed=1)
+    numbers = ccsim.backtest(*days, within=20 / 60, interval=60, replications=1, seed=1)
+    pd.testing.assert_frame_equal(words.intervals, numbers.intervals)
 
 
 def test_naive_times_beside_times_with_an_offset_stay_local(tmp_path):

@@ -255,10 +255,14 @@ def test_a_start_grid_that_is_not_whole_minutes_up_to_a_day_is_refused(grid, tmp
     assert not (tmp_path / "p").exists()
     with pytest.raises(planner.PlanError, match=r"whole number of minutes .*\(got 22\.5min\)"):
         planner.plan(ccsim.load(shop), start_grid=22.5, workers=1)
-    # from Python: said in minutes, as given (-30 was "got -1800s"; "30min" a TypeError)
-    for given, said in [(-30, "-30 minutes"), ("30min", "'30min': minutes as a number, e.g. 30")]:
-        with pytest.raises(planner.PlanError, match=re.escape(f"(got {said})")):
+    # from Python: said in minutes, as given (-30 was "got -1800s"; "30min" a TypeError,
+    # then refused; now a duration with its unit, so "22.5min" is 22.5 minutes)
+    for given, said in [(-30, "(got -30 minutes)"), ("22.5min", "(got 22.5min)"),
+                        ("30", "or a number of minutes, got '30'")]:  # fmt: skip
+        with pytest.raises(planner.PlanError, match=re.escape(said)):
             planner.plan(ccsim.load(shop), start_grid=given, workers=1)
+    with pytest.raises(planner.PlanError, match="or a number of seconds, got '300'"):
+        planner.plan(ccsim.load(shop), time_budget="300", workers=1)  # seconds? minutes?
     with pytest.raises(planner.PlanError, match="time_budget must be seconds above 0, got -5"):
         planner.plan(ccsim.load(shop), time_budget=-5, workers=1)
 

@@ -42,6 +42,7 @@ from ccsim.scenario.limits import DEFAULT_FILE_LIMITS, FileLimits
 from ccsim.scenario.loader import load, loads
 from ccsim.scenario.model import Scenario, given
 from ccsim.scenario.problems import Message, ScenarioError
+from ccsim.scenario.units import duration_argument
 
 __all__ = [
     "FileCheck",
@@ -201,7 +202,7 @@ def capacity(
     workers: int | None = None,
     scheduler: str | None = None,
     max_plans: int = _capacity.MAX_PLANS,
-    time_budget: float | None = None,
+    time_budget: float | str | None = None,
     progress: Progress | None = None,
     max_rosters: int | None = None,
     memory_limit: str | float | None = None,
@@ -281,13 +282,16 @@ def fit(
     last: str | date | None = None,
     *,
     format: str = "generic",
-    interval: float = 60.0,
+    interval: float | str = 60.0,
     strict: bool = False,
-    gap: float = history_staffing.GAP_MINUTES,
+    gap: float | str = history_staffing.GAP_MINUTES,
 ) -> history_fit.Fit:
     """A scenario fitted to the contacts of `log` (a Log, or a path read with `format`)
     that arrived on the dates first..last; `interval`: minutes of its profiles; `gap`:
-    the staffing reconstruction's rule (see `backtest`)."""
+    the staffing reconstruction's rule (see `backtest`). Both also as durations with
+    their unit (`'30min'`)."""
+    interval = duration_argument(interval, "interval")
+    gap = duration_argument(gap, "gap")
     return history_fit.fit(_as_log(log, format, strict), first, last, interval, gap=gap)
 
 
@@ -324,11 +328,11 @@ def backtest(
     last: str | date,
     *,
     format: str = "generic",
-    within: float = 20 / 60,
+    within: float | str = 20 / 60,
     replications: int = 20,
     seed: int | None = None,
-    interval: float = 60.0,
-    gap: float = history_staffing.GAP_MINUTES,
+    interval: float | str = 60.0,
+    gap: float | str = history_staffing.GAP_MINUTES,
     workers: int | None = None,
     progress: Progress | None = None,
     memory_limit: str | float | None = None,
@@ -338,7 +342,12 @@ def backtest(
     interval (`interval` minutes) beside what happened, and beside Erlang C and A, the
     service level counting what is answered within `within` minutes (20/60: 20 s). `gap`:
     the staffing reconstruction's rule — an agent's work block ends at a pause longer
-    than `gap` minutes between handled contacts (docs/history.md)."""
+    than `gap` minutes between handled contacts (docs/history.md). `within`, `interval`
+    and `gap` also as durations with their unit (`within='20s'`)."""
+    within, interval, gap = (
+        duration_argument(v, name)
+        for v, name in ((within, "within"), (interval, "interval"), (gap, "gap"))
+    )
     return history_backtest.backtest(
         given(s), _as_log(log, format, strict), first, last, within, replications, seed, interval,
         gap, workers=workers, progress=progress, memory_limit=memory_limit,

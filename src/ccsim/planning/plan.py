@@ -39,6 +39,7 @@ from ccsim.planning.errors import PlanError
 from ccsim.planning.requirements import Need
 from ccsim.planning.search import CONFIDENCE, Search, unreachable
 from ccsim.planning.staffing import Progress, Roster, Staffing, Unmet, roster_of
+from ccsim.scenario import units
 from ccsim.scenario.model import Scenario, given
 
 
@@ -187,10 +188,10 @@ def plan(
     seed: int | None = None,
     replications: int | None = None,
     verify: int | None = None,
-    start_grid: float | None = None,
+    start_grid: float | str | None = None,
     workers: int | None = None,
     scheduler: str | None = None,
-    time_budget: float | None = None,
+    time_budget: float | str | None = None,
     max_rosters: int | None = None,
     baseline: bool = True,
     progress: Progress | None = None,
@@ -207,7 +208,8 @@ def plan(
     stops once this many rosters were simulated (default: `roster_budget`) — a budget
     independent of the machine's speed, so the plan is the same on any number of workers
     (it then says it is not proven 1-minimal); `time_budget`: seconds after which trimming
-    also stops (none by default: a plan cut by time depends on the machine);
+    also stops (none by default: a plan cut by time depends on the machine) — it and
+    `start_grid` also as durations with their unit (`'5min'`, `'30min'`);
     `memory_limit`: refuse up front a scenario whose replication needs more memory
     (`ccsim.model.work`); `rule`: how the search judges a target, `mean` (the mean less
     the verification's margin) or `each` (every search replication on its own) —
@@ -221,6 +223,11 @@ def plan(
     if max_rosters is None:
         max_rosters = roster_budget(contacts, replications)
     rule = rule or search_rule(contacts)
+    try:
+        time_budget = units.duration_argument(time_budget, "time_budget", "seconds")
+        start_grid = units.duration_argument(start_grid, "start_grid")
+    except ValueError as exc:
+        raise PlanError(str(exc)) from None
     number = isinstance(time_budget, numbers.Real) and not isinstance(time_budget, bool)
     if time_budget is not None and not (number and 0 < time_budget < float("inf")):
         raise PlanError(f"time_budget must be seconds above 0, got {time_budget!r}")  # (-5 ran)

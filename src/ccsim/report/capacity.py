@@ -35,9 +35,9 @@ def write(folder: Path, cp: CapacityPlan, with_report: bool = False) -> Path:
     doc = cp.document()
     with atomic_folder(folder) as tmp:
         write_json(tmp / "capacity.json", doc)
-        cp.weeks.to_csv(tmp / "weeks.csv", index=False)
-        cp.months.to_csv(tmp / "months.csv", index=False)
-        cp.quarters.to_csv(tmp / "quarters.csv", index=False)
+        # 12 significant digits: a float's noise (0.6000000000000001) is not a figure
+        for name, table in (("weeks", cp.weeks), ("months", cp.months), ("quarters", cp.quarters)):
+            table.to_csv(tmp / f"{name}.csv", index=False, float_format="%.12g")
         if with_report:
             workbook(cp, doc).save(tmp / "report.xlsx")
             (tmp / "report.html").write_text(html(cp, doc), encoding="utf-8")

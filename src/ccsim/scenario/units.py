@@ -96,6 +96,22 @@ def parse_duration(value: object) -> float:
     raise ValueError(f"expected {DURATION_HELP}, got {shown(value)}")
 
 
+def duration_argument(value: object, name: str, unit: str = "minutes") -> object:
+    """A Python API argument in `unit` (minutes or seconds), also taken as a duration
+    with its unit written (`'20s'`, `'5min'`): a number, or anything else, is returned as
+    given for the caller's own check. A number in text (`'20'`) is refused — minutes
+    everywhere in a scenario, it would be read against the unit of an argument in seconds."""
+    if not isinstance(value, str):
+        return value
+    m = _DURATION.match(value)
+    if m is None or not m.group(2) or _UNITS.get(m.group(2).lower()) is None:
+        raise ValueError(
+            f"{name} must be a duration with its unit (20s, 5min, 1.5h) or a number of "
+            f"{unit}, got {shown(value)}"
+        )
+    return parse_duration(value) * (60.0 if unit == "seconds" else 1.0)
+
+
 def format_duration(minutes: float) -> str:
     """Render minutes compactly (`20s`, `4min`, `1.5h`, `2d`) for summaries."""
     if minutes == 0:
