@@ -180,9 +180,12 @@ class Center:
     def _opening(self, event: Due) -> None:
         """A message channel opens (its backlog can be worked) or closes."""
         q, now_open = event.value
-        self.queues[q].open = now_open
+        queue = self.queues[q]
+        queue.open = now_open
         if now_open:
             for agent in self.router.idle_agents(q):
+                if not (queue.size and queue.peek(event.at) < INF):
+                    break  # nothing left: the others keep their place in line
                 if self.router.take_out(agent):
                     self._take_work(agent, event.at)
 

@@ -40,21 +40,18 @@ class Router:
             self.concurrency[q] > 1 or any(len(level) > 1 for level in levels)
             for q, levels in enumerate(self.levels)
         ]
-        # chat queue q, group g: agents of g chatting on q with a free session slot
-        self.chat_pools: list[dict[int, Pool]] = [
-            {gi: {} for level in levels for gi in level} if self.concurrency[q] > 1 else {}
-            for q, levels in enumerate(topology.groups_for)
-        ]
-        # chat queue q, per priority level: (its chatting pools, its idle pools)
-        self.chat_for: list[list[tuple[tuple[Pool, ...], tuple[Pool, ...]]]] = [
-            [
-                (tuple(self.chat_pools[q][gi] for gi in level), idle)
-                for level, idle in zip(topology.groups_for[q], self.levels[q], strict=True)
-            ]
-            if self.chat_pools[q]
-            else []
-            for q in range(len(self.levels))
-        ]
+        # chat queue q, group g: agents of g chatting on q with a free session slot, in
+        # the order they got it; groups of the same priority share one pool
+        self.chat_pools: list[dict[int, Pool]] = [{} for _ in self.levels]
+        # chat queue q, per priority level: (its chatting pool, its idle pools)
+        self.chat_for: list[list[tuple[Pool, tuple[Pool, ...]]]] = [[] for _ in self.levels]
+        for q, levels in enumerate(topology.groups_for):
+            if self.concurrency[q] == 1:
+                continue
+            for level, idle in zip(levels, self.levels[q], strict=True):
+                shared: Pool = {}
+                self.chat_pools[q].update(dict.fromkeys(level, shared))
+                self.chat_for[q].append((shared, idle))
 
     def free_agent(self, q: int) -> Agent | None:
         """A free agent for queue q by group priority, taken out of its pool: of groups of
@@ -70,18 +67,18 @@ class Router:
         return None
 
     def free_chat_agent(self, q: int) -> Agent | None:
-        """Chat queue q: an agent with an open session slot on q first, else an idle one
-        (the one idle longest of the level's groups)."""
+        """Chat queue q: an agent with an open session slot on q first, else an idle one,
+        by priority level; of groups of the same priority, the agent that has had a free
+        slot longest (they share a chatting pool), else the one idle longest."""
         concurrency = self.concurrency[q]
-        for chatting_pools, idle in self.chat_for[q]:
-            for chatting in chatting_pools:
-                for agent in chatting:
-                    if agent.load + 1 >= concurrency:
-                        del chatting[agent]
-                    return agent
+        for chatting, idle in self.chat_for[q]:
+            for agent in chatting:  # the first to have a free slot, of the level's groups
+                if agent.load + 1 >= concurrency:
+                    del chatting[agent]
+                return agent
             if (agent := _longest_idle(idle)) is not None:
-                chatting = agent.chat_pool = self.chat_pools[q][agent.gi]
                 chatting[agent] = None
+                agent.chat_pool = chatting
                 return agent
         return None
 
