@@ -261,7 +261,7 @@ def test_a_lighter_week_planned_dearer_is_planned_again_from_the_heavier_roster(
     assert light.roster_tried is None and normal.roster_tried is None  # none tried in vain
     # the report says whose roster (only the JSON did)
     folder = ccsim.save(cp, tmp_path / "year", report=True)
-    assert "<td>yes, from the roster of kind 1</td>" in (folder / "report.html").read_text()
+    assert "<td>planned from the roster of kind 1</td>" in (folder / "report.html").read_text()
     (tmp_path / "cal.yaml").write_text(
         "start: 2027-01-04\nweeks: 3\nheadcount: {generalist: 9, supervisor: 2}\n"
         "volume: {default: 1.0, weeks: {2: 0.8, 3: 1.2}}\n"
@@ -1238,9 +1238,9 @@ def test_a_kinds_verification_and_roster_are_said_in_words():
     assert report_capacity.kind_met(kind) == "no: phone abandon_rate ≤ 5%"
     assert report_capacity.kind_met({**kind, "targets_met": None}) == "— (interpolated)"
     assert report_capacity.kind_planned({**kind, "roster_tried_from_kind": 1}) == (
-        "yes (kind 1, more work, was planned cheaper; its roster did no better here)"
+        "planned (kind 1's roster tried, no cheaper)"
     )
     assert report_capacity.kind_planned({**kind, "roster_from_kind": 3}) == (
-        "yes, from the roster of kind 3"
+        "planned from the roster of kind 3"
     )
     assert report_capacity.kind_planned({**kind, "planned": False}) == "interpolated"

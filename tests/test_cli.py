@@ -102,6 +102,8 @@ def test_unknown_option_is_a_usage_error():
         ("--REPS", "No such option: --REPS; did you mean --reps?\n"),
         ("-reps", "No such option: -reps; did you mean --reps?\n"),
         ("-x", "No such option: -x\n"),
+        ("-quiet", "No such option: -quiet; did you mean --quiet?\n"),  # (click: -q, then -u)
+        ("--hlep", "No such option: --hlep; did you mean --help?\n"),  # (lost in a first fix)
     ],
 )
 def test_an_unknown_option_is_offered_only_the_options_that_look_like_it(option, said):
@@ -322,3 +324,20 @@ def test_a_job_that_fails_under_json_prints_its_one_line_as_a_document():
     assert error["path"] is None and error["line"] is None
     assert "more than the limit of 1,000 bytes" in error["message"]
     assert f"ccsim: error: {error['message']}" in r.stderr
+
+
+def test_one_commands_json_does_not_carry_over_to_the_next_in_one_process(tmp_path):
+    # the --json flag is remembered for the errors document: typer's CliRunner runs
+    # commands in one process, and `report` after `erlang --json` printed one
+    from typer.testing import CliRunner
+
+    import ccsim.cli
+
+    runner = CliRunner()
+    erlang = ["erlang", "c", "--rate", "1", "--aht", "3min", "--agents", "5", "--json"]
+    assert runner.invoke(ccsim.cli.app, erlang).exit_code == 0
+    (tmp_path / "capacity.json").write_text("{}")
+    r = runner.invoke(ccsim.cli.app, ["report", str(tmp_path)])
+    assert r.exit_code == 1 and r.stdout == ""
+    r = runner.invoke(ccsim.cli.app, ["run", str(tmp_path / "none.yaml"), "--json"])
+    assert r.exit_code == 2 and r.stdout == ""  # a usage error: no document

@@ -1490,8 +1490,14 @@ def test_a_semicolon_export_a_misspelt_mapping_key_and_number_keys_are_read_or_n
         f"{mapping}:5: columns.outcome.map: the key 1 is read as a number: quote it as the "
         "export writes it, e.g. '1': …"
     )
+    # `null:` was "the key None is read as a number … e.g. 'None'" (a review)
+    mapping.write_text(mapping.read_text().replace("{1: abandoned", "{null: abandoned"))
+    assert refusal(export, str(mapping)) == (
+        f"{mapping}:5: columns.outcome.map: a key is empty (null or nothing before the colon): "
+        "quote it as the export writes it; an empty cell is '': …"
+    )
     mapping.write_text(
-        mapping.read_text().replace("{1: abandoned, false:", "{'1': abandoned, 'false':")
+        mapping.read_text().replace("{null: abandoned, false:", "{'1': abandoned, 'false':")
     )
     assert list(ccsim.read_log(export, str(mapping)).contacts["outcome"]) == ["abandoned"]
 

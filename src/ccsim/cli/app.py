@@ -13,7 +13,14 @@ import sys
 import typer
 
 from ccsim.atomic import OutputError
-from ccsim.cli.common import EXIT_FAIL, EXIT_INTERRUPTED, EXIT_USAGE, err, report_failure
+from ccsim.cli.common import (
+    EXIT_FAIL,
+    EXIT_INTERRUPTED,
+    EXIT_USAGE,
+    err,
+    forget_json,
+    report_failure,
+)
 from ccsim.experiment.runner import WorkerError
 from ccsim.model.work import WorkLimitError
 from ccsim.planning.errors import PlanError
@@ -32,6 +39,11 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
 )
+
+
+@app.callback()
+def _command_begins() -> None:
+    forget_json()  # (before the command's options are parsed)
 
 
 _PHRASES = (  # typer's bounds checks speak pydantic: say them the way the rest does
@@ -62,11 +74,13 @@ def _suggest(exc: NoSuchOption, argv: list[str]) -> str:
     (click compared them with the dashes: `--bogus` was offered `--out`). A word written
     with one dash (`-reps`) is named whole: click read it as `-r` and offered nothing."""
     given = exc.option_name
-    if len(given) == 2 and not given.startswith("--"):  # -r of -reps?
-        given = next((a for a in argv if a.startswith(given) and len(a) > 2), given)
+    if len(given) == 2 and not given.startswith("--"):  # -r of -reps, -u of -quiet?
+        words = (a for a in argv if a[:1] == "-" and a[1:2] != "-" and len(a) > 2)
+        given = next((a for a in words if given[1] in a[1:]), given)
     names = exc.possibilities or ()
-    if exc.ctx is not None:
-        names = [o for p in exc.ctx.command.params for o in p.opts + p.secondary_opts]
+    if exc.ctx is not None:  # (with --help: `--hlep`)
+        params = exc.ctx.command.get_params(exc.ctx)
+        names = [o for p in params for o in p.opts + p.secondary_opts]
     bare = {p.lstrip("-").lower(): p for p in names if p.startswith("--")}
     word = given.lstrip("-").lower()
     close = [word] if word in bare else difflib.get_close_matches(word, bare, n=3, cutoff=0.6)

@@ -48,6 +48,13 @@ def _remember_json(value: bool) -> bool:
     return value
 
 
+def forget_json() -> None:
+    """A new command begins (the app's callback): no --json until its option says so —
+    one process may run several (typer's CliRunner: `report` after `erlang --json`
+    printed an errors document)."""
+    _remember_json(False)
+
+
 def duration(value: Any) -> float:
     """A duration like 20s, 3min, 1.5h or a number of minutes → minutes (finite, ≥ 0)."""
     if isinstance(value, float):

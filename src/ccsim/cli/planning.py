@@ -248,26 +248,19 @@ def _weeks(weeks: list[int]) -> str:
     return ("week " if len(weeks) == 1 else "weeks ") + format_runs(weeks)
 
 
-def _how_planned(kind: dict) -> str:
-    """`planned`, `from the roster of kind 1` (planned again from a heavier kind's), or
-    `interpolated`."""
-    if not kind["planned"]:
-        return "interpolated"
-    j = kind["roster_from_kind"]
-    return "planned" if j is None else f"from the roster of kind {j}"
-
-
 def _print_capacity(doc: dict) -> None:
     from rich.table import Table
+
+    from ccsim.report.capacity import kind_planned
 
     cur = doc["currency"]
     groups = list(doc["hires_total"])
     # the kinds of week: which were planned and which interpolated (only the JSON said)
     # (the volume was the largest channel's factor: 1.04× for a week of 0.87×)
     kinds = Table(title="Kinds of week: required FTE")
-    columns = ("kind", "weeks", "volume", "handle", "shrinkage", "planned", *groups)
+    columns = ("kind", "weeks", "volume", "handle", "shrinkage", "how", *groups)
     for col in columns:
-        kinds.add_column(col, justify="left" if col in ("weeks", "planned") else "right")
+        kinds.add_column(col, justify="left" if col in ("weeks", "how") else "right")
     for k in doc["kinds"]:
         kinds.add_row(
             str(k["kind"]),
@@ -275,7 +268,7 @@ def _print_capacity(doc: dict) -> None:
             f"{k['volume_factor']:.3g}×",
             f"{k['handle_factor']:.3g}×",
             f"{k['shrinkage']:.1%}",
-            _how_planned(k),
+            kind_planned(k),
             *[f"{k['required_fte'].get(g, 0.0):.2f}" for g in groups],
         )
     out.print(kinds)

@@ -213,6 +213,11 @@ class Column(BaseModel):
         should be a valid string"; read as `str(key)`, `true` missed every `true` cell)."""
         if isinstance(value, dict):
             for key in value:
+                if key is None:  # `null:`, `~:` or nothing before the colon
+                    raise ValueError(
+                        "a key is empty (null or nothing before the colon): quote it as the "
+                        "export writes it; an empty cell is '': …"
+                    )
                 if not isinstance(key, str):
                     kind = "a boolean" if isinstance(key, bool) else "a number"
                     raise ValueError(

@@ -94,17 +94,16 @@ def html(cp: CapacityPlan, doc: dict[str, Any] | None = None) -> str:
 
 
 def kind_planned(kind: dict[str, Any]) -> str:
-    """How a kind of week got its FTE: planned (from which roster), or interpolated."""
+    """How a kind of week got its FTE: `planned`, `planned from the roster of kind 1` (a
+    heavier kind planned cheaper), `planned (kind 1's roster tried, no cheaper)`, or
+    `interpolated` — in the console, the HTML and the workbook alike."""
     if not kind["planned"]:
         return "interpolated"
     if kind.get("roster_from_kind"):
-        return f"yes, from the roster of kind {kind['roster_from_kind']}"
+        return f"planned from the roster of kind {kind['roster_from_kind']}"
     if kind.get("roster_tried_from_kind"):
-        return (
-            f"yes (kind {kind['roster_tried_from_kind']}, more work, was planned cheaper; "
-            "its roster did no better here)"
-        )
-    return "yes"
+        return f"planned (kind {kind['roster_tried_from_kind']}'s roster tried, no cheaper)"
+    return "planned"
 
 
 def kind_met(kind: dict[str, Any]) -> str:
@@ -325,7 +324,7 @@ def _kinds_sheet(ws: Worksheet, doc: dict[str, Any], groups: list[str]) -> None:
     it requires and whether its plan met every target — which it missed (the workbook
     alone gave no sign that a kind's roster fails a target)."""
     ws.append(
-        ["kind", "weeks", "volume factor", "handle-time factor", "shrinkage", "planned",
+        ["kind", "weeks", "volume factor", "handle-time factor", "shrinkage", "how",
          "workload", *(f"required FTE {g}" for g in groups), "targets met on verification"]
     )  # fmt: skip
     for k in doc["kinds"]:
