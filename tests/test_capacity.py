@@ -1244,3 +1244,14 @@ def test_a_kinds_verification_and_roster_are_said_in_words():
         "planned from the roster of kind 3"
     )
     assert report_capacity.kind_planned({**kind, "planned": False}) == "interpolated"
+
+
+def test_a_week_number_yaml_reads_as_a_fraction_is_named_as_written():
+    # `1.5:` was `volume.weeks.1.5`, a path of three keys; a scenario prints such keys in
+    # brackets
+    text = "start: 2027-01-04\nweeks: 4\nheadcount: {agents: 1}\nvolume: {weeks: {1.5: 2}}\n"
+    with pytest.raises(ccsim.ScenarioError) as refused:
+        loads_calendar(text, name="cal.yaml")
+    assert [str(m) for m in refused.value.messages] == [
+        "cal.yaml:4: volume.weeks[1.5]: got 1.5 (expected a whole number)"
+    ]

@@ -304,10 +304,12 @@ def _from_pydantic(
         if err["type"] == "missing" and loc in meant:
             continue
         text = _describe(err, loc, root)  # (at the model's field: a duration's units)
-        named = "[key]" in err["loc"] and err["type"] == "string_type"  # `123:`, `true:`
+        key = "[key]" in err["loc"]  # a mapping's key refused (pydantic wrote `true` as 1)
+        named = key and err["type"] == "string_type"  # `123:`, `true:`
         if named or err["type"] == "invalid_key":  # (`1.5:` among the scenario's own keys)
             text = _not_text(err["input"], "name" if named else "key")
-            loc = (*loc[:-1], err["input"])  # the key itself (pydantic wrote `true` as 1)
+        if key or err["type"] == "invalid_key":  # the key itself, as YAML read it: a
+            loc = (*loc[:-1], err["input"])  # week `1.5:` is weeks[1.5], not weeks.1.5
         if err["type"] != "missing" and lines and _shorthand(loc, lines, root):
             loc = loc[:-1]  # a shorthand's value (`max_abandon: 1.5` is {at_most: 1.5})
         if (loc, text) in seen:
