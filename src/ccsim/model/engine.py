@@ -204,7 +204,6 @@ class Center:
             self.router.routed,
             self.router.idle_for,
             self._start,
-            self.router.free_agent,
         )
         self.env.run(until=self.t1)
         now = self.env.now
@@ -225,14 +224,14 @@ class Center:
         heap = self._heap  # never empty here: run()'s stop event at t1 is in it
         if t >= heap[0][0]:  # (the last arrival is followed by an endless one)
             return
-        arrival, chan, queues, balks, expire, routed, idle_for, start, free_agent = self._admit_with
+        arrival, chan, queues, balks, expire, routed, idle_for, start = self._admit_with
         while True:
             q = chan[c]
             queue = queues[q]
             if not queue.open:
                 agent = None
-            elif routed[q]:  # chat, or groups of the same priority
-                agent = free_agent(q)
+            elif (route := routed[q]) is not None:  # chat, or groups of the same priority
+                agent = route(q)
             else:  # the first agent of the best pool (`Router.free_agent`, inlined)
                 agent = None
                 for pool in idle_for[q]:

@@ -34,10 +34,15 @@ class Router:
             for levels in topology.groups_for
         ]
         # the pools in order, for a queue whose levels hold one group each (the engine's
-        # inlined `free_agent`); `routed`: the queues that must ask `free_agent` instead
+        # inlined `free_agent`); `routed`: per queue, None there, else the method to ask
+        # (`free_chat_agent` for chat, `free_agent` for groups of the same priority)
         self.idle_for = [[pool for level in levels for pool in level] for levels in self.levels]
         self.routed = [
-            self.concurrency[q] > 1 or any(len(level) > 1 for level in levels)
+            self.free_chat_agent
+            if self.concurrency[q] > 1
+            else self.free_agent
+            if any(len(level) > 1 for level in levels)
+            else None
             for q, levels in enumerate(self.levels)
         ]
         # chat queue q, group g: agents of g chatting on q with a free session slot, in
@@ -62,7 +67,11 @@ class Router:
         if self.concurrency[q] > 1:
             return self.free_chat_agent(q)
         for level in self.levels[q]:
-            if (agent := _longest_idle(level)) is not None:
+            if len(level) == 1:  # (most levels: no call a contact)
+                for agent in level[0]:
+                    del level[0][agent]
+                    return agent
+            elif (agent := _longest_idle(level)) is not None:
                 return agent
         return None
 
@@ -76,7 +85,14 @@ class Router:
                 if agent.load + 1 >= concurrency:
                     del chatting[agent]
                 return agent
-            if (agent := _longest_idle(idle)) is not None:
+            agent = None
+            if len(idle) == 1:  # (most levels: no call a contact)
+                for agent in idle[0]:
+                    del idle[0][agent]
+                    break
+            else:
+                agent = _longest_idle(idle)
+            if agent is not None:
                 chatting[agent] = None
                 agent.chat_pool = chatting
                 return agent
