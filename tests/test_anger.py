@@ -9,7 +9,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import stats
 
-from ccsim.model import anger
+import ccsim
+from ccsim.model import anger, expected
+from conftest import MINIMAL
 
 # The defaults of the scenario's `anger:` block.
 CALM, RISE, GAIN, DECAY = 0.30, 1.5, 0.5, 0.8
@@ -243,3 +245,17 @@ def test_beta_parameters_vectorised():
     alpha, beta = anger.beta_parameters([0.2, 0.5], [10.0, 4.0])
     np.testing.assert_allclose(alpha, [2.0, 2.0])
     np.testing.assert_allclose(beta, [8.0, 2.0])
+
+
+def test_the_analytic_empathy_of_groups_of_the_same_priority_is_their_mean():
+    # the engine pools groups of the same priority; the requirement took the lowest
+    # empathy of them (0.5), as if only that group answered
+    text = MINIMAL.replace(
+        "    skills: {phone: 1, email: 2}\n", "    skills: {phone: 1, email: 2}\n    empathy: 0.5\n"
+    )
+    text = text.replace(
+        "    skills: {escalation: 1}\n", "    skills: {escalation: 1, phone: 1}\n    empathy: 1.0\n"
+    )
+    s = ccsim.loads(text)
+    assert expected.first_empathy(s, "phone") == pytest.approx(0.75)
+    assert expected.first_empathy(s, "email") == pytest.approx(0.5)  # one group: its own

@@ -50,9 +50,14 @@ def initial_anger(s: Scenario) -> np.ndarray:
 
 
 def first_empathy(s: Scenario, channel: str) -> float:
-    """Empathy of the group that serves `channel` first (best priority)."""
+    """Empathy of the groups that serve `channel` first (best priority): their mean when
+    several share it — the engine pools them (`ccsim.model.routing`); the lowest of them
+    was taken until 2026-12-06."""
     skilled = [(g.skills[channel], g.empathy) for g in s.groups.values() if channel in g.skills]
-    return min(skilled)[1] if skilled else 1.0
+    if not skilled:
+        return 1.0
+    best = min(priority for priority, _ in skilled)
+    return float(np.mean([empathy for priority, empathy in skilled if priority == best]))
 
 
 def handling(s: Scenario, channel: str, wait: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
