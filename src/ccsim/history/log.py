@@ -303,8 +303,9 @@ def read(
     path = Path(path)
     name = str(path)
     readable(path)
+    read = Read()
     if format == "bank":
-        raw, lines, not_offered = _bank(path)
+        raw, lines, not_offered, read = _bank(path)
     elif format == "generic":
         raw, lines, not_offered = _generic(path), None, 0
     elif format.endswith((".yaml", ".yml")):
@@ -315,7 +316,7 @@ def read(
     else:
         msg = f"unknown log format {format!r} (expected generic, bank, or a mapping .yaml file)"
         raise LogError([Message(name, None, None, msg)])
-    log = _tidy(raw, name, format, lines)
+    log = _tidy(raw, name, format, lines, read)
     log.not_offered = not_offered
     if strict and log.problems():  # (it said "dropped" of a log it refused)
         raise LogError([Message(*_split(line)) for line in log.problems(refused=True)])
@@ -610,7 +611,16 @@ BANK_COLUMNS = [
 ]
 
 
-def _bank(path: Path) -> tuple[pd.DataFrame, pd.Series, int]:
+@dataclass
+class Read:
+    """What a format's own reader found in its rows (`_bank`): reason → the rows `_tidy`
+    drops for it, first reason first; reason → the rows it kept, read another way."""
+
+    bad: dict[str, pd.Series] = field(default_factory=dict)
+    repaired: dict[str, pd.Series] = field(default_factory=dict)
+
+
+def _bank(path: Path) -> tuple[pd.DataFrame, pd.Series, int, Read]:
     """The Anonymous Bank call log (one row per call, tab-separated; docs/history.md):
     the queue entry is `q_start`, or — for a call that went straight to an agent — the
     end of the voice menu; calls that hung up in the voice menu never reached the queue
@@ -640,8 +650,28 @@ def _bank(path: Path) -> tuple[pd.DataFrame, pd.Series, int]:
     outcome = raw["outcome"].str.strip()
     answered = (outcome == "AGENT") & served.notna()
     hung = outcome == "HANG"
-    offered = queued.notna() | answered
-    arrival = queued.where(queued.notna(), np.minimum(vru_exit, served))
+    # an AGENT row that never queued is offered (it reached an agent) even without an
+    # answer time: dropped for that, as a queued one is (21 were counted as voice-menu
+    # hang-ups, 29 queued ones dropped: the same defect, two fates)
+    offered = queued.notna() | (outcome == "AGENT")
+    # straight to an agent: the end of the voice menu, or the answer when it is logged
+    # earlier (the menu's stamp late: wait 0) — beyond the skew every log has, a repair
+    # said (82 calls of the February log, 3 s to 5 min, were moved without a word)
+    early = queued.isna() & (served < vru_exit)
+    arrival = queued.where(queued.notna(), vru_exit.where(~early, served))
+    times = [c for c in BANK_COLUMNS if c in ("vru_entry", "vru_exit", "q_start", "q_exit",
+                                              "ser_start", "ser_exit")]  # fmt: skip
+    unreadable = pd.Series(False, index=raw.index)
+    for column in times:
+        text = raw[column].astype("string").str.strip()
+        # (pandas reads 7:6x:00 as 7:06 and 7:61:00 as 8:01: the layout is checked)
+        unreadable |= text.notna() & ~text.str.fullmatch(r"\d{1,2}:[0-5]\d:[0-5]\d").fillna(False)
+    raw_bad = {  # rows `_tidy` drops, first reason first (each was read as something else)
+        "fewer fields than the bank layout's 17": raw[BANK_COLUMNS].isna().any(axis=1),
+        "a time not written H:MM:SS (vru_entry … ser_exit)": unreadable,
+        "outcome not AGENT, HANG or PHANTOM": ~outcome.isin(["AGENT", "HANG", "PHANTOM"]),
+    }
+    skew = (vru_exit - served).dt.total_seconds() > TOLERANCE.total_seconds()
     q_time = pd.to_numeric(raw["q_time"], errors="coerce")
     kind = np.select(
         [outcome == "AGENT", hung & (q_time == 0), hung],
@@ -657,14 +687,20 @@ def _bank(path: Path) -> tuple[pd.DataFrame, pd.Series, int]:
             "answer": served.where(answered),
             "end": ser_exit.where(answered, q_exit),
             "outcome": kind,
-            "handle_s": pd.to_numeric(raw["ser_time"], errors="coerce").where(answered),
+            "handle_s": raw["ser_time"].where(answered),  # text: `_tidy` says what it cannot read
             "agent": raw["server"].where(raw["server"] != "NO_SERVER"),
             "priority": raw["priority"],
         }
     )
-    keep = offered | (outcome == "PHANTOM") | day.isna()
+    broken = pd.concat(raw_bad, axis=1).any(axis=1)
+    keep = offered | (outcome == "PHANTOM") | day.isna() | broken
     lines = pd.Series(raw.index.to_numpy() + 2, index=raw.index)  # header is line 1
-    return tidy[keep], lines[keep], int((~keep).sum())
+    moved = "answered straight from the voice menu, its answer logged before the menu's end"
+    read = Read(
+        {why: rows[keep] for why, rows in raw_bad.items()},
+        {f"{moved}: arrival at the answer": (early & skew & answered)[keep]},
+    )
+    return tidy[keep], lines[keep], int((~keep).sum()), read
 
 
 # --- the tidy table ---------------------------------------------------------------------
@@ -728,8 +764,12 @@ def _times(values: pd.Series, time_format: str | None, timezone: str | None) -> 
         return parsed.where(inside).astype("datetime64[ns]")
 
 
-def _tidy(raw: pd.DataFrame, name: str, format: str, lines: pd.Series | None) -> Log:
-    """The tidy contacts table of a raw one: types, derived handle times, bad rows."""
+def _tidy(
+    raw: pd.DataFrame, name: str, format: str, lines: pd.Series | None, read: Read | None = None
+) -> Log:
+    """The tidy contacts table of a raw one: types, derived handle times, bad rows (and
+    those its format's reader found: `read`)."""
+    read = read or Read()
     if lines is None:  # the header is line 1; blank lines left out keep their numbers
         lines = pd.Series(raw.index.to_numpy() + 2, index=raw.index)
     time_format, timezone = raw.attrs.get("time_format"), raw.attrs.get("timezone")
@@ -757,6 +797,7 @@ def _tidy(raw: pd.DataFrame, name: str, format: str, lines: pd.Series | None) ->
     drop = pd.Series(False, index=c.index)
     answered = c["outcome"] == "answered"
     checks = [
+        *read.bad.items(),  # a format's own (the bank's broken rows)
         ("phantom call (cannot be traced)", c["outcome"] == "phantom"),
         ("no channel", c["channel"].isna() | (c["channel"] == "")),
         (UNREAD_ARRIVAL, c["arrival"].isna()),
@@ -795,6 +836,10 @@ def _tidy(raw: pd.DataFrame, name: str, format: str, lines: pd.Series | None) ->
             why += " (a decimal comma needs `decimal: ','` in a column mapping)"
         repaired[why] = int(unreadable.sum())
         first[why] = int(lines[unreadable].iloc[0])
+    for why, rows in read.repaired.items():  # a format's own repairs
+        rows = rows.fillna(False).astype(bool) & ~drop
+        if rows.any():
+            repaired[why], first[why] = int(rows.sum()), int(lines[rows].iloc[0])
     ok = c[~drop].copy()
     # skew of a second or two between systems: an answer (or, unanswered, the end) just
     # before the arrival is at it — an abandon's wait stays ≥ 0, its patience observed
@@ -908,7 +953,9 @@ def _utc_notes(raw: pd.DataFrame, timezone: str | None) -> list[str]:
         utc = str(values.dt.tz) in ("UTC", "UTC+00:00", "+00:00")
     else:
         text = values.astype("string").str.strip()
-        utc = bool(text.str.contains(r"(?:Z|[+-]00:?00)$", regex=True, na=False).mean() > 0.5)
+        hits = text.str.contains(r"(?:Z|[+-]00:?00)$", regex=True, na=False)
+        utc = bool(len(hits)) and float(hits.to_numpy(dtype=bool).mean()) > 0.5  # (no rows:
+        # the mean of none was NA, a TypeError — a header-only log's traceback)
     if not utc:
         return []
     return [
