@@ -103,8 +103,8 @@ def fit(
     # above rounding: handle times all alike gave a slope of 1e-14 with no spread, "on"
     if not low > 1e-9 * max(float(np.mean(handle)), 1e-12):
         why = (
-            f"handle time does not grow significantly with the wait: {slope[0] * 60:+.1f} s "
-            f"per minute waited (95% CI {low * 60:+.1f} to {high * 60:+.1f}, n = {n:,})"
+            f"handle time does not grow significantly with the wait: {slope[0] * 60:+z.1f} s "
+            f"per minute waited (95% CI {low * 60:+z.1f} to {high * 60:+z.1f}, n = {n:,})"
         )
     elif binned.empty:  # no reason has two answered contacts alike in wait to compare
         why = (

@@ -221,8 +221,8 @@ def _anger(fit: Fit) -> Any:
     ax.set_ylabel("mean handle time (min), 95% CI")
     slope = a.slope
     ax.set_title(
-        f"{'anger on' if a.enabled else 'anger off'}: {slope[0]:+.1f} s per minute waited "
-        f"(95% CI {slope[1]:+.1f} to {slope[2]:+.1f})",
+        f"{'anger on' if a.enabled else 'anger off'}: {slope[0]:+z.1f} s per minute waited "
+        f"(95% CI {slope[1]:+z.1f} to {slope[2]:+z.1f})",
         loc="left",
     )
     ax.legend(fontsize=7, ncols=3)
