@@ -1687,3 +1687,17 @@ def test_a_bare_within_on_the_command_line_is_minutes_and_said(tmp_path, generat
     assert json.loads(bare.stdout)["within_s"] == 1200
     unit = cli("backtest", str(path), str(generated), *period, "--within", "20s")
     assert "--within" not in unit.stderr and json.loads(unit.stdout)["within_s"] == 20
+
+
+def test_answered_calls_that_name_no_agent_are_said(tmp_path):
+    # the February log has 491 calls served by NO_SERVER: kept, fitted, but out of the
+    # reconstructed staffing — without a word until 2026-12-06
+    nobody = logs.BANK_ROWS[1].replace("\tTOVA", "\tNO_SERVER")
+    path = tmp_path / "bank.txt"
+    path.write_text("\n".join([logs.BANK_HEADER, logs.BANK_ROWS[0], nobody]) + "\n")
+    assert ccsim.read_log(path, "bank").notes == [
+        "1 answered contact(s) name no agent: kept as answered (their handle times are "
+        "fitted), but the staffing a backtest reconstructs from agents leaves them out"
+    ]
+    path.write_text("\n".join([logs.BANK_HEADER, *logs.BANK_ROWS]) + "\n")
+    assert ccsim.read_log(path, "bank").notes == []  # every answered call names one

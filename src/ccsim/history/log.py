@@ -852,7 +852,7 @@ def _tidy(
         + _share_notes(dropped, len(c))
         + _minute_notes(ok, bool(given.notna().any()))
     )
-    notes += _utc_notes(raw, timezone)
+    notes += _utc_notes(raw, timezone) + _agentless_notes(ok)
     if c["id"].isna().all():  # without ids, rows alike are contacts alike: kept (until
         # 2026-12-05 dropped: 58 % of a log with times to the minute)
         alike = int(raw.duplicated()[~drop].sum())
@@ -940,6 +940,20 @@ def _share_notes(dropped: dict[str, int], rows: int) -> list[str]:
                 hint = ": check the outcome values (a column mapping's `map`)"
             notes.append(f"{n / rows:.0%} of the rows were dropped as {why}{hint}")
     return notes
+
+
+def _agentless_notes(contacts: pd.DataFrame) -> list[str]:
+    """Answered contacts that name no agent among ones that do (the bank log's 491 calls
+    served by NO_SERVER): kept, but the staffing reconstruction cannot count them."""
+    answered = contacts[contacts["outcome"] == "answered"]
+    missing = int(answered["agent"].isna().sum())
+    if not missing or missing == len(answered):
+        return []
+    return [
+        f"{missing:,} answered contact(s) name no agent: kept as answered (their handle "
+        "times are fitted), but the staffing a backtest reconstructs from agents leaves "
+        "them out"
+    ]
 
 
 def _utc_notes(raw: pd.DataFrame, timezone: str | None) -> list[str]:
