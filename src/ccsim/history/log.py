@@ -659,10 +659,8 @@ def _bank(path: Path) -> tuple[pd.DataFrame, pd.Series, int, Read]:
     # said (82 calls of the February log, 3 s to 5 min, were moved without a word)
     early = queued.isna() & (served < vru_exit)
     arrival = queued.where(queued.notna(), vru_exit.where(~early, served))
-    times = [c for c in BANK_COLUMNS if c in ("vru_entry", "vru_exit", "q_start", "q_exit",
-                                              "ser_start", "ser_exit")]  # fmt: skip
     unreadable = pd.Series(False, index=raw.index)
-    for column in times:
+    for column in ("vru_entry", "vru_exit", "q_start", "q_exit", "ser_start", "ser_exit"):
         text = raw[column].astype("string").str.strip()
         # (pandas reads 7:6x:00 as 7:06 and 7:61:00 as 8:01: the layout is checked)
         unreadable |= text.notna() & ~text.str.fullmatch(r"\d{1,2}:[0-5]\d:[0-5]\d").fillna(False)
