@@ -181,13 +181,9 @@ def _idle_since(agent: Agent) -> float:
 
 
 def _longest_idle(pools: tuple[Pool, ...]) -> Agent | None:
-    """The agent idle longest in these pools (the first of each: pools keep the order
-    agents became free), taken out of its pool; of equal times, the first pool's."""
-    if len(pools) == 1:
-        for agent in pools[0]:
-            del pools[0][agent]
-            return agent
-        return None
+    """The agent idle longest in the pools of groups of the same priority (the first of
+    each: pools keep the order agents became free), taken out of its pool; of equal
+    times, the first pool's. (A level of one group takes its first agent inline.)"""
     best: Agent | None = None
     best_pool: Pool = {}
     for pool in pools:
