@@ -247,7 +247,7 @@ def test_beta_parameters_vectorised():
     np.testing.assert_allclose(beta, [8.0, 2.0])
 
 
-def test_the_analytic_empathy_of_groups_of_the_same_priority_is_their_mean():
+def test_the_analytic_empathy_of_groups_of_the_same_priority_weighs_their_agents():
     # the engine pools groups of the same priority; the requirement took the lowest
     # empathy of them (0.5), as if only that group answered
     text = MINIMAL.replace(
@@ -257,5 +257,8 @@ def test_the_analytic_empathy_of_groups_of_the_same_priority_is_their_mean():
         "    skills: {escalation: 1}\n", "    skills: {escalation: 1, phone: 1}\n    empathy: 1.0\n"
     )
     s = ccsim.loads(text)
-    assert expected.first_empathy(s, "phone") == pytest.approx(0.75)
+    # weighted by their rostered agents (each agent takes about as many calls): 3 and 1
+    assert expected.first_empathy(s, "phone") == pytest.approx((3 * 0.5 + 1 * 1.0) / 4)
     assert expected.first_empathy(s, "email") == pytest.approx(0.5)  # one group: its own
+    unrostered = ccsim.with_changes(s, {"roster": []})  # a plan's input: equal weights
+    assert expected.first_empathy(unrostered, "phone") == pytest.approx(0.75)

@@ -155,3 +155,12 @@ def test_an_unreachable_target_is_an_answer_exit_0():
     assert "0% is out of reach" in doc["out_of_reach"]
     ok = json.loads(ccsim("erlang", "c", *LOAD, "--target", "0.8", "--json").stdout)
     assert ok["required_agents"] is not None and ok["out_of_reach"] is None
+
+
+def test_a_bare_within_is_minutes_and_said_as_in_backtest():
+    # `--within 20` meant for 20 s is 20 minutes: backtest said so, erlang did not
+    r = ccsim("erlang", "c", "--rate", "1", "--aht", "3min", "--agents", "5", "--within", "20")
+    assert r.returncode == 0 and "answered within 20min" in r.stdout
+    assert "ccsim: warning: --within 20 is 20 minutes (write 20s for seconds" in r.stderr
+    r = ccsim("erlang", "c", "--rate", "1", "--aht", "3min", "--agents", "5", "--within", "0")
+    assert "warning" not in r.stderr  # 0 is 0 in any unit

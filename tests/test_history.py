@@ -1635,17 +1635,21 @@ def test_a_bank_logs_broken_rows_are_named_by_line_and_reason(tmp_path):
     text_time = "\t".join([*good[:9], "8:0x:10", *good[10:]])
     word = "\t".join([*good[:12], "AGNT", *good[13:]])
     abc = "\t".join([*good[:15], "abc", *good[16:]]).replace("\t2\t", "\t20\t", 1)
-    rows = [logs.BANK_ROWS[0], short, text_time, word, abc]
+    first = logs.BANK_ROWS[0].split("\t")  # and empty cells the reader does not need
+    empties = "\t".join([first[0], "99", "", *first[3:8], "", *first[9:15], "", ""])
+    rows = [logs.BANK_ROWS[0], short, text_time, word, abc, empties]
     path = tmp_path / "bank.txt"
     path.write_text("\n".join([logs.BANK_HEADER, *rows]) + "\n")
     log = ccsim.read_log(path, "bank")
     assert log.problems() == [
-        f"{path}:3: 1 row(s) dropped: fewer fields than the bank layout's 17",
+        f"{path}:3: 1 row(s) dropped: a field it needs is empty or missing (date, stage times, outcome)",
         f"{path}:4: 1 row(s) dropped: a time not written H:MM:SS (vru_entry … ser_exit)",
         f"{path}:5: 1 row(s) dropped: outcome not AGENT, HANG or PHANTOM",
         f"{path}:6: 1 row(s): handle_s 'abc' is not a number of seconds: end − answer used",
     ]
-    assert len(log) == 2 and log.not_offered == 0
+    assert len(log) == 3 and log.not_offered == 0
+    kept = log.contacts[log.contacts["id"] == "AA0101:99"].iloc[0]
+    assert kept["handle_s"] == 165.0 and pd.isna(kept["agent"])  # end − answer; no agent
     with pytest.raises(history_log.LogError):
         ccsim.read_log(path, "bank", strict=True)
     (tmp_path / "header.txt").write_text(logs.BANK_HEADER + "\n")  # (a TypeError's traceback)

@@ -68,6 +68,23 @@ def duration(value: Any) -> float:
     return minutes
 
 
+def threshold(value: Any) -> float:
+    """A service-level threshold (`--within`: a `duration`). A bare number is minutes, as
+    everywhere in a scenario, and a warning says so: `--within 20` meant for 20 s gave a
+    service level of 0.84 for 0.48, without a word."""
+    if isinstance(value, float):
+        return value
+    minutes = duration(value)
+    text = str(value).strip()
+    if minutes > 0 and re.fullmatch(r"[0-9.eE+]+", text):
+        err.print(
+            f"ccsim: warning: --within {text} is {text} minutes (write {text}s for seconds, "
+            f"{text}min to say minutes)",
+            markup=False,
+        )
+    return minutes
+
+
 def positive_duration(value: Any) -> float:
     """A duration > 0 (see `duration`)."""
     minutes = duration(value)

@@ -13,13 +13,13 @@ from rich.table import Table
 from ccsim.cli.common import (
     AsJson,
     agent_counts,
-    duration,
     fail,
     fail_usage,
     number,
     out,
     positive_duration,
     share,
+    threshold,
 )
 from ccsim.scenario.units import format_duration
 
@@ -68,7 +68,7 @@ AgentsOpt = Annotated[
 WithinOpt = Annotated[
     float,
     typer.Option(
-        parser=duration, metavar="DURATION", help="service-level threshold (answered within)"
+        parser=threshold, metavar="DURATION", help="service-level threshold (answered within)"
     ),
 ]
 PatienceOpt = Annotated[

@@ -4,7 +4,6 @@ scenario replayed against another period of it (thin layers over `ccsim.fit` and
 
 from __future__ import annotations
 
-import re
 from datetime import date
 from pathlib import Path
 from typing import Annotated
@@ -20,7 +19,6 @@ from ccsim.cli.common import (
     Quiet,
     Seed,
     Workers,
-    duration,
     err,
     fail,
     fail_usage,
@@ -32,26 +30,11 @@ from ccsim.cli.common import (
     positive_duration,
     print_json,
     progress_bar,
+    threshold,
 )
 from ccsim.scenario.units import MINUTES_PER_DAY, parse_date, printable
 
 FORECAST_MARK = "# volume factors forecast by"  # how a forecast calendar's file starts
-
-
-def _within(text: str) -> float:
-    """--within in minutes; a bare number is minutes, as everywhere in a scenario, and a
-    warning says so (`--within 20` meant for 20 s gave a service level of 0.84, not 0.48)."""
-    try:
-        minutes = duration(text)
-    except ValueError as exc:
-        fail_usage(f"--within: {exc}")
-    if re.fullmatch(r"\s*[0-9.eE+-]+\s*", text):
-        err.print(
-            f"ccsim: warning: --within {text.strip()} is {text.strip()} minutes (write "
-            f"{text.strip()}s for seconds, {text.strip()}min to say minutes)",
-            markup=False,
-        )
-    return minutes
 
 
 def _check_interval(minutes: float) -> None:
@@ -234,11 +217,13 @@ def backtest_command(
     last: Annotated[str, typer.Option("--to", metavar="DATE", help="last date replayed")],
     format: Format = "generic",
     within: Annotated[
-        str,
+        float,
         typer.Option(
-            metavar="DURATION", help="service-level threshold, e.g. 20s (a bare number: minutes)"
+            parser=threshold,
+            metavar="DURATION",
+            help="service-level threshold, e.g. 20s (a bare number: minutes)",
         ),
-    ] = "20s",
+    ] = "20s",  # type: ignore[assignment]  # the parser converts it
     reps: Annotated[
         int, typer.Option("--reps", "-n", min=1, metavar="N", help="replications")
     ] = 20,
@@ -268,7 +253,6 @@ def backtest_command(
     from ccsim.report import history as reports
 
     _check_interval(interval)
-    threshold = _within(within)
     s = load_or_exit(scenario, allow_path, max_file_size)
     step = s.simulation.interval
     if interval % step and step % interval:
@@ -291,7 +275,7 @@ def backtest_command(
             contacts,
             start,
             end,
-            within=threshold,
+            within=within,
             replications=reps,
             seed=seed,
             interval=interval,

@@ -611,6 +611,9 @@ BANK_COLUMNS = [
 ]
 
 
+STAGES = ["vru_entry", "vru_exit", "q_start", "q_exit", "ser_start", "ser_exit"]  # H:MM:SS
+
+
 @dataclass
 class Read:
     """What a format's own reader found in its rows (`_bank`): reason → the rows `_tidy`
@@ -660,12 +663,18 @@ def _bank(path: Path) -> tuple[pd.DataFrame, pd.Series, int, Read]:
     early = queued.isna() & (served < vru_exit)
     arrival = queued.where(queued.notna(), vru_exit.where(~early, served))
     unreadable = pd.Series(False, index=raw.index)
-    for column in ("vru_entry", "vru_exit", "q_start", "q_exit", "ser_start", "ser_exit"):
+    for column in STAGES:
         text = raw[column].astype("string").str.strip()
         # (pandas reads 7:6x:00 as 7:06 and 7:61:00 as 8:01: the layout is checked)
         unreadable |= text.notna() & ~text.str.fullmatch(r"\d{1,2}:[0-5]\d:[0-5]\d").fillna(False)
     raw_bad = {  # rows `_tidy` drops, first reason first (each was read as something else)
-        "fewer fields than the bank layout's 17": raw[BANK_COLUMNS].isna().any(axis=1),
+        # (a row cut short, or an empty cell the reader needs; an empty cell it does not
+        # need — customer_id, vru_time, ser_time, server — leaves the row as it was)
+        "a field it needs is empty or missing (date, stage times, outcome)": raw[
+            ["date", *STAGES, "outcome"]
+        ]
+        .isna()
+        .any(axis=1),
         "a time not written H:MM:SS (vru_entry … ser_exit)": unreadable,
         "outcome not AGENT, HANG or PHANTOM": ~outcome.isin(["AGENT", "HANG", "PHANTOM"]),
     }

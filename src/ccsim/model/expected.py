@@ -50,14 +50,19 @@ def initial_anger(s: Scenario) -> np.ndarray:
 
 
 def first_empathy(s: Scenario, channel: str) -> float:
-    """Empathy of the groups that serve `channel` first (best priority): their mean when
-    several share it — the engine pools them (`ccsim.model.routing`); the lowest of them
-    was taken until 2026-12-06."""
-    skilled = [(g.skills[channel], g.empathy) for g in s.groups.values() if channel in g.skills]
+    """Empathy of the groups that serve `channel` first (best priority): when several
+    share it, their mean weighted by their rostered agents (the engine pools them, so
+    each agent takes about as many contacts: `ccsim.model.routing`), equal weights when
+    none is rostered (a plan's requirements); the lowest of them until 2026-12-06."""
+    skilled = [(g.skills[channel], name) for name, g in s.groups.items() if channel in g.skills]
     if not skilled:
         return 1.0
     best = min(priority for priority, _ in skilled)
-    return float(np.mean([empathy for priority, empathy in skilled if priority == best]))
+    names = [name for priority, name in skilled if priority == best]
+    agents = s.agents_per_group()
+    weights = np.array([agents.get(name, 0) for name in names], float)
+    empathy = np.array([s.groups[name].empathy for name in names])
+    return float(np.average(empathy, weights=weights if weights.sum() > 0 else None))
 
 
 def handling(s: Scenario, channel: str, wait: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
