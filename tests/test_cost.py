@@ -9,6 +9,7 @@ import pytest
 import ccsim
 from ccsim.finance import cost
 from ccsim.measure import week
+from ccsim.report import folders
 from conftest import ROOT, SCENARIOS
 from test_cli import ccsim as run_cli
 
@@ -218,6 +219,21 @@ def test_a_roster_lines_staff_cost_rounds_half_up_as_every_other_figure():
     (line,) = cost.roster_lines(s)
     doc = cost.weekly_cost(s)
     assert line["staff_cost"] == 3290.63 == cost.money(doc.wages + doc.overhead)
+
+
+def test_the_weeks_staff_cost_is_the_sum_of_the_documents_cents(tmp_path):
+    # a supervisor at 20.03/h: 1,552.325 + 465.6975 rounded per group, as the cost
+    # document adds them, is 7,037.33; the unrounded sum rounded once was 7,037.32 —
+    # the figure roster.yaml and Plan.staff_cost printed beside the document's
+    s = ccsim.with_changes(
+        ccsim.load(ROOT / "scenarios" / "small_shop.yaml"), {"groups.supervisor.wage": 20.03}
+    )
+    doc = cost.weekly_cost(s)
+    assert cost.staff_money(s) == cost.money(doc.wages + doc.overhead) == 7037.33
+    assert round(cost.staff_cost(s), 2) == 7037.32  # the case is a real half cent
+    plan = ccsim.Plan(scenario=s, result=ccsim.simulate(s, 1, seed=1, workers=1), checks=[])
+    assert plan.staff_cost == 7037.33
+    assert "staff cost 7,037.33 EUR/week" in folders.roster_yaml(plan)
 
 
 def test_hired_headcount_is_at_least_the_people_on_duty_at_once(tiny):

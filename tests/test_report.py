@@ -223,6 +223,27 @@ def test_the_heat_map_sheet_holds_each_days_intervals_coloured_against_the_goal(
     assert grid.loc["mon", "10:00"] == pytest.approx(pooled)
 
 
+@pytest.mark.parametrize("definition", ["answered", "exclude_short_abandons"])
+def test_the_heat_map_pools_what_the_sl_definition_counts(definition):
+    # pooled as the period targets are judged: in time / counted, not the level × offered
+    # of each replication, which only agrees with the default definition
+    shop = ccsim.with_changes(ccsim.load(SHOP), {"simulation.sl_definition": definition})
+    r = ccsim.simulate(shop, 2, seed=3, workers=1)
+    built = report.from_result(r)
+    differ = 0
+    for channel, metric, _goal, grid in built.service_grids():
+        rows = built.intervals[built.intervals["channel"] == channel]
+        sums = rows.groupby("start")[[f"{metric}_hits", f"{metric}_base", "offered"]].sum()
+        weighted = (rows[metric].fillna(0.0) * rows["offered"]).groupby(rows["start"]).sum()
+        counted = sums[f"{metric}_base"]
+        expected = (sums[f"{metric}_hits"] / counted.where(counted > 0)).to_numpy()
+        shown = grid.to_numpy().ravel()[: expected.size]  # the measured week, day by day
+        np.testing.assert_allclose(shown, expected, equal_nan=True)
+        old = (weighted / sums["offered"].where(sums["offered"] > 0)).to_numpy()
+        differ += int((~np.isclose(shown, old, equal_nan=True)).sum())
+    assert differ > 0  # the two poolings part under this definition: the check can fail
+
+
 def test_the_html_report_is_one_self_contained_file(run_dir, run_doc):
     html = (run_dir / "report.html").read_text(encoding="utf-8")
     assert html.count('src="data:image/png;base64,') == 7

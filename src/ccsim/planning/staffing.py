@@ -90,9 +90,9 @@ class Staffing:
 
     @property
     def staff_cost(self) -> float:
-        """Wages and overhead per week, to the cent (a sum of floats printed as
-        894018.6000000001 in a notebook)."""
-        return round(cost.staff_cost(self.scenario), 2)
+        """Wages and overhead per week, to the cent, as the documents add them
+        (`ccsim.finance.cost.staff_money`)."""
+        return cost.staff_money(self.scenario)
 
     @property
     def targets_met(self) -> bool:

@@ -47,6 +47,13 @@ def _days(ax, report: Report, starts: np.ndarray) -> None:
     ax.grid(alpha=0.3)
 
 
+def _shares(ax) -> None:
+    """A 0–1 axis labelled in per cent, as the bars' and goals' labels are."""
+    from matplotlib.ticker import PercentFormatter
+
+    ax.yaxis.set_major_formatter(PercentFormatter(1.0))
+
+
 def _empty(message: str) -> Figure:
     fig, (ax,) = figure(height=1.2)
     ax.axis("off")
@@ -82,6 +89,7 @@ def service_levels(report: Report) -> Figure:
                 label=f"goal {percent(part['goal'].iloc[0])}",
             )
         ax.set_ylim(-0.02, 1.02)
+        _shares(ax)
         ax.set_ylabel("service level")
         ax.set_title(f"{channel}: share answered in time, by arrival interval", loc="left")
         ax.legend(loc="lower left", fontsize=8, ncols=4)
@@ -177,8 +185,9 @@ def occupancy(report: Report) -> Figure:
     ax.bar(names, np.nan_to_num(mean), yerr=np.nan_to_num(error), capsize=4, color="C0")
     for x, m in enumerate(mean):
         if not np.isnan(m):
-            ax.text(x, m, f"{m:.0%}", ha="center", va="bottom")
+            ax.text(x + 0.03, m, f"{m:.0%}", ha="left", va="bottom")  # beside the CI bar
     ax.set_ylim(0, 1)
+    _shares(ax)
     ax.set_ylabel("occupancy")
     ax.set_title("Occupancy by group (95% CI over replications)", loc="left")
     return fig

@@ -24,7 +24,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from ccsim.atomic import OutputError, atomic_file, atomic_folder
 from ccsim.experiment.result import Result
-from ccsim.finance.cost import staff_cost
+from ccsim.finance.cost import staff_money
 from ccsim.history import log as history_log
 from ccsim.planning.plan import Plan
 from ccsim.report import html, workbook
@@ -184,7 +184,7 @@ def roster_yaml(plan: Plan) -> str:
             else "the cheapest roster found; NOT every target is met (see plan.json)"
         )
         + f"\npaid hours {sum(plan.paid_hours.values()):,.1f}/week, staff cost "
-        f"{staff_cost(s):,.2f} {s.costs.currency}/week (wages and overhead)\n"
+        f"{staff_money(s):,.2f} {s.costs.currency}/week (wages and overhead)\n"
         "Replace the scenario's `roster:` with the one below"
         + (" and add the `shifts:` entries." if plan.generated_shifts else ".")
     )

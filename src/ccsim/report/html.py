@@ -18,13 +18,13 @@ def _pct(x: float | None) -> str:
 
 
 def target_rows(report: Report) -> list[dict[str, object]]:
-    """One row per target (estimate, CI, met), then one per unmet target with its reason."""
+    """One row per target (estimate, CI, met, the channel's ASA, a per-period target's
+    periods met and worst period), then one per unmet target with its reason."""
     doc = report.document
     rows: list[dict[str, object]] = []
     for channel, ch in doc.channels.items():
         asa = format_seconds(ch.asa_s.mean if ch.asa_s is not None else None)
         for line in target_lines(ch):
-            periods = f"{line.periods} met; worst {line.worst}" if line.periods else ""
             rows.append(
                 {
                     "channel": channel,
@@ -33,7 +33,8 @@ def target_rows(report: Report) -> list[dict[str, object]]:
                     "ci": f"{_pct(line.ci[0])} – {_pct(line.ci[1])}",
                     "bound": _pct(line.bound) if line.bound is not None else "",
                     "mark": _mark(line.met, "met" if line.met else "missed"),
-                    "note": f"{periods}; ASA {asa}" if periods else asa,
+                    "asa": asa,
+                    "note": f"{line.periods} met; worst {line.worst}" if line.periods else "",
                 }
             )
     for u in getattr(doc, "unmet", []):
@@ -45,6 +46,7 @@ def target_rows(report: Report) -> list[dict[str, object]]:
                 "ci": "",
                 "bound": "",
                 "mark": _mark(False, "unmet"),
+                "asa": "",
                 "note": u.reason,
             }
         )

@@ -102,18 +102,20 @@ class Report:
 
     @cached_property
     def service(self) -> pd.DataFrame:
-        """Service level per interval, channel and target, pooled over replications
-        (contacts within the target / contacts offered in the interval)."""
+        """Service level per interval, channel and target, pooled over replications:
+        the contacts that count as in time over those the scenario's `sl_definition`
+        counts (`<metric>_hits` / `<metric>_base` of `intervals`), as the period targets
+        are judged (`ccsim.measure.targets`)."""
         rows = []
         for channel, target in self.scenario.targets.items():
             table = self.intervals[self.intervals["channel"] == channel]
             for t in target.service:
                 metric = label(t.within)
-                if table.empty or metric not in table:
+                if table.empty or f"{metric}_hits" not in table:
                     continue
-                hits = table[metric].fillna(0.0) * table["offered"]
                 pooled = (
-                    pd.DataFrame({"start": table["start"], "hits": hits, "n": table["offered"]})
+                    table[["start", f"{metric}_hits", f"{metric}_base"]]
+                    .set_axis(["start", "hits", "n"], axis=1)
                     .groupby("start")
                     .sum()
                 )
