@@ -680,6 +680,23 @@ def test_result_tables_have_the_documented_columns(shop_result):
     assert ((g["occupancy"].dropna() >= 0) & (g["occupancy"].dropna() <= 1 + 1e-9)).all()
 
 
+def test_each_interval_row_accounts_for_every_contact_it_offered():
+    # one agent for the shop's week: e-mails still wait at the end; by arrival interval,
+    # offered = answered + abandoned + waiting_at_end, and the rows add up to the summary
+    short = ccsim.with_changes(
+        ccsim.load(SCENARIOS / "small_shop.yaml"),
+        {"roster": [{"group": "generalist", "shift": "early", "agents": 1}]},
+    )
+    r = ccsim.simulate(short, 2, seed=1, workers=1)
+    i = r.intervals
+    counts = ["offered", "answered", "abandoned", "waiting_at_end"]
+    assert (i["offered"] == i["answered"] + i["abandoned"] + i["waiting_at_end"]).all()
+    rows = i.groupby(["replication", "channel"])[counts].sum()
+    summary = r.summary.set_index(["replication", "channel"]).loc[rows.index, counts]
+    assert (rows.to_numpy() == summary.to_numpy()).all()
+    assert rows["waiting_at_end"].sum() > 0  # the case has contacts left waiting
+
+
 def test_overlap_per_bin_matches_a_direct_computation():
     from ccsim.scenario.timegrid import overlap_per_bin
 

@@ -145,6 +145,7 @@ def _interval_table(s: Scenario, rep: Replication, out: Dispositions) -> pd.Data
             "offered": count(np.ones(b.size, bool)),
             "answered": count(answered),
             "abandoned": count(abandoned),
+            "waiting_at_end": count(out.waiting[m]),  # offered = answered + abandoned + this
         }
         with np.errstate(invalid="ignore", divide="ignore"):
             block["asa_s"] = (
