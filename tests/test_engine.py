@@ -697,6 +697,24 @@ def test_each_interval_row_accounts_for_every_contact_it_offered():
     assert rows["waiting_at_end"].sum() > 0  # the case has contacts left waiting
 
 
+def test_a_contact_still_waiting_has_no_nps_class():
+    # its anger at pick-up is NaN; read as 0 it had made every one of them a promoter
+    short = ccsim.with_changes(
+        ccsim.load(SCENARIOS / "small_shop.yaml"),
+        {"roster": [{"group": "generalist", "shift": "early", "agents": 1}]},
+    )
+    r = ccsim.simulate(short, 1, seed=1, workers=1, contacts=True)
+    c = r.contacts()
+    waiting = c["answer"].isna() & ~c["abandoned"]
+    assert waiting.sum() > 0 and c.loc[waiting, "nps_class"].isna().all()
+    assert c.loc[~waiting, "nps_class"].notna().all()
+    for channel, rows in c.groupby("channel"):  # the summary's NPS, from the same classes
+        classes = rows["nps_class"].dropna().to_numpy()
+        nps = 100 * ((classes == 1).mean() - (classes == -1).mean()) if classes.size else np.nan
+        expected = r.summary.set_index("channel").loc[channel, "nps"]
+        assert nps == pytest.approx(expected, nan_ok=True), channel
+
+
 def test_overlap_per_bin_matches_a_direct_computation():
     from ccsim.scenario.timegrid import overlap_per_bin
 

@@ -1,5 +1,6 @@
 """The per-contact table of a replication (`Result.contacts()`): one row per measured
-contact with its channel, reason, times, outcome, group, anger and NPS class."""
+contact with its channel, reason, times, outcome, group, anger and NPS class (missing
+for a contact still waiting at the end)."""
 
 from __future__ import annotations
 
@@ -39,11 +40,20 @@ def contact_table(s: Scenario, rep: Replication) -> pd.DataFrame:
             "a0": c.a0[m],
             "a_w": o["a_w"][m],
             "a_peak": o["a_peak"][m],
-            "nps_class": anger.nps_class(
-                np.nan_to_num(o["a_w"][m]),
-                out.abandoned[m],
-                s.anger.promoter_below,
-                s.anger.detractor_above,
-            ),
+            "nps_class": _nps_classes(s, rep, out),
         }
     )
+
+
+def _nps_classes(s: Scenario, rep: Replication, out: Dispositions) -> pd.arrays.IntegerArray:
+    """+1, 0, −1 as `ccsim.model.anger.nps_class`, and missing for a contact still
+    waiting at the end: no answer, no verdict (the summary's NPS leaves them out too;
+    their anger at pick-up is NaN, which had read as 0, a promoter)."""
+    m = out.measured
+    classes = anger.nps_class(
+        np.nan_to_num(rep.contacts.outcome["a_w"][m]),
+        out.abandoned[m],
+        s.anger.promoter_below,
+        s.anger.detractor_above,
+    )
+    return pd.arrays.IntegerArray(classes, out.waiting[m].copy())
