@@ -615,6 +615,27 @@ def test_the_replay_offers_exactly_the_logs_contacts(generated, fitted):
     assert short.intervals["agents"].sum() < b.intervals["agents"].sum()
 
 
+def test_a_backtest_compares_service_over_offered_whatever_the_scenarios_definition(
+    generated, fitted
+):
+    # the log's service level is answered in time / offered; the replay's was its own
+    # definition's level × offered, i.e. in time / answered × offered under `answered`
+    runs = {
+        d: ccsim.backtest(
+            ccsim.with_changes(fitted.scenario, {"simulation.sl_definition": d}),
+            generated,
+            "2024-01-08",
+            "2024-01-09",
+            replications=1,
+            workers=1,
+        ).intervals
+        for d in ("offered", "answered")
+    }
+    a, b = runs["offered"], runs["answered"]
+    assert (a["ccsim_abandon_rate"].fillna(-1) > 0).any()  # abandons: the definitions part
+    np.testing.assert_array_equal(a["ccsim_service_level"], b["ccsim_service_level"])
+
+
 def test_a_reason_never_answered_borrows_every_reasons_handle_time_and_says_so(generated):
     log = ccsim.read_log(generated).between(logs.FIRST, "2024-01-07")
     log.contacts.loc[0, ["reason", "outcome"]] = ["rare", "abandoned"]

@@ -229,6 +229,7 @@ def _replay(s, period, start, days, step, within, on_duty, channels) -> Scenario
         horizon=f"{days}d",
         warmup=0,
         interval=units.format_duration(step),
+        sl_definition="offered",  # the log's service level is over offered contacts
     )
     data["simulation"].pop("start_day", None)
     c = period.contacts
@@ -307,8 +308,7 @@ def _simulated(intervals: pd.DataFrame, start, report, within) -> pd.DataFrame:
     """The replay's tables pooled over replications, per report interval."""
     t = intervals.copy()
     t["start"] = (start + pd.to_timedelta(t["start"], unit="min")).dt.floor(f"{int(report)}min")
-    sl = label(within)
-    t["hit"] = t[sl].fillna(0.0) * t["offered"]
+    t["hit"] = t[f"{label(within)}_hits"]  # over offered, as the log's and Erlang's
     t["wait_sum"] = t["asa_s"].fillna(0.0) * t["answered"]
     g = t.groupby(["channel", "start"], as_index=False)[
         ["offered", "answered", "abandoned", "hit", "wait_sum"]
