@@ -166,7 +166,6 @@ def test_unpaid_breaks_reduce_paid_hours():
     )
     s = ccsim.loads(text)
     assert s.shifts["day"].paid_minutes == 570
-    assert s.shifts["day"].working_minutes == 555
     assert s.paid_hours()["agents"] == pytest.approx(3 * 5 * 9.5)
 
 

@@ -1,4 +1,5 @@
-"""The seed policy of every run, plan and comparison (docs/cli.md, "Seeds").
+"""The seed policy of every run, plan and comparison (docs/model.md, "Randomness and
+reproducibility"; docs/cli.md, `ccsim run`).
 
 The seed is the one asked for, else the scenario's `simulation.seed`, else a fresh
 random one — which every output reports, so any run can be repeated exactly.

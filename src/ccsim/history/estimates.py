@@ -31,10 +31,6 @@ class Estimate:
             f" [{self.unit}]" if self.unit else ""
         )
 
-    def covers(self, truth: float) -> bool:
-        """Whether `truth` lies in the interval (for round-trip checks)."""
-        return self.low - 1e-12 <= truth <= self.high + 1e-12
-
 
 def _short(x: float) -> str:
     if not math.isfinite(x):

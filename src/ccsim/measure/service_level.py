@@ -11,9 +11,13 @@ Three denominators, named in every report (`sl_definition`):
 
 from __future__ import annotations
 
+from typing import get_args
+
 import numpy as np
 
-DEFINITIONS = ("offered", "exclude_short_abandons", "answered")
+from ccsim.scenario.model import SLDefinition
+
+DEFINITIONS = get_args(SLDefinition)
 
 
 def counted(

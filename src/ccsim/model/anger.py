@@ -3,8 +3,9 @@
 Anger `a` is in [0, 1]. Waiting raises it towards 1; in the conversation an angry
 customer first vents (anger rises to a peak) and then calms down under the agent's
 empathy; only then can the problem be solved. Every function works on numpy arrays
-(vectorised) and on plain floats; `venting_time_scalar` is the same formula in pure
-Python for the engine's per-contact path, where numpy's per-call overhead dominates.
+(vectorised) and on plain floats. The engine's per-contact path writes the venting
+formula out inline (`ccsim.model.engine`), where numpy's per-call overhead dominates;
+tests/test_engine.py holds it to `venting_time`.
 """
 
 from __future__ import annotations
@@ -87,18 +88,6 @@ def venting_time(
     return rise_time(a_w, calm_below, rise_rate, peak_gain) + calming_time(
         a_w, calm_below, peak_gain, empathy_decay, empathy
     )
-
-
-def venting_time_scalar(
-    a_w: float, calm_below: float, rise_rate: float, peak_gain: float, calm_rate: float
-) -> float:
-    """`venting_time` for one customer; calm_rate = empathy_decay × empathy."""
-    if a_w <= calm_below:
-        return 0.0
-    peak = a_w * (1.0 + peak_gain)
-    if peak > 1.0:
-        peak = 1.0
-    return math.log(peak / a_w) / rise_rate + math.log(peak / calm_below) / calm_rate
 
 
 def patience_factor(a0: ArrayLike, patience_drop: float) -> np.ndarray:

@@ -1,6 +1,6 @@
 """When the measured window is settled: every contact that arrived in [0, horizon) has
 its final outcome, so simulating the rest of the cool-down cannot change any measured
-figure (docs/model.md, "Warm-up and cool-down").
+figure (docs/model.md, "Time").
 
 A contact is settled when it gave up (never answered, its give-up time — arrival +
 patience, or its arrival when it balked — has passed; message contacts never give up)

@@ -15,6 +15,8 @@ import zlib
 
 import numpy as np
 
+# a purpose's key is its place here: append a new one at the end, or every stream after
+# it moves and so does every figure measured before
 PURPOSES = (
     "arrivals",
     "reasons",

@@ -275,7 +275,10 @@ def _wait_to_work(s: Scenario, can_work: np.ndarray) -> np.ndarray:
 
 def _patience_survival(s: Scenario, channel: str, wait: np.ndarray) -> np.ndarray:
     """P(a caller of `channel` still waits after `wait` minutes), from 1,000 quantiles
-    of its patience (1 without patience)."""
+    of its patience (1 without patience). The patience as written, without the anger
+    curve's shortening (`model.expected.mean_patience` applies it): anger only makes
+    callers less patient, so the share lost is at least this one's, and a target called
+    unreachable on it is unreachable whatever the anger."""
     ch = s.channels.get(channel)
     if ch is None or ch.patience is None:
         return np.ones(np.shape(wait))

@@ -107,6 +107,10 @@ DistName = Literal["exponential", "lognormal", "gamma", "weibull", "fixed"]
 ESCALATION = "escalation"
 
 
+# the service level's denominators (`ccsim.measure.service_level.counted`)
+SLDefinition = Literal["offered", "exclude_short_abandons", "answered"]
+
+
 class Model(BaseModel):
     """Base: unknown keys are errors (typos must not pass silently), and so is `true`
     or `false` where a number is expected (pydantic would read them as 1 and 0)."""
@@ -203,7 +207,7 @@ class Simulation(Model):
         20, ge=1, le=limits.MAX_REPLICATIONS, description="default replications for run/check"
     )
     seed: int | None = Field(None, ge=0, le=2**63 - 1, description="default seed (none = random)")
-    sl_definition: Literal["offered", "exclude_short_abandons", "answered"] = Field(
+    sl_definition: SLDefinition = Field(
         "offered",
         description="service-level denominator: all offered contacts (abandons are misses); "
         "offered minus abandons shorter than the threshold; or answered contacts only",
@@ -290,7 +294,9 @@ class Distribution(Model):
 
 
 def _distribution_shorthand(default: str) -> Any:
-    """Allow `4min` for an exponential/lognormal mean and `{mean, cv}` without `dist`."""
+    """Allow a bare duration — an exponential mean where `default` is exponential
+    (patience), else a fixed time (`resolve: 4min`, `wrapup: 1min`) — and a mapping
+    without `dist`, of the `default` family (`resolve: {mean, cv}`: lognormal)."""
 
     def convert(value: Any) -> Any:
         if isinstance(value, str | int | float) and not isinstance(value, bool):
@@ -400,17 +406,6 @@ class Channel(Model):
                 raw += units.weekly_windows(units.parse_days(days), units.parse_time_ranges(hours))
             self._windows = units.merge_intervals(raw)
         return self._windows
-
-    def open_fraction(self, week_start: float, length: float) -> float:
-        """Share of [week_start, week_start+length) (minute of week) that is open."""
-        if self.windows is None:
-            return 1.0
-        covered = 0.0
-        lo, hi = week_start, week_start + length
-        for shift in (-units.MINUTES_PER_WEEK, 0.0, units.MINUTES_PER_WEEK):
-            for s, e in self.windows:
-                covered += max(0.0, min(hi, e + shift) - max(lo, s + shift))
-        return covered / length
 
 
 # --- arrivals --------------------------------------------------------------------
@@ -585,7 +580,9 @@ class Reason(Model):
 
     mix: dict[str, Share] = Field(description="share of each channel's contacts with this reason")
     anger: AngerPrior = AngerPrior()
-    resolve: ResolveSpec = Field(description="resolution time (lognormal if `dist` is omitted)")
+    resolve: ResolveSpec = Field(
+        description="resolution time: {mean, cv} without `dist` is lognormal, a bare duration fixed"
+    )
     prepared_answer: bool = Field(False, description="a prepared answer speeds resolution up")
     escalate: bool = Field(False, description="always continues to the escalation queue")
 
@@ -701,11 +698,6 @@ class Shift(Model):
     def weekly_paid_hours(self) -> float:
         """Paid hours per week of one agent on this shift (paid minutes × its days)."""
         return len(self.days) * self.paid_minutes / 60.0
-
-    @property
-    def working_minutes(self) -> float:
-        """Minutes on duty (available to take contacts) in one shift."""
-        return self.length - sum(b.length for b in self.breaks)
 
 
 class RosterLine(Model):
