@@ -257,3 +257,24 @@ def test_the_analytic_empathy_of_groups_of_the_same_priority_weighs_their_agents
     assert expected.first_empathy(s, "email") == pytest.approx(0.5)  # one group: its own
     unrostered = ccsim.with_changes(s, {"roster": []})  # a plan's input: equal weights
     assert expected.first_empathy(unrostered, "phone") == pytest.approx(0.75)
+
+
+@pytest.mark.parametrize(
+    ("calm_below", "peak_gain", "escalate_above", "threshold"),
+    [
+        (0.3, 0.5, 0.6, 0.4),  # venters above 0.4 peak above 0.6
+        (0.3, 0.5, 0.4, 0.3),  # every venter peaks above 0.45 > 0.4: calm_below decides
+        (0.3, 0.5, 0.2, 0.2),  # below calm_below: a_peak = a_w there
+        (0.3, 0.5, 1.0, math.inf),  # a peak never exceeds 1
+    ],
+)
+def test_the_escalation_threshold_on_a_w_is_the_rule_on_a_peak(
+    calm_below, peak_gain, escalate_above, threshold
+):
+    curve = ccsim.scenario.model.AngerModel(
+        calm_below=calm_below, peak_gain=peak_gain, escalate_above=escalate_above
+    )
+    assert anger.escalation_threshold(curve) == pytest.approx(threshold)
+    a_w = np.linspace(0.0, 1.0, 2001)
+    by_peak = anger.peak_after_wait(a_w, curve) > escalate_above
+    np.testing.assert_array_equal(by_peak, a_w > anger.escalation_threshold(curve))

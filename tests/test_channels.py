@@ -102,14 +102,15 @@ def test_edf_raises_the_short_target_on_an_overnight_backlog():
 
 
 def test_service_level_definitions():
-    elapsed = np.array([0.1, 0.5, np.nan, np.nan, 2.0])
-    answered = np.array([True, True, False, False, True])
-    abandoned = np.array([False, False, True, True, False])
-    waited = np.array([0.1, 0.5, 0.2, 3.0, 2.0])
+    # the last contact is still waiting at the end: neither answered nor abandoned
+    elapsed = np.array([0.1, 0.5, np.nan, np.nan, 2.0, np.nan])
+    answered = np.array([True, True, False, False, True, False])
+    abandoned = np.array([False, False, True, True, False, False])
+    waited = np.array([0.1, 0.5, 0.2, 3.0, 2.0, 5.0])
     sl = lambda d: service_level.service_level(elapsed, answered, abandoned, waited, 1.0, d)  # noqa: E731
-    assert sl("offered") == pytest.approx(2 / 5)
-    assert sl("exclude_short_abandons") == pytest.approx(2 / 4)  # the 0.2-min abandon is out
-    assert sl("answered") == pytest.approx(2 / 3)
+    assert sl("offered") == pytest.approx(2 / 6)
+    assert sl("exclude_short_abandons") == pytest.approx(2 / 5)  # the 0.2-min abandon is out
+    assert sl("answered") == pytest.approx(2 / 3)  # the waiting one is not answered
     with pytest.raises(ValueError):
         sl("median")
 

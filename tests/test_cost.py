@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import pandas as pd
 import pytest
 
 import ccsim
@@ -174,6 +175,8 @@ def test_money_rounds_halves_up_and_allocation_adds_up_to_the_cent():
 def test_hired_headcount_rounds_up_after_shrinkage():
     assert cost.hired(2.0, 0.0) == 2 and cost.hired(2.0, 0.2) == 3 and cost.hired(0.0, 0.5) == 0
     assert cost.hired(1.6, 0.2) == 2  # exactly 2.0 is not rounded up to 3
+    # FTE / (1 − shrinkage), not FTE × (1 + shrinkage): 10 / 0.7 = 14.3 → 15 (not 13)
+    assert cost.hired(10.0, 0.3) == 15 and cost.hired(14.0, 0.3) == 20
 
 
 def test_ccsim_run_reports_the_cost_model(tmp_path):
@@ -207,6 +210,12 @@ def test_the_python_api_gives_the_same_cost_and_output_folder_as_the_cli(tiny, t
     names = {p.name for p in folder.iterdir()}
     assert {"run.json", "summary.csv", "intervals.csv", "meta.json", "report.xlsx"} <= names
     assert json.loads((folder / "run.json").read_text())["cost"] == c
+    # the tables read back are the Result's: same columns, no index column, same values
+    for name, table in (("summary", r.summary), ("intervals", r.intervals), ("groups", r.groups)):
+        back = pd.read_csv(folder / f"{name}.csv")
+        pd.testing.assert_frame_equal(
+            back, table.reset_index(drop=True), check_dtype=False, rtol=1e-11, obj=name
+        )
 
 
 def test_a_roster_lines_staff_cost_rounds_half_up_as_every_other_figure():

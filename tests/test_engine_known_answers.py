@@ -59,9 +59,19 @@ targets:
 
 
 def interval_of(result: ccsim.Result, metric: str, channel: str = "phone"):
+    # scipy's t-interval, not ccsim's own (`measure.confidence`, tested against it below):
+    # a wider interval in the code under test must not loosen these checks
     values = result.summary.query("channel == @channel")[metric].to_numpy(float)
-    mean, lo, hi = t_interval(values, LEVEL)
+    mean, scale = values.mean(), stats.sem(values)
+    lo, hi = stats.t.interval(LEVEL, values.size - 1, loc=mean, scale=scale)
     return float(mean), float(lo), float(hi)
+
+
+def test_ccsims_t_interval_is_scipys():
+    values = np.random.default_rng(4).normal(10, 2, 9)
+    for level in (0.9, 0.95, 0.99):
+        expected = stats.t.interval(level, 8, loc=values.mean(), scale=stats.sem(values))
+        np.testing.assert_allclose(t_interval(values, level)[1:], expected, rtol=1e-12)
 
 
 def assert_in_ci(result, metric, expected, scale=1.0):
@@ -101,6 +111,7 @@ def test_erlang_a_scenario_file_reproduces_the_analytic_answer():
     assert_in_ci(result, "p_wait", expected.p_wait)
     assert_in_ci(result, "abandon_rate", expected.p_abandon)
     assert_in_ci(result, "sl_20s", expected.service_level)
+    assert_in_ci(result, "asa_s", 60 * expected.asa)  # the answered callers' mean wait
 
 
 def test_erlang_b_blocking_with_balking_callers():

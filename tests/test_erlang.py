@@ -206,6 +206,16 @@ def test_erlang_a_against_independent_ctmc(n: int, patience: float) -> None:
     assert r.p_wait == pytest.approx(pi[n:].sum(), abs=1e-9)
     expected_sl = pi[:n].sum() + _sl_wait_part(n, patience)
     assert r.service_level == pytest.approx(expected_sl, abs=1e-8)
+    # ASA: the mean wait of the answered alone — E[wait; answered] / P(answered) for a
+    # tagged arrival finding j waiting (the Monte Carlo test below checks its parts)
+    c, theta = n / AHT, 1 / patience
+    ahead = pi[n:]
+    m = np.arange(1, ahead.size + 1)
+    p_ans = c / (c + m * theta)
+    wait_ans = p_ans * np.cumsum(1 / (c + m * theta))
+    answered = pi[:n].sum() + np.dot(ahead, p_ans)
+    assert r.p_abandon == pytest.approx(1 - answered, abs=1e-9)
+    assert r.asa == pytest.approx(np.dot(ahead, wait_ans) / answered, rel=1e-7)
 
 
 def test_erlang_a_mean_and_asa_by_monte_carlo() -> None:
