@@ -135,6 +135,21 @@ def test_service_level_definition_is_applied_by_the_simulation():
     assert (phone["offered"] < phone["answered"]).all()
 
 
+def test_anger_shortens_each_callers_patience_by_the_patience_drop():
+    # patience × (1 − patience_drop · a0), caller by caller, on the same draws
+    from ccsim.model.replication import run_replication
+    from ccsim.model.streams import replication_seeds
+
+    seed = replication_seeds(5, 1)[0]
+    calm = run_replication(ccsim.loads(MINIMAL + "anger: {patience_drop: 0}\n"), seed).contacts
+    drop = run_replication(ccsim.loads(MINIMAL + "anger: {patience_drop: 0.3}\n"), seed).contacts
+    phone = np.isfinite(calm.patience)
+    assert phone.sum() > 100 and (drop.a0 == calm.a0).all()
+    np.testing.assert_allclose(
+        drop.patience[phone], calm.patience[phone] * (1 - 0.3 * calm.a0[phone]), rtol=1e-12
+    )
+
+
 def test_prepared_answers_shorten_resolution_by_the_speedup():
     from ccsim.model.replication import run_replication
     from ccsim.model.streams import replication_seeds

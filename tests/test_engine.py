@@ -357,6 +357,60 @@ def test_agents_take_higher_priority_queues_first(omni_result):
         assert not waiting.any(), f"e-mail taken at {t} while a caller waited"
 
 
+ROUTING = """\
+name: routing
+simulation: {horizon: 2d, warmup: 2h, interval: 1h, seed: 3}
+channels:
+  phone: {kind: voice, patience: 5min}
+  chat: {kind: chat, patience: 5min, concurrency: 1}
+arrivals:
+  phone: {weekly: 3000, daily: uniform, intraday: flat}
+  chat: {weekly: 3000, daily: uniform, intraday: flat}
+reasons:
+  ask: {mix: {phone: 1, chat: 1}, resolve: {dist: exponential, mean: 4min}}
+anger: off
+groups:
+  first: {skills: {phone: 1}}
+  second: {skills: {phone: 2, chat: 1}}
+shifts:
+  always: {start: "00:00", length: 24h}
+roster:
+  - {group: first, shift: always, agents: 1}
+  - {group: second, shift: always, agents: 4}
+"""
+
+
+def test_an_arriving_call_goes_to_the_group_that_puts_it_first():
+    # `first` has the phone as its priority 1, `second` as its 2: a call that `second`
+    # answered at once came while the one `first` agent was busy with another call
+    r = ccsim.simulate(ccsim.loads(ROUTING), 1, seed=3, workers=1, contacts=True)
+    c = r.contacts()
+    busy = c[c["group"] == "first"][["answer", "end"]].to_numpy()
+    at_once = c[(c["group"] == "second") & (c["channel"] == "phone") & (c["wait"] <= 0)]
+    assert len(at_once) > 100 and (c["group"] == "first").sum() > 100
+    for t in at_once["answer"]:
+        assert ((busy[:, 0] <= t + 1e-9) & (t < busy[:, 1] - 1e-9)).any(), t
+
+
+def test_queues_of_one_priority_are_served_oldest_first():
+    # phone and chat both priority 1 for every agent (chat one at a time): an agent that
+    # frees takes the contact that has waited longest, whichever queue holds it — so no
+    # contact taken from a queue leaves an older one of either channel still waiting
+    text = (
+        ROUTING.replace("first: {skills: {phone: 1}}", "first: {skills: {phone: 1, chat: 1}}")
+        .replace("second: {skills: {phone: 2, chat: 1}}", "second: {skills: {phone: 1, chat: 1}}")
+        .replace("agents: 4", "agents: 2")
+    )
+    c = ccsim.simulate(ccsim.loads(text), 1, seed=3, workers=1, contacts=True).contacts()
+    arrival, answer, wait = (c[k].to_numpy() for k in ("arrival", "answer", "wait"))
+    gone = np.where(np.isnan(answer), np.where(c["abandoned"], arrival + wait, np.inf), answer)
+    queued = np.flatnonzero(~np.isnan(answer) & (wait > 1e-9))
+    assert queued.size > 200 and set(c["channel"].iloc[queued]) == {"phone", "chat"}
+    for i in queued:
+        older = (arrival < arrival[i] - 1e-9) & (gone > answer[i] + 1e-9)
+        assert not older.any(), (c["channel"].iloc[i], arrival[i])
+
+
 def test_escalations_go_to_the_escalation_group_and_measure_from_first_contact(omni_result):
     rep = omni_result.replications[0]
     s = omni_result.scenario
@@ -695,6 +749,15 @@ def test_each_interval_row_accounts_for_every_contact_it_offered():
     summary = r.summary.set_index(["replication", "channel"]).loc[rows.index, counts]
     assert (rows.to_numpy() == summary.to_numpy()).all()
     assert rows["waiting_at_end"].sum() > 0  # the case has contacts left waiting
+    # each target's counts pool to the summary's level: messages by their reply, calls
+    # by their answer, in the intervals as in the week
+    levels = [c for c in r.summary.columns if c.startswith("sl_")]
+    for (rep, channel), block in i.groupby(["replication", "channel"]):
+        row = r.summary[(r.summary["replication"] == rep) & (r.summary["channel"] == channel)]
+        for sl in levels:
+            if f"{sl}_hits" in block and block[f"{sl}_base"].notna().any():
+                pooled = block[f"{sl}_hits"].sum() / block[f"{sl}_base"].sum()
+                assert pooled == pytest.approx(row[sl].iloc[0]), (rep, channel, sl)
 
 
 def test_a_contact_still_waiting_has_no_nps_class():

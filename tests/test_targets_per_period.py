@@ -154,6 +154,19 @@ def test_near_empty_periods_are_not_judged_and_empty_ones_do_not_exist():
     )
 
 
+def test_a_period_with_exactly_min_offered_contacts_a_replication_is_judged():
+    # "at least min_offered" (docs/scenario-format.md): the boundary is in
+    r = ccsim.simulate(day(floor=500), replications=REPS, seed=3)
+    table = r.periods()
+    offered = table.loc[table["target"].str.contains("in 50%"), "offered"]
+    edge = float(offered.iloc[0])  # mon 08:00's calls a replication, e.g. 67.8
+    r = ccsim.simulate(day(floor=edge), replications=REPS, seed=3)
+    table = r.periods()
+    periods = table[table["target"].str.contains("in 50%")]
+    assert periods["judged"].to_numpy().tolist() == (periods["offered"] >= edge).tolist()
+    assert bool(periods["judged"].iloc[0]) and periods["offered"].iloc[0] == edge
+
+
 def test_a_channel_with_no_contacts_meets_every_scope():
     quiet = ", ".join(["0"] * 24)
     text = DAY.format(agents=1, floor=1, profile=quiet.replace("0", "1", 1))
