@@ -167,6 +167,14 @@ def test_overtime_is_scaled_by_the_rostered_time_the_window_holds(tiny):
 
 def test_money_rounds_halves_up_and_allocation_adds_up_to_the_cent():
     assert cost.money(2.675) == 2.68 and cost.money(0.125) == 0.13 and cost.money(1.004) == 1.0
+    # FTE too, as the workbook's ROUND shows them: 305 paid hours / 40 = 7.625 → 7.63
+    assert cost.rounded(7.625) == 7.63 and cost.rounded(0.1234565, 6) == 0.123457
+    assert cost.rounded(float("nan")) != cost.rounded(float("nan"))  # NaN stays NaN
+    six = ccsim.with_changes(
+        ccsim.load(ROOT / "scenarios" / "small_shop.yaml"),
+        {"roster": [{"group": "generalist", "shift": "early", "agents": 6}]},
+    )
+    assert cost.weekly_cost(six).by_group["generalist"].fte == 5.63  # 225 h / 40 = 5.625
     shares = cost.allocate(100.0, {"a": 1.0, "b": 1.0, "c": 1.0})
     assert sorted(shares.values()) == [33.33, 33.33, 33.34]
     assert cost.allocate(10.0, {"a": 0.0}) == {"a": 0.0}

@@ -80,9 +80,18 @@ class Cost(BaseModel):
     by_channel: dict[str, ChannelCost]
 
 
+def rounded(x: float, places: int = 2) -> float:
+    """Round to `places` decimals, halves away from zero (as a spreadsheet's ROUND does;
+    Python's round takes 7.625 FTE to 7.62, the workbook's ROUND to 7.63)."""
+    if not math.isfinite(x):
+        return float(x)
+    step = Decimal(1).scaleb(-places)
+    return float(Decimal(repr(float(x))).quantize(step, rounding=ROUND_HALF_UP))
+
+
 def money(x: float) -> float:
     """Round to the cent, halves away from zero (as a spreadsheet's ROUND does)."""
-    return float(Decimal(repr(float(x))).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
+    return rounded(x, 2)
 
 
 def _extrapolated(weekly: dict[str, float], weeks: float) -> dict[str, float]:
@@ -213,7 +222,7 @@ def weekly_cost(
             "wage": group.wage,
             "wages": pay[g][0],
             "overhead": pay[g][1],
-            "fte": round(fte, 2),
+            "fte": rounded(fte),
             "hired": hired(fte, s.shrinkage, at_once[g]),
         }
     wages = money(sum(g["wages"] for g in by_group.values()))
@@ -250,7 +259,7 @@ def weekly_cost(
             "per_contact": per_contact,
             **{name: _extrapolated(weekly, f) for name, f in PERIODS.items()},
             "unallocated": money(wages + overhead - sum(agent_costs.values())),
-            "fte": round(sum(g["fte"] for g in by_group.values()), 2),
+            "fte": rounded(sum(g["fte"] for g in by_group.values())),
             "headcount": sum(agents.values()),
             "hired": sum(g["hired"] for g in by_group.values()),
             "by_group": by_group,

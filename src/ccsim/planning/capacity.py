@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 
 from ccsim.experiment import counts, seeds
-from ccsim.finance.cost import fte_cost, money
+from ccsim.finance.cost import fte_cost, money, rounded
 from ccsim.model import arrivals, expected
 from ccsim.model.work import WorkLimitError
 from ccsim.planning import hiring, requirements
@@ -164,7 +164,7 @@ class CapacityPlan:
         groups = list(self.groups)
 
         def per(row: pd.Series, prefix: str, digits: int = 2) -> dict[str, float]:
-            return {g: round(float(row[f"{prefix}:{g}"]), digits) for g in groups}
+            return {g: rounded(float(row[f"{prefix}:{g}"]), digits) for g in groups}
 
         def period(row: pd.Series) -> dict[str, Any]:  # a month's or a quarter's figures
             return {
@@ -218,7 +218,7 @@ class CapacityPlan:
                 "handle_factor": k.handle,
                 "shrinkage": k.shrinkage,
                 "workload": round(k.workload, 2),
-                "required_fte": {g: round(v, 2) for g, v in k.fte.items()},
+                "required_fte": {g: rounded(v) for g, v in k.fte.items()},
                 "targets_met": k.plan.all_met if k.plan is not None else None,
                 # planned from the roster of this (heavier) kind: it was cheaper
                 "roster_from_kind": None if k.roster_from is None else k.roster_from + 1,

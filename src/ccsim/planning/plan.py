@@ -25,7 +25,7 @@ from typing import Any
 from ccsim.experiment import counts, seeds
 from ccsim.experiment.document import number
 from ccsim.experiment.runner import Runner
-from ccsim.finance.cost import roster_lines
+from ccsim.finance.cost import roster_lines, rounded
 from ccsim.model import work
 from ccsim.planning import requirements, shift_program
 from ccsim.planning.document import (
@@ -76,7 +76,7 @@ class Plan(Staffing):
             **{**dict(run), "targets_met": self.all_met},
             roster=_lines(self),
             headcount=self.headcount,
-            fte={g: round(v, 2) for g, v in self.fte.items()},
+            fte={g: rounded(v) for g, v in self.fte.items()},
             paid_hours=round(sum(self.paid_hours.values()), 2),
             unmet=[
                 UnmetTarget(
