@@ -35,8 +35,31 @@ def cpu_seconds(pid: int) -> float:
     return total
 
 
-def interrupt_when_busy(args: list[str], cpu: float, cwd: Path) -> subprocess.CompletedProcess:
-    """Start `ccsim ARGS`, send SIGINT (Ctrl-C) once it has used `cpu` CPU seconds."""
+def children(pid: int) -> list[int]:
+    """The processes whose parent is `pid` (its worker processes), from /proc."""
+    out = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            if stat.read_text().rsplit(")", 1)[1].split()[1] == str(pid):
+                out.append(int(stat.parent.name))
+        except OSError:
+            continue
+    return out
+
+
+def alive(pid: int) -> bool:
+    """Whether `pid` still runs (a zombie waiting for its parent does not)."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+def interrupt_when_busy(
+    args: list[str], cpu: float, cwd: Path, sig: int = signal.SIGINT, workers: list | None = None
+) -> subprocess.CompletedProcess:
+    """Start `ccsim ARGS`, send `sig` (SIGINT: Ctrl-C) once it has used `cpu` CPU seconds;
+    the pids of its worker processes then go into `workers`."""
     p = subprocess.Popen(
         [sys.executable, "-m", "ccsim", *args],
         stdout=subprocess.PIPE,
@@ -51,7 +74,9 @@ def interrupt_when_busy(args: list[str], cpu: float, cwd: Path) -> subprocess.Co
     while p.poll() is None and cpu_seconds(p.pid) < cpu and time.monotonic() < deadline:
         time.sleep(0.1)
     assert p.poll() is None, "the command ended before it could be interrupted"
-    p.send_signal(signal.SIGINT)
+    if workers is not None:
+        workers += children(p.pid)
+    p.send_signal(sig)
     out, err = p.communicate(timeout=GUARD)
     return subprocess.CompletedProcess(p.args, p.returncode, out, err)
 
@@ -78,6 +103,23 @@ def test_ctrl_c_leaves_no_output_and_exits_130(tmp_path, command):
     *warnings, last = r.stderr.strip().splitlines()  # large_center.yaml's kept warning
     assert last == "ccsim: interrupted" and all(": warning: " in w for w in warnings), r.stderr
     assert_nothing_left(out, "result")
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs /proc (Linux)")
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGHUP], ids=["TERM", "HUP"])
+def test_sigterm_and_sighup_stop_like_ctrl_c_and_leave_no_worker(tmp_path, sig):
+    # `docker stop`, systemd and a cancelled CI job send SIGTERM: it ended the process at
+    # once, its workers ran on for ever (holding the caller's pipes) and a hidden,
+    # half-written output folder stayed behind
+    out = tmp_path / "out"
+    out.mkdir()
+    command = ["run", str(SCENARIOS / "large_center.yaml"), "-n", "4", "-w", "2", "--report"]
+    workers: list[int] = []
+    r = interrupt_when_busy([*command, "--out", str(out / "result")], 6.0, tmp_path, sig, workers)
+    assert r.returncode == 128 + sig, r.stderr
+    assert r.stderr.strip().splitlines()[-1] == f"ccsim: stopped by {signal.Signals(sig).name}"
+    assert_nothing_left(out, "result")
+    assert len(workers) == 2 and not any(alive(w) for w in workers)
 
 
 HALF_A_RESULT = """

@@ -1,14 +1,18 @@
 """The `ccsim` typer application and its entry point.
 
-Exit codes: 0 ok, 1 invalid input / targets not met, 2 usage error, 130 interrupted.
+Exit codes: 0 ok, 1 invalid input / targets not met, 2 usage error, 130 interrupted;
+stopped by SIGTERM or SIGHUP, 128 + the signal (143, 129) after the same clean-up.
 Usage errors (an unknown option, a bad option value) print one `ccsim: error: …` line.
 """
 
 from __future__ import annotations
 
 import difflib
+import os
 import re
+import signal
 import sys
+import threading
 
 import typer
 
@@ -89,8 +93,47 @@ def _suggest(exc: NoSuchOption, argv: list[str]) -> str:
     return f"{said}; did you mean {' or '.join(near)}?" if near else said
 
 
+STOPPING = [
+    signal.SIGINT,
+    signal.SIGTERM,
+    *([signal.SIGHUP] if hasattr(signal, "SIGHUP") else []),
+]
+_stopped_by: list[int] = []  # the signals that stopped the command, if any did
+
+
+def _stop(signum: int, frame: object) -> None:
+    """Ctrl-C, SIGTERM (`docker stop`, systemd, a cancelled CI job) and SIGHUP (a closed
+    terminal) stop a command alike: workers stopped, temporary outputs removed. By
+    default SIGTERM and SIGHUP ended the process at once, leaving workers running and a
+    half-written output folder."""
+    _stopped_by.append(signum)
+    raise KeyboardInterrupt
+
+
+def _unraisable(hook: sys.UnraisableHookArgs) -> None:
+    """A stop that landed in a weakref callback or a finaliser, where Python prints the
+    exception and carries on, is sent again a moment later, from a thread (sent at
+    once, it lands in this hook again): the command stops at its next step."""
+    if isinstance(hook.exc_value, KeyboardInterrupt) and _stopped_by:
+        again = threading.Timer(0.01, os.kill, (os.getpid(), _stopped_by[-1]))
+        again.daemon = True
+        again.start()
+        return
+    sys.__unraisablehook__(hook)
+
+
+def _catch_stops() -> None:
+    """Install `_stop` for the stopping signals, except one ignored from the start
+    (`nohup` ignores SIGHUP; a background job of a non-interactive shell, SIGINT)."""
+    for signum in STOPPING:
+        if signal.getsignal(signum) is not signal.SIG_IGN:
+            signal.signal(signum, _stop)
+    sys.unraisablehook = _unraisable
+
+
 def main() -> None:
     """Console-script entry point."""
+    _catch_stops()
     try:
         code = app(standalone_mode=False)
     except NoArgsIsHelpError as exc:
@@ -113,6 +156,10 @@ def main() -> None:
     except InputError as exc:  # a command that did not catch a problem with its input
         report_failure(exc.messages)
         sys.exit(EXIT_FAIL)
+    if code == EXIT_INTERRUPTED and _stopped_by and _stopped_by[0] != signal.SIGINT:
+        name = signal.Signals(_stopped_by[0]).name
+        err.print(f"ccsim: stopped by {name}", markup=False)
+        sys.exit(128 + _stopped_by[0])
     if code == EXIT_INTERRUPTED:  # typer turns Ctrl-C in a command into exit code 130
         err.print("ccsim: interrupted", markup=False)
     sys.exit(code or 0)

@@ -41,8 +41,13 @@ def replicate(s: Scenario, seed: np.random.SeedSequence, index: int, contacts: b
 
 
 def _ignore_interrupts() -> None:
-    """In a worker process: Ctrl-C is the parent's to handle (it stops the pool)."""
+    """In a worker process: Ctrl-C is the parent's to handle (it stops the pool); a
+    SIGTERM or SIGHUP sent to the worker itself ends it, as by default (the command
+    line's handlers of them, inherited on fork, are the parent's)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    for name in ("SIGTERM", "SIGHUP"):
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), signal.SIG_DFL)
 
 
 def default_workers() -> int:
