@@ -12,6 +12,7 @@ import pytest
 import ccsim as ccsim_api
 from ccsim.finance.cost import money
 from ccsim.measure.targets import Attainment
+from ccsim.model.streams import replication_seed, replication_seeds
 from ccsim.scenario import summary
 from conftest import MINIMAL, SCENARIOS
 from test_cli import ccsim
@@ -209,6 +210,20 @@ def test_a_plans_verification_is_repeated_by_run_from_its_first_replication(tmp_
     assert plain["first_replication"] == 0 and plain["channels"] != doc["channels"]
     r = ccsim("run", SHOP, "--precision", "0.1", "--first-replication", "3")
     assert r.returncode == 2 and "drop --first-replication" in r.stderr
+    # a number past int64 was a traceback; 10**8 spawned 10**8 seeds first (600 MB at 10**6)
+    r = ccsim("run", SHOP, "-n", "1", "--first-replication", str(2**63 - 1))
+    assert r.returncode == 2 and r.stderr.startswith("ccsim: error: Invalid value for")
+    assert "at most 2147483647" in r.stderr and "Traceback" not in r.stderr
+    r = ccsim("run", SHOP, "-n", "1", "--precision", "0")  # a traceback (the API wants > 0)
+    assert r.returncode == 2 and "expected a number > 0 and <= 1" in r.stderr, r.stderr
+
+
+def test_a_replication_s_seed_is_its_place_among_the_spawned_ones():
+    # drawn directly (a run from replication 10**8 spawned every seed before it)
+    spawned = replication_seeds(7, 6)
+    for index in range(6):
+        alone = replication_seed(7, index)
+        assert (alone.generate_state(8) == spawned[index].generate_state(8)).all()
 
 
 def test_check_passes_fails_and_writes_junit(tmp_path):

@@ -36,7 +36,7 @@ from ccsim.report import capacity as capacity_report
 from ccsim.report import folders
 from ccsim.report import model as reports
 from ccsim.scenario import calendar as _calendar
-from ccsim.scenario import loader, rules
+from ccsim.scenario import limits, loader, rules
 from ccsim.scenario.changes import with_changes
 from ccsim.scenario.limits import DEFAULT_FILE_LIMITS, FileLimits
 from ccsim.scenario.loader import load, loads
@@ -107,6 +107,10 @@ def simulate(
     max_replications = counts.whole(max_replications, "max_replications")
     work.ensure_fits(s, memory_limit, max_replications if precision is not None else n)
     first = counts.whole(first_replication, "first_replication", least=0)
+    if first > limits.MAX_FIRST_REPLICATION:
+        raise ValueError(
+            f"first_replication must be at most {limits.MAX_FIRST_REPLICATION:,}, got {first:,}"
+        )
     options = dict(workers=workers, scheduler=scheduler, contacts=contacts, progress=progress)
     seed = seeds.resolve(seed, s)
     if precision is None:

@@ -43,7 +43,7 @@ from ccsim.cli.common import (
     progress_bar,
     say_written,
 )
-from ccsim.scenario import units
+from ccsim.scenario import limits, units
 
 if TYPE_CHECKING:
     from ccsim.measure.targets import TargetCheck
@@ -84,7 +84,7 @@ def run(
     precision: Annotated[
         float | None,
         typer.Option(
-            parser=number_between(0.0, 1.0),
+            parser=number_between(0.0, 1.0, low_open=True),
             metavar="X",
             help="add replications until every service-level CI half-width ≤ this (0-1)",
         ),
@@ -94,6 +94,7 @@ def run(
         int,
         typer.Option(
             min=0,
+            max=limits.MAX_FIRST_REPLICATION,
             metavar="F",
             help="number of the first replication (a plan's verification: its first_replication)",
         ),

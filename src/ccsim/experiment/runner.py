@@ -21,7 +21,7 @@ from ccsim.experiment import counts
 from ccsim.experiment.result import Result
 from ccsim.measure.tables import Tables, measure
 from ccsim.model.replication import Replication, run_replication
-from ccsim.model.streams import replication_seeds
+from ccsim.model.streams import replication_seed
 from ccsim.scenario.model import Scenario
 
 Progress = Callable[[int, int], None]  # (replications done, replications in all)
@@ -155,8 +155,7 @@ class Runner:
     ) -> list[Output]:
         if not jobs:
             return []
-        seeds = replication_seeds(seed, max(index for _, index in jobs) + 1)
-        units = [(s, seeds[index], index) for s, index in jobs]
+        units = [(s, replication_seed(seed, index), index) for s, index in jobs]
         if self.scheduler is not None:
             return self._on_dask(units, contacts, progress)
         if self.workers <= 1 or len(units) == 1:

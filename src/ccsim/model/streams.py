@@ -35,6 +35,13 @@ def replication_seeds(seed: int, replications: int) -> list[np.random.SeedSequen
     return np.random.SeedSequence(seed).spawn(replications)
 
 
+def replication_seed(seed: int, index: int) -> np.random.SeedSequence:
+    """Replication `index`'s SeedSequence alone: `replication_seeds(seed, n)[index]`
+    (the child spawned `index`-th has spawn key (index,)) without spawning the ones
+    before it — a run from replication 10**8 spawned 10**8 of them first."""
+    return np.random.SeedSequence(seed, spawn_key=(index,))
+
+
 class Streams:
     """The random streams of one replication."""
 

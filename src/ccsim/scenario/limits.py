@@ -31,6 +31,7 @@ MAX_CONCURRENCY = 50  # chat sessions one agent holds
 MAX_SLOWDOWN = 10.0
 MAX_AGENTS = 100_000  # on one roster line
 MAX_REPLICATIONS = 10_000
+MAX_FIRST_REPLICATION = 2**31 - 1  # a run's first replication number (--first-replication)
 MAX_MONEY = 1e9  # a wage per hour, a cost per contact
 MAX_OVERHEAD = 10.0  # employer costs as a share of wages
 MAX_FTE_HOURS = 168.0  # hours in a week
