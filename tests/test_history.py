@@ -177,6 +177,8 @@ def test_a_column_mapping_reads_another_export(tmp_path):
     ("line", "expected"),
     [
         ("encoding: klingon", "3: encoding: unknown encoding 'klingon' (e.g. utf-8, latin-1)"),
+        ("encoding: rot13", "3: encoding: 'rot13' is not a text encoding (e.g. utf-8, "
+         "latin-1)"),  # a codec of bytes: a traceback (LookupError) when the log was read
         ("time_format: '%Q'", "3: time_format: not a time format: 'Q' is a bad directive in "
          "format '%Q'"),
         ("timezone: Mars/Olympus", "3: timezone: unknown time zone 'Mars/Olympus' (expected an "

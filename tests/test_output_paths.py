@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from ccsim import atomic
 from ccsim.atomic import OutputError, atomic_folder, check_file, check_folder
 from conftest import SCENARIOS
 from test_cli import ccsim
@@ -313,3 +314,25 @@ def test_an_output_that_cannot_replace_its_folder_is_kept_beside_it(tmp_path, mo
         (tmp / "run.json").write_text("2")
     assert (tmp_path / "run-2" / "run.json").read_text() == "2"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["run", "run-2"]
+
+
+def test_a_folder_that_is_not_an_output_is_refused_without_walking_it(tmp_path, monkeypatch):
+    # `--out /` listed every file on every disk (68 s, 547 MB) before refusing it
+    home = tmp_path / "home"
+    (home / "deep" / "deeper").mkdir(parents=True)
+    (home / "deep" / "deeper" / "notes.txt").write_text("mine")
+
+    def walk(*args, **kwargs):
+        raise AssertionError("the folder was walked")
+
+    monkeypatch.setattr(atomic.os, "walk", walk)
+    with pytest.raises(OutputError, match="a folder of other files"):
+        check_folder(home)
+    monkeypatch.undo()
+    ours = tmp_path / "ours"  # an output of ours with many files of the user's: 3 named
+    with atomic_folder(ours) as tmp:
+        (tmp / "run.json").write_text("{}")
+    for i in range(50):
+        (ours / f"mine{i:02}.txt").write_text("mine")
+    with pytest.raises(OutputError, match=r"did not write \(mine\d\d.txt, mine\d\d.txt, "):
+        check_folder(ours)

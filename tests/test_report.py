@@ -383,6 +383,9 @@ def test_bad_folders_get_one_clear_message(tmp_path, run_dir):
     (broken / "run.json").write_text("{not json")
     r = run_cli("report", str(broken))
     assert r.returncode == 1 and "run.json: cannot read it" in r.stderr
+    with pytest.raises(report.ReportError, match=r"run.json: cannot read it \(nested too deeply"):
+        (broken / "run.json").write_text("[" * 100_000 + "]" * 100_000)  # a RecursionError
+        report.read(broken)
     (broken / "run.json").write_text((run_dir / "run.json").read_text())
     (broken / "scenario.yaml").unlink()
     r = run_cli("report", str(broken))

@@ -108,9 +108,9 @@ def _replaceable(target: Path) -> None:
     """Refuse a folder holding anything ccsim did not write there — a file, a link or a
     folder of the user's (until 2026-12-05 an earlier output was replaced whole, a
     user's notebook beside run.json included)."""
-    entries = _entries(target)
-    if not entries:
-        return
+    with os.scandir(target) as top:  # (nothing walked yet: `--out /` walked every disk)
+        if next(top, None) is None:
+            return
     manifest = target / MANIFEST
     listed: set[str] = set()
     if manifest.is_file() and not manifest.is_symlink():
@@ -121,31 +121,35 @@ def _replaceable(target: Path) -> None:
             f"{target}: a folder of other files — ccsim replaces only an empty folder or "
             "one it wrote; give a new folder"
         )
-    others = [
-        e
-        for e in entries
-        if e not in listed and e not in OUTPUT_FILES and e != MANIFEST and not _litter(e)
-    ]
+    others = []
+    for e in _walk(target):  # up to the fourth file not ours: enough to refuse and show
+        if e not in listed and e not in OUTPUT_FILES and e != MANIFEST and not _litter(e):
+            others.append(e)
+            if len(others) > 3:
+                break
     if others:
-        shown = ", ".join(others[:3]) + (f" and {len(others) - 3} more" if len(others) > 3 else "")
+        shown = ", ".join(sorted(others)[:3]) + (" and more" if len(others) > 3 else "")
         raise OutputError(
             f"{target}: holds files ccsim did not write ({shown}) — move them out or give a "
             "new folder"
         )
 
 
-def _entries(folder: Path) -> list[str]:
+def _walk(folder: Path) -> Iterator[str]:
     """Every file, link and empty folder below `folder`, as relative paths (links not
-    followed; an empty folder ends in /)."""
-    found = []
+    followed; an empty folder ends in /), as the walk finds them."""
     for here, dirs, files in os.walk(folder, followlinks=False):
         rel = Path(here).relative_to(folder).as_posix()
         prefix = "" if rel == "." else f"{rel}/"
-        found += [prefix + name for name in files]
-        found += [prefix + name for name in dirs if os.path.islink(os.path.join(here, name))]
+        yield from (prefix + name for name in files)
+        yield from (prefix + n for n in dirs if os.path.islink(os.path.join(here, n)))
         if prefix and not dirs and not files:
-            found.append(prefix)
-    return sorted(found)
+            yield prefix
+
+
+def _entries(folder: Path) -> list[str]:
+    """`_walk`'s paths, sorted."""
+    return sorted(_walk(folder))
 
 
 def _litter(entry: str) -> bool:

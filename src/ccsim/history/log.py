@@ -285,9 +285,11 @@ class Mapping(BaseModel):
     @classmethod
     def _a_known_encoding(cls, value: str) -> str:
         try:
-            codecs.lookup(value)
+            codec = codecs.lookup(value)
         except LookupError:
             raise ValueError(f"unknown encoding {value!r} (e.g. utf-8, latin-1)") from None
+        if not getattr(codec, "_is_text_encoding", True):  # rot13, base64, zlib: bytes
+            raise ValueError(f"{value!r} is not a text encoding (e.g. utf-8, latin-1)")
         return value
 
 

@@ -276,6 +276,8 @@ def read(path: Path) -> Report:
         data = json.loads((path / name).read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise ReportError(f"{path / name}: cannot read it ({exc})") from None
+    except RecursionError:  # ([[[[…]]]]: Python's decoder gives up, a traceback)
+        raise ReportError(f"{path / name}: cannot read it (nested too deeply)") from None
     kind = PlanDocument if is_plan else RunDocument
     try:
         document = kind.model_validate(data)
