@@ -7,6 +7,7 @@ import json
 import math
 import subprocess
 import sys
+import warnings
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
@@ -1629,6 +1630,46 @@ def test_a_field_more_than_the_header_on_every_row_is_read(tmp_path):
     read = ccsim.read_log(log)
     assert list(read.contacts["arrival"].astype(str)) == ["2024-01-01 08:00:00"]
     assert read.first_line == {"unknown outcome (expected answered, abandoned, balked, waiting)": 3}
+
+
+def test_cells_past_the_header_are_refused_at_their_line_not_dropped(tmp_path):
+    # every row a cell wider than the header: pandas dropped the cells with a Python
+    # warning on stderr (under --strict too); one row wider than the others was "not a
+    # readable table (Error tokenizing data. C error: …)" without the file's line
+    head = "arrival,answer,end,outcome,channel\n"
+    row = "2024-01-01 08:0{m}:00,2024-01-01 08:0{m}:10,2024-01-01 08:0{m}:50,answered,phone"
+    wide = tmp_path / "wide.csv"
+    wide.write_text(head + "".join(row.format(m=m) + ",x\n" for m in range(3)))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # nothing on stderr: one message
+        with pytest.raises(history_log.LogError) as refused:
+            ccsim.read_log(wide)
+    assert str(refused.value.messages[0]) == (
+        f"{wide}:2: 6 cells where the header names 5 columns (the wrong separator, one inside "
+        "an unquoted cell, or a column without a name?)"
+    )
+    ragged = tmp_path / "ragged.csv"
+    ragged.write_text(head + "".join(row.format(m=m) + ("\n", ",x,y\n")[m == 2] for m in range(4)))
+    with pytest.raises(history_log.LogError) as refused:
+        ccsim.read_log(ragged)
+    assert str(refused.value.messages[0]) == (
+        f"{ragged}:4: 7 cells where the rows before it have 5 (a separator inside an unquoted "
+        "cell?)"
+    )
+
+
+def test_a_log_of_abandons_alone_is_one_message_without_numpys_warnings(tmp_path):
+    rows = "".join(
+        f"phone,2024-01-0{d} 0{h}:00:00,2024-01-0{d} 0{h}:01:00,abandoned\n"
+        for d in range(1, 8)
+        for h in range(8, 10)
+    )
+    log = tmp_path / "gave_up.csv"
+    log.write_text("channel,arrival,end,outcome\n" + rows)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # "Mean of empty slice" printed before the message
+        with pytest.raises(ValueError, match="0 observation.s., too few to fit"):
+            ccsim.fit(ccsim.read_log(log))
 
 
 def test_voice_waits_of_hours_are_said_and_kept(generated):

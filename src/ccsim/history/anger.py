@@ -101,7 +101,8 @@ def fit(
     binned = _bins(wait, handle, reason, names)
     why = ""
     # above rounding: handle times all alike gave a slope of 1e-14 with no spread, "on"
-    if not low > 1e-9 * max(float(np.mean(handle)), 1e-12):
+    scale = float(np.mean(handle)) if handle.size else 0.0  # (no answered contact)
+    if not low > 1e-9 * max(scale, 1e-12):
         why = (
             f"handle time does not grow significantly with the wait: {slope[0] * 60:+z.1f} s "
             f"per minute waited (95% CI {low * 60:+z.1f} to {high * 60:+z.1f}, n = {n:,})"

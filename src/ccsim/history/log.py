@@ -27,7 +27,9 @@ import codecs
 import contextlib
 import csv
 import difflib
+import functools
 import re
+import warnings
 import zoneinfo
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
@@ -374,7 +376,8 @@ def table(path: Path, sep: str = ",", encoding: str = "utf-8") -> pd.DataFrame:
     try:
         if path.suffix.lower() in (".parquet", ".pq"):  # its saved index is no line number
             return pd.read_parquet(path).reset_index(drop=True)
-        frame = pd.read_csv(
+        read = functools.partial(
+            pd.read_csv,
             path,
             sep=sep,
             dtype=str,
@@ -385,6 +388,20 @@ def table(path: Path, sep: str = ",", encoding: str = "utf-8") -> pd.DataFrame:
             skip_blank_lines=False,  # kept, then dropped: row i is line i + 2 still
             index_col=False,  # a field more than the header (`…,phone,`) made a text index
         )
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", pd.errors.ParserWarning)
+            try:
+                frame = read()
+            except pd.errors.ParserWarning:  # rows wider than the header: cells dropped
+                if (wide := _wider_than_header(path, sep, encoding)) is not None:
+                    line, cells, width = wide
+                    msg = (
+                        f"{cells} cells where the header names {width} columns (the wrong "
+                        "separator, one inside an unquoted cell, or a column without a name?)"
+                    )
+                    raise LogError([Message(name, line, None, msg)]) from None
+                warnings.simplefilter("ignore", pd.errors.ParserWarning)
+                frame = read()  # only empty cells past the header (`…,phone,`): dropped
         if (starts := record_lines(path, sep, encoding, len(frame))) is not None:
             frame.index = starts[1:] - 2  # a quoted cell spans lines: row i is not line i + 2
         return frame.dropna(how="all")  # (blank lines moved every later line number)
@@ -402,8 +419,34 @@ def table(path: Path, sep: str = ",", encoding: str = "utf-8") -> pd.DataFrame:
                 "file would be one cell: close it, or remove it"
             )
             raise LogError([Message(name, line, None, msg)]) from None
+        if found := re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", str(exc)):
+            width, line, cells = (int(g) for g in found.groups())
+            msg = (
+                f"{cells} cells where the rows before it have {width} (a separator inside "
+                "an unquoted cell?)"
+            )
+            raise LogError([Message(name, line, None, msg)]) from None
         detail = " ".join(str(exc).split())[:160]
         raise LogError([Message(name, None, None, f"not a readable table ({detail})")]) from None
+
+
+def _wider_than_header(path: Path, sep: str, encoding: str) -> tuple[int, int, int] | None:
+    """(line, cells, header's columns) of the first record with a non-empty cell past the
+    header's columns; None when every such cell is empty (a trailing separator)."""
+    limit = csv.field_size_limit(max(path.stat().st_size, 131072))
+    try:
+        with path.open(encoding=encoding, newline="") as text:
+            reader = csv.reader(text, delimiter=sep, skipinitialspace=True)
+            width, start = len(next(reader, [])), reader.line_num + 1
+            for record in reader:
+                if any(cell.strip() for cell in record[width:]):
+                    return start, len(record), width
+                start = reader.line_num + 1
+    except (csv.Error, UnicodeDecodeError, OSError):
+        return None
+    finally:
+        csv.field_size_limit(limit)
+    return None
 
 
 def _open_quote_line(path: Path, sep: str, encoding: str, error: str) -> int | None:
