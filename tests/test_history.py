@@ -1668,7 +1668,7 @@ def test_a_log_of_abandons_alone_is_one_message_without_numpys_warnings(tmp_path
     log.write_text("channel,arrival,end,outcome\n" + rows)
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # "Mean of empty slice" printed before the message
-        with pytest.raises(ValueError, match="0 observation.s., too few to fit"):
+        with pytest.raises(ValueError, match=r"0 observation\(s\), too few to fit"):
             ccsim.fit(ccsim.read_log(log))
 
 
