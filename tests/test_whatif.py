@@ -197,6 +197,26 @@ def test_sweep_cli_scales_the_current_number_with_a_star():
     assert offered["*2"] > 1.5 * offered[weekly]
 
 
+@pytest.mark.parametrize(
+    ("setting", "said"),
+    [  # each was "found undefined alias '1e400' in "<unicode string>"…", exit 2
+        ("roster[0].agents=*1e400", "<changes>: roster[0].agents: got inf (expected a finite"),
+        ("roster[0].agents=*-1", "<changes>: roster[0].agents: got -"),
+        ("roster[0].agents=*nan", "<changes>: roster[0].agents: got nan (expected a finite"),
+    ],
+)
+def test_a_star_or_plus_value_is_text_whatever_follows_the_sign(setting, said):
+    r = _sweep_json(setting)
+    assert r.returncode == 1 and r.stderr.strip().splitlines()[-1].startswith(said), r.stderr
+    assert "alias" not in r.stderr
+
+
+def test_a_set_value_yaml_cannot_read_says_so_without_yamls_internals():
+    r = cli("sweep", str(SCENARIOS / "small_shop.yaml"), "--set", "shrinkage=[a, b")
+    assert r.returncode == 2 and "cannot read the values (expected ',' or ']'" in r.stderr
+    assert "<unicode string>" not in r.stderr and 'KEY="a, b"' in r.stderr
+
+
 def test_a_saved_variant_writes_the_scenario_it_simulated(omni, tmp_path):
     variant = ccsim.with_changes(omni, {"faq_deflection": 0.25, "arrivals.phone.weekly": "*1.2"})
     assert omni.as_in_source and not variant.as_in_source

@@ -243,12 +243,15 @@ def setting(value: Any) -> tuple[str, list[Any]]:
     key, sep, values = str(value).partition("=")
     if not sep or not key.strip() or not values.strip():
         raise ValueError(f"{value!r}: expected KEY=VALUE[,VALUE...]")
-    values = re.sub(r"(^|,)(\s*)([*+][0-9.]+)(?=\s*(,|$))", r'\1\2"\3"', values)
+    values = re.sub(r"(^|,)(\s*)([*+][^,\s\[\]{}\"']+)(?=\s*(,|$))", r'\1\2"\3"', values)
     try:
         parsed = YAML(typ="safe", pure=True).load(f"[{values}]")
-    except Exception as exc:
-        detail = " ".join(str(exc).split())
-        raise ValueError(f"{value!r}: cannot read the values ({detail})") from None
+    except Exception as exc:  # YAML's own words, without its "<unicode string>" and marks
+        detail = " ".join(str(getattr(exc, "problem", None) or exc).split())
+        raise ValueError(
+            f"{value!r}: cannot read the values ({detail}; write them as KEY=V1,V2, text with "
+            'a comma in quotes: KEY="a, b")'
+        ) from None
     return key.strip(), list(parsed)
 
 
