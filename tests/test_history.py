@@ -404,6 +404,11 @@ staffing: {csv: staffing.csv}
         ("counts", {5: "1999-02-15 09:00,3"},
          "counts.csv:6: the interval '1999-02-15 09:00' appears twice (first at counts.csv:3; "
          "expected one row each)"),
+        ("counts", {4: "1999-02-15 11:00,20000000"},  # (it named the file, not the line)
+         "counts.csv:5: a count above 10,000,000 in one interval"),
+        ("counts", {2: "1999-02-15 09:00,2.5", 5: "1999-02-15 12:00,0.5"},  # 2 arrived
+         "counts.csv:3: count 2.5 is not a whole number of contacts (with `exact: false` a "
+         "count is the expected number, fractions allowed); also at line 6"),
     ],
 )  # fmt: skip
 def test_every_bad_row_of_a_table_is_named_by_its_line(tmp_path, table, rows, expected):

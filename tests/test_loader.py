@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
 
 import ccsim
@@ -382,6 +384,24 @@ def test_a_linked_folder_is_read_once_and_a_file_named_twice_once(tmp_path):
     assert expand_paths([own, folder, str(own)]) == [own, folder / "teamA" / "broken.yaml"]
     r = cli("validate", str(folder))
     assert r.returncode == 1 and "broken.yaml" in r.stdout + r.stderr
+
+
+def test_a_yaml_name_in_a_folder_that_is_no_file_is_named_not_skipped(tmp_path):
+    # a fifo, a link to a device and a broken link were left out: "1 of 1 valid"
+    folder = tmp_path / "scenarios"
+    folder.mkdir()
+    (folder / "own.yaml").write_text(MINIMAL)
+    os.mkfifo(folder / "pipe.yaml")
+    (folder / "zero.yaml").symlink_to("/dev/zero")
+    (folder / "gone.yaml").symlink_to(tmp_path / "nowhere.yaml")
+    r = cli("validate", str(folder))
+    assert r.returncode == 1 and "1 of 4 scenario file(s) valid" in r.stdout
+    assert f"{folder / 'pipe.yaml'}: is not a regular file" in r.stderr
+    assert f"{folder / 'zero.yaml'}: is not a regular file" in r.stderr
+    assert (
+        f"{folder / 'gone.yaml'}: a link to a file that does not exist "
+        f"({tmp_path / 'nowhere.yaml'})" in r.stderr
+    )
 
 
 @pytest.mark.parametrize(

@@ -215,6 +215,14 @@ def test_a_set_value_yaml_cannot_read_says_so_without_yamls_internals():
     r = cli("sweep", str(SCENARIOS / "small_shop.yaml"), "--set", "shrinkage=[a, b")
     assert r.returncode == 2 and "cannot read the values (expected ',' or ']'" in r.stderr
     assert "<unicode string>" not in r.stderr and 'KEY="a, b"' in r.stderr
+    r = cli(  # the second one alone was swept
+        "sweep", str(SCENARIOS / "small_shop.yaml"), "--set", "shrinkage=0.1", "--set",
+        "shrinkage=0.2",
+    )  # fmt: skip
+    assert r.returncode == 2 and r.stderr.strip() == (
+        "ccsim: error: --set shrinkage given twice: give its values in one --set "
+        "(shrinkage=V1,V2)"
+    )
 
 
 def test_a_saved_variant_writes_the_scenario_it_simulated(omni, tmp_path):

@@ -55,8 +55,9 @@ def forget_json() -> None:
     _remember_json(False)
 
 
-def duration(value: Any) -> float:
-    """A duration like 20s, 3min, 1.5h or a number of minutes → minutes (finite, ≥ 0)."""
+def duration(value: Any, least: str = ">= 0") -> float:
+    """A duration like 20s, 3min, 1.5h or a number of minutes → minutes (finite, ≥ 0);
+    `least` is the bound a refusal names (`positive_duration`'s is "> 0")."""
     if isinstance(value, float):
         return value
     from ccsim.scenario.units import parse_duration  # here: `ccsim --help` starts quicker
@@ -64,7 +65,7 @@ def duration(value: Any) -> float:
     text = str(value).strip()
     minutes = parse_duration(text.removeprefix("-"))  # ValueError: a usage error
     if text.startswith("-") or not math.isfinite(minutes):
-        raise ValueError(f"must be a finite duration >= 0, got {value!r}")
+        raise ValueError(f"must be a finite duration {least}, got {value!r}")
     return minutes
 
 
@@ -87,7 +88,7 @@ def threshold(value: Any) -> float:
 
 def positive_duration(value: Any) -> float:
     """A duration > 0 (see `duration`)."""
-    minutes = duration(value)
+    minutes = duration(value, "> 0")
     if minutes == 0:
         raise ValueError(f"must be a finite duration > 0, got {value!r}")
     return minutes

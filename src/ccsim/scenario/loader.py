@@ -227,7 +227,9 @@ def expand_paths(paths: str | Path | Iterable[str | Path]) -> list[Path]:
 
 def _yaml_files(folder: Path) -> list[Path]:
     """The YAML files below `folder`, linked folders followed once each (a link loop
-    ends), hidden ones left out."""
+    ends), hidden ones left out. An entry named *.yaml that is no regular file — a fifo,
+    a link to a device or to nothing — is listed too, so that reading it names the
+    problem (it was skipped: "2 of 2 valid" beside a broken link)."""
     found: list[Path] = []
     visited: set[str] = set()
     for here, dirs, files in os.walk(folder, followlinks=True):
@@ -239,7 +241,7 @@ def _yaml_files(folder: Path) -> list[Path]:
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
         for name in files:
             f = Path(here) / name
-            if not name.startswith(".") and f.suffix.lower() in (".yaml", ".yml") and f.is_file():
+            if not name.startswith(".") and f.suffix.lower() in (".yaml", ".yml"):
                 found.append(f)
     return sorted(found)
 

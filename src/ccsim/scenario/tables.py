@@ -259,7 +259,15 @@ class CountsTable(Table):
         counts = self._numbers(frame, "count")
         if counts.max() > limits.MAX_WEEKLY:
             most = f"{limits.MAX_WEEKLY:,.0f}"
-            raise ValueError(f"{self._at()}: a count above {most} in one interval")
+            row = int(np.argmax(counts))  # (the table's first line was named, not the row)
+            raise ValueError(f"{self._at(row)}: a count above {most} in one interval")
+        if self.exact and (part := np.flatnonzero(counts != np.floor(counts))).size:
+            i = int(part[0])  # 2.5 arrived as 2 (the whole part): said nowhere
+            raise ValueError(
+                f"{self._at(i)}: count {counts[i]:g} is not a whole number of contacts (with "
+                "`exact: false` a count is the expected number, fractions allowed)"
+                f"{self._too(list(part[1:]))}"
+            )
         order = np.argsort(starts, kind="stable")
         self._starts, self._counts = starts[order], counts[order]
         twice = np.flatnonzero(np.diff(self._starts) == np.timedelta64(0, "m"))

@@ -12,6 +12,7 @@ within those bounds are allowed: scenario authors use anchors for repeated shift
 from __future__ import annotations
 
 import io
+import os
 import re
 from pathlib import Path
 from typing import Any
@@ -73,6 +74,9 @@ def read_text(
             )
         return path.read_text(encoding="utf-8")
     except FileNotFoundError:
+        if path.is_symlink():  # (a broken link was "file not found", while `ls` shows it)
+            msg = f"a link to a file that does not exist ({os.readlink(path)})"
+            raise InputError([Message(name, None, None, msg)]) from None
         raise InputError([Message(name, None, None, "file not found")]) from None
     except UnicodeDecodeError as exc:  # its line, and the byte (it named neither)
         line = exc.object.count(b"\n", 0, exc.start) + 1
