@@ -220,8 +220,7 @@ def test_a_set_value_yaml_cannot_read_says_so_without_yamls_internals():
         "shrinkage=0.2",
     )  # fmt: skip
     assert r.returncode == 2 and r.stderr.strip() == (
-        "ccsim: error: --set shrinkage given twice: give its values in one --set "
-        "(shrinkage=V1,V2)"
+        "ccsim: error: --set shrinkage given twice: give its values in one --set (shrinkage=V1,V2)"
     )
 
 

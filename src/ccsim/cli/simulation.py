@@ -283,9 +283,7 @@ def sweep(
 
     keys = [key for key, _ in settings]
     if twice := sorted({k for k in keys if keys.count(k) > 1}):  # the last one alone was kept
-        fail_usage(
-            f"--set {twice[0]} given twice: give its values in one --set ({twice[0]}=V1,V2)"
-        )
+        fail_usage(f"--set {twice[0]} given twice: give its values in one --set ({twice[0]}=V1,V2)")
     s = load_or_exit(scenario, allow_path, max_file_size)
     grid = dict(settings)
     reps = reps or s.simulation.replications
