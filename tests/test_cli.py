@@ -242,8 +242,9 @@ def test_a_file_size_limit_is_offered_only_what_it_takes(size, said):
         ("check", "--confidence", "nan", "a number >= 0.5 and <= 0.9999"),
         ("check", "--confidence", "inf", "a number >= 0.5 and <= 0.9999"),
         ("check", "--confidence", "1", "a number >= 0.5 and <= 0.9999"),
-        ("run", "--precision", "nan", "a number >= 0 and <= 1"),
-        ("run", "--precision", "-0.1", "a number >= 0 and <= 1"),
+        ("run", "--precision", "nan", "a number > 0 and <= 1"),
+        ("run", "--precision", "-0.1", "a number > 0 and <= 1"),
+        ("run", "--precision", "0", "a number > 0 and <= 1"),  # (a traceback: the API wants > 0)
         # a scheduler address without a port is a bad value too (it exited 1)
         ("run", "--scheduler", "notanaddress", "an address like tcp://host:8786"),
         ("check", "--scheduler", "host:99999999", "an address like tcp://host:8786"),
