@@ -3,6 +3,7 @@ worker killed mid-run has its replications recomputed, bit-identically."""
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -14,6 +15,7 @@ from pathlib import Path
 import pytest
 
 import ccsim
+from ccsim.cli import main as cli_main
 from ccsim.experiment import runner
 from ccsim.report import workbook
 from conftest import SCENARIOS
@@ -120,6 +122,41 @@ def test_sigterm_and_sighup_stop_like_ctrl_c_and_leave_no_worker(tmp_path, sig):
     assert r.stderr.strip().splitlines()[-1] == f"ccsim: stopped by {signal.Signals(sig).name}"
     assert_nothing_left(out, "result")
     assert len(workers) == 2 and not any(alive(w) for w in workers)
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs /proc (Linux)")
+def test_under_nohup_a_closed_terminal_stops_neither_the_command_nor_its_workers(tmp_path):
+    # SIGHUP ignored from the start (`nohup`): the workers reset it to the default and
+    # died when the terminal's hangup reached the job's process group; the run failed
+    p = subprocess.Popen(
+        [sys.executable, "-m", "ccsim", "run", str(SCENARIOS / "ecommerce_omnichannel.yaml"),
+         "-n", "40", "-w", "2", "--json", "-q"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=tmp_path,
+        start_new_session=True,  # its own process group, as a terminal's job
+        preexec_fn=lambda: signal.signal(signal.SIGHUP, signal.SIG_IGN),
+    )  # fmt: skip
+    deadline = time.monotonic() + GUARD
+    while p.poll() is None and len(children(p.pid)) < 2 and time.monotonic() < deadline:
+        time.sleep(0.1)
+    while p.poll() is None and cpu_seconds(p.pid) < 3.0 and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert p.poll() is None, "the run ended before the hangup"
+    os.killpg(p.pid, signal.SIGHUP)  # the terminal closes
+    out, err = p.communicate(timeout=GUARD)
+    assert p.returncode == 0, err
+    assert json.loads(out)["replications"] == 40
+
+
+def test_main_called_in_a_process_leaves_its_signal_handlers_as_it_found_them(monkeypatch):
+    # a notebook or a test calling ccsim.cli.main kept ccsim's handlers and hook after
+    handlers = {s: signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)}
+    hook = sys.unraisablehook
+    monkeypatch.setattr(sys, "argv", ["ccsim", "validate", str(SCENARIOS / "erlang_check.yaml")])
+    with pytest.raises(SystemExit) as done:
+        cli_main()
+    assert done.value.code == 0
+    assert {s: signal.getsignal(s) for s in handlers} == handlers
+    assert sys.unraisablehook is hook
 
 
 HALF_A_RESULT = """

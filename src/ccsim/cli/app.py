@@ -13,6 +13,7 @@ import re
 import signal
 import sys
 import threading
+from collections.abc import Callable
 
 import typer
 
@@ -122,44 +123,65 @@ def _unraisable(hook: sys.UnraisableHookArgs) -> None:
     sys.__unraisablehook__(hook)
 
 
-def _catch_stops() -> None:
+def _catch_stops() -> Callable[[], None]:
     """Install `_stop` for the stopping signals, except one ignored from the start
-    (`nohup` ignores SIGHUP; a background job of a non-interactive shell, SIGINT)."""
-    for signum in STOPPING:
-        if signal.getsignal(signum) is not signal.SIG_IGN:
+    (`nohup` ignores SIGHUP; a background job of a non-interactive shell, SIGINT); the
+    function returned puts back what was there (`main` called in a notebook or a test
+    leaves that process as it found it)."""
+    before = {signum: signal.getsignal(signum) for signum in STOPPING}
+    hook = sys.unraisablehook
+    _stopped_by.clear()
+    for signum, handler in before.items():
+        if handler is not signal.SIG_IGN:
             signal.signal(signum, _stop)
     sys.unraisablehook = _unraisable
+
+    def restore() -> None:
+        for signum, handler in before.items():
+            signal.signal(signum, handler if handler is not None else signal.SIG_DFL)
+        sys.unraisablehook = hook
+
+    return restore
 
 
 def main() -> None:
     """Console-script entry point."""
-    _catch_stops()
+    restore = _catch_stops()
+    try:
+        code = _run()
+    finally:
+        restore()
+    sys.exit(code)
+
+
+def _run() -> int:
+    """The command of `sys.argv`, its failures turned into lines: the exit code."""
     try:
         code = app(standalone_mode=False)
     except NoArgsIsHelpError as exc:
         err.print(exc.format_message(), markup=False)
-        sys.exit(EXIT_USAGE)
+        return EXIT_USAGE
     except UsageError as exc:
         message = (
             _suggest(exc, sys.argv[1:]) if isinstance(exc, NoSuchOption) else exc.format_message()
         )
         message = _plain(message)
         err.print(f"ccsim: error: {message}", markup=False)
-        sys.exit(EXIT_USAGE)
+        return EXIT_USAGE
     except (KeyboardInterrupt, typer.Abort):
         code = EXIT_INTERRUPTED
     # one a command did not catch itself (run --out builds the requirements of its report,
     # say; capacity let the memory limit through until 2026-12-06): one line, no traceback
     except (OutputError, PlanError, WorkLimitError, WorkerError) as exc:
         report_failure([str(exc)])  # one line
-        sys.exit(EXIT_FAIL)
+        return EXIT_FAIL
     except InputError as exc:  # a command that did not catch a problem with its input
         report_failure(exc.messages)
-        sys.exit(EXIT_FAIL)
+        return EXIT_FAIL
     if code == EXIT_INTERRUPTED and _stopped_by and _stopped_by[0] != signal.SIGINT:
         name = signal.Signals(_stopped_by[0]).name
         err.print(f"ccsim: stopped by {name}", markup=False)
-        sys.exit(128 + _stopped_by[0])
+        return 128 + _stopped_by[0]
     if code == EXIT_INTERRUPTED:  # typer turns Ctrl-C in a command into exit code 130
         err.print("ccsim: interrupted", markup=False)
-    sys.exit(code or 0)
+    return code or 0

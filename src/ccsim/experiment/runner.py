@@ -43,10 +43,11 @@ def replicate(s: Scenario, seed: np.random.SeedSequence, index: int, contacts: b
 def _ignore_interrupts() -> None:
     """In a worker process: Ctrl-C is the parent's to handle (it stops the pool); a
     SIGTERM or SIGHUP sent to the worker itself ends it, as by default (the command
-    line's handlers of them, inherited on fork, are the parent's)."""
+    line's handlers of them, inherited on fork, are the parent's) — unless it was
+    ignored from the start (`nohup`: a closed terminal must not kill the workers)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     for name in ("SIGTERM", "SIGHUP"):
-        if hasattr(signal, name):
+        if hasattr(signal, name) and signal.getsignal(getattr(signal, name)) != signal.SIG_IGN:
             signal.signal(getattr(signal, name), signal.SIG_DFL)
 
 
