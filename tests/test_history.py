@@ -1661,6 +1661,11 @@ def test_cells_past_the_header_are_refused_at_their_line_not_dropped(tmp_path):
         f"{ragged}:4: 7 cells where the rows before it have 5 (a separator inside an unquoted "
         "cell?)"
     )
+    quoted = tmp_path / "quoted.csv"  # a cell over three lines before it: pandas counts records
+    quoted.write_text('a,b,c\n1,"x\ny\nz",3\n4,5,6\n7,8,9,10,11\n')
+    with pytest.raises(history_log.LogError) as refused:
+        history_log.table(quoted)
+    assert str(refused.value.messages[0]).startswith(f"{quoted}:6: 5 cells where the rows")
 
 
 def test_a_log_of_abandons_alone_is_one_message_without_numpys_warnings(tmp_path):

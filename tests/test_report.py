@@ -15,6 +15,7 @@ from pathlib import Path
 
 import numpy as np
 import openpyxl
+import pandas as pd
 import pytest
 
 import ccsim
@@ -360,6 +361,30 @@ def test_a_plan_folder_reports_the_planned_roster_and_requirement(tmp_path):
     assert old.document.first_replication is None
     summary = workbook.build(old)["Summary"]
     assert "not recorded" in summary.cell(_find(summary, "first replication"), 2).value
+
+
+def test_a_folder_from_before_the_counted_columns_keeps_its_heat_maps(tmp_path, run_dir):
+    # intervals.csv without `<metric>_hits`/`_base` (before 2026-12-02): the heat maps
+    # came out empty, "no service-level targets", exit 0
+    old = tmp_path / "run"
+    shutil.copytree(run_dir, old)
+    table = pd.read_csv(old / "intervals.csv")
+    counted = [c for c in table.columns if c.endswith(("_hits", "_base"))]
+    assert counted
+    table.drop(columns=counted).to_csv(old / "intervals.csv", index=False)
+    for (_, _, _, a), (_, _, _, b) in zip(
+        report.read(old).service_grids(), report.read(run_dir).service_grids(), strict=True
+    ):
+        pd.testing.assert_frame_equal(a, b)
+    # under another definition the counts cannot be rebuilt from the levels: refused
+    answered = ccsim.with_changes(ccsim.load(SHOP), {"simulation.sl_definition": "answered"})
+    folder = ccsim.save(ccsim.simulate(answered, 1, seed=3, workers=1), tmp_path / "answered")
+    table = pd.read_csv(folder / "intervals.csv")
+    table.drop(columns=[c for c in table.columns if c.endswith(("_hits", "_base"))]).to_csv(
+        folder / "intervals.csv", index=False
+    )
+    with pytest.raises(report.ReportError, match=r"older ccsim \(no sl_30s_hits column, needed"):
+        report.read(folder)
 
 
 def test_a_run_document_from_before_first_replication_reads_back_as_0(tmp_path, run_dir):

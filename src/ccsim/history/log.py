@@ -420,7 +420,9 @@ def table(path: Path, sep: str = ",", encoding: str = "utf-8") -> pd.DataFrame:
             )
             raise LogError([Message(name, line, None, msg)]) from None
         if found := re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", str(exc)):
-            width, line, cells = (int(g) for g in found.groups())
+            width, record, cells = (int(g) for g in found.groups())
+            starts = _record_starts(path, sep, encoding)  # pandas counts records, not lines
+            line = int(starts[record - 1]) if starts is not None and record <= len(starts) else None
             msg = (
                 f"{cells} cells where the rows before it have {width} (a separator inside "
                 "an unquoted cell?)"

@@ -190,7 +190,7 @@ class CapacityPlan:
                 "available_fte": per(row, "productive"),
                 "employed_fte": per(row, "employed"),
                 "cover_fte": {
-                    g: round(float(row[f"overtime:{g}"] + row[f"temporary:{g}"]), 2) for g in groups
+                    g: rounded(float(row[f"overtime:{g}"] + row[f"temporary:{g}"])) for g in groups
                 },
                 "shortfall_fte": per(row, "shortfall"),
                 "hires": {g: int(row[f"hires:{g}"]) for g in groups},

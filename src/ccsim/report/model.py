@@ -137,7 +137,8 @@ class Report:
         """The heat maps of the reports: for each channel and service target (channel,
         metric, goal, grid), the pooled service level with one row per day of the
         measured window (`mon`, `week 2 mon` or the date) and one column per time of day;
-        NaN where no contact arrived."""
+        NaN where no contact was counted (none arrived, or none the `sl_definition`
+        counts)."""
         out = []
         s = self.scenario
         table = self.service
@@ -301,6 +302,7 @@ def read(path: Path) -> Report:
         if name == "requirements.csv" and table.empty and not is_plan and _unplannable(scenario):
             continue  # a run past what ccsim plans for is saved without one (from_result)
         _complete(path / name, table, document.replications)
+    _counted(path / "intervals.csv", tables[0], scenario)
     slots = round(units.MINUTES_PER_WEEK / scenario.simulation.interval)
     per_channel = tables[2].groupby("channel").size()
     if (per_channel != slots).any():  # one week of intervals per channel (no replications)
@@ -309,6 +311,25 @@ def read(path: Path) -> Report:
             f"{slots} each, a week of intervals (the file was cut short?)"
         )
     return Report(document, scenario, *tables)
+
+
+def _counted(path: Path, intervals: pd.DataFrame, s: Scenario) -> None:
+    """A folder written before the intervals kept each target's `_hits` and `_base`
+    (2026-12-02): under `sl_definition: offered` they are the level × offered and the
+    offered, added in place; under another definition they cannot be rebuilt, and the
+    folder is refused (its heat maps came out empty, "no service-level targets")."""
+    for target in s.targets.values():
+        for t in target.service:
+            metric = label(t.within)
+            if metric not in intervals or f"{metric}_hits" in intervals:
+                continue
+            if s.simulation.sl_definition != "offered":
+                raise ReportError(
+                    f"{path}: written by an older ccsim (no {metric}_hits column, needed under "
+                    f"sl_definition: {s.simulation.sl_definition}): run or plan again with --out"
+                )
+            intervals[f"{metric}_hits"] = intervals[metric].fillna(0.0) * intervals["offered"]
+            intervals[f"{metric}_base"] = intervals["offered"]
 
 
 def _table(path: Path) -> pd.DataFrame:

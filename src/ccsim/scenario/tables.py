@@ -262,7 +262,7 @@ class CountsTable(Table):
             row = int(np.argmax(counts))  # (the table's first line was named, not the row)
             raise ValueError(f"{self._at(row)}: a count above {most} in one interval")
         if self.exact and (part := np.flatnonzero(counts != np.floor(counts))).size:
-            i = int(part[0])  # 2.5 arrived as 2 (the whole part): said nowhere
+            i = int(part[0])  # rounded (2.5 arrived as 2, 2.7 as 3), said nowhere
             raise ValueError(
                 f"{self._at(i)}: count {counts[i]:g} is not a whole number of contacts (with "
                 "`exact: false` a count is the expected number, fractions allowed)"
