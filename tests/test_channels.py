@@ -138,9 +138,9 @@ def test_service_level_definition_is_applied_by_the_simulation():
 def test_anger_shortens_each_callers_patience_by_the_patience_drop():
     # patience × (1 − patience_drop · a0), caller by caller, on the same draws
     from ccsim.model.replication import run_replication
-    from ccsim.model.streams import replication_seeds
+    from ccsim.model.streams import replication_seed
 
-    seed = replication_seeds(5, 1)[0]
+    seed = replication_seed(5, 0)
     calm = run_replication(ccsim.loads(MINIMAL + "anger: {patience_drop: 0}\n"), seed).contacts
     drop = run_replication(ccsim.loads(MINIMAL + "anger: {patience_drop: 0.3}\n"), seed).contacts
     phone = np.isfinite(calm.patience)
@@ -152,7 +152,7 @@ def test_anger_shortens_each_callers_patience_by_the_patience_drop():
 
 def test_prepared_answers_shorten_resolution_by_the_speedup():
     from ccsim.model.replication import run_replication
-    from ccsim.model.streams import replication_seeds
+    from ccsim.model.streams import replication_seed
 
     base = ccsim.loads(MINIMAL)
     prepared = ccsim.loads(
@@ -161,7 +161,7 @@ def test_prepared_answers_shorten_resolution_by_the_speedup():
             "resolve: {mean: 3min, cv: 0.5}\n    prepared_answer: true",
         )
     )
-    seed = replication_seeds(5, 1)[0]
+    seed = replication_seed(5, 0)
     a, b = run_replication(base, seed).contacts, run_replication(prepared, seed).contacts
     question = a.reason == 0
     np.testing.assert_allclose(b.resolve[question], a.resolve[question] * (1 - 0.30))

@@ -13,7 +13,7 @@ import ccsim
 from ccsim.measure.confidence import t_interval
 from ccsim.model import anger, engine, shifts
 from ccsim.model.replication import run_replication, time_span
-from ccsim.model.streams import Streams, replication_seeds
+from ccsim.model.streams import Streams, replication_seed
 from ccsim.scenario import timegrid
 from conftest import SCENARIOS
 from test_engine_known_answers import queue_yaml
@@ -560,7 +560,7 @@ def test_a_replication_does_not_depend_on_how_many_are_run(shop):
     three = ccsim.simulate(shop, replications=3, seed=42).summary
     five = ccsim.simulate(shop, replications=5, seed=42).summary
     assert three.equals(five[five.replication < 3].reset_index(drop=True))
-    alone = run_replication(shop, replication_seeds(42, 5)[2], index=2)
+    alone = run_replication(shop, replication_seed(42, 2), index=2)
     np.testing.assert_array_equal(
         alone.contacts.outcome["answer"],
         ccsim.simulate(shop, 5, 42, contacts=True).replications[2].contacts.outcome["answer"],
@@ -570,8 +570,8 @@ def test_a_replication_does_not_depend_on_how_many_are_run(shop):
 def test_common_random_numbers_across_roster_variants(shop):
     bigger = shop.model_copy(deep=True)
     bigger.roster[0].agents += 2
-    a = run_replication(shop, replication_seeds(1, 1)[0])
-    b = run_replication(bigger, replication_seeds(1, 1)[0])
+    a = run_replication(shop, replication_seed(1, 0))
+    b = run_replication(bigger, replication_seed(1, 0))
     for column in ("arrival", "channel", "reason", "a0", "resolve", "patience", "esc_resolve"):
         np.testing.assert_array_equal(getattr(a.contacts, column), getattr(b.contacts, column))
     assert not np.array_equal(
@@ -585,7 +585,7 @@ def test_a_longer_cool_down_keeps_every_draw_of_the_shorter_one(shop):
     # phone's service level changed (95.1 % → 91.6 %) though nothing simulated had
     longer = ccsim.with_changes(shop, {"targets.email.service[1].within": "96h"})
     assert time_span(longer)[1] > time_span(shop)[1]
-    seed = replication_seeds(1, 1)[0]
+    seed = replication_seed(1, 0)
     a, b = run_replication(shop, seed), run_replication(longer, seed)
     n = a.contacts.arrival.size
     assert b.contacts.arrival.size > n  # the longer span's extra contacts come after
@@ -610,7 +610,7 @@ def test_a_person_added_to_a_line_keeps_everyone_elses_absences(shop):
     # absences drawn day by day from one stream per line moved every later draw when a
     # line's headcount changed (a review caught it before it shipped)
     more = ccsim.with_changes(shop, {"roster[0].agents": shop.roster[0].agents + 1})
-    seed = replication_seeds(1, 1)[0]
+    seed = replication_seed(1, 0)
 
     def by_line(s):
         out: dict[int, list] = {}
@@ -892,7 +892,7 @@ def test_a_replication_leaves_no_cycle_holding_its_contacts_or_agents():
     (so many replications in one process need the memory of one): a run that stops
     early leaves agents' processes waiting, and those must not keep the center alive."""
     s = ccsim.load(SCENARIOS / "ecommerce_omnichannel.yaml")
-    rep = run_replication(s, replication_seeds(5, 1)[0])
+    rep = run_replication(s, replication_seed(5, 0))
     assert rep.t1 < s.simulation.horizon + 2 * 1440  # it stopped early (settled)
     del rep
     gc.collect()
@@ -900,7 +900,7 @@ def test_a_replication_leaves_no_cycle_holding_its_contacts_or_agents():
     gc.disable()
     gc.set_debug(gc.DEBUG_SAVEALL)
     try:
-        rep = run_replication(s, replication_seeds(5, 1)[0])
+        rep = run_replication(s, replication_seed(5, 0))
         del rep
         gc.collect()
         kinds = {type(o).__name__ for o in gc.garbage}

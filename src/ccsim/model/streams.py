@@ -30,15 +30,10 @@ PURPOSES = (
 )
 
 
-def replication_seeds(seed: int, replications: int) -> list[np.random.SeedSequence]:
-    """Independent SeedSequences for replications 0..n-1 of a run seeded with `seed`."""
-    return np.random.SeedSequence(seed).spawn(replications)
-
-
 def replication_seed(seed: int, index: int) -> np.random.SeedSequence:
-    """Replication `index`'s SeedSequence alone: `replication_seeds(seed, n)[index]`
-    (the child spawned `index`-th has spawn key (index,)) without spawning the ones
-    before it — a run from replication 10**8 spawned 10**8 of them first."""
+    """Replication `index`'s SeedSequence of a run seeded with `seed`: the `index`-th
+    child of `SeedSequence(seed).spawn(n)` (its spawn key is (index,)), without spawning
+    the ones before it — a run from replication 10**8 spawned 10**8 of them first."""
     return np.random.SeedSequence(seed, spawn_key=(index,))
 
 
