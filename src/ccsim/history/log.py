@@ -31,7 +31,7 @@ import functools
 import re
 import warnings
 import zoneinfo
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
@@ -435,19 +435,14 @@ def table(path: Path, sep: str = ",", encoding: str = "utf-8") -> pd.DataFrame:
 def _wider_than_header(path: Path, sep: str, encoding: str) -> tuple[int, int, int] | None:
     """(line, cells, header's columns) of the first record with a non-empty cell past the
     header's columns; None when every such cell is empty (a trailing separator)."""
-    limit = csv.field_size_limit(max(path.stat().st_size, 131072))
     try:
-        with path.open(encoding=encoding, newline="") as text:
-            reader = csv.reader(text, delimiter=sep, skipinitialspace=True)
-            width, start = len(next(reader, [])), reader.line_num + 1
-            for record in reader:
+        with contextlib.closing(_records(path, sep, encoding)) as records:
+            width = len(next(records, (1, []))[1])
+            for start, record in records:
                 if any(cell.strip() for cell in record[width:]):
                     return start, len(record), width
-                start = reader.line_num + 1
     except (csv.Error, UnicodeDecodeError, OSError):
         return None
-    finally:
-        csv.field_size_limit(limit)
     return None
 
 
@@ -506,16 +501,25 @@ def record_lines(path: Path, sep: str, encoding: str, rows: int) -> np.ndarray |
 def _record_starts(path: Path, sep: str, encoding: str) -> np.ndarray | None:
     """The line each record of a CSV file starts on, read with the csv module (None if it
     cannot read the file)."""
+    try:
+        return np.fromiter((start for start, _ in _records(path, sep, encoding)), np.int64)
+    except (csv.Error, UnicodeDecodeError, OSError):
+        return None
+
+
+def _records(path: Path, sep: str, encoding: str) -> Iterator[tuple[int, list[str]]]:
+    """Each record of a CSV file with the line it starts on (a quoted cell may span
+    lines), read with the csv module; its errors are the caller's."""
     limit = csv.field_size_limit(max(path.stat().st_size, 131072))  # a cell may be long
     try:
         with path.open(encoding=encoding, newline="") as text:
             reader = csv.reader(text, delimiter=sep, skipinitialspace=True)
-            ends = np.fromiter((reader.line_num for _ in reader), dtype=np.int64)
-    except (csv.Error, UnicodeDecodeError, OSError):
-        return None
+            start = 1
+            for record in reader:
+                yield start, record
+                start = reader.line_num + 1  # the next starts after this one ended
     finally:
         csv.field_size_limit(limit)
-    return np.concatenate([[1], ends[:-1] + 1])  # a record starts after the last one ended
 
 
 def _breaks(data: bytes) -> int:
