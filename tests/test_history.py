@@ -409,6 +409,14 @@ staffing: {csv: staffing.csv}
         ("counts", {2: "1999-02-15 09:00,2.5", 5: "1999-02-15 12:00,0.5"},  # 2 arrived
          "counts.csv:3: count 2.5 is not a whole number of contacts (with `exact: false` a "
          "count is the expected number, fractions allowed); also at line 6"),
+        ("counts", {3: "1999-02-15 10:30,4"},  # the next three named no row
+         "counts.csv:4: start 1999-02-15 10:30 is not the start of a 1h interval (the "
+         "scenario's)"),
+        ("counts", {6: "1999-02-16 13:00,4", 2: "1999-02-14 09:00,4"},  # (the file's order)
+         "counts.csv:3: start 1999-02-14 09:00 is outside the simulated period (expected an "
+         "interval from 1999-02-15 00:00 to 1999-02-15 23:00); also at line 7"),
+        ("staffing", {5: "tue,12:20,agents,2"},
+         "staffing.csv:6: tue 12:20 is not the start of a 1h interval (the scenario's)"),
     ],
 )  # fmt: skip
 def test_every_bad_row_of_a_table_is_named_by_its_line(tmp_path, table, rows, expected):

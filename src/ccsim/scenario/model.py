@@ -521,7 +521,7 @@ class Arrivals(Model):
         cover."""
         if self.counts is None:
             return float(self.weekly or 0.0)
-        starts, counts = self.counts._starts, self.counts._counts
+        starts, counts = self.counts.table()
         days = len(np.unique(starts.astype("datetime64[D]"))) if starts.size else 1
         return float(counts.sum()) * 7 / max(days, 1)
 

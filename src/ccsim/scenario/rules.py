@@ -15,6 +15,7 @@ import numpy as np
 from ccsim.scenario import timegrid, units
 from ccsim.scenario.model import ESCALATION, Scenario
 from ccsim.scenario.problems import Loc, Message, Problem
+from ccsim.scenario.tables import Table
 
 MIX_TOLERANCE = 1e-6
 
@@ -232,11 +233,13 @@ def _arrivals(s: Scenario) -> list[Problem]:
 
 def _replay(s: Scenario) -> list[Problem]:
     """Counts and staffing by date need a start date; their intervals are the
-    scenario's; staffing names existing groups and replaces the roster."""
+    scenario's; staffing names existing groups and replaces the roster. A row that
+    breaks a rule is named by its line."""
     out: list[Problem] = []
     sim = s.simulation
-    dated: list[tuple[Loc, np.ndarray]] = [
-        (("arrivals", ch, "counts"), arr.counts._starts)
+    step = units.format_duration(sim.interval)
+    dated: list[tuple[Loc, Table, np.ndarray]] = [
+        (("arrivals", ch, "counts"), arr.counts, arr.counts.table()[0])
         for ch, arr in s.arrivals.items()
         if arr.counts is not None
     ]
@@ -251,25 +254,41 @@ def _replay(s: Scenario) -> list[Problem]:
             msg = "give either a `roster:` (shifts) or `staffing:` (agents per interval), not both"
             out.append(Problem(("staffing",), msg))
         if s.staffing.weekly:
-            if np.any(np.mod(starts, sim.interval) > 1e-9):
-                msg = f"a time is not the start of a {units.format_duration(sim.interval)} interval"
-                out.append(Problem(("staffing",), msg))
+            off = np.mod(starts, sim.interval) > 1e-9
+            if off.any():
+                when = _week_time(float(starts[np.argmax(off)]))
+                msg = f"{when} is not the start of a {step} interval (the scenario's)"
+                out.append(Problem(("staffing",), s.staffing.located(off, msg)))
         else:
-            dated.append((("staffing",), starts))
-    for loc, starts in dated:
+            dated.append((("staffing",), s.staffing, starts))
+    for loc, table, starts in dated:
         if sim.origin is None:
             msg = "a table by date needs `simulation.start` (the date of time 0)"
             out.append(Problem(loc, msg))
             continue
         minutes = (starts - sim.origin).astype(float)
-        if np.any(np.mod(minutes, sim.interval) > 1e-9):
-            msg = f"a row does not start a {units.format_duration(sim.interval)} interval"
-            out.append(Problem(loc, msg))
-        if np.any(minutes < -sim.warmup) or np.any(minutes >= sim.horizon):
-            first = str(sim.origin - np.timedelta64(int(sim.warmup), "m"))
-            last = str(sim.origin + np.timedelta64(int(sim.horizon), "m"))
-            out.append(Problem(loc, f"rows outside the simulated period {first} to {last}"))
+        off = np.mod(minutes, sim.interval) > 1e-9
+        if off.any():
+            when = _datetime(starts[np.argmax(off)])
+            msg = f"start {when} is not the start of a {step} interval (the scenario's)"
+            out.append(Problem(loc, table.located(off, msg)))
+        outside = (minutes < -sim.warmup) | (minutes >= sim.horizon)
+        if outside.any():
+            first = _datetime(sim.origin - np.timedelta64(int(sim.warmup), "m"))
+            end = sim.horizon - sim.interval  # the last interval's start
+            last = _datetime(sim.origin + np.timedelta64(int(end), "m"))
+            when = _datetime(starts[np.argmax(outside)])
+            msg = (
+                f"start {when} is outside the simulated period (expected an interval from "
+                f"{first} to {last})"
+            )
+            out.append(Problem(loc, table.located(outside, msg)))
     return out
+
+
+def _datetime(value: np.datetime64) -> str:
+    """1999-02-15 07:00, as a table writes it."""
+    return str(value.astype("datetime64[m]")).replace("T", " ")
 
 
 def _time_grid(s: Scenario) -> list[Problem]:

@@ -162,6 +162,12 @@ class Table(BaseModel):
         lines), or `rows[i]` for inline rows."""
         return str(self._lines[i]) if self.csv is not None else f"rows[{i}]"
 
+    def located(self, rows: np.ndarray, problem: str) -> str:
+        """`file.csv:LINE: problem; also at lines …`: a problem of the data rows a mask
+        picks (the file's order), the first named, the others listed after it."""
+        first, *others = np.flatnonzero(rows).tolist()
+        return f"{self._at(first)}: {problem}{self._too(others)}"
+
     def _at(self, i: int | None = None) -> str:
         """Where data row i is: `file.csv:LINE`, or `rows[i]` for inline rows; without i,
         the file or `rows`."""
@@ -268,9 +274,9 @@ class CountsTable(Table):
                 "`exact: false` a count is the expected number, fractions allowed)"
                 f"{self._too(list(part[1:]))}"
             )
+        self._starts, self._counts = starts, counts  # the file's order, for its lines
         order = np.argsort(starts, kind="stable")
-        self._starts, self._counts = starts[order], counts[order]
-        twice = np.flatnonzero(np.diff(self._starts) == np.timedelta64(0, "m"))
+        twice = np.flatnonzero(np.diff(starts[order]) == np.timedelta64(0, "m"))
         if twice.size:  # the later row of the first pair in the file (it named none)
             pairs = sorted((int(max(order[k], order[k + 1])), int(min(order[k], order[k + 1])))
                            for k in twice)  # fmt: skip
@@ -282,13 +288,22 @@ class CountsTable(Table):
             )
         return self
 
+    def table(self) -> tuple[np.ndarray, np.ndarray]:
+        """(start of each row, datetime64 minutes; count), in the file's order."""
+        return self._starts, self._counts
+
     def per_minute_offset(self, origin: np.datetime64) -> tuple[np.ndarray, np.ndarray]:
         """(interval starts as minutes after `origin`, counts)."""
         return (self._starts - origin).astype(float), self._counts
 
     def same_rows(self, other: CountsTable) -> bool:
-        """The same counts as `other` read (a file of one name may have changed)."""
-        return _equal((self._starts, self._counts), (other._starts, other._counts))
+        """The same counts as `other` read (a file of one name may have changed), in
+        whatever order of rows."""
+        return _equal(self._by_time(), other._by_time())
+
+    def _by_time(self) -> tuple[np.ndarray, np.ndarray]:
+        order = np.argsort(self._starts, kind="stable")
+        return self._starts[order], self._counts[order]
 
 
 class StaffingTable(Table):
