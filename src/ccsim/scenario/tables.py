@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, PrivateAttr, ValidationInfo, model_validator
 
-from ccsim.scenario import limits, units
+from ccsim.scenario import limits, units, yamlfile
 from ccsim.scenario.limits import FileLimits
 
 # a time's UTC offset after it (`2024-03-31 03:00+02:00`, `07:00:30 -0500`): group 1 is
@@ -60,7 +60,10 @@ class Table(BaseModel):
                     f"{self.csv}: the file has {size:,} bytes, more than the "
                     f"{rules.max_csv_bytes:,} allowed for {what} (--max-file-size)"
                 )
-            return path.read_text(encoding="utf-8-sig"), rules  # (a BOM is no text)
+            data = path.read_bytes()
+            if yamlfile.utf16(data):
+                raise ValueError(f"cannot read {what} {self.csv!r}: UTF-16 text: save it as UTF-8")
+            return data.decode("utf-8-sig"), rules  # (a BOM is no text)
         except (OSError, UnicodeDecodeError) as exc:
             why = getattr(exc, "strerror", None) or "not UTF-8 text"
             raise ValueError(f"cannot read {what} {self.csv!r}: {why}") from None

@@ -46,6 +46,15 @@ def dump(data: Any, width: int | None = None) -> str:
     return buffer.getvalue()
 
 
+def utf16(data: bytes) -> bool:
+    """Text saved as UTF-16 (a spreadsheet's or Windows' "Unicode"): a byte-order mark, or
+    a zero byte in every other place of the first line's text."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return True
+    head = data[:64]
+    return len(head) >= 4 and (set(head[1::2]) == {0} or set(head[0::2]) == {0})
+
+
 def read_text(
     path: Path, limits: FileLimits = DEFAULT_FILE_LIMITS, what: str = "file", option: bool = True
 ) -> str:
@@ -72,7 +81,11 @@ def read_text(
                     )
                 ]
             )
-        return path.read_text(encoding="utf-8")
+        data = path.read_bytes()
+        if utf16(data):  # (without a byte-order mark it was "the control character '\x00'")
+            msg = "cannot read file: UTF-16 text: save the file as UTF-8"
+            raise InputError([Message(name, None, None, msg)])
+        return data.decode("utf-8")
     except FileNotFoundError:
         if path.is_symlink():  # (a broken link was "file not found", while `ls` shows it)
             msg = f"a link to a file that does not exist ({os.readlink(path)})"
