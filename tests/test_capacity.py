@@ -8,6 +8,7 @@ import copy
 import json
 import math
 import re
+from html.parser import HTMLParser
 
 import numpy as np
 import openpyxl
@@ -550,6 +551,60 @@ def test_months_and_quarters_have_each_cost_hires_and_month_end_fte_and_add_up(t
     assert "hiring: productivity in the first week" not in assumptions  # no ramp-up
     html = (path / "report.html").read_text(encoding="utf-8")
     assert "<h2>Quarters</h2>" in html and "2028-Q1" in html
+    # and the page: each year's part and the total under the quarters, the total under
+    # the months, as the workbook adds them (the page had the quarters alone)
+    quarter_table, month_table = (
+        table.rename(columns={"cost (EUR)": "cost", "days of the plan": "days"})
+        for table in html_tables(html)[:2]
+    )
+    span = "8 weeks, 2027-11-22 to 2028-01-16"
+    assert quarter_table["quarter"].tolist() == [
+        "2027-Q4", "2028-Q1", "2027 (its quarters)", "2028 (its quarters)", f"total, {span}"
+    ]  # fmt: skip
+    assert month_table["month"].tolist()[-1] == f"total, {span}"
+    money = lambda cell: round(float(str(cell).replace(",", "")), 2)  # noqa: E731
+    for table, rows in ((quarter_table, quarters), (month_table, months)):
+        total = table.iloc[-1]
+        assert int(total["days"]) == 8 * 7 and int(total["hires decided agents"]) == sum(hires)
+        for key, name in names.items():
+            assert money(total[name]) == round(sum(w[key] for w in weeks), 2), (key, name)
+        assert money(total["uncovered FTE-weeks agents"]) == pytest.approx(sum(short), abs=0.01)
+        end = next(c for c in table.columns if c.startswith("FTE employed agents at"))
+        assert float(total[end]) == pytest.approx(rows[-1]["employed_end_fte"]["agents"], abs=0.05)
+        assert total["mean FTE employed agents"] == ""
+    for year, quarter in zip(quarter_table.iloc[2:4].itertuples(), quarters, strict=True):
+        assert money(year.cost) == quarter["cost"] and int(year.days) == quarter["days"]
+
+
+def html_tables(page: str) -> list[pd.DataFrame]:
+    """The tables of an HTML page as text cells, their first row the header."""
+
+    class Tables(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__()
+            self.tables: list[list[list[str]]] = []
+            self.cell: list[str] | None = None
+
+        def handle_starttag(self, tag: str, attrs: list) -> None:
+            if tag == "table":
+                self.tables.append([])
+            elif tag == "tr":
+                self.tables[-1].append([])
+            elif tag in ("td", "th"):
+                self.cell = []
+
+        def handle_endtag(self, tag: str) -> None:
+            if tag in ("td", "th") and self.cell is not None:
+                self.tables[-1][-1].append("".join(self.cell).strip())
+                self.cell = None
+
+        def handle_data(self, data: str) -> None:
+            if self.cell is not None:
+                self.cell.append(data)
+
+    parser = Tables()
+    parser.feed(page)
+    return [pd.DataFrame(rows[1:], columns=rows[0]) for rows in parser.tables]
 
 
 def test_more_kinds_than_plans_are_interpolated_in_the_workload():

@@ -81,6 +81,13 @@ def html(cp: CapacityPlan, doc: dict[str, Any] | None = None) -> str:
     image = base64.b64encode(charts.png(year_chart(cp))).decode("ascii")
     weeks = {k["kind"]: units.format_runs(k["weeks"]) for k in doc["kinds"]}
     uncovered = {g: units.format_runs(w) for g, w in doc["shortfall_weeks"].items()}
+    span = _span(doc)
+    quarters = doc["quarters"]
+    years = sorted({q["quarter"][:4] for q in quarters})
+    by_year = [  # a calendar over two years: each one's part, as the workbook adds them
+        added([q for q in quarters if q["quarter"].startswith(y)], "quarter", f"{y} (its quarters)")
+        for y in (years if len(years) > 1 else [])
+    ]
     return pages.render(
         "capacity.html",
         doc=doc,
@@ -90,7 +97,27 @@ def html(cp: CapacityPlan, doc: dict[str, Any] | None = None) -> str:
         costs=PARTS,
         planned=kind_planned,
         met=kind_met,
+        quarter_totals=[*by_year, added(quarters, "quarter", f"total, {span}")],
+        month_totals=[added(doc["months"], "month", f"total, {span}")],
     )
+
+
+def added(periods: list[dict[str, Any]], label: str, name: str) -> dict[str, Any]:
+    """Months or quarters added into one row named `name`, as the workbook's total rows
+    add them (`PER_GROUP`): costs to the cent, days, hires and uncovered FTE-weeks summed,
+    the FTE employed at the end the last period's, no mean FTE."""
+    row: dict[str, Any] = {label: name, "days": sum(p["days"] for p in periods)}
+    for key in ("cost", *PARTS):
+        row[key] = round(sum(p[key] for p in periods), 2)
+    for _, key, rule in PER_GROUP:
+        groups = periods[-1][key]
+        row[key] = {
+            g: sum(p[key][g] for p in periods) if rule == "sum"
+            else periods[-1][key][g] if rule == "last"
+            else None
+            for g in groups
+        }  # fmt: skip
+    return row
 
 
 def kind_planned(kind: dict[str, Any]) -> str:
@@ -127,7 +154,7 @@ def workbook(cp: CapacityPlan, doc: dict[str, Any] | None = None) -> Workbook:
     weeks = wb.active
     weeks.title = "Weeks"
     totals = _weeks_sheet(weeks, doc, groups, money)
-    span = f"{len(doc['weeks'])} weeks, {doc['start']} to {_last_day(doc)}"
+    span = _span(doc)
     months = wb.create_sheet("Months")
     rules = _period_sheet(months, "month", doc["months"], groups, money)
     rows = {m["month"]: r for r, m in enumerate(doc["months"], start=2)}
@@ -177,6 +204,11 @@ def _column(ws: Worksheet, name: str) -> str:
     """The letter of the column headed `name` (positions counted by hand broke when a
     column was added)."""
     return get_column_letter(_header(ws).index(name) + 1)
+
+
+def _span(doc: dict[str, Any]) -> str:
+    """`8 weeks, 2027-11-22 to 2028-01-16`: what a total row adds."""
+    return f"{len(doc['weeks'])} weeks, {doc['start']} to {_last_day(doc)}"
 
 
 def _last_day(doc: dict[str, Any]) -> str:
