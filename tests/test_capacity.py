@@ -280,6 +280,42 @@ def test_a_lighter_week_planned_dearer_is_planned_again_from_the_heavier_roster(
     assert all(k.roster_from is None for k in staffed.kinds)
 
 
+def test_a_heavier_roster_that_does_no_better_is_tried_and_said_so(tmp_path):
+    # on these seeds the 0.9× week's own plan is dearer than the 1.0× week's; planned
+    # again from the 1.0× roster it is dearer still: its first plan stays, and every
+    # output says the other roster was tried (no test reached this branch before)
+    s = ccsim.load(ROOT / "scenarios" / "small_shop.yaml")
+    cal = calendar_from(
+        {"start": "2027-01-04", "weeks": 2, "headcount": {"generalist": 9, "supervisor": 2},
+         "volume": {"default": 1.0, "weeks": {2: 0.9}}}
+    )  # fmt: skip
+    options = dict(seed=7, replications=3, verify=4, workers=1)
+    said: list[str] = []
+    cp = ccsim.capacity(s, cal, progress=said.append, **options)
+    normal, light = cp.kinds
+    assert light.plan.staff_cost > normal.plan.staff_cost  # the inversion
+    lines = [line.model_dump() for line in normal.plan.scenario.roster]
+    again = ccsim.plan(
+        ccsim.with_changes(light.variant(s), {"roster": lines}),
+        from_roster=True, baseline=False, **options,
+    )  # fmt: skip
+    assert again.all_met and again.staff_cost > light.plan.staff_cost  # no better: not kept
+    own = ccsim.plan(light.variant(s), **options)
+    assert light.plan.staff_cost == own.staff_cost and light.plan.fte == own.fte
+    assert light.roster_tried == 0 and light.roster_from is None
+    assert normal.roster_tried is None and normal.roster_from is None
+    doc = cp.document()
+    assert [k["roster_tried_from_kind"] for k in doc["kinds"]] == [None, 1]
+    assert [k["roster_from_kind"] for k in doc["kinds"]] == [None, None]
+    assert "week(s) 2: their roster did no better here: the first plan is kept" in said
+    folder = ccsim.save(cp, tmp_path / "year", report=True)
+    assert "<td>planned (kind 1&#39;s roster tried, no cheaper)</td>" in (
+        folder / "report.html"
+    ).read_text(encoding="utf-8")
+    kinds = list(openpyxl.load_workbook(folder / "report.xlsx")["Kinds"].values)
+    assert kinds[2][5] == "planned (kind 1's roster tried, no cheaper)"
+
+
 def test_a_calendar_for_a_scenario_or_a_scenario_for_a_calendar_is_one_message():
     # 12 messages of missing scenario keys (name, channels, …), or of unknown calendar keys
     calendar = ROOT / "calendars" / "ecommerce_2027.yaml"
