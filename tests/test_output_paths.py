@@ -10,8 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from ccsim import atomic
+from ccsim import atomic, load, save, simulate
 from ccsim.atomic import OutputError, atomic_folder, check_file, check_folder
+from ccsim.report import folders
+from ccsim.report import model as reports
 from conftest import SCENARIOS
 from test_cli import ccsim
 
@@ -336,3 +338,27 @@ def test_a_folder_that_is_not_an_output_is_refused_without_walking_it(tmp_path, 
         (ours / f"mine{i:02}.txt").write_text("mine")
     with pytest.raises(OutputError, match=r"did not write \(mine\d\d.txt, mine\d\d.txt, "):
         check_folder(ours)
+
+
+def test_a_report_that_fills_the_disk_leaves_neither_file_new(tmp_path, monkeypatch):
+    # the workbook replaced the old one, then the page failed: a new report.xlsx beside
+    # the old report.html (seen on a full 600 KB tmpfs)
+    small = load(SCENARIOS / "small_shop.yaml")
+    folder = save(simulate(small, 1, seed=1), tmp_path / "run", report=True)
+    other = reports.read(save(simulate(small, 1, seed=2), tmp_path / "other"))
+    before = {n: (folder / n).read_bytes() for n in ("report.xlsx", "report.html")}
+    write_text = Path.write_text
+
+    def full(self, text, *args, **kwargs):
+        if self.name.startswith(".report.html."):
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return write_text(self, text, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "write_text", full)
+    with pytest.raises(OutputError, match=r"report\.html: cannot write there \(No space left"):
+        folders.write_report(folder, other)
+    assert {n: (folder / n).read_bytes() for n in before} == before
+    assert not [p.name for p in folder.iterdir() if p.name.startswith(".report")]
+    monkeypatch.undo()
+    folders.write_report(folder, other)  # (the test means something: the bytes differ)
+    assert (folder / "report.xlsx").read_bytes() != before["report.xlsx"]

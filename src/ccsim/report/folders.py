@@ -85,14 +85,14 @@ def write_plan(
 
 
 def write_report(folder: Path, report: Report) -> list[Path]:
-    """report.xlsx and report.html of `report` into `folder`, each atomically, both
-    rendered before either is written (not one without the other)."""
+    """report.xlsx and report.html of `report` into `folder`: both rendered and written
+    to temporary files before either replaces its file, so that a failure (a full disk)
+    leaves neither new (until 2026-12-07 a new workbook could stand beside an old page)."""
     xlsx, page = Path(folder) / "report.xlsx", Path(folder) / "report.html"
     book, text = workbook.build(report), html.render(report)
-    with atomic_file(xlsx) as tmp:
-        book.save(tmp)
-    with atomic_file(page) as tmp:
-        tmp.write_text(text, encoding="utf-8")
+    with atomic_file(xlsx) as book_tmp, atomic_file(page) as page_tmp:
+        book.save(book_tmp)
+        page_tmp.write_text(text, encoding="utf-8")
     return [xlsx, page]
 
 
