@@ -346,6 +346,12 @@ def test_a_value_with_an_explicit_yaml_tag_is_read_as_its_text():
     )
 
 
+def test_a_yaml_set_is_read_as_its_members():
+    # `!!set {a, b}` was shown as "got set(odict_keys(['a', 'b']))"
+    message = _only_message("name: minimal", "name: !!set {b, a}")
+    assert message == "s.yaml:1: name: got ['b', 'a'] (expected text)"
+
+
 def test_a_tab_where_yaml_forbids_one_is_told_to_use_spaces():
     message = _only_message("\n  phone:", "\n\tphone:")
     assert message.endswith("(YAML does not allow a tab there: use spaces)"), message

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from ruamel.yaml import YAML
-from ruamel.yaml.comments import CommentedMap, CommentedSeq, TaggedScalar
+from ruamel.yaml.comments import CommentedMap, CommentedSeq, CommentedSet, TaggedScalar
 from ruamel.yaml.constructor import RoundTripConstructor
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.events import (
@@ -350,6 +350,8 @@ def _plain(node: Any, loc: Loc = (), lines: dict[Loc, int] | None = None) -> tup
                 lines[child] = lines.get(loc, 1)
             items.append(_plain(value, child, lines)[0])
         return items, lines
+    if isinstance(node, CommentedSet):  # `!!set {a, b}`: its members in the file's order
+        return [_plain(value, loc, lines)[0] for value in node], lines  # (not odict_keys)
     if isinstance(node, bool):
         return bool(node), lines
     if isinstance(node, int):
