@@ -8,6 +8,7 @@ import copy
 import json
 import math
 import re
+import typing
 from html.parser import HTMLParser
 
 import numpy as np
@@ -314,6 +315,13 @@ def test_a_heavier_roster_that_does_no_better_is_tried_and_said_so(tmp_path):
     ).read_text(encoding="utf-8")
     kinds = list(openpyxl.load_workbook(folder / "report.xlsx")["Kinds"].values)
     assert kinds[2][5] == "planned (kind 1's roster tried, no cheaper)"
+
+
+def test_progress_of_a_capacity_plan_is_a_line_of_text_as_a_plans():
+    # `ccsim.capacity` said progress(done, total), as `simulate`, and called it with text
+    hints = typing.get_type_hints
+    assert hints(ccsim.capacity)["progress"] == hints(ccsim.plan)["progress"]
+    assert hints(ccsim.capacity)["progress"] != hints(ccsim.simulate)["progress"]
 
 
 def test_a_calendar_for_a_scenario_or_a_scenario_for_a_calendar_is_one_message():

@@ -32,6 +32,7 @@ from ccsim.model import work
 from ccsim.planning import capacity as _capacity
 from ccsim.planning.plan import Plan
 from ccsim.planning.plan import plan as _plan
+from ccsim.planning.staffing import Progress as Steps  # progress(message), as plan's
 from ccsim.report import capacity as capacity_report
 from ccsim.report import folders
 from ccsim.report import model as reports
@@ -207,7 +208,7 @@ def capacity(
     scheduler: str | None = None,
     max_plans: int = _capacity.MAX_PLANS,
     time_budget: float | str | None = None,
-    progress: Progress | None = None,
+    progress: Steps | None = None,
     max_rosters: int | None = None,
     memory_limit: str | float | None = None,
 ) -> _capacity.CapacityPlan:
