@@ -48,7 +48,7 @@ def dump(data: Any, width: int | None = None) -> str:
 
 def utf16(data: bytes) -> bool:
     """Text saved as UTF-16 (a spreadsheet's or Windows' "Unicode"): a byte-order mark, or
-    a zero byte in every other place of the first line's text."""
+    a zero byte in every other place of its first 64 bytes (ASCII text without the mark)."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return True
     head = data[:64]
