@@ -360,5 +360,22 @@ def test_a_report_that_fills_the_disk_leaves_neither_file_new(tmp_path, monkeypa
     assert {n: (folder / n).read_bytes() for n in before} == before
     assert not [p.name for p in folder.iterdir() if p.name.startswith(".report")]
     monkeypatch.undo()
+
+    # nor when one of the two places is taken meanwhile (here by a folder): the page was
+    # replaced before the workbook's place was checked again
+    def taken(self, text, *args, **kwargs):
+        if self.name.startswith(".report.html."):
+            (folder / "report.xlsx").unlink()
+            (folder / "report.xlsx").mkdir()
+        return write_text(self, text, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "write_text", taken)
+    with pytest.raises(OutputError, match=r"report\.xlsx: is a folder"):
+        folders.write_report(folder, other)
+    assert (folder / "report.html").read_bytes() == before["report.html"]
+    assert not [p.name for p in folder.iterdir() if p.name.startswith(".report")]
+    monkeypatch.undo()
+    (folder / "report.xlsx").rmdir()
     folders.write_report(folder, other)  # (the test means something: the bytes differ)
     assert (folder / "report.xlsx").read_bytes() != before["report.xlsx"]
+    assert (folder / "report.html").read_bytes() != before["report.html"]

@@ -284,6 +284,34 @@ def atomic_file(target: Path, ours: str | None = None) -> Iterator[Path]:
         raise
 
 
+@contextlib.contextmanager
+def atomic_files(*targets: Path) -> Iterator[list[Path]]:
+    """Temporary paths beside several `targets` (each as `atomic_file`'s) that replace
+    them together: every one written and every target checked again before the first
+    is replaced, so a full disk or a file of the user's that came meanwhile leaves
+    them all as they were (a report's workbook and page: not one new beside one old)."""
+    targets = tuple(check_file(t) for t in targets)
+    made: list[Path] = []
+    try:
+        for target in targets:
+            made.append(Path(_writing(lambda t=target: _made_file(t), target)))
+        yield made
+        for tmp in made:
+            _readable(tmp, folder=False)
+        for target in targets:
+            check_file(target)
+        for tmp, target in zip(made, targets, strict=True):
+            _writing(lambda a=tmp, b=target: os.replace(a, b), target)
+    except BaseException as exc:
+        for tmp in made:
+            tmp.unlink(missing_ok=True)
+        if _full(exc):  # a full disk while writing one of them (which, it does not say)
+            reason = exc.strerror or type(exc).__name__  # type: ignore[attr-defined]
+            names = ", ".join(str(t) for t in targets)
+            raise OutputError(f"{names}: cannot write there ({reason})") from None
+        raise
+
+
 def _made_folder(target: Path) -> str:
     target.parent.mkdir(parents=True, exist_ok=True)
     return tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent)

@@ -22,7 +22,7 @@ from typing import Any
 import pandas as pd
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
-from ccsim.atomic import OutputError, atomic_file, atomic_folder
+from ccsim.atomic import OutputError, atomic_file, atomic_files, atomic_folder
 from ccsim.experiment.result import Result
 from ccsim.finance.cost import staff_money
 from ccsim.history import log as history_log
@@ -85,12 +85,12 @@ def write_plan(
 
 
 def write_report(folder: Path, report: Report) -> list[Path]:
-    """report.xlsx and report.html of `report` into `folder`: both rendered and written
-    to temporary files before either replaces its file, so that a failure (a full disk)
-    leaves neither new (until 2026-12-07 a new workbook could stand beside an old page)."""
+    """report.xlsx and report.html of `report` into `folder`, together (`atomic_files`):
+    a full disk or a file of the user's in their place leaves neither new (until
+    2026-12-07 a new workbook could stand beside an old page)."""
     xlsx, page = Path(folder) / "report.xlsx", Path(folder) / "report.html"
     book, text = workbook.build(report), html.render(report)
-    with atomic_file(xlsx) as book_tmp, atomic_file(page) as page_tmp:
+    with atomic_files(xlsx, page) as (book_tmp, page_tmp):
         book.save(book_tmp)
         page_tmp.write_text(text, encoding="utf-8")
     return [xlsx, page]
