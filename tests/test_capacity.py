@@ -463,6 +463,8 @@ def test_peak_weeks_are_planned_and_a_week_across_two_months_is_split_by_days(tm
     assert f.value("Months", f"B{year[0]}") == 6 * 7  # the days of the months add up
     html = (path / "report.html").read_text(encoding="utf-8")
     assert html.count('src="data:image/png;base64,') == 1 and "2027-02" in html
+    assert "(its quarters)" not in html  # one calendar year: no year rows, as the workbook
+    assert html.count('<tr class="total">') == 2  # the total under quarters and months
     # which weeks each kind is, and its volume (the count of its weeks, and no volume)
     assert "<td>1</td><td>1-3, 5-6</td><td>1×</td>" in html
     assert "<td>2</td><td>4</td><td>1.5×</td>" in html
@@ -612,12 +614,35 @@ def test_months_and_quarters_have_each_cost_hires_and_month_end_fte_and_add_up(t
         assert int(total["days"]) == 8 * 7 and int(total["hires decided agents"]) == sum(hires)
         for key, name in names.items():
             assert money(total[name]) == round(sum(w[key] for w in weeks), 2), (key, name)
-        assert money(total["uncovered FTE-weeks agents"]) == pytest.approx(sum(short), abs=0.01)
+        # the whole calendar's uncovered FTE-weeks: the weeks' sum, as the page's header
+        assert money(total["uncovered FTE-weeks agents"]) == round(
+            doc["shortfall_fte_weeks"]["agents"], 2
+        )
         end = next(c for c in table.columns if c.startswith("FTE employed agents at"))
         assert float(total[end]) == pytest.approx(rows[-1]["employed_end_fte"]["agents"], abs=0.05)
         assert total["mean FTE employed agents"] == ""
     for year, quarter in zip(quarter_table.iloc[2:4].itertuples(), quarters, strict=True):
         assert money(year.cost) == quarter["cost"] and int(year.days) == quarter["days"]
+
+
+def test_the_pages_year_rows_add_their_quarters_and_the_total_keeps_the_plans_uncovered():
+    def quarter(name: str, cost: float, short: float, end: float) -> dict:
+        parts = dict.fromkeys(report_capacity.PARTS, 0.0) | {"cost_wages": cost}
+        return {"quarter": name, "days": 91, "cost": cost, **parts,
+                "hires": {"a": 1}, "fte": {"a": 5.0}, "employed_end_fte": {"a": end},
+                "shortfall_fte_weeks": {"a": short}}  # fmt: skip
+
+    quarters = [quarter("2027-Q3", 100.005, 0.04, 5.0), quarter("2027-Q4", 200.01, 0.04, 6.0),
+                quarter("2028-Q1", 50.0, 0.0, 7.0)]  # fmt: skip
+    row = report_capacity.added(quarters[:2], "quarter", "2027 (its quarters)")
+    assert row["quarter"] == "2027 (its quarters)" and row["days"] == 182
+    assert row["cost"] == round(100.005 + 200.01, 2) and row["cost_wages"] == row["cost"]
+    assert row["hires"] == {"a": 2} and row["shortfall_fte_weeks"] == {"a": 0.08}
+    assert row["employed_end_fte"] == {"a": 6.0} and row["fte"] == {"a": None}
+    total = report_capacity.year(
+        report_capacity.added(quarters, "quarter", "total"), {"shortfall_fte_weeks": {"a": 0.07}}
+    )
+    assert total["shortfall_fte_weeks"] == {"a": 0.07} and total["employed_end_fte"] == {"a": 7.0}
 
 
 def html_tables(page: str) -> list[pd.DataFrame]:
