@@ -146,7 +146,7 @@ def test_not_utf8_or_a_control_character_is_named_at_its_line(tmp_path):
         ]
 
 
-@pytest.mark.parametrize("codec", ["utf-16", "utf-16-le", "utf-16-be"])
+@pytest.mark.parametrize("codec", ["utf-16", "utf-16-le", "utf-16-be", "utf-32", "utf-32-le"])
 def test_a_utf16_scenario_or_table_is_named_as_such(tmp_path, codec):
     # without a byte-order mark it was "the control character '\x00' is not allowed", and a
     # counts table's columns were "found 's\x00t\x00a\x00r\x00t\x00'"
@@ -155,7 +155,7 @@ def test_a_utf16_scenario_or_table_is_named_as_such(tmp_path, codec):
     with pytest.raises(ccsim.ScenarioError) as caught:
         ccsim.load(path)
     assert [str(m) for m in caught.value.messages] == [
-        f"{path}: cannot read file: UTF-16 text: save the file as UTF-8"
+        f"{path}: cannot read file: {codec[:6].upper()} text: save the file as UTF-8"
     ]
     (tmp_path / "counts.csv").write_bytes("start,count\n1999-02-15 08:00,4\n".encode(codec))
     path.write_text(
@@ -170,7 +170,7 @@ def test_a_utf16_scenario_or_table_is_named_as_such(tmp_path, codec):
     with pytest.raises(ccsim.ScenarioError) as caught:
         ccsim.load(path)
     assert [m.message for m in caught.value.messages] == [
-        "cannot read arrival counts 'counts.csv': UTF-16 text: save it as UTF-8"
+        f"cannot read arrival counts 'counts.csv': {codec[:6].upper()} text: save it as UTF-8"
     ]
     (tmp_path / "counts.csv").write_text("start,count\n1999-02-15 08:00,4\n")
     assert ccsim.load(path).arrivals["phone"].per_week() == 4 * 7

@@ -61,8 +61,8 @@ class Table(BaseModel):
                     f"{rules.max_csv_bytes:,} allowed for {what} (--max-file-size)"
                 )
             data = path.read_bytes()
-            if yamlfile.utf16(data):
-                raise ValueError(f"cannot read {what} {self.csv!r}: UTF-16 text: save it as UTF-8")
+            if wide := yamlfile.wide_text(data):
+                raise ValueError(f"cannot read {what} {self.csv!r}: {wide} text: save it as UTF-8")
             return data.decode("utf-8-sig"), rules  # (a BOM is no text)
         except (OSError, UnicodeDecodeError) as exc:
             why = getattr(exc, "strerror", None) or "not UTF-8 text"
@@ -302,9 +302,10 @@ class CountsTable(Table):
     def same_rows(self, other: CountsTable) -> bool:
         """The same counts as `other` read (a file of one name may have changed), in
         whatever order of rows."""
-        return _equal(self._by_time(), other._by_time())
+        return _equal(self.by_time(), other.by_time())
 
-    def _by_time(self) -> tuple[np.ndarray, np.ndarray]:
+    def by_time(self) -> tuple[np.ndarray, np.ndarray]:
+        """`table()` with its rows in time order."""
         order = np.argsort(self._starts, kind="stable")
         return self._starts[order], self._counts[order]
 

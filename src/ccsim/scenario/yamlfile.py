@@ -46,13 +46,22 @@ def dump(data: Any, width: int | None = None) -> str:
     return buffer.getvalue()
 
 
-def utf16(data: bytes) -> bool:
-    """Text saved as UTF-16 (a spreadsheet's or Windows' "Unicode"): a byte-order mark, or
-    a zero byte in every other place of its first 64 bytes (ASCII text without the mark)."""
+def wide_text(data: bytes) -> str | None:
+    """ "UTF-16" or "UTF-32" for text saved so (a spreadsheet's or Windows' "Unicode"): its
+    byte-order mark, or, without one, zero bytes in every place but the characters' first
+    (or last) in its first 64 bytes — ASCII text, as YAML keys and CSV headers are."""
+    if data.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):
+        return "UTF-32"
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return True
-    head = data[:64]
-    return len(head) >= 4 and (set(head[1::2]) == {0} or set(head[0::2]) == {0})
+        return "UTF-16"
+    head = data[: 64 - len(data[:64]) % 4]
+    if len(head) < 4 or not any(head):
+        return None
+    for width in (4, 2):
+        places = [set(head[i::width]) for i in range(width)]
+        if any(all(s == {0} for j, s in enumerate(places) if j != k) for k in (0, width - 1)):
+            return f"UTF-{8 * width}"
+    return None
 
 
 def read_text(
@@ -82,8 +91,8 @@ def read_text(
                 ]
             )
         data = path.read_bytes()
-        if utf16(data):  # (without a byte-order mark it was "the control character '\x00'")
-            msg = "cannot read file: UTF-16 text: save the file as UTF-8"
+        if wide := wide_text(data):  # (without a byte-order mark: "the control character")
+            msg = f"cannot read file: {wide} text: save the file as UTF-8"
             raise InputError([Message(name, None, None, msg)])
         return data.decode("utf-8")
     except FileNotFoundError:
