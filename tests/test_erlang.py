@@ -219,11 +219,13 @@ def test_erlang_a_against_independent_ctmc(n: int, patience: float) -> None:
 
 
 def test_erlang_a_mean_and_asa_by_monte_carlo() -> None:
-    """Conditional wait measures for a tagged arrival, checked by direct sampling: each
-    sample mean within 4 of its standard errors (estimated from the sample) of the
-    closed form — a fixed seed, and a two-sided 4-sigma band misses a right formula
-    with probability 6e-5, while a wrong one (ASA not divided by P(answered), a rate off
-    by one θ) is off by 20 standard errors or more."""
+    """The closed forms that `test_erlang_a_against_independent_ctmc` holds `erlang_a`
+    to — a tagged arrival's chance of an answer, mean wait and answered-in-time share
+    given j waiting ahead — checked by direct sampling: each sample mean within 4 of its
+    standard errors (estimated from the sample) of the closed form. A fixed seed, and a
+    two-sided 4-sigma band misses a right formula with probability 6e-5, while a wrong
+    one (ASA not divided by P(answered), a rate off by one θ) is off by 20 standard
+    errors or more."""
     rng = np.random.default_rng(1)
     n, patience, j = 14, 5.0, 3
     c, theta = n / AHT, 1 / patience

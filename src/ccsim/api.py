@@ -9,7 +9,7 @@ depend on the number of workers or on a Dask cluster.
 from __future__ import annotations
 
 import warnings
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from numbers import Real
@@ -32,7 +32,6 @@ from ccsim.model import work
 from ccsim.planning import capacity as _capacity
 from ccsim.planning.plan import Plan
 from ccsim.planning.plan import plan as _plan
-from ccsim.planning.staffing import Progress as Steps  # progress(message), as plan's
 from ccsim.report import capacity as capacity_report
 from ccsim.report import folders
 from ccsim.report import model as reports
@@ -208,7 +207,7 @@ def capacity(
     scheduler: str | None = None,
     max_plans: int = _capacity.MAX_PLANS,
     time_budget: float | str | None = None,
-    progress: Steps | None = None,
+    progress: Callable[[str], None] | None = None,  # progress(message), as plan's
     max_rosters: int | None = None,
     memory_limit: str | float | None = None,
 ) -> _capacity.CapacityPlan:

@@ -45,7 +45,7 @@ class FileLimits:
     """Bounds on reading one input file (scenario, CSV profile, calendar, log mapping).
 
     The defaults are far above what a real file needs (the bundled scenarios are under
-    10 KB with nesting 6 and a few thousand values) and keep the work of refusing a
+    25 KB with nesting 5 and at most about 1,200 values) and keep the work of refusing a
     hostile file well under a second."""
 
     max_bytes: int = 1_000_000  # size of a scenario or calendar file
