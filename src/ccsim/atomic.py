@@ -270,27 +270,17 @@ def _keep_beside(tmp: Path, target: Path) -> Path:
 def atomic_file(target: Path, ours: str | None = None) -> Iterator[Path]:
     """Yield a temporary path beside `target` (`check_file`, with `ours`; missing parent
     folders are made); on success it replaces `target`."""
-    target = check_file(target, ours)
-    tmp = Path(_writing(lambda: _made_file(target), target))
-    try:
+    with atomic_files(target, ours=ours) as (tmp,):
         yield tmp
-        _readable(tmp, folder=False)
-        check_file(target, ours)  # again: a file of the user's may have come meanwhile
-        _writing(lambda: os.replace(tmp, target), target)
-    except BaseException as exc:
-        tmp.unlink(missing_ok=True)
-        if _full(exc):  # a full disk while writing
-            raise _unwritable(target, exc) from None
-        raise
 
 
 @contextlib.contextmanager
-def atomic_files(*targets: Path) -> Iterator[list[Path]]:
-    """Temporary paths beside several `targets` (each as `atomic_file`'s) that replace
+def atomic_files(*targets: Path, ours: str | None = None) -> Iterator[list[Path]]:
+    """Temporary paths beside several `targets` (`check_file`, with `ours`) that replace
     them together: every one written and every target checked again before the first
     is replaced, so a full disk or a file of the user's that came meanwhile leaves
     them all as they were (a report's workbook and page: not one new beside one old)."""
-    targets = tuple(check_file(t) for t in targets)
+    targets = tuple(check_file(t, ours) for t in targets)
     made: list[Path] = []
     try:
         for target in targets:
@@ -298,8 +288,8 @@ def atomic_files(*targets: Path) -> Iterator[list[Path]]:
         yield made
         for tmp in made:
             _readable(tmp, folder=False)
-        for target in targets:
-            check_file(target)
+        for target in targets:  # again: a file of the user's may have come meanwhile
+            check_file(target, ours)
         for tmp, target in zip(made, targets, strict=True):
             _writing(lambda a=tmp, b=target: os.replace(a, b), target)
     except BaseException as exc:
