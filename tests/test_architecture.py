@@ -6,10 +6,13 @@ from __future__ import annotations
 
 import ast
 import importlib
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
+import ccsim
 from conftest import ROOT
 
 SRC = ROOT / "src" / "ccsim"
@@ -170,3 +173,33 @@ def test_docs_draw_the_same_layers():
     positions = [text.find("\n" + files.get(name, f"{name}/")) for name in packages]
     assert all(p >= 0 for p in positions), dict(zip(packages, positions, strict=True))
     assert positions == sorted(positions, reverse=True), "docs draw the layers top down"
+
+
+def test_the_package_face_loads_each_public_name_from_its_module():
+    """`ccsim.X` is the object of the module `_HOME` names, the one the face shows type
+    checkers (its `if TYPE_CHECKING:` imports); `__all__` lists exactly those."""
+    tree = ast.parse(MODULES["ccsim"].read_text(encoding="utf-8"))
+    shown = {
+        alias.name: node.module
+        for node in ast.walk(tree)
+        if isinstance(node, ast.ImportFrom) and node.module != "ccsim.version"
+        for alias in node.names
+        if node.module and node.module.startswith("ccsim.")
+    }
+    assert shown == ccsim._HOME
+    assert sorted(ccsim.__all__) == sorted([*shown, "__version__"])
+    for name, home in shown.items():
+        assert getattr(ccsim, name) is getattr(importlib.import_module(home), name), name
+    assert set(ccsim.__all__) <= set(dir(ccsim))
+    with pytest.raises(AttributeError, match="no attribute 'plann'"):
+        ccsim.plann  # noqa: B018
+
+
+def test_the_command_line_starts_without_the_api():
+    """`ccsim --help`, `validate` and `erlang` do not wait for the API: importing the
+    command line loads neither api.py, the runner, pandas nor scipy (docs/architecture.md,
+    "Start-up"); each command imports what it uses when it runs."""
+    heavy = ("ccsim.api", "ccsim.experiment.runner", "ccsim.model.replication", "pandas", "scipy")
+    code = f"import sys, ccsim.cli; print([m for m in {heavy!r} if m in sys.modules])"
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert r.stdout.strip() == "[]", r.stdout

@@ -24,7 +24,7 @@ import ccsim
 import mutate
 from ccsim.history import forecast, totals
 from ccsim.history.log import Log, LogError
-from ccsim.model.work import WorkLimitError
+from ccsim.model.errors import WorkLimitError
 from ccsim.planning import capacity as capacity_plan
 from ccsim.planning import requirements
 from ccsim.planning.hiring import plan_hires

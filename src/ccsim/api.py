@@ -29,6 +29,7 @@ from ccsim.history import totals as history_totals
 from ccsim.measure.confidence import checked_confidence
 from ccsim.measure.targets import TargetCheck
 from ccsim.model import work
+from ccsim.model.errors import WorkLimitError
 from ccsim.planning import capacity as _capacity
 from ccsim.planning.plan import Plan
 from ccsim.planning.plan import plan as _plan
@@ -67,7 +68,6 @@ __all__ = [
 
 compare = variants.compare
 sweep = variants.sweep
-WorkLimitError = work.WorkLimitError
 
 
 plan = _plan
@@ -175,7 +175,7 @@ def check(
         except ScenarioError as exc:
             out.append(FileCheck(path, exc.messages))
             continue
-        except work.WorkLimitError as exc:
+        except WorkLimitError as exc:
             out.append(FileCheck(path, [Message(str(path), None, None, str(exc))]))
             continue
         result = simulate(

@@ -26,8 +26,8 @@ from ccsim.cli.common import (
     forget_json,
     report_failure,
 )
-from ccsim.experiment.runner import WorkerError
-from ccsim.model.work import WorkLimitError
+from ccsim.experiment.errors import WorkerError
+from ccsim.model.errors import WorkLimitError
 from ccsim.planning.errors import PlanError
 from ccsim.scenario.problems import InputError
 

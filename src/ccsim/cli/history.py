@@ -247,9 +247,9 @@ def backtest_command(
     """Replay a period of the log with its own arrivals and staffing: predicted against
     actual per interval, beside Erlang C and Erlang A."""
     import ccsim
-    from ccsim.experiment.runner import WorkerError
+    from ccsim.experiment.errors import WorkerError
     from ccsim.history.backtest import MIN_OFFERED, in_sample
-    from ccsim.model.work import WorkLimitError
+    from ccsim.model.errors import WorkLimitError
     from ccsim.report import history as reports
 
     _check_interval(interval)

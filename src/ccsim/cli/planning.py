@@ -102,8 +102,8 @@ def plan(
 ) -> None:
     """Find the cheapest roster that meets every target, verified on fresh seeds."""
     import ccsim
-    from ccsim.experiment.runner import WorkerError
-    from ccsim.model.work import WorkLimitError
+    from ccsim.experiment.errors import WorkerError
+    from ccsim.model.errors import WorkLimitError
     from ccsim.planning import shift_program
     from ccsim.planning.plan import PlanError
     from ccsim.report import console, folders
@@ -186,8 +186,8 @@ def capacity(
 ) -> None:
     """Required and available FTE per week, hires and cost by week, month and year."""
     import ccsim
-    from ccsim.experiment.runner import WorkerError
-    from ccsim.model.work import WorkLimitError
+    from ccsim.experiment.errors import WorkerError
+    from ccsim.model.errors import WorkLimitError
     from ccsim.planning.plan import PlanError
 
     needs_out(report, out_dir)

@@ -53,8 +53,8 @@ if TYPE_CHECKING:
 def simulating(quiet: bool) -> Iterator[Any]:
     """A progress callback (a bar on stderr) for the replications; a worker that fails
     or a run too large for the memory limit exits 1 with one line."""
-    from ccsim.experiment.runner import WorkerError
-    from ccsim.model.work import WorkLimitError
+    from ccsim.experiment.errors import WorkerError
+    from ccsim.model.errors import WorkLimitError
 
     bar, callback = progress_bar(quiet)
     try:
@@ -279,7 +279,7 @@ def sweep(
     """What-if sweep: every combination of the --set values, under common random numbers."""
     import ccsim
     from ccsim.experiment import seeds
-    from ccsim.experiment.runner import WorkerError
+    from ccsim.experiment.errors import WorkerError
 
     keys = [key for key, _ in settings]
     if twice := sorted({k for k in keys if keys.count(k) > 1}):  # the last one alone was kept

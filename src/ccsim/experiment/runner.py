@@ -18,6 +18,7 @@ from concurrent.futures.process import BrokenProcessPool
 import numpy as np
 
 from ccsim.experiment import counts
+from ccsim.experiment.errors import WorkerError
 from ccsim.experiment.result import Result
 from ccsim.measure.tables import Tables, measure
 from ccsim.model.replication import Replication, run_replication
@@ -28,10 +29,6 @@ Progress = Callable[[int, int], None]  # (replications done, replications in all
 Output = tuple[Tables, Replication | None]
 Job = tuple[Scenario, int]  # a scenario and the index of one of its replications
 WATCH = 1.0  # seconds: how often a wait for a worker's result checks the workers live
-
-
-class WorkerError(RuntimeError):
-    """A replication could not be computed (a worker died or the cluster failed)."""
 
 
 def replicate(s: Scenario, seed: np.random.SeedSequence, index: int, contacts: bool) -> Output:

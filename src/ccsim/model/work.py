@@ -16,6 +16,7 @@ import os
 from dataclasses import dataclass
 
 from ccsim.model import arrivals
+from ccsim.model.errors import WorkLimitError
 from ccsim.model.replication import time_span
 from ccsim.scenario import units
 from ccsim.scenario.model import Scenario
@@ -26,10 +27,6 @@ BYTES_PER_TABLE_ROW = 160  # a row of the interval (per channel) or group table,
 EVENTS_PER_CONTACT = 1  # the end of its handling (arrivals need no event: model/engine.py)
 EVENTS_PER_AGENT_DAY = 6  # clock in and out, a break
 UNITS = {"b": 1, "kb": 10**3, "mb": 10**6, "gb": 10**9, "tb": 10**12}
-
-
-class WorkLimitError(ValueError):
-    """A replication would need more memory than allowed (the message says how much)."""
 
 
 @dataclass(frozen=True)

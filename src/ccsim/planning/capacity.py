@@ -27,7 +27,7 @@ import pandas as pd
 from ccsim.experiment import counts, seeds
 from ccsim.finance.cost import fte_cost, money, rounded
 from ccsim.model import arrivals, expected
-from ccsim.model.work import WorkLimitError
+from ccsim.model.errors import WorkLimitError
 from ccsim.planning import hiring, requirements
 from ccsim.planning.plan import Plan, plan, plan_fits
 from ccsim.planning.staffing import Progress
