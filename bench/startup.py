@@ -3,9 +3,10 @@
     python bench/startup.py [--runs N] [--src DIR]
 
 Runs each command below N times (default 7, after one run not counted) with this
-Python and prints the median and the range of the wall times. `--src DIR` puts another
-checkout's `src/` first on the path (`python -m ccsim` then runs that code), to compare
-two versions in the same hour. The quick commands — help, validate, the Erlang
+Python and this checkout's `src/` first on the path, and prints the median and the range
+of the wall times; a command that fails stops the bench (a quick exit 2 is no speed-up).
+`--src DIR` times another checkout's `src/` instead, to compare two versions in the same
+hour. The quick commands — help, validate, the Erlang
 calculator — are what a CI pipeline or a planner at the terminal waits for most often;
 until 2026-12-07 each of them paid for importing the whole API first
 (docs/architecture.md, "Start-up").
@@ -39,14 +40,16 @@ def wall_times(args: list[str], runs: int, env: dict[str, str]) -> list[float]:
     times = []
     for i in range(runs + 1):
         start = time.perf_counter()
-        subprocess.run(
+        r = subprocess.run(
             [sys.executable, "-m", "ccsim", *args],
             cwd=ROOT,
             env=env,
             stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-            check=False,
+            stderr=subprocess.PIPE,
+            text=True,
         )
+        if r.returncode != 0:
+            raise SystemExit(f"ccsim {' '.join(args)}: exit {r.returncode}\n{r.stderr}")
         if i:
             times.append(time.perf_counter() - start)
     return times
@@ -57,9 +60,10 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--src", type=Path, help="another checkout's src/ to time instead")
     a = parser.parse_args()
-    env = dict(os.environ)
-    if a.src is not None:
-        env["PYTHONPATH"] = os.pathsep.join([str(a.src.resolve()), env.get("PYTHONPATH", "")])
+    src = (a.src or ROOT / "src").resolve()
+    path = os.pathsep.join([str(src), os.environ.get("PYTHONPATH", "")])
+    env = {**os.environ, "PYTHONPATH": path}
+    print(f"timing {src}")
     print(f"{'command':<34} {'median':>8} {'min':>7} {'max':>7}  ({a.runs} runs)")
     for name, args in COMMANDS.items():
         t = wall_times(args, a.runs, env)

@@ -195,11 +195,49 @@ def test_the_package_face_loads_each_public_name_from_its_module():
         ccsim.plann  # noqa: B018
 
 
-def test_the_command_line_starts_without_the_api():
-    """`ccsim --help`, `validate` and `erlang` do not wait for the API: importing the
-    command line loads neither api.py, the runner, pandas nor scipy (docs/architecture.md,
-    "Start-up"); each command imports what it uses when it runs."""
-    heavy = ("ccsim.api", "ccsim.experiment.runner", "ccsim.model.replication", "pandas", "scipy")
-    code = f"import sys, ccsim.cli; print([m for m in {heavy!r} if m in sys.modules])"
+RUN_AND_LIST = """
+import atexit, runpy, sys
+args, unwanted = sys.argv[1:-1], sys.argv[-1].split(",")
+atexit.register(lambda: print("LOADED", [m for m in unwanted if m in sys.modules], file=sys.stderr))
+sys.argv = ["ccsim", *args]
+runpy.run_module("ccsim", run_name="__main__")
+"""
+API = ("ccsim.api", "ccsim.experiment.runner", "ccsim.model.replication", "scipy.stats")
+
+
+@pytest.mark.parametrize(
+    ("args", "unwanted"),
+    [
+        (["--help"], (*API, "pandas", "scipy", "pydantic")),
+        (["validate", "scenarios/small_shop.yaml"], (*API, "scipy", "simpy", "openpyxl")),
+        (
+            ["erlang", "c", "--calls", "100", "--per", "30min", "--aht", "3min", "--agents", "14"],
+            (*API, "pandas", "scipy.optimize", "ccsim.scenario.model"),
+        ),
+    ],
+    ids=["help", "validate", "erlang"],
+)
+def test_the_quick_commands_do_not_wait_for_the_api(args, unwanted):
+    """`ccsim --help`, `validate` and `erlang` load only what they use: not api.py and
+    everything below it (docs/architecture.md, "Start-up"); they took ~2.5 s until
+    2026-12-07, most of it imports."""
+    r = subprocess.run(
+        [sys.executable, "-c", RUN_AND_LIST, *args, ",".join(unwanted)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
+    assert r.returncode == 0, r.stderr
+    assert r.stderr.strip().splitlines()[-1] == "LOADED []", r.stderr
+
+
+def test_the_package_face_imports_a_module_asked_for_by_name():
+    """`import ccsim` then `ccsim.erlang` (or `ccsim.scenario`): the module, imported on
+    that first use, as before the face became lazy; nothing else of the API with it."""
+    code = (
+        "import sys, ccsim; m = ccsim.erlang; "
+        "print(m is sys.modules['ccsim.erlang'], 'ccsim.api' in sys.modules, "
+        "ccsim.scenario.__name__, 'erlang' in dir(ccsim))"
+    )
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert r.stdout.strip() == "[]", r.stdout
+    assert r.stdout.split() == ["True", "False", "ccsim.scenario", "True"]

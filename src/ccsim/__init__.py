@@ -11,6 +11,7 @@ before `ccsim --help` or `ccsim validate` has printed anything.
 from __future__ import annotations
 
 import importlib
+import pkgutil
 from typing import TYPE_CHECKING, Any
 
 from ccsim.version import __version__
@@ -81,17 +82,23 @@ _ELSEWHERE = {
     "ScenarioError": "ccsim.scenario.problems",
 }
 _HOME = {name: _ELSEWHERE.get(name, "ccsim.api") for name in __all__ if name != "__version__"}
+_MODULES = {m.name for m in pkgutil.iter_modules(__path__) if m.name != "__main__"}
 
 
-def __getattr__(name: str) -> Any:
-    """A public name, imported from its module the first time it is asked for."""
-    home = _HOME.get(name)
-    if home is None:
-        raise AttributeError(f"module 'ccsim' has no attribute {name!r}")
-    value = getattr(importlib.import_module(home), name)
-    globals()[name] = value  # (asked once: later lookups do not come here)
-    return value
+if not TYPE_CHECKING:  # (hidden from type checkers: `ccsim.simulatee` stays an error there)
 
+    def __getattr__(name: str) -> Any:
+        """A public name, imported from its module the first time it is asked for; or a
+        module of the package (`ccsim.erlang`), imported as `import ccsim.erlang` would."""
+        home = _HOME.get(name)
+        if home is not None:
+            value = getattr(importlib.import_module(home), name)
+        elif name in _MODULES:
+            value = importlib.import_module(f"ccsim.{name}")
+        else:
+            raise AttributeError(f"module 'ccsim' has no attribute {name!r}")
+        globals()[name] = value  # (asked once: later lookups do not come here)
+        return value
 
-def __dir__() -> list[str]:
-    return sorted({*globals(), *_HOME})
+    def __dir__() -> list[str]:
+        return sorted({*globals(), *_HOME, *_MODULES})
