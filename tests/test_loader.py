@@ -288,6 +288,22 @@ def test_a_boolean_where_a_number_is_expected_is_refused(old, new, where):
     assert f"{where}expected a number, got a boolean (true/false)" in message
 
 
+def test_a_quoted_number_is_that_number_and_quoted_text_is_refused_at_its_line():
+    """docs/scenario-format.md, "Values": `"3"` and `"15.0"` read as 3 and 15.0 (a
+    spreadsheet's export may quote them); `"13,5"` is no number and is named at its line."""
+    quoted = ccsim.loads(
+        MINIMAL.replace("agents: 3}", 'agents: "3"}').replace("wage: 15", 'wage: "15.0"')
+    )
+    plain = ccsim.loads(MINIMAL)
+    assert quoted.roster[0].agents == plain.roster[0].agents == 3
+    assert quoted.groups == plain.groups
+    with pytest.raises(ccsim.ScenarioError) as info:
+        ccsim.loads(MINIMAL.replace("wage: 15", 'wage: "13,5"'))
+    (message,) = [str(m) for m in info.value.messages]
+    line = 1 + MINIMAL[: MINIMAL.index("wage: 15")].count("\n")
+    assert message.endswith(f":{line}: groups.agents.wage: got '13,5' (expected a number)")
+
+
 def test_booleans_stay_booleans_where_the_format_wants_them():
     s = ccsim.loads(MINIMAL.replace("escalate: true", "escalate: false") + "anger: off\n")
     assert s.reasons["special"].escalate is False and not s.anger.enabled
