@@ -238,6 +238,36 @@ def test_a_roster_lines_staff_cost_rounds_half_up_as_every_other_figure():
     assert line["staff_cost"] == 3290.63 == cost.money(doc.wages + doc.overhead)
 
 
+def test_the_roster_lines_staff_costs_add_up_to_the_weeks_to_the_cent():
+    # three lines of one generalist at 37.5 h × 13.5 × 1.3 = 658.125 each: each rounded
+    # on its own, 658.13 × 3 = 1,974.39, a cent over the group's 1,974.38 (wages
+    # 1,518.75 + overhead 455.63) — the Roster sheet's SUM beside the Summary's total
+    s = ccsim.with_changes(
+        ccsim.load(ROOT / "scenarios" / "small_shop.yaml"),
+        {
+            "shifts.early2": {"start": "07:30", "length": "8h", "days": "mon-fri",
+                              "breaks": [{"after": "4.5h", "length": "30min", "paid": False}]},
+            "shifts.early3": {"start": "06:30", "length": "8h", "days": "mon-fri",
+                              "breaks": [{"after": "4.5h", "length": "30min", "paid": False}]},
+            "roster": [
+                {"group": "generalist", "shift": shift, "agents": 1}
+                for shift in ("early", "early2", "early3")
+            ] + [{"group": "supervisor", "shift": "early", "agents": 2}],
+        },
+    )  # fmt: skip
+    lines = cost.roster_lines(s)
+    exact = [cost.agent_cost(s, r.group, s.shifts[r.shift]) * r.agents for r in s.roster]
+    assert exact[:3] == [658.125] * 3  # the half cents the case needs
+    doc = cost.weekly_cost(s)
+    by_group = {g: round(sum(line["staff_cost"] for line in lines if line["group"] == g), 2)
+                for g in ("generalist", "supervisor")}  # fmt: skip
+    assert by_group == {g: cost.money(c.wages + c.overhead) for g, c in doc.by_group.items()
+                        if g in by_group}  # fmt: skip
+    assert by_group["generalist"] == 1974.38
+    assert round(sum(line["staff_cost"] for line in lines), 2) == cost.staff_money(s)
+    assert all(abs(line["staff_cost"] - e) <= 0.01 for line, e in zip(lines, exact, strict=True))
+
+
 def test_the_weeks_staff_cost_is_the_sum_of_the_documents_cents(tmp_path):
     # a supervisor at 20.03/h: 1,552.325 + 465.6975 rounded per group, as the cost
     # document adds them, is 7,037.33; the unrounded sum rounded once was 7,037.32 —
