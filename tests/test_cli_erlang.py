@@ -164,3 +164,13 @@ def test_a_bare_within_is_minutes_and_said_as_in_backtest():
     assert "ccsim: warning: --within 20 is 20 minutes (write 20s for seconds" in r.stderr
     r = ccsim("erlang", "c", "--rate", "1", "--aht", "3min", "--agents", "5", "--within", "0")
     assert "warning" not in r.stderr  # 0 is 0 in any unit
+
+
+def test_a_bare_handle_time_or_patience_is_minutes_and_said():
+    # `--aht 180` meant for 180 s was three hours, 600 Erlangs, without a word
+    r = ccsim("erlang", "a", "--rate", "1", "--aht", "180", "--patience", "5", "--agents", "5")
+    assert r.returncode == 0 and "AHT 3h" in r.stdout and "mean patience 5min" in r.stdout
+    assert "ccsim: warning: --aht 180 is 180 minutes (write 180s for seconds" in r.stderr
+    assert "ccsim: warning: --patience 5 is 5 minutes (write 5s for seconds" in r.stderr
+    r = ccsim("erlang", "a", "--rate", "1", "--aht", "180s", "--patience", "5min", "--agents", "5")
+    assert r.returncode == 0 and "AHT 3min" in r.stdout and "warning" not in r.stderr

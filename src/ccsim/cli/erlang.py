@@ -15,6 +15,7 @@ from ccsim.cli.common import (
     agent_counts,
     fail,
     fail_usage,
+    minutes_said,
     number,
     out,
     positive_duration,
@@ -52,9 +53,9 @@ RateOpt = Annotated[
 AhtOpt = Annotated[
     float | None,
     typer.Option(
-        parser=positive_duration,
+        parser=minutes_said("--aht", positive_duration),
         metavar="DURATION",
-        help="mean handle time, e.g. 3min or 180s (required)",
+        help="mean handle time, e.g. 3min or 180s (required; a bare number: minutes)",
     ),
 ]
 AgentsOpt = Annotated[
@@ -74,9 +75,9 @@ WithinOpt = Annotated[
 PatienceOpt = Annotated[
     float | None,
     typer.Option(
-        parser=positive_duration,
+        parser=minutes_said("--patience", positive_duration),
         metavar="DURATION",
-        help="mean patience before abandoning, e.g. 5min (required)",
+        help="mean patience before abandoning, e.g. 5min (required; a bare number: minutes)",
     ),
 ]
 TargetOpt = Annotated[

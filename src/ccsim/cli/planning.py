@@ -30,6 +30,7 @@ from ccsim.cli.common import (
     failed,
     file_limits,
     load_or_exit,
+    minutes_said,
     needs_out,
     out,
     positive_duration,
@@ -42,7 +43,7 @@ from ccsim.cli.common import (
 TimeBudget = Annotated[
     float | None,
     typer.Option(
-        parser=positive_duration,
+        parser=minutes_said("--time-budget", positive_duration),
         metavar="DURATION",
         help="also stop trimming after this long, e.g. 5min (the plan then depends on "
         "the machine's speed; none by default)",

@@ -109,6 +109,12 @@ MARK = "# Fitted by ccsim"  # how a fitted scenario's file starts
 LONG_WAIT_S = 2 * 3600  # a wait this long on a voice or chat channel is said
 
 
+def _in_minutes(spec: dict[str, float | str]) -> dict[str, float | str]:
+    """A fitted distribution with its mean written `3.2167min`: the unit named, so that a
+    long mean is not warned about as a bare number (`scenario.rules.written`)."""
+    return {**spec, "mean": f"{spec['mean']!r}min"}
+
+
 def _long_waits(channel: str, kind: str, wait_s: np.ndarray) -> list[str]:
     """Voice or chat waits of hours, said: likely a wrong date (three answers dated a day
     late moved one log's patience from 6.4 to 11.4 min, without a word); they stay in the
@@ -229,7 +235,7 @@ def fit(
             found += est
             if p is not None:
                 result.patience[ch] = p
-                doc["channels"][ch]["patience"] = p.spec()
+                doc["channels"][ch]["patience"] = _in_minutes(p.spec())
     # reasons: shares per channel, handle times
     for ch in channels:
         mine = c["channel"] == ch
@@ -288,7 +294,7 @@ def fit(
             d, est = _resolution(d, est, result.anger.levels[r], seconds, vent_var[mine])
         result.handle[r] = d
         found += est
-        doc["reasons"][r]["resolve"] = d.spec()
+        doc["reasons"][r]["resolve"] = _in_minutes(d.spec())
     # people: one group per log group (or `agents`), the agents on duty as a weekly table
     dated = staffing.on_duty(c, pd.Timestamp(dates[0]), len(dates), interval, gap)
     result.staffing = dated

@@ -980,13 +980,21 @@ class Scenario(Model):
         """The scenario as a loadable YAML document that names no file but its own count
         and staffing tables, by file name (`plain(self_contained=True)`); a target's
         `within` with its unit (`30s`: a bare 0.5 is minutes, and a bare number of 5 or
-        more on a call or chat target is warned about, `rules.written`). Fields without a
-        value are left out: every one of them defaults to none (`tests/test_scenarios.py`),
-        and a file full of empty keys was hard to read and to hand on."""
+        more on a call or chat target is warned about, `rules.written`), and so the mean
+        of every resolution time and patience (a bare 75 is warned about as well). Fields
+        without a value are left out: every one of them defaults to none
+        (`tests/test_scenarios.py`), and a file full of empty keys was hard to read and
+        to hand on."""
         data = _without_none(self, self.plain(self_contained=True))
         for target in data.get("targets", {}).values():
             for t in target.get("service") or []:
                 t["within"] = units.exact_duration(t["within"])
+        timed = [r.get("resolve") for r in data.get("reasons", {}).values()]
+        timed += [(data.get("escalation") or {}).get("resolve")]
+        timed += [c.get("patience") for c in data.get("channels", {}).values()]
+        for d in timed:
+            if isinstance(d, dict) and isinstance(d.get("mean"), float | int):
+                d["mean"] = units.exact_duration(d["mean"])
         return yamlfile.dump(data)
 
     def skilled_groups(self, channel: str) -> list[str]:

@@ -441,32 +441,69 @@ def _warnings(s: Scenario) -> list[Problem]:
 
 
 SECONDS_LIKELY = 5  # a bare `within` of at least this many minutes on a call or chat
+LONG_LIKELY = 60  # a bare mean handle time or a call's patience of at least an hour
+
+
+def _bare(value: object) -> float | None:
+    """The number of a duration written bare (`20`, `"20"`, or a distribution's `mean:
+    20`), else None: a bare number is minutes."""
+    if isinstance(value, dict):
+        value = value.get("mean")
+    if isinstance(value, str) and "_" not in value and units.is_number(value):
+        value = float(value)  # `within: "20"` is a bare number too
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value):
+        return float(value)
+    return None
+
+
+def _mapping(data: object, key: str) -> dict:
+    block = data.get(key) if isinstance(data, dict) else None
+    return block if isinstance(block, dict) else {}
 
 
 def written(data: object, s: Scenario) -> list[Problem]:
-    """Warnings on how a valid file was written (`data`, as read): a voice or chat
-    target's `within` given as a bare number of at least SECONDS_LIKELY — minutes, as
-    every bare duration is, where such targets are usually seconds (`within: 20` is 20
-    minutes). Writing the unit (`20s`, `20min`) says which was meant."""
+    """Warnings on how a valid file was written (`data`, as read): durations given as bare
+    numbers — minutes, as every bare duration is — where seconds were likely meant: a
+    voice or chat target's `within` of at least SECONDS_LIKELY (`within: 20` is 20
+    minutes), and a mean resolution time or a call's or chat's patience of at least
+    LONG_LIKELY (`resolve: {mean: 240}` is four hours a contact: validated silently, and a
+    run answered 0.6 % of calls in time, until 2026-12-07). Writing the unit (`20s`,
+    `20min`) says which was meant, and silences the warning."""
     out: list[Problem] = []
-    targets = data.get("targets") if isinstance(data, dict) else None
-    for ch, target in (targets or {}).items() if isinstance(targets, dict) else ():
+    for ch, target in _mapping(data, "targets").items():
         channel = s.channels.get(ch)
         service = target.get("service") if isinstance(target, dict) else None
         if channel is None or channel.kind == "message" or not isinstance(service, list):
             continue
         for i, t in enumerate(service):
-            within = t.get("within") if isinstance(t, dict) else None
-            if isinstance(within, str) and "_" not in within and units.is_number(within):
-                within = float(within)  # `within: "20"` is a bare number too
-            bare = isinstance(within, (int, float)) and not isinstance(within, bool)
-            if bare and math.isfinite(within) and within >= SECONDS_LIKELY:
+            within = _bare(t.get("within")) if isinstance(t, dict) else None
+            if within is not None and within >= SECONDS_LIKELY:
                 msg = (
                     f"{within:g} is read as {within:g} minutes (a bare number is minutes); "
                     f"{channel.kind} targets are usually seconds: write {within:g}s, or "
                     f"{within:g}min to keep minutes"
                 )
                 out.append(Problem(("targets", ch, "service", i, "within"), msg, warning=True))
+    long: list[tuple[tuple[str | int, ...], object, str]] = [
+        (("reasons", name, "resolve"), _mapping(reason, "resolve") or reason.get("resolve"),
+         "resolution time")
+        for name, reason in _mapping(data, "reasons").items() if isinstance(reason, dict)
+    ]  # fmt: skip
+    escalation = _mapping(data, "escalation")
+    long.append((("escalation", "resolve"), escalation.get("resolve"), "resolution time"))
+    for ch, channel in _mapping(data, "channels").items():
+        if isinstance(channel, dict) and ch in s.channels and s.channels[ch].kind != "message":
+            long.append((("channels", ch, "patience"), channel.get("patience"), "patience"))
+    for path, value, what in long:
+        minutes = _bare(value)
+        if minutes is not None and minutes >= LONG_LIKELY:
+            where = (*path, "mean") if isinstance(value, dict) else path
+            msg = (
+                f"{minutes:g} is read as {minutes:g} minutes ({units.format_duration(minutes)}; "
+                f"a bare number is minutes), a long mean {what}: write {minutes:g}s for "
+                f"seconds, or {minutes:g}min to keep minutes"
+            )
+            out.append(Problem(where, msg, warning=True))
     return out
 
 
