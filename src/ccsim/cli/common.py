@@ -79,9 +79,10 @@ def positive_duration(value: Any) -> float:
 
 def minutes_said(option: str, parse: Callable[[Any], float] = duration) -> Callable[[Any], float]:
     """A duration parser for `option` that says, on stderr, when a bare number was read as
-    minutes — as everywhere in a scenario, while the value is usually given in seconds
-    (`--within 20` meant for 20 s gave a service level of 0.84 for 0.48, without a word;
-    `--aht 180` was three hours) or, for `ccsim.plan(time_budget=)`, a bare number is."""
+    minutes — as everywhere in a scenario — where seconds are as likely meant: `--within
+    20` meant for 20 s gave a service level of 0.84 for 0.48 without a word, `--aht 180`
+    was three hours, and `--time-budget 20` is 20 minutes where `ccsim.plan(time_budget=
+    20)` is 20 seconds."""
 
     def parsed(value: Any) -> float:
         if isinstance(value, float):
