@@ -9,6 +9,7 @@ import sys
 
 import pytest
 
+from ccsim.version import __version__
 from conftest import MINIMAL, ROOT, SCENARIOS
 
 
@@ -23,6 +24,11 @@ def test_validate_bundled_scenarios_exits_0():
     assert r.returncode == 0, r.stderr
     assert "scenario file(s) valid" in r.stdout
     assert "Traceback" not in r.stderr
+
+
+def test_version_prints_the_packages_version():
+    r = ccsim("--version")
+    assert r.returncode == 0 and r.stdout == f"ccsim {__version__}\n", (r.stdout, r.stderr)
 
 
 def test_validate_broken_file_exits_1_with_file_line_field(tmp_path):

@@ -304,6 +304,26 @@ def test_a_quoted_number_is_that_number_and_quoted_text_is_refused_at_its_line()
     assert message.endswith(f":{line}: groups.agents.wage: got '13,5' (expected a number)")
 
 
+@pytest.mark.parametrize(
+    ("old", "new", "said"),
+    [
+        ("at_least: 0.8}", 'at_least: "80%"}', "targets.phone.service[0].at_least: got '80%' "
+         "(expected a number; for 80 %, write 0.8)"),
+        ("at_least: 0.8}", "at_least: 12.5 %}", "targets.phone.service[0].at_least: got "
+         "'12.5 %' (expected a number; for 12.5 %, write 0.125)"),
+        ("simulation:", 'shrinkage: "10%"\nsimulation:', "shrinkage: got '10%' (expected a "
+         "number; for 10 %, write 0.1)"),
+        # not a share: no hint
+        ("wage: 15", 'wage: "5%"', "groups.agents.wage: got '5%' (expected a number)"),
+    ],
+)  # fmt: skip
+def test_a_share_written_as_a_percentage_is_told_the_number_to_write(old, new, said):
+    with pytest.raises(ccsim.ScenarioError) as info:
+        ccsim.loads(MINIMAL.replace(old, new))
+    (message,) = [str(m) for m in info.value.messages]
+    assert message.endswith(said), message
+
+
 def test_booleans_stay_booleans_where_the_format_wants_them():
     s = ccsim.loads(MINIMAL.replace("escalate: true", "escalate: false") + "anger: off\n")
     assert s.reasons["special"].escalate is False and not s.anger.enabled

@@ -14,6 +14,7 @@ import signal
 import sys
 import threading
 from collections.abc import Callable
+from typing import Annotated
 
 import typer
 
@@ -30,6 +31,7 @@ from ccsim.experiment.errors import WorkerError
 from ccsim.model.errors import WorkLimitError
 from ccsim.planning.errors import PlanError
 from ccsim.scenario.problems import InputError
+from ccsim.version import __version__
 
 try:  # typer vendors click (0.2x and later)
     from typer._click.exceptions import NoArgsIsHelpError, NoSuchOption, UsageError
@@ -46,8 +48,21 @@ app = typer.Typer(
 )
 
 
+def _print_version(asked: bool) -> None:
+    if asked:
+        typer.echo(f"ccsim {__version__}")
+        raise typer.Exit()
+
+
 @app.callback()
-def _command_begins() -> None:
+def _command_begins(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_print_version, is_eager=True, help="print ccsim's version"
+        ),
+    ] = False,
+) -> None:
     forget_json()  # (before the command's options are parsed)
 
 

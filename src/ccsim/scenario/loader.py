@@ -429,6 +429,12 @@ def _describe(err: dict, loc: Loc, root: type[BaseModel] = Scenario) -> str:
         return f"got {got} (expected a whole number)"
     if kind.endswith(("_type", "_parsing")):
         expected = next((w for k, w in _TYPE_WORDS.items() if kind.startswith(k)), "another type")
+        # a share written `10%` (the command line's --target takes it; a file does not)
+        percent = (
+            re.fullmatch(r"\s*([0-9]+(?:\.[0-9]*)?)\s*%\s*", raw) if isinstance(raw, str) else None
+        )
+        if percent and _is_share(loc, root):
+            expected += f"; for {percent[1]} %, write {float(percent[1]) / 100:g}"
         return f"{'empty' if raw is None else f'got {got}'} (expected {expected})"
     if kind in ("too_short", "too_long"):  # pydantic: "Dictionary should have at least 1
         # item after validation, not 0"
@@ -443,17 +449,27 @@ def _describe(err: dict, loc: Loc, root: type[BaseModel] = Scenario) -> str:
     return f"{err['msg']} (got {got})"
 
 
-def _is_duration(loc: Loc, root: type[BaseModel] = Scenario) -> bool:
-    """Whether the field at `loc` is a duration (its values are minutes internally)."""
+def _metadata(loc: Loc, root: type[BaseModel] = Scenario) -> list[Any]:
+    """The validators and constraints of the field at `loc` (none for a list's item or a
+    mapping's value)."""
     if not loc or not isinstance(loc[-1], str):
-        return False
+        return []
     model = _model_at(loc[:-1], root)
     field = model.model_fields.get(loc[-1]) if model is not None else None
     if field is None:
-        return False
-    validators = [m for a in _flatten(field.annotation) for m in getattr(a, "__metadata__", ())]
-    validators += list(field.metadata)
-    return any(getattr(v, "func", None) is units.parse_duration for v in validators)
+        return []
+    found = [m for a in _flatten(field.annotation) for m in getattr(a, "__metadata__", ())]
+    return found + list(field.metadata)
+
+
+def _is_duration(loc: Loc, root: type[BaseModel] = Scenario) -> bool:
+    """Whether the field at `loc` is a duration (its values are minutes internally)."""
+    return any(getattr(v, "func", None) is units.parse_duration for v in _metadata(loc, root))
+
+
+def _is_share(loc: Loc, root: type[BaseModel] = Scenario) -> bool:
+    """Whether the field at `loc` is a share (bounded by 1: `at_least`, `shrinkage`)."""
+    return any(1 in (getattr(v, "le", None), getattr(v, "lt", None)) for v in _metadata(loc, root))
 
 
 def _slip(written: str, key: str) -> bool:
