@@ -575,6 +575,20 @@ def test_no_anger_effect_gives_anger_off_with_the_reason(tmp_path):
     assert f.scenario.anger.enabled is False
 
 
+def test_a_fitted_file_names_the_unit_of_its_handle_times_and_patience(fitted, tmp_path):
+    # a bare mean of an hour or more is warned about as minutes (`scenario.rules.written`):
+    # a fitted file writes `3.2167min`, so that a long fitted mean is not, and reads back
+    path = fitted.save(tmp_path / "fitted.yaml")
+    doc = fitted.document
+    means = [r["resolve"]["mean"] for r in doc["reasons"].values()]
+    means += [c["patience"]["mean"] for c in doc["channels"].values() if "patience" in c]
+    assert len(means) >= 2 and all(isinstance(m, str) and m.endswith("min") for m in means)
+    again = ccsim.load(path)
+    for name, reason in fitted.scenario.reasons.items():
+        assert again.reasons[name].resolve.mean == reason.resolve.mean
+        assert reason.resolve.mean == float(doc["reasons"][name]["resolve"]["mean"][:-3])
+
+
 # --- backtesting -----------------------------------------------------------------------
 
 

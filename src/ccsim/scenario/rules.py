@@ -485,10 +485,10 @@ def written(data: object, s: Scenario) -> list[Problem]:
                 )
                 out.append(Problem(("targets", ch, "service", i, "within"), msg, warning=True))
     long: list[tuple[tuple[str | int, ...], object, str]] = [
-        (("reasons", name, "resolve"), _mapping(reason, "resolve") or reason.get("resolve"),
-         "resolution time")
-        for name, reason in _mapping(data, "reasons").items() if isinstance(reason, dict)
-    ]  # fmt: skip
+        (("reasons", name, "resolve"), reason.get("resolve"), "resolution time")
+        for name, reason in _mapping(data, "reasons").items()
+        if isinstance(reason, dict)
+    ]
     escalation = _mapping(data, "escalation")
     long.append((("escalation", "resolve"), escalation.get("resolve"), "resolution time"))
     for ch, channel in _mapping(data, "channels").items():
