@@ -21,7 +21,7 @@ from rich.console import Console
 
 from ccsim.atomic import OutputError, check_file, check_folder
 from ccsim.scenario.problems import Message
-from ccsim.scenario.units import printable
+from ccsim.scenario.units import parse_duration, printable
 
 # no markup, no emoji: names and paths from the user are printed as written
 # (`[/bold] shop` is a name, `file.yaml:100:` a line number, not the emoji :100:)
@@ -60,8 +60,6 @@ def duration(value: Any, least: str = ">= 0") -> float:
     `least` is the bound a refusal names (`positive_duration`'s is "> 0")."""
     if isinstance(value, float):
         return value
-    from ccsim.scenario.units import parse_duration  # here: `ccsim --help` starts quicker
-
     text = str(value).strip()
     minutes = parse_duration(text.removeprefix("-"))  # ValueError: a usage error
     if text.startswith("-") or not math.isfinite(minutes):
