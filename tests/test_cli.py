@@ -333,6 +333,15 @@ def test_a_job_that_fails_under_json_prints_its_one_line_as_a_document():
     assert f"ccsim: error: {error['message']}" in r.stderr
 
 
+def test_a_memory_limit_without_a_unit_is_refused_with_the_sizes_to_write():
+    # `--memory-limit 16` was 16 bytes: every run was refused, "more than the limit of 16
+    # bytes", where 16 GB was meant
+    r = ccsim("run", str(SCENARIOS / "small_shop.yaml"), "-q", "--memory-limit", "16")
+    assert r.returncode == 2 and "Traceback" not in r.stderr
+    assert "16 has no unit: write 16GB, 16MB or none" in r.stderr, r.stderr
+    assert "bytes" not in r.stderr
+
+
 def test_one_commands_json_does_not_carry_over_to_the_next_in_one_process(tmp_path):
     # the --json flag is remembered for the errors document: typer's CliRunner runs
     # commands in one process, and `report` after `erlang --json` printed one

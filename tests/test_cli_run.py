@@ -133,8 +133,11 @@ def test_check_says_what_decided_a_miss(tmp_path):
     tight.write_text(text.replace("{within: 30s, at_least: 0.80}", "{within: 30s, at_least: 0.92}"))
     r = ccsim("check", str(tight), "-n", "3", "--confidence", "0.95")
     (line,) = [x for x in r.stdout.splitlines() if "phone sl_30s" in x]
-    mean, low = (float(v) for v in re.findall(r"estimate (\S+) \(95% CI (\S+)-", line)[0])
-    bound = float(re.search(r"one-sided 95% bound (\S+) < 0.92$", line)[1])
+    # in percentages, as the target's name (`≥ 92%`) and `run` give them: fractions
+    # (`estimate 0.9312`) until 2026-12-07
+    found = re.findall(r"estimate (\S+)% \(95% CI (\S+)%-", line)[0]
+    mean, low = (float(v) / 100 for v in found)
+    bound = float(re.search(r"one-sided 95% bound (\S+)% < 92%$", line)[1]) / 100
     assert line.startswith("MISS ") and r.returncode == 1
     assert mean > 0.92 > bound > low  # above the goal, missed by its one-sided bound
     scoped = tmp_path / "scoped.yaml"
@@ -243,6 +246,11 @@ def test_check_passes_fails_and_writes_junit(tmp_path):
     failed = [c.get("name") for c in by_file[str(impossible)] if c.find("failure") is not None]
     assert "phone sl_0s ≥ 99%" in failed
     assert by_file[str(broken)].find("testcase/failure") is not None
+    # the estimate in percentages, as the target's name: `estimate 0.1234` until 2026-12-07
+    percents = r"estimate \d+\.\d\d% \(95% CI \d+\.\d\d%-\d+\.\d\d%\)"
+    (case,) = [c for c in by_file[str(impossible)] if c.get("name") == "phone sl_0s ≥ 99%"]
+    assert re.match(rf"phone sl_0s ≥ 99%: {percents}, compared value \d+\.\d\d%$", case[0].text)
+    assert re.search(rf"MISS \S+: phone sl_0s ≥ 99%: {percents}$", r.stdout, re.MULTILINE)
 
 
 def test_check_confidence_is_stricter_than_the_mean(tmp_path):

@@ -11,6 +11,7 @@ import pytest
 import ccsim
 from ccsim.atomic import OutputError
 from ccsim.experiment import runner
+from ccsim.finance.cost import agent_cost
 from ccsim.model.replication import run_replication
 from ccsim.model.streams import replication_seed
 from conftest import SCENARIOS
@@ -160,6 +161,54 @@ def test_compare_gives_paired_differences_under_common_random_numbers():
     separate = (sl15["ci_high"] - sl15["ci_low"]) + (sl13["ci_high"] - sl13["ci_low"])
     assert paired < separate
     assert table.loc[("15", "phone", "offered"), "diff"] == 0
+
+
+def test_a_sweep_and_a_compare_show_what_each_variant_costs_a_week():
+    """Beside what a variant buys, what it costs (neither said it until 2026-12-07): per
+    variant the week's staff cost (the roster's wages and overhead: the same in every
+    replication) and total cost (with the per-contact costs of what each replication
+    offered), as `ccsim run` counts them."""
+    shop = ccsim.load(SCENARIOS / "small_shop.yaml")
+    line = shop.roster[0]
+    one = agent_cost(shop, line.group, shop.shifts[line.shift])
+    agents = [line.agents, line.agents + 2]
+    table = ccsim.sweep(shop, {"roster[0].agents": agents}, 3, seed=4, workers=1)
+    cost = table[table.channel == "all"].set_index(["roster[0].agents", "metric"])
+    assert set(cost.index.get_level_values("metric")) == {"staff_cost", "total_cost"}
+    for n in agents:
+        run = ccsim.simulate(ccsim.with_changes(shop, {"roster[0].agents": n}), 3, 4, workers=1)
+        staff = cost.loc[(n, "staff_cost")]
+        assert staff["mean"] == round(run.cost["wages"] + run.cost["overhead"], 2)
+        assert staff["ci_low"] == staff["mean"] == staff["ci_high"]  # no randomness in it
+        # the mean of each replication's cents against the cents of the mean offered: at
+        # most half a cent of rounding a channel each way
+        total = cost.loc[(n, "total_cost")]
+        assert total["mean"] == pytest.approx(run.cost["total"], abs=0.01 * len(shop.channels))
+        assert total["ci_low"] < total["mean"] < total["ci_high"]  # the contacts vary
+    more = cost.loc[(agents[1], "staff_cost"), "mean"] - cost.loc[(agents[0], "staff_cost"), "mean"]
+    assert more == pytest.approx(2 * one, abs=0.01)
+    # compare: the difference to the first variant, paired; exact for the staff cost
+    compared = ccsim.compare(
+        shop, {"as is": {}, "+2": {"roster[0].agents": agents[1]}}, 3, seed=4, workers=1
+    ).set_index(["variant", "channel", "metric"])
+    plus = compared.loc[("+2", "all", "staff_cost")]
+    assert plus["diff"] == pytest.approx(2 * one, abs=0.01)
+    assert plus["diff_low"] == plus["diff"] == plus["diff_high"]
+    assert compared.loc[("+2", "all", "total_cost"), "diff"] == pytest.approx(2 * one, abs=0.05)
+
+
+def test_the_sweep_console_shows_the_cost_and_no_abandon_rate_where_nobody_can_abandon():
+    """Abandon rates were printed for the e-mail channel and the escalations, always
+    0.0 % (nobody hangs up on a message); the week's costs were not printed at all."""
+    r = cli("sweep", str(SCENARIOS / "small_shop.yaml"), "--set", "roster[0].agents=4,6",
+            "-n", "2", "-w", "1")  # fmt: skip
+    assert r.returncode == 0, r.stderr
+    rows = [line for line in r.stdout.splitlines() if "│" in line]
+    abandon = {line.split("│")[2].strip() for line in rows if "abandon_rate" in line}
+    assert abandon == {"phone", "chat"}, r.stdout
+    staff = [line for line in rows if "staff_cost / week" in line]
+    assert len(staff) == 2 and all(re.search(r"\d,?\d*\.\d\d EUR", x) for x in staff), r.stdout
+    assert len([line for line in rows if "total_cost / week" in line]) == 2
 
 
 def _sweep_json(*settings: str):

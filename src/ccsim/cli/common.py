@@ -21,7 +21,7 @@ from rich.console import Console
 
 from ccsim.atomic import OutputError, check_file, check_folder
 from ccsim.scenario.problems import Message
-from ccsim.scenario.units import parse_duration, printable
+from ccsim.scenario.units import is_number, parse_duration, printable
 
 # no markup, no emoji: names and paths from the user are printed as written
 # (`[/bold] shop` is a name, `file.yaml:100:` a line number, not the emoji :100:)
@@ -230,11 +230,17 @@ def file_size(value: Any) -> int:
 
 
 def memory_size(value: Any) -> str:
-    """A memory size like 16GB, 500MB, or none (checked here, parsed where it is used)."""
+    """A memory size like 16GB, 500MB, or none (checked here, parsed where it is used).
+    A bare number is refused: it is bytes to `parse_size`, and `--memory-limit 16` meant
+    16 GB to whoever typed it (it refused every run, "more than the limit of 16 bytes",
+    until 2026-12-07)."""
     from ccsim.model.work import parse_size
 
-    parse_size(str(value))
-    return str(value)
+    text = str(value).strip()
+    if is_number(text):
+        raise ValueError(f"{text} has no unit: write {text}GB, {text}MB or none")
+    parse_size(text)
+    return text
 
 
 def file_limits(max_file_size: int | None):

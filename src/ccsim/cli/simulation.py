@@ -44,9 +44,11 @@ from ccsim.cli.common import (
     say_written,
 )
 from ccsim.scenario import limits, units
+from ccsim.scenario.units import percent
 
 if TYPE_CHECKING:
     from ccsim.measure.targets import TargetCheck
+    from ccsim.scenario.model import Scenario
 
 
 @contextlib.contextmanager
@@ -296,7 +298,6 @@ def sweep(
         failed(exc.messages)
     except (WorkerError, ccsim.WorkLimitError, ValueError) as exc:
         fail(str(exc))
-    shown = table[table["metric"].str.startswith("sl_") | (table["metric"] == "abandon_rate")]
     if as_json:
         doc = {
             "scenario": s.name,
@@ -310,28 +311,42 @@ def sweep(
     view = Table(title=f"{s.name}: what-if sweep, {reps} replication(s), seed {seed}")
     for col in [*grid, "channel", "metric", "estimate", "95% CI"]:
         view.add_column(col, justify="right" if col in ("estimate", "95% CI") else "left")
-    for row in shown.itertuples(index=False):
+    shown = [_swept(s, c, m) for c, m in zip(table["channel"], table["metric"], strict=True)]
+    for row in table[shown].itertuples(index=False):
         values = [str(v) for v in row[: len(grid)]]
-        view.add_row(
-            *values,
-            row.channel,
-            row.metric,
-            f"{row.mean:.1%}",
-            f"{row.ci_low:.1%}–{row.ci_high:.1%}",
-        )
+        if row.metric.endswith("_cost"):  # money; staff's is the same in every replication
+            estimate = f"{row.mean:,.2f} {s.costs.currency}"
+            spread = "" if row.ci_low == row.ci_high else f"{row.ci_low:,.2f}–{row.ci_high:,.2f}"
+            view.add_row(*values, row.channel, f"{row.metric} / week", estimate, spread)
+            continue
+        estimate, spread = f"{row.mean:.1%}", f"{row.ci_low:.1%}–{row.ci_high:.1%}"
+        view.add_row(*values, row.channel, row.metric, estimate, spread)
     out.print(view)
+
+
+def _swept(s: Scenario, channel: str, metric: str) -> bool:
+    """A row `sweep` prints: service levels, abandon rates of the channels whose
+    customers can abandon (voice and chat: a message channel's and the escalations' were
+    printed, always 0 %), and the week's costs."""
+    if metric.startswith("sl_") or metric in ("staff_cost", "total_cost"):
+        return True
+    voice_or_chat = channel in s.channels and s.channels[channel].kind != "message"
+    return metric == "abandon_rate" and voice_or_chat
 
 
 def _judged(c: TargetCheck, confidence: float | None) -> str:
     """What decided a target: for one per day or interval its periods (a MISS beside a
     window estimate above the goal read as a contradiction); for one over the window the
-    estimate, and when `--confidence` decided a miss the one-sided bound it compared."""
+    estimate, and when `--confidence` decided a miss the one-sided bound it compared. In
+    percentages, as the target's name and `ccsim run` give them (fractions until
+    2026-12-07: `phone sl_20s ≥ 80%: estimate 0.7870`), to two decimals, as a gate's
+    verdict close to its goal needs."""
     if c.mean != c.mean:  # a channel without contacts: no estimate (it printed nan)
         return "no estimate (no contacts)"
-    estimate = f"estimate {c.mean:.4f} (95% CI {c.ci[0]:.4f}-{c.ci[1]:.4f})"
+    estimate = f"estimate {c.mean:.2%} (95% CI {c.ci[0]:.2%}-{c.ci[1]:.2%})"
     if c.attainment is not None:
-        return f"{c.attainment.text('.4f')}; over the window {estimate}"
+        return f"{c.attainment.text('.2%')}; over the window {estimate}"
     if c.met or confidence is None:
         return estimate
     sign = "<" if c.kind == "service" else ">"
-    return f"{estimate}, one-sided {confidence:.0%} bound {c.bound:.4f} {sign} {c.goal:g}"
+    return f"{estimate}, one-sided {confidence:.0%} bound {c.bound:.2%} {sign} {percent(c.goal)}"

@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from ccsim.experiment.document import RunDocument, channel_results, group_results
-from ccsim.finance.cost import Cost, weekly_cost
+from ccsim.finance.cost import Cost, money, weekly_cost
 from ccsim.measure import targets
 from ccsim.measure.confidence import t_interval
 from ccsim.measure.contacts import contact_table
@@ -22,6 +22,7 @@ CHECK_COLUMNS = (
     "target", "channel", "metric", "goal", "mean", "ci_low", "ci_high", "per",
     "periods_met", "periods", "worst_period", "worst_mean", "met",
 )  # fmt: skip
+ALL = "all"  # the channel of figures of the whole center (its cost: `Result.costs`)
 
 
 class Result:
@@ -101,23 +102,31 @@ class Result:
 
         Intervals are truncated to the metric's range (shares in [0, 1], NPS in
         [−100, 100], counts and times ≥ 0)."""
+        return estimate_table(self.summary, level)
+
+    def costs(self) -> pd.DataFrame:
+        """Per replication, the week's `staff_cost` (wages and overhead: the roster's,
+        the same in every replication) and `total_cost` (with the per-contact costs of
+        the contacts that replication offered), both as `weekly_cost` counts them, in
+        the scenario's currency; `channel` is `all` — the rows `sweep` and `compare`
+        set beside the channels' (experiment/variants.py)."""
         rows = []
-        for channel, frame in self.summary.groupby("channel", sort=False):
-            for metric in frame.columns.drop(["replication", "channel"]):
-                values = frame[metric].to_numpy(float)
-                if np.isnan(values).all():
-                    continue  # not measured for this channel (another channel's target)
-                mean, lo, hi = t_interval(values, level)  # quiet for one replication
-                low, high = _feasible(metric)  # a CI never leaves the metric's range
-                rows.append(
-                    {
-                        "channel": channel,
-                        "metric": metric,
-                        "mean": float(mean),
-                        "ci_low": float(max(lo, low)),
-                        "ci_high": float(min(hi, high)),
-                    }
-                )
+        for replication, frame in self.summary.groupby("replication", sort=True):
+            by_channel = frame.set_index("channel")
+
+            def of(metric: str, by_channel: pd.DataFrame = by_channel) -> dict[str, float]:
+                values = by_channel[metric]
+                return {ch: float(values[ch]) for ch in self.scenario.channels if ch in values}
+
+            cost = weekly_cost(self.scenario, of("offered"), of("answered"), of("busy_min"))
+            rows.append(
+                {
+                    "replication": replication,
+                    "channel": ALL,
+                    "staff_cost": money(cost.wages + cost.overhead),
+                    "total_cost": cost.total,
+                }
+            )
         return pd.DataFrame(rows)
 
     def target_checks(
@@ -236,6 +245,30 @@ class Result:
             kept = ", ".join(str(rep.index) for rep in self.replications)
             raise ValueError(f"no replication {replication!r} in this result (it has: {kept})")
         return pd.concat(frames, ignore_index=True)
+
+
+def estimate_table(per_replication: pd.DataFrame, level: float = 0.95) -> pd.DataFrame:
+    """Mean and t-interval over replications of every metric column of a table of one
+    row per replication × channel (`Result.summary`): rows channel × metric, a metric
+    a channel does not measure (all NaN) left out."""
+    rows = []
+    for channel, frame in per_replication.groupby("channel", sort=False):
+        for metric in frame.columns.drop(["replication", "channel"]):
+            values = frame[metric].to_numpy(float)
+            if np.isnan(values).all():
+                continue  # not measured for this channel (another channel's target)
+            mean, lo, hi = t_interval(values, level)  # quiet for one replication
+            low, high = _feasible(metric)  # a CI never leaves the metric's range
+            rows.append(
+                {
+                    "channel": channel,
+                    "metric": metric,
+                    "mean": float(mean),
+                    "ci_low": float(max(lo, low)),
+                    "ci_high": float(min(hi, high)),
+                }
+            )
+    return pd.DataFrame(rows)
 
 
 def _feasible(metric: str) -> tuple[float, float]:

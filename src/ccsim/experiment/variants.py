@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from ccsim.experiment import counts, runner, seeds
-from ccsim.experiment.result import Result
+from ccsim.experiment.result import Result, estimate_table
 from ccsim.measure.confidence import checked_level, t_interval
 from ccsim.model import work
 from ccsim.scenario import rules
@@ -82,7 +82,9 @@ def sweep(
     memory_limit: str | float | None = None,
 ) -> pd.DataFrame:
     """Simulate every combination of the grid's values under the same seed (common random
-    numbers); a tidy table: one row per variant × channel × metric, with a 95% CI."""
+    numbers); a tidy table: one row per variant × channel × metric, with a 95% CI — and
+    per variant the week's `staff_cost` and `total_cost` (channel `all`:
+    `Result.costs`), so that a what-if shows what it costs beside what it buys."""
     if not isinstance(grid, Mapping):  # (None or "k=v" was a raw TypeError)
         raise TypeError(f"grid: expected {{field path: values}}, got {type(grid).__name__}")
     keys = list(grid)
@@ -95,7 +97,7 @@ def sweep(
         s, combinations, replications, seed, workers, scheduler, progress, memory_limit, False
     )
     for i, result in runs.items():
-        table = result.estimates()
+        table = estimate_table(_measured(result))
         for key, value in reversed(combinations[i].items()):
             table.insert(0, key, [value] * len(table))
         frames.append(table)
@@ -126,10 +128,10 @@ def compare(
     memory_limit: str | float | None = None,
 ) -> pd.DataFrame:
     """Simulate named variants (`{name: changes}`; `{}` = the scenario as it is) under
-    the same seed: one row per variant × channel × metric with mean and CI, and the
-    difference to the FIRST variant with its paired CI. Common random numbers make the
-    paired CI far narrower than the two separate CIs suggest: replication r of every
-    variant sees the same customers."""
+    the same seed: one row per variant × channel × metric with mean and CI (the week's
+    costs as in `sweep`), and the difference to the FIRST variant with its paired CI.
+    Common random numbers make the paired CI far narrower than the two separate CIs
+    suggest: replication r of every variant sees the same customers."""
     if not isinstance(variants, Mapping):  # (a list was an AttributeError)
         raise TypeError(f"variants: expected {{name: changes}}, got {type(variants).__name__}")
     if not variants:
@@ -138,11 +140,12 @@ def compare(
     runs = _simulate(
         s, variants, replications, seed, workers, scheduler, progress, memory_limit, True
     )
-    first = next(iter(runs.values())).summary.set_index(["channel", "replication"])
+    first = _measured(next(iter(runs.values()))).set_index(["channel", "replication"])
     frames = []
     for name, result in runs.items():
-        table = result.estimates(level)
-        summary = result.summary.set_index(["channel", "replication"])
+        measured = _measured(result)
+        table = estimate_table(measured, level)
+        summary = measured.set_index(["channel", "replication"])
         diff = summary.sub(first.reindex(index=summary.index, columns=summary.columns))
         paired = [
             t_interval(diff.loc[channel, metric].to_numpy(float), level)
@@ -154,3 +157,8 @@ def compare(
         table.insert(0, "variant", name)
         frames.append(table)
     return pd.concat(frames, ignore_index=True)
+
+
+def _measured(result: Result) -> pd.DataFrame:
+    """Per replication × channel every measured figure, and the week's costs (`all`)."""
+    return pd.concat([result.summary, result.costs()], ignore_index=True)

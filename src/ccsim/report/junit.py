@@ -53,10 +53,12 @@ def _xml(text: str) -> str:
 
 
 def _describe(c: TargetCheck) -> str:
+    """A failed target in percentages, as its name and `ccsim run` give them (it was
+    `estimate 0.7870` beside `phone sl_20s ≥ 80%` until 2026-12-07)."""
     text = (
-        f"{c.name}: estimate {c.mean:.4f} (95% CI {c.ci[0]:.4f}-{c.ci[1]:.4f}), "
-        f"compared value {c.bound:.4f}"
+        f"{c.name}: estimate {c.mean:.2%} (95% CI {c.ci[0]:.2%}-{c.ci[1]:.2%}), "
+        f"compared value {c.bound:.2%}"
     )
     if c.attainment is not None:
-        text = f"{c.name}: over the window {c.mean:.4f}; {c.attainment.text('.4f')}"
+        text = f"{c.name}: over the window {c.mean:.2%}; {c.attainment.text('.2%')}"
     return text
