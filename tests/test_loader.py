@@ -313,8 +313,13 @@ def test_a_quoted_number_is_that_number_and_quoted_text_is_refused_at_its_line()
          "'12.5 %' (expected a number; for 12.5 %, write 0.125)"),
         ("simulation:", 'shrinkage: "10%"\nsimulation:', "shrinkage: got '10%' (expected a "
          "number; for 10 %, write 0.1)"),
-        # not a share: no hint
+        # a share in a mapping of shares (no hint until 2026-12-07)
+        ("mix: {phone: 0.7,", 'mix: {phone: "70%",', "reasons.question.mix.phone: got '70%' "
+         "(expected a number; for 70 %, write 0.7)"),
+        # not a share: no hint, nor in a mapping of other numbers
         ("wage: 15", 'wage: "5%"', "groups.agents.wage: got '5%' (expected a number)"),
+        ("skills: {phone: 1,", 'skills: {phone: "1%",', "groups.agents.skills.phone: got '1%' "
+         "(expected a whole number)"),
     ],
 )  # fmt: skip
 def test_a_share_written_as_a_percentage_is_told_the_number_to_write(old, new, said):

@@ -703,6 +703,19 @@ def test_a_handle_time_or_patience_with_its_unit_or_short_is_not_warned_about(tm
     assert not any("read as" in str(w) for w in s.warnings), s.warnings
 
 
+def test_warnings_come_in_file_order_as_errors_do(tmp_path):
+    # the warnings about how the file is written (a bare patience, line 9) came after
+    # the others (calls while closed, line 10; a group nobody works, line 30), whatever
+    # their lines, until 2026-12-07
+    text = MINIMAL.replace("patience: 3min", "patience: 300").replace(
+        "  supervisor:\n", "  trainee:\n    skills: {phone: 1}\n    wage: 10\n  supervisor:\n"
+    )
+    warnings = _warnings(text, tmp_path)
+    lines = [int(w.split(":")[1]) for w in warnings]
+    assert len(lines) == 3 and lines == sorted(lines), warnings  # (the third: closed hours)
+    assert "channels.phone.patience" in warnings[0] and "groups.trainee" in warnings[-1]
+
+
 def test_warning_channel_open_with_nobody_on_duty(tmp_path):
     text = MINIMAL.replace('open: {mon-fri: "08:00-18:00"}', 'open: {mon-sat: "08:00-18:00"}')
     warnings = _warnings(text, tmp_path)

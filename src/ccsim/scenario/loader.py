@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
+from pydantic.fields import FieldInfo
 
 from ccsim.scenario import rules, units, yamlfile
 from ccsim.scenario.limits import DEFAULT_FILE_LIMITS, FileLimits
@@ -104,7 +105,8 @@ def validate(
         raise ScenarioError(in_file_order([_locate(p, name, lines) for p in errors]))
     if not variant:  # a variant's data is the model's, durations in bare minutes
         warnings += rules.written(data, scenario)
-    located = [_locate(p, name, lines) for p in warnings]
+    # in file order, as errors are (those of the written text came after the rest)
+    located = in_file_order([_locate(p, name, lines) for p in warnings])
     return scenario.with_origin(source, located, variant, allowed)
 
 
@@ -459,6 +461,9 @@ def _metadata(loc: Loc, root: type[BaseModel] = Scenario) -> list[Any]:
     if field is None:
         return []
     found = [m for a in _flatten(field.annotation) for m in getattr(a, "__metadata__", ())]
+    # a nested `Annotated[float, Field(le=1)]` (a mapping's values) holds its constraints
+    # in a FieldInfo; the field's own are unpacked already
+    found = [c for m in found for c in (m.metadata if isinstance(m, FieldInfo) else [m])]
     return found + list(field.metadata)
 
 
@@ -468,8 +473,25 @@ def _is_duration(loc: Loc, root: type[BaseModel] = Scenario) -> bool:
 
 
 def _is_share(loc: Loc, root: type[BaseModel] = Scenario) -> bool:
-    """Whether the field at `loc` is a share (bounded by 1: `at_least`, `shrinkage`)."""
-    return any(1 in (getattr(v, "le", None), getattr(v, "lt", None)) for v in _metadata(loc, root))
+    """Whether the field at `loc` is a share (bounded by 1: `at_least`, `shrinkage`), or
+    a value of a mapping of shares (`mix: {phone: …}`: no hint for `"70%"` there until
+    2026-12-07)."""
+
+    def bounded(at: Loc) -> bool:
+        return any(
+            1 in (getattr(v, "le", None), getattr(v, "lt", None)) for v in _metadata(at, root)
+        )
+
+    return bounded(loc) or (_in_mapping(loc, root) and bounded(loc[:-1]))
+
+
+def _in_mapping(loc: Loc, root: type[BaseModel] = Scenario) -> bool:
+    """Whether `loc` is a value of a field that is a mapping (`reasons.x.mix.phone`)."""
+    model = _model_at(loc[:-2], root) if len(loc) >= 2 and isinstance(loc[-2], str) else None
+    field = model.model_fields.get(loc[-2]) if model is not None else None
+    return field is not None and any(
+        typing.get_origin(c) is dict for c in _flatten(field.annotation)
+    )
 
 
 def _slip(written: str, key: str) -> bool:
