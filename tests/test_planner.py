@@ -691,17 +691,20 @@ def test_plan_without_shift_templates_is_a_clear_error(tmp_path):
     assert "no shift templates" in r.stderr and "Traceback" not in r.stderr
 
 
-def test_the_plan_console_shows_fte_as_the_json_does(tmp_path):
-    # one decimal: rows 5.8 and 0.8 under a total of 6.5 (the JSON's 5.75 + 0.8 = 6.55)
+def test_the_plan_console_shows_fte_and_hires_as_the_json_does(tmp_path):
+    # one decimal: rows 5.8 and 0.8 under a total of 6.5 (the JSON's 5.75 + 0.8 = 6.55);
+    # and who to employ, which only the documents said until 2026-12-07
     shop = SCENARIOS / "small_shop.yaml"
     options = ("-n", "3", "--verify", "4", "-w", "1", "--seed", "4")
     doc = json.loads(run_cli("plan", str(shop), *options, "--json").stdout)
     shown = run_cli("plan", str(shop), *options).stdout
-    rows = {line.split("│")[1].strip(): line.split("│")[3].strip()
-            for line in shown.splitlines() if line.count("│") == 5}  # fmt: skip
+    cells = [line.split("│") for line in shown.splitlines() if line.count("│") == 6]
+    rows = {row[1].strip(): [c.strip() for c in row[2:6]] for row in cells}
+    hired = {g: str(c["hired"]) for g, c in doc["cost"]["by_group"].items()}
     for g, fte in doc["fte"].items():
-        assert rows[g] == f"{fte:.2f}"
-    assert rows["total"] == f"{sum(doc['fte'].values()):.2f}"
+        assert rows[g][1] == f"{fte:.2f}" and rows[g][3] == hired[g], rows
+    assert rows["total"][1] == f"{sum(doc['fte'].values()):.2f}"
+    assert rows["total"][3] == str(doc["cost"]["hired"])
 
 
 def test_progress_says_the_round_rosters_simulated_cost_and_budget_left():

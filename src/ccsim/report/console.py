@@ -245,16 +245,28 @@ def render_plan(doc: PlanDocument, console: Console) -> None:
             f"{line.staff_cost:,.2f}",
         )
     console.print(roster)
-    people = Table(title="Headcount and hours per group")
-    for col in ("group", "headcount", "FTE", "paid h/week"):
+    # who to employ, with shrinkage (docs/reports.md, `hired`): only the documents, the
+    # workbook and the HTML said it until 2026-12-07
+    people = Table(
+        title="Headcount and hours per group (hired: full-time people to employ, shrinkage "
+        "included)"
+    )
+    for col in ("group", "headcount", "FTE", "paid h/week", "hired"):
         people.add_column(col, justify="left" if col == "group" else "right")
     for g, n in doc.headcount.items():
-        people.add_row(g, str(n), f"{doc.fte[g]:.2f}", f"{doc.groups[g].paid_hours:,.1f}")
+        people.add_row(
+            g,
+            str(n),
+            f"{doc.fte[g]:.2f}",
+            f"{doc.groups[g].paid_hours:,.1f}",
+            str(doc.cost.by_group[g].hired),
+        )
     people.add_row(
         "total",
         str(sum(doc.headcount.values())),
         f"{sum(doc.fte.values()):.2f}",
         f"{doc.paid_hours:,.1f}",
+        str(doc.cost.hired),
     )
     console.print(people)
     render_run(doc, console)
