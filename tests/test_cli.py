@@ -340,6 +340,9 @@ def test_a_memory_limit_without_a_unit_is_refused_with_the_sizes_to_write():
     assert r.returncode == 2 and "Traceback" not in r.stderr
     assert "16 has no unit: write 16GB, 16MB or none" in r.stderr, r.stderr
     assert "bytes" not in r.stderr
+    for value in ("0", "-5", "inf"):  # no unit to offer: "write 0GB" was refused in turn
+        r = ccsim("run", str(SCENARIOS / "small_shop.yaml"), "-q", "--memory-limit", value)
+        assert r.returncode == 2 and "a size must be positive and finite" in r.stderr, r.stderr
 
 
 def test_one_commands_json_does_not_carry_over_to_the_next_in_one_process(tmp_path):

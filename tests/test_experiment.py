@@ -5,11 +5,13 @@ from __future__ import annotations
 import re
 import warnings
 
+import numpy as np
 import pandas as pd
 import pytest
 
 import ccsim
 from ccsim.experiment import runner as experiment
+from ccsim.measure.confidence import t_interval
 from conftest import SCENARIOS
 
 
@@ -286,3 +288,13 @@ def test_a_result_says_its_first_replication_when_a_run_can_repeat_it():
     pd.testing.assert_frame_equal(
         two.summary, both[both["replication"] == 1].reset_index(drop=True)
     )
+
+
+def test_values_all_the_same_give_that_value_and_no_interval():
+    # the mean of three 11,184.55 was 11,184.550000000003, and a week's staff cost, the
+    # same in every replication, got a CI of its rounding (a review, 2026-12-07)
+    for n in (1, 2, 3, 6, 7, 13):
+        mean, low, high = t_interval(np.full(n, 11184.55))
+        assert mean == low == high == 11184.55, n
+    mean, low, high = t_interval(np.array([[0.7, 1.0], [0.7, 2.0], [0.7, np.nan]]))
+    assert mean[0] == low[0] == high[0] == 0.7 and low[1] < mean[1] == 1.5 < high[1]

@@ -320,6 +320,9 @@ def test_a_quoted_number_is_that_number_and_quoted_text_is_refused_at_its_line()
         ("wage: 15", 'wage: "5%"', "groups.agents.wage: got '5%' (expected a number)"),
         ("skills: {phone: 1,", 'skills: {phone: "1%",', "groups.agents.skills.phone: got '1%' "
          "(expected a whole number)"),
+        # nor for a whole mapping of shares written as one (`write 0.94` is refused too)
+        ("mix: {phone: 0.7, email: 0.6}", 'mix: "94%"', "reasons.question.mix: got '94%' "
+         "(expected a mapping (key: value))"),
     ],
 )  # fmt: skip
 def test_a_share_written_as_a_percentage_is_told_the_number_to_write(old, new, said):

@@ -703,6 +703,27 @@ def test_a_handle_time_or_patience_with_its_unit_or_short_is_not_warned_about(tm
     assert not any("read as" in str(w) for w in s.warnings), s.warnings
 
 
+@pytest.mark.parametrize(
+    ("name", "said"),
+    [
+        ("escalation", "'escalation' names the escalations' figures in the outputs"),
+        (
+            "all",
+            "'all' names the whole center's figures (a sweep's or compare's costs) in the outputs",
+        ),
+    ],
+)
+def test_a_channel_cannot_take_a_name_the_outputs_give_other_rows(name, said):
+    # a channel `escalation` was accepted, its figures mixed with the escalations'
+    with pytest.raises(ccsim.ScenarioError) as info:
+        ccsim.loads(MINIMAL.replace("email", name))
+    (message,) = [str(m) for m in info.value.messages]
+    assert (
+        message
+        == f"<string>:{minimal_line('email:')}: channels.{name}: {said}: name the channel otherwise"
+    )
+
+
 def test_warnings_come_in_file_order_as_errors_do(tmp_path):
     # the warnings about how the file is written (a bare patience, line 9) came after
     # the others (calls while closed, line 10; a group nobody works, line 30), whatever

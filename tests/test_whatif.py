@@ -195,6 +195,10 @@ def test_a_sweep_and_a_compare_show_what_each_variant_costs_a_week():
     assert plus["diff"] == pytest.approx(2 * one, abs=0.01)
     assert plus["diff_low"] == plus["diff"] == plus["diff_high"]
     assert compared.loc[("+2", "all", "total_cost"), "diff"] == pytest.approx(2 * one, abs=0.05)
+    # every variant's costs in the scenario's currency: a variant in another was
+    # labelled in the scenario's (a review)
+    with pytest.raises(ValueError, match=r"costs.currency of a variant: .* currency, EUR"):
+        ccsim.sweep(shop, {"costs.currency": ["EUR", "USD"]}, 1, seed=4, workers=1)
 
 
 def test_the_sweep_console_shows_the_cost_and_no_abandon_rate_where_nobody_can_abandon():

@@ -237,7 +237,7 @@ def memory_size(value: Any) -> str:
     from ccsim.model.work import parse_size
 
     text = str(value).strip()
-    if is_number(text):
+    if is_number(text) and 0 < float(text) < math.inf:  # (the rest: parse_size's words)
         raise ValueError(f"{text} has no unit: write {text}GB, {text}MB or none")
     parse_size(text)
     return text

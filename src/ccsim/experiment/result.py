@@ -16,13 +16,12 @@ from ccsim.measure.confidence import t_interval
 from ccsim.measure.contacts import contact_table
 from ccsim.measure.tables import Tables
 from ccsim.model.replication import Replication
-from ccsim.scenario.model import Scenario
+from ccsim.scenario.model import WHOLE_CENTER, Scenario
 
 CHECK_COLUMNS = (
     "target", "channel", "metric", "goal", "mean", "ci_low", "ci_high", "per",
     "periods_met", "periods", "worst_period", "worst_mean", "met",
 )  # fmt: skip
-ALL = "all"  # the channel of figures of the whole center (its cost: `Result.costs`)
 
 
 class Result:
@@ -122,7 +121,7 @@ class Result:
             rows.append(
                 {
                     "replication": replication,
-                    "channel": ALL,
+                    "channel": WHOLE_CENTER,
                     "staff_cost": money(cost.wages + cost.overhead),
                     "total_cost": cost.total,
                 }

@@ -57,6 +57,12 @@ def _simulate(
                     f"replications of one seed (common random numbers); give {field}= "
                     f"({option}) instead"
                 )
+        if variant.costs.currency != s.costs.currency:  # (labelled in the scenario's)
+            raise ValueError(
+                f"costs.currency of a variant: every variant's costs are set side by side "
+                f"in the scenario's currency, {s.costs.currency}; convert the wages and "
+                "per-contact costs instead"
+            )
         work.ensure_fits(variant, memory_limit, replications)  # (none was: 2026-12-06)
     results = {}
     for i, (name, variant) in enumerate(scenarios.items()):

@@ -11,14 +11,21 @@ from scipy import stats
 
 def _mean_and_error(values: np.ndarray, axis: int) -> tuple[np.ndarray, ...]:
     """(count, mean, standard error) along `axis`, NaNs ignored; quiet (no RuntimeWarning)
-    when there are fewer than two values and so no spread."""
+    when there are fewer than two values and so no spread. Values all the same give that
+    value and no error exactly (the mean of three 11,184.55 was 11,184.550000000003, and
+    a week's staff cost, the same in every replication, got a CI of its rounding)."""
     values = np.asarray(values, float)
     n = np.sum(~np.isnan(values), axis=axis)
+    if not values.size:
+        return n, np.full(n.shape, np.nan), np.zeros(n.shape)
     with np.errstate(invalid="ignore", divide="ignore"), warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
-        mean = np.nanmean(values, axis=axis) if values.size else np.full(n.shape, np.nan)
-        sd = np.nanstd(values, axis=axis, ddof=1) if values.size else np.zeros(n.shape)
-        return n, mean, sd / np.sqrt(n)
+        mean = np.nanmean(values, axis=axis)
+        sd = np.nanstd(values, axis=axis, ddof=1)
+        low = np.nanmin(values, axis=axis)
+        same = low == np.nanmax(values, axis=axis)
+        # ([()]: a scalar stays a NumPy float, as nanmean gives it: JSON writes those)
+        return n, np.where(same, low, mean)[()], (np.where(same, 0.0, sd) / np.sqrt(n))[()]
 
 
 def _half_width(n: np.ndarray, error: np.ndarray, quantile: float) -> np.ndarray:

@@ -435,7 +435,8 @@ def _describe(err: dict, loc: Loc, root: type[BaseModel] = Scenario) -> str:
         percent = (
             re.fullmatch(r"\s*([0-9]+(?:\.[0-9]*)?)\s*%\s*", raw) if isinstance(raw, str) else None
         )
-        if percent and _is_share(loc, root):
+        number = kind.startswith(("float_", "int_"))  # (not a mapping of shares: `mix: "94%"`)
+        if percent and number and _is_share(loc, root):
             expected += f"; for {percent[1]} %, write {float(percent[1]) / 100:g}"
         return f"{'empty' if raw is None else f'got {got}'} (expected {expected})"
     if kind in ("too_short", "too_long"):  # pydantic: "Dictionary should have at least 1

@@ -105,6 +105,9 @@ Clock = Annotated[
 DayName = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 DistName = Literal["exponential", "lognormal", "gamma", "weibull", "fixed"]
 ESCALATION = "escalation"
+WHOLE_CENTER = "all"  # the figures of the whole center beside the channels' (the costs)
+# names the measured tables give other rows than a channel's: a channel cannot take them
+RESERVED_CHANNELS = (ESCALATION, WHOLE_CENTER)
 
 
 # the service level's denominators (`ccsim.measure.service_level.counted`)

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ccsim.scenario import timegrid, units
-from ccsim.scenario.model import ESCALATION, Scenario
+from ccsim.scenario.model import ESCALATION, RESERVED_CHANNELS, WHOLE_CENTER, Scenario
 from ccsim.scenario.problems import Loc, Message, Problem
 from ccsim.scenario.tables import Table
 
@@ -159,8 +159,17 @@ def unknown_names(n: Names) -> list[Problem]:
 
 
 def _names(s: Scenario) -> list[Problem]:
-    """Unknown names, and abandon limits and escalation scopes where they cannot apply."""
+    """Unknown names, reserved ones, and abandon limits and escalation scopes where they
+    cannot apply."""
     out = unknown_names(Names.of(s))
+    for ch in s.channels:  # (a channel `escalation` was accepted, its rows mixed with the
+        if ch in RESERVED_CHANNELS:  # escalations'; `all` with the costs of a sweep)
+            what = {
+                ESCALATION: "the escalations' figures",
+                WHOLE_CENTER: "the whole center's figures (a sweep's or compare's costs)",
+            }[ch]
+            msg = f"{ch!r} names {what} in the outputs: name the channel otherwise"
+            out.append(Problem(("channels", ch), msg))
     for ch, target in s.targets.items():
         message = ch == ESCALATION or (ch in s.channels and s.channels[ch].kind == "message")
         if target.max_abandon is not None and message:
