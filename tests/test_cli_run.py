@@ -248,9 +248,40 @@ def test_check_passes_fails_and_writes_junit(tmp_path):
     assert by_file[str(broken)].find("testcase/failure") is not None
     # the estimate in percentages, as the target's name: `estimate 0.1234` until 2026-12-07
     percents = r"estimate \d+\.\d\d% \(95% CI \d+\.\d\d%-\d+\.\d\d%\)"
+    (said,) = re.findall(rf"^MISS \S+: (phone sl_0s ≥ 99%: {percents})$", r.stdout, re.MULTILINE)
+    # and JUnit says what the console says (it said "compared value …", naming no bound);
+    # a pass carries its estimate too (it was a bare name)
     (case,) = [c for c in by_file[str(impossible)] if c.get("name") == "phone sl_0s ≥ 99%"]
-    assert re.match(rf"phone sl_0s ≥ 99%: {percents}, compared value \d+\.\d\d%$", case[0].text)
-    assert re.search(rf"MISS \S+: phone sl_0s ≥ 99%: {percents}$", r.stdout, re.MULTILINE)
+    assert case.find("failure").text == case.find("failure").get("message") == said
+    passes = [c for c in by_file[SHOP].iter("testcase") if c.find("failure") is None]
+    assert passes and all(
+        re.fullmatch(rf"{re.escape(c.get('name'))}: {percents}", c.find("system-out").text)
+        for c in passes
+    )
+    # an invalid file has its line on stdout too (only stderr named it), as in JUnit
+    assert f"MISS {broken}: valid scenario: 1 problem (above)" in r.stdout.splitlines()
+
+
+def test_check_says_a_valid_files_warnings_as_validate_does(tmp_path):
+    # a target `within: 30` read as 30 minutes passed the gate without a word: `check`
+    # printed no warning anywhere (a user's walkthrough, 2026-12-07)
+    f = tmp_path / "w.yaml"
+    f.write_text(
+        Path(SHOP)
+        .read_text()
+        .replace("{within: 30s, at_least: 0.80}", "{within: 30, at_least: 0.80}")
+    )
+    (validated,) = json.loads(ccsim("validate", str(f), "--json").stdout)["files"]
+    warnings = validated["warnings"]
+    assert any("30 is read as 30 minutes" in w["message"] for w in warnings), warnings
+    junit = tmp_path / "j.xml"
+    r = ccsim("check", str(f), "-n", "1", "-w", "1", "--junit", str(junit))
+    for w in warnings:
+        assert f"{f}:{w['line']}: warning: {w['field']}: {w['message']}" in r.stderr, r.stderr
+    (checked,) = json.loads(ccsim("check", str(f), "-n", "1", "-w", "1", "--json").stdout)["files"]
+    assert checked["warnings"] == warnings
+    said = ET.parse(junit).getroot().find("testsuite/system-err").text
+    assert all(w["message"] in said for w in warnings)
 
 
 def test_check_confidence_is_stricter_than_the_mean(tmp_path):

@@ -143,6 +143,12 @@ class FileCheck:
         return self.result.target_checks(self.confidence) if self.result is not None else []
 
     @property
+    def warnings(self) -> list[Message]:
+        """The valid file's warnings, as `validate` gives them (`check` printed none until
+        2026-12-07: a target read as 30 minutes passed the gate without a word)."""
+        return list(self.result.scenario.warnings) if self.result is not None else []
+
+    @property
     def met(self) -> bool:
         """Valid and every target met."""
         return self.valid and all(c.met for c in self.checks)

@@ -44,10 +44,8 @@ from ccsim.cli.common import (
     say_written,
 )
 from ccsim.scenario import limits, units
-from ccsim.scenario.units import percent
 
 if TYPE_CHECKING:
-    from ccsim.measure.targets import TargetCheck
     from ccsim.scenario.model import Scenario
 
 
@@ -197,18 +195,25 @@ def check(
         )  # fmt: skip
     docs = []
     for f in files:
-        for m in f.messages:
+        for m in f.messages + f.warnings:  # a valid file's warnings too, as validate's
             err.print(str(m), markup=False)
+        path = units.printable(f.path)  # one line, whatever the file is named
+        warned = [message_json(m) for m in f.warnings]
         if not f.valid:
             errors = [message_json(m) for m in f.messages]  # as validate's (strings before)
             docs.append(
-                {"path": str(f.path), "valid": False, "errors": errors, "targets_met": False}
-            )
+                {"path": str(f.path), "valid": False, "errors": errors, "warnings": warned,
+                 "targets_met": False}
+            )  # fmt: skip
+            if not as_json:  # (stdout never named an invalid file: only stderr did)
+                count = f"{len(f.messages)} problem{'s' * (len(f.messages) != 1)}"
+                out.print(f"MISS {path}: {junit_xml.VALID}: {count} (above)", markup=False)
             continue
         docs.append(
             {
                 "path": str(f.path),
                 "valid": True,
+                "warnings": warned,
                 "targets_met": f.met,
                 "run": f.result.document(confidence),
             }
@@ -216,13 +221,14 @@ def check(
         if not as_json:
             for c in f.checks:
                 mark = "ok  " if c.met else "MISS"
-                path = units.printable(f.path)  # one line, whatever the file is named
-                out.print(f"{mark} {path}: {c.name}: {_judged(c, confidence)}", markup=False)
+                out.print(f"{mark} {path}: {c.name}: {c.verdict(confidence)}", markup=False)
     ok = all(f.met for f in files)
     if junit is not None:
         junit_xml.write(
             junit,
             {str(f.path): f.checks if f.valid else [str(m) for m in f.messages] for f in files},
+            confidence,
+            {str(f.path): [str(m) for m in f.warnings] for f in files},
         )
     if as_json:
         print_json({"targets_met": ok, "confidence": confidence, "files": docs})
@@ -332,21 +338,3 @@ def _swept(s: Scenario, channel: str, metric: str) -> bool:
         return True
     voice_or_chat = channel in s.channels and s.channels[channel].kind != "message"
     return metric == "abandon_rate" and voice_or_chat
-
-
-def _judged(c: TargetCheck, confidence: float | None) -> str:
-    """What decided a target: for one per day or interval its periods (a MISS beside a
-    window estimate above the goal read as a contradiction); for one over the window the
-    estimate, and when `--confidence` decided a miss the one-sided bound it compared. In
-    percentages, as the target's name and `ccsim run` give them (fractions until
-    2026-12-07: `phone sl_20s ≥ 80%: estimate 0.7870`), to two decimals, as a gate's
-    verdict close to its goal needs."""
-    if c.mean != c.mean:  # a channel without contacts: no estimate (it printed nan)
-        return "no estimate (no contacts)"
-    estimate = f"estimate {c.mean:.2%} (95% CI {c.ci[0]:.2%}-{c.ci[1]:.2%})"
-    if c.attainment is not None:
-        return f"{c.attainment.text('.2%')}; over the window {estimate}"
-    if c.met or confidence is None:
-        return estimate
-    sign = "<" if c.kind == "service" else ">"
-    return f"{estimate}, one-sided {confidence:.0%} bound {c.bound:.2%} {sign} {percent(c.goal)}"

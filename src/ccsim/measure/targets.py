@@ -106,6 +106,24 @@ class TargetCheck:
             f"value compared with the goal {self.bound:.1%}"
         )
 
+    def verdict(self, confidence: float | None = None) -> str:
+        """What decided the target, as `ccsim check` and its JUnit report say it: for one
+        per day or interval its periods (a MISS beside a window estimate above the goal
+        read as a contradiction); for one over the window the estimate, and when
+        `confidence` decided a miss the one-sided bound it compared. In percentages, as
+        the target's name gives them, to two decimals, as a verdict close to its goal
+        needs (`estimate 0.7870` until 2026-12-07)."""
+        if self.mean != self.mean:  # a channel without contacts: no estimate (it read nan)
+            return "no estimate (no contacts)"
+        estimate = f"estimate {self.mean:.2%} (95% CI {self.ci[0]:.2%}-{self.ci[1]:.2%})"
+        if self.attainment is not None:
+            return f"{self.attainment.text('.2%')}; over the window {estimate}"
+        if self.met or confidence is None:
+            return estimate
+        sign = "<" if self.kind == "service" else ">"
+        bound = f"one-sided {confidence:.0%} bound {self.bound:.2%}"
+        return f"{estimate}, {bound} {sign} {percent(self.goal)}"
+
     @property
     def name(self) -> str:
         """`phone sl_20s ≥ 80%`, `phone sl_20s ≥ 80% per interval` — a readable identifier

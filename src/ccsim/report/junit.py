@@ -11,18 +11,27 @@ from ccsim.measure.targets import TargetCheck
 
 # how a file `write` wrote starts: only such a file is replaced (a scenario given as
 # `--junit` by a slip had been overwritten with the XML)
+VALID = "valid scenario"  # the test case of a file that did not validate
 MARK = "<?xml version='1.0' encoding='utf-8'?>\n<testsuites name=\"ccsim check\""
 
 
-def write(path: Path, files: dict[str, list[TargetCheck] | list[str]]) -> None:
-    """`files` maps a scenario path to its target checks, or to validation messages."""
+def write(
+    path: Path,
+    files: dict[str, list[TargetCheck] | list[str]],
+    confidence: float | None = None,
+    warnings: dict[str, list[str]] | None = None,
+) -> None:
+    """`files` maps a scenario path to its target checks, or to validation messages;
+    each target is said as `ccsim check` says it (`TargetCheck.verdict`: a failure's
+    message, a pass's system-out), a file's `warnings` in its suite's system-err."""
     suites = ET.Element("testsuites", name="ccsim check")
     for file, items in files.items():
+        said_of_file = (warnings or {}).get(file, [])
         file = _xml(file)
         suite = ET.SubElement(suites, "testsuite", name=file)
         failures = 0
         if items and isinstance(items[0], str):  # the file did not validate
-            case = ET.SubElement(suite, "testcase", classname=file, name="valid scenario")
+            case = ET.SubElement(suite, "testcase", classname=file, name=VALID)
             text = _xml("\n".join(items))  # type: ignore[arg-type]
             ET.SubElement(case, "failure", message="invalid scenario").text = text
             failures = 1
@@ -31,10 +40,14 @@ def write(path: Path, files: dict[str, list[TargetCheck] | list[str]]) -> None:
             count = len(items)
             for check in items:
                 case = ET.SubElement(suite, "testcase", classname=file, name=_xml(check.name))
+                said = _xml(f"{check.name}: {check.verdict(confidence)}")
                 if not check.met:
                     failures += 1
-                    said = _xml(_describe(check))
                     ET.SubElement(case, "failure", message=said).text = said
+                else:  # (a pass was a bare name in a report that shows passes)
+                    ET.SubElement(case, "system-out").text = said
+        if said_of_file:
+            ET.SubElement(suite, "system-err").text = _xml("\n".join(said_of_file))
         suite.set("tests", str(count))
         suite.set("failures", str(failures))
     tree = ET.ElementTree(suites)
@@ -50,15 +63,3 @@ _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 def _xml(text: str) -> str:
     """`text` with the characters XML cannot hold escaped as \\xNN."""
     return _NOT_XML.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
-
-
-def _describe(c: TargetCheck) -> str:
-    """A failed target in percentages, as its name and `ccsim run` give them (it was
-    `estimate 0.7870` beside `phone sl_20s ≥ 80%` until 2026-12-07)."""
-    text = (
-        f"{c.name}: estimate {c.mean:.2%} (95% CI {c.ci[0]:.2%}-{c.ci[1]:.2%}), "
-        f"compared value {c.bound:.2%}"
-    )
-    if c.attainment is not None:
-        text = f"{c.name}: over the window {c.mean:.2%}; {c.attainment.text('.2%')}"
-    return text
