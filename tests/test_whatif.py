@@ -6,6 +6,7 @@ import json
 import re
 
 import numpy as np
+import pandas as pd
 import pytest
 
 import ccsim
@@ -195,6 +196,12 @@ def test_a_sweep_and_a_compare_show_what_each_variant_costs_a_week():
     assert plus["diff"] == pytest.approx(2 * one, abs=0.01)
     assert plus["diff_low"] == plus["diff"] == plus["diff_high"]
     assert compared.loc[("+2", "all", "total_cost"), "diff"] == pytest.approx(2 * one, abs=0.05)
+    # a sweep gives the same paired differences to its first combination (it gave none:
+    # two overlapping CIs read as "no effect" where the paired one showed a clear one)
+    swept = table.set_index(["roster[0].agents", "channel", "metric"]).loc[agents[1]]
+    columns = ["mean", "ci_low", "ci_high", "diff", "diff_low", "diff_high"]
+    pd.testing.assert_frame_equal(swept[columns], compared.loc["+2"][columns])
+    assert (table.set_index("roster[0].agents").loc[agents[0], "diff"] == 0).all()
     # every variant's costs in the scenario's currency: a variant in another was
     # labelled in the scenario's (a review)
     with pytest.raises(ValueError, match=r"costs.currency of a variant: .* currency, EUR"):
@@ -212,6 +219,20 @@ def test_the_sweep_console_shows_the_cost_and_no_abandon_rate_where_nobody_can_a
     assert abandon == {"phone", "chat"}, r.stdout
     staff = [line for line in rows if "staff_cost / week" in line]
     assert len(staff) == 2 and all(re.search(r"\d,?\d*\.\d\d EUR", x) for x in staff), r.stdout
+    # the difference to the first combination, paired: none for the first itself; two
+    # agents more on the line cost exactly their pay (no CI), and change service levels
+    # by a paired interval
+    shop = ccsim.load(SCENARIOS / "small_shop.yaml")
+    line = shop.roster[0]
+    assert staff[0].split("│")[-2].strip() == ""
+    assert (
+        staff[1].split("│")[-2].strip()
+        == f"+{2 * agent_cost(shop, line.group, shop.shifts[line.shift]):,.2f}"
+    )
+    phone = [line for line in rows if "│ phone" in line and "sl_" in line]
+    assert re.fullmatch(
+        r"[+-]\d+\.\d pts \([+-]\d+\.\d to [+-]\d+\.\d\)", phone[1].split("│")[-2].strip()
+    )
     assert len([line for line in rows if "total_cost / week" in line]) == 2
 
 

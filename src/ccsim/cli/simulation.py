@@ -315,19 +315,44 @@ def sweep(
         print_json(doc)
         return
     view = Table(title=f"{s.name}: what-if sweep, {reps} replication(s), seed {seed}")
-    for col in [*grid, "channel", "metric", "estimate", "95% CI"]:
-        view.add_column(col, justify="right" if col in ("estimate", "95% CI") else "left")
+    figures = ("estimate", "95% CI", "vs first (paired 95% CI)")
+    for col in [*grid, "channel", "metric", *figures]:
+        view.add_column(col, justify="right" if col in figures else "left")
     shown = [_swept(s, c, m) for c, m in zip(table["channel"], table["metric"], strict=True)]
+    first = table[list(grid)].iloc[0].tolist()
     for row in table[shown].itertuples(index=False):
-        values = [str(v) for v in row[: len(grid)]]
-        if row.metric.endswith("_cost"):  # money; staff's is the same in every replication
-            estimate = f"{row.mean:,.2f} {s.costs.currency}"
-            spread = "" if row.ci_low == row.ci_high else f"{row.ci_low:,.2f}–{row.ci_high:,.2f}"
-            view.add_row(*values, row.channel, f"{row.metric} / week", estimate, spread)
-            continue
-        estimate, spread = f"{row.mean:.1%}", f"{row.ci_low:.1%}–{row.ci_high:.1%}"
-        view.add_row(*values, row.channel, row.metric, estimate, spread)
+        values = list(row[: len(grid)])
+        money = row.metric.endswith("_cost")  # staff's is the same in every replication
+        said = _money if money else _share
+        estimate = f"{row.mean:,.2f} {s.costs.currency}" if money else f"{row.mean:.1%}"
+        paired = (row.diff, row.diff_low, row.diff_high)
+        versus = "" if values == first else _difference(*paired, money)
+        view.add_row(
+            *map(str, values),
+            row.channel,
+            f"{row.metric} / week" if money else row.metric,
+            estimate,
+            "" if row.ci_low == row.ci_high and money else said(row.ci_low, row.ci_high),
+            versus,
+        )
     out.print(view)
+
+
+def _money(low: float, high: float) -> str:
+    return f"{low:,.2f}–{high:,.2f}"
+
+
+def _share(low: float, high: float) -> str:
+    return f"{low:.1%}–{high:.1%}"
+
+
+def _difference(diff: float, low: float, high: float, money: bool) -> str:
+    """A variant's difference to the first, with its paired CI: `+2.1 pts (+0.7 to
+    +3.4)`, `+1,404.00` (no CI when it is the same in every replication)."""
+    if money:  # (to the cent: a total cost's difference can be the same in every week)
+        exact = f"{low:+,.2f}" == f"{high:+,.2f}"
+        return f"{diff:+,.2f}" + ("" if exact else f" ({low:+,.2f} to {high:+,.2f})")
+    return f"{100 * diff:+.1f} pts ({100 * low:+.1f} to {100 * high:+.1f})"
 
 
 def _swept(s: Scenario, channel: str, metric: str) -> bool:

@@ -90,7 +90,10 @@ def sweep(
     """Simulate every combination of the grid's values under the same seed (common random
     numbers); a tidy table: one row per variant × channel × metric, with a 95% CI — and
     per variant the week's `staff_cost` and `total_cost` (channel `all`:
-    `Result.costs`), so that a what-if shows what it costs beside what it buys."""
+    `Result.costs`), so that a what-if shows what it costs beside what it buys — and,
+    as `compare`, each figure's difference to the first combination's with its paired
+    95% CI (`diff`, `diff_low`, `diff_high`; none until 2026-12-07, when two overlapping
+    CIs read as "no effect" where the paired one showed a clear one)."""
     if not isinstance(grid, Mapping):  # (None or "k=v" was a raw TypeError)
         raise TypeError(f"grid: expected {{field path: values}}, got {type(grid).__name__}")
     keys = list(grid)
@@ -98,12 +101,11 @@ def sweep(
     combinations = dict(  # numbered: values may be unhashable (opening hours, roster lines)
         enumerate(dict(zip(keys, values, strict=True)) for values in itertools.product(*lists))
     )
-    frames = []
     runs = _simulate(
         s, combinations, replications, seed, workers, scheduler, progress, memory_limit, False
     )
-    for i, result in runs.items():
-        table = estimate_table(_measured(result))
+    frames = []
+    for i, table in _paired(runs, 0.95).items():
         for key, value in reversed(combinations[i].items()):
             table.insert(0, key, [value] * len(table))
         frames.append(table)
@@ -146,8 +148,19 @@ def compare(
     runs = _simulate(
         s, variants, replications, seed, workers, scheduler, progress, memory_limit, True
     )
-    first = _measured(next(iter(runs.values()))).set_index(["channel", "replication"])
     frames = []
+    for name, table in _paired(runs, level).items():
+        table.insert(0, "variant", name)
+        frames.append(table)
+    return pd.concat(frames, ignore_index=True)
+
+
+def _paired(runs: dict[Any, Result], level: float) -> dict[Any, pd.DataFrame]:
+    """Per variant its estimates (`estimate_table`, the costs too) and each one's
+    difference to the FIRST variant's with its paired CI (`diff`, `diff_low`,
+    `diff_high`): replication r of each saw the same customers."""
+    first = _measured(next(iter(runs.values()))).set_index(["channel", "replication"])
+    tables = {}
     for name, result in runs.items():
         measured = _measured(result)
         table = estimate_table(measured, level)
@@ -160,9 +173,8 @@ def compare(
         table["diff"], table["diff_low"], table["diff_high"] = (
             np.array(paired, float).reshape(-1, 3).T
         )
-        table.insert(0, "variant", name)
-        frames.append(table)
-    return pd.concat(frames, ignore_index=True)
+        tables[name] = table
+    return tables
 
 
 def _measured(result: Result) -> pd.DataFrame:
