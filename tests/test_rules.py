@@ -724,6 +724,55 @@ def test_a_channel_cannot_take_a_name_the_outputs_give_other_rows(name, said):
     )
 
 
+DAY_SHIFT = 'day: {start: "08:00", length: 10h, days: mon-fri}'
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "where", "said"),
+    [
+        (DAY_SHIFT, 'day: {start: "08:00", length: 10, days: mon-fri}', "shifts.day.length",
+         "10 is read as 10 minutes (a bare number is minutes), a shift of 10 minutes: write "
+         "10h for hours, or 10min to keep minutes"),
+        (DAY_SHIFT, 'day: {start: "08:00", length: 10h, days: mon-fri, breaks: [{after: 4, '
+         "length: 30min}]}", "shifts.day.breaks[0].after", "4 is read as 4 minutes (a bare "
+         "number is minutes), a break 4 minutes into the shift: write 4h for hours"),
+        ("    kind: message", "    kind: message\n    tolerance: 72", "channels.email.tolerance",
+         "72 is read as 72 minutes (a bare number is minutes), a message's customers angry "
+         "within minutes, where hours or days are usual: write 72h for hours, or 72min"),
+    ],
+)  # fmt: skip
+def test_a_bare_number_where_hours_are_usual_is_warned_about_as_minutes(
+    tmp_path, old, new, where, said
+):
+    # `length: 4` validated as a 4-minute shift, `tolerance: 72` angered e-mail customers
+    # within 72 minutes (escalations tripled), both silently (a user's walkthrough)
+    text = MINIMAL.replace(old, new)
+    s = load_text(text, tmp_path)
+    read = [str(w) for w in s.warnings if "read as" in str(w)]
+    line = _line_of(text, new.split("\n")[-1].strip())  # the line of the value written
+    assert len(read) == 1 and read[0].startswith(f"{tmp_path / 's.yaml'}:{line}: warning: "
+                                                 f"{where}: {said}"), read  # fmt: skip
+    # a file ccsim writes names the unit: no warning when it is read back, the same values
+    again = ccsim.loads(s.to_yaml())
+    assert not any("read as" in str(w) for w in again.warnings)
+    assert again.model_dump() == s.model_dump()
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        (DAY_SHIFT, 'day: {start: "08:00", length: 600, days: mon-fri}'),  # 24 or more
+        (DAY_SHIFT, 'day: {start: "08:00", length: 10h, days: mon-fri, breaks: [{after: 0, '
+         "length: 15}]}"),  # a break at the start; a break's length is minutes as usual
+        ("    kind: message", "    kind: message\n    tolerance: 1440"),  # a day or more
+        ("patience: 3min", "patience: 3min\n    tolerance: 3"),  # a call's: minutes
+    ],
+)  # fmt: skip
+def test_a_bare_number_where_minutes_are_plausible_is_not_warned_about(tmp_path, old, new):
+    s = load_text(MINIMAL.replace(old, new), tmp_path)
+    assert not any("read as" in str(w) for w in s.warnings), s.warnings
+
+
 def test_warnings_come_in_file_order_as_errors_do(tmp_path):
     # the warnings about how the file is written (a bare patience, line 9) came after
     # the others (calls while closed, line 10; a group nobody works, line 30), whatever

@@ -984,7 +984,8 @@ class Scenario(Model):
         and staffing tables, by file name (`plain(self_contained=True)`); a target's
         `within` with its unit (`30s`: a bare 0.5 is minutes, and a bare number of 5 or
         more on a call or chat target is warned about, `rules.written`), and so the mean
-        of every resolution time and patience (a bare 75 is warned about as well). Fields
+        of every resolution time and patience (a bare 75 is warned about as well), every
+        tolerance, shift length and break time (a bare 4 for a shift as well). Fields
         without a value are left out: every one of them defaults to none
         (`tests/test_scenarios.py`), and a file full of empty keys was hard to read and
         to hand on."""
@@ -998,6 +999,15 @@ class Scenario(Model):
         for d in timed:
             if isinstance(d, dict) and isinstance(d.get("mean"), float | int):
                 d["mean"] = units.exact_duration(d["mean"])
+        # and the durations where hours are usual (a bare 360 for a tolerance is warned about)
+        spans = [(c, ("tolerance",)) for c in data.get("channels", {}).values()]
+        for shift in data.get("shifts", {}).values():
+            spans.append((shift, ("length",)))
+            spans += [(b, ("after", "length", "stagger")) for b in shift.get("breaks") or []]
+        for d, keys in spans:
+            for key in keys:
+                if isinstance(d.get(key), float | int):
+                    d[key] = units.exact_duration(d[key])
         return yamlfile.dump(data)
 
     def skilled_groups(self, channel: str) -> list[str]:

@@ -451,6 +451,7 @@ def _warnings(s: Scenario) -> list[Problem]:
 
 SECONDS_LIKELY = 5  # a bare `within` of at least this many minutes on a call or chat
 LONG_LIKELY = 60  # a bare mean handle time or a call's patience of at least an hour
+HOURS_LIKELY = 24  # a bare shift length or break start under this many minutes: hours?
 
 
 def _bare(value: object) -> float | None:
@@ -513,7 +514,44 @@ def written(data: object, s: Scenario) -> list[Problem]:
                 f"seconds, or {minutes:g}min to keep minutes"
             )
             out.append(Problem(where, msg, warning=True))
+    return out + _hours_likely(data, s)
+
+
+def _hours_likely(data: object, s: Scenario) -> list[Problem]:
+    """Bare numbers where hours are usual: a shift's length or a break's start under
+    HOURS_LIKELY (`length: 4` validated as a 4-minute shift, and the gate then failed on
+    something else), a message channel's tolerance under a day (`tolerance: 72` made
+    e-mail customers angry within 72 minutes: escalations tripled, silently) — a user's
+    walkthrough, 2026-12-07."""
+    short: list[tuple[tuple[str | int, ...], object, str]] = []
+    for name, shift in _mapping(data, "shifts").items():
+        if isinstance(shift, dict):
+            short.append((("shifts", name, "length"), shift.get("length"), "a shift of {}"))
+            breaks = shift.get("breaks")
+            for i, b in enumerate(breaks if isinstance(breaks, list) else []):
+                at = b.get("after") if isinstance(b, dict) else None
+                where = ("shifts", name, "breaks", i, "after")
+                short.append((where, at, "a break {} into the shift"))
+    out = []
+    for path, value, what in short:
+        minutes = _bare(value)
+        if minutes is not None and 0 < minutes < HOURS_LIKELY:
+            said = what.format(f"{minutes:g} minutes")
+            out.append(Problem(path, _hours_said(minutes, said), True))
+    for ch, channel in _mapping(data, "channels").items():
+        if ch in s.channels and s.channels[ch].kind == "message" and isinstance(channel, dict):
+            minutes = _bare(channel.get("tolerance"))
+            if minutes is not None and 0 < minutes < units.MINUTES_PER_DAY:
+                said = "a message's customers angry within minutes, where hours or days are usual"
+                out.append(Problem(("channels", ch, "tolerance"), _hours_said(minutes, said), True))
     return out
+
+
+def _hours_said(minutes: float, what: str) -> str:
+    return (
+        f"{minutes:g} is read as {minutes:g} minutes (a bare number is minutes), {what}: "
+        f"write {minutes:g}h for hours, or {minutes:g}min to keep minutes"
+    )
 
 
 def _week_span(start: float, end: float) -> str:
