@@ -47,6 +47,13 @@ def test_validate_reports_every_problem(tmp_path):
     r = ccsim("validate", str(bad))
     assert r.returncode == 1
     assert len([line for line in r.stderr.splitlines() if line.startswith(str(bad))]) == 2
+    # and stdout says so, with why (an invalid file had no line there; under --strict a
+    # file of warnings alone was counted invalid without a word of why)
+    assert r.stdout.splitlines() == [f"{bad}: invalid (2 errors)", "0 of 1 scenario file(s) valid"]
+    shop = str(SCENARIOS / "small_shop.yaml")  # (its warm-up warning)
+    assert ccsim("validate", shop).stdout.startswith(f"{shop}: ok (1 warning)\n")
+    strict = ccsim("validate", "--strict", shop)
+    assert strict.returncode == 1 and f"{shop}: invalid (1 warning, --strict)" in strict.stdout
 
 
 def test_validate_broken_yaml_empty_and_list(tmp_path):

@@ -69,11 +69,23 @@ def validate(
         for f, msgs in results.items():
             for m in msgs:  # every problem, warnings too, one line on stderr (docs/ci.md)
                 err.print(str(m), markup=False)
+            # each file's verdict and why (an invalid file had no line; under --strict a
+            # file of warnings alone was counted invalid without a word of why)
+            errors, warned = sum(not m.warning for m in msgs), sum(m.warning for m in msgs)
             if f not in invalid:
-                out.print(f"{units.printable(f)}: ok", markup=False)
+                said = f"ok ({_count(warned, 'warning')})" if warned else "ok"
+            elif errors:
+                said = f"invalid ({_count(errors, 'error')})"
+            else:
+                said = f"invalid ({_count(warned, 'warning')}, --strict)"
+            out.print(f"{units.printable(f)}: {said}", markup=False)
         n = len(results)
         out.print(f"{n - len(invalid)} of {n} scenario file(s) valid", markup=False)
     raise typer.Exit(EXIT_FAIL if invalid else EXIT_OK)
+
+
+def _count(n: int, what: str) -> str:
+    return f"{n} {what}{'s' * (n != 1)}"
 
 
 @app.command()
