@@ -284,6 +284,20 @@ def test_check_says_a_valid_files_warnings_as_validate_does(tmp_path):
     assert all(w["message"] in said for w in warnings)
 
 
+def test_check_says_what_to_write_for_a_percentage_and_when_one_week_has_no_spread(tmp_path):
+    # `--confidence 95` was refused without the number to write (a file's share gets it);
+    # on one replication `--confidence` judged the estimate, silently (a walkthrough)
+    for given in ("95", "95%"):
+        r = ccsim("check", SHOP, "-n", "1", "--confidence", given)
+        assert r.returncode == 2 and r.stderr.rstrip().endswith("; for 95 %, write 0.95")
+    r = ccsim("check", SHOP, "-n", "1", "-w", "1", "--confidence", "0.95")
+    note = f"{SHOP}: one replication has no spread: --confidence judged each target by its estimate"
+    assert note in r.stderr
+    assert note not in ccsim("check", SHOP, "-n", "2", "-w", "1", "--confidence", "0.95").stderr
+    r = ccsim("check", str(tmp_path))  # an empty folder: .yml files count as well
+    assert r.returncode == 2 and f"no *.yaml or *.yml files found in {tmp_path}" in r.stderr
+
+
 def test_check_confidence_is_stricter_than_the_mean(tmp_path):
     # a target the mean reaches but a 99.9% lower bound does not
     r = ccsim("run", SHOP, "-n", "3", "--json")

@@ -118,8 +118,17 @@ def share(value: Any) -> float:
 
 def number_between(lo: float, hi: float = math.inf, *, low_open: bool = False):
     """A parser of a finite number in [lo, hi] (in (lo, hi] with `low_open`); NaN and
-    infinity are refused with the range in the message."""
+    infinity are refused with the range in the message — and a share written as a
+    percentage (`--confidence 95`, `95%`) with the number to write, as a file's is."""
     shown = f"{'>' if low_open else '>='} {lo:g}" + ("" if hi == math.inf else f" and <= {hi:g}")
+
+    def refused(value: Any) -> ValueError:
+        said = f"expected a number {shown}, got {value!r}"
+        percent = re.fullmatch(r"\s*([0-9]+(?:\.[0-9]*)?)\s*%?\s*", str(value))
+        share = float(percent[1]) / 100 if percent else math.nan
+        if hi <= 1 and share * 100 > 1 and lo <= share <= hi:
+            said += f"; for {percent[1]} %, write {share:g}"  # type: ignore[index]
+        return ValueError(said)
 
     def parse(value: Any) -> float:
         if isinstance(value, float):
@@ -127,10 +136,10 @@ def number_between(lo: float, hi: float = math.inf, *, low_open: bool = False):
         try:
             result = float(value)
         except ValueError:
-            raise ValueError(f"expected a number {shown}, got {value!r}") from None
+            raise refused(value) from None
         low_ok = result > lo if low_open else result >= lo
         if not (math.isfinite(result) and low_ok and result <= hi):
-            raise ValueError(f"expected a number {shown}, got {value!r}")
+            raise refused(value)
         return result
 
     return parse

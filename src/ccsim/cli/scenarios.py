@@ -43,7 +43,7 @@ def validate(
         raise typer.Exit(2)
     files = loader.expand_paths(paths)
     if not files:
-        fail_usage("no *.yaml files found in " + ", ".join(map(str, paths)))
+        fail_usage("no *.yaml or *.yml files found in " + ", ".join(map(str, paths)))
     results = loader.validate_paths(files, allow_path or (), file_limits(max_file_size))
     invalid = {f for f, msgs in results.items() if any(not m.warning for m in msgs)}
     if strict:

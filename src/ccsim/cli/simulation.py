@@ -184,7 +184,7 @@ def check(
     if missing:
         fail_usage(", ".join(f"{p}: file not found" for p in missing))
     if not loader.expand_paths(paths):
-        fail_usage("no *.yaml files found in " + ", ".join(map(str, paths)))
+        fail_usage("no *.yaml or *.yml files found in " + ", ".join(map(str, paths)))
     if junit is not None:
         out_ok(junit, "--junit", folder=False, ours=junit_xml.MARK)
     with simulating(quiet) as progress:
@@ -218,6 +218,12 @@ def check(
                 "run": f.result.document(confidence),
             }
         )
+        if confidence is not None and len(f.result.tables) < 2:  # (silent until 2026-12-07)
+            err.print(
+                f"{path}: one replication has no spread: --confidence judged each target by "
+                "its estimate (give --reps 2 or more)",
+                markup=False,
+            )
         if not as_json:
             for c in f.checks:
                 mark = "ok  " if c.met else "MISS"
