@@ -84,6 +84,36 @@ def test_bad_changes_are_reported_with_their_path(omni):
     assert ccsim.with_changes(omni, {"name": "x2"}).name == "x2"
 
 
+def test_a_roster_line_is_named_by_its_group_and_shift_or_its_number_is_told():
+    # only a line's number named it, and a wrong one said "no such field" without the
+    # roster's lines: a planner counting from 1 changed the wrong line (a walkthrough)
+    shop = ccsim.load(SCENARIOS / "small_shop.yaml")
+    late = [k for k, r in enumerate(shop.roster) if (r.group, r.shift) == ("generalist", "late")]
+    named = ccsim.with_changes(shop, {"roster[generalist/late].agents": 9})
+    numbered = ccsim.with_changes(shop, {f"roster[{late[0]}].agents": 9})
+    assert named.model_dump() == numbered.model_dump() and named.roster[late[0]].agents == 9
+    lines = (
+        "the roster's lines are "
+        + ", ".join(f"roster[{k}] ({r.group}/{r.shift})" for k, r in enumerate(shop.roster[:-1]))
+        + f" and roster[{len(shop.roster) - 1}] ({shop.roster[-1].group}/{shop.roster[-1].shift})"
+    )
+    said = {
+        "roster[generalist/night].agents": f"no roster line is generalist/night: {lines}",
+        "roster[9].agents": f"no such field in the scenario; {lines} (or roster[GROUP/SHIFT])",
+        "roster[late].agents": f"no such field in the scenario; {lines} (or roster[GROUP/SHIFT])",
+        "shifts[a/b].length": "[a/b] names a roster line by its group and shift: roster[a/b]",
+    }
+    for path, message in said.items():
+        with pytest.raises(ccsim.ScenarioError) as info:
+            ccsim.with_changes(shop, {path: 1})
+        assert [str(m) for m in info.value.messages] == [f"<changes>: {path}: {message}"]
+    twice = ccsim.with_changes(
+        shop, {"roster": [*shop.plain()["roster"], shop.plain()["roster"][late[0]]]}
+    )
+    with pytest.raises(ccsim.ScenarioError, match="2 roster lines are generalist/late: the"):
+        ccsim.with_changes(twice, {"roster[generalist/late].agents": 1})
+
+
 def test_sweep_is_tidy_and_monotone_in_staffing():
     s = ccsim.load(SCENARIOS / "erlang_check.yaml")
     table = ccsim.sweep(s, {"roster[0].agents": [13, 15]}, replications=3, seed=2, workers=1)

@@ -1,7 +1,8 @@
 """What-if variants of a scenario: field paths set to new values, validated like a file.
 
 A change is a field path and a value: `arrivals.phone.weekly: 4800`,
-`roster[0].agents: 12`, `channels.whatsapp.open: {mon-fri: "09:00-18:00"}`,
+`roster[0].agents: 12` (or `roster[generalist/late].agents`: the line by its group and
+shift), `channels.whatsapp.open: {mon-fri: "09:00-18:00"}`,
 `anger: off`. A value `"*1.2"` (or `"x1.2"`) scales the current number. Every variant
 is validated like a scenario file (structure and cross-field rules), so a change that
 breaks a rule is reported with its field path.
@@ -20,6 +21,7 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from pydantic import BaseModel
@@ -29,19 +31,64 @@ from ccsim.scenario.loader import validate
 from ccsim.scenario.model import Distribution, Scenario, given, switch
 from ccsim.scenario.problems import Message, ScenarioError, field_path
 
-_TOKEN = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
+_TOKEN = re.compile(r"([^.\[\]]+)|\[(\d+)\]|\[([^\[\]]+/[^\[\]]+)\]")
 CHANGES = "<changes>"  # the "file" named in a variant's messages
 FOLLOWS = {"start_day": "start"}  # a field that follows from another when that is given
 
 
-def parse_path(path: str) -> list[str | int]:
-    """`roster[0].agents` → ["roster", 0, "agents"]."""
-    parts: list[str | int] = []
-    for name, index in _TOKEN.findall(path):
-        parts.append(int(index) if index else name)
-    if not parts or "".join(str(p) for p in parts) != re.sub(r"[.\[\]]", "", path):
-        raise ValueError(f"cannot read the field path {path!r} (expected e.g. roster[0].agents)")
+def parse_path(path: str) -> list[str | int | Line]:
+    """`roster[0].agents` → ["roster", 0, "agents"]; `roster[generalist/late].agents` →
+    ["roster", Line("generalist", "late"), "agents"]: a roster line by its group and
+    shift (`with_changes` finds its number)."""
+    parts: list[str | int | Line] = []
+    for name, index, line in _TOKEN.findall(path):
+        parts.append(int(index) if index else Line(*line.split("/", 1)) if line else name)
+    written = "".join(str(p) for p in parts)
+    if not parts or written != re.sub(r"[.\[\]]", "", path):
+        raise ValueError(
+            f"cannot read the field path {path!r} (expected e.g. roster[0].agents or "
+            "roster[generalist/late].agents)"
+        )
     return parts
+
+
+@dataclass(frozen=True)
+class Line:
+    """A roster line named by its group and shift in a field path."""
+
+    group: str
+    shift: str
+
+    def __str__(self) -> str:
+        return f"{self.group}/{self.shift}"
+
+
+def _numbered(data: dict, parts: list[str | int | Line], label: str, path: str) -> list[str | int]:
+    """`parts` with a roster line named by group and shift replaced by its number; one
+    that names no line, or two, is refused with the roster's lines."""
+    out: list[str | int] = []
+    for part in parts:
+        if not isinstance(part, Line):
+            out.append(part)
+            continue
+        if out != ["roster"]:
+            msg = f"[{part}] names a roster line by its group and shift: roster[{part}]"
+            raise ScenarioError([Message(label, None, path, msg)])
+        lines = data.get("roster") or []
+        found = [k for k, x in enumerate(lines) if Line(x["group"], x["shift"]) == part]
+        if len(found) != 1:
+            what = "no roster line is" if not found else f"{len(found)} roster lines are"
+            msg = f"{what} {part}: " + (_lines(lines) if lines else "there is no roster")
+            raise ScenarioError([Message(label, None, path, msg)])
+        out.append(found[0])
+    return out
+
+
+def _lines(lines: list[dict]) -> str:
+    """`the roster's lines are roster[0] (generalist/early), roster[1] (generalist/late)`
+    (the lines of a validated scenario's plain data)."""
+    named = [f"roster[{k}] ({x['group']}/{x['shift']})" for k, x in enumerate(lines)]
+    return "the roster's lines are " + _listed(named)
 
 
 def with_changes(s: Scenario, changes: dict[str, Any], *, label: str = CHANGES) -> Scenario:
@@ -56,7 +103,7 @@ def with_changes(s: Scenario, changes: dict[str, Any], *, label: str = CHANGES) 
     blocks: dict[str, BaseModel] = {}  # path → the block of fields a mapping replaced
     for path, value in changes.items():
         try:
-            parts = paths[path] = parse_path(path)
+            parts = paths[path] = _numbered(data, parse_path(path), label, path)
         except ValueError as exc:
             raise ScenarioError([Message(label, None, path, str(exc))]) from None
         parent = data
@@ -89,6 +136,9 @@ def with_changes(s: Scenario, changes: dict[str, Any], *, label: str = CHANGES) 
             parent[key] = value
         except (KeyError, IndexError, TypeError):
             msg = "no such field in the scenario" + _did_you_mean(data, parts)
+            lines = data.get("roster") if parts[0] == "roster" and len(parts) > 1 else None
+            if lines and not (isinstance(parts[1], int) and parts[1] < len(lines)):
+                msg += f"; {_lines(lines)} (or roster[GROUP/SHIFT])"  # (roster[9], roster[late])
             raise ScenarioError([Message(label, None, path, msg)]) from None
     if not changes:  # its file's scenario still, with the file's own warnings
         return s.model_copy()
