@@ -114,6 +114,24 @@ def test_a_roster_line_is_named_by_its_group_and_shift_or_its_number_is_told():
         ccsim.with_changes(twice, {"roster[generalist/late].agents": 1})
 
 
+def test_a_star_in_a_path_sets_every_key_or_line_there(omni):
+    # "+15 % on every channel" took one --set per channel, and a sweep then every
+    # combination of them: 32 variants for 5 channels where 2 were meant (a walkthrough)
+    v = ccsim.with_changes(omni, {"arrivals.*.weekly": "*1.15", "roster[*].agents": 1})
+    for ch, arrivals in omni.arrivals.items():
+        assert v.arrivals[ch].weekly == pytest.approx(1.15 * arrivals.weekly, rel=1e-12)
+    assert [r.agents for r in v.roster] == [1] * len(omni.roster)
+    assert v.arrivals["phone"].daily == omni.arrivals["phone"].daily  # nothing else
+    with pytest.raises(ccsim.ScenarioError) as info:
+        ccsim.with_changes(omni, {"name.*": 1})
+    said = "<changes>: name.*: * stands for every key of name, and it has none"
+    assert [str(m) for m in info.value.messages] == [said]
+    table = ccsim.sweep(omni, {"arrivals.*.weekly": ["*1", "*1.15"]}, 1, seed=3, workers=1)
+    offered = table[table.metric == "offered"].set_index(["arrivals.*.weekly", "channel"])["mean"]
+    assert sorted(set(table["arrivals.*.weekly"])) == ["*1", "*1.15"]  # two variants
+    assert all(offered["*1.15", ch] > offered["*1", ch] for ch in omni.arrivals)
+
+
 def test_sweep_is_tidy_and_monotone_in_staffing():
     s = ccsim.load(SCENARIOS / "erlang_check.yaml")
     table = ccsim.sweep(s, {"roster[0].agents": [13, 15]}, replications=3, seed=2, workers=1)

@@ -2,7 +2,8 @@
 
 A change is a field path and a value: `arrivals.phone.weekly: 4800`,
 `roster[0].agents: 12` (or `roster[generalist/late].agents`: the line by its group and
-shift), `channels.whatsapp.open: {mon-fri: "09:00-18:00"}`,
+shift), `arrivals.*.weekly: "*1.15"` (`*`: every key or line there),
+`channels.whatsapp.open: {mon-fri: "09:00-18:00"}`,
 `anger: off`. A value `"*1.2"` (or `"x1.2"`) scales the current number. Every variant
 is validated like a scenario file (structure and cross-field rules), so a change that
 breaks a rule is reported with its field path.
@@ -84,6 +85,59 @@ def _numbered(data: dict, parts: list[str | int | Line], label: str, path: str) 
     return out
 
 
+def _every(data: dict, changes: Mapping[str, Any], label: str) -> dict[str, Any]:
+    """`changes` with a path of a `*` part made one path per key (or line) there, each
+    set to the value: `arrivals.*.weekly: "*1.15"` scales every channel's volume (a
+    sweep over it took every combination of one `--set` per channel: 32 variants for 5
+    channels where 2 were meant; a walkthrough, 2026-12-07)."""
+    out: dict[str, Any] = {}
+    for path, value in changes.items():
+        try:
+            parts = parse_path(path)
+        except ValueError:
+            parts = []  # (said where the path is read)
+        if "*" not in parts:
+            out[path] = value
+            continue
+        found: list[list[str | int | Line]] = [[]]
+        for part in parts:
+            if part != "*":
+                found = [[*f, part] for f in found]
+                continue
+            grown = []
+            for f in found:
+                node = _at(data, f)  # a mapping's keys, a list's lines, else nothing
+                keys = range(len(node)) if isinstance(node, list) else node or ()
+                grown += [[*f, k] for k in keys] if isinstance(node, dict | list) else []
+            if not grown:
+                where = _written(found[0]) or "the scenario"
+                msg = f"* stands for every key of {where}, and it has none"
+                raise ScenarioError([Message(label, None, path, msg)])
+            found = grown
+        out |= {_written(f): value for f in found}
+    return out
+
+
+def _at(data: Any, parts: list[str | int | Line]) -> Any:
+    """What `data` holds at `parts` (None where nothing is)."""
+    for part in parts:
+        if isinstance(data, dict) and isinstance(part, str):
+            data = data.get(part)
+        elif isinstance(data, list) and isinstance(part, int) and 0 <= part < len(data):
+            data = data[part]
+        else:
+            return None
+    return data
+
+
+def _written(parts: list[str | int | Line]) -> str:
+    """The path of `parts` as `parse_path` reads it: `arrivals.phone.weekly`, `roster[1]`."""
+    text = ""
+    for part in parts:
+        text += f"[{part}]" if isinstance(part, int | Line) else f".{part}" if text else part
+    return text
+
+
 def _lines(lines: list[dict]) -> str:
     """`the roster's lines are roster[0] (generalist/early), roster[1] (generalist/late)`
     (the lines of a validated scenario's plain data)."""
@@ -99,6 +153,7 @@ def with_changes(s: Scenario, changes: dict[str, Any], *, label: str = CHANGES) 
         raise TypeError(f"changes: expected {{field path: value}}, got {type(changes).__name__}")
     s = given(s)
     data = s.plain()  # CSV profiles as the weights read: nothing is read again
+    changes = _every(data, changes, label)
     paths: dict[str, list[str | int]] = {}
     blocks: dict[str, BaseModel] = {}  # path → the block of fields a mapping replaced
     for path, value in changes.items():
