@@ -747,6 +747,31 @@ def test_a_channel_cannot_take_a_name_the_outputs_give_other_rows(name, said):
     )
 
 
+def test_a_roster_line_on_duty_only_while_its_channels_are_closed_is_warned_about(tmp_path):
+    # a 22:00-06:00 line of phone agents, 40 paid hours a week each, passed validate and
+    # check without a word (a user's walkthrough, 2026-12-07)
+    supervisor = "  - {group: supervisor, shift: day, agents: 1}\n"
+    text = (
+        MINIMAL.replace(
+            "shifts:\n", 'shifts:\n  night: {start: "22:00", length: 8h, days: mon-fri}\n'
+        )
+        .replace(
+            "  supervisor:\n", "  phones:\n    skills: {phone: 1}\n    wage: 15\n  supervisor:\n"
+        )
+        .replace(supervisor, supervisor + "  - {group: phones, shift: night, agents: 2}\n")
+    )
+    warnings = _warnings(text, tmp_path)
+    line = _line_of(text, "- {group: phones")
+    said = "phones/night works only while 'phone' is closed: 80 paid hours a week with no work"
+    assert f"{tmp_path / 's.yaml'}:{line}: warning: roster[2]: {said}" in warnings, warnings
+    # a group that also answers an always-open inbox has work waiting: no warning
+    quiet = text.replace("- {group: phones, shift: night", "- {group: agents, shift: night")
+    assert not any("no work" in w for w in _warnings(quiet, tmp_path))
+    # nor a line whose shift (02:00-10:00) overlaps its channel's hours (08:00-18:00)
+    early = text.replace('night: {start: "22:00"', 'night: {start: "02:00"')
+    assert not any("no work" in w for w in _warnings(early, tmp_path))
+
+
 def test_warnings_come_in_file_order_as_errors_do(tmp_path):
     # the warnings about how the file is written (a bare patience, line 9) came after
     # the others (calls while closed, line 10; a group nobody works, line 30), whatever

@@ -446,7 +446,41 @@ def _warnings(s: Scenario) -> list[Problem]:
         if not skilled & rostered:
             msg = f"no rostered agent has the {ch!r} skill, so this target cannot be reached"
             out.append(Problem(("targets", ch), msg, warning=True))
+    return out + _idle_lines(s)
+
+
+def _idle_lines(s: Scenario) -> list[Problem]:
+    """Roster lines on duty only while every channel their group serves is closed: paid
+    for no work (a 22:00-06:00 line of phone and chat agents, 40 paid hours a week each,
+    passed `validate` and `check` without a word until 2026-12-07). A group with the
+    escalation skill, or a channel always open, always has work waiting."""
+    out = []
+    for i, line in enumerate(s.roster):
+        group, shift = s.groups.get(line.group), s.shifts.get(line.shift)
+        if line.agents <= 0 or group is None or shift is None or ESCALATION in group.skills:
+            continue
+        windows = [s.channels[ch].windows for ch in group.skills if ch in s.channels]
+        if not windows or any(w is None for w in windows):
+            continue
+        duty = units.weekly_windows(shift.days, [(shift.start, shift.start + shift.length)])
+        week = units.MINUTES_PER_WEEK
+        if not any(
+            a < d + k * week and c + k * week < b
+            for w in windows for a, b in w for c, d in duty for k in (-1, 0, 1)
+        ):  # fmt: skip
+            channels = _listed_names(list(group.skills))
+            msg = (
+                f"{line.group}/{line.shift} works only while {channels} "
+                f"{'is' if len(group.skills) == 1 else 'are'} closed: "
+                f"{line.agents * shift.weekly_paid_hours:,.4g} paid hours a week with no work"
+            )
+            out.append(Problem(("roster", i), msg, warning=True))
     return out
+
+
+def _listed_names(names: list[str]) -> str:
+    quoted = [repr(n) for n in names]
+    return quoted[0] if len(quoted) == 1 else f"{', '.join(quoted[:-1])} and {quoted[-1]}"
 
 
 SECONDS_LIKELY = 5  # a bare `within` of at least this many minutes on a call or chat
