@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 import ccsim
 from conftest import MINIMAL, ROOT, errors_of, load_text, minimal_line
+from test_cli import ccsim as cli
 
 # (rule id, text to replace in MINIMAL, replacement, field path in the message,
 #  text on the line the message must point at, fragment of the message)
@@ -770,6 +773,38 @@ def test_a_roster_line_on_duty_only_while_its_channels_are_closed_is_warned_abou
     # nor a line whose shift (02:00-10:00) overlaps its channel's hours (08:00-18:00)
     early = text.replace('night: {start: "22:00"', 'night: {start: "02:00"')
     assert not any("no work" in w for w in _warnings(early, tmp_path))
+
+
+def test_how_a_file_is_written_is_said_with_its_errors_in_one_round(tmp_path):
+    # warnings waited until every error was mended: a CI job failed on the errors, then
+    # again on `within: 30` read as 30 minutes (a user's walkthrough, 2026-12-07)
+    text = MINIMAL.replace("within: 20s", "within: 20").replace("weekly: 500,", "weekly: lots,")
+    with pytest.raises(ccsim.ScenarioError) as info:
+        load_text(text, tmp_path)
+    assert [m.field for m in info.value.messages] == ["arrivals.phone.weekly"]
+    (warned,) = info.value.warnings
+    assert warned.warning and warned.field == "targets.phone.service[0].within"
+    assert warned.line == minimal_line("within: 20s")
+    # the cross-field rules' errors too; a field with an error is not also warned about
+    unknown = MINIMAL.replace("within: 20s", "within: 20").replace(
+        "group: agents,", "group: agnets,"
+    )
+    with pytest.raises(ccsim.ScenarioError) as info:
+        load_text(unknown, tmp_path)
+    assert [w.field for w in info.value.warnings] == ["targets.phone.service[0].within"]
+    wrong = MINIMAL.replace("within: 20s", "within: 20x")
+    with pytest.raises(ccsim.ScenarioError) as info:
+        load_text(wrong, tmp_path)
+    assert info.value.warnings == []
+    r = cli("validate", str(tmp_path / "s.yaml"))
+    assert r.stdout.startswith(f"{tmp_path / 's.yaml'}: invalid (1 error)\n"), r.stdout
+    (tmp_path / "s.yaml").write_text(text)
+    r = cli("validate", str(tmp_path / "s.yaml"))
+    assert r.stdout.startswith(f"{tmp_path / 's.yaml'}: invalid (1 error, 1 warning)\n")
+    assert str(warned) in r.stderr.splitlines()
+    (checked,) = json.loads(cli("check", str(tmp_path / "s.yaml"), "--json").stdout)["files"]
+    assert [w["field"] for w in checked["warnings"]] == [warned.field]
+    assert [e["field"] for e in checked["errors"]] == ["arrivals.phone.weekly"]
 
 
 def test_warnings_come_in_file_order_as_errors_do(tmp_path):

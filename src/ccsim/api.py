@@ -133,6 +133,7 @@ class FileCheck:
     messages: list[Message] = field(default_factory=list)  # why it is invalid
     result: Result | None = None
     confidence: float | None = None
+    said: list[Message] = field(default_factory=list)  # an invalid file's warnings
 
     @property
     def valid(self) -> bool:
@@ -144,9 +145,9 @@ class FileCheck:
 
     @property
     def warnings(self) -> list[Message]:
-        """The valid file's warnings, as `validate` gives them (`check` printed none until
+        """The file's warnings, as `validate` gives them (`check` printed none until
         2026-12-07: a target read as 30 minutes passed the gate without a word)."""
-        return list(self.result.scenario.warnings) if self.result is not None else []
+        return list(self.result.scenario.warnings) if self.result is not None else self.said
 
     @property
     def met(self) -> bool:
@@ -179,7 +180,7 @@ def check(
                 raise ScenarioError(missing)
             work.ensure_fits(s, memory_limit, replications or s.simulation.replications)
         except ScenarioError as exc:
-            out.append(FileCheck(path, exc.messages))
+            out.append(FileCheck(path, exc.messages, said=exc.warnings))
             continue
         except WorkLimitError as exc:
             out.append(FileCheck(path, [Message(str(path), None, None, str(exc))]))

@@ -74,8 +74,9 @@ def validate(
             errors, warned = sum(not m.warning for m in msgs), sum(m.warning for m in msgs)
             if f not in invalid:
                 said = f"ok ({_count(warned, 'warning')})" if warned else "ok"
-            elif errors:
-                said = f"invalid ({_count(errors, 'error')})"
+            elif errors:  # (its text's warnings come with its errors, since 2026-12-07)
+                also = f", {_count(warned, 'warning')}" if warned else ""
+                said = f"invalid ({_count(errors, 'error')}{also})"
             else:
                 said = f"invalid ({_count(warned, 'warning')}, --strict)"
             out.print(f"{units.printable(f)}: {said}", markup=False)

@@ -195,7 +195,7 @@ def check(
         )  # fmt: skip
     docs = []
     for f in files:
-        for m in f.messages + f.warnings:  # a valid file's warnings too, as validate's
+        for m in loader.in_file_order(f.messages + f.warnings):  # as validate says them
             err.print(str(m), markup=False)
         path = units.printable(f.path)  # one line, whatever the file is named
         warned = [message_json(m) for m in f.warnings]

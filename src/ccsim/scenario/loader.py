@@ -94,20 +94,29 @@ def validate(
         raise ScenarioError([Message(name, 1, None, foreign)])
     allowed = tuple(str(p) for p in as_paths(allow_paths))
     context = {"base_dir": str(base_dir), "allowed": allowed, "limits": limits}
+    # how the file is written: said with its errors too (a variant's data is the model's,
+    # durations in bare minutes); until 2026-12-07 only once every error was mended
+    written = [] if variant else [_locate(p, name, lines) for p in rules.written(data)]
     try:
         scenario = Scenario.model_validate(data, context=context)
     except ValidationError as exc:
         messages = _from_pydantic(exc, name, lines)
         found = messages + _unknown_names(data, messages, name, lines)
-        raise ScenarioError(in_file_order(found)) from None
+        raise ScenarioError(in_file_order(found), _unsaid(written, found)) from None
     errors, warnings = rules.check(scenario)
     if errors:
-        raise ScenarioError(in_file_order([_locate(p, name, lines) for p in errors]))
-    if not variant:  # a variant's data is the model's, durations in bare minutes
-        warnings += rules.written(data, scenario)
+        found = [_locate(p, name, lines) for p in errors]
+        raise ScenarioError(in_file_order(found), _unsaid(written, found))
     # in file order, as errors are (those of the written text came after the rest)
-    located = in_file_order([_locate(p, name, lines) for p in warnings])
+    located = in_file_order([_locate(p, name, lines) for p in warnings] + written)
     return scenario.with_origin(source, located, variant, allowed)
+
+
+def _unsaid(warnings: list[Message], errors: list[Message]) -> list[Message]:
+    """The warnings on fields no error is about (`within: 20x` is an error, not also a
+    bare number)."""
+    wrong = {m.field for m in errors}
+    return [w for w in warnings if w.field not in wrong]
 
 
 def _not_a_scenario(data: Any) -> str | None:
@@ -186,8 +195,8 @@ def validate_paths(
     for path in expand_paths(paths):
         try:
             scenario = load(path, allow_paths, limits)
-        except ScenarioError as exc:
-            results[str(path)] = exc.messages
+        except ScenarioError as exc:  # its errors and its text's warnings, in file order
+            results[str(path)] = in_file_order(exc.messages + exc.warnings)
         else:
             results[str(path)] = list(scenario.warnings)
     return results

@@ -84,4 +84,10 @@ class InputError(Exception):
 
 
 class ScenarioError(InputError):
-    """A scenario file could not be loaded; `.messages` lists every problem found."""
+    """A scenario file could not be loaded; `.messages` lists every problem found, and
+    `.warnings` what else its text gave warnings about (`validate` and `check` say them
+    in the same round)."""
+
+    def __init__(self, messages: list[Message], warnings: list[Message] | None = None):
+        super().__init__(messages)
+        self.warnings = list(warnings or [])

@@ -505,8 +505,10 @@ def _mapping(data: object, key: str) -> dict:
     return block if isinstance(block, dict) else {}
 
 
-def written(data: object, s: Scenario) -> list[Problem]:
-    """Warnings on how a valid file was written (`data`, as read): durations given as bare
+def written(data: object) -> list[Problem]:
+    """Warnings on how a file was written (`data`, as read; given with its errors too, so
+    that a file is not fixed in two rounds — these look at one value each): durations
+    given as bare
     numbers — minutes, as every bare duration is — where seconds were likely meant: a
     voice or chat target's `within` of at least SECONDS_LIKELY (`within: 20` is 20
     minutes), and a mean resolution time or a call's or chat's patience of at least
@@ -514,17 +516,18 @@ def written(data: object, s: Scenario) -> list[Problem]:
     run answered 0.6 % of calls in time, until 2026-12-07). Writing the unit (`20s`,
     `20min`) says which was meant, and silences the warning."""
     out: list[Problem] = []
+    kinds = _kinds(data)
     for ch, target in _mapping(data, "targets").items():
-        channel = s.channels.get(ch)
+        kind = kinds.get(ch)
         service = target.get("service") if isinstance(target, dict) else None
-        if channel is None or channel.kind == "message" or not isinstance(service, list):
+        if kind not in ("voice", "chat") or not isinstance(service, list):
             continue
         for i, t in enumerate(service):
             within = _bare(t.get("within")) if isinstance(t, dict) else None
             if within is not None and within >= SECONDS_LIKELY:
                 msg = (
                     f"{within:g} is read as {within:g} minutes (a bare number is minutes); "
-                    f"{channel.kind} targets are usually seconds: write {within:g}s, or "
+                    f"{kind} targets are usually seconds: write {within:g}s, or "
                     f"{within:g}min to keep minutes"
                 )
                 out.append(Problem(("targets", ch, "service", i, "within"), msg, warning=True))
@@ -536,7 +539,7 @@ def written(data: object, s: Scenario) -> list[Problem]:
     escalation = _mapping(data, "escalation")
     long.append((("escalation", "resolve"), escalation.get("resolve"), "resolution time"))
     for ch, channel in _mapping(data, "channels").items():
-        if isinstance(channel, dict) and ch in s.channels and s.channels[ch].kind != "message":
+        if isinstance(channel, dict) and kinds.get(ch) in ("voice", "chat"):
             long.append((("channels", ch, "patience"), channel.get("patience"), "patience"))
     for path, value, what in long:
         minutes = _bare(value)
@@ -548,10 +551,16 @@ def written(data: object, s: Scenario) -> list[Problem]:
                 f"seconds, or {minutes:g}min to keep minutes"
             )
             out.append(Problem(where, msg, warning=True))
-    return out + _hours_likely(data, s)
+    return out + _hours_likely(data, kinds)
 
 
-def _hours_likely(data: object, s: Scenario) -> list[Problem]:
+def _kinds(data: object) -> dict[str, object]:
+    """Each channel's `kind` as written."""
+    channels = _mapping(data, "channels").items()
+    return {ch: c.get("kind") for ch, c in channels if isinstance(c, dict)}
+
+
+def _hours_likely(data: object, kinds: dict[str, object]) -> list[Problem]:
     """Bare numbers where hours are usual: a shift's length or a break's start under
     HOURS_LIKELY (`length: 4` validated as a 4-minute shift, and the gate then failed on
     something else), a message channel's tolerance under a day (`tolerance: 72` made
@@ -573,7 +582,7 @@ def _hours_likely(data: object, s: Scenario) -> list[Problem]:
             said = what.format(f"{minutes:g} minutes")
             out.append(Problem(path, _hours_said(minutes, said), True))
     for ch, channel in _mapping(data, "channels").items():
-        if ch in s.channels and s.channels[ch].kind == "message" and isinstance(channel, dict):
+        if kinds.get(ch) == "message" and isinstance(channel, dict):
             minutes = _bare(channel.get("tolerance"))
             if minutes is not None and 0 < minutes < units.MINUTES_PER_DAY:
                 said = "a message's customers angry within minutes, where hours or days are usual"
