@@ -296,6 +296,30 @@ def test_check_says_what_to_write_for_a_percentage_and_when_one_week_has_no_spre
     assert note not in ccsim("check", SHOP, "-n", "2", "-w", "1", "--confidence", "0.95").stderr
     r = ccsim("check", str(tmp_path))  # an empty folder: .yml files count as well
     assert r.returncode == 2 and f"no *.yaml or *.yml files found in {tmp_path}" in r.stderr
+    r = ccsim("run", SHOP, "-n", "1", "--precision", "1%")  # (`1%` got no hint: a review)
+    assert r.returncode == 2 and r.stderr.rstrip().endswith("; for 1 %, write 0.01")
+    # a miss on one replication says it had no spread, not a "one-sided bound" that is
+    # the estimate itself
+    impossible = tmp_path / "impossible.yaml"
+    impossible.write_text(
+        MINIMAL.replace("within: 20s, at_least: 0.8", "within: 0s, at_least: 0.99")
+    )
+    r = ccsim("check", str(impossible), "-n", "1", "-w", "1", "--confidence", "0.95")
+    (miss,) = [line for line in r.stdout.splitlines() if "phone sl_0s" in line]
+    assert miss.endswith("< 99% (no spread to bound)") and "one-sided" not in miss, miss
+
+
+def test_check_keeps_the_warnings_of_a_valid_file_it_cannot_run(tmp_path):
+    # a file without a roster is valid (plan's input) but not runnable: its warnings were
+    # lost on the way to that message (a review)
+    text = MINIMAL.replace("within: 20s", "within: 20")
+    bare = tmp_path / "bare.yaml"
+    bare.write_text(text[: text.index("roster:")] + text[text.index("targets:") :])
+    (checked,) = json.loads(ccsim("check", str(bare), "--json").stdout)["files"]
+    assert not checked["valid"] and "no roster lines" in checked["errors"][0]["message"]
+    (validated,) = json.loads(ccsim("validate", str(bare), "--json").stdout)["files"]
+    assert checked["warnings"] == validated["warnings"]
+    assert "targets.phone.service[0].within" in [w["field"] for w in checked["warnings"]]
 
 
 def test_check_confidence_is_stricter_than_the_mean(tmp_path):

@@ -686,7 +686,7 @@ DAY_SHIFT = 'day: {start: "08:00", length: 10h, days: mon-fri}'
          "number is minutes), a break 4 minutes into the shift: write 4h for hours"),
         ("    kind: message", "    kind: message\n    tolerance: 72", "channels.email.tolerance",
          "72 is read as 72 minutes (a bare number is minutes), a message's customers angry "
-         "within minutes, where hours or days are usual: write 72h for hours, or 72min"),
+         "within 1.2h, where hours or days are usual: write 72h for hours, or 72min"),
     ],
 )  # fmt: skip
 def test_a_duration_written_bare_where_another_unit_is_usual_is_warned_about_as_minutes(
@@ -720,7 +720,7 @@ def test_a_duration_written_bare_where_another_unit_is_usual_is_warned_about_as_
             DAY_SHIFT,
             'day: {start: "08:00", length: 10h, days: mon-fri, breaks: [{after: 0, length: 15}]}',
         ),  # a break at the start; a break's length is minutes as usual
-        ("    kind: message", "    kind: message\n    tolerance: 1440"),  # a day or more
+        ("    kind: message", "    kind: message\n    tolerance: 720"),  # 12h, not 30 days
         ("patience: 3min", "patience: 3min\n    tolerance: 3"),  # a call's: minutes
     ],
 )

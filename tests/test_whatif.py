@@ -15,7 +15,7 @@ from ccsim.experiment import runner
 from ccsim.finance.cost import agent_cost
 from ccsim.model.replication import run_replication
 from ccsim.model.streams import replication_seed
-from conftest import SCENARIOS
+from conftest import MINIMAL, SCENARIOS
 from test_cli import ccsim as cli
 
 
@@ -100,7 +100,8 @@ def test_a_roster_line_is_named_by_its_group_and_shift_or_its_number_is_told():
     said = {
         "roster[generalist/night].agents": f"no roster line is generalist/night: {lines}",
         "roster[9].agents": f"no such field in the scenario; {lines} (or roster[GROUP/SHIFT])",
-        "roster[late].agents": f"no such field in the scenario; {lines} (or roster[GROUP/SHIFT])",
+        "roster[late].agents": "cannot read the field path 'roster[late].agents' (expected e.g. "
+        f"roster[0].agents or roster[generalist/late].agents); {lines}",
         "shifts[a/b].length": "[a/b] names a roster line by its group and shift: roster[a/b]",
     }
     for path, message in said.items():
@@ -126,6 +127,26 @@ def test_a_star_in_a_path_sets_every_key_or_line_there(omni):
         ccsim.with_changes(omni, {"name.*": 1})
     said = "<changes>: name.*: * stands for every key of name, and it has none"
     assert [str(m) for m in info.value.messages] == [said]
+    # a field set twice, by a * and by its own path, is refused: one was lost (a review)
+    for twice in (
+        {"arrivals.phone.weekly": 200, "arrivals.*.weekly": "*2"},
+        {"arrivals.*.weekly": "*2", "arrivals.phone.weekly": "*2"},
+    ):
+        with pytest.raises(
+            ccsim.ScenarioError, match=re.escape("arrivals.phone.weekly is set by '")
+        ):
+            ccsim.with_changes(omni, twice)
+    # the lines of a list; names holding a dot (they were read as two parts); a message
+    # names the path as written and the field it reached
+    assert [r.agents for r in ccsim.with_changes(omni, {"roster[*].agents": 2}).roster] == [
+        2
+    ] * len(omni.roster)
+    dotted = ccsim.loads(MINIMAL.replace("email", "e.mail"))
+    doubled = ccsim.with_changes(dotted, {"arrivals.*.weekly": "*2"})
+    assert doubled.arrivals["e.mail"].weekly == 2 * dotted.arrivals["e.mail"].weekly
+    with pytest.raises(ccsim.ScenarioError) as info:
+        ccsim.with_changes(omni, {"*.phone.weekly": 3})
+    assert str(info.value.messages[0]).startswith("<changes>: *.phone.weekly (name.phone.weekly):")
     table = ccsim.sweep(omni, {"arrivals.*.weekly": ["*1", "*1.15"]}, 1, seed=3, workers=1)
     offered = table[table.metric == "offered"].set_index(["arrivals.*.weekly", "channel"])["mean"]
     assert sorted(set(table["arrivals.*.weekly"])) == ["*1", "*1.15"]  # two variants

@@ -176,14 +176,19 @@ def check(
     for path in loader.expand_paths(paths):
         try:
             s = load(path, allow_paths, limits)
+        except ScenarioError as exc:
+            out.append(FileCheck(path, exc.messages, said=exc.warnings))
+            continue
+        try:  # a valid file that cannot run keeps its warnings (they were lost)
             if missing := rules.runnable(s, str(path)):
                 raise ScenarioError(missing)
             work.ensure_fits(s, memory_limit, replications or s.simulation.replications)
         except ScenarioError as exc:
-            out.append(FileCheck(path, exc.messages, said=exc.warnings))
+            out.append(FileCheck(path, exc.messages, said=s.warnings))
             continue
         except WorkLimitError as exc:
-            out.append(FileCheck(path, [Message(str(path), None, None, str(exc))]))
+            problem = Message(str(path), None, None, str(exc))
+            out.append(FileCheck(path, [problem], said=s.warnings))
             continue
         result = simulate(
             s, replications, seed, workers=workers, scheduler=scheduler, progress=progress,

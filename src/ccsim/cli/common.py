@@ -126,7 +126,8 @@ def number_between(lo: float, hi: float = math.inf, *, low_open: bool = False):
         said = f"expected a number {shown}, got {value!r}"
         percent = re.fullmatch(r"\s*([0-9]+(?:\.[0-9]*)?)\s*%?\s*", str(value))
         share = float(percent[1]) / 100 if percent else math.nan
-        if hi <= 1 and share * 100 > 1 and lo <= share <= hi:
+        written = "%" in str(value) or share * 100 > 1  # (`1%` got none: 1 reads as a share)
+        if hi <= 1 and written and lo <= share <= hi:
             said += f"; for {percent[1]} %, write {share:g}"  # type: ignore[index]
         return ValueError(said)
 

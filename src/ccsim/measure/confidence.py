@@ -25,7 +25,8 @@ def _mean_and_error(values: np.ndarray, axis: int) -> tuple[np.ndarray, ...]:
         low = np.nanmin(values, axis=axis)
         same = low == np.nanmax(values, axis=axis)
         # ([()]: a scalar stays a NumPy float, as nanmean gives it: JSON writes those)
-        return n, np.where(same, low, mean)[()], (np.where(same, 0.0, sd) / np.sqrt(n))[()]
+        mean = np.where(same, low + 0.0, mean)  # (+ 0.0: -0.0 and 0.0 are 0.0, as the mean)
+        return n, mean[()], (np.where(same, 0.0, sd) / np.sqrt(n))[()]
 
 
 def _half_width(n: np.ndarray, error: np.ndarray, quantile: float) -> np.ndarray:

@@ -121,6 +121,8 @@ class TargetCheck:
         if self.met or confidence is None:
             return estimate
         sign = "<" if self.kind == "service" else ">"
+        if self.ci[0] == self.ci[1]:  # one replication: no spread, the bound is the estimate
+            return f"{estimate} {sign} {percent(self.goal)} (no spread to bound)"
         bound = f"one-sided {confidence:.0%} bound {self.bound:.2%}"
         return f"{estimate}, {bound} {sign} {percent(self.goal)}"
 

@@ -32,20 +32,26 @@ from ccsim.scenario.loader import validate
 from ccsim.scenario.model import Distribution, Scenario, given, switch
 from ccsim.scenario.problems import Message, ScenarioError, field_path
 
-_TOKEN = re.compile(r"([^.\[\]]+)|\[(\d+)\]|\[([^\[\]]+/[^\[\]]+)\]")
+# a name, `[0]`, `[*]`, or `[group/shift]`
+_TOKEN = re.compile(r"([^.\[\]]+)|\[(\d+|\*)\]|\[([^\[\]]+/[^\[\]]+)\]")
 CHANGES = "<changes>"  # the "file" named in a variant's messages
 FOLLOWS = {"start_day": "start"}  # a field that follows from another when that is given
 
 
 def parse_path(path: str) -> list[str | int | Line]:
     """`roster[0].agents` → ["roster", 0, "agents"]; `roster[generalist/late].agents` →
-    ["roster", Line("generalist", "late"), "agents"]: a roster line by its group and
-    shift (`with_changes` finds its number)."""
+    ["roster", Line("generalist/late"), "agents"]: a roster line by its group and shift
+    (`with_changes` finds its number)."""
     parts: list[str | int | Line] = []
-    for name, index, line in _TOKEN.findall(path):
-        parts.append(int(index) if index else Line(*line.split("/", 1)) if line else name)
-    written = "".join(str(p) for p in parts)
-    if not parts or written != re.sub(r"[.\[\]]", "", path):
+    end = 0
+    for m in _TOKEN.finditer(path):
+        name, index, line = m.groups()
+        between = path[end : m.start()]  # a name after a dot (but the first), `[…]` right after
+        if between != ("." if name and parts else ""):
+            break
+        parts.append(name or ("*" if index == "*" else int(index)) if line is None else Line(line))
+        end = m.end()
+    if not parts or end != len(path):  # (what the tokens did not read)
         raise ValueError(
             f"cannot read the field path {path!r} (expected e.g. roster[0].agents or "
             "roster[generalist/late].agents)"
@@ -55,13 +61,56 @@ def parse_path(path: str) -> list[str | int | Line]:
 
 @dataclass(frozen=True)
 class Line:
-    """A roster line named by its group and shift in a field path."""
+    """A roster line named by its group and shift in a field path: `generalist/late`
+    (a name may hold a `/` itself: the line whose `group/shift` reads so)."""
 
-    group: str
-    shift: str
+    text: str
+
+    def of(self, line: dict) -> bool:
+        return f"{line['group']}/{line['shift']}" == self.text
 
     def __str__(self) -> str:
-        return f"{self.group}/{self.shift}"
+        return self.text
+
+
+def _resolved(
+    data: dict, changes: Mapping[str, Any], label: str
+) -> list[tuple[str, list[str | int], Any]]:
+    """Each change as (path, parts, value): a roster line named by group and shift made
+    its number, and a path with a `*` part made one change per key (or line) there, each
+    set to the value — `arrivals.*.weekly: "*1.15"` scales every channel's volume (a
+    sweep over it took every combination of one `--set` per channel: 32 variants for 5
+    channels where 2 were meant; a walkthrough, 2026-12-07). A field set by two changes
+    is refused: one of them was lost (`arrivals.phone.weekly` beside `arrivals.*.weekly`)."""
+    out: list[tuple[str, list[str | int], Any]] = []
+    by: dict[str, str] = {}  # a field's path → the change that set it
+    for path, value in changes.items():
+        try:
+            parts = _numbered(data, parse_path(path), label, path)
+        except ValueError as exc:
+            lines = data.get("roster") if path.startswith("roster[") else None  # (roster[late])
+            said = f"{exc}; {_lines(lines)}" if lines else str(exc)
+            raise ScenarioError([Message(label, None, path, said)]) from None
+        found: list[list[str | int]] = [[]]
+        for part in parts:
+            grown = [[*f, k] for f in found for k in _keys(data, f)] if part == "*" else []
+            if part == "*" and not grown:
+                where = _written(found[0]) or "the scenario"
+                msg = f"* stands for every key of {where}, and it has none"
+                raise ScenarioError([Message(label, None, path, msg)])
+            found = grown if part == "*" else [[*f, part] for f in found]
+        for f in found:
+            field = _written(f)
+            if field in by:
+                msg = (
+                    f"{field} is set by {by[field]!r} and by {path!r}: give it once (one of "
+                    "them would be lost)"
+                )
+                raise ScenarioError([Message(label, None, path, msg)])
+            by[field] = path
+            shown = path if len(found) == 1 and "*" not in parts else f"{path} ({field})"
+            out.append((shown, f, value))
+    return out
 
 
 def _numbered(data: dict, parts: list[str | int | Line], label: str, path: str) -> list[str | int]:
@@ -76,7 +125,7 @@ def _numbered(data: dict, parts: list[str | int | Line], label: str, path: str) 
             msg = f"[{part}] names a roster line by its group and shift: roster[{part}]"
             raise ScenarioError([Message(label, None, path, msg)])
         lines = data.get("roster") or []
-        found = [k for k, x in enumerate(lines) if Line(x["group"], x["shift"]) == part]
+        found = [k for k, x in enumerate(lines) if part.of(x)]
         if len(found) != 1:
             what = "no roster line is" if not found else f"{len(found)} roster lines are"
             msg = f"{what} {part}: " + (_lines(lines) if lines else "there is no roster")
@@ -85,52 +134,26 @@ def _numbered(data: dict, parts: list[str | int | Line], label: str, path: str) 
     return out
 
 
-def _every(data: dict, changes: Mapping[str, Any], label: str) -> dict[str, Any]:
-    """`changes` with a path of a `*` part made one path per key (or line) there, each
-    set to the value: `arrivals.*.weekly: "*1.15"` scales every channel's volume (a
-    sweep over it took every combination of one `--set` per channel: 32 variants for 5
-    channels where 2 were meant; a walkthrough, 2026-12-07)."""
-    out: dict[str, Any] = {}
-    for path, value in changes.items():
-        try:
-            parts = parse_path(path)
-        except ValueError:
-            parts = []  # (said where the path is read)
-        if "*" not in parts:
-            out[path] = value
-            continue
-        found: list[list[str | int | Line]] = [[]]
-        for part in parts:
-            if part != "*":
-                found = [[*f, part] for f in found]
-                continue
-            grown = []
-            for f in found:
-                node = _at(data, f)  # a mapping's keys, a list's lines, else nothing
-                keys = range(len(node)) if isinstance(node, list) else node or ()
-                grown += [[*f, k] for k in keys] if isinstance(node, dict | list) else []
-            if not grown:
-                where = _written(found[0]) or "the scenario"
-                msg = f"* stands for every key of {where}, and it has none"
-                raise ScenarioError([Message(label, None, path, msg)])
-            found = grown
-        out |= {_written(f): value for f in found}
-    return out
-
-
-def _at(data: Any, parts: list[str | int | Line]) -> Any:
-    """What `data` holds at `parts` (None where nothing is)."""
+def _keys(data: Any, parts: list[str | int]) -> list[str | int]:
+    """The keys of the mapping, or the line numbers of the list, at `parts` (none where
+    neither is)."""
     for part in parts:
         if isinstance(data, dict) and isinstance(part, str):
             data = data.get(part)
         elif isinstance(data, list) and isinstance(part, int) and 0 <= part < len(data):
             data = data[part]
         else:
-            return None
-    return data
+            return []
+    return (
+        list(range(len(data)))
+        if isinstance(data, list)
+        else list(data)
+        if isinstance(data, dict)
+        else []
+    )
 
 
-def _written(parts: list[str | int | Line]) -> str:
+def _written(parts: list[str | int | Line] | list[str | int]) -> str:
     """The path of `parts` as `parse_path` reads it: `arrivals.phone.weekly`, `roster[1]`."""
     text = ""
     for part in parts:
@@ -153,14 +176,11 @@ def with_changes(s: Scenario, changes: dict[str, Any], *, label: str = CHANGES) 
         raise TypeError(f"changes: expected {{field path: value}}, got {type(changes).__name__}")
     s = given(s)
     data = s.plain()  # CSV profiles as the weights read: nothing is read again
-    changes = _every(data, changes, label)
-    paths: dict[str, list[str | int]] = {}
+    resolved = _resolved(data, changes, label)
+    changes = {path: value for path, _, value in resolved}  # as resolved, in order
+    paths: dict[str, list[str | int]] = {path: parts for path, parts, _ in resolved}
     blocks: dict[str, BaseModel] = {}  # path → the block of fields a mapping replaced
-    for path, value in changes.items():
-        try:
-            parts = paths[path] = _numbered(data, parse_path(path), label, path)
-        except ValueError as exc:
-            raise ScenarioError([Message(label, None, path, str(exc))]) from None
+    for path, parts, value in resolved:
         parent = data
         try:
             for part in parts[:-1]:

@@ -472,10 +472,15 @@ def _idle_lines(s: Scenario) -> list[Problem]:
             msg = (
                 f"{line.group}/{line.shift} works only while {channels} "
                 f"{'is' if len(group.skills) == 1 else 'are'} closed: "
-                f"{line.agents * shift.weekly_paid_hours:,.4g} paid hours a week with no work"
+                f"{_hours(line.agents * shift.weekly_paid_hours)} paid hours a week with no work"
             )
             out.append(Problem(("roster", i), msg, warning=True))
     return out
+
+
+def _hours(h: float) -> str:
+    """`80`, `12,000`, `37.5` (`.4g` gave `1.2e+04`)."""
+    return f"{h:,.1f}".removesuffix(".0")
 
 
 def _listed_names(names: list[str]) -> str:
@@ -486,6 +491,7 @@ def _listed_names(names: list[str]) -> str:
 SECONDS_LIKELY = 5  # a bare `within` of at least this many minutes on a call or chat
 LONG_LIKELY = 60  # a bare mean handle time or a call's patience of at least an hour
 HOURS_LIKELY = 24  # a bare shift length or break start under this many minutes: hours?
+TOLERANCE_HOURS_LIKELY = 168  # a message's bare tolerance under a week's hours: hours?
 
 
 def _bare(value: object) -> float | None:
@@ -563,7 +569,8 @@ def _kinds(data: object) -> dict[str, object]:
 def _hours_likely(data: object, kinds: dict[str, object]) -> list[Problem]:
     """Bare numbers where hours are usual: a shift's length or a break's start under
     HOURS_LIKELY (`length: 4` validated as a 4-minute shift, and the gate then failed on
-    something else), a message channel's tolerance under a day (`tolerance: 72` made
+    something else), a message channel's tolerance under 168 (a week in hours: 720 is
+    12 hours in minutes as likely as 30 days in hours; `tolerance: 72` made
     e-mail customers angry within 72 minutes: escalations tripled, silently) — a user's
     walkthrough, 2026-12-07."""
     short: list[tuple[tuple[str | int, ...], object, str]] = []
@@ -584,8 +591,11 @@ def _hours_likely(data: object, kinds: dict[str, object]) -> list[Problem]:
     for ch, channel in _mapping(data, "channels").items():
         if kinds.get(ch) == "message" and isinstance(channel, dict):
             minutes = _bare(channel.get("tolerance"))
-            if minutes is not None and 0 < minutes < units.MINUTES_PER_DAY:
-                said = "a message's customers angry within minutes, where hours or days are usual"
+            if minutes is not None and 0 < minutes < TOLERANCE_HOURS_LIKELY:
+                said = (
+                    f"a message's customers angry within {units.format_duration(minutes)}, "
+                    "where hours or days are usual"
+                )
                 out.append(Problem(("channels", ch, "tolerance"), _hours_said(minutes, said), True))
     return out
 
