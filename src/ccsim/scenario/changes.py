@@ -144,13 +144,9 @@ def _keys(data: Any, parts: list[str | int]) -> list[str | int]:
             data = data[part]
         else:
             return []
-    return (
-        list(range(len(data)))
-        if isinstance(data, list)
-        else list(data)
-        if isinstance(data, dict)
-        else []
-    )
+    if isinstance(data, list):
+        return list(range(len(data)))
+    return list(data) if isinstance(data, dict) else []
 
 
 def _written(parts: list[str | int | Line] | list[str | int]) -> str:
