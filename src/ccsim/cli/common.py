@@ -189,6 +189,11 @@ def agent_counts(most: int, rows: int):
     return parse
 
 
+def counted(n: int, what: str) -> str:
+    """`1 warning`, `2 errors`."""
+    return f"{n} {what}{'s' * (n != 1)}"
+
+
 def fail_usage(message: str) -> NoReturn:
     """A usage error found after parsing: one line (a path's line break written out),
     exit 2."""

@@ -15,6 +15,7 @@ from ccsim.cli.common import (
     AllowPath,
     AsJson,
     MaxFileSize,
+    counted,
     err,
     fail_usage,
     file_limits,
@@ -73,20 +74,16 @@ def validate(
             # file of warnings alone was counted invalid without a word of why)
             errors, warned = sum(not m.warning for m in msgs), sum(m.warning for m in msgs)
             if f not in invalid:
-                said = f"ok ({_count(warned, 'warning')})" if warned else "ok"
+                said = f"ok ({counted(warned, 'warning')})" if warned else "ok"
             elif errors:  # (its text's warnings come with its errors, since 2026-12-07)
-                also = f", {_count(warned, 'warning')}" if warned else ""
-                said = f"invalid ({_count(errors, 'error')}{also})"
+                also = f", {counted(warned, 'warning')}" if warned else ""
+                said = f"invalid ({counted(errors, 'error')}{also})"
             else:
-                said = f"invalid ({_count(warned, 'warning')}, --strict)"
+                said = f"invalid ({counted(warned, 'warning')}, --strict)"
             out.print(f"{units.printable(f)}: {said}", markup=False)
         n = len(results)
         out.print(f"{n - len(invalid)} of {n} scenario file(s) valid", markup=False)
     raise typer.Exit(EXIT_FAIL if invalid else EXIT_OK)
-
-
-def _count(n: int, what: str) -> str:
-    return f"{n} {what}{'s' * (n != 1)}"
 
 
 @app.command()

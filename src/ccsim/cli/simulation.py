@@ -28,6 +28,7 @@ from ccsim.cli.common import (
     Scheduler,
     Seed,
     Workers,
+    counted,
     err,
     fail,
     fail_usage,
@@ -206,7 +207,7 @@ def check(
                  "targets_met": False}
             )  # fmt: skip
             if not as_json:  # (stdout never named an invalid file: only stderr did)
-                count = f"{len(f.messages)} problem{'s' * (len(f.messages) != 1)}"
+                count = counted(len(f.messages), "problem")
                 out.print(f"MISS {path}: {junit_xml.VALID}: {count} (above)", markup=False)
             continue
         docs.append(
@@ -329,8 +330,12 @@ def sweep(
     for row in table[shown].itertuples(index=False):
         values = list(row[: len(grid)])
         money = row.metric.endswith("_cost")  # staff's is the same in every replication
-        said = _money if money else _share
         estimate = f"{row.mean:,.2f} {s.costs.currency}" if money else f"{row.mean:.1%}"
+        spread = (
+            f"{row.ci_low:,.2f}–{row.ci_high:,.2f}"
+            if money
+            else f"{row.ci_low:.1%}–{row.ci_high:.1%}"
+        )
         paired = (row.diff, row.diff_low, row.diff_high)
         versus = "" if values == first else _difference(*paired, money)
         view.add_row(
@@ -338,18 +343,10 @@ def sweep(
             row.channel,
             f"{row.metric} / week" if money else row.metric,
             estimate,
-            "" if row.ci_low == row.ci_high and money else said(row.ci_low, row.ci_high),
+            "" if row.ci_low == row.ci_high and money else spread,
             versus,
         )
     out.print(view)
-
-
-def _money(low: float, high: float) -> str:
-    return f"{low:,.2f}–{high:,.2f}"
-
-
-def _share(low: float, high: float) -> str:
-    return f"{low:.1%}–{high:.1%}"
 
 
 def _difference(diff: float, low: float, high: float, money: bool) -> str:

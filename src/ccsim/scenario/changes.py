@@ -161,7 +161,7 @@ def _lines(lines: list[dict]) -> str:
     """`the roster's lines are roster[0] (generalist/early), roster[1] (generalist/late)`
     (the lines of a validated scenario's plain data)."""
     named = [f"roster[{k}] ({x['group']}/{x['shift']})" for k, x in enumerate(lines)]
-    return "the roster's lines are " + _listed(named)
+    return "the roster's lines are " + units.listed(named)
 
 
 def with_changes(s: Scenario, changes: dict[str, Any], *, label: str = CHANGES) -> Scenario:
@@ -300,7 +300,7 @@ def _reset(
                     label,
                     None,
                     where,
-                    f"sets the whole block, so {_listed(lost)} would lose the scenario's "
+                    f"sets the whole block, so {units.listed(lost)} would lose the scenario's "
                     f"{'value' if len(lost) == 1 else 'values'}: to change one value give "
                     f"its own path (e.g. {example}); to replace the block, name "
                     f"{'it' if len(lost) == 1 else 'them'} too",
@@ -321,10 +321,6 @@ def _inner(
         if isinstance(value, Mapping) and isinstance(inside, BaseModel):
             out += _inner([*parts, str(k)], inside, value, after)
     return out
-
-
-def _listed(names: list[str]) -> str:
-    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
 
 
 def _did_you_mean(data: Any, parts: list[str | int]) -> str:

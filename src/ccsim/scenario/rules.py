@@ -468,7 +468,7 @@ def _idle_lines(s: Scenario) -> list[Problem]:
             a < d + k * week and c + k * week < b
             for w in windows for a, b in w for c, d in duty for k in (-1, 0, 1)
         ):  # fmt: skip
-            channels = _listed_names(list(group.skills))
+            channels = units.listed([repr(ch) for ch in group.skills])
             msg = (
                 f"{line.group}/{line.shift} works only while {channels} "
                 f"{'is' if len(group.skills) == 1 else 'are'} closed: "
@@ -481,11 +481,6 @@ def _idle_lines(s: Scenario) -> list[Problem]:
 def _hours(h: float) -> str:
     """`80`, `12,000`, `37.5` (`.4g` gave `1.2e+04`)."""
     return f"{h:,.1f}".removesuffix(".0")
-
-
-def _listed_names(names: list[str]) -> str:
-    quoted = [repr(n) for n in names]
-    return quoted[0] if len(quoted) == 1 else f"{', '.join(quoted[:-1])} and {quoted[-1]}"
 
 
 SECONDS_LIKELY = 5  # a bare `within` of at least this many minutes on a call or chat

@@ -57,6 +57,11 @@ def printable(text: object) -> str:
     return "".join(c if c.isprintable() else repr(c)[1:-1] for c in str(text))
 
 
+def listed(names: list[str]) -> str:
+    """`a`, `a and b`, `a, b and c`: names in a message."""
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+
+
 def shown(value: object) -> str:
     """A value as a message quotes it: repr, at most MAX_SHOWN characters (a 30,000-
     character value is not echoed whole)."""
