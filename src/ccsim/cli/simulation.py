@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import math
 import re
 import sys
 import warnings
@@ -326,9 +327,11 @@ def sweep(
     for col in [*grid, "channel", "metric", *figures]:
         view.add_column(col, justify="right" if col in figures else "left")
     shown = [_swept(s, c, m) for c, m in zip(table["channel"], table["metric"], strict=True)]
-    first = table[list(grid)].iloc[0].tolist()
-    for row in table[shown].itertuples(index=False):
-        values = list(row[: len(grid)])
+    # the first combination's rows come first, as many as any other's (a later
+    # combination equal to the first, `=3,3`, was left blank as if it were the first)
+    per_combination = len(table) // math.prod(len(values) for values in grid.values())
+    for row in table[shown].itertuples():
+        values = list(row[1 : len(grid) + 1])
         money = row.metric.endswith("_cost")  # staff's is the same in every replication
         estimate = f"{row.mean:,.2f} {s.costs.currency}" if money else f"{row.mean:.1%}"
         spread = (
@@ -337,7 +340,7 @@ def sweep(
             else f"{row.ci_low:.1%}–{row.ci_high:.1%}"
         )
         paired = (row.diff, row.diff_low, row.diff_high)
-        versus = "" if values == first else _difference(*paired, money)
+        versus = "" if row.Index < per_combination else _difference(*paired, money)
         view.add_row(
             *map(str, values),
             row.channel,

@@ -73,16 +73,25 @@ class Line:
         return self.text
 
 
-def _resolved(
-    data: dict, changes: Mapping[str, Any], label: str
-) -> list[tuple[str, list[str | int], Any]]:
+@dataclass(frozen=True)
+class _Change:
+    """One field set: `shown` in messages, its `parts`, the `value`, and the `path`
+    written (a `*` path is one change per key there)."""
+
+    shown: str
+    parts: list[str | int]
+    value: Any
+    path: str
+
+
+def _resolved(data: dict, changes: Mapping[str, Any], label: str) -> list[_Change]:
     """Each change as (path, parts, value): a roster line named by group and shift made
     its number, and a path with a `*` part made one change per key (or line) there, each
     set to the value — `arrivals.*.weekly: "*1.15"` scales every channel's volume (a
     sweep over it took every combination of one `--set` per channel: 32 variants for 5
     channels where 2 were meant; a walkthrough, 2026-12-07). A field set by two changes
     is refused: one of them was lost (`arrivals.phone.weekly` beside `arrivals.*.weekly`)."""
-    out: list[tuple[str, list[str | int], Any]] = []
+    out: list[_Change] = []
     by: dict[str, str] = {}  # a field's path → the change that set it
     for path, value in changes.items():
         try:
@@ -109,7 +118,27 @@ def _resolved(
                 raise ScenarioError([Message(label, None, path, msg)])
             by[field] = path
             shown = path if len(found) == 1 and "*" not in parts else f"{path} ({field})"
-            out.append((shown, f, value))
+            out.append(_Change(shown, f, value, path))
+    return out
+
+
+def _folded(messages: list[Message], resolved: list[_Change]) -> list[Message]:
+    """The same problem on every key of a `*` path said once, at the path written:
+    `arrivals.*.wekly: unknown key 'wekly'` (it was said once per channel)."""
+    stars: dict[str, set[str]] = {}  # a * path → the fields it set
+    for change in resolved:
+        if change.shown != change.path:
+            stars.setdefault(change.path, set()).add(_written(change.parts))
+    out: list[Message] = []
+    said: set[tuple[str, str]] = set()
+    for m in messages:
+        path = next((p for p, fields in stars.items() if m.field in fields), None)
+        same = [x for x in messages if x.message == m.message and x.field in stars.get(path, ())]
+        if path is None or len(stars[path]) < 2 or {x.field for x in same} != stars[path]:
+            out.append(m)
+        elif (path, m.message) not in said:
+            said.add((path, m.message))
+            out.append(Message(m.file, m.line, path, m.message, m.warning))
     return out
 
 
@@ -173,10 +202,11 @@ def with_changes(s: Scenario, changes: dict[str, Any], *, label: str = CHANGES) 
     s = given(s)
     data = s.plain()  # CSV profiles as the weights read: nothing is read again
     resolved = _resolved(data, changes, label)
-    changes = {path: value for path, _, value in resolved}  # as resolved, in order
-    paths: dict[str, list[str | int]] = {path: parts for path, parts, _ in resolved}
+    changes = {c.shown: c.value for c in resolved}  # as resolved, in order
+    paths: dict[str, list[str | int]] = {c.shown: c.parts for c in resolved}
     blocks: dict[str, BaseModel] = {}  # path → the block of fields a mapping replaced
-    for path, parts, value in resolved:
+    for change in resolved:
+        path, parts, value = change.shown, change.parts, change.value
         parent = data
         try:
             for part in parts[:-1]:
@@ -223,7 +253,8 @@ def with_changes(s: Scenario, changes: dict[str, Any], *, label: str = CHANGES) 
             data, label, base, source=s.source, variant=True, allow_paths=s.allowed_paths
         )
     except ScenarioError as exc:  # a block set whole may be why: `simulation: {start: …}`
-        raise ScenarioError(exc.messages + _reset(None, paths, blocks, changes, label)) from None
+        said = _folded(exc.messages, resolved)
+        raise ScenarioError(said + _reset(None, paths, blocks, changes, label)) from None
     if reset := _reset(variant, paths, blocks, changes, label):
         raise ScenarioError(reset)
     return variant
