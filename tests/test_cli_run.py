@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 
 import ccsim as ccsim_api
+from ccsim.experiment.document import ESTIMATED, ChannelResult, Estimate
 from ccsim.finance.cost import money
 from ccsim.measure.targets import Attainment
 from ccsim.model.streams import replication_seed
@@ -47,6 +48,19 @@ def test_run_json_has_the_interface_keys(shop_doc):
     assert 0 < gen["occupancy"]["mean"] < 1
     assert {"currency", "total", "wages", "overhead", "per_contact"} <= set(doc["cost"])
     assert isinstance(doc["targets_met"], bool)
+
+
+def test_every_estimated_figure_is_a_field_of_the_channel_document_and_printed(shop_doc):
+    """`ESTIMATED` (the figures estimated per channel) and `ChannelResult`'s fields are
+    two lists a new metric must be added to (docs/architecture.md): they are held to
+    each other, and every one of them is in the phone's document."""
+    estimated = [
+        name
+        for name, field in ChannelResult.model_fields.items()
+        if field.annotation == Estimate | None
+    ]
+    assert estimated == list(ESTIMATED)
+    assert set(ESTIMATED) <= set(shop_doc["channels"]["phone"])
 
 
 def test_cost_reconciles(shop_doc):
