@@ -57,7 +57,10 @@ def lower_bound(s: ccsim.Scenario, grid: float | None, anger: bool) -> float:
         s = ccsim.with_changes(s, {"anger": "off"})
     shifts = shift_program.shift_options(s, grid)
     needs = requirements.needs(s, shifts)
-    return shift_program.solve(s, needs, shifts, relax=True).relaxed_cost
+    lp = shift_program.solve(s, needs, shifts, relax=True)
+    if not lp.optimal:  # a relaxation stopped before its optimum bounds nothing
+        raise SystemExit(f"the LP relaxation was not solved to its optimum: no bound ({lp.cost})")
+    return lp.relaxed_cost
 
 
 def staff(doc: dict) -> float:

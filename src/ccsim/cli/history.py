@@ -1,6 +1,7 @@
-"""`ccsim fit` and `ccsim backtest`: a scenario fitted from a contact log, and a
-scenario replayed against another period of it (thin layers over `ccsim.fit` and
-`ccsim.backtest`; docs/history.md)."""
+"""`ccsim fit`, `ccsim backtest` and `ccsim forecast`: a scenario fitted from a contact
+log, a scenario replayed against another period of it, and a log's weekly volumes
+forecast (thin layers over `ccsim.fit`, `ccsim.backtest` and `ccsim.forecast`;
+docs/history.md, docs/capacity.md)."""
 
 from __future__ import annotations
 
@@ -32,6 +33,8 @@ from ccsim.cli.common import (
     progress_bar,
     threshold,
 )
+from ccsim.experiment.errors import WorkerError
+from ccsim.model.errors import WorkLimitError
 from ccsim.scenario.units import MINUTES_PER_DAY, parse_date, printable
 
 FORECAST_MARK = "# volume factors forecast by"  # how a forecast calendar's file starts
@@ -247,9 +250,7 @@ def backtest_command(
     """Replay a period of the log with its own arrivals and staffing: predicted against
     actual per interval, beside Erlang C and Erlang A."""
     import ccsim
-    from ccsim.experiment.errors import WorkerError
     from ccsim.history.backtest import MIN_OFFERED, in_sample
-    from ccsim.model.errors import WorkLimitError
     from ccsim.report import history as reports
 
     _check_interval(interval)

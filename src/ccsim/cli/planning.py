@@ -1,5 +1,6 @@
-"""`ccsim plan`: the cheapest roster that meets every target (a thin layer over
-`ccsim.plan`)."""
+"""`ccsim plan`: the cheapest roster that meets every target, and `ccsim capacity`:
+required and available FTE, hires and cost over a calendar year (thin layers over
+`ccsim.plan` and `ccsim.capacity`; docs/planning.md, docs/capacity.md)."""
 
 from __future__ import annotations
 
@@ -38,6 +39,9 @@ from ccsim.cli.common import (
     say_written,
     status_line,
 )
+from ccsim.experiment.errors import WorkerError
+from ccsim.model.errors import WorkLimitError
+from ccsim.planning.errors import PlanError
 
 # the search's budget, for `plan` and for each plan of `capacity`
 TimeBudget = Annotated[
@@ -103,10 +107,7 @@ def plan(
 ) -> None:
     """Find the cheapest roster that meets every target, verified on fresh seeds."""
     import ccsim
-    from ccsim.experiment.errors import WorkerError
-    from ccsim.model.errors import WorkLimitError
     from ccsim.planning import shift_program
-    from ccsim.planning.plan import PlanError
     from ccsim.report import console, folders
     from ccsim.report import model as reports
 
@@ -187,9 +188,6 @@ def capacity(
 ) -> None:
     """Required and available FTE per week, hires and cost by week, month and year."""
     import ccsim
-    from ccsim.experiment.errors import WorkerError
-    from ccsim.model.errors import WorkLimitError
-    from ccsim.planning.plan import PlanError
 
     needs_out(report, out_dir)
     s = load_or_exit(scenario, allow_path, max_file_size)

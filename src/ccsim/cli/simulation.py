@@ -45,6 +45,8 @@ from ccsim.cli.common import (
     progress_bar,
     say_written,
 )
+from ccsim.experiment.errors import WorkerError
+from ccsim.model.errors import WorkLimitError
 from ccsim.scenario import limits, units
 
 if TYPE_CHECKING:
@@ -55,8 +57,6 @@ if TYPE_CHECKING:
 def simulating(quiet: bool) -> Iterator[Any]:
     """A progress callback (a bar on stderr) for the replications; a worker that fails
     or a run too large for the memory limit exits 1 with one line."""
-    from ccsim.experiment.errors import WorkerError
-    from ccsim.model.errors import WorkLimitError
 
     bar, callback = progress_bar(quiet)
     try:
@@ -295,7 +295,6 @@ def sweep(
     """What-if sweep: every combination of the --set values, under common random numbers."""
     import ccsim
     from ccsim.experiment import seeds
-    from ccsim.experiment.errors import WorkerError
 
     keys = [key for key, _ in settings]
     if twice := sorted({k for k in keys if keys.count(k) > 1}):  # the last one alone was kept

@@ -43,13 +43,15 @@ class PatienceFit:
             out["balk"] = round(self.balk, 5)
         return out
 
-    def survival(self, minutes: np.ndarray) -> np.ndarray:
-        """The chosen fit's survival function (for plots against Kaplan–Meier)."""
-        if self.dist == "weibull":
-            k = self.shape or 1.0
-            scale = self.mean / math.gamma(1 + 1 / k)
-            return np.exp(-((np.asarray(minutes) / scale) ** k))
-        return np.exp(-np.asarray(minutes) / self.mean)
+
+def survival(minutes: np.ndarray, mean: float, shape: float | None = None) -> np.ndarray:
+    """The share of callers still waiting after `minutes` under an exponential patience
+    of this mean (no shape) or a Weibull one (plotted against Kaplan–Meier)."""
+    t = np.asarray(minutes, float)
+    if shape is None:
+        return np.exp(-t / mean)
+    scale = mean / math.gamma(1 + 1 / shape)
+    return np.exp(-((t / scale) ** shape))
 
 
 def fit(

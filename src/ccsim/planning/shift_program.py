@@ -55,7 +55,7 @@ class Schedule:
     agents: dict[tuple[str, str], int]
     cost: float
     uncovered: dict[str, float]  # channel -> slack (agent-intervals or agent-minutes)
-    optimal: bool
+    optimal: bool  # solved to its optimum (within the gap); bench/plan.py's bound needs it
     relaxed_cost: float = float("nan")  # Σ agent cost × y before rounding (relax=True: LP)
 
 

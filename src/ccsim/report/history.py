@@ -16,6 +16,7 @@ from scipy import stats
 from ccsim.atomic import atomic_file, atomic_folder
 from ccsim.history.backtest import METHODS, METRICS, Backtest
 from ccsim.history.fit import Fit
+from ccsim.history.patience import survival
 from ccsim.report import charts, pages
 from ccsim.scenario.units import parse_days
 
@@ -160,12 +161,11 @@ def _patience(fit: Fit) -> Any:
     ax.step(t, sf, where="post", color="black", label="Kaplan–Meier")
     ax.fill_between(t, low, high, step="post", color="grey", alpha=0.3, label="95% band")
     grid = np.linspace(0, float(t.max()) if t.size else 1, 200)
-    ax.plot(grid, np.exp(-grid / p.exponential_mean[0]), color="C1", label="exponential")
+    ax.plot(grid, survival(grid, p.exponential_mean[0]), color="C1", label="exponential")
     k, mean = p.weibull[3], p.weibull[0]
-    if math.isfinite(k):  # (no Weibull fit when every wait was alike)
-        scale = mean / math.gamma(1 + 1 / k) if k else mean
+    if math.isfinite(k) and k > 0:  # (no Weibull fit when every wait was alike)
         label = f"Weibull (shape {k:.2f})"
-        ax.plot(grid, np.exp(-((grid / scale) ** k)), color="C0", label=label)
+        ax.plot(grid, survival(grid, mean, k), color="C0", label=label)
     ax.set_xlabel("minutes waited")
     ax.set_ylabel("share still waiting (patience survival)")
     ax.set_title(f"chosen: {p.dist}, mean {p.mean:.2f} min; balk {p.balk:.2%}", loc="left")

@@ -715,7 +715,6 @@ class RosterLine(Model):
 
 
 Scope = Literal["week", "day", "interval"]
-SCOPES: tuple[str, ...] = ("week", "day", "interval")
 
 
 class Scoped(Model):
