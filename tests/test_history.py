@@ -790,6 +790,20 @@ def test_patience_family_is_chosen_by_aic_with_the_weibulls_two_parameters(shape
     assert p.spec()["dist"] == ("exponential" if shape == 1.0 else "weibull")
 
 
+@pytest.mark.parametrize("shape", [None, 0.5, 1.0, 2.0])
+def test_the_patience_survival_plotted_has_the_fitted_mean(shape):
+    """The curves the fit report plots against Kaplan–Meier: the area under a survival
+    function is its mean, and a Weibull of shape 1 is the exponential."""
+    from scipy import integrate
+
+    area, _ = integrate.quad(lambda t: patience.survival(np.array([t]), 4.0, shape)[0], 0, np.inf)
+    assert area == pytest.approx(4.0, rel=1e-6)
+    t = np.linspace(0, 20, 9)
+    if shape == 1.0:
+        np.testing.assert_allclose(patience.survival(t, 4.0, 1.0), patience.survival(t, 4.0))
+    assert patience.survival(np.array([0.0]), 4.0, shape)[0] == 1.0
+
+
 def test_a_week_fitted_from_days_that_are_not_whole_weeks_is_the_sum_of_weekday_means():
     # 10 days from a Monday: Mon-Wed twice, Thu-Sun once. The weekly volume was
     # total × 7 / days, counting Mon-Wed twice (9.5 % over on the bank log); the daily

@@ -1,8 +1,9 @@
 """What finance opens of a capacity plan: capacity.json, weeks.csv, months.csv and
-quarters.csv, and with `--report` an Excel workbook (Weeks, Months, Quarters and
-Assumptions sheets, totals as formulas that reconcile with the JSON to the cent) and an
-HTML page with the year's chart —
-rendered from the CapacityPlan in memory (docs/capacity.md)."""
+quarters.csv, and with `--report` an Excel workbook (Weeks, Months, Quarters, Kinds —
+one row per kind of week: its factors, required FTE and whether its plan met every
+target — and Assumptions sheets; totals as formulas that reconcile with the JSON to the
+cent) and an HTML page with the year's chart — rendered from the CapacityPlan in memory
+(docs/capacity.md)."""
 
 from __future__ import annotations
 

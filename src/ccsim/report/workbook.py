@@ -1,5 +1,5 @@
 """The Excel workbook of a run or plan (openpyxl): Summary, Targets, Roster, Staffing
-by interval, Cost by channel, Assumptions.
+by interval, Service heat map, Cost by channel, Assumptions.
 
 Figures come from the report object's document (what run.json holds); totals, the
 monthly and yearly extrapolation and per-group wages and overhead are formulas (over

@@ -392,7 +392,7 @@ def calendar_from(
 
 
 def loads_calendar(text: str, scenario: Scenario | None = None, name: str = "<calendar>"):
-    """A calendar from YAML text (tests, notebooks)."""
+    """A calendar from YAML text (as `loads` reads a scenario: text built in code)."""
     try:
         data, lines = yamlfile.parse(text, name, DEFAULT_FILE_LIMITS, "calendar", KEYS)
     except InputError as exc:

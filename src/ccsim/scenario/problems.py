@@ -2,7 +2,11 @@
 
 `Problem` is a rule's finding at a field path; `Message` is a problem located in a file
 (`file:line: field: message`); `InputError` carries every message of a file that could
-not be read (`ScenarioError` for a scenario). Nothing else in ccsim raises on bad input.
+not be read (`ScenarioError` for a scenario, `history.log.LogError` for a contact log).
+Bad input that is not a file's — an argument, an output path, a size — is refused by
+the layer that reads it, each with its own error (`atomic.OutputError`,
+`model.errors.WorkLimitError`, `planning.errors.PlanError`, `report.model.ReportError`,
+or a ValueError or TypeError naming the argument).
 """
 
 from __future__ import annotations
