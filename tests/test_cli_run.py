@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 import ccsim as ccsim_api
-from ccsim.experiment.document import ESTIMATED, ChannelResult, Estimate
+from ccsim.experiment.document import ESTIMATED, ChannelResult, MeanCI
 from ccsim.finance.cost import money
 from ccsim.measure.targets import Attainment
 from ccsim.model.streams import replication_seed
@@ -57,7 +57,7 @@ def test_every_estimated_figure_is_a_field_of_the_channel_document_and_printed(s
     estimated = [
         name
         for name, field in ChannelResult.model_fields.items()
-        if field.annotation == Estimate | None
+        if field.annotation == MeanCI | None
     ]
     assert estimated == list(ESTIMATED)
     assert set(ESTIMATED) <= set(shop_doc["channels"]["phone"])

@@ -37,14 +37,14 @@ ESTIMATED = (
 Bound = float | None
 
 
-class Estimate(BaseModel):
+class MeanCI(BaseModel):
     """Mean over replications and its 95 % confidence interval (null: not measured)."""
 
     mean: Bound
     ci: tuple[Bound, Bound]
 
 
-UNMEASURED = Estimate(mean=None, ci=(None, None))  # e.g. the waits of a channel no one reached
+UNMEASURED = MeanCI(mean=None, ci=(None, None))  # e.g. the waits of a channel no one reached
 
 
 # with a confidence (`check --confidence`, a plan's verification) a target, or a period of one,
@@ -81,9 +81,9 @@ class PeriodAttainment(BaseModel):
     worst: PeriodResult | None
 
 
-class Scoped(BaseModel):
-    """Where a target is judged: `per` week (the whole window) or per day / interval,
-    with `periods` then."""
+class ScopedResult(BaseModel):
+    """Where a target was judged (the scenario's `Scoped` says where it must hold):
+    `per` week (the whole window) or per day / interval, with `periods` then."""
 
     per: str = "week"
     periods: PeriodAttainment | None = None
@@ -102,7 +102,7 @@ def _without_none(data: dict[str, Any], *keys: str) -> dict[str, Any]:
     return data
 
 
-class ServiceResult(Scoped):
+class ServiceResult(ScopedResult):
     """A service-level target: threshold, goal, estimate over the window, and whether it
     is met (in the scope it is judged in)."""
 
@@ -114,7 +114,7 @@ class ServiceResult(Scoped):
     met: bool
 
 
-class AbandonLimit(Scoped):
+class AbandonLimit(ScopedResult):
     """An abandon-rate limit and whether it is met (the estimate is `abandon_rate`)."""
 
     limit: float
@@ -126,18 +126,18 @@ class ChannelResult(BaseModel):
     """One channel's estimates (null where nothing was measured: no contact, none
     answered) and its targets."""
 
-    offered: Estimate | None = None
-    answered: Estimate | None = None
-    abandoned: Estimate | None = None
+    offered: MeanCI | None = None
+    answered: MeanCI | None = None
+    abandoned: MeanCI | None = None
     # still waiting when the run ended: offered = answered + abandoned + waiting_at_end
-    waiting_at_end: Estimate | None = None
-    closed: Estimate | None = None
-    abandon_rate: Estimate | None = None
-    p_wait: Estimate | None = None
-    asa_s: Estimate | None = None
-    wait_mean_s: Estimate | None = None
-    aht_s: Estimate | None = None
-    nps: Estimate | None = None
+    waiting_at_end: MeanCI | None = None
+    closed: MeanCI | None = None
+    abandon_rate: MeanCI | None = None
+    p_wait: MeanCI | None = None
+    asa_s: MeanCI | None = None
+    wait_mean_s: MeanCI | None = None
+    aht_s: MeanCI | None = None
+    nps: MeanCI | None = None
     service: list[ServiceResult] = []
     max_abandon: AbandonLimit | None = None
 
@@ -155,8 +155,8 @@ class GroupResult(BaseModel):
 
     agents: int
     paid_hours: float
-    occupancy: Estimate
-    overtime_hours: Estimate = UNMEASURED  # absent from documents written before 2026-12-06
+    occupancy: MeanCI
+    overtime_hours: MeanCI = UNMEASURED  # absent from documents written before 2026-12-06
 
 
 class RunDocument(BaseModel):
@@ -186,18 +186,18 @@ def number(x: float | None) -> float | None:
     return None if x is None or not math.isfinite(x) else round(float(x), 6)
 
 
-def estimate(mean: float, lo: float, hi: float) -> Estimate:
-    return Estimate(mean=number(mean), ci=(number(lo), number(hi)))
+def estimate(mean: float, lo: float, hi: float) -> MeanCI:
+    return MeanCI(mean=number(mean), ci=(number(lo), number(hi)))
 
 
-def _share_estimate(values: np.ndarray) -> Estimate:
+def _share_estimate(values: np.ndarray) -> MeanCI:
     """A share's mean and t-interval, the interval kept within [0, 1] (an occupancy near
     100 % had a CI reaching past it)."""
     mean, lo, hi = t_interval(values)
     return estimate(mean, max(float(lo), 0.0), min(float(hi), max(1.0, float(mean))))
 
 
-def _hours_estimate(values: np.ndarray) -> Estimate:
+def _hours_estimate(values: np.ndarray) -> MeanCI:
     """Hours' mean and t-interval, the interval kept from 0 up."""
     mean, lo, hi = t_interval(values)
     return estimate(mean, max(float(lo), 0.0), hi)

@@ -30,7 +30,7 @@ from ccsim.model import arrivals, expected
 from ccsim.model.errors import WorkLimitError
 from ccsim.planning import hiring, requirements
 from ccsim.planning.plan import Plan, plan, plan_fits
-from ccsim.planning.staffing import Progress
+from ccsim.planning.staffing import StepProgress
 from ccsim.scenario import units
 from ccsim.scenario.calendar import Calendar, month_shares
 from ccsim.scenario.changes import with_changes
@@ -390,7 +390,7 @@ def capacity(
     scheduler: str | None = None,
     max_plans: int = MAX_PLANS,
     time_budget: float | None = None,
-    progress: Progress | None = None,
+    progress: StepProgress | None = None,
     max_rosters: int | None = None,
     memory_limit: str | float | None = None,
 ) -> CapacityPlan:

@@ -38,7 +38,7 @@ from ccsim.planning.document import (
 from ccsim.planning.errors import PlanError
 from ccsim.planning.requirements import Need
 from ccsim.planning.search import CONFIDENCE, Search, unreachable
-from ccsim.planning.staffing import Progress, Roster, Staffing, Unmet, roster_of
+from ccsim.planning.staffing import Roster, Staffing, StepProgress, Unmet, roster_of
 from ccsim.scenario import units
 from ccsim.scenario.model import Scenario, given
 
@@ -194,7 +194,7 @@ def plan(
     time_budget: float | str | None = None,
     max_rosters: int | None = None,
     baseline: bool = True,
-    progress: Progress | None = None,
+    progress: StepProgress | None = None,
     memory_limit: str | float | None = None,
     rule: str | None = None,
     from_roster: bool = False,

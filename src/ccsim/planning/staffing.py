@@ -14,7 +14,9 @@ from ccsim.finance import cost
 from ccsim.measure.targets import TargetCheck
 from ccsim.scenario.model import Scenario
 
-Progress = Callable[[str], None]
+StepProgress = Callable[
+    [str], None
+]  # a planning step said in one line (a run's is runner.Progress)
 Roster = dict[tuple[str, str], int]  # (group, shift) -> agents
 
 
