@@ -162,8 +162,10 @@ def paid_hours(s: Scenario) -> dict[str, float]:
 
 
 def hired(fte: float, shrinkage: float, at_once: int = 0) -> int:
-    """People to employ: full-time ones so that `fte` is worked when `shrinkage` of every
-    person's paid time is lost (absence, training, off-phone work) — but at least the
+    """People to employ so that `fte` is worked although `shrinkage` of every person's paid
+    time is lost (absence, training, off-phone work): absences backfilled, which the
+    simulation does not do (its roster's people are absent at random, and the service
+    verified is theirs: docs/reports.md, "Shrinkage, FTE and hires") — but at least the
     `at_once` the roster has on duty at the same moment, whom nobody can be twice (two
     part-timers 10:00-14:00 were 0.8 FTE, "1 hired")."""
     return max(math.ceil(fte / (1.0 - shrinkage) - 1e-9) if fte > 0 else 0, at_once)

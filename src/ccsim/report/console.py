@@ -245,11 +245,13 @@ def render_plan(doc: PlanDocument, console: Console) -> None:
             f"{line.staff_cost:,.2f}",
         )
     console.print(roster)
-    # who to employ, with shrinkage (docs/reports.md, `hired`): only the documents, the
-    # workbook and the HTML said it until 2026-12-07
+    # who to employ (docs/reports.md, "Shrinkage, FTE and hires"): the roster's people
+    # already have their absences simulated; `hired` backfills them, more than verified
+    # (it read "full-time people to employ, shrinkage included": a finance walkthrough
+    # took it for the number to recruit, 110 against the roster's 85 people)
     people = Table(
-        title="Headcount and hours per group (hired: full-time people to employ, shrinkage "
-        "included)"
+        title="Headcount and hours per group (headcount: the roster's people, their absences "
+        "simulated: the service verified; hired: absences backfilled, FTE / (1 - shrinkage))"
     )
     for col in ("group", "headcount", "FTE", "paid h/week", "hired"):
         people.add_column(col, justify="left" if col == "group" else "right")

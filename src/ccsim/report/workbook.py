@@ -125,7 +125,7 @@ def _summary(
             "agents",
             "paid h/week",
             "FTE",
-            "hired headcount",
+            "hired if absences backfilled",
             "wage/h",
             "wages/week",
             "overhead/week",
