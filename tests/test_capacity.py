@@ -1081,6 +1081,18 @@ def test_ccsim_forecast_writes_the_volume_block_and_backtests_the_methods(tmp_pa
     }
     # what it wrote is a calendar's volume block
     calendar_from({"start": doc["first_week"], "weeks": 26, "headcount": {"a": 1}, **written})
+    # and it says what its factors are relative to (nothing did: a scenario of another
+    # weekly volume took them silently as its own, 25 % low in a finance walkthrough)
+    assert (doc["base"], doc["base_from"]) == (50, "--base")
+    assert "to 50 contacts a week (--base)" in (tmp_path / "volume.yaml").read_text()
+    own = run_cli("forecast", str(log), "--weeks", "4", "--json", cwd=tmp_path)
+    assert json.loads(own.stdout)["base_from"] == "history"
+    last_year = json.loads(own.stdout)["base"]
+    shown = run_cli("forecast", str(log), "--weeks", "4", cwd=tmp_path).stdout
+    said = f"the base: {last_year:,.0f} contacts a week (the mean of the log's last 52 weeks)"
+    assert said in " ".join(shown.split()), shown
+    weekly = ccsim.forecast(ccsim.read_log(log), weeks=4).history  # the log's weeks, counted
+    assert last_year == round(weekly.iloc[-52:].mean(), 1) and len(weekly) > 52
     # its own output is replaced; a calendar of the user's is not (it was, by the block)
     again = run_cli("forecast", str(log), "--weeks", "4", "--base", "50",
                     "--output", str(tmp_path / "volume.yaml"), cwd=tmp_path)  # fmt: skip

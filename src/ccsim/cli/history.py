@@ -387,7 +387,9 @@ def forecast_command(
         lines = [
             f"{FORECAST_MARK} {result.method} from {log.name} "
             f"({len(result.history)} weeks of history); the start of a calendar: week 1 is",
-            "# the week after the log; add headcount (docs/capacity.md)",
+            "# the week after the log; add headcount (docs/capacity.md). Its factors are relative",
+            f"# to {result.base_said(base)}: for a scenario",
+            "# of another weekly volume, forecast again with --base at that volume",
             f"start: {result.predicted.index[0].date().isoformat()}",
             f"weeks: {weeks}",
             "volume:",
@@ -405,6 +407,8 @@ def forecast_command(
         "first_week": result.predicted.index[0].date().isoformat(),
         "predicted": [round(float(v), 1) for v in result.predicted],
         "volume": block,
+        "base": round(result.own_base if base is None else base, 1),  # what `volume` is relative to
+        "base_from": "--base" if base is not None else "history",
         "backtest": json.loads(result.scores.to_json(orient="records")),
     }
     if as_json:
@@ -415,6 +419,7 @@ def forecast_command(
     out.print(table.to_string(float_format=lambda x: f"{x:.1%}"), markup=False)
     out.print(
         f"forecast ({result.method}) from {doc['first_week']}: "
-        f"{len(block['weeks'])} weeks differ from the base by more than 0.5 %",
+        f"{len(block['weeks'])} weeks differ from the base by more than 0.5 %; the base: "
+        f"{result.base_said(base)}",
         markup=False,
     )
