@@ -846,6 +846,40 @@ BAD = [
 ]
 
 
+def test_a_date_range_over_part_of_a_week_is_warned_at_its_line(tmp_path):
+    """A calendar's values are per week: a one-day closure at factor 0 emptied its whole
+    week, and a four-day peak set two weeks at the peak, silently (a finance
+    walkthrough). Whole weeks are not warned about."""
+    path = tmp_path / "year.yaml"
+    path.write_text(
+        "start: 2027-01-04\nweeks: 52\nheadcount: {a: 1}\nvolume:\n"
+        "  dates: [{from: 2027-12-25, to: 2027-12-25, factor: 0},\n"
+        "          {from: 2027-11-26, to: 2027-11-29, factor: 2.5}]\n"
+        "shrinkage: {dates: [{from: 2027-08-02, to: 2027-08-15, factor: 0.4}]}\n"
+    )
+    cal = load_calendar(path)
+    assert [(m.line, m.field, m.warning) for m in cal.warnings] == [
+        (5, "volume.dates[0]", True),
+        (6, "volume.dates[1]", True),
+    ]  # the shrinkage covers weeks 31 and 32 whole
+    first, second = (m.message for m in cal.warnings)
+    assert first.startswith("2027-12-25..2027-12-25 covers part of week 51 (2027-12-20..")
+    assert "1 of its 7 days): its 0 applies to every day of each week it touches" in first
+    assert "week 47 (2027-11-22..2027-11-28: 3 of its 7 days) and week 48" in second
+    # what it warns of is what the plan does: the whole week at the range's value
+    table = cal.table(ccsim.load(ROOT / "scenarios" / "small_shop.yaml"))
+    assert table.loc[table.week.isin([47, 48, 51]), "volume_factor"].tolist() == [2.5, 2.5, 0]
+    assert load_calendar(ROOT / "calendars" / "ecommerce_2027.yaml").warnings == []
+    # `ccsim capacity` says them on stderr, before it plans (here: a scenario it cannot plan)
+    scenario = tmp_path / "queue.yaml"
+    text = QUEUE.format(weekly=1000, goal=0.8, anger=0.2, anger_switch="off")
+    scenario.write_text(text.replace('shifts:\n  always: {start: "00:00", length: 24h}\n', ""))
+    path.write_text(path.read_text().replace("{a: 1}", "{agents: 1}"))
+    r = run_cli("capacity", str(scenario), "--calendar", str(path), "-w", "1", "-q")
+    assert r.returncode == 1 and "no shift templates" in r.stderr, r.stderr
+    assert f"{path}:5: warning: volume.dates[0]: 2027-12-25..2027-12-25 covers" in r.stderr
+
+
 @pytest.mark.parametrize(("old", "new", "expected"), BAD, ids=[b[1] for b in BAD])
 def test_a_bad_calendar_is_one_clear_message_at_its_line(tmp_path, old, new, expected):
     text = EXAMPLE.read_text()

@@ -199,6 +199,8 @@ def capacity(
         cal = ccsim.load_calendar(calendar, s, file_limits(max_file_size))
     except ccsim.ScenarioError as exc:
         failed(exc.messages)
+    for m in cal.warnings:  # valid, likely not meant: a range over part of a week
+        err.print(str(m), markup=False)
     try:
         with status_line("capacity", quiet) as say:
             result = ccsim.capacity(

@@ -16,7 +16,14 @@ from typing import Annotated, Any
 
 import numpy as np
 import pandas as pd
-from pydantic import BeforeValidator, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    field_validator,
+    model_validator,
+)
 
 from ccsim.scenario import loader, units, yamlfile
 from ccsim.scenario.limits import (
@@ -189,6 +196,13 @@ class Calendar(Model):
     attrition_per_month: Share | dict[str, Share] = 0.0
     hiring: Hiring = Field(default_factory=Hiring)
     cover: Cover = Field(default_factory=Cover)
+    _warnings: tuple[Message, ...] = PrivateAttr(())
+
+    @property
+    def warnings(self) -> list[Message]:
+        """What the file gave that is valid but likely not meant (`ccsim capacity` says
+        them on stderr): a date range that covers part of a week (`partial_weeks`)."""
+        return list(self._warnings)
 
     @field_validator("start")
     @classmethod
@@ -235,16 +249,45 @@ class Calendar(Model):
         return frame
 
 
-def week_problems(cal: Calendar) -> list[Problem]:
-    """Week numbers that are not weeks of the calendar, date ranges that overlap none of
-    its weeks (a typo — a year off — must not pass silently), and a week given two
-    different values (a range over a week number, or two ranges: one silently won)."""
-    blocks: list[tuple[Loc, Any]] = [
+def _blocks(cal: Calendar) -> list[tuple[Loc, ByWeek | Shrinkage]]:
+    """Every block of values per week, at its place in the file."""
+    blocks: list[tuple[Loc, ByWeek | Shrinkage]] = [
         (("volume",), cal.volume),
         (("handle_time",), cal.handle_time),
         (("shrinkage",), cal.shrinkage),
     ]
-    blocks += [(("volume", "channels", c), b) for c, b in cal.volume.channels.items()]
+    return blocks + [(("volume", "channels", c), b) for c, b in cal.volume.channels.items()]
+
+
+def partial_weeks(cal: Calendar) -> list[Problem]:
+    """A warning for each date range that covers only some days of a week it touches:
+    its value applies to the whole week (a calendar's values are per week), so a
+    one-day closure at factor 0 empties its week and a four-day peak sets two weeks at
+    the peak — silently, until 2026-12-07 (a finance walkthrough)."""
+    out = []
+    for loc, block in _blocks(cal):
+        for i, r in enumerate(block.dates):
+            part = []
+            for w, monday in enumerate(cal.starts(), start=1):
+                sunday = monday + dt.timedelta(days=6)
+                days = (min(r.to, sunday) - max(r.from_, monday)).days + 1
+                if 0 < days < 7:
+                    part.append(f"week {w} ({monday}..{sunday}: {days} of its 7 days)")
+            if part:
+                msg = (
+                    f"{r.from_}..{r.to} covers part of {units.listed(part)}: its {r.factor:g} "
+                    "applies to every day of each week it touches (values are per week: give "
+                    "such a week the value of the whole week, by `weeks`)"
+                )
+                out.append(Problem((*loc, "dates", i), msg, warning=True))
+    return out
+
+
+def week_problems(cal: Calendar) -> list[Problem]:
+    """Week numbers that are not weeks of the calendar, date ranges that overlap none of
+    its weeks (a typo — a year off — must not pass silently), and a week given two
+    different values (a range over a week number, or two ranges: one silently won)."""
+    blocks = _blocks(cal)
     first, last = cal.start, cal.start + dt.timedelta(weeks=cal.weeks, days=-1)
     out = []
     for loc, block in blocks:
@@ -386,8 +429,10 @@ def calendar_from(
         raise ScenarioError([Message(name, 1, None, msg)])
     cal = loader.validate_model(Calendar, data, name, lines)
     found = week_problems(cal) + (problems(cal, scenario) if scenario is not None else [])
+    warned = loader.in_file_order(loader.locate(partial_weeks(cal), name, lines))
     if found:
-        raise ScenarioError(loader.in_file_order(loader.locate(found, name, lines)))
+        raise ScenarioError(loader.in_file_order(loader.locate(found, name, lines)), warned)
+    cal._warnings = tuple(warned)
     return cal
 
 
