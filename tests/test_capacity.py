@@ -165,6 +165,10 @@ def test_the_capacity_console_shows_which_kinds_were_planned(tmp_path):
         key = q.get("month") or q["quarter"]
         assert periods[key][2] == f"{q['cost']:,.2f}"
         assert periods[key][3:5] == [f"{q['fte']['generalist']:.1f}", str(q["hires"]["generalist"])]
+    # and the whole span's total, as the workbook's (a finance walkthrough looked for it)
+    (total,) = [r for r in rows if r and r[0] == "total (sum of quarters)"]
+    assert total[1:3] == ["21", f"{doc['total_cost']:,.2f}"]
+    assert total[3:5] == ["", str(doc["hires_total"]["generalist"])]
 
 
 def test_the_capacity_command_takes_the_planners_budget(tmp_path):

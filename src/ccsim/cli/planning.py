@@ -252,7 +252,7 @@ def _weeks(weeks: list[int]) -> str:
 def _print_capacity(doc: dict) -> None:
     from rich.table import Table
 
-    from ccsim.report.capacity import kind_planned
+    from ccsim.report.capacity import added, kind_planned
 
     cur = doc["currency"]
     groups = list(doc["hires_total"])
@@ -279,11 +279,22 @@ def _print_capacity(doc: dict) -> None:
         table.add_column(key)
         table.add_column("days", justify="right")  # of the calendar: part periods show
         table.add_column(f"cost ({cur})", justify="right")
-        for g in groups:  # the mean over its days; hires decided in it
-            table.add_column(f"FTE employed {g}", justify="right")
-            table.add_column(f"hires {g}", justify="right")
+        for g in groups:  # the mean over its days; hires decided in it (the workbook's words)
+            table.add_column(f"mean FTE employed {g}", justify="right")
+            table.add_column(f"hires decided {g}", justify="right")
+        if key == "quarter":  # each year's part and the whole span, as the workbook adds them
+            years = sorted({q["quarter"][:4] for q in rows})
+            rows = rows + [
+                added([q for q in rows if q["quarter"].startswith(y)], key, f"{y} (its quarters)")
+                for y in (years if len(years) > 1 else [])
+            ]
+            rows.append(added(doc["quarters"], key, "total (sum of quarters)"))
         for m in rows:
-            per_group = [x for g in groups for x in (f"{m['fte'][g]:.1f}", str(m["hires"][g]))]
+            per_group = [
+                x
+                for g in groups
+                for x in ("" if m["fte"][g] is None else f"{m['fte'][g]:.1f}", str(m["hires"][g]))
+            ]
             table.add_row(m[key], str(m["days"]), f"{m['cost']:,.2f}", *per_group)
         out.print(table)
     hires = ", ".join(f"{g} {n}" for g, n in doc["hires_total"].items())
