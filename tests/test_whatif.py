@@ -328,6 +328,44 @@ def test_a_later_combination_equal_to_the_first_shows_its_difference_of_nothing(
     assert phone[-1] == "+0.0 pts (+0.0 to +0.0)", r.stdout
 
 
+def test_compare_on_the_command_line_sets_named_variants_beside_the_scenario_as_it_is():
+    """`ccsim compare` (there was none: only `ccsim.compare` named variants of several
+    changes each — a walkthrough): the scenario as it is first, each variant's rows as
+    the API gives them, differences to the scenario unchanged."""
+    shop = SCENARIOS / "small_shop.yaml"
+    more = "more: roster[generalist/late].agents=*2; anger=off"
+    hours = 'hours: channels.phone.open={mon-fri: "08:00-20:00"}; name="a; b"'
+    r = cli("compare", str(shop), "--variant", more, "--variant", hours,
+            "-n", "2", "--seed", "3", "-w", "1", "--json")  # fmt: skip
+    assert r.returncode == 0, r.stderr
+    doc = json.loads(r.stdout)
+    s = ccsim.load(shop)
+    late = {"roster[generalist/late].agents": "*2", "anger": "off"}
+    opened = {"channels.phone.open": {"mon-fri": "08:00-20:00"}, "name": "a; b"}
+    assert doc["variants"] == {"as is": {}, "more": late, "hours": opened}
+    api = ccsim.compare(s, doc["variants"], 2, seed=3, workers=1)
+    assert doc["rows"] == json.loads(api.to_json(orient="records"))
+    shown = cli("compare", str(shop), "--variant", more, "-n", "2", "--seed", "3", "-w", "1")
+    staff = [line.split("│") for line in shown.stdout.splitlines() if "staff_cost" in line]
+    line = next(x for x in s.roster if (x.group, x.shift) == ("generalist", "late"))
+    added = line.agents * agent_cost(s, "generalist", s.shifts["late"])
+    assert [row[1].strip() for row in staff] == ["as is", "more"]
+    assert [row[-2].strip() for row in staff] == ["", f"+{added:,.2f}"], shown.stdout
+    # usage: a name, one value a key, names of their own; a change that names no field
+    # is the scenario's problem, said with the variant's name
+    for variants, said in (
+        (["roster[0].agents=6"], "expected NAME: KEY=VALUE"),
+        (["a: roster[0].agents=6,7"], "one value a key"),
+        (["as is: anger=off"], "the scenario unchanged's name"),
+        (["a: anger=off", "a: anger=on"], "--variant 'a' given twice"),
+    ):
+        options = [x for v in variants for x in ("--variant", v)]
+        bad = cli("compare", str(shop), *options, "-n", "1", "-w", "1")
+        assert bad.returncode == 2 and said in bad.stderr, bad.stderr
+    bad = cli("compare", str(shop), "--variant", "a: roster[0].agnts=6", "-n", "1", "-w", "1")
+    assert bad.returncode == 1 and "variant 'a': roster[0].agnts: unknown key" in bad.stderr
+
+
 def _sweep_json(*settings: str):
     """`ccsim sweep small_shop.yaml --set …` on one replication, one worker, as JSON."""
     sets = [arg for setting in settings for arg in ("--set", setting)]

@@ -50,6 +50,8 @@ from ccsim.model.errors import WorkLimitError
 from ccsim.scenario import limits, units
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from ccsim.scenario.model import Scenario
 
 
@@ -312,25 +314,134 @@ def sweep(
     except (WorkerError, ccsim.WorkLimitError, ValueError) as exc:
         fail(str(exc))
     if as_json:
-        doc = {
-            "scenario": s.name,
-            "replications": reps,
-            "seed": seed,
-            "grid": grid,
-            "rows": json.loads(table.to_json(orient="records")),
-        }
-        print_json(doc)
+        rows = json.loads(table.to_json(orient="records"))
+        doc = {"scenario": s.name, "replications": reps, "seed": seed, "grid": grid}
+        print_json({**doc, "rows": rows})
         return
-    view = Table(title=f"{s.name}: what-if sweep, {reps} replication(s), seed {seed}")
-    figures = ("estimate", "95% CI", "vs first (paired 95% CI)")
-    for col in [*grid, "channel", "metric", *figures]:
+    variants = math.prod(len(values) for values in grid.values())
+    title = f"{s.name}: what-if sweep, {reps} replication(s), seed {seed}"
+    out.print(_side_by_side(s, table, list(grid), variants, title))
+
+
+def variant(value: Any) -> tuple[str, dict[str, Any]]:
+    """`--variant "NAME: KEY=VALUE; KEY=VALUE"`: a named variant, its changes separated by
+    semicolons (outside quotes and brackets), each value read as `--set` reads one."""
+    if isinstance(value, tuple):
+        return value
+    name, sep, rest = str(value).partition(":")
+    if not sep or "=" in name or not name.strip() or not rest.strip():
+        raise ValueError(f"{value!r}: expected NAME: KEY=VALUE[; KEY=VALUE...]")
+    changes: dict[str, Any] = {}
+    for part in _outside_brackets(rest, ";"):
+        key, values = setting(part)
+        if len(values) != 1:
+            raise ValueError(
+                f"{part.strip()!r} in variant {name.strip()!r}: one value a key (to try several, "
+                "give each its variant, or use ccsim sweep)"
+            )
+        if key in changes:
+            raise ValueError(f"{key} given twice in variant {name.strip()!r}")
+        changes[key] = values[0]
+    return name.strip(), changes
+
+
+def _outside_brackets(text: str, sep: str) -> list[str]:
+    """`text` split at each `sep` outside quotes, `{}` and `[]`."""
+    parts, depth, quote, current = [], 0, "", ""
+    for ch in text:
+        if quote:
+            quote = "" if ch == quote else quote
+        elif ch in "\"'":
+            quote = ch
+        elif ch in "{[":
+            depth += 1
+        elif ch in "}]":
+            depth -= 1
+        elif ch == sep and depth == 0:
+            parts.append(current)
+            current = ""
+            continue
+        current += ch
+    return [p for p in [*parts, current] if p.strip()]
+
+
+AS_IS = "as is"  # the scenario unchanged: compare's first variant, every difference's base
+
+
+@app.command()
+def compare(
+    scenario: Annotated[Path, typer.Argument(metavar="SCENARIO", help="scenario file")],
+    variants: Annotated[
+        list[str],  # each a (name, changes) pair, parsed by variant
+        typer.Option(
+            "--variant",
+            parser=variant,
+            metavar="'NAME: KEY=V; KEY=V'",
+            help="a named variant: its changes (field path = one value), ';' between them "
+            "(repeatable)",
+        ),
+    ],
+    reps: Reps = None,
+    seed: Seed = None,
+    workers: Workers = None,
+    scheduler: Scheduler = None,
+    as_json: AsJson = False,
+    memory_limit: MemoryLimit = None,
+    allow_path: AllowPath = None,
+    max_file_size: MaxFileSize = None,
+) -> None:
+    """What-if comparison: named variants beside the scenario as it is, under common
+    random numbers, each figure's difference to it with its paired CI."""
+    import ccsim
+    from ccsim.experiment import seeds
+
+    names = [name for name, _ in variants]
+    if AS_IS in names:
+        fail_usage(f"--variant {AS_IS!r}: that is the scenario unchanged's name; give another")
+    if twice := sorted({n for n in names if names.count(n) > 1}):
+        fail_usage(f"--variant {twice[0]!r} given twice: each variant needs a name of its own")
+    s = load_or_exit(scenario, allow_path, max_file_size)
+    reps = reps or s.simulation.replications
+    seed = seeds.resolve(seed, s)
+    named = {AS_IS: {}, **dict(variants)}
+    try:
+        table = ccsim.compare(
+            s, named, reps, seed, workers=workers, scheduler=scheduler, memory_limit=memory_limit
+        )
+    except ccsim.ScenarioError as exc:
+        failed(exc.messages)
+    except (WorkerError, ccsim.WorkLimitError, ValueError) as exc:
+        fail(str(exc))
+    if as_json:
+        rows = json.loads(table.to_json(orient="records"))
+        doc = {"scenario": s.name, "replications": reps, "seed": seed, "variants": named}
+        print_json({**doc, "rows": rows})
+        return
+    title = f"{s.name}: what-if comparison, {reps} replication(s), seed {seed}"
+    out.print(_side_by_side(s, table, ["variant"], len(named), title, "vs as is"))
+
+
+def _side_by_side(
+    s: Scenario,
+    table: pd.DataFrame,
+    keys: list[str],
+    variants: int,
+    title: str,
+    versus: str = "vs first",
+) -> Table:
+    """The console table of a sweep or comparison: per variant (its `keys` columns) the
+    service levels, abandon rates and costs (`_swept`), each with its CI and its paired
+    difference to the first variant (`_difference`), blank for the first."""
+    view = Table(title=title)
+    figures = ("estimate", "95% CI", f"{versus} (paired 95% CI)")
+    for col in [*keys, "channel", "metric", *figures]:
         view.add_column(col, justify="right" if col in figures else "left")
     shown = [_swept(s, c, m) for c, m in zip(table["channel"], table["metric"], strict=True)]
-    # the first combination's rows come first, as many as any other's (a later
-    # combination equal to the first, `=3,3`, was left blank as if it were the first)
-    per_combination = len(table) // math.prod(len(values) for values in grid.values())
+    # the first variant's rows come first, as many as any other's (a later combination
+    # equal to the first, `=3,3`, was left blank as if it were the first)
+    per_variant = len(table) // variants
     for row in table[shown].itertuples():
-        values = list(row[1 : len(grid) + 1])
+        values = list(row[1 : len(keys) + 1])
         money = row.metric.endswith("_cost")  # staff's is the same in every replication
         estimate = f"{row.mean:,.2f} {s.costs.currency}" if money else f"{row.mean:.1%}"
         spread = (
@@ -339,16 +450,15 @@ def sweep(
             else f"{row.ci_low:.1%}–{row.ci_high:.1%}"
         )
         paired = (row.diff, row.diff_low, row.diff_high)
-        versus = "" if row.Index < per_combination else _difference(*paired, money)
         view.add_row(
             *map(str, values),
             row.channel,
             f"{row.metric} / week" if money else row.metric,
             estimate,
             "" if row.ci_low == row.ci_high and money else spread,
-            versus,
+            "" if row.Index < per_variant else _difference(*paired, money),
         )
-    out.print(view)
+    return view
 
 
 def _difference(diff: float, low: float, high: float, money: bool) -> str:
