@@ -326,6 +326,18 @@ def test_a_later_combination_equal_to_the_first_shows_its_difference_of_nothing(
     assert versus == ["", "+0.00"], r.stdout
     phone = [line.split("│")[-2].strip() for line in rows if "│ phone" in line and "sl_" in line]
     assert phone[-1] == "+0.0 pts (+0.0 to +0.0)", r.stdout
+    # combinations of unequal rows (a channel nobody reached has no rates): a count of
+    # rows put the cut inside the second, or compared the first with itself (a review)
+    for order in ("0,400", "400,0"):
+        r = cli("sweep", str(SCENARIOS / "small_shop.yaml"), "--set",
+                f"arrivals.chat.weekly={order}", "-n", "2", "-w", "1")  # fmt: skip
+        rows = [line.split("│") for line in r.stdout.splitlines() if "│" in line]
+        first = [row[-2].strip() for row in rows if row[1].strip() == order.split(",")[0]]
+        later = [row[-2].strip() for row in rows if row[1].strip() == order.split(",")[1]]
+        assert set(first) == {""} and "" not in later, r.stdout
+        chat = [row[-2].strip() for row in rows if row[2].strip() == "chat"]
+        if order == "0,400":  # no chat in the first: nothing to differ from
+            assert chat == ["n/a (none in the first)"] * 2, r.stdout
 
 
 def test_compare_on_the_command_line_sets_named_variants_beside_the_scenario_as_it_is():

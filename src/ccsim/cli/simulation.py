@@ -318,9 +318,8 @@ def sweep(
         doc = {"scenario": s.name, "replications": reps, "seed": seed, "grid": grid}
         print_json({**doc, "rows": rows})
         return
-    variants = math.prod(len(values) for values in grid.values())
     title = f"{s.name}: what-if sweep, {reps} replication(s), seed {seed}"
-    out.print(_side_by_side(s, table, list(grid), variants, title))
+    out.print(_side_by_side(s, table, list(grid), title))
 
 
 def variant(value: Any) -> tuple[str, dict[str, Any]]:
@@ -418,14 +417,13 @@ def compare(
         print_json({**doc, "rows": rows})
         return
     title = f"{s.name}: what-if comparison, {reps} replication(s), seed {seed}"
-    out.print(_side_by_side(s, table, ["variant"], len(named), title, "vs as is"))
+    out.print(_side_by_side(s, table, ["variant"], title, "vs as is"))
 
 
 def _side_by_side(
     s: Scenario,
     table: pd.DataFrame,
     keys: list[str],
-    variants: int,
     title: str,
     versus: str = "vs first",
 ) -> Table:
@@ -437,9 +435,13 @@ def _side_by_side(
     for col in [*keys, "channel", "metric", *figures]:
         view.add_column(col, justify="right" if col in figures else "left")
     shown = [_swept(s, c, m) for c, m in zip(table["channel"], table["metric"], strict=True)]
-    # the first variant's rows come first, as many as any other's (a later combination
-    # equal to the first, `=3,3`, was left blank as if it were the first)
-    per_variant = len(table) // variants
+    # the first variant's rows come first, each (channel, metric) once: they end where
+    # one comes again (matched by values, a later combination equal to the first, `=3,3`,
+    # was left blank; by a count of rows, a variant with a channel nobody reached — fewer
+    # rows — moved the cut)
+    seen: set[tuple[str, str]] = set()
+    pairs = zip(table["channel"], table["metric"], strict=True)
+    first = next((i for i, p in enumerate(pairs) if p in seen or seen.add(p)), len(table))
     for row in table[shown].itertuples():
         values = list(row[1 : len(keys) + 1])
         money = row.metric.endswith("_cost")  # staff's is the same in every replication
@@ -456,14 +458,17 @@ def _side_by_side(
             f"{row.metric} / week" if money else row.metric,
             estimate,
             "" if row.ci_low == row.ci_high and money else spread,
-            "" if row.Index < per_variant else _difference(*paired, money),
+            "" if row.Index < first else _difference(*paired, money),
         )
     return view
 
 
 def _difference(diff: float, low: float, high: float, money: bool) -> str:
     """A variant's difference to the first, with its paired CI: `+2.1 pts (+0.7 to
-    +3.4)`, `+1,404.00` (no CI when it is the same in every replication)."""
+    +3.4)`, `+1,404.00` (no CI when it is the same in every replication); `n/a` for a
+    figure the first variant did not measure (no contact of the channel: it was `+nan`)."""
+    if not math.isfinite(diff):
+        return "n/a (none in the first)"
     if money:  # (to the cent: a total cost's difference can be the same in every week)
         exact = f"{low:+,.2f}" == f"{high:+,.2f}"
         return f"{diff:+,.2f}" + ("" if exact else f" ({low:+,.2f} to {high:+,.2f})")
