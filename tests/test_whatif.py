@@ -153,10 +153,22 @@ def test_a_star_in_a_path_sets_every_key_or_line_there(omni):
         ccsim.with_changes(omni, {"arrivals.*.wekly": 3})
     said = "<changes>: arrivals.*.wekly: unknown key 'wekly'; did you mean 'weekly'?"
     assert [str(m) for m in info.value.messages] == [said]
+    with pytest.raises(ccsim.ScenarioError) as info:  # under the field, too (a review)
+        ccsim.with_changes(omni, {"arrivals.*.daily": [0.5, 0.5, 0, 0, 0, 0, "a"]})
+    said = "<changes>: arrivals.*.daily[6]: got 'a' (expected a number)"
+    assert [str(m) for m in info.value.messages] == [said]
     with pytest.raises(ccsim.ScenarioError) as info:
         ccsim.with_changes(omni, {"channels.*.patience": "2min"})
     messages = {ch for ch, c in omni.channels.items() if c.kind == "message"}
     assert {m.field for m in info.value.messages} == {f"channels.{ch}" for ch in messages}
+    with pytest.raises(ccsim.ScenarioError) as info:  # at the field set, on some keys
+        ccsim.with_changes(omni, {"targets.*.max_abandon": 0.1})
+    refused = {f"targets.{ch}.max_abandon" for ch in [*messages, "escalation"]}
+    assert (
+        {m.field for m in info.value.messages}
+        == refused
+        < {f"targets.{ch}.max_abandon" for ch in omni.targets}
+    )
     table = ccsim.sweep(omni, {"arrivals.*.weekly": ["*1", "*1.15"]}, 1, seed=3, workers=1)
     offered = table[table.metric == "offered"].set_index(["arrivals.*.weekly", "channel"])["mean"]
     assert sorted(set(table["arrivals.*.weekly"])) == ["*1", "*1.15"]  # two variants

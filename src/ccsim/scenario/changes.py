@@ -124,21 +124,41 @@ def _resolved(data: dict, changes: Mapping[str, Any], label: str) -> list[_Chang
 
 def _folded(messages: list[Message], resolved: list[_Change]) -> list[Message]:
     """The same problem on every key of a `*` path said once, at the path written:
-    `arrivals.*.wekly: unknown key 'wekly'` (it was said once per channel)."""
-    stars: dict[str, set[str]] = {}  # a * path → the fields it set
+    `arrivals.*.wekly: unknown key 'wekly'`, `arrivals.*.daily[6]: got 'a'` (they were
+    said once per channel). A problem on some of the keys stays on each of them."""
+    stars: dict[str, list[str]] = {}  # a * path → the fields it set
     for change in resolved:
         if change.shown != change.path:
-            stars.setdefault(change.path, set()).add(_written(change.parts))
+            stars.setdefault(change.path, []).append(_written(change.parts))
+
+    def placed(m: Message) -> tuple[str, str, str] | None:
+        """(the * path, the field under it, the rest of the message's field)."""
+        for path, fields in stars.items():
+            for f in fields:
+                rest = (m.field or "")[len(f) :]
+                if (m.field or "").startswith(f) and rest[:1] in ("", ".", "["):
+                    return path, f, rest
+        return None
+
+    where = {id(m): placed(m) for m in messages}
     out: list[Message] = []
-    said: set[tuple[str, str]] = set()
+    said: set[tuple[str, str, str]] = set()
     for m in messages:
-        path = next((p for p, fields in stars.items() if m.field in fields), None)
-        same = [x for x in messages if x.message == m.message and x.field in stars.get(path, ())]
-        if path is None or len(stars[path]) < 2 or {x.field for x in same} != stars[path]:
+        at = where[id(m)]
+        if at is None or len(stars[at[0]]) < 2:
             out.append(m)
-        elif (path, m.message) not in said:
-            said.add((path, m.message))
-            out.append(Message(m.file, m.line, path, m.message, m.warning))
+            continue
+        path, _, rest = at
+        alike = {
+            w[1]
+            for x in messages
+            if (w := where[id(x)]) and (w[0], w[2], x.message) == (path, rest, m.message)
+        }
+        if alike != set(stars[path]):
+            out.append(m)
+        elif (path, rest, m.message) not in said:
+            said.add((path, rest, m.message))
+            out.append(Message(m.file, m.line, path + rest, m.message, m.warning))
     return out
 
 
@@ -253,10 +273,10 @@ def with_changes(s: Scenario, changes: dict[str, Any], *, label: str = CHANGES) 
             data, label, base, source=s.source, variant=True, allow_paths=s.allowed_paths
         )
     except ScenarioError as exc:  # a block set whole may be why: `simulation: {start: …}`
-        said = _folded(exc.messages, resolved)
-        raise ScenarioError(said + _reset(None, paths, blocks, changes, label)) from None
+        said = exc.messages + _reset(None, paths, blocks, changes, label)
+        raise ScenarioError(_folded(said, resolved)) from None
     if reset := _reset(variant, paths, blocks, changes, label):
-        raise ScenarioError(reset)
+        raise ScenarioError(_folded(reset, resolved))
     return variant
 
 
