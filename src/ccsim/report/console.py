@@ -251,7 +251,8 @@ def render_plan(doc: PlanDocument, console: Console) -> None:
     # took it for the number to recruit, 110 against the roster's 85 people)
     people = Table(
         title="Headcount and hours per group (headcount: the roster's people, their absences "
-        "simulated: the service verified; hired: absences backfilled, FTE / (1 - shrinkage))"
+        "simulated: the service verified; hired: absences backfilled, FTE / (1 - shrinkage), "
+        "at least the most on duty at once)"
     )
     for col in ("group", "headcount", "FTE", "paid h/week", "hired"):
         people.add_column(col, justify="left" if col == "group" else "right")
