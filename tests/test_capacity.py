@@ -868,12 +868,35 @@ def test_a_date_range_over_part_of_a_week_is_warned_at_its_line(tmp_path):
     ]  # the shrinkage covers weeks 31 and 32 whole
     first, second = (m.message for m in cal.warnings)
     assert first.startswith("2027-12-25..2027-12-25 covers part of week 51 (2027-12-20..")
-    assert "1 of its 7 days): its 0 applies to every day of each week it touches" in first
+    assert "1 of its 7 days): its 0 applies to the whole of each week it touches" in first
+    assert "replace the range with `weeks: {N: value}`" in first
     assert "week 47 (2027-11-22..2027-11-28: 3 of its 7 days) and week 48" in second
     # what it warns of is what the plan does: the whole week at the range's value
     table = cal.table(ccsim.load(ROOT / "scenarios" / "small_shop.yaml"))
     assert table.loc[table.week.isin([47, 48, 51]), "volume_factor"].tolist() == [2.5, 2.5, 0]
     assert load_calendar(ROOT / "calendars" / "ecommerce_2027.yaml").warnings == []
+    # given the scenario, days count by their contacts: a range over Monday to Friday
+    # covers the whole week of a channel closed at weekends (a review), and a Saturday
+    # is the share of the week's contacts it brings
+    shop = ccsim.load(ROOT / "scenarios" / "small_shop.yaml")
+    weekdays = (
+        "start: 2027-01-04\nheadcount: {generalist: 1, supervisor: 1}\nvolume: {channels: "
+        "{phone: {dates: [{from: 2027-12-27, to: 2027-12-31, factor: 0}]}},\n"
+        "  dates: [{from: 2027-12-25, to: 2027-12-25, factor: 0}]}\n"
+    )
+    (saturday,) = loads_calendar(weekdays, shop).warnings
+    email = shop.arrivals["email"]  # the only channel with contacts on a Saturday
+    share = (
+        email.daily_shares()[5]
+        * email.per_week()
+        / sum(
+            a.daily_shares() @ [1, 1, 1, 1, 1, 1, 1] * a.per_week() for a in shop.arrivals.values()
+        )
+    )
+    assert saturday.field == "volume.dates[0]" and f"1 of its 7 days, {share:.0%} of" in str(
+        saturday
+    )
+    assert len(loads_calendar(weekdays).warnings) == 2  # without the scenario: days
     # `ccsim capacity` says them on stderr, before it plans (here: a scenario it cannot plan)
     scenario = tmp_path / "queue.yaml"
     text = QUEUE.format(weekly=1000, goal=0.8, anger=0.2, anger_switch="off")
@@ -881,6 +904,11 @@ def test_a_date_range_over_part_of_a_week_is_warned_at_its_line(tmp_path):
     path.write_text(path.read_text().replace("{a: 1}", "{agents: 1}"))
     r = run_cli("capacity", str(scenario), "--calendar", str(path), "-w", "1", "-q")
     assert r.returncode == 1 and "no shift templates" in r.stderr, r.stderr
+    assert f"{path}:5: warning: volume.dates[0]: 2027-12-25..2027-12-25 covers" in r.stderr
+    # and with the calendar's errors, in one round (they were dropped: a review)
+    path.write_text(path.read_text().replace("{agents: 1}", "{agents: 1, nobody: 2}"))
+    r = run_cli("capacity", str(scenario), "--calendar", str(path), "-w", "1", "-q")
+    assert r.returncode == 1 and "headcount.nobody: no group 'nobody'" in r.stderr, r.stderr
     assert f"{path}:5: warning: volume.dates[0]: 2027-12-25..2027-12-25 covers" in r.stderr
 
 

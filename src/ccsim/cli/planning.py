@@ -188,6 +188,7 @@ def capacity(
 ) -> None:
     """Required and available FTE per week, hires and cost by week, month and year."""
     import ccsim
+    from ccsim.scenario import loader
 
     needs_out(report, out_dir)
     s = load_or_exit(scenario, allow_path, max_file_size)
@@ -197,8 +198,8 @@ def capacity(
         fail_usage(f"--calendar {calendar}: is a folder; give one calendar file")
     try:
         cal = ccsim.load_calendar(calendar, s, file_limits(max_file_size))
-    except ccsim.ScenarioError as exc:
-        failed(exc.messages)
+    except ccsim.ScenarioError as exc:  # its warnings too, as validate says a scenario's
+        failed(loader.in_file_order(exc.messages + exc.warnings))
     for m in cal.warnings:  # valid, likely not meant: a range over part of a week
         err.print(str(m), markup=False)
     try:

@@ -259,28 +259,59 @@ def _blocks(cal: Calendar) -> list[tuple[Loc, ByWeek | Shrinkage]]:
     return blocks + [(("volume", "channels", c), b) for c, b in cal.volume.channels.items()]
 
 
-def partial_weeks(cal: Calendar) -> list[Problem]:
-    """A warning for each date range that covers only some days of a week it touches:
-    its value applies to the whole week (a calendar's values are per week), so a
-    one-day closure at factor 0 empties its week and a four-day peak sets two weeks at
-    the peak — silently, until 2026-12-07 (a finance walkthrough)."""
+def partial_weeks(cal: Calendar, s: Scenario | None = None) -> list[Problem]:
+    """A warning for each date range that covers only part of a week it touches: its
+    value applies to the whole week (a calendar's values are per week), so a one-day
+    closure at factor 0 empties its week and a four-day peak sets two weeks at the peak
+    — silently, until 2026-12-07 (a finance walkthrough). Given the scenario, a week's
+    days count by the contacts they bring (`_day_weights`): a range over a week's
+    weekdays covers all of it for a channel closed at weekends."""
     out = []
     for loc, block in _blocks(cal):
+        channel = loc[2] if len(loc) == 3 else None
+        weights = _day_weights(s, channel) if s is not None else np.ones(7)
         for i, r in enumerate(block.dates):
             part = []
             for w, monday in enumerate(cal.starts(), start=1):
                 sunday = monday + dt.timedelta(days=6)
-                days = (min(r.to, sunday) - max(r.from_, monday)).days + 1
-                if 0 < days < 7:
-                    part.append(f"week {w} ({monday}..{sunday}: {days} of its 7 days)")
+                first, last = max(r.from_, monday), min(r.to, sunday)
+                if first > last:
+                    continue
+                days = (last - first).days + 1
+                covered = weights[first.weekday() : last.weekday() + 1].sum() / weights.sum()
+                if 1e-9 < covered < 1 - 1e-9:
+                    share = "" if s is None else f", {covered:.0%} of its contacts"
+                    part.append(f"week {w} ({monday}..{sunday}: {days} of its 7 days{share})")
             if part:
                 msg = (
                     f"{r.from_}..{r.to} covers part of {units.listed(part)}: its {r.factor:g} "
-                    "applies to every day of each week it touches (values are per week: give "
-                    "such a week the value of the whole week, by `weeks`)"
+                    "applies to the whole of each week it touches (values are per week: for "
+                    "a part week, replace the range with `weeks: {N: value}`, the week's value "
+                    "as a whole)"
                 )
                 out.append(Problem((*loc, "dates", i), msg, warning=True))
     return out
+
+
+DAY = units.MINUTES_PER_DAY
+
+
+def _day_weights(s: Scenario, channel: str | None) -> np.ndarray:
+    """Mon..sun: the contacts a day brings, of one channel or of all — its weekly volume
+    times its daily share, none on a day a voice or chat channel never opens (they are
+    lost) — or ones when there are none."""
+    weights = np.zeros(7)
+    for ch, arrivals in s.arrivals.items():
+        if channel is not None and ch != channel:
+            continue
+        day = arrivals.daily_shares() * arrivals.per_week()
+        c = s.channels.get(ch)
+        windows = None if c is None or c.kind == "message" else c.windows
+        if windows is not None:
+            opens = [any(a < (d + 1) * DAY and b > d * DAY for a, b in windows) for d in range(7)]
+            day = day * np.array(opens)
+        weights += day
+    return weights if weights.sum() > 0 else np.ones(7)
 
 
 def week_problems(cal: Calendar) -> list[Problem]:
@@ -429,7 +460,7 @@ def calendar_from(
         raise ScenarioError([Message(name, 1, None, msg)])
     cal = loader.validate_model(Calendar, data, name, lines)
     found = week_problems(cal) + (problems(cal, scenario) if scenario is not None else [])
-    warned = loader.in_file_order(loader.locate(partial_weeks(cal), name, lines))
+    warned = loader.in_file_order(loader.locate(partial_weeks(cal, scenario), name, lines))
     if found:
         raise ScenarioError(loader.in_file_order(loader.locate(found, name, lines)), warned)
     cal._warnings = tuple(warned)
