@@ -1155,10 +1155,14 @@ def test_ccsim_forecast_writes_the_volume_block_and_backtests_the_methods(tmp_pa
     assert json.loads(own.stdout)["base_from"] == "history"
     last_year = json.loads(own.stdout)["base"]
     shown = run_cli("forecast", str(log), "--weeks", "4", cwd=tmp_path).stdout
-    said = f"the base: {last_year:,.0f} contacts a week (the mean of the log's last 52 weeks)"
+    written = f"{last_year:,.1f}".removesuffix(".0")
+    said = f"the base: {written} contacts a week (the mean of the log's last 52 weeks)"
     assert said in " ".join(shown.split()), shown
-    weekly = ccsim.forecast(ccsim.read_log(log), weeks=4).history  # the log's weeks, counted
-    assert last_year == round(weekly.iloc[-52:].mean(), 1) and len(weekly) > 52
+    # the log's own weeks, counted here: each week's contacts were drawn above (its first
+    # and last may be left out as part weeks)
+    counts = pd.Series(pd.to_datetime(arrival)).dt.to_period("W-SUN").value_counts().sort_index()
+    means = {round(counts.iloc[k - 52 : k].mean(), 1) for k in (len(counts), len(counts) - 1)}
+    assert last_year in means
     # its own output is replaced; a calendar of the user's is not (it was, by the block)
     again = run_cli("forecast", str(log), "--weeks", "4", "--base", "50",
                     "--output", str(tmp_path / "volume.yaml"), cwd=tmp_path)  # fmt: skip
@@ -1213,9 +1217,18 @@ def test_weekly_totals_forecast_as_the_same_weeks_of_a_log(tmp_path):
     assert from_log.predicted.tolist() == f.predicted.tolist()
     assert f.predicted.index[0] == weeks.index[-1] + pd.Timedelta(days=7)
     r = run_cli("forecast", str(path), "--format", "weekly", "--channel", "email",
-                "--weeks", "4", "--json", cwd=tmp_path)  # fmt: skip
+                "--weeks", "4", "--json", "--output", str(tmp_path / "email.yaml"),
+                cwd=tmp_path)  # fmt: skip
     assert r.returncode == 0, r.stderr
     doc = json.loads(r.stdout)
+    # one channel's forecast is written as that channel's factors, against its own mean
+    # (it was the whole volume's block, and said "the log's" mean: a review)
+    written = YAML(typ="safe").load((tmp_path / "email.yaml").read_text())
+    weeks = {int(k): v for k, v in doc["volume"]["weeks"].items()}  # (JSON keys are text)
+    assert written["volume"] == {"channels": {"email": {**doc["volume"], "weeks": weeks}}}
+    assert "(the mean of email's last 52 weeks)" in (tmp_path / "email.yaml").read_text()
+    assert doc["base"] == round(email.iloc[-52:].mean(), 1)
+    calendar_from({"start": doc["first_week"], "headcount": {"a": 1}, **written})
     assert doc["history_weeks"] == 120 and len(doc["predicted"]) == 4
     expected = ccsim.forecast(email, weeks=4).predicted
     assert doc["predicted"] == [round(float(v), 1) for v in expected]

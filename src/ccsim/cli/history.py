@@ -383,18 +383,30 @@ def forecast_command(
         if base is not None:
             fail_usage(f"--base: {exc}")
         fail(f"{log}: {exc}")  # the base is then the log's own mean
+    used = result.own_base if base is None else base
+    whose = "the log's" if channel is None else f"{channel}'s"
+    last = min(len(result.history), 52)
+    mean = f"(the mean of {whose} last {last} weeks)"
+    written = f"{used:,.1f}".removesuffix(".0")  # as `base` in --json: to one decimal
+    said = f"{written} contacts a week {'(--base)' if base is not None else mean}"
     if output is not None:
         lines = [
             f"{FORECAST_MARK} {result.method} from {log.name} "
             f"({len(result.history)} weeks of history); the start of a calendar: week 1 is",
             "# the week after the log; add headcount (docs/capacity.md). Its factors are relative",
-            f"# to {result.base_said(base)}: for a scenario",
+            f"# to {said}: for a scenario",
             "# of another weekly volume, forecast again with --base at that volume",
             f"start: {result.predicted.index[0].date().isoformat()}",
             f"weeks: {weeks}",
             "volume:",
-            f"  default: {block['default']}",
-            "  weeks: {" + ", ".join(f"{w}: {f}" for w, f in block["weeks"].items()) + "}",
+        ]
+        # one channel's forecast is that channel's factors (a file's `volume` is every one's)
+        indent = "  " if channel is None else "      "
+        if channel is not None:
+            lines += ["  channels:", f"    {json.dumps(channel)}:"]
+        lines += [
+            f"{indent}default: {block['default']}",
+            f"{indent}weeks: {{" + ", ".join(f"{w}: {f}" for w, f in block["weeks"].items()) + "}",
         ]
         with atomic_file(output, FORECAST_MARK) as tmp:
             tmp.write_text("\n".join(lines) + "\n", encoding="utf-8")
@@ -407,7 +419,7 @@ def forecast_command(
         "first_week": result.predicted.index[0].date().isoformat(),
         "predicted": [round(float(v), 1) for v in result.predicted],
         "volume": block,
-        "base": round(result.own_base if base is None else base, 1),  # what `volume` is relative to
+        "base": round(used, 1),  # what `volume` is relative to
         "base_from": "--base" if base is not None else "history",
         "backtest": json.loads(result.scores.to_json(orient="records")),
     }
@@ -419,7 +431,6 @@ def forecast_command(
     out.print(table.to_string(float_format=lambda x: f"{x:.1%}"), markup=False)
     out.print(
         f"forecast ({result.method}) from {doc['first_week']}: "
-        f"{len(block['weeks'])} weeks differ from the base by more than 0.5 %; the base: "
-        f"{result.base_said(base)}",
+        f"{len(block['weeks'])} weeks differ from the base by more than 0.5 %; the base: {said}",
         markup=False,
     )

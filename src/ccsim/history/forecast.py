@@ -205,17 +205,10 @@ class VolumeForecast:
     @property
     def own_base(self) -> float:
         """The base the factors take by default: the mean of the history's last 52 weeks
-        (or of all of it, when shorter)."""
+        (or of all of it, when shorter). Said wherever the factors are (`ccsim forecast`:
+        none said it until 2026-12-07, and factors made against one volume were read
+        against a scenario's other one, silently)."""
         return float(self.history.iloc[-SEASON:].mean())
-
-    def base_said(self, base: float | None = None) -> str:
-        """`base` in words, for the files and the console that carry factors relative to
-        it (none said which base until 2026-12-07: paired with a scenario of another
-        weekly volume, every week was off by their ratio, silently)."""
-        if base is not None:
-            return f"{base:,.0f} contacts a week (--base)"
-        weeks = min(len(self.history), SEASON)
-        return f"{self.own_base:,.0f} contacts a week (the mean of the log's last {weeks} weeks)"
 
     def volume_block(self, base: float | None = None, events: dict[int, float] | None = None):
         """The calendar's `volume:` block for the forecast weeks; `base` defaults to
