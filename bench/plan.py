@@ -59,7 +59,9 @@ def lower_bound(s: ccsim.Scenario, grid: float | None, anger: bool) -> float:
     needs = requirements.needs(s, shifts)
     lp = shift_program.solve(s, needs, shifts, relax=True)
     if not lp.optimal:  # a relaxation stopped before its optimum bounds nothing
-        raise SystemExit(f"the LP relaxation was not solved to its optimum: no bound ({lp.cost})")
+        raise SystemExit(
+            f"the LP relaxation stopped before its optimum: {lp.relaxed_cost:,.2f} bounds nothing"
+        )
     return lp.relaxed_cost
 
 

@@ -9,7 +9,7 @@ depend on the number of workers or on a Dask cluster.
 from __future__ import annotations
 
 import warnings
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from numbers import Real
@@ -33,6 +33,7 @@ from ccsim.model.errors import WorkLimitError
 from ccsim.planning import capacity as _capacity
 from ccsim.planning.plan import Plan
 from ccsim.planning.plan import plan as _plan
+from ccsim.planning.staffing import StepProgress
 from ccsim.report import capacity as capacity_report
 from ccsim.report import folders
 from ccsim.report import model as reports
@@ -219,7 +220,7 @@ def capacity(
     scheduler: str | None = None,
     max_plans: int = _capacity.MAX_PLANS,
     time_budget: float | str | None = None,
-    progress: Callable[[str], None] | None = None,  # progress(message), as plan's
+    progress: StepProgress | None = None,  # progress(message), as plan's
     max_rosters: int | None = None,
     memory_limit: str | float | None = None,
 ) -> _capacity.CapacityPlan:
