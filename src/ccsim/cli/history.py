@@ -179,6 +179,8 @@ def fit_command(
     try:
         fitted.scenario  # noqa: B018 - validates it
     except ccsim.ScenarioError as exc:  # a log of odd times (zones, clocks) fits odd values
+        for note in fitted.notes:  # what says why (waits of days: a wrong date or time)
+            err.print(f"{log}: {note}", markup=False)
         found = "; ".join(f"{m.field}: {m.message}" for m in exc.messages)
         fail(f"{log}: the fitted scenario is outside the format's bounds ({found}): check the log")
     path = fitted.save(output)
