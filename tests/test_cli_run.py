@@ -8,6 +8,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import numpy as np
+import openpyxl
 import pytest
 
 import ccsim as ccsim_api
@@ -61,6 +62,28 @@ def test_every_estimated_figure_is_a_field_of_the_channel_document_and_printed(s
     ]
     assert estimated == list(ESTIMATED)
     assert set(ESTIMATED) <= set(shop_doc["channels"]["phone"])
+
+
+def test_a_scenario_without_targets_says_so_and_still_shows_its_abandon_rate(tmp_path):
+    """A fitted scenario has no targets: the console said "every target met" (vacuously)
+    and printed no abandon rate, which only run.json had (an analyst's walkthrough);
+    the workbook and the HTML said "yes"."""
+    path = tmp_path / "untargeted.yaml"
+    path.write_text(MINIMAL.split("targets:")[0])
+    r = ccsim("run", str(path), "-n", "2", "--seed", "3", "-w", "1", "--out", str(tmp_path / "o"),
+              "--report")  # fmt: skip
+    assert r.returncode == 0, r.stderr
+    assert "\nno targets to judge (add `targets:`)\n" in r.stdout
+    doc = json.loads((tmp_path / "o" / "run.json").read_text())
+    rows = [[c.strip() for c in line.split("│")[1:-1]] for line in r.stdout.splitlines()]
+    header = next(x for x in (line.split("┃") for line in r.stdout.splitlines()) if len(x) > 9)
+    abandoned = [c.strip() for c in header].index("abandoned") - 1
+    phone = next(row for row in rows if row and row[0] == "phone")
+    assert phone[abandoned] == f"{doc['channels']['phone']['abandon_rate']['mean']:.1%}"
+    book = openpyxl.load_workbook(tmp_path / "o" / "report.xlsx")
+    facts = {row[0].value: row[1].value for row in book["Summary"].iter_rows(max_col=2)}
+    assert facts["every target met"] == "no targets"
+    assert "no targets (the scenario sets none)" in (tmp_path / "o" / "report.html").read_text()
 
 
 def test_cost_reconciles(shop_doc):

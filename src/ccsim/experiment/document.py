@@ -180,6 +180,15 @@ class RunDocument(BaseModel):
         """The plain JSON value (dicts, lists, numbers, null)."""
         return self.model_dump(mode="json")
 
+    @property
+    def verdict(self) -> str:
+        """`every target met`, `some targets missed`, or `no targets` when the scenario
+        sets none (a fitted one: `targets_met` is then vacuously true, and the outputs
+        said "every target met" — an analyst's walkthrough)."""
+        if not any(ch.service or ch.max_abandon for ch in self.channels.values()):
+            return "no targets"
+        return "every target met" if self.targets_met else "some targets missed"
+
 
 def number(x: float | None) -> float | None:
     """JSON-safe number: NaN and infinities become null; 6 decimals."""

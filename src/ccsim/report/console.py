@@ -162,10 +162,13 @@ def render_run(doc: RunDocument, console: Console) -> None:
     judged = bound_heading(doc)
     columns = ["channel", "target", "estimate", "95% CI", *([judged] if judged else []), "met"]
     columns += ["periods met", "worst period"] if scoped else []
-    for col in (*columns, "offered", "ASA", "AHT"):
+    for col in (*columns, "offered", "abandoned", "ASA", "AHT"):
         table.add_column(col, justify="left" if col in ("channel", "target") else "right")
     for name, ch in doc.channels.items():
         offered = ch.offered.mean if ch.offered is not None else None
+        # the abandon rate, a channel's first figure without a target (a fitted scenario
+        # has none: only run.json gave its 10 % — an analyst's walkthrough)
+        rate = ch.abandon_rate.mean if ch.abandon_rate is not None else None
         asa = ch.asa_s.mean if ch.asa_s is not None else None
         aht = ch.aht_s.mean if ch.aht_s is not None else None
         for i, line in enumerate(lines[name] or [None]):
@@ -182,6 +185,7 @@ def render_run(doc: RunDocument, console: Console) -> None:
                 name if i == 0 else "",
                 *cells,
                 f"{offered:,.0f}" if i == 0 and offered is not None else "",
+                _pct(rate) if i == 0 and rate is not None else "",
                 format_seconds(asa) if i == 0 else "",
                 format_seconds(aht) if i == 0 else "",
             )
@@ -219,10 +223,9 @@ def render_run(doc: RunDocument, console: Console) -> None:
         f"(wages {cost.wages:,.2f}, overhead {cost.overhead:,.2f}, "
         f"contacts {cost.contacts:,.2f}); paid hours {cost.paid_hours:,.1f}"
     )
-    verdict = (
-        Text("every target met", "green") if doc.targets_met else Text("some targets missed", "red")
-    )
-    console.print(verdict)
+    colour = {"every target met": "green", "some targets missed": "red"}
+    shown = doc.verdict if doc.verdict != "no targets" else "no targets to judge (add `targets:`)"
+    console.print(Text(shown, colour.get(doc.verdict, "yellow")))
 
 
 def render_plan(doc: PlanDocument, console: Console) -> None:

@@ -34,6 +34,7 @@ FTE = "0.00"
 
 # results added together with a gap, or a plan.json from before 2026-12-06
 _NO_FIRST = "none (numbers not consecutive, or not recorded)"
+_MET = {"every target met": "yes", "some targets missed": "no", "no targets": "no targets"}
 
 
 def build(report: Report) -> Workbook:
@@ -110,7 +111,7 @@ def _summary(
         ("first replication", _NO_FIRST if (f := doc.first_replication) is None else f),
         ("seed", doc.seed),
         ("service level over", f"{doc.sl_definition} contacts"),
-        ("every target met", "yes" if doc.targets_met else "no"),
+        ("every target met", _MET[doc.verdict]),
         ("currency", cost.currency),
     ]
     for i, (k, v) in enumerate(facts, start=2):
