@@ -225,6 +225,14 @@ def test_the_bank_layout(tmp_path):
     assert log.dropped == {"phantom call (cannot be traced)": 1} and log.not_offered == 1
     assert c["id"].is_unique and list(c["agent"].fillna("-")) == ["DORIT", "TOVA", "-", "-", "ELI"]
     assert list(c["handle_s"].fillna(-1)) == [165.0, 140.0, -1, -1, 360.0]
+    # read without the option, it is said to be the bank layout (an analyst who forgot
+    # it was told the generic layout's missing columns)
+    with pytest.raises(history_log.LogError) as info:
+        ccsim.read_log(logs.bank(tmp_path))
+    assert [m.message for m in info.value.messages] == [
+        "its columns are the bank layout's, not the generic one's: give --format bank "
+        "(format='bank' in Python)"
+    ]
 
 
 @pytest.mark.parametrize(
@@ -246,9 +254,11 @@ def test_the_bank_layout(tmp_path):
         ("a,b\n", ["--from", "2024-01-05", "--to", "2024-01-01"], 2, "--to comes before --from"),
         # written YYYY-MM-DD, as the Python API's first/last (date.fromisoformat took it)
         ("a,b\n", ["--from", "20240101"], 2, "--from: expected a date like 1999-02-15, got '20240101'"),
+        # written so, but no day: it was told to be written like 1999-02-15 (a walkthrough)
+        ("a,b\n", ["--to", "1999-02-30"], 2, "--to: '1999-02-30' is no day of the calendar"),
     ],
     ids=["missing", "empty", "columns", "garbage", "not-bank", "format", "weekly", "folder",
-         "dates", "basic-date"],
+         "dates", "basic-date", "no-such-day"],
 )  # fmt: skip
 def test_bad_logs_get_one_clear_message(tmp_path, content, args, code, expected):
     # usage errors (a folder, an unknown format, dates the wrong way round) exit 2 with

@@ -94,9 +94,13 @@ def _date(text: str | None, option: str) -> date | None:
     if text is None:
         return None
     try:  # written YYYY-MM-DD, as the Python API takes it (history.log.calendar_day)
-        return date.fromisoformat(str(parse_date(text)))
+        written = str(parse_date(text))
     except ValueError:
         fail_usage(f"{option}: expected a date like 1999-02-15, got {text!r}")
+    try:
+        return date.fromisoformat(written)
+    except ValueError:  # ("1999-02-30" was told to be written like 1999-02-15: it was)
+        fail_usage(f"{option}: {text!r} is no day of the calendar")
 
 
 def _log_path(path: Path) -> None:

@@ -533,6 +533,10 @@ def _generic(path: Path) -> pd.DataFrame:
     layout = "docs/history.md has the layout" + (
         "; weekly totals are read by `ccsim forecast --format weekly`" if totals else ""
     )
+    header = {n.strip() for c in frame.columns for n in str(c).split("\t")}
+    if set(BANK_COLUMNS) <= header:  # (an analyst who forgot the option was told the layout)
+        msg = "its columns are the bank layout's, not the generic one's: give --format bank"
+        raise LogError([Message(str(path), 1, None, msg + " (format='bank' in Python)")])
     return named(frame, path, REQUIRED, layout)
 
 

@@ -21,6 +21,11 @@ from ccsim.report import charts, pages
 from ccsim.scenario.units import parse_days
 
 COLOURS = {"actual": "black", "ccsim": "C0", "erlang_a": "C1", "erlang_c": "C2"}
+_METRIC_NAMES = {
+    "abandon_rate": "abandon rate",
+    "service_level": "service level",
+    "asa_s": "ASA (s)",
+}
 
 
 def fit_document(fit: Fit, scenario_path: str | None = None) -> dict[str, Any]:
@@ -119,9 +124,10 @@ def predicted_against_actual(result: Backtest) -> Any:
             if off:
                 ax.annotate(f"{off} predictions above the chart", (0.02, 0.95),
                             xycoords="axes fraction", fontsize=7, va="top")  # fmt: skip
-        ax.set_xlabel(f"actual {metric}")
-        ax.set_ylabel(f"predicted {metric}")
-        ax.set_title(metric.replace("_", " "), loc="left")
+        name = _METRIC_NAMES.get(metric, metric.replace("_", " "))  # ("asa s": a review)
+        ax.set_xlabel(f"actual {name}")
+        ax.set_ylabel(f"predicted {name}")
+        ax.set_title(name, loc="left")
         ax.grid(alpha=0.3)
     axes[0].legend(fontsize=8)
     return fig
