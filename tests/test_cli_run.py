@@ -77,13 +77,23 @@ def test_a_scenario_without_targets_says_so_and_still_shows_its_abandon_rate(tmp
     doc = json.loads((tmp_path / "o" / "run.json").read_text())
     rows = [[c.strip() for c in line.split("│")[1:-1]] for line in r.stdout.splitlines()]
     header = next(x for x in (line.split("┃") for line in r.stdout.splitlines()) if len(x) > 9)
-    abandoned = [c.strip() for c in header].index("abandoned") - 1
+    abandoned = [c.strip() for c in header].index("abandon rate") - 1
     phone = next(row for row in rows if row and row[0] == "phone")
     assert phone[abandoned] == f"{doc['channels']['phone']['abandon_rate']['mean']:.1%}"
+    # none for a message channel or the escalations: nobody hangs up on them (always 0 %)
+    assert {row[abandoned] for row in rows if row and row[0] in ("email", "escalation")} == {""}
     book = openpyxl.load_workbook(tmp_path / "o" / "report.xlsx")
     facts = {row[0].value: row[1].value for row in book["Summary"].iter_rows(max_col=2)}
     assert facts["every target met"] == "no targets"
     assert "no targets (the scenario sets none)" in (tmp_path / "o" / "report.html").read_text()
+    # and `check`, a CI gate, says it checked nothing (it said "every target met")
+    r = ccsim("check", str(path), "-n", "2", "--seed", "3", "-w", "1")
+    assert r.returncode == 0 and r.stdout.splitlines()[-2:] == [
+        f"ok   {path}: no targets to check (the scenario sets none)",
+        "no targets to check",
+    ], r.stdout
+    r = ccsim("check", str(path), "-n", "2", "--seed", "3", "-w", "1", "--json")
+    assert json.loads(r.stdout)["files"][0]["targets"] == 0
 
 
 def test_cost_reconciles(shop_doc):

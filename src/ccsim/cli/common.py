@@ -14,7 +14,7 @@ import re
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import Annotated, Any, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 from rich.console import Console
@@ -22,6 +22,9 @@ from rich.console import Console
 from ccsim.atomic import OutputError, check_file, check_folder
 from ccsim.scenario.problems import Message
 from ccsim.scenario.units import is_number, parse_duration, printable
+
+if TYPE_CHECKING:
+    from ccsim.scenario.model import Scenario
 
 # no markup, no emoji: names and paths from the user are printed as written
 # (`[/bold] shop` is a name, `file.yaml:100:` a line number, not the emoji :100:)
@@ -187,6 +190,11 @@ def agent_counts(most: int, rows: int):
         return int(text)
 
     return parse
+
+
+def message_channels(s: Scenario) -> list[str]:
+    """The message channels of `s` (their abandon rate, always 0, is not printed)."""
+    return [name for name, c in s.channels.items() if c.kind == "message"]
 
 
 def counted(n: int, what: str) -> str:

@@ -390,10 +390,11 @@ def forecast_command(
             fail_usage(f"--base: {exc}")
         fail(f"{log}: {exc}")  # the base is then the log's own mean
     used = result.own_base if base is None else base
-    whose = "the log's" if channel is None else f"{channel}'s"
-    last = min(len(result.history), 52)
+    whose = "the log's" if channel is None else f"{printable(channel)}'s"
+    last = min(len(result.history), forecasts.SEASON)
     mean = f"(the mean of {whose} last {last} weeks)"
-    written = f"{used:,.1f}".removesuffix(".0")  # as `base` in --json: to one decimal
+    used = round(used, 1) if used >= 1 else float(f"{used:.3g}")  # (--base 0.04 said 0)
+    written = f"{used:,.1f}".removesuffix(".0") if used >= 1 else f"{used:g}"
     said = f"{written} contacts a week {'(--base)' if base is not None else mean}"
     if output is not None:
         lines = [
@@ -425,7 +426,8 @@ def forecast_command(
         "first_week": result.predicted.index[0].date().isoformat(),
         "predicted": [round(float(v), 1) for v in result.predicted],
         "volume": block,
-        "base": round(used, 1),  # what `volume` is relative to
+        "base": used,  # what `volume` is relative to
+        "channel": channel,  # whose factors `volume` holds (null: every channel's)
         "base_from": "--base" if base is not None else "history",
         "backtest": json.loads(result.scores.to_json(orient="records")),
     }

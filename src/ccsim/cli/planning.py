@@ -31,6 +31,7 @@ from ccsim.cli.common import (
     failed,
     file_limits,
     load_or_exit,
+    message_channels,
     minutes_said,
     needs_out,
     out,
@@ -140,7 +141,7 @@ def plan(
     if as_json:
         print_json(built.document.to_json())
     else:
-        console.render_plan(built.document, out)
+        console.render_plan(built.document, out, message_channels(s))
     if out_dir is not None:
         say_written(out_dir, "plan written to", report, as_json)
     for u in result.unmet:

@@ -36,6 +36,7 @@ from ccsim.cli.common import (
     failed,
     file_limits,
     load_or_exit,
+    message_channels,
     message_json,
     needs_out,
     number_between,
@@ -152,7 +153,7 @@ def run(
     if as_json:
         print_json(doc.to_json())
     else:
-        console.render_run(doc, out)
+        console.render_run(doc, out, message_channels(s))
     if out_dir is not None:
         say_written(out_dir, "results written to", report, as_json)
 
@@ -219,6 +220,7 @@ def check(
                 "valid": True,
                 "warnings": warned,
                 "targets_met": f.met,
+                "targets": len(f.checks),  # 0: met vacuously, nothing was checked
                 "run": f.result.document(confidence),
             }
         )
@@ -232,7 +234,11 @@ def check(
             for c in f.checks:
                 mark = "ok  " if c.met else "MISS"
                 out.print(f"{mark} {path}: {c.name}: {c.verdict(confidence)}", markup=False)
+            if not f.checks:  # (a gate passed it with "every target met", said of nothing)
+                said = f"ok   {path}: no targets to check (the scenario sets none)"
+                out.print(said, markup=False)
     ok = all(f.met for f in files)
+    none = all(f.valid and not f.checks for f in files)
     if junit is not None:
         junit_xml.write(
             junit,
@@ -243,9 +249,8 @@ def check(
     if as_json:
         print_json({"targets_met": ok, "confidence": confidence, "files": docs})
     else:
-        out.print(
-            "every target met" if ok else "some targets missed or files invalid", markup=False
-        )
+        verdict = "every target met" if ok else "some targets missed or files invalid"
+        out.print("no targets to check" if none else verdict, markup=False)
     raise typer.Exit(EXIT_OK if ok else EXIT_FAIL)
 
 
@@ -327,8 +332,10 @@ def variant(value: Any) -> tuple[str, dict[str, Any]]:
     semicolons (outside quotes and brackets), each value read as `--set` reads one."""
     if isinstance(value, tuple):
         return value
-    name, sep, rest = str(value).partition(":")
-    if not sep or "=" in name or not name.strip() or not rest.strip():
+    text = str(value)
+    cut = text.rfind(":", 0, text.find("=") if "=" in text else len(text))  # a name may
+    name, rest = text[:cut], text[cut + 1 :]  # hold a colon: `open 08:00: anger=off`
+    if cut < 0 or not name.strip() or not _outside_brackets(rest, ";"):
         raise ValueError(f"{value!r}: expected NAME: KEY=VALUE[; KEY=VALUE...]")
     changes: dict[str, Any] = {}
     for part in _outside_brackets(rest, ";"):
@@ -345,12 +352,13 @@ def variant(value: Any) -> tuple[str, dict[str, Any]]:
 
 
 def _outside_brackets(text: str, sep: str) -> list[str]:
-    """`text` split at each `sep` outside quotes, `{}` and `[]`."""
+    """`text` split at each `sep` outside quotes, `{}` and `[]`; a quote opens only where
+    a value starts, as in YAML (`name=Bob's shop; anger=off` has none: the `;` split it)."""
     parts, depth, quote, current = [], 0, "", ""
     for ch in text:
         if quote:
             quote = "" if ch == quote else quote
-        elif ch in "\"'":
+        elif ch in "\"'" and current.rstrip()[-1:] in ("", "=", ",", "[", "{", ":", sep):
             quote = ch
         elif ch in "{[":
             depth += 1
@@ -466,9 +474,10 @@ def _side_by_side(
 def _difference(diff: float, low: float, high: float, money: bool) -> str:
     """A variant's difference to the first, with its paired CI: `+2.1 pts (+0.7 to
     +3.4)`, `+1,404.00` (no CI when it is the same in every replication); `n/a` for a
-    figure the first variant did not measure (no contact of the channel: it was `+nan`)."""
+    figure this variant or the first did not measure in every replication (no contact of
+    the channel: it was `+nan`)."""
     if not math.isfinite(diff):
-        return "n/a (none in the first)"
+        return "n/a (not measured in every replication)"
     if money:  # (to the cent: a total cost's difference can be the same in every week)
         exact = f"{low:+,.2f}" == f"{high:+,.2f}"
         return f"{diff:+,.2f}" + ("" if exact else f" ({low:+,.2f} to {high:+,.2f})")

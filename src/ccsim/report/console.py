@@ -3,6 +3,7 @@ plan's roster and its baseline."""
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 
 import pandas as pd
@@ -13,7 +14,7 @@ from rich.text import Text
 from ccsim.experiment.document import AbandonLimit, ChannelResult, RunDocument, ServiceResult
 from ccsim.planning.document import BaselineResult, PlanDocument
 from ccsim.scenario import summary, units
-from ccsim.scenario.model import Scenario
+from ccsim.scenario.model import ESCALATION, Scenario
 from ccsim.scenario.units import percent
 
 
@@ -150,8 +151,10 @@ def render_scenario(s: Scenario, console: Console) -> None:
     console.print(table)
 
 
-def render_run(doc: RunDocument, console: Console) -> None:
-    """Print a run document: one row per target, then one row per group."""
+def render_run(doc: RunDocument, console: Console, messages: Collection[str] = ()) -> None:
+    """Print a run document: one row per target, then one row per group. `messages`: the
+    message channels, whose abandon rate (always 0: nobody hangs up on a message) is left
+    blank, as the escalations' is."""
     title = (
         f"{doc.scenario} — {doc.replications} replication(s), seed {doc.seed}, "
         f"service level over {doc.sl_definition} contacts"
@@ -162,13 +165,14 @@ def render_run(doc: RunDocument, console: Console) -> None:
     judged = bound_heading(doc)
     columns = ["channel", "target", "estimate", "95% CI", *([judged] if judged else []), "met"]
     columns += ["periods met", "worst period"] if scoped else []
-    for col in (*columns, "offered", "abandoned", "ASA", "AHT"):
+    for col in (*columns, "offered", "abandon rate", "ASA", "AHT"):
         table.add_column(col, justify="left" if col in ("channel", "target") else "right")
     for name, ch in doc.channels.items():
         offered = ch.offered.mean if ch.offered is not None else None
         # the abandon rate, a channel's first figure without a target (a fitted scenario
         # has none: only run.json gave its 10 % — an analyst's walkthrough)
         rate = ch.abandon_rate.mean if ch.abandon_rate is not None else None
+        rate = None if name in messages or name == ESCALATION else rate
         asa = ch.asa_s.mean if ch.asa_s is not None else None
         aht = ch.aht_s.mean if ch.aht_s is not None else None
         for i, line in enumerate(lines[name] or [None]):
@@ -228,9 +232,9 @@ def render_run(doc: RunDocument, console: Console) -> None:
     console.print(Text(shown, colour.get(doc.verdict, "yellow")))
 
 
-def render_plan(doc: PlanDocument, console: Console) -> None:
+def render_plan(doc: PlanDocument, console: Console, messages: Collection[str] = ()) -> None:
     """Print a plan document: roster, people and hours per group, targets on fresh
-    seeds, cost, and the Erlang baseline beside it."""
+    seeds (`render_run`), cost, and the Erlang baseline beside it."""
     roster = Table(title=f"Plan for {doc.scenario} — roster (agents on each shift)")
     for col in ("group", "shift", "start", "hours", "days", "agents", "paid h/week", "staff cost"):
         roster.add_column(
@@ -275,7 +279,7 @@ def render_plan(doc: PlanDocument, console: Console) -> None:
         str(doc.cost.hired),
     )
     console.print(people)
-    render_run(doc, console)
+    render_run(doc, console, messages)
     for u in doc.unmet:
         console.print(Text.assemble(("unmet", "red"), f" {u.channel} {u.label}: {u.reason}"))
     base = doc.erlang_baseline

@@ -279,8 +279,8 @@ def partial_weeks(cal: Calendar, s: Scenario | None = None) -> list[Problem]:
                     continue
                 days = (last - first).days + 1
                 covered = weights[first.weekday() : last.weekday() + 1].sum() / weights.sum()
-                if 1e-9 < covered < 1 - 1e-9:
-                    share = "" if s is None else f", {covered:.0%} of its contacts"
+                if days < 7 and covered < 1 - 1e-9:  # (none of its contacts: warned too)
+                    share = "" if s is None else f", {_share(covered)} of its contacts"
                     part.append(f"week {w} ({monday}..{sunday}: {days} of its 7 days{share})")
             if part:
                 msg = (
@@ -294,6 +294,13 @@ def partial_weeks(cal: Calendar, s: Scenario | None = None) -> list[Problem]:
 
 
 DAY = units.MINUTES_PER_DAY
+
+
+def _share(x: float) -> str:
+    """`14%`, and `none`, `under 1%` or `over 99%` where rounding would say 0 or 100."""
+    if x <= 0:
+        return "none"
+    return "under 1%" if x < 0.005 else "over 99%" if x > 0.995 else f"{x:.0%}"
 
 
 def _day_weights(s: Scenario, channel: str | None) -> np.ndarray:

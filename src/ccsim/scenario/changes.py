@@ -141,6 +141,11 @@ def _folded(messages: list[Message], resolved: list[_Change]) -> list[Message]:
         return None
 
     where = {id(m): placed(m) for m in messages}
+
+    def text(m: Message) -> str:  # the message with its key written as the * path
+        at = where[id(m)]
+        return m.message if at is None else m.message.replace(at[1], at[0])
+
     out: list[Message] = []
     said: set[tuple[str, str, str]] = set()
     for m in messages:
@@ -152,13 +157,13 @@ def _folded(messages: list[Message], resolved: list[_Change]) -> list[Message]:
         alike = {
             w[1]
             for x in messages
-            if (w := where[id(x)]) and (w[0], w[2], x.message) == (path, rest, m.message)
+            if (w := where[id(x)]) and (w[0], w[2], text(x)) == (path, rest, text(m))
         }
         if alike != set(stars[path]):
             out.append(m)
-        elif (path, rest, m.message) not in said:
-            said.add((path, rest, m.message))
-            out.append(Message(m.file, m.line, path + rest, m.message, m.warning))
+        elif (path, rest, text(m)) not in said:
+            said.add((path, rest, text(m)))
+            out.append(Message(m.file, m.line, path + rest, text(m), m.warning))
     return out
 
 
