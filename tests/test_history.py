@@ -649,6 +649,15 @@ def test_the_replay_offers_exactly_the_logs_contacts(generated, fitted):
     replayed = b.replay.arrivals["phone"].counts._counts.sum()
     log = ccsim.read_log(generated).between("2024-01-08", "2024-01-10")
     assert replayed == len(log) == b.intervals["offered"].sum()
+    # and the period's volume against the scenario's for Monday to Wednesday: the replay
+    # leaves the forecast's error out, the note says it (an analyst's walkthrough)
+    phone = fitted.scenario.arrivals["phone"]
+    expected = phone.weekly * sum(phone.daily_shares()[:3])
+    said = next(n for n in b.notes if n.startswith("volume: phone"))
+    assert said.startswith(
+        f"volume: phone {len(log):,} contacts in the period against the scenario's "
+        f"{expected:,.0f} on those days ({len(log) / expected - 1:+.1%})"
+    )
     # the staffing rule is the caller's: shorter gaps, fewer agent-hours on duty
     short = ccsim.backtest(
         fitted.scenario, generated, "2024-01-08", "2024-01-10", replications=1, workers=1, gap=2
