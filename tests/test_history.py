@@ -572,6 +572,17 @@ def test_fit_writes_a_scenario_that_validates_and_runs_with_its_evidence(generat
     )
     page = (tmp_path / "report" / "fit.html").read_text()
     assert page.count("data:image/png;base64,") == 4
+    # the period's own figures, counted here from the log, to set a run against (the page
+    # gave none: an analyst's walkthrough)
+    raw = pd.read_parquet(generated)
+    raw = raw[(raw["arrival"] >= "2024-01-01") & (raw["arrival"] < "2024-01-08")]
+    answered = raw[raw["outcome"] == "answered"]
+    gave_up = raw["outcome"].isin(["abandoned", "balked"]).mean()
+    asa = (answered["answer"] - answered["arrival"]).dt.total_seconds().mean()
+    assert (
+        f"phone: {len(raw):,} offered, {gave_up:.1%} gave up (balks included), the answered "
+        f"waited {asa:.0f} s on average"
+    ) in page
     assert (tmp_path / "report" / "estimates.csv").is_file()
 
 

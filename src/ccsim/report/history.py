@@ -78,7 +78,26 @@ def render_fit(fit: Fit) -> str:
         ],
     )
     rows = rows[~rows["field"].str.contains(r"\.intraday\[")]  # the chart shows those
-    return pages.render("fit.html", fit=fit, images=images, rows=rows.to_dict("records"))
+    observed = _observed(fit)
+    return pages.render(
+        "fit.html", fit=fit, images=images, rows=rows.to_dict("records"), observed=observed
+    )
+
+
+def _observed(fit: Fit) -> list[dict[str, Any]]:
+    """Per channel what the period itself shows — offered, the share that gave up (balks
+    included), the mean wait of the answered — to set a run of the fitted scenario
+    against (the page gave none: an analyst's walkthrough)."""
+    c, wait = fit.log.contacts, fit.log.wait_s
+    out = []
+    for ch in sorted(c["channel"].unique()):
+        mine = (c["channel"] == ch).to_numpy()
+        outcome = c.loc[mine, "outcome"]
+        answered = (outcome == "answered").to_numpy()
+        gave_up = float(outcome.isin(["abandoned", "balked"]).mean())
+        asa = float(wait[mine][answered].mean()) if answered.any() else math.nan
+        out.append({"channel": ch, "offered": int(mine.sum()), "gave_up": gave_up, "asa_s": asa})
+    return out
 
 
 def write_backtest(folder: Path, result: Backtest) -> Path:
