@@ -1163,6 +1163,14 @@ def test_ccsim_forecast_writes_the_volume_block_and_backtests_the_methods(tmp_pa
     again = run_cli("forecast", str(log), "--weeks", "4", "--base", "50",
                     "--output", str(tmp_path / "volume.yaml"), cwd=tmp_path)  # fmt: skip
     assert again.returncode == 0 and "weeks: 4" in (tmp_path / "volume.yaml").read_text()
+    # once the user added a calendar's headcount to it, it is theirs (it was replaced)
+    volume = tmp_path / "volume.yaml"
+    volume.write_text(volume.read_text().replace("weeks: 4", "weeks: 4\nheadcount: {a: 3}"))
+    kept = volume.read_text()
+    again = run_cli("forecast", str(log), "--weeks", "4", "--base", "50",
+                    "--output", str(volume), cwd=tmp_path)  # fmt: skip
+    assert again.returncode == 2 and "was edited since ccsim wrote it" in again.stderr
+    assert volume.read_text() == kept
     mine = tmp_path / "year.yaml"
     mine.write_text("start: 2027-01-04\nweeks: 52\nheadcount: {a: 9}\n")
     bad = run_cli("forecast", str(log), "--output", str(mine), cwd=tmp_path)

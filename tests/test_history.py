@@ -530,6 +530,20 @@ def test_fit_replaces_its_own_scenario_file_but_not_one_of_the_users(fitted, tmp
     assert fitted.save(ours) == ours and ours.read_text().startswith("# Fitted by ccsim from")
     r = cli("fit", str(tmp_path / "none.csv"), "-o", str(mine))
     assert r.returncode == 2 and "exists and was not written by ccsim" in r.stderr
+    # nor its own file once the user edited it: the targets a fitted file asks for were
+    # lost to a refit, silently (an analyst's walkthrough)
+    edited = ours.read_text().replace("\ngroups:", "\ntargets: {}\ngroups:", 1)
+    assert edited != ours.read_text()
+    ours.write_text(edited)
+    with pytest.raises(OutputError, match="was edited since ccsim wrote it"):
+        fitted.save(ours)
+    r = cli("fit", str(tmp_path / "none.csv"), "-o", str(ours))
+    assert r.returncode == 2 and "was edited since ccsim wrote it" in r.stderr
+    assert ours.read_text() == edited
+    # line ends or blank lines an editor changes are not edits
+    fitted.save(ours := tmp_path / "again.yaml")
+    ours.write_text(ours.read_text().replace("\n", "\r\n") + "\r\n")
+    assert fitted.save(ours) == ours
 
 
 def test_fit_writes_a_scenario_that_validates_and_runs_with_its_evidence(generated, tmp_path):

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import hashlib
 import os
 import shutil
 import tempfile
@@ -163,6 +164,38 @@ def _write_manifest(folder: Path) -> None:
     (folder / MANIFEST).write_text("".join(f"{n}\n" for n in names), encoding="utf-8")
 
 
+SIGNED = "# ccsim-sha256: "  # the last line of a file ccsim writes for users to edit
+
+
+def signed(text: str) -> str:
+    """`text` with a last line holding its SHA-256, so that a later write can tell the
+    file was edited since ccsim wrote it (`check_file`)."""
+    text = text if text.endswith("\n") else text + "\n"
+    return f"{text}{SIGNED}{_sha(text)}\n"
+
+
+def edited(target: Path) -> bool:
+    """Whether a file `signed` wrote was changed since: its text (line ends and blank
+    lines at its end aside) no longer has the hash its last line holds. A file without
+    that line — one written before 2026-12-07 — is taken as written."""
+    with target.open("rb") as f:
+        data = f.read(_SIGNED_MAX + 1)
+    if len(data) > _SIGNED_MAX:  # (a file that large was not ours as written)
+        return True
+    text = data.decode("utf-8", errors="replace").replace("\r\n", "\n")
+    body, _, last = text.rstrip("\n").rpartition("\n")
+    if not last.startswith(SIGNED):
+        return False
+    return last.removeprefix(SIGNED).strip() != _sha(body + "\n")
+
+
+def _sha(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+_SIGNED_MAX = 16 * 2**20  # bytes of a file `edited` reads
+
+
 def check_file(target: Path, ours: str | None = None) -> Path:
     """`target` made absolute, if an output file may be written there (not a folder;
     its nearest existing parent is a folder; with `ours`, the first text of a file ccsim
@@ -179,6 +212,11 @@ def check_file(target: Path, ours: str | None = None) -> Path:
         if start != ours:
             raise OutputError(
                 f"{target}: exists and was not written by ccsim — give a new file name, or move it"
+            )
+        if edited(target):  # (a fitted scenario given targets was replaced by a refit)
+            raise OutputError(
+                f"{target}: was edited since ccsim wrote it — give a new file name, or move "
+                "it (ccsim replaces its own files only as it wrote them)"
             )
     _parent_ok(target)
     return target

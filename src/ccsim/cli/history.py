@@ -365,7 +365,7 @@ def forecast_command(
     import json
 
     import ccsim
-    from ccsim.atomic import atomic_file
+    from ccsim.atomic import atomic_file, signed
     from ccsim.history import forecast as forecasts
     from ccsim.history.log import LogError
 
@@ -416,7 +416,7 @@ def forecast_command(
             f"{indent}weeks: {{" + ", ".join(f"{w}: {f}" for w, f in block["weeks"].items()) + "}",
         ]
         with atomic_file(output, FORECAST_MARK) as tmp:
-            tmp.write_text("\n".join(lines) + "\n", encoding="utf-8")
+            tmp.write_text(signed("\n".join(lines) + "\n"), encoding="utf-8")
     for note in result.notes:
         err.print(f"{log}: {note}", markup=False)
     doc = {

@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
-from ccsim.atomic import atomic_file
+from ccsim.atomic import atomic_file, signed
 from ccsim.history import anger as anger_fit
 from ccsim.history import durations, patience, staffing, volume, wrapup
 from ccsim.history.estimates import Estimate, wilson
@@ -99,7 +99,7 @@ class Fit:
         path = Path(path)
         path.parent.mkdir(parents=True, exist_ok=True)
         with atomic_file(path, MARK) as tmp:  # (a scenario of the user's is not replaced)
-            tmp.write_text(self.to_yaml(), encoding="utf-8")
+            tmp.write_text(signed(self.to_yaml()), encoding="utf-8")
         return path
 
 
