@@ -203,7 +203,7 @@ def _volumes(period: Log, dates: pd.DatetimeIndex, channels: list[str], s: Scena
         arrivals = s.arrivals.get(ch)
         if arrivals is None or arrivals.counts is not None:  # (dated counts: no forecast)
             continue
-        expected = arrivals.per_week() * float(arrivals.daily_shares()[dates.dayofweek].sum())
+        expected = arrivals.per_week() * float(arrivals.daily_shares()[dates.day_of_week].sum())
         seen = int(logged.get(ch, 0))
         change = f" ({seen / expected - 1:+.1%})" if expected > 0 else ""
         out.append(
