@@ -580,6 +580,11 @@ def test_fit_writes_a_scenario_that_validates_and_runs_with_its_evidence(generat
         "empathy_decay",
     } <= commented, commented
     assert cli("validate", str(out)).returncode == 0
+    # `show` says its staffing table (it said "roster: none (plan one with `ccsim plan`)",
+    # and plan refuses a scenario without shift templates: an analyst's walkthrough)
+    shown = " ".join(cli("show", str(out)).stdout.split())
+    assert "staffing: a table of agents on duty per interval and group (" in shown
+    assert "roster: none" not in shown
     run = cli("run", str(out), "-n", "1", "--json")
     assert (
         run.returncode == 0 and json.loads(run.stdout)["channels"]["phone"]["offered"]["mean"] > 0

@@ -135,6 +135,16 @@ def render_scenario(s: Scenario, console: Console) -> None:
     console.print(f"total contacts/week after FAQ deflection: {ch['after_faq'].sum():,.0f}")
 
     ro = summary.roster_table(s)
+    if ro.empty and s.staffing is not None:  # (a fitted scenario: "roster: none", and
+        # `ccsim plan`, which it pointed to, refuses a scenario without shift templates)
+        rows = s.staffing.rows or []
+        where = s.staffing.path.name if s.staffing.csv is not None else f"{len(rows):,} rows"
+        console.print(
+            f"staffing: a table of agents on duty per interval and group ({where}), no shift "
+            "roster (`ccsim run` simulates it; `ccsim plan` needs shift templates)",
+            markup=False,
+        )
+        return
     if ro.empty:
         console.print("roster: none (plan one with `ccsim plan`)")
         return
