@@ -10,6 +10,7 @@ import sys
 import warnings
 from dataclasses import replace
 from datetime import date
+from html import unescape
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -585,10 +586,12 @@ def test_fit_writes_a_scenario_that_validates_and_runs_with_its_evidence(generat
     shown = " ".join(cli("show", str(out)).stdout.split())
     assert "staffing: a table of agents on duty per interval and group (" in shown
     assert "roster: none" not in shown
-    run = cli("run", str(out), "-n", "1", "--json")
+    run = cli("run", str(out), "-n", "1", "--json", "--out", str(tmp_path / "run"), "--report")
     assert (
         run.returncode == 0 and json.loads(run.stdout)["channels"]["phone"]["offered"]["mean"] > 0
     )
+    html = unescape((tmp_path / "run" / "report.html").read_text())  # ("scenario's roster")
+    assert "run of the scenario's staffing table" in html and "agents on the roster" not in html
     page = (tmp_path / "report" / "fit.html").read_text()
     assert page.count("data:image/png;base64,") == 4
     # the period's own figures, counted here from the log, to set a run against (the page

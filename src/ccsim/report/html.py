@@ -70,6 +70,8 @@ def render(report: Report) -> str:
         "report.html",
         doc=doc,
         plan=report.is_plan,
+        described=report.described,
+        by_table=report.scenario.staffing is not None,  # agents: the most on duty at once
         cost=doc.cost,
         money=lambda x: f"{x:,.2f} {currency}",
         mark=_mark,

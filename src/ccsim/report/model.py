@@ -70,6 +70,15 @@ class Report:
     def kind(self) -> str:
         return "plan" if self.is_plan else "run"
 
+    @property
+    def described(self) -> str:
+        """What the report is of, in words: a plan, a run of the roster, or a run of a
+        staffing table (a fitted scenario's was called "the scenario's roster")."""
+        if self.is_plan:
+            return "plan (cheapest roster found)"
+        by = "staffing table" if self.scenario.staffing is not None else "roster"
+        return f"run of the scenario's {by}"
+
     @cached_property
     def staffing(self) -> pd.DataFrame:
         """Per interval of the measured window: agents on duty per group (mean over
