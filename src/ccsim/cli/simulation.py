@@ -8,7 +8,7 @@ import math
 import re
 import sys
 import warnings
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -301,30 +301,56 @@ def sweep(
 ) -> None:
     """What-if sweep: every combination of the --set values, under common random numbers."""
     import ccsim
-    from ccsim.experiment import seeds
 
     keys = [key for key, _ in settings]
     if twice := sorted({k for k in keys if keys.count(k) > 1}):  # the last one alone was kept
         fail_usage(f"--set {twice[0]} given twice: give its values in one --set ({twice[0]}=V1,V2)")
-    s = load_or_exit(scenario, allow_path, max_file_size)
     grid = dict(settings)
+    options = {"workers": workers, "scheduler": scheduler, "memory_limit": memory_limit}
+    _what_if(
+        load_or_exit(scenario, allow_path, max_file_size),
+        lambda s, n, seed: ccsim.sweep(s, grid, n, seed, **options),
+        reps,
+        seed,
+        as_json,
+        ("grid", grid),
+        list(grid),
+        "sweep",
+    )
+
+
+def _what_if(
+    s: Scenario,
+    simulate: Callable[[Scenario, int, int], pd.DataFrame],
+    reps: int | None,
+    seed: int | None,
+    as_json: bool,
+    given: tuple[str, Any],
+    keys: list[str],
+    what: str,
+    versus: str = "vs first",
+) -> None:
+    """What `sweep` and `compare` share: the variants simulated (`simulate(s, replications,
+    seed)`, the seed policy's seed) and printed — `--json` with `given` (the grid, or the
+    named variants), or the table side by side (`keys`: the columns naming a variant)."""
+    import ccsim
+    from ccsim.experiment import seeds
+
     reps = reps or s.simulation.replications
     seed = seeds.resolve(seed, s)
     try:
-        table = ccsim.sweep(
-            s, grid, reps, seed, workers=workers, scheduler=scheduler, memory_limit=memory_limit
-        )
+        table = simulate(s, reps, seed)
     except ccsim.ScenarioError as exc:
         failed(exc.messages)
     except (WorkerError, ccsim.WorkLimitError, ValueError) as exc:
         fail(str(exc))
     if as_json:
         rows = json.loads(table.to_json(orient="records"))
-        doc = {"scenario": s.name, "replications": reps, "seed": seed, "grid": grid}
+        doc = {"scenario": s.name, "replications": reps, "seed": seed, given[0]: given[1]}
         print_json({**doc, "rows": rows})
         return
-    title = f"{s.name}: what-if sweep, {reps} replication(s), seed {seed}"
-    out.print(_side_by_side(s, table, list(grid), title))
+    title = f"{s.name}: what-if {what}, {reps} replication(s), seed {seed}"
+    out.print(_side_by_side(s, table, keys, title, versus))
 
 
 def variant(value: Any) -> tuple[str, dict[str, Any]]:
@@ -400,32 +426,25 @@ def compare(
     """What-if comparison: named variants beside the scenario as it is, under common
     random numbers, each figure's difference to it with its paired CI."""
     import ccsim
-    from ccsim.experiment import seeds
 
     names = [name for name, _ in variants]
     if AS_IS in names:
         fail_usage(f"--variant {AS_IS!r}: that is the scenario unchanged's name; give another")
     if twice := sorted({n for n in names if names.count(n) > 1}):
         fail_usage(f"--variant {twice[0]!r} given twice: each variant needs a name of its own")
-    s = load_or_exit(scenario, allow_path, max_file_size)
-    reps = reps or s.simulation.replications
-    seed = seeds.resolve(seed, s)
     named = {AS_IS: {}, **dict(variants)}
-    try:
-        table = ccsim.compare(
-            s, named, reps, seed, workers=workers, scheduler=scheduler, memory_limit=memory_limit
-        )
-    except ccsim.ScenarioError as exc:
-        failed(exc.messages)
-    except (WorkerError, ccsim.WorkLimitError, ValueError) as exc:
-        fail(str(exc))
-    if as_json:
-        rows = json.loads(table.to_json(orient="records"))
-        doc = {"scenario": s.name, "replications": reps, "seed": seed, "variants": named}
-        print_json({**doc, "rows": rows})
-        return
-    title = f"{s.name}: what-if comparison, {reps} replication(s), seed {seed}"
-    out.print(_side_by_side(s, table, ["variant"], title, "vs as is"))
+    options = {"workers": workers, "scheduler": scheduler, "memory_limit": memory_limit}
+    _what_if(
+        load_or_exit(scenario, allow_path, max_file_size),
+        lambda s, n, seed: ccsim.compare(s, named, n, seed, **options),
+        reps,
+        seed,
+        as_json,
+        ("variants", named),
+        ["variant"],
+        "comparison",
+        "vs as is",
+    )
 
 
 def _side_by_side(
