@@ -60,7 +60,6 @@ if TYPE_CHECKING:
 def simulating(quiet: bool) -> Iterator[Any]:
     """A progress callback (a bar on stderr) for the replications; a worker that fails
     or a run too large for the memory limit exits 1 with one line."""
-
     bar, callback = progress_bar(quiet)
     try:
         if bar is not None:
@@ -361,10 +360,11 @@ def variant(value: Any) -> tuple[str, dict[str, Any]]:
     text = str(value)
     cut = text.rfind(":", 0, text.find("=") if "=" in text else len(text))  # a name may
     name, rest = text[:cut], text[cut + 1 :]  # hold a colon: `open 08:00: anger=off`
-    if cut < 0 or not name.strip() or not _outside_brackets(rest, ";"):
+    parts = _outside_brackets(rest, ";") if cut >= 0 else []
+    if not name.strip() or not parts:
         raise ValueError(f"{value!r}: expected NAME: KEY=VALUE[; KEY=VALUE...]")
     changes: dict[str, Any] = {}
-    for part in _outside_brackets(rest, ";"):
+    for part in parts:
         key, values = setting(part)
         if len(values) != 1:
             raise ValueError(
