@@ -886,9 +886,10 @@ def test_a_week_fitted_from_days_that_are_not_whole_weeks_is_the_sum_of_weekday_
 @pytest.mark.parametrize(
     ("first", "last", "expected"),
     [
-        ("2024-01-01", "2024-01-31", r"the fit period 2024-01-01 to 2024-01-31 reaches past "
+        ("2024-01-01", "2024-01-31", r"the fit period 2024-01-01 to 2024-01-31 ends after "
          r"the log, whose contacts arrive from 2024-01-01 to 2024-01-1[45]"),
-        ("2023-12-25", "2024-01-07", "reaches past the log"),
+        ("2023-12-25", "2024-01-07", "the fit period 2023-12-25 to 2024-01-07 starts before the log"),
+        ("2023-12-25", "2024-01-31", "starts before and ends after the log"),
         ("2024-01-07", "2024-01-01", "the fit period 2024-01-07 to 2024-01-01 ends before it starts"),
         ("2024-01-01", "2024-01-05", r"has 5 day\(s\): a fit needs at least a week"),
         # written another way, as the CLI's --from/--to refuse it (pandas guessed:
@@ -1280,7 +1281,7 @@ def test_a_week_of_a_center_closed_at_weekends_is_fitted_through_its_sunday(gene
     f = ccsim.fit(week, first="2024-01-01", last="2024-01-07")
     assert f.volumes["phone"].daily[5:] == [0.0, 0.0]
     assert f.volumes["phone"].weekly == pytest.approx(len(weekdays))
-    with pytest.raises(ValueError, match="reaches past the log"):
+    with pytest.raises(ValueError, match="ends after the log"):
         ccsim.fit(week, first="2024-01-01", last="2024-01-08")
 
 
@@ -1889,3 +1890,32 @@ def test_answered_calls_that_name_no_agent_are_said(tmp_path):
     ]
     path.write_text("\n".join([logs.BANK_HEADER, *logs.BANK_ROWS]) + "\n")
     assert ccsim.read_log(path, "bank").notes == []  # every answered call names one
+
+
+def test_a_fit_or_backtest_period_without_contacts_names_the_log_once_and_the_dates(tmp_path):
+    # "ccsim fit LOG" printed "LOG: no contacts in LOG between 2024-01-08 and ..." (the path
+    # twice), and the Python API "between None and None" for a default period
+    layout = pd.read_parquet(logs.generated(tmp_path))
+    gap = layout[layout["arrival"] < pd.Timestamp("2024-01-08")]  # week 1, and again as week 3
+    later = gap.assign(id=gap["id"] + len(layout), **{
+        c: gap[c] + pd.Timedelta(14, "D") for c in ("arrival", "answer", "end")})  # fmt: skip
+    path = tmp_path / "gap.parquet"
+    pd.concat([gap, later]).to_parquet(path, index=False)
+    r = cli(
+        "fit",
+        str(path),
+        "--from",
+        "2024-01-08",
+        "--to",
+        "2024-01-14",
+        "-o",
+        str(tmp_path / "s.yaml"),
+    )
+    assert r.returncode == 1, r.stderr
+    assert (
+        r.stderr.strip()
+        == f"ccsim: error: {path}: the log has no contacts from 2024-01-08 to 2024-01-14"
+    )
+    with pytest.raises(ValueError, match=r"^the log has no contacts from 2024-01-08 to 2024-01-10$"):
+        ccsim.backtest(ccsim.fit(path, last="2024-01-07").scenario, ccsim.read_log(path),
+                       "2024-01-08", "2024-01-10", replications=1, workers=1)  # fmt: skip

@@ -129,7 +129,7 @@ def backtest(
     start, end = calendar_day(first, "first"), calendar_day(last, "last")
     period = log.one_span().between(start, end)
     if period.contacts.empty:
-        raise ValueError(f"no contacts in {log.source} between {first} and {last}")
+        raise ValueError(f"the log has no contacts from {start.date()} to {end.date()}")
     days = (end - start).days + 1
     step = s.simulation.interval
     if report_interval < 1 or report_interval != int(report_interval):

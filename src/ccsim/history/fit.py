@@ -137,7 +137,7 @@ def _period(log: Log, first: date | str | None, last: date | str | None) -> pd.D
     contacts, diluting every mean. So is one shorter than a week, whose missing
     weekdays would get no contacts."""
     if log.contacts.empty:
-        raise ValueError(f"no contacts in {log.source}")
+        raise ValueError("the log has no contacts")
     span = log.dates()
     start = span[0] if first is None else calendar_day(first, "first")
     end = span[-1] if last is None else calendar_day(last, "last")
@@ -147,8 +147,11 @@ def _period(log: Log, first: date | str | None, last: date | str | None) -> pd.D
     monday = span[0] - pd.Timedelta(days=span[0].weekday())
     sunday = span[-1] + pd.Timedelta(days=6 - span[-1].weekday())
     if start < monday or end > sunday:
+        sides = [
+            s for s, out in (("starts before", start < monday), ("ends after", end > sunday)) if out
+        ]
         raise ValueError(
-            f"the fit period {shown} reaches past the log, whose contacts arrive from "
+            f"the fit period {shown} {' and '.join(sides)} the log, whose contacts arrive from "
             f"{span[0].date()} to {span[-1].date()} (weeks {monday.date()} to {sunday.date()})"
         )
     dates = pd.date_range(start, end, freq="D")
@@ -177,7 +180,7 @@ def fit(
     dates = _period(log, first, last)
     period = log.between(first, last)
     if period.contacts.empty:
-        raise ValueError(f"no contacts in {log.source} between {first} and {last}")
+        raise ValueError(f"the log has no contacts from {dates[0].date()} to {dates[-1].date()}")
     c = period.contacts
     wait = period.wait_s.to_numpy()
     found: list[Estimate] = []
