@@ -173,6 +173,20 @@ def test_a_column_mapping_reads_another_export(tmp_path):
         ccsim.read_log(export, str(mapping))
     message = str(refused.value.messages[0])
     assert message.startswith(f"{mapping}:2: columns.arrival: column 'NoSuchColumn' is not in")
+    # a slip gets the column meant (case aside), as a scenario's key does
+    mapping.write_text("separator: ';'\ncolumns:\n  arrival: {date: Day, time: enqueud}\n")
+    with pytest.raises(history_log.LogError) as refused:
+        ccsim.read_log(export, str(mapping))
+    assert str(refused.value.messages[0]) == (
+        f"{mapping}:3: columns.arrival: column 'enqueud' is not in acd.csv; did you mean "
+        "'Enqueued'? (its columns: CallRef, Queue, Day, Enqueued, Answered, Released, Status, "
+        "Agent)"
+    )
+    wide = pd.DataFrame(columns=[f"c{k}" for k in range(12)])  # the first ten, of how many
+    assert (
+        history_log._nearest("zz", wide)
+        == f" (its columns: {', '.join(wide.columns[:10])} and 2 more)"
+    )
 
 
 @pytest.mark.parametrize(
@@ -1916,6 +1930,8 @@ def test_a_fit_or_backtest_period_without_contacts_names_the_log_once_and_the_da
         r.stderr.strip()
         == f"ccsim: error: {path}: the log has no contacts from 2024-01-08 to 2024-01-14"
     )
-    with pytest.raises(ValueError, match=r"^the log has no contacts from 2024-01-08 to 2024-01-10$"):
+    with pytest.raises(
+        ValueError, match=r"^the log has no contacts from 2024-01-08 to 2024-01-10$"
+    ):
         ccsim.backtest(ccsim.fit(path, last="2024-01-07").scenario, ccsim.read_log(path),
                        "2024-01-08", "2024-01-10", replications=1, workers=1)  # fmt: skip

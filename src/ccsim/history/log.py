@@ -350,6 +350,19 @@ def readable(path: Path, what: str = "log") -> None:
         raise LogError([Message(name, None, None, msg)])
 
 
+def _nearest(name: str, export: pd.DataFrame) -> str:
+    """ "; did you mean 'Status'?" for a mapping's misspelt column (case aside), then the
+    export's columns (its first ten, of how many)."""
+    columns = [str(c) for c in export.columns]
+    folded = {c.lower(): c for c in columns}
+    close = difflib.get_close_matches(name.lower(), list(folded), n=1, cutoff=0.6)
+    hint = f"; did you mean {folded[close[0]]!r}?" if close else ""
+    shown = ", ".join(columns[:10]) + (
+        f" and {len(columns) - 10} more" if len(columns) > 10 else ""
+    )
+    return f"{hint} (its columns: {shown})"
+
+
 def _bom(frame: pd.DataFrame) -> str:
     """A hint when the first column's name starts with a UTF-8 byte-order mark read in
     another encoding (`ï»¿CallRef` under latin-1)."""
@@ -622,8 +635,8 @@ def _mapped(path: Path, mapping_file: Path, limits: FileLimits) -> pd.DataFrame:
         if absent or not needed:
             line = lines.get(("columns", target))
             msg = (
-                f"column {absent[0]!r} is not in {path.name} (its columns: "
-                f"{', '.join(map(str, list(export.columns)[:10]))})" + _bom(export)
+                f"column {absent[0]!r} is not in {path.name}{_nearest(absent[0], export)}"
+                + _bom(export)
                 if absent
                 else "give `column`, `date` and `time`, or `value`"
             )
