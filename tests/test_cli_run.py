@@ -82,6 +82,7 @@ def test_a_scenario_without_targets_says_so_and_still_shows_its_abandon_rate(tmp
     assert phone[abandoned] == f"{doc['channels']['phone']['abandon_rate']['mean']:.1%}"
     # none for a message channel or the escalations: nobody hangs up on them (always 0 %)
     assert {row[abandoned] for row in rows if row and row[0] in ("email", "escalation")} == {""}
+    assert "AHT: mean handle time of the answered, venting and wrap-up included" in r.stdout
     book = openpyxl.load_workbook(tmp_path / "o" / "report.xlsx")
     facts = {row[0].value: row[1].value for row in book["Summary"].iter_rows(max_col=2)}
     assert facts["every target met"] == "no targets"

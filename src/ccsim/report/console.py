@@ -204,6 +204,10 @@ def render_run(doc: RunDocument, console: Console, messages: Collection[str] = (
                 format_seconds(aht) if i == 0 else "",
             )
     console.print(table)
+    console.print(  # (read as the resolution time alone: the column did not say it)
+        "ASA: mean wait of the answered; AHT: mean handle time of the answered, venting and "
+        "wrap-up included"
+    )
     if scoped:
         console.print(
             "targets per day or interval: the estimate is over the whole window; ✓ means "
