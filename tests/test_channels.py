@@ -8,7 +8,7 @@ import pytest
 import ccsim
 from ccsim.measure import service_level
 from ccsim.measure.confidence import t_interval
-from ccsim.model.queues import Backlog
+from ccsim.model.queues import EdfBacklog, FifoBacklog
 from conftest import MINIMAL, simulate_default
 
 BACKLOG = """\
@@ -34,7 +34,7 @@ targets:
 
 def test_edf_serves_contacts_that_can_still_make_their_target_first():
     arrival = [0.0, 10.0, 100.0, 130.0]
-    queue = Backlog(arrival, thresholds=[60.0, 1440.0])
+    queue = EdfBacklog(arrival, thresholds=[60.0, 1440.0])
     for c in range(4):
         queue.push(c)
     # at t=140 contacts 0 and 1 are past 1 h; 2 (deadline 160) and 3 (190) are not
@@ -43,7 +43,7 @@ def test_edf_serves_contacts_that_can_still_make_their_target_first():
         queue.peek(140.0)
         order.append(queue.pop())
     assert order == [2, 3, 0, 1]
-    fifo = Backlog(arrival)
+    fifo = FifoBacklog(arrival)
     for c in range(4):
         fifo.push(c)
     served = []
@@ -68,7 +68,7 @@ def test_edf_holds_for_contacts_queued_out_of_arrival_order():
     # escalations join when their first handling ends but keep their first arrival
     # (deadlines run from it): the queue assumed arrival order and served a contact due
     # at 110 before one due at 60
-    queue = Backlog([0.0, 50.0], thresholds=[60.0, 1440.0])
+    queue = EdfBacklog([0.0, 50.0], thresholds=[60.0, 1440.0])
     queue.push(1)
     queue.push(0)
     queue.peek(55.0)
@@ -77,7 +77,7 @@ def test_edf_holds_for_contacts_queued_out_of_arrival_order():
     thresholds = [60.0, 240.0]
     for _ in range(200):  # pushes in random order, pops at random times: always EDF
         arrival = np.sort(rng.uniform(0, 1000, 40)).tolist()
-        queue, waiting, now = Backlog(arrival, thresholds), set(), 0.0
+        queue, waiting, now = EdfBacklog(arrival, thresholds), set(), 0.0
         for c in rng.permutation(40).tolist() + [None] * 40:
             now += float(rng.uniform(0, 20))
             if c is not None and rng.random() < 0.7:

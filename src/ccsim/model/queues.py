@@ -10,8 +10,8 @@ so nothing needs scheduling per customer.
 
 `FifoBacklog` (message channels, escalations): never abandons, oldest first.
 
-`Backlog` (message channels, escalations): never abandons; FIFO or
-earliest-deadline-first (the engine uses it for EDF), in order of first arrival — an
+`EdfBacklog` (message channels, escalations with service targets): never abandons;
+earliest-deadline-first, in order of first arrival — an
 escalation joins it when its first handling ends, not in that order. With several service targets
 (1 h and 24 h, say), a contact's deadline is its earliest target still reachable;
 contacts past every target are served only when nothing reachable waits (oldest
@@ -95,13 +95,13 @@ class CallQueue(FifoBacklog):
         return INF
 
 
-class Backlog:
-    """Message backlog: FIFO, or EDF over the channel's target thresholds."""
+class EdfBacklog:
+    """Message backlog served earliest deadline first over the channel's target
+    thresholds (FIFO is `FifoBacklog`)."""
 
     __slots__ = (
         "_chosen",
         "arrival",
-        "edf",
         "head",
         "items",
         "open",
@@ -111,13 +111,14 @@ class Backlog:
         "thresholds",
     )
 
-    def __init__(self, arrival: list[float], thresholds: list[float] | None = None):
+    def __init__(self, arrival: list[float], thresholds: Sequence[float]):
+        if not thresholds:
+            raise ValueError("an EDF backlog needs at least one target threshold")
         self.arrival = arrival
         self.items: list[int] = []  # contact ids in arrival order
         self.served: list[bool] = []
         self.head = 0  # first position not yet served
-        self.thresholds = sorted(thresholds or [])
-        self.edf = bool(self.thresholds)
+        self.thresholds = sorted(thresholds)
         self.pointers = [0] * len(self.thresholds)
         self.open = True
         self.size = 0  # contacts waiting
@@ -150,9 +151,6 @@ class Backlog:
         self.head = h
         if h >= n:
             return INF
-        if not self.edf:
-            self._chosen = h
-            return self.arrival[items[h]]
         best, best_deadline = -1, INF
         arrival, pointers = self.arrival, self.pointers
         for k, threshold in enumerate(self.thresholds):

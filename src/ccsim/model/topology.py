@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import simpy
 
 from ccsim.model.events import Due
-from ccsim.model.queues import Backlog, CallQueue, FifoBacklog, Queue
+from ccsim.model.queues import CallQueue, EdfBacklog, FifoBacklog, Queue
 from ccsim.model.shifts import AgentPlan
 from ccsim.scenario.model import ESCALATION, Scenario
 
@@ -136,5 +136,5 @@ def _backlog(s: Scenario, name: str, discipline: str, arrival: list[float]) -> Q
     if discipline == "edf" and name in s.targets:
         thresholds = [t.within for t in s.targets[name].service]
         if thresholds:
-            return Backlog(arrival, thresholds)
+            return EdfBacklog(arrival, thresholds)
     return FifoBacklog(arrival)
