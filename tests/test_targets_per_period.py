@@ -12,7 +12,8 @@ from scipy import stats
 
 import ccsim
 from ccsim.measure import targets
-from conftest import errors_of
+from ccsim.planning.errors import PlanError
+from conftest import errors_of, load_text
 
 # One day, open 08–18, hourly intervals; 12:00–14:00 carries 1.6× the other hours.
 # Exponential service (3 min) and patience (5 min); 7 agents on one 10-hour shift:
@@ -144,14 +145,50 @@ def test_near_empty_periods_are_not_judged_and_empty_ones_do_not_exist():
     floor = r.target_checks(0.95)[5]
     assert (floor.attainment.judged, floor.attainment.not_judged) == (2, 8)
     assert floor.attainment.met == 0 and not floor.met  # 0 of 2, half required
-    # above every period's volume: nothing judged, nothing can fail
+    # above every period's volume: nothing judged, so not met — it passed as "0 of 0", and
+    # a plan of 0 agents (every call lost) read "every target met" (a walkthrough)
     r = ccsim.simulate(day(floor=500), replications=REPS, seed=3)
     floor = r.target_checks(0.95)[5]
-    assert floor.attainment.judged == 0 and floor.attainment.worst is None and floor.met
-    assert floor.attainment.text() == (  # not "0 of 0 interval periods met", read as a pass
-        "no interval period judged: the 10 with contacts had fewer than min_offered a "
-        "replication on average (a lower min_offered judges them)"
+    assert floor.attainment.judged == 0 and floor.attainment.worst is None and not floor.met
+    assert floor.attainment.text() == (
+        "no interval period judged, so not met: the 10 with contacts had fewer than "
+        "min_offered a replication on average (a lower min_offered judges them)"
     )
+
+
+def test_a_target_that_can_judge_no_period_is_warned_about_and_refused_by_plan(tmp_path):
+    # peaked_day with min_offered 1000 (its busiest half hour: 500 calls) planned 0 agents,
+    # every call lost, "every target met", exit 0 (a walkthrough, 2026-12-07)
+    text = DAY.format(agents=7, floor=500, profile=PEAKED)
+    (w,) = load_text(text, tmp_path).warnings
+    busiest = 5600 / 7 * 1.6 / 11.2  # a day's calls × the peak hour's weight
+    line = next(k for k, x in enumerate(text.splitlines(), 1) if "min_offered: 500" in x)
+    assert w.field == "targets.phone.service[5].min_offered" and w.line == line
+    assert w.message == (
+        f"min_offered 500 is more than any interval expects (the busiest: {busiest:,.1f} "
+        "contacts): the target judges no interval and is missed whatever the staffing "
+        "(lower min_offered)"
+    )
+    with pytest.raises(
+        PlanError, match=r"^targets.phone.service\[5\].min_offered: min_offered 500"
+    ):
+        ccsim.plan(load_text(text, tmp_path), replications=2, verify=2, workers=1)
+    # per day: the day's 800 calls; at 800 the day is judged and nothing is said
+    per_day = text.replace("per: interval, in: 0.5, min_offered: 500", "per: day, min_offered: N")
+    said = load_text(per_day.replace("N", "801"), tmp_path).warnings[0].message
+    assert said.startswith("min_offered 801 is more than any day expects (the busiest: 800.0 ")
+    assert load_text(per_day.replace("N", "800"), tmp_path).warnings == []
+
+
+def test_a_target_over_contacts_none_of_which_is_counted_is_not_met():
+    # service level over the answered, nobody on duty: no estimate, and it passed as a
+    # channel without contacts ("nothing measured, nothing missed")
+    s = ccsim.with_changes(day(agents=0), {"simulation.sl_definition": "answered"})
+    r = ccsim.simulate(s, replications=2, seed=3)
+    week, interval = r.target_checks(0.95)[:2]
+    assert math.isnan(week.mean) and not week.met and not interval.met
+    assert week.verdict() == "no estimate, so not met: none of its offered contacts was counted"
+    assert interval.attainment.text() == "no interval period judged: none had a contact counted"
 
 
 def test_a_period_with_exactly_min_offered_contacts_a_replication_is_judged():

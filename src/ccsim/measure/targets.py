@@ -17,7 +17,7 @@ target is met when at least the share `in` of the judged periods are.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
@@ -65,14 +65,22 @@ class Attainment:
 
     @property
     def ok(self) -> bool:
+        """Met: the share `in` of the judged periods met it — and some period was judged.
+        A target judged nowhere is not met (it passed as "0 of 0": a plan of 0 agents, all
+        calls lost, read "every target met" — a walkthrough, 2026-12-07)."""
+        if self.judged == 0:
+            return self.not_judged == 0  # no period with contacts: nothing to miss
         return self.met >= math.ceil(self.required * self.judged - 1e-9)
 
     def text(self, fmt: str = ".1%") -> str:
         """`30 of 32 interval periods met, 100% required; worst mon 09:00: …`."""
-        if self.judged == 0:  # (it cannot fail: "0 of 0 … met" read as a pass)
+        if self.judged == 0:
             return (
-                f"no {self.per} period judged: the {self.not_judged} with contacts had fewer "
-                "than min_offered a replication on average (a lower min_offered judges them)"
+                f"no {self.per} period judged, so not met: the {self.not_judged} with contacts "
+                "had fewer than min_offered a replication on average (a lower min_offered "
+                "judges them)"
+                if self.not_judged
+                else f"no {self.per} period judged: none had a contact counted"
             )
         required = percent(self.required)  # (87.5 % read "88% required")
         text = f"{self.met} of {self.judged} {self.per} periods met, {required} required"
@@ -114,7 +122,9 @@ class TargetCheck:
         the target's name gives them, to two decimals, as a verdict close to its goal
         needs (`estimate 0.7870` until 2026-12-07)."""
         if self.mean != self.mean:  # a channel without contacts: no estimate (it read nan)
-            return "no estimate (no contacts)"
+            if self.met:
+                return "no estimate (no contacts)"
+            return "no estimate, so not met: none of its offered contacts was counted"
         estimate = f"estimate {self.mean:.2%} (95% CI {self.ci[0]:.2%}-{self.ci[1]:.2%})"
         if self.attainment is not None:
             return f"{self.attainment.text('.2%')}; over the window {estimate}"
@@ -181,6 +191,10 @@ def evaluate(
                 raise ValueError(f"{check.name} per {scope.per} needs the interval table")
             table = periods(s, intervals, channel, metric, kind, goal, scope, confidence, planned)
             check = _scoped(check, scope, table)
+        offered = rows["offered"].to_numpy(float).sum() if "offered" in rows else 0.0
+        if offered > 0 and check.mean != check.mean:  # offered, but none counted (no one
+            # answered, the service level over the answered): it passed as "no contacts"
+            check = replace(check, met=False)
         checks.append(check)
     return checks
 

@@ -39,7 +39,7 @@ from ccsim.planning.errors import PlanError
 from ccsim.planning.requirements import Need
 from ccsim.planning.search import CONFIDENCE, Search, unreachable
 from ccsim.planning.staffing import Roster, Staffing, StepProgress, Unmet, roster_of
-from ccsim.scenario import units
+from ccsim.scenario import rules, units
 from ccsim.scenario.model import Scenario, given
 
 
@@ -237,6 +237,9 @@ def plan(
     shifts = shift_program.shift_options(s, start_grid)
     if not shifts:
         raise PlanError("the scenario has no shift templates to plan with: add `shifts:`")
+    if judged_nowhere := rules.unjudged(s):  # (a plan of 0 agents, every call lost, "met")
+        problem = judged_nowhere[0]
+        raise PlanError(f"{problem.field}: {problem.message}")
     start = start_roster(s) if from_roster else None
     say("requirements per interval")
     needs = requirements.needs(s, shifts)

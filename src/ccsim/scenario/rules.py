@@ -385,6 +385,43 @@ def _closed_volume(s: Scenario) -> list[Problem]:
     return out
 
 
+def unjudged(s: Scenario) -> list[Problem]:
+    """A target per day or interval whose `min_offered` is above what every period of the
+    window expects: it judges no period, and a target judged nowhere is missed (a plan
+    of 0 agents read "every target met" with `min_offered: 1000` on peaked_day's busiest
+    half hour of 500 calls — a walkthrough, 2026-12-07). Expected contacts: the forecast,
+    less what arrives while a call or chat channel is closed (a replay table's counts
+    are not read here). `ccsim plan` refuses such a target: no roster can meet it."""
+    out = []
+    starts = np.arange(0.0, s.simulation.horizon, s.simulation.interval)
+    for ch, target in s.targets.items():
+        arrivals, channel = s.arrivals.get(ch), s.channels.get(ch)
+        if arrivals is None or channel is None or arrivals.counts is not None:
+            continue
+        expected = timegrid.forecast(s, arrivals, starts, arrivals.weekly or 0.0)
+        if channel.kind != "message":
+            expected = expected * timegrid.open_share(s, channel)[timegrid.week_slot(s, starts)]
+        scoped = [(("service", i), t) for i, t in enumerate(target.service)]
+        scoped += [(("max_abandon",), target.max_abandon)] if target.max_abandon else []
+        for where, scope in scoped:
+            if not scope.scoped or expected.sum() <= 0:
+                continue
+            if scope.per == "day":
+                day = np.floor(starts / units.MINUTES_PER_DAY).astype(int)
+                per_period = np.bincount(day, weights=expected)
+            else:
+                per_period = expected
+            most = float(per_period.max())
+            if most < scope.min_offered:
+                msg = (
+                    f"min_offered {scope.min_offered:g} is more than any {scope.per} expects "
+                    f"(the busiest: {most:,.1f} contacts): the target judges no {scope.per} "
+                    "and is missed whatever the staffing (lower min_offered)"
+                )
+                out.append(Problem(("targets", ch, *where, "min_offered"), msg, warning=True))
+    return out
+
+
 def _short_warmup(s: Scenario) -> list[Problem]:
     """A warm-up that begins while a message channel has been closed since earlier, with
     contacts forecast in between: those are never simulated, so the backlog they leave
@@ -426,7 +463,7 @@ def _short_warmup(s: Scenario) -> list[Problem]:
 def _warnings(s: Scenario) -> list[Problem]:
     """Legal but suspicious: volume in closed hours, a warm-up shorter than a closed
     inbox's backlog, nobody on duty while open, unrostered groups, unreachable targets."""
-    out: list[Problem] = _closed_volume(s) + _short_warmup(s)
+    out: list[Problem] = _closed_volume(s) + _short_warmup(s) + unjudged(s)
     if not s.roster:
         return out  # nothing rostered (or a staffing table): nothing to compare
     rostered = {line.group for line in s.roster if line.agents > 0}
