@@ -6,9 +6,11 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import replace
+from io import StringIO
 
 import numpy as np
 import pytest
+from rich.console import Console
 from ruamel.yaml import YAML
 
 import ccsim
@@ -21,6 +23,7 @@ from ccsim.planning import plan as planner
 from ccsim.planning import shift_program as scheduling
 from ccsim.planning.requirements import Need
 from ccsim.planning.staffing import roster_of
+from ccsim.report import console
 from ccsim.report import folders as output
 from ccsim.scenario import timegrid
 from conftest import SCENARIOS
@@ -884,3 +887,27 @@ def test_the_erlang_baseline_keeps_the_scenarios_prepared_answer_speedup():
         for v in (0.0, 0.3, 0.6)
     }
     assert phone[0.0] > phone[0.3] > phone[0.6]
+
+
+def test_the_plan_console_says_when_verification_seeds_were_used_for_repairs_and_whose_roster():
+    # "verified on 10 fresh replications" beside 7 repairs judged on them, and nothing
+    # said when the answer was the Erlang baseline's roster (a walkthrough, 2026-12-07)
+    doc = planner.plan(queue(), workers=1, replications=4, verify=4, baseline=False).plan_document()
+
+    def said(**search) -> str:
+        out = StringIO()
+        shown = doc.model_copy(update={"search": doc.search.model_copy(update=search)})
+        console.render_plan(shown, Console(file=out, width=400))
+        return " ".join(out.getvalue().split())
+
+    assert "verified on 4 fresh replications (met = " in said(verification_repairs=0)
+    assert "the roster is" not in said(verification_repairs=0)
+    repaired = said(verification_repairs=7)
+    assert "verified on 4 replications, fresh seeds that 7 repair(s) of the search" in repaired
+    assert "fresh replications" not in repaired
+    assert said(chosen="erlang_baseline").endswith(
+        "; the roster is the Erlang C baseline's (it did better on verification than the search's)"
+    )
+    assert "the roster is the Erlang C baseline's, trimmed" in said(
+        chosen="erlang_baseline trimmed"
+    )

@@ -537,14 +537,17 @@ class Search(WarmStart):
 
     def best(self) -> Candidate:
         """The answer: the cheapest verified roster that meets every target not in `unmet`
-        and, of those in it, the most; when none does, the one that misses fewest (then
-        the cheapest)."""
+        and, of those in it, the most; when none does, the one that misses fewest, then
+        whose missed targets per day or interval miss the fewest periods (then the
+        cheapest): a cheaper baseline meeting 29 of 40 half hours, worst 68 %, was chosen
+        over the search's 31 of 40, worst 83 % (a walkthrough, 2026-12-07)."""
 
         def order(c: Candidate) -> tuple:
-            missed = sum(not x.met and self._required(x) for x in c.staffing.checks)
+            missed = [x for x in c.staffing.checks if not x.met]
             return (
-                missed,
-                sum(not x.met for x in c.staffing.checks),
+                sum(self._required(x) for x in missed),
+                len(missed),
+                sum(len(x.attainment.failing) for x in missed if x.attainment is not None),
                 c.staffing.staff_cost,
                 sum(c.staffing.headcount.values()),
                 not c.one_minimal,

@@ -328,6 +328,18 @@ def render_plan(doc: PlanDocument, console: Console, messages: Collection[str] =
             else f"), {s.correction_rounds} correction round(s), "
         )
         + f"{'1-minimal' if s.one_minimal else 'NOT proven 1-minimal'}, {s.seconds:.0f} s; "
-        f"verified on {s.verify_replications} fresh replications "
-        "(met = one-sided 95% lower bound reaches the target)"
+        + (
+            f"verified on {s.verify_replications} fresh replications "
+            if not s.verification_repairs
+            else f"verified on {s.verify_replications} replications, fresh seeds that "
+            f"{s.verification_repairs} repair(s) of the search then looked at "
+        )
+        + "(met = one-sided 95% lower bound reaches the target)"
+        + {
+            "search": "",
+            "erlang_baseline": "; the roster is the Erlang C baseline's (it did better on "
+            "verification than the search's)",
+            "erlang_baseline trimmed": "; the roster is the Erlang C baseline's, trimmed (it "
+            "did better on verification than the search's)",
+        }.get(s.chosen, f"; the roster is the {s.chosen}'s")
     )
