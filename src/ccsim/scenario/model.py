@@ -9,6 +9,7 @@ runs both), so every problem is reported with its own field path.
 from __future__ import annotations
 
 import difflib
+import itertools
 import math
 import types
 from collections.abc import Callable
@@ -673,6 +674,23 @@ class Break(Model):
         return self.after + (person % self.turns) * self.length
 
 
+MAX_BREAK_TURNS = 100_000  # people of a roster line compared for overlapping breaks
+
+
+def _overlapping(one: Break, other: Break) -> tuple[int, bool] | None:
+    """(person, staggered) of the first person of a roster line whose turns of the two
+    breaks overlap, or None (turns repeat every lcm of the two breaks' turn counts)."""
+    people = np.arange(min(math.lcm(one.turns, other.turns), MAX_BREAK_TURNS))
+    a = one.after + (people % one.turns) * one.length
+    b = other.after + (people % other.turns) * other.length
+    clash = np.flatnonzero((a < b + other.length - 1e-9) & (b < a + one.length - 1e-9))
+    return (int(clash[0]), one.turns > 1 or other.turns > 1) if clash.size else None
+
+
+def _after(minutes: float) -> str:
+    return units.format_duration(float(minutes)) if minutes else "0min"
+
+
 class Shift(Model):
     """A shift template: start time, length, breaks and days of the week."""
 
@@ -687,8 +705,17 @@ class Shift(Model):
             if brk.begins(brk.turns - 1) + brk.length > self.length:
                 late = " (its last turn)" if brk.turns > 1 else ""
                 raise ValueError(  # (`breaks`: the message is put at that key's line)
-                    f"break {i + 1} of `breaks` ends after the shift ends{late} (expected "
+                    f"breaks[{i}] ends after the shift ends{late} (expected "
                     f"after + length within the shift's {units.format_duration(self.length)})"
+                )
+        for (i, one), (j, other) in itertools.combinations(enumerate(self.breaks), 2):
+            if person := _overlapping(one, other):  # (two 4-hour breaks in a 5-hour shift
+                # were -6 paid hours a week, and cheaper than the shift without them)
+                who = f" for person {person[0] + 1} of a roster line" if person[1] else ""
+                raise ValueError(
+                    f"breaks[{i}] and breaks[{j}] overlap{who} (expected one to end before "
+                    f"the other begins: breaks[{i}] runs from {_after(one.begins(person[0]))} "
+                    f"to {_after(one.begins(person[0]) + one.length)} after the shift starts)"
                 )
         return self
 
