@@ -706,6 +706,13 @@ DAY_SHIFT = 'day: {start: "08:00", length: 10h, days: mon-fri}'
         ("    kind: message", "    kind: message\n    tolerance: 72", "channels.email.tolerance",
          "72 is read as 72 minutes (a bare number is minutes), a message's customers angry "
          "within 1.2h, where hours or days are usual: write 72h for hours, or 72min"),
+        # a message target's `within: 24` and a `horizon: 120` passed silently (a hand
+        # editor's walkthrough, 2026-12-07)
+        ("email: {service: [{within: 24h", "email: {service: [{within: 24",
+         "targets.email.service[0].within", "24 is read as 24 minutes (a bare number is "
+         "minutes), a message target of 24 minutes: write 24h for hours, or 24min"),
+        ("  horizon: 2d", "  horizon: 120", "simulation.horizon", "120 is read as 120 minutes "
+         "(a bare number is minutes), a window of 120 minutes: write 120h for hours"),
     ],
 )  # fmt: skip
 def test_a_duration_written_bare_where_another_unit_is_usual_is_warned_about_as_minutes(
@@ -741,6 +748,8 @@ def test_a_duration_written_bare_where_another_unit_is_usual_is_warned_about_as_
         ),  # a break at the start; a break's length is minutes as usual
         ("    kind: message", "    kind: message\n    tolerance: 720"),  # 12h, not 30 days
         ("patience: 3min", "patience: 3min\n    tolerance: 3"),  # a call's: minutes
+        ("email: {service: [{within: 24h", "email: {service: [{within: 1440"),  # a day
+        ("  horizon: 2d", "  horizon: 10080"),  # a week in minutes
     ],
 )
 def test_a_duration_with_its_unit_or_plausible_in_minutes_is_not_warned_about(tmp_path, old, new):
@@ -938,3 +947,19 @@ def test_a_variant_without_changes_keeps_the_files_warnings(tmp_path):
     same = ccsim.with_changes(s, {})
     assert same.warnings == s.warnings and same.as_in_source
     assert not any("read as" in str(w) for w in same.warnings), same.warnings
+
+
+def test_an_overhead_written_as_a_percentage_gets_the_share_to_write(tmp_path):
+    # `overhead: 35` was refused with "at most 10" alone; `overhead: 10` then ran, and the
+    # weekly cost was ten times the wages on top of them (a walkthrough, 2026-12-07)
+    (message,) = errors_of(MINIMAL + "costs: {overhead: 35}\n", tmp_path)
+    assert message.endswith(
+        "costs.overhead: got 35 (expected a value at most 10; for 35 %, write 0.35)"
+    )
+    said = lambda text: [  # noqa: E731
+        w.message for w in load_text(text, tmp_path).warnings if w.field == "costs.overhead"
+    ]
+    assert said(MINIMAL + "costs: {overhead: 10}\n") == [
+        "overhead 10 is 1,000% of the wages on top of them (for 10 %, write 0.1)"
+    ]
+    assert said(MINIMAL + "costs: {overhead: 0.99}\n") == []

@@ -37,6 +37,10 @@ __all__ = [
 M = TypeVar("M", bound=BaseModel)
 
 
+# shares that may pass 1 (a 130 % overhead), written as a percentage all the same
+OVER_ONE_SHARES = ("overhead", "concurrency_slowdown")
+
+
 def load(
     path: str | Path,
     allow_paths: str | Path | Iterable[str | Path] = (),
@@ -433,6 +437,8 @@ def _describe(err: dict, loc: Loc, root: type[BaseModel] = Scenario) -> str:
             percent = False
         if bound == 1 and kind.startswith("less") and percent:
             hint = f"; for {raw:g} %, write {raw / 100:g}"
+        elif loc and loc[-1] in OVER_ONE_SHARES and kind.startswith("less") and percent:
+            hint = f"; for {raw:g} %, write {raw / 100:g}"  # (`overhead: 35`: then `10` ran)
         return f"got {shown} (expected a value {words[kind]} {_bound(bound, duration)}{hint})"
     if kind.startswith("date_from_datetime"):  # 2027-13-01, 2027-02-30
         return f"got {got} (no such day; expected {units.DATE_HELP})"

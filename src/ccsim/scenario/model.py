@@ -1011,7 +1011,8 @@ class Scenario(Model):
         `within` with its unit (`30s`: a bare 0.5 is minutes, and a bare number of 5 or
         more on a call or chat target is warned about, `rules.written`), and so the mean
         of every resolution time and patience (a bare 75 is warned about as well), every
-        tolerance, shift length and break time (a bare 4 for a shift as well). Fields
+        tolerance, shift length and break time (a bare 4 for a shift as well), and the
+        simulation's horizon and warm-up (a bare 120 as well). Fields
         without a value are left out: every one of them defaults to none
         (`tests/test_scenarios.py`), and a file full of empty keys was hard to read and
         to hand on."""
@@ -1027,6 +1028,7 @@ class Scenario(Model):
                 d["mean"] = units.exact_duration(d["mean"])
         # and the durations where hours are usual (a bare 360 for a tolerance is warned about)
         spans = [(c, ("tolerance",)) for c in data.get("channels", {}).values()]
+        spans.append((data.get("simulation", {}), ("horizon", "warmup")))  # (a bare 120)
         for shift in data.get("shifts", {}).values():
             spans.append((shift, ("length",)))
             spans += [(b, ("after", "length", "stagger")) for b in shift.get("breaks") or []]

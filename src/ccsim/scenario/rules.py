@@ -464,6 +464,12 @@ def _warnings(s: Scenario) -> list[Problem]:
     """Legal but suspicious: volume in closed hours, a warm-up shorter than a closed
     inbox's backlog, nobody on duty while open, unrostered groups, unreachable targets."""
     out: list[Problem] = _closed_volume(s) + _short_warmup(s) + unjudged(s)
+    if (overhead := s.costs.overhead) >= 1:  # `overhead: 10` for 10 %: 10 × the wages, silently
+        msg = (
+            f"overhead {overhead:g} is {overhead * 100:,.0f}% of the wages on top of them "
+            f"(for {overhead:g} %, write {overhead / 100:g})"
+        )
+        out.append(Problem(("costs", "overhead"), msg, warning=True))
     if not s.roster:
         return out  # nothing rostered (or a staffing table): nothing to compare
     rostered = {line.group for line in s.roster if line.agents > 0}
@@ -604,7 +610,8 @@ def _hours_likely(data: object, kinds: dict[str, object]) -> list[Problem]:
     something else), a message channel's tolerance under 168 (a week in hours: 720 is
     12 hours in minutes as likely as 30 days in hours; `tolerance: 72` made
     e-mail customers angry within 72 minutes: escalations tripled, silently) — a user's
-    walkthrough, 2026-12-07."""
+    walkthrough, 2026-12-07 —, and under 168 a message target's `within` and the
+    simulation's `horizon` (another walkthrough the same day)."""
     short: list[tuple[tuple[str | int, ...], object, str]] = []
     for name, shift in _mapping(data, "shifts").items():
         if isinstance(shift, dict):
@@ -614,10 +621,22 @@ def _hours_likely(data: object, kinds: dict[str, object]) -> list[Problem]:
                 at = b.get("after") if isinstance(b, dict) else None
                 where = ("shifts", name, "breaks", i, "after")
                 short.append((where, at, "a break {} into the shift"))
+    days = [  # where hours or days are usual, under a week's hours
+        (("simulation", "horizon"), _mapping(data, "simulation").get("horizon"), "a window of {}")
+    ]  # (`horizon: 120` measured 2 hours: a phone open from 08:00 offered nothing)
+    for ch, target in _mapping(data, "targets").items():
+        service = target.get("service") if isinstance(target, dict) else None
+        if kinds.get(ch) != "message" or not isinstance(service, list):
+            continue
+        for i, t in enumerate(service):  # (`within: 24` passed as 24 minutes, silently)
+            at = t.get("within") if isinstance(t, dict) else None
+            days.append((("targets", ch, "service", i, "within"), at, "a message target of {}"))
     out = []
-    for path, value, what in short:
+    for (path, value, what), limit in [(x, HOURS_LIKELY) for x in short] + [
+        (x, TOLERANCE_HOURS_LIKELY) for x in days
+    ]:
         minutes = _bare(value)
-        if minutes is not None and 0 < minutes < HOURS_LIKELY:
+        if minutes is not None and 0 < minutes < limit:
             said = what.format(f"{minutes:g} minutes")
             out.append(Problem(path, _hours_said(minutes, said), True))
     for ch, channel in _mapping(data, "channels").items():
