@@ -256,6 +256,14 @@ def test_a_plans_verification_is_repeated_by_run_from_its_first_replication(tmp_
     run = json.loads(again.stdout)
     assert run["first_replication"] == 3
     assert run["channels"] == _estimates_judged(doc["channels"]) and run["cost"] == doc["cost"]
+    # and its verdicts too with --confidence: a plan judges each target, and each period
+    # of one, by its one-sided bound; run judged estimates (36 of 40 half hours in the
+    # plan read 40 of 40 "on the same seeds": a walkthrough, 2026-12-07)
+    judged = ccsim(
+        "run", str(plan / "scenario.yaml"), "--seed", str(doc["seed"]), "-n", "5",
+        "--first-replication", "3", "--confidence", "0.95", "--json", "-q",
+    )  # fmt: skip
+    assert json.loads(judged.stdout)["channels"] == doc["channels"], judged.stderr
     plain = json.loads(
         ccsim("run", str(plan / "scenario.yaml"), "--seed", "7", "-n", "5", "--json", "-q").stdout
     )

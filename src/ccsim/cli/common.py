@@ -357,6 +357,14 @@ Report = Annotated[
     bool, typer.Option("--report", help="with --out: also write report.xlsx and report.html")
 ]
 Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="no progress bar")]
+Confidence = Annotated[
+    float | None,
+    typer.Option(
+        parser=number_between(0.5, 0.9999),
+        metavar="C",
+        help="require the one-sided lower bound to meet each target (0.5-0.9999)",
+    ),
+]
 SearchReps = Annotated[
     int | None,
     typer.Option(

@@ -21,6 +21,7 @@ from ccsim.cli.common import (
     EXIT_OK,
     AllowPath,
     AsJson,
+    Confidence,
     MaxFileSize,
     MemoryLimit,
     Quiet,
@@ -103,13 +104,16 @@ def run(
             help="number of the first replication (a plan's verification: its first_replication)",
         ),
     ] = 0,
+    confidence: Confidence = None,
     quiet: Quiet = False,
     report: Report = False,
     memory_limit: MemoryLimit = None,
     allow_path: AllowPath = None,
     max_file_size: MaxFileSize = None,
 ) -> None:
-    """Simulate the scenario's roster N times: service levels with 95% CIs, occupancy, cost."""
+    """Simulate the scenario's roster N times: service levels with 95% CIs, occupancy, cost
+    (`--confidence 0.95`: each target, and each period of one, judged by its one-sided
+    bound, as a plan's verification and `check --confidence` judge them)."""
     import ccsim
     from ccsim.experiment.runner import PrecisionNotReached, shortfall
     from ccsim.report import console, folders
@@ -142,13 +146,13 @@ def run(
     if precision is not None and (short := shortfall(result, precision, "--max-reps")):
         err.print(f"ccsim: warning: {units.printable(scenario)}: --{short}", markup=False)
     if out_dir is not None:
-        built = reports.from_result(result)
+        built = reports.from_result(result, confidence)
         folders.write_run(
             out_dir, result, built, contacts=keep, with_report=report, command=sys.argv
         )
         doc = built.document
     else:
-        doc = result.run_document()
+        doc = result.run_document(confidence)
     if as_json:
         print_json(doc.to_json())
     else:
@@ -162,14 +166,7 @@ def check(
     paths: Annotated[list[Path], typer.Argument(metavar="PATH", help="scenario files or folders")],
     reps: Reps = None,
     seed: Seed = None,
-    confidence: Annotated[
-        float | None,
-        typer.Option(
-            parser=number_between(0.5, 0.9999),
-            metavar="C",
-            help="require the one-sided lower bound to meet each target (0.5-0.9999)",
-        ),
-    ] = None,
+    confidence: Confidence = None,
     junit: Annotated[Path | None, typer.Option(metavar="FILE", help="write JUnit XML here")] = None,
     workers: Workers = None,
     scheduler: Scheduler = None,
