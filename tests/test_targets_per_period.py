@@ -344,3 +344,20 @@ def test_the_console_says_when_the_worst_period_is_the_lowest_bound(run):
 
     assert "worst period (by bound)" in heading(0.95)
     assert "worst period" in heading(None) and "(by bound)" not in heading(None)
+
+
+def test_the_periods_that_missed_are_named_in_the_document_and_under_the_table(run):
+    # only a count and the worst period were said: a client asks which half hours
+    doc = run.run_document(0.95)
+    interval, in80 = doc.channels["phone"].service[1:3]
+    assert interval.periods.missed == ["mon 12:00", "mon 13:00"]  # the two peak hours
+    assert in80.periods.missed == ["mon 12:00", "mon 13:00"] and in80.met
+    assert doc.to_json()["channels"]["phone"]["service"][1]["periods"]["missed"] == [
+        "mon 12:00",
+        "mon 13:00",
+    ]
+    out = StringIO()
+    console.render_run(doc, Console(file=out, width=400))
+    shown = out.getvalue()
+    assert "\nphone 20s ≥ 80% per interval: missed in mon 12:00, mon 13:00\n" in shown
+    assert "8/10 intervals, 8 needed" in shown  # `in: 0.8` of 10 judged

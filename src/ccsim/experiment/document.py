@@ -79,6 +79,9 @@ class PeriodAttainment(BaseModel):
     met: int
     not_judged: int  # periods with contacts but fewer than `min_offered` a replication
     worst: PeriodResult | None
+    # the judged periods that missed it, by name (only a count and the worst were said:
+    # a client asks which half hours — a walkthrough, 2026-12-07)
+    missed: list[str] = []
 
 
 class ScopedResult(BaseModel):
@@ -283,7 +286,7 @@ def attainment(check: TargetCheck, confidence: float | None = None) -> PeriodAtt
         )
     return PeriodAttainment(
         per=a.per, required=a.required, judged=a.judged, met=a.met, not_judged=a.not_judged,
-        worst=worst,
+        worst=worst, missed=list(a.missed),
     )  # fmt: skip
 
 

@@ -62,6 +62,7 @@ class Attainment:
     not_judged: int  # periods with contacts, but fewer than `min_offered` a replication
     worst: Period | None
     failing: tuple[float, ...] = ()  # starts (minutes) of the judged periods that missed
+    missed: tuple[str, ...] = ()  # their names (`mon 17:00`), in order of time
 
     @property
     def ok(self) -> bool:
@@ -379,6 +380,7 @@ def _scoped(check: TargetCheck, scope: Scoped, table: pd.DataFrame) -> TargetChe
         int(len(table) - len(judged)),
         worst,
         tuple(float(x) for x in judged.loc[~judged["met"].astype(bool), "start"]),
+        tuple(str(x) for x in judged.loc[~judged["met"].astype(bool), "name"]),
     )
     bound = worst.bound if worst is not None else check.bound
     return TargetCheck(

@@ -3,6 +3,7 @@ plan's roster and its baseline."""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Collection
 from dataclasses import dataclass
 
@@ -16,6 +17,8 @@ from ccsim.planning.document import BaselineResult, PlanDocument
 from ccsim.scenario import summary, units
 from ccsim.scenario.model import ESCALATION, Scenario
 from ccsim.scenario.units import percent
+
+MISSED_SHOWN = 12  # missed periods named under the table, then how many more
 
 
 def _pct(x: float | None) -> str:
@@ -45,6 +48,8 @@ def _scope(result: ServiceResult | AbandonLimit) -> tuple[str, str, str]:
         return "", "", ""
     suffix = f" per {a.per}" + (f" in {percent(a.required)}" if a.required < 1 else "")
     periods = f"{a.met}/{a.judged} {a.per if a.per == 'day' else 'interval'}s"
+    if a.required < 1 and a.judged:  # (`in: 0.9`: how many of them must meet it)
+        periods += f", {math.ceil(a.required * a.judged - 1e-9)} needed"
     if a.not_judged:
         periods += f" ({a.not_judged} not judged)"
     worst = ""
@@ -216,6 +221,17 @@ def render_run(doc: RunDocument, console: Console, messages: Collection[str] = (
             "targets per day or interval: the estimate is over the whole window; ✓ means "
             "enough periods met it (each period's contacts pooled over the replications)"
         )
+        for name, ch in doc.channels.items():  # which periods (only a count was said)
+            scoped_targets = [*ch.service, *([ch.max_abandon] if ch.max_abandon else [])]
+            for target, line in zip(scoped_targets, lines[name], strict=False):
+                if target.periods is not None and (missed := target.periods.missed):
+                    shown = ", ".join(missed[:MISSED_SHOWN])
+                    more = (
+                        f" and {len(missed) - MISSED_SHOWN} more"
+                        if len(missed) > MISSED_SHOWN
+                        else ""
+                    )
+                    console.print(f"{name} {line.label}: missed in {shown}{more}", markup=False)
     for name, ch in doc.channels.items():  # lost without a word (only the JSON had them)
         if ch.closed is not None and ch.closed.mean >= 0.5:
             share = ch.closed.mean / (ch.closed.mean + (ch.offered.mean if ch.offered else 0.0))
