@@ -36,6 +36,23 @@ from test_cli import ccsim as cli
             ":4: invalid YAML: mapping values are not allowed here (a key indented deeper",
         ),
         ("name: a\nname: b\n", ":2: invalid YAML: found duplicate key 'name' (first on line 1"),
+        # a key without the space after its colon, or without a colon, was reported a line
+        # or two on, in the parser's words (a hand editor's walkthrough, 2026-12-07)
+        (
+            "name: x\nchannels:\n  phone:\n    kind: voice\n    patience:3min\n"
+            "    tolerance: 3min\n",
+            ":5: invalid YAML: `patience:3min` has no space after its colon: write "
+            "`patience: 3min`",
+        ),
+        (
+            "name: x\nsimulation:\n  warmup:\u00a02d\n  seed: 1\n",
+            ":3: invalid YAML: `warmup:` is followed by a non-breaking space (pasted from a "
+            "web page?): write an ordinary space, `warmup: 2d`",
+        ),
+        (
+            "name: x\nsimulation:\n  horizon 7d\n  warmup: 1d\n",
+            ":3: invalid YAML: `horizon 7d` has no colon after its key: write `horizon: 7d`",
+        ),
         # a quote left open in a {mapping} was reported where the reader stopped, lines on
         (
             'name: x\nchannels:\n  phone: {kind: voice, open: {mon: "08:00-18:00}}\n'

@@ -166,6 +166,8 @@ def parse(
                 "holding ': ' that needs quotes)"
             )
         line, what_ = _still_open(exc, text, line, what_)
+        if str(exc.problem) in _NO_COLON and (slip := _colon_slip(text, mark)) is not None:
+            line, what_ = slip  # (`patience:3min` on line 15 was reported on line 16)
         raise InputError([Message(name, line, None, f"invalid YAML: {what_}")]) from None
     except ReaderError as exc:  # a control character: its line (it said "position 500")
         line = text.count("\n", 0, exc.position) + 1
@@ -225,6 +227,49 @@ def _duplicate_keys(text: str, name: str, limits: FileLimits) -> list[Message]:
             else:
                 top[0][key] = line
     return found
+
+
+def _among_keys(rows: list[str], row: int) -> bool:
+    """Line `row` sits among keys: the nearest written line before or after it at its
+    indentation is a key (a text written over lines is not: its lines sit deeper)."""
+    indent = _indent(rows[row])
+    for step in (-1, 1):
+        k = row + step
+        while 0 <= k < len(rows) and (not rows[k].strip() or rows[k].lstrip().startswith("#")):
+            k += step
+        if 0 <= k < len(rows) and _indent(rows[k]) == indent and _KEY_LINE.match(rows[k]):
+            return True
+    return False
+
+
+_NO_COLON = ("could not find expected ':'", "mapping values are not allowed here")
+_GLUED = re.compile(r"^\s*(?:- )?([A-Za-z_][\w-]*):([^\s:/].*|\u00a0.*)$")  # `patience:3min`
+_BARE_KEY = re.compile(r"^\s*(?:- )?([A-Za-z_][\w-]*) +([^\s:#][^:#]*)$")  # `horizon 7d`
+SLIP_LINES = 3  # lines above the reader's stop searched for a key without its colon's space
+
+
+def _colon_slip(text: str, mark: Any) -> tuple[int, str] | None:
+    """(line, message) of a key whose colon has no space after it (`patience:3min`,
+    or a non-breaking space pasted from a web page) or no colon at all (`horizon 7d`),
+    on the line the reader stopped at or just above it — it stops a line or two after
+    (a hand editor's walkthrough, 2026-12-07: "line 16: could not find expected ':'")."""
+    if mark is None:
+        return None
+    rows = text.splitlines()
+    for row in range(min(mark.line, len(rows) - 1), max(mark.line - SLIP_LINES, 0) - 1, -1):
+        written = rows[row].split(" #")[0].rstrip()
+        if glued := _GLUED.match(written):
+            key, value = glued[1], glued[2]
+            if value.startswith("\u00a0"):
+                return row + 1, (
+                    f"`{key}:` is followed by a non-breaking space (pasted from a web page?): "
+                    f"write an ordinary space, `{key}: {value[1:].strip()}`"
+                )
+            return row + 1, f"`{key}:{value}` has no space after its colon: write `{key}: {value}`"
+        if (bare := _BARE_KEY.match(written)) and _among_keys(rows, row):
+            key, value = bare[1], bare[2].strip()
+            return row + 1, f"`{key} {value}` has no colon after its key: write `{key}: {value}`"
+    return None
 
 
 def _still_open(
