@@ -963,3 +963,32 @@ def test_an_overhead_written_as_a_percentage_gets_the_share_to_write(tmp_path):
         "overhead 10 is 1,000% of the wages on top of them (for 10 %, write 0.1)"
     ]
     assert said(MINIMAL + "costs: {overhead: 0.99}\n") == []
+
+
+@pytest.mark.parametrize(
+    ("hours", "key", "said"),
+    [  # meant as a short Friday: Friday stays to 18:00, the two merged
+        ('{mon-fri: "08:00-18:00", fri: "08:00-16:00"}', "fri",
+         "fri is given by `mon-fri` and by `fri`: the hours of both apply, merged (`closed` "
+         "closes nothing the other opens); give each day once, e.g. the days of `mon-fri` "
+         "but fri, and fri apart"),
+        # meant as closed on Sunday: open all the same
+        ('{mon-sun: "08:00-20:00", sun: closed}', "sun", "sun is given by `mon-sun` and by"),
+        # meant as closed: the whole day
+        ('{mon-fri: "08:00-18:00", sun: "00:00-00:00"}', "sun",
+         "a range that starts where it ends is the whole day, 24 hours: write 00:00-24:00 "
+         "for that, or `closed`"),
+    ],
+)  # fmt: skip
+def test_opening_hours_that_do_not_say_what_they_seem_to_are_warned_about(
+    tmp_path, hours, key, said
+):
+    # accepted silently, and `show` echoed them as written (a hand editor's walkthrough)
+    written = '    open: {mon-fri: "08:00-18:00"}'
+    text = MINIMAL.replace(written, f"    open: {hours}", 1)
+    assert text != MINIMAL
+    warned = load_text(text, tmp_path).warnings
+    found = [w for w in warned if w.field == f"channels.phone.open.{key}"]
+    assert len(found) == 1 and found[0].message.startswith(said), found
+    plain = MINIMAL.replace(written, '    open: {mon-fri: "08:00-18:00", sat: "00:00-24:00"}', 1)
+    assert not [w for w in load_text(plain, tmp_path).warnings if ".open." in w.field]

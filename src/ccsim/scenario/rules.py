@@ -595,7 +595,58 @@ def written(data: object) -> list[Problem]:
                 f"seconds, or {minutes:g}min to keep minutes"
             )
             out.append(Problem(where, msg, warning=True))
-    return out + _hours_likely(data, kinds)
+    return out + _hours_likely(data, kinds) + _opening_slips(data)
+
+
+def _written_ranges(value: object) -> list[str]:
+    """The ranges of opening hours as written: `"08:00-12:00, 14:00-20:00"` → two."""
+    items = value if isinstance(value, list) else [value]
+    return [part.strip() for item in items for part in str(item).split(",")]
+
+
+def _whole_day(written: str) -> bool:
+    """`00:00-00:00`, `08:00-08:00`: a range that starts where it ends (24 hours)."""
+    start, _, end = written.partition("-")
+    return units.parse_clock(start) == units.parse_clock(end)
+
+
+def _opening_slips(data: object) -> list[Problem]:
+    """Opening hours that do not say what they seem to: a day given under two keys — the
+    hours of both apply, merged, so `{mon-fri: "08:00-18:00", fri: "08:00-16:00"}` keeps
+    Friday to 18:00 and `{mon-sun: ..., sun: closed}` leaves Sunday open — and a range
+    that starts where it ends (`00:00-00:00`), which is the whole day, not closed (a hand
+    editor's walkthrough, 2026-12-07)."""
+    out = []
+    for ch, channel in _mapping(data, "channels").items():
+        hours = channel.get("open") if isinstance(channel, dict) else None
+        if not isinstance(hours, dict):
+            continue
+        seen: dict[int, str] = {}
+        for key, value in hours.items():
+            closed = value in ("closed", None)
+            try:
+                days = units.parse_days(key)
+                ranges = [] if closed else _written_ranges(value)
+                if not closed:
+                    units.parse_time_ranges(value)
+            except ValueError:
+                continue  # (an error of its own)
+            if twice := sorted(d for d in days if d in seen):
+                day, first = units.DAY_NAMES[twice[0]], seen[twice[0]]
+                msg = (
+                    f"{day} is given by `{first}` and by `{key}`: the hours of both apply, "
+                    f"merged (`closed` closes nothing the other opens); give each day once, "
+                    f"e.g. the days of `{first}` but {day}, and {day} apart"
+                )
+                out.append(Problem(("channels", ch, "open", key), msg, warning=True))
+            seen.update({d: str(key) for d in days if d not in seen})
+            if any(_whole_day(part) for part in ranges):
+                msg = (
+                    "a range that starts where it ends is the whole day, 24 hours: write "
+                    "00:00-24:00 for that, or `closed`"
+                )
+                out.append(Problem(("channels", ch, "open", key), msg, warning=True))
+    return out
 
 
 def _kinds(data: object) -> dict[str, object]:
