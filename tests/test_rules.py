@@ -21,6 +21,15 @@ CASES = [
         "phone: 0.6, email: 0.6",
         "sums to 0.9",
     ),
+    (  # a reason that leaves the channel out is named (the message sat at another one)
+        "mix-a-reason-leaves-a-channel-out",
+        "mix: {phone: 0.3, email: 0.4}",
+        "mix: {email: 0.4}",
+        "reasons.question.mix.phone",
+        "phone: 0.7, email: 0.6",
+        "reason mix for channel 'phone' sums to 0.7 (question 0.7; no share from special; "
+        "expected 1)",
+    ),
     (
         "channel-has-arrivals",
         "  email: {weekly: 300}\n",

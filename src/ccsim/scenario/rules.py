@@ -216,7 +216,11 @@ def _mixes(s: Scenario) -> list[Problem]:
             out.append(Problem(("channels", ch), msg))
         elif abs(total - 1.0) > MIX_TOLERANCE:
             parts = " + ".join(f"{r} {share:g}" for r, share in entries)
-            msg = f"reason mix for channel {ch!r} sums to {total:.6g} ({parts}; expected 1)"
+            # the reason that left the channel out is the likelier slip (the message sat
+            # at the first one that gave it a share: a hand editor's walkthrough)
+            silent = [r for r in s.reasons if r not in dict(entries)]
+            none = f"; no share from {', '.join(silent)}" if silent else ""
+            msg = f"reason mix for channel {ch!r} sums to {total:.6g} ({parts}{none}; expected 1)"
             out.append(Problem(("reasons", entries[0][0], "mix", ch), msg))
     return out
 
