@@ -21,6 +21,14 @@ CASES = [
         "phone: 0.6, email: 0.6",
         "sums to 0.9",
     ),
+    (  # a mapping by day read "got {'mon': 0.5, …} (expected 'uniform')"
+        "daily-by-day",
+        "  email: {weekly: 300}",
+        "  email: {weekly: 300, daily: {mon: 0.5, tue: 0.5}}",
+        "arrivals.email.daily",
+        "daily: {mon",
+        "got a mapping by day (expected `uniform` or a list of 7 shares, Monday first",
+    ),
     (  # a reason that leaves the channel out is named (the message sat at another one)
         "mix-a-reason-leaves-a-channel-out",
         "mix: {phone: 0.3, email: 0.4}",

@@ -472,6 +472,16 @@ class Arrivals(Model):
             )
         return value
 
+    @field_validator("daily", mode="before")
+    @classmethod
+    def _daily_written(cls, value: Any) -> Any:
+        if isinstance(value, dict):  # (it read "got {'mon': 0.2, …} (expected 'uniform')")
+            raise ValueError(
+                "got a mapping by day (expected `uniform` or a list of 7 shares, Monday "
+                "first: daily: [0.2, 0.19, 0.18, 0.18, 0.15, 0.06, 0.04])"
+            )
+        return value
+
     @field_validator("daily")
     @classmethod
     def _daily(cls, value: Any) -> Any:
