@@ -453,6 +453,13 @@ def _describe(err: dict, loc: Loc, root: type[BaseModel] = Scenario) -> str:
         number = kind.startswith(("float_", "int_"))  # (not a mapping of shares: `mix: "94%"`)
         if percent and number and _is_share(loc, root):
             expected += f"; for {percent[1]} %, write {float(percent[1]) / 100:g}"
+        thousands = (  # `weekly: 1,200`, as ccsim prints numbers: the commas left out
+            re.fullmatch(r"\s*[0-9]{1,3}(,[0-9]{3})+(\.[0-9]+)?\s*", raw)
+            if isinstance(raw, str)
+            else None
+        )
+        if thousands and number:
+            expected += f"; write {raw.strip().replace(',', '')}, without the thousands commas"
         return f"{'empty' if raw is None else f'got {got}'} (expected {expected})"
     if kind in ("too_short", "too_long"):  # pydantic: "Dictionary should have at least 1
         # item after validation, not 0"
@@ -498,7 +505,8 @@ def _is_share(loc: Loc, root: type[BaseModel] = Scenario) -> bool:
             1 in (getattr(v, "le", None), getattr(v, "lt", None)) for v in _metadata(at, root)
         )
 
-    return bounded(loc) or (_in_mapping(loc, root) and bounded(loc[:-1]))
+    daily = len(loc) >= 2 and loc[-2] == "daily" and isinstance(loc[-1], int)  # shares of 1
+    return daily or bounded(loc) or (_in_mapping(loc, root) and bounded(loc[:-1]))
 
 
 def _in_mapping(loc: Loc, root: type[BaseModel] = Scenario) -> bool:

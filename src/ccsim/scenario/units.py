@@ -98,6 +98,11 @@ def parse_duration(value: object) -> float:
             factor = _UNITS.get(unit.lower()) if unit else 1.0
             if factor is not None:
                 return float(number) * factor
+        if re.fullmatch(r"\s*[0-9]+,[0-9]{1,2}\s*[A-Za-z]*\s*", value) and _DURATION.match(
+            value.replace(",", ".", 1)
+        ):  # `1,5h`: a decimal comma (`1,200` is a thousands one)
+            point = value.replace(",", ".", 1).strip()
+            raise ValueError(f"expected {DURATION_HELP}, got {shown(value)} (write {point})")
     raise ValueError(f"expected {DURATION_HELP}, got {shown(value)}")
 
 
