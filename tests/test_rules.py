@@ -26,7 +26,7 @@ CASES = [
         "  email: {weekly: 300}",
         '  email: {weekly: "1,200"}',
         "arrivals.email.weekly",
-        "weekly: \"1,200",
+        'weekly: "1,200',
         "got '1,200' (expected a number; write 1200, without the thousands commas)",
     ),
     (  # a decimal comma in a duration
@@ -34,7 +34,7 @@ CASES = [
         "resolve: {mean: 3min, cv: 0.5}",
         'resolve: {mean: "1,5h", cv: 0.5}',
         "reasons.question.resolve.mean",
-        "mean: \"1,5h",
+        'mean: "1,5h',
         "got '1,5h' (write 1.5h)",
     ),
     (  # a day's share as a percentage, as every other share gets
@@ -1033,3 +1033,20 @@ def test_opening_hours_that_do_not_say_what_they_seem_to_are_warned_about(
     assert len(found) == 1 and found[0].message.startswith(said), found
     plain = MINIMAL.replace(written, '    open: {mon-fri: "08:00-18:00", sat: "00:00-24:00"}', 1)
     assert not [w for w in load_text(plain, tmp_path).warnings if ".open." in w.field]
+
+
+def test_a_name_that_looks_the_same_in_other_characters_is_said_to(tmp_path):
+    # NFD "équipe" (e + combining accent) against the group's NFC one: "did you mean
+    # 'équipe'?" named a name that looked identical (a hand editor's walkthrough)
+    nfc, nfd = "\u00e9quipe", "e\u0301quipe"
+    text = MINIMAL.replace("  agents:\n    skills:", f"  {nfc}:\n    skills:", 1)
+    text = text.replace("group: agents", f"group: {nfd}")
+    assert nfc in text and nfd in text
+    messages = [m for m in errors_of(text, tmp_path) if "unknown group" in m]
+    assert messages and all(
+        m.endswith(
+            f"{nfc!r} looks the same but is written with other characters (an accent typed as "
+            "its own character, or pasted): type the name again in both places"
+        )
+        for m in messages
+    ), messages

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import difflib
 import math
+import unicodedata
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -60,6 +61,14 @@ def _suggest(name: str, options: list[str]) -> str:
     close = difflib.get_close_matches(name, options, n=1)
     listed = ", ".join(options) if options else "none defined"
     hint = f"; did you mean {close[0]!r}?" if close else ""
+    same = [
+        o for o in options if unicodedata.normalize("NFC", o) == unicodedata.normalize("NFC", name)
+    ]
+    if same:  # `équipe` as e + accent against é: "did you mean 'équipe'?" looked the same
+        hint = (
+            f"; {same[0]!r} looks the same but is written with other characters (an accent "
+            "typed as its own character, or pasted): type the name again in both places"
+        )
     return f"(expected one of: {listed}){hint}"
 
 
