@@ -9,6 +9,8 @@ import sys
 
 import pytest
 
+import ccsim as ccsim_api
+from ccsim.scenario import summary
 from ccsim.version import __version__
 from conftest import MINIMAL, ROOT, SCENARIOS
 
@@ -367,3 +369,20 @@ def test_one_commands_json_does_not_carry_over_to_the_next_in_one_process(tmp_pa
     assert r.exit_code == 1 and r.stdout == ""
     r = runner.invoke(ccsim.cli.app, ["run", str(tmp_path / "none.yaml"), "--json"])
     assert r.exit_code == 2 and r.stdout == ""  # a usage error: no document
+
+
+def test_show_gives_each_roster_lines_breaks_and_whether_its_people_take_them_together():
+    # a whole line's break left a channel unanswered, and `show` had no breaks to see it
+    # by (a hand editor's walkthrough, 2026-12-07)
+    s = ccsim_api.loads(MINIMAL)
+    night = {"start": "22:00", "length": "8h", "breaks": [
+        {"after": "3h", "length": "30min", "stagger": "1h"},  # 3 turns: 01:00, 01:30, 02:00
+        {"after": "6h", "length": "15min", "paid": True},
+    ]}  # fmt: skip
+    s = ccsim_api.with_changes(s, {"shifts.night": night})
+    shift = s.shifts["night"]
+    assert summary.breaks_text(shift, 5) == "01:00+30min in 3 turns, 04:00+15min paid all at once"
+    assert summary.breaks_text(shift, 2) == "01:00+30min in 2 turns, 04:00+15min paid all at once"
+    assert summary.breaks_text(shift, 1) == "01:00+30min, 04:00+15min paid"
+    r = ccsim("show", "scenarios/ecommerce_omnichannel.yaml")
+    assert "breaks" in r.stdout and "11:00+30min all at once" in r.stdout

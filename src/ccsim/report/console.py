@@ -154,14 +154,27 @@ def render_scenario(s: Scenario, console: Console) -> None:
         console.print("roster: none (plan one with `ccsim plan`)")
         return
     table = Table(title="Roster")
-    for col in ("group", "shift", "days", "hours", "agents", "paid h/week"):
+    for col in ("group", "shift", "days", "hours", "agents", "paid h/week", "breaks"):
         table.add_column(col, justify="right" if col in ("agents", "paid h/week") else "left")
     for row in ro.itertuples():
         table.add_row(
-            row.group, row.shift, row.days, row.hours, str(row.agents), f"{row.paid_hours:,.1f}"
+            row.group,
+            row.shift,
+            row.days,
+            row.hours,
+            str(row.agents),
+            f"{row.paid_hours:,.1f}",
+            row.breaks,
         )
     table.add_row(
-        "total", "", "", "", str(ro["agents"].sum()), f"{ro['paid_hours'].sum():,.1f}", style="bold"
+        "total",
+        "",
+        "",
+        "",
+        str(ro["agents"].sum()),
+        f"{ro['paid_hours'].sum():,.1f}",
+        "",
+        style="bold",
     )
     console.print(table)
 

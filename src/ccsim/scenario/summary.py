@@ -8,7 +8,7 @@ from typing import Any
 import pandas as pd
 
 from ccsim.scenario import units
-from ccsim.scenario.model import Channel, Scenario
+from ccsim.scenario.model import Channel, Scenario, Shift
 
 
 def opening_hours(channel: Channel) -> str:
@@ -106,7 +106,27 @@ def roster_table(s: Scenario) -> pd.DataFrame:
             "hours": f"{line['start']}+{units.format_duration(s.shifts[line['shift']].length)}",
             "agents": line["agents"],
             "paid_hours": line["paid_hours"],
+            "breaks": breaks_text(s.shifts[line["shift"]], line["agents"]),
         }
         for line in roster_lines(s)
     ]
-    return pd.DataFrame(rows, columns=["group", "shift", "days", "hours", "agents", "paid_hours"])
+    columns = ["group", "shift", "days", "hours", "agents", "paid_hours", "breaks"]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def breaks_text(shift: Shift, agents: int) -> str:
+    """`12:00+30min all at once, 16:00+15min paid` — each break's start, length, whether
+    paid, and whether the line's people take it together (nobody of the line on duty
+    then) or in turns: a whole line's break left a channel unanswered unseen (`show` had
+    no breaks: a hand editor's walkthrough, 2026-12-07)."""
+    parts = []
+    for b in shift.breaks:
+        turns = min(b.turns, agents)
+        how = f" in {turns} turns" if turns > 1 else " all at once" if agents > 1 else ""
+        paid = " paid" if b.paid else ""
+        parts.append(
+            f"{units.format_clock((shift.start + b.after) % units.MINUTES_PER_DAY)}+"
+            f"{units.format_duration(b.length)}"
+            f"{paid}{how}"
+        )
+    return ", ".join(parts) or "-"
