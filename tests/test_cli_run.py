@@ -226,6 +226,8 @@ def test_run_says_how_many_attempts_a_closed_channel_lost(tmp_path):
     r = ccsim("run", str(short), "-n", "2")
     (line,) = [x for x in r.stdout.splitlines() if "closed" in x]
     assert line.startswith(f"phone: {closed:,.0f} attempts arrived while the channel was closed (")
+    # a share of the attempts drawn, not of the forecast (`validate` gives that one)
+    assert "% of the attempts simulated) — not offered" in line
     assert "closed" not in ccsim("run", SHOP, "-n", "2").stdout  # its own hours lose none
 
 

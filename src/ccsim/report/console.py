@@ -250,7 +250,7 @@ def render_run(doc: RunDocument, console: Console, messages: Collection[str] = (
             share = ch.closed.mean / (ch.closed.mean + (ch.offered.mean if ch.offered else 0.0))
             console.print(
                 f"{name}: {ch.closed.mean:,.0f} attempts arrived while the channel was closed "
-                f"({share:.1%} of its forecast) — not offered, not in any figure above",
+                f"({share:.1%} of the attempts simulated) — not offered, not in any figure above",
                 markup=False,
             )
     groups = Table(title="Groups")
