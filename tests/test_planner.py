@@ -683,6 +683,23 @@ def test_a_target_per_interval_missed_where_no_shift_is_on_duty_says_so():
     assert "failing intervals (from mon 06:00) have no shift template on duty" in chat.reason
 
 
+def test_a_message_target_per_interval_no_shift_can_answer_in_time_says_so():
+    # e-mail closed at weekends: Friday evening's mail cannot be answered in 24 h; voice and
+    # chat got "no roster of these shifts can meet them", e-mail "not reached" alone (a
+    # walkthrough, 2026-12-07)
+    s = ccsim.with_changes(
+        ccsim.load(SCENARIOS / "small_shop.yaml"),
+        {"targets.email.service[0].per": "interval", "targets.email.service[0].min_offered": 2},
+    )
+    p = planner.plan(s, seed=1, replications=2, verify=2, max_rosters=2, workers=1)
+    (mail,) = [u for u in p.unmet if u.name.startswith("email sl_24h")]
+    assert re.search(
+        r"; \d+ of its \d+ failing intervals \(from fri 1\d:\d\d\) cannot be answered within "
+        r"1d by any shift template \(none is on duty in time\): no roster of these shifts",
+        mail.reason,
+    ), mail.reason
+
+
 def test_plan_without_shift_templates_is_a_clear_error(tmp_path):
     text = MESSAGES.format(hours="09:00-17:00").replace(
         'shifts:\n  day: {start: "00:00", length: 24h}\n', ""

@@ -374,22 +374,34 @@ class Search(WarmStart):
         )
 
     def _uncovered(self, check: TargetCheck) -> str:
-        """For a voice or chat target per interval: how many of its failing intervals no
-        shift template works while the channel is open — no roster can meet those (the
+        """For a target per interval: how many of its failing intervals no shift template
+        can serve — a call or chat channel's that no template works while it is open, a
+        message channel's whose contacts no template can answer within the target (mail
+        of Friday evening, closed at weekends, in 24 h) — no roster can meet those (the
         reason said only "not reached after 8 rounds")."""
         a, need = check.attainment, self.needs.get(check.channel)
-        if a is None or a.per != "interval" or need is None or need.is_backlog:
+        if a is None or a.per != "interval" or need is None:
             return ""
         starts = np.asarray(a.failing, float)
-        bare = starts[~self._servable(need)[week_slot(self.s, starts)]]
+        slots = week_slot(self.s, starts)
+        if not need.is_backlog:
+            bare, why = starts[~self._servable(need)[slots]], "have no shift template on duty "
+            why += "while the channel is open"
+        else:
+            d = next((d for d in need.deadlines if d.name == check.name), None)
+            if d is None:
+                return ""
+            bare = starts[d.reachable[slots] < shift_program.REACHABLE]
+            why = f"cannot be answered within {units.format_duration(d.within)} by any shift "
+            why += "template (none is on duty in time)"
         if not bare.size:
             return ""
         first = float(bare.min())
         day = units.DAY_NAMES[(self.s.simulation.start_day_index + int(first // 1440)) % 7]
         return (
             f"; {bare.size} of its {starts.size} failing intervals (from {day} "
-            f"{units.format_clock(first % units.MINUTES_PER_DAY)}) have no shift template "
-            "on duty while the channel is open: no roster of these shifts can meet them"
+            f"{units.format_clock(first % units.MINUTES_PER_DAY)}) {why}: no roster of these "
+            "shifts can meet them"
         )
 
     def _raise(self, needs, shares, result: Result, check: TargetCheck) -> None:
