@@ -298,3 +298,15 @@ def test_values_all_the_same_give_that_value_and_no_interval():
         assert mean == low == high == 11184.55, n
     mean, low, high = t_interval(np.array([[0.7, 1.0], [0.7, 2.0], [0.7, np.nan]]))
     assert mean[0] == low[0] == high[0] == 0.7 and low[1] < mean[1] == 1.5 < high[1]
+
+
+def test_a_result_keeps_the_scenario_it_simulated_when_the_scenario_is_edited_later():
+    # a notebook's `s.groups["generalist"].wage = 100.0` after a run changed that run's
+    # cost (7,374.55 → 20,035.25) and its targets, never re-simulated (a walkthrough)
+    s = ccsim.load(SCENARIOS / "small_shop.yaml")
+    r = ccsim.simulate(s, 2, seed=1, workers=1)
+    cost, goals = r.cost["total"], r.checks()["goal"].tolist()
+    s.groups["generalist"].wage = 100.0
+    s.targets["phone"].service[0].at_least = 0.99
+    assert r.cost["total"] == cost and r.checks()["goal"].tolist() == goals
+    assert r.scenario.groups["generalist"].wage != 100.0

@@ -99,10 +99,15 @@ def simulate(
     more memory than `memory_limit` (bytes or a size like "16GB"; default: a quarter of
     this machine's memory) is refused up front with `WorkLimitError`. A scenario with no
     roster lines and no staffing table is refused with `ScenarioError`, as `ccsim run`
-    refuses it (`rules.runnable`): nobody would answer.
+    refuses it (`rules.runnable`): nobody would answer. The result keeps a copy of `s`:
+    editing `s` afterwards changes no figure of it (change a scenario with
+    `ccsim.with_changes`, which validates, and simulate again).
     """
     if missing := rules.runnable(given(s)):
         raise ScenarioError(missing)
+    # the result keeps the scenario it simulated: a notebook's later `s.groups[g].wage =
+    # 100` changed an earlier result's cost and targets, never re-simulated (a walkthrough)
+    s = s.model_copy(deep=True)
     n = s.simulation.replications if replications is None else replications
     n = counts.whole(n, "replications")  # (0 was taken for "the scenario's")
     max_replications = counts.whole(max_replications, "max_replications")
