@@ -53,6 +53,19 @@ from test_cli import ccsim as cli
             "name: x\nsimulation:\n  horizon 7d\n  warmup: 1d\n",
             ":3: invalid YAML: `horizon 7d` has no colon after its key: write `horizon: 7d`",
         ),
+        # ... but not a text written over lines, nor a list item: values (a review)
+        (
+            "name: x\ndescription: Small web shop\n  with phone support\n  Note: closed\n",
+            ":4: invalid YAML: mapping values are not allowed here (a key indented deeper",
+        ),
+        (
+            "name: x\nlinks:\n  - mailto:help@x.com\nfoo: a: b\n",
+            ":4: invalid YAML: mapping values are not allowed here",
+        ),
+        (
+            "name: x\nskills:\n  - phone support\n  - name: x\nfoo: a: b\n",
+            ":5: invalid YAML: mapping values are not allowed here",
+        ),
         # a quote left open in a {mapping} was reported where the reader stopped, lines on
         (
             'name: x\nchannels:\n  phone: {kind: voice, open: {mon: "08:00-18:00}}\n'

@@ -255,3 +255,35 @@ def test_of_rosters_missing_the_same_targets_the_one_missing_fewest_periods_is_a
     same = candidate(10000.0, 11, "search")
     fake = Fake(candidates={1: cheap, 2: same}, _required=lambda x: True)
     assert search.Search.best(fake) is cheap
+
+
+EDGE = """\
+name: edge
+simulation: {horizon: 1d, warmup: 0d, interval: 1h, seed: 5, replications: 3}
+channels:
+  phone: {kind: voice, patience: {dist: exponential, mean: 5min}}
+arrivals:
+  phone: {weekly: 1092, daily: uniform, intraday: [0,0,0,0,0,0,0,0,0,1,1,1.5,1,1,1,1,0,0,0,0,0,0,0,0]}
+reasons:
+  call: {mix: {phone: 1.0}, resolve: {dist: exponential, mean: 3min}}
+anger: off
+groups:
+  agents: {skills: {phone: 1}, wage: 20}
+shifts:
+  day: {start: "08:00", length: 10h}
+targets:
+  phone: {service: [{within: 20s, at_least: 0.8, per: interval, min_offered: 26}]}
+"""
+
+
+def test_a_target_the_search_replications_judge_nowhere_is_a_plan_error_not_0_agents():
+    # the busiest hour expects 31.2 calls, above min_offered 26 (validate is silent), but
+    # its mean over 3 search replications of seed 7 is below: every roster "kept 0 of 0"
+    # periods and the trim removed every agent, 100 % of calls lost (a review, 2026-12-07)
+    s = ccsim.loads(EDGE)
+    assert not [w for w in s.warnings if "min_offered" in w.field]
+    with pytest.raises(planner.PlanError, match=r"on the search's 3 replications no interval "
+                       r"period judged, so not met: the 7 with contacts"):  # fmt: skip
+        planner.plan(s, seed=7, replications=3, verify=3, workers=1)
+    p = planner.plan(s, seed=7, replications=12, verify=4, workers=1)  # nearer the forecast
+    assert sum(p.headcount.values()) > 0

@@ -1001,7 +1001,7 @@ def test_an_overhead_written_as_a_percentage_gets_the_share_to_write(tmp_path):
         w.message for w in load_text(text, tmp_path).warnings if w.field == "costs.overhead"
     ]
     assert said(MINIMAL + "costs: {overhead: 10}\n") == [
-        "overhead 10 is 1,000% of the wages on top of them (for 10 %, write 0.1)"
+        "overhead 10 is 1,000% of the wages on top of them (if 10 % was meant, write 0.1)"
     ]
     assert said(MINIMAL + "costs: {overhead: 0.99}\n") == []
 
@@ -1017,8 +1017,8 @@ def test_an_overhead_written_as_a_percentage_gets_the_share_to_write(tmp_path):
         ('{mon-sun: "08:00-20:00", sun: closed}', "sun", "sun is given by `mon-sun` and by"),
         # meant as closed: the whole day
         ('{mon-fri: "08:00-18:00", sun: "00:00-00:00"}', "sun",
-         "a range that starts where it ends is the whole day, 24 hours: write 00:00-24:00 "
-         "for that, or `closed`"),
+         "a range that starts where it ends is open 24 hours from its start (from 00:00: the "
+         "whole day), not closed: write `closed` for a closed day"),
     ],
 )  # fmt: skip
 def test_opening_hours_that_do_not_say_what_they_seem_to_are_warned_about(
@@ -1031,7 +1031,10 @@ def test_opening_hours_that_do_not_say_what_they_seem_to_are_warned_about(
     warned = load_text(text, tmp_path).warnings
     found = [w for w in warned if w.field == f"channels.phone.open.{key}"]
     assert len(found) == 1 and found[0].message.startswith(said), found
-    plain = MINIMAL.replace(written, '    open: {mon-fri: "08:00-18:00", sat: "00:00-24:00"}', 1)
+    # a whole day written as such, and a day split over two keys, are not warned about
+    plain = MINIMAL.replace(
+        written, '    open: {mon-fri: "08:00-12:00", fri: "13:00-17:00", sat: "00:00-24:00"}', 1
+    )
     assert not [w for w in load_text(plain, tmp_path).warnings if ".open." in w.field]
 
 

@@ -344,6 +344,15 @@ def test_the_console_says_when_the_worst_period_is_the_lowest_bound(run):
 
     assert "worst period (by bound)" in heading(0.95)
     assert "worst period" in heading(None) and "(by bound)" not in heading(None)
+    # targets per period only (peaked_day's): no `judged` column, the worst still by bound
+    text = DAY.format(agents=7, floor=1, profile=PEAKED).split("targets:")[0]
+    only = ccsim.loads(
+        text + "targets:\n  phone: {service: [{within: 20s, at_least: 0.8, per: interval}]}\n"
+    )
+    out = StringIO()
+    doc = ccsim.simulate(only, replications=3, seed=3).run_document(0.95)
+    console.render_run(doc, Console(file=out, width=400))
+    assert "worst period (by bound)" in out.getvalue()
 
 
 def test_the_periods_that_missed_are_named_in_the_document_and_under_the_table(run):

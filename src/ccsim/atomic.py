@@ -40,7 +40,8 @@ OUTPUT_FILES = frozenset(
         ),
     )
 )
-# in every output folder: the files ccsim wrote there, one relative path a line
+# in every output folder: the files ccsim wrote there, one relative path a line, a
+# regular file's with a tab and the SHA-256 of what ccsim wrote (an edited one is kept)
 MANIFEST = ".ccsim-output"
 MAX_MANIFEST_BYTES = 1_000_000
 # what file browsers leave in a folder: not the user's work
@@ -113,14 +114,19 @@ def _replaceable(target: Path) -> None:
         if next(top, None) is None:
             return
     manifest = target / MANIFEST
-    listed: set[str] = set()
+    listed: dict[str, str] = {}
     if manifest.is_file() and not manifest.is_symlink():
-        with manifest.open(encoding="utf-8", errors="replace") as f:
-            listed = set(f.read(MAX_MANIFEST_BYTES).splitlines())
+        listed = _manifest(manifest)
     elif not any((target / n).is_file() for n in OUTPUT_DOCUMENTS):
         raise OutputError(
             f"{target}: a folder of other files — ccsim replaces only an empty folder or "
             "one it wrote; give a new folder"
+        )
+    if edited_files := _edited(target, listed):  # (a manager's notes in report.xlsx were
+        # replaced by the next run's workbook: a notebook walkthrough, 2026-12-07)
+        shown = ", ".join(edited_files[:3]) + (" and more" if len(edited_files) > 3 else "")
+        raise OutputError(
+            f"{target}: {shown} edited since ccsim wrote it — move it out or give a new folder"
         )
     others = []
     for e in _walk(target):  # up to the fourth file not ours: enough to refuse and show
@@ -158,10 +164,60 @@ def _litter(entry: str) -> bool:
     return name in LITTER or name.startswith("._")
 
 
-def _write_manifest(folder: Path) -> None:
-    """List the files of a finished output folder (`MANIFEST`)."""
-    names = _entries(folder)
-    (folder / MANIFEST).write_text("".join(f"{n}\n" for n in names), encoding="utf-8")
+def _write_manifest(folder: Path, names: list[str] | None = None) -> None:
+    """List the files of a finished output folder (`MANIFEST`), each regular file with
+    the hash of what was written; `names`: those only, added to the list (a report
+    written into an earlier output)."""
+    manifest = folder / MANIFEST
+    listed = _manifest(manifest) if names is not None and manifest.is_file() else {}
+    for name in _entries(folder) if names is None else names:
+        path = folder / name
+        listed[name] = _file_sha(path) if path.is_file() and not path.is_symlink() else ""
+    lines = (f"{n}\t{h}" if h else n for n, h in sorted(listed.items()) if n != MANIFEST)
+    manifest.write_text("".join(f"{line}\n" for line in lines), encoding="utf-8")
+
+
+def _manifest(path: Path) -> dict[str, str]:
+    """A manifest's files and their hashes ("" where none was written: a link, an empty
+    folder, or a manifest from before 2026-12-07)."""
+    with path.open(encoding="utf-8", errors="replace") as f:
+        lines = f.read(MAX_MANIFEST_BYTES).splitlines()
+    return {name: sha for name, _, sha in (line.partition("\t") for line in lines)}
+
+
+def _edited(folder: Path, listed: dict[str, str]) -> list[str]:
+    """The files of an output folder whose content is no longer what ccsim wrote."""
+    return sorted(
+        name
+        for name, sha in listed.items()
+        if sha and (p := folder / name).is_file() and not p.is_symlink() and _file_sha(p) != sha
+    )
+
+
+def _file_sha(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def check_report(folder: Path, names: tuple[str, ...]) -> None:
+    """Refuse to replace files of an output folder edited since ccsim wrote them (a
+    report written again into it)."""
+    manifest = Path(folder) / MANIFEST
+    listed = _manifest(manifest) if manifest.is_file() and not manifest.is_symlink() else {}
+    if edited_files := _edited(Path(folder), {n: listed.get(n, "") for n in names}):
+        raise OutputError(
+            f"{Path(folder) / edited_files[0]}: edited since ccsim wrote it — move it out "
+            "(ccsim replaces its own files only as it wrote them)"
+        )
+
+
+def add_to_manifest(folder: Path, names: tuple[str, ...]) -> None:
+    """Record files ccsim wrote into an earlier output folder, with their hashes."""
+    if (Path(folder) / MANIFEST).is_file():
+        _write_manifest(Path(folder), list(names))
 
 
 SIGNED = "# ccsim-sha256: "  # the last line of a file ccsim writes for users to edit

@@ -303,7 +303,19 @@ class Search(WarmStart):
         """Every target as the search judges it: compared as on `verify` fresh
         replications, with the spread of the search's — or, with the rule `each`, a target
         over the window met in every replication on its own."""
-        return result.target_checks(CONFIDENCE, planned=self.verify_n, each=self.each)
+        checks = result.target_checks(CONFIDENCE, planned=self.verify_n, each=self.each)
+        for c in checks:  # which periods are judged depends on the contacts offered, not
+            # on the roster: judged nowhere here, every roster would "keep" 0 of 0 and the
+            # trim removed every agent (a review, 2026-12-07)
+            a = c.attainment
+            every = len(result.tables) == self.replications  # (not a subset's average)
+            if a is not None and a.judged == 0 and a.not_judged > 0 and every:
+                raise PlanError(
+                    f"{c.name}: on the search's {self.replications} replications "
+                    f"{a.text()}: no roster can be planned for it (more search "
+                    "replications average nearer the forecast)"
+                )
+        return checks
 
     # --- 2 + 3: schedule, simulate, correct ---------------------------------------------
 

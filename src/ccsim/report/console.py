@@ -194,8 +194,14 @@ def render_run(doc: RunDocument, console: Console, messages: Collection[str] = (
     columns = ["channel", "target", "estimate", "95% CI", *([judged] if judged else []), "met"]
     # by bound, the worst period is not the lowest estimate (88.8 % was "worst" beside a
     # met 87.5 %: a walkthrough, 2026-12-07)
-    if scoped:
-        columns += ["periods met", "worst period (by bound)" if judged else "worst period"]
+    if scoped:  # (a scenario of targets per period only has no `judged` column)
+        by_bound = any(
+            target.periods.worst.bound is not None
+            for ch in doc.channels.values()
+            for target in [*ch.service, *([ch.max_abandon] if ch.max_abandon else [])]
+            if target.periods is not None and target.periods.worst is not None
+        )
+        columns += ["periods met", "worst period (by bound)" if by_bound else "worst period"]
     for col in (*columns, "offered", "abandon rate", "ASA", "AHT"):
         table.add_column(col, justify="left" if col in ("channel", "target") else "right")
     for name, ch in doc.channels.items():

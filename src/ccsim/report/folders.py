@@ -22,7 +22,14 @@ from typing import Any
 import pandas as pd
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
-from ccsim.atomic import OutputError, atomic_file, atomic_files, atomic_folder
+from ccsim.atomic import (
+    OutputError,
+    add_to_manifest,
+    atomic_file,
+    atomic_files,
+    atomic_folder,
+    check_report,
+)
 from ccsim.experiment.result import Result
 from ccsim.finance.cost import staff_money
 from ccsim.history import log as history_log
@@ -89,10 +96,12 @@ def write_report(folder: Path, report: Report) -> list[Path]:
     a full disk or a file of the user's in their place leaves neither new (until
     2026-12-07 a new workbook could stand beside an old page)."""
     xlsx, page = Path(folder) / "report.xlsx", Path(folder) / "report.html"
+    check_report(folder, (xlsx.name, page.name))  # (a manager's edits were replaced)
     book, text = workbook.build(report), html.render(report)
     with atomic_files(xlsx, page) as (book_tmp, page_tmp):
         book.save(book_tmp)
         page_tmp.write_text(text, encoding="utf-8")
+    add_to_manifest(folder, (xlsx.name, page.name))
     return [xlsx, page]
 
 

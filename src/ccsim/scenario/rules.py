@@ -480,7 +480,7 @@ def _warnings(s: Scenario) -> list[Problem]:
     if (overhead := s.costs.overhead) >= 1:  # `overhead: 10` for 10 %: 10 × the wages, silently
         msg = (
             f"overhead {overhead:g} is {overhead * 100:,.0f}% of the wages on top of them "
-            f"(for {overhead:g} %, write {overhead / 100:g})"
+            f"(if {overhead:g} % was meant, write {overhead / 100:g})"
         )
         out.append(Problem(("costs", "overhead"), msg, warning=True))
     if not s.roster:
@@ -624,42 +624,56 @@ def _whole_day(written: str) -> bool:
 
 
 def _opening_slips(data: object) -> list[Problem]:
-    """Opening hours that do not say what they seem to: a day given under two keys — the
-    hours of both apply, merged, so `{mon-fri: "08:00-18:00", fri: "08:00-16:00"}` keeps
-    Friday to 18:00 and `{mon-sun: ..., sun: closed}` leaves Sunday open — and a range
-    that starts where it ends (`00:00-00:00`), which is the whole day, not closed (a hand
-    editor's walkthrough, 2026-12-07)."""
+    """Opening hours that do not say what they seem to: a day given under two keys whose
+    hours overlap, or one `closed` while another opens it — the hours of both apply,
+    merged, so `{mon-fri: "08:00-18:00", fri: "08:00-16:00"}` keeps Friday to 18:00 and
+    `{mon-sun: ..., sun: closed}` leaves Sunday open (a day split over two keys, 08-12
+    and 13-17, is not warned about) — and a range that starts where it ends
+    (`00:00-00:00`), which is open 24 hours, not closed (a hand editor's walkthrough,
+    2026-12-07)."""
     out = []
     for ch, channel in _mapping(data, "channels").items():
         hours = channel.get("open") if isinstance(channel, dict) else None
         if not isinstance(hours, dict):
             continue
-        seen: dict[int, str] = {}
+        seen: dict[int, tuple[str, list[tuple[float, float]]]] = {}
         for key, value in hours.items():
             closed = value in ("closed", None)
             try:
                 days = units.parse_days(key)
-                ranges = [] if closed else _written_ranges(value)
-                if not closed:
-                    units.parse_time_ranges(value)
+                ranges = [] if closed else units.parse_time_ranges(value)
             except ValueError:
                 continue  # (an error of its own)
-            if twice := sorted(d for d in days if d in seen):
-                day, first = units.DAY_NAMES[twice[0]], seen[twice[0]]
+            clash = [
+                d
+                for d in sorted(days)
+                if d in seen and seen[d][1] and _overlap(seen[d][1], ranges, closed)
+            ]
+            if clash:
+                day, first = units.DAY_NAMES[clash[0]], seen[clash[0]][0]
                 msg = (
                     f"{day} is given by `{first}` and by `{key}`: the hours of both apply, "
-                    f"merged (`closed` closes nothing the other opens); give each day once, "
+                    "merged (`closed` closes nothing the other opens); give each day once, "
                     f"e.g. the days of `{first}` but {day}, and {day} apart"
                 )
                 out.append(Problem(("channels", ch, "open", key), msg, warning=True))
-            seen.update({d: str(key) for d in days if d not in seen})
-            if any(_whole_day(part) for part in ranges):
+            for d in days:
+                seen.setdefault(d, (str(key), ranges))
+            if not closed and any(_whole_day(part) for part in _written_ranges(value)):
                 msg = (
-                    "a range that starts where it ends is the whole day, 24 hours: write "
-                    "00:00-24:00 for that, or `closed`"
+                    "a range that starts where it ends is open 24 hours from its start (from "
+                    "00:00: the whole day), not closed: write `closed` for a closed day"
                 )
                 out.append(Problem(("channels", ch, "open", key), msg, warning=True))
     return out
+
+
+def _overlap(
+    first: list[tuple[float, float]], then: list[tuple[float, float]], closed: bool
+) -> bool:
+    """A later key's hours for a day the first opens: `closed` (it closes nothing), or
+    ranges overlapping the first's (read as replacing them)."""
+    return closed or any(a < d and c < b for a, b in first for c, d in then)
 
 
 def _kinds(data: object) -> dict[str, object]:

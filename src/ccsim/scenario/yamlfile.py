@@ -165,8 +165,9 @@ def parse(
                 f"{what_} (a key indented deeper than the keys above it, or a value "
                 "holding ': ' that needs quotes)"
             )
+        said = (line, what_)
         line, what_ = _still_open(exc, text, line, what_)
-        if str(exc.problem) in _NO_COLON and (slip := _colon_slip(text, mark)) is not None:
+        if (line, what_) == said and (slip := _colon_slip(text, mark, str(exc.problem))):
             line, what_ = slip  # (`patience:3min` on line 15 was reported on line 16)
         raise InputError([Message(name, line, None, f"invalid YAML: {what_}")]) from None
     except ReaderError as exc:  # a control character: its line (it said "position 500")
@@ -229,6 +230,18 @@ def _duplicate_keys(text: str, name: str, limits: FileLimits) -> list[Message]:
     return found
 
 
+def _in_block(rows: list[str], row: int) -> bool:
+    """Line `row`'s parent — the nearest written line above it indented less — is a key
+    with no value of its own (`simulation:`), not one whose text runs on
+    (`description: Small web shop` over lines)."""
+    indent = _indent(rows[row])
+    for k in range(row - 1, -1, -1):
+        written = rows[k].split(" #")[0].rstrip()
+        if written.strip() and _indent(rows[k]) < indent:
+            return written.endswith(":")
+    return True  # (a top-level line: among the file's keys)
+
+
 def _among_keys(rows: list[str], row: int) -> bool:
     """Line `row` sits among keys: the nearest written line before or after it at its
     indentation is a key (a text written over lines is not: its lines sit deeper)."""
@@ -243,22 +256,26 @@ def _among_keys(rows: list[str], row: int) -> bool:
 
 
 _NO_COLON = ("could not find expected ':'", "mapping values are not allowed here")
-_GLUED = re.compile(r"^\s*(?:- )?([A-Za-z_][\w-]*):([^\s:/].*|\u00a0.*)$")  # `patience:3min`
-_BARE_KEY = re.compile(r"^\s*(?:- )?([A-Za-z_][\w-]*) +([^\s:#][^:#]*)$")  # `horizon 7d`
+_GLUED = re.compile(r"^\s*([A-Za-z_][\w-]*):([^\s:/].*|\u00a0.*)$")  # `patience:3min`
+_BARE_KEY = re.compile(r"^\s*([A-Za-z_][\w-]*) +([^\s:#][^:#]*)$")  # `horizon 7d`
 SLIP_LINES = 3  # lines above the reader's stop searched for a key without its colon's space
 
 
-def _colon_slip(text: str, mark: Any) -> tuple[int, str] | None:
+def _colon_slip(text: str, mark: Any, problem: str) -> tuple[int, str] | None:
     """(line, message) of a key whose colon has no space after it (`patience:3min`,
-    or a non-breaking space pasted from a web page) or no colon at all (`horizon 7d`),
-    on the line the reader stopped at or just above it — it stops a line or two after
-    (a hand editor's walkthrough, 2026-12-07: "line 16: could not find expected ':'")."""
-    if mark is None:
+    or a non-breaking space pasted from a web page: "could not find expected ':'") or
+    no colon at all (`horizon 7d` as the first key of a block or beside other keys:
+    "mapping values are not allowed here"), on the line the reader stopped at or just
+    above it — it stops a line or two after (a hand editor's walkthrough, 2026-12-07:
+    "line 16: could not find expected ':'"). Only where a key belongs — not in a text
+    written over lines, nor a list item (`- phone support`, `- mailto:x`): values there
+    (a review)."""
+    if mark is None or problem not in _NO_COLON:
         return None
     rows = text.splitlines()
     for row in range(min(mark.line, len(rows) - 1), max(mark.line - SLIP_LINES, 0) - 1, -1):
         written = rows[row].split(" #")[0].rstrip()
-        if glued := _GLUED.match(written):
+        if (glued := _GLUED.match(written)) and _in_block(rows, row):
             key, value = glued[1], glued[2]
             if value.startswith("\u00a0"):
                 return row + 1, (
@@ -266,7 +283,7 @@ def _colon_slip(text: str, mark: Any) -> tuple[int, str] | None:
                     f"write an ordinary space, `{key}: {value[1:].strip()}`"
                 )
             return row + 1, f"`{key}:{value}` has no space after its colon: write `{key}: {value}`"
-        if (bare := _BARE_KEY.match(written)) and _among_keys(rows, row):
+        if (bare := _BARE_KEY.match(written)) and _among_keys(rows, row) and _in_block(rows, row):
             key, value = bare[1], bare[2].strip()
             return row + 1, f"`{key} {value}` has no colon after its key: write `{key}: {value}`"
     return None
