@@ -8,6 +8,7 @@ import errno
 import os
 from pathlib import Path
 
+import openpyxl
 import pytest
 
 from ccsim import atomic, load, save, simulate
@@ -109,7 +110,10 @@ def test_an_earlier_output_holding_a_file_of_the_users_is_not_replaced(tmp_path)
     out = tmp_path / "run"
     r = ccsim("run", SHOP, "-n", "2", "-q", "--out", str(out))
     assert r.returncode == 0, r.stderr
-    assert "run.json" in (out / ".ccsim-output").read_text().splitlines()
+    listed = dict(
+        line.partition("\t")[::2] for line in (out / ".ccsim-output").read_text().splitlines()
+    )
+    assert len(listed["run.json"]) == 64  # its name and the SHA-256 of what was written
     (out / "analysis.ipynb").write_text("mine")
     (out / "charts").mkdir()
     (out / "charts" / "mine.png").write_bytes(b"png")
@@ -379,3 +383,32 @@ def test_a_report_that_fills_the_disk_leaves_neither_file_new(tmp_path, monkeypa
     folders.write_report(folder, other)  # (the test means something: the bytes differ)
     assert (folder / "report.xlsx").read_bytes() != before["report.xlsx"]
     assert (folder / "report.html").read_bytes() != before["report.html"]
+
+
+def test_a_file_of_an_output_edited_since_ccsim_wrote_it_is_not_replaced(tmp_path):
+    # a manager's notes typed into report.xlsx were replaced by the next run's workbook,
+    # and by `ccsim report` (a notebook walkthrough, 2026-12-07)
+    out = tmp_path / "run"
+    r = ccsim("run", SHOP, "-n", "2", "-q", "--out", str(out), "--report")
+    assert r.returncode == 0, r.stderr
+    r = ccsim("run", SHOP, "-n", "2", "-q", "--out", str(out), "--report")
+    assert r.returncode == 0, r.stderr  # as written: replaced
+    book = openpyxl.load_workbook(out / "report.xlsx")
+    book["Summary"]["A1"] = "EDITED BY MANAGER"
+    book.save(out / "report.xlsx")
+    r = ccsim("report", str(out))
+    assert r.returncode == 1 and r.stderr.strip() == (  # as for a file of the user's there
+        f"ccsim: error: {out / 'report.xlsx'}: edited since ccsim wrote it — move it out "
+        "(ccsim replaces its own files only as it wrote them)"
+    )
+    r = ccsim("run", SHOP, "-n", "2", "-q", "--out", str(out))
+    usage_error(
+        r,
+        f"--out {out}: report.xlsx edited since ccsim wrote it — move it out or give a new folder",
+    )
+    assert openpyxl.load_workbook(out / "report.xlsx")["Summary"]["A1"].value == "EDITED BY MANAGER"
+    (out / "report.xlsx").unlink()  # moved out: the folder is ccsim's again
+    r = ccsim("report", str(out))
+    assert r.returncode == 0, r.stderr
+    r = ccsim("run", SHOP, "-n", "2", "-q", "--out", str(out))
+    assert r.returncode == 0, r.stderr
