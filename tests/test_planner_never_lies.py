@@ -255,6 +255,13 @@ def test_of_rosters_missing_the_same_targets_the_one_missing_fewest_periods_is_a
     same = candidate(10000.0, 11, "search")
     fake = Fake(candidates={1: cheap, 2: same}, _required=lambda x: True)
     assert search.Search.best(fake) is cheap
+    # a missed target over the week is one failed comparison, as one missed interval is:
+    # the cheaper of the two (the week's counted 0 and won whatever its cost)
+    week = candidate(20000.0, 0, "search")
+    week.staffing.checks[0] = Fake(met=False, attainment=None)
+    one = candidate(9000.0, 1, "erlang_baseline")
+    fake = Fake(candidates={1: week, 2: one}, _required=lambda x: True)
+    assert search.Search.best(fake) is one
 
 
 EDGE = """\

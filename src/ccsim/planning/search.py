@@ -571,7 +571,10 @@ class Search(WarmStart):
             return (
                 sum(self._required(x) for x in missed),
                 len(missed),
-                sum(len(x.attainment.failing) for x in missed if x.attainment is not None),
+                # (target, period) comparisons failed: a target over the week is one
+                # period, one judged nowhere counts one too (a review: a missed week
+                # counted 0 and beat a single missed interval whatever the cost)
+                sum(max(1, len(x.attainment.failing)) if x.attainment else 1 for x in missed),
                 c.staffing.staff_cost,
                 sum(c.staffing.headcount.values()),
                 not c.one_minimal,
