@@ -27,6 +27,7 @@ from ccsim.history.log import Log, LogError
 from ccsim.model.errors import WorkLimitError
 from ccsim.planning import capacity as capacity_plan
 from ccsim.planning import requirements
+from ccsim.planning.errors import PlanError
 from ccsim.planning.hiring import plan_hires
 from ccsim.report import capacity as report_capacity
 from ccsim.scenario.calendar import calendar_from, load_calendar, loads_calendar
@@ -1489,3 +1490,35 @@ def test_a_week_number_yaml_reads_as_a_fraction_is_named_as_written():
     assert [str(m) for m in refused.value.messages] == [
         "cal.yaml:4: volume.weeks[1.5]: got 1.5 (expected a whole number)"
     ]
+
+
+LIGHT_WEEK = """\
+name: small week
+simulation: {horizon: 7d, warmup: 2h, interval: 1h, seed: 5}
+channels:
+  phone: {kind: voice, patience: {dist: exponential, mean: 5min}}
+arrivals:
+  phone: {weekly: 3000, daily: [0.2, 0.2, 0.2, 0.2, 0.2, 0, 0], intraday: flat}
+reasons:
+  call: {mix: {phone: 1.0}, resolve: {dist: exponential, mean: 3min}}
+anger: off
+groups:
+  agents: {skills: {phone: 1}, wage: 20}
+shifts:
+  day: {start: "00:00", length: 24h, days: mon-fri}
+targets:
+  phone: {service: [{within: 20s, at_least: 0.8, per: interval, in: 0.8, min_offered: 15}]}
+"""
+
+
+def test_a_light_week_under_a_targets_min_offered_is_named_by_its_calendar_weeks():
+    # week 2 at half volume: its busiest hour expects 12.5 calls, under min_offered 15; the
+    # year failed with a message about the scenario file, which validates clean (a review)
+    s = ccsim.loads(LIGHT_WEEK)
+    assert not [w for w in s.warnings if "min_offered" in w.field]
+    cal = loads_calendar("start: 2027-01-04\nweeks: 3\nvolume: {weeks: {2: 0.5}}\n"
+                         "headcount: {agents: 5}\n", s)  # fmt: skip
+    with pytest.raises(PlanError, match=r"^week\(s\) 2 of the calendar: targets\.phone\."
+                       r"service\[0\]\.min_offered: min_offered 15 is more than any interval "
+                       r"expects \(the busiest: 12\.5 contacts\)"):  # fmt: skip
+        ccsim.capacity(s, cal, replications=2, verify=2, workers=1, max_rosters=10)

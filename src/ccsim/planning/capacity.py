@@ -29,10 +29,9 @@ from ccsim.finance.cost import fte_cost, money, rounded
 from ccsim.model import arrivals, expected
 from ccsim.model.errors import WorkLimitError
 from ccsim.planning import hiring, requirements
-from ccsim.planning.errors import PlanError
-from ccsim.planning.plan import Plan, plan, plan_fits
+from ccsim.planning.plan import Plan, judged_somewhere, plan, plan_fits
 from ccsim.planning.staffing import StepProgress
-from ccsim.scenario import rules, units
+from ccsim.scenario import units
 from ccsim.scenario.calendar import Calendar, month_shares
 from ccsim.scenario.changes import with_changes
 from ccsim.scenario.model import Scenario, given
@@ -415,13 +414,9 @@ def capacity(
             raise WorkLimitError(
                 f"week(s) {_weeks(kinds[i].weeks)} of the calendar: {exc}"
             ) from None
-        if judged_nowhere := rules.unjudged(variant):  # a light week under a target's
-            # min_offered: named by its weeks (the scenario itself validated clean)
-            problem = judged_nowhere[0]
-            raise PlanError(
-                f"week(s) {_weeks(kinds[i].weeks)} of the calendar: {problem.field}: "
-                f"{problem.message}"
-            )
+        # a light week under a target's min_offered: named by its weeks (the scenario
+        # itself validated clean)
+        judged_somewhere(variant, f"week(s) {_weeks(kinds[i].weeks)} of the calendar: ")
 
     def plan_kind(n: int, scenario: Scenario, from_roster: bool = False) -> Plan:
         return plan(

@@ -163,6 +163,13 @@ def start_roster(s: Scenario) -> Roster:
     return roster
 
 
+def judged_somewhere(s: Scenario, where: str = "") -> None:
+    """A PlanError for a target per day or interval that no period of `s` can judge
+    (`rules.unjudged`): no roster can meet it. `where`: what `s` is, before the field."""
+    if problems := rules.unjudged(s):
+        raise PlanError(f"{where}{problems[0].field}: {problems[0].message}")
+
+
 def plan_fits(
     s: Scenario,
     replications: int | None,
@@ -237,9 +244,7 @@ def plan(
     shifts = shift_program.shift_options(s, start_grid)
     if not shifts:
         raise PlanError("the scenario has no shift templates to plan with: add `shifts:`")
-    if judged_nowhere := rules.unjudged(s):  # (a plan of 0 agents, every call lost, "met")
-        problem = judged_nowhere[0]
-        raise PlanError(f"{problem.field}: {problem.message}")
+    judged_somewhere(s)  # (a plan of 0 agents, every call lost, read "every target met")
     start = start_roster(s) if from_roster else None
     say("requirements per interval")
     needs = requirements.needs(s, shifts)
