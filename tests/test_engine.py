@@ -948,7 +948,7 @@ def test_a_staggered_break_is_taken_in_turns_and_planned_as_the_turns_average():
     # the last turn must end inside the shift
     with pytest.raises(
         ccsim.ScenarioError,
-        match=r"breaks\[0\] ends after the shift ends \(its last turn\)",
+        match=r"breaks\[0\]` ends after the shift ends \(its last turn\)",
     ):
         ccsim.with_changes(
             s, {"shifts.early.breaks": [{"after": "7h", "length": "30min", "stagger": "1h"}]}

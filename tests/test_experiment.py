@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import warnings
 
@@ -310,3 +311,48 @@ def test_a_result_keeps_the_scenario_it_simulated_when_the_scenario_is_edited_la
     s.targets["phone"].service[0].at_least = 0.99
     assert r.cost["total"] == cost and r.checks()["goal"].tolist() == goals
     assert r.scenario.groups["generalist"].wage != 100.0
+
+
+@pytest.mark.parametrize("call", ["simulate", "compare", "plan", "with_changes"])
+def test_a_scenario_edited_in_place_is_validated_again_before_any_work(call):
+    # `s.roster[0].agents = -2` in a notebook went unchecked into the simulation and
+    # failed deep inside numpy; a roster line appended as a dict was "'dict' object has no
+    # attribute 'shift'" (a notebook walkthrough)
+    s = ccsim.load(SCENARIOS / "small_shop.yaml")
+    s.groups["generalist"].wage = "twenty"
+    s.roster[0].agents = -2
+    run = {
+        "simulate": lambda: ccsim.simulate(s, 1, seed=1, workers=1),
+        "compare": lambda: ccsim.compare(s, {"more": {"roster[1].agents": 5}}, 1, seed=1),
+        "plan": lambda: ccsim.plan(s, seed=1, replications=2, verify=2),
+        "with_changes": lambda: ccsim.with_changes(s, {"roster[1].agents": 5}),
+    }[call]
+    with pytest.raises(ccsim.ScenarioError) as caught:
+        run()
+    assert [str(m) for m in caught.value.messages] == [
+        "small_shop.yaml (edited in place): groups.generalist.wage: got 'twenty' (expected a "
+        "number)",
+        "small_shop.yaml (edited in place): roster[0].agents: got -2 (expected a value at least 0)",
+    ]
+
+
+def test_a_scenario_edited_in_place_into_a_good_one_runs_as_a_variant_of_its_file(tmp_path):
+    s = ccsim.load(SCENARIOS / "small_shop.yaml")
+    assert not s.edited
+    first = ccsim.simulate(s, 2, seed=1, workers=1)
+    line = {"group": "generalist", "shift": s.roster[0].shift, "agents": np.int64(1)}
+    s.groups["generalist"].wage = "20"  # read as a file's value would be
+    s.roster.append(line)
+    assert s.edited
+    r = ccsim.simulate(s, 2, seed=1, workers=1)
+    assert r.scenario.groups["generalist"].wage == 20.0 and len(r.scenario.roster) == 6
+    assert r.cost["total"] > first.cost["total"]
+    meta = json.loads((ccsim.save(r, tmp_path / "run") / "meta.json").read_text())
+    assert (meta["scenario_file"], meta["changed_from"]) == (None, str(s.source))
+    # the figures of the same change made with with_changes
+    lines = [*ccsim.load(SCENARIOS / "small_shop.yaml").plain()["roster"], line]
+    same = ccsim.with_changes(first.scenario, {"groups.generalist.wage": 20, "roster": lines})
+    assert ccsim.simulate(same, 2, seed=1, workers=1).summary.equals(r.summary)
+    s.groups["generalist"].wage = object()  # no value a field holds
+    with pytest.raises(ccsim.ScenarioError, match=r"\(edited in place\): a value set in place"):
+        ccsim.simulate(s, 1, seed=1, workers=1)

@@ -231,6 +231,35 @@ def test_unpaid_breaks_reduce_paid_hours():
     assert s.paid_hours()["agents"] == pytest.approx(3 * 5 * 9.5)
 
 
+@pytest.mark.parametrize(
+    ("second", "said"),
+    [
+        ("{after: 9h, length: 2h}", "`breaks[1]` ends after the shift ends"),
+        ("{after: 4h, length: 1h}", "breaks[0] and `breaks[1]` overlap"),
+    ],
+)
+def test_a_break_that_does_not_fit_is_reported_at_its_own_line(second, said):
+    # it was reported at the `breaks:` line, a list of several breaks above it (a hand
+    # editor's walkthrough)
+    shift = '  day: {start: "08:00", length: 10h, days: mon-fri}\n'
+    lines = [
+        "  day:",
+        '    start: "08:00"',
+        "    length: 10h",
+        "    days: mon-fri",
+        "    breaks:",
+        "      - {after: 4h, length: 30min}",
+        f"      - {second}",
+    ]
+    text = MINIMAL.replace(shift, "\n".join(lines) + "\n")
+    with pytest.raises(ccsim.ScenarioError) as caught:
+        ccsim.loads(text, name="s.yaml")
+    (message,) = caught.value.messages
+    line = text.splitlines().index(f"      - {second}") + 1
+    assert (message.line, message.field) == (line, "shifts.day"), str(message)
+    assert said in message.message
+
+
 def test_odd_user_keys_are_reported_not_crashed(tmp_path):
     # found by the fuzz test: a key that looks like a pydantic location tag
     messages = errors_of(MINIMAL.replace("name: minimal", "']': minimal"), tmp_path)
@@ -438,6 +467,35 @@ def test_anger_misspelt_names_off(value, shown):
         ccsim.loads(MINIMAL + f"anger: {value}\n", name="s.yaml")
     assert [m.message for m in caught.value.messages] == [
         f"got {shown} (expected off, on, or a mapping of the curve's values)"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("added", "said"),
+    [
+        (
+            "seed: 7",
+            "seed: unknown key 'seed' here: it belongs under simulation: (simulation.seed)",
+        ),
+        (  # (it was "did you mean 'escalation'?")
+            "replications: 4",
+            "replications: unknown key 'replications' here: it belongs under simulation: "
+            "(simulation.replications)",
+        ),
+        ("wage: 15", "wage: unknown key 'wage' here: it belongs under groups: (groups.NAME.wage)"),
+        (
+            "agents: 3",
+            "agents: unknown key 'agents' here: it belongs under roster: (roster[i].agents)",
+        ),
+    ],
+)
+def test_a_key_written_one_block_too_high_says_where_it_belongs(added, said):
+    # a hand editor's `seed: 7` at the top level got "unknown key 'seed' (expected one of:
+    # name, description, …)", a list without it
+    with pytest.raises(ccsim.ScenarioError) as caught:
+        ccsim.loads(MINIMAL + added + "\n", name="s.yaml")
+    assert [str(m) for m in caught.value.messages] == [
+        f"s.yaml:{MINIMAL.count(chr(10)) + 1}: {said}"
     ]
 
 

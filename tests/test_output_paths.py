@@ -11,7 +11,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from ccsim import atomic, load, save, simulate
+from ccsim import atomic, load, save, simulate, write_report
 from ccsim.atomic import OutputError, atomic_folder, check_file, check_folder
 from ccsim.report import folders
 from ccsim.report import model as reports
@@ -77,6 +77,26 @@ def test_the_python_api_refuses_the_same_paths(tmp_path):
     with pytest.raises(OutputError, match="is a folder; give a file name"):
         check_file(tmp_path)
     assert [p.name for p in tmp_path.iterdir()] == ["notes.txt"]
+
+
+def test_a_new_output_folder_named_like_a_file_is_refused_and_an_existing_one_is_not(tmp_path):
+    # `save(r, "out.xlsx")` made a folder out.xlsx/ holding run.json, summary.csv, …
+    # (a notebook walkthrough); `--out x.json` did the same from the command line
+    r = simulate(load(SHOP), 1, seed=1, workers=1)
+    with pytest.raises(OutputError, match=r"out\.xlsx: names a \.xlsx file, .*e\.g\. .*out$"):
+        save(r, tmp_path / "out.xlsx", report=True)
+    usage_error(
+        ccsim("run", SHOP, "-n", "1", "-q", "--out", str(tmp_path / "run.JSON")),
+        f"--out {tmp_path / 'run.JSON'}: names a .JSON file, and ccsim writes an output folder "
+        f"here (with its report, report.xlsx and report.html inside); give a folder's name, "
+        f"e.g. {tmp_path / 'run'}",
+    )
+    assert list(tmp_path.iterdir()) == []
+    (tmp_path / "week.2026.csv").mkdir()  # a folder the user made is theirs to name
+    assert save(r, tmp_path / "week.2026.csv").name == "week.2026.csv"
+    assert save(r, tmp_path / "v1.2").name == "v1.2"  # and a version is no file's suffix
+    with pytest.raises(TypeError, match=r"got Result: .*ccsim\.save\(it, folder, report=True\)"):
+        write_report(r)  # (pathlib's "expected str, bytes or os.PathLike object, not Result")
 
 
 def test_a_link_to_a_folder_replaces_the_folder_it_names(tmp_path):

@@ -300,7 +300,7 @@ CASES = [
         '{start: "08:00", length: 10h, days: mon-fri, breaks: [{after: 9h, length: 2h}]}',
         "shifts.day",
         "breaks: [{after: 9h",
-        "breaks[0] ends after the shift ends (expected after + length within the shift's 10h)",
+        "`breaks[0]` ends after the shift ends (expected after + length within the shift's 10h)",
     ),
     (  # two 4-hour breaks in a 5-hour shift were accepted: -6 paid hours a week, cheaper
         "shift-breaks-overlap",
@@ -309,7 +309,7 @@ CASES = [
         "{after: 130min, length: 30min}]}",
         "shifts.day",
         "breaks: [{after: 2h",
-        "breaks[0] and breaks[1] overlap (expected one to end before the other begins: "
+        "breaks[0] and `breaks[1]` overlap (expected one to end before the other begins: "
         "breaks[0] runs from 2h to 2.5h after the shift starts)",
     ),
     (  # with a stagger, some person's turn of one may meet the other
@@ -319,7 +319,7 @@ CASES = [
         "stagger: 1h}, {after: 4h, length: 15min}]}",
         "shifts.day",
         "breaks: [{after: 3h",
-        "breaks[0] and breaks[1] overlap for person 3 of a roster line (expected one to end "
+        "breaks[0] and `breaks[1]` overlap for person 3 of a roster line (expected one to end "
         "before the other begins: breaks[0] runs from 4h to 4.5h after the shift starts)",
     ),
     (

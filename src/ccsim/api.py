@@ -8,6 +8,7 @@ depend on the number of workers or on a Dask cluster.
 
 from __future__ import annotations
 
+import os
 import warnings
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -41,8 +42,8 @@ from ccsim.scenario import calendar as _calendar
 from ccsim.scenario import limits, loader, rules
 from ccsim.scenario.changes import with_changes
 from ccsim.scenario.limits import DEFAULT_FILE_LIMITS, FileLimits
-from ccsim.scenario.loader import load, loads
-from ccsim.scenario.model import Scenario, given
+from ccsim.scenario.loader import load, loads, valid
+from ccsim.scenario.model import Scenario
 from ccsim.scenario.problems import Message, ScenarioError
 from ccsim.scenario.units import duration_argument
 
@@ -99,11 +100,12 @@ def simulate(
     more memory than `memory_limit` (bytes or a size like "16GB"; default: a quarter of
     this machine's memory) is refused up front with `WorkLimitError`. A scenario with no
     roster lines and no staffing table is refused with `ScenarioError`, as `ccsim run`
-    refuses it (`rules.runnable`): nobody would answer. The result keeps a copy of `s`:
-    editing `s` afterwards changes no figure of it (change a scenario with
-    `ccsim.with_changes`, which validates, and simulate again).
+    refuses it (`rules.runnable`): nobody would answer. A scenario edited in place since
+    it was validated is validated again first (`loader.valid`). The result keeps a copy
+    of `s`: editing `s` afterwards changes no figure of it.
     """
-    if missing := rules.runnable(given(s)):
+    s = valid(s)
+    if missing := rules.runnable(s):
         raise ScenarioError(missing)
     # the result keeps the scenario it simulated: a notebook's later `s.groups[g].wage =
     # 100` changed an earlier result's cost and targets, never re-simulated (a walkthrough)
@@ -232,7 +234,7 @@ def capacity(
     """Required and available FTE per week, the hiring plan and the cost by week, month
     and year of `calendar` — a Calendar, a calendar file, or the file's keys as a dict
     (`ccsim.planning.capacity`; `ccsim capacity`)."""
-    s = given(s)
+    s = valid(s)
     if isinstance(calendar, dict):  # (it was a TypeError from the file reader)
         cal = _calendar.calendar_from(calendar, scenario=s)
     elif isinstance(calendar, _calendar.Calendar):
@@ -371,7 +373,7 @@ def backtest(
         for v, name in ((within, "within"), (interval, "interval"), (gap, "gap"))
     )
     return history_backtest.backtest(
-        given(s), _as_log(log, format, strict), first, last, within, replications, seed, interval,
+        valid(s), _as_log(log, format, strict), first, last, within, replications, seed, interval,
         gap, workers=workers, progress=progress, memory_limit=memory_limit,
     )  # fmt: skip
 
@@ -379,4 +381,9 @@ def backtest(
 def write_report(folder: str | Path) -> list[Path]:
     """Write report.xlsx and report.html into a run or plan output folder (`ccsim
     report DIR`); raises `ccsim.report.model.ReportError` for a folder that is not one."""
+    if not isinstance(folder, str | os.PathLike):  # (a Result: pathlib's TypeError)
+        raise TypeError(
+            f"write_report reads an output folder, got {type(folder).__name__}: for a "
+            "result, plan or capacity plan in memory, ccsim.save(it, folder, report=True)"
+        )
     return folders.write_report(Path(folder), reports.read(Path(folder)))

@@ -40,6 +40,8 @@ OUTPUT_FILES = frozenset(
         ),
     )
 )
+# what a new output folder's name must not end with: a file's (its files are inside)
+FILE_SUFFIXES = frozenset((".xlsx", ".xls", ".html", ".htm", ".json", ".csv", ".parquet", ".pdf"))
 # in every output folder: the files ccsim wrote there, one relative path a line, a
 # regular file's with a tab and the SHA-256 of what ccsim wrote (an edited one is kept)
 MANIFEST = ".ccsim-output"
@@ -80,6 +82,12 @@ def _folder_ok(target: Path, replaceable: bool) -> None:
         if replaceable:
             _replaceable(target)
         _movable(target)
+    elif target.suffix.lower() in FILE_SUFFIXES:  # (`save(r, "out.xlsx")` made a folder
+        raise OutputError(  # out.xlsx/ holding run.json, …: a notebook walkthrough)
+            f"{target}: names a {target.suffix} file, and ccsim writes an output folder "
+            f"here (with its report, report.xlsx and report.html inside); give a folder's "
+            f"name, e.g. {target.with_suffix('')}"
+        )
     _parent_ok(target)
 
 

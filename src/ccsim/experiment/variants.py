@@ -20,7 +20,8 @@ from ccsim.measure.confidence import checked_level, t_interval
 from ccsim.model import work
 from ccsim.scenario import rules
 from ccsim.scenario.changes import with_changes
-from ccsim.scenario.model import Scenario, given
+from ccsim.scenario.loader import valid
+from ccsim.scenario.model import Scenario
 from ccsim.scenario.problems import ScenarioError
 
 
@@ -38,7 +39,7 @@ def _simulate(
     """Each variant (`{name: changes}`) simulated on the same replications of one seed;
     `named`: messages name the variant (compare's names; a sweep's are numbers). Every
     variant is checked against `memory_limit` before the first runs (as `simulate` is)."""
-    s = given(s)
+    s = valid(s)
     replications = s.simulation.replications if replications is None else replications
     replications = counts.whole(replications, "replications")
     seed = seeds.resolve(seed, s)

@@ -34,7 +34,8 @@ from ccsim.planning.staffing import StepProgress
 from ccsim.scenario import units
 from ccsim.scenario.calendar import Calendar, month_shares
 from ccsim.scenario.changes import with_changes
-from ccsim.scenario.model import Scenario, given
+from ccsim.scenario.loader import valid
+from ccsim.scenario.model import Scenario
 from ccsim.scenario.problems import ScenarioError
 
 MAX_PLANS = 6
@@ -401,7 +402,8 @@ def capacity(
     planned (a peak week over the limit failed after the others were planned)."""
     max_plans = counts.whole(max_plans, "max_plans")
     say = progress or (lambda message: None)
-    seed = seeds.resolve(seed, given(s))
+    s = valid(s)
+    seed = seeds.resolve(seed, s)
     table = cal.table(s)
     kinds, index = kinds_of(s, table)
     groups = list(s.groups)

@@ -40,7 +40,8 @@ from ccsim.planning.requirements import Need
 from ccsim.planning.search import CONFIDENCE, Search, unreachable
 from ccsim.planning.staffing import Roster, Staffing, StepProgress, Unmet, roster_of
 from ccsim.scenario import rules, units
-from ccsim.scenario.model import Scenario, given
+from ccsim.scenario.loader import valid
+from ccsim.scenario.model import Scenario
 
 
 @dataclass(repr=False)  # Staffing.__repr__: a line, not the arrays
@@ -179,7 +180,7 @@ def plan_fits(
     """(search replications, verifications, contacts of a replication) of a plan of `s`
     — the defaults of `replication_counts` where None —; WorkLimitError when its runs
     need more memory than `memory_limit` (`ccsim.model.work`)."""
-    contacts = work.estimate(given(s)).contacts
+    contacts = work.estimate(s).contacts
     default_search, default_verify = replication_counts(contacts)
     # a plan needs 2 of each for a spread (0 was taken for the default, as in simulate)
     replications = counts.whole(
@@ -224,6 +225,7 @@ def plan(
     (say, the last plan's, pasted from roster.yaml) instead of the requirements — faster
     when it is near the answer (`ccsim.planning.warm_start`).
     """
+    s = valid(s)
     replications, verify, contacts = plan_fits(s, replications, verify, memory_limit)
     if max_rosters is not None:
         max_rosters = counts.whole(max_rosters, "max_rosters", least=0)

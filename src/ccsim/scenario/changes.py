@@ -28,8 +28,8 @@ from typing import Any
 from pydantic import BaseModel
 
 from ccsim.scenario import units
-from ccsim.scenario.loader import validate
-from ccsim.scenario.model import Distribution, Scenario, given, switch
+from ccsim.scenario.loader import valid, validate
+from ccsim.scenario.model import Distribution, Scenario, switch
 from ccsim.scenario.problems import Message, ScenarioError, field_path
 
 # a name, `[0]`, `[*]`, or `[group/shift]`
@@ -224,7 +224,7 @@ def with_changes(s: Scenario, changes: dict[str, Any], *, label: str = CHANGES) 
     read as 1). `label` names the variant in messages (`compare` gives its name)."""
     if not isinstance(changes, Mapping):
         raise TypeError(f"changes: expected {{field path: value}}, got {type(changes).__name__}")
-    s = given(s)
+    s = valid(s)
     data = s.plain()  # CSV profiles as the weights read: nothing is read again
     resolved = _resolved(data, changes, label)
     changes = {c.shown: c.value for c in resolved}  # as resolved, in order

@@ -11,6 +11,7 @@ import difflib
 import os
 import re
 import typing
+import warnings
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, TypeVar
@@ -169,6 +170,32 @@ def _unknown_names(
     return [_locate(p, name, lines) for p in rules.unknown_names(names) if not near(p.field)]
 
 
+def valid(s: object) -> Scenario:
+    """`s` if it is a Scenario as ccsim validated it; a TypeError saying how to get one
+    otherwise (a path given to `ccsim.simulate` was "'str' object has no attribute ...").
+    One edited in place since (`Scenario.edited`) is validated again, like a variant:
+    a bad value (`s.roster[0].agents = -2`) is a ScenarioError with one message per
+    problem at its field, not an error deep inside numpy while simulating (a notebook
+    walkthrough); a good one gives the validated copy (`"20"` read as 20.0, a roster
+    line appended as a dict made a line), a variant of its file (`as_in_source`)."""
+    if not isinstance(s, Scenario):
+        raise TypeError(
+            f"expected a Scenario — ccsim.load('file.yaml') — got {type(s).__name__} {s!r:.60}"
+        )
+    if not s.edited:
+        return s
+    label = f"{s.source.name if s.source is not None else 'the scenario'} (edited in place)"
+    try:
+        with warnings.catch_warnings():  # (pydantic's about the wrong type, said below)
+            warnings.simplefilter("ignore", UserWarning)
+            data = s.plain()
+    except (ValueError, TypeError) as exc:  # (a value pydantic cannot even write out)
+        msg = f"a value set in place is none a scenario field can hold: {exc}"
+        raise ScenarioError([Message(label, None, None, msg)]) from None
+    base = s.source.parent if s.source is not None else "."
+    return validate(data, label, base, source=s.source, variant=True, allow_paths=s.allowed_paths)
+
+
 def validate_model(
     model: type[M],
     data: Any,
@@ -275,14 +302,15 @@ def _line_of(loc: Loc, lines: dict[Loc, int] | None) -> int | None:
     return 1
 
 
-_NAMED = re.compile(r"`(\w+)[`:]")  # `concurrency` or `discipline: edf`
+_NAMED = re.compile(r"`(\w+)(?:\[(\d+)\])?[`:]")  # `concurrency`, `discipline: edf`, `breaks[1]`
 
 
 def _locate(p: Problem, name: str, lines: dict[Loc, int] | None) -> Message:
     """The message at the line of its field — or, when it names a key of that field in
     backticks that the file holds, at that key's line (`concurrency` on an e-mail
-    channel was reported at the channel's first line)."""
-    named = [(*p.loc, key) for key in _NAMED.findall(p.message)]
+    channel was reported at the channel's first line; a break past its shift's end, at
+    the `breaks:` line)."""
+    named = [(*p.loc, key, *([int(i)] if i else [])) for key, i in _NAMED.findall(p.message)]
     inside = next((loc for loc in named if lines is not None and loc in lines), None)
     return Message(name, _line_of(inside or p.loc, lines), p.field, p.message, p.warning)
 
@@ -530,11 +558,30 @@ def _did_you_mean(loc: Loc, root: type[BaseModel] = Scenario) -> str:
     model = _model_at(loc[:-1], root)
     if model is None:
         return ""
+    if under := _belongs_under(str(loc[-1]), model):  # (before a near name: `replications`
+        return f" here: it belongs under {under}"  # got "did you mean 'escalation'?")
     close = _closest(loc, root)
     if close is not None:
         return f"; did you mean {close!r}?"
     allowed = [f.alias or name for name, f in model.model_fields.items()]
     return f" (expected one of: {', '.join(allowed)})"
+
+
+def _belongs_under(key: str, model: type[BaseModel]) -> str | None:
+    """Where an unknown `key` of `model` belongs when one block of it has such a field:
+    `seed` at the top level is `simulation: (simulation.seed)` and `wage` is `groups:
+    (groups.NAME.wage)` — they were "did you mean 'escalation'?" and "'anger'?" (a hand
+    editor's walkthrough). None when no block, or several, have it."""
+    found = []
+    for name, field in model.model_fields.items():
+        inner = _model_at((name,), model)
+        if inner is None or key not in {f.alias or n for n, f in inner.model_fields.items()}:
+            continue
+        origins = {typing.get_origin(c) for c in _flatten(field.annotation)}
+        block = field.alias or name
+        entry = ".NAME" if dict in origins else "[i]" if list in origins else ""
+        found.append(f"{block}: ({block}{entry}.{key})")
+    return found[0] if len(found) == 1 else None
 
 
 def _closest(loc: Loc, root: type[BaseModel] = Scenario) -> str | None:

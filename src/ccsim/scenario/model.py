@@ -9,6 +9,7 @@ runs both), so every problem is reported with its own field path.
 from __future__ import annotations
 
 import difflib
+import hashlib
 import itertools
 import math
 import types
@@ -714,8 +715,8 @@ class Shift(Model):
         for i, brk in enumerate(self.breaks):
             if brk.begins(brk.turns - 1) + brk.length > self.length:
                 late = " (its last turn)" if brk.turns > 1 else ""
-                raise ValueError(  # (`breaks`: the message is put at that key's line)
-                    f"breaks[{i}] ends after the shift ends{late} (expected "
+                raise ValueError(  # (at the line of `breaks[i]`, the break's own)
+                    f"`breaks[{i}]` ends after the shift ends{late} (expected "
                     f"after + length within the shift's {units.format_duration(self.length)})"
                 )
         for (i, one), (j, other) in itertools.combinations(enumerate(self.breaks), 2):
@@ -723,7 +724,7 @@ class Shift(Model):
                 # were -6 paid hours a week, and cheaper than the shift without them)
                 who = f" for person {person[0] + 1} of a roster line" if person[1] else ""
                 raise ValueError(
-                    f"breaks[{i}] and breaks[{j}] overlap{who} (expected one to end before "
+                    f"breaks[{i}] and `breaks[{j}]` overlap{who} (expected one to end before "
                     f"the other begins: breaks[{i}] runs from {_after(one.begins(person[0]))} "
                     f"to {_after(one.begins(person[0]) + one.length)} after the shift starts)"
                 )
@@ -898,6 +899,14 @@ class Fitted(Model):
         return self
 
 
+def _plain_number(value: Any) -> Any:
+    """A numpy number set in place (`s.roster[0].agents = np.int64(3)`, from a
+    computation) as the Python number it is; anything else unknown is refused."""
+    if isinstance(value, np.generic):
+        return value.item()
+    raise ValueError(f"{type(value).__name__} {value!r:.40} is no value a scenario holds")
+
+
 class Scenario(Model):
     """A whole contact-center scenario (one YAML file)."""
 
@@ -927,6 +936,7 @@ class Scenario(Model):
     _variant: bool = PrivateAttr(False)  # a what-if variant: no longer what `source` says
     _warnings: tuple[Any, ...] = PrivateAttr(())
     _allowed: tuple[str, ...] = PrivateAttr(())
+    _digest: str | None = PrivateAttr(None)  # its fields when validated (`edited`)
 
     def with_origin(
         self,
@@ -942,7 +952,24 @@ class Scenario(Model):
         copy._source, copy._warnings, copy._variant = source, tuple(warnings), variant
         if allowed is not None:
             copy._allowed = tuple(allowed)
+        copy._digest = copy._fields_digest()
         return copy
+
+    @property
+    def edited(self) -> bool:
+        """Whether a field was set in place since ccsim validated the scenario (a
+        notebook's `s.groups["agents"].wage = "20"`), or it was never validated by ccsim
+        (built from its classes): then `loader.valid` validates it again."""
+        return self._digest is None or self._digest != self._fields_digest()
+
+    def _fields_digest(self) -> str | None:
+        """SHA-256 of every field; None when a value set in place is none a scenario
+        can hold (a numpy integer)."""
+        try:
+            text = self.model_dump_json(warnings=False, fallback=_plain_number)
+        except (ValueError, TypeError):  # (pydantic's serialization error is a ValueError)
+            return None
+        return hashlib.sha256(text.encode()).hexdigest()
 
     @property
     def allowed_paths(self) -> tuple[str, ...]:
@@ -982,7 +1009,7 @@ class Scenario(Model):
         read from them. Count and staffing tables stay CSV references — as written, or
         (`self_contained`) by file name alone, for a folder that holds the files too
         (`files()`)."""
-        data = self.model_dump(mode="json")
+        data = self.model_dump(mode="json", fallback=_plain_number)
         for name, arr in self.arrivals.items():
             if isinstance(arr.intraday, dict):
                 data["arrivals"][name]["intraday"] = {
@@ -1113,13 +1140,3 @@ def json_schema() -> dict[str, Any]:
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["title"] = "ccsim scenario"
     return schema
-
-
-def given(s: object) -> Scenario:
-    """`s` if it is a Scenario; a TypeError saying how to get one otherwise (a path given
-    to `ccsim.simulate` or `ccsim.plan` was "'str' object has no attribute ...")."""
-    if not isinstance(s, Scenario):
-        raise TypeError(
-            f"expected a Scenario — ccsim.load('file.yaml') — got {type(s).__name__} {s!r:.60}"
-        )
-    return s
