@@ -100,33 +100,46 @@ def service_levels(report: Report) -> Figure:
 def service_heat_map(report: Report) -> Figure:
     """Service level by day × interval, one panel per channel and target: green at or
     above the goal, red below it (× marks each interval that missed), grey without
-    contacts."""
+    contacts; a target per interval or day hatches the cells it does not judge (fewer
+    than `min_offered` contacts a replication), which cannot miss it (they had an × too)."""
     from matplotlib import colormaps
     from matplotlib.colors import TwoSlopeNorm
+    from matplotlib.patches import Rectangle
 
     grids = report.service_grids()
     if not grids:
         return _empty("no service-level targets")
-    days = max(len(grid) for *_, grid in grids)
+    days = max(len(g.grid) for g in grids)
     fig, axes = figure(len(grids), height=0.9 + 0.28 * days)
     cmap = colormaps["RdYlGn"].with_extremes(bad="#dddddd")
-    for ax, (channel, metric, goal, grid) in zip(axes, grids, strict=True):
+    for ax, heat in zip(axes, grids, strict=True):
+        channel, metric, goal, grid = heat.channel, heat.metric, heat.goal, heat.grid
         values = grid.to_numpy(float)
+        judged = heat.judged.to_numpy(bool)
         norm = TwoSlopeNorm(vmin=0.0, vcenter=min(max(goal, 0.01), 0.99), vmax=1.0)
         image = ax.imshow(
             np.ma.masked_invalid(values), aspect="auto", cmap=cmap, norm=norm, interpolation="none"
         )
-        below = np.argwhere(values < goal - 1e-12)
+        below = np.argwhere((values < goal - 1e-12) & judged)
         ax.scatter(below[:, 1], below[:, 0], marker="x", s=10, lw=0.8, color="black")
+        for row, col in np.argwhere(~judged & ~np.isnan(values)):
+            ax.add_patch(
+                Rectangle((col - 0.5, row - 0.5), 1, 1, fill=False, hatch="///", lw=0, ec="#444444")
+            )
         step = max(1, len(grid.columns) // 12)
         ax.set_xticks(range(0, len(grid.columns), step))
         ax.set_xticklabels(grid.columns[::step], fontsize=8)
         ax.set_yticks(range(len(grid)))
         ax.set_yticklabels(grid.index, fontsize=8)
+        marks = "× below the goal"
+        if heat.unjudged:
+            marks += f", hatched: not judged (< {heat.min_offered:g} contacts)"
+        per = f" per {heat.per}" if heat.per != "week" else ""
         ax.set_title(
-            f"{channel}: answered within {metric[3:]} by day and interval — goal {percent(goal)} "
-            f"(× below the goal, grey: no contacts)",
+            f"{channel}: answered within {metric[3:]} by day and interval — goal "
+            f"{percent(goal)}{per} ({marks}, grey: none)",
             loc="left",
+            fontsize="medium",  # (the marks' line at 12 pt ran past the panel)
         )
         bar = fig.colorbar(image, ax=ax, fraction=0.03, pad=0.01)
         bar.ax.axhline(goal, color="black", lw=1.5)

@@ -22,13 +22,13 @@ from pydantic import ValidationError
 from ccsim.experiment.document import RunDocument
 from ccsim.experiment.result import Result
 from ccsim.measure.service_level import label
-from ccsim.measure.targets import period_name
+from ccsim.measure.targets import period_name, periods
 from ccsim.planning import requirements
 from ccsim.planning.document import PlanDocument
 from ccsim.planning.errors import PlanError
 from ccsim.planning.plan import Plan
 from ccsim.scenario import loader, units
-from ccsim.scenario.model import Scenario
+from ccsim.scenario.model import Scenario, ServiceTarget
 from ccsim.scenario.problems import ScenarioError
 
 TABLES = ("intervals.csv", "groups.csv", "requirements.csv")
@@ -46,6 +46,25 @@ COLUMNS = {  # the columns of each table the report reads (beyond those per targ
     "groups.csv": ("replication", "start", "day", "time", "group", "agents", "occupancy"),
     "requirements.csv": ("start", "day", "time", "channel", "required_agents"),
 }
+
+
+@dataclass(frozen=True)
+class ServiceGrid:
+    """One heat map: a channel's service target (`metric`: sl_20s, …) by day (rows) and
+    time of day (columns)."""
+
+    channel: str
+    metric: str
+    goal: float
+    grid: pd.DataFrame  # the pooled service level (NaN: no contact counted)
+    judged: pd.DataFrame  # False: a cell the target per interval or day does not judge
+    per: str  # week, day or interval
+    min_offered: float  # contacts a replication a period needs to be judged
+
+    @property
+    def unjudged(self) -> bool:
+        """Some cell with a level is not judged."""
+        return bool((~self.judged.to_numpy() & self.grid.notna().to_numpy()).any())
 
 
 class ReportError(ValueError):
@@ -111,14 +130,17 @@ class Report:
 
     @cached_property
     def service(self) -> pd.DataFrame:
-        """Service level per interval, channel and target, pooled over replications:
-        the contacts that count as in time over those the scenario's `sl_definition`
-        counts (`<metric>_hits` / `<metric>_base` of `intervals`), as the period targets
-        are judged (`ccsim.measure.targets`)."""
+        """Service level per interval, channel and service target (`which`: its place in
+        the channel's `service` list), pooled over replications: the contacts that count
+        as in time over those the scenario's `sl_definition` counts (`<metric>_hits` /
+        `<metric>_base` of `intervals`), as the period targets are judged
+        (`ccsim.measure.targets`); `judged`: False in an interval a target per interval
+        (or in a day a target per day) does not judge — fewer than `min_offered` contacts
+        a replication — so that it cannot miss there."""
         rows = []
         for channel, target in self.scenario.targets.items():
             table = self.intervals[self.intervals["channel"] == channel]
-            for t in target.service:
+            for which, t in enumerate(target.service):
                 metric = label(t.within)
                 if table.empty or f"{metric}_hits" not in table:
                     continue
@@ -135,35 +157,62 @@ class Report:
                             "start": pooled.index,
                             "channel": channel,
                             "target": metric,
+                            "which": which,
                             "goal": t.at_least,
+                            "per": t.per,
+                            "min_offered": t.min_offered if t.scoped else 0.0,
                             "service_level": level.to_numpy(),
+                            "judged": self._judged(channel, metric, t, pooled.index),
                         }
                     )
                 )
         return pd.concat(rows, ignore_index=True) if rows else pd.DataFrame()
 
-    def service_grids(self) -> list[tuple[str, str, float, pd.DataFrame]]:
-        """The heat maps of the reports: for each channel and service target (channel,
-        metric, goal, grid), the pooled service level with one row per day of the
-        measured window (`mon`, `week 2 mon` or the date) and one column per time of day;
-        NaN where no contact was counted (none arrived, or none the `sl_definition`
-        counts)."""
+    def _judged(self, channel: str, metric: str, t: ServiceTarget, starts: pd.Index) -> Any:
+        """Whether the target judges the period of each interval start (True for a target
+        over the week, and where nothing was counted: such a cell shows no level)."""
+        if not t.scoped:
+            return np.ones(len(starts), bool)
+        found = periods(self.scenario, self.intervals, channel, metric, "service", t.at_least, t)
+        length = units.MINUTES_PER_DAY if t.per == "day" else self.scenario.simulation.interval
+        period = np.floor(starts.to_numpy(float) / length + 1e-9) * length
+        judged = dict(zip(found["start"], found["judged"], strict=True))
+        return np.array([bool(judged.get(p, True)) for p in period])
+
+    def service_grids(self) -> list[ServiceGrid]:
+        """The heat maps of the reports, one for each channel's service target: the
+        pooled service level with one row per day of the measured window (`mon`, `week
+        2 mon` or the date) and one column per time of day, NaN where no contact was
+        counted (none arrived, or none the `sl_definition` counts), and which cells the
+        target judges."""
         out = []
         s = self.scenario
         table = self.service
         if table.empty:
             return out
-        for (channel, metric), rows in table.groupby(["channel", "target"], sort=False):
+        for _, rows in table.groupby(["channel", "which"], sort=False):
             start = rows["start"].to_numpy(float)
             day = np.floor(start / units.MINUTES_PER_DAY) * units.MINUTES_PER_DAY
             frame = pd.DataFrame(
-                {"day": day, "time": start - day, "level": rows["service_level"].to_numpy()}
+                {
+                    "day": day,
+                    "time": start - day,
+                    "level": rows["service_level"].to_numpy(),
+                    "judged": rows["judged"].to_numpy(float),
+                }
             )
-            grid = frame.pivot_table(index="day", columns="time", values="level", dropna=False)
-            grid = grid.reindex(columns=np.arange(0, units.MINUTES_PER_DAY, s.simulation.interval))
-            grid.index = [period_name(s, d, "day") for d in grid.index]
-            grid.columns = [units.format_clock(m) for m in grid.columns]
-            out.append((str(channel), str(metric), float(rows["goal"].iloc[0]), grid))
+            first = rows.iloc[0]
+            out.append(
+                ServiceGrid(
+                    str(first["channel"]),
+                    str(first["target"]),
+                    float(first["goal"]),
+                    _by_day(frame, "level", s),
+                    _by_day(frame, "judged", s).fillna(1.0).astype(bool),
+                    str(first["per"]),
+                    float(first["min_offered"]),
+                )
+            )
         return out
 
     @cached_property
@@ -385,3 +434,13 @@ def _complete(path: Path, table: pd.DataFrame, replications: int) -> None:
 
 def _counts(rows: pd.Series) -> str:
     return ", ".join(f"{r}: {n}" for r, n in rows.items())
+
+
+def _by_day(frame: pd.DataFrame, values: str, s: Scenario) -> pd.DataFrame:
+    """A column of `frame` (day, time, …) as a grid: a row per day, named, a column per
+    time of day (NaN where the frame has none)."""
+    grid = frame.pivot_table(index="day", columns="time", values=values, dropna=False)
+    grid = grid.reindex(columns=np.arange(0, units.MINUTES_PER_DAY, s.simulation.interval))
+    grid.index = [period_name(s, d, "day") for d in grid.index]
+    grid.columns = [units.format_clock(m) for m in grid.columns]
+    return grid

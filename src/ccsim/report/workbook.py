@@ -277,7 +277,8 @@ def _staffing(ws: Worksheet, report: Report) -> None:
 
 def _heat_map(ws: Worksheet, report: Report) -> None:
     """Service level by day × interval per channel and target, coloured against the
-    goal (red below, green above; the goal itself yellow), cells below it in bold red."""
+    goal (red below, green above; the goal itself yellow), cells below it in bold red;
+    a cell a target per interval or day does not judge shows its level in brackets."""
     from openpyxl.formatting.rule import CellIsRule, ColorScaleRule
 
     grids = report.service_grids()
@@ -285,16 +286,20 @@ def _heat_map(ws: Worksheet, report: Report) -> None:
     if not grids:
         ws.cell(2, 1, "no service-level targets")
     row = 3
-    for channel, metric, goal, grid in grids:
+    for heat in grids:
+        channel, metric, goal, grid = heat.channel, heat.metric, heat.goal, heat.grid
         title = f"{channel}: answered within {metric[3:]}, goal {percent(goal)}"
+        title += f" per {heat.per}" if heat.per != "week" else ""
         ws.cell(row, 1, title).font = Font(bold=True)
         _header(ws, row + 1, ["day", *grid.columns])
         first = row + 2
-        for r, (day, values) in enumerate(grid.iterrows(), start=first):
+        for r, ((day, values), judged) in enumerate(
+            zip(grid.iterrows(), heat.judged.to_numpy(bool), strict=True), start=first
+        ):
             ws.cell(r, 1, day)
-            for c, value in enumerate(values, start=2):
+            for c, (value, counts) in enumerate(zip(values, judged, strict=True), start=2):
                 if value == value:  # NaN: no contacts, the cell stays empty
-                    ws.cell(r, c, float(value)).number_format = "0%"
+                    ws.cell(r, c, float(value)).number_format = "0%" if counts else '"("0%")"'
         area = f"B{first}:{get_column_letter(len(grid.columns) + 1)}{first + len(grid) - 1}"
         scale = ColorScaleRule(
             start_type="num", start_value=0, start_color="F8696B",
@@ -307,6 +312,13 @@ def _heat_map(ws: Worksheet, report: Report) -> None:
         ws.conditional_formatting.add(area, scale)
         ws.conditional_formatting.add(area, missed)
         row = first + len(grid) + 1
+        if heat.unjudged:
+            note = (
+                f"(in brackets: not judged, under {heat.min_offered:g} contacts a replication "
+                f"on average; it cannot miss the target per {heat.per})"
+            )
+            ws.cell(row, 1, note).font = Font(italic=True)
+            row += 2
     ws.freeze_panes = "B1"
 
 
