@@ -83,9 +83,11 @@ def target_names(path: str) -> list[str]:
     return names
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def ci(tmp_path_factory):
-    """The workflow's ccsim commands, run once in a fresh copy of scenarios/."""
+    """The workflow's ccsim commands, run once in a fresh copy of scenarios/ (a session's
+    fixture: a module's ran twice, ~70 s each, when xdist sent the worker another
+    module's tests between this module's)."""
     repo = tmp_path_factory.mktemp("repo")
     # The bundled scenarios reference no outside files (no `intraday: {csv: ...}`); if
     # one ever does, validation in the copy fails and says which file and field.

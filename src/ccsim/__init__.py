@@ -1,7 +1,8 @@
 """ccsim: contact-center capacity planning by discrete-event simulation.
 
-The Python API that notebooks use (`ccsim.api`); the `ccsim` command line is a thin
-layer over it. docs/architecture.md draws the packages and how they depend on each other.
+The Python API that notebooks use (`ccsim.api`, and `ccsim.logs` for contact logs); the
+`ccsim` command line is a thin layer over it. docs/architecture.md draws the packages
+and how they depend on each other.
 
 The names below are loaded on first use (PEP 562 `__getattr__`): `import ccsim.cli`
 must not pay for the whole API — scipy.stats, pandas, openpyxl, the model —
@@ -20,17 +21,13 @@ if TYPE_CHECKING:  # the same names, for type checkers and readers
     from ccsim.api import (
         FileCheck,
         WorkLimitError,
-        backtest,
         capacity,
         check,
         compare,
-        fit,
-        forecast,
         load,
         load_calendar,
         loads,
         plan,
-        read_log,
         save,
         simulate,
         sweep,
@@ -39,6 +36,7 @@ if TYPE_CHECKING:  # the same names, for type checkers and readers
     )
     from ccsim.experiment.result import Result
     from ccsim.experiment.runner import PrecisionNotReached
+    from ccsim.logs import backtest, fit, forecast, read_log
     from ccsim.planning.errors import PlanError
     from ccsim.planning.plan import Plan
     from ccsim.scenario.model import Scenario
@@ -74,6 +72,7 @@ __all__ = [
 # the module each public name comes from: api.py unless named here (tests/test_architecture.py
 # holds this table to the imports above)
 _ELSEWHERE = {
+    **dict.fromkeys(("backtest", "fit", "forecast", "read_log"), "ccsim.logs"),
     "Result": "ccsim.experiment.result",
     "PrecisionNotReached": "ccsim.experiment.runner",
     "PlanError": "ccsim.planning.errors",

@@ -6,7 +6,7 @@ import numbers
 import warnings
 
 import numpy as np
-from scipy import stats
+from scipy import special
 
 
 def _mean_and_error(values: np.ndarray, axis: int) -> tuple[np.ndarray, ...]:
@@ -32,7 +32,7 @@ def _mean_and_error(values: np.ndarray, axis: int) -> tuple[np.ndarray, ...]:
 def _half_width(n: np.ndarray, error: np.ndarray, quantile: float) -> np.ndarray:
     """t quantile × standard error; 0 with fewer than two values (or zero variance)."""
     with np.errstate(invalid="ignore"):
-        half = stats.t.ppf(quantile, np.maximum(n - 1, 1)) * error
+        half = special.stdtrit(np.maximum(n - 1, 1), quantile) * error
     return np.where(n > 1, np.nan_to_num(half), 0.0)
 
 

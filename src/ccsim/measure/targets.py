@@ -21,7 +21,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
-from scipy import stats
+from scipy import special
 
 from ccsim.measure.confidence import checked_confidence, t_interval
 from ccsim.measure.service_level import label
@@ -278,7 +278,7 @@ def _bound(mean, sd, n, kind: str, confidence: float | None):
     if confidence is None:
         return mean
     margin = (
-        stats.t.ppf(confidence, max(n - 1, 1)) * np.asarray(sd) / math.sqrt(n) if n > 1 else 0.0
+        special.stdtrit(max(n - 1, 1), confidence) * np.asarray(sd) / math.sqrt(n) if n > 1 else 0.0
     )
     return np.clip(mean - margin if kind == "service" else mean + margin, 0.0, 1.0)
 
@@ -337,7 +337,9 @@ def periods(
             else np.zeros(mean.size)
         )
     sd = np.nan_to_num(sd)
-    half = stats.t.ppf(0.975, max(k - 1, 1)) * sd / math.sqrt(k) if k > 1 else np.zeros(mean.size)
+    half = (
+        special.stdtrit(max(k - 1, 1), 0.975) * sd / math.sqrt(k) if k > 1 else np.zeros(mean.size)
+    )
     bound = _bound(mean, sd, planned or k, kind, confidence)
     offered = o.mean(axis=0)
     judged = (offered >= max(scope.min_offered, 1e-12)) & (total > 0)

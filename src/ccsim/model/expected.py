@@ -8,7 +8,7 @@ the planner's requirements and by the Erlang view of a backtest.
 from __future__ import annotations
 
 import numpy as np
-from scipy import stats
+from scipy import special
 
 from ccsim.model.anger import (
     anger_after_wait,
@@ -46,7 +46,7 @@ def initial_anger(s: Scenario) -> np.ndarray:
         [r.anger.mean for r in reasons], [r.anger.concentration for r in reasons]
     )
     u = (np.arange(QUANTILES) + 0.5) / QUANTILES
-    return stats.beta.ppf(u[None, :], alpha[:, None], beta[:, None])
+    return special.betaincinv(alpha[:, None], beta[:, None], u[None, :])  # (stats.beta.ppf)
 
 
 def first_empathy(s: Scenario, channel: str) -> float:

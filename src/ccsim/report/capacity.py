@@ -20,7 +20,7 @@ from ccsim.atomic import atomic_folder
 from ccsim.finance.cost import fte_cost
 from ccsim.planning.capacity import CapacityPlan, quarter_of
 from ccsim.report import charts, pages
-from ccsim.report.history import write_json
+from ccsim.report.folders import write_json
 from ccsim.scenario import units
 from ccsim.version import __version__ as version
 

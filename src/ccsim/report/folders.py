@@ -43,6 +43,7 @@ from ccsim.version import __version__
 
 
 def write_json(path: Path, doc: Any) -> None:
+    """A document into an output folder being written (`atomic_folder`'s temporary one)."""
     path.write_text(json.dumps(doc, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
 
 

@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 from scipy import stats
 
-from ccsim.atomic import atomic_file, atomic_folder
+from ccsim.atomic import atomic_folder
 from ccsim.history.backtest import METHODS, METRICS, Backtest
 from ccsim.history.fit import Fit
 from ccsim.history.patience import survival
@@ -113,11 +113,6 @@ def write_backtest(folder: Path, result: Backtest) -> Path:
         )
         (tmp / "backtest.html").write_text(page, encoding="utf-8")
     return Path(folder)
-
-
-def write_json(path: Path, doc: dict[str, Any]) -> None:
-    with atomic_file(path) as tmp:
-        tmp.write_text(json.dumps(doc, indent=2) + "\n", encoding="utf-8")
 
 
 def _png(fig: Any) -> str:
