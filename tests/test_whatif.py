@@ -759,3 +759,26 @@ def test_a_start_date_set_as_a_what_if_brings_its_own_day():
     block = {k: v for k, v in s.plain()["simulation"].items() if k != "start_day"}
     v = ccsim.with_changes(s, {"simulation": {**block, "start": "2024-01-03"}})
     assert v.simulation.start_day == "wed"  # (not "start_day would lose the scenario's value")
+
+
+def test_a_roster_table_edited_in_a_notebook_is_a_roster_change():
+    # `with_changes(p.scenario, {"roster": table})` with a plan's roster table (its
+    # agents edited) was "roster[0]: got 'group' …": a DataFrame read as its column names
+    s = ccsim.load(SCENARIOS / "small_shop.yaml")
+    table = pd.DataFrame(
+        {
+            "group": [line.group for line in s.roster],
+            "shift": [line.shift for line in s.roster],
+            "agents": np.array([line.agents for line in s.roster], dtype=np.int64) + 1,
+            "start": 480.0,  # the columns a Plan's roster table has beside a line's
+            "length_h": 8.0,
+            "days": "mon-fri",
+            "paid_hours": 40.0,
+            "staff_cost": 600.0,
+        }
+    )
+    changed = ccsim.with_changes(s, {"roster": table})
+    assert [(x.group, x.shift, x.agents) for x in changed.roster] == [
+        (x.group, x.shift, x.agents + 1) for x in s.roster
+    ]
+    assert all(type(x.agents) is int for x in changed.roster)

@@ -25,6 +25,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
+import pandas as pd
 from pydantic import BaseModel
 
 from ccsim.scenario import units
@@ -259,6 +261,8 @@ def with_changes(s: Scenario, changes: dict[str, Any], *, label: str = CHANGES) 
                     msg = f"{value} scales a number; the field holds {units.shown(held)}"
                     raise ScenarioError([Message(label, None, path, msg)])
                 value = held * float(value[1:])
+            if isinstance(value, pd.DataFrame):  # (`p.roster`, its agents edited in a notebook)
+                value = _records(value, old)
             parent[key] = value
         except (KeyError, IndexError, TypeError):
             msg = "no such field in the scenario" + _did_you_mean(data, parts)
@@ -283,6 +287,21 @@ def with_changes(s: Scenario, changes: dict[str, Any], *, label: str = CHANGES) 
     if reset := _reset(variant, paths, blocks, changes, label):
         raise ScenarioError(_folded(reset, resolved))
     return variant
+
+
+def _records(table: pd.DataFrame, old: Any) -> list[dict[str, Any]]:
+    """A table's rows as a list field's items: only the columns the field's items hold
+    when it has some (a plan's roster table has `start`, `paid_hours`, … beside a roster
+    line's group, shift and agents: it was "roster[0]: got 'group'", a DataFrame read as
+    its column names), as plain Python values."""
+    fields = None
+    if isinstance(old, list) and old and isinstance(old[0], BaseModel):
+        fields = {f.alias or name for name, f in type(old[0]).model_fields.items()}
+    columns = [c for c in table.columns if fields is None or c in fields]
+    return [
+        {c: v.item() if isinstance(v, np.generic) else v for c, v in zip(columns, row, strict=True)}
+        for row in table[columns].itertuples(index=False, name=None)
+    ]
 
 
 def _field(s: Scenario, parts: list[str | int]) -> Any:

@@ -964,7 +964,7 @@ class Scenario(Model):
 
     def _fields_digest(self) -> str | None:
         """SHA-256 of every field; None when a value set in place is none a scenario
-        can hold (a numpy integer)."""
+        can hold (an `object()`; a numpy number is its Python value)."""
         try:
             text = self.model_dump_json(warnings=False, fallback=_plain_number)
         except (ValueError, TypeError):  # (pydantic's serialization error is a ValueError)
