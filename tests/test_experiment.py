@@ -356,3 +356,18 @@ def test_a_scenario_edited_in_place_into_a_good_one_runs_as_a_variant_of_its_fil
     s.groups["generalist"].wage = object()  # no value a field holds
     with pytest.raises(ccsim.ScenarioError, match=r"\(edited in place\): a value set in place"):
         ccsim.simulate(s, 1, seed=1, workers=1)
+
+
+def test_a_results_repr_says_its_targets_met_and_its_weekly_cost():
+    # a notebook cell showed "<Result 'Small shop week': 2 replication(s), seed 1>" and
+    # nothing of what the run found (a walkthrough)
+    r = ccsim.simulate(ccsim.load(SCENARIOS / "small_shop.yaml"), 2, seed=1, workers=1)
+    checks = r.checks()
+    assert repr(r) == (
+        f"<Result 'Small shop week': 2 replication(s), seed 1; {int(checks['met'].sum())} of "
+        f"{len(checks)} targets met; {r.cost['total']:,.2f} EUR/week>"
+    )
+    harder = ccsim.with_changes(r.scenario, {"targets.phone.service[0].at_least": 0.999})
+    assert f"{int(checks['met'].sum()) - 1} of" in repr(
+        ccsim.simulate(harder, 2, seed=1, workers=1)
+    )

@@ -1037,7 +1037,7 @@ def test_a_notebook_shows_a_fit_a_backtest_and_a_scenario_in_a_line(fitted, gene
         (repr(ccsim.read_log(generated)), "<Log log.parquet: "),
         (repr(fitted.log), "<Log log.parquet: "),
         (repr(ccsim.simulate(fitted.scenario, 1, seed=5, workers=1)),
-         "<Result 'Fitted from log.parquet': 1 replication(s), seed 5>"),
+         "<Result 'Fitted from log.parquet': 1 replication(s), seed 5; "),
     ]:  # fmt: skip
         assert shown.startswith(starts) and len(shown) < 200 and "\n" not in shown, shown
 

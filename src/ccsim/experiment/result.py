@@ -40,9 +40,19 @@ class Result:
         self.replications = sorted(replications or [], key=lambda r: r.index)
 
     def __repr__(self) -> str:
-        return (
-            f"<Result {self.scenario.name!r}: {len(self.tables)} replication(s), seed {self.seed}>"
+        """What a notebook cell shows: the run, its targets met (by the mean) and its
+        cost a week (it showed neither: a notebook walkthrough)."""
+        text = (
+            f"<Result {self.scenario.name!r}: {len(self.tables)} replication(s), seed {self.seed}"
         )
+        if not self.tables:
+            return text + ">"
+        checks = self.target_checks()
+        met = (
+            f"{sum(c.met for c in checks)} of {len(checks)} targets met" if checks else "no targets"
+        )
+        cost = self.weekly_cost()
+        return f"{text}; {met}; {cost.total:,.2f} {self.scenario.costs.currency}/week>"
 
     def __add__(self, other: Result) -> Result:
         """The replications of both runs of the same scenario and seed, none of them in
