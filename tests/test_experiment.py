@@ -371,3 +371,21 @@ def test_a_results_repr_says_its_targets_met_and_its_weekly_cost():
     assert f"{int(checks['met'].sum()) - 1} of" in repr(
         ccsim.simulate(harder, 2, seed=1, workers=1)
     )
+
+
+def test_checks_show_the_bound_that_decided_met():
+    # under a confidence, `met` compared a one-sided bound the table did not show
+    r = ccsim.simulate(ccsim.load(SCENARIOS / "small_shop.yaml"), 3, seed=2, workers=1)
+    plain, strict = r.checks(), r.checks(0.95)
+    assert (plain["bound"] == plain["mean"])[plain["per"] == "week"].all()
+    week = strict[strict["per"] == "week"]
+    service = week["metric"].str.startswith("sl_")
+    assert (week["bound"] <= week["mean"])[service].all()  # (equal: 100 % every time)
+    assert (week["bound"] < week["mean"])[service].sum() >= 3
+    assert (week["bound"] > week["mean"])[~service].all()  # an abandon rate's upper bound
+    met = np.where(
+        service, week["bound"] >= week["goal"] - 1e-9, week["bound"] <= week["goal"] + 1e-9
+    )
+    assert (week["met"] == met).all()
+    checks = r.target_checks(0.95)
+    assert strict["bound"].tolist() == [c.bound for c in checks]

@@ -19,7 +19,7 @@ from ccsim.model.replication import Replication
 from ccsim.scenario.model import WHOLE_CENTER, Scenario
 
 CHECK_COLUMNS = (
-    "target", "channel", "metric", "goal", "mean", "ci_low", "ci_high", "per",
+    "target", "channel", "metric", "goal", "mean", "ci_low", "ci_high", "bound", "per",
     "periods_met", "periods", "worst_period", "worst_mean", "met",
 )  # fmt: skip
 
@@ -155,8 +155,11 @@ class Result:
         return targets.all_periods(self.scenario, self.intervals, confidence)
 
     def checks(self, confidence: float | None = None) -> pd.DataFrame:
-        """Every target: channel, metric, goal, estimate with its 95% CI, met (as
-        `ccsim check`; with `confidence`, the one-sided bound must reach the goal)."""
+        """Every target: channel, metric, goal, estimate with its 95% CI, `bound` — the
+        value compared with the goal: the mean; with `confidence`, its one-sided bound;
+        for a target per day or interval, the worst judged period's — and met (as `ccsim
+        check`). The bound was not in the table: under a confidence, `met` was decided by
+        a figure it did not show (a notebook walkthrough)."""
         rows = [
             {
                 "target": c.name,
@@ -166,6 +169,7 @@ class Result:
                 "mean": c.mean,
                 "ci_low": c.ci[0],
                 "ci_high": c.ci[1],
+                "bound": c.bound,
                 "per": c.per,
                 "periods_met": c.attainment.met if c.attainment else None,
                 "periods": c.attainment.judged if c.attainment else None,
@@ -182,7 +186,7 @@ class Result:
         table = pd.DataFrame(rows, columns=CHECK_COLUMNS)  # (no targets: the columns still)
         for count in ("periods_met", "periods"):  # whole numbers, or <NA> (not 33.0)
             table[count] = table[count].astype("Int64")
-        numbers = ["goal", "mean", "ci_low", "ci_high", "worst_mean"]
+        numbers = ["goal", "mean", "ci_low", "ci_high", "bound", "worst_mean"]
         return table.astype({**dict.fromkeys(numbers, float), "met": bool})
 
     @property
