@@ -579,12 +579,17 @@ def test_zero_replications_are_refused_not_taken_for_the_scenarios(call):
         (lambda s: ccsim.plan(s, verify=True), "verify must be a whole number at least 2"),
         (lambda s: ccsim.simulate(s, 2, workers=1.5), "workers must be a whole number"),
         (lambda s: ccsim.simulate(s, 2, workers=-1), "workers must be a whole number"),
+        (  # it ran on every core, as --workers (which refuses 0) never does
+            lambda s: ccsim.compare(s, {"a": {}}, 2, workers=0),
+            r"workers must be a whole number at least 1, got 0 \(None: the machine's cores\)",
+        ),
         (lambda s: ccsim.simulate(s, 2, seed=2.5), "a seed must be a whole number"),
         (lambda s: ccsim.simulate(s, 2, seed=2**1100), "a seed must be a whole number"),
         (lambda s: ccsim.simulate(s, -(10**400)), "replications must be a whole number"),
     ],
     ids=[
-        *("simulate", "compare", "plan", "verify", "workers", "negative workers", "seed"),
+        *("simulate", "compare", "plan", "verify", "workers", "negative workers"),
+        *("zero workers", "seed"),
         *("huge seed", "huge negative"),
     ],
 )

@@ -56,9 +56,15 @@ def default_workers() -> int:
 
 
 def worker_count(workers: int | None) -> int:
-    """The local worker processes asked for (a whole number); 0 or None: the machine's
-    cores (`default_workers`)."""
-    return counts.whole(workers or 0, "workers", least=0) or default_workers()
+    """The local worker processes asked for (a whole number, at least 1, as `--workers`
+    takes); None: the machine's cores (`default_workers`). 0 is refused: it meant every
+    core, which a notebook's `workers=0` ("no extra processes") did not expect."""
+    if workers is None:
+        return default_workers()
+    try:
+        return counts.whole(workers, "workers")
+    except ValueError as exc:
+        raise ValueError(f"{exc} (None: the machine's cores)") from None
 
 
 class Runner:
