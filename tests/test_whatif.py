@@ -16,6 +16,7 @@ from ccsim.experiment import runner
 from ccsim.finance.cost import agent_cost
 from ccsim.model.replication import run_replication
 from ccsim.model.streams import replication_seed
+from ccsim.scenario.problems import ScenarioWarning
 from conftest import MINIMAL, SCENARIOS
 from test_cli import ccsim as cli
 
@@ -787,3 +788,25 @@ def test_a_roster_table_edited_in_a_notebook_is_a_roster_change():
         (x.group, x.shift, x.agents + 1) for x in s.roster
     ]
     assert all(type(x.agents) is int for x in changed.roster)
+
+
+def test_a_bare_number_a_variant_gives_a_duration_is_warned_as_in_a_file():
+    # `--set targets.phone.service[0].within=20,30` measured 20 and 30 minutes without a
+    # word (the column said sl_20min), where a file's `within: 20` is warned of
+    r = _sweep_json("targets.phone.service[0].within=20,30s,*2")
+    assert r.returncode == 0, r.stderr
+    assert r.stderr.splitlines() == [
+        "ccsim: warning: variant targets.phone.service[0].within=20: "
+        "targets.phone.service[0].within: 20 is read as 20 minutes (a bare number is "
+        "minutes); voice targets are usually seconds: write 20s, or 20min to keep minutes"
+    ]  # (not 30s, nor *2: the scenario's 30s doubled)
+    s = ccsim.load(SCENARIOS / "small_shop.yaml")
+    with pytest.warns(
+        ScenarioWarning, match=r"^variant 'slow': channels\.phone\.patience\.mean: 300 is"
+    ):
+        ccsim.compare(s, {"slow": {"channels.phone.patience.mean": 300}}, 1, seed=1, workers=1)
+    changed = ccsim.with_changes(s, {"reasons.*.resolve.mean": "*2", "shrinkage": 0.1})
+    assert [m for m in changed.warnings if "bare number" in m.message] == []
+    assert (
+        len(ccsim.with_changes(s, {"channels.phone.patience": 300}).warnings) == len(s.warnings) + 1
+    )

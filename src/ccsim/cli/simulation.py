@@ -331,11 +331,19 @@ def _what_if(
     named variants), or the table side by side (`keys`: the columns naming a variant)."""
     import ccsim
     from ccsim.experiment import seeds
+    from ccsim.scenario.problems import ScenarioWarning
 
     reps = reps or s.simulation.replications
     seed = seeds.resolve(seed, s)
     try:
-        table = simulate(s, reps, seed)
+        with warnings.catch_warnings(record=True) as caught:  # a variant's (`within=20`)
+            warnings.simplefilter("always", ScenarioWarning)
+            table = simulate(s, reps, seed)
+        for w in caught:
+            if issubclass(w.category, ScenarioWarning):
+                err.print(f"ccsim: warning: {w.message}", markup=False)
+            else:  # (any other as Python would have shown it)
+                warnings.showwarning(w.message, w.category, w.filename, w.lineno)
     except ccsim.ScenarioError as exc:
         failed(exc.messages)
     except (WorkerError, ccsim.WorkLimitError, ValueError) as exc:

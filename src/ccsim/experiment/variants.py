@@ -8,6 +8,7 @@ sees the same customers and a difference is the change, not the noise.
 from __future__ import annotations
 
 import itertools
+import warnings
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -22,7 +23,7 @@ from ccsim.scenario import rules
 from ccsim.scenario.changes import with_changes
 from ccsim.scenario.loader import valid
 from ccsim.scenario.model import Scenario
-from ccsim.scenario.problems import ScenarioError
+from ccsim.scenario.problems import ScenarioError, ScenarioWarning
 
 
 def _simulate(
@@ -65,6 +66,13 @@ def _simulate(
                 "per-contact costs instead"
             )
         work.ensure_fits(variant, memory_limit, replications)  # (none was: 2026-12-06)
+    said = {(m.field, m.message) for m in s.warnings}
+    for name, changes in variants.items():  # what the changes brought (`within: 20`)
+        label = repr(name) if named else "; ".join(f"{k}={v}" for k, v in changes.items())
+        for m in scenarios[name].warnings:
+            if (m.field, m.message) not in said:
+                where = f": {m.field}" if m.field else ""
+                warnings.warn(f"variant {label}{where}: {m.message}", ScenarioWarning, 3)
     results = {}
     for i, (name, variant) in enumerate(scenarios.items()):
         done = i * replications  # one bar over every variant (it went back to 0 each)

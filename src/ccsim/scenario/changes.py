@@ -29,8 +29,8 @@ import numpy as np
 import pandas as pd
 from pydantic import BaseModel
 
-from ccsim.scenario import units
-from ccsim.scenario.loader import valid, validate
+from ccsim.scenario import rules, units
+from ccsim.scenario.loader import locate, valid, validate
 from ccsim.scenario.model import Distribution, Scenario, switch
 from ccsim.scenario.problems import Message, ScenarioError, field_path
 
@@ -286,7 +286,23 @@ def with_changes(s: Scenario, changes: dict[str, Any], *, label: str = CHANGES) 
         raise ScenarioError(_folded(said, resolved)) from None
     if reset := _reset(variant, paths, blocks, changes, label):
         raise ScenarioError(_folded(reset, resolved))
+    if written := _written_bare(data, resolved, label):
+        return variant.with_origin(s.source, [*variant.warnings, *written], True)
     return variant
+
+
+def _written_bare(data: dict, resolved: list[_Change], label: str) -> list[Message]:
+    """A file's warnings on bare numbers (`rules.written`) for the values the changes
+    gave — not those they scaled (`*2` keeps the unit) nor the scenario's own, all
+    minutes by now: `sweep(s, {"targets.phone.service[0].within": [20, 30]})` measured
+    20 and 30 minutes without a word, where a file is warned (a walkthrough)."""
+    given = [
+        tuple(c.parts)
+        for c in resolved
+        if not (isinstance(c.value, str) and c.value[:1] in "*x" and units.is_number(c.value[1:]))
+    ]
+    found = [p for p in rules.written(data) if any(p.loc[: len(parts)] == parts for parts in given)]
+    return _folded(locate(found, label, None), resolved)
 
 
 def _records(table: pd.DataFrame, old: Any) -> list[dict[str, Any]]:

@@ -95,3 +95,9 @@ class ScenarioError(InputError):
     def __init__(self, messages: list[Message], warnings: list[Message] | None = None):
         super().__init__(messages)
         self.warnings = list(warnings or [])
+
+
+class ScenarioWarning(UserWarning):
+    """What validation warned of in a scenario made in Python (a what-if variant of
+    `compare` or `sweep`), where no file's warnings are printed: said as a Python warning
+    (a notebook shows it; `ccsim compare`/`sweep` print it on stderr)."""
