@@ -386,3 +386,32 @@ def test_show_gives_each_roster_lines_breaks_and_whether_its_people_take_them_to
     assert summary.breaks_text(shift, 1) == "01:00+30min, 04:00+15min paid"
     r = ccsim("show", "scenarios/ecommerce_omnichannel.yaml")
     assert "breaks" in r.stdout and "11:00+30min all at once" in r.stdout
+
+
+def test_show_gives_each_channels_patience_and_each_reasons_mix_and_resolution_time():
+    # a hand editor could not see patience, balk or resolution times anywhere but the file
+    s = ccsim_api.load(SCENARIOS / "small_shop.yaml")
+    channels = summary.channels_table(s).set_index("channel")["patience"].to_dict()
+    assert channels == {
+        "phone": "3min weibull shape 0.8, 5% balk",
+        "chat": "5min exponential",
+        "email": "-",
+        "escalation": "-",
+    }
+    reasons = summary.reasons_table(s).set_index("reason").to_dict("index")
+    assert reasons == {
+        "question": {
+            "mix": "phone 94%, chat 96%, email 95%",
+            "resolve": "4min lognormal cv 0.5",
+            "notes": "prepared answer",
+        },
+        "special_case": {
+            "mix": "phone 6%, chat 4%, email 5%",
+            "resolve": "10min gamma cv 0.8",
+            "notes": "escalates",
+        },
+    }
+    impatient = ccsim_api.with_changes(s, {"channels.chat.patience": None})
+    assert summary.patience_text(impatient.channels["chat"]) == "never abandon"
+    r = ccsim("show", str(SCENARIOS / "small_shop.yaml"))
+    assert r.returncode == 0 and "Reasons" in r.stdout and "patience" in r.stdout, r.stderr

@@ -131,13 +131,21 @@ def render_scenario(s: Scenario, console: Console) -> None:
     )
     ch = summary.channels_table(s)
     table = Table(title="Channels")
-    for col in ("channel", "kind", "open", "contacts/week", "groups", "targets"):
+    for col in ("channel", "kind", "open", "contacts/week", "groups", "patience", "targets"):
         table.add_column(col, justify="right" if col == "contacts/week" else "left")
     for row in ch.itertuples():
         volume = "-" if pd.isna(row.weekly) else f"{row.after_faq:,.0f}"
-        table.add_row(row.channel, row.kind, row.open, volume, row.groups, row.targets)
+        table.add_row(
+            row.channel, row.kind, row.open, volume, row.groups, row.patience, row.targets
+        )
     console.print(table)
     console.print(f"total contacts/week after FAQ deflection: {ch['after_faq'].sum():,.0f}")
+    table = Table(title="Reasons")  # (show had no patience nor resolution times)
+    for col in ("reason", "mix", "resolve", "notes"):
+        table.add_column(col)
+    for row in summary.reasons_table(s).itertuples():
+        table.add_row(row.reason, row.mix, row.resolve, row.notes)
+    console.print(table)
 
     ro = summary.roster_table(s)
     if ro.empty and s.staffing is not None:  # (a fitted scenario: "roster: none", and

@@ -8,7 +8,7 @@ from typing import Any
 import pandas as pd
 
 from ccsim.scenario import units
-from ccsim.scenario.model import Channel, Scenario, Shift
+from ccsim.scenario.model import Channel, Distribution, Patience, Scenario, Shift
 
 
 def opening_hours(channel: Channel) -> str:
@@ -40,6 +40,49 @@ def targets_text(s: Scenario, channel: str) -> str:
     return ", ".join(parts) or "-"
 
 
+def duration_text(d: Distribution) -> str:
+    """`3min exponential`, `8min lognormal cv 0.8`, `4min weibull shape 0.7`, `2min
+    fixed`: a duration's mean, then its distribution."""
+    text = f"{units.format_duration(d.mean)} {d.dist}"
+    if d.dist in ("lognormal", "gamma") and d.cv is not None:
+        text += f" cv {d.cv:g}"
+    if d.dist == "weibull" and d.shape is not None:
+        text += f" shape {d.shape:g}"
+    return text
+
+
+def patience_text(channel: Channel) -> str:
+    """`3min weibull shape 0.7, 5% balk`; `never abandon` without patience; `-` for a
+    message channel (its customers do not hang up)."""
+    if channel.kind == "message":
+        return "-"
+    patience: Patience | None = channel.patience
+    if patience is None:
+        return "never abandon"
+    balk = f", {units.percent(patience.balk)} balk" if patience.balk else ""
+    return duration_text(patience) + balk
+
+
+def reasons_table(s: Scenario) -> pd.DataFrame:
+    """One row per reason: its share of each channel, resolution time, and what else it
+    does (a prepared answer, always escalating)."""
+    rows = []
+    for name, r in s.reasons.items():
+        notes = [
+            ("prepared answer" if r.prepared_answer else ""),
+            ("escalates" if r.escalate else ""),
+        ]
+        rows.append(
+            {
+                "reason": name,
+                "mix": ", ".join(f"{ch} {units.percent(v)}" for ch, v in r.mix.items() if v),
+                "resolve": duration_text(r.resolve),
+                "notes": ", ".join(n for n in notes if n) or "-",
+            }
+        )
+    return pd.DataFrame(rows)
+
+
 def channels_table(s: Scenario) -> pd.DataFrame:
     """One row per channel (plus escalation if targeted): kind, hours, volume, targets."""
     rows = []
@@ -57,6 +100,7 @@ def channels_table(s: Scenario) -> pd.DataFrame:
                 "weekly": weekly,
                 "after_faq": weekly * (1 - deflected),
                 "groups": ", ".join(s.skilled_groups(name)),
+                "patience": patience_text(ch),
                 "targets": targets_text(s, name),
             }
         )
@@ -69,6 +113,7 @@ def channels_table(s: Scenario) -> pd.DataFrame:
                 "weekly": float("nan"),
                 "after_faq": float("nan"),
                 "groups": ", ".join(s.skilled_groups("escalation")),
+                "patience": "-",
                 "targets": targets_text(s, "escalation"),
             }
         )
