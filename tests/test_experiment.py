@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 import warnings
+from datetime import date
 
 import numpy as np
 import pandas as pd
@@ -389,3 +390,50 @@ def test_checks_show_the_bound_that_decided_met():
     assert (week["met"] == met).all()
     checks = r.target_checks(0.95)
     assert strict["bound"].tolist() == [c.bound for c in checks]
+
+
+TABLED = """\
+name: a week on a staffing table
+simulation: {horizon: 2d, interval: 1h, seed: 3, replications: 1}
+channels: {phone: {kind: voice}}
+arrivals: {phone: {weekly: 300}}
+reasons: {call: {mix: {phone: 1}, resolve: {mean: 3min, cv: 0.8}}}
+anger: off
+groups: {agents: {skills: {phone: 1}}}
+staffing: {csv: staffing.csv}
+"""
+
+
+def test_a_scenario_edited_in_place_is_validated_again_as_it_was_read(tmp_path, monkeypatch):
+    # a review of the change above: validating again read the staffing table from the
+    # current folder (another table, silently); took `start = "09:00"` or `days =
+    # "mon-thu"` for values no field can hold; refused a new `simulation.start` for its old
+    # `start_day`; missed a roster line replaced by its dict; and a plan shared the
+    # input's groups, so a later wage changed its cost
+    here, elsewhere = tmp_path / "here", tmp_path / "elsewhere"
+    for folder, agents in ((here, 2), (elsewhere, 9)):
+        folder.mkdir()
+        (folder / "staffing.csv").write_text(f"day,time,group,agents\nmon,09:00,agents,{agents}\n")
+    tabled = ccsim.loads(TABLED, base_dir=here)
+    monkeypatch.chdir(elsewhere)
+    tabled.groups["agents"].wage = 20.0
+    assert ccsim.simulate(tabled, 1, seed=1, workers=1).scenario.paid_hours() == {"agents": 2.0}
+
+    shop = ccsim.load(SCENARIOS / "small_shop.yaml")
+    shop.shifts["early"].start = "09:00"  # as a file writes them
+    shop.shifts["early"].days = "mon-thu"
+    shop.simulation.start = date(2026, 3, 4)  # a Wednesday
+    shop.roster[0] = shop.roster[0].model_dump()  # (it dumps as the line it was)
+    assert shop.edited
+    ran = ccsim.simulate(shop, 1, seed=1, workers=1).scenario
+    assert (ran.shifts["early"].start, ran.shifts["early"].days) == (540.0, frozenset(range(4)))
+    assert ran.simulation.start_day == "wed" and type(ran.roster[0]).__name__ == "RosterLine"
+    shop.roster[0]["agents"] = -2
+    with pytest.raises(ccsim.ScenarioError, match=r"roster\[0\]\.agents: got -2"):
+        ccsim.save(shop, tmp_path / "v.yaml")  # (it wrote a file that would not load)
+
+    s = ccsim.load(SCENARIOS / "erlang_check.yaml")
+    p = ccsim.plan(s, seed=1, replications=2, verify=2, workers=1)
+    cost, roster = p.cost["total"], p.document()["roster"]
+    next(iter(s.groups.values())).wage = 999.0
+    assert (p.cost["total"], p.document()["roster"]) == (cost, roster)

@@ -499,6 +499,13 @@ def test_a_key_written_one_block_too_high_says_where_it_belongs(added, said):
     ]
 
 
+def test_a_misspelt_block_is_a_slip_not_a_key_of_the_block_below():
+    # `group:` for `groups:` is a field of a roster line too: the review found it said
+    # "belongs under roster: (roster[i].group)" where "did you mean 'groups'?" was right
+    message = _only_message("groups:", "group:")
+    assert message.endswith("group: unknown key 'group'; did you mean 'groups'?"), message
+
+
 def test_a_misspelt_required_key_is_one_message_not_two():
     # `skils:` said "unknown key 'skils'; did you mean 'skills'?" and "skills: required
     # field is missing" for one slip

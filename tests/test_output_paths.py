@@ -88,8 +88,7 @@ def test_a_new_output_folder_named_like_a_file_is_refused_and_an_existing_one_is
     usage_error(
         ccsim("run", SHOP, "-n", "1", "-q", "--out", str(tmp_path / "run.JSON")),
         f"--out {tmp_path / 'run.JSON'}: names a .JSON file, and ccsim writes an output folder "
-        f"here (with its report, report.xlsx and report.html inside); give a folder's name, "
-        f"e.g. {tmp_path / 'run'}",
+        f"here, its files inside; give a folder's name, e.g. {tmp_path / 'run'}",
     )
     assert list(tmp_path.iterdir()) == []
     (tmp_path / "week.2026.csv").mkdir()  # a folder the user made is theirs to name

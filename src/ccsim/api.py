@@ -256,8 +256,8 @@ def save(
     --out`, `ccsim plan --out`, `ccsim capacity --out` write (`report=True`: with
     report.xlsx and report.html) — atomically; a scenario (a variant) as the YAML file
     `folder` names, its tables beside it (`folders.write_scenario`)."""
-    if isinstance(what, Scenario):
-        return folders.write_scenario(Path(folder), what)
+    if isinstance(what, Scenario):  # (edited in place: validated, not written as it is)
+        return folders.write_scenario(Path(folder), valid(what))
     if not isinstance(what, Result | Plan | _capacity.CapacityPlan):
         raise TypeError(
             f"save writes a Result, Plan, CapacityPlan or Scenario, not {type(what).__name__}"

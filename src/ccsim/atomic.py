@@ -85,8 +85,7 @@ def _folder_ok(target: Path, replaceable: bool) -> None:
     elif target.suffix.lower() in FILE_SUFFIXES:  # (`save(r, "out.xlsx")` made a folder
         raise OutputError(  # out.xlsx/ holding run.json, …: a notebook walkthrough)
             f"{target}: names a {target.suffix} file, and ccsim writes an output folder "
-            f"here (with its report, report.xlsx and report.html inside); give a folder's "
-            f"name, e.g. {target.with_suffix('')}"
+            f"here, its files inside; give a folder's name, e.g. {target.with_suffix('')}"
         )
     _parent_ok(target)
 

@@ -225,7 +225,9 @@ def plan(
     (say, the last plan's, pasted from roster.yaml) instead of the requirements — faster
     when it is near the answer (`ccsim.planning.warm_start`).
     """
-    s = valid(s)
+    # a copy of its own: the rosters tried share its blocks (`model_copy(update=…)`), and
+    # a notebook's later `s.groups[g].wage = …` changed the plan's cost (a review)
+    s = valid(s).model_copy(deep=True)
     replications, verify, contacts = plan_fits(s, replications, verify, memory_limit)
     if max_rosters is not None:
         max_rosters = counts.whole(max_rosters, "max_rosters", least=0)

@@ -298,8 +298,12 @@ def _heat_map(ws: Worksheet, report: Report) -> None:
         ):
             ws.cell(r, 1, day)
             for c, (value, counts) in enumerate(zip(values, judged, strict=True), start=2):
-                if value == value:  # NaN: no contacts, the cell stays empty
-                    ws.cell(r, c, float(value)).number_format = "0%" if counts else '"("0%")"'
+                if value != value:  # NaN: no contacts, the cell stays empty
+                    continue
+                if counts:
+                    ws.cell(r, c, float(value)).number_format = "0%"
+                else:  # text: neither the scale nor the bold red of a miss colours it
+                    ws.cell(r, c, f"({value:.0%})").alignment = Alignment(horizontal="right")
         area = f"B{first}:{get_column_letter(len(grid.columns) + 1)}{first + len(grid) - 1}"
         scale = ColorScaleRule(
             start_type="num", start_value=0, start_color="F8696B",
@@ -315,7 +319,8 @@ def _heat_map(ws: Worksheet, report: Report) -> None:
         if heat.unjudged:
             note = (
                 f"(in brackets: not judged, under {heat.min_offered:g} contacts a replication "
-                f"on average; it cannot miss the target per {heat.per})"
+                f"on average; not counted among the {heat.per}s the target per {heat.per} "
+                "compares)"
             )
             ws.cell(row, 1, note).font = Font(italic=True)
             row += 2

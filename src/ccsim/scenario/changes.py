@@ -30,7 +30,7 @@ import pandas as pd
 from pydantic import BaseModel
 
 from ccsim.scenario import rules, units
-from ccsim.scenario.loader import locate, valid, validate
+from ccsim.scenario.loader import locate, revalidate, valid
 from ccsim.scenario.model import Distribution, Scenario, switch
 from ccsim.scenario.problems import Message, ScenarioError, field_path
 
@@ -276,11 +276,8 @@ def with_changes(s: Scenario, changes: dict[str, Any], *, label: str = CHANGES) 
     if start is not None and "simulation.start_day" not in changes:  # FOLLOWS
         data["simulation"].pop("start_day", None)  # it follows from the date (a date not a
         # Monday was refused: "is a wed, but start_day says mon", the day the copy held)
-    base = s.source.parent if s.source else "."
     try:
-        variant = validate(
-            data, label, base, source=s.source, variant=True, allow_paths=s.allowed_paths
-        )
+        variant = revalidate(s, data, label)
     except ScenarioError as exc:  # a block set whole may be why: `simulation: {start: …}`
         said = exc.messages + _reset(None, paths, blocks, changes, label)
         raise ScenarioError(_folded(said, resolved)) from None

@@ -114,7 +114,8 @@ def validate(
         raise ScenarioError(in_file_order(found), _unsaid(written, found))
     # in file order, as errors are (those of the written text came after the rest)
     located = in_file_order([_locate(p, name, lines) for p in warnings] + written)
-    return scenario.with_origin(source, located, variant, allowed)
+    base = Path(base_dir).absolute()  # (the folder, whatever the current one is later)
+    return scenario.with_origin(source, located, variant, allowed, base, limits)
 
 
 def _unsaid(warnings: list[Message], errors: list[Message]) -> list[Message]:
@@ -189,11 +190,21 @@ def valid(s: object) -> Scenario:
         with warnings.catch_warnings():  # (pydantic's about the wrong type, said below)
             warnings.simplefilter("ignore", UserWarning)
             data = s.plain()
-    except (ValueError, TypeError) as exc:  # (a value pydantic cannot even write out)
+    except (ValueError, TypeError, AttributeError) as exc:  # (pydantic cannot write it)
         msg = f"a value set in place is none a scenario field can hold: {exc}"
         raise ScenarioError([Message(label, None, None, msg)]) from None
-    base = s.source.parent if s.source is not None else "."
-    return validate(data, label, base, source=s.source, variant=True, allow_paths=s.allowed_paths)
+    if s.start_moved and isinstance(data.get("simulation"), dict):  # (as with_changes: a
+        data["simulation"].pop("start_day", None)  # new start's day follows from it)
+    return revalidate(s, data, label)
+
+
+def revalidate(s: Scenario, data: dict[str, Any], label: str) -> Scenario:
+    """`data` (a variant of `s`'s fields) validated as `s` was: its CSV files read from
+    the same folder within the same limits, the same folders allowed."""
+    return validate(
+        data, label, s.base_dir, source=s.source, variant=True, allow_paths=s.allowed_paths,
+        limits=s.file_limits,
+    )  # fmt: skip
 
 
 def validate_model(
@@ -558,9 +569,11 @@ def _did_you_mean(loc: Loc, root: type[BaseModel] = Scenario) -> str:
     model = _model_at(loc[:-1], root)
     if model is None:
         return ""
+    close = _closest(loc, root)
+    if close is not None and _slip(str(loc[-1]), close):  # `group` for `groups`
+        return f"; did you mean {close!r}?"
     if under := _belongs_under(str(loc[-1]), model):  # (before a near name: `replications`
         return f" here: it belongs under {under}"  # got "did you mean 'escalation'?")
-    close = _closest(loc, root)
     if close is not None:
         return f"; did you mean {close!r}?"
     allowed = [f.alias or name for name, f in model.model_fields.items()]

@@ -13,7 +13,7 @@ import hashlib
 import itertools
 import math
 import types
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
 from typing import Annotated, Any, Literal, Union, get_args, get_origin
@@ -87,10 +87,24 @@ def _days(value: Any) -> frozenset[int]:
     return value if isinstance(value, frozenset) else units.parse_days(value)
 
 
+def _day_names(days: frozenset[int]) -> list[str]:
+    return [units.DAY_NAMES[i] for i in sorted(days)]
+
+
+def _as_set_in_place(value: Any, write: Callable[[Any], Any]) -> Any:
+    """A field's value as a file writes it; one set in place as a file would write it
+    (`shift.start = "09:00"`, `days = "mon-sat"`) as it is, for validation to read: it
+    stopped a notebook's re-validation with "Error calling function format_clock"."""
+    try:
+        return write(value)
+    except (TypeError, ValueError, KeyError, IndexError):
+        return value
+
+
 DaySet = Annotated[
     frozenset[int],
     BeforeValidator(_days),
-    PlainSerializer(lambda d: [units.DAY_NAMES[i] for i in sorted(d)], return_type=list),
+    PlainSerializer(lambda d: _as_set_in_place(d, _day_names), return_type=list),
     WithJsonSchema(
         {
             "anyOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}],
@@ -101,7 +115,7 @@ DaySet = Annotated[
 Clock = Annotated[
     float,
     BeforeValidator(units.parse_clock),
-    PlainSerializer(units.format_clock, return_type=str),
+    PlainSerializer(lambda m: _as_set_in_place(m, units.format_clock), return_type=str),
     WithJsonSchema({"type": "string", "pattern": r"^\d{1,2}:\d{2}$", "description": "HH:MM"}),
 ]
 DayName = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
@@ -907,6 +921,20 @@ def _plain_number(value: Any) -> Any:
     raise ValueError(f"{type(value).__name__} {value!r:.40} is no value a scenario holds")
 
 
+def _kinds(value: Any) -> Iterator[str]:
+    """The class of every block, mapping and list inside `value`, in order."""
+    yield type(value).__name__
+    if isinstance(value, BaseModel):
+        for name in type(value).model_fields:
+            yield from _kinds(getattr(value, name, None))
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from _kinds(item)
+    elif isinstance(value, list | tuple):
+        for item in value:
+            yield from _kinds(item)
+
+
 class Scenario(Model):
     """A whole contact-center scenario (one YAML file)."""
 
@@ -937,6 +965,9 @@ class Scenario(Model):
     _warnings: tuple[Any, ...] = PrivateAttr(())
     _allowed: tuple[str, ...] = PrivateAttr(())
     _digest: str | None = PrivateAttr(None)  # its fields when validated (`edited`)
+    _base: Path | None = PrivateAttr(None)  # the folder its CSV files were read from
+    _limits: Any = PrivateAttr(None)  # the FileLimits it was read within
+    _start: date | None = PrivateAttr(None)  # `simulation.start` when validated
 
     def with_origin(
         self,
@@ -944,16 +975,46 @@ class Scenario(Model):
         warnings: list[Any] | tuple = (),
         variant: bool = False,
         allowed: tuple[str, ...] | None = None,
+        base: Path | None = None,
+        file_limits: Any = None,
     ) -> Scenario:
         """A copy that knows the file it came from, what validation warned about (located
-        messages), whether it is a variant of that file (a what-if, a planned roster) and
-        the folders beyond its own it may read files from (None: as before)."""
+        messages), whether it is a variant of that file (a what-if, a planned roster),
+        the folders beyond its own it may read files from, the folder it read its CSV
+        files from and within which limits (None: as before) — what validating it again
+        needs (`loader.valid`, `changes.with_changes`)."""
         copy = self.model_copy()
         copy._source, copy._warnings, copy._variant = source, tuple(warnings), variant
         if allowed is not None:
             copy._allowed = tuple(allowed)
+        if base is not None:
+            copy._base = base
+        if file_limits is not None:
+            copy._limits = file_limits
         copy._digest = copy._fields_digest()
+        copy._start = copy.simulation.start
         return copy
+
+    @property
+    def base_dir(self) -> Path:
+        """The folder its CSV files are read from: the one it was validated with (until
+        2026-12-07 validating again read them from its file's folder, or the current
+        one for a scenario given as text: another table, silently)."""
+        if self._base is not None:
+            return self._base
+        return self._source.parent if self._source is not None else Path(".")
+
+    @property
+    def file_limits(self) -> Any:
+        """The FileLimits its files were read within (`ccsim.scenario.limits`)."""
+        return self._limits if self._limits is not None else limits.DEFAULT_FILE_LIMITS
+
+    @property
+    def start_moved(self) -> bool:
+        """`simulation.start` set in place since it was validated: its `start_day` then
+        follows from it (as `with_changes` has it), not from the old date."""
+        now = getattr(self.simulation, "start", None)  # (`simulation` set to a dict)
+        return self._digest is not None and now != self._start
 
     @property
     def edited(self) -> bool:
@@ -967,9 +1028,12 @@ class Scenario(Model):
         can hold (an `object()`; a numpy number is its Python value)."""
         try:
             text = self.model_dump_json(warnings=False, fallback=_plain_number)
-        except (ValueError, TypeError):  # (pydantic's serialization error is a ValueError)
+        except (ValueError, TypeError, AttributeError):  # (pydantic's is a ValueError)
             return None
-        return hashlib.sha256(text.encode()).hexdigest()
+        digest = hashlib.sha256(text.encode())
+        for kind in _kinds(self):  # (`s.roster[0] = s.roster[0].model_dump()` dumps alike)
+            digest.update(kind.encode())
+        return digest.hexdigest()
 
     @property
     def allowed_paths(self) -> tuple[str, ...]:
@@ -1011,6 +1075,8 @@ class Scenario(Model):
         (`files()`)."""
         data = self.model_dump(mode="json", fallback=_plain_number)
         for name, arr in self.arrivals.items():
+            if not isinstance(arr, Arrivals):  # (a mapping set in place: written as it is)
+                continue
             if isinstance(arr.intraday, dict):
                 data["arrivals"][name]["intraday"] = {
                     days: tables.plain(p) for days, p in arr.intraday.items()
@@ -1019,7 +1085,8 @@ class Scenario(Model):
                 data["arrivals"][name]["intraday"] = tables.plain(arr.intraday)
             if arr.counts is not None and arr.counts.csv is not None and self_contained:
                 data["arrivals"][name]["counts"]["csv"] = arr.counts.path.name
-        if self.staffing is not None and self.staffing.csv is not None and self_contained:
+        staffed = isinstance(self.staffing, StaffingTable) and self.staffing.csv is not None
+        if staffed and self_contained:
             data["staffing"]["csv"] = self.staffing.path.name
         for block in [*data["arrivals"].values(), data]:  # a table is a file or rows
             for key in ("counts", "staffing"):
