@@ -374,8 +374,10 @@ def test_compare_on_the_command_line_sets_named_variants_beside_the_scenario_as_
     late = {"roster[generalist/late].agents": "*2", "anger": "off"}
     opened = {"channels.phone.open": {"mon-fri": "08:00-20:00"}, "name": "a; b"}
     assert doc["variants"] == {"as is": {}, "more": late, "hours": opened}
-    api = ccsim.compare(s, doc["variants"], 2, seed=3, workers=1)
+    with pytest.warns(ScenarioWarning, match=r"^variant 'hours': channels\.phone\.open: .*no"):
+        api = ccsim.compare(s, doc["variants"], 2, seed=3, workers=1)  # (08:00, nobody on)
     assert doc["rows"] == json.loads(api.to_json(orient="records"))
+    assert "ccsim: warning: variant 'hours': channels.phone.open: channel is open" in r.stderr
     shown = cli("compare", str(shop), "--variant", more, "-n", "2", "--seed", "3", "-w", "1")
     staff = [line.split("│") for line in shown.stdout.splitlines() if "staff_cost" in line]
     line = next(x for x in s.roster if (x.group, x.shift) == ("generalist", "late"))
