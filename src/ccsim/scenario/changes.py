@@ -254,8 +254,7 @@ def with_changes(s: Scenario, changes: dict[str, Any], *, label: str = CHANGES) 
             old = _field(s, parts)
             if isinstance(old, BaseModel) and isinstance(value, Mapping):  # (a shorthand,
                 blocks[path] = old  # `patience: 4min`, is the format's whole block)
-            scale = isinstance(value, str) and value[:1] in "*x" and units.is_number(value[1:])
-            if scale and not (value[0] == "x" and isinstance(held, str)):  # `name: x2`
+            if _scales(value) and not (value[0] == "x" and isinstance(held, str)):  # `name: x2`
                 held = parent[key]  # (nothing there to scale: no such field)
                 if isinstance(held, bool) or not isinstance(held, int | float):
                     msg = f"{value} scales a number; the field holds {units.shown(held)}"
@@ -293,13 +292,14 @@ def _written_bare(data: dict, resolved: list[_Change], label: str) -> list[Messa
     gave — not those they scaled (`*2` keeps the unit) nor the scenario's own, all
     minutes by now: `sweep(s, {"targets.phone.service[0].within": [20, 30]})` measured
     20 and 30 minutes without a word, where a file is warned (a walkthrough)."""
-    given = [
-        tuple(c.parts)
-        for c in resolved
-        if not (isinstance(c.value, str) and c.value[:1] in "*x" and units.is_number(c.value[1:]))
-    ]
+    given = [tuple(c.parts) for c in resolved if not _scales(c.value)]
     found = [p for p in rules.written(data) if any(p.loc[: len(parts)] == parts for parts in given)]
     return _folded(locate(found, label, None), resolved)
+
+
+def _scales(value: Any) -> bool:
+    """`*1.2` or `x1.2`: scale the number there (`x2` for a text field is its text)."""
+    return isinstance(value, str) and value[:1] in "*x" and units.is_number(value[1:])
 
 
 def _records(table: pd.DataFrame, old: Any) -> list[dict[str, Any]]:
