@@ -366,7 +366,7 @@ def test_a_results_repr_says_its_targets_met_and_its_weekly_cost():
     checks = r.checks()
     assert repr(r) == (
         f"<Result 'Small shop week': 2 replication(s), seed 1; {int(checks['met'].sum())} of "
-        f"{len(checks)} targets met; {r.cost['total']:,.2f} EUR/week>"
+        f"{len(checks)} targets met by the mean; {r.cost['total']:,.2f} EUR/week>"
     )
     harder = ccsim.with_changes(r.scenario, {"targets.phone.service[0].at_least": 0.999})
     assert f"{int(checks['met'].sum()) - 1} of" in repr(
@@ -437,3 +437,30 @@ def test_a_scenario_edited_in_place_is_validated_again_as_it_was_read(tmp_path, 
     cost, roster = p.cost["total"], p.document()["roster"]
     next(iter(s.groups.values())).wage = 999.0
     assert (p.cost["total"], p.document()["roster"]) == (cost, roster)
+
+
+def test_validating_again_keeps_the_allowed_folders_numpy_numbers_and_a_cleared_start(
+    tmp_path, monkeypatch
+):
+    # a second review: folders allowed as relative paths were read from the current
+    # folder again; `agents = np.int64(4)` counted as an edit; clearing `start` in place
+    # moved the week to Monday
+    (tmp_path / "scen").mkdir()
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "staffing.csv").write_text("day,time,group,agents\nmon,09:00,agents,2\n")
+    (tmp_path / "scen" / "s.yaml").write_text(
+        TABLED.replace("staffing.csv", "../data/staffing.csv")
+    )
+    monkeypatch.chdir(tmp_path)
+    tabled = ccsim.load("scen/s.yaml", allow_paths="data")
+    monkeypatch.chdir(tmp_path / "scen")
+    tabled.groups["agents"].wage = 20.0
+    assert ccsim.simulate(tabled, 1, seed=1, workers=1).scenario.paid_hours() == {"agents": 2.0}
+
+    shop = ccsim.load(SCENARIOS / "small_shop.yaml")
+    shop.roster[0].agents = np.int64(shop.roster[0].agents)
+    assert not shop.edited
+    wednesday = ccsim.with_changes(shop, {"simulation.start": "2026-03-04"})
+    wednesday.simulation.start = None
+    assert ccsim.with_changes(wednesday, {}).simulation.start_day == "wed"
+    assert ccsim.simulate(wednesday, 1, seed=1, workers=1).scenario.simulation.start_day == "wed"

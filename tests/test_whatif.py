@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import warnings
 
 import numpy as np
 import pandas as pd
@@ -812,3 +813,25 @@ def test_a_bare_number_a_variant_gives_a_duration_is_warned_as_in_a_file():
     assert (
         len(ccsim.with_changes(s, {"channels.phone.patience": 300}).warnings) == len(s.warnings) + 1
     )
+
+
+def test_a_warning_many_variants_bring_is_said_once_and_a_roster_table_is_one_value():
+    # a second review: a 2 × 3 sweep said the same warning three times for each value
+    # (a 20 × 10 grid: 200 lines); a sweep over one roster table swept its column names,
+    # and a table was refused on a scenario without roster lines
+    s = ccsim.load(SCENARIOS / "small_shop.yaml")
+    grid = {"targets.phone.service[0].within": [20, 30], "roster[0].agents": [3, 4, 5]}
+    with pytest.warns(ScenarioWarning) as caught:
+        ccsim.sweep(s, grid, 1, seed=1, workers=1)
+    said = [str(w.message) for w in caught if issubclass(w.category, ScenarioWarning)]
+    assert [m.split(":")[0] for m in said] == [
+        "3 variants (targets.phone.service[0].within=20; roster[0].agents=3, …)",
+        "3 variants (targets.phone.service[0].within=30; roster[0].agents=3, …)",
+    ]
+    table = pd.DataFrame({"group": ["generalist"], "shift": ["early"], "agents": [9], "start": 1})
+    empty = ccsim.with_changes(s, {"roster": []})
+    assert [x.agents for x in ccsim.with_changes(empty, {"roster": table}).roster] == [9]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ScenarioWarning)  # (nobody else on: said, not tested)
+        swept = ccsim.sweep(s, {"roster": table}, 1, seed=1, workers=1)
+    assert swept["roster"].map(lambda value: value is table).all()  # one variant: the table

@@ -49,7 +49,9 @@ class Result:
             return text + ">"
         checks = self.target_checks()
         met = (
-            f"{sum(c.met for c in checks)} of {len(checks)} targets met" if checks else "no targets"
+            f"{sum(c.met for c in checks)} of {len(checks)} targets met by the mean"
+            if checks
+            else "no targets"
         )
         cost = self.weekly_cost()
         return f"{text}; {met}; {cost.total:,.2f} {self.scenario.costs.currency}/week>"
@@ -157,9 +159,10 @@ class Result:
     def checks(self, confidence: float | None = None) -> pd.DataFrame:
         """Every target: channel, metric, goal, estimate with its 95% CI, `bound` — the
         value compared with the goal: the mean; with `confidence`, its one-sided bound;
-        for a target per day or interval, the worst judged period's — and met (as `ccsim
-        check`). The bound was not in the table: under a confidence, `met` was decided by
-        a figure it did not show (a notebook walkthrough)."""
+        for a target per day or interval, the worst judged period's (then `met` counts
+        the periods that reach the goal against `in`) — and met (as `ccsim check`). The
+        bound was not in the table: under a confidence, `met` was decided by a figure it
+        did not show (a notebook walkthrough)."""
         rows = [
             {
                 "target": c.name,

@@ -66,19 +66,45 @@ def _simulate(
                 "per-contact costs instead"
             )
         work.ensure_fits(variant, memory_limit, replications)  # (none was: 2026-12-06)
-    said = {(m.field, m.message) for m in s.warnings}
-    for name, changes in variants.items():  # what the changes brought (`within: 20`)
-        label = repr(name) if named else "; ".join(f"{k}={v}" for k, v in changes.items())
-        for m in scenarios[name].warnings:
-            if (m.field, m.message) not in said:
-                where = f": {m.field}" if m.field else ""
-                warnings.warn(f"variant {label}{where}: {m.message}", ScenarioWarning, 3)
+    _warn_new(s, variants, scenarios, named)
     results = {}
     for i, (name, variant) in enumerate(scenarios.items()):
         done = i * replications  # one bar over every variant (it went back to 0 each)
         step = None if progress is None else _after(progress, done, replications * len(scenarios))
         results[name] = runner.run(variant, replications, seed, workers, scheduler, progress=step)
     return results
+
+
+def _warn_new(
+    s: Scenario,
+    variants: dict[Any, dict[str, Any]],
+    scenarios: dict[Any, Scenario],
+    named: bool,
+) -> None:
+    """One `ScenarioWarning` per problem the variants bring that the scenario has not at
+    that field (`within: 20`, a bare number), naming the variants it is in: a sweep of
+    20 variants said the same line 20 times, and said again, with other figures, what
+    the scenario itself is warned of (a review)."""
+    warned = {m.field for m in s.warnings}
+    found: dict[tuple[str | None, str], list[str]] = {}
+    for name, changes in variants.items():
+        label = repr(name) if named else "; ".join(f"{k}={_shown(v)}" for k, v in changes.items())
+        for m in scenarios[name].warnings:
+            if m.field not in warned:
+                found.setdefault((m.field, m.message), []).append(label)
+    for (field, message), labels in found.items():
+        which = (
+            f"variant {labels[0]}"
+            if len(labels) == 1
+            else f"{len(labels)} variants ({labels[0]}, …)"
+        )
+        where = f": {field}" if field else ""
+        warnings.warn(f"{which}{where}: {message}", ScenarioWarning, 4)
+
+
+def _shown(value: Any) -> str:
+    """A changed value in a variant's label: a table by its size."""
+    return f"<a table of {len(value)} rows>" if isinstance(value, pd.DataFrame) else str(value)
 
 
 def _after(progress: runner.Progress, done: int, total: int) -> runner.Progress:
@@ -125,7 +151,8 @@ def _values(key: str, entry: Any) -> list[Any]:
     """A grid entry's values: a list, tuple, range, array or other iterable of them, or
     one value — text, a number or a mapping (`"600"` swept the characters '6', '0', '0'; a
     number was a TypeError). A value that is itself a list (a roster) goes in a list."""
-    one = isinstance(entry, str | bytes | Mapping) or not isinstance(entry, Iterable)
+    one = isinstance(entry, str | bytes | Mapping | pd.DataFrame)  # (a roster table)
+    one = one or not isinstance(entry, Iterable)
     values = [entry] if one else list(entry)
     if not values:
         raise ValueError(f"sweep: no values for {key!r}")

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import difflib
 import re
+import typing
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -261,7 +262,7 @@ def with_changes(s: Scenario, changes: dict[str, Any], *, label: str = CHANGES) 
                     raise ScenarioError([Message(label, None, path, msg)])
                 value = held * float(value[1:])
             if isinstance(value, pd.DataFrame):  # (`p.roster`, its agents edited in a notebook)
-                value = _records(value, old)
+                value = _records(value, _item_model(s, parts))
             parent[key] = value
         except (KeyError, IndexError, TypeError):
             msg = "no such field in the scenario" + _did_you_mean(data, parts)
@@ -302,14 +303,24 @@ def _scales(value: Any) -> bool:
     return isinstance(value, str) and value[:1] in "*x" and units.is_number(value[1:])
 
 
-def _records(table: pd.DataFrame, old: Any) -> list[dict[str, Any]]:
-    """A table's rows as a list field's items: only the columns the field's items hold
-    when it has some (a plan's roster table has `start`, `paid_hours`, … beside a roster
-    line's group, shift and agents: it was "roster[0]: got 'group'", a DataFrame read as
-    its column names), as plain Python values."""
-    fields = None
-    if isinstance(old, list) and old and isinstance(old[0], BaseModel):
-        fields = {f.alias or name for name, f in type(old[0]).model_fields.items()}
+def _item_model(s: Scenario, parts: list[str | int]) -> type[BaseModel] | None:
+    """The model of a list field's items (`roster`: RosterLine), None if not a list of
+    models."""
+    parent = _field(s, parts[:-1]) if parts[:-1] else s
+    if not isinstance(parent, BaseModel) or not isinstance(parts[-1], str):
+        return None
+    names = {f.alias or name: f for name, f in type(parent).model_fields.items()}
+    field = names.get(parts[-1])
+    args = typing.get_args(field.annotation) if field is not None else ()
+    return next((a for a in args if isinstance(a, type) and issubclass(a, BaseModel)), None)
+
+
+def _records(table: pd.DataFrame, model: type[BaseModel] | None) -> list[dict[str, Any]]:
+    """A table's rows as a list field's items: only the columns the items' `model` has
+    (a plan's roster table has `start`, `paid_hours`, … beside a roster line's group,
+    shift and agents: it was "roster[0]: got 'group'", a DataFrame read as its column
+    names), as plain Python values."""
+    fields = None if model is None else {f.alias or n for n, f in model.model_fields.items()}
     columns = [c for c in table.columns if fields is None or c in fields]
     return [
         {c: v.item() if isinstance(v, np.generic) else v for c, v in zip(columns, row, strict=True)}

@@ -11,7 +11,6 @@ import difflib
 import os
 import re
 import typing
-import warnings
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, TypeVar
@@ -187,9 +186,7 @@ def valid(s: object) -> Scenario:
         return s
     label = f"{s.source.name if s.source is not None else 'the scenario'} (edited in place)"
     try:
-        with warnings.catch_warnings():  # (pydantic's about the wrong type, said below)
-            warnings.simplefilter("ignore", UserWarning)
-            data = s.plain()
+        data = s.plain()  # (without pydantic's warnings on a wrong type: said below)
     except (ValueError, TypeError, AttributeError) as exc:  # (pydantic cannot write it)
         msg = f"a value set in place is none a scenario field can hold: {exc}"
         raise ScenarioError([Message(label, None, None, msg)]) from None

@@ -922,8 +922,9 @@ def _plain_number(value: Any) -> Any:
 
 
 def _kinds(value: Any) -> Iterator[str]:
-    """The class of every block, mapping and list inside `value`, in order."""
-    yield type(value).__name__
+    """The class of every block, mapping and list inside `value`, in order (a numpy
+    number's as the Python number it is)."""
+    yield type(value.item() if isinstance(value, np.generic) else value).__name__
     if isinstance(value, BaseModel):
         for name in type(value).model_fields:
             yield from _kinds(getattr(value, name, None))
@@ -985,8 +986,8 @@ class Scenario(Model):
         needs (`loader.valid`, `changes.with_changes`)."""
         copy = self.model_copy()
         copy._source, copy._warnings, copy._variant = source, tuple(warnings), variant
-        if allowed is not None:
-            copy._allowed = tuple(allowed)
+        if allowed is not None:  # (absolute: read again after a change of folder)
+            copy._allowed = tuple(str(Path(a).absolute()) for a in allowed)
         if base is not None:
             copy._base = base
         if file_limits is not None:
@@ -1014,7 +1015,7 @@ class Scenario(Model):
         """`simulation.start` set in place since it was validated: its `start_day` then
         follows from it (as `with_changes` has it), not from the old date."""
         now = getattr(self.simulation, "start", None)  # (`simulation` set to a dict)
-        return self._digest is not None and now != self._start
+        return self._digest is not None and now is not None and now != self._start
 
     @property
     def edited(self) -> bool:
@@ -1073,7 +1074,7 @@ class Scenario(Model):
         read from them. Count and staffing tables stay CSV references — as written, or
         (`self_contained`) by file name alone, for a folder that holds the files too
         (`files()`)."""
-        data = self.model_dump(mode="json", fallback=_plain_number)
+        data = self.model_dump(mode="json", fallback=_plain_number, warnings=False)
         for name, arr in self.arrivals.items():
             if not isinstance(arr, Arrivals):  # (a mapping set in place: written as it is)
                 continue
