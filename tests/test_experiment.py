@@ -15,6 +15,7 @@ import ccsim
 from ccsim.experiment import runner as experiment
 from ccsim.measure.confidence import t_interval
 from conftest import SCENARIOS
+from test_whatif import TABLED
 
 
 @pytest.fixture(scope="module")
@@ -390,18 +391,6 @@ def test_checks_show_the_bound_that_decided_met():
     assert (week["met"] == met).all()
     checks = r.target_checks(0.95)
     assert strict["bound"].tolist() == [c.bound for c in checks]
-
-
-TABLED = """\
-name: a week on a staffing table
-simulation: {horizon: 2d, interval: 1h, seed: 3, replications: 1}
-channels: {phone: {kind: voice}}
-arrivals: {phone: {weekly: 300}}
-reasons: {call: {mix: {phone: 1}, resolve: {mean: 3min, cv: 0.8}}}
-anger: off
-groups: {agents: {skills: {phone: 1}}}
-staffing: {csv: staffing.csv}
-"""
 
 
 def test_a_scenario_edited_in_place_is_validated_again_as_it_was_read(tmp_path, monkeypatch):

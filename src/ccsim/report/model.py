@@ -136,7 +136,7 @@ class Report:
         `<metric>_base` of `intervals`), as the period targets are judged
         (`ccsim.measure.targets`); `judged`: False in an interval a target per interval
         (or in a day a target per day) does not judge — fewer than `min_offered` contacts
-        a replication — so that it cannot miss there."""
+        a replication — not counted among its periods."""
         rows = []
         for channel, target in self.scenario.targets.items():
             table = self.intervals[self.intervals["channel"] == channel]
