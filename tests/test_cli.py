@@ -410,6 +410,7 @@ def test_show_gives_each_channels_patience_and_each_reasons_mix_and_resolution_t
             "resolve": "10min gamma cv 0.8",
             "notes": "escalates",
         },
+        "escalation": {"mix": "-", "resolve": "15min lognormal cv 0.7", "notes": "queue"},
     }
     impatient = ccsim_api.with_changes(s, {"channels.chat.patience": None})
     assert summary.patience_text(impatient.channels["chat"]) == "never abandon"

@@ -835,3 +835,15 @@ def test_a_warning_many_variants_bring_is_said_once_and_a_roster_table_is_one_va
         warnings.simplefilter("ignore", ScenarioWarning)  # (nobody else on: said, not tested)
         swept = ccsim.sweep(s, {"roster": table}, 1, seed=1, workers=1)
     assert swept["roster"].map(lambda value: value is table).all()  # one variant: the table
+
+
+def test_a_duration_swept_over_numpy_integers_is_minutes_as_a_python_int_is():
+    # `np.arange(2, 6)` of patience means: "expected a duration … got np.int64(2)" (a review)
+    s = ccsim.load(SCENARIOS / "small_shop.yaml")
+    means = [
+        ccsim.with_changes(s, {"channels.phone.patience.mean": m}).channels["phone"].patience.mean
+        for m in np.arange(2, 6)
+    ]
+    assert means == [2.0, 3.0, 4.0, 5.0]
+    with pytest.raises(ccsim.ScenarioError, match="expected a duration"):
+        ccsim.with_changes(s, {"channels.phone.patience.mean": np.bool_(True)})

@@ -80,6 +80,9 @@ def reasons_table(s: Scenario) -> pd.DataFrame:
                 "notes": ", ".join(n for n in notes if n) or "-",
             }
         )
+    if s.escalation is not None:  # (its resolution time was nowhere but in the file)
+        resolve = duration_text(s.escalation.resolve)
+        rows.append({"reason": "escalation", "mix": "-", "resolve": resolve, "notes": "queue"})
     return pd.DataFrame(rows)
 
 

@@ -6,6 +6,7 @@ Everything inside ccsim is in **minutes** (float). A week starts on Monday 00:00
 
 from __future__ import annotations
 
+import numbers
 import re
 from collections.abc import Iterable
 
@@ -89,8 +90,8 @@ def parse_duration(value: object) -> float:
     """Return a duration in minutes from `20s`, `4min`, `1.5h`, `2d` or a plain number."""
     if isinstance(value, bool):
         raise ValueError(f"expected {DURATION_HELP}, got {shown(value)}")
-    if isinstance(value, int | float):
-        return float(value)
+    if isinstance(value, numbers.Real):  # (a numpy integer too: a sweep over np.arange
+        return float(value)  # was "expected a duration … got np.int64(20)")
     if isinstance(value, str):
         m = _DURATION.match(value)
         if m:
