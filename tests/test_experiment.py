@@ -6,6 +6,7 @@ import json
 import re
 import warnings
 from datetime import date
+from html.parser import HTMLParser
 
 import numpy as np
 import pandas as pd
@@ -373,6 +374,73 @@ def test_a_results_repr_says_its_targets_met_and_its_weekly_cost():
     assert f"{int(checks['met'].sum()) - 1} of" in repr(
         ccsim.simulate(harder, 2, seed=1, workers=1)
     )
+
+
+class _Tables(HTMLParser):
+    """The tables of an HTML fragment: rows of cell texts, headings included."""
+
+    def __init__(self):
+        super().__init__()
+        self.tables, self.cell = [], None
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "table":
+            self.tables.append([])
+        elif tag == "tr":
+            self.tables[-1].append([])
+        elif tag in ("td", "th"):
+            self.cell = ""
+
+    def handle_endtag(self, tag):
+        if tag in ("td", "th"):
+            self.tables[-1][-1].append(self.cell)
+            self.cell = None
+
+    def handle_data(self, data):
+        if self.cell is not None:
+            self.cell += data
+
+
+def html_tables(fragment: str) -> list[list[list[str]]]:
+    parser = _Tables()
+    parser.feed(fragment)
+    return parser.tables
+
+
+def test_a_notebook_shows_a_results_targets_as_a_table():
+    # Jupyter showed the one-line repr; the targets took another cell (a walkthrough)
+    s = ccsim.with_changes(
+        ccsim.load(SCENARIOS / "small_shop.yaml"), {"targets.phone.service[0].at_least": 0.999}
+    )
+    r = ccsim.simulate(s, 2, seed=1, workers=1)
+    fragment = r._repr_html_()
+    assert "&#x27;Small shop week&#x27;: 2 replication(s)" in fragment  # escaped
+    [table] = html_tables(fragment)
+    assert table[0] == ["target", "mean", "95 % CI", "met"]
+    checks = r.checks()
+    expected = [
+        [
+            c.target,
+            f"{100 * c.mean:.1f} %",
+            f"{100 * c.ci_low:.1f} % – {100 * c.ci_high:.1f} %",
+            "yes" if c.met else "NO",
+        ]
+        for c in checks.itertuples()
+    ]
+    assert table[1:] == expected
+    assert ["yes" if m else "NO" for m in checks["met"]].count("NO") == 1
+
+
+def test_a_notebook_shows_the_periods_met_of_a_target_per_interval():
+    r = ccsim.simulate(ccsim.load(SCENARIOS / "peaked_day.yaml"), 1, seed=1, workers=1)
+    [table] = html_tables(r._repr_html_())
+    [c] = r.checks().itertuples()
+    assert table[0] == ["target", "mean", "95 % CI", "periods met", "met"]
+    assert table[1][3] == (
+        f"{c.periods_met} of {c.periods} intervals, worst {c.worst_period} "
+        f"{100 * c.worst_mean:.1f} %"
+    )
+    assert table[1][4] == ("yes" if c.met else "NO")
 
 
 def test_checks_show_the_bound_that_decided_met():

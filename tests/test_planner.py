@@ -3,6 +3,7 @@ search, unmet targets, the anger feedback and the Erlang baseline."""
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from dataclasses import replace
@@ -28,6 +29,7 @@ from ccsim.report import folders as output
 from ccsim.scenario import timegrid
 from conftest import SCENARIOS
 from test_cli import ccsim as run_cli
+from test_experiment import html_tables
 
 # A stationary voice queue: 100 calls per 30 min, AHT 3 min, patience 5 min (Erlang A),
 # one 24-hour shift. Target 90 % in 20 s: Erlang A needs exactly 14 agents
@@ -345,6 +347,34 @@ def test_an_impossible_target_is_unmet_with_its_reason_and_the_rest_is_planned()
     assert met[("phone", "sl_30s")] and met[("email", "sl_24h")]
     # the roster to paste does not claim what the plan did not achieve
     assert "NOT every target is met" in output.roster_yaml(result)
+
+
+def test_a_notebook_shows_a_plans_roster_its_targets_and_what_it_could_not_meet():
+    # Jupyter showed one line; the roster, the targets and the reasons took three cells
+    s = ccsim.loads(MESSAGES.format(hours="09:00-10:00"))
+    result = planner.plan(s, workers=1, replications=4, verify=6)
+    fragment = result._repr_html_()
+    roster, targets = html_tables(fragment)
+    currency = s.costs.currency
+    assert roster[0] == [
+        "group",
+        "shift",
+        "days",
+        "agents",
+        "paid hours",
+        f"cost ({currency}/week)",
+    ]
+    assert [int(row[3]) for row in roster[1:]] == result.roster["agents"].tolist()
+    pay = sum(float(row[5].replace(",", "")) for row in roster[1:])
+    assert pay == pytest.approx(result.staff_cost, abs=0.005)
+    assert targets[0] == ["target", "mean", "95 % CI", "judged by", "met"]
+    bounds = {c.name: (f"{100 * c.bound:.1f} %", "yes" if c.met else "NO") for c in result.checks}
+    assert {row[0]: (row[3], row[4]) for row in targets[1:]} == bounds
+    assert bounds["email sl_1h ≥ 90%"][1] == "NO"
+    reason = html.escape(f"Not met: email sl_1h ≥ 90%: {result.unmet[0].reason}")
+    assert reason in fragment
+    people = sum(result.baseline.headcount.values())
+    assert f"Erlang baseline: {people} people" in fragment
 
 
 def test_the_roster_to_paste_names_a_group_the_plan_leaves_empty():

@@ -9,6 +9,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ccsim.experiment import display
 from ccsim.experiment.document import RunDocument, channel_results, group_results
 from ccsim.finance.cost import Cost, money, weekly_cost
 from ccsim.measure import targets
@@ -55,6 +56,16 @@ class Result:
         )
         cost = self.weekly_cost()
         return f"{text}; {met}; {cost.total:,.2f} {self.scenario.costs.currency}/week>"
+
+    def _repr_html_(self) -> str:
+        """What Jupyter shows: the headline and every target with its mean, 95 % CI and
+        met or not, in percentages (`checks()` has the figures as numbers)."""
+        headline = repr(self)[1:-1]
+        if not self.tables:
+            return display.html_block(headline, [], [])
+        checks = self.checks()
+        tables = [("Targets, by the mean over replications", display.targets_table(checks))]
+        return display.html_block(headline, tables if len(checks) else [], [])
 
     def __add__(self, other: Result) -> Result:
         """The replications of both runs of the same scenario and seed, none of them in
@@ -163,34 +174,7 @@ class Result:
         the periods that reach the goal against `in`) — and met (as `ccsim check`). The
         bound was not in the table: under a confidence, `met` was decided by a figure it
         did not show (a notebook walkthrough)."""
-        rows = [
-            {
-                "target": c.name,
-                "channel": c.channel,
-                "metric": c.metric,
-                "goal": c.goal,
-                "mean": c.mean,
-                "ci_low": c.ci[0],
-                "ci_high": c.ci[1],
-                "bound": c.bound,
-                "per": c.per,
-                "periods_met": c.attainment.met if c.attainment else None,
-                "periods": c.attainment.judged if c.attainment else None,
-                "worst_period": c.attainment.worst.name
-                if c.attainment and c.attainment.worst
-                else None,
-                "worst_mean": c.attainment.worst.mean
-                if c.attainment and c.attainment.worst
-                else None,
-                "met": c.met,
-            }
-            for c in self.target_checks(confidence)
-        ]
-        table = pd.DataFrame(rows, columns=CHECK_COLUMNS)  # (no targets: the columns still)
-        for count in ("periods_met", "periods"):  # whole numbers, or <NA> (not 33.0)
-            table[count] = table[count].astype("Int64")
-        numbers = ["goal", "mean", "ci_low", "ci_high", "bound", "worst_mean"]
-        return table.astype({**dict.fromkeys(numbers, float), "met": bool})
+        return check_table(self.target_checks(confidence))
 
     @property
     def targets_met(self) -> bool:
@@ -261,6 +245,36 @@ class Result:
             kept = ", ".join(str(rep.index) for rep in self.replications)
             raise ValueError(f"no replication {replication!r} in this result (it has: {kept})")
         return pd.concat(frames, ignore_index=True)
+
+
+def check_table(checks: list[targets.TargetCheck]) -> pd.DataFrame:
+    """Target checks as the rows of `Result.checks()` (its docstring says the columns)."""
+    rows = [
+        {
+            "target": c.name,
+            "channel": c.channel,
+            "metric": c.metric,
+            "goal": c.goal,
+            "mean": c.mean,
+            "ci_low": c.ci[0],
+            "ci_high": c.ci[1],
+            "bound": c.bound,
+            "per": c.per,
+            "periods_met": c.attainment.met if c.attainment else None,
+            "periods": c.attainment.judged if c.attainment else None,
+            "worst_period": c.attainment.worst.name
+            if c.attainment and c.attainment.worst
+            else None,
+            "worst_mean": c.attainment.worst.mean if c.attainment and c.attainment.worst else None,
+            "met": c.met,
+        }
+        for c in checks
+    ]
+    table = pd.DataFrame(rows, columns=CHECK_COLUMNS)  # (no targets: the columns still)
+    for count in ("periods_met", "periods"):  # whole numbers, or <NA> (not 33.0)
+        table[count] = table[count].astype("Int64")
+    numbers = ["goal", "mean", "ci_low", "ci_high", "bound", "worst_mean"]
+    return table.astype({**dict.fromkeys(numbers, float), "met": bool})
 
 
 def estimate_table(per_replication: pd.DataFrame, level: float = 0.95) -> pd.DataFrame:

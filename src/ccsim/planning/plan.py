@@ -22,7 +22,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
-from ccsim.experiment import counts, seeds
+from ccsim.experiment import counts, display, seeds
 from ccsim.experiment.document import number
 from ccsim.experiment.runner import Runner
 from ccsim.finance.cost import roster_lines, rounded
@@ -57,6 +57,20 @@ class Plan(Staffing):
     def all_met(self) -> bool:
         """Every target of the scenario met on verification (none set aside)."""
         return self.targets_met and not self.unmet
+
+    def _repr_html_(self) -> str:
+        """What Jupyter shows: the roster and targets as verified (`Staffing`), then what
+        the plan could not meet and why, how the search went and the Erlang baseline."""
+        notes = [f"Not met: {u.name or u.channel + ' ' + u.metric}: {u.reason}" for u in self.unmet]
+        if self.search:
+            minimal = "1-minimal" if self.search.get("one_minimal") else "not 1-minimal"
+            notes.append(
+                f"Search: {self.search.get('simulations')} rosters simulated, {minimal}, "
+                f"{self.search.get('seconds', 0):.0f} s."
+            )
+        if self.baseline is not None:
+            notes.append(f"Erlang baseline: {repr(self.baseline)[1:-1].split(': ', 1)[1]}.")
+        return display.html_block(repr(self)[1:-1], self.html_tables(), notes)
 
     def plan_document(self) -> PlanDocument:
         """The typed `ccsim plan --json` document: the run document of the verified

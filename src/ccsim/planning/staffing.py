@@ -9,7 +9,8 @@ from typing import Any
 
 import pandas as pd
 
-from ccsim.experiment.result import Result
+from ccsim.experiment import display
+from ccsim.experiment.result import Result, check_table
 from ccsim.finance import cost
 from ccsim.measure.targets import TargetCheck
 from ccsim.scenario.model import Scenario
@@ -69,6 +70,34 @@ class Staffing:
             f"{self.staff_cost:,.2f} {self.scenario.costs.currency}/week staff cost, "
             f"{met} of {len(self.checks)} targets met>"
         )
+
+    def _repr_html_(self) -> str:
+        """What Jupyter shows: the headline, the roster and every target as verified, in
+        percentages, judged by its one-sided bound (`roster`, `checks` have the figures)."""
+        return display.html_block(repr(self)[1:-1], self.html_tables(), [])
+
+    def html_tables(self) -> list[tuple[str, pd.DataFrame]]:
+        """The roster (a line per group and shift, people and cost) and the targets as
+        verified, captioned, for `_repr_html_`."""
+        lines = self.roster
+        roster = pd.DataFrame(
+            {
+                "group": lines["group"],
+                "shift": lines["shift"],
+                "days": lines["days"],
+                "agents": lines["agents"],
+                "paid hours": lines["paid_hours"].map("{:,.1f}".format),
+                f"cost ({self.scenario.costs.currency}/week)": lines["staff_cost"].map(
+                    "{:,.2f}".format
+                ),
+            }
+        )
+        replications = len(self.result.tables)
+        targets = display.targets_table(check_table(self.checks), "judged by")
+        return [
+            ("Roster", roster),
+            (f"Targets on {replications} verification replication(s)", targets),
+        ]
 
     @property
     def roster(self) -> pd.DataFrame:
