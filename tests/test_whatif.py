@@ -4,16 +4,20 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 import warnings
 
 import numpy as np
 import pandas as pd
 import pytest
+import typer
 
 import ccsim
 from ccsim.atomic import OutputError
+from ccsim.cli import simulation
 from ccsim.cli.simulation import variant
 from ccsim.experiment import runner
+from ccsim.experiment.errors import WorkerError
 from ccsim.finance.cost import agent_cost
 from ccsim.model.replication import run_replication
 from ccsim.model.streams import replication_seed
@@ -813,6 +817,30 @@ def test_a_bare_number_a_variant_gives_a_duration_is_warned_as_in_a_file():
     assert (
         len(ccsim.with_changes(s, {"channels.phone.patience": 300}).warnings) == len(s.warnings) + 1
     )
+
+
+def test_a_variants_warning_is_printed_before_the_runs_and_kept_when_one_fails(monkeypatch, capsys):
+    # `ccsim sweep` printed what a variant is warned of after every variant had run: an
+    # hour late on a long sweep, and never when a run failed or the sweep was interrupted
+    def fails(*args, **kwargs):
+        print("running", file=sys.stderr)
+        raise WorkerError("a worker died")
+
+    monkeypatch.setattr(runner, "run", fails)
+    grid = [("targets.phone.service[0].within", [20])]
+    with pytest.raises(typer.Exit) as exit:
+        simulation.sweep(SCENARIOS / "small_shop.yaml", grid, reps=1, seed=1, quiet=True)
+    assert exit.value.exit_code == 1
+    said = capsys.readouterr().err.splitlines()
+    assert said[0].startswith("ccsim: warning: variant targets.phone.service[0].within=20: ")
+    assert said[1:] == ["running", "ccsim: error: a worker died"]
+    with pytest.raises(typer.Exit):  # compare says it the same way
+        simulation.compare(
+            SCENARIOS / "small_shop.yaml", [("slow", {"channels.phone.patience.mean": 300})]
+        )
+    said = capsys.readouterr().err.splitlines()
+    assert said[0].startswith("ccsim: warning: variant 'slow': channels.phone.patience.mean")
+    assert said[1:] == ["running", "ccsim: error: a worker died"]
 
 
 def test_a_warning_many_variants_bring_is_said_once_and_a_roster_table_is_one_value():

@@ -10,7 +10,7 @@ import sys
 import warnings
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, TextIO
 
 import typer
 from rich.table import Table
@@ -54,6 +54,7 @@ from ccsim.scenario import limits, units
 if TYPE_CHECKING:
     import pandas as pd
 
+    from ccsim.experiment.runner import Progress
     from ccsim.scenario.model import Scenario
 
 
@@ -71,6 +72,35 @@ def simulating(quiet: bool) -> Iterator[Any]:
     finally:
         if bar is not None:
             bar.stop()
+
+
+@contextlib.contextmanager
+def _warned_at_once() -> Iterator[None]:
+    """What a variant is warned of (`ScenarioWarning`: `within=20`, closed hours) printed on
+    stderr as it is raised, before the runs — it was printed after the whole sweep, and
+    lost when a run failed or the sweep was interrupted; any other warning as Python
+    shows it."""
+    from ccsim.scenario.problems import ScenarioWarning
+
+    with warnings.catch_warnings():  # (restores showwarning on the way out)
+        warnings.simplefilter("always", ScenarioWarning)
+        python_shows = warnings.showwarning
+
+        def show(
+            message: Warning | str,
+            category: type[Warning],
+            filename: str,
+            lineno: int,
+            file: TextIO | None = None,
+            line: str | None = None,
+        ) -> None:
+            if issubclass(category, ScenarioWarning):
+                err.print(f"ccsim: warning: {message}", markup=False)
+            else:
+                python_shows(message, category, filename, lineno, file, line)
+
+        warnings.showwarning = show
+        yield
 
 
 @app.command()
@@ -294,6 +324,7 @@ def sweep(
     memory_limit: MemoryLimit = None,
     allow_path: AllowPath = None,
     max_file_size: MaxFileSize = None,
+    quiet: Quiet = False,
 ) -> None:
     """What-if sweep: every combination of the --set values, under common random numbers."""
     import ccsim
@@ -305,19 +336,20 @@ def sweep(
     options = {"workers": workers, "scheduler": scheduler, "memory_limit": memory_limit}
     _what_if(
         load_or_exit(scenario, allow_path, max_file_size),
-        lambda s, n, seed: ccsim.sweep(s, grid, n, seed, **options),
+        lambda s, n, seed, progress: ccsim.sweep(s, grid, n, seed, progress=progress, **options),
         reps,
         seed,
         as_json,
         ("grid", grid),
         list(grid),
         "sweep",
+        quiet=quiet,
     )
 
 
 def _what_if(
     s: Scenario,
-    simulate: Callable[[Scenario, int, int], pd.DataFrame],
+    simulate: Callable[[Scenario, int, int, Progress | None], pd.DataFrame],
     reps: int | None,
     seed: int | None,
     as_json: bool,
@@ -325,25 +357,20 @@ def _what_if(
     keys: list[str],
     what: str,
     versus: str = "vs first",
+    quiet: bool = False,
 ) -> None:
     """What `sweep` and `compare` share: the variants simulated (`simulate(s, replications,
-    seed)`, the seed policy's seed) and printed — `--json` with `given` (the grid, or the
-    named variants), or the table side by side (`keys`: the columns naming a variant)."""
+    seed, progress)`, the seed policy's seed, a bar on stderr unless `quiet`) and printed —
+    `--json` with `given` (the grid, or the named variants), or the table side by side
+    (`keys`: the columns naming a variant)."""
     import ccsim
     from ccsim.experiment import seeds
-    from ccsim.scenario.problems import ScenarioWarning
 
     reps = reps or s.simulation.replications
     seed = seeds.resolve(seed, s)
     try:
-        with warnings.catch_warnings(record=True) as caught:  # a variant's (`within=20`)
-            warnings.simplefilter("always", ScenarioWarning)
-            table = simulate(s, reps, seed)
-        for w in caught:
-            if issubclass(w.category, ScenarioWarning):
-                err.print(f"ccsim: warning: {w.message}", markup=False)
-            else:  # (any other as Python would have shown it)
-                warnings.showwarning(w.message, w.category, w.filename, w.lineno)
+        with simulating(quiet) as progress, _warned_at_once():
+            table = simulate(s, reps, seed, progress)
     except ccsim.ScenarioError as exc:
         failed(exc.messages)
     except (WorkerError, ccsim.WorkLimitError, ValueError) as exc:
@@ -427,6 +454,7 @@ def compare(
     memory_limit: MemoryLimit = None,
     allow_path: AllowPath = None,
     max_file_size: MaxFileSize = None,
+    quiet: Quiet = False,
 ) -> None:
     """What-if comparison: named variants beside the scenario as it is, under common
     random numbers, each figure's difference to it with its paired CI."""
@@ -441,7 +469,7 @@ def compare(
     options = {"workers": workers, "scheduler": scheduler, "memory_limit": memory_limit}
     _what_if(
         load_or_exit(scenario, allow_path, max_file_size),
-        lambda s, n, seed: ccsim.compare(s, named, n, seed, **options),
+        lambda s, n, seed, progress: ccsim.compare(s, named, n, seed, progress=progress, **options),
         reps,
         seed,
         as_json,
@@ -449,6 +477,7 @@ def compare(
         ["variant"],
         "comparison",
         "vs as is",
+        quiet=quiet,
     )
 
 
