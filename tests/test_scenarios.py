@@ -156,6 +156,17 @@ def test_a_scenario_written_back_has_no_empty_keys_and_is_the_same(path, tmp_pat
     assert ccsim.load(copy).same_as(s)
 
 
+def test_a_duration_of_zero_is_written_with_its_unit_not_as_quoted_text():
+    # `warmup: '0'` and `stagger: '0'`: a number in quotes, where every other duration is
+    # written with its unit
+    s = ccsim.with_changes(ccsim.load(SCENARIOS / "small_shop.yaml"), {"simulation.warmup": 0})
+    data = YAML(typ="safe").load(s.to_yaml())
+    assert data["simulation"]["warmup"] == "0min"
+    staggers = [b["stagger"] for x in data["shifts"].values() for b in x.get("breaks") or []]
+    assert "0min" in staggers and "0" not in staggers
+    assert ccsim.loads(s.to_yaml()).plain() == s.plain()
+
+
 def test_a_none_in_the_files_own_mapping_is_written_back():
     # `open: {sat: null}` (closed on Saturday) lost its key, and `open: {}` was refused
     s = ccsim.with_changes(

@@ -144,7 +144,10 @@ def is_number(text: str) -> bool:
 
 def exact_duration(minutes: float) -> str:
     """`minutes` as a duration with its unit that reads back exactly (`format_duration`
-    when it does, else the minutes in full, `0.1234567min`)."""
+    when it does, else the minutes in full, `0.1234567min`); none is `0min` (a scenario
+    written with `warmup: '0'`, text in quotes, until 2026-12-07)."""
+    if minutes == 0:
+        return "0min"
     short = format_duration(minutes)
     return short if parse_duration(short) == minutes else f"{minutes!r}min"
 
