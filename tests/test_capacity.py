@@ -9,7 +9,6 @@ import json
 import math
 import re
 import typing
-from html.parser import HTMLParser
 
 import numpy as np
 import openpyxl
@@ -33,6 +32,7 @@ from ccsim.report import capacity as report_capacity
 from ccsim.scenario.calendar import calendar_from, load_calendar, loads_calendar
 from conftest import ROOT
 from test_cli import ccsim as run_cli
+from test_experiment import html_tables
 from test_planner import QUEUE
 from test_report import Formulas
 
@@ -397,6 +397,24 @@ def test_a_plan_and_a_capacity_plan_show_as_one_line_in_a_notebook():
     )
 
 
+def test_a_capacity_plan_shows_its_quarters_as_a_table_in_a_notebook():
+    s = queue()
+    span = calendar_from({"start": "2027-03-22", "weeks": 3, "headcount": {"agents": 1}})
+    cp = ccsim.capacity(s, span, seed=3, replications=3, verify=4, workers=1, max_rosters=2)
+    fragment = cp._repr_html_()
+    [table] = html_tables(fragment)
+    q = cp.quarters
+    assert table.columns.tolist() == [
+        "quarter", "days", "cost (EUR)", "agents: hires", "agents: FTE",
+        "agents: uncovered FTE-weeks",
+    ]  # fmt: skip
+    assert table["quarter"].tolist() == q["quarter"].tolist() == ["2027-Q1", "2027-Q2"]
+    assert table["days"].tolist() == ["10", "11"]  # 22-31 March, 1-11 April
+    assert table["cost (EUR)"].str.replace(",", "").astype(float).tolist() == q["cost"].tolist()
+    assert table["agents: hires"].astype(int).tolist() == q["hires:agents"].tolist()
+    assert f"Hires over the calendar: agents {cp.hires_total['agents']}." in fragment
+
+
 def test_a_roster_budget_reaches_the_plan_of_every_kind_of_week():
     s = queue()
     options = dict(seed=3, replications=4, verify=6, workers=1)
@@ -648,37 +666,6 @@ def test_the_pages_year_rows_add_their_quarters_and_the_total_keeps_the_plans_un
         report_capacity.added(quarters, "quarter", "total"), {"shortfall_fte_weeks": {"a": 0.07}}
     )
     assert total["shortfall_fte_weeks"] == {"a": 0.07} and total["employed_end_fte"] == {"a": 7.0}
-
-
-def html_tables(page: str) -> list[pd.DataFrame]:
-    """The tables of an HTML page as text cells, their first row the header."""
-
-    class Tables(HTMLParser):
-        def __init__(self) -> None:
-            super().__init__()
-            self.tables: list[list[list[str]]] = []
-            self.cell: list[str] | None = None
-
-        def handle_starttag(self, tag: str, attrs: list) -> None:
-            if tag == "table":
-                self.tables.append([])
-            elif tag == "tr":
-                self.tables[-1].append([])
-            elif tag in ("td", "th"):
-                self.cell = []
-
-        def handle_endtag(self, tag: str) -> None:
-            if tag in ("td", "th") and self.cell is not None:
-                self.tables[-1][-1].append("".join(self.cell).strip())
-                self.cell = None
-
-        def handle_data(self, data: str) -> None:
-            if self.cell is not None:
-                self.cell.append(data)
-
-    parser = Tables()
-    parser.feed(page)
-    return [pd.DataFrame(rows[1:], columns=rows[0]) for rows in parser.tables]
 
 
 def test_more_kinds_than_plans_are_interpolated_in_the_workload():

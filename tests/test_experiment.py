@@ -376,35 +376,35 @@ def test_a_results_repr_says_its_targets_met_and_its_weekly_cost():
     )
 
 
-class _Tables(HTMLParser):
-    """The tables of an HTML fragment: rows of cell texts, headings included."""
+def html_tables(page: str) -> list[pd.DataFrame]:
+    """The tables of an HTML page as text cells, their first row the header."""
 
-    def __init__(self):
-        super().__init__()
-        self.tables, self.cell = [], None
+    class Tables(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__()
+            self.tables: list[list[list[str]]] = []
+            self.cell: list[str] | None = None
 
-    def handle_starttag(self, tag, attrs):
-        if tag == "table":
-            self.tables.append([])
-        elif tag == "tr":
-            self.tables[-1].append([])
-        elif tag in ("td", "th"):
-            self.cell = ""
+        def handle_starttag(self, tag: str, attrs: list) -> None:
+            if tag == "table":
+                self.tables.append([])
+            elif tag == "tr":
+                self.tables[-1].append([])
+            elif tag in ("td", "th"):
+                self.cell = []
 
-    def handle_endtag(self, tag):
-        if tag in ("td", "th"):
-            self.tables[-1][-1].append(self.cell)
-            self.cell = None
+        def handle_endtag(self, tag: str) -> None:
+            if tag in ("td", "th") and self.cell is not None:
+                self.tables[-1][-1].append("".join(self.cell).strip())
+                self.cell = None
 
-    def handle_data(self, data):
-        if self.cell is not None:
-            self.cell += data
+        def handle_data(self, data: str) -> None:
+            if self.cell is not None:
+                self.cell.append(data)
 
-
-def html_tables(fragment: str) -> list[list[list[str]]]:
-    parser = _Tables()
-    parser.feed(fragment)
-    return parser.tables
+    parser = Tables()
+    parser.feed(page)
+    return [pd.DataFrame(rows[1:], columns=rows[0]) for rows in parser.tables]
 
 
 def test_a_notebook_shows_a_results_targets_as_a_table():
@@ -416,7 +416,7 @@ def test_a_notebook_shows_a_results_targets_as_a_table():
     fragment = r._repr_html_()
     assert "&#x27;Small shop week&#x27;: 2 replication(s)" in fragment  # escaped
     [table] = html_tables(fragment)
-    assert table[0] == ["target", "mean", "95 % CI", "met"]
+    assert table.columns.tolist() == ["target", "mean", "95 % CI", "met"]
     checks = r.checks()
     expected = [
         [
@@ -427,7 +427,7 @@ def test_a_notebook_shows_a_results_targets_as_a_table():
         ]
         for c in checks.itertuples()
     ]
-    assert table[1:] == expected
+    assert table.values.tolist() == expected
     assert ["yes" if m else "NO" for m in checks["met"]].count("NO") == 1
 
 
@@ -435,12 +435,12 @@ def test_a_notebook_shows_the_periods_met_of_a_target_per_interval():
     r = ccsim.simulate(ccsim.load(SCENARIOS / "peaked_day.yaml"), 1, seed=1, workers=1)
     [table] = html_tables(r._repr_html_())
     [c] = r.checks().itertuples()
-    assert table[0] == ["target", "mean", "95 % CI", "periods met", "met"]
-    assert table[1][3] == (
+    assert table.columns.tolist() == ["target", "mean", "95 % CI", "periods met", "met"]
+    assert table["periods met"].tolist() == [
         f"{c.periods_met} of {c.periods} intervals, worst {c.worst_period} "
         f"{100 * c.worst_mean:.1f} %"
-    )
-    assert table[1][4] == ("yes" if c.met else "NO")
+    ]
+    assert table["met"].tolist() == ["yes" if c.met else "NO"]
 
 
 def test_checks_show_the_bound_that_decided_met():

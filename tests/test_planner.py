@@ -356,20 +356,16 @@ def test_a_notebook_shows_a_plans_roster_its_targets_and_what_it_could_not_meet(
     fragment = result._repr_html_()
     roster, targets = html_tables(fragment)
     currency = s.costs.currency
-    assert roster[0] == [
-        "group",
-        "shift",
-        "days",
-        "agents",
-        "paid hours",
-        f"cost ({currency}/week)",
-    ]
-    assert [int(row[3]) for row in roster[1:]] == result.roster["agents"].tolist()
-    pay = sum(float(row[5].replace(",", "")) for row in roster[1:])
+    assert roster.columns.tolist() == [
+        "group", "shift", "days", "agents", "paid hours", f"cost ({currency}/week)"
+    ]  # fmt: skip
+    assert roster["agents"].astype(int).tolist() == result.roster["agents"].tolist()
+    pay = roster[f"cost ({currency}/week)"].str.replace(",", "").astype(float).sum()
     assert pay == pytest.approx(result.staff_cost, abs=0.005)
-    assert targets[0] == ["target", "mean", "95 % CI", "judged by", "met"]
+    assert targets.columns.tolist() == ["target", "mean", "95 % CI", "judged by", "met"]
     bounds = {c.name: (f"{100 * c.bound:.1f} %", "yes" if c.met else "NO") for c in result.checks}
-    assert {row[0]: (row[3], row[4]) for row in targets[1:]} == bounds
+    shown = targets.set_index("target")
+    assert {k: (row["judged by"], row["met"]) for k, row in shown.iterrows()} == bounds
     assert bounds["email sl_1h ≥ 90%"][1] == "NO"
     reason = html.escape(f"Not met: email sl_1h ≥ 90%: {result.unmet[0].reason}")
     assert reason in fragment

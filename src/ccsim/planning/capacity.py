@@ -24,7 +24,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ccsim.experiment import counts, seeds
+from ccsim.experiment import counts, display, seeds
 from ccsim.finance.cost import fte_cost, money, rounded
 from ccsim.model import arrivals, expected
 from ccsim.model.errors import WorkLimitError
@@ -97,6 +97,26 @@ class CapacityPlan:
             f"{len(self.kinds)} kinds ({planned} planned), {total:,.2f} "
             f"{self.scenario.costs.currency}>"
         )
+
+    def _repr_html_(self) -> str:
+        """What Jupyter shows: the headline and the year by quarter — cost, and per group
+        hires, mean employed FTE and FTE-weeks left uncovered (`months`, `quarters` and
+        `weeks` have every figure)."""
+        q = self.quarters
+        table = pd.DataFrame(
+            {
+                "quarter": q["quarter"],
+                "days": q["days"],
+                f"cost ({self.scenario.costs.currency})": q["cost"].map("{:,.2f}".format),
+            }
+        )
+        for g in self.groups:
+            table[f"{g}: hires"] = q[f"hires:{g}"].astype(int)
+            table[f"{g}: FTE"] = q[f"fte:{g}"].map("{:,.1f}".format)
+            table[f"{g}: uncovered FTE-weeks"] = q[f"shortfall:{g}"].map("{:,.1f}".format)
+        hires = ", ".join(f"{g} {n}" for g, n in self.hires_total.items())
+        notes = [f"Hires over the calendar: {hires}." if hires else "No groups."]
+        return display.html_block(repr(self)[1:-1], [("By quarter", table)], notes)
 
     @cached_property
     def months(self) -> pd.DataFrame:
