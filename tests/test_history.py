@@ -10,7 +10,7 @@ import sys
 import warnings
 from dataclasses import replace
 from datetime import date
-from html import unescape
+from html import escape, unescape
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -27,6 +27,7 @@ from ccsim.model import shifts
 from ccsim.report import history as history_report
 from ccsim.scenario import timegrid
 from conftest import SCENARIOS
+from test_experiment import html_tables
 
 GUARD = 300  # seconds: a hang guard for subprocesses, not a speed assertion
 
@@ -1040,6 +1041,28 @@ def test_a_notebook_shows_a_fit_a_backtest_and_a_scenario_in_a_line(fitted, gene
          "<Result 'Fitted from log.parquet': 1 replication(s), seed 5; "),
     ]:  # fmt: skip
         assert shown.startswith(starts) and len(shown) < 200 and "\n" not in shown, shown
+    # and Jupyter shows the tables: every fitted value but the intraday shares, counted;
+    # every method's errors, shares in points and ASA in seconds
+    fragment = fitted._repr_html_()
+    [table] = html_tables(fragment)
+    e = fitted.estimates
+    listed = e[~e["field"].str.contains(".intraday", regex=False)]
+    assert 0 < len(listed) < len(e)
+    assert table["field"].tolist() == listed["field"].tolist()
+    assert table["n"].astype(int).tolist() == listed["n"].tolist()
+    assert f"{len(e) - len(listed)} intraday shares in `estimates`" in fragment
+    fragment = b._repr_html_()
+    [table] = html_tables(fragment)
+    assert table[["method", "metric"]].values.tolist() == (
+        b.errors[["method", "metric"]].values.tolist()
+    )
+    for row, error in zip(table.to_dict("records"), b.errors.itertuples(), strict=True):
+        if error.metric == "asa_s":
+            assert row["MAE"] == ("" if np.isnan(error.mae) else f"{error.mae:.1f} s")
+        else:
+            assert row["MAE"] == f"{100 * error.mae:.1f} pts"
+            assert row["bias"] == f"{100 * error.bias:+.1f} pts"
+    assert all(escape(note) in fragment for note in b.notes) and b.notes
 
 
 @pytest.mark.parametrize(

@@ -28,7 +28,7 @@ import numpy as np
 import pandas as pd
 
 from ccsim import erlang
-from ccsim.experiment import counts, runner, seeds
+from ccsim.experiment import counts, display, runner, seeds
 from ccsim.experiment.runner import Progress
 from ccsim.history import staffing
 from ccsim.history.log import Log, calendar_day, days_without_contacts
@@ -62,6 +62,34 @@ class Backtest:
             f"<Backtest {self.first} to {self.last}: {len(self.intervals):,} intervals "
             f"({channels}), {self.replications} replication(s)>"
         )
+
+    def _repr_html_(self) -> str:
+        """What Jupyter shows: the headline, each method's mean absolute error and bias
+        per metric (shares in points, ASA in seconds) beside the actual level over the
+        intervals it judged, and the notes (`errors` has the figures)."""
+        e = self.errors
+        share = e["metric"] != "asa_s"
+
+        def shown(x: float, is_share: bool, sign: str = "") -> str:
+            if pd.isna(x):
+                return ""
+            return f"{100 * x:{sign}.1f} pts" if is_share else f"{x:{sign}.1f} s"
+
+        table = pd.DataFrame(
+            {
+                "method": e["method"],
+                "metric": e["metric"],
+                "actual": [
+                    display.percent(x) if s else shown(x, s)
+                    for x, s in zip(e["actual"], share, strict=True)
+                ],
+                "MAE": [shown(x, s) for x, s in zip(e["mae"], share, strict=True)],
+                "bias": [shown(x, s, "+") for x, s in zip(e["bias"], share, strict=True)],
+                "intervals": e["intervals"],
+            }
+        )
+        caption = f"Errors over the intervals of {MIN_OFFERED} or more contacts offered"
+        return display.html_block(repr(self)[1:-1], [(caption, table)], self.notes)
 
     def document(self) -> dict[str, Any]:
         """The `ccsim backtest --json` document (docs/history.md)."""
