@@ -165,7 +165,9 @@ def test_the_capacity_console_shows_which_kinds_were_planned(tmp_path):
     for q in [*doc["months"], *doc["quarters"]]:
         key = q.get("month") or q["quarter"]
         assert periods[key][2] == f"{q['cost']:,.2f}"
-        assert periods[key][3:5] == [f"{q['fte']['generalist']:.1f}", str(q["hires"]["generalist"])]
+        # the document's two decimals as they are (rounded again to one, 8.6478 read 8.7,
+        # not 8.6: a finance walkthrough)
+        assert periods[key][3:5] == [f"{q['fte']['generalist']:.2f}", str(q["hires"]["generalist"])]
     # and the whole span's total, as the workbook's (a finance walkthrough looked for it)
     (total,) = [r for r in rows if r and r[0] == "total (sum of quarters)"]
     assert total[1:3] == ["21", f"{doc['total_cost']:,.2f}"]
@@ -405,13 +407,14 @@ def test_a_capacity_plan_shows_its_quarters_as_a_table_in_a_notebook():
     [table] = html_tables(fragment)
     q = cp.quarters
     assert table.columns.tolist() == [
-        "quarter", "days", "cost (EUR)", "agents: hires", "agents: FTE",
+        "quarter", "days", "cost (EUR)", "agents: hires", "agents: mean FTE employed",
         "agents: uncovered FTE-weeks",
     ]  # fmt: skip
     assert table["quarter"].tolist() == q["quarter"].tolist() == ["2027-Q1", "2027-Q2"]
     assert table["days"].tolist() == ["10", "11"]  # 22-31 March, 1-11 April
     assert table["cost (EUR)"].str.replace(",", "").astype(float).tolist() == q["cost"].tolist()
     assert table["agents: hires"].astype(int).tolist() == q["hires:agents"].tolist()
+    assert table["agents: mean FTE employed"].tolist() == [f"{x:.2f}" for x in q["fte:agents"]]
     assert f"Hires over the calendar: agents {cp.hires_total['agents']}." in fragment
 
 

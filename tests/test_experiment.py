@@ -15,6 +15,7 @@ import pytest
 import ccsim
 from ccsim.experiment import runner as experiment
 from ccsim.measure.confidence import t_interval
+from ccsim.scenario import limits
 from conftest import SCENARIOS
 from test_whatif import TABLED
 
@@ -441,6 +442,14 @@ def test_a_notebook_shows_the_periods_met_of_a_target_per_interval():
         f"{100 * c.worst_mean:.1f} %"
     ]
     assert table["met"].tolist() == ["yes" if c.met else "NO"]
+    # no interval with min_offered contacts: "0 of 0 intervals, worst None" (a review)
+    none = ccsim.with_changes(
+        r.scenario, {"targets.phone.service[0].min_offered": limits.MAX_MIN_OFFERED}
+    )
+    [table] = html_tables(ccsim.simulate(none, 1, seed=1, workers=1)._repr_html_())
+    assert table[["periods met", "met"]].values.tolist() == [
+        ["none judged (no interval with min_offered contacts)", "NO"]
+    ]
 
 
 def test_checks_show_the_bound_that_decided_met():

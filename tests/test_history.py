@@ -22,6 +22,7 @@ import ccsim
 import logs
 from ccsim.atomic import OutputError
 from ccsim.history import backtest, patience, staffing, wrapup
+from ccsim.history import estimates as estimates_module
 from ccsim.history import log as history_log
 from ccsim.model import shifts
 from ccsim.report import history as history_report
@@ -1046,11 +1047,11 @@ def test_a_notebook_shows_a_fit_a_backtest_and_a_scenario_in_a_line(fitted, gene
     fragment = fitted._repr_html_()
     [table] = html_tables(fragment)
     e = fitted.estimates
-    listed = e[~e["field"].str.contains(".intraday", regex=False)]
+    listed = e[~e["field"].str.contains(r"\.intraday\[")]
     assert 0 < len(listed) < len(e)
     assert table["field"].tolist() == listed["field"].tolist()
     assert table["n"].astype(int).tolist() == listed["n"].tolist()
-    assert f"{len(e) - len(listed)} intraday shares in `estimates`" in fragment
+    assert f"{len(e) - len(listed)} intraday shares in the estimates table" in fragment
     fragment = b._repr_html_()
     [table] = html_tables(fragment)
     assert table[["method", "metric"]].values.tolist() == (
@@ -1063,6 +1064,35 @@ def test_a_notebook_shows_a_fit_a_backtest_and_a_scenario_in_a_line(fitted, gene
             assert row["MAE"] == f"{100 * error.mae:.1f} pts"
             assert row["bias"] == f"{100 * error.bias:+.1f} pts"
     assert all(escape(note) in fragment for note in b.notes) and b.notes
+
+
+def test_a_fitted_values_table_lists_all_but_the_profiles_shares_in_readable_figures():
+    # a review: a weekly volume of 12,345 read 1.234e+04, a cv of NaN `nan`, and a channel
+    # named intraday_calls lost every row (its name holds ".intraday")
+    table = pd.DataFrame(
+        {
+            "field": [
+                "arrivals.intraday_calls.weekly",
+                "arrivals.intraday_calls.intraday[mon][9]",
+                "reasons.x.resolve.cv",
+                "channels.intraday_calls.patience.mean",
+            ],
+            "estimate": [12345.6, 0.0812, np.nan, 0.001909],
+            "ci_low": [11000.2, 0.07, np.nan, 0.0],
+            "ci_high": [13700.0, 0.09, np.nan, np.inf],
+            "n": [14, 300, 1, 9],
+            "method": ["m"] * 4,
+            "unit": ["", "", "", "min"],
+        }
+    )
+    rows = estimates_module.listed(table)
+    assert rows["field"].tolist() == [
+        "arrivals.intraday_calls.weekly",
+        "reasons.x.resolve.cv",
+        "channels.intraday_calls.patience.mean",
+    ]
+    assert rows["estimate"].tolist() == ["12,346", "", "0.001909"]
+    assert rows["ci"].tolist() == ["11,000 – 13,700", "", "0 – ∞"]
 
 
 @pytest.mark.parametrize(

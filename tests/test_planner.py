@@ -351,9 +351,12 @@ def test_an_impossible_target_is_unmet_with_its_reason_and_the_rest_is_planned()
 
 def test_a_notebook_shows_a_plans_roster_its_targets_and_what_it_could_not_meet():
     # Jupyter showed one line; the roster, the targets and the reasons took three cells
-    s = ccsim.loads(MESSAGES.format(hours="09:00-10:00"))
+    s = ccsim.with_changes(  # (a name with ": " cut the baseline's line: a review)
+        ccsim.loads(MESSAGES.format(hours="09:00-10:00")), {"name": "Shop: <b>winter</b> & co"}
+    )
     result = planner.plan(s, workers=1, replications=4, verify=6)
     fragment = result._repr_html_()
+    assert "Plan &#x27;Shop: &lt;b&gt;winter&lt;/b&gt; &amp; co&#x27;: " in fragment
     roster, targets = html_tables(fragment)
     currency = s.costs.currency
     assert roster.columns.tolist() == [

@@ -295,7 +295,7 @@ def _print_capacity(doc: dict) -> None:
             per_group = [
                 x
                 for g in groups
-                for x in ("" if m["fte"][g] is None else f"{m['fte'][g]:.1f}", str(m["hires"][g]))
+                for x in ("" if m["fte"][g] is None else f"{m['fte'][g]:.2f}", str(m["hires"][g]))
             ]
             table.add_row(m[key], str(m["days"]), f"{m['cost']:,.2f}", *per_group)
         out.print(table)

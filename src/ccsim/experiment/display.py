@@ -1,7 +1,7 @@
-"""What a notebook cell shows of a run or a plan (`_repr_html_`): its headline and
-tables of its targets and roster, in percentages and whole people; the text repr says
-the headline only (a notebook walkthrough: a run showed one line, its targets took
-another cell)."""
+"""What a notebook cell shows (`_repr_html_`) of a run, a plan, a capacity plan, a fit or
+a backtest: its headline and its tables as text a reader takes in — shares in percent,
+money to the cent; the text repr says the headline only (a notebook walkthrough: a run
+showed one line, its targets took another cell)."""
 
 from __future__ import annotations
 
@@ -23,7 +23,7 @@ def targets_table(checks: pd.DataFrame, bound: str | None = None) -> pd.DataFram
         {
             "target": checks["target"],
             "mean": checks["mean"].map(percent),
-            "95 % CI": [  # (none of one replication)
+            "95 % CI": [  # (none where there is no estimate: a channel without contacts)
                 f"{percent(lo)} – {percent(hi)}" if pd.notna(lo) else ""
                 for lo, hi in zip(checks["ci_low"], checks["ci_high"], strict=True)
             ],
@@ -33,7 +33,7 @@ def targets_table(checks: pd.DataFrame, bound: str | None = None) -> pd.DataFram
         out[bound] = checks["bound"].map(percent)
     if checks["periods"].notna().any():
         out["periods met"] = [
-            "" if pd.isna(n) else f"{m} of {n} {per}s, worst {w} {percent(wm)}"
+            periods(m, n, per, w, wm)
             for m, n, per, w, wm in zip(
                 checks["periods_met"],
                 checks["periods"],
@@ -45,6 +45,17 @@ def targets_table(checks: pd.DataFrame, bound: str | None = None) -> pd.DataFram
         ]
     out["met"] = checks["met"].map({True: "yes", False: "NO"})
     return out
+
+
+def periods(met: object, judged: object, per: str, worst: object, worst_mean: object) -> str:
+    """`8 of 32 intervals, worst mon 07:30 0.0 %`; `none judged` when no period had
+    `min_offered` contacts (it read "0 of 0 intervals, worst None": a review)."""
+    if pd.isna(judged):  # type: ignore[arg-type]
+        return ""
+    if judged == 0:
+        return f"none judged (no {per} with min_offered contacts)"
+    text = f"{met} of {judged} {per}s"
+    return text if worst is None else f"{text}, worst {worst} {percent(worst_mean)}"
 
 
 def html_block(headline: str, tables: list[tuple[str, pd.DataFrame]], notes: list[str]) -> str:

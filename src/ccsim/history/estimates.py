@@ -7,6 +7,7 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
+import pandas as pd
 from scipy import stats
 
 Z = float(stats.norm.ppf(0.975))
@@ -36,6 +37,32 @@ def _short(x: float) -> str:
     if not math.isfinite(x):
         return "∞" if x > 0 else "-∞"
     return f"{x:.4g}"
+
+
+def figure(x: float) -> str:
+    """A fitted value as a reader wants it: four significant digits, a large one whole
+    (12,345, not 1.234e+04), none as an empty cell."""
+    if x != x:  # (NaN: a cv of one observation)
+        return ""
+    if math.isfinite(x) and abs(x) >= 10_000:
+        return f"{x:,.0f}"
+    return _short(x)
+
+
+INTRADAY = r"\.intraday\["  # a profile's shares: 24 a day type, shown as a chart
+
+
+def listed(estimates: pd.DataFrame) -> pd.DataFrame:
+    """The estimates a table lists — every one but the intraday shares — with the
+    estimate and its 95 % CI as text (`figure`): the fit report's and a notebook's."""
+    rows = estimates[~estimates["field"].str.contains(INTRADAY, regex=True)]
+    return rows.assign(
+        estimate=rows["estimate"].map(figure),
+        ci=[
+            f"{figure(a)} – {figure(b)}" if a == a else ""
+            for a, b in zip(rows["ci_low"], rows["ci_high"], strict=True)
+        ],
+    )
 
 
 def wilson(successes: float, n: float) -> tuple[float, float]:

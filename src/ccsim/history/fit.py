@@ -26,7 +26,7 @@ from ccsim.atomic import atomic_file, signed
 from ccsim.experiment import display
 from ccsim.history import anger as anger_fit
 from ccsim.history import durations, patience, staffing, volume, wrapup
-from ccsim.history.estimates import Estimate, wilson
+from ccsim.history.estimates import Estimate, listed, wilson
 from ccsim.history.log import Log, calendar_day, days_without_contacts
 from ccsim.scenario import loader, units, yamlfile
 from ccsim.scenario.model import MAX_TITLE, AngerModel, Scenario
@@ -61,24 +61,13 @@ class Fit:
     def _repr_html_(self) -> str:
         """What Jupyter shows: the headline and every fitted value with its 95 % CI, the
         contacts it rests on and how it was estimated — the intraday shares counted, not
-        listed (`estimates` has them: 24 a day type) — and the period's notes."""
-        e = self.estimates
-        shares = e["field"].str.contains(".intraday", regex=False)
-        number = "{:.4g}".format
-        table = pd.DataFrame(
-            {
-                "field": e["field"],
-                "estimate": e["estimate"].map(number),
-                "95 % CI": [
-                    f"{number(lo)} – {number(hi)}" if pd.notna(lo) else ""
-                    for lo, hi in zip(e["ci_low"], e["ci_high"], strict=True)
-                ],
-                "unit": e["unit"],
-                "n": e["n"],
-                "method": e["method"],
-            }
-        )[~shares]
-        notes = [f"{int(shares.sum())} intraday shares in `estimates`."] if shares.any() else []
+        listed (the estimates table has them: 24 a day type) — and the period's notes."""
+        rows = listed(self.estimates)
+        table = rows[["field", "estimate", "ci", "unit", "n", "method"]].rename(
+            columns={"ci": "95 % CI"}
+        )
+        shares = len(self.estimates) - len(rows)
+        notes = [f"{shares} intraday shares in the estimates table."] if shares else []
         return display.html_block(repr(self)[1:-1], [("Estimates", table)], notes + self.notes)
 
     @cached_property

@@ -112,8 +112,8 @@ class CapacityPlan:
         )
         for g in self.groups:
             table[f"{g}: hires"] = q[f"hires:{g}"].astype(int)
-            table[f"{g}: FTE"] = q[f"fte:{g}"].map("{:,.1f}".format)
-            table[f"{g}: uncovered FTE-weeks"] = q[f"shortfall:{g}"].map("{:,.1f}".format)
+            table[f"{g}: mean FTE employed"] = q[f"fte:{g}"].map("{:,.2f}".format)
+            table[f"{g}: uncovered FTE-weeks"] = q[f"shortfall:{g}"].map("{:,.2f}".format)
         hires = ", ".join(f"{g} {n}" for g, n in self.hires_total.items())
         notes = [f"Hires over the calendar: {hires}." if hires else "No groups."]
         return display.html_block(repr(self)[1:-1], [("By quarter", table)], notes)

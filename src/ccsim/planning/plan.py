@@ -62,14 +62,14 @@ class Plan(Staffing):
         """What Jupyter shows: the roster and targets as verified (`Staffing`), then what
         the plan could not meet and why, how the search went and the Erlang baseline."""
         notes = [f"Not met: {u.name or u.channel + ' ' + u.metric}: {u.reason}" for u in self.unmet]
-        if self.search:
-            minimal = "1-minimal" if self.search.get("one_minimal") else "not 1-minimal"
+        if self.search:  # (not proven is what False says, as the console says it)
+            minimal = "1-minimal" if self.search.get("one_minimal") else "NOT proven 1-minimal"
             notes.append(
                 f"Search: {self.search.get('simulations')} rosters simulated, {minimal}, "
                 f"{self.search.get('seconds', 0):.0f} s."
             )
-        if self.baseline is not None:
-            notes.append(f"Erlang baseline: {repr(self.baseline)[1:-1].split(': ', 1)[1]}.")
+        if self.baseline is not None:  # (its repr was cut at a name's own ": ": a review)
+            notes.append(f"Erlang baseline: {self.baseline.figures()}.")
         return display.html_block(repr(self)[1:-1], self.html_tables(), notes)
 
     def plan_document(self) -> PlanDocument:

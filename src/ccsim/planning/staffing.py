@@ -63,12 +63,15 @@ class Staffing:
     generated_shifts: list[str] = field(default_factory=list)  # start-grid templates used
 
     def __repr__(self) -> str:  # (the dataclass's: tens of thousands of characters)
+        return f"<{type(self).__name__} {self.scenario.name!r}: {self.figures()}>"
+
+    def figures(self) -> str:
+        """`9 people, 22,680.00 EUR/week staff cost, 2 of 3 targets met`."""
         people = sum(self.headcount.values())
         met = sum(c.met for c in self.checks)
         return (
-            f"<{type(self).__name__} {self.scenario.name!r}: {people} people, "
-            f"{self.staff_cost:,.2f} {self.scenario.costs.currency}/week staff cost, "
-            f"{met} of {len(self.checks)} targets met>"
+            f"{people} people, {self.staff_cost:,.2f} {self.scenario.costs.currency}/week "
+            f"staff cost, {met} of {len(self.checks)} targets met"
         )
 
     def _repr_html_(self) -> str:

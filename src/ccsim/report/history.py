@@ -14,6 +14,7 @@ import numpy as np
 from scipy import stats
 
 from ccsim.atomic import atomic_folder
+from ccsim.history import estimates
 from ccsim.history.backtest import METHODS, METRICS, Backtest
 from ccsim.history.fit import Fit
 from ccsim.history.patience import survival
@@ -70,14 +71,7 @@ def fit_charts(fit: Fit) -> dict[str, Any]:
 
 def render_fit(fit: Fit) -> str:
     images = [(title, _png(fig)) for title, fig in fit_charts(fit).items()]
-    rows = fit.estimates.assign(
-        estimate=fit.estimates["estimate"].map(lambda v: f"{v:.4g}"),
-        ci=[
-            f"{a:.4g} – {b:.4g}"
-            for a, b in zip(fit.estimates["ci_low"], fit.estimates["ci_high"], strict=True)
-        ],
-    )
-    rows = rows[~rows["field"].str.contains(r"\.intraday\[")]  # the chart shows those
+    rows = estimates.listed(fit.estimates)  # (the intraday shares: the chart shows those)
     observed = _observed(fit)
     return pages.render(
         "fit.html", fit=fit, images=images, rows=rows.to_dict("records"), observed=observed
