@@ -17,6 +17,7 @@ from types import SimpleNamespace
 import numpy as np
 import pandas as pd
 import pytest
+from ruamel.yaml import YAML
 
 import ccsim
 import logs
@@ -24,9 +25,10 @@ from ccsim.atomic import OutputError
 from ccsim.history import backtest, patience, staffing, wrapup
 from ccsim.history import estimates as estimates_module
 from ccsim.history import log as history_log
+from ccsim.history.log import LogError
 from ccsim.model import shifts
 from ccsim.report import history as history_report
-from ccsim.scenario import timegrid
+from ccsim.scenario import timegrid, units
 from conftest import SCENARIOS
 from test_experiment import html_tables
 
@@ -305,13 +307,16 @@ def test_bad_logs_get_one_clear_message(tmp_path, content, args, code, expected)
 def test_a_log_with_no_valid_contact_says_why_its_rows_were_dropped(tmp_path):
     # "no valid contacts in the log" was all: answered calls without an answer time
     path = tmp_path / "h.csv"
-    path.write_text("channel,arrival,outcome\nphone,2024-01-01 08:00,answered\n")
+    path.write_text("channel,arrival,answer,outcome\nphone,2024-01-01 08:00,,answered\n")
     with pytest.raises(history_log.LogError) as refused:
         ccsim.read_log(path)
     assert [str(m) for m in refused.value.messages] == [
         f"{path}:2: 1 row(s) dropped: answered without a (parsable) answer time",
         f"{path}: no valid contacts in the log",
     ]
+    path.write_text("channel,arrival,outcome\nphone,2024-01-01 08:00,answered\n")  # no column
+    with pytest.raises(history_log.LogError, match=r"h.csv:1: missing column answer: 1 cont"):
+        ccsim.read_log(path)
 
 
 # --- the tables a scenario replays --------------------------------------------------------
@@ -1337,6 +1342,19 @@ def test_abandons_without_an_end_time_stay_in_the_volume_and_the_patience_says_s
     assert f"{unknown:,} abandon(s) without an end time left out" in estimate.method
 
 
+def test_a_backtest_period_past_the_log_is_refused_as_a_fit_period_is(generated, fitted):
+    # a walkthrough: 1999-02-20 to 03-07 of the February log ran, and compared the 9 days
+    # the log has with the scenario's 16: "-52.0 %" of volume
+    with pytest.raises(ValueError) as refused:
+        ccsim.backtest(fitted.scenario, generated, "2024-01-08", "2024-01-31", replications=1)
+    assert str(refused.value).startswith(
+        "the backtest period 2024-01-08 to 2024-01-31 ends after the log, whose contacts "
+        "arrive from 2024-01-01 to 2024-01-1"
+    )
+    with pytest.raises(ValueError, match="period 2023-12-30 to 2024-01-03 starts before the log"):
+        ccsim.backtest(fitted.scenario, generated, "2023-12-30", "2024-01-03", replications=1)
+
+
 def test_a_week_of_a_center_closed_at_weekends_is_fitted_through_its_sunday(generated):
     # Monday-Friday only: the log's last arrival is a Friday, so "--to Sunday" was
     # refused as past the log, and the default period (5 days) as shorter than a week
@@ -1477,6 +1495,23 @@ def test_contacts_outside_the_fitted_opening_hours_are_reported(tmp_path):
     page = history_report.render_fit(ccsim.fit(ccsim.read_log(path)))
     assert "phone: 0.26% of the contacts arrived outside the fitted opening hours." in page
     assert "1 row(s): handle_s &#39;n/a&#39; is not a number of seconds" in page
+
+
+def test_a_fitted_wrapup_is_written_with_its_unit(tmp_path):
+    # `wrapup: {mean: 0.9242}` — a bare number, where every other fitted time reads `…min`
+    rows, t, rng = [], pd.Timestamp("2024-01-01 08:00"), np.random.default_rng(5)
+    for _ in range(120):  # a call, 30-90 s of wrap-up, the next call waiting for it, ...
+        end = t + pd.Timedelta(seconds=int(rng.integers(120, 400)))
+        rows.append(("phone", t - pd.Timedelta(minutes=1), t, end, "answered", "a"))
+        t = end + pd.Timedelta(seconds=int(rng.integers(30, 90)))
+    path = tmp_path / "calls.csv"
+    columns = ["channel", "arrival", "answer", "end", "outcome", "agent"]
+    pd.DataFrame(rows, columns=columns).to_csv(path, index=False)
+    fitted = ccsim.fit(ccsim.read_log(path), first="2024-01-01", last="2024-01-07")
+    written = YAML(typ="safe").load(fitted.to_yaml())["channels"]["phone"]["wrapup"]
+    assert written["mean"].endswith("min")
+    assert 0.5 < units.parse_duration(written["mean"]) < 1.5
+    assert fitted.scenario.channels["phone"].wrapup.mean == units.parse_duration(written["mean"])
 
 
 def test_a_gap_the_agent_filled_with_another_channels_contact_is_not_wrapup():
@@ -1657,20 +1692,23 @@ def test_days_without_contacts_are_said_by_fit_and_backtest(generated, fitted):
     ]
     assert fitted.notes == []  # every day has contacts
     assert history_report.fit_document(week, "x.yaml")["notes"][-1] == week.notes[0]
-    # a backtest reaching past the log's last day, and a channel the scenario lacks
-    other = log.contacts.assign(channel=np.where(log.contacts.index % 4, "phone", "Phone"))
+    # a backtest reaching past the log's last day (in its week: a center closed at
+    # weekends), and a channel the scenario lacks
+    weekdays = log.contacts[log.contacts["arrival"] < pd.Timestamp("2024-01-13")]
+    weekdays = weekdays.reset_index(drop=True)
+    other = weekdays.assign(channel=np.where(weekdays.index % 4, "phone", "Phone"))
     b = ccsim.backtest(
-        fitted.scenario, replace(log, contacts=other), "2024-01-13", "2024-01-16",
+        fitted.scenario, replace(log, contacts=other), "2024-01-11", "2024-01-14",
         replications=1, workers=1,
     )  # fmt: skip
     left = int(
         (other["channel"] == "Phone").sum()
-        - (other[other["arrival"] < pd.Timestamp("2024-01-13")]["channel"] == "Phone").sum()
+        - (other[other["arrival"] < pd.Timestamp("2024-01-11")]["channel"] == "Phone").sum()
     )
     assert f"channel 'Phone' ({left:,} contacts in the period) is not in the scenario" in (
         " ".join(b.notes)
     )
-    assert "no contacts in the log on 2 of the period's 4 days (2024-01-15, 2024-01-16)" in b.notes
+    assert "no contacts in the log on 2 of the period's 4 days (2024-01-13, 2024-01-14)" in b.notes
     e = b.errors.set_index(["method", "metric"])
     assert (e["actual"] >= 0).all() and e.loc[("ccsim", "service_level"), "actual"] <= 1
 
@@ -1957,6 +1995,47 @@ def test_answered_calls_that_name_no_agent_are_said(tmp_path):
     ]
     path.write_text("\n".join([logs.BANK_HEADER, *logs.BANK_ROWS]) + "\n")
     assert ccsim.read_log(path, "bank").notes == []  # every answered call names one
+
+
+def test_a_log_without_agents_or_with_handle_times_in_another_unit_is_said(tmp_path):
+    # a walkthrough: handle_s in minutes fitted handle times 60 times too short, and a log
+    # without an agent column lost wrap-up and staffing, both without a word (and the
+    # fitted file's header still spoke of its staffing table)
+    layout = pd.read_parquet(logs.generated(tmp_path))
+    assert ccsim.read_log(logs.generated(tmp_path)).notes == []
+    minutes = tmp_path / "minutes.csv"
+    layout.assign(handle_s=layout["handle_s"] / 60).to_csv(minutes, index=False)
+    answered = layout[(layout["outcome"] == "answered") & (layout["handle_s"] > 0)]
+    [note] = ccsim.read_log(minutes).notes
+    assert note.startswith("handle_s is 0.0167 times end − answer (the median over ")
+    assert f"over {len(answered):,} answered contacts" in note and "in minutes?" in note
+    ms = tmp_path / "ms.csv"
+    layout.assign(handle_s=layout["handle_s"] * 1000).to_csv(ms, index=False)
+    assert any("is 1e+03 times end − answer" in n and "milliseconds?" in n for n in (
+        ccsim.read_log(ms).notes))  # fmt: skip
+    nobody = tmp_path / "nobody.csv"
+    layout.drop(columns=["agent"]).to_csv(nobody, index=False)
+    fitted = ccsim.fit(ccsim.read_log(nobody), first=logs.FIRST, last="2024-01-07")
+    assert fitted.notes == [
+        "no answered contact names its agent: no wrap-up (gaps between an agent's "
+        "contacts) and no staffing table (agents on duty) are fitted, and a backtest "
+        "cannot replay the log's staffing; give an agent column to fit them"
+    ]
+    assert "staffing" not in fitted.document and "no staffing table" in fitted.to_yaml()
+    with_agents = ccsim.fit(ccsim.read_log(logs.generated(tmp_path)), first=logs.FIRST,
+                            last="2024-01-07")  # fmt: skip
+    assert with_agents.notes == [] and "the agents on duty reconstructed" in with_agents.to_yaml()
+    # and a log without its answer column is said to miss it (every answered row was
+    # dropped as "answered without a (parsable) answer time", then the fit failed)
+    unanswered = tmp_path / "no_answer.csv"
+    layout.drop(columns=["answer"]).to_csv(unanswered, index=False)
+    with pytest.raises(LogError) as refused:
+        ccsim.read_log(unanswered)
+    [message] = refused.value.messages
+    assert str(message).startswith(
+        f"{unanswered}:1: missing column answer: {(layout['outcome'] == 'answered').sum():,} "
+        "contact(s) are answered, and an answered contact's wait ends at its answer time"
+    )
 
 
 def test_a_fit_or_backtest_period_without_contacts_names_the_log_once_and_the_dates(tmp_path):

@@ -158,6 +158,7 @@ def backtest(
     period = log.one_span().between(start, end)
     if period.contacts.empty:
         raise ValueError(f"the log has no contacts from {start.date()} to {end.date()}")
+    log.covers(start, end, "the backtest period")
     days = (end - start).days + 1
     step = s.simulation.interval
     if report_interval < 1 or report_interval != int(report_interval):

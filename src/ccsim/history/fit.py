@@ -100,8 +100,14 @@ class Fit:
             f"{MARK[2:]} from {Path(self.log.source).name}, contacts of "
             f"{self.first.isoformat()} to {self.last.isoformat()} ({len(self.log):,} offered).\n"
             "Comments: each value's 95% confidence interval, sample size and method; the\n"
-            "staffing table is the agents on duty reconstructed from who handled which\n"
-            "contact (docs/history.md). Add targets (and shifts, for `ccsim plan`)."
+            + (
+                "staffing table is the agents on duty reconstructed from who handled which\n"
+                "contact (docs/history.md)."
+                if "staffing" in self.document
+                else "log names no agents: no staffing table (add a roster or staffing) and\n"
+                "no wrap-up were fitted (docs/history.md)."
+            )
+            + " Add targets (and shifts, for `ccsim plan`)."
         )
         tree = _commented(self.document, (), comments)
         tree.yaml_set_start_comment(header)
@@ -144,11 +150,8 @@ def _long_waits(channel: str, kind: str, wait_s: np.ndarray) -> list[str]:
 
 def _period(log: Log, first: date | str | None, last: date | str | None) -> pd.DatetimeIndex:
     """Every date of the fit period: first..last, by default the log's first and last
-    arrival dates. A period reaching past the weeks of the log — from the Monday of its
-    first arrival to the Sunday of its last, so that a center closed at weekends can
-    name its week whole — is refused: the days past it would count as days without
-    contacts, diluting every mean. So is one shorter than a week, whose missing
-    weekdays would get no contacts."""
+    arrival dates. A period reaching past the weeks of the log is refused (`Log.covers`),
+    and so is one shorter than a week, whose missing weekdays would get no contacts."""
     if log.contacts.empty:
         raise ValueError("the log has no contacts")
     span = log.dates()
@@ -157,16 +160,8 @@ def _period(log: Log, first: date | str | None, last: date | str | None) -> pd.D
     shown = f"{start.date()} to {end.date()}"
     if end < start:
         raise ValueError(f"the fit period {shown} ends before it starts")
+    log.covers(start, end, "the fit period")
     monday = span[0] - pd.Timedelta(days=span[0].weekday())
-    sunday = span[-1] + pd.Timedelta(days=6 - span[-1].weekday())
-    if start < monday or end > sunday:
-        sides = [
-            s for s, out in (("starts before", start < monday), ("ends after", end > sunday)) if out
-        ]
-        raise ValueError(
-            f"the fit period {shown} {' and '.join(sides)} the log, whose contacts arrive from "
-            f"{span[0].date()} to {span[-1].date()} (weeks {monday.date()} to {sunday.date()})"
-        )
     dates = pd.date_range(start, end, freq="D")
     if len(dates) < 7:
         raise ValueError(
@@ -223,6 +218,12 @@ def fit(
             f"no contacts on {empty}: fitted as days without contacts (closed); give a "
             "period the log covers if they were not"
         )
+    if c.loc[c["outcome"] == "answered", "agent"].isna().all():  # (said nowhere: a walkthrough)
+        result.notes.append(
+            "no answered contact names its agent: no wrap-up (gaps between an agent's "
+            "contacts) and no staffing table (agents on duty) are fitted, and a backtest "
+            "cannot replay the log's staffing; give an agent column to fit them"
+        )
     channels = sorted(c["channel"].unique())
     for ch in channels:
         mine = (c["channel"] == ch).to_numpy()
@@ -241,7 +242,7 @@ def fit(
         }
         w, est = wrapup.fit(c[mine], f"channels.{ch}.wrapup", log.contacts)
         if w is not None:
-            doc["channels"][ch]["wrapup"] = w.spec()
+            doc["channels"][ch]["wrapup"] = _in_minutes(w.spec())  # (a bare 0.9242: a review)
             found += est
         if kind != "message":
             result.notes += _long_waits(ch, kind, wait[mine])

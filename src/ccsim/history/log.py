@@ -171,6 +171,24 @@ class Log:
         days = self.contacts["arrival"].dt.normalize()
         return pd.date_range(days.min(), days.max(), freq="D")
 
+    def covers(self, start: pd.Timestamp, end: pd.Timestamp, what: str) -> None:
+        """A ValueError when `what` (`the fit period`) reaches past the weeks of the log —
+        from the Monday of its first arrival to the Sunday of its last, so that a center
+        closed at weekends can name its week whole: the days past it would count as days
+        without contacts (a fit's means diluted; a backtest compared 7 days the log does
+        not have with the scenario's volume: "-52 %", a walkthrough)."""
+        span = self.dates()
+        monday = span[0] - pd.Timedelta(days=span[0].weekday())
+        sunday = span[-1] + pd.Timedelta(days=6 - span[-1].weekday())
+        if start < monday or end > sunday:
+            outside = (("starts before", start < monday), ("ends after", end > sunday))
+            sides = [side for side, out in outside if out]
+            raise ValueError(
+                f"{what} {start.date()} to {end.date()} {' and '.join(sides)} the log, whose "
+                f"contacts arrive from {span[0].date()} to {span[-1].date()} (weeks "
+                f"{monday.date()} to {sunday.date()})"
+            )
+
     def problems(self, refused: bool = False) -> list[str]:
         """One line per reason rows were dropped or repaired, with a line of the file:
         what `strict` refuses (`refused`: worded so, not as rows dropped)."""
@@ -860,6 +878,16 @@ def _tidy(
     for col in ("arrival", "answer", "end"):
         c[col] = _times(raw[col], time_format, timezone) if col in raw else pd.NaT
     c["outcome"] = text("outcome").str.lower()
+    if "answer" not in raw and (n := int((c["outcome"] == "answered").sum())):
+        # (every answered row was dropped as "answered without a (parsable) answer time",
+        # and the fit failed for want of observations: a walkthrough)
+        msg = (
+            f"missing column answer: {n:,} contact(s) are answered, and an answered "
+            "contact's wait ends at its answer time (found: "
+            + ", ".join(map(str, list(raw.columns)[:10]))
+            + ")"
+        )
+        raise LogError([Message(name, 1, None, msg)])
     given, unreadable = _seconds(raw, raw.attrs.get("decimal", "."))
     derived = (c["end"] - c["answer"]).dt.total_seconds()
     c["handle_s"] = given.where(given.notna(), derived)
@@ -928,6 +956,7 @@ def _tidy(
         + _minute_notes(ok, bool(given.notna().any()))
     )
     notes += _utc_notes(raw, timezone) + _agentless_notes(ok)
+    notes += _unit_notes(given[~drop], derived[~drop], answered[~drop])
     if c["id"].isna().all():  # without ids, rows alike are contacts alike: kept (until
         # 2026-12-05 dropped: 58 % of a log with times to the minute)
         alike = int(raw.duplicated()[~drop].sum())
@@ -1022,12 +1051,33 @@ def _agentless_notes(contacts: pd.DataFrame) -> list[str]:
     served by NO_SERVER): kept, but the staffing reconstruction cannot count them."""
     answered = contacts[contacts["outcome"] == "answered"]
     missing = int(answered["agent"].isna().sum())
-    if not missing or missing == len(answered):
+    if not missing or missing == len(answered):  # (none names one: the fit says so)
         return []
     return [
         f"{missing:,} answered contact(s) name no agent: kept as answered (their handle "
         "times are fitted), but the staffing a backtest reconstructs from agents leaves "
         "them out"
+    ]
+
+
+UNIT_RATIO = 20.0  # handle_s this many times end − answer, or this many times less: a unit
+
+
+def _unit_notes(given: pd.Series, derived: pd.Series, answered: pd.Series) -> list[str]:
+    """A handle_s column that disagrees with the log's own end − answer by a factor a
+    unit explains (minutes: 1/60, milliseconds: 1,000): said, with what to check (a log
+    in minutes fitted handle times 60 times too short without a word: a walkthrough)."""
+    both = answered.fillna(False).astype(bool) & (given > 0) & (derived > 0)
+    if both.sum() < 20:
+        return []
+    ratio = float((given[both] / derived[both]).median())
+    if 1 / UNIT_RATIO < ratio < UNIT_RATIO:
+        return []
+    unit = "minutes" if ratio < 1 else "milliseconds"
+    return [
+        f"handle_s is {ratio:.3g} times end − answer (the median over {int(both.sum()):,} "
+        f"answered contacts that give both): is it in {unit}? handle_s was used as seconds "
+        "(a column mapping's `unit`: s, min or ms)"
     ]
 
 
