@@ -9,6 +9,7 @@ import json
 import math
 import re
 import typing
+from html import escape
 
 import numpy as np
 import openpyxl
@@ -401,9 +402,28 @@ def test_a_plan_and_a_capacity_plan_show_as_one_line_in_a_notebook():
 
 def test_a_capacity_plan_shows_its_quarters_as_a_table_in_a_notebook():
     s = queue()
-    span = calendar_from({"start": "2027-03-22", "weeks": 3, "headcount": {"agents": 1}})
+    closed = {"dates": [{"from": "2027-04-07", "to": "2027-04-07", "factor": 0}]}  # warned
+    span = calendar_from(
+        {"start": "2027-03-22", "weeks": 3, "headcount": {"agents": 1}, "volume": closed}
+    )
     cp = ccsim.capacity(s, span, seed=3, replications=3, verify=4, workers=1, max_rosters=2)
     fragment = cp._repr_html_()
+    # the calendar's warning, and how each kind was planned, in the document, the notebook
+    # and the workbook (said on stderr only, and nowhere: a finance walkthrough)
+    [warned] = span.warnings
+    doc = cp.document()
+    assert doc["warnings"] == [str(warned)] and escape(f"Calendar warning: {warned}") in fragment
+    planned = [k["search"] for k in doc["kinds"] if k["planned"]]
+    assert planned and all(
+        (k["replications"], k["verify_replications"], "seconds" in k) == (3, 4, False)
+        for k in planned
+    )
+    sheet = report_capacity.workbook(cp)["Assumptions"]
+    said = {row[0]: row[1] for row in sheet.iter_rows(values_only=True)}
+    assert said["calendar warning"] == warned.message
+    assert said["kind 1: how it was planned"].startswith(
+        "3 search and 4 verification replications, "
+    )
     [table] = html_tables(fragment)
     q = cp.quarters
     assert table.columns.tolist() == [

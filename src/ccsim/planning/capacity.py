@@ -116,6 +116,7 @@ class CapacityPlan:
             table[f"{g}: uncovered FTE-weeks"] = q[f"shortfall:{g}"].map("{:,.2f}".format)
         hires = ", ".join(f"{g} {n}" for g, n in self.hires_total.items())
         notes = [f"Hires over the calendar: {hires}." if hires else "No groups."]
+        notes += [f"Calendar warning: {m}" for m in self.calendar.warnings]
         return display.html_block(repr(self)[1:-1], [("By quarter", table)], notes)
 
     @cached_property
@@ -249,6 +250,12 @@ class CapacityPlan:
                 "unmet": [u.name or f"{u.channel} {u.metric}" for u in k.plan.unmet]
                 if k.plan
                 else [],
+                # how it was planned: its plan's search (replications, 1-minimal, …), which
+                # the settings change (nothing in the outputs said so: a walkthrough)
+                # (its seconds left out: the document is the same on any machine)
+                "search": {key: v for key, v in k.plan.search.items() if key != "seconds"}
+                if k.plan is not None
+                else None,
             }
             for i, k in enumerate(self.kinds, start=1)
         ]
@@ -269,6 +276,9 @@ class CapacityPlan:
             "shortfall_weeks": {  # which (the sums alone said nothing to act on)
                 g: [w["week"] for w in weeks if w["shortfall_fte"][g] > 0] for g in groups
             },
+            # what validating the calendar warned of (said on stderr only: a notebook and
+            # the folder had none of it)
+            "warnings": [str(m) for m in self.calendar.warnings],
         }
 
 

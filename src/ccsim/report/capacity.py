@@ -445,6 +445,24 @@ def _assumptions_sheet(ws: Worksheet, cp: CapacityPlan, money: str) -> None:
         ("kinds planned (the others interpolated)", sum(k.planned for k in cp.kinds),
          "--max-plans", None),
     ]  # fmt: skip
+    # how each kind was planned: the settings that change its FTE (a finance walkthrough
+    # could not tell which -n and --verify had made a year: 7.15 FTE at 2, 5.75 at the
+    # defaults), and the prices of the contacts cost line (in no sheet)
+    for i, k in enumerate(cp.kinds, start=1):
+        if k.plan is not None:
+            run = k.plan.search
+            how = (
+                f"{run['replications']} search and {run['verify_replications']} "
+                f"verification replications, {run['simulations']} rosters simulated, "
+                f"{'1-minimal' if run['one_minimal'] else 'NOT proven 1-minimal'}"
+            )
+            rows.append((f"kind {i}: how it was planned", how,
+                         "-n, --verify, --max-rosters, --time-budget", None))  # fmt: skip
+    for channel, price in s.costs.per_contact.items():
+        rows.append((f"{channel}: cost per contact handled", price,
+                     f"scenario: costs.per_contact.{channel}", money))  # fmt: skip
+    for m in cal.warnings:
+        rows.append(("calendar warning", m.message, f"calendar: {m.field or 'the file'}", None))
     ws.append(["assumption", "value", "where it comes from"])
     for label, value, source, number_format in rows:
         ws.append([label, value, source])
