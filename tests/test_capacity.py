@@ -608,12 +608,17 @@ def test_months_and_quarters_have_each_cost_hires_and_month_end_fte_and_add_up(t
             for key, name in names.items():
                 assert f.value(sheet, ws.cell(r, col[name]).coordinate) == period[key], (sheet, key)
                 assert ws.cell(r, col[name]).number_format == money
+            exact = (cp.months if sheet == "Months" else cp.quarters).iloc[r - 2]
             for key, name in per_group.items():
                 value = f.value(sheet, ws.cell(r, col[name]).coordinate)
-                assert value == pytest.approx(period[key]["agents"], abs=1e-9), (sheet, key)
-            assert (
-                f.value(sheet, ws.cell(r, end).coordinate) == period["employed_end_fte"]["agents"]
+                assert round(value, 2) == period[key]["agents"], (sheet, key)
+            # the FTE as the plan has it, shown to two decimals (the document's figures,
+            # already rounded, added up to 0.01 less than the weeks': a walkthrough)
+            assert f.value(sheet, ws.cell(r, end).coordinate) == pytest.approx(
+                exact["employed_end:agents"], abs=1e-9
             )
+            assert round(exact["employed_end:agents"], 2) == period["employed_end_fte"]["agents"]
+            assert ws.cell(r, end).number_format == "0.00"
         labels = [str(ws.cell(r, 1).value) for r in range(1, ws.max_row + 1)]
         totals = [r for r, label in enumerate(labels, start=1) if label.startswith("total")]
         assert totals and all("8 weeks, 2027-11-22 to 2028-01-16" in labels[r - 1] for r in totals)
@@ -626,7 +631,9 @@ def test_months_and_quarters_have_each_cost_hires_and_month_end_fte_and_add_up(t
                 assert ws.cell(r, col[name]).number_format == money  # the sum of weeks' too
             assert f.value(sheet, ws.cell(r, col[per_group["hires"]]).coordinate) == sum(hires)
             uncovered = f.value(sheet, ws.cell(r, col[per_group["shortfall_fte_weeks"]]).coordinate)
-            assert uncovered == pytest.approx(sum(short), abs=0.01)
+            # every total row shows the JSON's figure (the sum of rounded months was 0.01 off)
+            assert uncovered == pytest.approx(cp.weeks["shortfall:agents"].sum(), abs=0.005)
+            assert round(uncovered, 2) == doc["shortfall_fte_weeks"]["agents"]
     # a calendar over two years: each year's part of it under the quarters
     ws = book["Quarters"]
     row = {str(ws.cell(r, 1).value): r for r in range(2, ws.max_row + 1)}

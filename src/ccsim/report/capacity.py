@@ -25,6 +25,7 @@ from ccsim.scenario import units
 from ccsim.version import __version__ as version
 
 if TYPE_CHECKING:
+    import pandas as pd
     from matplotlib.figure import Figure
     from openpyxl import Workbook
     from openpyxl.worksheet.worksheet import Worksheet
@@ -162,9 +163,17 @@ def workbook(cp: CapacityPlan, doc: dict[str, Any] | None = None) -> Workbook:
     weeks = wb.active
     weeks.title = "Weeks"
     totals = _weeks_sheet(weeks, doc, groups, money)
+    _exact(weeks, cp.weeks, {
+        f"{what} FTE {g}": [f"{column}:{g}" for column in columns]
+        for g in groups
+        for what, columns in (("required", ["required"]), ("available", ["productive"]),
+                              ("employed", ["employed"]), ("cover", ["overtime", "temporary"]),
+                              ("shortfall", ["shortfall"]))
+    })  # fmt: skip
     span = _span(doc)
     months = wb.create_sheet("Months")
     rules = _period_sheet(months, "month", doc["months"], groups, money)
+    _exact(months, cp.months, _period_fte(groups, "month"))
     rows = {m["month"]: r for r, m in enumerate(doc["months"], start=2)}
     _total_rows(months, rules, money, 2, months.max_row, f"total, {span} (sum of months)")
     check = [f"total, {span} (sum of weeks)"]  # the Weeks sheet's totals, to reconcile
@@ -177,6 +186,7 @@ def workbook(cp: CapacityPlan, doc: dict[str, Any] | None = None) -> Workbook:
         cell.number_format = months.cell(2, cell.column).number_format
     quarters = wb.create_sheet("Quarters")
     rules = _period_sheet(quarters, "quarter", doc["quarters"], groups, money)
+    _exact(quarters, cp.quarters, _period_fte(groups, "quarter"))
     _quarter_formulas(quarters, rules, months, rows)
     last = quarters.max_row
     years = sorted({q["quarter"][:4] for q in doc["quarters"]})
@@ -193,6 +203,33 @@ def workbook(cp: CapacityPlan, doc: dict[str, Any] | None = None) -> Workbook:
             width = max(len(str(c.value or "")) for c in column[:60])
             ws.column_dimensions[column[0].column_letter].width = min(max(10, width + 2), 40)
     return wb
+
+
+def _period_fte(groups: list[str], label: str) -> dict[str, list[str]]:
+    """A Months or Quarters sheet's FTE headers and the plan's columns that give them."""
+    return {
+        header.format(g=g, end=f"{label} end"): [f"{column}:{g}"]
+        for g in groups
+        for header, column in (("mean FTE employed {g}", "fte"),
+                               ("FTE employed {g} at {end}", "employed_end"),
+                               ("uncovered FTE-weeks {g}", "shortfall"))
+    }  # fmt: skip
+
+
+def _exact(ws: Worksheet, table: pd.DataFrame, columns: dict[str, list[str]]) -> None:
+    """The FTE cells of a sheet's rows (one per row of `table`, from row 2) as the plan
+    has them, shown to two decimals, not the document's figures rounded to two: a column
+    of those added up to 20.42 beside the weeks' 20.43 (a finance walkthrough). A
+    formula (a quarter's sum of its months) is left as it is."""
+    header = _header(ws)
+    for name, parts in columns.items():
+        j = header.index(name) + 1
+        values = table[parts].sum(axis=1).to_numpy(dtype=float)
+        for r, value in enumerate(values, start=2):
+            cell = ws.cell(r, j)
+            if not (isinstance(cell.value, str) and cell.value.startswith("=")):
+                cell.value = float(value)
+            cell.number_format = "0.00"
 
 
 # a week's, month's or quarter's costs, by their JSON keys (the parts of its cost)
