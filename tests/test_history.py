@@ -1260,6 +1260,13 @@ def test_naive_times_beside_times_with_an_offset_stay_local(tmp_path):
     assert clock == [
         f"2024-{d} 09:00:00" for d in ("03-04", "03-05", "04-02", "04-03", "04-04")
     ] + ["2024-04-05 00:00:00"]
+    assert ccsim.read_log(log, str(mapping)).notes == []  # the zone read the offsets
+    # a zone no time needs: it did nothing without a word (a walkthrough)
+    log.write_text("\n".join([rows[0], rows[2], rows[-1]]) + "\n")  # naive, and a date alone
+    assert ccsim.read_log(log, str(mapping)).notes == [
+        "the mapping's timezone Europe/Madrid changed nothing: no arrival time carries an "
+        "offset (Z, +02:00), so every time is read as written, on the center's clock"
+    ]
 
 
 def test_offsets_that_change_with_summer_time_or_an_hour_of_one_digit_are_read(tmp_path):

@@ -427,7 +427,8 @@ def table(path: Path, sep: str = ",", encoding: str = "utf-8") -> pd.DataFrame:
                 if (wide := _wider_than_header(path, sep, encoding)) is not None:
                     line, cells, width = wide
                     msg = (
-                        f"{cells} cells where the header names {width} columns (the wrong "
+                        f"{cells} cells where the header names {width} "
+                        f"column{'s' if width != 1 else ''} (the wrong "
                         "separator, one inside an unquoted cell, or a column without a name?)"
                     )
                     raise LogError([Message(name, line, None, msg)]) from None
@@ -1084,9 +1085,24 @@ def _unit_notes(given: pd.Series, derived: pd.Series, answered: pd.Series) -> li
 def _utc_notes(raw: pd.DataFrame, timezone: str | None) -> list[str]:
     """Arrival times written in UTC (`…Z`, `+00:00`, a UTC Parquet column) and no zone to
     read them in: profiled on UTC hours, said (opening hours came out 05:00–22:00 for a
-    center open 07:00–24:00, without a word)."""
-    if timezone or "arrival" not in raw:
+    center open 07:00–24:00, without a word). And a mapping's `timezone` that no time
+    needs — none carries an offset — said too: it did nothing without a word."""
+    if "arrival" not in raw:
         return []
+    if timezone:
+        values = raw["arrival"]
+        if isinstance(values.dtype, pd.DatetimeTZDtype) or pd.api.types.is_datetime64_any_dtype(
+            values
+        ):
+            return []
+        text = values.astype("string").str.strip()
+        timed = r"\d:\d\d(?::\d\d(?:\.\d+)?)?" + _OFFSET_END  # (a date alone ends "-05")
+        if text.str.contains(timed, regex=True, na=False).any():
+            return []
+        return [
+            f"the mapping's timezone {timezone} changed nothing: no arrival time carries an "
+            "offset (Z, +02:00), so every time is read as written, on the center's clock"
+        ]
     values = raw["arrival"]
     if isinstance(values.dtype, pd.DatetimeTZDtype):
         utc = str(values.dt.tz) in ("UTC", "UTC+00:00", "+00:00")
