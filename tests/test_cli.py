@@ -414,5 +414,10 @@ def test_show_gives_each_channels_patience_and_each_reasons_mix_and_resolution_t
     }
     impatient = ccsim_api.with_changes(s, {"channels.chat.patience": None})
     assert summary.patience_text(impatient.channels["chat"]) == "never abandon"
+    # a fitted mean to three digits: "382.35s", "178.482s" (a walkthrough)
+    fitted = ccsim_api.with_changes(s, {"channels.phone.patience.mean": "6.3725min",
+                                        "reasons.question.resolve.mean": "2.97472min"})  # fmt: skip
+    assert summary.patience_text(fitted.channels["phone"]).startswith("6.37min weibull")
+    assert summary.duration_text(fitted.reasons["question"].resolve) == "2.97min lognormal cv 0.5"
     r = ccsim("show", str(SCENARIOS / "small_shop.yaml"))
     assert r.returncode == 0 and "Reasons" in r.stdout and "patience" in r.stdout, r.stderr

@@ -42,8 +42,8 @@ def targets_text(s: Scenario, channel: str) -> str:
 
 def duration_text(d: Distribution) -> str:
     """`3min exponential`, `8min lognormal cv 0.8`, `4min weibull shape 0.7`, `2min
-    fixed`: a duration's mean, then its distribution."""
-    text = f"{units.format_duration(d.mean)} {d.dist}"
+    fixed`: a duration's mean (to three digits: `6.37min`), then its distribution."""
+    text = f"{units.readable_duration(d.mean)} {d.dist}"
     if d.dist in ("lognormal", "gamma") and d.cv is not None:
         text += f" cv {d.cv:g}"
     if d.dist == "weibull" and d.shape is not None:

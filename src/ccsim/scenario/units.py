@@ -133,6 +133,19 @@ def format_duration(minutes: float) -> str:
     return f"{minutes * 60:g}s"
 
 
+def readable_duration(minutes: float) -> str:
+    """`format_duration` when it is short, else three significant digits in the largest
+    unit that fits: a fitted 6.3725 min is `6.37min`, not `382.35s` (`ccsim show` of a
+    fitted scenario: a walkthrough)."""
+    short = format_duration(minutes)
+    if len(short) <= 6:
+        return short
+    for unit, size in (("d", 1440.0), ("h", 60.0), ("min", 1.0)):
+        if minutes >= size:
+            return f"{minutes / size:.3g}{unit}"
+    return f"{minutes * 60:.3g}s"
+
+
 def is_number(text: str) -> bool:
     """Text Python reads as a float (`1.5`, `1e3`, `inf`)."""
     try:
