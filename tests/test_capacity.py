@@ -826,8 +826,22 @@ BAD = [
         "supervisor: 14}",
         "supervisor: 14, trainee: 3}",
         "headcount.trainee: no group 'trainee' "
-        "in the scenario (it has: generalist, social_team, supervisor)",
+        "in the scenario (expected one of: generalist, social_team, supervisor)",
     ),  # (a Python list before)
+    # a misspelt group: "did you mean", and not also "no starting headcount for supervisor"
+    # (a finance walkthrough: two messages, no hint)
+    (
+        "supervisor: 14}",
+        "supervisr: 14}",
+        "headcount.supervisr: no group 'supervisr' in the scenario (expected one of: "
+        "generalist, social_team, supervisor); did you mean 'supervisor'?",
+    ),
+    # a premium written as a percentage gets the hint a share gets
+    (
+        "temporary_premium: 0.4",
+        "temporary_premium: 40%",
+        "got '40%' (expected a number; for 40 %, write 0.4)",
+    ),
     (
         "start: 2027-01-04",
         "start: 04/01/2027",

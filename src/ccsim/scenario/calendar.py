@@ -10,6 +10,7 @@ the same way: every problem as `file:line: field: message (expected …)`.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Annotated, Any
@@ -25,7 +26,7 @@ from pydantic import (
     model_validator,
 )
 
-from ccsim.scenario import loader, units, yamlfile
+from ccsim.scenario import loader, rules, units, yamlfile
 from ccsim.scenario.limits import (
     DEFAULT_FILE_LIMITS,
     MAX_HANDLING,
@@ -367,22 +368,31 @@ def _twice(loc: Loc, block: Any, start: dt.date, weeks: int) -> list[Problem]:
 def problems(cal: Calendar, s: Scenario) -> list[Problem]:
     """What the calendar names that the scenario does not have."""
     out = []
-    groups = "it has: " + ", ".join(s.groups)
+    groups = list(s.groups)
+
+    def unknown(g: str) -> str:  # (`supervisr`: no "did you mean" until 2026-12-07)
+        return f"no group {g!r} in the scenario {rules.suggest(g, groups)}"
+
     for g in cal.headcount:
         if g not in s.groups:
-            out.append(Problem(("headcount", g), f"no group {g!r} in the scenario ({groups})"))
-    missing = [g for g in s.groups if g not in cal.headcount]
+            out.append(Problem(("headcount", g), unknown(g)))
+    # a group whose name was misspelt is said once: not also as without a headcount
+    meant = {
+        m
+        for g in cal.headcount
+        if g not in s.groups
+        for m in difflib.get_close_matches(g, groups, n=1)
+    }
+    missing = [g for g in s.groups if g not in cal.headcount and g not in meant]
     if missing:
         out.append(Problem(("headcount",), f"no starting headcount for {', '.join(missing)}"))
     if isinstance(cal.attrition_per_month, dict):
         for g in cal.attrition_per_month:
             if g not in s.groups:
-                loc: Loc = ("attrition_per_month", g)
-                out.append(Problem(loc, f"no group {g!r} in the scenario ({groups})"))
+                out.append(Problem(("attrition_per_month", g), unknown(g)))
     for g in cal.hiring.max_per_week:
         if g not in s.groups:
-            msg = f"no group {g!r} in the scenario ({groups})"
-            out.append(Problem(("hiring", "max_per_week", g), msg))
+            out.append(Problem(("hiring", "max_per_week", g), unknown(g)))
     for channel in cal.volume.channels:
         if channel not in s.arrivals:
             has = ", ".join(s.arrivals)

@@ -37,8 +37,9 @@ __all__ = [
 M = TypeVar("M", bound=BaseModel)
 
 
-# shares that may pass 1 (a 130 % overhead), written as a percentage all the same
-OVER_ONE_SHARES = ("overhead", "concurrency_slowdown")
+# shares that may pass 1 (a 130 % overhead), written as a percentage all the same (a
+# calendar's premiums: `temporary_premium: 40%` got no hint, `attrition_per_month: 3%` did)
+OVER_ONE_SHARES = ("overhead", "concurrency_slowdown", "overtime_premium", "temporary_premium")
 
 
 def load(
@@ -487,7 +488,8 @@ def _describe(err: dict, loc: Loc, root: type[BaseModel] = Scenario) -> str:
             re.fullmatch(r"\s*([0-9]+(?:\.[0-9]*)?)\s*%\s*", raw) if isinstance(raw, str) else None
         )
         number = kind.startswith(("float_", "int_"))  # (not a mapping of shares: `mix: "94%"`)
-        if percent and number and _is_share(loc, root):
+        over_one = bool(loc) and loc[-1] in OVER_ONE_SHARES
+        if percent and number and (_is_share(loc, root) or over_one):
             expected += f"; for {percent[1]} %, write {float(percent[1]) / 100:g}"
         thousands = (  # `weekly: 1,200`, as ccsim prints numbers: the commas left out
             re.fullmatch(r"\s*[0-9]{1,3}(,[0-9]{3})+(\.[0-9]+)?\s*", raw)

@@ -57,7 +57,8 @@ def runnable(s: Scenario, file: str | None = None) -> list[Message]:
     ]
 
 
-def _suggest(name: str, options: list[str]) -> str:
+def suggest(name: str, options: list[str]) -> str:
+    """`(expected one of: a, b); did you mean 'b'?` for a name none of `options` is."""
     close = difflib.get_close_matches(name, options, n=1)
     listed = ", ".join(options) if options else "none defined"
     hint = f"; did you mean {close[0]!r}?" if close else ""
@@ -145,7 +146,7 @@ def unknown_names(n: Names) -> list[Problem]:
 
     def judge(loc: Loc, name: object, options: list[str] | None, what: str) -> None:
         if options is not None and isinstance(name, str) and name not in options:
-            out.append(Problem(loc, f"unknown {what} {name!r} {_suggest(name, options)}"))
+            out.append(Problem(loc, f"unknown {what} {name!r} {suggest(name, options)}"))
 
     channels = n.channels
     with_esc = None if channels is None else [*channels, ESCALATION]
@@ -270,7 +271,7 @@ def _replay(s: Scenario) -> list[Problem]:
         unknown = sorted(set(groups.tolist()) - set(s.groups))
         if unknown:
             where = s.staffing.row_of(unknown[0])  # (it named no row)
-            msg = f"{where}: unknown group {unknown[0]!r} {_suggest(unknown[0], list(s.groups))}"
+            msg = f"{where}: unknown group {unknown[0]!r} {suggest(unknown[0], list(s.groups))}"
             out.append(Problem(("staffing",), msg))
         if s.roster:
             msg = "give either a `roster:` (shifts) or `staffing:` (agents per interval), not both"
