@@ -836,6 +836,13 @@ BAD = [
         "headcount.supervisr: no group 'supervisr' in the scenario (expected one of: "
         "generalist, social_team, supervisor); did you mean 'supervisor'?",
     ),
+    # and a misspelt channel (no "did you mean" until 2026-12-07)
+    (
+        "  default: 1.0",
+        "  channels: {emial: {weeks: {30: 1.3}}}\n  default: 1.0",
+        "volume.channels.emial: no arrivals for channel 'emial' in the scenario (expected one "
+        "of: phone, chat, whatsapp, email, social); did you mean 'email'?",
+    ),
     # a premium written as a percentage gets the hint a share gets
     (
         "temporary_premium: 0.4",

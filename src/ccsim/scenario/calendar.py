@@ -395,8 +395,8 @@ def problems(cal: Calendar, s: Scenario) -> list[Problem]:
             out.append(Problem(("hiring", "max_per_week", g), unknown(g)))
     for channel in cal.volume.channels:
         if channel not in s.arrivals:
-            has = ", ".join(s.arrivals)
-            msg = f"no arrivals for channel {channel!r} in the scenario (it has: {has})"
+            has = rules.suggest(channel, list(s.arrivals))
+            msg = f"no arrivals for channel {channel!r} in the scenario {has}"
             out.append(Problem(("volume", "channels", channel), msg))
     for channel, arrivals in s.arrivals.items():
         if arrivals.counts is not None:
