@@ -421,6 +421,14 @@ def test_a_capacity_plan_shows_its_quarters_as_a_table_in_a_notebook():
     sheet = report_capacity.workbook(cp)["Assumptions"]
     said = {row[0]: row[1] for row in sheet.iter_rows(values_only=True)}
     assert said["calendar warning"] == warned.message
+    priced = ccsim.capacity(  # the contacts cost line's prices, per contact offered
+        ccsim.with_changes(s, {"costs.per_contact": {"phone": 0.3}}), span, seed=3,
+        replications=3, verify=4, workers=1, max_rosters=2,
+    )  # fmt: skip
+    book = report_capacity.workbook(priced)["Assumptions"]
+    assert {r[0]: r[1] for r in book.iter_rows(values_only=True)}[
+        "phone: price per contact offered"
+    ] == 0.3
     assert said["kind 1: how it was planned"].startswith(
         "3 search and 4 verification replications, "
     )
@@ -634,6 +642,8 @@ def test_months_and_quarters_have_each_cost_hires_and_month_end_fte_and_add_up(t
             # every total row shows the JSON's figure (the sum of rounded months was 0.01 off)
             assert uncovered == pytest.approx(cp.weeks["shortfall:agents"].sum(), abs=0.005)
             assert round(uncovered, 2) == doc["shortfall_fte_weeks"]["agents"]
+            for name in (per_group["shortfall_fte_weeks"], header[end - 1]):  # (not General:
+                assert ws.cell(r, col[name]).number_format == "0.00"  # 63.17114073006299)
     # a calendar over two years: each year's part of it under the quarters
     ws = book["Quarters"]
     row = {str(ws.cell(r, 1).value): r for r in range(2, ws.max_row + 1)}

@@ -419,5 +419,7 @@ def test_show_gives_each_channels_patience_and_each_reasons_mix_and_resolution_t
                                         "reasons.question.resolve.mean": "2.97472min"})  # fmt: skip
     assert summary.patience_text(fitted.channels["phone"]).startswith("6.37min weibull")
     assert summary.duration_text(fitted.reasons["question"].resolve) == "2.97min lognormal cv 0.5"
+    typed = ccsim_api.with_changes(s, {"reasons.question.resolve.mean": "61.5min"})  # as typed
+    assert summary.duration_text(typed.reasons["question"].resolve) == "61.5min lognormal cv 0.5"
     r = ccsim("show", str(SCENARIOS / "small_shop.yaml"))
     assert r.returncode == 0 and "Reasons" in r.stdout and "patience" in r.stdout, r.stderr

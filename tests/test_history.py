@@ -1267,6 +1267,14 @@ def test_naive_times_beside_times_with_an_offset_stay_local(tmp_path):
         "the mapping's timezone Europe/Madrid changed nothing: no arrival time carries an "
         "offset (Z, +02:00), so every time is read as written, on the center's clock"
     ]
+    # a zone named in the time_format (`%Z`) is read: no note (a review)
+    log.write_text("arrival,outcome,channel\n04/03/2024 08:00 UTC,waiting,phone\n")
+    mapping.write_text(
+        "columns: {arrival: arrival, outcome: outcome, channel: channel}\n"
+        "timezone: Europe/Madrid\ntime_format: '%d/%m/%Y %H:%M %Z'\n"
+    )
+    zoned = ccsim.read_log(log, str(mapping))
+    assert str(zoned.contacts["arrival"].iloc[0]) == "2024-03-04 09:00:00" and zoned.notes == []
 
 
 def test_offsets_that_change_with_summer_time_or_an_hour_of_one_digit_are_read(tmp_path):
@@ -2014,12 +2022,25 @@ def test_a_log_without_agents_or_with_handle_times_in_another_unit_is_said(tmp_p
     layout.assign(handle_s=layout["handle_s"] / 60).to_csv(minutes, index=False)
     answered = layout[(layout["outcome"] == "answered") & (layout["handle_s"] > 0)]
     [note] = ccsim.read_log(minutes).notes
-    assert note.startswith("handle_s is 0.0167 times end − answer (the median over ")
-    assert f"over {len(answered):,} answered contacts" in note and "in minutes?" in note
+    assert note == (
+        f"phone: handle_s is 0.0167 times end − answer on 100% of its {len(answered):,} "
+        "answered contacts that give both: is it in minutes? handle_s was used as seconds "
+        "(a column mapping's `unit`: s, min or ms)"
+    )
     ms = tmp_path / "ms.csv"
     layout.assign(handle_s=layout["handle_s"] * 1000).to_csv(ms, index=False)
-    assert any("is 1e+03 times end − answer" in n and "milliseconds?" in n for n in (
-        ccsim.read_log(ms).notes))  # fmt: skip
+    assert any("phone: handle_s is 1e+03 times end − answer" in n and "milliseconds?" in n
+               for n in ccsim.read_log(ms).notes)  # fmt: skip
+    # e-mails worked for minutes and closed hours later: ratios spread wide, not a unit
+    # (the median alone, 0.0205, was said to be minutes: a review)
+    rng = np.random.default_rng(3)
+    answer = pd.Timestamp("2024-01-01 08:00") + pd.to_timedelta(np.arange(200) * 7, unit="min")
+    mail = pd.DataFrame({
+        "channel": "email", "arrival": answer, "answer": answer, "outcome": "answered",
+        "end": answer + pd.to_timedelta(rng.uniform(2, 8, 200), unit="h"),
+        "handle_s": rng.uniform(180, 600, 200).round()})  # fmt: skip
+    mail.to_csv(tmp_path / "mail.csv", index=False)
+    assert ccsim.read_log(tmp_path / "mail.csv").notes == []
     nobody = tmp_path / "nobody.csv"
     layout.drop(columns=["agent"]).to_csv(nobody, index=False)
     fitted = ccsim.fit(ccsim.read_log(nobody), first=logs.FIRST, last="2024-01-07")
@@ -2043,6 +2064,15 @@ def test_a_log_without_agents_or_with_handle_times_in_another_unit_is_said(tmp_p
         f"{unanswered}:1: missing column answer: {(layout['outcome'] == 'answered').sum():,} "
         "contact(s) are answered, and an answered contact's wait ends at its answer time"
     )
+    # through a mapping that gives none, the mapping is at fault (not the export's line 1)
+    mapping = tmp_path / "m.yaml"
+    mapping.write_text(
+        "columns: {channel: channel, arrival: arrival, end: end, outcome: outcome}\n"
+    )
+    with pytest.raises(LogError) as refused:
+        ccsim.read_log(unanswered, str(mapping))
+    [message] = refused.value.messages
+    assert str(message).startswith(f"{mapping}: columns: the mapping gives no answer: ")
 
 
 def test_a_fit_or_backtest_period_without_contacts_names_the_log_once_and_the_dates(tmp_path):

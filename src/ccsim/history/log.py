@@ -671,6 +671,7 @@ def _mapped(path: Path, mapping_file: Path, limits: FileLimits) -> pd.DataFrame:
     if missing:
         msg = f"the mapping gives no {', '.join(missing)} (required)"
         raise LogError([Message(name, None, "columns", msg)])
+    out.attrs["mapping"] = name
     out.attrs["time_format"] = mapping.time_format
     out.attrs["timezone"] = mapping.timezone
     out.attrs["decimal"] = mapping.decimal
@@ -882,13 +883,15 @@ def _tidy(
     if "answer" not in raw and (n := int((c["outcome"] == "answered").sum())):
         # (every answered row was dropped as "answered without a (parsable) answer time",
         # and the fit failed for want of observations: a walkthrough)
-        msg = (
-            f"missing column answer: {n:,} contact(s) are answered, and an answered "
-            "contact's wait ends at its answer time (found: "
-            + ", ".join(map(str, list(raw.columns)[:10]))
-            + ")"
+        why = (
+            f"{n:,} contact(s) are answered, and an answered contact's wait ends at its answer time"
         )
-        raise LogError([Message(name, 1, None, msg)])
+        if mapping := raw.attrs.get("mapping"):  # (its columns are the mapping's to name)
+            raise LogError(
+                [Message(mapping, None, "columns", f"the mapping gives no answer: {why}")]
+            )
+        found = ", ".join(map(str, list(raw.columns)[:10]))
+        raise LogError([Message(name, 1, None, f"missing column answer: {why} (found: {found})")])
     given, unreadable = _seconds(raw, raw.attrs.get("decimal", "."))
     derived = (c["end"] - c["answer"]).dt.total_seconds()
     c["handle_s"] = given.where(given.notna(), derived)
@@ -957,7 +960,7 @@ def _tidy(
         + _minute_notes(ok, bool(given.notna().any()))
     )
     notes += _utc_notes(raw, timezone) + _agentless_notes(ok)
-    notes += _unit_notes(given[~drop], derived[~drop], answered[~drop])
+    notes += _unit_notes(given[~drop], derived[~drop], answered[~drop], c["channel"][~drop])
     if c["id"].isna().all():  # without ids, rows alike are contacts alike: kept (until
         # 2026-12-05 dropped: 58 % of a log with times to the minute)
         alike = int(raw.duplicated()[~drop].sum())
@@ -1061,25 +1064,33 @@ def _agentless_notes(contacts: pd.DataFrame) -> list[str]:
     ]
 
 
-UNIT_RATIO = 20.0  # handle_s this many times end − answer, or this many times less: a unit
+UNITS = {"minutes": 1 / 60, "milliseconds": 1000.0}  # handle_s ÷ (end − answer), misread
+UNIT_NEAR = 1.25  # a contact's ratio within this factor of a unit's
+UNIT_SHARE = 0.7  # ... for this share of a channel's contacts: the unit, not chance
 
 
-def _unit_notes(given: pd.Series, derived: pd.Series, answered: pd.Series) -> list[str]:
-    """A handle_s column that disagrees with the log's own end − answer by a factor a
-    unit explains (minutes: 1/60, milliseconds: 1,000): said, with what to check (a log
-    in minutes fitted handle times 60 times too short without a word: a walkthrough)."""
+def _unit_notes(
+    given: pd.Series, derived: pd.Series, answered: pd.Series, channel: pd.Series
+) -> list[str]:
+    """A channel's handle_s that is `end − answer` in another unit — minutes (1/60) or
+    milliseconds (1,000) — for most of its contacts: said, with what to check (a log in
+    minutes fitted handle times 60 times too short without a word: a walkthrough). Ratios
+    spread wide are not a unit: an e-mail's worked time against the hours it was open."""
     both = answered.fillna(False).astype(bool) & (given > 0) & (derived > 0)
-    if both.sum() < 20:
-        return []
-    ratio = float((given[both] / derived[both]).median())
-    if 1 / UNIT_RATIO < ratio < UNIT_RATIO:
-        return []
-    unit = "minutes" if ratio < 1 else "milliseconds"
-    return [
-        f"handle_s is {ratio:.3g} times end − answer (the median over {int(both.sum()):,} "
-        f"answered contacts that give both): is it in {unit}? handle_s was used as seconds "
-        "(a column mapping's `unit`: s, min or ms)"
-    ]
+    ratio = np.log((given / derived)[both].astype(float))
+    notes = []
+    for ch, r in ratio.groupby(channel[both]):
+        if len(r) < 20:
+            continue
+        for unit, factor in UNITS.items():
+            near = float((np.abs(r - np.log(factor)) < np.log(UNIT_NEAR)).mean())
+            if near >= UNIT_SHARE:
+                notes.append(
+                    f"{ch}: handle_s is {factor:.3g} times end − answer on {near:.0%} of its "
+                    f"{len(r):,} answered contacts that give both: is it in {unit}? handle_s "
+                    "was used as seconds (a column mapping's `unit`: s, min or ms)"
+                )
+    return notes
 
 
 def _utc_notes(raw: pd.DataFrame, timezone: str | None) -> list[str]:
@@ -1090,14 +1101,13 @@ def _utc_notes(raw: pd.DataFrame, timezone: str | None) -> list[str]:
     if "arrival" not in raw:
         return []
     if timezone:
-        values = raw["arrival"]
-        if isinstance(values.dtype, pd.DatetimeTZDtype) or pd.api.types.is_datetime64_any_dtype(
-            values
-        ):
+        values, how = raw["arrival"], raw.attrs.get("time_format")
+        if pd.api.types.is_datetime64_any_dtype(values):
             return []
-        text = values.astype("string").str.strip()
-        timed = r"\d:\d\d(?::\d\d(?:\.\d+)?)?" + _OFFSET_END  # (a date alone ends "-05")
-        if text.str.contains(timed, regex=True, na=False).any():
+        # the times read with the zone and without it: the same, the zone did nothing (a
+        # look at the text missed `%Z` in a time_format: a review)
+        zoned, naive = _times(values, how, timezone), _times(values, how, None)
+        if not (zoned.isna().all() or zoned.equals(naive)):
             return []
         return [
             f"the mapping's timezone {timezone} changed nothing: no arrival time carries an "

@@ -219,16 +219,15 @@ def _period_fte(groups: list[str], label: str) -> dict[str, list[str]]:
 def _exact(ws: Worksheet, table: pd.DataFrame, columns: dict[str, list[str]]) -> None:
     """The FTE cells of a sheet's rows (one per row of `table`, from row 2) as the plan
     has them, shown to two decimals, not the document's figures rounded to two: a column
-    of those added up to 20.42 beside the weeks' 20.43 (a finance walkthrough). A
-    formula (a quarter's sum of its months) is left as it is."""
+    of those added up to 20.42 beside the weeks' 20.43 (a finance walkthrough). (A
+    quarter's sums of its months are written over them afterwards.)"""
     header = _header(ws)
     for name, parts in columns.items():
         j = header.index(name) + 1
         values = table[parts].sum(axis=1).to_numpy(dtype=float)
         for r, value in enumerate(values, start=2):
             cell = ws.cell(r, j)
-            if not (isinstance(cell.value, str) and cell.value.startswith("=")):
-                cell.value = float(value)
+            cell.value = float(value)
             cell.number_format = "0.00"
 
 
@@ -394,6 +393,8 @@ def _total_rows(
         cell.font = Font(bold=True)
         if rules.get(_header(ws)[cell.column - 1]) == "money":
             cell.number_format = money
+        else:  # (FTE to two decimals, as in its rows: a sum of exact FTE showed 14 digits)
+            cell.number_format = ws.cell(first, cell.column).number_format
 
 
 def _kinds_sheet(ws: Worksheet, doc: dict[str, Any], groups: list[str]) -> None:
@@ -496,7 +497,7 @@ def _assumptions_sheet(ws: Worksheet, cp: CapacityPlan, money: str) -> None:
             rows.append((f"kind {i}: how it was planned", how,
                          "-n, --verify, --max-rosters, --time-budget", None))  # fmt: skip
     for channel, price in s.costs.per_contact.items():
-        rows.append((f"{channel}: cost per contact handled", price,
+        rows.append((f"{channel}: price per contact offered", price,
                      f"scenario: costs.per_contact.{channel}", money))  # fmt: skip
     for m in cal.warnings:
         rows.append(("calendar warning", m.message, f"calendar: {m.field or 'the file'}", None))

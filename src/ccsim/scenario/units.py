@@ -134,11 +134,12 @@ def format_duration(minutes: float) -> str:
 
 
 def readable_duration(minutes: float) -> str:
-    """`format_duration` when it is short, else three significant digits in the largest
-    unit that fits: a fitted 6.3725 min is `6.37min`, not `382.35s` (`ccsim show` of a
-    fitted scenario: a walkthrough)."""
+    """`format_duration`, but where it falls back to seconds for a mean no unit holds to
+    two decimals, three significant digits in the largest unit that fits: a fitted
+    6.3725 min is `6.37min`, not `382.35s` (`ccsim show` of a fitted scenario: a
+    walkthrough); what a user wrote (`61.5min`, `12.25min`) is kept."""
     short = format_duration(minutes)
-    if len(short) <= 6:
+    if not short.endswith("s") or short.endswith("min") or minutes * 60 == round(minutes * 60):
         return short
     for unit, size in (("d", 1440.0), ("h", 60.0), ("min", 1.0)):
         if minutes >= size:
