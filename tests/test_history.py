@@ -2031,6 +2031,14 @@ def test_a_log_without_agents_or_with_handle_times_in_another_unit_is_said(tmp_p
     layout.assign(handle_s=layout["handle_s"] * 1000).to_csv(ms, index=False)
     assert any("phone: handle_s is 1e+03 times end − answer" in n and "milliseconds?" in n
                for n in ccsim.read_log(ms).notes)  # fmt: skip
+    # and a fit of such a log, which lost 80 % of its rows, is refused: it wrote a scenario
+    # of the rest and exited 0 (a walkthrough: half the volume, 733-minute calls)
+    with pytest.raises(ValueError, match=r"^80% of the log's rows were dropped as bad \(most as "
+                       r"handle time longer than 24 h"):  # fmt: skip
+        ccsim.fit(ccsim.read_log(ms), first=logs.FIRST, last="2024-01-07")
+    r = cli("fit", str(ms), "-o", str(tmp_path / "ms.yaml"))
+    assert r.returncode == 1 and not (tmp_path / "ms.yaml").exists()
+    assert r.stderr.splitlines()[-1].startswith(f"ccsim: error: {ms}: 80% of the log's rows")
     # e-mails worked for minutes and closed hours later: ratios spread wide, not a unit
     # (the median alone, 0.0205, was said to be minutes: a review)
     rng = np.random.default_rng(3)
