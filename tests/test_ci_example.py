@@ -95,6 +95,15 @@ def ci(tmp_path_factory):
     return repo, {line: run_line(line, repo) for line in ccsim_lines()}
 
 
+def test_module_runs_in_one_worker(request):
+    """Under `-n auto --dist loadgroup`, xdist marks this module's tests with their group
+    (a node id ending `@ci_example`) and sends them to one worker, so `ci` runs once; a
+    pytest that drops the mark (9.2 with xdist 3.8, pyproject.toml) runs it per worker."""
+    if not getattr(request.config.option, "loadgroup", False):
+        pytest.skip("not a worker of `pytest -n N --dist loadgroup`")
+    assert request.node.nodeid.endswith("@ci_example"), request.node.nodeid
+
+
 def test_workflow_triggers_and_steps():
     doc = workflow()
     on = doc["on"]
