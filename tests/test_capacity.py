@@ -846,6 +846,13 @@ BAD = [
         "headcount.supervisr: no group 'supervisr' in the scenario (expected one of: "
         "generalist, social_team, supervisor); did you mean 'supervisor'?",
     ),
+    # a name like no group's: one message too (its headcount was meant for one of them)
+    (
+        "supervisor: 14}",
+        "team_leads: 14}",
+        "headcount.team_leads: no group 'team_leads' in the scenario (expected one of: "
+        "generalist, social_team, supervisor)",
+    ),
     # and a misspelt channel (no "did you mean" until 2026-12-07)
     (
         "  default: 1.0",

@@ -111,7 +111,7 @@ def added(periods: list[dict[str, Any]], label: str, name: str) -> dict[str, Any
     row: dict[str, Any] = {label: name, "days": sum(p["days"] for p in periods)}
     for key in ("cost", *PARTS):
         row[key] = round(sum(p[key] for p in periods), 2)
-    for _, key, rule in PER_GROUP:
+    for _, key, rule, _ in PER_GROUP:
         groups = periods[-1][key]
         row[key] = {
             g: sum(p[key][g] for p in periods) if rule == "sum"
@@ -162,18 +162,10 @@ def workbook(cp: CapacityPlan, doc: dict[str, Any] | None = None) -> Workbook:
     wb = Workbook()
     weeks = wb.active
     weeks.title = "Weeks"
-    totals = _weeks_sheet(weeks, doc, groups, money)
-    _exact(weeks, cp.weeks, {
-        f"{what} FTE {g}": [f"{column}:{g}" for column in columns]
-        for g in groups
-        for what, columns in (("required", ["required"]), ("available", ["productive"]),
-                              ("employed", ["employed"]), ("cover", ["overtime", "temporary"]),
-                              ("shortfall", ["shortfall"]))
-    })  # fmt: skip
+    totals = _weeks_sheet(weeks, doc, cp.weeks, groups, money)
     span = _span(doc)
     months = wb.create_sheet("Months")
-    rules = _period_sheet(months, "month", doc["months"], groups, money)
-    _exact(months, cp.months, _period_fte(groups, "month"))
+    rules = _period_sheet(months, "month", doc["months"], cp.months, groups, money)
     rows = {m["month"]: r for r, m in enumerate(doc["months"], start=2)}
     _total_rows(months, rules, money, 2, months.max_row, f"total, {span} (sum of months)")
     check = [f"total, {span} (sum of weeks)"]  # the Weeks sheet's totals, to reconcile
@@ -185,8 +177,7 @@ def workbook(cp: CapacityPlan, doc: dict[str, Any] | None = None) -> Workbook:
         cell.font = Font(bold=True)
         cell.number_format = months.cell(2, cell.column).number_format
     quarters = wb.create_sheet("Quarters")
-    rules = _period_sheet(quarters, "quarter", doc["quarters"], groups, money)
-    _exact(quarters, cp.quarters, _period_fte(groups, "quarter"))
+    rules = _period_sheet(quarters, "quarter", doc["quarters"], cp.quarters, groups, money)
     _quarter_formulas(quarters, rules, months, rows)
     last = quarters.max_row
     years = sorted({q["quarter"][:4] for q in doc["quarters"]})
@@ -203,32 +194,6 @@ def workbook(cp: CapacityPlan, doc: dict[str, Any] | None = None) -> Workbook:
             width = max(len(str(c.value or "")) for c in column[:60])
             ws.column_dimensions[column[0].column_letter].width = min(max(10, width + 2), 40)
     return wb
-
-
-def _period_fte(groups: list[str], label: str) -> dict[str, list[str]]:
-    """A Months or Quarters sheet's FTE headers and the plan's columns that give them."""
-    return {
-        header.format(g=g, end=f"{label} end"): [f"{column}:{g}"]
-        for g in groups
-        for header, column in (("mean FTE employed {g}", "fte"),
-                               ("FTE employed {g} at {end}", "employed_end"),
-                               ("uncovered FTE-weeks {g}", "shortfall"))
-    }  # fmt: skip
-
-
-def _exact(ws: Worksheet, table: pd.DataFrame, columns: dict[str, list[str]]) -> None:
-    """The FTE cells of a sheet's rows (one per row of `table`, from row 2) as the plan
-    has them, shown to two decimals, not the document's figures rounded to two: a column
-    of those added up to 20.42 beside the weeks' 20.43 (a finance walkthrough). (A
-    quarter's sums of its months are written over them afterwards.)"""
-    header = _header(ws)
-    for name, parts in columns.items():
-        j = header.index(name) + 1
-        values = table[parts].sum(axis=1).to_numpy(dtype=float)
-        for r, value in enumerate(values, start=2):
-            cell = ws.cell(r, j)
-            cell.value = float(value)
-            cell.number_format = "0.00"
 
 
 # a week's, month's or quarter's costs, by their JSON keys (the parts of its cost)
@@ -260,28 +225,38 @@ def _last_day(doc: dict[str, Any]) -> str:
     return last.isoformat()
 
 
-def _weeks_sheet(ws: Worksheet, doc: dict[str, Any], groups: list[str], money: str) -> dict:
+# a week's FTE columns per group (employed: what the wages pay; shortfall: what nothing
+# covered) and the plan's columns (CapacityPlan.weeks) that add up to each
+WEEK_FTE = (
+    ("required", ("required",)),
+    ("available", ("productive",)),
+    ("employed", ("employed",)),
+    ("cover", ("overtime", "temporary")),
+    ("shortfall", ("shortfall",)),
+)
+
+
+def _weeks_sheet(
+    ws: Worksheet, doc: dict[str, Any], table: pd.DataFrame, groups: list[str], money: str
+) -> dict:
     """A row per week and a total row (the FTE columns of cover and shortfall summed as
-    FTE-weeks); returns the total row's cell of each summed column by its header."""
+    FTE-weeks); returns the total row's cell of each summed column by its header. Its
+    FTE cells hold the plan's own figures (`table`), shown to two decimals, not the
+    document's rounded ones: a column of those added up to 20.42 beside the weeks'
+    20.43 (a finance walkthrough)."""
     header = ["week", "start", "volume factor", "handle-time factor", "shrinkage"]
-    per_group = ["required", "available", "employed", "cover", "shortfall"]
-    for g in groups:  # employed: what the wages pay; shortfall: what nothing covered
-        header += [f"{what} FTE {g}" for what in per_group] + [f"hires decided {g}"]
+    for g in groups:
+        header += [f"{what} FTE {g}" for what, _ in WEEK_FTE] + [f"hires decided {g}"]
     header += [*PARTS.values(), "cost"]
     ws.append(header)
     a, d = _column(ws, PARTS["cost_wages"]), _column(ws, PARTS["cost_contacts"])
-    for i, w in enumerate(doc["weeks"], start=2):
+    exact_weeks = table.to_dict("records")
+    for i, (w, exact) in enumerate(zip(doc["weeks"], exact_weeks, strict=True), start=2):
         start = dt.date.fromisoformat(w["start"])  # a date, not text: it sorts and filters
         row: list[Any] = [w["week"], start, w["volume_factor"], w["handle_factor"], w["shrinkage"]]
         for g in groups:
-            row += [
-                w["required_fte"][g],
-                w["available_fte"][g],
-                w["employed_fte"][g],
-                w["cover_fte"][g],
-                w["shortfall_fte"][g],
-                w["hires"][g],
-            ]
+            row += [float(sum(exact[f"{c}:{g}"] for c in columns)) for _, columns in WEEK_FTE]
+            row.append(w["hires"][g])
         row += [w[key] for key in PARTS]
         row.append(f"=ROUND(SUM({a}{i}:{d}{i}),2)")
         ws.append(row)
@@ -303,56 +278,78 @@ def _weeks_sheet(ws: Worksheet, doc: dict[str, Any], groups: list[str], money: s
     for row_cells in ws.iter_rows(min_row=2, max_row=last, min_col=2, max_col=5):
         row_cells[0].number_format = "yyyy-mm-dd"
         row_cells[3].number_format = "0.0%"
+    _fte_format(ws, [n for n in header if n.startswith(tuple(f"{w} FTE" for w, _ in WEEK_FTE))])
     for cell in ws[last + 1]:
         cell.font = Font(bold=True)
     ws.freeze_panes = "C2"
     return cells
 
 
-# a month's or quarter's columns per group: header, its JSON key, how a total adds it
+# a month's or quarter's columns per group: header, its JSON key, how a total adds it,
+# and the plan's column (CapacityPlan.months, .quarters) of an FTE, written exact
 PER_GROUP = (
-    ("hires decided {g}", "hires", "sum"),
-    ("mean FTE employed {g}", "fte", None),
-    ("FTE employed {g} at {end}", "employed_end_fte", "last"),
-    ("uncovered FTE-weeks {g}", "shortfall_fte_weeks", "sum"),
+    ("hires decided {g}", "hires", "sum", None),
+    ("mean FTE employed {g}", "fte", None, "fte"),
+    ("FTE employed {g} at {end}", "employed_end_fte", "last", "employed_end"),
+    ("uncovered FTE-weeks {g}", "shortfall_fte_weeks", "sum", "shortfall"),
 )
 
 
 def _period_columns(label: str, groups: list[str]) -> list[tuple[str, Any, str | None]]:
-    """(header, value of a period's JSON entry, how totals add it: money, sum, last or
-    None) of the Months or Quarters sheet."""
+    """(header, value of a period from its JSON entry and its row of the plan's table,
+    how totals add it: money, sum, last or None) of the Months or Quarters sheet."""
     end = f"{label} end"
     columns: list[tuple[str, Any, str | None]] = [
-        (label, lambda p: p[label], None),
-        ("days", lambda p: p["days"], "sum"),
+        (label, lambda p, _: p[label], None),
+        ("days", lambda p, _: p["days"], "sum"),
         ("cost", None, "money"),  # the sum of its parts: a formula
     ]
-    columns += [(name, lambda p, k=key: p[k], "money") for key, name in PARTS.items()]
+    columns += [(name, lambda p, _, k=key: p[k], "money") for key, name in PARTS.items()]
     for g in groups:
         columns += [
-            (name.format(g=g, end=end), lambda p, k=key, g=g: p[k][g], rule)
-            for name, key, rule in PER_GROUP
-        ]
+            (
+                name.format(g=g, end=end),
+                (lambda p, _, k=key, g=g: p[k][g]) if exact is None
+                else (lambda _, x, c=f"{exact}:{g}": float(x[c])),
+                rule,
+            )
+            for name, key, rule, exact in PER_GROUP
+        ]  # fmt: skip
     return columns
 
 
 def _period_sheet(
-    ws: Worksheet, label: str, periods: list[dict[str, Any]], groups: list[str], money: str
+    ws: Worksheet,
+    label: str,
+    periods: list[dict[str, Any]],
+    table: pd.DataFrame,
+    groups: list[str],
+    money: str,
 ) -> dict[str, str | None]:
     """A row per month or quarter (days: of the calendar in it — its first and last are
-    part periods), its cost the sum of its parts; returns how totals add each column."""
+    part periods), its cost the sum of its parts, its FTE the plan's own (`table`, as in
+    the Weeks sheet); returns how totals add each column."""
     columns = _period_columns(label, groups)
     ws.append([name for name, _, _ in columns])
     a, d = _column(ws, PARTS["cost_wages"]), _column(ws, PARTS["cost_contacts"])
-    for i, p in enumerate(periods, start=2):
-        ws.append([f"=ROUND(SUM({a}{i}:{d}{i}),2)" if get is None else get(p)
+    for i, (p, exact) in enumerate(zip(periods, table.to_dict("records"), strict=True), start=2):
+        ws.append([f"=ROUND(SUM({a}{i}:{d}{i}),2)" if get is None else get(p, exact)
                    for _, get, _ in columns])  # fmt: skip
     for name, _, rule in columns:
         if rule == "money":
             for (cell,) in ws[f"{_column(ws, name)}2:{_column(ws, name)}{ws.max_row}"]:
                 cell.number_format = money
+    fte = [n for n, _, _ in columns if "FTE" in n and not n.startswith("hires")]
+    _fte_format(ws, fte)
     ws.freeze_panes = "B2"
     return {name: rule for name, _, rule in columns}
+
+
+def _fte_format(ws: Worksheet, names: list[str]) -> None:
+    """The rows of the columns headed `names` shown to two decimals."""
+    for name in names:
+        for (cell,) in ws[f"{_column(ws, name)}2:{_column(ws, name)}{ws.max_row}"]:
+            cell.number_format = "0.00"
 
 
 def _quarter_formulas(

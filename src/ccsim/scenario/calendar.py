@@ -10,7 +10,6 @@ the same way: every problem as `file:line: field: message (expected …)`.
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Annotated, Any
@@ -377,12 +376,7 @@ def problems(cal: Calendar, s: Scenario) -> list[Problem]:
         if g not in s.groups:
             out.append(Problem(("headcount", g), unknown(g)))
     # a group whose name was misspelt is said once: not also as without a headcount
-    meant = {
-        m
-        for g in cal.headcount
-        if g not in s.groups
-        for m in difflib.get_close_matches(g, groups, n=1)
-    }
+    meant = rules.probably_meant(list(cal.headcount), groups)
     missing = [g for g in s.groups if g not in cal.headcount and g not in meant]
     if missing:
         out.append(Problem(("headcount",), f"no starting headcount for {', '.join(missing)}"))
