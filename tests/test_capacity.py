@@ -906,6 +906,24 @@ BAD = [
 ]
 
 
+def test_a_premium_over_double_pay_is_warned_at_its_line(tmp_path):
+    """`overtime_premium: 5`, meant as 5 %, priced overtime at six times the wage without a
+    word (a finance walkthrough); double time (1) is not warned of."""
+    path = tmp_path / "year.yaml"
+    path.write_text(
+        "start: 2027-01-04\nweeks: 8\nheadcount: {a: 1}\ncover:\n"
+        "  overtime_share: 0.1\n  overtime_premium: 5\n  temporary: true\n"
+        "  temporary_premium: 1\n"
+    )
+    [warned] = load_calendar(path).warnings
+    assert (warned.line, warned.field) == (6, "cover.overtime_premium")
+    assert warned.message == (
+        "5 prices an overtime hour at 6× the wage (500 % on top); for 5 %, write 0.05"
+    )
+    path.write_text(path.read_text().replace("premium: 5", "premium: 0.5"))
+    assert load_calendar(path).warnings == []
+
+
 def test_a_date_range_over_part_of_a_week_is_warned_at_its_line(tmp_path):
     """A calendar's values are per week: a one-day closure at factor 0 emptied its whole
     week, and a four-day peak set two weeks at the peak, silently (a finance

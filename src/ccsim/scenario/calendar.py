@@ -293,6 +293,23 @@ def partial_weeks(cal: Calendar, s: Scenario | None = None) -> list[Problem]:
     return out
 
 
+def high_premiums(cal: Calendar) -> list[Problem]:
+    """Warnings for a premium over 1 (more than double pay): `overtime_premium: 5`, meant
+    as 5 %, priced every hour of cover at six times the wage without a word (a finance
+    walkthrough); double time (1) is an ordinary premium."""
+    out = []
+    priced = {"overtime_premium": "an overtime hour", "temporary_premium": "a temporary hour"}
+    for key, what in priced.items():
+        value = getattr(cal.cover, key)
+        if value > 1:
+            msg = (
+                f"{value:g} prices {what} at {1 + value:g}× the wage ({100 * value:g} % on "
+                f"top); for {value:g} %, write {value / 100:g}"
+            )
+            out.append(Problem(("cover", key), msg, warning=True))
+    return out
+
+
 DAY = units.MINUTES_PER_DAY
 
 
@@ -471,7 +488,8 @@ def calendar_from(
         raise ScenarioError([Message(name, 1, None, msg)])
     cal = loader.validate_model(Calendar, data, name, lines)
     found = week_problems(cal) + (problems(cal, scenario) if scenario is not None else [])
-    warned = loader.in_file_order(loader.locate(partial_weeks(cal, scenario), name, lines))
+    warnings = partial_weeks(cal, scenario) + high_premiums(cal)
+    warned = loader.in_file_order(loader.locate(warnings, name, lines))
     if found:
         raise ScenarioError(loader.in_file_order(loader.locate(found, name, lines)), warned)
     cal._warnings = tuple(warned)
