@@ -438,11 +438,18 @@ def test_a_capacity_plan_shows_its_quarters_as_a_table_in_a_notebook():
         "quarter", "days", "cost (EUR)", "agents: hires", "agents: mean FTE employed",
         "agents: uncovered FTE-weeks",
     ]  # fmt: skip
-    assert table["quarter"].tolist() == q["quarter"].tolist() == ["2027-Q1", "2027-Q2"]
-    assert table["days"].tolist() == ["10", "11"]  # 22-31 March, 1-11 April
-    assert table["cost (EUR)"].str.replace(",", "").astype(float).tolist() == q["cost"].tolist()
-    assert table["agents: hires"].astype(int).tolist() == q["hires:agents"].tolist()
-    assert table["agents: mean FTE employed"].tolist() == [f"{x:.2f}" for x in q["fte:agents"]]
+    # and a total row, as the report's (the notebook had none: a finance walkthrough)
+    assert table["quarter"].tolist() == [*q["quarter"], "total, 3 weeks"]
+    assert q["quarter"].tolist() == ["2027-Q1", "2027-Q2"]
+    assert table["days"].tolist() == ["10", "11", "21"]  # 22-31 March, 1-11 April
+    cost = table["cost (EUR)"].str.replace(",", "").astype(float).tolist()
+    assert cost == [*q["cost"], doc["total_cost"]] and doc["total_cost"] > 0
+    hires = table["agents: hires"].astype(int).tolist()
+    assert hires == [*q["hires:agents"], doc["hires_total"]["agents"]]
+    fte = table["agents: mean FTE employed"].tolist()
+    assert fte == [*(f"{x:.2f}" for x in q["fte:agents"]), ""]
+    uncovered = table["agents: uncovered FTE-weeks"].tolist()
+    assert uncovered[-1] == f"{doc['shortfall_fte_weeks']['agents']:.2f}"
     assert f"Hires over the calendar: agents {cp.hires_total['agents']}." in fragment
 
 

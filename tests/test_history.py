@@ -1707,6 +1707,12 @@ def test_days_without_contacts_are_said_by_fit_and_backtest(generated, fitted):
     ]
     assert fitted.notes == []  # every day has contacts
     assert history_report.fit_document(week, "x.yaml")["notes"][-1] == week.notes[0]
+    # and the fitted file says so (its comments said nothing of it: a walkthrough)
+    text = week.to_yaml()
+    assert "# Note: no contacts on 6 of the period's 7 days (2024-01-02," in text
+    assert "#   3 more): fitted as days without contacts (closed)" in text
+    assert ccsim.loads(text).arrivals == week.scenario.arrivals
+    assert "# Note" not in fitted.to_yaml()
     # a backtest reaching past the log's last day (in its week: a center closed at
     # weekends), and a channel the scenario lacks
     weekdays = log.contacts[log.contacts["arrival"] < pd.Timestamp("2024-01-13")]

@@ -12,6 +12,7 @@ the report (docs/history.md).
 from __future__ import annotations
 
 import math
+import textwrap
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
@@ -109,6 +110,9 @@ class Fit:
             )
             + " Add targets (and shifts, for `ccsim plan`)."
         )
+        for note in self.notes:  # the file keeps what the fit said (days fitted as closed)
+            if not note.startswith("no answered contact names its agent"):  # (said above)
+                header += "\n" + "\n  ".join(textwrap.wrap(f"Note: {note}", 86))
         tree = _commented(self.document, (), comments)
         tree.yaml_set_start_comment(header)
         return yamlfile.dump(tree, width=100)

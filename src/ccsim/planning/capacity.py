@@ -100,8 +100,8 @@ class CapacityPlan:
 
     def _repr_html_(self) -> str:
         """What Jupyter shows: the headline and the year by quarter — cost, and per group
-        hires, mean employed FTE and FTE-weeks left uncovered (`months`, `quarters` and
-        `weeks` have every figure)."""
+        hires, mean employed FTE and FTE-weeks left uncovered — with a total row (`months`,
+        `quarters` and `weeks` have every figure)."""
         q = self.quarters
         table = pd.DataFrame(
             {
@@ -110,10 +110,21 @@ class CapacityPlan:
                 f"cost ({self.scenario.costs.currency})": q["cost"].map("{:,.2f}".format),
             }
         )
-        for g in self.groups:
+        total = {  # as the report's total row: no mean FTE, the weeks' own uncovered sum
+            "quarter": f"total, {len(self.weeks)} weeks",
+            "days": int(q["days"].sum()),
+            table.columns[2]: f"{self.total_cost:,.2f}",
+        }
+        for g, st in self.groups.items():
             table[f"{g}: hires"] = q[f"hires:{g}"].astype(int)
             table[f"{g}: mean FTE employed"] = q[f"fte:{g}"].map("{:,.2f}".format)
             table[f"{g}: uncovered FTE-weeks"] = q[f"shortfall:{g}"].map("{:,.2f}".format)
+            total |= {
+                f"{g}: hires": self.hires_total[g],
+                f"{g}: mean FTE employed": "",
+                f"{g}: uncovered FTE-weeks": f"{float(st.shortfall.sum()):,.2f}",
+            }
+        table = pd.concat([table, pd.DataFrame([total])], ignore_index=True)
         hires = ", ".join(f"{g} {n}" for g, n in self.hires_total.items())
         notes = [f"Hires over the calendar: {hires}." if hires else "No groups."]
         notes += [f"Calendar warning: {m}" for m in self.calendar.warnings]
