@@ -430,6 +430,11 @@ def test_a_notebook_shows_a_results_targets_as_a_table():
     ]
     assert table.values.tolist() == expected
     assert ["yes" if m else "NO" for m in checks["met"]].count("NO") == 1
+    # one replication has no spread: no CI, where it showed `90.7 % – 90.7 %` (a review)
+    one = ccsim.simulate(s, 1, seed=1, workers=1)
+    assert (one.checks()["ci_low"] == one.checks()["mean"]).all()  # (the JSON's, as before)
+    [table] = html_tables(one._repr_html_())
+    assert set(table["95 % CI"]) == {"none (1 replication)"}
 
 
 def test_a_notebook_shows_the_periods_met_of_a_target_per_interval():

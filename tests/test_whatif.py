@@ -339,6 +339,27 @@ def test_the_sweep_console_shows_the_cost_and_no_abandon_rate_where_nobody_can_a
     assert len([line for line in rows if "total_cost / week" in line]) == 2
 
 
+def test_one_replication_shows_no_ci_in_run_and_compare(tmp_path):
+    """One replication has no spread; its CIs were shown zero-wide (`90.7%–90.7%`) as if
+    exact, in `run` (targets, occupancy, the HTML report) and in `compare` (the paired
+    difference too)."""
+    shop = str(SCENARIOS / "small_shop.yaml")
+    r = cli("run", shop, "-n", "1", "-w", "1", "-q", "--out", str(tmp_path / "one"), "--report")
+    assert r.returncode == 0, r.stderr
+    rows = [line for line in r.stdout.splitlines() if "│" in line and "%" in line]
+    assert rows and all("none (1 replication)" in line for line in rows), r.stdout
+    assert not re.search(r"(\d+\.\d%)–\1", r.stdout), r.stdout
+    page = (tmp_path / "one" / "report.html").read_text(encoding="utf-8")
+    assert page.count("<td>none (1 replication)</td>") == 6  # small_shop's six targets
+    r = cli("compare", shop, "--variant", "more: roster[0].agents=9", "-n", "1", "-w", "1", "-q")
+    assert r.returncode == 0, r.stderr
+    rows = [line.split("│") for line in r.stdout.splitlines() if "│ sl_30s" in line]
+    assert [row[-3].strip() for row in rows] == ["none (1 replication)"] * 2, r.stdout
+    assert re.fullmatch(r"\+\d+\.\d pts \(1 replication: no CI\)", rows[1][-2].strip())
+    r = cli("run", shop, "-n", "2", "-w", "1", "-q")  # two: a CI
+    assert "none (1 replication)" not in r.stdout and re.search(r"\d%–\d", r.stdout)
+
+
 def test_a_later_combination_equal_to_the_first_shows_its_difference_of_nothing():
     """`roster[0].agents=4,4`: the second combination's "vs first" was blank, as if it
     were the first (the console matched the first by its values)."""

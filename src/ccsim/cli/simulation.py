@@ -47,6 +47,7 @@ from ccsim.cli.common import (
     progress_bar,
     say_written,
 )
+from ccsim.experiment.display import ci_text
 from ccsim.experiment.errors import WorkerError
 from ccsim.model.errors import WorkLimitError
 from ccsim.scenario import limits, units
@@ -381,7 +382,7 @@ def _what_if(
         print_json({**doc, "rows": rows})
         return
     title = f"{s.name}: what-if {what}, {reps} replication(s), seed {seed}"
-    out.print(_side_by_side(s, table, keys, title, versus))
+    out.print(_side_by_side(s, table, keys, title, reps, versus))
 
 
 def variant(value: Any) -> tuple[str, dict[str, Any]]:
@@ -486,11 +487,13 @@ def _side_by_side(
     table: pd.DataFrame,
     keys: list[str],
     title: str,
+    replications: int,
     versus: str = "vs first",
 ) -> Table:
     """The console table of a sweep or comparison: per variant (its `keys` columns) the
     service levels, abandon rates and costs (`_swept`), each with its CI and its paired
-    difference to the first variant (`_difference`), blank for the first."""
+    difference to the first variant (`_difference`), blank for the first; no CI of one
+    replication."""
     view = Table(title=title)
     figures = ("estimate", "95% CI", f"{versus} (paired 95% CI)")
     for col in [*keys, "channel", "metric", *figures]:
@@ -507,11 +510,8 @@ def _side_by_side(
         values = list(row[1 : len(keys) + 1])
         money = row.metric.endswith("_cost")  # staff's is the same in every replication
         estimate = f"{row.mean:,.2f} {s.costs.currency}" if money else f"{row.mean:.1%}"
-        spread = (
-            f"{row.ci_low:,.2f}–{row.ci_high:,.2f}"
-            if money
-            else f"{row.ci_low:.1%}–{row.ci_high:.1%}"
-        )
+        form = (lambda x: f"{x:,.2f}") if money else (lambda x: f"{x:.1%}")
+        spread = ci_text(row.ci_low, row.ci_high, replications, form, "–")
         paired = (row.diff, row.diff_low, row.diff_high)
         view.add_row(
             *map(str, values),
@@ -519,12 +519,12 @@ def _side_by_side(
             f"{row.metric} / week" if money else row.metric,
             estimate,
             "" if row.ci_low == row.ci_high and money else spread,
-            "" if row.Index < first else _difference(*paired, money),
+            "" if row.Index < first else _difference(*paired, money, replications),
         )
     return view
 
 
-def _difference(diff: float, low: float, high: float, money: bool) -> str:
+def _difference(diff: float, low: float, high: float, money: bool, replications: int) -> str:
     """A variant's difference to the first, with its paired CI: `+2.1 pts (+0.7 to
     +3.4)`, `+1,404.00` (no CI when it is the same in every replication); `n/a` for a
     figure this variant or the first did not measure in every replication (no contact of
@@ -532,8 +532,10 @@ def _difference(diff: float, low: float, high: float, money: bool) -> str:
     if not math.isfinite(diff):
         return "n/a (not measured in every replication)"
     if money:  # (to the cent: a total cost's difference can be the same in every week)
-        exact = f"{low:+,.2f}" == f"{high:+,.2f}"
+        exact = f"{low:+,.2f}" == f"{high:+,.2f}" or replications < 2
         return f"{diff:+,.2f}" + ("" if exact else f" ({low:+,.2f} to {high:+,.2f})")
+    if replications < 2:
+        return f"{100 * diff:+.1f} pts (1 replication: no CI)"
     return f"{100 * diff:+.1f} pts ({100 * low:+.1f} to {100 * high:+.1f})"
 
 

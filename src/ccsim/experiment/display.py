@@ -15,16 +15,31 @@ def percent(x: object) -> str:
     return "" if x is None or pd.isna(x) else f"{100 * float(x):.1f} %"  # type: ignore[arg-type]
 
 
-def targets_table(checks: pd.DataFrame, bound: str | None = None) -> pd.DataFrame:
+ONE_REPLICATION = "none (1 replication)"
+
+
+def ci_text(low: object, high: object, replications: int, shown=percent, dash=" – ") -> str:
+    """A 95 % CI as `81.2 % – 84.0 %`; `none (1 replication)` where one replication gives
+    no spread (it was shown zero-wide, `88.5 % – 88.5 %`, as if exact: a review); empty
+    where there is no estimate (a channel without contacts)."""
+    if low is None or pd.isna(low):  # type: ignore[arg-type]
+        return ""
+    return ONE_REPLICATION if replications < 2 else f"{shown(low)}{dash}{shown(high)}"
+
+
+def targets_table(
+    checks: pd.DataFrame, bound: str | None = None, replications: int = 2
+) -> pd.DataFrame:
     """The rows of `Result.checks()` as a reader wants them: the target as written, the
-    mean with its 95 % CI, the value compared with the goal when it is not the mean
-    (`bound`: its heading), the periods met of a target per day or interval, met or not."""
+    mean with its 95 % CI (over `replications`), the value compared with the goal when it
+    is not the mean (`bound`: its heading), the periods met of a target per day or
+    interval, met or not."""
     out = pd.DataFrame(
         {
             "target": checks["target"],
             "mean": checks["mean"].map(percent),
-            "95 % CI": [  # (none where there is no estimate: a channel without contacts)
-                f"{percent(lo)} – {percent(hi)}" if pd.notna(lo) else ""
+            "95 % CI": [
+                ci_text(lo, hi, replications)
                 for lo, hi in zip(checks["ci_low"], checks["ci_high"], strict=True)
             ],
         }

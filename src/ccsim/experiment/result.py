@@ -64,7 +64,8 @@ class Result:
         if not self.tables:
             return display.html_block(headline, [], [])
         checks = self.checks()
-        tables = [("Targets, by the mean over replications", display.targets_table(checks))]
+        targets = display.targets_table(checks, replications=len(self.tables))
+        tables = [("Targets, by the mean over replications", targets)]
         return display.html_block(headline, tables if len(checks) else [], [])
 
     def __add__(self, other: Result) -> Result:

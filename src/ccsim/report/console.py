@@ -12,6 +12,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from ccsim.experiment.display import ci_text
 from ccsim.experiment.document import AbandonLimit, ChannelResult, RunDocument, ServiceResult
 from ccsim.planning.document import BaselineResult, PlanDocument
 from ccsim.scenario import summary, units
@@ -224,7 +225,7 @@ def render_run(doc: RunDocument, console: Console, messages: Collection[str] = (
             cells = ["-", "", "", "", *([""] if judged else [])] if line is None else [
                 line.label,
                 _pct(line.mean),
-                f"{_pct(line.ci[0])}–{_pct(line.ci[1])}" if line.mean is not None else "",
+                ci_text(*line.ci, doc.replications, _pct, "–") if line.mean is not None else "",
                 *([_pct(line.bound) if line.bound is not None else ""] if judged else []),
                 Text("✓", "green") if line.met else Text("✗", "red"),
             ]  # fmt: skip
@@ -277,7 +278,7 @@ def render_run(doc: RunDocument, console: Console, messages: Collection[str] = (
             str(g.agents),
             f"{g.paid_hours:,.1f}",
             _pct(occ.mean),
-            f"{_pct(occ.ci[0])}–{_pct(occ.ci[1])}",
+            ci_text(*occ.ci, doc.replications, _pct, "–"),
             "—" if late is None else f"{late:,.1f}",
         )
     console.print(groups)

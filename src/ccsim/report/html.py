@@ -8,6 +8,7 @@ import base64
 
 from markupsafe import Markup
 
+from ccsim.experiment.display import ci_text
 from ccsim.report import charts, pages
 from ccsim.report.console import bound_heading, format_seconds, target_lines
 from ccsim.report.model import Report
@@ -30,7 +31,7 @@ def target_rows(report: Report) -> list[dict[str, object]]:
                     "channel": channel,
                     "target": line.label,
                     "estimate": _pct(line.mean),
-                    "ci": f"{_pct(line.ci[0])} – {_pct(line.ci[1])}",
+                    "ci": ci_text(*line.ci, doc.replications, _pct),
                     "bound": _pct(line.bound) if line.bound is not None else "",
                     "mark": _mark(line.met, "met" if line.met else "missed"),
                     "asa": asa,
