@@ -207,6 +207,7 @@ def backtest(
         f"{gap:g} min), {on_duty['agents'].sum() * step / 60:,.0f} agent-hours in the period",
         "arrivals: the period's own, exactly as many per interval as the log shows",
     ]
+    notes += _unpredicted(table)
     notes += _volumes(period, pd.date_range(start, end, freq="D"), channels, s)
     notes += _left_out(period.contacts["channel"], channels, s)
     if empty := days_without_contacts(
@@ -418,6 +419,34 @@ def _analytic_at(method, rate, aht, patience, n, within) -> tuple[float, float, 
         return 1.0, 0.0, np.nan
     r = erlang.erlang_a(rate, aht, patience, n, within)
     return r.p_abandon, r.service_level, 60 * r.asa
+
+
+def _unpredicted(table: pd.DataFrame) -> list[str]:
+    """Per method and metric, the intervals judged (≥ MIN_OFFERED offered, an actual
+    figure) that the method gives no figure for, and so are left out of its error: Erlang
+    A's ASA with under half an agent on duty (nobody answered) was left out without a word
+    (a walkthrough), and its error then stood on fewer intervals than ccsim's."""
+    use = table[table["offered"] >= MIN_OFFERED]
+    out = []
+    for method in METHODS:
+        for m in METRICS:
+            actual = np.isfinite(use[f"actual_{m}"].to_numpy(float))
+            predicted = use[f"{method}_{m}"].to_numpy(float)
+            endless = int((actual & np.isinf(predicted)).sum())
+            unanswered = int((actual & np.isnan(predicted)).sum())
+            why = [
+                *([f"{endless} with a queue growing without end (load ≥ agents)"] if endless
+                  else []),
+                *([f"{unanswered} where it answers nobody (under half an agent on duty, or "
+                   "none answered in the replay)"] if unanswered else []),
+            ]  # fmt: skip
+            if why:
+                out.append(
+                    f"{method} {m}: no figure for {endless + unanswered} of the "
+                    f"{int(actual.sum())} interval(s) judged — {'; '.join(why)} — left out "
+                    "of its error"
+                )
+    return out
 
 
 def _errors(table: pd.DataFrame) -> pd.DataFrame:
