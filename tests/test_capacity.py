@@ -439,7 +439,7 @@ def test_a_capacity_plan_shows_its_quarters_as_a_table_in_a_notebook():
         "agents: uncovered FTE-weeks",
     ]  # fmt: skip
     # and a total row, as the report's (the notebook had none: a finance walkthrough)
-    assert table["quarter"].tolist() == [*q["quarter"], "total, 3 weeks"]
+    assert table["quarter"].tolist() == [*q["quarter"], "total, 3 weeks, 2027-03-22 to 2027-04-11"]
     assert q["quarter"].tolist() == ["2027-Q1", "2027-Q2"]
     assert table["days"].tolist() == ["10", "11", "21"]  # 22-31 March, 1-11 April
     cost = table["cost (EUR)"].str.replace(",", "").astype(float).tolist()
@@ -501,15 +501,26 @@ def test_peak_weeks_are_planned_and_a_week_across_two_months_is_split_by_days(tm
     # the employed FTE's cost is wages and overhead: a reader checking FTE × hours × wage
     # against a column "wages" was 30 % off
     assert header[-5:] == ["wages and overhead", "cover", "hiring", "contacts", "cost"]
+    exact = cp.weeks.to_dict("records")
     for i, w in enumerate(doc["weeks"], start=2):  # wages follow from employed FTE
+        # the plan's own FTE, shown to two decimals (the JSON's rounded ones added up to
+        # 20.42 beside the weeks' 20.43: a finance walkthrough)
+        for what, columns in report_capacity.WEEK_FTE:
+            cell = weeks.cell(i, header.index(f"{what} FTE agents") + 1)
+            assert cell.value == pytest.approx(
+                sum(exact[i - 2][f"{c}:agents"] for c in columns), abs=1e-12
+            )
+            assert cell.number_format == "0.00"
         for what, key in (("employed", "employed_fte"), ("shortfall", "shortfall_fte")):
             column = header.index(f"{what} FTE agents") + 1
-            assert weeks.cell(i, column).value == w[key]["agents"]
+            assert round(weeks.cell(i, column).value, 2) == w[key]["agents"]
         # a date (it was text), and the week's drivers beside its volume
         assert weeks.cell(i, 2).value.date().isoformat() == w["start"]
         assert [weeks.cell(i, c).value for c in (4, 5)] == [w["handle_factor"], w["shrinkage"]]
     cost_col = weeks.cell(1, weeks.max_column).column_letter
     assert f.value("Weeks", f"{cost_col}{last}") == pytest.approx(doc["total_cost"], abs=1e-9)
+    uncovered = weeks.cell(last, header.index("shortfall FTE agents") + 1)
+    assert uncovered.value.startswith("=ROUND(SUM(") and uncovered.number_format == "0.00"
     for i, w in enumerate(doc["weeks"], start=2):
         assert f.value("Weeks", f"{cost_col}{i}") == pytest.approx(w["cost"], abs=1e-9)
     months_sheet = book["Months"]
@@ -915,7 +926,8 @@ BAD = [
 
 def test_a_premium_over_double_pay_is_warned_at_its_line(tmp_path):
     """`overtime_premium: 5`, meant as 5 %, priced overtime at six times the wage without a
-    word (a finance walkthrough); double time (1) is not warned of."""
+    word (a finance walkthrough); double time (1) is not warned of, nor a premium of
+    cover the calendar does not use."""
     path = tmp_path / "year.yaml"
     path.write_text(
         "start: 2027-01-04\nweeks: 8\nheadcount: {a: 1}\ncover:\n"
@@ -925,10 +937,18 @@ def test_a_premium_over_double_pay_is_warned_at_its_line(tmp_path):
     [warned] = load_calendar(path).warnings
     assert (warned.line, warned.field) == (6, "cover.overtime_premium")
     assert warned.message == (
-        "5 prices an overtime hour at 6× the wage (500 % on top); for 5 %, write 0.05"
+        "5 prices an overtime hour at 6× the wage (500 % on top); for 5× the wage, write 4; "
+        "for 5 %, write 0.05"
     )
-    path.write_text(path.read_text().replace("premium: 5", "premium: 0.5"))
+    # time and a half written as 1.5 (the review): the advice for it comes first
+    path.write_text(path.read_text().replace("premium: 5", "premium: 1.5"))
+    [warned] = load_calendar(path).warnings
+    assert "at 2.5× the wage (150 % on top); for 1.5× the wage, write 0.5;" in warned.message
+    path.write_text(path.read_text().replace("premium: 1.5", "premium: 0.5"))
     assert load_calendar(path).warnings == []
+    off = path.read_text().replace("temporary: true", "temporary: false")
+    path.write_text(off.replace("temporary_premium: 1", "temporary_premium: 3"))
+    assert load_calendar(path).warnings == []  # no temporary cover: its price is not used
 
 
 def test_a_date_range_over_part_of_a_week_is_warned_at_its_line(tmp_path):
@@ -1524,6 +1544,17 @@ def test_a_week_past_a_channels_limit_or_the_memory_is_refused_before_planning(t
                 "-n", "2", "--verify", "2", "--memory-limit", "8GB", cwd=tmp_path)  # fmt: skip
     assert r.returncode == 1 and "Traceback" not in r.stderr, r.stderr
     assert r.stderr.startswith("ccsim: error: ") and "week(s) 3 of the calendar" in r.stderr
+
+
+def test_a_name_like_no_groups_stands_for_one_missing_group_not_all():
+    # `team_leads` for two groups without a headcount hid both (a review)
+    s = ccsim.load(ROOT / "scenarios" / "ecommerce_omnichannel.yaml")
+    text = "start: 2027-01-04\nweeks: 4\nheadcount: {generalist: 90, team_leads: 14}\n"
+    with pytest.raises(ccsim.ScenarioError) as info:
+        loads_calendar(text, s, name="cal.yaml")
+    said = [m.message for m in info.value.messages]
+    assert said[0].startswith("no group 'team_leads' in the scenario") and len(said) == 2
+    assert said[1] == "no starting headcount for social_team, supervisor"
 
 
 def test_calendar_problems_come_in_the_files_order():

@@ -24,7 +24,7 @@ from ccsim.measure.service_level import label
 from conftest import ROOT, SCENARIOS
 
 # one worker runs this module under `-n auto` (`--dist loadgroup`, pyproject.toml), so
-# the workflow's commands (the `ci` fixture, ~20 s) run once, not once per worker
+# the workflow's commands (the `ci` fixture, ~30-60 s) run once, not once per worker
 pytestmark = pytest.mark.xdist_group("ci_example")
 
 WORKFLOW = ROOT / "examples" / "ci" / "ccsim-check.yml"

@@ -364,7 +364,15 @@ def test_check_says_what_to_write_for_a_percentage_and_when_one_week_has_no_spre
     )
     r = ccsim("check", str(impossible), "-n", "1", "-w", "1", "--confidence", "0.95")
     (miss,) = [line for line in r.stdout.splitlines() if "phone sl_0s" in line]
-    assert miss.endswith("< 99% (no spread to bound)") and "one-sided" not in miss, miss
+    assert miss.endswith("(1 replication: no CI) < 99%") and "one-sided" not in miss, miss
+    # and no zero-wide CI, here or in a target per interval's worst one (`95% CI
+    # 90.67%-90.67%`, as if exact: a review)
+    scoped = tmp_path / "scoped.yaml"
+    scoped.write_text(MINIMAL.replace("at_least: 0.8", "at_least: 0.8, per: interval"))
+    r = ccsim("check", str(scoped), "-n", "1", "-w", "1", "--junit", str(tmp_path / "j.xml"))
+    (line,) = [line for line in r.stdout.splitlines() if "phone sl_20s" in line]
+    assert line.count("(1 replication: no CI)") == 2 and "95% CI" not in line, line
+    assert "95% CI" not in (tmp_path / "j.xml").read_text(encoding="utf-8")
 
 
 def test_check_keeps_the_warnings_of_a_valid_file_it_cannot_run(tmp_path):

@@ -434,7 +434,7 @@ def test_a_notebook_shows_a_results_targets_as_a_table():
     one = ccsim.simulate(s, 1, seed=1, workers=1)
     assert (one.checks()["ci_low"] == one.checks()["mean"]).all()  # (the JSON's, as before)
     [table] = html_tables(one._repr_html_())
-    assert set(table["95 % CI"]) == {"none (1 replication)"}
+    assert set(table["95 % CI"]) == {"none (1 rep)"}
 
 
 def test_a_notebook_shows_the_periods_met_of_a_target_per_interval():

@@ -8,6 +8,7 @@ import sys
 import warnings
 
 import numpy as np
+import openpyxl
 import pandas as pd
 import pytest
 import typer
@@ -347,17 +348,27 @@ def test_one_replication_shows_no_ci_in_run_and_compare(tmp_path):
     r = cli("run", shop, "-n", "1", "-w", "1", "-q", "--out", str(tmp_path / "one"), "--report")
     assert r.returncode == 0, r.stderr
     rows = [line for line in r.stdout.splitlines() if "│" in line and "%" in line]
-    assert rows and all("none (1 replication)" in line for line in rows), r.stdout
+    assert rows and all("none (1 rep)" in line for line in rows), r.stdout
     assert not re.search(r"(\d+\.\d%)–\1", r.stdout), r.stdout
     page = (tmp_path / "one" / "report.html").read_text(encoding="utf-8")
-    assert page.count("<td>none (1 replication)</td>") == 6  # small_shop's six targets
+    assert page.count("<td>none (1 rep)</td>") == 6  # small_shop's six targets
+    sheet = openpyxl.load_workbook(tmp_path / "one" / "report.xlsx")["Targets"]
+    header = [c.value for c in sheet[1]]
+    lows = [row[header.index("95% CI low")] for row in sheet.iter_rows(2, values_only=True)]
+    assert lows and set(lows) == {None}  # (the estimate, twice, until 2026-12-07)
+    # a target per interval's worst period: no CI either (`mon 09:00 40.0% (40.0%–40.0%)`)
+    scoped = tmp_path / "scoped.yaml"
+    scoped.write_text(MINIMAL.replace("at_least: 0.8", "at_least: 0.8, per: interval"))
+    r = cli("run", str(scoped), "-n", "1", "-w", "1", "-q")
+    (line,) = [x for x in r.stdout.splitlines() if "│ 20s ≥ 80% per interval" in x]
+    assert line.count("none (1 rep)") == 1 and not re.search(r"%–\d|% \(", line), line
     r = cli("compare", shop, "--variant", "more: roster[0].agents=9", "-n", "1", "-w", "1", "-q")
     assert r.returncode == 0, r.stderr
     rows = [line.split("│") for line in r.stdout.splitlines() if "│ sl_30s" in line]
-    assert [row[-3].strip() for row in rows] == ["none (1 replication)"] * 2, r.stdout
+    assert [row[-3].strip() for row in rows] == ["none (1 rep)"] * 2, r.stdout
     assert re.fullmatch(r"\+\d+\.\d pts \(1 replication: no CI\)", rows[1][-2].strip())
     r = cli("run", shop, "-n", "2", "-w", "1", "-q")  # two: a CI
-    assert "none (1 replication)" not in r.stdout and re.search(r"\d%–\d", r.stdout)
+    assert "none (1 rep)" not in r.stdout and re.search(r"\d%–\d", r.stdout)
 
 
 def test_a_later_combination_equal_to_the_first_shows_its_difference_of_nothing():

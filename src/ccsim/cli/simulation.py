@@ -47,8 +47,8 @@ from ccsim.cli.common import (
     progress_bar,
     say_written,
 )
-from ccsim.experiment.display import ci_text
 from ccsim.experiment.errors import WorkerError
+from ccsim.measure.confidence import interval_text
 from ccsim.model.errors import WorkLimitError
 from ccsim.scenario import limits, units
 
@@ -508,34 +508,37 @@ def _side_by_side(
     first = next((i for i, p in enumerate(pairs) if p in seen or seen.add(p)), len(table))
     for row in table[shown].itertuples():
         values = list(row[1 : len(keys) + 1])
-        money = row.metric.endswith("_cost")  # staff's is the same in every replication
+        money = row.metric.endswith("_cost")
+        fixed = row.metric == "staff_cost"  # the same in every replication: no CI at all
+        one = replications < 2
         estimate = f"{row.mean:,.2f} {s.costs.currency}" if money else f"{row.mean:.1%}"
         form = (lambda x: f"{x:,.2f}") if money else (lambda x: f"{x:.1%}")
-        spread = ci_text(row.ci_low, row.ci_high, replications, form, "–")
+        spread = interval_text(row.ci_low, row.ci_high, replications, form)
         paired = (row.diff, row.diff_low, row.diff_high)
         view.add_row(
             *map(str, values),
             row.channel,
             f"{row.metric} / week" if money else row.metric,
             estimate,
-            "" if row.ci_low == row.ci_high and money else spread,
-            "" if row.Index < first else _difference(*paired, money, replications),
+            "" if fixed or (row.ci_low == row.ci_high and money and not one) else spread,
+            "" if row.Index < first else _difference(*paired, money, one and not fixed),
         )
     return view
 
 
-def _difference(diff: float, low: float, high: float, money: bool, replications: int) -> str:
+def _difference(diff: float, low: float, high: float, money: bool, one: bool) -> str:
     """A variant's difference to the first, with its paired CI: `+2.1 pts (+0.7 to
     +3.4)`, `+1,404.00` (no CI when it is the same in every replication); `n/a` for a
     figure this variant or the first did not measure in every replication (no contact of
     the channel: it was `+nan`)."""
     if not math.isfinite(diff):
         return "n/a (not measured in every replication)"
+    if one:  # one replication: no spread to give a CI
+        shown = f"{diff:+,.2f}" if money else f"{100 * diff:+.1f} pts"
+        return f"{shown} (1 replication: no CI)"
     if money:  # (to the cent: a total cost's difference can be the same in every week)
-        exact = f"{low:+,.2f}" == f"{high:+,.2f}" or replications < 2
+        exact = f"{low:+,.2f}" == f"{high:+,.2f}"
         return f"{diff:+,.2f}" + ("" if exact else f" ({low:+,.2f} to {high:+,.2f})")
-    if replications < 2:
-        return f"{100 * diff:+.1f} pts (1 replication: no CI)"
     return f"{100 * diff:+.1f} pts ({100 * low:+.1f} to {100 * high:+.1f})"
 
 

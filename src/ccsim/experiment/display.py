@@ -9,26 +9,16 @@ import html
 
 import pandas as pd
 
+from ccsim.measure.confidence import interval_text
+
 
 def percent(x: object) -> str:
     """A share as `84.2 %`, an empty cell for none."""
     return "" if x is None or pd.isna(x) else f"{100 * float(x):.1f} %"  # type: ignore[arg-type]
 
 
-ONE_REPLICATION = "none (1 replication)"
-
-
-def ci_text(low: object, high: object, replications: int, shown=percent, dash=" – ") -> str:
-    """A 95 % CI as `81.2 % – 84.0 %`; `none (1 replication)` where one replication gives
-    no spread (it was shown zero-wide, `88.5 % – 88.5 %`, as if exact: a review); empty
-    where there is no estimate (a channel without contacts)."""
-    if low is None or pd.isna(low):  # type: ignore[arg-type]
-        return ""
-    return ONE_REPLICATION if replications < 2 else f"{shown(low)}{dash}{shown(high)}"
-
-
 def targets_table(
-    checks: pd.DataFrame, bound: str | None = None, replications: int = 2
+    checks: pd.DataFrame, bound: str | None = None, *, replications: int
 ) -> pd.DataFrame:
     """The rows of `Result.checks()` as a reader wants them: the target as written, the
     mean with its 95 % CI (over `replications`), the value compared with the goal when it
@@ -39,7 +29,7 @@ def targets_table(
             "target": checks["target"],
             "mean": checks["mean"].map(percent),
             "95 % CI": [
-                ci_text(lo, hi, replications)
+                interval_text(lo, hi, replications, percent, " – ")
                 for lo, hi in zip(checks["ci_low"], checks["ci_high"], strict=True)
             ],
         }

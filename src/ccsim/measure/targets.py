@@ -32,6 +32,14 @@ from ccsim.scenario.units import percent
 TOLERANCE = 1e-12
 
 
+def ci_words(ci: tuple[float, float], replications: int, fmt: str, dash: str = "–") -> str:
+    """`95% CI 69.1%–87.1%`, or `1 replication: no CI` (it read `90.67%-90.67%`, as if
+    exact: a review)."""
+    if replications < 2:
+        return "1 replication: no CI"
+    return f"95% CI {ci[0]:{fmt}}{dash}{ci[1]:{fmt}}"
+
+
 @dataclass(frozen=True)
 class Period:
     """One judged period of a scoped target: its estimate and the value compared."""
@@ -43,11 +51,13 @@ class Period:
     ci: tuple[float, float]
     bound: float
     met: bool
+    replications: int  # its CI's (one: none)
 
     def text(self, fmt: str = ".1%") -> str:
         """`mon 09:00: 78.1% (95% CI 69.1%–87.1%), one-sided bound 70.7%` (no bound when
         the estimate itself was compared: `ccsim check` without `--confidence`)."""
-        text = f"{self.name}: {self.mean:{fmt}} (95% CI {self.ci[0]:{fmt}}–{self.ci[1]:{fmt}})"
+        ci = ci_words(self.ci, self.replications, fmt)
+        text = f"{self.name}: {self.mean:{fmt}} ({ci})"
         return text + ("" if self.bound == self.mean else f", one-sided bound {self.bound:{fmt}}")
 
 
@@ -101,6 +111,7 @@ class TargetCheck:
     ci: tuple[float, float]
     bound: float  # the value compared with the goal (scoped: the worst period's)
     met: bool
+    replications: int  # with an estimate of it (its CI's; one: none)
     per: str = "week"
     attainment: Attainment | None = None
 
@@ -111,7 +122,7 @@ class TargetCheck:
         if self.attainment is not None:
             return self.attainment.text()
         return (
-            f"estimate {self.mean:.1%} (95% CI {self.ci[0]:.1%}–{self.ci[1]:.1%}), "
+            f"estimate {self.mean:.1%} ({ci_words(self.ci, self.replications, '.1%')}), "
             f"value compared with the goal {self.bound:.1%}"
         )
 
@@ -126,13 +137,15 @@ class TargetCheck:
             if self.met:
                 return "no estimate (no contacts)"
             return "no estimate, so not met: none of its offered contacts was counted"
-        estimate = f"estimate {self.mean:.2%} (95% CI {self.ci[0]:.2%}-{self.ci[1]:.2%})"
+        estimate = f"estimate {self.mean:.2%} ({ci_words(self.ci, self.replications, '.2%', '-')})"
         if self.attainment is not None:
             return f"{self.attainment.text('.2%')}; over the window {estimate}"
         if self.met or confidence is None:
             return estimate
         sign = "<" if self.kind == "service" else ">"
-        if self.ci[0] == self.ci[1]:  # one replication: no spread, the bound is the estimate
+        if self.replications < 2:  # the estimate says it: no spread, no bound
+            return f"{estimate} {sign} {percent(self.goal)}"
+        if self.ci[0] == self.ci[1]:  # the same in every replication: the bound is it
             return f"{estimate} {sign} {percent(self.goal)} (no spread to bound)"
         bound = f"one-sided {confidence:.0%} bound {self.bound:.2%}"
         return f"{estimate}, {bound} {sign} {percent(self.goal)}"
@@ -257,7 +270,7 @@ def _check(
     values = values[~np.isnan(values)]
     if values.size == 0:  # nobody offered: nothing measured, nothing missed
         nan = float("nan")
-        return TargetCheck(channel, metric, kind, within, goal, nan, (nan, nan), nan, True)
+        return TargetCheck(channel, metric, kind, within, goal, nan, (nan, nan), nan, True, 0)
     mean, lo, hi = (float(x) for x in t_interval(values))
     lo, hi = max(lo, 0.0), min(hi, 1.0)  # shares: the interval stays in [0, 1]
     sd = float(np.std(values, ddof=1)) if values.size > 1 else 0.0
@@ -266,7 +279,9 @@ def _check(
     else:
         bound = float(_bound(mean, sd, planned or values.size, kind, confidence))
     met = bool(_met(bound, goal, kind))
-    return TargetCheck(channel, metric, kind, within, goal, mean, (lo, hi), bound, met)
+    return TargetCheck(
+        channel, metric, kind, within, goal, mean, (lo, hi), bound, met, int(values.size)
+    )
 
 
 def _bound(mean, sd, n, kind: str, confidence: float | None):
@@ -373,6 +388,7 @@ def _scoped(check: TargetCheck, scope: Scoped, table: pd.DataFrame) -> TargetChe
             (float(row["ci_low"]), float(row["ci_high"])),
             float(row["bound"]),
             bool(row["met"]),
+            check.replications,
         )
     attainment = Attainment(
         scope.per,
@@ -395,6 +411,7 @@ def _scoped(check: TargetCheck, scope: Scoped, table: pd.DataFrame) -> TargetChe
         check.ci,
         bound,
         attainment.ok,
+        check.replications,
         scope.per,
         attainment,
     )

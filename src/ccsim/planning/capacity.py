@@ -17,6 +17,7 @@ cost by week, month and year (docs/capacity.md).
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import Any
@@ -110,8 +111,9 @@ class CapacityPlan:
                 f"cost ({self.scenario.costs.currency})": q["cost"].map("{:,.2f}".format),
             }
         )
+        last = self.calendar.start + dt.timedelta(days=7 * len(self.weeks) - 1)
         total = {  # as the report's total row: no mean FTE, the weeks' own uncovered sum
-            "quarter": f"total, {len(self.weeks)} weeks",
+            "quarter": f"total, {len(self.weeks)} weeks, {self.calendar.start} to {last}",
             "days": int(q["days"].sum()),
             table.columns[2]: f"{self.total_cost:,.2f}",
         }

@@ -96,7 +96,9 @@ class Staffing:
             }
         )
         replications = len(self.result.tables)
-        targets = display.targets_table(check_table(self.checks), "judged by", replications)
+        targets = display.targets_table(
+            check_table(self.checks), "judged by", replications=replications
+        )
         return [
             ("Roster", roster),
             (f"Targets on {replications} verification replication(s)", targets),

@@ -12,8 +12,8 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from ccsim.experiment.display import ci_text
 from ccsim.experiment.document import AbandonLimit, ChannelResult, RunDocument, ServiceResult
+from ccsim.measure.confidence import interval_text
 from ccsim.planning.document import BaselineResult, PlanDocument
 from ccsim.scenario import summary, units
 from ccsim.scenario.model import ESCALATION, Scenario
@@ -42,8 +42,9 @@ class TargetLine:
     bound: float | None = None  # the one-sided bound judged, when a confidence was asked
 
 
-def _scope(result: ServiceResult | AbandonLimit) -> tuple[str, str, str]:
-    """(label suffix, periods met, worst period) of a target's scope."""
+def _scope(result: ServiceResult | AbandonLimit, replications: int | None) -> tuple[str, str, str]:
+    """(label suffix, periods met, worst period) of a target's scope; the worst period's
+    CI over `replications` (not shown for one, or when not given)."""
     a = result.periods
     if a is None:
         return "", "", ""
@@ -56,22 +57,25 @@ def _scope(result: ServiceResult | AbandonLimit) -> tuple[str, str, str]:
     worst = ""
     if a.worst is not None:
         w = a.worst
-        worst = f"{w.period} {_pct(w.mean)} ({_pct(w.ci[0])}–{_pct(w.ci[1])})"
+        worst = f"{w.period} {_pct(w.mean)}"
+        if replications is not None and replications > 1:  # (one: no CI to give)
+            worst += f" ({interval_text(*w.ci, replications, _pct)})"
         worst += f", bound {_pct(w.bound)}" if w.bound is not None else ""
     return suffix, periods, worst
 
 
-def target_lines(channel: ChannelResult) -> list[TargetLine]:
+def target_lines(channel: ChannelResult, replications: int | None = None) -> list[TargetLine]:
     """A channel's targets, e.g. TargetLine("30s ≥ 80%", 0.8, 0.83, (0.81, 0.85), True);
-    an abandon limit comes last."""
+    an abandon limit comes last. A worst period's CI is said given the `replications`
+    (what shows it: the console, the HTML and the workbook)."""
     lines = []
     for t in channel.service:
-        suffix, periods, worst = _scope(t)
+        suffix, periods, worst = _scope(t, replications)
         label = f"{format_within(t.within_s)} ≥ {percent(t.at_least)}{suffix}"
         lines.append(TargetLine(label, t.at_least, t.mean, t.ci, t.met, periods, worst, t.bound))
     if channel.max_abandon is not None and channel.abandon_rate is not None:
         a, limit = channel.abandon_rate, channel.max_abandon
-        suffix, periods, worst = _scope(limit)
+        suffix, periods, worst = _scope(limit, replications)
         label = f"abandon ≤ {percent(limit.limit)}{suffix}"
         lines.append(
             TargetLine(label, limit.limit, a.mean, a.ci, limit.met, periods, worst, limit.bound)
@@ -197,7 +201,7 @@ def render_run(doc: RunDocument, console: Console, messages: Collection[str] = (
         f"service level over {doc.sl_definition} contacts"
     )
     table = Table(title=title)
-    lines = {name: target_lines(ch) for name, ch in doc.channels.items()}
+    lines = {name: target_lines(ch, doc.replications) for name, ch in doc.channels.items()}
     scoped = any(line.periods for rows in lines.values() for line in rows)
     judged = bound_heading(doc)
     columns = ["channel", "target", "estimate", "95% CI", *([judged] if judged else []), "met"]
@@ -225,7 +229,7 @@ def render_run(doc: RunDocument, console: Console, messages: Collection[str] = (
             cells = ["-", "", "", "", *([""] if judged else [])] if line is None else [
                 line.label,
                 _pct(line.mean),
-                ci_text(*line.ci, doc.replications, _pct, "–") if line.mean is not None else "",
+                interval_text(*line.ci, doc.replications, _pct) if line.mean is not None else "",
                 *([_pct(line.bound) if line.bound is not None else ""] if judged else []),
                 Text("✓", "green") if line.met else Text("✗", "red"),
             ]  # fmt: skip
@@ -278,7 +282,7 @@ def render_run(doc: RunDocument, console: Console, messages: Collection[str] = (
             str(g.agents),
             f"{g.paid_hours:,.1f}",
             _pct(occ.mean),
-            ci_text(*occ.ci, doc.replications, _pct, "–"),
+            interval_text(*occ.ci, doc.replications, _pct),
             "—" if late is None else f"{late:,.1f}",
         )
     console.print(groups)

@@ -8,7 +8,7 @@ import base64
 
 from markupsafe import Markup
 
-from ccsim.experiment.display import ci_text
+from ccsim.measure.confidence import interval_text
 from ccsim.report import charts, pages
 from ccsim.report.console import bound_heading, format_seconds, target_lines
 from ccsim.report.model import Report
@@ -25,13 +25,13 @@ def target_rows(report: Report) -> list[dict[str, object]]:
     rows: list[dict[str, object]] = []
     for channel, ch in doc.channels.items():
         asa = format_seconds(ch.asa_s.mean if ch.asa_s is not None else None)
-        for line in target_lines(ch):
+        for line in target_lines(ch, doc.replications):
             rows.append(
                 {
                     "channel": channel,
                     "target": line.label,
                     "estimate": _pct(line.mean),
-                    "ci": ci_text(*line.ci, doc.replications, _pct),
+                    "ci": interval_text(*line.ci, doc.replications, _pct, " – "),
                     "bound": _pct(line.bound) if line.bound is not None else "",
                     "mark": _mark(line.met, "met" if line.met else "missed"),
                     "asa": asa,

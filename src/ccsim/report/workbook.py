@@ -187,8 +187,10 @@ def _summary(
 
 
 def _targets(ws: Worksheet, doc: RunDocument) -> None:
-    """One row per target: estimate, 95 % CI, the one-sided bound judged (with a
+    """One row per target: estimate, 95 % CI (empty for one replication: it has no
+    spread, and showed the estimate twice), the one-sided bound judged (with a
     confidence: a plan's verification) and whether it is met."""
+    spread = doc.replications > 1
     _header(
         ws,
         1,
@@ -207,7 +209,7 @@ def _targets(ws: Worksheet, doc: RunDocument) -> None:
     )
     row = 1
     for channel, ch in doc.channels.items():
-        for line in target_lines(ch):
+        for line in target_lines(ch, doc.replications):
             row += 1
             _put(
                 ws,
@@ -217,8 +219,8 @@ def _targets(ws: Worksheet, doc: RunDocument) -> None:
                     line.label,
                     line.goal,
                     line.mean,
-                    line.ci[0],
-                    line.ci[1],
+                    line.ci[0] if spread else None,
+                    line.ci[1] if spread else None,
                     line.bound,  # empty when the estimate itself was judged
                     "yes" if line.met else "no",
                     line.periods,

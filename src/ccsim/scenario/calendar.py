@@ -10,6 +10,7 @@ the same way: every problem as `file:line: field: message (expected …)`.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Annotated, Any
@@ -294,17 +295,22 @@ def partial_weeks(cal: Calendar, s: Scenario | None = None) -> list[Problem]:
 
 
 def high_premiums(cal: Calendar) -> list[Problem]:
-    """Warnings for a premium over 1 (more than double pay): `overtime_premium: 5`, meant
-    as 5 %, priced every hour of cover at six times the wage without a word (a finance
-    walkthrough); double time (1) is an ordinary premium."""
+    """Warnings for a premium over 1 (more than double pay) of cover the calendar uses:
+    `overtime_premium: 5`, meant as 5 %, priced every hour of overtime at six times the
+    wage without a word (a finance walkthrough), and `1.5`, meant as time and a half, at
+    2.5 times; double time (1) is an ordinary premium."""
     out = []
-    priced = {"overtime_premium": "an overtime hour", "temporary_premium": "a temporary hour"}
-    for key, what in priced.items():
+    used = {
+        "overtime_premium": ("an overtime hour", cal.cover.overtime_share > 0),
+        "temporary_premium": ("a temporary hour", cal.cover.temporary),
+    }
+    for key, (what, on) in used.items():
         value = getattr(cal.cover, key)
-        if value > 1:
+        if on and value > 1:
             msg = (
-                f"{value:g} prices {what} at {1 + value:g}× the wage ({100 * value:g} % on "
-                f"top); for {value:g} %, write {value / 100:g}"
+                f"{value:.10g} prices {what} at {1 + value:.10g}× the wage ({100 * value:.10g} "
+                f"% on top); for {value:.10g}× the wage, write {value - 1:.10g}; for "
+                f"{value:.10g} %, write {value / 100:.10g}"
             )
             out.append(Problem(("cover", key), msg, warning=True))
     return out
@@ -393,9 +399,13 @@ def problems(cal: Calendar, s: Scenario) -> list[Problem]:
         if g not in s.groups:
             out.append(Problem(("headcount", g), unknown(g)))
     # a group whose name was misspelt is said once: not also as without a headcount
-    meant = rules.probably_meant(list(cal.headcount), groups)
+    closest = {
+        g: difflib.get_close_matches(g, groups, n=1) for g in cal.headcount if g not in s.groups
+    }
+    meant = {m for close in closest.values() for m in close}
     missing = [g for g in s.groups if g not in cal.headcount and g not in meant]
-    if missing:
+    # (a name like no group's may stand for one missing group, not for all of them)
+    if len(missing) > sum(not close for close in closest.values()):
         out.append(Problem(("headcount",), f"no starting headcount for {', '.join(missing)}"))
     if isinstance(cal.attrition_per_month, dict):
         for g in cal.attrition_per_month:

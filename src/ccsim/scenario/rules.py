@@ -194,7 +194,7 @@ def _names(s: Scenario) -> list[Problem]:
     return out
 
 
-def probably_meant(used: list[str], options: list[str]) -> set[str]:
+def _meant(used: list[str], options: list[str]) -> set[str]:
     """The options that names in `used` not among them probably meant (their closest
     match; all options for one with none): checks on those options would only repeat
     the unknown name's message (a share misspelt `phnoe` made phone's mix not sum to 1)."""
@@ -215,8 +215,7 @@ def _mixes(s: Scenario) -> list[Problem]:
     """Each channel's reason mix sums to 1 (not checked for a channel a misspelt name in
     a mix probably meant: that name has its message)."""
     out: list[Problem] = []
-    mixed = [ch for reason in s.reasons.values() for ch in reason.mix]
-    meant = probably_meant(mixed, list(s.channels))
+    meant = _meant([ch for reason in s.reasons.values() for ch in reason.mix], list(s.channels))
     for ch in s.channels:
         if ch in meant:
             continue
@@ -240,7 +239,7 @@ def _arrivals(s: Scenario) -> list[Problem]:
     """Every channel has arrivals; profiles match the interval."""
     out: list[Problem] = []
     ipd = s.simulation.intervals_per_day
-    meant = probably_meant(list(s.arrivals), list(s.channels))  # a misspelt key has its message
+    meant = _meant(list(s.arrivals), list(s.channels))  # a misspelt key has its message
     for ch in s.channels:
         if ch not in s.arrivals and ch not in meant:
             msg = "channel has no `arrivals` entry (expected arrivals." + ch + ".weekly)"
@@ -338,8 +337,7 @@ def _time_grid(s: Scenario) -> list[Problem]:
 def _skills_cover(s: Scenario) -> list[Problem]:
     """Every channel that receives contacts has a group with its skill."""
     out: list[Problem] = []
-    # a misspelt skill has its message
-    meant = probably_meant(_skills(s), [*s.channels, ESCALATION])
+    meant = _meant(_skills(s), [*s.channels, ESCALATION])  # a misspelt skill has its message
     for ch, arr in s.arrivals.items():
         covered = ch not in s.channels or ch in meant or s.skilled_groups(ch)
         if arr.per_week() > 0 and not covered:
@@ -358,7 +356,7 @@ def _escalation(s: Scenario) -> list[Problem]:
     ]
     if s.anger.enabled and s.anger.escalate_above < 1:
         sources.append((("anger", "escalate_above"), "escalate_above < 1 escalates angry contacts"))
-    slipped = ESCALATION in probably_meant(_skills(s), [*s.channels, ESCALATION])  # its own message
+    slipped = ESCALATION in _meant(_skills(s), [*s.channels, ESCALATION])  # its own message
     for loc, why in sources:
         if not s.skilled_groups("escalation") and not slipped:
             msg = f"{why} but no group has the `escalation` skill "
