@@ -48,9 +48,9 @@ from ccsim.cli.common import (
     say_written,
 )
 from ccsim.experiment.errors import WorkerError
-from ccsim.measure.confidence import interval_text
 from ccsim.model.errors import WorkLimitError
 from ccsim.scenario import limits, units
+from ccsim.scenario.units import interval_text
 
 if TYPE_CHECKING:
     import pandas as pd

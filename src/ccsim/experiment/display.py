@@ -9,7 +9,7 @@ import html
 
 import pandas as pd
 
-from ccsim.measure.confidence import interval_text
+from ccsim.scenario.units import interval_text
 
 
 def percent(x: object) -> str:

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import numbers
 import warnings
-from collections.abc import Callable
-from typing import Any
 
 import numpy as np
 from scipy import special
@@ -36,20 +34,6 @@ def _half_width(n: np.ndarray, error: np.ndarray, quantile: float) -> np.ndarray
     with np.errstate(invalid="ignore"):
         half = special.stdtrit(np.maximum(n - 1, 1), quantile) * error
     return np.where(n > 1, np.nan_to_num(half), 0.0)
-
-
-ONE_REPLICATION = "none (1 rep)"  # (short: a console column wrapped on a longer one)
-
-
-def interval_text(
-    low: object, high: object, replications: int, shown: Callable[[Any], str], dash: str = "–"
-) -> str:
-    """A 95 % CI as text (`81.2%–84.0%`); `none (1 rep)` where one replication
-    gives no spread (it was shown zero-wide, `88.5%–88.5%`, as if exact: a review); empty
-    where there is no estimate (a channel without contacts)."""
-    if low is None or low != low:  # (NaN)
-        return ""
-    return ONE_REPLICATION if replications < 2 else f"{shown(low)}{dash}{shown(high)}"
 
 
 def checked_level(value: object, name: str = "level", low: float = 0.0) -> float:

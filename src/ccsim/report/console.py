@@ -13,11 +13,10 @@ from rich.table import Table
 from rich.text import Text
 
 from ccsim.experiment.document import AbandonLimit, ChannelResult, RunDocument, ServiceResult
-from ccsim.measure.confidence import interval_text
 from ccsim.planning.document import BaselineResult, PlanDocument
 from ccsim.scenario import summary, units
 from ccsim.scenario.model import ESCALATION, Scenario
-from ccsim.scenario.units import percent
+from ccsim.scenario.units import interval_text, percent
 
 MISSED_SHOWN = 12  # missed periods named under the table, then how many more
 

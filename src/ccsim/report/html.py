@@ -8,10 +8,10 @@ import base64
 
 from markupsafe import Markup
 
-from ccsim.measure.confidence import interval_text
 from ccsim.report import charts, pages
 from ccsim.report.console import bound_heading, format_seconds, target_lines
 from ccsim.report.model import Report
+from ccsim.scenario.units import interval_text
 
 
 def _pct(x: float | None) -> str:

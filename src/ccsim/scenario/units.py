@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import numbers
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from typing import Any
 
 MINUTES_PER_DAY = 1440.0
 MINUTES_PER_WEEK = 7 * MINUTES_PER_DAY
@@ -311,3 +312,17 @@ def percent(share: float) -> str:
     a percent), so that targets of 90 % and 90.4 % have different names (the planner
     tells targets apart by name) and a goal of 87.5 % does not read "88%"."""
     return f"{round(share * 100, 4):g}%"
+
+
+ONE_REPLICATION = "none (1 rep)"  # (short: a console column wrapped on a longer one)
+
+
+def interval_text(
+    low: object, high: object, replications: int, shown: Callable[[Any], str], dash: str = "–"
+) -> str:
+    """A 95 % CI as text (`81.2%–84.0%`); `none (1 rep)` where one replication
+    gives no spread (it was shown zero-wide, `88.5%–88.5%`, as if exact: a review); empty
+    where there is no estimate (a channel without contacts)."""
+    if low is None or low != low:  # (NaN)
+        return ""
+    return ONE_REPLICATION if replications < 2 else f"{shown(low)}{dash}{shown(high)}"
