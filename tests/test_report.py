@@ -11,6 +11,7 @@ import shutil
 import subprocess
 import sys
 from decimal import ROUND_HALF_UP, Decimal
+from html import unescape
 from pathlib import Path
 
 import numpy as np
@@ -396,6 +397,17 @@ def test_a_plan_folder_reports_the_planned_roster_and_requirement(tmp_path):
     page = (out / "report.html").read_text()
     assert "<th>judged (one-sided 95% bound)</th>" in page
     assert f"<td>{bounds[0]:.1%}</td>" in page
+    # what the search proved and the verification was, as the console says it (the
+    # reports said "cheapest roster found" alone: a planner's walkthrough)
+    search = doc["search"]
+    proven = "1-minimal" if search["one_minimal"] else "NOT proven 1-minimal"
+    assert f"<td>plan (cheapest roster found, {proven})</td>" in page
+    said = wb["Summary"].cell(_find(wb["Summary"], "search"), 2).value
+    assert f"{search['simulations']} simulated rosters on 2 replications" in said
+    assert f", {proven}, " in said and "verified on 2 " in said
+    assert said in unescape(page)
+    baseline = wb["Summary"].cell(_find(wb["Summary"], "Erlang C baseline"), 2).value
+    assert baseline == "not computed (--no-baseline)"
     # a plan.json from before first_replication: its verification began after a search whose
     # length it does not record, so the number reads back as None ("not recorded"), not 0
     del doc["first_replication"]

@@ -13,7 +13,7 @@ from rich.table import Table
 from rich.text import Text
 
 from ccsim.experiment.document import AbandonLimit, ChannelResult, RunDocument, ServiceResult
-from ccsim.planning.document import BaselineResult, PlanDocument
+from ccsim.planning.document import BaselineResult, PlanDocument, SearchStats
 from ccsim.scenario import summary, units
 from ccsim.scenario.model import ESCALATION, Scenario
 from ccsim.scenario.units import interval_text, percent
@@ -363,9 +363,15 @@ def render_plan(doc: PlanDocument, console: Console, messages: Collection[str] =
                 else Text("missed: " + ", ".join(missed), "red"),
             )
         console.print(compare)
-    s = doc.search
-    console.print(
-        f"search: {s.simulations} simulated rosters on {s.replications} replications "
+    console.print(f"search: {search_text(doc.search)}")
+
+
+def search_text(s: SearchStats) -> str:
+    """How a plan's search went and what its verification is — 1-minimal or not, fresh
+    seeds or seeds a repair looked at — as the console, the HTML report and the workbook
+    say it (the reports said "cheapest roster found" alone: a planner's walkthrough)."""
+    return (
+        f"{s.simulations} simulated rosters on {s.replications} replications "
         f"(common random numbers; {s.replications_simulated} replications simulated in all; "
         + (
             "a target met when every search replication meets it"
@@ -392,4 +398,26 @@ def render_plan(doc: PlanDocument, console: Console, messages: Collection[str] =
             "erlang_baseline trimmed": "; the roster is the Erlang C baseline's, trimmed (it "
             "did better on verification than the search's)",
         }.get(s.chosen, f"; the roster is the {s.chosen}'s")
+    )
+
+
+def plan_facts(doc: RunDocument) -> list[tuple[str, str]]:
+    """A plan's search and its Erlang C baseline, as the reports' summaries list them
+    (none for a run)."""
+    if not isinstance(doc, PlanDocument):
+        return []
+    return [("search", search_text(doc.search)), ("Erlang C baseline", baseline_text(doc))]
+
+
+def baseline_text(doc: PlanDocument) -> str:
+    """The Erlang C baseline beside the plan, in a line: its headcount, paid hours, weekly
+    cost and targets on the same verification."""
+    base = doc.erlang_baseline
+    if base is None:
+        return "not computed (--no-baseline)"
+    missed = missed_targets(base)
+    return (
+        f"{sum(base.headcount.values())} people, {base.paid_hours:,.1f} paid h/week, "
+        f"{base.cost.total:,.2f} {base.cost.currency}/week; "
+        + ("every target met" if not missed else "missed: " + ", ".join(missed))
     )

@@ -9,7 +9,7 @@ import base64
 from markupsafe import Markup
 
 from ccsim.report import charts, pages
-from ccsim.report.console import bound_heading, format_seconds, target_lines
+from ccsim.report.console import bound_heading, format_seconds, plan_facts, target_lines
 from ccsim.report.model import Report
 from ccsim.scenario.units import interval_text
 
@@ -78,5 +78,6 @@ def render(report: Report) -> str:
         mark=_mark,
         targets=target_rows(report),
         judged=bound_heading(doc),
+        plan_facts=plan_facts(doc),
         figures=figures,
     )

@@ -93,8 +93,9 @@ class Report:
     def described(self) -> str:
         """What the report is of, in words: a plan, a run of the roster, or a run of a
         staffing table (a fitted scenario's was called "the scenario's roster")."""
-        if self.is_plan:
-            return "plan (cheapest roster found)"
+        if isinstance(self.document, PlanDocument):  # (1-minimal or not: the console's)
+            proven = "1-minimal" if self.document.search.one_minimal else "NOT proven 1-minimal"
+            return f"plan (cheapest roster found, {proven})"
         by = "staffing table" if self.scenario.staffing is not None else "roster"
         return f"run of the scenario's {by}"
 

@@ -16,7 +16,7 @@ from openpyxl.utils import get_column_letter
 
 from ccsim.experiment.document import RunDocument
 from ccsim.finance.cost import Cost, roster_lines
-from ccsim.report.console import target_lines
+from ccsim.report.console import plan_facts, target_lines
 from ccsim.report.model import Report
 from ccsim.scenario.units import percent
 
@@ -113,6 +113,7 @@ def _summary(
         ("service level over", f"{doc.sl_definition} contacts"),
         ("every target met", _MET[doc.verdict]),
         ("currency", cost.currency),
+        *plan_facts(doc),  # a plan's search (1-minimal or not) and its Erlang C baseline
     ]
     for i, (k, v) in enumerate(facts, start=2):
         ws.cell(i, 1, k)
