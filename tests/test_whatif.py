@@ -340,6 +340,34 @@ def test_the_sweep_console_shows_the_cost_and_no_abandon_rate_where_nobody_can_a
     assert len([line for line in rows if "total_cost / week" in line]) == 2
 
 
+def test_a_volume_or_wage_set_ten_times_off_is_warned():
+    """`arrivals.chat.weekly=1.2`, meant as +20 %, simulated 1.2 chats a week, `*20`
+    twenty times the chats, and a wage of 1400 (cents) was taken, without a word (a
+    planner's walkthrough); a volume scaled by 1.2, or set to 0, is a what-if."""
+    shop = ccsim.load(SCENARIOS / "small_shop.yaml")
+
+    def said(changes):
+        variant = ccsim.with_changes(shop, changes)
+        return [m.message for m in variant.warnings if m.field in changes]
+
+    assert said({"arrivals.chat.weekly": 1.2}) == [
+        "1.2 sets 400 to 1.2 (×0.003): to scale the number there, write *1.2"
+    ]
+    assert said({"arrivals.chat.weekly": "*20"}) == [
+        "*20 sets 400 to 8,000 (×20): for 20 % more, write *1.2"
+    ]
+    [wage] = said({"groups.generalist.wage": 1350})
+    assert wage.endswith("(×100): a wage per paid hour: in cents, it is 13.5")
+    for fine in ({"arrivals.chat.weekly": "*1.2"}, {"arrivals.chat.weekly": 0},
+                 {"arrivals.chat.weekly": 4000}, {"groups.generalist.wage": 1.35}):  # fmt: skip
+        assert said(fine) == [], fine
+    r = cli("compare", str(SCENARIOS / "small_shop.yaml"), "--variant",
+            "chat: arrivals.chat.weekly=1.2", "-n", "2", "-w", "1", "-q")  # fmt: skip
+    assert r.returncode == 0 and r.stderr.startswith(
+        "ccsim: warning: variant 'chat': arrivals.chat.weekly: 1.2 sets 400 to 1.2"
+    ), r.stderr
+
+
 def test_one_replication_shows_no_ci_in_run_and_compare(tmp_path):
     """One replication has no spread; its CIs were shown zero-wide (`90.7%–90.7%`) as if
     exact, in `run` (targets, occupancy, the HTML report) and in `compare` (the paired

@@ -283,9 +283,42 @@ def with_changes(s: Scenario, changes: dict[str, Any], *, label: str = CHANGES) 
         raise ScenarioError(_folded(said, resolved)) from None
     if reset := _reset(variant, paths, blocks, changes, label):
         raise ScenarioError(_folded(reset, resolved))
-    if written := _written_bare(data, resolved, label):
-        return variant.with_origin(s.source, [*variant.warnings, *written], True)
+    said = _written_bare(data, resolved, label) + _far_off(s, variant, resolved, label)
+    if said:
+        return variant.with_origin(s.source, [*variant.warnings, *said], True)
     return variant
+
+
+# fields where a value ten times off what the scenario held is more likely a slip than a
+# what-if: a weekly volume set to 1.2 (for +20 %), a wage in cents
+QUANTITIES = ("weekly", "wage")
+FAR = 10.0
+
+
+def _far_off(s: Scenario, variant: Scenario, resolved: list[_Change], label: str) -> list[Message]:
+    """Warnings for a weekly volume or a wage changed more than ten times up or down:
+    `arrivals.chat.weekly=1.2`, meant as +20 %, simulated 1.2 chats a week, and `*20`
+    twenty times the chats, without a word (a planner's walkthrough); 0 is a what-if."""
+    out = []
+    for c in resolved:
+        if c.parts[-1] not in QUANTITIES:
+            continue
+        old, new = _field(s, c.parts), _field(variant, c.parts)
+        numbers = all(isinstance(x, int | float) and not isinstance(x, bool) for x in (old, new))
+        if not numbers or old <= 0 or new == 0:
+            continue
+        ratio = new / old
+        if 1 / FAR * (1 - 1e-9) <= ratio <= FAR * (1 + 1e-9):  # (1.4 for 14: ×0.1, not less)
+            continue
+        if _scales(c.value):
+            hint = f"for {float(c.value[1:]):g} % more, write *{1 + float(c.value[1:]) / 100:g}"
+        elif c.parts[-1] == "wage" and new > old:
+            hint = f"a wage per paid hour: in cents, it is {new / 100:,.10g}"
+        else:
+            hint = f"to scale the number there, write *{c.value}"
+        msg = f"{c.value} sets {old:,.10g} to {new:,.10g} (×{ratio:.3g}): {hint}"
+        out.append(Message(label, None, c.shown, msg, warning=True))
+    return out
 
 
 def _written_bare(data: dict, resolved: list[_Change], label: str) -> list[Message]:
