@@ -377,6 +377,7 @@ def test_one_replication_shows_no_ci_in_run_and_compare(tmp_path):
     assert r.returncode == 0, r.stderr
     rows = [line for line in r.stdout.splitlines() if "│" in line and "%" in line]
     assert rows and all("none (1 rep)" in line for line in rows), r.stdout
+    assert "one replication: no spread, so no CI, and ✓/✗ compare the estimate alone" in r.stdout
     assert not re.search(r"(\d+\.\d%)–\1", r.stdout), r.stdout
     page = (tmp_path / "one" / "report.html").read_text(encoding="utf-8")
     assert page.count("<td>none (1 rep)</td>") == 6  # small_shop's six targets
@@ -397,6 +398,7 @@ def test_one_replication_shows_no_ci_in_run_and_compare(tmp_path):
     assert re.fullmatch(r"\+\d+\.\d pts \(1 replication: no CI\)", rows[1][-2].strip())
     r = cli("run", shop, "-n", "2", "-w", "1", "-q")  # two: a CI
     assert "none (1 rep)" not in r.stdout and re.search(r"\d%–\d", r.stdout)
+    assert "one replication" not in r.stdout
 
 
 def test_a_later_combination_equal_to_the_first_shows_its_difference_of_nothing():

@@ -243,6 +243,11 @@ def render_run(doc: RunDocument, console: Console, messages: Collection[str] = (
                 format_seconds(aht) if i == 0 else "",
             )
     console.print(table)
+    if doc.replications < 2 and any(lines.values()):  # (a verdict on 81.5 % read as sure)
+        console.print(
+            "one replication: no spread, so no CI, and ✓/✗ compare the estimate alone "
+            "(-n 2 or more gives both)"
+        )
     console.print(  # (read as the resolution time alone: the column did not say it)
         "ASA: mean wait of the answered; AHT: mean handle time of the answered, venting and "
         "wrap-up included"
