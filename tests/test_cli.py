@@ -257,9 +257,9 @@ def test_a_file_size_limit_is_offered_only_what_it_takes(size, said):
         ("check", "--confidence", "nan", "a number >= 0.5 and <= 0.9999"),
         ("check", "--confidence", "inf", "a number >= 0.5 and <= 0.9999"),
         ("check", "--confidence", "1", "a number >= 0.5 and <= 0.9999"),
-        ("run", "--precision", "nan", "a number > 0 and <= 1"),
-        ("run", "--precision", "-0.1", "a number > 0 and <= 1"),
-        ("run", "--precision", "0", "a number > 0 and <= 1"),  # (a traceback: the API wants > 0)
+        ("run", "--precision", "nan", "a number > 0 and <= 0.5"),
+        ("run", "--precision", "-0.1", "a number > 0 and <= 0.5"),
+        ("run", "--precision", "0", "a number > 0 and <= 0.5"),  # (a traceback: the API wants > 0)
         # a scheduler address without a port is a bad value too (it exited 1)
         ("run", "--scheduler", "notanaddress", "an address like tcp://host:8786"),
         ("check", "--scheduler", "host:99999999", "an address like tcp://host:8786"),
@@ -275,6 +275,15 @@ def test_a_number_out_of_its_range_names_the_range(command, option, value, expec
     assert r.returncode == 2 and "Traceback" not in r.stderr
     assert r.stderr.strip() == (
         f"ccsim: error: Invalid value for '{option}': expected {expected}, got '{value}'"
+    )
+
+
+def test_a_precision_of_1_is_read_as_a_percentage():
+    # `--precision 1`, meant as 1 %, was ±100 points, which any run reaches at once
+    r = ccsim("run", str(SCENARIOS / "small_shop.yaml"), "--precision", "1")
+    assert r.returncode == 2 and r.stderr.strip() == (
+        "ccsim: error: Invalid value for '--precision': expected a number > 0 and <= 0.5, got "
+        "'1'; for 1 %, write 0.01"
     )
 
 

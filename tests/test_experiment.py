@@ -171,11 +171,14 @@ def test_a_confidence_level_outside_0_to_1_is_refused(shop, call, expected):
         call(result)
 
 
-@pytest.mark.parametrize("precision", [0, -0.1, float("nan"), 1.5, True, "x"])
-def test_a_precision_outside_0_to_1_is_refused(shop, precision):
-    # 0, -0.1 and nan ran 200 replications; "x" was a TypeError from inside
-    with pytest.raises(ValueError, match="precision must be a number above 0 and at most 1"):
+@pytest.mark.parametrize("precision", [0, -0.1, float("nan"), 0.6, 1, 1.5, True, "x"])
+def test_a_precision_outside_0_to_half_is_refused(shop, precision):
+    # 0, -0.1 and nan ran 200 replications; "x" was a TypeError from inside; 1, meant as
+    # 1 %, was ±100 points, which any run reaches at once (a planner's walkthrough)
+    with pytest.raises(ValueError, match=r"a number above 0 and at most 0\.5, got") as info:
         ccsim.simulate(shop, 2, 1, workers=1, precision=precision)
+    if type(precision) is int and precision == 1:
+        assert str(info.value).endswith("got 1; for 1 %, write 0.01")
 
 
 @pytest.mark.parametrize(

@@ -111,8 +111,13 @@ def simulate(
         return runner.run(s, n, seed, first=first, **options)
     if first:
         raise ValueError("precision adds replications from replication 0: no first_replication")
-    if isinstance(precision, bool) or not isinstance(precision, Real) or not 0 < precision <= 1:
-        raise ValueError(f"precision must be a number above 0 and at most 1, got {precision!r}")
+    if isinstance(precision, bool) or not isinstance(precision, Real) or not 0 < precision <= 0.5:
+        # (1, meant as 1 %, was ±100 points: every run reached it at once — a walkthrough)
+        hint = f"; for {precision:g} %, write {precision / 100:g}" if _percent(precision) else ""
+        raise ValueError(
+            "precision is a CI half-width of a share: a number above 0 and at most 0.5, got "
+            f"{precision!r}{hint}"
+        )
     result = runner.run_to_precision(s, n, seed, precision, max_replications, **options)
     if (short := runner.shortfall(result, precision)) is not None:
         warnings.warn(short, runner.PrecisionNotReached, stacklevel=2)
@@ -278,3 +283,8 @@ def write_report(folder: str | Path) -> list[Path]:
             "result, plan or capacity plan in memory, ccsim.save(it, folder, report=True)"
         )
     return folders.write_report(Path(folder), reports.read(Path(folder)))
+
+
+def _percent(x: float) -> bool:
+    """A share that reads as a percentage: over 0.5 and at most 100 (`precision=1`)."""
+    return isinstance(x, Real) and not isinstance(x, bool) and 0.5 < x <= 100

@@ -129,7 +129,8 @@ def number_between(lo: float, hi: float = math.inf, *, low_open: bool = False):
         said = f"expected a number {shown}, got {value!r}"
         percent = re.fullmatch(r"\s*([0-9]+(?:\.[0-9]*)?)\s*%?\s*", str(value))
         share = float(percent[1]) / 100 if percent else math.nan
-        written = "%" in str(value) or share * 100 > 1  # (`1%` got none: 1 reads as a share)
+        # (`1%` got none: 1 reads as a share; nor `--precision 1`, over its 0.5)
+        written = "%" in str(value) or share * 100 > 1 or share * 100 > hi
         if hi <= 1 and written and lo <= share <= hi:
             said += f"; for {percent[1]} %, write {share:g}"  # type: ignore[index]
         return ValueError(said)

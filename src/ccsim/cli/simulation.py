@@ -120,9 +120,9 @@ def run(
     precision: Annotated[
         float | None,
         typer.Option(
-            parser=number_between(0.0, 1.0, low_open=True),
+            parser=number_between(0.0, 0.5, low_open=True),  # (1 was ±100 points)
             metavar="X",
-            help="add replications until every service-level CI half-width ≤ this (0-1)",
+            help="add replications until every service-level CI half-width ≤ this (0-0.5)",
         ),
     ] = None,
     max_reps: Annotated[int, typer.Option(min=1, metavar="N", help="cap for --precision")] = 200,
