@@ -356,6 +356,13 @@ def test_a_volume_or_wage_set_ten_times_off_is_warned():
     assert said({"arrivals.chat.weekly": "*20"}) == [
         "*20 sets 400 to 8,000 (×20): for 20 % more, write *1.2"
     ]
+    # a scale down read as an increase (`*0.05` for 5 % more), a value set far up (a review)
+    assert said({"arrivals.chat.weekly": "*0.05"}) == [
+        "*0.05 sets 400 to 20 (×0.05): for 5 % more, write *1.05"
+    ]
+    assert said({"arrivals.chat.weekly": 40000}) == [
+        "40000 sets 400 to 40,000 (×100): check that it is the number meant"
+    ]
     [wage] = said({"groups.generalist.wage": 1350})
     assert wage.endswith("(×100): a wage per paid hour: in cents, it is 13.5")
     for fine in ({"arrivals.chat.weekly": "*1.2"}, {"arrivals.chat.weekly": 0},
@@ -378,6 +385,10 @@ def test_one_replication_shows_no_ci_in_run_and_compare(tmp_path):
     rows = [line for line in r.stdout.splitlines() if "│" in line and "%" in line]
     assert rows and all("none (1 rep)" in line for line in rows), r.stdout
     assert "one replication: no spread, so no CI, and ✓/✗ compare the estimate alone" in r.stdout
+    # nor a one-sided bound, which was the estimate again (`90.7% … 90.7%`: a review)
+    judged = cli("run", shop, "-n", "1", "-w", "1", "-q", "--confidence", "0.95")
+    rows = [line.split("│") for line in judged.stdout.splitlines() if "│ 30s ≥ 80%" in line]
+    assert [cell.strip() for cell in rows[0][4:6]] == ["none (1 rep)"] * 2, judged.stdout
     assert not re.search(r"(\d+\.\d%)–\1", r.stdout), r.stdout
     page = (tmp_path / "one" / "report.html").read_text(encoding="utf-8")
     assert page.count("<td>none (1 rep)</td>") == 6  # small_shop's six targets

@@ -286,5 +286,6 @@ def write_report(folder: str | Path) -> list[Path]:
 
 
 def _percent(x: float) -> bool:
-    """A share that reads as a percentage: over 0.5 and at most 100 (`precision=1`)."""
-    return isinstance(x, Real) and not isinstance(x, bool) and 0.5 < x <= 100
+    """A precision that reads as a percentage of one it takes: over 0.5, at most 50
+    (`precision=1`; 60 % would be refused too)."""
+    return isinstance(x, Real) and not isinstance(x, bool) and 0.5 < x <= 50

@@ -131,7 +131,8 @@ def number_between(lo: float, hi: float = math.inf, *, low_open: bool = False):
         share = float(percent[1]) / 100 if percent else math.nan
         # (`1%` got none: 1 reads as a share; nor `--precision 1`, over its 0.5)
         written = "%" in str(value) or share * 100 > 1 or share * 100 > hi
-        if hi <= 1 and written and lo <= share <= hi:
+        inside = (lo < share if low_open else lo <= share) and share <= hi  # (0 %: not > 0)
+        if hi <= 1 and written and inside:
             said += f"; for {percent[1]} %, write {share:g}"  # type: ignore[index]
         return ValueError(said)
 

@@ -421,6 +421,14 @@ def _analytic_at(method, rate, aht, patience, n, within) -> tuple[float, float, 
     return r.p_abandon, r.service_level, 60 * r.asa
 
 
+# why a method answers nobody in an interval the log has an ASA for
+NOBODY = {
+    "ccsim": "where the replay answered nobody",
+    "erlang_a": "where it answers nobody (under half an agent on duty: taken as none)",
+    "erlang_c": "without a figure",
+}
+
+
 def _unpredicted(table: pd.DataFrame) -> list[str]:
     """Per method and metric, the intervals judged (≥ MIN_OFFERED offered, an actual
     figure) that the method gives no figure for, and so are left out of its error: Erlang
@@ -435,10 +443,9 @@ def _unpredicted(table: pd.DataFrame) -> list[str]:
             endless = int((actual & np.isinf(predicted)).sum())
             unanswered = int((actual & np.isnan(predicted)).sum())
             why = [
-                *([f"{endless} with a queue growing without end (load ≥ agents)"] if endless
-                  else []),
-                *([f"{unanswered} where it answers nobody (under half an agent on duty, or "
-                   "none answered in the replay)"] if unanswered else []),
+                *([f"{endless} with a queue growing without end (load ≥ the agents on duty, "
+                   "rounded to whole agents)"] if endless else []),
+                *([f"{unanswered} {NOBODY[method]}"] if unanswered else []),
             ]  # fmt: skip
             if why:
                 out.append(

@@ -16,7 +16,7 @@ from ccsim.experiment.document import AbandonLimit, ChannelResult, RunDocument, 
 from ccsim.planning.document import BaselineResult, PlanDocument, SearchStats
 from ccsim.scenario import summary, units
 from ccsim.scenario.model import ESCALATION, Scenario
-from ccsim.scenario.units import interval_text, percent
+from ccsim.scenario.units import ONE_REPLICATION, interval_text, percent
 
 MISSED_SHOWN = 12  # missed periods named under the table, then how many more
 
@@ -229,7 +229,7 @@ def render_run(doc: RunDocument, console: Console, messages: Collection[str] = (
                 line.label,
                 _pct(line.mean),
                 interval_text(*line.ci, doc.replications, _pct) if line.mean is not None else "",
-                *([_pct(line.bound) if line.bound is not None else ""] if judged else []),
+                *([bound_text(line.bound, doc.replications)] if judged else []),
                 Text("✓", "green") if line.met else Text("✗", "red"),
             ]  # fmt: skip
             if scoped:
@@ -245,8 +245,8 @@ def render_run(doc: RunDocument, console: Console, messages: Collection[str] = (
     console.print(table)
     if doc.replications < 2 and any(lines.values()):  # (a verdict on 81.5 % read as sure)
         console.print(
-            "one replication: no spread, so no CI, and ✓/✗ compare the estimate alone "
-            "(-n 2 or more gives both)"
+            "one replication: no spread, so no CI, and ✓/✗ compare the estimate alone (-n 2 "
+            "or more gives a CI; with --confidence, ✓/✗ then judge its one-sided bound)"
         )
     console.print(  # (read as the resolution time alone: the column did not say it)
         "ASA: mean wait of the answered; AHT: mean handle time of the answered, venting and "
@@ -371,13 +371,23 @@ def render_plan(doc: PlanDocument, console: Console, messages: Collection[str] =
     console.print(f"search: {search_text(doc.search)}")
 
 
+def bound_text(bound: float | None, replications: int) -> str:
+    """The one-sided bound a target was judged by; none of one replication (it showed the
+    estimate again, as if exact: a review)."""
+    if bound is None:
+        return ""
+    return ONE_REPLICATION if replications < 2 else _pct(bound)
+
+
 def search_text(s: SearchStats) -> str:
     """How a plan's search went and what its verification is — 1-minimal or not, fresh
     seeds or seeds a repair looked at — as the console, the HTML report and the workbook
     say it (the reports said "cheapest roster found" alone: a planner's walkthrough)."""
     return (
         f"{s.simulations} simulated rosters on {s.replications} replications "
-        f"(common random numbers; {s.replications_simulated} replications simulated in all; "
+        "(common random numbers; "
+        # (a plan.json from before the count reads back 0: not said, rather than "0")
+        + (f"{n} replications simulated in all; " if (n := s.replications_simulated) else "")
         + (
             "a target met when every search replication meets it"
             if s.rule == "each"
@@ -419,7 +429,7 @@ def baseline_text(doc: PlanDocument) -> str:
     cost and targets on the same verification."""
     base = doc.erlang_baseline
     if base is None:
-        return "not computed (--no-baseline)"
+        return "not computed"
     missed = missed_targets(base)
     return (
         f"{sum(base.headcount.values())} people, {base.paid_hours:,.1f} paid h/week, "

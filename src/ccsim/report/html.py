@@ -9,7 +9,13 @@ import base64
 from markupsafe import Markup
 
 from ccsim.report import charts, pages
-from ccsim.report.console import bound_heading, format_seconds, plan_facts, target_lines
+from ccsim.report.console import (
+    bound_heading,
+    bound_text,
+    format_seconds,
+    plan_facts,
+    target_lines,
+)
 from ccsim.report.model import Report
 from ccsim.scenario.units import interval_text
 
@@ -32,7 +38,7 @@ def target_rows(report: Report) -> list[dict[str, object]]:
                     "target": line.label,
                     "estimate": _pct(line.mean),
                     "ci": interval_text(*line.ci, doc.replications, _pct, " – "),
-                    "bound": _pct(line.bound) if line.bound is not None else "",
+                    "bound": bound_text(line.bound, doc.replications),
                     "mark": _mark(line.met, "met" if line.met else "missed"),
                     "asa": asa,
                     "note": f"{line.periods} met; worst {line.worst}" if line.periods else "",

@@ -93,8 +93,11 @@ def _total_row(ws: Worksheet, row: int, first: int, columns: dict[int, str]) -> 
 
 
 def _widths(ws: Worksheet) -> None:
+    """Each column as wide as its widest cell (at most 60), but a cell that wraps its text
+    (a plan's search, a paragraph: it widened the column of the figures under it)."""
     for col in ws.iter_cols(min_row=1, max_row=min(ws.max_row, 60)):
-        width = max((len(str(c.value)) for c in col if c.value is not None), default=8)
+        shown = [c for c in col if c.value is not None and not c.alignment.wrap_text]
+        width = max((len(str(c.value)) for c in shown), default=8)
         ws.column_dimensions[col[0].column_letter].width = min(max(10, width + 2), 60)
 
 
@@ -118,6 +121,8 @@ def _summary(
     for i, (k, v) in enumerate(facts, start=2):
         ws.cell(i, 1, k)
         ws.cell(i, 2, v)
+        if isinstance(v, str) and len(v) > 60:  # (a plan's search: a paragraph)
+            ws.cell(i, 2).alignment = Alignment(wrap_text=True, vertical="top")
     row = len(facts) + 3
     _header(
         ws,

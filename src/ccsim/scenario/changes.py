@@ -310,13 +310,18 @@ def _far_off(s: Scenario, variant: Scenario, resolved: list[_Change], label: str
         ratio = new / old
         if 1 / FAR * (1 - 1e-9) <= ratio <= FAR * (1 + 1e-9):  # (1.4 for 14: ×0.1, not less)
             continue
-        if _scales(c.value):
-            hint = f"for {float(c.value[1:]):g} % more, write *{1 + float(c.value[1:]) / 100:g}"
+        k = float(c.value[1:]) if _scales(c.value) else None
+        if k is not None:  # `*20` or `*0.05` for 20 % or 5 % more
+            more = k if k > 1 else 100 * k
+            hint = f"for {more:g} % more, write *{1 + more / 100:g}"
         elif c.parts[-1] == "wage" and new > old:
             hint = f"a wage per paid hour: in cents, it is {new / 100:,.10g}"
-        else:
+        elif new < old and new <= FAR:  # `1.2` for +20 %
             hint = f"to scale the number there, write *{c.value}"
-        msg = f"{c.value} sets {old:,.10g} to {new:,.10g} (×{ratio:.3g}): {hint}"
+        else:
+            hint = "check that it is the number meant"
+        times = f"{ratio:,.0f}" if ratio > 1 else f"{ratio:.2g}"
+        msg = f"{c.value} sets {old:,.10g} to {new:,.10g} (×{times}): {hint}"
         out.append(Message(label, None, c.shown, msg, warning=True))
     return out
 
