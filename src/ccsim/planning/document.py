@@ -10,6 +10,12 @@ from ccsim.experiment.document import ChannelResult, RunDocument
 from ccsim.finance.cost import Cost
 
 
+def minimality(one_minimal: bool | None) -> str:
+    """`1-minimal` or `NOT proven 1-minimal`: how every output says what a plan's search
+    proved (docs/planning.md)."""
+    return "1-minimal" if one_minimal else "NOT proven 1-minimal"
+
+
 class RosterLineResult(BaseModel):
     """One roster line with its shift, paid hours and staff cost per week."""
 

@@ -34,6 +34,7 @@ from ccsim.planning.document import (
     RosterLineResult,
     SearchStats,
     UnmetTarget,
+    minimality,
 )
 from ccsim.planning.errors import PlanError
 from ccsim.planning.requirements import Need
@@ -63,7 +64,7 @@ class Plan(Staffing):
         the plan could not meet and why, how the search went and the Erlang baseline."""
         notes = [f"Not met: {u.name or u.channel + ' ' + u.metric}: {u.reason}" for u in self.unmet]
         if self.search:  # (not proven is what False says, as the console says it)
-            minimal = "1-minimal" if self.search.get("one_minimal") else "NOT proven 1-minimal"
+            minimal = minimality(self.search.get("one_minimal"))
             notes.append(
                 f"Search: {self.search.get('simulations')} rosters simulated, {minimal}, "
                 f"{self.search.get('seconds', 0):.0f} s."

@@ -19,6 +19,7 @@ from openpyxl.utils import get_column_letter
 from ccsim.atomic import atomic_folder
 from ccsim.finance.cost import fte_cost
 from ccsim.planning.capacity import CapacityPlan, quarter_of
+from ccsim.planning.document import minimality
 from ccsim.report import charts, pages
 from ccsim.report.folders import write_json
 from ccsim.scenario import units
@@ -489,7 +490,7 @@ def _assumptions_sheet(ws: Worksheet, cp: CapacityPlan, money: str) -> None:
             how = (
                 f"{run['replications']} search and {run['verify_replications']} "
                 f"verification replications, {run['simulations']} rosters simulated, "
-                f"{'1-minimal' if run['one_minimal'] else 'NOT proven 1-minimal'}"
+                f"{minimality(run['one_minimal'])}"
             )
             rows.append((f"kind {i}: how it was planned", how,
                          "-n, --verify, --max-rosters, --time-budget", None))  # fmt: skip

@@ -13,7 +13,7 @@ from rich.table import Table
 from rich.text import Text
 
 from ccsim.experiment.document import AbandonLimit, ChannelResult, RunDocument, ServiceResult
-from ccsim.planning.document import BaselineResult, PlanDocument, SearchStats
+from ccsim.planning.document import BaselineResult, PlanDocument, SearchStats, minimality
 from ccsim.scenario import summary, units
 from ccsim.scenario.model import ESCALATION, Scenario
 from ccsim.scenario.units import ONE_REPLICATION, interval_text, percent
@@ -398,7 +398,7 @@ def search_text(s: SearchStats) -> str:
             if s.start == "roster"
             else f"), {s.correction_rounds} correction round(s), "
         )
-        + f"{'1-minimal' if s.one_minimal else 'NOT proven 1-minimal'}, {s.seconds:.0f} s; "
+        + f"{minimality(s.one_minimal)}, {s.seconds:.0f} s; "
         + (
             f"verified on {s.verify_replications} fresh replications "
             if not s.verification_repairs

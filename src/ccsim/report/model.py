@@ -24,7 +24,7 @@ from ccsim.experiment.result import Result
 from ccsim.measure.service_level import label
 from ccsim.measure.targets import period_name, periods
 from ccsim.planning import requirements
-from ccsim.planning.document import PlanDocument
+from ccsim.planning.document import PlanDocument, minimality
 from ccsim.planning.errors import PlanError
 from ccsim.planning.plan import Plan
 from ccsim.scenario import loader, units
@@ -94,8 +94,7 @@ class Report:
         """What the report is of, in words: a plan, a run of the roster, or a run of a
         staffing table (a fitted scenario's was called "the scenario's roster")."""
         if isinstance(self.document, PlanDocument):  # (1-minimal or not: the console's)
-            proven = "1-minimal" if self.document.search.one_minimal else "NOT proven 1-minimal"
-            return f"plan (cheapest roster found, {proven})"
+            return f"plan (cheapest roster found, {minimality(self.document.search.one_minimal)})"
         by = "staffing table" if self.scenario.staffing is not None else "roster"
         return f"run of the scenario's {by}"
 
