@@ -30,7 +30,7 @@ from ccsim.report import capacity as capacity_report
 from ccsim.report import folders
 from ccsim.report import model as reports
 from ccsim.scenario import calendar as _calendar
-from ccsim.scenario import limits, loader, rules
+from ccsim.scenario import limits, loader, rules, units
 from ccsim.scenario.changes import with_changes
 from ccsim.scenario.limits import DEFAULT_FILE_LIMITS, FileLimits
 from ccsim.scenario.loader import load, loads, valid
@@ -113,7 +113,8 @@ def simulate(
         raise ValueError("precision adds replications from replication 0: no first_replication")
     if isinstance(precision, bool) or not isinstance(precision, Real) or not 0 < precision <= 0.5:
         # (1, meant as 1 %, was ±100 points: every run reached it at once — a walkthrough)
-        hint = f"; for {precision:g} %, write {precision / 100:g}" if _percent(precision) else ""
+        given = isinstance(precision, Real) and not isinstance(precision, bool)
+        hint = units.percent_hint(float(precision), 0.0, 0.5, low_open=True) if given else ""
         raise ValueError(
             "precision is a CI half-width of a share: a number above 0 and at most 0.5, got "
             f"{precision!r}{hint}"
@@ -283,9 +284,3 @@ def write_report(folder: str | Path) -> list[Path]:
             "result, plan or capacity plan in memory, ccsim.save(it, folder, report=True)"
         )
     return folders.write_report(Path(folder), reports.read(Path(folder)))
-
-
-def _percent(x: float) -> bool:
-    """A precision that reads as a percentage of one it takes: over 0.5, at most 50
-    (`precision=1`; 60 % would be refused too)."""
-    return isinstance(x, Real) and not isinstance(x, bool) and 0.5 < x <= 50

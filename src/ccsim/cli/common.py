@@ -21,7 +21,7 @@ from rich.console import Console
 
 from ccsim.atomic import OutputError, check_file, check_folder
 from ccsim.scenario.problems import Message
-from ccsim.scenario.units import is_number, parse_duration, printable
+from ccsim.scenario.units import is_number, parse_duration, percent_hint, printable
 
 if TYPE_CHECKING:
     from ccsim.scenario.model import Scenario
@@ -128,12 +128,11 @@ def number_between(lo: float, hi: float = math.inf, *, low_open: bool = False):
     def refused(value: Any) -> ValueError:
         said = f"expected a number {shown}, got {value!r}"
         percent = re.fullmatch(r"\s*([0-9]+(?:\.[0-9]*)?)\s*%?\s*", str(value))
-        share = float(percent[1]) / 100 if percent else math.nan
+        given = float(percent[1]) if percent else math.nan
         # (`1%` got none: 1 reads as a share; nor `--precision 1`, over its 0.5)
-        written = "%" in str(value) or share * 100 > 1 or share * 100 > hi
-        inside = (lo < share if low_open else lo <= share) and share <= hi  # (0 %: not > 0)
-        if hi <= 1 and written and inside:
-            said += f"; for {percent[1]} %, write {share:g}"  # type: ignore[index]
+        written = "%" in str(value) or given > 1 or given > hi
+        if hi <= 1 and written:
+            said += percent_hint(given, lo, hi, low_open)
         return ValueError(said)
 
     def parse(value: Any) -> float:

@@ -535,7 +535,7 @@ def _difference(diff: float, low: float, high: float, money: bool, one: bool) ->
         return "n/a (not measured in every replication)"
     if one:  # one replication: no spread to give a CI
         shown = f"{diff:+,.2f}" if money else f"{100 * diff:+.1f} pts"
-        return f"{shown} (1 replication: no CI)"
+        return f"{shown} ({units.NO_CI})"
     if money:  # (to the cent: a total cost's difference can be the same in every week)
         exact = f"{low:+,.2f}" == f"{high:+,.2f}"
         return f"{diff:+,.2f}" + ("" if exact else f" ({low:+,.2f} to {high:+,.2f})")

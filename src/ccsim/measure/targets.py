@@ -36,7 +36,7 @@ def ci_words(ci: tuple[float, float], replications: int, fmt: str, dash: str = "
     """`95% CI 69.1%–87.1%`, or `1 replication: no CI` (it read `90.67%-90.67%`, as if
     exact: a review)."""
     if replications < 2:
-        return "1 replication: no CI"
+        return units.NO_CI
     return f"95% CI {ci[0]:{fmt}}{dash}{ci[1]:{fmt}}"
 
 

@@ -315,6 +315,15 @@ def percent(share: float) -> str:
 
 
 ONE_REPLICATION = "none (1 rep)"  # (short: a console column wrapped on a longer one)
+NO_CI = "1 replication: no CI"  # what a verdict or a difference of one replication says
+
+
+def percent_hint(x: float, lo: float, hi: float, low_open: bool = False) -> str:
+    """`; for 1 %, write 0.01` where `x` read as a percentage is a share in [lo, hi] (in
+    (lo, hi] with `low_open`), else "" — for an option or argument that refused `x`."""
+    share = x / 100
+    inside = (lo < share if low_open else lo <= share) and share <= hi  # (0 %: not > 0)
+    return f"; for {x:g} %, write {share:g}" if inside else ""
 
 
 def interval_text(
