@@ -1569,6 +1569,41 @@ def test_calendar_problems_come_in_the_files_order():
     assert lines == sorted(lines) and lines[0] == 3 and lines[-1] == 4, info.value.messages
 
 
+def test_a_calendars_names_and_weeks_are_said_with_its_bad_values():
+    # a bad value hid a misspelt group and a week past the calendar until it was mended:
+    # three mistakes, one message, then two more (a finance walkthrough)
+    shop = ccsim.load(ROOT / "scenarios" / "small_shop.yaml")
+    text = (
+        "start: 2027-01-04\nweeks: 4\nheadcount: {generalist: 7, supervisr: 2}\n"
+        "attrition_per_month: 3\nvolume: {weeks: {9: 1.5, 2: -1}, channels: {emial: {}}}\n"
+        "hiring: {max_per_week: {generalst: 2}}\n"
+    )
+    with pytest.raises(ccsim.ScenarioError) as info:
+        loads_calendar(text, shop, name="cal.yaml")
+    said = [(m.line, m.field) for m in info.value.messages]
+    assert said == [
+        (3, "headcount.supervisr"),
+        (4, "attrition_per_month"),
+        (5, "volume.weeks[2]"),  # (a line's messages: the model's first)
+        (5, "volume.channels.emial"),
+        (5, "volume.weeks[9]"),
+        (6, "hiring.max_per_week.generalst"),
+    ], info.value.messages
+    assert "did you mean 'supervisor'" in info.value.messages[0].message
+    # weeks refused: no week number is judged against it
+    bad = text.replace("weeks: 4", "weeks: four")
+    with pytest.raises(ccsim.ScenarioError) as info:
+        loads_calendar(bad, shop, name="cal.yaml")
+    fields = [m.field for m in info.value.messages]
+    assert "weeks" in fields and "volume.weeks[9]" not in fields
+    assert "headcount.supervisr" in fields
+    # without a scenario, no name is judged
+    with pytest.raises(ccsim.ScenarioError) as info:
+        loads_calendar(text, name="cal.yaml")
+    fields = [m.field for m in info.value.messages]
+    assert "headcount.supervisr" not in fields and "volume.weeks[9]" in fields
+
+
 def test_a_weeks_money_is_rounded_as_runs_cost_is():
     # halves away from zero, as `run` and a spreadsheet's ROUND: np.round made 2,030.125
     # (0.5 FTE × 540.25 + 2 × 880) 2,030.12

@@ -389,41 +389,88 @@ def _twice(loc: Loc, block: Any, start: dt.date, weeks: int) -> list[Problem]:
 
 def problems(cal: Calendar, s: Scenario) -> list[Problem]:
     """What the calendar names that the scenario does not have."""
-    out = []
-    groups = list(s.groups)
-
-    def unknown(g: str) -> str:  # (`supervisr`: no "did you mean" until 2026-12-07)
-        return f"no group {g!r} in the scenario {rules.suggest(g, groups)}"
-
-    for g in cal.headcount:
-        if g not in s.groups:
-            out.append(Problem(("headcount", g), unknown(g)))
-    # a group whose name was misspelt is said once: not also as without a headcount
-    closest = {
-        g: difflib.get_close_matches(g, groups, n=1) for g in cal.headcount if g not in s.groups
-    }
-    meant = {m for close in closest.values() for m in close}
-    missing = [g for g in s.groups if g not in cal.headcount and g not in meant]
-    # (a name like no group's may stand for one missing group, not for all of them)
-    if len(missing) > sum(not close for close in closest.values()):
-        out.append(Problem(("headcount",), f"no starting headcount for {', '.join(missing)}"))
-    if isinstance(cal.attrition_per_month, dict):
-        for g in cal.attrition_per_month:
-            if g not in s.groups:
-                out.append(Problem(("attrition_per_month", g), unknown(g)))
-    for g in cal.hiring.max_per_week:
-        if g not in s.groups:
-            out.append(Problem(("hiring", "max_per_week", g), unknown(g)))
-    for channel in cal.volume.channels:
-        if channel not in s.arrivals:
-            has = rules.suggest(channel, list(s.arrivals))
-            msg = f"no arrivals for channel {channel!r} in the scenario {has}"
-            out.append(Problem(("volume", "channels", channel), msg))
+    attrition = cal.attrition_per_month if isinstance(cal.attrition_per_month, dict) else {}
+    out = _names(cal.headcount, attrition, cal.hiring.max_per_week, cal.volume.channels, s)
     for channel, arrivals in s.arrivals.items():
         if arrivals.counts is not None:
             msg = f"{channel}: a capacity plan scales weekly volumes; the scenario replays counts"
             out.append(Problem(("volume",), msg))
     return out + _scaled_past_limits(cal, s)
+
+
+def _names(
+    headcount: Iterable[Any] | None,
+    attrition: Iterable[Any],
+    max_per_week: Iterable[Any],
+    channels: Iterable[Any],
+    s: Scenario,
+) -> list[Problem]:
+    """The groups and channels the calendar names that the scenario does not have, and
+    the groups without a starting headcount (`headcount` None: that block was refused,
+    so none is judged missing)."""
+    out = []
+    groups = list(s.groups)
+
+    def unknown(g: Any) -> str:  # (`supervisr`: no "did you mean" until 2026-12-07)
+        return f"no group {g!r} in the scenario {rules.suggest(str(g), groups)}"
+
+    if headcount is not None:
+        named = list(headcount)
+        closest = {  # a misspelt group is said once: not also as without a headcount
+            g: difflib.get_close_matches(str(g), groups, n=1) for g in named if g not in groups
+        }
+        out += [Problem(("headcount", g), unknown(g)) for g in closest]
+        meant = {m for close in closest.values() for m in close}
+        missing = [g for g in groups if g not in named and g not in meant]
+        # (a name like no group's may stand for one missing group, not for all of them)
+        if len(missing) > sum(not close for close in closest.values()):
+            out.append(Problem(("headcount",), f"no starting headcount for {', '.join(missing)}"))
+    out += [Problem(("attrition_per_month", g), unknown(g)) for g in attrition if g not in groups]
+    out += [
+        Problem(("hiring", "max_per_week", g), unknown(g)) for g in max_per_week if g not in groups
+    ]
+    for channel in channels:
+        if channel not in s.arrivals:
+            has = rules.suggest(str(channel), list(s.arrivals))
+            msg = f"no arrivals for channel {channel!r} in the scenario {has}"
+            out.append(Problem(("volume", "channels", channel), msg))
+    return out
+
+
+def _written_problems(data: Any, s: Scenario | None) -> list[Problem]:
+    """What a calendar the model refused names that the scenario does not have, and its
+    week numbers past its `weeks`, from the file's plain data: said beside the model's
+    messages (a misspelt group or week 60 of 52 was said only once every value was
+    mended — errors in rounds, a finance walkthrough)."""
+    if not isinstance(data, dict):
+        return []
+
+    def block(*keys: str) -> dict:
+        value: Any = data
+        for key in keys:
+            value = value.get(key) if isinstance(value, dict) else None
+        return value if isinstance(value, dict) else {}
+
+    out = []
+    if s is not None:
+        headcount = data.get("headcount")
+        out += _names(
+            headcount if isinstance(headcount, dict) else None,
+            block("attrition_per_month"),
+            block("hiring", "max_per_week"),
+            block("volume", "channels"),
+            s,
+        )
+    weeks = data.get("weeks", 52)
+    if isinstance(weeks, int) and not isinstance(weeks, bool) and 1 <= weeks <= MAX_WEEKS:
+        blocks: list[Loc] = [("volume",), ("handle_time",), ("shrinkage",)]
+        blocks += [("volume", "channels", c) for c in block("volume", "channels")]
+        for loc in blocks:
+            for week in block(*map(str, loc), "weeks"):
+                if isinstance(week, int) and not 1 <= week <= weeks:
+                    msg = f"week {week} is not a week of the calendar (expected 1..{weeks})"
+                    out.append(Problem((*loc, "weeks", week), msg))
+    return out
 
 
 def _scaled_past_limits(cal: Calendar, s: Scenario) -> list[Problem]:
@@ -496,7 +543,16 @@ def calendar_from(
             "first, the calendar after --calendar"
         )
         raise ScenarioError([Message(name, 1, None, msg)])
-    cal = loader.validate_model(Calendar, data, name, lines)
+    try:
+        cal = loader.validate_model(Calendar, data, name, lines)
+    except ScenarioError as exc:  # and what the file names wrong, said at once
+        said = [m.field or "" for m in exc.messages]
+        more = [
+            m
+            for m in loader.locate(_written_problems(data, scenario), name, lines)
+            if not loader.near(m.field or "", said)
+        ]
+        raise ScenarioError(loader.in_file_order(exc.messages + more)) from None
     found = week_problems(cal) + (problems(cal, scenario) if scenario is not None else [])
     warnings = partial_weeks(cal, scenario) + high_premiums(cal)
     warned = loader.in_file_order(loader.locate(warnings, name, lines))
