@@ -18,6 +18,7 @@ import ccsim
 from ccsim import erlang
 from ccsim.experiment.runner import Runner
 from ccsim.finance import cost
+from ccsim.measure.targets import TargetCheck, lead
 from ccsim.model import work
 from ccsim.planning import highs, requirements, search
 from ccsim.planning import plan as planner
@@ -957,3 +958,54 @@ def test_the_plan_console_says_when_verification_seeds_were_used_for_repairs_and
     assert "the roster is the Erlang C baseline's, trimmed" in said(
         chosen="erlang_baseline trimmed"
     )
+
+
+def test_a_target_met_less_than_a_standard_error_past_its_goal_is_said_close():
+    # a quick plan verified on 10 replications met escalation 48h ≥ 90% with a bound of
+    # 90.9 %, and missed it on fresh seeds; nothing had said how close it was (a
+    # walkthrough)
+    def check(bound, error, kind="service", goal=0.9, met=True, **more):
+        metric = "sl_48h" if kind == "service" else "abandon_rate"
+        return TargetCheck(
+            "escalation", metric, kind, 2880.0, goal, 0.95, (0.9, 1.0), bound, met, 10,
+            error=error, **more,
+        )  # fmt: skip
+
+    assert lead(check(0.909, 0.01)) == pytest.approx(0.9)
+    assert lead(check(0.041, 0.005, "max_abandon", 0.05)) == pytest.approx(1.8)
+    assert lead(check(0.88, 0.01, met=False)) is None  # a miss is said as one
+    assert lead(check(0.95, 0.0)) is None  # no spread: nothing uncertain
+    scoped = TargetCheck("chat", "sl_1min", "service", 1.0, 0.8, 0.9, (0.8, 1.0), 0.85, True, 10,
+                         "interval", object(), 0.01)  # fmt: skip
+    assert lead(scoped) is None  # (its periods are judged one by one)
+    calls = planner.close_calls([check(0.909, 0.01), check(0.92, 0.01), check(0.9099, 0.01)])
+    assert [c.bound for c in calls] == [0.909, 0.9099]  # 0.9 and 0.99 errors; not 2.0
+    assert calls[0].target == "escalation sl_48h ≥ 90%" and calls[0].error == 0.01
+
+    planned = planner.plan(queue(), workers=1, replications=4, verify=4, baseline=False)
+    planned.search["close_calls"] = calls
+    assert "Close to its goal: escalation sl_48h ≥ 90% met with a one-sided bound of 90.90%" in (
+        html.unescape(planned._repr_html_())
+    )
+    doc = planned.plan_document()
+    shown = doc.model_copy(update={"search": doc.search.model_copy(update={"close_calls": calls})})
+    out = StringIO()
+    console.render_plan(shown, Console(file=out, width=400))
+    said = " ".join(out.getvalue().split())
+    assert (
+        "close to its goal: escalation sl_48h ≥ 90% met with a one-sided bound of 90.90% "
+        "(estimate 95.00%, standard error 1.00 pts), less than a standard error past the "
+        "goal: too close for 4 replications to be sure of (a fresh verification as large "
+        "may miss it) — verify on more replications before relying on it"
+    ) in said
+    facts = dict(console.plan_facts(shown))
+    assert facts["close to its goal"].startswith("escalation sl_48h ≥ 90% met with")
+    assert len([k for k, _ in console.plan_facts(shown) if k == "close to its goal"]) == 2
+    assert "close to its goal" not in dict(console.plan_facts(doc.model_copy(
+        update={"search": doc.search.model_copy(update={"close_calls": []})})))  # fmt: skip
+    # plan.json keeps them, and a plan.json from before reads back without any
+    again = type(doc).model_validate_json(shown.model_dump_json())
+    assert again.search.close_calls == calls
+    old = json.loads(doc.model_dump_json())
+    del old["search"]["close_calls"]
+    assert type(doc).model_validate(old).search.close_calls == []

@@ -114,6 +114,7 @@ class TargetCheck:
     replications: int  # with an estimate of it (its CI's; one: none)
     per: str = "week"
     attainment: Attainment | None = None
+    error: float = float("nan")  # standard error of `mean` over the replications
 
     def shortfall(self) -> str:
         """What was compared with the goal, in words: the estimate, its interval and the
@@ -213,6 +214,17 @@ def evaluate(
     return checks
 
 
+def lead(check: TargetCheck) -> float | None:
+    """How far the value a target was judged by passes its goal, in standard errors of
+    its estimate: under about one, a fresh verification of as many replications may well
+    miss it (its bound then under the goal). None for a target per day or interval, a
+    miss, or no spread."""
+    if check.attainment is not None or not check.met or not check.error > 0:
+        return None
+    ahead = check.bound - check.goal if check.kind == "service" else check.goal - check.bound
+    return float(ahead / check.error)
+
+
 def margins(
     s: Scenario, summary: pd.DataFrame, goals: dict[str, float] | None = None
 ) -> pd.DataFrame:
@@ -279,9 +291,11 @@ def _check(
     else:
         bound = float(_bound(mean, sd, planned or values.size, kind, confidence))
     met = bool(_met(bound, goal, kind))
+    error = sd / math.sqrt(values.size)
     return TargetCheck(
-        channel, metric, kind, within, goal, mean, (lo, hi), bound, met, int(values.size)
-    )
+        channel, metric, kind, within, goal, mean, (lo, hi), bound, met, int(values.size),
+        error=error,
+    )  # fmt: skip
 
 
 def _bound(mean, sd, n, kind: str, confidence: float | None):
@@ -414,6 +428,7 @@ def _scoped(check: TargetCheck, scope: Scoped, table: pd.DataFrame) -> TargetChe
         check.replications,
         scope.per,
         attainment,
+        check.error,
     )
 
 

@@ -47,6 +47,27 @@ class UnmetTarget(BaseModel):
         return self.name.removeprefix(f"{self.channel} ") if self.name else self.metric
 
 
+class CloseCall(BaseModel):
+    """A target the verification met with its bound less than a standard error of its
+    estimate past the goal (`ccsim.measure.targets.lead`): a fresh verification of as
+    many replications may well miss it."""
+
+    target: str  # `escalation sl_48h ≥ 90%`
+    estimate: float
+    bound: float  # the one-sided bound it was judged by
+    error: float  # the estimate's standard error
+
+
+def close_words(call: CloseCall, verify: int) -> str:
+    """A close call in words, as the console, the reports and a notebook say it."""
+    return (
+        f"{call.target} met with a one-sided bound of {call.bound:.2%} (estimate "
+        f"{call.estimate:.2%}, standard error {call.error * 100:.2f} pts), less than a "
+        f"standard error past the goal: too close for {verify} replications to be sure of "
+        "(a fresh verification as large may miss it)"
+    )
+
+
 class SearchStats(BaseModel):
     """How the search went: seed, replications, rosters simulated, 1-minimality, time."""
 
@@ -64,6 +85,8 @@ class SearchStats(BaseModel):
     verified_rosters: int = 1  # rosters simulated on the verification replications
     chosen: str = "search"  # where the answer came from: search, erlang_baseline (trimmed)
     comparisons: int = 0  # target comparisons of its verification (one per judged period)
+    # met on verification, the bound less than a standard error past the goal
+    close_calls: list[CloseCall] = []
     seconds: float
 
 

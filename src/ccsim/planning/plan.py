@@ -26,14 +26,17 @@ from ccsim.experiment import counts, display, seeds
 from ccsim.experiment.document import number
 from ccsim.experiment.runner import Runner
 from ccsim.finance.cost import roster_lines, rounded
+from ccsim.measure.targets import TargetCheck, lead
 from ccsim.model import work
 from ccsim.planning import requirements, shift_program
 from ccsim.planning.document import (
     BaselineResult,
+    CloseCall,
     PlanDocument,
     RosterLineResult,
     SearchStats,
     UnmetTarget,
+    close_words,
     minimality,
 )
 from ccsim.planning.errors import PlanError
@@ -69,6 +72,9 @@ class Plan(Staffing):
                 f"Search: {self.search.get('simulations')} rosters simulated, {minimal}, "
                 f"{self.search.get('seconds', 0):.0f} s."
             )
+            verify = self.search.get("verify_replications", 0)
+            for c in self.search.get("close_calls", []):
+                notes.append(f"Close to its goal: {close_words(c, verify)}.")
         if self.baseline is not None:  # (its repr was cut at a name's own ": ": a review)
             notes.append(f"Erlang baseline: {self.baseline.figures()}.")
         return display.html_block(repr(self)[1:-1], self.html_tables(), notes)
@@ -114,6 +120,21 @@ class Plan(Staffing):
     def document(self) -> dict[str, Any]:
         """The `ccsim plan --json` document as plain JSON."""
         return self.plan_document().to_json()
+
+
+CLOSE = 1.0  # a bound less than this many standard errors past its goal is said
+
+
+def close_calls(checks: list[TargetCheck]) -> list[CloseCall]:
+    """The targets over the window that the verification met with a bound less than
+    `CLOSE` standard errors past the goal: a plan verified on few replications may go
+    either way there on fresh seeds, and said nothing of it (a walkthrough)."""
+    out = []
+    for c in checks:
+        ahead = lead(c)
+        if ahead is not None and ahead < CLOSE:
+            out.append(CloseCall(target=c.name, estimate=c.mean, bound=c.bound, error=c.error))
+    return out
 
 
 def _lines(staffing: Staffing) -> list[RosterLineResult]:
@@ -313,6 +334,7 @@ def plan(
                 "verified_rosters": len(search.candidates),
                 "chosen": chosen.source,
                 "comparisons": search.comparisons(final),
+                "close_calls": close_calls(final.checks),
                 "seconds": 0.0,
             },
         )

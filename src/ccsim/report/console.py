@@ -13,7 +13,13 @@ from rich.table import Table
 from rich.text import Text
 
 from ccsim.experiment.document import AbandonLimit, ChannelResult, RunDocument, ServiceResult
-from ccsim.planning.document import BaselineResult, PlanDocument, SearchStats, minimality
+from ccsim.planning.document import (
+    BaselineResult,
+    PlanDocument,
+    SearchStats,
+    close_words,
+    minimality,
+)
 from ccsim.scenario import summary, units
 from ccsim.scenario.model import ESCALATION, Scenario
 from ccsim.scenario.units import ONE_REPLICATION, interval_text, percent
@@ -369,6 +375,8 @@ def render_plan(doc: PlanDocument, console: Console, messages: Collection[str] =
             )
         console.print(compare)
     console.print(f"search: {search_text(doc.search)}")
+    for line in close_texts(doc.search):
+        console.print(Text(line, "yellow"))
 
 
 def bound_text(bound: float | None, replications: int) -> str:
@@ -416,12 +424,24 @@ def search_text(s: SearchStats) -> str:
     )
 
 
+def close_texts(s: SearchStats) -> list[str]:
+    """A line for each target the verification met near its goal (`close_calls`)."""
+    return [
+        f"close to its goal: {close_words(c, s.verify_replications)} — verify on more "
+        "replications before relying on it"
+        for c in s.close_calls
+    ]
+
+
 def plan_facts(doc: RunDocument) -> list[tuple[str, str]]:
-    """A plan's search and its Erlang C baseline, as the reports' summaries list them
-    (none for a run)."""
+    """A plan's search, its close calls and its Erlang C baseline, as the reports'
+    summaries list them (none for a run)."""
     if not isinstance(doc, PlanDocument):
         return []
-    return [("search", search_text(doc.search)), ("Erlang C baseline", baseline_text(doc))]
+    verify = doc.search.verify_replications
+    close = [("close to its goal", close_words(c, verify)) for c in doc.search.close_calls]
+    search = ("search", search_text(doc.search))
+    return [search, *close, ("Erlang C baseline", baseline_text(doc))]
 
 
 def baseline_text(doc: PlanDocument) -> str:
