@@ -115,6 +115,13 @@ def test_a_budget_in_rosters_stops_the_trim_at_the_same_roster_on_any_number_of_
     one = planner.plan(s, workers=1, max_rosters=budget, **options)
     two = planner.plan(s, workers=2, max_rosters=budget, **options)
     assert not one.search["one_minimal"]
+    # and says why (a budget 30 times what the trim used read as its reason: a walkthrough)
+    assert one.search["unproven"] == f"the trim stopped at its budget, --max-rosters {budget}"
+    assert full.search["unproven"] == ""
+    out = StringIO()
+    console.render_plan(one.plan_document(), Console(file=out, width=400))
+    said = " ".join(out.getvalue().split())
+    assert f"NOT proven 1-minimal (the trim stopped at its budget, --max-rosters {budget})" in said
     assert one.search["simulations"] < full.search["simulations"]
     assert sum(one.headcount.values()) >= sum(full.headcount.values())
     assert two.headcount == one.headcount
@@ -902,14 +909,21 @@ def test_an_abandon_limit_of_zero_out_of_reach_is_planned_for_all_the_same():
     assert looking.planned == {u.name: (u.planned, 1.0)} and u.planned == needs["phone"].lost
 
 
-def test_a_verification_short_on_escalations_adds_a_supervisor_where_their_work_arrives():
-    # escalations have no intervals of their own, so "where the verification fell short"
-    # was nowhere: no agent could be added and the bundled example's plan gave up, missing
-    # escalation 48 h (83.4 %), on the draws of 2026-12-06
+def _shop_without_supervisors():
+    """small_shop.yaml, its shift options, its requirements, and its roster but the
+    supervisors (nobody handles escalations)."""
     shop = ccsim.load(SCENARIOS / "small_shop.yaml")
     shifts = scheduling.shift_options(shop)
     needs = requirements.needs(shop, shifts)
     roster = {(r.group, r.shift): r.agents for r in shop.roster if r.group != "supervisor"}
+    return shop, shifts, needs, roster
+
+
+def test_a_verification_short_on_escalations_adds_a_supervisor_where_their_work_arrives():
+    # escalations have no intervals of their own, so "where the verification fell short"
+    # was nowhere: no agent could be added and the bundled example's plan gave up, missing
+    # escalation 48 h (83.4 %), on the draws of 2026-12-06
+    shop, shifts, needs, roster = _shop_without_supervisors()
     with Runner(1) as runner:
         looking = search.Search(shop, needs, shifts, runner, 1, 2, 2, [], lambda m: None)
         staffing = looking.verified(roster)
@@ -1009,3 +1023,24 @@ def test_a_target_met_less_than_a_standard_error_past_its_goal_is_said_close():
     old = json.loads(doc.model_dump_json())
     del old["search"]["close_calls"]
     assert type(doc).model_validate(old).search.close_calls == []
+
+
+def test_a_roster_not_proven_1_minimal_says_why():
+    # "NOT proven 1-minimal" beside a budget of 2,123 rosters with 67 used: the example's
+    # plan had an agent added on verification, and nothing said so (a walkthrough)
+    shop, shifts, needs, roster = _shop_without_supervisors()
+    with Runner(1) as runner:
+        looking = search.Search(shop, needs, shifts, runner, 1, 2, 2, [], lambda m: None)
+        staffing, minimal = looking.verify(roster, True)  # nothing removed to give back
+        base = looking.baseline()
+    assert not minimal and staffing.headcount["supervisor"] >= 1
+    added = re.fullmatch(
+        r"(\d+) agent\(s\) added where the verification fell short, which the search's "
+        r"replications may not need",
+        looking.unproven,
+    )
+    assert added and int(added[1]) == sum(staffing.headcount.values()) - sum(roster.values())
+    found = looking.candidates[search._key(roster_of(staffing.scenario))]
+    assert found.unproven == looking.unproven and not found.one_minimal
+    known = looking.candidates[search._key(roster_of(base.scenario))]
+    assert known.unproven == "the Erlang C baseline's roster, not trimmed"

@@ -402,6 +402,8 @@ def test_a_plan_folder_reports_the_planned_roster_and_requirement(tmp_path):
     search = doc["search"]
     proven = "1-minimal" if search["one_minimal"] else "NOT proven 1-minimal"
     assert f"<td>plan (cheapest roster found, {proven})</td>" in page
+    if not search["one_minimal"]:  # and why, where the search is said
+        proven += f" ({search['unproven']})"
     said = wb["Summary"].cell(_find(wb["Summary"], "search"), 2).value
     assert f"{search['simulations']} simulated rosters on 2 replications" in said
     assert f", {proven}, " in said and "verified on 2 " in said

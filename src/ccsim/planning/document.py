@@ -10,10 +10,13 @@ from ccsim.experiment.document import ChannelResult, RunDocument
 from ccsim.finance.cost import Cost
 
 
-def minimality(one_minimal: bool | None) -> str:
-    """`1-minimal` or `NOT proven 1-minimal`: how every output says what a plan's search
-    proved (docs/planning.md)."""
-    return "1-minimal" if one_minimal else "NOT proven 1-minimal"
+def minimality(one_minimal: bool | None, unproven: str | None = "") -> str:
+    """`1-minimal` or `NOT proven 1-minimal`, with why (`unproven`): how every output says
+    what a plan's search proved (docs/planning.md; why was said nowhere, and a budget 30
+    times what the trim used read as its reason: a walkthrough)."""
+    if one_minimal:
+        return "1-minimal"
+    return "NOT proven 1-minimal" + (f" ({unproven})" if unproven else "")
 
 
 class RosterLineResult(BaseModel):
@@ -81,6 +84,7 @@ class SearchStats(BaseModel):
     replications_simulated: int = 0  # (roster, replication) pairs, verification included
     correction_rounds: int
     one_minimal: bool
+    unproven: str = ""  # why not 1-minimal ("" when it is, or in a plan.json from before)
     verification_repairs: int
     verified_rosters: int = 1  # rosters simulated on the verification replications
     chosen: str = "search"  # where the answer came from: search, erlang_baseline (trimmed)

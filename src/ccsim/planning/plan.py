@@ -67,7 +67,7 @@ class Plan(Staffing):
         the plan could not meet and why, how the search went and the Erlang baseline."""
         notes = [f"Not met: {u.name or u.channel + ' ' + u.metric}: {u.reason}" for u in self.unmet]
         if self.search:  # (not proven is what False says, as the console says it)
-            minimal = minimality(self.search.get("one_minimal"))
+            minimal = minimality(self.search.get("one_minimal"), self.search.get("unproven"))
             notes.append(
                 f"Search: {self.search.get('simulations')} rosters simulated, {minimal}, "
                 f"{self.search.get('seconds', 0):.0f} s."
@@ -330,6 +330,7 @@ def plan(
                 "replications_simulated": search.replications_simulated,
                 "correction_rounds": search.rounds,
                 "one_minimal": chosen.one_minimal,
+                "unproven": chosen.unproven,
                 "verification_repairs": search.repairs,
                 "verified_rosters": len(search.candidates),
                 "chosen": chosen.source,

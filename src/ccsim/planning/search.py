@@ -147,6 +147,7 @@ class Search(WarmStart):
         self.rounds = 0
         self.repairs = 0
         self.removed: list[tuple[str, str]] = []
+        self.unproven = ""  # why the roster trimmed or repaired last is not 1-minimal
         self.corrected: tuple[dict[str, Need], dict] | None = None  # step 3's requirements
         self.active: Active | None = None  # the replications the trim judges first
         self.candidates: dict[frozenset, Candidate] = {}  # every roster verified
@@ -464,7 +465,7 @@ class Search(WarmStart):
         known to fail) and trim the rest again (at most REPAIRS times); then add one
         agent where the verification fell short (at most ADDITIONS times)."""
         floor: Roster = {}
-        gave_back = 0
+        gave_back = added = 0
         for _ in range(REPAIRS + ADDITIONS):
             staffing = self.verified(roster, minimal, source)
             if self.passes(staffing):
@@ -491,6 +492,11 @@ class Search(WarmStart):
                 return staffing, minimal
             roster = {**roster, key: roster.get(key, 0) + 1}
             minimal = False  # the agent added can be removed under the search's seeds
+            added += 1
+            self.unproven = (
+                f"{added} agent(s) added where the verification fell short, which the "
+                "search's replications may not need"
+            )
             self.say(f"{short}; adding 1 {key[0]} {key[1]} where it fell short")
         return self.verified(roster, False, source), False
 
@@ -532,13 +538,18 @@ class Search(WarmStart):
         """Every target not in `unmet` met on verification."""
         return all(c.met for c in staffing.checks if self._required(c))
 
-    def verified(self, roster: Roster, minimal: bool = False, source: str = "search") -> Staffing:
+    def verified(
+        self, roster: Roster, minimal: bool = False, source: str = "search", why: str = ""
+    ) -> Staffing:
         """The roster simulated on the verification replications (the same fresh seeds for
         every roster), kept as a candidate answer."""
         key = _key(roster)
         if key in self.candidates:
             known = self.candidates[key]
-            self.candidates[key] = replace(known, one_minimal=known.one_minimal or minimal)
+            proven = known.one_minimal or minimal
+            self.candidates[key] = replace(
+                known, one_minimal=proven, unproven="" if proven else known.unproven
+            )
             return known.staffing
         variant = self.variant(roster)
         self.cost = cost.staff_cost(variant)
@@ -550,14 +561,16 @@ class Search(WarmStart):
             n for n in dict.fromkeys(r.shift for r in variant.roster) if n not in self.s.shifts
         ]
         staffing = Staffing(variant, result, result.target_checks(CONFIDENCE), generated)
-        self.candidates[key] = Candidate(staffing, minimal, source)
+        unproven = "" if minimal else (why or self.unproven or "not trimmed")
+        self.candidates[key] = Candidate(staffing, minimal, source, unproven)
         return staffing
 
     def baseline(self) -> Staffing:
         """The per-interval Erlang C roster, scheduled and verified the same way."""
         needs = requirements.baseline_needs(self.s)
         schedule = shift_program.solve(self.s, needs, self.shifts)
-        return self.verified(schedule.agents, source="erlang_baseline")
+        why = "the Erlang C baseline's roster, not trimmed"
+        return self.verified(schedule.agents, source="erlang_baseline", why=why)
 
     def best(self) -> Candidate:
         """The answer: the cheapest verified roster that meets every target not in `unmet`
@@ -617,6 +630,7 @@ class Candidate:
     staffing: Staffing
     one_minimal: bool
     source: str  # search, erlang_baseline, erlang_baseline trimmed
+    unproven: str = ""  # why it is not 1-minimal (`Search.unproven`)
 
 
 def _key(roster: Roster) -> frozenset:

@@ -85,8 +85,9 @@ class Trimming:
         on all of them together, so the last pass is the 1-minimality check on every
         search replication."""
         floor = floor or {}
-        if self._failing(self.judge(roster)):
-            return roster, False  # the correction did not reach every target: keep it all
+        if self._failing(self.judge(roster)):  # the correction did not reach every target
+            self.unproven = "the roster trimmed missed a target under the search's rule"
+            return roster, False  # keep it all
         s = self.s
 
         def price(key: tuple[str, str]) -> float:
@@ -105,8 +106,10 @@ class Trimming:
                 roster, within_budget = self._line(key, roster, floor, active, block)
                 improved = improved or roster != before
                 if not within_budget:
+                    self.unproven = self._budget_words()
                     return roster, False
             if not improved:
+                self.unproven = ""
                 return roster, True
 
     def _line(self, key, roster, floor, active: Active, block) -> tuple[Roster, bool]:
@@ -286,6 +289,12 @@ class Trimming:
         del history[lo + 1 :]
         del self.removed[removed:]
         return roster, max(1, step // 2)
+
+    def _budget_words(self) -> str:
+        """Which budget stopped the trim, in words."""
+        if self.max_rosters is not None and self.work >= self.max_rosters - 1e-9:
+            return f"the trim stopped at its budget, --max-rosters {self.max_rosters:,}"
+        return "the trim stopped at its time budget, --time-budget"
 
     def _out_of_budget(self) -> bool:
         """Trimming stops past `deadline`, or once `max_rosters` rosters' worth of work

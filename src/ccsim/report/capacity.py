@@ -490,7 +490,7 @@ def _assumptions_sheet(ws: Worksheet, cp: CapacityPlan, money: str) -> None:
             how = (
                 f"{run['replications']} search and {run['verify_replications']} "
                 f"verification replications, {run['simulations']} rosters simulated, "
-                f"{minimality(run['one_minimal'])}"
+                f"{minimality(run['one_minimal'], run.get('unproven'))}"
             )
             rows.append((f"kind {i}: how it was planned", how,
                          "-n, --verify, --max-rosters, --time-budget", None))  # fmt: skip

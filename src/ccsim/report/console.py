@@ -406,7 +406,7 @@ def search_text(s: SearchStats) -> str:
             if s.start == "roster"
             else f"), {s.correction_rounds} correction round(s), "
         )
-        + f"{minimality(s.one_minimal)}, {s.seconds:.0f} s; "
+        + f"{minimality(s.one_minimal, s.unproven)}, {s.seconds:.0f} s; "
         + (
             f"verified on {s.verify_replications} fresh replications "
             if not s.verification_repairs
