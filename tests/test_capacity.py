@@ -388,9 +388,10 @@ def test_a_plan_and_a_capacity_plan_show_as_one_line_in_a_notebook():
     options = dict(seed=3, replications=3, verify=4, workers=1, max_rosters=2)
     p = ccsim.plan(s, **options)
     people = sum(p.headcount.values())
+    total = p.document()["cost"]["total"]  # the weekly cost `ccsim plan` heads with
     assert repr(p) == (
-        f"<Plan {s.name!r}: {people} people, {p.staff_cost:,.2f} EUR/week staff cost, "
-        f"{sum(c.met for c in p.checks)} of {len(p.checks)} targets met>"
+        f"<Plan {s.name!r}: {people} people, {p.staff_cost:,.2f} EUR/week staff cost "
+        f"({total:,.2f} in all), {sum(c.met for c in p.checks)} of {len(p.checks)} targets met>"
     )
     flat = calendar_from({"start": "2027-01-04", "weeks": 2, "headcount": {"agents": 1}})
     cp = ccsim.capacity(s, flat, **options)

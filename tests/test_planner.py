@@ -1044,3 +1044,8 @@ def test_a_roster_not_proven_1_minimal_says_why():
     assert found.unproven == looking.unproven and not found.one_minimal
     known = looking.candidates[search._key(roster_of(base.scenario))]
     assert known.unproven == "the Erlang C baseline's roster, not trimmed"
+    # a notebook's headline: the staff cost the planner minimises and the weekly cost the
+    # console heads with (phone's price per contact included)
+    total = staffing.result.document()["cost"]["total"]
+    assert total > staffing.staff_cost + 1
+    assert f"EUR/week staff cost ({total:,.2f} in all)" in repr(staffing)

@@ -66,12 +66,16 @@ class Staffing:
         return f"<{type(self).__name__} {self.scenario.name!r}: {self.figures()}>"
 
     def figures(self) -> str:
-        """`9 people, 22,680.00 EUR/week staff cost, 2 of 3 targets met`."""
+        """`9 people, 22,680.00 EUR/week staff cost (23,107.50 in all), 2 of 3 targets met`:
+        the staff cost the planner minimises, and the weekly cost `ccsim plan` heads with
+        (the contacts' prices too: a notebook's headline and the console's differed
+        without a word, a walkthrough)."""
         people = sum(self.headcount.values())
         met = sum(c.met for c in self.checks)
+        total = self.result.weekly_cost().total
         return (
             f"{people} people, {self.staff_cost:,.2f} {self.scenario.costs.currency}/week "
-            f"staff cost, {met} of {len(self.checks)} targets met"
+            f"staff cost ({total:,.2f} in all), {met} of {len(self.checks)} targets met"
         )
 
     def _repr_html_(self) -> str:
