@@ -1598,6 +1598,22 @@ def test_a_calendars_names_and_weeks_are_said_with_its_bad_values():
     fields = [m.field for m in info.value.messages]
     assert "weeks" in fields and "volume.weeks[9]" not in fields
     assert "headcount.supervisr" in fields
+    # weeks written as the model reads them too ('9', 9.0, weeks: '4'), and a name or week
+    # whose value is bad as well gets both messages (a review: they came a round later)
+    written = (
+        "start: 2027-01-04\nweeks: '4'\nheadcount: {generalist: -7, supervisr: -2}\n"
+        "volume: {weeks: {'8': 1.5, 9.0: 2, 10: -1}}\n"
+    )
+    with pytest.raises(ccsim.ScenarioError) as info:
+        loads_calendar(written, shop, name="cal.yaml")
+    said = [m.message for m in info.value.messages]
+    assert [m.startswith("week ") for m in said].count(True) == 3, said
+    assert "no starting headcount for supervisor" not in said  # (supervisr stands for it)
+    assert any(m.startswith("no group 'supervisr'") for m in said)
+    assert sum("expected a value at least 0" in m for m in said) == 3
+    with pytest.raises(ccsim.ScenarioError) as info:
+        loads_calendar(written.replace(", supervisr: -2", ""), shop, name="cal.yaml")
+    assert "no starting headcount for supervisor" in [m.message for m in info.value.messages]
     # without a scenario, no name is judged
     with pytest.raises(ccsim.ScenarioError) as info:
         loads_calendar(text, name="cal.yaml")

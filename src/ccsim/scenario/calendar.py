@@ -461,16 +461,31 @@ def _written_problems(data: Any, s: Scenario | None) -> list[Problem]:
             block("volume", "channels"),
             s,
         )
-    weeks = data.get("weeks", 52)
-    if isinstance(weeks, int) and not isinstance(weeks, bool) and 1 <= weeks <= MAX_WEEKS:
+    weeks = _whole(data.get("weeks", 52))
+    if weeks is not None and 1 <= weeks <= MAX_WEEKS:
         blocks: list[Loc] = [("volume",), ("handle_time",), ("shrinkage",)]
         blocks += [("volume", "channels", c) for c in block("volume", "channels")]
         for loc in blocks:
-            for week in block(*map(str, loc), "weeks"):
-                if isinstance(week, int) and not 1 <= week <= weeks:
+            for key in block(*map(str, loc), "weeks"):
+                week = _whole(key)
+                if week is not None and not 1 <= week <= weeks:
                     msg = f"week {week} is not a week of the calendar (expected 1..{weeks})"
-                    out.append(Problem((*loc, "weeks", week), msg))
+                    out.append(Problem((*loc, "weeks", key), msg))
     return out
+
+
+def _whole(value: Any) -> int | None:
+    """A whole number as the model reads one (`9`, `9.0`, `'9'`), else None."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, str):
+        value = value.strip()
+        return int(value) if value.lstrip("+-").isdigit() else None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return None
 
 
 def _scaled_past_limits(cal: Calendar, s: Scenario) -> list[Problem]:
@@ -545,13 +560,9 @@ def calendar_from(
         raise ScenarioError([Message(name, 1, None, msg)])
     try:
         cal = loader.validate_model(Calendar, data, name, lines)
-    except ScenarioError as exc:  # and what the file names wrong, said at once
-        said = [m.field or "" for m in exc.messages]
-        more = [
-            m
-            for m in loader.locate(_written_problems(data, scenario), name, lines)
-            if not loader.near(m.field or "", said)
-        ]
+    except ScenarioError as exc:  # and what the file names wrong, said at once (the model
+        # says nothing of a dict's keys: no message of it says the same thing again)
+        more = loader.locate(_written_problems(data, scenario), name, lines)
         raise ScenarioError(loader.in_file_order(exc.messages + more)) from None
     found = week_problems(cal) + (problems(cal, scenario) if scenario is not None else [])
     warnings = partial_weeks(cal, scenario) + high_premiums(cal)

@@ -159,19 +159,16 @@ def _unknown_names(
     shifts) that is empty or whose entries the model refused as a whole."""
     taken = [m.field or "" for m in reported]
 
+    def near(field: str) -> bool:
+        return any(f == field or f.startswith((field + ".", field + "[")) or
+                   field.startswith((f + ".", f + "[")) for f in taken)  # fmt: skip
+
     def refused(block: str) -> bool:  # the block, or one of its entries as a whole
         rest = [f.removeprefix(block + ".") for f in taken if f.startswith(block + ".")]
         return block in taken or any("." not in r and "[" not in r for r in rest)
 
     names = rules.Names.written(data, {block for block in rules.DEFINING if refused(block)})
-    return [_locate(p, name, lines) for p in rules.unknown_names(names) if not near(p.field, taken)]
-
-
-def near(field: str, taken: list[str]) -> bool:
-    """`field` is one of `taken`, or inside or around one (a message about it would say
-    the same thing again)."""
-    return any(f == field or f.startswith((field + ".", field + "[")) or
-               field.startswith((f + ".", f + "[")) for f in taken)  # fmt: skip
+    return [_locate(p, name, lines) for p in rules.unknown_names(names) if not near(p.field)]
 
 
 def valid(s: object) -> Scenario:
