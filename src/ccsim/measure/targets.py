@@ -218,8 +218,11 @@ def lead(check: TargetCheck) -> float | None:
     """How far the value a target was judged by passes its goal, in standard errors of
     its estimate: under about one, a fresh verification of as many replications may well
     miss it (its bound then under the goal). None for a target per day or interval, a
-    miss, or no spread."""
+    miss, no spread, or a target no roster can miss (a service level of 0 %, an abandon
+    limit of 100 %: its bound, kept within [0, 1], sits on the goal)."""
     if check.attainment is not None or not check.met or not check.error > 0:
+        return None
+    if check.goal <= 0 if check.kind == "service" else check.goal >= 1:
         return None
     ahead = check.bound - check.goal if check.kind == "service" else check.goal - check.bound
     return float(ahead / check.error)

@@ -64,10 +64,10 @@ class CloseCall(BaseModel):
 def close_words(call: CloseCall, verify: int) -> str:
     """A close call in words, as the console, the reports and a notebook say it."""
     return (
-        f"{call.target} met with a one-sided bound of {call.bound:.2%} (estimate "
-        f"{call.estimate:.2%}, standard error {call.error * 100:.2f} pts), less than a "
-        f"standard error past the goal: too close for {verify} replications to be sure of "
-        "(a fresh verification as large may miss it)"
+        f"{call.target} met on verification with a one-sided bound of {call.bound:.2%} "
+        f"(estimate {call.estimate:.2%}, standard error {call.error * 100:.2f} pts), less "
+        f"than a standard error from the goal: a fresh verification of {verify} "
+        "replications may judge it missed"
     )
 
 

@@ -74,7 +74,7 @@ class Plan(Staffing):
             )
             verify = self.search.get("verify_replications", 0)
             for c in self.search.get("close_calls", []):
-                notes.append(f"Close to its goal: {close_words(c, verify)}.")
+                notes.append(f"Close to its goal: {close_words(CloseCall(**c), verify)}.")
         if self.baseline is not None:  # (its repr was cut at a name's own ": ": a review)
             notes.append(f"Erlang baseline: {self.baseline.figures()}.")
         return display.html_block(repr(self)[1:-1], self.html_tables(), notes)
@@ -335,7 +335,8 @@ def plan(
                 "verified_rosters": len(search.candidates),
                 "chosen": chosen.source,
                 "comparisons": search.comparisons(final),
-                "close_calls": close_calls(final.checks),
+                # (plain data, as the rest: capacity.json wrote the search as it is)
+                "close_calls": [c.model_dump() for c in close_calls(final.checks)],
                 "seconds": 0.0,
             },
         )
