@@ -5,17 +5,20 @@ from __future__ import annotations
 import json
 import re
 import xml.etree.ElementTree as ET
+from io import StringIO
 from pathlib import Path
 
 import numpy as np
 import openpyxl
 import pytest
+from rich.console import Console
 
 import ccsim as ccsim_api
-from ccsim.experiment.document import ESTIMATED, ChannelResult, MeanCI
+from ccsim.experiment.document import ESTIMATED, ChannelResult, MeanCI, RunDocument
 from ccsim.finance.cost import money
 from ccsim.measure.targets import Attainment
 from ccsim.model.streams import replication_seed
+from ccsim.report import console
 from ccsim.scenario import summary
 from conftest import MINIMAL, SCENARIOS
 from test_cli import ccsim
@@ -501,3 +504,26 @@ def test_show_and_periods_give_a_goal_with_its_decimals():
     assert (
         Attainment("day", 0.875, 8, 7, 0, None).text() == "7 of 8 day periods met, 87.5% required"
     )
+
+
+def test_a_narrow_terminal_folds_the_tables_figures_instead_of_cutting_them(shop_doc):
+    # at 100 columns the run table showed `59.3%–100…`: a CI's upper end was lost (a
+    # walkthrough; two swept roster keys both read `roster[…` the same way)
+    doc = RunDocument.model_validate(shop_doc)
+    wide, narrow = StringIO(), StringIO()
+    console.render_run(doc, Console(file=wide, width=400))
+    console.render_run(doc, Console(file=narrow, width=80))
+    assert "…" not in narrow.getvalue() and "…" not in wide.getvalue()
+
+    def characters(text: str) -> list[str]:  # every character in a table cell, in order
+        return sorted(c for c in text if c not in "│┃┏┓┗┛┡┩└┘┳┻╇┴┬┼━─ \n")
+
+    first = doc.channels["phone"].service[0]
+    ci = f"{first.ci[0]:.1%}–{first.ci[1]:.1%}"
+    assert ci in wide.getvalue()
+    lines = narrow.getvalue().splitlines()
+    assert len(lines) > len(wide.getvalue().splitlines())  # it folded
+    table = lines[: next(i for i, line in enumerate(lines) if line.startswith("└")) + 1]
+    shown = wide.getvalue().splitlines()
+    whole = shown[: next(i for i, line in enumerate(shown) if line.startswith("└")) + 1]
+    assert characters("\n".join(table)) == characters("\n".join(whole))

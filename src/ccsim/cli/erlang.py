@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from typing import Annotated
 
 import typer
-from rich.table import Table
 
 from ccsim.cli.common import (
     AsJson,
@@ -22,6 +21,7 @@ from ccsim.cli.common import (
     share,
     threshold,
 )
+from ccsim.report.terminal import Figures
 from ccsim.scenario.units import format_duration
 
 erlang_app = typer.Typer(
@@ -335,14 +335,14 @@ def _print_erlang(
         out.print(f"required agents: out of reach — {out_of_reach}", markup=False)
 
 
-def _erlang_table(q: _ErlangQuery, rows: list[dict], required: int | None) -> Table:
+def _erlang_table(q: _ErlangQuery, rows: list[dict], required: int | None) -> Figures:
     """A rich table; seconds with 2 decimals, probabilities with 4."""
     is_a = q.model == "erlang_a"
     headers = ["agents", "occupancy", "P(wait)", f"SL ({_duration_text(q.within)})", "ASA (s)"]
     if is_a:
         headers += ["P(abandon)", "mean wait (s)"]
     notes = [_row_note(q, row, required) for row in rows]
-    table = Table(*headers, *(["note"] if any(notes) else []))
+    table = Figures(*headers, *(["note"] if any(notes) else []))
     for column in table.columns[: len(headers)]:
         column.justify = "right"
     for row, note in zip(rows, notes, strict=True):

@@ -304,9 +304,9 @@ def backtest_command(
     if as_json:
         print_json(result.document())
         return
-    from rich.table import Table
+    from ccsim.report.terminal import Figures
 
-    table = Table(
+    table = Figures(
         title=f"Backtest {start} to {end}: volume-weighted errors per interval",
         caption=f"bias = predicted − actual; intervals with at least {MIN_OFFERED} offered; "
         f"service level within {result.within * 60:g} s; {result.replications} "

@@ -252,15 +252,14 @@ def _weeks(weeks: list[int]) -> str:
 
 
 def _print_capacity(doc: dict) -> None:
-    from rich.table import Table
-
     from ccsim.report.capacity import added, kind_planned
+    from ccsim.report.terminal import Figures
 
     cur = doc["currency"]
     groups = list(doc["hires_total"])
     # the kinds of week: which were planned and which interpolated (only the JSON said)
     # (the volume was the largest channel's factor: 1.04× for a week of 0.87×)
-    kinds = Table(title="Kinds of week: required FTE")
+    kinds = Figures(title="Kinds of week: required FTE")
     columns = ("kind", "weeks", "volume", "handle", "shrinkage", "how", *groups)
     for col in columns:
         kinds.add_column(col, justify="left" if col in ("weeks", "how") else "right")
@@ -277,7 +276,7 @@ def _print_capacity(doc: dict) -> None:
     out.print(kinds)
     title = f"{doc['scenario']}: {len(doc['weeks'])} weeks from {doc['start']}"
     for key, rows in (("month", doc["months"]), ("quarter", doc["quarters"])):
-        table = Table(title=title if key == "month" else None)
+        table = Figures(title=title if key == "month" else None)
         table.add_column(key)
         table.add_column("days", justify="right")  # of the calendar: part periods show
         table.add_column(f"cost ({cur})", justify="right")

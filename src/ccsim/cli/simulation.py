@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, TextIO
 
 import typer
-from rich.table import Table
 
 from ccsim.cli.app import app
 from ccsim.cli.common import (
@@ -49,6 +48,7 @@ from ccsim.cli.common import (
 )
 from ccsim.experiment.errors import WorkerError
 from ccsim.model.errors import WorkLimitError
+from ccsim.report.terminal import Figures
 from ccsim.scenario import limits, units
 from ccsim.scenario.units import interval_text
 
@@ -489,12 +489,12 @@ def _side_by_side(
     title: str,
     replications: int,
     versus: str = "vs first",
-) -> Table:
+) -> Figures:
     """The console table of a sweep or comparison: per variant (its `keys` columns) the
     service levels, abandon rates and costs (`_swept`), each with its CI and its paired
     difference to the first variant (`_difference`), blank for the first; no CI of one
     replication."""
-    view = Table(title=title)
+    view = Figures(title=title)
     figures = ("estimate", "95% CI", f"{versus} (paired 95% CI)")
     for col in [*keys, "channel", "metric", *figures]:
         view.add_column(col, justify="right" if col in figures else "left")

@@ -9,7 +9,6 @@ from dataclasses import dataclass
 
 import pandas as pd
 from rich.console import Console
-from rich.table import Table
 from rich.text import Text
 
 from ccsim.experiment.document import AbandonLimit, ChannelResult, RunDocument, ServiceResult
@@ -20,6 +19,7 @@ from ccsim.planning.document import (
     close_words,
     minimality,
 )
+from ccsim.report.terminal import Figures
 from ccsim.scenario import summary, units
 from ccsim.scenario.model import ESCALATION, Scenario
 from ccsim.scenario.units import ONE_REPLICATION, interval_text, percent
@@ -140,7 +140,7 @@ def render_scenario(s: Scenario, console: Console) -> None:
         f"FAQ deflection {s.faq_deflection:.0%}"
     )
     ch = summary.channels_table(s)
-    table = Table(title="Channels")
+    table = Figures(title="Channels")
     for col in ("channel", "kind", "open", "contacts/week", "groups", "patience", "targets"):
         table.add_column(col, justify="right" if col == "contacts/week" else "left")
     for row in ch.itertuples():
@@ -150,7 +150,7 @@ def render_scenario(s: Scenario, console: Console) -> None:
         )
     console.print(table)
     console.print(f"total contacts/week after FAQ deflection: {ch['after_faq'].sum():,.0f}")
-    table = Table(title="Reasons")  # (show had no patience nor resolution times)
+    table = Figures(title="Reasons")  # (show had no patience nor resolution times)
     for col in ("reason", "mix", "resolve", "notes"):
         table.add_column(col)
     for row in summary.reasons_table(s).itertuples():
@@ -171,7 +171,7 @@ def render_scenario(s: Scenario, console: Console) -> None:
     if ro.empty:
         console.print("roster: none (plan one with `ccsim plan`)")
         return
-    table = Table(title="Roster")
+    table = Figures(title="Roster")
     for col in ("group", "shift", "days", "hours", "agents", "paid h/week", "breaks"):
         table.add_column(col, justify="right" if col in ("agents", "paid h/week") else "left")
     for row in ro.itertuples():
@@ -205,7 +205,7 @@ def render_run(doc: RunDocument, console: Console, messages: Collection[str] = (
         f"{doc.scenario} — {doc.replications} replication(s), seed {doc.seed}, "
         f"service level over {doc.sl_definition} contacts"
     )
-    table = Table(title=title)
+    table = Figures(title=title)
     lines = {name: target_lines(ch, doc.replications) for name, ch in doc.channels.items()}
     scoped = any(line.periods for rows in lines.values() for line in rows)
     judged = bound_heading(doc)
@@ -282,7 +282,7 @@ def render_run(doc: RunDocument, console: Console, messages: Collection[str] = (
                 f"({share:.1%} of the attempts simulated) — not offered, not in any figure above",
                 markup=False,
             )
-    groups = Table(title="Groups")
+    groups = Figures(title="Groups")
     for col in ("group", "agents", "paid h/week", "occupancy", "95% CI", "overtime h/week"):
         groups.add_column(col, justify="left" if col == "group" else "right")
     for name, g in doc.groups.items():
@@ -310,7 +310,7 @@ def render_run(doc: RunDocument, console: Console, messages: Collection[str] = (
 def render_plan(doc: PlanDocument, console: Console, messages: Collection[str] = ()) -> None:
     """Print a plan document: roster, people and hours per group, targets on fresh
     seeds (`render_run`), cost, and the Erlang baseline beside it."""
-    roster = Table(title=f"Plan for {doc.scenario} — roster (agents on each shift)")
+    roster = Figures(title=f"Plan for {doc.scenario} — roster (agents on each shift)")
     for col in ("group", "shift", "start", "hours", "days", "agents", "paid h/week", "staff cost"):
         roster.add_column(
             col, justify="right" if col in ("agents", "paid h/week", "staff cost") else "left"
@@ -331,7 +331,7 @@ def render_plan(doc: PlanDocument, console: Console, messages: Collection[str] =
     # already have their absences simulated; `hired` backfills them, more than verified
     # (it read "full-time people to employ, shrinkage included": a finance walkthrough
     # took it for the number to recruit, 110 against the roster's 85 people)
-    people = Table(
+    people = Figures(
         title="Headcount and hours per group (headcount: the roster's people, their absences "
         "simulated: the service verified; hired: absences backfilled, FTE / (1 - shrinkage), "
         "at least the most on duty at once)"
@@ -359,7 +359,7 @@ def render_plan(doc: PlanDocument, console: Console, messages: Collection[str] =
         console.print(Text.assemble(("unmet", "red"), f" {u.channel} {u.label}: {u.reason}"))
     base = doc.erlang_baseline
     if base is not None:
-        compare = Table(title="Simulation plan vs per-interval Erlang C baseline (fresh seeds)")
+        compare = Figures(title="Simulation plan vs per-interval Erlang C baseline (fresh seeds)")
         for col in ("", "headcount", "paid h/week", "weekly cost", "targets"):
             compare.add_column(col, justify="left" if col in ("", "targets") else "right")
         for name, d in (("ccsim plan", doc), ("Erlang C baseline", base)):
