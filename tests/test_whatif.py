@@ -948,3 +948,45 @@ def test_a_duration_swept_over_numpy_integers_is_minutes_as_a_python_int_is():
     assert means == [2.0, 3.0, 4.0, 5.0]
     with pytest.raises(ccsim.ScenarioError, match="expected a duration"):
         ccsim.with_changes(s, {"channels.phone.patience.mean": np.bool_(True)})
+
+
+def test_run_and_plan_take_a_what_if_with_set_and_leave_the_file_unchanged(tmp_path):
+    # a what-if run or plan needed an edited copy of the file or Python (a walkthrough)
+    shop = SCENARIOS / "small_shop.yaml"
+    before = shop.read_text()
+    changes = {"arrivals.phone.weekly": "*1.5", "roster[generalist/early].agents": 6}
+    r = cli("run", str(shop), "-n", "2", "-w", "1", "--json",
+            *[a for k, v in changes.items() for a in ("--set", f"{k}={v}")])  # fmt: skip
+    assert r.returncode == 0, r.stderr
+    assert "ccsim: with --set arrivals.phone.weekly=*1.5, roster[generalist/early].agents=6 " \
+        "(the file unchanged)" in r.stderr  # fmt: skip
+    expected = ccsim.simulate(ccsim.with_changes(ccsim.load(shop), changes), 2, workers=1)
+    doc = json.loads(r.stdout)
+    assert (
+        doc["channels"]["phone"]["offered"] == expected.document()["channels"]["phone"]["offered"]
+    )
+    assert doc["cost"] == expected.document()["cost"]
+    assert shop.read_text() == before
+    # what a change is warned of is said, the file's own warnings once, with their lines
+    r = cli("run", str(shop), "-n", "1", "-w", "1", "-q", "--set", "arrivals.phone.weekly=*20")
+    assert r.returncode == 0, r.stderr
+    assert "--set: warning: arrivals.phone.weekly: *20 sets 500 to 10,000 (×20)" in r.stderr
+    assert r.stderr.count("simulation.warmup") == 1 and "small_shop.yaml:38:" in r.stderr
+    # a bad change is a scenario problem; several values or a key twice, usage
+    bad = cli("run", str(shop), "-n", "1", "--set", "arrivls.phone.weekly=3")
+    assert bad.returncode == 1 and "Traceback" not in bad.stderr
+    assert "--set: arrivls.phone.weekly: no such field in the scenario; did you mean " \
+        "'arrivals.phone.weekly'?" in bad.stderr  # fmt: skip
+    many = cli("run", str(shop), "--set", "roster[0].agents=3,4")
+    assert (
+        many.returncode == 2 and "one value a key (to try several, use ccsim sweep)" in many.stderr
+    )
+    twice = cli("plan", str(shop), "--set", "anger=off", "--set", "anger=on")
+    assert twice.returncode == 2 and "--set anger given twice" in twice.stderr
+    # a plan of the what-if: its document and its folder's scenario are the changed one
+    out = tmp_path / "plan"
+    p = cli("plan", str(shop), "-n", "2", "--verify", "2", "--max-rosters", "4", "-w", "1",
+            "--no-baseline", "--set", "arrivals.phone.weekly=900", "--out", str(out), "-q")  # fmt: skip
+    assert p.returncode in (0, 1), p.stderr
+    assert ccsim.load(out / "scenario.yaml").arrivals["phone"].weekly == 900
+    assert shop.read_text() == before

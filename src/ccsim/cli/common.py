@@ -20,7 +20,7 @@ import typer
 from rich.console import Console
 
 from ccsim.atomic import OutputError, check_file, check_folder
-from ccsim.scenario.problems import Message
+from ccsim.scenario.problems import Message, ScenarioError
 from ccsim.scenario.units import is_number, parse_duration, percent_hint, printable
 
 if TYPE_CHECKING:
@@ -295,6 +295,70 @@ def load_or_exit(path: Path, allow: list[Path] | None = None, max_file_size: int
         failed(exc.messages)
 
 
+def setting(value: Any) -> tuple[str, list[Any]]:
+    """`--set KEY=V1,V2`: a field path and the values to try, read as one YAML flow
+    sequence (numbers, `off`, {mon-fri: "09:00-18:00"}, quoted text with commas); a value
+    `*1.2` (scale the current number) is quoted first, as YAML reads `*` as an alias, and
+    so is `+1`, which YAML reads as 1 (`with_changes` refuses it: not an increment)."""
+    if isinstance(value, tuple):
+        return value
+    from ruamel.yaml import YAML
+
+    key, sep, values = str(value).partition("=")
+    if not sep or not key.strip() or not values.strip():
+        raise ValueError(f"{value!r}: expected KEY=VALUE[,VALUE...]")
+    values = re.sub(r"(^|,)(\s*)([*+][^,\s\[\]{}\"']+)(?=\s*(,|$))", r'\1\2"\3"', values)
+    try:
+        parsed = YAML(typ="safe", pure=True).load(f"[{values}]")
+    except Exception as exc:  # YAML's own words, without its "<unicode string>" and marks
+        detail = " ".join(str(getattr(exc, "problem", None) or exc).split())
+        raise ValueError(
+            f"{value!r}: cannot read the values ({detail}; write them as KEY=V1,V2, text with "
+            'a comma in quotes: KEY="a, b")'
+        ) from None
+    return key.strip(), list(parsed)
+
+
+def one_setting(value: Any) -> tuple[str, Any]:
+    """`--set KEY=VALUE` of `run` and `plan`: one field and its one new value."""
+    if isinstance(value, tuple):
+        return value
+    key, values = setting(value)
+    if len(values) != 1:
+        raise ValueError(f"{value!r}: one value a key (to try several, use ccsim sweep)")
+    return key, values[0]
+
+
+SET = "--set"  # the "file" named in the messages of a --set change
+
+
+def changed(s: Scenario, settings: list[tuple[str, Any]] | None) -> Scenario:
+    """The scenario with the `--set` changes (`ccsim.with_changes`), its file untouched;
+    a bad change said as a scenario problem (exit 1), a key given twice a usage error
+    (exit 2), and what the changes are warned of (`ten times …`) said on stderr."""
+    from ccsim.scenario.changes import with_changes
+
+    if not settings:
+        return s
+    keys = [key for key, _ in settings]
+    if twice := sorted({k for k in keys if keys.count(k) > 1}):
+        fail_usage(f"--set {twice[0]} given twice: give it once")
+    try:
+        variant = with_changes(s, dict(settings), label=SET)
+    except ScenarioError as exc:
+        failed(exc.messages)
+    shown = ", ".join(
+        f"{key}={value if isinstance(value, str) else json.dumps(value, default=str)}"
+        for key, value in settings
+    )
+    err.print(f"ccsim: with --set {printable(shown)} (the file unchanged)", markup=False)
+    known = {(m.field, m.message) for m in s.warnings}  # (the file's, said with its lines)
+    for m in variant.warnings:
+        if (m.field, m.message) not in known:
+            err.print(str(m), markup=False)
+    return variant
+
+
 def progress_bar(quiet: bool):
     """(bar, callback) drawing replications done on stderr; (None, None) when quiet or
     stderr is not a terminal."""
@@ -314,6 +378,16 @@ def progress_bar(quiet: bool):
     return bar, lambda done, total: bar.update(task, completed=done, total=total)
 
 
+Changes = Annotated[
+    list[str] | None,  # each a (key, value) pair, parsed by one_setting
+    typer.Option(
+        "--set",
+        parser=one_setting,
+        metavar="KEY=VALUE",
+        help="change a field for this command alone, e.g. arrivals.chat.weekly=*1.2 "
+        "(repeatable; the file is not changed)",
+    ),
+]
 Reps = Annotated[
     int | None,
     typer.Option("--reps", "-n", min=1, metavar="N", help="replications (default: the scenario's)"),

@@ -16,6 +16,7 @@ from ccsim.cli.common import (
     EXIT_OK,
     AllowPath,
     AsJson,
+    Changes,
     MaxFileSize,
     MemoryLimit,
     Quiet,
@@ -25,6 +26,7 @@ from ccsim.cli.common import (
     Seed,
     Verify,
     Workers,
+    changed,
     err,
     fail,
     fail_usage,
@@ -105,6 +107,7 @@ def plan(
     memory_limit: MemoryLimit = None,
     allow_path: AllowPath = None,
     max_file_size: MaxFileSize = None,
+    settings: Changes = None,
 ) -> None:
     """Find the cheapest roster that meets every target, verified on fresh seeds."""
     import ccsim
@@ -113,7 +116,7 @@ def plan(
     from ccsim.report import model as reports
 
     needs_out(report, out_dir)
-    s = load_or_exit(scenario, allow_path, max_file_size)
+    s = changed(load_or_exit(scenario, allow_path, max_file_size), settings)
     if start_grid is not None and not shift_program.valid_grid(start_grid):
         fail_usage("--start-grid: " + shift_program.GRID_RULE)
     try:

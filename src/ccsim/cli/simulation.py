@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import json
 import math
-import re
 import sys
 import warnings
 from collections.abc import Callable, Iterator
@@ -20,6 +19,7 @@ from ccsim.cli.common import (
     EXIT_OK,
     AllowPath,
     AsJson,
+    Changes,
     Confidence,
     MaxFileSize,
     MemoryLimit,
@@ -29,6 +29,7 @@ from ccsim.cli.common import (
     Scheduler,
     Seed,
     Workers,
+    changed,
     counted,
     err,
     fail,
@@ -45,6 +46,7 @@ from ccsim.cli.common import (
     print_json,
     progress_bar,
     say_written,
+    setting,
 )
 from ccsim.experiment.errors import WorkerError
 from ccsim.model.errors import WorkLimitError
@@ -141,6 +143,7 @@ def run(
     memory_limit: MemoryLimit = None,
     allow_path: AllowPath = None,
     max_file_size: MaxFileSize = None,
+    settings: Changes = None,
 ) -> None:
     """Simulate the scenario's roster N times: service levels with 95% CIs, occupancy, cost
     (`--confidence 0.95`: each target, and each period of one, judged by its one-sided
@@ -155,6 +158,9 @@ def run(
     if precision is not None and first_replication:
         fail_usage("--precision adds replications from replication 0: drop --first-replication")
     s = load_or_exit(scenario, allow_path, max_file_size)
+    for m in s.warnings if settings else ():  # (a change's own are said with it)
+        err.print(str(m), markup=False)
+    s = changed(s, settings)
     if missing := rules.runnable(s, str(scenario)):
         failed(missing)
     if not any(s.agents_per_group().values()):
@@ -163,8 +169,8 @@ def run(
             "answers (add `roster:` lines, or find one with `ccsim plan`)",
             markup=False,
         )
-    else:  # what `validate` warns of (a group nobody rostered, a target nobody serves)
-        for m in s.warnings:
+    elif not settings:  # what `validate` warns of (a group nobody rostered, a target
+        for m in s.warnings:  # nobody serves)
             err.print(str(m), markup=False)
     keep = contacts and out_dir is not None
     with simulating(quiet) as progress, warnings.catch_warnings():
@@ -279,30 +285,6 @@ def check(
         verdict = "every target met" if ok else "some targets missed or files invalid"
         out.print("no targets to check" if none else verdict, markup=False)
     raise typer.Exit(EXIT_OK if ok else EXIT_FAIL)
-
-
-def setting(value: Any) -> tuple[str, list[Any]]:
-    """`--set KEY=V1,V2`: a field path and the values to try, read as one YAML flow
-    sequence (numbers, `off`, {mon-fri: "09:00-18:00"}, quoted text with commas); a value
-    `*1.2` (scale the current number) is quoted first, as YAML reads `*` as an alias, and
-    so is `+1`, which YAML reads as 1 (`with_changes` refuses it: not an increment)."""
-    if isinstance(value, tuple):
-        return value
-    from ruamel.yaml import YAML
-
-    key, sep, values = str(value).partition("=")
-    if not sep or not key.strip() or not values.strip():
-        raise ValueError(f"{value!r}: expected KEY=VALUE[,VALUE...]")
-    values = re.sub(r"(^|,)(\s*)([*+][^,\s\[\]{}\"']+)(?=\s*(,|$))", r'\1\2"\3"', values)
-    try:
-        parsed = YAML(typ="safe", pure=True).load(f"[{values}]")
-    except Exception as exc:  # YAML's own words, without its "<unicode string>" and marks
-        detail = " ".join(str(getattr(exc, "problem", None) or exc).split())
-        raise ValueError(
-            f"{value!r}: cannot read the values ({detail}; write them as KEY=V1,V2, text with "
-            'a comma in quotes: KEY="a, b")'
-        ) from None
-    return key.strip(), list(parsed)
 
 
 @app.command()
