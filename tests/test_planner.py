@@ -117,6 +117,8 @@ def test_a_budget_in_rosters_stops_the_trim_at_the_same_roster_on_any_number_of_
     assert not one.search["one_minimal"]
     # and says why (a budget 30 times what the trim used read as its reason: a walkthrough)
     assert one.search["unproven"] == f"the trim stopped at its budget, --max-rosters {budget}"
+    # the budget's unit: a roster on every search replication, or a verification, is one
+    assert budget <= one.search["work"] <= one.search["simulations"]
     assert full.search["unproven"] == ""
     out = StringIO()
     console.render_plan(one.plan_document(), Console(file=out, width=400))

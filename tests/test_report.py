@@ -405,7 +405,10 @@ def test_a_plan_folder_reports_the_planned_roster_and_requirement(tmp_path):
     if not search["one_minimal"]:  # and why, where the search is said
         proven += f" ({search['unproven']})"
     said = wb["Summary"].cell(_find(wb["Summary"], "search"), 2).value
-    assert f"{search['simulations']} simulated rosters on 2 replications" in said
+    assert (
+        f"{search['simulations']} simulated rosters ({search['work']:,.2f} rosters' worth of "
+        "simulation, the unit of --max-rosters, which stops the trim alone) on 2 replications"
+    ) in said
     assert f", {proven}, " in said and "verified on 2 " in said
     assert said in unescape(page)
     baseline = wb["Summary"].cell(_find(wb["Summary"], "Erlang C baseline"), 2).value

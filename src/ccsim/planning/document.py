@@ -81,6 +81,9 @@ class SearchStats(BaseModel):
     rule: str = "mean"  # how the search judged targets: mean, or each replication
     start: str = "requirements"  # where the search started: requirements, or roster
     simulations: int
+    # rosters' worth of simulation, as --max-rosters counts (a trial judged on 2 of 8
+    # search replications: a quarter); None in a plan.json from before
+    work: float | None = None
     replications_simulated: int = 0  # (roster, replication) pairs, verification included
     correction_rounds: int
     one_minimal: bool

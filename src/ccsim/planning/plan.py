@@ -327,6 +327,7 @@ def plan(
                 "rule": rule,
                 "start": "roster" if warm else "requirements",
                 "simulations": search.simulations,
+                "work": round(search.work, 2),
                 "replications_simulated": search.replications_simulated,
                 "correction_rounds": search.rounds,
                 "one_minimal": chosen.one_minimal,

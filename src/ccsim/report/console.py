@@ -391,8 +391,15 @@ def search_text(s: SearchStats) -> str:
     """How a plan's search went and what its verification is — 1-minimal or not, fresh
     seeds or seeds a repair looked at — as the console, the HTML report and the workbook
     say it (the reports said "cheapest roster found" alone: a planner's walkthrough)."""
+    # (`--max-rosters 8` beside "16 simulated rosters" read as a budget overrun: a walkthrough)
+    worth = (
+        ""
+        if s.work is None
+        else f" ({s.work:,.2f} rosters' worth of simulation, the unit of --max-rosters, "
+        "which stops the trim alone)"
+    )
     return (
-        f"{s.simulations} simulated rosters on {s.replications} replications "
+        f"{s.simulations} simulated rosters{worth} on {s.replications} replications "
         "(common random numbers; "
         # (a plan.json from before the count reads back 0: not said, rather than "0")
         + (f"{n} replications simulated in all; " if (n := s.replications_simulated) else "")
