@@ -123,6 +123,30 @@ def test_a_roster_line_is_named_by_its_group_and_shift_or_its_number_is_told():
         ccsim.with_changes(twice, {"roster[generalist/late].agents": 1})
 
 
+def test_a_number_of_agents_for_a_group_and_shift_no_line_has_adds_the_line():
+    # "two supervisors on the part-time shift" could not be said with --set (a walkthrough)
+    shop = ccsim.load(SCENARIOS / "small_shop.yaml")
+    added = ccsim.with_changes(shop, {"roster[supervisor/part].agents": 2})
+    assert [(r.group, r.shift, r.agents) for r in added.roster] == [
+        *[(r.group, r.shift, r.agents) for r in shop.roster],
+        ("supervisor", "part", 2),
+    ]
+    assert sum(added.agents_per_group().values()) == sum(shop.agents_per_group().values()) + 2
+    for path, value in (("roster[supervisor/part].agents", "*2"),
+                        ("roster[supervisor/part].days", "mon")):  # fmt: skip
+        with pytest.raises(ccsim.ScenarioError) as info:
+            ccsim.with_changes(shop, {path: value})
+        (said,) = [m.message for m in info.value.messages]
+        assert said.startswith("no roster line is supervisor/part: the roster's lines are")
+        assert said.endswith("; a number of agents adds it: roster[supervisor/part].agents=2")
+    with pytest.raises(ccsim.ScenarioError) as info:  # (no such shift: nothing to add)
+        ccsim.with_changes(shop, {"roster[supervisor/night].agents": 2})
+    assert "adds it" not in info.value.messages[0].message
+    sweep = ccsim.sweep(shop, {"roster[supervisor/part].agents": [0, 2]}, 1, workers=1)
+    cost = sweep[(sweep.metric == "staff_cost") & (sweep.channel == "all")]["mean"].tolist()
+    assert cost[1] > cost[0]
+
+
 def test_a_star_in_a_path_sets_every_key_or_line_there(omni):
     # "+15 % on every channel" took one --set per channel, and a sweep then every
     # combination of them: 32 variants for 5 channels where 2 were meant (a walkthrough)

@@ -98,7 +98,7 @@ def _resolved(data: dict, changes: Mapping[str, Any], label: str) -> list[_Chang
     by: dict[str, str] = {}  # a field's path → the change that set it
     for path, value in changes.items():
         try:
-            parts = _numbered(data, parse_path(path), label, path)
+            parts = _numbered(data, parse_path(path), label, path, value)
         except ValueError as exc:
             lines = data.get("roster") if path.startswith("roster[") else None  # (roster[late])
             said = f"{exc}; {_lines(lines)}" if lines else str(exc)
@@ -170,11 +170,16 @@ def _folded(messages: list[Message], resolved: list[_Change]) -> list[Message]:
     return out
 
 
-def _numbered(data: dict, parts: list[str | int | Line], label: str, path: str) -> list[str | int]:
+def _numbered(
+    data: dict, parts: list[str | int | Line], label: str, path: str, value: Any = None
+) -> list[str | int]:
     """`parts` with a roster line named by group and shift replaced by its number; one
-    that names no line, or two, is refused with the roster's lines."""
+    that names no line, or two, is refused with the roster's lines — but
+    `roster[GROUP/SHIFT].agents` set to a number for a group and a shift of the scenario
+    that no line has adds that line (a what-if "two supervisors in the evening" could
+    not be said with --set: a walkthrough)."""
     out: list[str | int] = []
-    for part in parts:
+    for k, part in enumerate(parts):
         if not isinstance(part, Line):
             out.append(part)
             continue
@@ -183,12 +188,26 @@ def _numbered(data: dict, parts: list[str | int | Line], label: str, path: str) 
             raise ScenarioError([Message(label, None, path, msg)])
         lines = data.get("roster") or []
         found = [k for k, x in enumerate(lines) if part.of(x)]
+        new = _new_line(data, part)
+        if not found and new is not None and parts[k + 1 :] == ["agents"] and not _scales(value):
+            data["roster"] = lines = [*lines, {**new, "agents": 0}]
+            found = [len(lines) - 1]
         if len(found) != 1:
             what = "no roster line is" if not found else f"{len(found)} roster lines are"
             msg = f"{what} {part}: " + (_lines(lines) if lines else "there is no roster")
+            if not found and new is not None:  # (`*2`, or another field of it)
+                msg += f"; a number of agents adds it: roster[{part}].agents=2"
             raise ScenarioError([Message(label, None, path, msg)])
         out.append(found[0])
     return out
+
+
+def _new_line(data: dict, line: Line) -> dict[str, str] | None:
+    """The group and shift of the scenario a roster line's name reads (`supervisor/evening`:
+    a name may hold a `/` itself), if exactly one pair does."""
+    groups, shifts = data.get("groups") or {}, data.get("shifts") or {}
+    pairs = [(g, s) for g in groups for s in shifts if f"{g}/{s}" == line.text]
+    return {"group": pairs[0][0], "shift": pairs[0][1]} if len(pairs) == 1 else None
 
 
 def _keys(data: Any, parts: list[str | int]) -> list[str | int]:
