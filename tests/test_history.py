@@ -1514,6 +1514,14 @@ def test_a_backtest_on_dates_the_scenario_was_fitted_on_says_it_is_in_sample(
     assert backtest.in_sample(s, log, date(2023, 12, 25), date(2024, 1, 1)).startswith(
         "in-sample: 1 of the 8 day(s)"
     )
+    # and Python warns of it, where a notebook shows it (it was the first note alone)
+    with pytest.warns(backtest.InSampleBacktest, match="in-sample: 2 of the 3 day"):
+        b = ccsim.backtest(s, log, "2024-01-06", "2024-01-08", replications=1, workers=1)
+    assert b.in_sample == warning == b.notes[0]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", backtest.InSampleBacktest)
+        assert ccsim.backtest(s, log, "2024-01-08", "2024-01-09", replications=1,
+                              workers=1).in_sample is None  # fmt: skip
 
 
 def test_contacts_outside_the_fitted_opening_hours_are_reported(tmp_path):

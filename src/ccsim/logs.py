@@ -9,6 +9,7 @@ nor scipy.stats, which only fitting needs (about 0.9 s of every `ccsim run` unti
 
 from __future__ import annotations
 
+import warnings
 from datetime import date
 from pathlib import Path
 
@@ -117,7 +118,10 @@ def backtest(
         duration_argument(v, name)
         for v, name in ((within, "within"), (interval, "interval"), (gap, "gap"))
     )
-    return history_backtest.backtest(
+    b = history_backtest.backtest(
         valid(s), _as_log(log, format, strict), first, last, within, replications, seed, interval,
         gap, workers=workers, progress=progress, memory_limit=memory_limit,
     )  # fmt: skip
+    if b.in_sample is not None:
+        warnings.warn(b.in_sample, history_backtest.InSampleBacktest, stacklevel=2)
+    return b

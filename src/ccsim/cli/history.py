@@ -5,6 +5,7 @@ docs/history.md, docs/capacity.md)."""
 
 from __future__ import annotations
 
+import warnings
 from datetime import date
 from pathlib import Path
 from typing import Annotated
@@ -256,7 +257,7 @@ def backtest_command(
     """Replay a period of the log with its own arrivals and staffing: predicted against
     actual per interval, beside Erlang C and Erlang A."""
     import ccsim
-    from ccsim.history.backtest import MIN_OFFERED, in_sample
+    from ccsim.history.backtest import MIN_OFFERED, InSampleBacktest
     from ccsim.report import history as reports
 
     _check_interval(interval)
@@ -277,28 +278,20 @@ def backtest_command(
     try:
         if bar is not None:
             bar.start()
-        result = ccsim.backtest(
-            s,
-            contacts,
-            start,
-            end,
-            within=within,
-            replications=reps,
-            seed=seed,
-            interval=interval,
-            gap=gap,
-            workers=workers,
-            progress=progress,
-            memory_limit=memory_limit,
-        )
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", InSampleBacktest)  # (said below, as the CLI says)
+            result = ccsim.backtest(
+                s, contacts, start, end, within=within, replications=reps, seed=seed,
+                interval=interval, gap=gap, workers=workers, progress=progress,
+                memory_limit=memory_limit,
+            )  # fmt: skip
     except (ValueError, WorkerError, WorkLimitError) as exc:
         fail(f"{log}: {exc}")
     finally:
         if bar is not None:
             bar.stop()
-    overlap = in_sample(s, contacts, start, end)
-    if overlap:
-        err.print(f"ccsim: warning: {overlap}", markup=False)
+    if result.in_sample is not None:
+        err.print(f"ccsim: warning: {result.in_sample}", markup=False)
     if out_dir is not None:
         reports.write_backtest(out_dir, result)
     if as_json:
@@ -325,7 +318,7 @@ def backtest_command(
         )
     out.print(table)
     for note in result.notes:  # (the console left them to backtest.html)
-        if note != overlap:
+        if note != result.in_sample:
             out.print(note, markup=False)
     if out_dir is not None:
         out.print(f"backtest written to {printable(out_dir)}/", markup=False)

@@ -42,6 +42,12 @@ METHODS = ("ccsim", "erlang_a", "erlang_c")
 METRICS = ("abandon_rate", "service_level", "asa_s")
 
 
+class InSampleBacktest(UserWarning):
+    """A backtest replayed dates its scenario was fitted on (`Backtest.in_sample`): its
+    errors there flatter the model. `ccsim.backtest` warns with it, so that a notebook
+    says so where the CLI prints it (it was the first of `notes` alone: a walkthrough)."""
+
+
 @dataclass
 class Backtest:
     """Predicted against actual, per interval and channel, and the errors per method."""
@@ -55,6 +61,7 @@ class Backtest:
     replications: int
     seed: int
     notes: list[str] = field(default_factory=list)
+    in_sample: str | None = None  # the dates replayed that the scenario was fitted on
 
     def __repr__(self) -> str:  # (the dataclass's: about 30,000 characters)
         channels = ", ".join(dict.fromkeys(self.intervals["channel"]))
@@ -218,8 +225,9 @@ def backtest(
     if overlap:
         notes.insert(0, overlap)
     return Backtest(
-        table, errors, start.date(), end.date(), within, replay, replications, seed, notes
-    )
+        table, errors, start.date(), end.date(), within, replay, replications, seed, notes,
+        overlap,
+    )  # fmt: skip
 
 
 def _volumes(period: Log, dates: pd.DatetimeIndex, channels: list[str], s: Scenario) -> list[str]:
