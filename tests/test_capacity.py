@@ -317,12 +317,19 @@ def test_a_heavier_roster_that_does_no_better_is_tried_and_said_so(tmp_path):
     assert [k["roster_tried_from_kind"] for k in doc["kinds"]] == [None, 1]
     assert [k["roster_from_kind"] for k in doc["kinds"]] == [None, None]
     assert "week(s) 2: their roster did no better here: the first plan is kept" in said
+    # and its FTE, more than the heavier week's, is said too (nothing said it: a walkthrough)
+    assert sum(light.fte.values()) > sum(normal.fte.values())
+    assert [k["more_fte_than_kinds"] for k in doc["kinds"]] == [[], [1]]
+    said = (
+        "planned (kind 1's roster tried, no cheaper); more FTE than kind 1, which has more "
+        "work (each plan its own search)"
+    )
     folder = ccsim.save(cp, tmp_path / "year", report=True)
-    assert "<td>planned (kind 1&#39;s roster tried, no cheaper)</td>" in (
-        folder / "report.html"
-    ).read_text(encoding="utf-8")
+    assert f"<td>{said.replace(chr(39), '&#39;')}</td>" in (folder / "report.html").read_text(
+        encoding="utf-8"
+    )
     kinds = list(openpyxl.load_workbook(folder / "report.xlsx")["Kinds"].values)
-    assert kinds[2][5] == "planned (kind 1's roster tried, no cheaper)"
+    assert kinds[2][5] == said and kinds[1][5] == "planned"
 
 
 def test_progress_of_a_capacity_plan_is_a_line_of_text_as_a_plans():
@@ -1642,6 +1649,9 @@ def test_a_kinds_verification_and_roster_are_said_in_words():
         "planned from the roster of kind 3"
     )
     assert report_capacity.kind_planned({**kind, "planned": False}) == "interpolated"
+    assert report_capacity.kind_planned({**kind, "more_fte_than_kinds": [1, 3]}) == (
+        "planned; more FTE than kinds 1, 3, which have more work (each plan its own search)"
+    )
 
 
 def test_a_week_number_yaml_reads_as_a_fraction_is_named_as_written():

@@ -260,6 +260,9 @@ class CapacityPlan:
                 # planned cheaper by a heavier kind, re-planned from its roster, which did
                 # no better here: the kind's own plan is kept (a non-monotone cost, said)
                 "roster_tried_from_kind": None if k.roster_tried is None else k.roster_tried + 1,
+                # planned kinds of more work that need fewer FTE in all (each plan is its
+                # own search, and the cost order is what is kept: nothing said it)
+                "more_fte_than_kinds": inverted(self.kinds, i - 1),
                 "unmet": [u.name or f"{u.channel} {u.metric}" for u in k.plan.unmet]
                 if k.plan
                 else [],
@@ -360,6 +363,22 @@ def heavier_and_cheaper(kinds: list[Kind], plans: dict[int, Plan], i: int) -> in
     heavier = [j for j in plans if kinds[j].workload > kinds[i].workload]
     j = min(heavier, key=lambda j: plans[j].staff_cost, default=None)
     return j if j is not None and plans[j].staff_cost < plans[i].staff_cost else None
+
+
+def inverted(kinds: list[Kind], i: int) -> list[int]:
+    """The planned kinds (numbered from 1) of more work than kind `i` that need fewer FTE
+    in all than its plan: a heavier week planned cheaper is planned again (above), but
+    its FTE may still come out fewer — cheaper groups, other draws (a finance walkthrough
+    found a lighter kind needing more FTE, and nothing said so)."""
+    if kinds[i].plan is None:
+        return []
+    mine = sum(kinds[i].fte.values())
+    return [
+        j + 1
+        for j, k in enumerate(kinds)
+        if k.plan is not None and k.workload > kinds[i].workload
+        and sum(k.fte.values()) < mine - 0.005
+    ]  # fmt: skip
 
 
 def better(again: Plan, own: Plan) -> bool:

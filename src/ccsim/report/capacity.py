@@ -133,14 +133,24 @@ def year(total: dict[str, Any], doc: dict[str, Any]) -> dict[str, Any]:
 def kind_planned(kind: dict[str, Any]) -> str:
     """How a kind of week got its FTE: `planned`, `planned from the roster of kind 1` (a
     heavier kind planned cheaper), `planned (kind 1's roster tried, no cheaper)`, or
-    `interpolated` — in the console, the HTML and the workbook alike."""
+    `interpolated` — in the console, the HTML and the workbook alike — and, planned, the
+    kinds of more work that need fewer FTE (`more_fte_than_kinds`)."""
     if not kind["planned"]:
         return "interpolated"
     if kind.get("roster_from_kind"):
-        return f"planned from the roster of kind {kind['roster_from_kind']}"
-    if kind.get("roster_tried_from_kind"):
-        return f"planned (kind {kind['roster_tried_from_kind']}'s roster tried, no cheaper)"
-    return "planned"
+        text = f"planned from the roster of kind {kind['roster_from_kind']}"
+    elif kind.get("roster_tried_from_kind"):
+        text = f"planned (kind {kind['roster_tried_from_kind']}'s roster tried, no cheaper)"
+    else:
+        text = "planned"
+    if more := kind.get("more_fte_than_kinds"):  # (a plan.json from before: none)
+        which = (
+            f"kind {more[0]}, which has"
+            if len(more) == 1
+            else (f"kinds {', '.join(map(str, more))}, which have")
+        )
+        text += f"; more FTE than {which} more work (each plan its own search)"
+    return text
 
 
 def kind_met(kind: dict[str, Any]) -> str:
