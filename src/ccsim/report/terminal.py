@@ -1,18 +1,54 @@
-"""The terminal's tables: rich tables whose cells never lose characters (imports rich
-alone, so that the CLI can use it without loading the rest of the report layer)."""
+"""The terminal's tables: rich tables that never show a figure cut into a plausible other
+one (imports rich alone, so that the CLI can use it without loading the rest of the
+report layer)."""
 
 from __future__ import annotations
 
-from typing import Any
-
-from rich.console import OverflowMethod
+from rich.console import Console, ConsoleOptions, RenderResult
+from rich.measure import Measurement
 from rich.table import Table
+from rich.text import Text
+
+TEXT_WIDTH = 8  # a text column folds, but keeps at least this many characters a line
 
 
 class Figures(Table):
-    """A console table whose cells fold onto another line where a terminal is too narrow
-    for them, instead of being cut (`59.3%–100…` lost a CI's upper end at 100 columns,
-    and two swept keys both read `roster[…`: a walkthrough)."""
+    """A console table for a terminal of any width. Figures (right-justified columns)
+    keep their width, their headings wrapping at spaces; the text columns share what is
+    left, folding onto more lines. Only where even that does not fit are figures cut,
+    ending in `…`, and a line under the table says so (a CI read `59.3%–100…` at 100
+    columns without a word: a walkthrough; folding figures instead split `122,300.30`
+    into `122,300.3` over `0`: a review)."""
 
-    def add_column(self, *args: Any, overflow: OverflowMethod = "fold", **kwargs: Any) -> None:
-        super().add_column(*args, overflow=overflow, **kwargs)
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        wide = options.update_width(10**6)
+
+        def longest(cells: list, least: bool = False) -> int:
+            m = [Measurement.get(console, wide, c) for c in cells]
+            return max((x.minimum if least else x.maximum for x in m), default=0)
+
+        text = [c.justify != "right" for c in self.columns]
+        natural = [
+            max(longest([c.header]), longest(list(c.cells)))
+            if t
+            else max(longest([c.header], least=True), longest(list(c.cells)))
+            for c, t in zip(self.columns, text, strict=True)
+        ]
+        room = options.max_width - (3 * len(self.columns) + 1)  # (borders and padding)
+        figures = sum(w for w, t in zip(natural, text, strict=True) if not t)
+        words = sum(w for w, t in zip(natural, text, strict=True) if t)
+        for column, w, t in zip(self.columns, natural, text, strict=True):
+            column.overflow = "fold" if t else "ellipsis"
+            column.no_wrap = False
+            if words + figures > room:  # figures whole, the text columns a share of the rest
+                share = (room - figures) * w // max(1, words)
+                column.width = max(min(w, TEXT_WIDTH), share) if t else w
+        yield from super().__rich_console__(console, options)
+        need = figures + sum(min(w, TEXT_WIDTH) for w, t in zip(natural, text, strict=True) if t)
+        if need > room:
+            yield Text(
+                f"(the terminal is {options.max_width} columns wide, this table needs "
+                f"{need + options.max_width - room}: figures ending in … are cut; widen it, or "
+                "use --json or --out)",
+                style="dim",
+            )
