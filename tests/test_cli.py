@@ -112,7 +112,7 @@ def test_unknown_option_is_a_usage_error():
     [  # click compared with the dashes: `--bogus` was offered `--out`
         ("--bogus", "No such option: --bogus\n"),
         ("--rep", "No such option: --rep; did you mean --reps or --report?\n"),
-        ("--sed", "No such option: --sed; did you mean --seed?\n"),
+        ("--sed", "No such option: --sed; did you mean --seed or --set?\n"),
         # upper case was offered nothing; one dash was read as `-r` and offered nothing
         ("--REPS", "No such option: --REPS; did you mean --reps?\n"),
         ("-reps", "No such option: -reps; did you mean --reps?\n"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 
 import pytest
@@ -544,7 +545,7 @@ def test_a_folder_gives_its_scenario_files_of_any_case_not_its_hidden_ones(tmp_p
 
 def test_a_linked_folder_is_read_once_and_a_file_named_twice_once(tmp_path):
     # a linked subfolder was skipped: `validate` passed without reading its files
-    from ccsim.scenario.loader import expand_paths
+    from ccsim.scenario.loader import scan
 
     (tmp_path / "team" / "scen").mkdir(parents=True)
     (tmp_path / "team" / "scen" / "broken.yaml").write_text("name: x\n")
@@ -553,12 +554,37 @@ def test_a_linked_folder_is_read_once_and_a_file_named_twice_once(tmp_path):
     (folder / "own.yaml").write_text(MINIMAL)
     (folder / "teamA").symlink_to(tmp_path / "team" / "scen")
     (folder / "teamA" / "loop").symlink_to(folder)  # a link back up: read once, it ends
-    found = [p.relative_to(folder).as_posix() for p in expand_paths(folder)]
-    assert found == ["own.yaml", "teamA/broken.yaml"]
+    # a link out of the folder is read only where --allow-path allows it (a CI
+    # walkthrough: `cred.yaml -> ~/.git-credentials` had its first line quoted)
+    outside = tmp_path / "team" / "scen"
+    found = [(p.relative_to(folder).as_posix(), why) for p, why in scan(folder, [outside])]
+    assert found == [("own.yaml", None), ("teamA/broken.yaml", None)]
     own = folder / "own.yaml"
-    assert expand_paths([own, folder, str(own)]) == [own, folder / "teamA" / "broken.yaml"]
-    r = cli("validate", str(folder))
+    assert [p for p, _ in scan([own, folder, str(own)], outside)] == [
+        own, folder / "teamA" / "broken.yaml"
+    ]  # fmt: skip
+    r = cli("validate", str(folder), "--allow-path", str(outside))
     assert r.returncode == 1 and "broken.yaml" in r.stdout + r.stderr
+    (refused,) = [why for p, why in scan(folder) if p == folder / "teamA"]
+    assert refused == (
+        f"a link to {outside}, outside {folder}: not read (name the file itself, or "
+        "--allow-path its folder, to read it)"
+    )
+    r = cli("validate", str(folder))
+    assert r.returncode == 1 and "broken.yaml" not in r.stdout + r.stderr
+    assert f"{folder / 'teamA'}: {refused}" in r.stderr
+    (folder / "up").symlink_to(tmp_path)  # the whole parent folder: not read either
+    (folder / "cred.yaml").symlink_to(tmp_path / "team" / "scen" / "broken.yaml")
+    r = cli("validate", "--json", str(folder))
+    said = {f["path"]: f["errors"] for f in json.loads(r.stdout)["files"]}
+    assert r.returncode == 1 and set(said) == {
+        str(folder / n) for n in ("cred.yaml", "own.yaml", "teamA", "up")
+    }
+    assert said[str(folder / "own.yaml")] == []
+    checked = ccsim.check(folder, replications=1, workers=1)
+    assert [(c.path.name, c.valid) for c in checked] == [
+        ("cred.yaml", False), ("own.yaml", True), ("teamA", False), ("up", False)
+    ]  # fmt: skip
 
 
 def test_a_yaml_name_in_a_folder_that_is_no_file_is_named_not_skipped(tmp_path):
@@ -572,7 +598,7 @@ def test_a_yaml_name_in_a_folder_that_is_no_file_is_named_not_skipped(tmp_path):
     r = cli("validate", str(folder))
     assert r.returncode == 1 and "1 of 4 scenario file(s) valid" in r.stdout
     assert f"{folder / 'pipe.yaml'}: is not a regular file" in r.stderr
-    assert f"{folder / 'zero.yaml'}: is not a regular file" in r.stderr
+    assert f"{folder / 'zero.yaml'}: a link to /dev/zero, outside {folder}: not read" in r.stderr
     assert (
         f"{folder / 'gone.yaml'}: a link to a file that does not exist "
         f"({tmp_path / 'nowhere.yaml'})" in r.stderr

@@ -173,7 +173,10 @@ def check(
     within `memory_limit` counts as invalid, with the estimate."""
     confidence = checked_confidence(confidence)  # before any file is simulated
     out = []
-    for path in loader.expand_paths(paths):
+    for path, why in loader.scan(paths, allow_paths):
+        if why is not None:  # a link out of the folder: not read
+            out.append(FileCheck(path, [Message(str(path), None, None, why)]))
+            continue
         try:
             s = load(path, allow_paths, limits)
         except ScenarioError as exc:

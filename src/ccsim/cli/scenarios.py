@@ -45,7 +45,7 @@ def validate(
     files = loader.expand_paths(paths)
     if not files:
         fail_usage("no *.yaml or *.yml files found in " + ", ".join(map(str, paths)))
-    results = loader.validate_paths(files, allow_path or (), file_limits(max_file_size))
+    results = loader.validate_paths(paths, allow_path or (), file_limits(max_file_size))
     invalid = {f for f, msgs in results.items() if any(not m.warning for m in msgs)}
     if strict:
         invalid |= {f for f, msgs in results.items() if msgs}

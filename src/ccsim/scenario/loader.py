@@ -232,7 +232,10 @@ def validate_paths(
 ) -> dict[str, list[Message]]:
     """Validate files and folders (every *.yaml / *.yml inside); return messages per file."""
     results: dict[str, list[Message]] = {}
-    for path in expand_paths(paths):
+    for path, why in scan(paths, allow_paths):
+        if why is not None:
+            results[str(path)] = [Message(str(path), None, None, why)]
+            continue
         try:
             scenario = load(path, allow_paths, limits)
         except ScenarioError as exc:  # its errors and its text's warnings, in file order
@@ -262,26 +265,52 @@ def as_paths(paths: str | Path | Iterable[str | Path]) -> list[Path]:
 
 def expand_paths(paths: str | Path | Iterable[str | Path]) -> list[Path]:
     """Files as given (one path, or several); folders replaced by their *.yaml / *.yml
+    files (`scan`), each once."""
+    return [f for f, _ in scan(paths)]
+
+
+def scan(
+    paths: str | Path | Iterable[str | Path], allow_paths: str | Path | Iterable[str | Path] = ()
+) -> list[tuple[Path, str | None]]:
+    """Files as given (one path, or several); folders replaced by their *.yaml / *.yml
     files (any case; recursively, sorted, linked folders followed — until 2026-12-06 a
     linked subfolder was skipped and `validate` passed without reading it), hidden files
     and folders left out (`validate .` in a project read the YAML of `.venv/` and
     `.github/`: 167 messages not the user's); each file once (a file named twice was
-    checked twice, and a JUnit report held it once)."""
-    out: list[Path] = []
+    checked twice, and a JUnit report held it once). Each with None, or why it is not
+    read: a link found in a folder that leads outside it (and outside `allow_paths`) —
+    a pull request's `cred.yaml -> ~/.git-credentials` had its first line quoted, and
+    `up -> ..` read the whole parent folder (a CI walkthrough; docs/ci.md)."""
+    allowed = [os.path.realpath(p) for p in as_paths(allow_paths)]
+    out: list[tuple[Path, str | None]] = []
     for p in as_paths(paths):
-        out += _yaml_files(p) if p.is_dir() else [p]
-    unique: dict[str, Path] = {}  # real path -> the first path that named it
-    for f in out:
-        unique.setdefault(os.path.realpath(f), f)
+        out += _yaml_files(p, allowed) if p.is_dir() else [(p, None)]
+    unique: dict[str, tuple[Path, str | None]] = {}  # real path -> the first that named it
+    for f, why in out:
+        unique.setdefault(os.path.realpath(f) if why is None else str(f), (f, why))
     return list(unique.values())
 
 
-def _yaml_files(folder: Path) -> list[Path]:
+def _yaml_files(folder: Path, allowed: list[str]) -> list[tuple[Path, str | None]]:
     """The YAML files below `folder`, linked folders followed once each (a link loop
-    ends), hidden ones left out. An entry named *.yaml that is no regular file — a fifo,
-    a link to a device or to nothing — is listed too, so that reading it names the
+    ends), hidden ones left out; a link that leads outside `folder` and `allowed` not
+    followed, but listed with why. An entry named *.yaml that is no regular file — a
+    fifo, a link to a device or to nothing — is listed too, so that reading it names the
     problem (it was skipped: "2 of 2 valid" beside a broken link)."""
-    found: list[Path] = []
+    root = os.path.realpath(folder)
+
+    def outside(path: Path) -> str | None:
+        if not os.path.islink(path):
+            return None
+        real = os.path.realpath(path)
+        if any(real == r or real.startswith(r.rstrip(os.sep) + os.sep) for r in [root, *allowed]):
+            return None
+        return (
+            f"a link to {units.printable(real)}, outside {units.printable(str(folder))}: not "
+            "read (name the file itself, or --allow-path its folder, to read it)"
+        )
+
+    found: list[tuple[Path, str | None]] = []
     visited: set[str] = set()
     for here, dirs, files in os.walk(folder, followlinks=True):
         real = os.path.realpath(here)
@@ -289,12 +318,18 @@ def _yaml_files(folder: Path) -> list[Path]:
             dirs[:] = []
             continue
         visited.add(real)
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        kept = []
+        for d in sorted(d for d in dirs if not d.startswith(".")):
+            if (why := outside(Path(here) / d)) is None:
+                kept.append(d)
+            else:
+                found.append((Path(here) / d, why))
+        dirs[:] = kept
         for name in files:
             f = Path(here) / name
             if not name.startswith(".") and f.suffix.lower() in (".yaml", ".yml"):
-                found.append(f)
-    return sorted(found)
+                found.append((f, outside(f) if os.path.exists(f) else None))
+    return sorted(found, key=lambda item: item[0])
 
 
 def _line_of(loc: Loc, lines: dict[Loc, int] | None) -> int | None:
