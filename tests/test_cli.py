@@ -432,3 +432,39 @@ def test_show_gives_each_channels_patience_and_each_reasons_mix_and_resolution_t
     assert summary.duration_text(typed.reasons["question"].resolve) == "61.5min lognormal cv 0.5"
     r = ccsim("show", str(SCENARIOS / "small_shop.yaml"))
     assert r.returncode == 0 and "Reasons" in r.stdout and "patience" in r.stdout, r.stderr
+
+
+def test_a_stdout_that_cannot_take_the_text_or_goes_away_is_no_traceback(tmp_path):
+    # a Windows runner's cp1252 stdout raised UnicodeEncodeError on `≥`: a traceback and no
+    # JUnit file; `| head -1` made a passing gate exit 1; a full disk and a closed stdout
+    # were tracebacks (a CI walkthrough)
+    gate = ["-m", "ccsim", "check", "scenarios/erlang_check.yaml", "-n", "2", "-q", "-w", "1"]
+    env = {**os.environ, "PYTHONIOENCODING": "cp1252"}
+    junit = tmp_path / "junit.xml"
+    r = subprocess.run([sys.executable, *gate, "--junit", str(junit)], capture_output=True,
+                       cwd=ROOT, env=env)  # fmt: skip
+    assert r.returncode == 0 and b"Traceback" not in r.stderr, r.stderr
+    assert b"phone sl_20s >= 80%" in r.stdout and junit.exists()
+    # a reader that leaves early: the command finishes, with its own exit code
+    run = [sys.executable, "-m", "ccsim", "run", "scenarios/small_shop.yaml", "-n", "2", "-q",
+           "-w", "1", "--out", str(tmp_path / "out")]  # fmt: skip
+    with subprocess.Popen(run, stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=ROOT) as p:
+        p.stdout.close()  # (a `head -1` gone before the table is printed)
+        said = p.stderr.read()
+    assert p.returncode == 0 and b"Traceback" not in said and b"Exception ignored" not in said
+    assert (tmp_path / "out" / "run.json").exists()
+    # a full disk: one line, exit 1; a closed stdout: the command runs
+    with open("/dev/full", "w") as full:
+        r = subprocess.run([sys.executable, *gate], stdout=full, stderr=subprocess.PIPE, cwd=ROOT)
+    assert r.returncode == 1 and r.stderr.strip().endswith(
+        b"ccsim: error: cannot write the output: No space left on device"
+    ), r.stderr
+    assert b"Traceback" not in r.stderr
+    shell = f"{sys.executable} -m ccsim check scenarios/erlang_check.yaml -n 2 -q -w 1 >&-"
+    r = subprocess.run(["sh", "-c", shell], capture_output=True, cwd=ROOT)
+    assert r.returncode == 0 and r.stderr == b"", r.stderr
+    # FORCE_COLOR (set by many CI runners) draws no progress bar into the log
+    env = {**os.environ, "FORCE_COLOR": "1"}
+    r = subprocess.run([sys.executable, *gate[:-3], "-w", "1"], capture_output=True,
+                       cwd=ROOT, env=env)  # fmt: skip
+    assert r.returncode == 0 and r.stderr == b"", r.stderr[:200]

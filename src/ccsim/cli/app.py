@@ -19,6 +19,7 @@ from typing import Annotated
 import typer
 
 from ccsim.atomic import OutputError
+from ccsim.cli import streams
 from ccsim.cli.common import (
     EXIT_FAIL,
     EXIT_INTERRUPTED,
@@ -161,11 +162,15 @@ def _catch_stops() -> Callable[[], None]:
 
 def main() -> None:
     """Console-script entry point."""
+    stdout = streams.harden()
     restore = _catch_stops()
     try:
         code = _run()
     finally:
         restore()
+    if (failed := streams.failure_text(stdout)) is not None:  # (a full disk: a traceback)
+        err.print(f"ccsim: error: {failed}", markup=False)
+        code = code or EXIT_FAIL
     sys.exit(code)
 
 
