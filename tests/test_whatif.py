@@ -996,6 +996,18 @@ def test_run_and_plan_take_a_what_if_with_set_and_leave_the_file_unchanged(tmp_p
     assert r.returncode == 0, r.stderr
     assert "--set: warning: arrivals.phone.weekly: *20 sets 500 to 10,000 (×20)" in r.stderr
     assert r.stderr.count("simulation.warmup") == 1 and "small_shop.yaml:38:" in r.stderr
+    # a file's warning the change mends is not said; one it moves is said as the change's
+    r = cli("run", str(shop), "-n", "1", "-w", "1", "-q", "--set", "simulation.warmup=55h")
+    assert r.returncode == 0 and "warning" not in r.stderr, r.stderr
+    r = cli("run", str(shop), "-n", "1", "-w", "1", "-q", "--set", "simulation.warmup=10h")
+    assert "small_shop.yaml:38:" not in r.stderr
+    assert "--set: warning: simulation.warmup: the warm-up begins at sun 14:00" in r.stderr
+    # a change that empties the roster: one line, naming the change, not the file alone
+    r = cli("run", str(shop), "-n", "1", "-w", "1", "-q", "--set", "roster[*].agents=0")
+    assert r.stderr.splitlines()[1:] == [
+        f"ccsim: warning: {shop} with --set: the roster has no agents, so nobody answers (add "
+        "`roster:` lines, or find one with `ccsim plan`)"
+    ], r.stderr
     # a bad change is a scenario problem; several values or a key twice, usage
     bad = cli("run", str(shop), "-n", "1", "--set", "arrivls.phone.weekly=3")
     assert bad.returncode == 1 and "Traceback" not in bad.stderr
@@ -1003,10 +1015,21 @@ def test_run_and_plan_take_a_what_if_with_set_and_leave_the_file_unchanged(tmp_p
         "'arrivals.phone.weekly'?" in bad.stderr  # fmt: skip
     many = cli("run", str(shop), "--set", "roster[0].agents=3,4")
     assert (
-        many.returncode == 2 and "one value a key (to try several, use ccsim sweep)" in many.stderr
+        many.returncode == 2 and "one value a key (to try several, use ccsim sweep" in many.stderr
     )
+    assert 'text with a comma in quotes: KEY="a, b")' in many.stderr
+    empty = cli("run", str(shop), "--set", "name=")
+    assert empty.returncode == 2 and empty.stderr.endswith("'name=': expected KEY=VALUE\n")
     twice = cli("plan", str(shop), "--set", "anger=off", "--set", "anger=on")
     assert twice.returncode == 2 and "--set anger given twice" in twice.stderr
+    # a plan sets its own roster: an emptied one is not warned of, a slip in a value is
+    p = cli("plan", str(shop), "-n", "2", "--verify", "2", "--max-rosters", "2", "-w", "1", "-q",
+            "--no-baseline", "--set", "roster[*].agents=0", "--set", "arrivals.phone.weekly=*20",
+            "--json")  # fmt: skip
+    assert p.stderr.splitlines()[1:] == [
+        "--set: warning: arrivals.phone.weekly: *20 sets 500 to 10,000 (×20): for 20 % more, "
+        "write *1.2"
+    ], p.stderr
     # a plan of the what-if: its document and its folder's scenario are the changed one
     out = tmp_path / "plan"
     p = cli("plan", str(shop), "-n", "2", "--verify", "2", "--max-rosters", "4", "-w", "1",

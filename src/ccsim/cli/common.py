@@ -330,9 +330,15 @@ def one_setting(value: Any) -> tuple[str, Any]:
     """`--set KEY=VALUE` of `run` and `plan`: one field and its one new value."""
     if isinstance(value, tuple):
         return value
-    key, values = setting(value)
+    try:
+        key, values = setting(value)
+    except ValueError as exc:  # (sweep's form, KEY=V1,V2, is not this option's)
+        raise ValueError(str(exc).replace("KEY=VALUE[,VALUE...]", "KEY=VALUE")) from None
     if len(values) != 1:
-        raise ValueError(f"{value!r}: one value a key (to try several, use ccsim sweep)")
+        raise ValueError(
+            f"{value!r}: one value a key (to try several, use ccsim sweep; text with a comma "
+            'in quotes: KEY="a, b")'
+        )
     return key, values[0]
 
 
@@ -340,9 +346,9 @@ SET = "--set"  # the "file" named in the messages of a --set change
 
 
 def changed(s: Scenario, settings: list[tuple[str, Any]] | None) -> Scenario:
-    """The scenario with the `--set` changes (`ccsim.with_changes`), its file untouched;
-    a bad change said as a scenario problem (exit 1), a key given twice a usage error
-    (exit 2), and what the changes are warned of (`ten times …`) said on stderr."""
+    """The scenario with the `--set` changes (`ccsim.with_changes`), its file untouched,
+    said on stderr; a bad change said as a scenario problem (exit 1), a key given twice a
+    usage error (exit 2)."""
     from ccsim.scenario.changes import with_changes
 
     if not settings:
@@ -354,16 +360,37 @@ def changed(s: Scenario, settings: list[tuple[str, Any]] | None) -> Scenario:
         variant = with_changes(s, dict(settings), label=SET)
     except ScenarioError as exc:
         failed(exc.messages)
-    shown = ", ".join(
-        f"{key}={value if isinstance(value, str) else json.dumps(value, default=str)}"
-        for key, value in settings
-    )
+    shown = ", ".join(f"{key}={_written(value)}" for key, value in settings)
     err.print(f"ccsim: with --set {printable(shown)} (the file unchanged)", markup=False)
-    known = {(m.field, m.message) for m in s.warnings}  # (the file's, said with its lines)
-    for m in variant.warnings:
-        if (m.field, m.message) not in known:
-            err.print(str(m), markup=False)
     return variant
+
+
+def _written(value: Any) -> str:
+    """A --set value as it could be written again (text with a comma or a space quoted:
+    `name=Small shop, what-if` read as two settings)."""
+    if isinstance(value, str) and not re.search(r"[,\s\"']", value):
+        return value
+    return json.dumps(value, default=str, ensure_ascii=False)
+
+
+def change_warnings(
+    s: Scenario, variant: Scenario, settings: list[tuple[str, Any]] | None, every: bool = True
+) -> list[Message]:
+    """What to warn of a scenario changed by --set: the file's warnings the changed one
+    still has (with their lines; one the change mends is not said — a warm-up set to 55h
+    still read "the warm-up begins at sun 00:00"), then the changed one's own; or, not
+    `every` (a plan, which says none of the file's and sets its own roster), only those
+    of its own at a field a change named."""
+    if not settings:
+        return list(s.warnings)
+    now = {(m.field, m.message) for m in variant.warnings}
+    known = {(m.field, m.message) for m in s.warnings}
+    kept = [m for m in s.warnings if (m.field, m.message) in now]
+    new = [m for m in variant.warnings if (m.field, m.message) not in known]
+    if not every:
+        named = [key for key, _ in settings]
+        return [m for m in new if any((m.field or "").startswith(k) for k in named)]
+    return kept + new
 
 
 def progress_bar(quiet: bool):

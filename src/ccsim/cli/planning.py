@@ -26,6 +26,7 @@ from ccsim.cli.common import (
     Seed,
     Verify,
     Workers,
+    change_warnings,
     changed,
     err,
     fail,
@@ -116,7 +117,10 @@ def plan(
     from ccsim.report import model as reports
 
     needs_out(report, out_dir)
-    s = changed(load_or_exit(scenario, allow_path, max_file_size), settings)
+    given = load_or_exit(scenario, allow_path, max_file_size)
+    s = changed(given, settings)
+    for m in change_warnings(given, s, settings, every=False) if settings else ():
+        err.print(str(m), markup=False)  # (a plan sets its own roster: its warnings not)
     if start_grid is not None and not shift_program.valid_grid(start_grid):
         fail_usage("--start-grid: " + shift_program.GRID_RULE)
     try:

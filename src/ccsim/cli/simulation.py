@@ -29,6 +29,7 @@ from ccsim.cli.common import (
     Scheduler,
     Seed,
     Workers,
+    change_warnings,
     changed,
     counted,
     err,
@@ -157,20 +158,19 @@ def run(
     needs_out(report, out_dir)
     if precision is not None and first_replication:
         fail_usage("--precision adds replications from replication 0: drop --first-replication")
-    s = load_or_exit(scenario, allow_path, max_file_size)
-    for m in s.warnings if settings else ():  # (a change's own are said with it)
-        err.print(str(m), markup=False)
-    s = changed(s, settings)
-    if missing := rules.runnable(s, str(scenario)):
+    given = load_or_exit(scenario, allow_path, max_file_size)
+    s = changed(given, settings)
+    named = units.printable(scenario) + (" with --set" if settings else "")
+    if missing := rules.runnable(s, named):
         failed(missing)
     if not any(s.agents_per_group().values()):
         err.print(
-            f"ccsim: warning: {units.printable(scenario)}: the roster has no agents, so nobody "
-            "answers (add `roster:` lines, or find one with `ccsim plan`)",
+            f"ccsim: warning: {named}: the roster has no agents, so nobody answers (add "
+            "`roster:` lines, or find one with `ccsim plan`)",
             markup=False,
         )
-    elif not settings:  # what `validate` warns of (a group nobody rostered, a target
-        for m in s.warnings:  # nobody serves)
+    else:  # what `validate` warns of (a group nobody rostered, a target nobody serves)
+        for m in change_warnings(given, s, settings):
             err.print(str(m), markup=False)
     keep = contacts and out_dir is not None
     with simulating(quiet) as progress, warnings.catch_warnings():

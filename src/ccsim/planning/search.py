@@ -465,7 +465,7 @@ class Search(WarmStart):
         known to fail) and trim the rest again (at most REPAIRS times); then add one
         agent where the verification fell short (at most ADDITIONS times)."""
         floor: Roster = {}
-        gave_back = added = 0
+        gave_back = 0
         for _ in range(REPAIRS + ADDITIONS):
             staffing = self.verified(roster, minimal, source)
             if self.passes(staffing):
@@ -492,10 +492,9 @@ class Search(WarmStart):
                 return staffing, minimal
             roster = {**roster, key: roster.get(key, 0) + 1}
             minimal = False  # the agent added can be removed under the search's seeds
-            added += 1
             self.unproven = (
-                f"{added} agent(s) added where the verification fell short, which the "
-                "search's replications may not need"
+                "an agent was added where the verification fell short, which the search's "
+                "replications may not need"
             )
             self.say(f"{short}; adding 1 {key[0]} {key[1]} where it fell short")
         return self.verified(roster, False, source), False
@@ -547,9 +546,10 @@ class Search(WarmStart):
         if key in self.candidates:
             known = self.candidates[key]
             proven = known.one_minimal or minimal
-            self.candidates[key] = replace(
-                known, one_minimal=proven, unproven="" if proven else known.unproven
-            )
+            # (why the latest step that reached it stopped: a baseline whose own trim was
+            # cut by the budget read "the Erlang C baseline's roster, not trimmed": a review)
+            why = "" if proven else (why or self.unproven or known.unproven)
+            self.candidates[key] = replace(known, one_minimal=proven, unproven=why)
             return known.staffing
         variant = self.variant(roster)
         self.cost = cost.staff_cost(variant)

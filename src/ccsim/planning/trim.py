@@ -86,7 +86,10 @@ class Trimming:
         search replication."""
         floor = floor or {}
         if self._failing(self.judge(roster)):  # the correction did not reach every target
-            self.unproven = "the roster trimmed missed a target under the search's rule"
+            self.unproven = (
+                "the corrected roster missed a target under the search's rule, so it was not "
+                "trimmed"
+            )
             return roster, False  # keep it all
         s = self.s
 
