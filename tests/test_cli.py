@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 
@@ -468,3 +469,30 @@ def test_a_stdout_that_cannot_take_the_text_or_goes_away_is_no_traceback(tmp_pat
     r = subprocess.run([sys.executable, *gate[:-3], "-w", "1"], capture_output=True,
                        cwd=ROOT, env=env)  # fmt: skip
     assert r.returncode == 0 and r.stderr == b"", r.stderr[:200]
+
+
+def test_check_of_a_file_without_a_seed_says_the_seed_it_drew_and_it_repeats_the_check(
+    tmp_path,
+):
+    # a gate near its goal passed and failed by turns, and a failure could not be repeated
+    # from the CI log: the seed drawn was in --json alone (a CI walkthrough)
+    text = (ROOT / "scenarios" / "erlang_check.yaml").read_text()
+    assert "\n  seed: 1\n" in text
+    path = tmp_path / "noseed.yaml"
+    path.write_text(text.replace("\n  seed: 1\n", "\n"))
+    junit = tmp_path / "junit.xml"
+    r = ccsim("check", str(path), "-n", "2", "-q", "-w", "1", "--json", "--junit", str(junit))
+    assert r.returncode == 0, r.stderr
+    (said,) = re.findall(r"no seed: this check drew a random one, (\d+), .*", r.stderr)
+    doc = json.loads(r.stdout)["files"][0]
+    assert int(said) == doc["run"]["seed"]
+    assert [w["message"] for w in doc["warnings"]] == [
+        f"no seed: this check drew a random one, {said}, so its figures change from check to "
+        f"check (set simulation.seed, or give --seed; --seed {said} repeats this one)"
+    ]
+    assert f"--seed {said} repeats this one" in junit.read_text()
+    again = ccsim("check", str(path), "-n", "2", "-q", "-w", "1", "--json", "--seed", said)
+    assert again.returncode == 0 and "no seed" not in again.stderr
+    assert json.loads(again.stdout)["files"][0]["run"] == doc["run"]
+    seeded = ccsim("check", "scenarios/erlang_check.yaml", "-n", "2", "-q", "-w", "1")
+    assert seeded.returncode == 0 and "no seed" not in seeded.stderr

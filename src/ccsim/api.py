@@ -134,6 +134,7 @@ class FileCheck:
     result: Result | None = None
     confidence: float | None = None
     said: list[Message] = field(default_factory=list)  # an invalid file's warnings
+    seeded: bool = True  # a seed was given (`check(seed=…)`), or the file has its own
 
     @property
     def valid(self) -> bool:
@@ -146,8 +147,20 @@ class FileCheck:
     @property
     def warnings(self) -> list[Message]:
         """The file's warnings, as `validate` gives them (`check` printed none until
-        2026-12-07: a target read as 30 minutes passed the gate without a word)."""
-        return list(self.result.scenario.warnings) if self.result is not None else self.said
+        2026-12-07: a target read as 30 minutes passed the gate without a word), and, for
+        a file simulated on a random seed, that seed: a gate near a goal then passes and
+        fails by turns, and its failure could not be repeated (a CI walkthrough)."""
+        if self.result is None:
+            return self.said
+        said = list(self.result.scenario.warnings)
+        if not self.seeded:
+            msg = (
+                f"no seed: this check drew a random one, {self.result.seed}, so its figures "
+                "change from check to check (set simulation.seed, or give --seed; --seed "
+                f"{self.result.seed} repeats this one)"
+            )
+            said.append(Message(str(self.path), None, "simulation.seed", msg, warning=True))
+        return said
 
     @property
     def met(self) -> bool:
@@ -197,7 +210,8 @@ def check(
             s, replications, seed, workers=workers, scheduler=scheduler, progress=progress,
             memory_limit=memory_limit,
         )  # fmt: skip
-        out.append(FileCheck(path, result=result, confidence=confidence))
+        seeded = seed is not None or s.simulation.seed is not None
+        out.append(FileCheck(path, result=result, confidence=confidence, seeded=seeded))
     return out
 
 
