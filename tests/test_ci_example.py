@@ -128,6 +128,10 @@ def test_workflow_triggers_and_steps():
     assert "--junit" in check and "--confidence" in check
     assert "-n" not in check and "--reps" not in check  # each file's own replications
     junit = check[check.index("--junit") + 1]
+    # the check runs after a failed validation too: its report names the invalid files (a
+    # CI walkthrough: the job stopped at validate, and the report was missing)
+    (step,) = [s for s in job["steps"] if str(s.get("run", "")).startswith("ccsim check")]
+    assert step["if"] == "success() || failure()"
     # the JUnit file is uploaded and published even when the check step fails; the
     # report only where the token may create a check run (not a fork's pull request)
     fork = "github.event.pull_request.head.repo.full_name == github.repository"
