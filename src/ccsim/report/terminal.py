@@ -40,6 +40,7 @@ class Figures(Table):
         for column, w, t in zip(self.columns, natural, text, strict=True):
             column.overflow = "fold" if t else "ellipsis"
             column.no_wrap = False
+            column.width = None  # (a table printed again, wider, is not held to the last)
             if words + figures > room:  # figures whole, the text columns a share of the rest
                 share = (room - figures) * w // max(1, words)
                 column.width = max(min(w, TEXT_WIDTH), share) if t else w
