@@ -11,6 +11,7 @@ import sys
 import pytest
 
 import ccsim as ccsim_api
+from ccsim.cli import main
 from ccsim.scenario import summary
 from ccsim.version import __version__
 from conftest import MINIMAL, ROOT, SCENARIOS
@@ -464,6 +465,15 @@ def test_a_stdout_that_cannot_take_the_text_or_goes_away_is_no_traceback(tmp_pat
     shell = f"{sys.executable} -m ccsim check scenarios/erlang_check.yaml -n 2 -q -w 1 >&-"
     r = subprocess.run(["sh", "-c", shell], capture_output=True, cwd=ROOT)
     assert r.returncode == 0 and r.stderr == b"", r.stderr
+    # `2>&1 | head`: stderr's pipe closed too, the command runs on
+    with subprocess.Popen(run, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, cwd=ROOT) as p:
+        p.stdout.close()
+    assert p.returncode == 0
+    # main() in a notebook or a test leaves the streams as it found them (a review)
+    before = (sys.stdout, sys.stderr)
+    with pytest.raises(SystemExit):
+        cli_main_with(["--version"])
+    assert (sys.stdout, sys.stderr) == before
     # FORCE_COLOR (set by many CI runners) draws no progress bar into the log
     env = {**os.environ, "FORCE_COLOR": "1"}
     r = subprocess.run([sys.executable, *gate[:-3], "-w", "1"], capture_output=True,
@@ -488,11 +498,22 @@ def test_check_of_a_file_without_a_seed_says_the_seed_it_drew_and_it_repeats_the
     assert int(said) == doc["run"]["seed"]
     assert [w["message"] for w in doc["warnings"]] == [
         f"no seed: this check drew a random one, {said}, so its figures change from check to "
-        f"check (set simulation.seed, or give --seed; --seed {said} repeats this one)"
+        f"check (set simulation.seed; checking this file alone with --seed {said}, "
+        f"seed={said} in Python, repeats this one)"
     ]
-    assert f"--seed {said} repeats this one" in junit.read_text()
+    assert f"--seed {said}, seed={said} in Python, repeats this one" in junit.read_text()
     again = ccsim("check", str(path), "-n", "2", "-q", "-w", "1", "--json", "--seed", said)
     assert again.returncode == 0 and "no seed" not in again.stderr
     assert json.loads(again.stdout)["files"][0]["run"] == doc["run"]
     seeded = ccsim("check", "scenarios/erlang_check.yaml", "-n", "2", "-q", "-w", "1")
     assert seeded.returncode == 0 and "no seed" not in seeded.stderr
+
+
+def cli_main_with(argv: list[str]) -> None:
+    """`ccsim ARGV` in this process."""
+    saved = sys.argv
+    sys.argv = ["ccsim", *argv]
+    try:
+        main()
+    finally:
+        sys.argv = saved

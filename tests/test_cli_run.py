@@ -527,6 +527,12 @@ def test_a_narrow_terminal_keeps_figures_whole_and_says_when_it_cannot(shop_doc)
     for f in figures:
         assert f in shown[80] or any(f.startswith(p) for p in cut), f
     assert "(the terminal is 80 columns wide, this table needs" in shown[80]
+    # 60: every column keeps some width: a ✓ or ✗ is seen (a ✗ column had none: a review)
+    out = StringIO()
+    console.render_run(doc, Console(file=out, width=60))
+    marks = sum(c.met for ch in doc.channels.values() for c in ch.service)
+    assert out.getvalue().count("✓") >= marks > 0
+    assert all(len(line) <= 60 for line in out.getvalue().splitlines())
     assert "figures ending in … are cut; widen it, or use --json or --out)" in " ".join(
         shown[80].split()
     )

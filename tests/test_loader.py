@@ -566,24 +566,32 @@ def test_a_linked_folder_is_read_once_and_a_file_named_twice_once(tmp_path):
     r = cli("validate", str(folder), "--allow-path", str(outside))
     assert r.returncode == 1 and "broken.yaml" in r.stdout + r.stderr
     (refused,) = [why for p, why in scan(folder) if p == folder / "teamA"]
-    assert refused == (
-        f"a link to {outside}, outside {folder}: not read (name the file itself, or "
-        "--allow-path its folder, to read it)"
+    assert (
+        refused
+        == f"a link to {outside}, outside {folder}: not read (--allow-path {outside} reads it)"
     )
     r = cli("validate", str(folder))
     assert r.returncode == 1 and "broken.yaml" not in r.stdout + r.stderr
     assert f"{folder / 'teamA'}: {refused}" in r.stderr
-    (folder / "up").symlink_to(tmp_path)  # the whole parent folder: not read either
+    # the whole parent folder, or a linked data folder: not read, and no scenario's (a
+    # review: a link to a data folder failed the gate)
+    (folder / "up").symlink_to(tmp_path)
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "calls.csv").write_text("x\n")
+    (folder / "data").symlink_to(tmp_path / "data")
     (folder / "cred.yaml").symlink_to(tmp_path / "team" / "scen" / "broken.yaml")
     r = cli("validate", "--json", str(folder))
     said = {f["path"]: f["errors"] for f in json.loads(r.stdout)["files"]}
     assert r.returncode == 1 and set(said) == {
-        str(folder / n) for n in ("cred.yaml", "own.yaml", "teamA", "up")
+        str(folder / n) for n in ("cred.yaml", "own.yaml", "teamA")
     }
     assert said[str(folder / "own.yaml")] == []
+    assert said[str(folder / "cred.yaml")][0]["message"].endswith(
+        "not read (name the file itself, or --allow-path its folder, to read it)"
+    )
     checked = ccsim.check(folder, replications=1, workers=1)
     assert [(c.path.name, c.valid) for c in checked] == [
-        ("cred.yaml", False), ("own.yaml", True), ("teamA", False), ("up", False)
+        ("cred.yaml", False), ("own.yaml", True), ("teamA", False)
     ]  # fmt: skip
 
 

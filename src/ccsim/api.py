@@ -156,8 +156,9 @@ class FileCheck:
         if not self.seeded:
             msg = (
                 f"no seed: this check drew a random one, {self.result.seed}, so its figures "
-                "change from check to check (set simulation.seed, or give --seed; --seed "
-                f"{self.result.seed} repeats this one)"
+                "change from check to check (set simulation.seed; checking this file alone "
+                f"with --seed {self.result.seed}, seed={self.result.seed} in Python, repeats "
+                "this one)"
             )
             said.append(Message(str(self.path), None, "simulation.seed", msg, warning=True))
         return said

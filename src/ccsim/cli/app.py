@@ -162,15 +162,16 @@ def _catch_stops() -> Callable[[], None]:
 
 def main() -> None:
     """Console-script entry point."""
-    stdout = streams.harden()
+    stdout, unguard = streams.harden()
     restore = _catch_stops()
     try:
         code = _run()
+        if (failed := streams.failure_text(stdout)) is not None:  # (a full disk: traceback)
+            err.print(f"ccsim: error: {failed}", markup=False)
+            code = code or EXIT_FAIL
     finally:
         restore()
-    if (failed := streams.failure_text(stdout)) is not None:  # (a full disk: a traceback)
-        err.print(f"ccsim: error: {failed}", markup=False)
-        code = code or EXIT_FAIL
+        unguard()
     sys.exit(code)
 
 

@@ -17,7 +17,7 @@ from typing import Any
 ASCII = {
     "≥": ">=", "≤": "<=", "–": "-", "—": "-", "−": "-", "×": "x", "✓": "ok", "✗": "x",
     "…": "...", "·": "-", "→": "->", "▸": ">", "±": "+/-", "’": "'", "‘": "'", "“": '"',
-    "”": '"', "µ": "u", "€": "EUR", "Φ": "Phi", "\u00a0": " ",
+    "”": '"', "µ": "u", "€": "EUR", "Φ": "Phi", "\u00a0": " ", "←": "<-", "∞": "inf",
 }  # fmt: skip
 HANDLER = "ccsim-ascii"
 
@@ -80,19 +80,26 @@ class Stdout(io.TextIOBase):
         return self._stream.encoding
 
 
-def harden() -> Stdout:
-    """Install the guards on sys.stdout and sys.stderr (a closed stdout: /dev/null); the
-    new stdout, whose `failure` says whether writing it failed."""
+def harden() -> tuple[Stdout, Any]:
+    """Install the guards on sys.stdout and sys.stderr (a closed one: /dev/null; `2>&1 |
+    head` closed stderr's pipe too); (the new stdout, whose `failure` says whether writing
+    it failed, and a function that puts back the streams as they were — `main` called in
+    a notebook leaves its process as it found it)."""
     codecs.register_error(HANDLER, _ascii)
-    if sys.stdout is None:  # (`ccsim … >&-`: "'NoneType' object has no attribute 'isatty'")
-        sys.stdout = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115 - for the run
-    for stream in (sys.stdout, sys.stderr):
+    before = (sys.stdout, sys.stderr)
+    for name in ("stdout", "stderr"):
+        stream = getattr(sys, name)
+        if stream is None:  # (`ccsim … >&-`: "'NoneType' object has no attribute 'isatty'")
+            stream = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115 - for the run
         reconfigure = getattr(stream, "reconfigure", None)
         if reconfigure is not None and not _utf(stream):
             reconfigure(errors=HANDLER)
-    if not isinstance(sys.stdout, Stdout):
-        sys.stdout = Stdout(sys.stdout)
-    return sys.stdout
+        setattr(sys, name, stream if isinstance(stream, Stdout) else Stdout(stream))
+
+    def restore() -> None:
+        sys.stdout, sys.stderr = before
+
+    return sys.stdout, restore
 
 
 def _utf(stream: Any) -> bool:

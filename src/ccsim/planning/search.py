@@ -548,7 +548,9 @@ class Search(WarmStart):
             proven = known.one_minimal or minimal
             # (why the latest step that reached it stopped: a baseline whose own trim was
             # cut by the budget read "the Erlang C baseline's roster, not trimmed": a review)
-            why = "" if proven else (why or self.unproven or known.unproven)
+            # (a reason given with it — the baseline's — does not replace the one it has:
+            # the search's roster with an agent added read "the baseline's, not trimmed")
+            why = "" if proven else known.unproven if why else self.unproven or known.unproven
             self.candidates[key] = replace(known, one_minimal=proven, unproven=why)
             return known.staffing
         variant = self.variant(roster)

@@ -37,15 +37,16 @@ class Figures(Table):
         room = options.max_width - (3 * len(self.columns) + 1)  # (borders and padding)
         figures = sum(w for w, t in zip(natural, text, strict=True) if not t)
         words = sum(w for w, t in zip(natural, text, strict=True) if t)
-        for column, w, t in zip(self.columns, natural, text, strict=True):
-            column.overflow = "fold" if t else "ellipsis"
-            column.no_wrap = False
-            column.width = None  # (a table printed again, wider, is not held to the last)
-            if words + figures > room:  # figures whole, the text columns a share of the rest
-                share = (room - figures) * w // max(1, words)
-                column.width = max(min(w, TEXT_WIDTH), share) if t else w
-        yield from super().__rich_console__(console, options)
         need = figures + sum(min(w, TEXT_WIDTH) for w, t in zip(natural, text, strict=True) if t)
+        widths = _widths(natural, text, room, need, words + figures)
+        for column, w, t in zip(self.columns, widths, text, strict=True):
+            column.overflow = "fold" if t else "ellipsis"
+            # a figure cut is cut, not wrapped (`7,235.80` over `EUR`: a review); where
+            # it has its width, its heading may wrap (`abandon` over `rate`)
+            column.no_wrap = not t and need > room
+            column.width = w  # (None: as rich lays it out; a table printed again, wider,
+            # is not held to the last widths)
+        yield from super().__rich_console__(console, options)
         if need > room:
             yield Text(
                 f"(the terminal is {options.max_width} columns wide, this table needs "
@@ -53,3 +54,28 @@ class Figures(Table):
                 "use --json or --out)",
                 style="dim",
             )
+
+
+def _widths(
+    natural: list[int], text: list[bool], room: int, need: int, whole: int
+) -> list[int | None]:
+    """Each column's width: None (rich's) where everything fits; else figures whole and
+    the text columns a share of what is left; where even that does not fit, every column
+    at least three characters (a ✗ column had none at 60 columns: a review) and the rest
+    shared in proportion to what each needs."""
+    if whole <= room:
+        return [None] * len(natural)
+    if need <= room:
+        words = sum(w for w, t in zip(natural, text, strict=True) if t)
+        figures = whole - words
+        return [
+            max(min(w, TEXT_WIDTH), (room - figures) * w // max(1, words)) if t else w
+            for w, t in zip(natural, text, strict=True)
+        ]
+    floor = [min(w, 3) for w in natural]
+    spare = room - sum(floor)
+    if spare < 0:
+        return [None] * len(natural)  # (narrower than three characters a column)
+    over = [w - f for w, f in zip(natural, floor, strict=True)]
+    extra = [spare * o // max(1, sum(over)) for o in over]
+    return [f + e for f, e in zip(floor, extra, strict=True)]

@@ -305,10 +305,10 @@ def _yaml_files(folder: Path, allowed: list[str]) -> list[tuple[Path, str | None
         real = os.path.realpath(path)
         if any(real == r or real.startswith(r.rstrip(os.sep) + os.sep) for r in [root, *allowed]):
             return None
-        return (
-            f"a link to {units.printable(real)}, outside {units.printable(str(folder))}: not "
-            "read (name the file itself, or --allow-path its folder, to read it)"
-        )
+        where = f"a link to {units.printable(real)}, outside {units.printable(str(folder))}"
+        if os.path.isdir(real):
+            return f"{where}: not read (--allow-path {units.printable(real)} reads it)"
+        return f"{where}: not read (name the file itself, or --allow-path its folder, to read it)"
 
     found: list[tuple[Path, str | None]] = []
     visited: set[str] = set()
@@ -322,7 +322,7 @@ def _yaml_files(folder: Path, allowed: list[str]) -> list[tuple[Path, str | None
         for d in sorted(d for d in dirs if not d.startswith(".")):
             if (why := outside(Path(here) / d)) is None:
                 kept.append(d)
-            else:
+            elif _holds_yaml(Path(here) / d):  # (a linked data folder is no scenario's)
                 found.append((Path(here) / d, why))
         dirs[:] = kept
         for name in files:
@@ -330,6 +330,18 @@ def _yaml_files(folder: Path, allowed: list[str]) -> list[tuple[Path, str | None
             if not name.startswith(".") and f.suffix.lower() in (".yaml", ".yml"):
                 found.append((f, outside(f) if os.path.exists(f) else None))
     return sorted(found, key=lambda item: item[0])
+
+
+def _holds_yaml(folder: Path) -> bool:
+    """`folder` has a *.yaml or *.yml file at its top (its names listed, nothing read)."""
+    try:
+        with os.scandir(folder) as entries:
+            return any(
+                not e.name.startswith(".") and e.name.lower().endswith((".yaml", ".yml"))
+                for e in entries
+            )
+    except OSError:
+        return False
 
 
 def _line_of(loc: Loc, lines: dict[Loc, int] | None) -> int | None:
