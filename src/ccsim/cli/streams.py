@@ -29,10 +29,10 @@ def _ascii(error: UnicodeError) -> tuple[str, int]:
     return "".join(ASCII.get(c, "?") for c in bad), error.end
 
 
-class Stdout(io.TextIOBase):
-    """stdout that, once its reader is gone (EPIPE), writes nowhere and lets the command
-    finish — its files written, its exit code its own — and that remembers any other
-    failure to write (a full disk) for `failure`."""
+class Guarded(io.TextIOBase):
+    """stdout or stderr that, once its reader is gone (EPIPE), writes nowhere and lets the
+    command finish — its files written, its exit code its own — and that remembers any
+    other failure to write (a full disk) for `failure`."""
 
     def __init__(self, stream: Any) -> None:
         self._stream = stream
@@ -80,7 +80,7 @@ class Stdout(io.TextIOBase):
         return self._stream.encoding
 
 
-def harden() -> tuple[Stdout, Any]:
+def harden() -> tuple[Guarded, Any]:
     """Install the guards on sys.stdout and sys.stderr (a closed one: /dev/null; `2>&1 |
     head` closed stderr's pipe too); (the new stdout, whose `failure` says whether writing
     it failed, and a function that puts back the streams as they were — `main` called in
@@ -94,7 +94,7 @@ def harden() -> tuple[Stdout, Any]:
         reconfigure = getattr(stream, "reconfigure", None)
         if reconfigure is not None and not _utf(stream):
             reconfigure(errors=HANDLER)
-        setattr(sys, name, stream if isinstance(stream, Stdout) else Stdout(stream))
+        setattr(sys, name, stream if isinstance(stream, Guarded) else Guarded(stream))
 
     def restore() -> None:
         sys.stdout, sys.stderr = before
@@ -106,7 +106,7 @@ def _utf(stream: Any) -> bool:
     return str(getattr(stream, "encoding", "") or "").lower().replace("-", "").startswith("utf")
 
 
-def failure_text(stdout: Stdout) -> str | None:
+def failure_text(stdout: Guarded) -> str | None:
     """One line for a failure to write stdout other than its reader leaving, else None."""
     exc = stdout.failure
     if exc is None or exc.errno == errno.EPIPE:
