@@ -593,6 +593,10 @@ def test_a_linked_folder_is_read_once_and_a_file_named_twice_once(tmp_path):
     assert [(c.path.name, c.valid) for c in checked] == [
         ("cred.yaml", False), ("own.yaml", True), ("teamA", False)
     ]  # fmt: skip
+    # a link to a file another argument reads anyway: read once, not refused (a review)
+    team = tmp_path / "team" / "scen"
+    assert [(p, why) for p, why in scan([folder, team]) if "broken" in p.name or p.name in (
+        "cred.yaml", "teamA")] == [(team / "broken.yaml", None)]  # fmt: skip
 
 
 def test_a_yaml_name_in_a_folder_that_is_no_file_is_named_not_skipped(tmp_path):

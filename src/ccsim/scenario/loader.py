@@ -288,7 +288,16 @@ def scan(
     unique: dict[str, tuple[Path, str | None]] = {}  # real path -> the first that named it
     for f, why in out:
         unique.setdefault(os.path.realpath(f) if why is None else str(f), (f, why))
-    return list(unique.values())
+    # a link out of one folder to what another argument reads anyway is read there, once
+    # (`validate sc other` refused sc/b.yaml -> ../other/b.yaml and read other/b.yaml)
+    given = [os.path.realpath(p) for p in as_paths(paths) if p.is_dir()]
+
+    def read_anyway(f: Path) -> bool:
+        real = os.path.realpath(f)
+        inside = any(real == g or real.startswith(g.rstrip(os.sep) + os.sep) for g in given)
+        return real in unique or inside
+
+    return [(f, why) for f, why in unique.values() if why is None or not read_anyway(f)]
 
 
 def _yaml_files(folder: Path, allowed: list[str]) -> list[tuple[Path, str | None]]:
