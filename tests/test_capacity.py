@@ -1518,6 +1518,13 @@ def test_an_unmet_target_names_the_weeks_of_its_kind():
     assert _weeks([33, 1, 2, 3, 34, 40]) == "weeks 1-3, 33-34, 40"
 
 
+def _refused(text: str, scenario: ccsim.Scenario | None = None) -> list:
+    """The messages a calendar's text is refused with (named cal.yaml)."""
+    with pytest.raises(ccsim.ScenarioError) as info:
+        loads_calendar(text, scenario, name="cal.yaml")
+    return info.value.messages
+
+
 def test_a_week_past_a_channels_limit_or_the_memory_is_refused_before_planning(tmp_path):
     # the kind's scenario was refused while planning, as `<changes>: arrivals...`, and a
     # week over the memory limit was a traceback, after the kinds before it were planned
@@ -1527,9 +1534,8 @@ def test_a_week_past_a_channels_limit_or_the_memory_is_refused_before_planning(t
         "  channels: {email: {weeks: {3: 1.5}}}\n"
         "headcount: {generalist: 7, social_team: 1, supervisor: 2}\n"
     )
-    with pytest.raises(ccsim.ScenarioError) as info:
-        loads_calendar(text, large, name="cal.yaml")
-    assert [str(m) for m in info.value.messages] == [
+    messages = _refused(text, large)
+    assert [str(m) for m in messages] == [
         "cal.yaml:3: volume: week 3 scales phone's 280,000 contacts a week to 11,200,000, "
         "past the most a channel may have (10,000,000 a week)",
         "cal.yaml:5: volume.channels.email: week 3 scales email's 200,000 contacts a week to "
@@ -1538,9 +1544,8 @@ def test_a_week_past_a_channels_limit_or_the_memory_is_refused_before_planning(t
     # the overall factor alone takes email past it: the `volume` block is named, not
     # email's, whose line says nothing of week 3
     other = text.replace("{3: 40}", "{3: 60}").replace("{3: 1.5}", "{4: 1.1}")
-    with pytest.raises(ccsim.ScenarioError) as info:
-        loads_calendar(other, large, name="cal.yaml")
-    assert {m.field for m in info.value.messages} == {"volume"}
+    messages = _refused(other, large)
+    assert {m.field for m in messages} == {"volume"}
     calendar = tmp_path / "cal.yaml"
     calendar.write_text(text.replace("{3: 40}", "{3: 12}").replace("{3: 1.5}", "{3: 1}"))
     said: list[str] = []
@@ -1558,9 +1563,8 @@ def test_a_name_like_no_groups_stands_for_one_missing_group_not_all():
     # `team_leads` for two groups without a headcount hid both (a review)
     s = ccsim.load(ROOT / "scenarios" / "ecommerce_omnichannel.yaml")
     text = "start: 2027-01-04\nweeks: 4\nheadcount: {generalist: 90, team_leads: 14}\n"
-    with pytest.raises(ccsim.ScenarioError) as info:
-        loads_calendar(text, s, name="cal.yaml")
-    said = [m.message for m in info.value.messages]
+    messages = _refused(text, s)
+    said = [m.message for m in messages]
     assert said[0].startswith("no group 'team_leads' in the scenario") and len(said) == 2
     assert said[1] == "no starting headcount for social_team, supervisor"
 
@@ -1571,10 +1575,9 @@ def test_calendar_problems_come_in_the_files_order():
         "start: 2027-01-04\nweeks: 4\nheadcount: {generalist: 7, supervisr: 2}\n"
         "volume: {weeks: {9: 1.5}}\n"
     )
-    with pytest.raises(ccsim.ScenarioError) as info:
-        loads_calendar(text, shop, name="cal.yaml")
-    lines = [m.line for m in info.value.messages]
-    assert lines == sorted(lines) and lines[0] == 3 and lines[-1] == 4, info.value.messages
+    messages = _refused(text, shop)
+    lines = [m.line for m in messages]
+    assert lines == sorted(lines) and lines[0] == 3 and lines[-1] == 4, messages
 
 
 def test_a_calendars_names_and_weeks_are_said_with_its_bad_values():
@@ -1586,9 +1589,8 @@ def test_a_calendars_names_and_weeks_are_said_with_its_bad_values():
         "attrition_per_month: 3\nvolume: {weeks: {9: 1.5, 2: -1}, channels: {emial: {}}}\n"
         "hiring: {max_per_week: {generalst: 2}}\n"
     )
-    with pytest.raises(ccsim.ScenarioError) as info:
-        loads_calendar(text, shop, name="cal.yaml")
-    said = [(m.line, m.field) for m in info.value.messages]
+    messages = _refused(text, shop)
+    said = [(m.line, m.field) for m in messages]
     assert said == [
         (3, "headcount.supervisr"),
         (4, "attrition_per_month"),
@@ -1596,13 +1598,12 @@ def test_a_calendars_names_and_weeks_are_said_with_its_bad_values():
         (5, "volume.channels.emial"),
         (5, "volume.weeks[9]"),
         (6, "hiring.max_per_week.generalst"),
-    ], info.value.messages
-    assert "did you mean 'supervisor'" in info.value.messages[0].message
+    ], messages
+    assert "did you mean 'supervisor'" in messages[0].message
     # weeks refused: no week number is judged against it
     bad = text.replace("weeks: 4", "weeks: four")
-    with pytest.raises(ccsim.ScenarioError) as info:
-        loads_calendar(bad, shop, name="cal.yaml")
-    fields = [m.field for m in info.value.messages]
+    messages = _refused(bad, shop)
+    fields = [m.field for m in messages]
     assert "weeks" in fields and "volume.weeks[9]" not in fields
     assert "headcount.supervisr" in fields
     # weeks written as the model reads them too ('9', 9.0, weeks: '4'), and a name or week
@@ -1611,20 +1612,17 @@ def test_a_calendars_names_and_weeks_are_said_with_its_bad_values():
         "start: 2027-01-04\nweeks: '4'\nheadcount: {generalist: -7, supervisr: -2}\n"
         "volume: {weeks: {'8': 1.5, 9.0: 2, 10: -1}}\n"
     )
-    with pytest.raises(ccsim.ScenarioError) as info:
-        loads_calendar(written, shop, name="cal.yaml")
-    said = [m.message for m in info.value.messages]
+    messages = _refused(written, shop)
+    said = [m.message for m in messages]
     assert [m.startswith("week ") for m in said].count(True) == 3, said
     assert "no starting headcount for supervisor" not in said  # (supervisr stands for it)
     assert any(m.startswith("no group 'supervisr'") for m in said)
     assert sum("expected a value at least 0" in m for m in said) == 3
-    with pytest.raises(ccsim.ScenarioError) as info:
-        loads_calendar(written.replace(", supervisr: -2", ""), shop, name="cal.yaml")
-    assert "no starting headcount for supervisor" in [m.message for m in info.value.messages]
+    messages = _refused(written.replace(", supervisr: -2", ""), shop)
+    assert "no starting headcount for supervisor" in [m.message for m in messages]
     # without a scenario, no name is judged
-    with pytest.raises(ccsim.ScenarioError) as info:
-        loads_calendar(text, name="cal.yaml")
-    fields = [m.field for m in info.value.messages]
+    messages = _refused(text)
+    fields = [m.field for m in messages]
     assert "headcount.supervisr" not in fields and "volume.weeks[9]" in fields
 
 
