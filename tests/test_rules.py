@@ -605,8 +605,18 @@ def test_intraday_csv_relative_to_the_scenario(tmp_path):
 
 def test_intraday_csv_length_must_match(tmp_path):
     (tmp_path / "short.csv").write_text("1\n2\n3\n")
+    (tmp_path / "full.csv").write_text("1\n" * 24)
     text = MINIMAL.replace("intraday: business_hours", "intraday: {csv: short.csv}")
-    assert any("has 3 values, expected 24" in m for m in errors_of(text, tmp_path))
+    errors = errors_of(text, tmp_path)
+    # the CSV is named: its length is not in the YAML the line points at
+    assert any("short.csv: intraday profile has 3 values, expected 24" in m for m in errors)
+    # per day: each profile of the wrong length is named at its own key, once
+    per_day = "intraday: {mon-fri: {csv: short.csv}, sat: [1, 2], sun: {csv: full.csv}}"
+    errors = errors_of(MINIMAL.replace("intraday: business_hours", per_day), tmp_path)
+    lengths = [m for m in errors if "values, expected 24" in m]
+    assert len(lengths) == 2, errors
+    assert "arrivals.phone.intraday.mon-fri: short.csv: intraday profile has 3" in lengths[0]
+    assert "arrivals.phone.intraday.sat: intraday profile has 2 values" in lengths[1]
 
 
 def test_intraday_csv_must_be_numeric(tmp_path):

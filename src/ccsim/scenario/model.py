@@ -575,14 +575,17 @@ class Arrivals(Model):
         row summing to 1 (mon first)."""
         return np.array([_weights(p, interval) for _, p in sorted(self.profiles().items())])
 
-    def intraday_lengths(self) -> set[int]:
-        """Numbers of intervals the profiles give (built-in curves fit any interval)."""
-        out = set()
-        for profile in self.profiles().values():
+    def intraday_sizes(self) -> list[tuple[str | None, str | None, int]]:
+        """Each profile written as weights: (its `intraday` key — `mon-fri` — or None for
+        one profile, its CSV file or None, the number of values). Built-in curves fit
+        any interval and are left out."""
+        written = self.intraday if isinstance(self.intraday, dict) else {None: self.intraday}
+        out: list[tuple[str | None, str | None, int]] = []
+        for days, profile in written.items():
             if isinstance(profile, IntradayCSV):
-                out.add(len(profile._weights))
+                out.append((days, profile.csv, len(profile._weights)))
             elif isinstance(profile, list):
-                out.add(len(profile))
+                out.append((days, None, len(profile)))
         return out
 
 

@@ -245,12 +245,16 @@ def _arrivals(s: Scenario) -> list[Problem]:
             msg = "channel has no `arrivals` entry (expected arrivals." + ch + ".weekly)"
             out.append(Problem(("channels", ch), msg))
     for ch, arr in s.arrivals.items():
-        for n in sorted(arr.intraday_lengths() - {ipd}):
+        for days, csv, n in arr.intraday_sizes():
+            if n == ipd:
+                continue
+            source = f"{csv}: " if csv else ""  # a CSV's length is not the YAML's to see
             msg = (
-                f"intraday profile has {n} values, expected {ipd} "
+                f"{source}intraday profile has {n} values, expected {ipd} "
                 f"(one per {units.format_duration(s.simulation.interval)} interval of the day)"
             )
-            out.append(Problem(("arrivals", ch, "intraday"), msg))
+            where = ("arrivals", ch, "intraday") + ((days,) if days is not None else ())
+            out.append(Problem(where, msg))
     return out
 
 
