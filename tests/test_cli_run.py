@@ -19,6 +19,7 @@ from ccsim.finance.cost import money
 from ccsim.measure.targets import Attainment
 from ccsim.model.streams import replication_seed
 from ccsim.report import console
+from ccsim.report import junit as junit_xml
 from ccsim.scenario import summary
 from conftest import MINIMAL, SCENARIOS
 from test_cli import ccsim
@@ -321,6 +322,30 @@ def test_check_passes_fails_and_writes_junit(tmp_path):
     )
     # an invalid file has its line on stdout too (only stderr named it), as in JUnit
     assert f"MISS {broken}: valid scenario: 1 problem (above)" in r.stdout.splitlines()
+    # each case names its file, and a class Jenkins does not split at ".yaml" (it read
+    # class "yaml" of package "scenarios/small_shop"); each suite has its file's time
+    cases = list(by_file[SHOP].iter("testcase"))
+    ((file, dotted),) = {(c.get("file"), c.get("classname")) for c in cases}
+    assert file == SHOP and dotted.endswith(".scenarios.small_shop"), dotted
+    assert by_file[str(broken)].find("testcase").get("file") == str(broken)
+    simulated = float(by_file[SHOP].get("time"))
+    assert simulated > 0 and float(by_file[str(broken)].get("time")) < simulated
+    assert float(suites.get("time")) == pytest.approx(
+        sum(float(s.get("time")) for s in suites), abs=0.002
+    )
+
+
+@pytest.mark.parametrize(
+    ("path", "dotted"),
+    [
+        ("scenarios/small_shop.yaml", "scenarios.small_shop"),
+        ("./s.yml", "s"),
+        ("/srv/plans/q1.v2.yaml", "srv.plans.q1_v2"),
+        ("../other/b.yaml", "other.b"),
+    ],
+)
+def test_junit_class_names_are_dotted_paths_without_the_suffix(path, dotted):
+    assert junit_xml.classname(path) == dotted
 
 
 def test_check_says_a_valid_files_warnings_as_validate_does(tmp_path):

@@ -9,6 +9,7 @@ depend on the number of workers or on a Dask cluster.
 from __future__ import annotations
 
 import os
+import time
 import warnings
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -135,6 +136,7 @@ class FileCheck:
     confidence: float | None = None
     said: list[Message] = field(default_factory=list)  # an invalid file's warnings
     seeded: bool = True  # a seed was given (`check(seed=…)`), or the file has its own
+    seconds: float = 0.0  # wall time to read, validate and simulate the file
 
     @property
     def valid(self) -> bool:
@@ -188,31 +190,36 @@ def check(
     confidence = checked_confidence(confidence)  # before any file is simulated
     out = []
     for path, why in loader.scan(paths, allow_paths):
-        if why is not None:  # a link out of the folder: not read
-            out.append(FileCheck(path, [Message(str(path), None, None, why)]))
-            continue
+        start, before = time.perf_counter(), len(out)
         try:
-            s = load(path, allow_paths, limits)
-        except ScenarioError as exc:
-            out.append(FileCheck(path, exc.messages, said=exc.warnings))
-            continue
-        try:  # a valid file that cannot run keeps its warnings (they were lost)
-            if missing := rules.runnable(s, str(path)):
-                raise ScenarioError(missing)
-            work.ensure_fits(s, memory_limit, replications or s.simulation.replications)
-        except ScenarioError as exc:
-            out.append(FileCheck(path, exc.messages, said=s.warnings))
-            continue
-        except WorkLimitError as exc:
-            problem = Message(str(path), None, None, str(exc))
-            out.append(FileCheck(path, [problem], said=s.warnings))
-            continue
-        result = simulate(
-            s, replications, seed, workers=workers, scheduler=scheduler, progress=progress,
-            memory_limit=memory_limit,
-        )  # fmt: skip
-        seeded = seed is not None or s.simulation.seed is not None
-        out.append(FileCheck(path, result=result, confidence=confidence, seeded=seeded))
+            if why is not None:  # a link out of the folder: not read
+                out.append(FileCheck(path, [Message(str(path), None, None, why)]))
+                continue
+            try:
+                s = load(path, allow_paths, limits)
+            except ScenarioError as exc:
+                out.append(FileCheck(path, exc.messages, said=exc.warnings))
+                continue
+            try:  # a valid file that cannot run keeps its warnings (they were lost)
+                if missing := rules.runnable(s, str(path)):
+                    raise ScenarioError(missing)
+                work.ensure_fits(s, memory_limit, replications or s.simulation.replications)
+            except ScenarioError as exc:
+                out.append(FileCheck(path, exc.messages, said=s.warnings))
+                continue
+            except WorkLimitError as exc:
+                problem = Message(str(path), None, None, str(exc))
+                out.append(FileCheck(path, [problem], said=s.warnings))
+                continue
+            result = simulate(
+                s, replications, seed, workers=workers, scheduler=scheduler, progress=progress,
+                memory_limit=memory_limit,
+            )  # fmt: skip
+            seeded = seed is not None or s.simulation.seed is not None
+            out.append(FileCheck(path, result=result, confidence=confidence, seeded=seeded))
+        finally:  # each file's time, for a JUnit report
+            for checked in out[before:]:
+                checked.seconds = time.perf_counter() - start
     return out
 
 

@@ -278,6 +278,7 @@ def check(
             {str(f.path): f.checks if f.valid else [str(m) for m in f.messages] for f in files},
             confidence,
             {str(f.path): [str(m) for m in f.warnings] for f in files},
+            {str(f.path): f.seconds for f in files},
         )
     if as_json:
         print_json({"targets_met": ok, "confidence": confidence, "files": docs})
