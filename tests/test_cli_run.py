@@ -376,9 +376,14 @@ def test_check_says_what_to_write_for_a_percentage_and_when_one_week_has_no_spre
     for given in ("95", "95%"):
         r = ccsim("check", SHOP, "-n", "1", "--confidence", given)
         assert r.returncode == 2 and r.stderr.rstrip().endswith("; for 95 %, write 0.95")
-    r = ccsim("check", SHOP, "-n", "1", "-w", "1", "--confidence", "0.95")
-    note = f"{SHOP}: one replication has no spread: --confidence judged each target by its estimate"
-    assert note in r.stderr
+    junit = tmp_path / "j.xml"
+    r = ccsim("check", SHOP, "-n", "1", "-w", "1", "--confidence", "0.95", "--junit", str(junit))
+    note = "one replication has no spread: --confidence judged each target by its estimate"
+    assert f"{SHOP}: warning: {note}" in r.stderr
+    # in the JUnit file and the JSON document too (it was on stderr alone)
+    assert note in ET.parse(junit).getroot().find("testsuite/system-err").text
+    r = ccsim("check", SHOP, "-n", "1", "-w", "1", "--confidence", "0.95", "--json")
+    assert any(note in w["message"] for w in json.loads(r.stdout)["files"][0]["warnings"])
     assert note not in ccsim("check", SHOP, "-n", "2", "-w", "1", "--confidence", "0.95").stderr
     r = ccsim("check", str(tmp_path))  # an empty folder: .yml files count as well
     assert r.returncode == 2 and f"no *.yaml or *.yml files found in {tmp_path}" in r.stderr

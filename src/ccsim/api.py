@@ -151,7 +151,8 @@ class FileCheck:
         """The file's warnings, as `validate` gives them (`check` printed none until
         2026-12-07: a target read as 30 minutes passed the gate without a word), and, for
         a file simulated on a random seed, that seed: a gate near a goal then passes and
-        fails by turns, and its failure could not be repeated (a CI walkthrough)."""
+        fails by turns, and its failure could not be repeated (a CI walkthrough); and,
+        for a confidence judged on one replication, that it had no spread."""
         if self.result is None:
             return self.said
         said = list(self.result.scenario.warnings)
@@ -163,6 +164,12 @@ class FileCheck:
                 "this one)"
             )
             said.append(Message(str(self.path), None, "simulation.seed", msg, warning=True))
+        if self.confidence is not None and len(self.result.tables) < 2:
+            msg = (  # (said on stderr alone until 2026-12-08: not in --json or JUnit)
+                "one replication has no spread: --confidence judged each target by its "
+                "estimate (give --reps 2 or more)"
+            )
+            said.append(Message(str(self.path), None, None, msg, warning=True))
         return said
 
     @property

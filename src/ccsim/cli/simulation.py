@@ -257,12 +257,6 @@ def check(
                 "run": f.result.document(confidence),
             }
         )
-        if confidence is not None and len(f.result.tables) < 2:  # (silent until 2026-12-07)
-            err.print(
-                f"{path}: one replication has no spread: --confidence judged each target by "
-                "its estimate (give --reps 2 or more)",
-                markup=False,
-            )
         if not as_json:
             for c in f.checks:
                 mark = "ok  " if c.met else "MISS"
