@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import re
 import xml.etree.ElementTree as ET
-from io import StringIO
+from io import BytesIO, StringIO, TextIOWrapper
 from pathlib import Path
 
 import numpy as np
@@ -566,3 +566,19 @@ def test_a_narrow_terminal_keeps_figures_whole_and_says_when_it_cannot(shop_doc)
     assert "figures ending in … are cut; widen it, or use --json or --out)" in " ".join(
         shown[80].split()
     )
+
+
+def test_a_table_drawn_in_ascii_keeps_its_columns_in_line(shop_doc):
+    # a cp1252 output got `≥` as `>=` after the table was laid out: each such row one
+    # character wider than its border (a CI walkthrough)
+    doc = RunDocument.model_validate(shop_doc)
+    raw = BytesIO()
+    stream = TextIOWrapper(raw, encoding="cp1252", errors="strict")
+    console.render_run(doc, Console(file=stream, width=200))
+    stream.flush()
+    shown = raw.getvalue().decode("cp1252")  # (strict: every character encodable)
+    tables = re.findall(r"(?m)(?:^[+|].*\n)+", shown)  # the targets' and the groups'
+    assert len(tables) == 2 and all(len(t.splitlines()) > 4 for t in tables), shown
+    for table in tables:
+        assert len({len(line) for line in table.splitlines()}) == 1, table
+    assert ">= 80%" in shown and "≥" not in shown and "✓" not in shown

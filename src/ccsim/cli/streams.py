@@ -13,12 +13,8 @@ import os
 import sys
 from typing import Any
 
-# what a stream that cannot encode a character writes instead (other characters: `?`)
-ASCII = {
-    "≥": ">=", "≤": "<=", "–": "-", "—": "-", "−": "-", "×": "x", "✓": "ok", "✗": "x",
-    "…": "...", "·": "-", "→": "->", "▸": ">", "±": "+/-", "’": "'", "‘": "'", "“": '"',
-    "”": '"', "µ": "u", "€": "EUR", "Φ": "Phi", "\u00a0": " ", "←": "<-", "∞": "inf",
-}  # fmt: skip
+from ccsim.report.terminal import ASCII
+
 HANDLER = "ccsim-ascii"
 
 

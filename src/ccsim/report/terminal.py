@@ -9,6 +9,15 @@ from rich.measure import Measurement
 from rich.table import Table
 from rich.text import Text
 
+# what a stream that cannot encode a character writes instead (other characters: `?`;
+# cli/streams.py), and what a table drawn in ASCII shows, so that its columns line up
+ASCII = {
+    "≥": ">=", "≤": "<=", "–": "-", "—": "-", "−": "-", "×": "x", "✓": "ok", "✗": "x",
+    "…": "...", "·": "-", "→": "->", "▸": ">", "±": "+/-", "’": "'", "‘": "'", "“": '"',
+    "”": '"', "µ": "u", "€": "EUR", "Φ": "Phi", "\u00a0": " ", "←": "<-", "∞": "inf",
+}  # fmt: skip
+_TO_ASCII = str.maketrans(ASCII)
+
 TEXT_WIDTH = 8  # a text column folds, but keeps at least this many characters a line
 
 
@@ -21,6 +30,8 @@ class Figures(Table):
     into `122,300.3` over `0`: a review)."""
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        if options.ascii_only:  # (`≥` became `>=` as written, a column out of line)
+            self._in_ascii()
         wide = options.update_width(10**6)
 
         def longest(cells: list, least: bool = False) -> int:
@@ -54,6 +65,24 @@ class Figures(Table):
                 "use --json or --out)",
                 style="dim",
             )
+
+    def _in_ascii(self) -> None:
+        """Headings and cells in ASCII (ASCII), measured as they will be written, for an
+        output that cannot encode more (a Windows runner's cp1252): rich then draws the
+        borders in ASCII too."""
+        for column in self.columns:
+            column.header = _ascii(column.header)
+            column._cells[:] = [_ascii(cell) for cell in column._cells]
+
+
+def _ascii(cell: object) -> object:
+    """A cell's text in ASCII: a string's, or a Text's (its style kept, its spans not:
+    they would no longer fit the text); other renderables as they are."""
+    if isinstance(cell, str):
+        return cell.translate(_TO_ASCII)
+    if isinstance(cell, Text) and not cell.plain.isascii():
+        return Text(cell.plain.translate(_TO_ASCII), style=cell.style, justify=cell.justify)
+    return cell
 
 
 def _widths(
