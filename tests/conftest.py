@@ -19,6 +19,17 @@ settings.load_profile("ccsim")
 ROOT = Path(__file__).resolve().parents[1]
 SCENARIOS = ROOT / "scenarios"
 
+# The tests judge the code beside them: run from another checkout (a clone or worktree
+# sharing a virtualenv), `import ccsim` and `python -m ccsim` found that virtualenv's
+# editable install and passed or failed on code the change had not touched (a
+# maintainer's walkthrough).
+if not Path(ccsim.__file__).resolve().is_relative_to(ROOT / "src"):
+    pytest.exit(
+        f"these tests are in {ROOT}, but `import ccsim` finds {Path(ccsim.__file__).parent}: "
+        f"install this checkout (pip install -e .) or set PYTHONPATH={ROOT / 'src'}",
+        returncode=4,
+    )
+
 # A small valid scenario. Tests make broken variants by replacing one line, so the
 # line numbers of the keys below are part of the tests: keep the layout stable.
 MINIMAL = """\
