@@ -23,6 +23,7 @@ import ccsim
 from ccsim.atomic import atomic_file
 from ccsim.planning import requirements
 from ccsim.planning.errors import PlanError
+from ccsim.report import html as html_report
 from ccsim.report import model as report
 from ccsim.report import workbook
 from conftest import SCENARIOS
@@ -361,6 +362,25 @@ def test_the_html_renders_in_headless_chromium(run_dir, tmp_path):
     assert ink > 0.01  # a visible share of the page is drawn on
 
 
+def test_the_html_report_shows_every_channel_a_target_or_none(tmp_path):
+    # a channel without a target (every channel of a fitted scenario) had no figure on
+    # the page: its waits rode on the target rows (a maintainer's walkthrough)
+    shop = ccsim.load(SHOP)
+    targets = {k: v for k, v in shop.plain()["targets"].items() if k != "chat"}
+    s = ccsim.with_changes(shop, {"targets": targets})
+    result = ccsim.simulate(s, 2, seed=5)
+    page = html_report.render(report.from_result(result))
+    table = re.search(r"<h2>Channels</h2>\s*<table>(.*?)</table>", page, re.S).group(1)
+    rows = {
+        r[0]: r for r in (re.findall(r"<td>(.*?)</td>", row) for row in table.split("<tr>")[2:])
+    }
+    assert list(rows) == list(result.document()["channels"]) and "chat" in rows
+    chat = result.document()["channels"]["chat"]
+    assert rows["chat"][1] == f"{chat['offered']['mean']:,.0f}"
+    assert rows["chat"][3] == f"{chat['abandon_rate']['mean']:.1%}"
+    assert "chat" not in {t["channel"] for t in html_report.target_rows(report.from_result(result))}
+
+
 def test_a_plan_folder_reports_the_planned_roster_and_requirement(tmp_path):
     out = tmp_path / "plan"
     r = run_cli(
@@ -396,6 +416,12 @@ def test_a_plan_folder_reports_the_planned_roster_and_requirement(tmp_path):
     assert judged == bounds and targets.cell(2, column).number_format == "0.0%"
     page = (out / "report.html").read_text()
     assert "<th>judged (one-sided 95% bound)</th>" in page
+    # the roster by shift, the plan's answer (the workbook had it, the page did not)
+    roster = re.search(r"<h2>Roster</h2>\s*<table>(.*?)</table>", page, re.S).group(1)
+    rows = [re.findall(r"<td>(.*?)</td>", row) for row in roster.split("<tr>")[2:]]
+    assert [(x[0], x[1], int(x[5])) for x in rows] == [
+        (r["group"], r["shift"], r["agents"]) for r in doc["roster"]
+    ]
     assert f"<td>{bounds[0]:.1%}</td>" in page
     # what the search proved and the verification was, as the console says it (the
     # reports said "cheapest roster found" alone: a planner's walkthrough)

@@ -8,6 +8,7 @@ import base64
 
 from markupsafe import Markup
 
+from ccsim.finance.cost import roster_lines
 from ccsim.report import charts, pages
 from ccsim.report.console import (
     bound_heading,
@@ -60,6 +61,34 @@ def target_rows(report: Report) -> list[dict[str, object]]:
     return rows
 
 
+def channel_rows(report: Report) -> list[dict[str, str]]:
+    """One row per channel, a target or none (a fitted scenario has none, and its waits
+    were nowhere on the page: a maintainer's walkthrough): the means of what was
+    offered, answered and abandoned, the waits, handle time and NPS."""
+
+    def mean(x: object) -> float | None:
+        return getattr(x, "mean", None)
+
+    def count(x: object) -> str:
+        m = mean(x)
+        return "–" if m is None else f"{m:,.0f}"
+
+    return [
+        {
+            "channel": channel,
+            "offered": count(ch.offered),
+            "answered": count(ch.answered),
+            "abandon": _pct(mean(ch.abandon_rate)),
+            "p_wait": _pct(mean(ch.p_wait)),
+            "asa": format_seconds(mean(ch.asa_s)),
+            "wait": format_seconds(mean(ch.wait_mean_s)),
+            "aht": format_seconds(mean(ch.aht_s)),
+            "nps": "–" if mean(ch.nps) is None else f"{mean(ch.nps):.1f}",
+        }
+        for channel, ch in report.document.channels.items()
+    ]
+
+
 def _mark(met: bool, text: str) -> Markup:
     """`text` in green (met) or bold red."""
     return Markup('<span class="{}">{}</span>').format("met" if met else "missed", text)
@@ -83,6 +112,8 @@ def render(report: Report) -> str:
         money=lambda x: f"{x:,.2f} {currency}",
         mark=_mark,
         targets=target_rows(report),
+        channels=channel_rows(report),
+        roster=roster_lines(report.scenario),  # a plan's answer (it was in the workbook only)
         judged=bound_heading(doc),
         plan_facts=plan_facts(doc),
         figures=figures,
