@@ -912,7 +912,7 @@ def test_a_bare_number_a_variant_gives_a_duration_is_warned_as_in_a_file():
     changed = ccsim.with_changes(s, {"reasons.*.resolve.mean": "*2", "shrinkage": 0.1})
     assert [m for m in changed.warnings if "bare number" in m.message] == []
     assert (
-        len(ccsim.with_changes(s, {"channels.phone.patience": 300}).warnings) == len(s.warnings) + 1
+        len(ccsim.with_changes(s, {"channels.chat.patience": 300}).warnings) == len(s.warnings) + 1
     )
 
 
@@ -1037,3 +1037,38 @@ def test_run_and_plan_take_a_what_if_with_set_and_leave_the_file_unchanged(tmp_p
     assert p.returncode in (0, 1), p.stderr
     assert ccsim.load(out / "scenario.yaml").arrivals["phone"].weekly == 900
     assert shop.read_text() == before
+
+
+def test_a_bare_duration_for_a_whole_distribution_keeps_nothing_unsaid():
+    # `channels.phone.patience=2min` made the Weibull patience (shape 0.8, balk 5 %) an
+    # exponential without balking, without a word, and "shorter patience" lost fewer
+    # calls than the scenario (a notebook walkthrough)
+    s = ccsim.load(SCENARIOS / "small_shop.yaml")
+    with pytest.raises(ccsim.ScenarioError) as caught:
+        ccsim.with_changes(s, {"channels.phone.patience": "2min"})
+    assert [str(m) for m in caught.value.messages] == [
+        "<changes>: channels.phone.patience: 2min is the whole block (an exponential of mean "
+        "2min), so dist and balk would lose the scenario's values (dist weibull, balk 0.05): "
+        "to change the mean give channels.phone.patience.mean; to replace the block, give it "
+        "as a mapping naming them"
+    ]
+    with pytest.raises(ccsim.ScenarioError, match=r"a fixed time of 5min.*dist lognormal"):
+        ccsim.with_changes(s, {"reasons.question.resolve": "5min"})
+    # what it asks for, the mean alone, and a shorthand that loses nothing
+    shorter = ccsim.with_changes(s, {"channels.phone.patience.mean": "2min"}).channels["phone"]
+    assert (shorter.patience.dist, shorter.patience.mean, shorter.patience.balk) == (
+        "weibull",
+        2.0,
+        0.05,
+    )
+    assert (
+        ccsim.with_changes(s, {"channels.chat.patience": "2min"}).channels["chat"].patience.mean
+        == 2.0
+    )  # (an exponential without balking already)
+    replaced = {"dist": "exponential", "mean": "2min", "balk": 0}
+    patience = ccsim.with_changes(s, {"channels.phone.patience": replaced}).channels["phone"]
+    assert (patience.patience.dist, patience.patience.balk) == ("exponential", 0.0)
+    # in an invalid variant too, only what the shorthand changes is named
+    with pytest.raises(ccsim.ScenarioError) as caught:
+        ccsim.with_changes(s, {"channels.chat.patience": "2min", "simulation.interval": "7min"})
+    assert not any(m.field == "channels.chat.patience" for m in caught.value.messages)

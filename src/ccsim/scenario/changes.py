@@ -32,7 +32,7 @@ from pydantic import BaseModel
 
 from ccsim.scenario import rules, units
 from ccsim.scenario.loader import locate, revalidate, valid
-from ccsim.scenario.model import Distribution, Scenario, switch
+from ccsim.scenario.model import Distribution, Patience, Scenario, switch
 from ccsim.scenario.problems import Message, ScenarioError, field_path
 
 # a name, `[0]`, `[*]`, or `[group/shift]`
@@ -272,8 +272,8 @@ def with_changes(s: Scenario, changes: dict[str, Any], *, label: str = CHANGES) 
                     held["enabled"] = on
                     continue
             old = _field(s, parts)
-            if isinstance(old, BaseModel) and isinstance(value, Mapping):  # (a shorthand,
-                blocks[path] = old  # `patience: 4min`, is the format's whole block)
+            if isinstance(old, BaseModel) and (isinstance(value, Mapping) or _bare(old, value)):
+                blocks[path] = old  # (a shorthand, `patience: 4min`, is the whole block)
             if _scales(value) and not (value[0] == "x" and isinstance(held, str)):  # `name: x2`
                 held = parent[key]  # (nothing there to scale: no such field)
                 if isinstance(held, bool) or not isinstance(held, int | float):
@@ -404,6 +404,19 @@ def _field(s: Scenario, parts: list[str | int]) -> Any:
     return node
 
 
+def _bare(old: BaseModel, value: Any) -> bool:
+    """A duration given for a whole distribution (`patience=2min`): the format's
+    shorthand, an exponential or a fixed time of that mean — which dropped a Weibull
+    patience's shape and its balking without a word, and a planner's "shorter patience"
+    then lost fewer calls (a notebook walkthrough)."""
+    return (
+        isinstance(old, Distribution)
+        and isinstance(value, str | int | float)
+        and not isinstance(value, bool)
+        and not _scales(value)
+    )
+
+
 def _reset(
     variant: Scenario | None,
     paths: dict[str, list[str | int]],
@@ -418,14 +431,17 @@ def _reset(
     is not counted. Without a variant (it did not validate), every such field is named:
     its loss may be why (`simulation: {start: …}` dropped the interval)."""
     order = list(changes)
-    nested = [  # (parts, the scenario's block, the mapping given for it, after which change)
-        block
+    nested = [  # (parts, the scenario's block, the mapping given for it, after which change,
+        # the shorthand given for it or None)
+        (*block, None if isinstance(changes[path], Mapping) else changes[path])
         for path, old in blocks.items()
-        for block in _inner(paths[path], old, changes[path], order.index(path))
+        for block in _inner(paths[path], old, _mapping(changes[path]), order.index(path))
     ]
     messages = []
-    for parts, old, given_, after in nested:
+    for parts, old, given_, after, bare in nested:
         new = old if variant is None else _field(variant, parts)
+        if bare is not None:  # what the shorthand stands for, the variant valid or not
+            new = type(old).model_validate({"dist": _meant(old)[1], "mean": old.mean})
         if not isinstance(new, BaseModel):
             continue
         depth = len(parts)
@@ -446,9 +462,24 @@ def _reset(
             if key[f] not in named
             and FOLLOWS.get(key[f]) not in named
             and not (switched and f in ("cv", "shape") and getattr(new, f) is None)
-            and (variant is None or getattr(new, f, None) != getattr(old, f))
+            and ((variant is None and bare is None) or getattr(new, f, None) != getattr(old, f))
         ]
-        if lost:
+        if lost and bare is not None:
+            where = field_path(tuple(parts))  # a shorthand: what it stands for, said
+            messages.append(
+                Message(
+                    label,
+                    None,
+                    where,
+                    f"{bare} is the whole block ({_meant(old)[0]} {bare}), "
+                    f"so {units.listed(lost)} would lose the "
+                    f"scenario's {'value' if len(lost) == 1 else 'values'} "
+                    f"({_held(old, lost)}): to change the mean give {where}.mean; to replace "
+                    "the block, give it as a mapping naming "
+                    f"{'it' if len(lost) == 1 else 'them'}",
+                )
+            )
+        elif lost:
             where = field_path(tuple(parts))
             example = f"{where}.{next(iter(given_), lost[0])}"
             messages.append(
@@ -463,6 +494,24 @@ def _reset(
                 )
             )
     return messages
+
+
+def _mapping(given: Any) -> Mapping[str, Any]:
+    """What a change gave for a block, as a mapping: a shorthand duration is its mean."""
+    return given if isinstance(given, Mapping) else {"mean": given}
+
+
+def _held(old: BaseModel, names: list[str]) -> str:
+    """`dist weibull, balk 0.05`: the values a change would lose."""
+    return ", ".join(f"{n} {getattr(old, n)}" for n in names)
+
+
+def _meant(old: BaseModel) -> tuple[str, str]:
+    """What a bare duration stands for in place of `old` (model.py's shorthand), in
+    words and as its `dist`."""
+    if isinstance(old, Patience):
+        return "an exponential of mean", "exponential"
+    return "a fixed time of", "fixed"
 
 
 def _inner(
