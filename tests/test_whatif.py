@@ -1072,3 +1072,23 @@ def test_a_bare_duration_for_a_whole_distribution_keeps_nothing_unsaid():
     with pytest.raises(ccsim.ScenarioError) as caught:
         ccsim.with_changes(s, {"channels.chat.patience": "2min", "simulation.interval": "7min"})
     assert not any(m.field == "channels.chat.patience" for m in caught.value.messages)
+
+
+def test_what_a_change_is_warned_of_is_a_python_warning_too():
+    # `ccsim.with_changes(s, {"arrivals.chat.weekly": 1.2})`, meant as +20 %, planned a
+    # week of almost no chats without a word in a notebook: the warning was kept in
+    # `.warnings` alone, where `ccsim run --set` prints it (a notebook walkthrough)
+    s = ccsim.load(SCENARIOS / "small_shop.yaml")
+    with pytest.warns(ScenarioWarning) as said:
+        v = ccsim.with_changes(s, {"arrivals.chat.weekly": 1.2})
+    assert [str(w.message) for w in said] == [
+        "<changes>: arrivals.chat.weekly: 1.2 sets 400 to 1.2 (×0.003): to scale the number "
+        "there, write *1.2"
+    ]
+    assert said[0].filename == __file__  # (the caller's line, where a notebook shows it)
+    assert v.arrivals["chat"].weekly == 1.2  # warned, not refused
+    # the scenario's own warnings (its warm-up) are not said again; a change that brings
+    # none is silent
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        ccsim.with_changes(s, {"arrivals.chat.weekly": "*1.2", "shrinkage": 0.1})

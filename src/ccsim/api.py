@@ -31,12 +31,12 @@ from ccsim.report import capacity as capacity_report
 from ccsim.report import folders
 from ccsim.report import model as reports
 from ccsim.scenario import calendar as _calendar
+from ccsim.scenario import changes as _changes
 from ccsim.scenario import limits, loader, rules, units
-from ccsim.scenario.changes import with_changes
 from ccsim.scenario.limits import DEFAULT_FILE_LIMITS, FileLimits
 from ccsim.scenario.loader import load, loads, valid
 from ccsim.scenario.model import Scenario
-from ccsim.scenario.problems import Message, ScenarioError
+from ccsim.scenario.problems import Message, ScenarioError, ScenarioWarning
 
 __all__ = [
     "FileCheck",
@@ -60,6 +60,22 @@ sweep = variants.sweep
 
 
 plan = _plan
+
+
+def with_changes(s: Scenario, changes: dict, *, label: str = _changes.CHANGES) -> Scenario:
+    """`s` with each field path set to its value, validated like a file
+    (ccsim/scenario/changes.py); what the change itself is warned of — a volume set ten
+    times off (`arrivals.chat.weekly: 1.2`, meant as +20 %), a bare `within: 20` read as
+    minutes — is also raised as a `ScenarioWarning`, which a notebook shows (it was kept
+    in `.warnings` alone, where `ccsim run --set` prints it: a notebook walkthrough)."""
+    variant = _changes.with_changes(s, changes, label=label)
+    if variant is not s:
+        before = {(m.field, m.message) for m in getattr(s, "warnings", [])}
+        for m in variant.warnings:
+            if (m.field, m.message) not in before:
+                where = f"{m.field}: " if m.field else ""
+                warnings.warn(f"{label}: {where}{m.message}", ScenarioWarning, 2)
+    return variant
 
 
 def simulate(
