@@ -111,19 +111,25 @@ def test_a_budget_in_rosters_stops_the_trim_at_the_same_roster_on_any_number_of_
     options = dict(replications=4, verify=4, baseline=False, seed=3, time_budget=3600.0)
     full = planner.plan(s, workers=1, **options)
     assert full.search["one_minimal"]
-    budget = full.search["simulations"] - 3  # the trim is cut before it ends
+    budget = max(1, full.search["simulations"] - 3)  # the trim is cut before it ends
+    # (at least 1: no budget at all is refused)
     one = planner.plan(s, workers=1, max_rosters=budget, **options)
     two = planner.plan(s, workers=2, max_rosters=budget, **options)
     assert not one.search["one_minimal"]
     # and says why (a budget 30 times what the trim used read as its reason: a walkthrough)
-    assert one.search["unproven"] == f"the trim stopped at its budget, --max-rosters {budget}"
+    assert one.search["unproven"] == (
+        f"the trim stopped at its budget of {budget} rosters: --max-rosters, max_rosters= in Python"
+    )
     # the budget's unit: a roster on every search replication, or a verification, is one
     assert budget <= one.search["work"] <= one.search["simulations"]
     assert full.search["unproven"] == ""
     out = StringIO()
     console.render_plan(one.plan_document(), Console(file=out, width=400))
     said = " ".join(out.getvalue().split())
-    assert f"NOT proven 1-minimal (the trim stopped at its budget, --max-rosters {budget})" in said
+    assert (
+        f"NOT proven 1-minimal (the trim stopped at its budget of {budget} rosters: "
+        "--max-rosters, max_rosters= in Python)"
+    ) in said
     assert one.search["simulations"] < full.search["simulations"]
     assert sum(one.headcount.values()) >= sum(full.headcount.values())
     assert two.headcount == one.headcount
@@ -1054,7 +1060,14 @@ def test_a_roster_not_proven_1_minimal_says_why():
     # C baseline's roster, not trimmed", the reason it was first verified with: a review)
     cut = planner.plan(shop, max_rosters=3, workers=1)
     assert cut.search["chosen"] == "erlang_baseline" and not cut.search["one_minimal"]
-    assert cut.search["unproven"] == "the trim stopped at its budget, --max-rosters 3"
+    assert cut.search["unproven"] == (
+        "the trim stopped at its budget of 3 rosters: --max-rosters, max_rosters= in Python"
+    )
+    # its repr says so (the HTML display alone did: a notebook walkthrough)
+    assert repr(cut).endswith(f"; NOT proven 1-minimal ({cut.search['unproven']})>")
+    # no budget at all is refused, as --max-rosters 0 is (it returned the untrimmed roster)
+    with pytest.raises(ValueError, match="max_rosters"):
+        planner.plan(shop, max_rosters=0, workers=1)
     # a notebook's headline: the staff cost the planner minimises and the weekly cost the
     # console heads with (phone's price per contact included)
     total = staffing.result.document()["cost"]["total"]

@@ -62,6 +62,15 @@ class Plan(Staffing):
         """Every target of the scenario met on verification (none set aside)."""
         return self.targets_met and not self.unmet
 
+    def __repr__(self) -> str:
+        """The headline, then what the search proved: a plan not proven 1-minimal said so
+        in its HTML display alone, and a what-if's cheaper plan read as a saving (a
+        notebook walkthrough)."""
+        if not self.search:
+            return super().__repr__()
+        proven = minimality(self.search.get("one_minimal"), self.search.get("unproven"))
+        return f"<Plan {self.scenario.name!r}: {self.figures()}; {proven}>"
+
     def _repr_html_(self) -> str:
         """What Jupyter shows: the roster and targets as verified (`Staffing`), then what
         the plan could not meet and why, how the search went and the Erlang baseline."""
@@ -266,7 +275,8 @@ def plan(
     s = valid(s).model_copy(deep=True)
     replications, verify, contacts = plan_fits(s, replications, verify, memory_limit)
     if max_rosters is not None:
-        max_rosters = counts.whole(max_rosters, "max_rosters", least=0)
+        max_rosters = counts.whole(max_rosters, "max_rosters", least=1)  # as --max-rosters
+        # (0 returned the untrimmed roster, 18 % dearer, as the plan: a notebook walkthrough)
     if max_rosters is None:
         max_rosters = roster_budget(contacts, replications)
     rule = rule or search_rule(contacts)

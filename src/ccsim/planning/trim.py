@@ -296,8 +296,11 @@ class Trimming:
     def _budget_words(self) -> str:
         """Which budget stopped the trim, in words."""
         if self.max_rosters is not None and self.work >= self.max_rosters - 1e-9:
-            return f"the trim stopped at its budget, --max-rosters {self.max_rosters:,}"
-        return "the trim stopped at its time budget, --time-budget"
+            return (  # (said in Python too: the option's name alone read as the CLI's)
+                f"the trim stopped at its budget of {self.max_rosters:,} rosters: "
+                "--max-rosters, max_rosters= in Python"
+            )
+        return "the trim stopped at its time budget: --time-budget, time_budget= in Python"
 
     def _out_of_budget(self) -> bool:
         """Trimming stops past `deadline`, or once `max_rosters` rosters' worth of work
