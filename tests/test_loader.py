@@ -8,7 +8,7 @@ import os
 import pytest
 
 import ccsim
-from conftest import MINIMAL, errors_of
+from conftest import MINIMAL, SCENARIOS, errors_of
 from test_cli import ccsim as cli
 
 
@@ -723,3 +723,30 @@ def test_an_empty_value_or_a_second_document_is_said_in_plain_words(old, new, sa
     with pytest.raises(ccsim.ScenarioError) as caught:
         ccsim.loads(MINIMAL.replace(old, new, 1), name="s.yaml")
     assert any(said in str(m) for m in caught.value.messages), caught.value.messages
+
+
+def test_an_output_of_ccsim_given_as_a_scenario_says_what_to_load(tmp_path):
+    # a plan.json loaded as a scenario was 155 lines of unknown keys and missing fields,
+    # a roster.yaml five, a folder "is a folder" (a notebook walkthrough)
+    shop = ccsim.load(SCENARIOS / "small_shop.yaml")
+    p = ccsim.plan(shop, replications=2, verify=2, baseline=False, max_rosters=1, workers=1)
+    folder = ccsim.save(p, tmp_path / "plan")
+    for file, kind in (("plan.json", "plan"), ("run.json", "plan")):
+        with pytest.raises(ccsim.ScenarioError) as caught:
+            ccsim.load(folder / file)
+        (said,) = caught.value.messages
+        assert str(said).startswith(
+            f"{folder / file}:1: a {kind}'s document written by ccsim (run.json, plan.json), "
+            "not a scenario: load the scenario.yaml beside it"
+        )
+    with pytest.raises(ccsim.ScenarioError) as caught:
+        ccsim.load(folder / "roster.yaml")
+    (said,) = caught.value.messages
+    assert "a roster, as `ccsim plan` writes it (roster.yaml), not a whole scenario" in str(said)
+    with pytest.raises(ccsim.ScenarioError) as caught:
+        ccsim.load(folder)
+    assert str(caught.value.messages[0]).endswith("; it holds scenario.yaml: load that")
+    assert ccsim.load(folder / "scenario.yaml").roster  # what it says to load, loads
+    run = ccsim.save(ccsim.simulate(shop, 1, seed=1, workers=1), tmp_path / "run")
+    with pytest.raises(ccsim.ScenarioError, match=r"a run's document written by ccsim"):
+        ccsim.load(run / "run.json")

@@ -95,6 +95,8 @@ def validate(
             "`ccsim capacity SCENARIO --calendar FILE`, which validates it"
         )
         raise ScenarioError([Message(name, 1, None, msg)])
+    if written := _written_by_ccsim(data):
+        raise ScenarioError([Message(name, 1, None, written)])
     if foreign := _not_a_scenario(data):
         raise ScenarioError([Message(name, 1, None, foreign)])
     allowed = tuple(str(p) for p in as_paths(allow_paths))
@@ -123,6 +125,30 @@ def _unsaid(warnings: list[Message], errors: list[Message]) -> list[Message]:
     bare number)."""
     wrong = {m.field for m in errors}
     return [w for w in warnings if w.field not in wrong]
+
+
+def _written_by_ccsim(data: Any) -> str | None:
+    """One message for an output of ccsim given as a scenario — a run's or plan's
+    document (`run.json`, `plan.json`: JSON is YAML), a plan's `roster.yaml` — saying
+    what to load instead (a plan.json was 155 lines of unknown keys and missing
+    fields, a roster.yaml five: a notebook walkthrough); None for anything else."""
+    if not isinstance(data, dict):
+        return None
+    keys = {str(k) for k in data}
+    if {"sl_definition", "targets_met", "cost", "replications"} <= keys:
+        kind = "plan" if {"search", "roster"} <= keys else "run"
+        return (
+            f"a {kind}'s document written by ccsim (run.json, plan.json), not a scenario: load the "
+            "scenario.yaml beside it, the scenario that was "
+            + ("planned, with the planned roster" if kind == "plan" else "run")
+        )
+    if "roster" in keys and keys <= {"roster", "shifts"}:
+        return (
+            "a roster, as `ccsim plan` writes it (roster.yaml), not a whole scenario: put "
+            "its `roster:` (and any `shifts:`) into the scenario, or give it as a change "
+            "(ccsim.with_changes(s, {'roster': ...}))"
+        )
+    return None
 
 
 def _not_a_scenario(data: Any) -> str | None:

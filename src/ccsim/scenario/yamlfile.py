@@ -73,8 +73,13 @@ def read_text(
     name = str(path)
     try:
         size = path.stat().st_size
-        if path.is_dir():
-            raise InputError([Message(name, None, None, "is a folder, expected a YAML file")])
+        if path.is_dir():  # (an output folder: its scenario is in it)
+            held = (
+                "; it holds scenario.yaml: load that" if (path / "scenario.yaml").is_file() else ""
+            )
+            raise InputError(
+                [Message(name, None, None, f"is a folder, expected a YAML file{held}")]
+            )
         if not path.is_file():  # a FIFO would block, /dev/zero never end (size 0)
             raise InputError([Message(name, None, None, "is not a regular file")])
         if size > limits.max_bytes:
