@@ -208,13 +208,13 @@ class Simulation(Model):
     """Time window, interval and replication defaults."""
 
     horizon: PositiveDuration = Field(
-        7 * 1440.0, le=limits.MAX_HORIZON, description="measured window"
+        7 * limits.MINUTES_PER_DAY, le=limits.MAX_HORIZON, description="measured window"
     )
     warmup: NonNegDuration = Field(
         0.0, le=limits.MAX_WARMUP, description="simulated before the window, not measured"
     )
     interval: PositiveDuration = Field(
-        30.0, ge=1, le=1440, description="staffing and reporting interval"
+        30.0, ge=1, le=limits.MAX_INTERVAL, description="staffing and reporting interval"
     )
     start_day: DayName = Field("mon", description="day of week at time 0 of the measured window")
     start: CalendarDate | None = Field(
@@ -723,7 +723,7 @@ class Shift(Model):
     """A shift template: start time, length, breaks and days of the week."""
 
     start: Clock
-    length: Annotated[Duration, Field(gt=0, le=1440)]
+    length: Annotated[Duration, Field(gt=0, le=limits.MAX_SHIFT)]
     days: DaySet = Field(frozenset(range(7)))
     breaks: list[Break] = Field(default_factory=list)
 

@@ -1,7 +1,12 @@
 """Cross-field rules of a scenario: names that must exist, shares that must add up.
 
-`check` returns every problem at once (errors and warnings), each with the field
-path it concerns, so the loader can point at the file line.
+`check` returns the errors of a validated scenario, each with the field path it
+concerns so that the loader can point at the file line, and — once there are none —
+the warnings that compare its parts (`_warnings`: a rule that needs a consistent
+scenario). The warnings on how one value is written (`written`, a bare `within: 20`)
+look at the file's plain data and come with the model's errors, in the same round.
+A new warning goes in one of the two: `written` if one value shows it, else
+`_warnings`; a test per rule in tests/test_rules.py.
 """
 
 from __future__ import annotations
@@ -480,7 +485,10 @@ def _short_warmup(s: Scenario) -> list[Problem]:
 
 def _warnings(s: Scenario) -> list[Problem]:
     """Legal but suspicious: volume in closed hours, a warm-up shorter than a closed
-    inbox's backlog, nobody on duty while open, unrostered groups, unreachable targets."""
+    inbox's backlog, a target a sample cannot judge (`unjudged`), an overhead of 1 or
+    more (a percentage meant), unrostered groups, nobody on duty while open, targets no
+    rostered agent can reach, and roster lines on duty only while their channels are
+    closed (`_idle_lines`)."""
     out: list[Problem] = _closed_volume(s) + _short_warmup(s) + unjudged(s)
     if (overhead := s.costs.overhead) >= 1:  # `overhead: 10` for 10 %: 10 × the wages, silently
         msg = (
