@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -29,6 +30,11 @@ if not Path(ccsim.__file__).resolve().is_relative_to(ROOT / "src"):
         f"install this checkout (pip install -e .) or set PYTHONPATH={ROOT / 'src'}",
         returncode=4,
     )
+# ... and so do the commands the tests start, from any folder (`PYTHONPATH=src`, relative,
+# found the virtualenv's ccsim from a test's tmp_path: a review)
+os.environ["PYTHONPATH"] = os.pathsep.join(
+    [str(ROOT / "src"), *filter(None, os.environ.get("PYTHONPATH", "").split(os.pathsep))]
+)
 
 # A small valid scenario. Tests make broken variants by replacing one line, so the
 # line numbers of the keys below are part of the tests: keep the layout stable.

@@ -89,6 +89,12 @@ def test_a_folder_where_one_file_is_expected_is_a_usage_error(tmp_path, args, ex
     shop = str(SCENARIOS / "small_shop.yaml")
     r = ccsim(*[a.format(d=tmp_path, shop=shop) for a in args])
     assert r.returncode == 2 and r.stderr.strip() == expected.format(d=tmp_path)
+    if args[0] == "run":  # an output folder: its scenario named (a notebook walkthrough)
+        (tmp_path / "scenario.yaml").write_text("name: x\n")
+        r = ccsim(*[a.format(d=tmp_path, shop=shop) for a in args])
+        assert r.stderr.strip() == expected.format(d=tmp_path) + (
+            f" ({tmp_path / 'scenario.yaml'} is the scenario this folder's output came from)"
+        )
 
 
 def test_an_option_below_its_bound_says_so_in_plain_words():

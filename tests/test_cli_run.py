@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import codecs
 import json
 import re
 import xml.etree.ElementTree as ET
 from io import BytesIO, StringIO, TextIOWrapper
-from pathlib import Path
+from pathlib import Path, PureWindowsPath
 
 import numpy as np
 import openpyxl
@@ -14,6 +15,7 @@ import pytest
 from rich.console import Console
 
 import ccsim as ccsim_api
+from ccsim.cli import streams
 from ccsim.experiment.document import ESTIMATED, ChannelResult, GroupResult, RunDocument
 from ccsim.finance.cost import money
 from ccsim.measure.targets import Attainment
@@ -350,8 +352,12 @@ def test_check_passes_fails_and_writes_junit(tmp_path):
         ("../other/b.yaml", "other.b"),
     ],
 )
-def test_junit_class_names_are_dotted_paths_without_the_suffix(path, dotted):
+def test_junit_class_names_are_dotted_paths_without_the_suffix(path, dotted, monkeypatch):
     assert junit_xml.classname(path) == dotted
+    # a Windows runner's drive or share is no package (`C.ci.…`: a review)
+    monkeypatch.setattr(junit_xml, "PurePath", PureWindowsPath)
+    assert junit_xml.classname("C:\\ci\\" + path.replace("/", "\\")).endswith(dotted)
+    assert not junit_xml.classname("C:\\ci\\" + path.replace("/", "\\")).startswith("C")
 
 
 def test_check_says_a_valid_files_warnings_as_validate_does(tmp_path):
@@ -587,3 +593,17 @@ def test_a_table_drawn_in_ascii_keeps_its_columns_in_line(shop_doc):
     for table in tables:
         assert len({len(line) for line in table.splitlines()}) == 1, table
     assert ">= 80%" in shown and "≥" not in shown and "✓" not in shown
+    # an ASCII output, too narrow: a cut figure's … written as ... made its row wider,
+    # and a character no ASCII spelling has (a wide 客服) became ? after the layout
+    codecs.register_error(streams.HANDLER, streams._ascii)
+    doc.groups["客服"] = doc.groups.pop("supervisor")
+    raw = BytesIO()
+    stream = TextIOWrapper(raw, encoding="ascii", errors=streams.HANDLER)
+    console.render_run(doc, Console(file=stream, width=70))
+    stream.flush()
+    shown = raw.getvalue().decode("ascii")
+    tables = re.findall(r"(?m)(?:^[+|].*\n)+", shown)
+    assert len(tables) == 2 and "| ??" in tables[1], shown
+    for table in tables:
+        assert len({len(line) for line in table.splitlines()}) == 1, table
+    assert "figures may be cut short" in " ".join(shown.split())

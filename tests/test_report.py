@@ -379,6 +379,7 @@ def test_the_html_report_shows_every_channel_a_target_or_none(tmp_path):
     assert rows["chat"][1] == f"{chat['offered']['mean']:,.0f}"
     assert rows["chat"][3] == f"{chat['abandon_rate']['mean']:.1%}"
     assert "chat" not in {t["channel"] for t in html_report.target_rows(report.from_result(result))}
+    assert rows["email"][3] == rows["escalation"][3] == "–"  # (0 % always: they wait on)
 
 
 def test_a_plan_folder_reports_the_planned_roster_and_requirement(tmp_path):

@@ -244,7 +244,7 @@ def test_names_and_keys_cannot_forge_a_log_line_or_break_the_junit_file(tmp_path
     out = tmp_path / "j.xml"
     junit.write(out, {"odd\x01name.yaml": ["s.yaml:1: bad \x1b[31m"]})
     case = ElementTree.parse(out).getroot().find("testsuite/testcase")
-    assert case.get("classname") == "odd\\x01name.yaml"
+    assert case.get("file") == "odd\\x01name.yaml" and case.get("classname") == "odd\\x01name"
     assert case.find("failure").text == "s.yaml:1: bad \\x1b[31m"
 
 

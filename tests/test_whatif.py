@@ -1068,6 +1068,25 @@ def test_a_bare_duration_for_a_whole_distribution_keeps_nothing_unsaid():
     replaced = {"dist": "exponential", "mean": "2min", "balk": 0}
     patience = ccsim.with_changes(s, {"channels.phone.patience": replaced}).channels["phone"]
     assert (patience.patience.dist, patience.patience.balk) == ("exponential", 0.0)
+    # inside a block set whole too (it went unseen: a review), and of an escalation
+    phone = {**s.plain()["channels"]["phone"], "patience": "2min"}
+    with pytest.raises(ccsim.ScenarioError, match=r"channels\.phone\.patience: 2min is the"):
+        ccsim.with_changes(s, {"channels.phone": phone})
+    escalation = {**s.plain()["escalation"], "resolve": "20min"}
+    with pytest.raises(ccsim.ScenarioError, match=r"escalation\.resolve: 20min is the whole"):
+        ccsim.with_changes(s, {"escalation": escalation})
+    # a value that is no duration has its own message alone
+    with pytest.raises(ccsim.ScenarioError) as caught:
+        ccsim.with_changes(s, {"channels.phone.patience": "abc"})
+    assert len(caught.value.messages) == 1 and "expected a duration" in str(caught.value)
+    # a patience of 0 (fixed: nobody waits) is no exponential's: compared, not validated
+    # (a traceback: a review)
+    no_wait = {"dist": "fixed", "mean": 0, "balk": 0.05}
+    at_once = ccsim.with_changes(s, {"channels.phone.patience": no_wait})
+    with pytest.raises(
+        ccsim.ScenarioError, match=r"so dist and balk would lose .*\(dist fixed, balk 0\.05\)"
+    ):
+        ccsim.with_changes(at_once, {"channels.phone.patience": "2min"})
     # in an invalid variant too, only what the shorthand changes is named
     with pytest.raises(ccsim.ScenarioError) as caught:
         ccsim.with_changes(s, {"channels.chat.patience": "2min", "simulation.interval": "7min"})
@@ -1092,3 +1111,9 @@ def test_what_a_change_is_warned_of_is_a_python_warning_too():
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         ccsim.with_changes(s, {"arrivals.chat.weekly": "*1.2", "shrinkage": 0.1})
+        # nor again with other figures: the warm-up warning names e-mail's closing
+        ccsim.with_changes(s, {"channels.email.open": {"mon-fri": "09:00-16:00"}})
+        # nor one an edit in place brought, blamed on the change (a review)
+        edited = ccsim.load(SCENARIOS / "small_shop.yaml")
+        edited.channels["email"].open = {"mon-fri": "09:00-16:00"}
+        ccsim.with_changes(edited, {"shrinkage": 0.12})

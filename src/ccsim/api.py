@@ -69,12 +69,13 @@ def with_changes(s: Scenario, changes: dict, *, label: str = _changes.CHANGES) -
     minutes — is also raised as a `ScenarioWarning`, which a notebook shows (it was kept
     in `.warnings` alone, where `ccsim run --set` prints it: a notebook walkthrough)."""
     variant = _changes.with_changes(s, changes, label=label)
-    if variant is not s:
-        before = {(m.field, m.message) for m in getattr(s, "warnings", [])}
-        for m in variant.warnings:
-            if (m.field, m.message) not in before:
-                where = f"{m.field}: " if m.field else ""
-                warnings.warn(f"{label}: {where}{m.message}", ScenarioWarning, 2)
+    # a field the scenario is warned at already (its own warm-up, or one an edit in place
+    # brought) is not warned of again, with other figures: `compare`'s rule
+    warned = {m.field for m in valid(s).warnings}
+    for m in variant.warnings:
+        if m.field not in warned:
+            where = f"{m.field}: " if m.field else ""
+            warnings.warn(f"{label}: {where}{m.message}", ScenarioWarning, 2)
     return variant
 
 
@@ -183,7 +184,7 @@ class FileCheck:
         if self.confidence is not None and len(self.result.tables) < 2:
             msg = (  # (said on stderr alone until 2026-12-08: not in --json or JUnit)
                 "one replication has no spread: --confidence judged each target by its "
-                "estimate (give --reps 2 or more)"
+                "estimate (give --reps 2 or more, replications=2 in Python)"
             )
             said.append(Message(str(self.path), None, None, msg, warning=True))
         return said

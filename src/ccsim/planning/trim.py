@@ -297,7 +297,8 @@ class Trimming:
         """Which budget stopped the trim, in words."""
         if self.max_rosters is not None and self.work >= self.max_rosters - 1e-9:
             return (  # (said in Python too: the option's name alone read as the CLI's)
-                f"the trim stopped at its budget of {self.max_rosters:,} rosters: "
+                f"the trim stopped at its budget of {self.max_rosters:,} "
+                f"roster{'s' if self.max_rosters != 1 else ''}: "
                 "--max-rosters, max_rosters= in Python"
             )
         return "the trim stopped at its time budget: --time-budget, time_budget= in Python"

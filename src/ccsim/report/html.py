@@ -64,7 +64,8 @@ def target_rows(report: Report) -> list[dict[str, object]]:
 def channel_rows(report: Report) -> list[dict[str, str]]:
     """One row per channel, a target or none (a fitted scenario has none, and its waits
     were nowhere on the page: a maintainer's walkthrough): the means of what was
-    offered, answered and abandoned, the waits, handle time and NPS."""
+    offered and answered, the abandon rate (callers' and chatters'), the waits, handle
+    time and NPS."""
 
     def mean(x: object) -> float | None:
         return getattr(x, "mean", None)
@@ -73,12 +74,16 @@ def channel_rows(report: Report) -> list[dict[str, str]]:
         m = mean(x)
         return "–" if m is None else f"{m:,.0f}"
 
+    # only callers and chatters abandon: a message channel's and the escalation queue's
+    # rate is always 0 % (the console leaves it blank; a review)
+    kinds = report.scenario.channels
+    waiting = {name for name, c in kinds.items() if c.kind != "message"}
     return [
         {
             "channel": channel,
             "offered": count(ch.offered),
             "answered": count(ch.answered),
-            "abandon": _pct(mean(ch.abandon_rate)),
+            "abandon": _pct(mean(ch.abandon_rate)) if channel in waiting else "–",
             "p_wait": _pct(mean(ch.p_wait)),
             "asa": format_seconds(mean(ch.asa_s)),
             "wait": format_seconds(mean(ch.wait_mean_s)),

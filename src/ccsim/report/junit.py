@@ -70,10 +70,12 @@ def write(
 
 def classname(path: str) -> str:
     """A scenario path as a JUnit class name: its folders and name without the suffix,
-    joined by dots (a dot within one becomes `_`; a root, `.` and `..` are left out):
+    joined by dots (a dot within one becomes `_`; its root or drive, `.` and `..` are
+    left out):
     `scenarios/small_shop.yaml` → `scenarios.small_shop`."""
-    parts = PurePath(path).with_suffix("").parts if PurePath(path).name else ()
-    kept = [p.strip(":/\\").replace(".", "_") for p in parts if p.strip(".:/\\")]
+    file = PurePath(path)
+    parts = file.with_suffix("").parts[1 if file.anchor else 0 :] if file.name else ()
+    kept = [p.replace(".", "_") for p in parts if p.strip(".")]
     return ".".join(kept) or path
 
 

@@ -31,7 +31,8 @@ class Figures(Table):
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         if options.ascii_only:  # (`≥` became `>=` as written, a column out of line)
-            self._in_ascii()
+            self._in_ascii(options.encoding)
+        marked = _encodable("…", options.encoding)  # (else `...` as written: too wide)
         wide = options.update_width(10**6)
 
         def longest(cells: list, least: bool = False) -> int:
@@ -51,7 +52,7 @@ class Figures(Table):
         need = figures + sum(min(w, TEXT_WIDTH) for w, t in zip(natural, text, strict=True) if t)
         widths = _widths(natural, text, room, need, words + figures)
         for column, w, t in zip(self.columns, widths, text, strict=True):
-            column.overflow = "fold" if t else "ellipsis"
+            column.overflow = "fold" if t else "ellipsis" if marked else "crop"
             # a figure cut is cut, not wrapped (`7,235.80` over `EUR`: a review); where
             # it has its width, its heading may wrap (`abandon` over `rate`)
             column.no_wrap = not t and need > room
@@ -59,30 +60,48 @@ class Figures(Table):
             # is not held to the last widths)
         yield from super().__rich_console__(console, options)
         if need > room:
+            cut = "figures ending in … are cut" if marked else "figures may be cut short"
             yield Text(
                 f"(the terminal is {options.max_width} columns wide, this table needs "
-                f"{need + options.max_width - room}: figures ending in … are cut; widen it, or "
+                f"{need + options.max_width - room}: {cut}; widen it, or "
                 "use --json or --out)",
                 style="dim",
             )
 
-    def _in_ascii(self) -> None:
-        """Headings and cells in ASCII (ASCII), measured as they will be written, for an
-        output that cannot encode more (a Windows runner's cp1252): rich then draws the
+    def _in_ascii(self, encoding: str) -> None:
+        """Headings and cells as they will be written to an output that cannot encode
+        more than ASCII (a Windows runner's cp1252), measured so: rich then draws the
         borders in ASCII too."""
         for column in self.columns:
-            column.header = _ascii(column.header)
-            column._cells[:] = [_ascii(cell) for cell in column._cells]
+            column.header = _ascii(column.header, encoding)
+            column._cells[:] = [_ascii(cell, encoding) for cell in column._cells]
 
 
-def _ascii(cell: object) -> object:
-    """A cell's text in ASCII: a string's, or a Text's (its style kept, its spans not:
-    they would no longer fit the text); other renderables as they are."""
-    if isinstance(cell, str):
-        return cell.translate(_TO_ASCII)
+def _ascii(cell: object, encoding: str) -> object:
+    """A cell's text as `encoding` will hold it: ASCII's spellings (`>=`), any other
+    character it cannot encode as `?` (a wide 客服 was two `?` a column too narrow); a
+    Text keeps its style, not its spans (they would no longer fit the text); other
+    renderables as they are."""
     if isinstance(cell, Text) and not cell.plain.isascii():
-        return Text(cell.plain.translate(_TO_ASCII), style=cell.style, justify=cell.justify)
-    return cell
+        return Text(_encoded(cell.plain, encoding), style=cell.style, justify=cell.justify)
+    return _encoded(cell, encoding) if isinstance(cell, str) else cell
+
+
+def _encoded(text: str, encoding: str) -> str:
+    """`text` in ASCII's spellings, then with what `encoding` cannot hold as `?`."""
+    text = text.translate(_TO_ASCII)
+    try:
+        return text.encode(encoding, "replace").decode(encoding)
+    except LookupError:  # (an encoding Python does not know: ASCII then)
+        return text.encode("ascii", "replace").decode("ascii")
+
+
+def _encodable(text: str, encoding: str) -> bool:
+    try:
+        text.encode(encoding)
+    except (UnicodeEncodeError, LookupError):
+        return False
+    return True
 
 
 def _widths(

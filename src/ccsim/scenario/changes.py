@@ -14,7 +14,9 @@ file's curve. A mapping that replaces a block of fields (`arrivals.phone: {weekl
 must not lose a value the scenario sets for a field it leaves out (nor a later change
 names): that is refused, naming them (`daily` went to uniform and three quarters of the
 calls fell outside the phone's hours, silently, until 2026-12-06). A shorthand
-(`patience: 4min`) is the format's whole block, as in a file.
+(`patience: 4min`) is the format's whole block, as in a file, and is held to the same
+rule: where it would change the family or drop a balk it is refused (a Weibull
+patience became an exponential without balking, silently, until 2026-12-08).
 """
 
 from __future__ import annotations
@@ -409,12 +411,15 @@ def _bare(old: BaseModel, value: Any) -> bool:
     shorthand, an exponential or a fixed time of that mean — which dropped a Weibull
     patience's shape and its balking without a word, and a planner's "shorter patience"
     then lost fewer calls (a notebook walkthrough)."""
-    return (
-        isinstance(old, Distribution)
-        and isinstance(value, str | int | float)
-        and not isinstance(value, bool)
-        and not _scales(value)
-    )
+    if not isinstance(old, Distribution) or isinstance(value, bool):
+        return False
+    if not isinstance(value, str | int | float) or _scales(value):
+        return False
+    try:  # (not a duration: its own error says so, and nothing more)
+        units.parse_duration(value)
+    except ValueError:
+        return False
+    return True
 
 
 def _reset(
@@ -431,17 +436,18 @@ def _reset(
     is not counted. Without a variant (it did not validate), every such field is named:
     its loss may be why (`simulation: {start: …}` dropped the interval)."""
     order = list(changes)
-    nested = [  # (parts, the scenario's block, the mapping given for it, after which change,
-        # the shorthand given for it or None)
-        (*block, None if isinstance(changes[path], Mapping) else changes[path])
+    nested = [
+        block
         for path, old in blocks.items()
-        for block in _inner(paths[path], old, _mapping(changes[path]), order.index(path))
+        for block in _inner(paths[path], old, changes[path], order.index(path))
     ]
     messages = []
     for parts, old, given_, after, bare in nested:
         new = old if variant is None else _field(variant, parts)
         if bare is not None:  # what the shorthand stands for, the variant valid or not
-            new = type(old).model_validate({"dist": _meant(old)[1], "mean": old.mean})
+            # (not validated: only its fields are compared, and a mean of 0 is no
+            # exponential's)
+            new = type(old).model_construct(dist=_meant(old)[1], mean=old.mean)
         if not isinstance(new, BaseModel):
             continue
         depth = len(parts)
@@ -515,15 +521,20 @@ def _meant(old: BaseModel) -> tuple[str, str]:
 
 
 def _inner(
-    parts: list[str | int], old: BaseModel, given_: Mapping[str, Any], after: int
-) -> list[tuple[list[str | int], BaseModel, Mapping[str, Any], int]]:
-    """The block a mapping replaced, then every block inside it that the mapping gives
-    a mapping for (checked the same way: one level down, the reset went unseen)."""
-    out = [(parts, old, given_, after)]
+    parts: list[str | int], old: BaseModel, given: Any, after: int
+) -> list[tuple[list[str | int], BaseModel, Mapping[str, Any], int, Any]]:
+    """The block a mapping (or a shorthand duration) replaced, then every block inside it
+    that the mapping gives a mapping or a shorthand for, checked the same way (one
+    level down the reset went unseen, and so did `patience: 2min` inside
+    `channels.phone: {…}`): (parts, the scenario's block, the mapping given, after which
+    change, the shorthand given or None)."""
+    bare = None if isinstance(given, Mapping) else given
+    given_ = _mapping(given)
+    out = [(parts, old, given_, after, bare)]
     names = {f.alias or name: name for name, f in type(old).model_fields.items()}
     for k, value in given_.items():
         inside = getattr(old, names.get(str(k), str(k)), None)
-        if isinstance(value, Mapping) and isinstance(inside, BaseModel):
+        if isinstance(inside, BaseModel) and (isinstance(value, Mapping) or _bare(inside, value)):
             out += _inner([*parts, str(k)], inside, value, after)
     return out
 

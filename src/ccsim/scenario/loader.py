@@ -146,7 +146,7 @@ def _written_by_ccsim(data: Any) -> str | None:
         return (
             "a roster, as `ccsim plan` writes it (roster.yaml), not a whole scenario: put "
             "its `roster:` (and any `shifts:`) into the scenario, or give it as a change "
-            "(ccsim.with_changes(s, {'roster': ...}))"
+            "(--set 'roster=[...]', ccsim.with_changes(s, {'roster': ...}))"
         )
     return None
 
