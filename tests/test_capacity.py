@@ -168,11 +168,16 @@ def test_the_capacity_console_shows_which_kinds_were_planned(tmp_path):
         assert periods[key][2] == f"{q['cost']:,.2f}"
         # the document's two decimals as they are (rounded again to one, 8.6478 read 8.7,
         # not 8.6: a finance walkthrough)
-        assert periods[key][3:5] == [f"{q['fte']['generalist']:.2f}", str(q["hires"]["generalist"])]
+        assert periods[key][3:6] == [
+            f"{q['required_fte']['generalist']:.2f}",
+            f"{q['fte']['generalist']:.2f}",
+            str(q["hires"]["generalist"]),
+        ]
     # and the whole span's total, as the workbook's (a finance walkthrough looked for it)
-    (total,) = [r for r in rows if r and r[0] == "total (sum of quarters)"]
+    # (its label folds onto a second line beside the wider table of required FTE)
+    (total,) = [r for r in rows if r and r[0].startswith("total (sum of")]
     assert total[1:3] == ["21", f"{doc['total_cost']:,.2f}"]
-    assert total[3:5] == ["", str(doc["hires_total"]["generalist"])]
+    assert total[3:6] == ["", "", str(doc["hires_total"]["generalist"])]
 
 
 def test_the_capacity_command_takes_the_planners_budget(tmp_path):
@@ -444,8 +449,8 @@ def test_a_capacity_plan_shows_its_quarters_as_a_table_in_a_notebook():
     [table] = html_tables(fragment)
     q = cp.quarters
     assert table.columns.tolist() == [
-        "quarter", "days", "cost (EUR)", "agents: hires", "agents: mean FTE employed",
-        "agents: uncovered FTE-weeks",
+        "quarter", "days", "cost (EUR)", "agents: hires", "agents: mean FTE required",
+        "agents: mean FTE employed", "agents: uncovered FTE-weeks",
     ]  # fmt: skip
     # and a total row, as the report's (the notebook had none: a finance walkthrough)
     assert table["quarter"].tolist() == [*q["quarter"], "total, 3 weeks, 2027-03-22 to 2027-04-11"]
@@ -457,6 +462,8 @@ def test_a_capacity_plan_shows_its_quarters_as_a_table_in_a_notebook():
     assert hires == [*q["hires:agents"], doc["hires_total"]["agents"]]
     fte = table["agents: mean FTE employed"].tolist()
     assert fte == [*(f"{x:.2f}" for x in q["fte:agents"]), ""]
+    required = table["agents: mean FTE required"].tolist()
+    assert required == [*(f"{x:.2f}" for x in q["required:agents"]), ""]
     uncovered = table["agents: uncovered FTE-weeks"].tolist()
     assert uncovered[-1] == f"{doc['shortfall_fte_weeks']['agents']:.2f}"
     assert f"Hires over the calendar: agents {cp.hires_total['agents']}." in fragment
@@ -607,6 +614,28 @@ def test_months_and_quarters_have_each_cost_hires_and_month_end_fte_and_add_up(t
         (7 * employed[0] + 2 * employed[1]) / 9, abs=0.005
     )
     assert quarters[0]["employed_end_fte"] == months[1]["employed_end_fte"]
+    # what a month needed and how much overtime and temporary staff covered (a month had
+    # neither: what it was short of showed in the weeks alone)
+    # (every figure of the document is rounded to 0.01: a month's, ±0.005, is judged
+    # against the weeks' rounded ones, ±0.005 each, weighted 1 and 2/7)
+    rounding = 0.005 * (1 + 1 + 2 / 7)
+    required = [w["required_fte"]["agents"] for w in weeks]
+    assert months[0]["required_fte"]["agents"] == pytest.approx(
+        (7 * required[0] + 2 * required[1]) / 9, abs=rounding
+    )
+    cover = [w["cover_fte"]["agents"] for w in weeks]
+    assert sum(cover) > 0  # (overtime_share 0.1: some weeks are covered)
+    assert months[0]["cover_fte_weeks"]["agents"] == pytest.approx(
+        cover[0] + cover[1] * 2 / 7, abs=rounding
+    )
+    exact = cp.months  # the plan's own figures add up exactly
+    assert exact["cover:agents"].sum() == pytest.approx(
+        (cp.weeks["overtime:agents"] + cp.weeks["temporary:agents"]).sum(), rel=1e-12
+    )
+    q = cp.quarters
+    assert q["required:agents"].iloc[0] == pytest.approx(
+        (exact["required:agents"] * exact["days"]).iloc[:2].sum() / 40, rel=1e-12
+    )
     # the workbook says the same with formulas, and what it rests on
     path = ccsim.save(cp, tmp_path / "year", report=True)
     assert pd.read_csv(path / "quarters.csv")["cost"].tolist() == [q["cost"] for q in quarters]
@@ -631,6 +660,7 @@ def test_months_and_quarters_have_each_cost_hires_and_month_end_fte_and_add_up(t
              "cost_hiring": "hiring", "cost_contacts": "contacts"}  # fmt: skip
     per_group = {
         "hires": "hires decided agents",
+        "cover_fte_weeks": "covered FTE-weeks agents",
         "shortfall_fte_weeks": "uncovered FTE-weeks agents",
     }
     money = '#,##0.00 "EUR"'
@@ -719,7 +749,8 @@ def test_the_pages_year_rows_add_their_quarters_and_the_total_keeps_the_plans_un
     def quarter(name: str, cost: float, short: float, end: float) -> dict:
         parts = dict.fromkeys(report_capacity.PARTS, 0.0) | {"cost_wages": cost}
         return {"quarter": name, "days": 91, "cost": cost, **parts,
-                "hires": {"a": 1}, "fte": {"a": 5.0}, "employed_end_fte": {"a": end},
+                "hires": {"a": 1}, "required_fte": {"a": 4.0}, "fte": {"a": 5.0},
+                "employed_end_fte": {"a": end}, "cover_fte_weeks": {"a": 0.5},
                 "shortfall_fte_weeks": {"a": short}}  # fmt: skip
 
     quarters = [quarter("2027-Q3", 100.005, 0.04, 5.0), quarter("2027-Q4", 200.01, 0.04, 6.0),
@@ -729,6 +760,7 @@ def test_the_pages_year_rows_add_their_quarters_and_the_total_keeps_the_plans_un
     assert row["cost"] == round(100.005 + 200.01, 2) and row["cost_wages"] == row["cost"]
     assert row["hires"] == {"a": 2} and row["shortfall_fte_weeks"] == {"a": 0.08}
     assert row["employed_end_fte"] == {"a": 6.0} and row["fte"] == {"a": None}
+    assert row["required_fte"] == {"a": None} and row["cover_fte_weeks"] == {"a": 1.0}
     total = report_capacity.year(
         report_capacity.added(quarters, "quarter", "total"), {"shortfall_fte_weeks": {"a": 0.07}}
     )

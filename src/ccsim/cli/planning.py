@@ -288,6 +288,7 @@ def _print_capacity(doc: dict) -> None:
         table.add_column("days", justify="right")  # of the calendar: part periods show
         table.add_column(f"cost ({cur})", justify="right")
         for g in groups:  # the mean over its days; hires decided in it (the workbook's words)
+            table.add_column(f"mean FTE required {g}", justify="right")
             table.add_column(f"mean FTE employed {g}", justify="right")
             table.add_column(f"hires decided {g}", justify="right")
         if key == "quarter":  # each year's part and the whole span, as the workbook adds them
@@ -301,9 +302,14 @@ def _print_capacity(doc: dict) -> None:
             per_group = [
                 x
                 for g in groups
-                for x in ("" if m["fte"][g] is None else f"{m['fte'][g]:.2f}", str(m["hires"][g]))
+                for x in (_fte(m["required_fte"][g]), _fte(m["fte"][g]), str(m["hires"][g]))
             ]
             table.add_row(m[key], str(m["days"]), f"{m['cost']:,.2f}", *per_group)
         out.print(table)
     hires = ", ".join(f"{g} {n}" for g, n in doc["hires_total"].items())
     out.print(f"total cost {doc['total_cost']:,.2f} {cur}; hires: {hires}", markup=False)
+
+
+def _fte(value: float | None) -> str:
+    """A mean FTE of a period, blank for a total (a mean is not added)."""
+    return "" if value is None else f"{value:.2f}"

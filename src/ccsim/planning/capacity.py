@@ -101,7 +101,8 @@ class CapacityPlan:
 
     def _repr_html_(self) -> str:
         """What Jupyter shows: the headline and the year by quarter — cost, and per group
-        hires, mean employed FTE and FTE-weeks left uncovered — with a total row (`months`,
+        hires, mean required and employed FTE and FTE-weeks left uncovered — with a total
+        row (`months`,
         `quarters` and `weeks` have every figure)."""
         q = self.quarters
         table = pd.DataFrame(
@@ -119,10 +120,12 @@ class CapacityPlan:
         }
         for g, st in self.groups.items():
             table[f"{g}: hires"] = q[f"hires:{g}"].astype(int)
+            table[f"{g}: mean FTE required"] = q[f"required:{g}"].map("{:,.2f}".format)
             table[f"{g}: mean FTE employed"] = q[f"fte:{g}"].map("{:,.2f}".format)
             table[f"{g}: uncovered FTE-weeks"] = q[f"shortfall:{g}"].map("{:,.2f}".format)
             total |= {
                 f"{g}: hires": self.hires_total[g],
+                f"{g}: mean FTE required": "",
                 f"{g}: mean FTE employed": "",
                 f"{g}: uncovered FTE-weeks": f"{float(st.shortfall.sum()):,.2f}",
             }
@@ -140,8 +143,11 @@ class CapacityPlan:
         shared by days (cents by largest remainder, so the months add up to the weeks),
         but its hiring cost, like its hires, in the month the week starts in (the week a
         hire is decided; a split put the cost of 54 hires into two months) — and per
-        group the hires decided, the mean employed FTE over its days, the employed FTE of
-        its last week (month end) and the FTE-weeks left uncovered (by days)."""
+        group the hires decided, the mean required and mean employed FTE over its days,
+        the employed FTE of its last week (month end), and the FTE-weeks covered by
+        overtime and temporary staff and left uncovered (by days; until 2026-12-08 a
+        month had no required FTE and no cover, so what it was short of showed only in
+        the weeks)."""
         rows: dict[str, dict[str, Any]] = {}
         shares = month_shares(self.weeks["start"])
         groups = list(self.groups)
@@ -151,8 +157,11 @@ class CapacityPlan:
                 row = rows.setdefault(month, _empty_month(groups))
                 row["days"] += n
                 for g in groups:
+                    row[f"required:{g}"] += week[f"required:{g}"] * n
                     row[f"fte:{g}"] += week[f"employed:{g}"] * n
                     row[f"employed_end:{g}"] = week[f"employed:{g}"]
+                    cover = week[f"overtime:{g}"] + week[f"temporary:{g}"]
+                    row[f"cover:{g}"] += cover * n / 7
                     row[f"shortfall:{g}"] += week[f"shortfall:{g}"] * n / 7
             for cost in COSTS:
                 split = {first: 7} if cost == "cost_hiring" else days
@@ -163,6 +172,7 @@ class CapacityPlan:
         table = pd.DataFrame([{"month": m, **r} for m, r in rows.items()])
         table["days"] = table["days"].astype(int)  # of the calendar: fewer in its first and last
         for g in groups:
+            table[f"required:{g}"] = table[f"required:{g}"] / table["days"]
             table[f"fte:{g}"] = table[f"fte:{g}"] / table["days"]
         table.insert(2, "cost", (table[list(COSTS)].sum(axis=1) / 100).round(2))
         for cost in COSTS:
@@ -172,12 +182,13 @@ class CapacityPlan:
     @cached_property
     def quarters(self) -> pd.DataFrame:
         """The months by calendar quarter (`quarter_of`), in the months' columns: days,
-        costs, hires and uncovered FTE-weeks summed, the mean employed FTE over its days,
+        costs, hires and covered and uncovered FTE-weeks summed, the mean required and
+        employed FTE over its days,
         the employed FTE at its last month's end."""
         m = self.months.copy()
         m.insert(0, "quarter", [quarter_of(k) for k in m["month"]])
         m = m.drop(columns="month")
-        fte = [c for c in m.columns if c.startswith("fte:")]
+        fte = [c for c in m.columns if c.startswith(("fte:", "required:"))]  # means by day
         m[fte] = m[fte].mul(m["days"], axis=0)
         rules = {c: "last" if c.startswith("employed_end:") else "sum" for c in m.columns[1:]}
         out = m.groupby("quarter", sort=False).agg(rules).reset_index()
@@ -207,8 +218,10 @@ class CapacityPlan:
                 "cost": float(row["cost"]),
                 **{cost: float(row[cost]) for cost in COSTS},
                 "hires": {g: int(row[f"hires:{g}"]) for g in groups},
+                "required_fte": per(row, "required"),  # mean over its days
                 "fte": per(row, "fte"),  # mean employed over its days
                 "employed_end_fte": per(row, "employed_end"),
+                "cover_fte_weeks": per(row, "cover"),  # overtime and temporary, by days
                 "shortfall_fte_weeks": per(row, "shortfall"),  # uncovered, by days
             }
 
@@ -302,7 +315,8 @@ def _empty_month(groups: list[str]) -> dict[str, Any]:
     """A month before its weeks are added: costs in cents, FTE × days."""
     row: dict[str, Any] = {"days": 0, **dict.fromkeys(COSTS, 0)}
     for g in groups:
-        row |= {f"hires:{g}": 0, f"fte:{g}": 0.0, f"employed_end:{g}": 0.0, f"shortfall:{g}": 0.0}
+        row |= {f"hires:{g}": 0, f"required:{g}": 0.0, f"fte:{g}": 0.0}
+        row |= {f"employed_end:{g}": 0.0, f"cover:{g}": 0.0, f"shortfall:{g}": 0.0}
     return row
 
 

@@ -107,8 +107,8 @@ def html(cp: CapacityPlan, doc: dict[str, Any] | None = None) -> str:
 
 def added(periods: list[dict[str, Any]], label: str, name: str) -> dict[str, Any]:
     """Months or quarters added into one row named `name`, by `PER_GROUP`'s rules: costs
-    to the cent, days, hires and uncovered FTE-weeks summed, the FTE employed at the end
-    the last period's, no mean FTE."""
+    to the cent, days, hires and covered and uncovered FTE-weeks summed, the FTE employed
+    at the end the last period's, no mean FTE."""
     row: dict[str, Any] = {label: name, "days": sum(p["days"] for p in periods)}
     for key in ("cost", *PARTS):
         row[key] = round(sum(p[key] for p in periods), 2)
@@ -300,8 +300,10 @@ def _weeks_sheet(
 # and the plan's column (CapacityPlan.months, .quarters) of an FTE, written exact
 PER_GROUP = (
     ("hires decided {g}", "hires", "sum", None),
+    ("mean FTE required {g}", "required_fte", None, "required"),
     ("mean FTE employed {g}", "fte", None, "fte"),
     ("FTE employed {g} at {end}", "employed_end_fte", "last", "employed_end"),
+    ("covered FTE-weeks {g}", "cover_fte_weeks", "sum", "cover"),
     ("uncovered FTE-weeks {g}", "shortfall_fte_weeks", "sum", "shortfall"),
 )
 
