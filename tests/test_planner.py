@@ -117,8 +117,9 @@ def test_a_budget_in_rosters_stops_the_trim_at_the_same_roster_on_any_number_of_
     two = planner.plan(s, workers=2, max_rosters=budget, **options)
     assert not one.search["one_minimal"]
     # and says why (a budget 30 times what the trim used read as its reason: a walkthrough)
+    rosters = f"{budget} roster{'s' if budget != 1 else ''}"
     assert one.search["unproven"] == (
-        f"the trim stopped at its budget of {budget} rosters: --max-rosters, max_rosters= in Python"
+        f"the trim stopped at its budget of {rosters}: --max-rosters, max_rosters= in Python"
     )
     # the budget's unit: a roster on every search replication, or a verification, is one
     assert budget <= one.search["work"] <= one.search["simulations"]
@@ -127,7 +128,7 @@ def test_a_budget_in_rosters_stops_the_trim_at_the_same_roster_on_any_number_of_
     console.render_plan(one.plan_document(), Console(file=out, width=400))
     said = " ".join(out.getvalue().split())
     assert (
-        f"NOT proven 1-minimal (the trim stopped at its budget of {budget} rosters: "
+        f"NOT proven 1-minimal (the trim stopped at its budget of {rosters}: "
         "--max-rosters, max_rosters= in Python)"
     ) in said
     assert one.search["simulations"] < full.search["simulations"]
