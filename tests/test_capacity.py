@@ -174,8 +174,8 @@ def test_the_capacity_console_shows_which_kinds_were_planned(tmp_path):
             str(q["hires"]["generalist"]),
         ]
     # and the whole span's total, as the workbook's (a finance walkthrough looked for it)
-    # (its label folds onto a second line beside the wider table of required FTE)
-    (total,) = [r for r in rows if r and r[0].startswith("total (sum of")]
+    # (on one line: it folded beside the wider headings of required FTE, a review)
+    (total,) = [r for r in rows if r and r[0] == "total (sum of quarters)"]
     assert total[1:3] == ["21", f"{doc['total_cost']:,.2f}"]
     assert total[3:6] == ["", "", str(doc["hires_total"]["generalist"])]
 
@@ -628,6 +628,9 @@ def test_months_and_quarters_have_each_cost_hires_and_month_end_fte_and_add_up(t
     assert months[0]["cover_fte_weeks"]["agents"] == pytest.approx(
         cover[0] + cover[1] * 2 / 7, abs=rounding
     )
+    assert doc["cover_fte_weeks"]["agents"] == round(
+        float((cp.weeks["overtime:agents"] + cp.weeks["temporary:agents"]).sum()), 2
+    )
     exact = cp.months  # the plan's own figures add up exactly
     assert exact["cover:agents"].sum() == pytest.approx(
         (cp.weeks["overtime:agents"] + cp.weeks["temporary:agents"]).sum(), rel=1e-12
@@ -699,6 +702,9 @@ def test_months_and_quarters_have_each_cost_hires_and_month_end_fte_and_add_up(t
             # every total row shows the JSON's figure (the sum of rounded months was 0.01 off)
             assert uncovered == pytest.approx(cp.weeks["shortfall:agents"].sum(), abs=0.005)
             assert round(uncovered, 2) == doc["shortfall_fte_weeks"]["agents"]
+            # and so does covered (the sum of weeks' row had none: a review)
+            covered = f.value(sheet, ws.cell(r, col[per_group["cover_fte_weeks"]]).coordinate)
+            assert round(covered, 2) == doc["cover_fte_weeks"]["agents"]
             for name in (per_group["shortfall_fte_weeks"], header[end - 1]):  # (not General:
                 assert ws.cell(r, col[name]).number_format == "0.00"  # 63.17114073006299)
     # a calendar over two years: each year's part of it under the quarters
@@ -762,9 +768,11 @@ def test_the_pages_year_rows_add_their_quarters_and_the_total_keeps_the_plans_un
     assert row["employed_end_fte"] == {"a": 6.0} and row["fte"] == {"a": None}
     assert row["required_fte"] == {"a": None} and row["cover_fte_weeks"] == {"a": 1.0}
     total = report_capacity.year(
-        report_capacity.added(quarters, "quarter", "total"), {"shortfall_fte_weeks": {"a": 0.07}}
+        report_capacity.added(quarters, "quarter", "total"),
+        {"shortfall_fte_weeks": {"a": 0.07}, "cover_fte_weeks": {"a": 1.49}},
     )
     assert total["shortfall_fte_weeks"] == {"a": 0.07} and total["employed_end_fte"] == {"a": 7.0}
+    assert total["cover_fte_weeks"] == {"a": 1.49}  # the plan's own, not 1.5 from the rows
 
 
 def test_more_kinds_than_plans_are_interpolated_in_the_workload():

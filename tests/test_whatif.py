@@ -1075,6 +1075,15 @@ def test_a_bare_duration_for_a_whole_distribution_keeps_nothing_unsaid():
     escalation = {**s.plain()["escalation"], "resolve": "20min"}
     with pytest.raises(ccsim.ScenarioError, match=r"escalation\.resolve: 20min is the whole"):
         ccsim.with_changes(s, {"escalation": escalation})
+    # one level up too, in a dict of blocks by name (arrivals, channels, reasons: a review)
+    plain = s.plain()
+    arrivals = {**plain["arrivals"], "phone": {"weekly": 550}}
+    with pytest.raises(ccsim.ScenarioError, match=r"arrivals\.phone: sets the whole block, so da"):
+        ccsim.with_changes(s, {"arrivals": arrivals})
+    channels = {**plain["channels"], "phone": phone}
+    with pytest.raises(ccsim.ScenarioError, match=r"channels\.phone\.patience: 2min is the"):
+        ccsim.with_changes(s, {"channels": channels})
+    assert ccsim.with_changes(s, {"arrivals": plain["arrivals"]}).arrivals == s.arrivals
     # a value that is no duration has its own message alone
     with pytest.raises(ccsim.ScenarioError) as caught:
         ccsim.with_changes(s, {"channels.phone.patience": "abc"})
@@ -1106,6 +1115,9 @@ def test_what_a_change_is_warned_of_is_a_python_warning_too():
     ]
     assert said[0].filename == __file__  # (the caller's line, where a notebook shows it)
     assert v.arrivals["chat"].weekly == 1.2  # warned, not refused
+    # a variant of that variant: a new slip at the same field is warned of (a review)
+    with pytest.warns(ScenarioWarning, match=r"40000 sets 1\.2 to 40,000"):
+        ccsim.with_changes(v, {"arrivals.chat.weekly": 40000})
     # the scenario's own warnings (its warm-up) are not said again; a change that brings
     # none is silent
     with warnings.catch_warnings():

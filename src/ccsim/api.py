@@ -9,6 +9,7 @@ depend on the number of workers or on a Dask cluster.
 from __future__ import annotations
 
 import os
+import re
 import time
 import warnings
 from collections.abc import Iterable
@@ -69,14 +70,20 @@ def with_changes(s: Scenario, changes: dict, *, label: str = _changes.CHANGES) -
     minutes — is also raised as a `ScenarioWarning`, which a notebook shows (it was kept
     in `.warnings` alone, where `ccsim run --set` prints it: a notebook walkthrough)."""
     variant = _changes.with_changes(s, changes, label=label)
-    # a field the scenario is warned at already (its own warm-up, or one an edit in place
-    # brought) is not warned of again, with other figures: `compare`'s rule
-    warned = {m.field for m in valid(s).warnings}
+    # what the scenario is warned of already (its own warm-up, or what an edit in place
+    # brought) is not warned of again with other figures; another warning at the same
+    # field, or the same slip made again with other numbers, is (a review)
+    warned = {_gist(m) for m in valid(s).warnings}
     for m in variant.warnings:
-        if m.field not in warned:
+        if _gist(m) not in warned:
             where = f"{m.field}: " if m.field else ""
             warnings.warn(f"{label}: {where}{m.message}", ScenarioWarning, 2)
     return variant
+
+
+def _gist(m: Message) -> tuple[str | None, str]:
+    """A warning's field and words, its figures left out."""
+    return m.field, re.sub(r"\d[\d.,:]*", "#", m.message)
 
 
 def simulate(

@@ -296,14 +296,8 @@ def load_or_exit(path: Path, allow: list[Path] | None = None, max_file_size: int
         fail_usage(f"{path}: file not found")
     if path.is_dir():  # a wrong argument, as a missing file is (validate and check take folders)
         held = path / "scenario.yaml"  # (an output folder: its scenario is in it)
-        fail_usage(
-            f"{path}: is a folder; give one scenario file"
-            + (
-                f" ({held} is the scenario this folder's output came from)"
-                if held.is_file()
-                else ""
-            )
-        )
+        came = f" ({held} is the scenario this folder's output came from)"
+        fail_usage(f"{path}: is a folder; give one scenario file{came if held.is_file() else ''}")
     try:
         return loader.load(path, allow or (), file_limits(max_file_size))
     except loader.ScenarioError as exc:

@@ -102,8 +102,7 @@ class CapacityPlan:
     def _repr_html_(self) -> str:
         """What Jupyter shows: the headline and the year by quarter — cost, and per group
         hires, mean required and employed FTE and FTE-weeks left uncovered — with a total
-        row (`months`,
-        `quarters` and `weeks` have every figure)."""
+        row (`months`, `quarters` and `weeks` have every figure)."""
         q = self.quarters
         table = pd.DataFrame(
             {
@@ -183,8 +182,7 @@ class CapacityPlan:
     def quarters(self) -> pd.DataFrame:
         """The months by calendar quarter (`quarter_of`), in the months' columns: days,
         costs, hires and covered and uncovered FTE-weeks summed, the mean required and
-        employed FTE over its days,
-        the employed FTE at its last month's end."""
+        employed FTE over its days, the employed FTE at its last month's end."""
         m = self.months.copy()
         m.insert(0, "quarter", [quarter_of(k) for k in m["month"]])
         m = m.drop(columns="month")
@@ -299,6 +297,10 @@ class CapacityPlan:
             "kinds": kinds,
             "total_cost": self.total_cost,
             "hires_total": self.hires_total,
+            "cover_fte_weeks": {  # overtime and temporary staff, the weeks' sum
+                g: round(float((st.overtime + st.temporary).sum()), 2)
+                for g, st in self.groups.items()
+            },
             "shortfall_fte_weeks": {
                 g: round(float(st.shortfall.sum()), 2) for g, st in self.groups.items()
             },

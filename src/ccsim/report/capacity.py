@@ -124,10 +124,12 @@ def added(periods: list[dict[str, Any]], label: str, name: str) -> dict[str, Any
 
 
 def year(total: dict[str, Any], doc: dict[str, Any]) -> dict[str, Any]:
-    """The whole calendar's row: its uncovered FTE-weeks the plan's own (the weeks' sum,
-    as the page's first lines say), not the sum of months or quarters rounded one by one
-    (0.03 against 0.04 where every week is 0.0031 short). Costs, to the cent, agree."""
-    return {**total, "shortfall_fte_weeks": dict(doc["shortfall_fte_weeks"])}
+    """The whole calendar's row: its covered and uncovered FTE-weeks the plan's own (the
+    weeks' sums, as the page's first lines say), not the sum of months or quarters rounded
+    one by one (0.03 against 0.04 where every week is 0.0031 short; the months' covered
+    9.57 beside the quarters' 9.58: a review). Costs, to the cent, agree."""
+    own = {k: dict(doc[k]) for k in ("cover_fte_weeks", "shortfall_fte_weeks")}
+    return {**total, **own}
 
 
 def kind_planned(kind: dict[str, Any]) -> str:
@@ -180,8 +182,9 @@ def workbook(cp: CapacityPlan, doc: dict[str, Any] | None = None) -> Workbook:
     rows = {m["month"]: r for r, m in enumerate(doc["months"], start=2)}
     _total_rows(months, rules, money, 2, months.max_row, f"total, {span} (sum of months)")
     check = [f"total, {span} (sum of weeks)"]  # the Weeks sheet's totals, to reconcile
-    for name in _header(months)[1:]:  # (the weeks' uncovered FTE-weeks: "shortfall FTE g")
-        name = re.sub(r"^uncovered FTE-weeks ", "shortfall FTE ", name)
+    for name in _header(months)[1:]:  # (the weeks' uncovered FTE-weeks: "shortfall FTE g",
+        name = re.sub(r"^uncovered FTE-weeks ", "shortfall FTE ", name)  # covered: "cover")
+        name = re.sub(r"^covered FTE-weeks ", "cover FTE ", name)
         check.append(f"=Weeks!{totals[name]}" if name in totals else None)
     months.append(check)
     for cell in months[months.max_row]:  # each column's format (money was General here)

@@ -71,8 +71,7 @@ def write(
 def classname(path: str) -> str:
     """A scenario path as a JUnit class name: its folders and name without the suffix,
     joined by dots (a dot within one becomes `_`; its root or drive, `.` and `..` are
-    left out):
-    `scenarios/small_shop.yaml` → `scenarios.small_shop`."""
+    left out): `scenarios/small_shop.yaml` → `scenarios.small_shop`."""
     file = PurePath(path)
     parts = file.with_suffix("").parts[1 if file.anchor else 0 :] if file.name else ()
     kept = [p.replace(".", "_") for p in parts if p.strip(".")]

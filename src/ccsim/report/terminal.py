@@ -32,7 +32,9 @@ class Figures(Table):
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         if options.ascii_only:  # (`≥` became `>=` as written, a column out of line)
             self._in_ascii(options.encoding)
-        marked = _encodable("…", options.encoding)  # (else `...` as written: too wide)
+        # a cut figure ends in …, or in ~ where … cannot be written (`...` was too wide;
+        # cropped without a mark, `59.3%-` read as a whole figure: a review)
+        mark = "…" if _encodable("…", options.encoding) else "~"
         wide = options.update_width(10**6)
 
         def longest(cells: list, least: bool = False) -> int:
@@ -51,20 +53,25 @@ class Figures(Table):
         words = sum(w for w, t in zip(natural, text, strict=True) if t)
         need = figures + sum(min(w, TEXT_WIDTH) for w, t in zip(natural, text, strict=True) if t)
         widths = _widths(natural, text, room, need, words + figures)
-        for column, w, t in zip(self.columns, widths, text, strict=True):
-            column.overflow = "fold" if t else "ellipsis" if marked else "crop"
+        whole_fits = words + figures <= room
+        for column, w, t, n in zip(self.columns, widths, text, natural, strict=True):
+            column.overflow = "fold" if t else "ellipsis" if mark == "…" else "crop"
+            if mark != "…" and not t and w is not None:
+                column._cells[:] = [_cut(cell, w, mark) for cell in column._cells]
             # a figure cut is cut, not wrapped (`7,235.80` over `EUR`: a review); where
             # it has its width, its heading may wrap (`abandon` over `rate`)
             column.no_wrap = not t and need > room
             column.width = w  # (None: as rich lays it out; a table printed again, wider,
             # is not held to the last widths)
+            # where all fits, a text cell keeps its line and the figures' headings wrap
+            # (`total (sum of` over `quarters)` beside headings of three words: a review)
+            column.min_width = n if t and w is None and whole_fits else None
         yield from super().__rich_console__(console, options)
         if need > room:
-            cut = "figures ending in … are cut" if marked else "figures may be cut short"
             yield Text(
                 f"(the terminal is {options.max_width} columns wide, this table needs "
-                f"{need + options.max_width - room}: {cut}; widen it, or "
-                "use --json or --out)",
+                f"{need + options.max_width - room}: figures ending in {mark} are cut; widen it, "
+                "or use --json or --out)",
                 style="dim",
             )
 
@@ -85,6 +92,15 @@ def _ascii(cell: object, encoding: str) -> object:
     if isinstance(cell, Text) and not cell.plain.isascii():
         return Text(_encoded(cell.plain, encoding), style=cell.style, justify=cell.justify)
     return _encoded(cell, encoding) if isinstance(cell, str) else cell
+
+
+def _cut(cell: object, width: int, mark: str) -> object:
+    """A figure cell longer than `width` cut to it, ending in `mark`."""
+    plain = cell.plain if isinstance(cell, Text) else cell
+    if not isinstance(plain, str) or len(plain) <= width:
+        return cell
+    short = plain[: max(0, width - 1)] + mark
+    return Text(short, style=cell.style, justify=cell.justify) if isinstance(cell, Text) else short
 
 
 def _encoded(text: str, encoding: str) -> str:

@@ -274,7 +274,7 @@ def with_changes(s: Scenario, changes: dict[str, Any], *, label: str = CHANGES) 
                     held["enabled"] = on
                     continue
             old = _field(s, parts)
-            if isinstance(old, BaseModel) and (isinstance(value, Mapping) or _bare(old, value)):
+            if _blocks(old) and (isinstance(value, Mapping) or _bare(old, value)):
                 blocks[path] = old  # (a shorthand, `patience: 4min`, is the whole block)
             if _scales(value) and not (value[0] == "x" and isinstance(held, str)):  # `name: x2`
                 held = parent[key]  # (nothing there to scale: no such field)
@@ -406,6 +406,16 @@ def _field(s: Scenario, parts: list[str | int]) -> Any:
     return node
 
 
+def _blocks(old: Any) -> bool:
+    """A block of fields (a pydantic model), or a dict of them by name (`arrivals`,
+    `channels`, `reasons`): what a mapping given for it must not empty silently (a
+    channel's `daily` went to uniform inside `arrivals={…, phone: {weekly: 550}}`, as
+    one level down: a review)."""
+    if isinstance(old, dict):
+        return any(isinstance(v, BaseModel) for v in old.values())
+    return isinstance(old, BaseModel)
+
+
 def _bare(old: BaseModel, value: Any) -> bool:
     """A duration given for a whole distribution (`patience=2min`): the format's
     shorthand, an exponential or a fixed time of that mean — which dropped a Weibull
@@ -521,7 +531,7 @@ def _meant(old: BaseModel) -> tuple[str, str]:
 
 
 def _inner(
-    parts: list[str | int], old: BaseModel, given: Any, after: int
+    parts: list[str | int], old: BaseModel | dict[str, Any], given: Any, after: int
 ) -> list[tuple[list[str | int], BaseModel, Mapping[str, Any], int, Any]]:
     """The block a mapping (or a shorthand duration) replaced, then every block inside it
     that the mapping gives a mapping or a shorthand for, checked the same way (one
@@ -530,11 +540,16 @@ def _inner(
     change, the shorthand given or None)."""
     bare = None if isinstance(given, Mapping) else given
     given_ = _mapping(given)
-    out = [(parts, old, given_, after, bare)]
-    names = {f.alias or name: name for name, f in type(old).model_fields.items()}
+    if isinstance(old, dict):  # entries by name: each one given is a block (the others go)
+        inside_of = old.get
+        out = []
+    else:
+        names = {f.alias or name: name for name, f in type(old).model_fields.items()}
+        inside_of = lambda k: getattr(old, names.get(k, k), None)  # noqa: E731
+        out = [(parts, old, given_, after, bare)]
     for k, value in given_.items():
-        inside = getattr(old, names.get(str(k), str(k)), None)
-        if isinstance(inside, BaseModel) and (isinstance(value, Mapping) or _bare(inside, value)):
+        inside = inside_of(str(k))
+        if _blocks(inside) and (isinstance(value, Mapping) or _bare(inside, value)):
             out += _inner([*parts, str(k)], inside, value, after)
     return out
 
